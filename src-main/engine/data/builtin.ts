@@ -1,0 +1,49 @@
+/** The datasets bundled in resources/datasets, loaded without any network. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import type { DatasetSpec } from '../../shared/spec';
+import { UserError } from '../errors';
+import { resourcesDir } from '../paths';
+import type { Dataset } from './types';
+
+function loadDigits(): Dataset {
+  const buf = gunzipSync(readFileSync(join(resourcesDir(), 'datasets', 'digits', 'digits-14x14.u8.gz')));
+  const n = buf.length / (1 + 196);
+  const y = new Int32Array(n);
+  const x = new Float32Array(n * 196);
+  for (let i = 0; i < n; i++) y[i] = buf[i]!;
+  for (let i = 0; i < n * 196; i++) x[i] = buf[n + i]!;
+  return {
+    name: 'digits',
+    kind: 'image',
+    inputShape: [14, 14, 1],
+    featureNames: [],
+    classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+    x,
+    y,
+    n,
+  };
+}
+
+function loadIris(): Dataset {
+  const lines = readFileSync(join(resourcesDir(), 'datasets', 'iris', 'iris.csv'), 'utf8').trim().split('\n');
+  const header = lines[0]!.split(',');
+  const rows = lines.slice(1).map((l) => l.split(','));
+  const classes = [...new Set(rows.map((r) => r[4]!))];
+  const x = new Float32Array(rows.length * 4);
+  const y = new Int32Array(rows.length);
+  rows.forEach((r, i) => {
+    for (let j = 0; j < 4; j++) x[i * 4 + j] = Number(r[j]);
+    y[i] = classes.indexOf(r[4]!);
+  });
+  return { name: 'iris', kind: 'tabular', inputShape: [4], featureNames: header.slice(0, 4), classes, x, y, n: rows.length };
+}
+
+const BUILTINS: Record<string, () => Dataset> = { digits: loadDigits, iris: loadIris };
+
+export function loadDataset(spec: DatasetSpec): Dataset {
+  const load = BUILTINS[spec.builtin];
+  if (!load) throw new UserError(`unknown dataset "${spec.builtin}"; bundled: ${Object.keys(BUILTINS).join(', ')}`);
+  return load();
+}

@@ -1,0 +1,90 @@
+/** Seeded stratified subsampling and train/validation/test split, normalisation fitted on train. */
+import { hashInts, makeRng } from '../../shared/rng';
+import type { Dataset, DatasetSummary, Part, Split } from './types';
+
+function shuffle(a: number[], rng: ReturnType<typeof makeRng>): void {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+}
+
+/** Row indices per class, each shuffled by the seed. */
+function byClass(ds: Dataset, seed: number): number[][] {
+  const groups: number[][] = ds.classes.map(() => []);
+  for (let i = 0; i < ds.n; i++) groups[ds.y[i]!]!.push(i);
+  const rng = makeRng(hashInts(seed, 0xda7a));
+  for (const g of groups) shuffle(g, rng);
+  return groups;
+}
+
+function take(ds: Dataset, idx: number[]): Part {
+  const f = ds.x.length / ds.n;
+  const x = new Float32Array(idx.length * f);
+  const y = new Int32Array(idx.length);
+  idx.forEach((row, i) => {
+    x.set(ds.x.subarray(row * f, (row + 1) * f), i * f);
+    y[i] = ds.y[row]!;
+  });
+  return { x, y, n: idx.length };
+}
+
+export interface SplitOptions {
+  seed: number;
+  maxSamples?: number;
+  fractions?: { train: number; validation: number; test: number };
+}
+
+export function splitDataset(ds: Dataset, options: SplitOptions): Split {
+  const fr = options.fractions ?? { train: 0.7, validation: 0.15, test: 0.15 };
+  const keepShare = options.maxSamples && options.maxSamples < ds.n ? options.maxSamples / ds.n : 1;
+  const parts: { train: number[]; validation: number[]; test: number[] } = { train: [], validation: [], test: [] };
+  for (const g of byClass(ds, options.seed)) {
+    const rows = g.slice(0, Math.max(3, Math.round(g.length * keepShare)));
+    const nTest = Math.max(1, Math.round(rows.length * fr.test));
+    const nVal = Math.max(1, Math.round(rows.length * fr.validation));
+    parts.test.push(...rows.slice(0, nTest));
+    parts.validation.push(...rows.slice(nTest, nTest + nVal));
+    parts.train.push(...rows.slice(nTest + nVal));
+  }
+  const rng = makeRng(hashInts(options.seed, 0x5b11));
+  for (const p of Object.values(parts)) shuffle(p, rng);
+  const train = take(ds, parts.train);
+  const validation = take(ds, parts.validation);
+  const test = take(ds, parts.test);
+  let normalisation: string;
+  if (ds.kind === 'image') {
+    for (const p of [train, validation, test]) for (let i = 0; i < p.x.length; i++) p.x[i]! /= 255;
+    normalisation = 'pixels scaled to [0, 1]';
+  } else {
+    const f = ds.x.length / ds.n;
+    const mean = new Float64Array(f);
+    const sd = new Float64Array(f);
+    for (let i = 0; i < train.n; i++) for (let j = 0; j < f; j++) mean[j]! += train.x[i * f + j]! / train.n;
+    for (let i = 0; i < train.n; i++) for (let j = 0; j < f; j++) sd[j]! += (train.x[i * f + j]! - mean[j]!) ** 2 / train.n;
+    for (let j = 0; j < f; j++) sd[j] = Math.sqrt(sd[j]!) || 1;
+    for (const p of [train, validation, test]) {
+      for (let i = 0; i < p.n; i++) for (let j = 0; j < f; j++) p.x[i * f + j] = (p.x[i * f + j]! - mean[j]!) / sd[j]!;
+    }
+    normalisation = 'z-score per feature, mean and sd from the training part';
+  }
+  return { train, validation, test, inputShape: ds.inputShape, classes: ds.classes, normalisation };
+}
+
+export function summarise(ds: Dataset): DatasetSummary {
+  const counts = ds.classes.map((name) => ({ name, count: 0 }));
+  for (let i = 0; i < ds.n; i++) counts[ds.y[i]!]!.count++;
+  const warnings: string[] = [];
+  const min = Math.min(...counts.map((c) => c.count));
+  const max = Math.max(...counts.map((c) => c.count));
+  if (max > 3 * min) warnings.push(`classes are imbalanced (largest ${max} rows, smallest ${min})`);
+  return {
+    name: ds.name,
+    kind: ds.kind,
+    rows: ds.n,
+    features: ds.x.length / ds.n,
+    inputShape: ds.inputShape,
+    classes: counts,
+    warnings,
+  };
+}

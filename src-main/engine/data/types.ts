@@ -1,0 +1,39 @@
+/** A dataset as the trainer sees it: dense features, integer class labels. */
+export interface Dataset {
+  name: string;
+  kind: 'tabular' | 'image';
+  /** Shape of one sample, e.g. [4] or [14, 14, 1]. */
+  inputShape: number[];
+  featureNames: string[];
+  classes: string[];
+  /** n × prod(inputShape), row-major, not yet normalised. */
+  x: Float32Array;
+  y: Int32Array;
+  n: number;
+}
+
+export interface Part {
+  x: Float32Array;
+  y: Int32Array;
+  n: number;
+}
+
+export interface Split {
+  train: Part;
+  validation: Part;
+  test: Part;
+  inputShape: number[];
+  classes: string[];
+  /** How features were normalised (fitted on train only). */
+  normalisation: string;
+}
+
+export interface DatasetSummary {
+  name: string;
+  kind: Dataset['kind'];
+  rows: number;
+  features: number;
+  inputShape: number[];
+  classes: { name: string; count: number }[];
+  warnings: string[];
+}

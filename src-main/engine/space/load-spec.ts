@@ -1,0 +1,50 @@
+/** Reads a study file from disk: JSON errors with line and column, schema errors with JSON paths. */
+import { readFileSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import { formatSpecIssues, parseStudySpec, type StudySpec } from '../../shared/spec';
+import { UserError, errorMessage } from '../errors';
+import { resourcesDir } from '../paths';
+
+export function defaultSpecPath(): string {
+  return join(resourcesDir(), 'studies', 'digits-mlp.json');
+}
+
+function lineCol(text: string, position: number): string {
+  const before = text.slice(0, position);
+  const line = before.split('\n').length;
+  const col = position - before.lastIndexOf('\n');
+  return `line ${line}, column ${col}`;
+}
+
+export function parseSpecText(text: string, file: string): StudySpec {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    const msg = errorMessage(e);
+    const pos = /position (\d+)/.exec(msg);
+    const where = pos ? ` at ${lineCol(text, Number(pos[1]))}` : '';
+    throw new UserError(`${file}: not valid JSON${where} (${msg.replace(/ in JSON at position \d+.*/, '')}); fix the syntax`);
+  }
+  if (json && typeof json === 'object' && !Array.isArray(json) && !('name' in json)) {
+    // A study is named after its file unless it says otherwise.
+    json = { name: basename(file, extname(file)), ...json };
+  }
+  const result = parseStudySpec(json);
+  if (!result.ok) {
+    throw new UserError(`${file}: the study file has ${result.issues.length} problem(s):\n${formatSpecIssues(result.issues)}`);
+  }
+  return result.spec;
+}
+
+export function loadSpecFile(file: string): StudySpec {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UserError(`${file}: no such file; check the path`);
+    throw new UserError(`${file}: cannot read it (${errorMessage(e)})`);
+  }
+  return parseSpecText(text, file);
+}

@@ -1,0 +1,14 @@
+/**
+ * Numbered, append-only schema migrations. Never edit or reorder a migration that has shipped:
+ * add a new one. Each is recorded in `schema_migrations` with a SHA-256 of its SQL, and a file
+ * whose recorded history differs from this list is refused (see db.ts).
+ */
+import { m001 } from './001_initial';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [m001];

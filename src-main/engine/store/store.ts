@@ -1,0 +1,498 @@
+/**
+ * The study database's one writer. Every state change is a transaction; a trial's results and
+ * its move to `complete` land together or not at all.
+ */
+import type { ObjectiveSpec, StudySpec } from '../../shared/spec';
+import {
+  TRIAL_STATES,
+  TRIAL_TRANSITIONS,
+  type EnergyWindow,
+  type MeterInfo,
+  type MetricName,
+  type Metrics,
+  type Params,
+  type StudySummary,
+  type TrialRecord,
+  type TrialState,
+} from '../../shared/types';
+import { METRICS } from '../../shared/types';
+import { UserError } from '../errors';
+import { openDb, type Db, type OpenOptions } from './db';
+
+export const ECOPT_VERSION = '0.1.0';
+
+export interface StudyRow {
+  id: number;
+  name: string;
+  spec: StudySpec;
+  objectives: ObjectiveSpec[];
+  backend: string | null;
+  createdAt: string;
+}
+
+export interface StoredWindow extends EnergyWindow {
+  id: number;
+  trialId: number | null;
+  samples: number | null;
+}
+
+export interface TrialResult {
+  metrics: Metrics;
+  windows: (EnergyWindow & { samples?: number })[];
+  attrs: Record<string, unknown>;
+  backend: string;
+  powerSamples: { tMs: number; domain: string; powerW: number }[];
+}
+
+const now = (): string => new Date().toISOString();
+
+export class Store {
+  readonly db: Db;
+
+  constructor(
+    readonly path: string,
+    options: OpenOptions = {},
+  ) {
+    this.db = openDb(path, options);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  // ---- studies -------------------------------------------------------------------------------
+
+  createStudy(spec: StudySpec): StudyRow {
+    const ts = now();
+    const id = this.db.transaction(() => {
+      const info = this.db
+        .prepare(
+          `INSERT INTO studies (name, spec_json, model, sampler, dataset, ecopt_version, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(spec.name, JSON.stringify(spec), spec.model, spec.sampler.name, datasetLabel(spec), ECOPT_VERSION, ts, ts);
+      const studyId = Number(info.lastInsertRowid);
+      const insert = this.db.prepare(
+        'INSERT INTO study_objectives (study_id, idx, metric, direction, unit, threshold) VALUES (?, ?, ?, ?, ?, ?)',
+      );
+      spec.objectives.forEach((o, i) => insert.run(studyId, i, o.metric, o.direction, o.unit, o.threshold ?? null));
+      return studyId;
+    })();
+    return this.getStudy(id)!;
+  }
+
+  getStudy(id: number): StudyRow | null {
+    const row = this.db.prepare('SELECT * FROM studies WHERE id = ?').get(id) as RawStudy | undefined;
+    return row ? this.toStudy(row) : null;
+  }
+
+  findStudy(name: string): StudyRow | null {
+    const row = this.db.prepare('SELECT * FROM studies WHERE name = ?').get(name) as RawStudy | undefined;
+    return row ? this.toStudy(row) : null;
+  }
+
+  /** By name, or by numeric id when the argument is all digits and no study has that name. */
+  requireStudy(nameOrId: string): StudyRow {
+    const study = this.findStudy(nameOrId) ?? (/^\d+$/.test(nameOrId) ? this.getStudy(Number(nameOrId)) : null);
+    if (!study) {
+      const names = this.listStudies().map((s) => s.name);
+      throw new UserError(
+        `no study "${nameOrId}" in ${this.path}` +
+          (names.length ? `; studies here: ${names.join(', ')}` : '; this file has no studies yet'),
+      );
+    }
+    return study;
+  }
+
+  private toStudy(row: RawStudy): StudyRow {
+    const objectives = this.db
+      .prepare('SELECT metric, direction, unit, threshold FROM study_objectives WHERE study_id = ? ORDER BY idx')
+      .all(row.id) as { metric: MetricName; direction: 'minimize' | 'maximize'; unit: string; threshold: number | null }[];
+    return {
+      id: row.id,
+      name: row.name,
+      spec: JSON.parse(row.spec_json) as StudySpec,
+      objectives: objectives.map((o) => ({
+        metric: o.metric,
+        direction: o.direction,
+        unit: o.unit,
+        ...(o.threshold !== null ? { threshold: o.threshold } : {}),
+      })),
+      backend: row.backend,
+      createdAt: row.created_at,
+    };
+  }
+
+  listStudies(): StudySummary[] {
+    const rows = this.db.prepare('SELECT * FROM studies ORDER BY id').all() as RawStudy[];
+    const counts = this.db.prepare('SELECT state, count(*) AS n FROM trials WHERE study_id = ? GROUP BY state');
+    return rows.map((r) => {
+      const c = Object.fromEntries(TRIAL_STATES.map((s) => [s, 0])) as Record<TrialState, number>;
+      for (const { state, n } of counts.all(r.id) as { state: TrialState; n: number }[]) c[state] = n;
+      const spec = JSON.parse(r.spec_json) as StudySpec;
+      return {
+        id: r.id,
+        name: r.name,
+        model: r.model,
+        dataset: r.dataset,
+        sampler: r.sampler,
+        backend: r.backend,
+        createdAt: r.created_at,
+        updatedAt: r.updated_at,
+        counts: c,
+        budget: spec.trials,
+      };
+    });
+  }
+
+  setStudyBackend(studyId: number, backend: string): void {
+    const row = this.db.prepare('SELECT backend FROM studies WHERE id = ?').get(studyId) as { backend: string | null };
+    if (row.backend === backend) return;
+    // A study whose trials ran on different backends says so rather than keeping the first.
+    const value = row.backend && !row.backend.split('+').includes(backend) ? `${row.backend}+${backend}` : backend;
+    this.db.prepare('UPDATE studies SET backend = ?, updated_at = ? WHERE id = ?').run(value, now(), studyId);
+  }
+
+  setHardware(studyId: number, entries: Record<string, string>): void {
+    const put = this.db.prepare('INSERT OR REPLACE INTO hardware (study_id, key, value) VALUES (?, ?, ?)');
+    this.db.transaction(() => {
+      for (const [k, v] of Object.entries(entries)) put.run(studyId, k, v);
+    })();
+  }
+
+  getHardware(studyId: number): Record<string, string> {
+    const rows = this.db.prepare('SELECT key, value FROM hardware WHERE study_id = ? ORDER BY key').all(studyId) as {
+      key: string;
+      value: string;
+    }[];
+    return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+  }
+
+  setMeters(studyId: number, meters: MeterInfo[]): void {
+    const put = this.db.prepare(
+      'INSERT OR REPLACE INTO meters (study_id, meter_id, domains_json, status, detail) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.db.transaction(() => {
+      for (const m of meters) put.run(studyId, m.id, JSON.stringify(m.domains), m.status, m.detail);
+    })();
+  }
+
+  getMeters(studyId: number): MeterInfo[] {
+    const rows = this.db.prepare('SELECT * FROM meters WHERE study_id = ? ORDER BY meter_id').all(studyId) as {
+      meter_id: string;
+      domains_json: string;
+      status: string;
+      detail: string;
+    }[];
+    return rows.map((r) => ({ id: r.meter_id, domains: JSON.parse(r.domains_json) as string[], status: r.status, detail: r.detail }));
+  }
+
+  // ---- the runner lock: one process runs a study at a time ---------------------------------
+
+  /**
+   * Claims the study for this process. Refuses while another live process holds it with a
+   * fresh heartbeat; a holder that died (SIGKILL, power loss) is taken over.
+   */
+  acquireRunner(studyId: number, pid: number, staleAfterMs = 30_000): void {
+    this.db.transaction(() => {
+      const row = this.db.prepare('SELECT runner_pid, runner_heartbeat_ms FROM studies WHERE id = ?').get(studyId) as {
+        runner_pid: number | null;
+        runner_heartbeat_ms: number | null;
+      };
+      if (row.runner_pid && row.runner_pid !== pid && isAlive(row.runner_pid) && Date.now() - (row.runner_heartbeat_ms ?? 0) < staleAfterMs) {
+        throw new UserError(
+          `this study is being run by another ECOpt process (pid ${row.runner_pid}); wait for it to finish or stop it first`,
+        );
+      }
+      this.db.prepare('UPDATE studies SET runner_pid = ?, runner_heartbeat_ms = ? WHERE id = ?').run(pid, Date.now(), studyId);
+    }).immediate();
+  }
+
+  heartbeat(studyId: number, pid: number): void {
+    this.db.prepare('UPDATE studies SET runner_heartbeat_ms = ? WHERE id = ? AND runner_pid = ?').run(Date.now(), studyId, pid);
+  }
+
+  releaseRunner(studyId: number, pid: number): void {
+    this.db.prepare('UPDATE studies SET runner_pid = NULL, runner_heartbeat_ms = NULL WHERE id = ? AND runner_pid = ?').run(studyId, pid);
+  }
+
+  // ---- trials --------------------------------------------------------------------------------
+
+  createTrial(studyId: number, params: Params, retryOf: number | null = null): TrialRecord {
+    const id = this.db.transaction(() => {
+      const next = (this.db.prepare('SELECT coalesce(max(number), -1) + 1 AS n FROM trials WHERE study_id = ?').get(studyId) as { n: number }).n;
+      const info = this.db
+        .prepare('INSERT INTO trials (study_id, number, state, retry_of, created_at) VALUES (?, ?, ?, ?, ?)')
+        .run(studyId, next, 'queued', retryOf, now());
+      const trialId = Number(info.lastInsertRowid);
+      const put = this.db.prepare('INSERT INTO trial_params (trial_id, name, value_json) VALUES (?, ?, ?)');
+      for (const [k, v] of Object.entries(params)) put.run(trialId, k, JSON.stringify(v));
+      this.touch(studyId);
+      return trialId;
+    }).immediate();
+    return this.getTrial(id)!;
+  }
+
+  /** Moves a trial along its state machine; refuses a move the machine does not allow. */
+  private transition(trialId: number, to: TrialState): void {
+    const row = this.db.prepare('SELECT state, study_id FROM trials WHERE id = ?').get(trialId) as
+      | { state: TrialState; study_id: number }
+      | undefined;
+    if (!row) throw new Error(`trial ${trialId} does not exist`);
+    if (!TRIAL_TRANSITIONS[row.state].includes(to)) {
+      throw new Error(`trial ${trialId} cannot go from ${row.state} to ${to}`);
+    }
+    const ts = now();
+    if (to === 'running') {
+      this.db.prepare('UPDATE trials SET state = ?, started_at = ? WHERE id = ?').run(to, ts, trialId);
+    } else {
+      this.db.prepare('UPDATE trials SET state = ?, finished_at = ? WHERE id = ?').run(to, ts, trialId);
+    }
+    this.touch(row.study_id);
+  }
+
+  startTrial(trialId: number): void {
+    this.db.transaction(() => this.transition(trialId, 'running')).immediate();
+  }
+
+  /** Stores everything a finished trial produced and marks it complete, atomically. */
+  completeTrial(trialId: number, result: TrialResult, state: 'complete' | 'pruned' = 'complete'): void {
+    this.db.transaction(() => {
+      const studyId = (this.db.prepare('SELECT study_id FROM trials WHERE id = ?').get(trialId) as { study_id: number }).study_id;
+      this.writeResult(studyId, trialId, result);
+      this.db.prepare('UPDATE trials SET backend = ? WHERE id = ?').run(result.backend, trialId);
+      this.setStudyBackend(studyId, result.backend);
+      this.transition(trialId, state);
+    }).immediate();
+  }
+
+  /** Marks a trial failed with its reason; whatever it measured before failing is kept. */
+  failTrial(trialId: number, kind: string, message: string, partial?: Partial<TrialResult>, detail?: string): void {
+    this.db.transaction(() => {
+      const studyId = (this.db.prepare('SELECT study_id FROM trials WHERE id = ?').get(trialId) as { study_id: number }).study_id;
+      if (partial) this.writeResult(studyId, trialId, { metrics: {}, windows: [], attrs: {}, powerSamples: [], backend: '', ...partial });
+      if (partial?.backend) this.db.prepare('UPDATE trials SET backend = ? WHERE id = ?').run(partial.backend, trialId);
+      this.db
+        .prepare('INSERT OR REPLACE INTO trial_failures (trial_id, kind, message, detail) VALUES (?, ?, ?, ?)')
+        .run(trialId, kind, message, detail ?? null);
+      this.transition(trialId, 'failed');
+    }).immediate();
+  }
+
+  interruptTrial(trialId: number, message: string): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare('INSERT OR REPLACE INTO trial_failures (trial_id, kind, message, detail) VALUES (?, ?, ?, NULL)')
+        .run(trialId, 'interrupted', message);
+      this.transition(trialId, 'interrupted');
+    }).immediate();
+  }
+
+  /**
+   * After a crash, trials left `running` or `queued` by a process that is gone are marked
+   * `interrupted`; returns them so the study can run them again.
+   */
+  recoverInterrupted(studyId: number): TrialRecord[] {
+    const ids = this.db.transaction(() => {
+      const rows = this.db
+        .prepare("SELECT id FROM trials WHERE study_id = ? AND state IN ('running', 'queued') ORDER BY number")
+        .all(studyId) as { id: number }[];
+      for (const { id } of rows) this.interruptTrial(id, 'the process running this trial stopped before it finished');
+      return rows.map((r) => r.id);
+    }).immediate();
+    return ids.map((id) => this.getTrial(id)!);
+  }
+
+  /** Interrupted trials that have not been re-run yet, oldest first. */
+  pendingRetries(studyId: number): TrialRecord[] {
+    const rows = this.db
+      .prepare(
+        `SELECT t.id FROM trials t WHERE t.study_id = ? AND t.state = 'interrupted'
+           AND NOT EXISTS (SELECT 1 FROM trials r WHERE r.retry_of = t.id)
+         ORDER BY t.number`,
+      )
+      .all(studyId) as { id: number }[];
+    return rows.map((r) => this.getTrial(r.id)!);
+  }
+
+  private writeResult(studyId: number, trialId: number, result: TrialResult): void {
+    const metric = this.db.prepare('INSERT OR REPLACE INTO trial_metrics (trial_id, name, value, unit) VALUES (?, ?, ?, ?)');
+    for (const [name, value] of Object.entries(result.metrics)) {
+      if (value === undefined) continue;
+      if (!Number.isFinite(value)) throw new Error(`metric ${name} is not a finite number (${value})`);
+      metric.run(trialId, name, value, METRICS[name as MetricName]?.unit ?? '');
+    }
+    const attr = this.db.prepare('INSERT OR REPLACE INTO trial_attrs (trial_id, key, value_json) VALUES (?, ?, ?)');
+    for (const [k, v] of Object.entries(result.attrs)) attr.run(trialId, k, JSON.stringify(v));
+    for (const w of result.windows) this.insertWindow(studyId, trialId, w);
+    const sample = this.db.prepare('INSERT INTO power_samples (study_id, trial_id, t_ms, domain, power_w) VALUES (?, ?, ?, ?, ?)');
+    for (const s of result.powerSamples) sample.run(studyId, trialId, s.tMs, s.domain, s.powerW);
+  }
+
+  insertWindow(studyId: number, trialId: number | null, w: EnergyWindow & { samples?: number }): number {
+    const info = this.db
+      .prepare('INSERT INTO windows (study_id, trial_id, phase, started_at_ms, duration_s, samples) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(studyId, trialId, w.phase, Math.round(w.startedAtMs), w.durationS, w.samples ?? null);
+    const windowId = Number(info.lastInsertRowid);
+    const put = this.db.prepare(
+      `INSERT INTO window_energy (window_id, domain, energy_j, method, source, counter, model, inputs_json, resolution_j, uncertainty_rel)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (const d of w.domains) {
+      if (!Number.isFinite(d.energyJ)) throw new Error(`energy for ${d.domain} is not a finite number`);
+      const p = d.provenance;
+      if (p.method === 'measured') {
+        put.run(windowId, d.domain, d.energyJ, 'measured', p.source, p.counter, null, null, p.resolutionJ, p.uncertaintyRel);
+      } else {
+        put.run(windowId, d.domain, d.energyJ, 'estimated', p.source, null, p.model, JSON.stringify(p.inputs), null, p.uncertaintyRel);
+      }
+    }
+    return windowId;
+  }
+
+  getTrial(id: number): TrialRecord | null {
+    const row = this.db.prepare('SELECT * FROM trials WHERE id = ?').get(id) as RawTrial | undefined;
+    return row ? this.toTrials([row])[0]! : null;
+  }
+
+  getTrials(studyId: number, states?: readonly TrialState[]): TrialRecord[] {
+    const rows = this.db.prepare('SELECT * FROM trials WHERE study_id = ? ORDER BY number').all(studyId) as RawTrial[];
+    const list = this.toTrials(rows);
+    return states ? list.filter((t) => states.includes(t.state)) : list;
+  }
+
+  private toTrials(rows: RawTrial[]): TrialRecord[] {
+    if (rows.length === 0) return [];
+    const params = this.db.prepare('SELECT name, value_json FROM trial_params WHERE trial_id = ?');
+    const metrics = this.db.prepare('SELECT name, value FROM trial_metrics WHERE trial_id = ?');
+    const failure = this.db.prepare('SELECT kind, message FROM trial_failures WHERE trial_id = ?');
+    return rows.map((r) => ({
+      id: r.id,
+      number: r.number,
+      state: r.state,
+      retryOf: r.retry_of,
+      backend: r.backend,
+      createdAt: r.created_at,
+      startedAt: r.started_at,
+      finishedAt: r.finished_at,
+      params: Object.fromEntries(
+        (params.all(r.id) as { name: string; value_json: string }[]).map((p) => [p.name, JSON.parse(p.value_json)]),
+      ) as Params,
+      metrics: Object.fromEntries((metrics.all(r.id) as { name: string; value: number }[]).map((m) => [m.name, m.value])) as Metrics,
+      failure: (failure.get(r.id) as { kind: string; message: string } | undefined) ?? null,
+    }));
+  }
+
+  getTrialAttrs(trialId: number): Record<string, unknown> {
+    const rows = this.db.prepare('SELECT key, value_json FROM trial_attrs WHERE trial_id = ?').all(trialId) as {
+      key: string;
+      value_json: string;
+    }[];
+    return Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.value_json)]));
+  }
+
+  getWindows(filter: { trialId: number } | { studyId: number; phase: 'idle' }): StoredWindow[] {
+    const rows = (
+      'trialId' in filter
+        ? this.db.prepare('SELECT * FROM windows WHERE trial_id = ? ORDER BY id').all(filter.trialId)
+        : this.db.prepare("SELECT * FROM windows WHERE study_id = ? AND phase = 'idle' ORDER BY id").all(filter.studyId)
+    ) as RawWindow[];
+    const energy = this.db.prepare('SELECT * FROM window_energy WHERE window_id = ? ORDER BY domain');
+    return rows.map((w) => ({
+      id: w.id,
+      trialId: w.trial_id,
+      phase: w.phase,
+      startedAtMs: w.started_at_ms,
+      durationS: w.duration_s,
+      samples: w.samples,
+      domains: (energy.all(w.id) as RawEnergy[]).map((e) => ({
+        domain: e.domain,
+        energyJ: e.energy_j,
+        provenance:
+          e.method === 'measured'
+            ? {
+                method: 'measured' as const,
+                source: e.source,
+                counter: e.counter ?? '',
+                resolutionJ: e.resolution_j,
+                uncertaintyRel: e.uncertainty_rel,
+              }
+            : {
+                method: 'estimated' as const,
+                source: e.source,
+                model: e.model ?? '',
+                inputs: JSON.parse(e.inputs_json ?? '{}') as Record<string, string | number>,
+                uncertaintyRel: e.uncertainty_rel ?? 0,
+              },
+      })),
+    }));
+  }
+
+  getPowerSamples(trialId: number): { tMs: number; domain: string; powerW: number }[] {
+    return (
+      this.db.prepare('SELECT t_ms, domain, power_w FROM power_samples WHERE trial_id = ? ORDER BY t_ms').all(trialId) as {
+        t_ms: number;
+        domain: string;
+        power_w: number;
+      }[]
+    ).map((r) => ({ tMs: r.t_ms, domain: r.domain, powerW: r.power_w }));
+  }
+
+  private touch(studyId: number): void {
+    this.db.prepare('UPDATE studies SET updated_at = ? WHERE id = ?').run(now(), studyId);
+  }
+}
+
+function datasetLabel(spec: StudySpec): string {
+  return `builtin:${spec.dataset.builtin}`;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+interface RawStudy {
+  id: number;
+  name: string;
+  spec_json: string;
+  model: string;
+  sampler: string;
+  dataset: string;
+  backend: string | null;
+  created_at: string;
+  updated_at: string;
+}
+interface RawTrial {
+  id: number;
+  number: number;
+  state: TrialState;
+  retry_of: number | null;
+  backend: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+interface RawWindow {
+  id: number;
+  trial_id: number | null;
+  phase: EnergyWindow['phase'];
+  started_at_ms: number;
+  duration_s: number;
+  samples: number | null;
+}
+interface RawEnergy {
+  domain: string;
+  energy_j: number;
+  method: 'measured' | 'estimated';
+  source: string;
+  counter: string | null;
+  model: string | null;
+  inputs_json: string | null;
+  resolution_j: number | null;
+  uncertainty_rel: number | null;
+}

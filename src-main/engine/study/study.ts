@@ -1,0 +1,166 @@
+/**
+ * The study loop: ask the sampler, run the trial, store the result, until the budget is spent.
+ * Crash-safe: every state change is a transaction; a trial left `running` by a dead process is
+ * marked `interrupted` on resume and run again with the same parameters; finished trials are
+ * never repeated.
+ */
+import { cpus, totalmem, platform, release, arch } from 'node:os';
+import type { StudySpec } from '../../shared/spec';
+import type { MeterInfo, Params, Phase, TrialRecord, TrialState } from '../../shared/types';
+import { UserError } from '../errors';
+import { createMeterSet } from '../meters/detect';
+import type { MeterSet } from '../meters/meter-set';
+import { createSampler, type FinishedTrial } from '../samplers/index';
+import { EncodedSpace } from '../space/encode';
+import type { Store, StudyRow } from '../store/store';
+import { BuiltinTrialRunner } from '../trials/builtin/runner';
+import type { TrialEvent, TrialRunner } from '../trials/types';
+
+export type StudyEvent =
+  | { type: 'study-start'; study: StudyRow; done: number; budget: number; resumed: boolean; recovered: number; meters: MeterInfo[] }
+  | { type: 'trial-start'; trial: TrialRecord; retryOf: number | null }
+  | { type: 'trial-event'; trialNumber: number; event: TrialEvent }
+  | { type: 'trial-end'; trial: TrialRecord; done: number; budget: number; elapsedS: number }
+  | { type: 'study-end'; reason: 'budget' | 'time' | 'stopped'; done: number; budget: number };
+
+export interface RunStudyOptions {
+  store: Store;
+  spec: StudySpec;
+  signal?: AbortSignal;
+  onEvent?: (e: StudyEvent) => void;
+  runner?: TrialRunner;
+  meters?: MeterSet;
+  meterReport?: MeterInfo[];
+}
+
+export interface StudyOutcome {
+  study: StudyRow;
+  reason: 'budget' | 'time' | 'stopped';
+  trials: TrialRecord[];
+}
+
+const COUNTED: readonly TrialState[] = ['complete', 'pruned', 'failed'];
+
+/** Fields whose change would make old trials incomparable with new ones. */
+function identity(spec: StudySpec): string {
+  const { trials: _t, timeBudgetS: _b, trial: _s, ...rest } = spec;
+  return JSON.stringify(rest);
+}
+
+export function hardwareInventory(): Record<string, string> {
+  const c = cpus();
+  return {
+    cpu_model: c[0]?.model ?? 'unknown',
+    cpu_logical_cores: String(c.length),
+    memory_gib: (totalmem() / 2 ** 30).toFixed(1),
+    os: `${platform()} ${release()} ${arch()}`,
+    node: process.versions.node,
+  };
+}
+
+/** Opens the study named in the spec, creating it if new; refuses a changed definition. */
+export function openStudy(store: Store, spec: StudySpec): { study: StudyRow; resumed: boolean } {
+  const existing = store.findStudy(spec.name);
+  if (!existing) return { study: store.createStudy(spec), resumed: false };
+  if (identity(existing.spec) !== identity(spec)) {
+    throw new UserError(
+      `a study named "${spec.name}" already exists in ${store.path} with a different definition; ` +
+        'give this one another "name", or resume the old one with its original file',
+    );
+  }
+  if (existing.spec.trials !== spec.trials || existing.spec.timeBudgetS !== spec.timeBudgetS) {
+    store.db
+      .prepare('UPDATE studies SET spec_json = ? WHERE id = ?')
+      .run(JSON.stringify({ ...existing.spec, trials: spec.trials, timeBudgetS: spec.timeBudgetS }), existing.id);
+  }
+  return { study: store.getStudy(existing.id)!, resumed: true };
+}
+
+export function toFinished(trial: TrialRecord, space: EncodedSpace, study: StudyRow): FinishedTrial {
+  const values = trial.state === 'complete' ? study.objectives.map((o) => trial.metrics[o.metric] ?? NaN) : null;
+  return {
+    number: trial.number,
+    state: trial.state,
+    params: trial.params,
+    cube: space.encode(trial.params),
+    values: values && values.every(Number.isFinite) ? values : null,
+  };
+}
+
+export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> {
+  const { store, spec } = options;
+  const emit = options.onEvent ?? (() => {});
+  const signal = options.signal ?? new AbortController().signal;
+  const runner = options.runner ?? new BuiltinTrialRunner();
+  const { study, resumed } = openStudy(store, spec);
+  const space = new EncodedSpace(study.spec.space);
+  const sampler = createSampler(study.spec.sampler.name, { space, objectives: study.objectives, seed: study.spec.seed }, study.spec.sampler.options);
+
+  store.acquireRunner(study.id, process.pid);
+  const ownMeters = !options.meters;
+  const meterSetup = options.meters ? { set: options.meters, report: options.meterReport ?? options.meters.inventory() } : createMeterSet();
+  const meters = meterSetup.set;
+  const heartbeat = setInterval(() => store.heartbeat(study.id, process.pid), 5000);
+  heartbeat.unref();
+  try {
+    const recovered = store.recoverInterrupted(study.id);
+    store.setHardware(study.id, hardwareInventory());
+    store.setMeters(study.id, meterSetup.report);
+    meters.start();
+
+    const budget = study.spec.trials;
+    const started = Date.now();
+    let done = store.getTrials(study.id, COUNTED).length;
+    emit({ type: 'study-start', study, done, budget, resumed, recovered: recovered.length, meters: meterSetup.report });
+
+    let reason: StudyOutcome['reason'] = 'budget';
+    while (done < budget) {
+      if (signal.aborted) {
+        reason = 'stopped';
+        break;
+      }
+      if (study.spec.timeBudgetS && (Date.now() - started) / 1000 >= study.spec.timeBudgetS) {
+        reason = 'time';
+        break;
+      }
+      const all = store.getTrials(study.id);
+      const retry = store.pendingRetries(study.id)[0];
+      let params: Params;
+      if (retry) {
+        params = retry.params;
+      } else {
+        const history = all.filter((t) => COUNTED.includes(t.state)).map((t) => toFinished(t, space, study));
+        const asked = all.filter((t) => t.retryOf === null).length;
+        params = sampler.ask(history, asked);
+      }
+      const trial = store.createTrial(study.id, params, retry?.id ?? null);
+      store.startTrial(trial.id);
+      emit({ type: 'trial-start', trial: store.getTrial(trial.id)!, retryOf: retry?.number ?? null });
+      meters.drainSamples();
+      const t0 = Date.now();
+      const outcome = await runner.run({ trialNumber: trial.number, params, spec: study.spec }, meters, signal, (event) =>
+        emit({ type: 'trial-event', trialNumber: trial.number, event }),
+      );
+      if (outcome.ok) {
+        store.completeTrial(trial.id, outcome.result);
+      } else if (outcome.kind === 'interrupted') {
+        store.interruptTrial(trial.id, outcome.message);
+        reason = 'stopped';
+        emit({ type: 'trial-end', trial: store.getTrial(trial.id)!, done, budget, elapsedS: (Date.now() - t0) / 1000 });
+        break;
+      } else {
+        store.failTrial(trial.id, outcome.kind, outcome.message, outcome.partial, outcome.detail);
+      }
+      done++;
+      emit({ type: 'trial-end', trial: store.getTrial(trial.id)!, done, budget, elapsedS: (Date.now() - t0) / 1000 });
+    }
+    emit({ type: 'study-end', reason, done, budget });
+    return { study: store.getStudy(study.id)!, reason, trials: store.getTrials(study.id) };
+  } finally {
+    clearInterval(heartbeat);
+    if (ownMeters) meters.stop();
+    store.releaseRunner(study.id, process.pid);
+  }
+}
+
+export type { Phase };

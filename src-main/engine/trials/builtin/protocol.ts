@@ -1,0 +1,19 @@
+/** Messages between the study process and the trainer worker. */
+import type { StudySpec } from '../../../shared/spec';
+import type { Metrics, Params, Phase } from '../../../shared/types';
+
+export interface WorkerInput {
+  spec: StudySpec;
+  params: Params;
+  trialNumber: number;
+}
+
+export type FromWorker =
+  | { type: 'backend'; backend: string; notes: string[] }
+  | { type: 'phase-begin'; phase: Phase }
+  | { type: 'phase-end'; phase: Phase; samples?: number }
+  | { type: 'progress'; epoch: number; epochs: number; loss: number; valAccuracy: number | null }
+  | { type: 'result'; metrics: Metrics; attrs: Record<string, unknown> }
+  | { type: 'error'; kind: string; message: string; detail?: string };
+
+export type ToWorker = { type: 'go' };

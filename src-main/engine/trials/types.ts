@@ -1,0 +1,32 @@
+/** The interface between the study loop and whatever runs a trial. */
+import type { StudySpec } from '../../shared/spec';
+import type { Params, Phase } from '../../shared/types';
+import type { MeterSet } from '../meters/meter-set';
+import type { TrialResult } from '../store/store';
+
+export interface TrialInput {
+  trialNumber: number;
+  params: Params;
+  spec: StudySpec;
+}
+
+export type TrialEvent =
+  | { type: 'phase'; phase: Phase }
+  | { type: 'progress'; epoch: number; epochs: number; loss: number; valAccuracy: number | null }
+  | { type: 'backend'; backend: string; notes: string[] };
+
+export type TrialOutcome =
+  | { ok: true; result: TrialResult }
+  | {
+      ok: false;
+      /** `exception`, `nan`, `timeout`, `crash`, `interrupted`. */
+      kind: string;
+      message: string;
+      detail?: string;
+      /** Whatever was measured before the failure. */
+      partial: Partial<TrialResult>;
+    };
+
+export interface TrialRunner {
+  run(input: TrialInput, meters: MeterSet, signal: AbortSignal, onEvent: (e: TrialEvent) => void): Promise<TrialOutcome>;
+}

@@ -1,0 +1,56 @@
+/** Human-readable numbers with units, shared by the CLI and the UI. */
+
+const PREFIXES: [number, string][] = [
+  [1e9, 'G'],
+  [1e6, 'M'],
+  [1e3, 'k'],
+  [1, ''],
+  [1e-3, 'm'],
+  [1e-6, 'µ'],
+  [1e-9, 'n'],
+];
+
+/** 0.000123 J → "123 µJ". Three significant figures. */
+export function formatSi(value: number, unit: string): string {
+  if (!Number.isFinite(value)) return `${value} ${unit}`;
+  if (value === 0) return `0 ${unit}`;
+  const abs = Math.abs(value);
+  for (const [scale, prefix] of PREFIXES) {
+    if (abs >= scale * 0.9995) return `${Number((value / scale).toPrecision(3))} ${prefix}${unit}`;
+  }
+  return `${value.toExponential(2)} ${unit}`;
+}
+
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '?';
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
+export function formatPercent(fraction: number, digits = 1): string {
+  return `${(fraction * 100).toFixed(digits)}%`;
+}
+
+/** Formats a metric value by its unit. */
+export function formatMetric(value: number | undefined, unit: string): string {
+  if (value === undefined) return '—';
+  switch (unit) {
+    case 'fraction':
+      return formatPercent(value);
+    case 'J':
+      return formatSi(value, 'J');
+    case 's':
+      return formatSi(value, 's');
+    case 'FLOP':
+      return formatSi(value, 'FLOP');
+    case 'samples/J':
+      return `${Number(value.toPrecision(3))} /J`;
+    case 'parameters':
+      return value >= 1e4 ? formatSi(value, '') .trim() : String(Math.round(value));
+    default:
+      return Number(value.toPrecision(4)).toString();
+  }
+}

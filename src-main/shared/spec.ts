@@ -1,0 +1,218 @@
+/**
+ * The study file: its zod schema, the defaults, and error messages that name the JSON path and
+ * the fix. Shared so the wizard validates as the user types with the same rules as the CLI.
+ */
+import { z } from 'zod';
+import { METRICS, METRIC_NAMES, type MetricName } from './types';
+import { MODEL_FAMILIES, MODEL_FAMILY_NAMES } from './models';
+
+/** Samplers the engine registers; the engine's registry test keeps the two in step. */
+export const SAMPLER_NAMES = ['random', 'sobol'] as const;
+export const BUILTIN_DATASETS = ['digits', 'iris'] as const;
+
+const paramValue = z.union([z.number(), z.string(), z.boolean()]);
+
+const floatParam = z.strictObject({
+  type: z.literal('float'),
+  low: z.number(),
+  high: z.number(),
+  log: z.boolean().default(false),
+});
+const intParam = z.strictObject({
+  type: z.literal('int'),
+  low: z.number().int(),
+  high: z.number().int(),
+  log: z.boolean().default(false),
+  step: z.number().int().positive().default(1),
+});
+const categoricalParam = z.strictObject({
+  type: z.literal('categorical'),
+  choices: z.array(paramValue).min(1),
+});
+const fixedParam = z.strictObject({ type: z.literal('fixed'), value: paramValue });
+
+const paramSpec = z
+  .discriminatedUnion('type', [floatParam, intParam, categoricalParam, fixedParam])
+  .superRefine((p, ctx) => {
+    if (p.type === 'float' || p.type === 'int') {
+      if (p.type === 'float' ? !(p.low < p.high) : p.low > p.high) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `low (${p.low}) must be below high (${p.high}); swap them`,
+        });
+        return;
+      }
+      if (p.log && p.low <= 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `a log-scaled range needs low > 0, got ${p.low}; raise low or set "log": false`,
+        });
+      }
+    }
+    if (p.type === 'int') {
+      if (p.log && p.step !== 1) {
+        ctx.addIssue({ code: 'custom', message: 'step and log cannot be combined; drop one of them' });
+      } else if ((p.high - p.low) % p.step !== 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `high - low (${p.high - p.low}) must be a multiple of step (${p.step}); set high to ${p.low + Math.floor((p.high - p.low) / p.step) * p.step}`,
+        });
+      }
+    }
+    if (p.type === 'categorical') {
+      const seen = new Set(p.choices.map((c) => JSON.stringify(c)));
+      if (seen.size !== p.choices.length) {
+        ctx.addIssue({ code: 'custom', message: 'choices must be distinct; remove the repeated ones' });
+      }
+    }
+  });
+export type ParamSpec = z.output<typeof paramSpec>;
+
+const objectiveSpec = z
+  .strictObject({
+    metric: z.enum(METRIC_NAMES as [MetricName, ...MetricName[]]),
+    direction: z.enum(['minimize', 'maximize']).optional(),
+    unit: z.string().optional(),
+    /** Feasibility bound: ≤ threshold when minimising, ≥ threshold when maximising. */
+    threshold: z.number().optional(),
+  })
+  .superRefine((o, ctx) => {
+    const known = METRICS[o.metric].unit;
+    if (o.unit !== undefined && o.unit !== known) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['unit'],
+        message: `"${o.metric}" is measured in ${known}, not ${o.unit}; write "${known}" or leave unit out`,
+      });
+    }
+  })
+  .transform((o) => ({
+    metric: o.metric,
+    direction: o.direction ?? METRICS[o.metric].defaultDirection,
+    unit: METRICS[o.metric].unit as string,
+    ...(o.threshold !== undefined ? { threshold: o.threshold } : {}),
+  }));
+export type ObjectiveSpec = z.output<typeof objectiveSpec>;
+
+const datasetSpec = z.union([
+  z.strictObject({
+    builtin: z.enum(BUILTIN_DATASETS),
+    /** Use at most this many rows (seeded subsample), to keep a study quick. */
+    maxSamples: z.number().int().positive().optional(),
+  }),
+]);
+export type DatasetSpec = z.output<typeof datasetSpec>;
+
+const samplerSpec = z
+  .union([
+    z.enum(SAMPLER_NAMES),
+    z.strictObject({ name: z.enum(SAMPLER_NAMES), options: z.record(z.string(), z.unknown()).default({}) }),
+  ])
+  .transform((s) => (typeof s === 'string' ? { name: s, options: {} as Record<string, unknown> } : s));
+
+const trialSettings = z
+  .strictObject({
+    /** A trial running longer than this is stopped and marked failed. */
+    timeoutS: z.number().positive().default(600),
+    /** The inference window is repeated until it lasts at least this long. */
+    minInferS: z.number().positive().default(1),
+    /** Batch size used for the inference benchmark; stored with each trial. */
+    inferBatchSize: z.number().int().positive().default(256),
+  })
+  .prefault({});
+
+export const studySpecSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .min(1)
+      .max(120)
+      .regex(/^[\w.\- ]+$/, 'use letters, digits, spaces, dots, dashes and underscores only'),
+    dataset: datasetSpec,
+    model: z.enum(MODEL_FAMILY_NAMES as [string, ...string[]]).default('mlp'),
+    space: z.record(z.string().regex(/^[a-z_][a-z0-9_]*$/, 'parameter names are lower_snake_case'), paramSpec),
+    objectives: z.array(objectiveSpec).min(1).max(4),
+    sampler: samplerSpec.prefault('sobol'),
+    trials: z.number().int().positive().max(100000),
+    /** Stop starting new trials after this many seconds (optional). */
+    timeBudgetS: z.number().positive().optional(),
+    seed: z.number().int().nonnegative().default(0),
+    trial: trialSettings,
+  })
+  .superRefine((s, ctx) => {
+    const family = MODEL_FAMILIES[s.model as keyof typeof MODEL_FAMILIES];
+    if (!family) return;
+    const known = Object.keys(family.params);
+    for (const name of Object.keys(s.space)) {
+      if (!known.includes(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['space', name],
+          message: `"${name}" is not a parameter of model "${s.model}"; known: ${known.join(', ')}`,
+        });
+      }
+    }
+    const metrics = s.objectives.map((o) => o.metric);
+    metrics.forEach((m, i) => {
+      if (metrics.indexOf(m) !== i) {
+        ctx.addIssue({ code: 'custom', path: ['objectives', i, 'metric'], message: `"${m}" is listed twice; keep one` });
+      }
+    });
+  });
+
+export type StudySpecInput = z.input<typeof studySpecSchema>;
+export type StudySpec = z.output<typeof studySpecSchema>;
+
+export interface SpecIssue {
+  /** Dotted JSON path, e.g. `space.lr` or `objectives[1].metric`. */
+  path: string;
+  message: string;
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out || '(root)';
+}
+
+function describe(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.input === undefined) return `is required (expected ${issue.expected})`;
+      return `expected ${issue.expected}, got ${JSON.stringify(issue.input)}`;
+    case 'unrecognized_keys':
+      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}; remove or correct ${issue.keys.length > 1 ? 'them' : 'it'}`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(issue.input)}`;
+    case 'invalid_union':
+      if ('discriminator' in issue && issue.discriminator) {
+        return `"${issue.discriminator}" must be one of float, int, categorical, fixed`;
+      }
+      return issue.message;
+    case 'too_small':
+      return issue.origin === 'array' ? `needs at least ${String(issue.minimum)} item(s)` : `must be at least ${String(issue.minimum)}`;
+    case 'too_big':
+      return issue.origin === 'array' ? `allows at most ${String(issue.maximum)} item(s)` : `must be at most ${String(issue.maximum)}`;
+    default:
+      return issue.message;
+  }
+}
+
+export type SpecResult = { ok: true; spec: StudySpec } | { ok: false; issues: SpecIssue[] };
+
+/** Validates a parsed study file. Never throws for bad input: returns every issue found. */
+export function parseStudySpec(input: unknown): SpecResult {
+  const result = studySpecSchema.safeParse(input, { reportInput: true });
+  if (result.success) return { ok: true, spec: result.data };
+  return {
+    ok: false,
+    issues: result.error.issues.map((i) => ({ path: formatPath(i.path), message: describe(i) })),
+  };
+}
+
+export function formatSpecIssues(issues: SpecIssue[]): string {
+  return issues.map((i) => `${i.path}: ${i.message}`).join('\n');
+}

@@ -1,0 +1,120 @@
+/**
+ * Domain types shared by the engine, the transports and the renderer.
+ * Pure TypeScript: no node:, no electron.
+ */
+
+export const TRIAL_STATES = ['queued', 'running', 'complete', 'pruned', 'failed', 'interrupted'] as const;
+export type TrialState = (typeof TRIAL_STATES)[number];
+
+/** States a trial may move to from each state. Finished states are terminal. */
+export const TRIAL_TRANSITIONS: Readonly<Record<TrialState, readonly TrialState[]>> = {
+  queued: ['running', 'interrupted', 'failed'],
+  running: ['complete', 'pruned', 'failed', 'interrupted'],
+  complete: [],
+  pruned: [],
+  failed: [],
+  interrupted: [],
+};
+
+export const FINISHED_STATES: readonly TrialState[] = ['complete', 'pruned', 'failed'];
+
+export const PHASES = ['train', 'infer', 'evaluate'] as const;
+export type Phase = (typeof PHASES)[number] | 'idle';
+
+export type ParamValue = number | string | boolean;
+export type Params = Record<string, ParamValue>;
+
+/** How one energy figure was obtained. Never absent: a figure without provenance is a bug. */
+export type Provenance =
+  | {
+      method: 'measured';
+      /** Meter id, e.g. `rapl`, `nvml`. */
+      source: string;
+      /** The counter read, e.g. `/sys/class/powercap/intel-rapl:0/energy_uj`. */
+      counter: string;
+      /** Smallest energy step the counter can resolve, joules. */
+      resolutionJ: number | null;
+      /** Relative uncertainty (0.05 = ±5%) where the counter's documentation states one. */
+      uncertaintyRel: number | null;
+    }
+  | {
+      method: 'estimated';
+      source: string;
+      /** The model, e.g. `tdp-linear-utilisation`. */
+      model: string;
+      /** The model's inputs, e.g. TDP and where it came from. */
+      inputs: Record<string, string | number>;
+      /** Relative uncertainty, ±. */
+      uncertaintyRel: number;
+    };
+
+export interface DomainEnergy {
+  /** `cpu-package`, `dram`, `gpu:0`, … */
+  domain: string;
+  energyJ: number;
+  provenance: Provenance;
+}
+
+/** One measurement window: a phase of a trial, or an idle baseline. */
+export interface EnergyWindow {
+  phase: Phase;
+  startedAtMs: number;
+  durationS: number;
+  domains: DomainEnergy[];
+}
+
+export type Direction = 'minimize' | 'maximize';
+
+/** Metrics a trial can produce, with their units; objectives pick from these. */
+export const METRICS = {
+  accuracy: { unit: 'fraction', label: 'Accuracy', defaultDirection: 'maximize' },
+  loss: { unit: 'nats', label: 'Validation loss', defaultDirection: 'minimize' },
+  infer_energy_j_per_sample: { unit: 'J', label: 'Inference energy per sample', defaultDirection: 'minimize' },
+  infer_samples_per_j: { unit: 'samples/J', label: 'Inference samples per joule', defaultDirection: 'maximize' },
+  train_energy_j: { unit: 'J', label: 'Training energy', defaultDirection: 'minimize' },
+  train_duration_s: { unit: 's', label: 'Training time', defaultDirection: 'minimize' },
+  infer_latency_s_per_sample: { unit: 's', label: 'Inference time per sample', defaultDirection: 'minimize' },
+  param_count: { unit: 'parameters', label: 'Trainable parameters', defaultDirection: 'minimize' },
+  flops_per_inference: { unit: 'FLOP', label: 'FLOPs per inference', defaultDirection: 'minimize' },
+} as const satisfies Record<string, { unit: string; label: string; defaultDirection: Direction }>;
+export type MetricName = keyof typeof METRICS;
+export const METRIC_NAMES = Object.keys(METRICS) as MetricName[];
+
+export type Metrics = Partial<Record<MetricName, number>>;
+
+/** A trial as read back from the store. */
+export interface TrialRecord {
+  id: number;
+  number: number;
+  state: TrialState;
+  params: Params;
+  metrics: Metrics;
+  retryOf: number | null;
+  backend: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  failure: { kind: string; message: string } | null;
+}
+
+export interface StudySummary {
+  id: number;
+  name: string;
+  model: string;
+  dataset: string;
+  sampler: string;
+  backend: string | null;
+  createdAt: string;
+  updatedAt: string;
+  counts: Record<TrialState, number>;
+  budget: number;
+}
+
+export interface MeterInfo {
+  id: string;
+  domains: string[];
+  /** `ok`, `unavailable`, `error`. */
+  status: string;
+  /** What it reads, or why it cannot, with the fix. */
+  detail: string;
+}
