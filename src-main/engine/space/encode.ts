@@ -85,9 +85,7 @@ function decodeOne(spec: Dimension['spec'], u: number): ParamValue {
   switch (spec.type) {
     case 'float': {
       if (spec.log) {
-        const lo = Math.log(spec.low);
-        const hi = Math.log(spec.high);
-        return Math.min(Math.max(Math.exp(lo + u * (hi - lo)), spec.low), spec.high);
+        return Math.min(spec.low * (spec.high / spec.low) ** u, spec.high);
       }
       return spec.low + u * (spec.high - spec.low);
     }

@@ -25,16 +25,16 @@ export function buildModel(family: ModelFamily, rawParams: Params, inputShape: n
   const activation = String(p.activation) as 'relu' | 'tanh' | 'elu' | 'sigmoid';
   const inputs = inputShape.reduce((a, b) => a * b, 1);
   const model = tf.sequential();
-  model.add(tf.layers.flatten({ inputShape }));
+  if (inputShape.length > 1) model.add(tf.layers.flatten({ inputShape }));
   let width = inputs;
   let macs = 0;
   for (let i = 0; i < layers; i++) {
-    model.add(tf.layers.dense({ units, activation }));
+    model.add(tf.layers.dense({ units, activation, ...(i === 0 && inputShape.length === 1 ? { inputShape } : {}) }));
     macs += width * units;
     width = units;
     if (dropout > 0) model.add(tf.layers.dropout({ rate: dropout }));
   }
-  model.add(tf.layers.dense({ units: classes, activation: 'softmax' }));
+  model.add(tf.layers.dense({ units: classes, activation: 'softmax', ...(layers === 0 && inputShape.length === 1 ? { inputShape } : {}) }));
   macs += width * classes;
   const learningRate = Number(p.learning_rate);
   model.compile({ optimizer: tf.train.adam(learningRate), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });

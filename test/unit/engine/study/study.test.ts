@@ -1,0 +1,132 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { MeterSet } from '../../../../src-main/engine/meters/meter-set';
+import { CpuTdpEstimateMeter } from '../../../../src-main/engine/meters/estimate';
+import { Store } from '../../../../src-main/engine/store/store';
+import { runStudy } from '../../../../src-main/engine/study/study';
+import type { TrialOutcome, TrialRunner } from '../../../../src-main/engine/trials/types';
+import { parseStudySpec, type StudySpec } from '../../../../src-main/shared/spec';
+import { quickSpec } from '../../../helpers/specs';
+import { tmpDir } from '../../../helpers/tmp';
+
+function spec(overrides = {}): StudySpec {
+  const r = parseStudySpec(quickSpec(overrides));
+  if (!r.ok) throw new Error(JSON.stringify(r.issues));
+  return r.spec;
+}
+
+/** A runner scripted per trial number: the study loop is what is under test here. */
+function scripted(script: Record<number, 'throw' | 'nan' | 'ok' | 'hang'>): TrialRunner {
+  return {
+    async run(input, meters, signal) {
+      const kind = script[input.trialNumber] ?? 'ok';
+      meters.begin('t');
+      if (kind === 'hang') {
+        await new Promise((r) => signal.addEventListener('abort', r));
+        return { ok: false, kind: 'interrupted', message: 'stopped by the user', partial: {} };
+      }
+      const w = meters.end('t', 'train');
+      if (kind === 'throw') return { ok: false, kind: 'exception', message: 'the model blew up', partial: { windows: [w] } };
+      if (kind === 'nan') return { ok: false, kind: 'nan', message: 'training loss became NaN at epoch 2; lower the learning rate', partial: {} };
+      const out: TrialOutcome = {
+        ok: true,
+        result: {
+          metrics: { accuracy: 0.5 + input.trialNumber / 100, infer_energy_j_per_sample: 1e-3 / (input.trialNumber + 1) },
+          attrs: {},
+          windows: [w],
+          backend: 'scripted',
+          powerSamples: [],
+        },
+      };
+      return out;
+    },
+  };
+}
+
+const meters = () => new MeterSet([new CpuTdpEstimateMeter()]);
+
+describe('study loop', () => {
+  it('isolates failures: a trial that throws or goes NaN is stored failed with its reason and the study goes on', async () => {
+    const store = new Store(join(tmpDir(), 's.db'));
+    const outcome = await runStudy({ store, spec: spec({ trials: 5 }), runner: scripted({ 1: 'throw', 3: 'nan' }), meters: meters() });
+    expect(outcome.reason).toBe('budget');
+    expect(outcome.trials.map((t) => t.state)).toEqual(['complete', 'failed', 'complete', 'failed', 'complete']);
+    expect(outcome.trials[1]!.failure).toEqual({ kind: 'exception', message: 'the model blew up' });
+    expect(outcome.trials[3]!.failure!.message).toMatch(/NaN.*lower the learning rate/);
+    // what the failed trial measured before failing is kept
+    expect(store.getWindows({ trialId: outcome.trials[1]!.id })).toHaveLength(1);
+    store.close();
+  });
+
+  it('stops on abort, marks the running trial interrupted, and re-runs it with the same parameters on resume', async () => {
+    const path = join(tmpDir(), 's.db');
+    const store = new Store(path);
+    const controller = new AbortController();
+    const first = runStudy({
+      store,
+      spec: spec({ trials: 4 }),
+      runner: scripted({ 2: 'hang' }),
+      meters: meters(),
+      signal: controller.signal,
+      onEvent: (e) => {
+        if (e.type === 'trial-start' && e.trial.number === 2) setTimeout(() => controller.abort(), 20);
+      },
+    });
+    const stopped = await first;
+    expect(stopped.reason).toBe('stopped');
+    expect(stopped.trials.map((t) => t.state)).toEqual(['complete', 'complete', 'interrupted']);
+    const before = stopped.trials.slice(0, 2);
+
+    const resumed = await runStudy({ store, spec: spec({ trials: 4 }), runner: scripted({}), meters: meters() });
+    expect(resumed.reason).toBe('budget');
+    const t = resumed.trials;
+    expect(t.map((x) => x.state)).toEqual(['complete', 'complete', 'interrupted', 'complete', 'complete']);
+    expect(t[3]!.retryOf).toBe(t[2]!.id);
+    expect(t[3]!.params).toEqual(t[2]!.params);
+    // finished trials are untouched, and the new proposal is the one an uninterrupted run makes next
+    expect(t.slice(0, 2)).toEqual(before);
+    const straight = await runStudy({
+      store: new Store(join(tmpDir(), 'straight.db')),
+      spec: spec({ trials: 4 }),
+      runner: scripted({}),
+      meters: meters(),
+    });
+    expect(t[4]!.params).toEqual(straight.trials[3]!.params);
+    store.close();
+  });
+
+  it('refuses to resume a study whose definition changed, but accepts a larger budget', async () => {
+    const store = new Store(join(tmpDir(), 's.db'));
+    await runStudy({ store, spec: spec({ trials: 1 }), runner: scripted({}), meters: meters() });
+    await expect(
+      runStudy({ store, spec: spec({ trials: 2, seed: 99 }), runner: scripted({}), meters: meters() }),
+    ).rejects.toThrow(/already exists .* with a different definition; give this one another "name"/);
+    const more = await runStudy({ store, spec: spec({ trials: 2 }), runner: scripted({}), meters: meters() });
+    expect(more.trials).toHaveLength(2);
+    store.close();
+  });
+
+  it('runs real trials in a worker, and stores a trial that exceeds its time limit as failed', async () => {
+    const store = new Store(join(tmpDir(), 's.db'));
+    const outcome = await runStudy({ store, spec: spec({ trials: 2 }) });
+    expect(outcome.trials.map((t) => t.state)).toEqual(['complete', 'complete']);
+    const t = outcome.trials[0]!;
+    expect(t.metrics.accuracy).toBeGreaterThan(0);
+    expect(t.metrics.infer_energy_j_per_sample).toBeGreaterThan(0);
+    expect(t.metrics.infer_samples_per_j).toBeCloseTo(1 / t.metrics.infer_energy_j_per_sample!, 6);
+    expect(t.metrics.train_energy_j).toBeGreaterThan(0);
+    expect(t.metrics.param_count).toBeGreaterThan(0);
+    expect(t.metrics.flops_per_inference).toBeGreaterThan(0);
+    const windows = store.getWindows({ trialId: t.id });
+    expect(windows.map((w) => w.phase)).toEqual(['train', 'infer', 'evaluate']);
+    expect(windows[1]!.durationS).toBeGreaterThanOrEqual(0.2);
+    for (const w of windows) for (const d of w.domains) expect(d.provenance.method).toBe('estimated');
+    expect(store.getStudy(outcome.study.id)!.backend).toBe('wasm');
+    expect(store.getTrialAttrs(t.id)).toMatchObject({ infer_batch_size: 64 });
+
+    const slow = await runStudy({ store, spec: spec({ name: 'slow', trials: 1, trial: { timeoutS: 0.05, minInferS: 0.2, inferBatchSize: 64 } }) });
+    expect(slow.trials[0]).toMatchObject({ state: 'failed', failure: { kind: 'timeout' } });
+    expect(slow.trials[0]!.failure!.message).toMatch(/longer than its 0.05 s limit; raise trial.timeoutS/);
+    store.close();
+  });
+});

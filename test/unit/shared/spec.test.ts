@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { parseStudySpec, formatSpecIssues } from '../../../src-main/shared/spec';
+import { parseSpecText } from '../../../src-main/engine/space/load-spec';
+import { quickSpec } from '../../helpers/specs';
+
+function issues(input: unknown): string {
+  const r = parseStudySpec(input);
+  if (r.ok) throw new Error('expected the spec to be rejected');
+  return formatSpecIssues(r.issues);
+}
+
+describe('study spec', () => {
+  it('accepts a valid spec and fills the defaults', () => {
+    const r = parseStudySpec({ ...quickSpec(), sampler: undefined, seed: undefined, trial: undefined });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.spec.sampler).toEqual({ name: 'sobol', options: {} });
+    expect(r.spec.seed).toBe(0);
+    expect(r.spec.trial).toEqual({ timeoutS: 600, minInferS: 1, inferBatchSize: 256 });
+    expect(r.spec.objectives[0]).toEqual({ metric: 'accuracy', direction: 'maximize', unit: 'fraction' });
+    expect(r.spec.objectives[1]).toEqual({ metric: 'infer_energy_j_per_sample', direction: 'minimize', unit: 'J' });
+  });
+
+  it('names the path and the fix when low > high', () => {
+    const spec = quickSpec({ space: { learning_rate: { type: 'float', low: 0.1, high: 0.01 } } });
+    expect(issues(spec)).toBe('space.learning_rate: low (0.1) must be below high (0.01); swap them');
+  });
+
+  it('rejects a log range that reaches zero', () => {
+    expect(issues(quickSpec({ space: { units: { type: 'int', low: 0, high: 8, log: true } } }))).toMatch(
+      /^space\.units: a log-scaled range needs low > 0, got 0; raise low or set "log": false$/,
+    );
+  });
+
+  it('rejects a step that does not divide the range, proposing a high that fits', () => {
+    expect(issues(quickSpec({ space: { units: { type: 'int', low: 4, high: 30, step: 4 } } }))).toBe(
+      'space.units: high - low (26) must be a multiple of step (4); set high to 28',
+    );
+  });
+
+  it('rejects an unknown parameter type', () => {
+    expect(issues(quickSpec({ space: { units: { type: 'integer', low: 1, high: 2 } as never } }))).toMatch(
+      /^space\.units\.type: .*float.*int.*categorical.*fixed/,
+    );
+  });
+
+  it('rejects a parameter the model family does not have', () => {
+    expect(issues(quickSpec({ space: { momentum: { type: 'float', low: 0, high: 1 } } }))).toMatch(
+      /^space\.momentum: "momentum" is not a parameter of model "mlp"; known: hidden_layers, units/,
+    );
+  });
+
+  it('rejects an unknown dataset, listing the bundled ones', () => {
+    expect(issues(quickSpec({ dataset: { builtin: 'cifar' as never } }))).toBe(
+      'dataset.builtin: must be one of "digits", "iris", got "cifar"',
+    );
+  });
+
+  it('rejects an unknown metric and a wrong unit', () => {
+    expect(issues(quickSpec({ objectives: [{ metric: 'f1' as never }] }))).toMatch(/^objectives\[0\]\.metric: must be one of "accuracy"/);
+    expect(issues(quickSpec({ objectives: [{ metric: 'train_energy_j', unit: 'kWh' }] }))).toBe(
+      'objectives[0].unit: "train_energy_j" is measured in J, not kWh; write "J" or leave unit out',
+    );
+  });
+
+  it('reports a missing field and an unknown field', () => {
+    const { trials: _t, ...noTrials } = quickSpec();
+    expect(issues(noTrials)).toBe('trials: is required (expected number)');
+    expect(issues({ ...quickSpec(), trails: 5 })).toBe('(root): unknown field "trails"; remove or correct it');
+  });
+
+  it('reports every problem at once', () => {
+    const spec = quickSpec({
+      space: { learning_rate: { type: 'float', low: 1, high: 0.5 } },
+      trials: 0,
+    });
+    expect(issues(spec).split('\n')).toHaveLength(2);
+  });
+
+  it('gives line and column for malformed JSON, naming the file', () => {
+    expect(() => parseSpecText('{\n  "name": "x",\n  "trials": 3,,\n}', 'my-study.json')).toThrow(
+      /^my-study\.json: not valid JSON at line 3, column 15/,
+    );
+  });
+
+  it('names a study after its file when it has no name', () => {
+    const { name: _n, ...rest } = quickSpec();
+    expect(parseSpecText(JSON.stringify(rest), '/tmp/lr-sweep.json').name).toBe('lr-sweep');
+  });
+});
