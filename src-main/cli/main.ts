@@ -3,7 +3,8 @@
  * the thing and the fix), 130 stopped by Ctrl-C (the running trial is marked interrupted).
  */
 import { Command, CommanderError } from 'commander';
-import { formatDuration, formatMetric } from '../shared/format';
+import { formatDuration, formatMetric, formatSi } from '../shared/format';
+import { createMeterSet, meterVerdict } from '../engine/meters/detect';
 import { METRICS } from '../shared/types';
 import { UserError, errorMessage, isUserError } from '../engine/errors';
 import { defaultDbPath } from '../engine/paths';
@@ -61,10 +62,18 @@ class Progress {
           `${e.resumed ? 'Resuming' : 'Starting'} study "${e.study.name}": ${e.done}/${e.budget} trials done` +
             (e.recovered ? `, ${e.recovered} interrupted trial(s) will be re-run` : ''),
         );
-        for (const m of e.meters) this.print(`  meter ${m.id} (${m.domains.join(', ')}): ${m.status} — ${m.detail}`);
-        if (e.meters.every((m) => !m.detail.startsWith('measured'))) {
-          this.print('  Energy figures in this study are ESTIMATED, not measured: no hardware energy counter is readable here.');
+        for (const m of e.meters.filter((x) => x.status === 'ok')) this.print(`  meter ${m.id} (${m.domains.join(', ')}): ${m.detail}`);
+        if (e.estimatedOnly) {
+          this.print('  Energy figures in this study are ESTIMATED, not measured: no hardware energy counter is readable here (`ecopt meters` says why).');
         }
+        break;
+      case 'idle-start':
+        this.phase = `measuring the idle machine for ${e.seconds} s (keep it quiet; --skip-idle skips)`;
+        this.print(`Measuring the idle machine for ${e.seconds} s, so energy can be reported net of idle…`);
+        break;
+      case 'idle-end':
+        this.phase = '';
+        this.print(`  idle power: ${Object.entries(e.powerW).map(([d, w]) => `${d} ${w.toFixed(1)} W`).join(', ')}`);
         break;
       case 'trial-start':
         this.phase = `trial ${e.trial.number}${e.retryOf !== null ? ` (re-run of ${e.retryOf})` : ''} starting`;
@@ -126,7 +135,8 @@ export function buildProgram(): Command {
       return n;
     })
     .option('--quiet', 'print only the final tables')
-    .action(async (specFile: string | undefined, opts: DbOption & { trials?: number; quiet?: boolean }) => {
+    .option('--skip-idle', 'do not measure the idle machine first (no net energy figures)')
+    .action(async (specFile: string | undefined, opts: DbOption & { trials?: number; quiet?: boolean; skipIdle?: boolean }) => {
       const spec = loadSpecFile(specFile ?? defaultSpecPath());
       if (opts.trials) spec.trials = opts.trials;
       const path = dbPath(opts);
@@ -144,7 +154,7 @@ export function buildProgram(): Command {
       process.on('SIGTERM', onSigint);
       try {
         progress.print(`Study file: ${path}`);
-        const outcome = await runStudy({ store, spec, signal: controller.signal, onEvent: progress.on });
+        const outcome = await runStudy({ store, spec, signal: controller.signal, onEvent: progress.on, skipIdle: opts.skipIdle === true });
         const out = [trialsTable(outcome.study, outcome.trials), '', frontTable(outcome.study, outcome.trials)];
         const prov = provenanceLines(store, outcome.study, outcome.trials);
         if (prov.length) out.push('', 'Where the energy figures come from:', ...prov.map((l) => `  ${l}`));
@@ -216,6 +226,38 @@ export function buildProgram(): Command {
         process.stdout.write(`${out.join('\n')}\n`);
       } finally {
         store.close();
+      }
+    });
+
+  program
+    .command('meters')
+    .description('list every energy source on this machine, what it covers, its status and the fix for each problem; then a live reading')
+    .option('--seconds <n>', 'length of the live reading', '5')
+    .action(async (opts: { seconds: string }) => {
+      const seconds = Number(opts.seconds);
+      if (!Number.isFinite(seconds) || seconds < 0) throw new UserError(`--seconds: expected a number of seconds, got "${opts.seconds}"`);
+      const { set, report, estimatedOnly } = createMeterSet();
+      const rows = report.map((r) => [r.id, r.status, r.domains.join(', ') || '—', r.detail]);
+      process.stdout.write(`Energy sources on this machine:\n${table(['source', 'status', 'covers', 'detail / fix'], rows)}\n\n${meterVerdict({ report, estimatedOnly })}\n`);
+      if (seconds > 0) {
+        process.stdout.write(`\nLive reading (${seconds} s, polled every ${set.pollMs} ms):\n`);
+        set.start();
+        set.begin('live');
+        for (let i = 1; i <= Math.ceil(seconds); i++) {
+          await new Promise((r) => setTimeout(r, Math.min(1, seconds - (i - 1)) * 1000));
+          const w = set.meters.flatMap((m) =>
+            Object.entries(m.powerW()).map(([d, p]) => `${d} ${p.toFixed(1)} W (${m.provenance(d).method})`),
+          );
+          process.stdout.write(`  ${String(i).padStart(3)} s  ${w.join('  ')}\n`);
+        }
+        const win = set.end('live', 'idle');
+        set.stop();
+        process.stdout.write(
+          `  over ${win.durationS.toFixed(1)} s: ${win.domains.map((d) => `${d.domain} ${formatSi(d.energyJ, 'J')} (${d.provenance.method})`).join(', ')}\n`,
+        );
+        for (const f of win.flags ?? []) process.stdout.write(`  ⚠ ${f.kind}: ${f.message}\n`);
+      } else {
+        set.stop();
       }
     });
 

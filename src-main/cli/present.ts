@@ -71,6 +71,14 @@ export function provenanceLines(store: Store, study: StudyRow, trials: TrialReco
   }
   const meters = store.getMeters(study.id);
   const lines = [...seen.values()];
-  if (lines.length === 0 && meters.length) lines.push(...meters.map((m) => `${m.id}: ${m.status} — ${m.detail}`));
+  if (lines.length === 0 && meters.length) lines.push(...meters.filter((m) => m.status === 'ok').map((m) => `${m.id}: ${m.detail}`));
+  const idle = store.latestIdle(study.id);
+  lines.push(
+    idle
+      ? `idle baseline (${idle.durationS.toFixed(1)} s): ${idle.domains.map((d) => `${d.domain} ${(d.energyJ / idle.durationS).toFixed(2)} W`).join(', ')} — net figures are gross minus idle power × duration`
+      : 'no idle baseline measured: figures are gross only',
+  );
+  const flagged = trials.flatMap((t) => store.getWindows({ trialId: t.id }).flatMap((w) => (w.flags ?? []).map((f) => `trial ${t.number} ${w.phase}: ${f.kind} — ${f.message}`)));
+  if (flagged.length) lines.push(`self-check flags (${flagged.length}):`, ...flagged.map((f) => `  ⚠ ${f}`));
   return lines;
 }

@@ -121,6 +121,13 @@ const trialSettings = z
   })
   .prefault({});
 
+const meterSettings = z
+  .strictObject({
+    /** Seconds of idle machine measured before the study, for net energy; 0 skips it. */
+    idleBaselineS: z.number().nonnegative().max(600).default(10),
+  })
+  .prefault({});
+
 export const studySpecSchema = z
   .strictObject({
     name: z
@@ -138,6 +145,7 @@ export const studySpecSchema = z
     timeBudgetS: z.number().positive().optional(),
     seed: z.number().int().nonnegative().default(0),
     trial: trialSettings,
+    meters: meterSettings,
   })
   .superRefine((s, ctx) => {
     const family = MODEL_FAMILIES[s.model as keyof typeof MODEL_FAMILIES];

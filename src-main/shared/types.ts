@@ -51,8 +51,19 @@ export type Provenance =
 export interface DomainEnergy {
   /** `cpu-package`, `dram`, `gpu:0`, … */
   domain: string;
+  /** Gross energy: everything the domain drew during the window. */
   energyJ: number;
+  /** Energy above the idle baseline (gross − idle power × duration); absent without a baseline. */
+  netEnergyJ?: number;
   provenance: Provenance;
+}
+
+/** A self-check that failed while a window was open: shown to the user beside the figure. */
+export interface MeterFlag {
+  domain: string;
+  /** `stale` (counter stopped moving), `reset` (went backwards by less than a wrap), `mismatch` (two readings disagree). */
+  kind: 'stale' | 'reset' | 'mismatch';
+  message: string;
 }
 
 /** One measurement window: a phase of a trial, or an idle baseline. */
@@ -61,6 +72,7 @@ export interface EnergyWindow {
   startedAtMs: number;
   durationS: number;
   domains: DomainEnergy[];
+  flags?: MeterFlag[];
 }
 
 export type Direction = 'minimize' | 'maximize';
@@ -72,6 +84,8 @@ export const METRICS = {
   infer_energy_j_per_sample: { unit: 'J', label: 'Inference energy per sample', defaultDirection: 'minimize' },
   infer_samples_per_j: { unit: 'samples/J', label: 'Inference samples per joule', defaultDirection: 'maximize' },
   train_energy_j: { unit: 'J', label: 'Training energy', defaultDirection: 'minimize' },
+  train_energy_net_j: { unit: 'J', label: 'Training energy above idle', defaultDirection: 'minimize' },
+  infer_energy_net_j_per_sample: { unit: 'J', label: 'Inference energy per sample above idle', defaultDirection: 'minimize' },
   train_duration_s: { unit: 's', label: 'Training time', defaultDirection: 'minimize' },
   infer_latency_s_per_sample: { unit: 's', label: 'Inference time per sample', defaultDirection: 'minimize' },
   param_count: { unit: 'parameters', label: 'Trainable parameters', defaultDirection: 'minimize' },

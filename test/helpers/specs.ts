@@ -18,6 +18,7 @@ export function quickSpec(overrides: Partial<StudySpecInput> = {}): StudySpecInp
     trials: 4,
     seed: 3,
     trial: { timeoutS: 120, minInferS: 0.2, inferBatchSize: 64 },
+    meters: { idleBaselineS: 0 },
     ...overrides,
   };
 }

@@ -1,17 +1,20 @@
 /**
  * Polls every meter on a timer (in the study's event loop, which training never blocks: it runs
  * in a worker) and turns cumulative totals into measurement windows: begin(key) / end(key).
+ * Self-check flags raised while a window is open are attached to it.
  */
-import type { EnergyWindow, MeterInfo, Phase } from '../../shared/types';
+import type { EnergyWindow, MeterFlag, MeterInfo, Phase } from '../../shared/types';
 import type { Meter } from './types';
 
 export interface MeterSetOptions {
-  /** How often counters are read, ms. */
+  /** How often counters are read, ms (capped by each meter's wrap-safe interval). */
   pollMs?: number;
   /** How often a power sample is kept for the time series, ms. */
   sampleMs?: number;
   /** Monotonic clock in ms (tests script it). */
   clock?: () => number;
+  /** Two readings of one domain further apart than this are flagged (0.10 = 10%). */
+  mismatchRel?: number;
 }
 
 export interface PowerSample {
@@ -24,24 +27,35 @@ interface Mark {
   atMs: number;
   wallMs: number;
   totals: Map<Meter, Record<string, number>>;
+  checks: Map<Meter, Record<string, number>>;
+  flagIndex: number;
+}
+
+interface CheckedMeter extends Meter {
+  checkTotalsJ?(): Record<string, number>;
 }
 
 export class MeterSet {
-  private readonly pollMs: number;
+  readonly pollMs: number;
   private readonly sampleMs: number;
   private readonly clock: () => number;
+  private readonly mismatchRel: number;
   private readonly open = new Map<string, Mark>();
   private timer: NodeJS.Timeout | null = null;
   private lastSampleMs = -Infinity;
   private samples: PowerSample[] = [];
+  private flags: MeterFlag[] = [];
+  private flagBase = 0;
 
   constructor(
     readonly meters: Meter[],
     options: MeterSetOptions = {},
   ) {
-    this.pollMs = options.pollMs ?? 100;
+    const wrapSafe = Math.min(...meters.map((m) => m.maxPollMs?.() ?? Number.POSITIVE_INFINITY));
+    this.pollMs = Math.max(10, Math.min(options.pollMs ?? 100, wrapSafe));
     this.sampleMs = options.sampleMs ?? 500;
     this.clock = options.clock ?? (() => performance.now());
+    this.mismatchRel = options.mismatchRel ?? 0.1;
   }
 
   get domains(): string[] {
@@ -67,7 +81,15 @@ export class MeterSet {
 
   poll(): void {
     const t = this.clock();
-    for (const m of this.meters) m.poll(t);
+    for (const m of this.meters) {
+      m.poll(t);
+      const f = m.drainFlags?.();
+      if (f?.length) this.flags.push(...f);
+    }
+    if (this.open.size === 0 && this.flags.length > 1000) {
+      this.flagBase += this.flags.length;
+      this.flags = [];
+    }
     if (t - this.lastSampleMs >= this.sampleMs) {
       this.lastSampleMs = t;
       const wall = Date.now();
@@ -83,6 +105,8 @@ export class MeterSet {
       atMs: this.clock(),
       wallMs: Date.now(),
       totals: new Map(this.meters.map((m) => [m, { ...m.totalsJ() }])),
+      checks: new Map(this.meters.map((m) => [m, { ...((m as CheckedMeter).checkTotalsJ?.() ?? {}) }])),
+      flagIndex: this.flagBase + this.flags.length,
     });
   }
 
@@ -92,16 +116,29 @@ export class MeterSet {
     this.open.delete(key);
     this.poll();
     const durationS = (this.clock() - mark.atMs) / 1000;
+    const flags = this.flags.slice(Math.max(0, mark.flagIndex - this.flagBase));
     const domains = this.meters.flatMap((m) => {
       const before = mark.totals.get(m) ?? {};
       const after = m.totalsJ();
-      return m.domains.map((domain) => ({
-        domain,
-        energyJ: (after[domain] ?? 0) - (before[domain] ?? 0),
-        provenance: m.provenance(domain),
-      }));
+      const checkBefore = mark.checks.get(m) ?? {};
+      const checkAfter = (m as CheckedMeter).checkTotalsJ?.() ?? {};
+      return m.domains.map((domain) => {
+        const energyJ = (after[domain] ?? 0) - (before[domain] ?? 0);
+        if (domain in checkAfter && durationS >= 1) {
+          const other = (checkAfter[domain] ?? 0) - (checkBefore[domain] ?? 0);
+          const rel = Math.abs(energyJ - other) / Math.max(Math.abs(energyJ), 1e-9);
+          if (rel > this.mismatchRel) {
+            flags.push({
+              domain,
+              kind: 'mismatch',
+              message: `${domain}: the energy counter (${energyJ.toFixed(3)} J) and integrated polled power (${other.toFixed(3)} J) disagree by ${(rel * 100).toFixed(0)}% (> ${(this.mismatchRel * 100).toFixed(0)}%)`,
+            });
+          }
+        }
+        return { domain, energyJ, provenance: m.provenance(domain) };
+      });
     });
-    return { phase, startedAtMs: mark.wallMs, durationS, domains };
+    return { phase, startedAtMs: mark.wallMs, durationS, domains, ...(flags.length ? { flags } : {}) };
   }
 
   /** Power samples gathered since the last call. */
@@ -114,4 +151,14 @@ export class MeterSet {
 
 export function totalEnergyJ(w: EnergyWindow): number {
   return w.domains.reduce((a, d) => a + d.energyJ, 0);
+}
+
+/** Idle power per domain from an idle window, W. */
+export function idlePowerW(idle: EnergyWindow): Record<string, number> {
+  return Object.fromEntries(idle.domains.map((d) => [d.domain, idle.durationS > 0 ? d.energyJ / idle.durationS : 0]));
+}
+
+/** Energy above the idle machine: gross − idle power × duration, per domain. */
+export function netEnergyJ(w: EnergyWindow, idleW: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(w.domains.map((d) => [d.domain, d.energyJ - (idleW[d.domain] ?? 0) * w.durationS]));
 }

@@ -3,7 +3,7 @@
  * it started), updated each time the MeterSet polls it; windows are differences of totals.
  * One file per source; detect.ts picks the ones that work on this machine.
  */
-import type { MeterInfo, Provenance } from '../../shared/types';
+import type { MeterFlag, MeterInfo, Provenance } from '../../shared/types';
 
 export interface Meter {
   readonly id: string;
@@ -18,6 +18,10 @@ export interface Meter {
   provenance(domain: string): Provenance;
   /** What this meter reads, for the study's meter inventory. */
   info(): MeterInfo;
+  /** Self-check failures since the last call. */
+  drainFlags?(): MeterFlag[];
+  /** The longest poll interval that still sees every counter wrap, ms (RAPL). */
+  maxPollMs?(): number;
   close(): void;
 }
 

@@ -7,6 +7,7 @@ import {
   TRIAL_STATES,
   TRIAL_TRANSITIONS,
   type EnergyWindow,
+  type MeterFlag,
   type MeterInfo,
   type MetricName,
   type Metrics,
@@ -335,18 +336,21 @@ export class Store {
       .run(studyId, trialId, w.phase, Math.round(w.startedAtMs), w.durationS, w.samples ?? null);
     const windowId = Number(info.lastInsertRowid);
     const put = this.db.prepare(
-      `INSERT INTO window_energy (window_id, domain, energy_j, method, source, counter, model, inputs_json, resolution_j, uncertainty_rel)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO window_energy (window_id, domain, energy_j, net_energy_j, method, source, counter, model, inputs_json, resolution_j, uncertainty_rel)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     for (const d of w.domains) {
       if (!Number.isFinite(d.energyJ)) throw new Error(`energy for ${d.domain} is not a finite number`);
       const p = d.provenance;
+      const net = d.netEnergyJ ?? null;
       if (p.method === 'measured') {
-        put.run(windowId, d.domain, d.energyJ, 'measured', p.source, p.counter, null, null, p.resolutionJ, p.uncertaintyRel);
+        put.run(windowId, d.domain, d.energyJ, net, 'measured', p.source, p.counter, null, null, p.resolutionJ, p.uncertaintyRel);
       } else {
-        put.run(windowId, d.domain, d.energyJ, 'estimated', p.source, null, p.model, JSON.stringify(p.inputs), null, p.uncertaintyRel);
+        put.run(windowId, d.domain, d.energyJ, net, 'estimated', p.source, null, p.model, JSON.stringify(p.inputs), null, p.uncertaintyRel);
       }
     }
+    const flag = this.db.prepare('INSERT INTO window_flags (window_id, domain, kind, message) VALUES (?, ?, ?, ?)');
+    for (const f of w.flags ?? []) flag.run(windowId, f.domain, f.kind, f.message);
     return windowId;
   }
 
@@ -391,6 +395,11 @@ export class Store {
     return Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.value_json)]));
   }
 
+  /** The most recent idle baseline of a study, if one was measured. */
+  latestIdle(studyId: number): StoredWindow | null {
+    return this.getWindows({ studyId, phase: 'idle' }).at(-1) ?? null;
+  }
+
   getWindows(filter: { trialId: number } | { studyId: number; phase: 'idle' }): StoredWindow[] {
     const rows = (
       'trialId' in filter
@@ -398,7 +407,9 @@ export class Store {
         : this.db.prepare("SELECT * FROM windows WHERE study_id = ? AND phase = 'idle' ORDER BY id").all(filter.studyId)
     ) as RawWindow[];
     const energy = this.db.prepare('SELECT * FROM window_energy WHERE window_id = ? ORDER BY domain');
+    const flags = this.db.prepare('SELECT domain, kind, message FROM window_flags WHERE window_id = ? ORDER BY rowid');
     return rows.map((w) => ({
+      flags: flags.all(w.id) as MeterFlag[],
       id: w.id,
       trialId: w.trial_id,
       phase: w.phase,
@@ -408,6 +419,7 @@ export class Store {
       domains: (energy.all(w.id) as RawEnergy[]).map((e) => ({
         domain: e.domain,
         energyJ: e.energy_j,
+        ...(e.net_energy_j !== null ? { netEnergyJ: e.net_energy_j } : {}),
         provenance:
           e.method === 'measured'
             ? {
@@ -488,6 +500,7 @@ interface RawWindow {
 interface RawEnergy {
   domain: string;
   energy_j: number;
+  net_energy_j: number | null;
   method: 'measured' | 'estimated';
   source: string;
   counter: string | null;

@@ -8,8 +8,9 @@ import { cpus, totalmem, platform, release, arch } from 'node:os';
 import type { StudySpec } from '../../shared/spec';
 import type { MeterInfo, Params, Phase, TrialRecord, TrialState } from '../../shared/types';
 import { UserError } from '../errors';
+import { applyBaseline, withNet } from '../meters/baseline';
 import { createMeterSet } from '../meters/detect';
-import type { MeterSet } from '../meters/meter-set';
+import { idlePowerW, type MeterSet } from '../meters/meter-set';
 import { createSampler, type FinishedTrial } from '../samplers/index';
 import { EncodedSpace } from '../space/encode';
 import type { Store, StudyRow } from '../store/store';
@@ -17,7 +18,9 @@ import { BuiltinTrialRunner } from '../trials/builtin/runner';
 import type { TrialEvent, TrialRunner } from '../trials/types';
 
 export type StudyEvent =
-  | { type: 'study-start'; study: StudyRow; done: number; budget: number; resumed: boolean; recovered: number; meters: MeterInfo[] }
+  | { type: 'study-start'; study: StudyRow; done: number; budget: number; resumed: boolean; recovered: number; meters: MeterInfo[]; estimatedOnly: boolean }
+  | { type: 'idle-start'; seconds: number }
+  | { type: 'idle-end'; powerW: Record<string, number> }
   | { type: 'trial-start'; trial: TrialRecord; retryOf: number | null }
   | { type: 'trial-event'; trialNumber: number; event: TrialEvent }
   | { type: 'trial-end'; trial: TrialRecord; done: number; budget: number; elapsedS: number }
@@ -31,6 +34,8 @@ export interface RunStudyOptions {
   runner?: TrialRunner;
   meters?: MeterSet;
   meterReport?: MeterInfo[];
+  /** Skip the idle baseline whatever the spec says (`ecopt tune --skip-idle`). */
+  skipIdle?: boolean;
 }
 
 export interface StudyOutcome {
@@ -43,7 +48,7 @@ const COUNTED: readonly TrialState[] = ['complete', 'pruned', 'failed'];
 
 /** Fields whose change would make old trials incomparable with new ones. */
 function identity(spec: StudySpec): string {
-  const { trials: _t, timeBudgetS: _b, trial: _s, ...rest } = spec;
+  const { trials: _t, timeBudgetS: _b, trial: _s, meters: _m, ...rest } = spec;
   return JSON.stringify(rest);
 }
 
@@ -98,7 +103,9 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
 
   store.acquireRunner(study.id, process.pid);
   const ownMeters = !options.meters;
-  const meterSetup = options.meters ? { set: options.meters, report: options.meterReport ?? options.meters.inventory() } : createMeterSet();
+  const meterSetup = options.meters
+    ? { set: options.meters, report: options.meterReport ?? options.meters.inventory(), estimatedOnly: options.meters.inventory().every((m) => m.detail.startsWith('estimate')) }
+    : createMeterSet();
   const meters = meterSetup.set;
   const heartbeat = setInterval(() => store.heartbeat(study.id, process.pid), 5000);
   heartbeat.unref();
@@ -111,7 +118,20 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
     const budget = study.spec.trials;
     const started = Date.now();
     let done = store.getTrials(study.id, COUNTED).length;
-    emit({ type: 'study-start', study, done, budget, resumed, recovered: recovered.length, meters: meterSetup.report });
+    emit({ type: 'study-start', study, done, budget, resumed, recovered: recovered.length, meters: meterSetup.report, estimatedOnly: meterSetup.estimatedOnly });
+
+    const idleS = options.skipIdle ? 0 : study.spec.meters.idleBaselineS;
+    if (idleS > 0 && done < budget && !signal.aborted) {
+      emit({ type: 'idle-start', seconds: idleS });
+      meters.begin('idle');
+      await sleep(idleS * 1000, signal);
+      const idle = meters.end('idle', 'idle');
+      meters.drainSamples();
+      if (!signal.aborted) store.insertWindow(study.id, null, idle);
+      emit({ type: 'idle-end', powerW: idlePowerW(idle) });
+    }
+    const baseline = store.latestIdle(study.id);
+    const idleW = baseline ? idlePowerW(baseline) : null;
 
     let reason: StudyOutcome['reason'] = 'budget';
     while (done < budget) {
@@ -142,14 +162,15 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
         emit({ type: 'trial-event', trialNumber: trial.number, event }),
       );
       if (outcome.ok) {
-        store.completeTrial(trial.id, outcome.result);
+        store.completeTrial(trial.id, idleW ? applyBaseline(outcome.result, idleW) : outcome.result);
       } else if (outcome.kind === 'interrupted') {
         store.interruptTrial(trial.id, outcome.message);
         reason = 'stopped';
         emit({ type: 'trial-end', trial: store.getTrial(trial.id)!, done, budget, elapsedS: (Date.now() - t0) / 1000 });
         break;
       } else {
-        store.failTrial(trial.id, outcome.kind, outcome.message, outcome.partial, outcome.detail);
+        const partial = idleW && outcome.partial.windows ? { ...outcome.partial, windows: outcome.partial.windows.map((w) => withNet(w, idleW)) } : outcome.partial;
+        store.failTrial(trial.id, outcome.kind, outcome.message, partial, outcome.detail);
       }
       done++;
       emit({ type: 'trial-end', trial: store.getTrial(trial.id)!, done, budget, elapsedS: (Date.now() - t0) / 1000 });
@@ -161,6 +182,18 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
     if (ownMeters) meters.stop();
     store.releaseRunner(study.id, process.pid);
   }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done);
+  });
 }
 
 export type { Phase };

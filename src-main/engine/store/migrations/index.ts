@@ -4,6 +4,7 @@
  * whose recorded history differs from this list is refused (see db.ts).
  */
 import { m001 } from './001_initial';
+import { m002 } from './002_flags_and_net_energy';
 
 export interface Migration {
   version: number;
@@ -11,4 +12,4 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001];
+export const MIGRATIONS: readonly Migration[] = [m001, m002];

@@ -35,35 +35,46 @@ describe('migrations', () => {
     db.close();
   });
 
-  it.each(MIGRATIONS.map((m) => m.version))('upgrade from version %i keeps every stored row', (from) => {
+  /**
+   * Rows as a release at each schema version wrote them, in that version's own SQL (not through
+   * today's Store, which writes today's columns). Add a seed when a migration changes tables.
+   */
+  const SEEDS: Record<number, (db: Database.Database) => void> = {
+    1: (db) => {
+      db.prepare(
+        `INSERT INTO studies (id, name, spec_json, model, sampler, dataset, ecopt_version, created_at, updated_at)
+         VALUES (1, 'quick', ?, 'mlp', 'sobol', 'builtin:iris', '0.1.0', 'then', 'then')`,
+      ).run(JSON.stringify(spec));
+      db.prepare("INSERT INTO study_objectives VALUES (1, 0, 'accuracy', 'maximize', 'fraction', NULL)").run();
+      db.prepare("INSERT INTO trials (id, study_id, number, state, backend, created_at) VALUES (1, 1, 0, 'complete', 'wasm', 'then')").run();
+      db.prepare("INSERT INTO trial_params VALUES (1, 'units', '8')").run();
+      db.prepare("INSERT INTO trial_metrics VALUES (1, 'accuracy', 0.9, 'fraction')").run();
+      db.prepare("INSERT INTO trial_attrs VALUES (1, 'note', '\"kept\"')").run();
+      db.prepare("INSERT INTO windows (id, study_id, trial_id, phase, started_at_ms, duration_s, samples) VALUES (1, 1, 1, 'infer', 1, 1, 100)").run();
+      db.prepare(
+        "INSERT INTO window_energy (window_id, domain, energy_j, method, source, model, inputs_json, uncertainty_rel) VALUES (1, 'cpu-package', 0.01, 'estimated', 'x', 'm', '{}', 0.4)",
+      ).run();
+      db.prepare("INSERT INTO power_samples VALUES (1, 1, 1, 'cpu-package', 12)").run();
+    },
+  };
+
+  it.each(Object.keys(SEEDS).map(Number))('upgrade from version %i keeps every stored row', (from) => {
     const path = join(tmpDir(), 'old.db');
-    const old = new Store(path, { targetVersion: from });
-    const study = old.createStudy(spec);
-    const trial = old.createTrial(study.id, { units: 8, learning_rate: 0.01, epochs: 2 });
-    old.startTrial(trial.id);
-    old.completeTrial(trial.id, {
-      metrics: { accuracy: 0.9, infer_energy_j_per_sample: 1e-4 },
-      attrs: { note: 'kept' },
-      backend: 'wasm',
-      powerSamples: [{ tMs: 1, domain: 'cpu-package', powerW: 12 }],
-      windows: [
-        {
-          phase: 'infer',
-          startedAtMs: 1,
-          durationS: 1,
-          samples: 100,
-          domains: [{ domain: 'cpu-package', energyJ: 0.01, provenance: { method: 'estimated', source: 'x', model: 'm', inputs: {}, uncertaintyRel: 0.4 } }],
-        },
-      ],
-    });
+    const old = openDb(path, { targetVersion: from });
+    expect(schemaVersion(old)).toBe(from);
+    SEEDS[from]!(old);
     old.close();
 
     const upgraded = new Store(path);
     expect(schemaVersion(upgraded.db)).toBe(MIGRATIONS.length);
-    const [t] = upgraded.getTrials(study.id);
-    expect(t).toMatchObject({ state: 'complete', params: { units: 8 }, metrics: { accuracy: 0.9 } });
+    const [t] = upgraded.getTrials(1);
+    expect(t).toMatchObject({ state: 'complete', params: { units: 8 }, metrics: { accuracy: 0.9 }, backend: 'wasm' });
     expect(upgraded.getTrialAttrs(t!.id)).toEqual({ note: 'kept' });
-    expect(upgraded.getWindows({ trialId: t!.id })[0]!.domains[0]!.energyJ).toBe(0.01);
+    const [w] = upgraded.getWindows({ trialId: t!.id });
+    expect(w!.domains[0]).toMatchObject({ domain: 'cpu-package', energyJ: 0.01 });
+    expect(w!.domains[0]!.netEnergyJ).toBeUndefined();
+    expect(w!.flags).toEqual([]);
+    expect(upgraded.getPowerSamples(t!.id)).toEqual([{ tMs: 1, domain: 'cpu-package', powerW: 12 }]);
     expect(upgraded.db.pragma('integrity_check', { simple: true })).toBe('ok');
     upgraded.close();
   });
