@@ -71,9 +71,21 @@ export class RaplMeter implements Meter {
     this.domains = zones.map((z) => z.domain);
   }
 
+  private readErrors: MeterFlag[] = [];
+
   poll(nowMs: number): void {
     for (const z of this.zones) {
-      z.counter.update(Number(readTrim(join(z.path, 'energy_uj'))), nowMs);
+      let raw: number;
+      try {
+        raw = Number(readTrim(join(z.path, 'energy_uj')));
+      } catch (e) {
+        // the interval is lost, not zero: the stale check will flag the window
+        if (!this.readErrors.some((f) => f.domain === z.domain)) {
+          this.readErrors.push({ domain: z.domain, kind: 'stale', message: `cannot read ${join(z.path, 'energy_uj')}: ${(e as Error).message}` });
+        }
+        continue;
+      }
+      z.counter.update(raw, nowMs);
     }
   }
 
@@ -91,7 +103,9 @@ export class RaplMeter implements Meter {
   }
 
   drainFlags(): MeterFlag[] {
-    return this.zones.flatMap((z) => z.counter.drainFlags());
+    const errors = this.readErrors;
+    this.readErrors = [];
+    return [...errors, ...this.zones.flatMap((z) => z.counter.drainFlags())];
   }
 
   maxPollMs(): number {

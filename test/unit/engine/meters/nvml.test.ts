@@ -1,0 +1,126 @@
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, afterEach, describe, expect, it } from 'vitest';
+import { detectMeters } from '../../../../src-main/engine/meters/detect';
+import { MeterSet } from '../../../../src-main/engine/meters/meter-set';
+import { detectNvml } from '../../../../src-main/engine/meters/nvml';
+import { ROOT } from '../../../helpers/cli';
+import { tmpDir } from '../../../helpers/tmp';
+
+let built = '';
+let copies = 0;
+const STUB_VARS = ['STUB_NVML_GPUS', 'STUB_NVML_ENERGY', 'STUB_NVML_POWER_MW', 'STUB_NVML_ENERGY_RATE_MW', 'STUB_NVML_INIT_FAIL'];
+
+beforeAll(() => {
+  // compiled once per run with the machine's C compiler, as the real library would be installed
+  const dir = join(ROOT, 'node_modules', '.cache', 'ecopt-test-nvml');
+  execFileSync('mkdir', ['-p', dir]);
+  built = join(dir, 'libnvidia-ml-stub.so');
+  execFileSync('cc', ['-shared', '-fPIC', '-O1', '-o', built, join(ROOT, 'test/fixtures/nvml/stub-nvml.c')]);
+});
+
+afterEach(() => {
+  for (const v of STUB_VARS) delete process.env[v];
+});
+
+/** A fresh copy per scenario: the dynamic loader keeps one instance per file. */
+function stubLibrary(vars: Record<string, string>): string {
+  for (const [k, v] of Object.entries(vars)) process.env[k] = v;
+  const path = join(tmpDir(), `libnvidia-ml.so.${++copies}`);
+  copyFileSync(built, path);
+  return path;
+}
+
+async function measure(set: MeterSet, ms: number) {
+  set.start();
+  set.begin('w');
+  await new Promise((r) => setTimeout(r, ms));
+  const w = set.end('w', 'train');
+  set.stop();
+  return w;
+}
+
+describe('NVML through the real FFI path', () => {
+  it('reads the total-energy counter of every GPU, by index and name', async () => {
+    const lib = stubLibrary({ STUB_NVML_GPUS: '2', STUB_NVML_POWER_MW: '150000,60000' });
+    const d = detectNvml({ ECOPT_NVML_LIBRARY: lib });
+    if (!d.ok) throw new Error(d.info.detail);
+    expect(d.meter.domains).toEqual(['gpu:0', 'gpu:1']);
+    expect(d.meter.info().detail).toMatch(/GPU 0 Stub GPU 0: total-energy counter; GPU 1 Stub GPU 1: total-energy counter/);
+    const w = await measure(new MeterSet([d.meter]), 1200);
+    const [g0, g1] = w.domains;
+    expect(g0!.provenance).toMatchObject({ method: 'measured', source: 'nvml', counter: 'nvmlDeviceGetTotalEnergyConsumption(gpu 0: Stub GPU 0)' });
+    // the counter grows at 150 W and 60 W: energy / duration gives them back
+    expect(g0!.energyJ / w.durationS).toBeGreaterThan(140);
+    expect(g0!.energyJ / w.durationS).toBeLessThan(160);
+    expect(g1!.energyJ / w.durationS).toBeGreaterThan(55);
+    expect(g1!.energyJ / w.durationS).toBeLessThan(65);
+    expect(w.flags).toBeUndefined();
+  });
+
+  it('integrates polled power where the counter is unsupported', async () => {
+    const lib = stubLibrary({ STUB_NVML_GPUS: '1', STUB_NVML_ENERGY: '0', STUB_NVML_POWER_MW: '80000' });
+    const d = detectNvml({ ECOPT_NVML_LIBRARY: lib });
+    if (!d.ok) throw new Error(d.info.detail);
+    expect(d.meter.info().detail).toMatch(/power polled at 10 Hz and integrated/);
+    const w = await measure(new MeterSet([d.meter], { pollMs: 50 }), 1000);
+    expect(w.domains[0]!.provenance).toMatchObject({ method: 'measured', counter: expect.stringMatching(/nvmlDeviceGetPowerUsage.*polled and integrated/) });
+    expect(w.domains[0]!.energyJ / w.durationS).toBeGreaterThan(70);
+    expect(w.domains[0]!.energyJ / w.durationS).toBeLessThanOrEqual(80.5);
+  });
+
+  it('flags a counter that disagrees with integrated power by more than 10%', async () => {
+    const lib = stubLibrary({ STUB_NVML_POWER_MW: '100000', STUB_NVML_ENERGY_RATE_MW: '130000' });
+    const d = detectNvml({ ECOPT_NVML_LIBRARY: lib });
+    if (!d.ok) throw new Error(d.info.detail);
+    const w = await measure(new MeterSet([d.meter]), 1200);
+    expect(w.flags).toEqual([expect.objectContaining({ domain: 'gpu:0', kind: 'mismatch', message: expect.stringMatching(/disagree by \d+% \(> 10%\)/) })]);
+  });
+
+  it('says why when the driver does not start', () => {
+    const lib = stubLibrary({ STUB_NVML_INIT_FAIL: '1' });
+    const d = detectNvml({ ECOPT_NVML_LIBRARY: lib });
+    expect(d.ok).toBe(false);
+    if (!d.ok) expect(d.info.detail).toMatch(/nvmlInit failed with code 9 .*is the NVIDIA driver loaded\? Try `nvidia-smi`/);
+  });
+
+  it('falls back to a streaming nvidia-smi when the library is absent', async () => {
+    const dir = tmpDir();
+    const smi = join(dir, 'nvidia-smi');
+    writeFileSync(
+      smi,
+      `#!/bin/sh
+case "$*" in
+  *index,name*) echo "0, Stub Smi GPU" ;;
+  *-lms*) while true; do echo "0, 120.00"; sleep 0.1; done ;;
+esac
+`,
+    );
+    chmodSync(smi, 0o755);
+    const r = detectMeters({ env: { ECOPT_NVML_LIBRARY: join(dir, 'absent.so') }, nvidiaSmi: smi, powercapRoot: dir, hwmonRoot: dir });
+    expect(r.report.find((x) => x.id === 'nvml')).toMatchObject({ status: 'unavailable' });
+    const meter = r.meters.find((m) => m.id === 'nvidia-smi');
+    expect(meter?.domains).toEqual(['gpu:0']);
+    const w = await measure(new MeterSet(r.meters), 1500);
+    const gpu = w.domains.find((x) => x.domain === 'gpu:0')!;
+    expect(gpu.provenance).toMatchObject({ method: 'measured', source: 'nvidia-smi' });
+    expect(gpu.energyJ).toBeGreaterThan(100);
+    expect(r.estimatedOnly).toBe(false);
+  });
+
+  it('with nothing at all, estimates the CPU only and says every figure is estimated', () => {
+    const dir = tmpDir();
+    const r = detectMeters({ env: { ECOPT_NVML_LIBRARY: join(dir, 'absent.so') }, nvidiaSmi: join(dir, 'no-smi'), powercapRoot: dir, hwmonRoot: dir });
+    expect(r.meters.map((m) => m.id)).toEqual(['cpu-tdp-estimate']);
+    expect(r.estimatedOnly).toBe(true);
+    expect(r.report.map((x) => [x.id, x.status])).toEqual([
+      ['rapl', 'unavailable'],
+      ['amd_energy', 'unavailable'],
+      ['nvml', 'unavailable'],
+      ['nvidia-smi', 'unavailable'],
+      ['amdgpu', 'unavailable'],
+      ['cpu-tdp-estimate', 'ok'],
+    ]);
+  });
+});
