@@ -1,5 +1,7 @@
 /** The sampler registry: one line per sampler. Names must match SAMPLER_NAMES in the spec. */
 import type { SAMPLER_NAMES } from '../../shared/spec';
+import { createMotpeSampler } from './motpe';
+import { createNsga2Sampler } from './nsga2';
 import { createRandomSampler } from './random';
 import { createSobolSampler } from './sobol';
 import type { Sampler, SamplerContext, SamplerFactory } from './types';
@@ -7,6 +9,8 @@ import type { Sampler, SamplerContext, SamplerFactory } from './types';
 export const SAMPLERS: Record<(typeof SAMPLER_NAMES)[number], SamplerFactory> = {
   random: createRandomSampler,
   sobol: createSobolSampler,
+  nsga2: createNsga2Sampler,
+  motpe: createMotpeSampler,
 };
 
 export function createSampler(name: string, ctx: SamplerContext, options: Record<string, unknown> = {}): Sampler {

@@ -10,6 +10,8 @@ import type { EncodedSpace } from '../space/encode';
 
 export interface FinishedTrial {
   number: number;
+  /** The proposal index that produced these parameters (a re-run keeps its original's). */
+  index: number;
   state: TrialState;
   params: Params;
   /** The parameters in the unit cube (see EncodedSpace.encode). */

@@ -81,10 +81,11 @@ export function openStudy(store: Store, spec: StudySpec): { study: StudyRow; res
   return { study: store.getStudy(existing.id)!, resumed: true };
 }
 
-export function toFinished(trial: TrialRecord, space: EncodedSpace, study: StudyRow): FinishedTrial {
+export function toFinished(trial: TrialRecord, space: EncodedSpace, study: StudyRow, index: number): FinishedTrial {
   const values = trial.state === 'complete' ? study.objectives.map((o) => trial.metrics[o.metric] ?? NaN) : null;
   return {
     number: trial.number,
+    index,
     state: trial.state,
     params: trial.params,
     cube: space.encode(trial.params),
@@ -149,7 +150,8 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
       if (retry) {
         params = retry.params;
       } else {
-        const history = all.filter((t) => COUNTED.includes(t.state)).map((t) => toFinished(t, space, study));
+        const indices = proposalIndices(all);
+        const history = all.filter((t) => COUNTED.includes(t.state)).map((t) => toFinished(t, space, study, indices.get(t.id)!));
         const asked = all.filter((t) => t.retryOf === null).length;
         params = sampler.ask(history, asked);
       }
@@ -182,6 +184,16 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
     if (ownMeters) meters.stop();
     store.releaseRunner(study.id, process.pid);
   }
+}
+
+/** Proposal index of every trial: fresh proposals count up, re-runs inherit their original's. */
+export function proposalIndices(trials: readonly TrialRecord[]): Map<number, number> {
+  const out = new Map<number, number>();
+  let next = 0;
+  for (const t of [...trials].sort((a, b) => a.number - b.number)) {
+    out.set(t.id, t.retryOf !== null && out.has(t.retryOf) ? out.get(t.retryOf)! : next++);
+  }
+  return out;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
