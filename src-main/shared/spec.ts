@@ -7,7 +7,7 @@ import { METRICS, METRIC_NAMES, type MetricName } from './types';
 import { MODEL_FAMILIES, MODEL_FAMILY_NAMES } from './models';
 
 /** Samplers the engine registers; the engine's registry test keeps the two in step. */
-export const SAMPLER_NAMES = ['random', 'sobol', 'nsga2', 'motpe'] as const;
+export const SAMPLER_NAMES = ['auto', 'random', 'sobol', 'nsga2', 'motpe', 'gp-ehvi'] as const;
 export const BUILTIN_DATASETS = ['digits', 'iris'] as const;
 
 const paramValue = z.union([z.number(), z.string(), z.boolean()]);

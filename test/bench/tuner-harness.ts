@@ -27,9 +27,20 @@ export interface RunResult {
   askMs: number[];
 }
 
-export function runSampler(sampler: string, p: Problem, seed: number, evaluations: number, options: Record<string, unknown> = {}): RunResult {
+/**
+ * `withLimits` gives every sampler the problem's reference point as objective limits, as a user
+ * states limits in a study: only points inside the reference box count towards hypervolume.
+ */
+export function runSampler(
+  sampler: string,
+  p: Problem,
+  seed: number,
+  evaluations: number,
+  options: Record<string, unknown> = {},
+  withLimits = false,
+): RunResult {
   const space = problemSpace(p);
-  const objectives = problemObjectives(p);
+  const objectives = problemObjectives(p, withLimits ? p.ref : []);
   const s = createSampler(sampler, { space, objectives, seed }, options);
   const history: FinishedTrial[] = [];
   const points: number[][] = [];

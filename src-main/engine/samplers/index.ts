@@ -1,5 +1,7 @@
 /** The sampler registry: one line per sampler. Names must match SAMPLER_NAMES in the spec. */
 import type { SAMPLER_NAMES } from '../../shared/spec';
+import { createAutoSampler } from './auto';
+import { createGpEhviSampler } from './gp-ehvi';
 import { createMotpeSampler } from './motpe';
 import { createNsga2Sampler } from './nsga2';
 import { createRandomSampler } from './random';
@@ -11,6 +13,8 @@ export const SAMPLERS: Record<(typeof SAMPLER_NAMES)[number], SamplerFactory> = 
   sobol: createSobolSampler,
   nsga2: createNsga2Sampler,
   motpe: createMotpeSampler,
+  'gp-ehvi': createGpEhviSampler,
+  auto: createAutoSampler,
 };
 
 export function createSampler(name: string, ctx: SamplerContext, options: Record<string, unknown> = {}): Sampler {
