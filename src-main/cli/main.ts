@@ -5,6 +5,8 @@
 import { Command, CommanderError } from 'commander';
 import { formatDuration, formatMetric, formatSi } from '../shared/format';
 import { createMeterSet, meterVerdict } from '../engine/meters/detect';
+import { REPORT_FORMATS, parseFormats, verifyReport, writeReports } from '../engine/reports/index';
+import type { FunctionalUnit } from '../shared/report';
 import { METRICS } from '../shared/types';
 import { UserError, errorMessage, isUserError } from '../engine/errors';
 import { defaultDbPath } from '../engine/paths';
@@ -224,6 +226,79 @@ export function buildProgram(): Command {
         const prov = provenanceLines(store, study, trials);
         if (prov.length) out.push('', 'Where the energy figures come from:', ...prov.map((l) => `  ${l}`));
         process.stdout.write(`${out.join('\n')}\n`);
+      } finally {
+        store.close();
+      }
+    });
+
+  program
+    .command('report')
+    .description('write the energy report of a trial: PDF, JSON, Markdown, emissions.csv, model-card block, GPAI form rows')
+    .argument('<study>', 'study name (or id)')
+    .option('--db <path>', 'study database (default: your data folder)')
+    .option('--trial <n>', 'trial number (default: the most accurate complete trial)')
+    .option('--format <list>', `comma-separated: ${REPORT_FORMATS.join(',')}`, REPORT_FORMATS.join(','))
+    .option('--out <dir>', 'output folder', 'energy-report')
+    .option('--country <iso3>', 'country of the electricity, ISO 3166 alpha-3 (default: world average, stated as such)')
+    .option('--intensity <g>', 'your own grid carbon intensity, gCO2e/kWh')
+    .option('--pue <x>', 'power usage effectiveness of the facility (≥ 1)', '1')
+    .option('--unit <unit>', 'SCI functional unit: inference, 1000-inferences or training-run', '1000-inferences')
+    .option('--embodied <g>', 'embodied emissions per functional unit, grams (SCI M; default: not included)')
+    .action(async (name: string, opts: DbOption & { trial?: string; format: string; out: string; country?: string; intensity?: string; pue: string; unit: string; embodied?: string }) => {
+      const num = (flag: string, v: string | undefined) => {
+        if (v === undefined) return undefined;
+        const n = Number(v);
+        if (!Number.isFinite(n)) throw new UserError(`${flag}: expected a number, got "${v}"`);
+        return n;
+      };
+      const units = ['inference', '1000-inferences', 'training-run'];
+      if (!units.includes(opts.unit)) throw new UserError(`--unit: "${opts.unit}" is not one of ${units.join(', ')}`);
+      const formats = parseFormats(opts.format);
+      const store = new Store(dbPath(opts), { readonly: true });
+      try {
+        const trial = num('--trial', opts.trial);
+        const intensity = num('--intensity', opts.intensity);
+        const embodied = num('--embodied', opts.embodied);
+        const { report, files } = await writeReports(
+          store,
+          name,
+          {
+            pue: num('--pue', opts.pue)!,
+            functionalUnit: opts.unit as FunctionalUnit,
+            ...(trial !== undefined ? { trialNumber: trial } : {}),
+            ...(opts.country ? { country: opts.country } : {}),
+            ...(intensity !== undefined ? { intensityGPerKWh: intensity } : {}),
+            ...(embodied !== undefined ? { embodiedG: embodied } : {}),
+          },
+          formats,
+          opts.out,
+        );
+        process.stdout.write(
+          `Energy report for "${report.study.name}", trial ${report.trial.number}: training ${report.training.energyMWh2sf} MWh (${report.training.method}), ` +
+            `inference ${formatSi(report.inference.jPerSample, 'J')}/sample (${report.inference.method}), ${report.emissions.country}${report.emissions.origin === 'world-fallback' ? ' (world fallback: give --country)' : ''}\n` +
+            files.map((f) => `  ${f}`).join('\n') +
+            '\n',
+        );
+      } finally {
+        store.close();
+      }
+    });
+
+  program
+    .command('verify')
+    .description('check that an energy report still matches the measurements in the study database')
+    .argument('<report>', 'the energy-report.json written by ecopt report')
+    .option('--db <path>', 'study database (default: your data folder)')
+    .action((reportPath: string, opts: DbOption) => {
+      const store = new Store(dbPath(opts), { readonly: true });
+      try {
+        const v = verifyReport(store, reportPath);
+        if (v.ok) {
+          process.stdout.write(`OK: ${reportPath} matches the measurements in ${store.path}.\n`);
+        } else {
+          process.stdout.write(`MISMATCH: ${reportPath} no longer matches ${store.path}:\n${v.problems.map((p) => `  - ${p}`).join('\n')}\n`);
+          process.exitCode = 1;
+        }
       } finally {
         store.close();
       }

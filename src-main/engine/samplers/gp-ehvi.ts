@@ -3,7 +3,7 @@
  * One GP per objective (gp/gp.ts) on the minimised objectives; the acquisition is log EHVI
  * (exact for any number of objectives, by box decomposition: gp/ehvi.ts) plus the log probability that each objective
  * with a limit meets it; maximised by quasi-random screening (and perturbations of the current
- * front), then finite-difference gradient ascent from the best few candidates. The reference point
+ * front), then finite-difference gradient ascent from the best two candidates. The reference point
  * is the objective limits where given, otherwise the worst observed value plus 10% of the range.
  * The first `startupTrials` proposals are scrambled Sobol points.
  */
@@ -24,7 +24,7 @@ export interface GpEhviOptions {
 
 export const createGpEhviSampler: SamplerFactory = (ctx: SamplerContext, options) => {
   const startup = Number(options.startupTrials ?? 10);
-  const maxFit = Number(options.maxFit ?? 96);
+  const maxFit = Number(options.maxFit ?? 64);
   const dims = ctx.space.dims;
   const d = dims.length;
   const categorical = dims.map((x) => x.spec.type === 'categorical');
@@ -90,7 +90,7 @@ export const createGpEhviSampler: SamplerFactory = (ctx: SamplerContext, options
 
       // screening: quasi-random points plus perturbations of the current front
       const n = done.length;
-      const screen = n <= 100 ? 512 : 192;
+      const screen = n <= 100 ? 256 : 128;
       const qmc = new SobolSequence(Math.min(d, 31), hashInts(ctx.seed, index, 0x5c4));
       const candidates: number[][] = [];
       for (let i = 0; i < screen; i++) candidates.push(d <= 31 ? qmc.point(i) : dims.map(() => rng.next()));
@@ -102,11 +102,11 @@ export const createGpEhviSampler: SamplerFactory = (ctx: SamplerContext, options
 
       // local refinement of the best few by finite-difference gradient ascent on numeric dims
       let best = scored[0]!;
-      for (const start of scored.slice(0, 3)) {
+      for (const start of scored.slice(0, 2)) {
         let u = [...start.u];
         let s = start.s;
         let step = 0.05;
-        for (let it = 0; it < 8 && step > 1e-3; it++) {
+        for (let it = 0; it < 6 && step > 1e-3; it++) {
           const h = 1e-4;
           const g = u.map((v, k) => {
             if (categorical[k]) return 0;

@@ -66,6 +66,12 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
   }
   try {
     checkHistory(db, path, migrations);
+    if (options.readonly && behind(db, migrations)) {
+      // a file from an older release: upgrade it (migrations only add), then read it
+      db.close();
+      openDb(path, { ...options, readonly: false }).close();
+      return openDb(path, options);
+    }
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
@@ -120,6 +126,11 @@ function checkHistory(db: Db, path: string, migrations: readonly Migration[]): v
       );
     }
   });
+}
+
+function behind(db: Db, migrations: readonly Migration[]): boolean {
+  if (!tableExists(db, 'schema_migrations')) return true;
+  return schemaVersion(db) < (migrations.at(-1)?.version ?? 0);
 }
 
 function migrate(db: Db, migrations: readonly Migration[], targetVersion?: number): void {

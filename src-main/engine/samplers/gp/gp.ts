@@ -123,14 +123,14 @@ export class GaussianProcess {
   /** Fits the kernel hyperparameters on at most `maxFit` points (those given first). */
   fit(options: { maxFit?: number; maxIter?: number; init?: GpParams } = {}): this {
     const d = this.categorical.length;
-    const m = Math.min(this.n, options.maxFit ?? 128);
+    const m = Math.min(this.n, options.maxFit ?? 64);
     const xs = this.x.slice(0, m);
     const ys = this.yz.subarray(0, m);
     const init = options.init ?? { logLengthscales: new Array(d).fill(Math.log(0.5)), logScale: 0, logNoise: Math.log(1e-2) };
     const theta0 = [...init.logLengthscales, init.logScale, init.logNoise];
     const lower = [...new Array(d).fill(Math.log(1e-2)), Math.log(1e-2), Math.log(MIN_NOISE)];
     const upper = [...new Array(d).fill(Math.log(1e2)), Math.log(1e2), Math.log(1)];
-    const { x } = lbfgs((t) => GaussianProcess.objective(xs, ys, this.categorical, t), theta0, { maxIter: options.maxIter ?? 40, lower, upper });
+    const { x } = lbfgs((t) => GaussianProcess.objective(xs, ys, this.categorical, t), theta0, { maxIter: options.maxIter ?? 30, lower, upper });
     return this.condition({ logLengthscales: x.slice(0, d), logScale: x[d]!, logNoise: x[d + 1]! });
   }
 

@@ -1,0 +1,132 @@
+/** Building, writing and verifying energy reports. */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { paretoFrontIndices, toMinimisation } from '../../shared/pareto';
+import { reportSchema, type EnergyReport } from '../../shared/report';
+import { UserError, errorMessage } from '../errors';
+import type { Store } from '../store/store';
+import { buildReport, type ReportOptions } from './build';
+import { renderModelCard } from './render/card';
+import { renderCsv } from './render/csv';
+import { renderGpaiMarkdown, renderMarkdown } from './render/markdown';
+import { renderPdf } from './render/pdf';
+import type { FrontierPoint } from './render/png';
+
+export const REPORT_FORMATS = ['pdf', 'json', 'md', 'csv', 'card', 'gpai'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export const FILE_NAMES: Record<ReportFormat, string> = {
+  pdf: 'energy-report.pdf',
+  json: 'energy-report.json',
+  md: 'energy-report.md',
+  csv: 'emissions.csv',
+  card: 'model-card-co2.yaml',
+  gpai: 'gpai-energy-rows.md',
+};
+
+export function parseFormats(text: string): ReportFormat[] {
+  const list = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = list.filter((f) => !(REPORT_FORMATS as readonly string[]).includes(f));
+  if (bad.length) throw new UserError(`--format: unknown format ${bad.map((b) => `"${b}"`).join(', ')}; choose from ${REPORT_FORMATS.join(', ')}`);
+  return list as ReportFormat[];
+}
+
+/** Accuracy and inference energy of every complete trial, for the frontier plot. */
+export function frontierPoints(store: Store, studyName: string, chosenTrial: number): FrontierPoint[] {
+  const study = store.requireStudy(studyName);
+  const trials = store
+    .getTrials(study.id, ['complete'])
+    .filter((t) => t.metrics.accuracy !== undefined && t.metrics.infer_energy_j_per_sample !== undefined && t.metrics.infer_energy_j_per_sample > 0);
+  const front = new Set(paretoFrontIndices(trials.map((t) => toMinimisation([t.metrics.accuracy!, t.metrics.infer_energy_j_per_sample!], ['maximize', 'minimize']))));
+  return trials.map((t, i) => ({
+    trial: t.number,
+    accuracy: t.metrics.accuracy!,
+    jPerSample: t.metrics.infer_energy_j_per_sample!,
+    onFront: front.has(i),
+    chosen: t.number === chosenTrial,
+  }));
+}
+
+export async function renderFormat(format: ReportFormat, report: EnergyReport, frontier: FrontierPoint[]): Promise<Buffer | string> {
+  switch (format) {
+    case 'pdf':
+      return renderPdf(report, frontier);
+    case 'json':
+      return `${JSON.stringify(report, null, 2)}\n`;
+    case 'md':
+      return renderMarkdown(report);
+    case 'csv':
+      return renderCsv(report);
+    case 'card':
+      return renderModelCard(report);
+    case 'gpai':
+      return renderGpaiMarkdown(report);
+  }
+}
+
+export async function writeReports(store: Store, studyName: string, options: ReportOptions, formats: ReportFormat[], outDir: string): Promise<{ report: EnergyReport; files: string[] }> {
+  const report = buildReport(store, studyName, options);
+  const frontier = frontierPoints(store, studyName, report.trial.number);
+  try {
+    mkdirSync(outDir, { recursive: true });
+  } catch (e) {
+    throw new UserError(`cannot create the output folder ${outDir}: ${errorMessage(e)}; choose another with --out`);
+  }
+  const files: string[] = [];
+  for (const f of formats) {
+    const path = join(outDir, FILE_NAMES[f]);
+    writeFileSync(path, await renderFormat(f, report, frontier));
+    files.push(path);
+  }
+  return { report, files };
+}
+
+export interface Verification {
+  ok: boolean;
+  problems: string[];
+}
+
+/** Rebuilds a report from the database with its own options and compares digest and figures. */
+export function verifyReport(store: Store, reportPath: string): Verification {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(reportPath, 'utf8'));
+  } catch (e) {
+    throw new UserError(`${reportPath}: cannot read it as JSON (${errorMessage(e)}); give the energy-report.json that ecopt report wrote`);
+  }
+  const parsed = reportSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new UserError(`${reportPath} is not an ECOpt energy report: ${z.prettifyError(parsed.error).split('\n').slice(0, 3).join(' ')}`);
+  }
+  const claimed = parsed.data;
+  const o = claimed.options;
+  const rebuilt = buildReport(store, claimed.study.name, {
+    trialNumber: o.trialNumber,
+    pue: o.pue,
+    functionalUnit: o.functionalUnit,
+    generatedAt: claimed.generatedAt,
+    ...(o.country !== null ? { country: o.country } : {}),
+    ...(o.intensityGPerKWh !== null ? { intensityGPerKWh: o.intensityGPerKWh } : {}),
+    ...(o.embodiedG !== null ? { embodiedG: o.embodiedG } : {}),
+  });
+  const problems: string[] = [];
+  if (rebuilt.digest.value !== claimed.digest.value) {
+    problems.push(`the measurement rows changed: digest ${claimed.digest.value.slice(0, 16)}… in the report, ${rebuilt.digest.value.slice(0, 16)}… from the database (${rebuilt.digest.rows} rows)`);
+  }
+  const figures: [string, (r: EnergyReport) => number][] = [
+    ['training energy (J)', (r) => r.training.energyJ],
+    ['inference energy per sample (J)', (r) => r.inference.jPerSample],
+    ['training emissions (g)', (r) => r.emissions.trainingG],
+    ['SCI score (g)', (r) => r.sci.scoreG],
+    ['accuracy', (r) => r.trial.metrics.accuracy ?? NaN],
+  ];
+  for (const [name, get] of figures) {
+    const a = get(claimed);
+    const b = get(rebuilt);
+    if (!(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b))) && !(Number.isNaN(a) && Number.isNaN(b))) {
+      problems.push(`${name}: ${a} in the report, ${b} from the database`);
+    }
+  }
+  return { ok: problems.length === 0, problems };
+}

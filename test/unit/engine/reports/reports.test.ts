@@ -1,0 +1,148 @@
+import Database from 'better-sqlite3';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildReport } from '../../../../src-main/engine/reports/build';
+import { CSV_COLUMNS } from '../../../../src-main/engine/reports/render/csv';
+import { reportJsonSchema } from '../../../../src-main/engine/reports/schema';
+import { Store } from '../../../../src-main/engine/store/store';
+import { runStudy } from '../../../../src-main/engine/study/study';
+import { formatSi } from '../../../../src-main/shared/format';
+import { reportSchema, type EnergyReport } from '../../../../src-main/shared/report';
+import { parseStudySpec } from '../../../../src-main/shared/spec';
+import { ROOT, runCli } from '../../../helpers/cli';
+import { quickSpec } from '../../../helpers/specs';
+import { tmpDir } from '../../../helpers/tmp';
+
+// One real study (real trials, real SQLite file) shared by the tests in this file.
+const dir = mkdtempSync(join(tmpdir(), 'ecopt-report-'));
+const db = join(dir, 'study.db');
+
+beforeAll(async () => {
+  const r = parseStudySpec(quickSpec({ name: 'reported', trials: 3, meters: { idleBaselineS: 0.5 } }));
+  if (!r.ok) throw new Error('bad spec');
+  const store = new Store(db);
+  await runStudy({ store, spec: r.spec });
+  const empty = parseStudySpec(quickSpec({ name: 'empty', trials: 1 }));
+  if (!empty.ok) throw new Error('bad spec');
+  store.createStudy(empty.spec);
+  store.close();
+}, 120_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function pdfText(path: string): string {
+  try {
+    return execFileSync('pdftotext', ['-layout', path, '-'], { encoding: 'utf8' });
+  } catch (e) {
+    throw new Error(`pdftotext failed (install Debian's poppler-utils): ${(e as Error).message}`);
+  }
+}
+
+describe('energy reports from a real study database', () => {
+  it('writes every format, and the PDF holds the key figures of its JSON twin', async () => {
+    const out = join(tmpDir(), 'out');
+    const r = await runCli(['report', 'reported', '--db', db, '--out', out, '--country', 'DEU', '--pue', '1.3']);
+    expect(r.code).toBe(0);
+    const report = reportSchema.parse(JSON.parse(readFileSync(join(out, 'energy-report.json'), 'utf8'))) as EnergyReport;
+    const text = pdfText(join(out, 'energy-report.pdf')).replace(/\s+/g, ' ');
+    expect(text).toContain(`Energy report: reported, trial ${report.trial.number}`);
+    expect(text).toContain(`${report.training.energyMWh2sf} MWh`);
+    expect(text).toContain(`${formatSi(report.inference.jPerSample, 'J')} per inference`);
+    expect(text).toContain(`${report.emissions.intensityGPerKWh} gCO2e/kWh - Germany (DEU), ${report.emissions.year}`);
+    expect(text).toContain(report.digest.value);
+    expect(text).toContain('ESTIMATED by cpu-tdp-estimate');
+    expect(text).toMatch(/GPAI Code of Practice/);
+    // every number carries its provenance
+    for (const p of [report.training, report.inference]) {
+      expect(p.domains.length).toBeGreaterThan(0);
+      for (const d of p.domains) expect(['measured', 'estimated']).toContain(d.provenance.method);
+    }
+    expect(report.idleBaseline).not.toBeNull();
+    expect(report.training.netEnergyKWh).not.toBeNull();
+
+    const md = readFileSync(join(out, 'energy-report.md'), 'utf8');
+    expect(md).toContain(`**${report.training.energyMWh2sf} MWh**`);
+    const card = readFileSync(join(out, 'model-card-co2.yaml'), 'utf8');
+    expect(card).toMatch(/^co2_eq_emissions:\n {2}emissions: [\d.e-]+\n {2}source: ".*estimated/);
+    expect(Number(/emissions: ([\d.e-]+)/.exec(card)![1])).toBeCloseTo(report.emissions.trainingG, 3);
+    const csv = readFileSync(join(out, 'emissions.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]!.split(',')).toEqual(CSV_COLUMNS);
+    const row = Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, csv[1]!.split(',')[i]]));
+    expect(Number(row.energy_consumed)).toBeCloseTo(report.training.energyKWh * 1.3, 12);
+    expect(Number(row.emissions)).toBeCloseTo(report.emissions.trainingG / 1000, 12);
+    expect(row.country_iso_code).toBe('DEU');
+    expect(row.ecopt_energy_method).toBe('estimated');
+    expect(readFileSync(join(out, 'gpai-energy-rows.md'), 'utf8')).toMatch(/Energy consumption for training \(MWh\) \| [\d.e-]+ MWh/);
+  });
+
+  it('computes emissions and SCI from the figures it states', () => {
+    const store = new Store(db, { readonly: true });
+    const r = buildReport(store, 'reported', { country: 'FRA', pue: 1.5, functionalUnit: 'inference', embodiedG: 0.001 });
+    store.close();
+    expect(r.emissions.trainingG).toBeCloseTo(r.training.energyKWh * r.emissions.intensityGPerKWh * 1.5, 12);
+    expect(r.sci.scoreG).toBeCloseTo((r.inference.jPerSample / 3.6e6) * r.emissions.intensityGPerKWh * 1.5 + 0.001, 15);
+    expect(r.sci.embodiedStated).toBe(true);
+    expect(r.methodology.join(' ')).toMatch(/M = 0.001 g per functional unit as stated by the user/);
+  });
+
+  it('states the world fallback when no country is given', () => {
+    const store = new Store(db, { readonly: true });
+    const r = buildReport(store, 'reported');
+    store.close();
+    expect(r.emissions).toMatchObject({ intensityGPerKWh: 475, origin: 'world-fallback' });
+    expect(r.emissions.source).toMatch(/world average fallback/);
+  });
+
+  it('ecopt verify detects an edited measurement row', async () => {
+    const work = tmpDir();
+    const copy = join(work, 'study.db');
+    copyFileSync(db, copy);
+    const out = join(work, 'out');
+    expect((await runCli(['report', 'reported', '--db', copy, '--out', out, '--format', 'json'])).code).toBe(0);
+    const ok = await runCli(['verify', join(out, 'energy-report.json'), '--db', copy]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/^OK: /);
+
+    const raw = new Database(copy);
+    raw.prepare("UPDATE window_energy SET energy_j = energy_j * 0.5 WHERE window_id = (SELECT min(id) FROM windows WHERE phase = 'infer')").run();
+    raw.close();
+    const bad = await runCli(['verify', join(out, 'energy-report.json'), '--db', copy]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/^MISMATCH: /);
+    expect(bad.stdout).toMatch(/the measurement rows changed: digest/);
+  });
+
+  it('answers bad input with a clear message', async () => {
+    const work = tmpDir();
+    const cases: [string[], RegExp][] = [
+      [['report', 'empty', '--db', db, '--out', work], /study "empty" has no complete trial yet/],
+      [['report', 'reported', '--db', db, '--out', work, '--country', 'XYZ'], /unknown country code "XYZ": use an ISO 3166 alpha-3 code/],
+      [['report', 'reported', '--db', db, '--out', work, '--pue', '0.9'], /PUE must be at least 1 .*got 0.9/],
+      [['report', 'reported', '--db', db, '--out', work, '--trial', '99'], /has no trial 99/],
+      [['report', 'reported', '--db', db, '--out', work, '--format', 'pdf,docx'], /unknown format "docx"/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await runCli(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+    const copy = join(work, 'no-infer.db');
+    copyFileSync(db, copy);
+    const raw = new Database(copy);
+    raw.prepare("DELETE FROM windows WHERE phase = 'infer'").run();
+    raw.close();
+    const r = await runCli(['report', 'reported', '--db', copy, '--out', work]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/has no inference measurement window: pick a trial that completed its inference benchmark/);
+  });
+});
+
+describe('report JSON Schema', () => {
+  it('is the file in the repository, generated from the zod schema', () => {
+    const file = JSON.parse(readFileSync(join(ROOT, 'resources/schemas/energy-report.schema.json'), 'utf8'));
+    expect(file).toEqual(JSON.parse(JSON.stringify(reportJsonSchema())));
+  });
+});
