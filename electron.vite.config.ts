@@ -13,6 +13,7 @@ export default defineConfig({
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'src-main/app/main.ts'),
+          'engine-host': resolve(__dirname, 'src-main/app/engine-host.ts'),
           'trainer-worker': resolve(__dirname, 'src-main/engine/trials/builtin/worker.ts'),
         },
         // optional backends: absent here, loaded at run time where a user's install has them
@@ -32,6 +33,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'src-renderer'),
+    base: './',
     plugins: [react()],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),

@@ -2,9 +2,40 @@
  * The Electron shell: one secure window on the renderer. Thin on purpose: everything it shows
  * comes from the engine, which never imports electron.
  */
-import { app, BrowserWindow, session, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, session, shell, utilityProcess } from 'electron';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { COMMAND_NAMES } from '../shared/contract';
 import { CONTENT_SECURITY_POLICY, isAppUrl, isExternalLink, secureWebPreferences } from './security';
+
+// better-sqlite3 built for Electron's ABI by scripts/electron-native.mjs, beside the Node build
+const electronSqlite = join(import.meta.dirname, '../../.electron-native/better-sqlite3/build/Release/better_sqlite3.node');
+
+/** The engine runs in a utility process; the main process only relays requests and events. */
+function startEngine(): { request(name: string, payload: unknown): Promise<unknown> } {
+  const child = utilityProcess.fork(join(import.meta.dirname, 'engine-host.js'), [], {
+    serviceName: 'ECOpt engine',
+    env: { ...process.env, ...(existsSync(electronSqlite) ? { ECOPT_SQLITE_BINDING: electronSqlite } : {}) },
+  });
+  let next = 1;
+  const pending = new Map<number, (r: unknown) => void>();
+  child.on('message', (msg: { type: string; id?: number; result?: unknown; name?: string; payload?: unknown }) => {
+    if (msg.type === 'reply' && msg.id !== undefined) {
+      pending.get(msg.id)?.(msg.result);
+      pending.delete(msg.id);
+    } else if (msg.type === 'event') {
+      for (const w of BrowserWindow.getAllWindows()) w.webContents.send('ecopt:event', msg.name, msg.payload);
+    }
+  });
+  return {
+    request: (name, payload) =>
+      new Promise((resolve) => {
+        const id = next++;
+        pending.set(id, resolve);
+        child.postMessage({ id, name, payload });
+      }),
+  };
+}
 
 const devServerUrl = process.env.ELECTRON_RENDERER_URL;
 
@@ -36,6 +67,9 @@ app.on('web-contents-created', (_e, contents) => {
 });
 
 void app.whenReady().then(() => {
+  const engine = startEngine();
+  // one handler per contract command; the engine validates every payload where it arrives
+  for (const name of COMMAND_NAMES) ipcMain.handle(`ecopt:${name}`, (_e, payload: unknown) => engine.request(name, payload));
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });

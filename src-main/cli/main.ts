@@ -7,6 +7,8 @@ import { formatDuration, formatMetric, formatSi } from '../shared/format';
 import { createMeterSet, meterVerdict } from '../engine/meters/detect';
 import { REPORT_FORMATS, parseFormats, verifyReport, writeReports } from '../engine/reports/index';
 import type { FunctionalUnit } from '../shared/report';
+import { serve } from '../api/http-server';
+import { ensureRendererBuilt } from '../api/renderer-build';
 import { METRICS } from '../shared/types';
 import { UserError, errorMessage, isUserError } from '../engine/errors';
 import { defaultDbPath } from '../engine/paths';
@@ -302,6 +304,22 @@ export function buildProgram(): Command {
       } finally {
         store.close();
       }
+    });
+
+  program
+    .command('serve')
+    .description('serve the app to a browser on this machine (loopback only, guarded by a random token in the URL)')
+    .option('--db <path>', 'study database (default: your data folder)')
+    .option('--port <n>', 'port (default: any free port)', '0')
+    .action(async (opts: DbOption & { port: string }) => {
+      const dir = await ensureRendererBuilt((m) => process.stderr.write(`${m}\n`));
+      const served = await serve({ rendererDir: dir, port: Number(opts.port), ...(opts.db ? { dbPath: opts.db } : {}) });
+      process.stdout.write(`ECOpt is at ${served.url}\n(only this machine can reach it; the token in the URL is required; Ctrl-C to stop)\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => void served.close().then(resolve);
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
     });
 
   program

@@ -132,3 +132,16 @@ export interface MeterInfo {
   /** What it reads, or why it cannot, with the fix. */
   detail: string;
 }
+
+/** A dataset as the wizard shows it before a study starts. */
+export interface DatasetSummaryView {
+  name: string;
+  kind: 'tabular' | 'image';
+  rows: number;
+  features: number;
+  inputShape: number[];
+  classes: { name: string; count: number }[];
+  warnings: string[];
+  /** A few rows (tabular) or a few images as 0–255 greyscale arrays. */
+  preview: { columns: string[]; rows: (string | number)[][] } | { images: { label: string; width: number; height: number; pixels: number[] }[] };
+}

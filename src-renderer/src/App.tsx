@@ -1,31 +1,55 @@
-import { MODEL_FAMILIES } from '../../src-main/shared/models';
-import { METRICS } from '../../src-main/shared/types';
+import { useEffect, useState } from 'react';
+import { call } from './client';
+import { useUi, type Screen } from './state';
+import { StudiesScreen } from './screens/Studies';
+import { WizardScreen } from './screens/Wizard';
+import { RunScreen } from './screens/Run';
+import { ExplorerScreen } from './screens/Explorer';
+import { ReportsScreen } from './screens/Reports';
+import { MetersScreen } from './screens/Meters';
+
+const NAV: [Screen, string][] = [
+  ['studies', 'Studies'],
+  ['wizard', 'New study'],
+  ['run', 'Run'],
+  ['explorer', 'Explore'],
+  ['reports', 'Reports'],
+  ['meters', 'Energy meters'],
+];
 
 export function App() {
+  const { screen, study, go, error, setError } = useUi();
+  const [info, setInfo] = useState<{ version: string; dbPath: string } | null>(null);
+  useEffect(() => {
+    call('app.info', {}).then(setInfo, (e: Error) => setError(e.message));
+  }, [setError]);
   return (
-    <main className="placeholder">
-      <h1>ECOpt</h1>
-      <p>Tune machine-learning models for accuracy and energy at once.</p>
-      <p>
-        The desktop screens are on their way. Meanwhile every study runs headless with <code>npx ecopt tune</code>, and
-        <code> npx ecopt show &lt;study&gt;</code> prints its trials and Pareto front.
-      </p>
-      <h2>What a study can optimise</h2>
-      <ul>
-        {Object.entries(METRICS).map(([name, m]) => (
-          <li key={name}>
-            {m.label} ({m.unit})
-          </li>
-        ))}
-      </ul>
-      <h2>Model families</h2>
-      <ul>
-        {Object.entries(MODEL_FAMILIES).map(([name, f]) => (
-          <li key={name}>
-            <code>{name}</code>: {f.label}
-          </li>
-        ))}
-      </ul>
-    </main>
+    <div className="app">
+      <header>
+        <span className="brand">ECOpt</span>
+        <nav>
+          {NAV.map(([s, label]) => (
+            <button key={s} className={s === screen ? 'active' : ''} data-testid={`nav-${s}`} disabled={(s === 'run' || s === 'explorer' || s === 'reports') && !study} onClick={() => go(s)}>
+              {label}
+            </button>
+          ))}
+        </nav>
+        <span className="muted">{study ? `Study: ${study}` : ''}</span>
+      </header>
+      {error && (
+        <div className="error" role="alert" data-testid="error">
+          {error} <button onClick={() => setError(null)}>dismiss</button>
+        </div>
+      )}
+      <main>
+        {screen === 'studies' && <StudiesScreen />}
+        {screen === 'wizard' && <WizardScreen />}
+        {screen === 'run' && study && <RunScreen name={study} />}
+        {screen === 'explorer' && study && <ExplorerScreen name={study} />}
+        {screen === 'reports' && study && <ReportsScreen name={study} />}
+        {screen === 'meters' && <MetersScreen />}
+      </main>
+      <footer className="muted">{info ? `ECOpt ${info.version} · ${info.dbPath}` : ''}</footer>
+    </div>
   );
 }

@@ -15,6 +15,8 @@ export interface MeterSetOptions {
   clock?: () => number;
   /** Two readings of one domain further apart than this are flagged (0.10 = 10%). */
   mismatchRel?: number;
+  /** Called with each batch of power samples as it is taken (live charts). */
+  onSample?: (samples: PowerSample[]) => void;
 }
 
 export interface PowerSample {
@@ -40,6 +42,7 @@ export class MeterSet {
   private readonly sampleMs: number;
   private readonly clock: () => number;
   private readonly mismatchRel: number;
+  private readonly onSample: ((samples: PowerSample[]) => void) | undefined;
   private readonly open = new Map<string, Mark>();
   private timer: NodeJS.Timeout | null = null;
   private lastSampleMs = -Infinity;
@@ -56,6 +59,7 @@ export class MeterSet {
     this.sampleMs = options.sampleMs ?? 500;
     this.clock = options.clock ?? (() => performance.now());
     this.mismatchRel = options.mismatchRel ?? 0.1;
+    this.onSample = options.onSample;
   }
 
   get domains(): string[] {
@@ -93,9 +97,12 @@ export class MeterSet {
     if (t - this.lastSampleMs >= this.sampleMs) {
       this.lastSampleMs = t;
       const wall = Date.now();
+      const batch: PowerSample[] = [];
       for (const m of this.meters) {
-        for (const [domain, powerW] of Object.entries(m.powerW())) this.samples.push({ tMs: wall, domain, powerW });
+        for (const [domain, powerW] of Object.entries(m.powerW())) batch.push({ tMs: wall, domain, powerW });
       }
+      this.samples.push(...batch);
+      this.onSample?.(batch);
     }
   }
 

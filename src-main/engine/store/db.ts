@@ -59,7 +59,8 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
     db = new Database(path, {
       readonly: options.readonly ?? false,
       fileMustExist: options.readonly ?? false,
-      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+      // the Electron app points ECOPT_SQLITE_BINDING at the addon built for Electron's ABI
+      ...((options.nativeBinding ?? process.env.ECOPT_SQLITE_BINDING) ? { nativeBinding: options.nativeBinding ?? process.env.ECOPT_SQLITE_BINDING } : {}),
     });
   } catch (e) {
     throw new UserError(`cannot open ${path}: ${errorMessage(e)}; choose another file with --db`);

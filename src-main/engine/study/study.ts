@@ -10,7 +10,7 @@ import type { MeterInfo, Params, Phase, TrialRecord, TrialState } from '../../sh
 import { UserError } from '../errors';
 import { applyBaseline, withNet } from '../meters/baseline';
 import { createMeterSet } from '../meters/detect';
-import { idlePowerW, type MeterSet } from '../meters/meter-set';
+import { idlePowerW, type MeterSet, type PowerSample } from '../meters/meter-set';
 import { createSampler, type FinishedTrial } from '../samplers/index';
 import { EncodedSpace } from '../space/encode';
 import type { Store, StudyRow } from '../store/store';
@@ -24,7 +24,7 @@ export type StudyEvent =
   | { type: 'trial-start'; trial: TrialRecord; retryOf: number | null }
   | { type: 'trial-event'; trialNumber: number; event: TrialEvent }
   | { type: 'trial-end'; trial: TrialRecord; done: number; budget: number; elapsedS: number }
-  | { type: 'study-end'; reason: 'budget' | 'time' | 'stopped'; done: number; budget: number };
+  | { type: 'study-end'; reason: 'budget' | 'time' | 'stopped' | 'paused'; done: number; budget: number };
 
 export interface RunStudyOptions {
   store: Store;
@@ -36,11 +36,15 @@ export interface RunStudyOptions {
   meterReport?: MeterInfo[];
   /** Skip the idle baseline whatever the spec says (`ecopt tune --skip-idle`). */
   skipIdle?: boolean;
+  /** Checked before each trial: false pauses the study after the running trial (the app's Pause). */
+  shouldContinue?: () => boolean;
+  /** Live power samples, as they are taken (the app's live chart). */
+  onPower?: (samples: PowerSample[]) => void;
 }
 
 export interface StudyOutcome {
   study: StudyRow;
-  reason: 'budget' | 'time' | 'stopped';
+  reason: 'budget' | 'time' | 'stopped' | 'paused';
   trials: TrialRecord[];
 }
 
@@ -106,7 +110,7 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
   const ownMeters = !options.meters;
   const meterSetup = options.meters
     ? { set: options.meters, report: options.meterReport ?? options.meters.inventory(), estimatedOnly: options.meters.inventory().every((m) => m.detail.startsWith('estimate')) }
-    : createMeterSet();
+    : createMeterSet(options.onPower ? { onSample: options.onPower } : {});
   const meters = meterSetup.set;
   const heartbeat = setInterval(() => store.heartbeat(study.id, process.pid), 5000);
   heartbeat.unref();
@@ -138,6 +142,10 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
     while (done < budget) {
       if (signal.aborted) {
         reason = 'stopped';
+        break;
+      }
+      if (options.shouldContinue && !options.shouldContinue()) {
+        reason = 'paused';
         break;
       }
       if (study.spec.timeBudgetS && (Date.now() - started) / 1000 >= study.spec.timeBudgetS) {

@@ -1,0 +1,294 @@
+/**
+ * The contract's handlers: plain functions over the engine, called directly by tests and by every
+ * transport (Electron IPC, HTTP + WebSocket). `dispatch` validates the request where it arrives
+ * and turns every error into data with a message a person can act on.
+ */
+import { parseRequest, type CommandName, type EventName, type EventPayload, type Response, type Result, type StudyView, type TrialView } from '../shared/contract';
+import { frontTrials, hypervolumeHistory } from '../shared/analysis';
+import { BUILTIN_DATASETS, formatSpecIssues, parseStudySpec, type StudySpec } from '../shared/spec';
+import type { DatasetSummaryView } from '../shared/types';
+import { loadDataset } from '../engine/data/builtin';
+import { summarise } from '../engine/data/split';
+import { errorMessage, isUserError, UserError } from '../engine/errors';
+import { detectMeters, meterVerdict } from '../engine/meters/detect';
+import { defaultDataDir, defaultDbPath } from '../engine/paths';
+import { buildReport } from '../engine/reports/build';
+import { writeReports } from '../engine/reports/index';
+import { ECOPT_VERSION, Store } from '../engine/store/store';
+import { runStudy, type StudyEvent } from '../engine/study/study';
+import { presetSpec } from './presets';
+
+interface Running {
+  controller: AbortController;
+  paused: boolean;
+  stopping: boolean;
+  phase: string | null;
+  trial: number | null;
+  startedAt: string;
+  durations: number[];
+  done: number;
+  budget: number;
+  estimatedOnly: boolean;
+}
+
+export interface HandlerContext {
+  mode: 'electron' | 'serve';
+  dbPath?: string;
+  emit: <N extends EventName>(name: N, payload: EventPayload<N>) => void;
+}
+
+export class Api {
+  private store: Store;
+  private dbPath: string;
+  private readonly running = new Map<string, Running>();
+  private datasetCache: DatasetSummaryView[] | null = null;
+
+  constructor(private readonly ctx: HandlerContext) {
+    this.dbPath = ctx.dbPath ?? defaultDbPath();
+    this.store = new Store(this.dbPath);
+  }
+
+  close(): void {
+    for (const r of this.running.values()) r.controller.abort();
+    this.store.close();
+  }
+
+  /** Waits for running studies to wind down (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.running.size) await new Promise((r) => setTimeout(r, 50));
+  }
+
+  async dispatch(name: string, payload: unknown): Promise<Result<unknown>> {
+    const req = parseRequest(name, payload);
+    if (!req.ok) return req;
+    try {
+      const handler = this.handlers[name as CommandName] as (r: unknown) => unknown;
+      return { ok: true, data: await handler(req.data) };
+    } catch (e) {
+      return { ok: false, error: isUserError(e) ? e.message : `unexpected error: ${errorMessage(e)}` };
+    }
+  }
+
+  readonly handlers: { [N in CommandName]: (req: never) => Response<N> | Promise<Response<N>> } = {
+    'app.info': () => ({ version: ECOPT_VERSION, dbPath: this.dbPath, dataDir: defaultDataDir(), mode: this.ctx.mode }),
+    'meters.report': () => {
+      const r = detectMeters();
+      for (const m of r.meters) m.close();
+      return { report: r.report, estimatedOnly: r.estimatedOnly, verdict: meterVerdict(r) };
+    },
+    'datasets.list': () => (this.datasetCache ??= BUILTIN_DATASETS.map((name) => datasetView(name))),
+    'spec.validate': (r: { spec: unknown }) => {
+      const v = parseStudySpec(r.spec);
+      return v.ok ? { ok: true, issues: [] } : { ok: false, issues: v.issues };
+    },
+    'spec.preset': (r: { dataset: 'digits' | 'iris'; preset: 'quick' | 'standard' | 'thorough' }) => presetSpec(r.dataset, r.preset),
+    'studies.list': () => this.store.listStudies(),
+    'studies.openFile': (r: { path: string }) => {
+      const next = new Store(r.path);
+      if (this.running.size) {
+        next.close();
+        throw new UserError('a study is running: stop it before opening another file');
+      }
+      this.store.close();
+      this.store = next;
+      this.dbPath = r.path;
+      return { dbPath: r.path, studies: this.store.listStudies() };
+    },
+    'study.start': (r: { spec: unknown; skipIdle?: boolean }) => {
+      const v = parseStudySpec(r.spec);
+      if (!v.ok) throw new UserError(`the study has ${v.issues.length} problem(s):\n${formatSpecIssues(v.issues)}`);
+      return this.start(v.spec, r.skipIdle ?? false);
+    },
+    'study.control': (r: { name: string; action: 'pause' | 'resume' | 'stop' }) => {
+      const run = this.running.get(r.name);
+      if (r.action === 'resume') {
+        if (run) {
+          run.paused = false;
+          return { state: 'running' };
+        }
+        const study = this.store.requireStudy(r.name);
+        this.start(study.spec, true);
+        return { state: 'running' };
+      }
+      if (!run) throw new UserError(`study "${r.name}" is not running`);
+      if (r.action === 'pause') {
+        run.paused = true;
+        return { state: 'pausing after the current trial' };
+      }
+      run.stopping = true;
+      run.controller.abort();
+      return { state: 'stopping' };
+    },
+    'study.get': (r: { name: string }) => this.studyView(r.name),
+    'trial.get': (r: { name: string; number: number }) => this.trialView(r.name, r.number),
+    'report.build': (r: { name: string; trial?: number; country?: string; pue?: number; unit?: 'inference' | '1000-inferences' | 'training-run' }) =>
+      buildReport(this.store, r.name, {
+        ...(r.trial !== undefined ? { trialNumber: r.trial } : {}),
+        ...(r.country ? { country: r.country } : {}),
+        ...(r.pue !== undefined ? { pue: r.pue } : {}),
+        ...(r.unit ? { functionalUnit: r.unit } : {}),
+      }),
+    'report.export': async (r: { name: string; trial?: number; country?: string; pue?: number; formats: ('pdf' | 'json' | 'md' | 'csv' | 'card' | 'gpai')[]; outDir: string }) => {
+      const { files } = await writeReports(
+        this.store,
+        r.name,
+        { ...(r.trial !== undefined ? { trialNumber: r.trial } : {}), ...(r.country ? { country: r.country } : {}), ...(r.pue !== undefined ? { pue: r.pue } : {}) },
+        r.formats,
+        r.outDir,
+      );
+      return { files };
+    },
+  };
+
+  private start(spec: StudySpec, skipIdle: boolean): { name: string } {
+    if (this.running.has(spec.name)) throw new UserError(`study "${spec.name}" is already running`);
+    const controller = new AbortController();
+    const run: Running = {
+      controller,
+      paused: false,
+      stopping: false,
+      phase: null,
+      trial: null,
+      startedAt: new Date().toISOString(),
+      durations: [],
+      done: 0,
+      budget: spec.trials,
+      estimatedOnly: false, // set from the study's meters when it starts
+    };
+    this.running.set(spec.name, run);
+    const emit = (e: StudyEvent) => this.onStudyEvent(spec.name, run, e);
+    void runStudy({
+      store: this.store,
+      spec,
+      signal: controller.signal,
+      skipIdle,
+      onEvent: emit,
+      shouldContinue: () => !run.paused,
+      onPower: (samples) => this.ctx.emit('power.samples', { name: spec.name, samples }),
+    })
+      .catch((e: unknown) => this.ctx.emit('study.progress', { name: spec.name, kind: 'error', message: errorMessage(e) }))
+      .finally(() => {
+        this.running.delete(spec.name);
+        this.ctx.emit('study.progress', { name: spec.name, kind: 'finished' });
+      });
+    return { name: spec.name };
+  }
+
+  private onStudyEvent(name: string, run: Running, e: StudyEvent): void {
+    switch (e.type) {
+      case 'study-start':
+        run.done = e.done;
+        run.budget = e.budget;
+        run.estimatedOnly = e.estimatedOnly;
+        this.ctx.emit('study.progress', { name, kind: 'start', done: e.done, budget: e.budget });
+        break;
+      case 'idle-start':
+        run.phase = 'idle baseline';
+        this.ctx.emit('study.progress', { name, kind: 'phase', phase: 'idle baseline' });
+        break;
+      case 'trial-start':
+        run.trial = e.trial.number;
+        run.phase = 'starting';
+        this.ctx.emit('study.progress', { name, kind: 'trial-start', trial: e.trial.number });
+        break;
+      case 'trial-event':
+        if (e.event.type === 'phase') {
+          run.phase = e.event.phase;
+          this.ctx.emit('study.progress', { name, kind: 'phase', trial: e.trialNumber, phase: e.event.phase });
+        } else if (e.event.type === 'progress') {
+          run.phase = `train (epoch ${e.event.epoch}/${e.event.epochs})`;
+          this.ctx.emit('study.progress', { name, kind: 'phase', trial: e.trialNumber, phase: run.phase });
+        }
+        break;
+      case 'trial-end':
+        run.done = e.done;
+        run.durations.push(e.elapsedS);
+        run.phase = null;
+        this.ctx.emit('study.progress', { name, kind: 'trial-end', trial: e.trial.number, done: e.done, budget: e.budget });
+        break;
+      case 'study-end':
+        this.ctx.emit('study.progress', { name, kind: 'end', done: e.done, budget: e.budget, message: e.reason });
+        break;
+      default:
+        break;
+    }
+  }
+
+  private studyView(name: string): StudyView {
+    const study = this.store.requireStudy(name);
+    const summary = this.store.listStudies().find((s) => s.id === study.id)!;
+    const trials = this.store.getTrials(study.id);
+    const run = this.running.get(study.name);
+    const meters = this.store.getMeters(study.id);
+    const mean = run && run.durations.length ? run.durations.reduce((a, b) => a + b, 0) / run.durations.length : null;
+    return {
+      summary,
+      objectives: study.objectives,
+      trials,
+      front: frontTrials(trials, study.objectives),
+      hypervolume: hypervolumeHistory(trials, study.objectives),
+      running: run
+        ? {
+            state: run.stopping ? 'stopping' : run.paused ? 'paused' : 'running',
+            phase: run.phase,
+            trial: run.trial,
+            startedAt: run.startedAt,
+            etaS: mean === null ? null : mean * Math.max(0, run.budget - run.done),
+          }
+        : null,
+      estimatedOnly: run ? run.estimatedOnly : meters.filter((m) => m.status === 'ok').every((m) => m.detail.startsWith('estimate')),
+      backend: study.backend,
+      spec: study.spec,
+    };
+  }
+
+  private trialView(name: string, number: number): TrialView {
+    const study = this.store.requireStudy(name);
+    const trial = this.store.getTrials(study.id).find((t) => t.number === number);
+    if (!trial) throw new UserError(`study "${name}" has no trial ${number}`);
+    return {
+      trial,
+      attrs: this.store.getTrialAttrs(trial.id),
+      windows: this.store.getWindows({ trialId: trial.id }).map((w) => ({
+        phase: w.phase,
+        durationS: w.durationS,
+        samples: w.samples,
+        domains: w.domains.map((d) => ({
+          domain: d.domain,
+          energyJ: d.energyJ,
+          netEnergyJ: d.netEnergyJ ?? null,
+          method: d.provenance.method,
+          source: d.provenance.source,
+          detail:
+            d.provenance.method === 'measured'
+              ? d.provenance.counter
+              : `${d.provenance.model}, ±${Math.round(d.provenance.uncertaintyRel * 100)}%${d.provenance.inputs.tdpSource ? ` (${d.provenance.inputs.tdpSource})` : ''}`,
+        })),
+        flags: (w.flags ?? []).map((f) => ({ kind: f.kind, message: f.message })),
+      })),
+      power: this.store.getPowerSamples(trial.id),
+    };
+  }
+}
+
+function datasetView(name: (typeof BUILTIN_DATASETS)[number]): DatasetSummaryView {
+  const ds = loadDataset({ builtin: name });
+  const s = summarise(ds);
+  const f = ds.x.length / ds.n;
+  const preview: DatasetSummaryView['preview'] =
+    ds.kind === 'image'
+      ? {
+          images: Array.from({ length: 8 }, (_, i) => {
+            const row = Math.floor((i * ds.n) / 8);
+            return { label: ds.classes[ds.y[row]!]!, width: ds.inputShape[1]!, height: ds.inputShape[0]!, pixels: Array.from(ds.x.subarray(row * f, (row + 1) * f)) };
+          }),
+        }
+      : {
+          columns: [...ds.featureNames, 'class'],
+          rows: Array.from({ length: 5 }, (_, i) => {
+            const row = Math.floor((i * ds.n) / 5);
+            return [...Array.from(ds.x.subarray(row * f, (row + 1) * f)), ds.classes[ds.y[row]!]!];
+          }),
+        };
+  return { ...s, preview };
+}

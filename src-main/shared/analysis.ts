@@ -1,0 +1,152 @@
+/**
+ * Study analysis shared by the CLI, the server and the renderer: the feasible Pareto front,
+ * hypervolume history, parameter importance, and picking a model by a budget.
+ */
+import { hypervolume, paretoFrontIndices, toMinimisation } from './pareto';
+import type { Direction, MetricName, TrialRecord } from './types';
+import { METRICS } from './types';
+
+export interface ObjectiveLike {
+  metric: string;
+  direction: Direction;
+  threshold?: number;
+}
+
+function values(t: TrialRecord, objectives: readonly ObjectiveLike[]): number[] | null {
+  const v = objectives.map((o) => t.metrics[o.metric as MetricName]);
+  return v.every((x) => x !== undefined && Number.isFinite(x)) ? (v as number[]) : null;
+}
+
+export function feasible(t: TrialRecord, objectives: readonly ObjectiveLike[]): boolean {
+  return objectives.every((o) => {
+    if (o.threshold === undefined) return true;
+    const v = t.metrics[o.metric as MetricName];
+    if (v === undefined) return false;
+    return o.direction === 'minimize' ? v <= o.threshold : v >= o.threshold;
+  });
+}
+
+/** Trial numbers on the Pareto front of the complete trials that meet every limit. */
+export function frontTrials(trials: readonly TrialRecord[], objectives: readonly ObjectiveLike[]): number[] {
+  const pool = trials.filter((t) => t.state === 'complete' && values(t, objectives) && feasible(t, objectives));
+  const pts = pool.map((t) => toMinimisation(values(t, objectives)!, objectives.map((o) => o.direction)));
+  return paretoFrontIndices(pts).map((i) => pool[i]!.number);
+}
+
+/**
+ * Hypervolume after each finished trial, with objectives scaled to [0, 1] by the range seen over
+ * the whole study (reference point 1.1 in each), so the curve is comparable within a study.
+ */
+export function hypervolumeHistory(trials: readonly TrialRecord[], objectives: readonly ObjectiveLike[]): { trial: number; value: number }[] {
+  const done = [...trials].sort((a, b) => a.number - b.number);
+  const pts = done.map((t) => (t.state === 'complete' && feasible(t, objectives) ? values(t, objectives) : null));
+  const column = (k: number) => pts.flatMap((p) => (p ? [toMinimisation(p, objectives.map((o) => o.direction))[k]!] : []));
+  const mins = objectives.map((_, k) => Math.min(...column(k)));
+  const maxs = objectives.map((_, k) => Math.max(...column(k)));
+  const ref = objectives.map(() => 1.1);
+  const seen: number[][] = [];
+  const out: { trial: number; value: number }[] = [];
+  done.forEach((t, i) => {
+    const p = pts[i];
+    if (p) {
+      const v = toMinimisation(p, objectives.map((o) => o.direction));
+      seen.push(v.map((x, k) => (maxs[k]! > mins[k]! ? (x - mins[k]!) / (maxs[k]! - mins[k]!) : 0)));
+    }
+    if (['complete', 'failed', 'pruned'].includes(t.state)) out.push({ trial: t.number, value: hypervolume(seen, ref) });
+  });
+  return out;
+}
+
+/**
+ * First-order parameter importance per objective ("binned ANOVA"): each parameter's values are
+ * split into up to 4 equal-count bins (categories are their own bins), and its importance is the
+ * share of the objective's variance explained by the bin means; shares are normalised to sum to 1
+ * per objective. A simple, documented stand-in for fANOVA: it ignores interactions.
+ */
+export function parameterImportance(trials: readonly TrialRecord[], objectives: readonly ObjectiveLike[]): Record<string, Record<string, number>> {
+  const done = trials.filter((t) => t.state === 'complete');
+  const out: Record<string, Record<string, number>> = {};
+  if (done.length < 4) return out;
+  const params = Object.keys(done[0]!.params);
+  for (const o of objectives) {
+    const ys = done.map((t) => t.metrics[o.metric as MetricName]);
+    const rows = done.filter((_, i) => ys[i] !== undefined && Number.isFinite(ys[i]));
+    if (rows.length < 4) continue;
+    const y = rows.map((t) => t.metrics[o.metric as MetricName]!);
+    const mean = y.reduce((a, b) => a + b, 0) / y.length;
+    const total = y.reduce((a, b) => a + (b - mean) ** 2, 0);
+    const raw: Record<string, number> = {};
+    for (const p of params) {
+      const xs = rows.map((t) => t.params[p]);
+      let keys: string[];
+      if (xs.every((x) => typeof x === 'number')) {
+        const sorted = [...(xs as number[])].sort((a, b) => a - b);
+        const cuts = [1, 2, 3].map((q) => sorted[Math.floor((q * sorted.length) / 4)]!);
+        keys = (xs as number[]).map((x) => String(cuts.filter((c) => x >= c).length));
+      } else {
+        keys = xs.map((x) => String(x));
+      }
+      const groups = new Map<string, number[]>();
+      keys.forEach((k, i) => groups.set(k, [...(groups.get(k) ?? []), y[i]!]));
+      let between = 0;
+      for (const g of groups.values()) {
+        const m = g.reduce((a, b) => a + b, 0) / g.length;
+        between += g.length * (m - mean) ** 2;
+      }
+      raw[p] = total > 0 ? between / total : 0;
+    }
+    const sum = Object.values(raw).reduce((a, b) => a + b, 0);
+    out[o.metric] = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, sum > 0 ? v / sum : 0]));
+  }
+  return out;
+}
+
+export interface BudgetLimit {
+  metric: MetricName;
+  /** `max`: the metric must not exceed value (energy); `min`: must reach it (accuracy). */
+  bound: 'max' | 'min';
+  value: number;
+}
+
+export interface BudgetPick {
+  trial: number | null;
+  mostAccurate: number | null;
+  sentence: string;
+}
+
+/** The most accurate complete trial within the limits, and the trade-off in a sentence. */
+export function pickByBudget(trials: readonly TrialRecord[], limits: readonly BudgetLimit[], qualityMetric: MetricName = 'accuracy', energyMetric: MetricName = 'infer_energy_j_per_sample'): BudgetPick {
+  const done = trials.filter((t) => t.state === 'complete' && t.metrics[qualityMetric] !== undefined);
+  const within = done.filter((t) =>
+    limits.every((l) => {
+      const v = t.metrics[l.metric];
+      return v !== undefined && (l.bound === 'max' ? v <= l.value : v >= l.value);
+    }),
+  );
+  const best = (xs: TrialRecord[]) =>
+    xs.reduce<TrialRecord | null>((a, b) => {
+      if (!a) return b;
+      const qa = a.metrics[qualityMetric]!;
+      const qb = b.metrics[qualityMetric]!;
+      if (qb !== qa) return qb > qa ? b : a;
+      return (b.metrics[energyMetric] ?? Infinity) < (a.metrics[energyMetric] ?? Infinity) ? b : a;
+    }, null);
+  const top = best(done);
+  const pick = best(within);
+  if (!pick) return { trial: null, mostAccurate: top?.number ?? null, sentence: 'No model meets these limits yet. Loosen a limit or run more trials.' };
+  if (!top || top.number === pick.number) {
+    return { trial: pick.number, mostAccurate: top?.number ?? null, sentence: `Model #${pick.number} is the most accurate model and it meets these limits.` };
+  }
+  const dq = (top.metrics[qualityMetric]! - pick.metrics[qualityMetric]!) * (METRICS[qualityMetric].unit === 'fraction' ? 100 : 1);
+  const e0 = top.metrics[energyMetric];
+  const e1 = pick.metrics[energyMetric];
+  const energyPart =
+    e0 !== undefined && e1 !== undefined && e0 > 0
+      ? ` and uses ${Math.abs((1 - e1 / e0) * 100).toFixed(0)}% ${e1 <= e0 ? 'less' : 'more'} energy per prediction`
+      : '';
+  return {
+    trial: pick.number,
+    mostAccurate: top.number,
+    sentence: `Model #${pick.number} is ${dq.toFixed(1)} ${METRICS[qualityMetric].unit === 'fraction' ? 'points' : METRICS[qualityMetric].unit} less accurate${energyPart} than the most accurate model (#${top.number}).`,
+  };
+}

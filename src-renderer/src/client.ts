@@ -1,0 +1,71 @@
+/**
+ * The renderer's client, generic over the one contract. In the desktop app it calls the named
+ * functions the preload exposes; in `ecopt serve` it posts to /api/<command> with the token from
+ * the page's URL and listens to /events over a WebSocket.
+ */
+import type { CommandName, EventName, EventPayload, Request, Response, Result } from '../../src-main/shared/contract';
+
+interface Bridge {
+  commands: Record<string, (payload: unknown) => Promise<Result<unknown>>>;
+  onEvent(cb: (name: string, payload: unknown) => void): () => void;
+}
+
+declare global {
+  interface Window {
+    ecopt?: Bridge;
+  }
+}
+
+type Listener = (name: EventName, payload: unknown) => void;
+const listeners = new Set<Listener>();
+let socket: WebSocket | null = null;
+
+function token(): string {
+  return new URLSearchParams(window.location.search).get('token') ?? '';
+}
+
+function connect(): void {
+  if (window.ecopt) {
+    window.ecopt.onEvent((name, payload) => listeners.forEach((l) => l(name as EventName, payload)));
+    return;
+  }
+  const proto = window.location.protocol === 'https:' ? 'wss' : 'ws';
+  socket = new WebSocket(`${proto}://${window.location.host}/events?token=${encodeURIComponent(token())}`);
+  socket.onmessage = (m) => {
+    const { event, payload } = JSON.parse(String(m.data)) as { event: EventName; payload: unknown };
+    listeners.forEach((l) => l(event, payload));
+  };
+  socket.onclose = () => setTimeout(connect, 1000);
+}
+
+let connected = false;
+
+export function onEvent<N extends EventName>(name: N, cb: (payload: EventPayload<N>) => void): () => void {
+  if (!connected) {
+    connected = true;
+    connect();
+  }
+  const l: Listener = (n, p) => {
+    if (n === name) cb(p as EventPayload<N>);
+  };
+  listeners.add(l);
+  return () => listeners.delete(l);
+}
+
+export class ApiError extends Error {}
+
+export async function call<N extends CommandName>(name: N, request: Request<N>): Promise<Response<N>> {
+  let result: Result<unknown>;
+  if (window.ecopt) {
+    result = await window.ecopt.commands[name]!(request);
+  } else {
+    const res = await fetch(`/api/${name}?token=${encodeURIComponent(token())}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(request),
+    });
+    result = (await res.json()) as Result<unknown>;
+  }
+  if (!result.ok) throw new ApiError(result.error);
+  return result.data as Response<N>;
+}

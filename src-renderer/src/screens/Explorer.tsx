@@ -1,0 +1,209 @@
+/**
+ * The frontier explorer: any pair of objectives (3-D for three), click a point for the trial's
+ * detail, hypervolume history, parameter importance, and the budget picker: "the best model under
+ * 2 mJ per prediction", with the trade-off in a sentence.
+ */
+import { useEffect, useMemo, useState } from 'react';
+import type { TrialView } from '../../../src-main/shared/contract';
+import { parameterImportance, pickByBudget, type BudgetLimit } from '../../../src-main/shared/analysis';
+import { METRIC_NAMES, type MetricName } from '../../../src-main/shared/types';
+import { call } from '../client';
+import { formatMetric, formatSi, METRICS } from '../format';
+import { Plot } from '../Plot';
+import { useUi } from '../state';
+import { useStudy } from '../useStudy';
+import { FrontierPlot } from './FrontierPlot';
+
+function TrialDetail({ name, number }: { name: string; number: number }) {
+  const { setError } = useUi();
+  const [t, setT] = useState<TrialView | null>(null);
+  useEffect(() => {
+    call('trial.get', { name, number }).then(setT, (e: Error) => setError(e.message));
+  }, [name, number, setError]);
+  if (!t) return null;
+  const curve = (t.attrs.learning_curve as { epoch: number; loss: number; valAccuracy: number | null }[] | undefined) ?? [];
+  const domains = [...new Set(t.power.map((p) => p.domain))];
+  return (
+    <div className="card" data-testid="trial-detail">
+      <h2>Trial {t.trial.number}</h2>
+      <p className="small">
+        {Object.entries(t.trial.params).map(([k, v]) => `${k} = ${typeof v === 'number' ? Number(v.toPrecision(4)) : v}`).join(' · ')}
+      </p>
+      <table className="small">
+        <tbody>
+          <tr>
+            <td>Accuracy</td>
+            <td data-testid="detail-accuracy">{formatMetric(t.trial.metrics.accuracy, 'fraction')}</td>
+            <td>Energy per prediction</td>
+            <td data-testid="detail-energy">{formatMetric(t.trial.metrics.infer_energy_j_per_sample, 'J')}</td>
+          </tr>
+          <tr>
+            <td>Trainable parameters</td>
+            <td>{formatMetric(t.trial.metrics.param_count, 'parameters')}</td>
+            <td>FLOPs per prediction</td>
+            <td>{formatMetric(t.trial.metrics.flops_per_inference, 'FLOP')}</td>
+          </tr>
+          <tr>
+            <td>Training energy</td>
+            <td>{formatMetric(t.trial.metrics.train_energy_j, 'J')}</td>
+            <td>Training time</td>
+            <td>{formatMetric(t.trial.metrics.train_duration_s, 's')}</td>
+          </tr>
+        </tbody>
+      </table>
+      <h3>Energy per phase and domain</h3>
+      <table className="small" data-testid="provenance">
+        <thead>
+          <tr>
+            <th>Phase</th>
+            <th>Domain</th>
+            <th>Energy</th>
+            <th>Net of idle</th>
+            <th>How obtained</th>
+          </tr>
+        </thead>
+        <tbody>
+          {t.windows.flatMap((w) =>
+            w.domains.map((d) => (
+              <tr key={`${w.phase}-${d.domain}`}>
+                <td>{w.phase}</td>
+                <td>{d.domain}</td>
+                <td>{formatSi(d.energyJ, 'J')}</td>
+                <td>{d.netEnergyJ === null ? '—' : formatSi(d.netEnergyJ, 'J')}</td>
+                <td>
+                  <b>{d.method}</b> by {d.source}: {d.detail}
+                </td>
+              </tr>
+            )),
+          )}
+        </tbody>
+      </table>
+      {t.windows.some((w) => w.flags.length) && (
+        <ul className="warning">{t.windows.flatMap((w) => w.flags.map((f, i) => <li key={`${w.phase}${i}`}>{`${w.phase}: ${f.kind} — ${f.message}`}</li>))}</ul>
+      )}
+      <div className="grid2">
+        {curve.length > 0 && (
+          <Plot
+            height={220}
+            data={[
+              { type: 'scatter', mode: 'lines+markers', name: 'loss', x: curve.map((c) => c.epoch), y: curve.map((c) => c.loss) },
+              { type: 'scatter', mode: 'lines+markers', name: 'validation accuracy', x: curve.map((c) => c.epoch), y: curve.map((c) => c.valAccuracy), yaxis: 'y2' },
+            ]}
+            layout={{ title: { text: 'Learning curve' }, xaxis: { title: { text: 'epoch' } }, yaxis2: { overlaying: 'y', side: 'right' } }}
+          />
+        )}
+        {domains.length > 0 && (
+          <Plot
+            height={220}
+            data={domains.map((d) => {
+              const pts = t.power.filter((p) => p.domain === d);
+              return { type: 'scatter', mode: 'lines', name: d, x: pts.map((p) => new Date(p.tMs)), y: pts.map((p) => p.powerW) };
+            })}
+            layout={{ title: { text: 'Power trace' }, yaxis: { title: { text: 'W' } } }}
+          />
+        )}
+      </div>
+    </div>
+  );
+}
+
+export function ExplorerScreen({ name }: { name: string }) {
+  const { go, trial, selectTrial } = useUi();
+  const { view } = useStudy(name);
+  const [x, setX] = useState<string | null>(null);
+  const [y, setY] = useState<string | null>(null);
+  const [maxMj, setMaxMj] = useState('');
+  const [minAcc, setMinAcc] = useState('');
+  const limits = useMemo<BudgetLimit[]>(
+    () => [
+      ...(maxMj !== '' && Number.isFinite(Number(maxMj)) ? [{ metric: 'infer_energy_j_per_sample' as const, bound: 'max' as const, value: Number(maxMj) / 1000 }] : []),
+      ...(minAcc !== '' && Number.isFinite(Number(minAcc)) ? [{ metric: 'accuracy' as const, bound: 'min' as const, value: Number(minAcc) / 100 }] : []),
+    ],
+    [maxMj, minAcc],
+  );
+  const pick = useMemo(() => (view && limits.length ? pickByBudget(view.trials, limits) : null), [view, limits]);
+  const importance = useMemo(() => (view ? parameterImportance(view.trials, view.objectives) : {}), [view]);
+  if (!view) return <p>Loading…</p>;
+  const metrics = METRIC_NAMES.filter((m) => view.trials.some((t) => t.metrics[m] !== undefined));
+  const xm = x ?? view.objectives[1]?.metric ?? view.objectives[0]!.metric;
+  const ym = y ?? view.objectives[0]!.metric;
+  const z = view.objectives.length === 3 && !x && !y ? view.objectives[2]!.metric : null;
+  const chosen = pick?.trial ?? null;
+  const exportModel = () => {
+    const t = view.trials.find((u) => u.number === chosen);
+    if (!t) return;
+    const blob = new Blob([JSON.stringify({ study: name, trial: t.number, model: (view.spec as { model?: string }).model, params: t.params, metrics: t.metrics }, null, 2)], { type: 'application/json' });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = `${name}-trial-${t.number}.json`;
+    a.click();
+  };
+  return (
+    <section>
+      <h1>{name}: the trade-off</h1>
+      {view.estimatedOnly && (
+        <div className="banner" data-testid="estimated-banner">
+          Energy figures are <b>estimated</b>, not measured (no energy counter on this machine).
+        </div>
+      )}
+      <div className="card budget" data-testid="budget-picker">
+        <b>Pick a model by its budget.</b> Energy per prediction at most{' '}
+        <input type="number" min="0" step="any" value={maxMj} onChange={(e) => setMaxMj(e.target.value)} data-testid="budget-energy" /> mJ, accuracy at least{' '}
+        <input type="number" min="0" max="100" step="any" value={minAcc} onChange={(e) => setMinAcc(e.target.value)} data-testid="budget-accuracy" /> %
+        {pick && (
+          <p data-testid="budget-sentence">
+            {pick.sentence}{' '}
+            {chosen !== null && (
+              <>
+                <button onClick={() => selectTrial(chosen)} data-testid="budget-show">
+                  Show model #{chosen}
+                </button>{' '}
+                <button onClick={exportModel}>Export its settings</button>{' '}
+                <button onClick={() => go('reports')}>Energy report</button>
+              </>
+            )}
+          </p>
+        )}
+      </div>
+      <p>
+        Horizontal{' '}
+        <select value={xm} onChange={(e) => setX(e.target.value)} data-testid="axis-x">
+          {metrics.map((m) => (
+            <option key={m} value={m}>
+              {METRICS[m as MetricName].label}
+            </option>
+          ))}
+        </select>{' '}
+        vertical{' '}
+        <select value={ym} onChange={(e) => setY(e.target.value)} data-testid="axis-y">
+          {metrics.map((m) => (
+            <option key={m} value={m}>
+              {METRICS[m as MetricName].label}
+            </option>
+          ))}
+        </select>
+      </p>
+      <FrontierPlot view={view} x={xm} y={ym} z={z} highlight={chosen} onPick={(n) => selectTrial(n)} />
+      {trial !== null && <TrialDetail name={name} number={trial} />}
+      <div className="grid2">
+        <div>
+          <h2>Hypervolume</h2>
+          <Plot height={240} data={[{ type: 'scatter', mode: 'lines+markers', x: view.hypervolume.map((h) => h.trial), y: view.hypervolume.map((h) => h.value) }]} layout={{ xaxis: { title: { text: 'trial' } }, yaxis: { title: { text: 'hypervolume (normalised)' } } }} />
+        </div>
+        <div>
+          <h2>What mattered</h2>
+          {Object.keys(importance).length === 0 ? (
+            <p className="muted">Needs at least four complete trials.</p>
+          ) : (
+            <Plot
+              height={240}
+              data={Object.entries(importance).map(([metric, imp]) => ({ type: 'bar', name: METRICS[metric as MetricName].label, x: Object.keys(imp), y: Object.values(imp) }))}
+              layout={{ barmode: 'group', yaxis: { title: { text: 'share of variance' } } }}
+            />
+          )}
+          <p className="muted small">First-order importance: the share of each objective&apos;s variance explained by each parameter alone (binned).</p>
+        </div>
+      </div>
+    </section>
+  );
+}
