@@ -2,7 +2,7 @@
  * Study analysis shared by the CLI, the server and the renderer: the feasible Pareto front,
  * hypervolume history, parameter importance, and picking a model by a budget.
  */
-import { hypervolume, paretoFrontIndices, toMinimisation } from './pareto';
+import { dominates, hypervolume, paretoFrontIndices, toMinimisation } from './pareto';
 import type { Direction, MetricName, TrialRecord } from './types';
 import { METRICS } from './types';
 
@@ -44,15 +44,21 @@ export function hypervolumeHistory(trials: readonly TrialRecord[], objectives: r
   const mins = objectives.map((_, k) => Math.min(...column(k)));
   const maxs = objectives.map((_, k) => Math.max(...column(k)));
   const ref = objectives.map(() => 1.1);
-  const seen: number[][] = [];
+  // keep only the running front: a dominated newcomer leaves the hypervolume unchanged
+  let front: number[][] = [];
+  let value = 0;
   const out: { trial: number; value: number }[] = [];
   done.forEach((t, i) => {
     const p = pts[i];
     if (p) {
       const v = toMinimisation(p, objectives.map((o) => o.direction));
-      seen.push(v.map((x, k) => (maxs[k]! > mins[k]! ? (x - mins[k]!) / (maxs[k]! - mins[k]!) : 0)));
+      const x = v.map((c, k) => (maxs[k]! > mins[k]! ? (c - mins[k]!) / (maxs[k]! - mins[k]!) : 0));
+      if (!front.some((q) => dominates(q, x) || q.every((c, k) => c === x[k]))) {
+        front = [...front.filter((q) => !dominates(x, q)), x];
+        value = hypervolume(front, ref);
+      }
     }
-    if (['complete', 'failed', 'pruned'].includes(t.state)) out.push({ trial: t.number, value: hypervolume(seen, ref) });
+    if (['complete', 'failed', 'pruned'].includes(t.state)) out.push({ trial: t.number, value });
   });
   return out;
 }

@@ -95,3 +95,34 @@ describe('Pareto maths', () => {
     expect(c[1]).toBeCloseTo(0.3 * 0.3 - 0.2 * 0.2, 12);
   });
 });
+
+describe('hypervolume history', () => {
+  it('equals the hypervolume of everything seen so far, after every trial', async () => {
+    const { hypervolumeHistory } = await import('../../../src-main/shared/analysis');
+    const rng = makeRng(77);
+    const trials = Array.from({ length: 60 }, (_, number) => ({
+      id: number,
+      number,
+      state: (number % 7 === 3 ? 'failed' : 'complete') as 'failed' | 'complete',
+      params: {},
+      metrics: number % 7 === 3 ? {} : { accuracy: rng.next(), infer_energy_j_per_sample: rng.next() },
+      retryOf: null,
+      backend: null,
+      createdAt: '',
+      startedAt: null,
+      finishedAt: null,
+      failure: null,
+    }));
+    const objectives = [{ metric: 'accuracy', direction: 'maximize' as const }, { metric: 'infer_energy_j_per_sample', direction: 'minimize' as const }];
+    const history = hypervolumeHistory(trials, objectives);
+    const complete = trials.filter((t) => t.state === 'complete');
+    const acc = complete.map((t) => -t.metrics.accuracy!);
+    const en = complete.map((t) => t.metrics.infer_energy_j_per_sample!);
+    const norm = (v: number, xs: number[]) => (v - Math.min(...xs)) / (Math.max(...xs) - Math.min(...xs));
+    expect(history).toHaveLength(60);
+    history.forEach((h, i) => {
+      const seen = complete.filter((t) => t.number <= i).map((t) => [norm(-t.metrics.accuracy!, acc), norm(t.metrics.infer_energy_j_per_sample!, en)]);
+      expect(h.value).toBeCloseTo(hypervolume(seen, [1.1, 1.1]), 12);
+    });
+  });
+});
