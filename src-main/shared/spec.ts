@@ -139,7 +139,7 @@ export const studySpecSchema = z
     model: z.enum(MODEL_FAMILY_NAMES as [string, ...string[]]).default('mlp'),
     space: z.record(z.string().regex(/^[a-z_][a-z0-9_]*$/, 'parameter names are lower_snake_case'), paramSpec),
     objectives: z.array(objectiveSpec).min(1).max(4),
-    sampler: samplerSpec.prefault('sobol'),
+    sampler: samplerSpec.prefault('auto'),
     trials: z.number().int().positive().max(100000),
     /** Stop starting new trials after this many seconds (optional). */
     timeBudgetS: z.number().positive().optional(),

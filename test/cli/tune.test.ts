@@ -26,7 +26,7 @@ describe('ecopt tune / show / studies', () => {
     expect(rows(show.stdout)).toEqual(rows(tune.stdout));
 
     const studies = await runCli(['studies', '--db', db]);
-    expect(studies.stdout).toMatch(/digits-mlp\s+2\/2\s+2\s+0\s+0\s+mlp\s+builtin:digits\s+sobol\s+wasm/);
+    expect(studies.stdout).toMatch(/digits-mlp\s+2\/2\s+2\s+0\s+0\s+mlp\s+builtin:digits\s+auto\s+wasm/);
   });
 
   it('answers bad input with one clear line and exit code 2', async () => {

@@ -14,7 +14,7 @@ describe('study spec', () => {
     const r = parseStudySpec({ ...quickSpec(), sampler: undefined, seed: undefined, trial: undefined });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.spec.sampler).toEqual({ name: 'sobol', options: {} });
+    expect(r.spec.sampler).toEqual({ name: 'auto', options: {} });
     expect(r.spec.seed).toBe(0);
     expect(r.spec.trial).toEqual({ timeoutS: 600, minInferS: 1, inferBatchSize: 256 });
     expect(r.spec.objectives[0]).toEqual({ metric: 'accuracy', direction: 'maximize', unit: 'fraction' });
