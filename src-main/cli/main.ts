@@ -7,6 +7,7 @@ import { formatDuration, formatMetric, formatSi } from '../shared/format';
 import { createMeterSet, meterVerdict } from '../engine/meters/detect';
 import { REPORT_FORMATS, parseFormats, verifyReport, writeReports } from '../engine/reports/index';
 import type { FunctionalUnit } from '../shared/report';
+import { datasetLabel } from '../shared/spec';
 import { serve } from '../api/http-server';
 import { ensureRendererBuilt } from '../api/renderer-build';
 import { METRICS } from '../shared/types';
@@ -218,7 +219,7 @@ export function buildProgram(): Command {
           .map((o) => `${METRICS[o.metric].label} (${o.unit}) ${o.direction}${o.threshold !== undefined ? `, limit ${o.threshold}` : ''}`)
           .join('; ');
         const out = [
-          `Study "${study.name}" · model ${study.spec.model} · dataset ${study.spec.dataset.builtin} · sampler ${study.spec.sampler.name} · backend ${study.backend ?? '—'}`,
+          `Study "${study.name}" · model ${study.spec.model} · data ${datasetLabel(study.spec)} · sampler ${study.spec.sampler.name} · backend ${study.backend ?? '—'}`,
           `Objectives: ${objectives}`,
           '',
           trials.length ? trialsTable(study, trials) : 'No trials yet.',

@@ -103,6 +103,21 @@ const datasetSpec = z.union([
 ]);
 export type DatasetSpec = z.output<typeof datasetSpec>;
 
+/**
+ * A command trial: any program run as the trial, without a shell. `{name}` in an argument is
+ * replaced by that parameter's value and `{params_file}` by the path of a JSON file holding all
+ * of them; each parameter is also in the environment as ECOPT_PARAM_<NAME>.
+ */
+const commandSpec = z.strictObject({
+  argv: z.array(z.string().min(1)).min(1),
+  /** Working directory, relative to the study file's folder (or absolute). */
+  cwd: z.string().optional(),
+  /** A file the command writes its metrics to (JSON), instead of the last line of stdout. */
+  metricsFile: z.string().optional(),
+  env: z.record(z.string(), z.string()).default({}),
+});
+export type CommandSpec = z.output<typeof commandSpec>;
+
 const samplerSpec = z
   .union([
     z.enum(SAMPLER_NAMES),
@@ -135,8 +150,9 @@ export const studySpecSchema = z
       .min(1)
       .max(120)
       .regex(/^[\w.\- ]+$/, 'use letters, digits, spaces, dots, dashes and underscores only'),
-    dataset: datasetSpec,
-    model: z.enum(MODEL_FAMILY_NAMES as [string, ...string[]]).default('mlp'),
+    dataset: datasetSpec.optional(),
+    model: z.enum(['command', ...MODEL_FAMILY_NAMES] as unknown as [string, ...string[]]).default('mlp'),
+    command: commandSpec.optional(),
     space: z.record(z.string().regex(/^[a-z_][a-z0-9_]*$/, 'parameter names are lower_snake_case'), paramSpec),
     objectives: z.array(objectiveSpec).min(1).max(4),
     sampler: samplerSpec.prefault('auto'),
@@ -148,6 +164,12 @@ export const studySpecSchema = z
     meters: meterSettings,
   })
   .superRefine((s, ctx) => {
+    if (s.model === 'command') {
+      if (!s.command) ctx.addIssue({ code: 'custom', path: ['command'], message: 'a command study needs "command": {"argv": ["python3", "train.py", "--lr", "{lr}"]}' });
+      return;
+    }
+    if (s.command) ctx.addIssue({ code: 'custom', path: ['command'], message: `only a study with "model": "command" runs a command; remove it or set the model` });
+    if (!s.dataset) ctx.addIssue({ code: 'custom', path: ['dataset'], message: 'is required (expected e.g. {"builtin": "digits"})' });
     const family = MODEL_FAMILIES[s.model as keyof typeof MODEL_FAMILIES];
     if (!family) return;
     const known = Object.keys(family.params);
@@ -167,6 +189,11 @@ export const studySpecSchema = z
       }
     });
   });
+
+/** A short label for the study's data: `builtin:digits`, or `command` for command trials. */
+export function datasetLabel(spec: StudySpec): string {
+  return spec.dataset ? `builtin:${spec.dataset.builtin}` : 'command';
+}
 
 export type StudySpecInput = z.input<typeof studySpecSchema>;
 export type StudySpec = z.output<typeof studySpecSchema>;

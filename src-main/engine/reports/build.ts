@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { arch, platform, release } from 'node:os';
 import { REPORT_VERSION, type EnergyReport, type FunctionalUnit } from '../../shared/report';
+import { datasetLabel } from '../../shared/spec';
 import { METRICS, type Provenance, type TrialRecord } from '../../shared/types';
 import { checkPue, resolveIntensity } from '../carbon/intensity';
 import { UserError } from '../errors';
@@ -195,7 +196,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
       name: study.name,
       createdAt: study.createdAt,
       model: study.spec.model,
-      dataset: `builtin:${study.spec.dataset.builtin}`,
+      dataset: datasetLabel(study.spec),
       sampler: study.spec.sampler.name,
       objectives: study.objectives.map((o) => ({ metric: o.metric, direction: o.direction, unit: o.unit, threshold: o.threshold ?? null })),
       trials: counts,
@@ -230,7 +231,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
       samplesPerJ: 1 / jPerSample,
       jPer1000: 1000 * jPerSample,
       repeatSpreadRel: repSpread,
-      task: `classification of ${study.spec.dataset.builtin} samples (${METRICS.accuracy.label.toLowerCase()} ${trial.metrics.accuracy !== undefined ? (trial.metrics.accuracy * 100).toFixed(1) + '%' : 'n/a'}) on ${hardware.cpu_model ?? 'this machine'} with the ${trial.backend ?? '?'} backend`,
+      task: `${study.spec.dataset ? `classification of ${study.spec.dataset.builtin} samples` : `the command's own inference task`} (${METRICS.accuracy.label.toLowerCase()} ${trial.metrics.accuracy !== undefined ? (trial.metrics.accuracy * 100).toFixed(1) + '%' : 'n/a'}) on ${hardware.cpu_model ?? 'this machine'} with the ${trial.backend ?? '?'} backend`,
     },
     emissions: {
       intensityGPerKWh: intensity.intensityGPerKWh,

@@ -1,6 +1,6 @@
 /** Reads a study file from disk: JSON errors with line and column, schema errors with JSON paths. */
-import { readFileSync } from 'node:fs';
-import { basename, extname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { formatSpecIssues, parseStudySpec, type StudySpec } from '../../shared/spec';
 import { UserError, errorMessage } from '../errors';
 import { resourcesDir } from '../paths';
@@ -34,7 +34,14 @@ export function parseSpecText(text: string, file: string): StudySpec {
   if (!result.ok) {
     throw new UserError(`${file}: the study file has ${result.issues.length} problem(s):\n${formatSpecIssues(result.issues)}`);
   }
-  return result.spec;
+  const spec = result.spec;
+  if (spec.command) {
+    // a command runs where its study file is, unless told otherwise
+    const cwd = resolve(dirname(resolve(file)), spec.command.cwd ?? '.');
+    if (!existsSync(cwd)) throw new UserError(`${file}: command.cwd: the folder ${cwd} does not exist; fix the path`);
+    spec.command.cwd = cwd;
+  }
+  return spec;
 }
 
 export function loadSpecFile(file: string): StudySpec {

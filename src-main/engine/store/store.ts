@@ -2,7 +2,7 @@
  * The study database's one writer. Every state change is a transaction; a trial's results and
  * its move to `complete` land together or not at all.
  */
-import type { ObjectiveSpec, StudySpec } from '../../shared/spec';
+import { datasetLabel, type ObjectiveSpec, type StudySpec } from '../../shared/spec';
 import {
   TRIAL_STATES,
   TRIAL_TRANSITIONS,
@@ -455,9 +455,6 @@ export class Store {
   }
 }
 
-function datasetLabel(spec: StudySpec): string {
-  return `builtin:${spec.dataset.builtin}`;
-}
 
 function isAlive(pid: number): boolean {
   try {

@@ -15,6 +15,7 @@ import { createSampler, type FinishedTrial } from '../samplers/index';
 import { EncodedSpace } from '../space/encode';
 import type { Store, StudyRow } from '../store/store';
 import { BuiltinTrialRunner } from '../trials/builtin/runner';
+import { CommandTrialRunner } from '../trials/command/runner';
 import type { TrialEvent, TrialRunner } from '../trials/types';
 
 export type StudyEvent =
@@ -101,8 +102,8 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
   const { store, spec } = options;
   const emit = options.onEvent ?? (() => {});
   const signal = options.signal ?? new AbortController().signal;
-  const runner = options.runner ?? new BuiltinTrialRunner();
   const { study, resumed } = openStudy(store, spec);
+  const runner = options.runner ?? (study.spec.command ? new CommandTrialRunner(study.spec.command) : new BuiltinTrialRunner());
   const space = new EncodedSpace(study.spec.space);
   const sampler = createSampler(study.spec.sampler.name, { space, objectives: study.objectives, seed: study.spec.seed }, study.spec.sampler.options);
 

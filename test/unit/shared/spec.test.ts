@@ -83,6 +83,17 @@ describe('study spec', () => {
     );
   });
 
+  it('asks a command study for its command, and refuses a command on a built-in model', () => {
+    const { dataset: _d, ...noData } = quickSpec();
+    expect(issues({ ...noData, model: 'command' })).toBe('command: a command study needs "command": {"argv": ["python3", "train.py", "--lr", "{lr}"]}');
+    expect(issues({ ...quickSpec(), command: { argv: ['python3', 'x.py'] } })).toBe(
+      'command: only a study with "model": "command" runs a command; remove it or set the model',
+    );
+    expect(issues(noData)).toBe('dataset: is required (expected e.g. {"builtin": "digits"})');
+    const ok = parseStudySpec({ ...noData, model: 'command', command: { argv: ['python3', 'train.py', '--lr', '{lr}'] }, space: { lr: { type: 'float', low: 0.001, high: 0.1, log: true } } });
+    expect(ok.ok).toBe(true);
+  });
+
   it('names a study after its file when it has no name', () => {
     const { name: _n, ...rest } = quickSpec();
     expect(parseSpecText(JSON.stringify(rest), '/tmp/lr-sweep.json').name).toBe('lr-sweep');
