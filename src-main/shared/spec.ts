@@ -100,6 +100,17 @@ const datasetSpec = z.union([
     /** Use at most this many rows (seeded subsample), to keep a study quick. */
     maxSamples: z.number().int().positive().optional(),
   }),
+  z.strictObject({
+    /** Path of a CSV file, relative to the study file's folder or absolute. */
+    csv: z.string().min(1),
+    /** The column to predict: its header name, or its 1-based number. */
+    target: z.string().min(1),
+    /** Default: regression for a numeric target with more than 20 distinct values. */
+    task: z.enum(['classification', 'regression']).optional(),
+    /** Missing feature values: impute (mean / most frequent; default) or drop the row. */
+    missing: z.enum(['impute', 'drop']).optional(),
+    maxSamples: z.number().int().positive().optional(),
+  }),
 ]);
 export type DatasetSpec = z.output<typeof datasetSpec>;
 
@@ -192,7 +203,8 @@ export const studySpecSchema = z
 
 /** A short label for the study's data: `builtin:digits`, or `command` for command trials. */
 export function datasetLabel(spec: StudySpec): string {
-  return spec.dataset ? `builtin:${spec.dataset.builtin}` : 'command';
+  if (!spec.dataset) return 'command';
+  return 'csv' in spec.dataset ? `csv:${spec.dataset.csv.split(/[\\/]/).pop()}` : `builtin:${spec.dataset.builtin}`;
 }
 
 export type StudySpecInput = z.input<typeof studySpecSchema>;

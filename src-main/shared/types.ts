@@ -81,6 +81,7 @@ export type Direction = 'minimize' | 'maximize';
 export const METRICS = {
   accuracy: { unit: 'fraction', label: 'Accuracy', defaultDirection: 'maximize' },
   loss: { unit: 'nats', label: 'Validation loss', defaultDirection: 'minimize' },
+  rmse: { unit: 'target units', label: 'Root-mean-square error (regression)', defaultDirection: 'minimize' },
   infer_energy_j_per_sample: { unit: 'J', label: 'Inference energy per sample', defaultDirection: 'minimize' },
   infer_samples_per_j: { unit: 'samples/J', label: 'Inference samples per joule', defaultDirection: 'maximize' },
   train_energy_j: { unit: 'J', label: 'Training energy', defaultDirection: 'minimize' },

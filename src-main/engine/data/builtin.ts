@@ -5,6 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import type { DatasetSpec } from '../../shared/spec';
 import { UserError } from '../errors';
 import { resourcesDir } from '../paths';
+import { loadCsv } from './csv';
 import type { Dataset } from './types';
 
 function loadDigits(): Dataset {
@@ -17,6 +18,7 @@ function loadDigits(): Dataset {
   return {
     name: 'digits',
     kind: 'image',
+    task: 'classification',
     inputShape: [14, 14, 1],
     featureNames: [],
     classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
@@ -37,12 +39,13 @@ function loadIris(): Dataset {
     for (let j = 0; j < 4; j++) x[i * 4 + j] = Number(r[j]);
     y[i] = classes.indexOf(r[4]!);
   });
-  return { name: 'iris', kind: 'tabular', inputShape: [4], featureNames: header.slice(0, 4), classes, x, y, n: rows.length };
+  return { name: 'iris', kind: 'tabular', task: 'classification', inputShape: [4], featureNames: header.slice(0, 4), classes, x, y, n: rows.length };
 }
 
 const BUILTINS: Record<string, () => Dataset> = { digits: loadDigits, iris: loadIris };
 
 export function loadDataset(spec: DatasetSpec): Dataset {
+  if ('csv' in spec) return loadCsv({ path: spec.csv, target: spec.target, ...(spec.task ? { task: spec.task } : {}), ...(spec.missing ? { missing: spec.missing } : {}) });
   const load = BUILTINS[spec.builtin];
   if (!load) throw new UserError(`unknown dataset "${spec.builtin}"; bundled: ${Object.keys(BUILTINS).join(', ')}`);
   return load();

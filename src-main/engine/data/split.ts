@@ -11,8 +11,8 @@ function shuffle(a: number[], rng: ReturnType<typeof makeRng>): void {
 
 /** Row indices per class, each shuffled by the seed. */
 function byClass(ds: Dataset, seed: number): number[][] {
-  const groups: number[][] = ds.classes.map(() => []);
-  for (let i = 0; i < ds.n; i++) groups[ds.y[i]!]!.push(i);
+  const groups: number[][] = ds.task === 'regression' ? [[]] : ds.classes.map(() => []);
+  for (let i = 0; i < ds.n; i++) groups[ds.task === 'regression' ? 0 : ds.y[i]!]!.push(i);
   const rng = makeRng(hashInts(seed, 0xda7a));
   for (const g of groups) shuffle(g, rng);
   return groups;
@@ -22,11 +22,13 @@ function take(ds: Dataset, idx: number[]): Part {
   const f = ds.x.length / ds.n;
   const x = new Float32Array(idx.length * f);
   const y = new Int32Array(idx.length);
+  const yReal = ds.yReal ? new Float32Array(idx.length) : undefined;
   idx.forEach((row, i) => {
     x.set(ds.x.subarray(row * f, (row + 1) * f), i * f);
     y[i] = ds.y[row]!;
+    if (yReal) yReal[i] = ds.yReal![row]!;
   });
-  return { x, y, n: idx.length };
+  return { x, y, ...(yReal ? { yReal } : {}), n: idx.length };
 }
 
 export interface SplitOptions {
@@ -68,19 +70,31 @@ export function splitDataset(ds: Dataset, options: SplitOptions): Split {
     }
     normalisation = 'z-score per feature, mean and sd from the training part';
   }
-  return { train, validation, test, inputShape: ds.inputShape, classes: ds.classes, normalisation };
+  let targetScale: { mean: number; sd: number } | undefined;
+  if (ds.task === 'regression' && train.yReal) {
+    const mean = train.yReal.reduce((a, b) => a + b, 0) / train.n;
+    const sd = Math.sqrt(train.yReal.reduce((a, b) => a + (b - mean) ** 2, 0) / train.n) || 1;
+    for (const p of [train, validation, test]) for (let i = 0; i < p.n; i++) p.yReal![i] = (p.yReal![i]! - mean) / sd;
+    targetScale = { mean, sd };
+    normalisation += '; target standardised with the training mean and sd';
+  }
+  return { train, validation, test, inputShape: ds.inputShape, classes: ds.classes, normalisation, task: ds.task, ...(targetScale ? { targetScale } : {}) };
 }
 
 export function summarise(ds: Dataset): DatasetSummary {
   const counts = ds.classes.map((name) => ({ name, count: 0 }));
-  for (let i = 0; i < ds.n; i++) counts[ds.y[i]!]!.count++;
+  if (ds.task === 'classification') for (let i = 0; i < ds.n; i++) counts[ds.y[i]!]!.count++;
   const warnings: string[] = [];
-  const min = Math.min(...counts.map((c) => c.count));
-  const max = Math.max(...counts.map((c) => c.count));
-  if (max > 3 * min) warnings.push(`classes are imbalanced (largest ${max} rows, smallest ${min})`);
+  if (counts.length) {
+    const min = Math.min(...counts.map((c) => c.count));
+    const max = Math.max(...counts.map((c) => c.count));
+    if (max > 3 * min) warnings.push(`classes are imbalanced (largest ${max} rows, smallest ${min})`);
+  }
+  if (ds.n < 30) warnings.push(`only ${ds.n} rows: accuracy figures will be coarse`);
   return {
     name: ds.name,
     kind: ds.kind,
+    task: ds.task,
     rows: ds.n,
     features: ds.x.length / ds.n,
     inputShape: ds.inputShape,

@@ -231,7 +231,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
       samplesPerJ: 1 / jPerSample,
       jPer1000: 1000 * jPerSample,
       repeatSpreadRel: repSpread,
-      task: `${study.spec.dataset ? `classification of ${study.spec.dataset.builtin} samples` : `the command's own inference task`} (${METRICS.accuracy.label.toLowerCase()} ${trial.metrics.accuracy !== undefined ? (trial.metrics.accuracy * 100).toFixed(1) + '%' : 'n/a'}) on ${hardware.cpu_model ?? 'this machine'} with the ${trial.backend ?? '?'} backend`,
+      task: `${study.spec.dataset ? `prediction on ${datasetLabel(study.spec)} samples` : `the command's own inference task`} (${METRICS.accuracy.label.toLowerCase()} ${trial.metrics.accuracy !== undefined ? (trial.metrics.accuracy * 100).toFixed(1) + '%' : 'n/a'}) on ${hardware.cpu_model ?? 'this machine'} with the ${trial.backend ?? '?'} backend`,
     },
     emissions: {
       intensityGPerKWh: intensity.intensityGPerKWh,

@@ -35,6 +35,11 @@ export function parseSpecText(text: string, file: string): StudySpec {
     throw new UserError(`${file}: the study file has ${result.issues.length} problem(s):\n${formatSpecIssues(result.issues)}`);
   }
   const spec = result.spec;
+  if (spec.dataset && 'csv' in spec.dataset) {
+    // a CSV path is relative to the study file
+    spec.dataset.csv = resolve(dirname(resolve(file)), spec.dataset.csv);
+    if (!existsSync(spec.dataset.csv)) throw new UserError(`${file}: dataset.csv: no file ${spec.dataset.csv}; fix the path`);
+  }
   if (spec.command) {
     // a command runs where its study file is, unless told otherwise
     const cwd = resolve(dirname(resolve(file)), spec.command.cwd ?? '.');

@@ -7,6 +7,7 @@
 import { cpus, totalmem, platform, release, arch } from 'node:os';
 import type { StudySpec } from '../../shared/spec';
 import type { MeterInfo, Params, Phase, TrialRecord, TrialState } from '../../shared/types';
+import { loadDataset } from '../data/builtin';
 import { UserError } from '../errors';
 import { applyBaseline, withNet } from '../meters/baseline';
 import { createMeterSet } from '../meters/detect';
@@ -102,6 +103,8 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
   const { store, spec } = options;
   const emit = options.onEvent ?? (() => {});
   const signal = options.signal ?? new AbortController().signal;
+  // bad data is the user's to fix before any trial runs, and nothing is stored for it
+  if (spec.dataset && !options.runner) loadDataset(spec.dataset);
   const { study, resumed } = openStudy(store, spec);
   const runner = options.runner ?? (study.spec.command ? new CommandTrialRunner(study.spec.command) : new BuiltinTrialRunner());
   const space = new EncodedSpace(study.spec.space);

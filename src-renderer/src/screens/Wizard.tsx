@@ -46,7 +46,7 @@ function DatasetPreview({ d }: { d: DatasetSummaryView }) {
 
 function estimateMinutes(spec: StudySpecInput): number {
   const epochs = spec.space?.epochs && 'high' in spec.space.epochs ? (spec.space.epochs.low + spec.space.epochs.high) / 2 : 5;
-  const rows = spec.dataset?.builtin === 'iris' ? 150 : (spec.dataset?.maxSamples ?? 10000);
+  const rows = spec.dataset && 'builtin' in spec.dataset && spec.dataset.builtin === 'iris' ? 150 : (spec.dataset?.maxSamples ?? 10000);
   const perTrialS = 1.5 + (spec.trial?.minInferS ?? 1) + (epochs * rows) / 6000;
   return ((spec.trials ?? 0) * perTrialS + (spec.meters?.idleBaselineS ?? 10)) / 60;
 }
@@ -238,7 +238,7 @@ export function WizardScreen() {
             Study name <input value={final.name} onChange={(e) => spec && setSpec({ ...spec, name: e.target.value })} data-testid="study-name" />
           </label>
           <p>
-            {final.trials} models on <b>{final.dataset?.builtin ?? 'your command'}</b>, sampler <b>{String(final.sampler)}</b>; objectives: {final.objectives.map((o) => o.metric).join(', ')}.
+            {final.trials} models on <b>{final.dataset ? ('builtin' in final.dataset ? final.dataset.builtin : final.dataset.csv) : 'your command'}</b>, sampler <b>{String(final.sampler)}</b>; objectives: {final.objectives.map((o) => o.metric).join(', ')}.
           </p>
           <details>
             <summary>The study file</summary>

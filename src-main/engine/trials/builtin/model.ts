@@ -17,6 +17,7 @@ export function withDefaults(family: ModelFamily, params: Params): Params {
   return { ...defaults, ...params };
 }
 
+/** `classes` output classes; 0 builds a regressor. */
 export function buildModel(family: ModelFamily, rawParams: Params, inputShape: number[], classes: number): BuiltModel {
   const p = withDefaults(family, rawParams);
   const layers = Math.round(Number(p.hidden_layers));
@@ -34,10 +35,13 @@ export function buildModel(family: ModelFamily, rawParams: Params, inputShape: n
     width = units;
     if (dropout > 0) model.add(tf.layers.dropout({ rate: dropout }));
   }
-  model.add(tf.layers.dense({ units: classes, activation: 'softmax', ...(layers === 0 && inputShape.length === 1 ? { inputShape } : {}) }));
-  macs += width * classes;
+  // classes = 0: regression, one linear output trained on mean squared error
+  const outputs = classes > 0 ? classes : 1;
+  model.add(tf.layers.dense({ units: outputs, activation: classes > 0 ? 'softmax' : 'linear', ...(layers === 0 && inputShape.length === 1 ? { inputShape } : {}) }));
+  macs += width * outputs;
   const learningRate = Number(p.learning_rate);
-  model.compile({ optimizer: tf.train.adam(learningRate), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  if (classes > 0) model.compile({ optimizer: tf.train.adam(learningRate), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  else model.compile({ optimizer: tf.train.adam(learningRate), loss: 'meanSquaredError' });
   return {
     model,
     paramCount: model.countParams(),

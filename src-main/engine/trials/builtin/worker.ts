@@ -49,13 +49,15 @@ async function main(): Promise<void> {
   const ds = loadDataset(spec.dataset);
   const split = splitDataset(ds, { seed: spec.seed, ...(spec.dataset.maxSamples ? { maxSamples: spec.dataset.maxSamples } : {}) });
   const shape = (n: number) => [n, ...split.inputShape];
+  const regression = split.task === 'regression';
+  const labels = (p: typeof split.train) => (regression ? tf.tensor2d(p.yReal!, [p.n, 1]) : tf.tensor1d(p.y, 'float32'));
   const xTrain = tf.tensor(split.train.x, shape(split.train.n));
-  const yTrain = tf.tensor1d(split.train.y, 'float32');
+  const yTrain = labels(split.train);
   const xVal = tf.tensor(split.validation.x, shape(split.validation.n));
-  const yVal = tf.tensor1d(split.validation.y, 'float32');
+  const yVal = labels(split.validation);
   const xTest = tf.tensor(split.test.x, shape(split.test.n));
 
-  const built = buildModel(spec.model as ModelFamily, params, split.inputShape, split.classes.length);
+  const built = buildModel(spec.model as ModelFamily, params, split.inputShape, regression ? 0 : split.classes.length);
   const { model } = built;
   const curve: { epoch: number; loss: number; valAccuracy: number | null }[] = [];
 
@@ -111,6 +113,21 @@ async function main(): Promise<void> {
   });
 
   const evaluation = await phase('evaluate', async () => {
+    if (regression) {
+      const value = tf.tidy(() => {
+        const sd = split.targetScale?.sd ?? 1;
+        const rmseOf = (x: tf.Tensor, y: Float32Array) => {
+          const pred = (model.predict(x, { batchSize }) as tf.Tensor).dataSync();
+          let se = 0;
+          for (let i = 0; i < y.length; i++) se += (pred[i]! - y[i]!) ** 2;
+          return { rmse: Math.sqrt(se / y.length) * sd, mse: se / y.length };
+        };
+        const val = rmseOf(xVal, split.validation.yReal!);
+        const test = rmseOf(xTest, split.test.yReal!);
+        return { valAccuracy: NaN, testAccuracy: NaN, valLoss: val.mse, valRmse: val.rmse, testRmse: test.rmse };
+      });
+      return { value, samples: split.validation.n + split.test.n };
+    }
     const value = tf.tidy(() => {
       const valProbs = model.predict(xVal, { batchSize }) as tf.Tensor;
       const valPred = valProbs.argMax(-1).dataSync();
@@ -121,7 +138,7 @@ async function main(): Promise<void> {
       let testOk = 0;
       for (let i = 0; i < split.test.n; i++) if (testPred[i] === split.test.y[i]) testOk++;
       const loss = tf.losses.softmaxCrossEntropy(tf.oneHot(yVal.toInt(), split.classes.length), valProbs.clipByValue(1e-7, 1).log()).dataSync()[0]!;
-      return { valAccuracy: valOk / split.validation.n, testAccuracy: testOk / split.test.n, valLoss: loss };
+      return { valAccuracy: valOk / split.validation.n, testAccuracy: testOk / split.test.n, valLoss: loss, valRmse: NaN, testRmse: NaN };
     });
     return { value, samples: split.validation.n + split.test.n };
   });
@@ -131,7 +148,7 @@ async function main(): Promise<void> {
   send({
     type: 'result',
     metrics: {
-      accuracy: evaluation.valAccuracy,
+      ...(regression ? { rmse: evaluation.valRmse } : { accuracy: evaluation.valAccuracy }),
       loss: evaluation.valLoss,
       train_duration_s: trainDurationS,
       infer_latency_s_per_sample: mean / split.test.n,
@@ -139,7 +156,7 @@ async function main(): Promise<void> {
       flops_per_inference: built.flopsPerInference,
     },
     attrs: {
-      test_accuracy: evaluation.testAccuracy,
+      ...(regression ? { test_rmse: evaluation.testRmse, target_scale: split.targetScale } : { test_accuracy: evaluation.testAccuracy }),
       learning_curve: curve,
       infer_batch_size: batchSize,
       infer_repeats: repDurationsS.length,
