@@ -8,6 +8,8 @@ import { frontTrials, hypervolumeHistory } from '../shared/analysis';
 import { BUILTIN_DATASETS, formatSpecIssues, parseStudySpec, type StudySpec } from '../shared/spec';
 import type { DatasetSummaryView } from '../shared/types';
 import { loadDataset } from '../engine/data/builtin';
+import { csvColumns, loadCsv } from '../engine/data/csv';
+import type { Dataset } from '../engine/data/types';
 import { summarise } from '../engine/data/split';
 import { errorMessage, isUserError, UserError } from '../engine/errors';
 import { detectMeters, meterVerdict } from '../engine/meters/detect';
@@ -77,6 +79,12 @@ export class Api {
       return { report: r.report, estimatedOnly: r.estimatedOnly, verdict: meterVerdict(r) };
     },
     'datasets.list': () => (this.datasetCache ??= BUILTIN_DATASETS.map((name) => datasetView(name))),
+    'datasets.inspect': (r: { csv: string; target?: string; task?: 'classification' | 'regression' }) => {
+      const columns = csvColumns(r.csv);
+      const target = r.target ?? columns.at(-1)!;
+      const ds = loadCsv({ path: r.csv, target, ...(r.task ? { task: r.task } : {}) });
+      return { columns, target, summary: { ...summarise(ds), preview: csvPreview(ds) }, notes: ds.notes };
+    },
     'spec.validate': (r: { spec: unknown }) => {
       const v = parseStudySpec(r.spec);
       return v.ok ? { ok: true, issues: [] } : { ok: false, issues: v.issues };
@@ -269,6 +277,17 @@ export class Api {
       power: this.store.getPowerSamples(trial.id),
     };
   }
+}
+
+function csvPreview(ds: Dataset): DatasetSummaryView['preview'] {
+  const f = ds.x.length / ds.n;
+  return {
+    columns: [...ds.featureNames, ds.task === 'regression' ? 'target' : 'class'],
+    rows: Array.from({ length: Math.min(5, ds.n) }, (_, i) => [
+      ...Array.from(ds.x.subarray(i * f, (i + 1) * f)),
+      ds.task === 'regression' ? ds.yReal![i]! : ds.classes[ds.y[i]!]!,
+    ]),
+  };
 }
 
 function datasetView(name: (typeof BUILTIN_DATASETS)[number]): DatasetSummaryView {

@@ -6,6 +6,7 @@ export const COMMAND_NAME_LIST = [
   'app.info',
   'meters.report',
   'datasets.list',
+  'datasets.inspect',
   'spec.validate',
   'spec.preset',
   'studies.list',

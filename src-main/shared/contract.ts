@@ -16,6 +16,9 @@ export const commands = {
   'app.info': { request: z.strictObject({}) },
   'meters.report': { request: z.strictObject({}) },
   'datasets.list': { request: z.strictObject({}) },
+  'datasets.inspect': {
+    request: z.strictObject({ csv: z.string().min(1), target: z.string().min(1).optional(), task: z.enum(['classification', 'regression']).optional() }),
+  },
   'spec.validate': { request: z.strictObject({ spec }) },
   'spec.preset': {
     request: z.strictObject({ dataset: z.enum(['digits', 'iris']), preset: z.enum(['quick', 'standard', 'thorough']) }),
@@ -75,6 +78,7 @@ export interface Responses {
   'app.info': { version: string; dbPath: string; dataDir: string; mode: 'electron' | 'serve' };
   'meters.report': { report: MeterInfo[]; estimatedOnly: boolean; verdict: string };
   'datasets.list': DatasetSummaryView[];
+  'datasets.inspect': { columns: string[]; target: string; summary: DatasetSummaryView | null; notes: string[] };
   'spec.validate': { ok: boolean; issues: { path: string; message: string }[] };
   'spec.preset': unknown;
   'studies.list': StudySummary[];

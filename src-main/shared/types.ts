@@ -138,6 +138,7 @@ export interface MeterInfo {
 export interface DatasetSummaryView {
   name: string;
   kind: 'tabular' | 'image';
+  task: 'classification' | 'regression';
   rows: number;
   features: number;
   inputShape: number[];

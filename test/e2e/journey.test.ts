@@ -136,4 +136,20 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     await page.reload();
     await page.getByTestId('studies-table').getByText('e2e-iris').waitFor();
   }, 300_000);
+
+  it('reads a CSV file of the user\'s in the wizard: summary, target choice, and the study file', async () => {
+    await page.goto(url);
+    await page.getByTestId('nav-wizard').click();
+    await page.getByTestId('csv-path').fill(join(ROOT, 'test/fixtures/csv/people.csv'));
+    await page.getByTestId('csv-inspect').click();
+    await page.getByTestId('dataset-summary').getByText(/120 rows · 5 features · classes: short \(\d+\), tall \(\d+\)/).waitFor();
+    await page.getByTestId('csv-target').selectOption('height');
+    await page.getByTestId('dataset-summary').getByText(/regression \(a number to predict\)/).waitFor();
+    await shot('12-wizard-csv');
+    for (let i = 0; i < 4; i++) await page.getByTestId('next').click();
+    const file = await page.getByTestId('step-review').locator('pre').textContent();
+    expect(file).toContain('"csv":');
+    expect(file).toContain('"target": "height"');
+    expect(file).toContain('"metric": "rmse"');
+  }, 60_000);
 });

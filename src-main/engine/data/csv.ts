@@ -20,29 +20,38 @@ const MISSING = new Set(['', 'na', 'n/a', 'nan', 'null', 'none', '?']);
 const isMissing = (v: string) => MISSING.has(v.trim().toLowerCase());
 const isNumber = (v: string) => v.trim() !== '' && Number.isFinite(Number(v));
 
+function readCsvText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
+  } catch (e) {
+    throw new UserError(`${path}: cannot read the CSV file (${errorMessage(e)}); check the path`);
+  }
+}
+
+/** A header is a first row that is text where the row below holds numbers (or all text). */
+function header(path: string, rows: string[][]): { hasHeader: boolean; columns: string[] } {
+  if (rows.length < 2) throw new UserError(`${path}: the file has ${rows.length} row(s); a dataset needs a header or data rows, and at least two of them`);
+  const [first, second] = [rows[0]!, rows[1]!];
+  const hasHeader = first.some((v, i) => !isNumber(v) && isNumber(second[i] ?? '')) || first.every((v) => !isNumber(v));
+  return { hasHeader, columns: hasHeader ? first.map((c, i) => c.trim() || `column_${i + 1}`) : first.map((_, i) => `column_${i + 1}`) };
+}
+
+/** The column names of a CSV file (its header, or column_1… when it has none), for choosing the target. */
+export function csvColumns(path: string): string[] {
+  return header(path, Papa.parse<string[]>(readCsvText(path), { skipEmptyLines: 'greedy', preview: 2 }).data).columns;
+}
+
 export interface CsvDataset extends Dataset {
   notes: string[];
 }
 
 export function loadCsv(options: CsvOptions): CsvDataset {
   const { path } = options;
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new UserError(`${path}: cannot read the CSV file (${errorMessage(e)}); check the path`);
-  }
-  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { skipEmptyLines: 'greedy' });
+  const parsed = Papa.parse<string[]>(readCsvText(path), { skipEmptyLines: 'greedy' });
   const fatal = parsed.errors.find((e) => e.type === 'Quotes');
   if (fatal) throw new UserError(`${path}, line ${(fatal.row ?? 0) + 1}: ${fatal.message}; close the quote or remove it`);
   const rows = parsed.data;
-  if (rows.length < 2) throw new UserError(`${path}: the file has ${rows.length} row(s); a dataset needs a header or data rows, and at least two of them`);
-
-  // a header is a first row that is text where the rows below hold numbers
-  const first = rows[0]!;
-  const second = rows[1]!;
-  const hasHeader = first.some((v, i) => !isNumber(v) && isNumber(second[i] ?? '')) || first.every((v) => !isNumber(v));
-  const columns = hasHeader ? first.map((c, i) => c.trim() || `column_${i + 1}`) : first.map((_, i) => `column_${i + 1}`);
+  const { hasHeader, columns } = header(path, rows);
   const body = hasHeader ? rows.slice(1) : rows;
   body.forEach((r, i) => {
     if (r.length !== columns.length) {

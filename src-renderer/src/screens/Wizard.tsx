@@ -7,6 +7,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { StudySpecInput } from '../../../src-main/shared/spec';
 import { formatSpecIssues, parseStudySpec } from '../../../src-main/shared/spec';
 import type { DatasetSummaryView } from '../../../src-main/shared/types';
+import type { Response } from '../../../src-main/shared/contract';
 import { call } from '../client';
 import { useUi } from '../state';
 
@@ -55,7 +56,9 @@ export function WizardScreen() {
   const { go, setError } = useUi();
   const [step, setStep] = useState(0);
   const [datasets, setDatasets] = useState<DatasetSummaryView[]>([]);
-  const [dataset, setDataset] = useState<'digits' | 'iris'>('digits');
+  const [dataset, setDataset] = useState<'digits' | 'iris' | 'csv'>('digits');
+  const [csvPath, setCsvPath] = useState('');
+  const [csv, setCsv] = useState<Response<'datasets.inspect'> | null>(null);
   const [preset, setPreset] = useState<Preset>('quick');
   const [spec, setSpec] = useState<StudySpecInput | null>(null);
   const [trainingEnergy, setTrainingEnergy] = useState(false);
@@ -67,20 +70,33 @@ export function WizardScreen() {
     call('datasets.list', {}).then(setDatasets, (e: Error) => setError(e.message));
   }, [setError]);
   useEffect(() => {
-    call('spec.preset', { dataset, preset }).then((s) => setSpec(s as StudySpecInput), (e: Error) => setError(e.message));
-  }, [dataset, preset, setError]);
+    // a CSV study takes the tabular preset, with the user's file as its data
+    call('spec.preset', { dataset: dataset === 'csv' ? 'iris' : dataset, preset }).then((s) => {
+      const base = s as StudySpecInput;
+      setSpec(dataset === 'csv' && csv ? { ...base, name: `${csvPath.split(/[\\/]/).pop()!.replace(/\.csv$/i, '')}-${preset}`, dataset: { csv: csvPath, target: csv.target } } : base);
+    }, (e: Error) => setError(e.message));
+  }, [dataset, preset, csv, csvPath, setError]);
+  const inspect = (target?: string) =>
+    call('datasets.inspect', { csv: csvPath, ...(target ? { target } : {}) }).then(
+      (r) => {
+        setCsv(r);
+        setDataset('csv');
+      },
+      (e: Error) => setError(e.message),
+    );
 
   const final = useMemo<StudySpecInput | null>(() => {
     if (!spec) return null;
+    const regression = dataset === 'csv' && csv?.summary?.task === 'regression';
     const objectives: StudySpecInput['objectives'] = [
-      { metric: 'accuracy', direction: 'maximize', ...(minAcc !== '' ? { threshold: Number(minAcc) / 100 } : {}) },
+      regression ? { metric: 'rmse', direction: 'minimize' } : { metric: 'accuracy', direction: 'maximize', ...(minAcc !== '' ? { threshold: Number(minAcc) / 100 } : {}) },
       { metric: 'infer_energy_j_per_sample', direction: 'minimize', ...(maxMj !== '' ? { threshold: Number(maxMj) / 1000 } : {}) },
       ...(trainingEnergy ? [{ metric: 'train_energy_j' as const, direction: 'minimize' as const }] : []),
     ];
     return { ...spec, objectives };
-  }, [spec, trainingEnergy, maxMj, minAcc]);
+  }, [spec, trainingEnergy, maxMj, minAcc, dataset, csv]);
   const check = useMemo(() => (final ? parseStudySpec(final) : null), [final]);
-  const current = datasets.find((d) => d.name === dataset);
+  const current = dataset === 'csv' ? (csv?.summary ?? undefined) : datasets.find((d) => d.name === dataset);
 
   const setRange = (name: string, field: 'low' | 'high' | 'log', value: number | boolean) => {
     if (!spec?.space) return;
@@ -109,13 +125,35 @@ export function WizardScreen() {
               <b>{d.name}</b> — {d.kind === 'image' ? 'small images' : 'a table'}, {d.rows.toLocaleString()} rows, {d.classes.length} classes, {d.features} features
             </label>
           ))}
+          <div className="choice">
+            <label>
+              <input type="radio" name="dataset" checked={dataset === 'csv'} disabled={!csv} onChange={() => setDataset('csv')} /> A CSV file of your own:{' '}
+            </label>
+            <input value={csvPath} onChange={(e) => setCsvPath(e.target.value)} placeholder="/path/to/data.csv" size={40} data-testid="csv-path" />{' '}
+            <button onClick={() => inspect()} disabled={!csvPath} data-testid="csv-inspect">
+              Read it
+            </button>
+            {csv && (
+              <>
+                {' '}
+                predict{' '}
+                <select value={csv.target} onChange={(e) => void inspect(e.target.value)} data-testid="csv-target">
+                  {csv.columns.map((c) => (
+                    <option key={c}>{c}</option>
+                  ))}
+                </select>
+                <ul className="small">{csv.notes.map((n) => <li key={n}>{n}</li>)}</ul>
+              </>
+            )}
+          </div>
           <label className="choice disabled">
-            <input type="radio" disabled /> A CSV file or a folder of images of your own — not available yet in this version (coming with user datasets).
+            <input type="radio" disabled /> A folder of images of your own — not available yet in this version.
           </label>
           {current && (
             <div className="card" data-testid="dataset-summary">
               <p>
-                {current.rows.toLocaleString()} rows · classes: {current.classes.map((c) => `${c.name} (${c.count})`).join(', ')}
+                {current.rows.toLocaleString()} rows · {current.features} features ·{' '}
+                {current.task === 'regression' ? 'regression (a number to predict)' : `classes: ${current.classes.map((c) => `${c.name} (${c.count})`).join(', ')}`}
               </p>
               {current.warnings.map((w) => (
                 <p key={w} className="warning">
