@@ -7,7 +7,7 @@ import { parseRequest, type CommandName, type EventName, type EventPayload, type
 import { frontTrials, hypervolumeHistory } from '../shared/analysis';
 import { BUILTIN_DATASETS, formatSpecIssues, parseStudySpec, type StudySpec } from '../shared/spec';
 import type { DatasetSummaryView } from '../shared/types';
-import { loadDataset } from '../engine/data/builtin';
+import { loadDatasetSync } from '../engine/data/builtin';
 import { csvColumns, loadCsv } from '../engine/data/csv';
 import type { Dataset } from '../engine/data/types';
 import { summarise } from '../engine/data/split';
@@ -291,7 +291,7 @@ function csvPreview(ds: Dataset): DatasetSummaryView['preview'] {
 }
 
 function datasetView(name: (typeof BUILTIN_DATASETS)[number]): DatasetSummaryView {
-  const ds = loadDataset({ builtin: name });
+  const ds = loadDatasetSync({ builtin: name });
   const s = summarise(ds);
   const f = ds.x.length / ds.n;
   const preview: DatasetSummaryView['preview'] =

@@ -111,6 +111,15 @@ const datasetSpec = z.union([
     missing: z.enum(['impute', 'drop']).optional(),
     maxSamples: z.number().int().positive().optional(),
   }),
+  z.strictObject({
+    /** A folder with one subfolder of PNG/JPEG images per class, relative to the study file. */
+    images: z.string().min(1),
+    /** Images are resized to size × size pixels. */
+    size: z.number().int().min(4).max(256).optional(),
+    channels: z.union([z.literal(1), z.literal(3)]).optional(),
+    requireSameSize: z.boolean().optional(),
+    maxSamples: z.number().int().positive().optional(),
+  }),
 ]);
 export type DatasetSpec = z.output<typeof datasetSpec>;
 
@@ -204,7 +213,9 @@ export const studySpecSchema = z
 /** A short label for the study's data: `builtin:digits`, or `command` for command trials. */
 export function datasetLabel(spec: StudySpec): string {
   if (!spec.dataset) return 'command';
-  return 'csv' in spec.dataset ? `csv:${spec.dataset.csv.split(/[\\/]/).pop()}` : `builtin:${spec.dataset.builtin}`;
+  if ('csv' in spec.dataset) return `csv:${spec.dataset.csv.split(/[\\/]/).pop()}`;
+  if ('images' in spec.dataset) return `images:${spec.dataset.images.split(/[\\/]/).filter(Boolean).pop()}`;
+  return `builtin:${spec.dataset.builtin}`;
 }
 
 export type StudySpecInput = z.input<typeof studySpecSchema>;

@@ -6,6 +6,7 @@ import type { DatasetSpec } from '../../shared/spec';
 import { UserError } from '../errors';
 import { resourcesDir } from '../paths';
 import { loadCsv } from './csv';
+import { loadImageFolder } from './images';
 import type { Dataset } from './types';
 
 function loadDigits(): Dataset {
@@ -44,7 +45,14 @@ function loadIris(): Dataset {
 
 const BUILTINS: Record<string, () => Dataset> = { digits: loadDigits, iris: loadIris };
 
-export function loadDataset(spec: DatasetSpec): Dataset {
+/** Any dataset a study can name: bundled, a CSV file, or a folder of images. */
+export async function loadDataset(spec: DatasetSpec): Promise<Dataset> {
+  if ('images' in spec) return loadImageFolder({ path: spec.images, ...(spec.size ? { size: spec.size } : {}), ...(spec.channels ? { channels: spec.channels } : {}), ...(spec.requireSameSize ? { requireSameSize: true } : {}) });
+  return loadDatasetSync(spec);
+}
+
+/** Bundled and CSV datasets, which load without waiting. */
+export function loadDatasetSync(spec: Exclude<DatasetSpec, { images: string }>): Dataset {
   if ('csv' in spec) return loadCsv({ path: spec.csv, target: spec.target, ...(spec.task ? { task: spec.task } : {}), ...(spec.missing ? { missing: spec.missing } : {}) });
   const load = BUILTINS[spec.builtin];
   if (!load) throw new UserError(`unknown dataset "${spec.builtin}"; bundled: ${Object.keys(BUILTINS).join(', ')}`);

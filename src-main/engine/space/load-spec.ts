@@ -40,6 +40,10 @@ export function parseSpecText(text: string, file: string): StudySpec {
     spec.dataset.csv = resolve(dirname(resolve(file)), spec.dataset.csv);
     if (!existsSync(spec.dataset.csv)) throw new UserError(`${file}: dataset.csv: no file ${spec.dataset.csv}; fix the path`);
   }
+  if (spec.dataset && 'images' in spec.dataset) {
+    spec.dataset.images = resolve(dirname(resolve(file)), spec.dataset.images);
+    if (!existsSync(spec.dataset.images)) throw new UserError(`${file}: dataset.images: no folder ${spec.dataset.images}; fix the path`);
+  }
   if (spec.command) {
     // a command runs where its study file is, unless told otherwise
     const cwd = resolve(dirname(resolve(file)), spec.command.cwd ?? '.');

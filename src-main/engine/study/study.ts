@@ -104,7 +104,7 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
   const emit = options.onEvent ?? (() => {});
   const signal = options.signal ?? new AbortController().signal;
   // bad data is the user's to fix before any trial runs, and nothing is stored for it
-  if (spec.dataset && !options.runner) loadDataset(spec.dataset);
+  if (spec.dataset && !options.runner) await loadDataset(spec.dataset);
   const { study, resumed } = openStudy(store, spec);
   const runner = options.runner ?? (study.spec.command ? new CommandTrialRunner(study.spec.command) : new BuiltinTrialRunner());
   const space = new EncodedSpace(study.spec.space);

@@ -276,7 +276,7 @@ export function WizardScreen() {
             Study name <input value={final.name} onChange={(e) => spec && setSpec({ ...spec, name: e.target.value })} data-testid="study-name" />
           </label>
           <p>
-            {final.trials} models on <b>{final.dataset ? ('builtin' in final.dataset ? final.dataset.builtin : final.dataset.csv) : 'your command'}</b>, sampler <b>{String(final.sampler)}</b>; objectives: {final.objectives.map((o) => o.metric).join(', ')}.
+            {final.trials} models on <b>{final.dataset ? ('builtin' in final.dataset ? final.dataset.builtin : 'csv' in final.dataset ? final.dataset.csv : final.dataset.images) : 'your command'}</b>, sampler <b>{String(final.sampler)}</b>; objectives: {final.objectives.map((o) => o.metric).join(', ')}.
           </p>
           <details>
             <summary>The study file</summary>

@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   send({ type: 'backend', backend: backend.name, notes: backend.notes });
 
   if (!spec.dataset) throw new Error('the built-in trainer needs a dataset');
-  const ds = loadDataset(spec.dataset);
+  const ds = await loadDataset(spec.dataset);
   const split = splitDataset(ds, { seed: spec.seed, ...(spec.dataset.maxSamples ? { maxSamples: spec.dataset.maxSamples } : {}) });
   const shape = (n: number) => [n, ...split.inputShape];
   const regression = split.task === 'regression';

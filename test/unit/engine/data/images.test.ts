@@ -1,0 +1,92 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { loadImageFolder } from '../../../../src-main/engine/data/images';
+import { Store } from '../../../../src-main/engine/store/store';
+import { runCli } from '../../../helpers/cli';
+import { quickSpec, writeSpec } from '../../../helpers/specs';
+import { tmpDir } from '../../../helpers/tmp';
+
+/** Real PNG and JPEG files: bright squares or dark discs, in two sizes. */
+async function makeFolder(root: string, perClass = 8): Promise<void> {
+  for (const cls of ['disc', 'square']) {
+    mkdirSync(join(root, cls), { recursive: true });
+    for (let i = 0; i < perClass; i++) {
+      const side = i % 2 ? 20 : 24;
+      const px = Buffer.alloc(side * side * 3);
+      for (let y = 0; y < side; y++) {
+        for (let x = 0; x < side; x++) {
+          const inside = cls === 'square' ? Math.abs(x - side / 2) < side / 3 && Math.abs(y - side / 2) < side / 3 : (x - side / 2) ** 2 + (y - side / 2) ** 2 < (side / 3) ** 2;
+          px.fill(inside ? (cls === 'square' ? 230 : 90) : 10 + i, (y * side + x) * 3, (y * side + x) * 3 + 3);
+        }
+      }
+      const img = sharp(px, { raw: { width: side, height: side, channels: 3 } });
+      await (i % 3 === 0 ? img.jpeg().toFile(join(root, cls, `${i}.jpg`)) : img.png().toFile(join(root, cls, `${i}.png`)));
+    }
+  }
+}
+
+describe('image folders', () => {
+  it('decodes PNG and JPEG, one class per subfolder, resized to one size, greyscale or RGB', async () => {
+    const root = tmpDir();
+    await makeFolder(root);
+    const grey = await loadImageFolder({ path: root, size: 16 });
+    expect(grey.classes).toEqual(['disc', 'square']);
+    expect(grey.n).toBe(16);
+    expect(grey.inputShape).toEqual([16, 16, 1]);
+    expect(grey.notes.join(' ')).toMatch(/the images come in 2 sizes \(24×24, 20×20\); all were resized/);
+    // the centre of a square is bright, of a disc darker
+    const centre = (i: number) => grey.x[i * 256 + 8 * 16 + 8]!;
+    expect(centre(grey.n - 1)).toBeGreaterThan(centre(0));
+    const rgb = await loadImageFolder({ path: root, size: 8, channels: 3 });
+    expect(rgb.inputShape).toEqual([8, 8, 3]);
+    expect(rgb.x.length).toBe(16 * 8 * 8 * 3);
+  });
+
+  it('refuses mixed sizes when asked to, naming the file', async () => {
+    const root = tmpDir();
+    await makeFolder(root);
+    await expect(loadImageFolder({ path: root, requireSameSize: true })).rejects.toThrow(/\d+\.(png|jpg): 20×20 where earlier images are 24×24; resize them to one size/);
+  });
+
+  it.each([
+    ['an empty folder', async (root: string) => void root, /no subfolders; put the images of each class in a subfolder named after the class/],
+    ['subfolders without images', async (root: string) => mkdirSync(join(root, 'a')), /no PNG or JPEG images in its subfolders/],
+    [
+      'a single class',
+      async (root: string) => {
+        await makeFolder(root, 2);
+        const { rmSync } = await import('node:fs');
+        rmSync(join(root, 'square'), { recursive: true });
+      },
+      /only one class \("disc"\); a classifier needs at least two subfolders/,
+    ],
+    [
+      'an unreadable image',
+      async (root: string) => {
+        await makeFolder(root, 2);
+        writeFileSync(join(root, 'disc', 'broken.png'), 'this is not a png');
+      },
+      /broken\.png: cannot decode the image .*replace or remove the file/,
+    ],
+  ])('%s gets a clear message', async (_what, setup, message) => {
+    const root = tmpDir();
+    await setup(root);
+    await expect(loadImageFolder({ path: root })).rejects.toThrow(message);
+  });
+
+  it('trains a study on a folder of images', async () => {
+    const dir = tmpDir();
+    await makeFolder(join(dir, 'shapes'), 10);
+    const db = join(dir, 's.db');
+    const r = await runCli(['tune', writeSpec(dir, quickSpec({ name: 'shapes', dataset: { images: 'shapes', size: 12 }, trials: 1 })), '--db', db]);
+    expect(r.code).toBe(0);
+    const store = new Store(db, { readonly: true });
+    const [t] = store.getTrials(store.requireStudy('shapes').id);
+    expect(store.listStudies()[0]!.dataset).toBe('images:shapes');
+    store.close();
+    expect(t!.state).toBe('complete');
+    expect(t!.metrics.accuracy).toBeGreaterThan(0);
+  });
+});
