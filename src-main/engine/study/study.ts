@@ -5,7 +5,7 @@
  * never repeated.
  */
 import { cpus, totalmem, platform, release, arch } from 'node:os';
-import type { StudySpec } from '../../shared/spec';
+import { datasetLabel, type StudySpec } from '../../shared/spec';
 import type { MeterInfo, Params, Phase, TrialRecord, TrialState } from '../../shared/types';
 import { loadDataset } from '../data/builtin';
 import { UserError } from '../errors';
@@ -104,7 +104,12 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
   const emit = options.onEvent ?? (() => {});
   const signal = options.signal ?? new AbortController().signal;
   // bad data is the user's to fix before any trial runs, and nothing is stored for it
-  if (spec.dataset && !options.runner) await loadDataset(spec.dataset);
+  if (spec.dataset && !options.runner) {
+    const ds = await loadDataset(spec.dataset);
+    if (spec.model === 'cnn' && ds.kind !== 'image') {
+      throw new UserError(`model "cnn" needs images, and ${datasetLabel(spec)} is a table; use "model": "mlp" or a folder of images`);
+    }
+  }
   const { study, resumed } = openStudy(store, spec);
   const runner = options.runner ?? (study.spec.command ? new CommandTrialRunner(study.spec.command) : new BuiltinTrialRunner());
   const space = new EncodedSpace(study.spec.space);

@@ -19,6 +19,7 @@ export function withDefaults(family: ModelFamily, params: Params): Params {
 
 /** `classes` output classes; 0 builds a regressor. */
 export function buildModel(family: ModelFamily, rawParams: Params, inputShape: number[], classes: number): BuiltModel {
+  if (family === 'cnn') return buildCnn(rawParams, inputShape, classes);
   const p = withDefaults(family, rawParams);
   const layers = Math.round(Number(p.hidden_layers));
   const units = Math.round(Number(p.units));
@@ -39,6 +40,52 @@ export function buildModel(family: ModelFamily, rawParams: Params, inputShape: n
   const outputs = classes > 0 ? classes : 1;
   model.add(tf.layers.dense({ units: outputs, activation: classes > 0 ? 'softmax' : 'linear', ...(layers === 0 && inputShape.length === 1 ? { inputShape } : {}) }));
   macs += width * outputs;
+  const learningRate = Number(p.learning_rate);
+  if (classes > 0) model.compile({ optimizer: tf.train.adam(learningRate), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  else model.compile({ optimizer: tf.train.adam(learningRate), loss: 'meanSquaredError' });
+  return {
+    model,
+    paramCount: model.countParams(),
+    flopsPerInference: 2 * macs,
+    settings: { epochs: Math.round(Number(p.epochs)), batchSize: Math.round(Number(p.batch_size)), learningRate },
+  };
+}
+
+/**
+ * Convolution blocks (stride-1 "same" convolutions, filters doubling per block, then 2×2
+ * pooling), a dense layer, the output. FLOPs count the convolutions' and dense layers'
+ * multiply-adds (pooling and activations are small beside them).
+ */
+function buildCnn(rawParams: Params, inputShape: number[], classes: number): BuiltModel {
+  if (inputShape.length !== 3) throw new Error('the cnn family needs images (height × width × channels); use mlp for tables');
+  const p = withDefaults('cnn', rawParams);
+  const blocks = Math.round(Number(p.conv_layers));
+  const filters = Math.round(Number(p.filters));
+  const k = Math.round(Number(p.kernel_size));
+  const pooling = String(p.pooling);
+  const activation = String(p.activation) as 'relu' | 'tanh' | 'elu' | 'sigmoid';
+  let [h, w, c] = inputShape as [number, number, number];
+  let macs = 0;
+  const model = tf.sequential();
+  for (let b = 0; b < blocks; b++) {
+    const out = filters * 2 ** b;
+    model.add(tf.layers.conv2d({ filters: out, kernelSize: k, padding: 'same', strides: 1, activation, ...(b === 0 ? { inputShape } : {}) }));
+    macs += h * w * k * k * c * out;
+    c = out;
+    if (pooling !== 'none' && h >= 2 && w >= 2) {
+      model.add(pooling === 'avg' ? tf.layers.averagePooling2d({ poolSize: 2 }) : tf.layers.maxPooling2d({ poolSize: 2 }));
+      h = Math.floor(h / 2);
+      w = Math.floor(w / 2);
+    }
+  }
+  model.add(tf.layers.flatten());
+  const units = Math.round(Number(p.dense_units));
+  model.add(tf.layers.dense({ units, activation }));
+  macs += h * w * c * units;
+  if (Number(p.dropout) > 0) model.add(tf.layers.dropout({ rate: Number(p.dropout) }));
+  const outputs = classes > 0 ? classes : 1;
+  model.add(tf.layers.dense({ units: outputs, activation: classes > 0 ? 'softmax' : 'linear' }));
+  macs += units * outputs;
   const learningRate = Number(p.learning_rate);
   if (classes > 0) model.compile({ optimizer: tf.train.adam(learningRate), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
   else model.compile({ optimizer: tf.train.adam(learningRate), loss: 'meanSquaredError' });

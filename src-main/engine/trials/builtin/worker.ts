@@ -9,6 +9,7 @@ import type { ModelFamily } from '../../../shared/models';
 import { loadDataset } from '../../data/builtin';
 import { splitDataset } from '../../data/split';
 import { selectBackend } from './backend';
+import { registerMissingKernels } from './kernels';
 import { buildModel } from './model';
 import type { FromWorker, ToWorker, WorkerInput } from './protocol';
 
@@ -43,7 +44,8 @@ class NanLossError extends Error {}
 async function main(): Promise<void> {
   const { spec, params } = input;
   const backend = await selectBackend();
-  send({ type: 'backend', backend: backend.name, notes: backend.notes });
+  const added = registerMissingKernels();
+  send({ type: 'backend', backend: backend.name, notes: [...backend.notes, ...added.map((k) => `added kernel ${k}`)] });
 
   if (!spec.dataset) throw new Error('the built-in trainer needs a dataset');
   const ds = await loadDataset(spec.dataset);
