@@ -261,13 +261,24 @@ function describe(issue: z.core.$ZodIssue): string {
 
 export type SpecResult = { ok: true; spec: StudySpec } | { ok: false; issues: SpecIssue[] };
 
+/**
+ * A union without a discriminator (the dataset: builtin, csv or images) fails as a whole; report
+ * the problems of the branch that came closest, so the user reads "dataset.builtin: must be one
+ * of …" rather than "invalid input".
+ */
+function closestBranch(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== 'invalid_union' || ('discriminator' in issue && issue.discriminator) || !issue.errors?.length) return [issue];
+  const best = [...issue.errors].sort((a, b) => a.length - b.length)[0]!;
+  return best.flatMap((i) => closestBranch({ ...i, path: [...issue.path, ...i.path] } as z.core.$ZodIssue));
+}
+
 /** Validates a parsed study file. Never throws for bad input: returns every issue found. */
 export function parseStudySpec(input: unknown): SpecResult {
   const result = studySpecSchema.safeParse(input, { reportInput: true });
   if (result.success) return { ok: true, spec: result.data };
   return {
     ok: false,
-    issues: result.error.issues.map((i) => ({ path: formatPath(i.path), message: describe(i) })),
+    issues: result.error.issues.flatMap(closestBranch).map((i) => ({ path: formatPath(i.path), message: describe(i) })),
   };
 }
 
