@@ -153,6 +153,8 @@ const trialSettings = z
     minInferS: z.number().positive().default(1),
     /** Batch size used for the inference benchmark; stored with each trial. */
     inferBatchSize: z.number().int().positive().default(256),
+    /** Share of the training steps profiled before projecting the whole training's energy. */
+    profileFraction: z.number().gt(0).lt(1).default(0.1),
   })
   .prefault({});
 

@@ -117,6 +117,18 @@ export class MeterSet {
     });
   }
 
+  /** Joules (all domains) of an open window so far, without closing it. */
+  peek(key: string): number {
+    const mark = this.open.get(key);
+    if (!mark) return 0;
+    this.poll();
+    return this.meters.reduce((sum, m) => {
+      const before = mark.totals.get(m) ?? {};
+      const after = m.totalsJ();
+      return sum + m.domains.reduce((a, d) => a + (after[d] ?? 0) - (before[d] ?? 0), 0);
+    }, 0);
+  }
+
   end(key: string, phase: Phase): EnergyWindow {
     const mark = this.open.get(key);
     if (!mark) throw new Error(`no open measurement window "${key}"`);

@@ -16,7 +16,7 @@ describe('study spec', () => {
     if (!r.ok) return;
     expect(r.spec.sampler).toEqual({ name: 'auto', options: {} });
     expect(r.spec.seed).toBe(0);
-    expect(r.spec.trial).toEqual({ timeoutS: 600, minInferS: 1, inferBatchSize: 256 });
+    expect(r.spec.trial).toEqual({ timeoutS: 600, minInferS: 1, inferBatchSize: 256, profileFraction: 0.1 });
     expect(r.spec.objectives[0]).toEqual({ metric: 'accuracy', direction: 'maximize', unit: 'fraction' });
     expect(r.spec.objectives[1]).toEqual({ metric: 'infer_energy_j_per_sample', direction: 'minimize', unit: 'J' });
   });

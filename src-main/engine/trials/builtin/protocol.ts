@@ -13,6 +13,8 @@ export type FromWorker =
   | { type: 'phase-begin'; phase: Phase }
   | { type: 'phase-end'; phase: Phase; samples?: number }
   | { type: 'progress'; epoch: number; epochs: number; loss: number; valAccuracy: number | null }
+  | { type: 'profile-start' }
+  | { type: 'profile'; step: number; totalSteps: number; elapsedS: number; stepDurationsS: number[]; epochOverheadShare: number }
   | { type: 'result'; metrics: Metrics; attrs: Record<string, unknown> }
   | { type: 'error'; kind: string; message: string; detail?: string };
 

@@ -5,6 +5,7 @@
 import type { EnergyWindow, Metrics } from '../../../shared/types';
 import type { MeterSet } from '../../meters/meter-set';
 import { totalEnergyJ } from '../../meters/meter-set';
+import { project, type Projection } from '../projection';
 import { spawnWorker } from '../../worker-spawn';
 import type { TrialEvent, TrialInput, TrialOutcome, TrialRunner } from '../types';
 import type { FromWorker, WorkerInput } from './protocol';
@@ -26,6 +27,8 @@ export class BuiltinTrialRunner implements TrialRunner {
       const workerInput: WorkerInput = { spec: input.spec, params: input.params, trialNumber: input.trialNumber };
       const worker = spawnWorker(workerEntry(), { workerData: workerInput, stdout: false, stderr: false });
       let openPhase: string | null = null;
+      let profileMark: { atMs: number; energyJ: number } | null = null;
+      let projection: Projection | null = null;
 
       const partial = () => ({ windows: [...windows], backend, powerSamples: meters.drainSamples() });
       const finish = (outcome: TrialOutcome) => {
@@ -75,8 +78,21 @@ export class BuiltinTrialRunner implements TrialRunner {
           case 'progress':
             onEvent({ type: 'progress', epoch: msg.epoch, epochs: msg.epochs, loss: msg.loss, valAccuracy: msg.valAccuracy });
             break;
+          case 'profile-start':
+            profileMark = { atMs: performance.now(), energyJ: meters.peek(`trial-${input.trialNumber}-train`) };
+            break;
+          case 'profile': {
+            if (!profileMark) break;
+            const energyNow = meters.peek(`trial-${input.trialNumber}-train`);
+            projection = project(msg, energyNow, energyNow - profileMark.energyJ, (performance.now() - profileMark.atMs) / 1000);
+            break;
+          }
           case 'result': {
             const metrics = { ...msg.metrics, ...energyMetrics(windows) };
+            const train = windows.find((w) => w.phase === 'train');
+            if (projection && train) {
+              msg.attrs.train_projection = { ...projection, actualDurationS: train.durationS, actualEnergyJ: metrics.train_energy_j };
+            }
             const bad = Object.entries(metrics).find(([, v]) => !Number.isFinite(v));
             if (bad) return fail('nan', `the trial produced ${bad[0]} = ${bad[1]}; the model diverged (try a lower learning rate)`);
             finish({ ok: true, result: { metrics, attrs: msg.attrs, windows: [...windows], backend, powerSamples: meters.drainSamples() } });

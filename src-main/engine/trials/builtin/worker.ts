@@ -64,6 +64,14 @@ async function main(): Promise<void> {
   const curve: { epoch: number; loss: number; valAccuracy: number | null }[] = [];
 
   const trainStarted = performance.now();
+  // short profile: skip warm-up steps, time the next ones up to profileFraction of all steps
+  const stepsPerEpoch = Math.ceil(split.train.n / built.settings.batchSize);
+  const totalSteps = stepsPerEpoch * built.settings.epochs;
+  const profileAt = Math.max(2, Math.round(totalSteps * spec.trial.profileFraction));
+  const warmup = Math.min(Math.max(1, Math.round(profileAt * 0.2)), profileAt - 1);
+  let step = 0;
+  let lastStepAt = performance.now();
+  const stepDurations: number[] = [];
   await phase('train', async () => {
     await model.fit(xTrain, yTrain, {
       epochs: built.settings.epochs,
@@ -72,6 +80,16 @@ async function main(): Promise<void> {
       validationData: [xVal, yVal],
       verbose: 0,
       callbacks: {
+        onBatchEnd: async () => {
+          const now = performance.now();
+          step++;
+          if (step === warmup) send({ type: 'profile-start' });
+          if (step > warmup && step <= profileAt) stepDurations.push((now - lastStepAt) / 1000);
+          if (step === profileAt && profileAt < totalSteps) {
+            send({ type: 'profile', step, totalSteps, elapsedS: (now - trainStarted) / 1000, stepDurationsS: [...stepDurations], epochOverheadShare: split.validation.n / split.train.n / 3 });
+          }
+          lastStepAt = now;
+        },
         onEpochEnd: async (epoch, logs) => {
           const loss = Number(logs?.loss);
           const valAccuracy = logs?.val_acc ?? logs?.val_accuracy;

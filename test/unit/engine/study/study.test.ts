@@ -123,6 +123,10 @@ describe('study loop', () => {
     for (const w of windows) for (const d of w.domains) expect(d.provenance.method).toBe('estimated');
     expect(store.getStudy(outcome.study.id)!.backend).toBe('wasm');
     expect(store.getTrialAttrs(t.id)).toMatchObject({ infer_batch_size: 64 });
+    // the short-profile projection is stored beside the actual training figures
+    const proj = store.getTrialAttrs(outcome.trials[1]!.id).train_projection as Record<string, number> | undefined;
+    expect(proj).toMatchObject({ projectedEnergyJ: expect.any(Number), projectedDurationS: expect.any(Number), actualDurationS: expect.any(Number) });
+    expect(proj!.actualEnergyJ).toBe(outcome.trials[1]!.metrics.train_energy_j);
 
     const slow = await runStudy({ store, spec: spec({ name: 'slow', trials: 1, trial: { timeoutS: 0.05, minInferS: 0.2, inferBatchSize: 64 } }) });
     expect(slow.trials[0]).toMatchObject({ state: 'failed', failure: { kind: 'timeout' } });
