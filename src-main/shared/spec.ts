@@ -158,6 +158,17 @@ const trialSettings = z
   })
   .prefault({});
 
+const pruningSettings = z
+  .strictObject({
+    /** Stop trials predicted, with confidence, to be dominated or to break a limit. */
+    enabled: z.boolean().default(false),
+    minTrials: z.number().int().min(3).default(5),
+    minEpochs: z.number().int().min(1).default(1),
+    /** Optimism of the predictions in standard deviations: higher prunes less, more surely. */
+    z: z.number().positive().default(1.64),
+  })
+  .prefault({});
+
 const meterSettings = z
   .strictObject({
     /** Seconds of idle machine measured before the study, for net energy; 0 skips it. */
@@ -184,6 +195,7 @@ export const studySpecSchema = z
     seed: z.number().int().nonnegative().default(0),
     trial: trialSettings,
     meters: meterSettings,
+    pruning: pruningSettings,
   })
   .superRefine((s, ctx) => {
     if (s.model === 'command') {

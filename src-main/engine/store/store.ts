@@ -280,6 +280,17 @@ export class Store {
     }).immediate();
   }
 
+  /** Marks a trial pruned, keeping what it measured before it was stopped and why. */
+  pruneTrial(trialId: number, reason: string, partial: Partial<TrialResult>): void {
+    this.db.transaction(() => {
+      const studyId = (this.db.prepare('SELECT study_id FROM trials WHERE id = ?').get(trialId) as { study_id: number }).study_id;
+      this.writeResult(studyId, trialId, { metrics: {}, windows: [], attrs: {}, powerSamples: [], backend: '', ...partial });
+      if (partial.backend) this.db.prepare('UPDATE trials SET backend = ? WHERE id = ?').run(partial.backend, trialId);
+      this.db.prepare('INSERT OR REPLACE INTO trial_failures (trial_id, kind, message, detail) VALUES (?, ?, ?, NULL)').run(trialId, 'pruned', reason);
+      this.transition(trialId, 'pruned');
+    }).immediate();
+  }
+
   interruptTrial(trialId: number, message: string): void {
     this.db.transaction(() => {
       this.db

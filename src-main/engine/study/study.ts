@@ -17,6 +17,7 @@ import { EncodedSpace } from '../space/encode';
 import type { Store, StudyRow } from '../store/store';
 import { BuiltinTrialRunner } from '../trials/builtin/runner';
 import { CommandTrialRunner } from '../trials/command/runner';
+import { decide, type Checkpoint } from '../trials/pruning';
 import type { TrialEvent, TrialRunner } from '../trials/types';
 
 export type StudyEvent =
@@ -177,11 +178,19 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
       emit({ type: 'trial-start', trial: store.getTrial(trial.id)!, retryOf: retry?.number ?? null });
       meters.drainSamples();
       const t0 = Date.now();
-      const outcome = await runner.run({ trialNumber: trial.number, params, spec: study.spec }, meters, signal, (event) =>
+      const finishedNow = store.getTrials(study.id, ['complete']);
+      const shouldPrune = (c: Checkpoint) => {
+        const d = decide(c, finishedNow, study.objectives, study.spec.pruning);
+        return d.prune ? d.reason : null;
+      };
+      const outcome = await runner.run({ trialNumber: trial.number, params, spec: study.spec, shouldPrune }, meters, signal, (event) =>
         emit({ type: 'trial-event', trialNumber: trial.number, event }),
       );
       if (outcome.ok) {
         store.completeTrial(trial.id, idleW ? applyBaseline(outcome.result, idleW) : outcome.result);
+      } else if (outcome.kind === 'pruned') {
+        const partial = idleW && outcome.partial.windows ? { ...outcome.partial, windows: outcome.partial.windows.map((w) => withNet(w, idleW)) } : outcome.partial;
+        store.pruneTrial(trial.id, outcome.message, partial);
       } else if (outcome.kind === 'interrupted') {
         store.interruptTrial(trial.id, outcome.message);
         reason = 'stopped';

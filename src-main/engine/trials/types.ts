@@ -3,11 +3,14 @@ import type { StudySpec } from '../../shared/spec';
 import type { Params, Phase } from '../../shared/types';
 import type { MeterSet } from '../meters/meter-set';
 import type { TrialResult } from '../store/store';
+import type { Checkpoint } from './pruning';
 
 export interface TrialInput {
   trialNumber: number;
   params: Params;
   spec: StudySpec;
+  /** Asked at each checkpoint; a reason stops the trial as `pruned`. */
+  shouldPrune?: (c: Checkpoint) => string | null;
 }
 
 export type TrialEvent =
@@ -19,7 +22,7 @@ export type TrialOutcome =
   | { ok: true; result: TrialResult }
   | {
       ok: false;
-      /** `exception`, `nan`, `timeout`, `crash`, `interrupted`. */
+      /** `exception`, `nan`, `timeout`, `crash`, `interrupted`, `pruned`. */
       kind: string;
       message: string;
       detail?: string;

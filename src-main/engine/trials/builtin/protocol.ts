@@ -12,7 +12,7 @@ export type FromWorker =
   | { type: 'backend'; backend: string; notes: string[] }
   | { type: 'phase-begin'; phase: Phase }
   | { type: 'phase-end'; phase: Phase; samples?: number }
-  | { type: 'progress'; epoch: number; epochs: number; loss: number; valAccuracy: number | null }
+  | { type: 'progress'; epoch: number; epochs: number; loss: number; valAccuracy: number | null; flopsPerInference: number }
   | { type: 'profile-start' }
   | { type: 'profile'; step: number; totalSteps: number; elapsedS: number; stepDurationsS: number[]; epochOverheadShare: number }
   | { type: 'result'; metrics: Metrics; attrs: Record<string, unknown> }

@@ -28,6 +28,7 @@ export class BuiltinTrialRunner implements TrialRunner {
       const worker = spawnWorker(workerEntry(), { workerData: workerInput, stdout: false, stderr: false });
       let openPhase: string | null = null;
       let profileMark: { atMs: number; energyJ: number } | null = null;
+      const accuracies: number[] = [];
       let projection: Projection | null = null;
 
       const partial = () => ({ windows: [...windows], backend, powerSamples: meters.drainSamples() });
@@ -75,9 +76,13 @@ export class BuiltinTrialRunner implements TrialRunner {
             windows.push(msg.samples !== undefined ? { ...w, samples: msg.samples } : w);
             break;
           }
-          case 'progress':
+          case 'progress': {
             onEvent({ type: 'progress', epoch: msg.epoch, epochs: msg.epochs, loss: msg.loss, valAccuracy: msg.valAccuracy });
+            if (msg.valAccuracy !== null) accuracies.push(msg.valAccuracy);
+            const reason = input.shouldPrune?.({ epoch: msg.epoch, epochs: msg.epochs, accuracies: [...accuracies], flopsPerInference: msg.flopsPerInference });
+            if (reason) fail('pruned', reason);
             break;
+          }
           case 'profile-start':
             profileMark = { atMs: performance.now(), energyJ: meters.peek(`trial-${input.trialNumber}-train`) };
             break;

@@ -99,7 +99,7 @@ async function main(): Promise<void> {
           }
           const point = { epoch: epoch + 1, loss, valAccuracy: valAccuracy === undefined ? null : Number(valAccuracy) };
           curve.push(point);
-          send({ type: 'progress', epochs: built.settings.epochs, ...point });
+          send({ type: 'progress', epochs: built.settings.epochs, flopsPerInference: built.flopsPerInference, ...point });
         },
       },
     });

@@ -95,6 +95,35 @@ describe('study loop', () => {
     store.close();
   });
 
+  it('stores a trial the pruner stops as pruned, with the reason and what it measured', async () => {
+    const store = new Store(join(tmpDir(), 's.db'));
+    const pruningRunner: TrialRunner = {
+      async run(input, meters, signal, onEvent) {
+        if (input.trialNumber < 4) return scripted({}).run(input, meters, signal, onEvent);
+        // a big model stuck at 10%: dominated by the cheap, accurate trials before it
+        meters.begin('t');
+        const reason = input.shouldPrune?.({ epoch: 3, epochs: 10, accuracies: [0.1, 0.1, 0.1], flopsPerInference: 1e9 });
+        const w = meters.end('t', 'train');
+        if (reason) return { ok: false, kind: 'pruned', message: reason, partial: { windows: [w] } };
+        return { ok: false, kind: 'exception', message: 'not pruned', partial: {} };
+      },
+    };
+    // scripted trials report no FLOPs: give them some so energy can be predicted from FLOPs
+    const withFlops: TrialRunner = {
+      async run(input, meters, signal, onEvent) {
+        const out = await pruningRunner.run(input, meters, signal, onEvent);
+        if (out.ok) out.result.metrics.flops_per_inference = 1e4 / (input.trialNumber + 1); // energy ∝ FLOPs
+        return out;
+      },
+    };
+    const outcome = await runStudy({ store, spec: spec({ trials: 5, pruning: { enabled: true, minTrials: 3 } }), runner: withFlops, meters: meters() });
+    const last = outcome.trials[4]!;
+    expect(last.state).toBe('pruned');
+    expect(last.failure).toEqual({ kind: 'pruned', message: expect.stringMatching(/predicted .* to be dominated by trial \d/) });
+    expect(store.getWindows({ trialId: last.id })).toHaveLength(1);
+    store.close();
+  });
+
   it('refuses to resume a study whose definition changed, but accepts a larger budget', async () => {
     const store = new Store(join(tmpDir(), 's.db'));
     await runStudy({ store, spec: spec({ trials: 1 }), runner: scripted({}), meters: meters() });
