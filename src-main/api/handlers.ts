@@ -14,7 +14,7 @@ import { summarise } from '../engine/data/split';
 import { errorMessage, isUserError, UserError } from '../engine/errors';
 import { detectMeters, meterVerdict } from '../engine/meters/detect';
 import { defaultDataDir, defaultDbPath } from '../engine/paths';
-import { buildReport } from '../engine/reports/build';
+import { buildReport, type ReportOptions } from '../engine/reports/build';
 import { writeReports } from '../engine/reports/index';
 import { ECOPT_VERSION, Store } from '../engine/store/store';
 import { runStudy, type StudyEvent } from '../engine/study/study';
@@ -129,21 +129,10 @@ export class Api {
     },
     'study.get': (r: { name: string }) => this.studyView(r.name),
     'trial.get': (r: { name: string; number: number }) => this.trialView(r.name, r.number),
-    'report.build': (r: { name: string; trial?: number; country?: string; pue?: number; unit?: 'inference' | '1000-inferences' | 'training-run' }) =>
-      buildReport(this.store, r.name, {
-        ...(r.trial !== undefined ? { trialNumber: r.trial } : {}),
-        ...(r.country ? { country: r.country } : {}),
-        ...(r.pue !== undefined ? { pue: r.pue } : {}),
-        ...(r.unit ? { functionalUnit: r.unit } : {}),
-      }),
-    'report.export': async (r: { name: string; trial?: number; country?: string; pue?: number; formats: ('pdf' | 'json' | 'md' | 'csv' | 'card' | 'gpai')[]; outDir: string }) => {
-      const { files } = await writeReports(
-        this.store,
-        r.name,
-        { ...(r.trial !== undefined ? { trialNumber: r.trial } : {}), ...(r.country ? { country: r.country } : {}), ...(r.pue !== undefined ? { pue: r.pue } : {}) },
-        r.formats,
-        r.outDir,
-      );
+    'report.build': (r: ReportRequest & { unit?: 'inference' | '1000-inferences' | 'training-run' }) =>
+      buildReport(this.store, r.name, { ...reportOptions(r), ...(r.unit ? { functionalUnit: r.unit } : {}) }),
+    'report.export': async (r: ReportRequest & { formats: ('pdf' | 'json' | 'md' | 'csv' | 'card' | 'gpai')[]; outDir: string }) => {
+      const { files } = await writeReports(this.store, r.name, reportOptions(r), r.formats, r.outDir);
       return { files };
     },
   };
@@ -277,6 +266,17 @@ export class Api {
       power: this.store.getPowerSamples(trial.id),
     };
   }
+}
+
+interface ReportRequest {
+  name: string;
+  trial?: number;
+  country?: string;
+  pue?: number;
+}
+
+function reportOptions(r: ReportRequest): ReportOptions {
+  return { ...(r.trial !== undefined ? { trialNumber: r.trial } : {}), ...(r.country ? { country: r.country } : {}), ...(r.pue !== undefined ? { pue: r.pue } : {}) };
 }
 
 function csvPreview(ds: Dataset): DatasetSummaryView['preview'] {

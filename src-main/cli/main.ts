@@ -27,6 +27,16 @@ function dbPath(opts: DbOption): string {
   return opts.db ?? defaultDbPath();
 }
 
+/** Opens the study file read-only for one command, and always closes it. */
+async function withReadStore<T>(opts: DbOption, fn: (store: Store) => T | Promise<T>): Promise<T> {
+  const store = new Store(dbPath(opts), { readonly: true });
+  try {
+    return await fn(store);
+  } finally {
+    store.close();
+  }
+}
+
 class Progress {
   private readonly tty = process.stderr.isTTY === true;
   private durations: number[] = [];
@@ -180,9 +190,8 @@ export function buildProgram(): Command {
     .command('studies')
     .description('list the studies in a database')
     .option('--db <path>', 'study database (default: your data folder)')
-    .action((opts: DbOption) => {
-      const store = new Store(dbPath(opts), { readonly: true });
-      try {
+    .action(async (opts: DbOption) => {
+      await withReadStore(opts, async (store) => {
         const rows = store.listStudies().map((s) => [
           s.name,
           `${s.counts.complete + s.counts.pruned + s.counts.failed}/${s.budget}`,
@@ -200,9 +209,7 @@ export function buildProgram(): Command {
             ? `${table(['study', 'done', 'complete', 'failed', 'interrupted', 'model', 'dataset', 'sampler', 'backend', 'updated'], rows)}\n`
             : `No studies in ${store.path} yet. Run \`ecopt tune\`.\n`,
         );
-      } finally {
-        store.close();
-      }
+      });
     });
 
   program
@@ -210,9 +217,8 @@ export function buildProgram(): Command {
     .description('print a study\'s trials, its Pareto front and where its energy figures came from')
     .argument('<study>', 'study name (or id)')
     .option('--db <path>', 'study database (default: your data folder)')
-    .action((name: string, opts: DbOption) => {
-      const store = new Store(dbPath(opts), { readonly: true });
-      try {
+    .action(async (name: string, opts: DbOption) => {
+      await withReadStore(opts, async (store) => {
         const study = store.requireStudy(name);
         const trials = store.getTrials(study.id);
         const objectives = study.objectives
@@ -229,9 +235,7 @@ export function buildProgram(): Command {
         const prov = provenanceLines(store, study, trials);
         if (prov.length) out.push('', 'Where the energy figures come from:', ...prov.map((l) => `  ${l}`));
         process.stdout.write(`${out.join('\n')}\n`);
-      } finally {
-        store.close();
-      }
+      });
     });
 
   program
@@ -257,8 +261,7 @@ export function buildProgram(): Command {
       const units = ['inference', '1000-inferences', 'training-run'];
       if (!units.includes(opts.unit)) throw new UserError(`--unit: "${opts.unit}" is not one of ${units.join(', ')}`);
       const formats = parseFormats(opts.format);
-      const store = new Store(dbPath(opts), { readonly: true });
-      try {
+      await withReadStore(opts, async (store) => {
         const trial = num('--trial', opts.trial);
         const intensity = num('--intensity', opts.intensity);
         const embodied = num('--embodied', opts.embodied);
@@ -282,9 +285,7 @@ export function buildProgram(): Command {
             files.map((f) => `  ${f}`).join('\n') +
             '\n',
         );
-      } finally {
-        store.close();
-      }
+      });
     });
 
   program
@@ -292,9 +293,8 @@ export function buildProgram(): Command {
     .description('check that an energy report still matches the measurements in the study database')
     .argument('<report>', 'the energy-report.json written by ecopt report')
     .option('--db <path>', 'study database (default: your data folder)')
-    .action((reportPath: string, opts: DbOption) => {
-      const store = new Store(dbPath(opts), { readonly: true });
-      try {
+    .action(async (reportPath: string, opts: DbOption) => {
+      await withReadStore(opts, async (store) => {
         const v = verifyReport(store, reportPath);
         if (v.ok) {
           process.stdout.write(`OK: ${reportPath} matches the measurements in ${store.path}.\n`);
@@ -302,9 +302,7 @@ export function buildProgram(): Command {
           process.stdout.write(`MISMATCH: ${reportPath} no longer matches ${store.path}:\n${v.problems.map((p) => `  - ${p}`).join('\n')}\n`);
           process.exitCode = 1;
         }
-      } finally {
-        store.close();
-      }
+      });
     });
 
   program

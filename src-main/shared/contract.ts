@@ -11,6 +11,13 @@ import type { COMMAND_NAME_LIST } from './command-names';
 
 const studyName = z.string().min(1).max(120);
 const spec = z.unknown(); // validated in full by parseStudySpec, which names every problem
+/** What picks a report: the study, the trial (default: the most accurate), the electricity. */
+const reportFields = {
+  name: studyName,
+  trial: z.number().int().nonnegative().optional(),
+  country: z.string().length(3).optional(),
+  pue: z.number().min(1).optional(),
+};
 
 export const commands = {
   'app.info': { request: z.strictObject({}) },
@@ -29,24 +36,9 @@ export const commands = {
   'study.control': { request: z.strictObject({ name: studyName, action: z.enum(['pause', 'resume', 'stop']) }) },
   'study.get': { request: z.strictObject({ name: studyName }) },
   'trial.get': { request: z.strictObject({ name: studyName, number: z.number().int().nonnegative() }) },
-  'report.build': {
-    request: z.strictObject({
-      name: studyName,
-      trial: z.number().int().nonnegative().optional(),
-      country: z.string().length(3).optional(),
-      pue: z.number().min(1).optional(),
-      unit: z.enum(['inference', '1000-inferences', 'training-run']).optional(),
-    }),
-  },
+  'report.build': { request: z.strictObject({ ...reportFields, unit: z.enum(['inference', '1000-inferences', 'training-run']).optional() }) },
   'report.export': {
-    request: z.strictObject({
-      name: studyName,
-      trial: z.number().int().nonnegative().optional(),
-      country: z.string().length(3).optional(),
-      pue: z.number().min(1).optional(),
-      formats: z.array(z.enum(['pdf', 'json', 'md', 'csv', 'card', 'gpai'])).min(1),
-      outDir: z.string().min(1),
-    }),
+    request: z.strictObject({ ...reportFields, formats: z.array(z.enum(['pdf', 'json', 'md', 'csv', 'card', 'gpai'])).min(1), outDir: z.string().min(1) }),
   },
 } as const;
 

@@ -269,6 +269,15 @@ export class Store {
 
   /** Marks a trial failed with its reason; whatever it measured before failing is kept. */
   failTrial(trialId: number, kind: string, message: string, partial?: Partial<TrialResult>, detail?: string): void {
+    this.stopTrial(trialId, 'failed', kind, message, partial, detail);
+  }
+
+  /** Marks a trial pruned, keeping what it measured before it was stopped and why. */
+  pruneTrial(trialId: number, reason: string, partial: Partial<TrialResult>): void {
+    this.stopTrial(trialId, 'pruned', 'pruned', reason, partial);
+  }
+
+  private stopTrial(trialId: number, state: 'failed' | 'pruned', kind: string, message: string, partial?: Partial<TrialResult>, detail?: string): void {
     this.db.transaction(() => {
       const studyId = (this.db.prepare('SELECT study_id FROM trials WHERE id = ?').get(trialId) as { study_id: number }).study_id;
       if (partial) this.writeResult(studyId, trialId, { metrics: {}, windows: [], attrs: {}, powerSamples: [], backend: '', ...partial });
@@ -276,18 +285,7 @@ export class Store {
       this.db
         .prepare('INSERT OR REPLACE INTO trial_failures (trial_id, kind, message, detail) VALUES (?, ?, ?, ?)')
         .run(trialId, kind, message, detail ?? null);
-      this.transition(trialId, 'failed');
-    }).immediate();
-  }
-
-  /** Marks a trial pruned, keeping what it measured before it was stopped and why. */
-  pruneTrial(trialId: number, reason: string, partial: Partial<TrialResult>): void {
-    this.db.transaction(() => {
-      const studyId = (this.db.prepare('SELECT study_id FROM trials WHERE id = ?').get(trialId) as { study_id: number }).study_id;
-      this.writeResult(studyId, trialId, { metrics: {}, windows: [], attrs: {}, powerSamples: [], backend: '', ...partial });
-      if (partial.backend) this.db.prepare('UPDATE trials SET backend = ? WHERE id = ?').run(partial.backend, trialId);
-      this.db.prepare('INSERT OR REPLACE INTO trial_failures (trial_id, kind, message, detail) VALUES (?, ?, ?, NULL)').run(trialId, 'pruned', reason);
-      this.transition(trialId, 'pruned');
+      this.transition(trialId, state);
     }).immediate();
   }
 

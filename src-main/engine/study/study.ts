@@ -186,19 +186,19 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
       const outcome = await runner.run({ trialNumber: trial.number, params, spec: study.spec, shouldPrune }, meters, signal, (event) =>
         emit({ type: 'trial-event', trialNumber: trial.number, event }),
       );
+      // what a stopped trial measured is kept, net of the idle baseline like the rest
+      const partial = outcome.ok ? null : idleW && outcome.partial.windows ? { ...outcome.partial, windows: outcome.partial.windows.map((w) => withNet(w, idleW)) } : outcome.partial;
       if (outcome.ok) {
         store.completeTrial(trial.id, idleW ? applyBaseline(outcome.result, idleW) : outcome.result);
       } else if (outcome.kind === 'pruned') {
-        const partial = idleW && outcome.partial.windows ? { ...outcome.partial, windows: outcome.partial.windows.map((w) => withNet(w, idleW)) } : outcome.partial;
-        store.pruneTrial(trial.id, outcome.message, partial);
+        store.pruneTrial(trial.id, outcome.message, partial!);
       } else if (outcome.kind === 'interrupted') {
         store.interruptTrial(trial.id, outcome.message);
         reason = 'stopped';
         emit({ type: 'trial-end', trial: store.getTrial(trial.id)!, done, budget, elapsedS: (Date.now() - t0) / 1000 });
         break;
       } else {
-        const partial = idleW && outcome.partial.windows ? { ...outcome.partial, windows: outcome.partial.windows.map((w) => withNet(w, idleW)) } : outcome.partial;
-        store.failTrial(trial.id, outcome.kind, outcome.message, partial, outcome.detail);
+        store.failTrial(trial.id, outcome.kind, outcome.message, partial!, outcome.detail);
       }
       done++;
       emit({ type: 'trial-end', trial: store.getTrial(trial.id)!, done, budget, elapsedS: (Date.now() - t0) / 1000 });

@@ -17,6 +17,22 @@ export function withDefaults(family: ModelFamily, params: Params): Params {
   return { ...defaults, ...params };
 }
 
+/**
+ * The output layer: softmax over `classes`, or (classes = 0, regression) one linear unit.
+ * Returns its multiply-adds per sample.
+ */
+function addOutput(model: tf.Sequential, width: number, classes: number, inputShape: number[] | null): number {
+  const outputs = classes > 0 ? classes : 1;
+  model.add(tf.layers.dense({ units: outputs, activation: classes > 0 ? 'softmax' : 'linear', ...(inputShape ? { inputShape } : {}) }));
+  return width * outputs;
+}
+
+/** Adam on cross-entropy for classifiers, on mean squared error for regressors. */
+function compile(model: tf.Sequential, classes: number, learningRate: number): void {
+  if (classes > 0) model.compile({ optimizer: tf.train.adam(learningRate), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  else model.compile({ optimizer: tf.train.adam(learningRate), loss: 'meanSquaredError' });
+}
+
 /** `classes` output classes; 0 builds a regressor. */
 export function buildModel(family: ModelFamily, rawParams: Params, inputShape: number[], classes: number): BuiltModel {
   if (family === 'cnn') return buildCnn(rawParams, inputShape, classes);
@@ -36,13 +52,9 @@ export function buildModel(family: ModelFamily, rawParams: Params, inputShape: n
     width = units;
     if (dropout > 0) model.add(tf.layers.dropout({ rate: dropout }));
   }
-  // classes = 0: regression, one linear output trained on mean squared error
-  const outputs = classes > 0 ? classes : 1;
-  model.add(tf.layers.dense({ units: outputs, activation: classes > 0 ? 'softmax' : 'linear', ...(layers === 0 && inputShape.length === 1 ? { inputShape } : {}) }));
-  macs += width * outputs;
+  macs += addOutput(model, width, classes, layers === 0 && inputShape.length === 1 ? inputShape : null);
   const learningRate = Number(p.learning_rate);
-  if (classes > 0) model.compile({ optimizer: tf.train.adam(learningRate), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
-  else model.compile({ optimizer: tf.train.adam(learningRate), loss: 'meanSquaredError' });
+  compile(model, classes, learningRate);
   return {
     model,
     paramCount: model.countParams(),
@@ -83,12 +95,9 @@ function buildCnn(rawParams: Params, inputShape: number[], classes: number): Bui
   model.add(tf.layers.dense({ units, activation }));
   macs += h * w * c * units;
   if (Number(p.dropout) > 0) model.add(tf.layers.dropout({ rate: Number(p.dropout) }));
-  const outputs = classes > 0 ? classes : 1;
-  model.add(tf.layers.dense({ units: outputs, activation: classes > 0 ? 'softmax' : 'linear' }));
-  macs += units * outputs;
+  macs += addOutput(model, units, classes, null);
   const learningRate = Number(p.learning_rate);
-  if (classes > 0) model.compile({ optimizer: tf.train.adam(learningRate), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
-  else model.compile({ optimizer: tf.train.adam(learningRate), loss: 'meanSquaredError' });
+  compile(model, classes, learningRate);
   return {
     model,
     paramCount: model.countParams(),
