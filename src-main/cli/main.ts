@@ -7,7 +7,7 @@ import { formatDuration, formatMetric, formatSi } from '../shared/format';
 import { createMeterSet, meterVerdict } from '../engine/meters/detect';
 import { REPORT_FORMATS, parseFormats, verifyReport, writeReports } from '../engine/reports/index';
 import type { FunctionalUnit } from '../shared/report';
-import { datasetLabel } from '../shared/spec';
+import { SAMPLER_NAMES, datasetLabel, type StudySpec } from '../shared/spec';
 import { serve } from '../api/http-server';
 import { ensureRendererBuilt } from '../api/renderer-build';
 import { METRICS } from '../shared/types';
@@ -149,11 +149,16 @@ export function buildProgram(): Command {
       if (!Number.isInteger(n) || n < 1) throw new UserError(`--trials: expected a positive whole number, got "${v}"`);
       return n;
     })
+    .option('--sampler <name>', `override the study's sampler: ${SAMPLER_NAMES.join(', ')}`, (v) => {
+      if (!(SAMPLER_NAMES as readonly string[]).includes(v)) throw new UserError(`--sampler: "${v}" is not one of ${SAMPLER_NAMES.join(', ')}`);
+      return v;
+    })
     .option('--quiet', 'print only the final tables')
     .option('--skip-idle', 'do not measure the idle machine first (no net energy figures)')
-    .action(async (specFile: string | undefined, opts: DbOption & { trials?: number; quiet?: boolean; skipIdle?: boolean }) => {
+    .action(async (specFile: string | undefined, opts: DbOption & { trials?: number; quiet?: boolean; skipIdle?: boolean; sampler?: string }) => {
       const spec = loadSpecFile(specFile ?? defaultSpecPath());
       if (opts.trials) spec.trials = opts.trials;
+      if (opts.sampler) spec.sampler = { name: opts.sampler as StudySpec['sampler']['name'], options: {} };
       const path = dbPath(opts);
       const store = new Store(path);
       const controller = new AbortController();

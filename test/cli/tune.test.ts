@@ -51,6 +51,10 @@ describe('ecopt tune / show / studies', () => {
     expect(r4.code).toBe(2);
     expect(r4.stderr).toMatch(/cannot create the study file .*choose a writable place with --db/);
 
+    const r6 = await runCli(['tune', writeSpec(dir, quickSpec()), '--db', db, '--sampler', 'bayes']);
+    expect(r6.code).toBe(2);
+    expect(r6.stderr).toMatch(/--sampler: "bayes" is not one of auto, random, sobol, nsga2, motpe, gp-ehvi/);
+
     const r5 = await runCli(['show', 'nope', '--db', join(dir, 'none.db')]);
     expect(r5.code).toBe(2);
     expect(r5.stderr).toMatch(/no such study file; run `ecopt tune` first or pass the right --db/);
