@@ -6,6 +6,8 @@ export interface WorkerInput {
   spec: StudySpec;
   params: Params;
   trialNumber: number;
+  /** The inference window's minimum length: the spec's, and at least ten meter polls. */
+  minInferS: number;
 }
 
 export type FromWorker =

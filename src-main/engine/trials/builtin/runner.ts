@@ -24,7 +24,9 @@ export class BuiltinTrialRunner implements TrialRunner {
       const windows: (EnergyWindow & { samples?: number })[] = [];
       let backend = '';
       let settled = false;
-      const workerInput: WorkerInput = { spec: input.spec, params: input.params, trialNumber: input.trialNumber };
+      // the window must span many counter readings for its energy to resolve
+      const minInferS = Math.max(input.spec.trial.minInferS, (10 * meters.pollMs) / 1000);
+      const workerInput: WorkerInput = { spec: input.spec, params: input.params, trialNumber: input.trialNumber, minInferS };
       const worker = spawnWorker(workerEntry(), { workerData: workerInput, stdout: false, stderr: false });
       let openPhase: string | null = null;
       let profileMark: { atMs: number; energyJ: number } | null = null;

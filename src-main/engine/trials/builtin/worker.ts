@@ -117,7 +117,7 @@ async function main(): Promise<void> {
     });
   };
   predictAll();
-  const minS = spec.trial.minInferS;
+  const minS = input.minInferS;
   const repDurationsS: number[] = [];
   const inferSamples = await phase('infer', async () => {
     const t0 = performance.now();
@@ -182,6 +182,9 @@ async function main(): Promise<void> {
       infer_repeats: repDurationsS.length,
       infer_samples: inferSamples,
       infer_rep_duration_s: { mean, sd, min: Math.min(...repDurationsS), max: Math.max(...repDurationsS) },
+      // at the window's mean power each repeat's energy follows its duration: the same spread
+      infer_energy_spread_rel: mean > 0 ? sd / mean : 0,
+      infer_min_window_s: minS,
       split: { train: split.train.n, validation: split.validation.n, test: split.test.n, normalisation: split.normalisation },
       settings: built.settings,
     },
