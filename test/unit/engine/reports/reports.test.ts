@@ -106,9 +106,18 @@ describe('energy reports from a real study database', () => {
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/^OK: /);
 
+    // edit a measurement row the report rests on: the reported trial's inference window
+    const reported = (JSON.parse(readFileSync(join(out, 'energy-report.json'), 'utf8')) as EnergyReport).trial.number;
     const raw = new Database(copy);
-    raw.prepare("UPDATE window_energy SET energy_j = energy_j * 0.5 WHERE window_id = (SELECT min(id) FROM windows WHERE phase = 'infer')").run();
+    const edited = raw
+      .prepare(
+        `UPDATE window_energy SET energy_j = energy_j * 0.5 WHERE window_id =
+           (SELECT w.id FROM windows w JOIN trials t ON t.id = w.trial_id JOIN studies s ON s.id = t.study_id
+             WHERE s.name = 'reported' AND t.number = ? AND w.phase = 'infer')`,
+      )
+      .run(reported);
     raw.close();
+    expect(edited.changes).toBeGreaterThan(0);
     const bad = await runCli(['verify', join(out, 'energy-report.json'), '--db', copy]);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/^MISMATCH: /);
