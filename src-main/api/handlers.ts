@@ -213,7 +213,7 @@ export class Api {
 
   private studyView(name: string): StudyView {
     const study = this.store.requireStudy(name);
-    const summary = this.store.listStudies().find((s) => s.id === study.id)!;
+    const summary = this.store.getStudySummary(study.id)!;
     const trials = this.store.getTrials(study.id);
     const run = this.running.get(study.name);
     const meters = this.store.getMeters(study.id);

@@ -126,24 +126,32 @@ export class Store {
 
   listStudies(): StudySummary[] {
     const rows = this.db.prepare('SELECT * FROM studies ORDER BY id').all() as RawStudy[];
-    const counts = this.db.prepare('SELECT state, count(*) AS n FROM trials WHERE study_id = ? GROUP BY state');
-    return rows.map((r) => {
-      const c = Object.fromEntries(TRIAL_STATES.map((s) => [s, 0])) as Record<TrialState, number>;
-      for (const { state, n } of counts.all(r.id) as { state: TrialState; n: number }[]) c[state] = n;
-      const spec = JSON.parse(r.spec_json) as StudySpec;
-      return {
-        id: r.id,
-        name: r.name,
-        model: r.model,
-        dataset: r.dataset,
-        sampler: r.sampler,
-        backend: r.backend,
-        createdAt: r.created_at,
-        updatedAt: r.updated_at,
-        counts: c,
-        budget: spec.trials,
-      };
-    });
+    return rows.map((r) => this.toSummary(r));
+  }
+
+  /** One study's summary, without summarising every other study in the file. */
+  getStudySummary(id: number): StudySummary | null {
+    const row = this.db.prepare('SELECT * FROM studies WHERE id = ?').get(id) as RawStudy | undefined;
+    return row ? this.toSummary(row) : null;
+  }
+
+  private toSummary(r: RawStudy): StudySummary {
+    const c = Object.fromEntries(TRIAL_STATES.map((s) => [s, 0])) as Record<TrialState, number>;
+    const counts = this.db.prepare('SELECT state, count(*) AS n FROM trials WHERE study_id = ? GROUP BY state').all(r.id) as { state: TrialState; n: number }[];
+    for (const { state, n } of counts) c[state] = n;
+    const spec = JSON.parse(r.spec_json) as StudySpec;
+    return {
+      id: r.id,
+      name: r.name,
+      model: r.model,
+      dataset: r.dataset,
+      sampler: r.sampler,
+      backend: r.backend,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+      counts: c,
+      budget: spec.trials,
+    };
   }
 
   setStudyBackend(studyId: number, backend: string): void {

@@ -27,10 +27,20 @@ function addOutput(model: tf.Sequential, width: number, classes: number, inputSh
   return width * outputs;
 }
 
-/** Adam on cross-entropy for classifiers, on mean squared error for regressors. */
-function compile(model: tf.Sequential, classes: number, learningRate: number): void {
+/**
+ * Compiles with Adam (cross-entropy for classifiers, mean squared error for regressors) and
+ * reports the model's size, FLOPs (2 × its multiply-adds) and training settings.
+ */
+function finish(model: tf.Sequential, p: Params, classes: number, macs: number): BuiltModel {
+  const learningRate = Number(p.learning_rate);
   if (classes > 0) model.compile({ optimizer: tf.train.adam(learningRate), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
   else model.compile({ optimizer: tf.train.adam(learningRate), loss: 'meanSquaredError' });
+  return {
+    model,
+    paramCount: model.countParams(),
+    flopsPerInference: 2 * macs,
+    settings: { epochs: Math.round(Number(p.epochs)), batchSize: Math.round(Number(p.batch_size)), learningRate },
+  };
 }
 
 /** `classes` output classes; 0 builds a regressor. */
@@ -53,14 +63,7 @@ export function buildModel(family: ModelFamily, rawParams: Params, inputShape: n
     if (dropout > 0) model.add(tf.layers.dropout({ rate: dropout }));
   }
   macs += addOutput(model, width, classes, layers === 0 && inputShape.length === 1 ? inputShape : null);
-  const learningRate = Number(p.learning_rate);
-  compile(model, classes, learningRate);
-  return {
-    model,
-    paramCount: model.countParams(),
-    flopsPerInference: 2 * macs,
-    settings: { epochs: Math.round(Number(p.epochs)), batchSize: Math.round(Number(p.batch_size)), learningRate },
-  };
+  return finish(model, p, classes, macs);
 }
 
 /**
@@ -96,12 +99,5 @@ function buildCnn(rawParams: Params, inputShape: number[], classes: number): Bui
   macs += h * w * c * units;
   if (Number(p.dropout) > 0) model.add(tf.layers.dropout({ rate: Number(p.dropout) }));
   macs += addOutput(model, units, classes, null);
-  const learningRate = Number(p.learning_rate);
-  compile(model, classes, learningRate);
-  return {
-    model,
-    paramCount: model.countParams(),
-    flopsPerInference: 2 * macs,
-    settings: { epochs: Math.round(Number(p.epochs)), batchSize: Math.round(Number(p.batch_size)), learningRate },
-  };
+  return finish(model, p, classes, macs);
 }
