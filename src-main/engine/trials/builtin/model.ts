@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { MODEL_FAMILIES, type ModelFamily } from '../../../shared/models';
 import type { Params } from '../../../shared/types';
+import { currentTrialSeed, initSeed } from './seed';
 
 export interface BuiltModel {
   model: tf.LayersModel;
@@ -18,12 +19,31 @@ export function withDefaults(family: ModelFamily, params: Params): Params {
 }
 
 /**
+ * Seeded kernel initialisers, one per weighted layer in order. Same distribution as tfjs's
+ * default (Glorot normal; biases start at zero), but each layer's seed comes from the trial's,
+ * so the initial weights do not depend on anything else that draws random numbers.
+ */
+function initialisers(trialSeed: number): () => { kernelInitializer: ReturnType<typeof tf.initializers.glorotNormal> } {
+  let index = 0;
+  return () => ({ kernelInitializer: tf.initializers.glorotNormal({ seed: initSeed(trialSeed, index++) }) });
+}
+
+/**
+ * Dropout left unseeded on purpose: tfjs's layer hands its `seed` unchanged to every call, so a
+ * seeded layer would drop the same units at every step. Unseeded, each step's mask takes its
+ * seed from Math.random, which `seedTraining` has seeded for the trial (see seed.ts).
+ */
+function dropout(rate: number): tf.layers.Layer {
+  return tf.layers.dropout({ rate });
+}
+
+/**
  * The output layer: softmax over `classes`, or (classes = 0, regression) one linear unit.
  * Returns its multiply-adds per sample.
  */
-function addOutput(model: tf.Sequential, width: number, classes: number, inputShape: number[] | null): number {
+function addOutput(model: tf.Sequential, width: number, classes: number, inputShape: number[] | null, init: ReturnType<typeof initialisers>): number {
   const outputs = classes > 0 ? classes : 1;
-  model.add(tf.layers.dense({ units: outputs, activation: classes > 0 ? 'softmax' : 'linear', ...(inputShape ? { inputShape } : {}) }));
+  model.add(tf.layers.dense({ units: outputs, activation: classes > 0 ? 'softmax' : 'linear', ...init(), ...(inputShape ? { inputShape } : {}) }));
   return width * outputs;
 }
 
@@ -43,13 +63,17 @@ function finish(model: tf.Sequential, p: Params, classes: number, macs: number):
   };
 }
 
-/** `classes` output classes; 0 builds a regressor. */
-export function buildModel(family: ModelFamily, rawParams: Params, inputShape: number[], classes: number): BuiltModel {
-  if (family === 'cnn') return buildCnn(rawParams, inputShape, classes);
+/**
+ * `classes` output classes; 0 builds a regressor. `trialSeed` (by default the one
+ * `seedTraining` set) fixes the initial weights.
+ */
+export function buildModel(family: ModelFamily, rawParams: Params, inputShape: number[], classes: number, trialSeed = currentTrialSeed()): BuiltModel {
+  const init = initialisers(trialSeed);
+  if (family === 'cnn') return buildCnn(rawParams, inputShape, classes, init);
   const p = withDefaults(family, rawParams);
   const layers = Math.round(Number(p.hidden_layers));
   const units = Math.round(Number(p.units));
-  const dropout = Number(p.dropout);
+  const rate = Number(p.dropout);
   const activation = String(p.activation) as 'relu' | 'tanh' | 'elu' | 'sigmoid';
   const inputs = inputShape.reduce((a, b) => a * b, 1);
   const model = tf.sequential();
@@ -57,12 +81,12 @@ export function buildModel(family: ModelFamily, rawParams: Params, inputShape: n
   let width = inputs;
   let macs = 0;
   for (let i = 0; i < layers; i++) {
-    model.add(tf.layers.dense({ units, activation, ...(i === 0 && inputShape.length === 1 ? { inputShape } : {}) }));
+    model.add(tf.layers.dense({ units, activation, ...init(), ...(i === 0 && inputShape.length === 1 ? { inputShape } : {}) }));
     macs += width * units;
     width = units;
-    if (dropout > 0) model.add(tf.layers.dropout({ rate: dropout }));
+    if (rate > 0) model.add(dropout(rate));
   }
-  macs += addOutput(model, width, classes, layers === 0 && inputShape.length === 1 ? inputShape : null);
+  macs += addOutput(model, width, classes, layers === 0 && inputShape.length === 1 ? inputShape : null, init);
   return finish(model, p, classes, macs);
 }
 
@@ -71,7 +95,7 @@ export function buildModel(family: ModelFamily, rawParams: Params, inputShape: n
  * pooling), a dense layer, the output. FLOPs count the convolutions' and dense layers'
  * multiply-adds (pooling and activations are small beside them).
  */
-function buildCnn(rawParams: Params, inputShape: number[], classes: number): BuiltModel {
+function buildCnn(rawParams: Params, inputShape: number[], classes: number, init: ReturnType<typeof initialisers>): BuiltModel {
   if (inputShape.length !== 3) throw new Error('the cnn family needs images (height × width × channels); use mlp for tables');
   const p = withDefaults('cnn', rawParams);
   const blocks = Math.round(Number(p.conv_layers));
@@ -84,7 +108,7 @@ function buildCnn(rawParams: Params, inputShape: number[], classes: number): Bui
   const model = tf.sequential();
   for (let b = 0; b < blocks; b++) {
     const out = filters * 2 ** b;
-    model.add(tf.layers.conv2d({ filters: out, kernelSize: k, padding: 'same', strides: 1, activation, ...(b === 0 ? { inputShape } : {}) }));
+    model.add(tf.layers.conv2d({ filters: out, kernelSize: k, padding: 'same', strides: 1, activation, ...init(), ...(b === 0 ? { inputShape } : {}) }));
     macs += h * w * k * k * c * out;
     c = out;
     if (pooling !== 'none' && h >= 2 && w >= 2) {
@@ -95,9 +119,9 @@ function buildCnn(rawParams: Params, inputShape: number[], classes: number): Bui
   }
   model.add(tf.layers.flatten());
   const units = Math.round(Number(p.dense_units));
-  model.add(tf.layers.dense({ units, activation }));
+  model.add(tf.layers.dense({ units, activation, ...init() }));
   macs += h * w * c * units;
-  if (Number(p.dropout) > 0) model.add(tf.layers.dropout({ rate: Number(p.dropout) }));
-  macs += addOutput(model, units, classes, null);
+  if (Number(p.dropout) > 0) model.add(dropout(Number(p.dropout)));
+  macs += addOutput(model, units, classes, null, init);
   return finish(model, p, classes, macs);
 }

@@ -12,6 +12,7 @@ import { selectBackend } from './backend';
 import { registerMissingKernels } from './kernels';
 import { buildModel } from './model';
 import type { FromWorker, ToWorker, WorkerInput } from './protocol';
+import { seedTraining, weightsSha256 } from './seed';
 
 const port = parentPort!;
 const input = workerData as WorkerInput;
@@ -43,6 +44,7 @@ class NanLossError extends Error {}
 
 async function main(): Promise<void> {
   const { spec, params } = input;
+  seedTraining(spec.seed, input.trialNumber);
   const backend = await selectBackend();
   const added = registerMissingKernels();
   send({ type: 'backend', backend: backend.name, notes: [...backend.notes, ...added.map((k) => `added kernel ${k}`)] });
@@ -187,6 +189,7 @@ async function main(): Promise<void> {
       infer_min_window_s: minS,
       split: { train: split.train.n, validation: split.validation.n, test: split.test.n, normalisation: split.normalisation },
       settings: built.settings,
+      weights_sha256: weightsSha256(model),
     },
   });
 }

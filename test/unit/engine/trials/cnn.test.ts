@@ -26,7 +26,9 @@ describe('the cnn family', () => {
           filters: { type: 'categorical', choices: [4, 8] },
           kernel_size: { type: 'categorical', choices: [3, 5] },
           pooling: { type: 'categorical', choices: ['max', 'avg'] },
-          epochs: { type: 'fixed', value: 1 },
+          // enough training to learn: one epoch at the default rate stayed near chance (0.12, 0.15)
+          epochs: { type: 'fixed', value: 4 },
+          learning_rate: { type: 'fixed', value: 0.01 },
           batch_size: { type: 'fixed', value: 64 },
         },
         trials: 2,
@@ -39,7 +41,9 @@ describe('the cnn family', () => {
     expect(store.getStudy(outcome.study.id)!.backend).toBe('wasm');
     const [a, b] = outcome.trials;
     expect(a!.metrics.flops_per_inference).not.toBe(b!.metrics.flops_per_inference);
-    for (const t of outcome.trials) expect(t.metrics.accuracy).toBeGreaterThan(0.1);
+    // quickSpec's seed fixes the proposals, split, initial weights, shuffling and dropout, so
+    // these accuracies are reproducible: both trials reach 0.73 on wasm; chance is 0.1
+    for (const t of outcome.trials) expect(t.metrics.accuracy).toBeGreaterThan(0.5);
     store.close();
   });
 
