@@ -53,18 +53,65 @@ export interface DomainEnergy {
   domain: string;
   /** Gross energy: everything the domain drew during the window. */
   energyJ: number;
-  /** Energy above the idle baseline (gross − idle power × duration); absent without a baseline. */
+  /**
+   * Energy above the idle baseline (gross − idle power × duration); absent without a baseline,
+   * and absent (with a `net-meaningless` flag) where it would be negative.
+   */
   netEnergyJ?: number;
+  /**
+   * The trial's own share of the domain's energy (see meters/attribution.ts): what objectives,
+   * fronts and reports use. Absent on idle windows and on windows measured before attribution.
+   */
+  attributedEnergyJ?: number;
+  /**
+   * Set when a fault spoiled this figure (stale, reset, unreadable, gap, short-window, aliasing;
+   * the window's flags say which and why): do not trust it. A `mismatch` alone does not set it:
+   * the counter is kept, and the cross-check (integrated polled power) is the weaker reading.
+   */
+  unreliable?: boolean;
   provenance: Provenance;
+}
+
+/** CPU time seen over a window, core-seconds: whose work the machine was doing. */
+export interface WindowCpu {
+  /** The trial's process tree (all its processes and threads); null when no trial was tracked. */
+  treeS: number | null;
+  /** All processes on the machine (busy time from /proc/stat). */
+  machineBusyS: number;
+  /** Logical cores. */
+  cores: number;
 }
 
 /** A self-check that failed while a window was open: shown to the user beside the figure. */
 export interface MeterFlag {
   domain: string;
-  /** `stale` (counter stopped moving), `reset` (went backwards by less than a wrap), `mismatch` (two readings disagree). */
-  kind: 'stale' | 'reset' | 'mismatch';
+  kind: MeterFlagKind;
   message: string;
 }
+
+/**
+ * What a self-check found. Counter faults: `stale` (stopped moving), `reset` (went backwards
+ * or jumped: not a wrap), `mismatch` (two readings of one domain disagree), `unreadable` (the
+ * file or call failed), `gap` (polls further apart than a wrap period: wraps may be missed),
+ * `short-window` (window shorter than the counter's update step), `aliasing` (polled power
+ * sampled too slowly for the window). Figures: `net-meaningless` (net of idle would be negative:
+ * background load), `baseline-under-load` (the idle baseline was taken on a busy machine),
+ * `noisy` (inference repeats spread more than 20%), `shared-gpu` (other processes used the GPU).
+ */
+export const METER_FLAG_KINDS = [
+  'stale',
+  'reset',
+  'mismatch',
+  'unreadable',
+  'gap',
+  'short-window',
+  'aliasing',
+  'net-meaningless',
+  'baseline-under-load',
+  'noisy',
+  'shared-gpu',
+] as const;
+export type MeterFlagKind = (typeof METER_FLAG_KINDS)[number];
 
 /** One measurement window: a phase of a trial, or an idle baseline. */
 export interface EnergyWindow {
@@ -73,6 +120,8 @@ export interface EnergyWindow {
   durationS: number;
   domains: DomainEnergy[];
   flags?: MeterFlag[];
+  /** CPU time of the trial's process tree and of the machine over the window (attribution). */
+  cpu?: WindowCpu;
 }
 
 export type Direction = 'minimize' | 'maximize';
@@ -82,10 +131,13 @@ export const METRICS = {
   accuracy: { unit: 'fraction', label: 'Accuracy', defaultDirection: 'maximize' },
   loss: { unit: 'nats', label: 'Validation loss', defaultDirection: 'minimize' },
   rmse: { unit: 'target units', label: 'Root-mean-square error (regression)', defaultDirection: 'minimize' },
+  /** The trial's own (attributed) energy: what fronts, budgets and reports use. */
   infer_energy_j_per_sample: { unit: 'J', label: 'Inference energy per sample', defaultDirection: 'minimize' },
   infer_samples_per_j: { unit: 'samples/J', label: 'Inference samples per joule', defaultDirection: 'maximize' },
   train_energy_j: { unit: 'J', label: 'Training energy', defaultDirection: 'minimize' },
   train_energy_net_j: { unit: 'J', label: 'Training energy above idle', defaultDirection: 'minimize' },
+  train_energy_gross_j: { unit: 'J', label: 'Training energy, whole machine', defaultDirection: 'minimize' },
+  infer_energy_gross_j_per_sample: { unit: 'J', label: 'Inference energy per sample, whole machine', defaultDirection: 'minimize' },
   infer_energy_net_j_per_sample: { unit: 'J', label: 'Inference energy per sample above idle', defaultDirection: 'minimize' },
   train_duration_s: { unit: 's', label: 'Training time', defaultDirection: 'minimize' },
   infer_latency_s_per_sample: { unit: 's', label: 'Inference time per sample', defaultDirection: 'minimize' },

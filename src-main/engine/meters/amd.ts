@@ -6,14 +6,23 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MeterFlag, MeterInfo, Provenance } from '../../shared/types';
-import { WrapCounter } from './counter';
+import { PolledPower, WrapCounter, type PowerStats } from './counter';
+import { unreadableMessage } from './fix-messages';
 import type { Detection, Meter } from './types';
 
 export const HWMON_ROOT = '/sys/class/hwmon';
 
+/** amd_energy reads the RAPL energy MSRs, updated about every millisecond. */
+const AMD_ENERGY_UPDATE_STEP_MS = 1;
+/**
+ * amdgpu's energy comes from the SMU's metrics table, which the driver caches for a few ms and
+ * the firmware refreshes at up to 1 kHz depending on the ASIC: 10 ms is the conservative step.
+ */
+const AMDGPU_ENERGY_UPDATE_STEP_MS = 10;
+
 type Source =
-  | { kind: 'energy'; domain: string; file: string; counter: WrapCounter }
-  | { kind: 'power'; domain: string; file: string; totalJ: number; lastW: number; lastMs: number | null };
+  | { kind: 'energy'; domain: string; file: string; counter: WrapCounter; stepMs: number }
+  | { kind: 'power'; domain: string; file: string; power: PolledPower };
 
 function read(path: string): string {
   return readFileSync(path, 'utf8').trim();
@@ -32,35 +41,59 @@ export class HwmonMeter implements Meter {
 
   poll(nowMs: number): void {
     for (const s of this.sources) {
-      const v = Number(read(s.file));
-      if (s.kind === 'energy') {
-        s.counter.update(v, nowMs);
-      } else {
-        const w = v / 1e6;
-        if (s.lastMs !== null) s.totalJ += ((w + s.lastW) / 2) * ((nowMs - s.lastMs) / 1000);
-        s.lastW = w;
-        s.lastMs = nowMs;
+      const fail = (message: string) => (s.kind === 'energy' ? s.counter.unreadable(message) : s.power.unreadable(message));
+      let text: string;
+      try {
+        text = read(s.file);
+      } catch (e) {
+        fail(unreadableMessage(s.file, e));
+        continue;
       }
+      if (!/^\d+$/.test(text)) {
+        fail(`cannot read ${s.file}: it holds "${text.slice(0, 40)}", not a number of ${s.kind === 'energy' ? 'µJ' : 'µW'}`);
+        continue;
+      }
+      if (s.kind === 'energy') s.counter.update(Number(text), nowMs);
+      else s.power.reading(Number(text) / 1e6, nowMs);
     }
   }
 
   totalsJ(): Record<string, number> {
-    return Object.fromEntries(this.sources.map((s) => [s.domain, s.kind === 'energy' ? s.counter.totalJ : s.totalJ]));
+    return Object.fromEntries(this.sources.map((s) => [s.domain, s.kind === 'energy' ? s.counter.totalJ : s.power.totalJ]));
   }
 
   powerW(): Record<string, number> {
-    return Object.fromEntries(this.sources.map((s) => [s.domain, s.kind === 'energy' ? s.counter.lastW : s.lastW]));
+    return Object.fromEntries(this.sources.map((s) => [s.domain, s.kind === 'energy' ? s.counter.lastW : s.power.lastW]));
   }
 
   provenance(domain: string): Provenance {
     const s = this.sources.find((x) => x.domain === domain)!;
     return s.kind === 'energy'
       ? { method: 'measured', source: this.id, counter: s.file, resolutionJ: 1e-6, uncertaintyRel: null }
-      : { method: 'measured', source: this.id, counter: `${s.file} (average power, integrated between polls)`, resolutionJ: null, uncertaintyRel: null };
+      : {
+          method: 'measured',
+          source: this.id,
+          counter: `${s.file} (average power, integrated between polls; ${s.power.describeSampling()})`,
+          resolutionJ: null,
+          uncertaintyRel: null,
+        };
   }
 
   drainFlags(): MeterFlag[] {
-    return this.sources.flatMap((s) => (s.kind === 'energy' ? s.counter.drainFlags() : []));
+    return this.sources.flatMap((s) => (s.kind === 'energy' ? s.counter.drainFlags() : s.power.drainFlags()));
+  }
+
+  activeFlags(): MeterFlag[] {
+    return this.sources.flatMap((s) => (s.kind === 'energy' ? s.counter.activeFlags() : s.power.activeFlags()));
+  }
+
+  updateStepMs(domain: string): number | undefined {
+    const s = this.sources.find((x) => x.domain === domain);
+    return s?.kind === 'energy' ? s.stepMs : undefined;
+  }
+
+  powerStats(): Record<string, PowerStats> {
+    return Object.fromEntries(this.sources.flatMap((s) => (s.kind === 'power' ? [[s.domain, { ...s.power.stats }]] : [])));
   }
 
   info(): MeterInfo {
@@ -98,17 +131,25 @@ export function detectAmdGpu(root = HWMON_ROOT): Detection {
     const energy = join(c.dir, 'energy1_input');
     const power = join(c.dir, 'power1_average');
     if (existsSync(energy)) {
-      sources.push({ kind: 'energy', domain, file: energy, counter: new WrapCounter({ domain, maxRange: null, unitsPerJ: 1e6 }) });
+      // the driver accumulates in 64 bits: no wrap; a GPU draws well under 2 kW
+      const counter = new WrapCounter({ domain, source: energy, maxRange: null, unitsPerJ: 1e6, maxPlausibleW: 2000 });
+      sources.push({ kind: 'energy', domain, file: energy, counter, stepMs: AMDGPU_ENERGY_UPDATE_STEP_MS });
       notes.push(`${domain} energy counter ${energy}`);
     } else if (existsSync(power)) {
-      sources.push({ kind: 'power', domain, file: power, totalJ: 0, lastW: 0, lastMs: null });
-      notes.push(`${domain} average power ${power}, integrated`);
+      sources.push({ kind: 'power', domain, file: power, power: new PolledPower({ domain, source: power }) });
+      notes.push(`${domain} average power ${power}, integrated at the poll rate`);
     }
   });
   if (sources.length === 0) {
     return { ok: false, info: { id: 'amdgpu', domains: [], status: 'error', detail: 'amdgpu found but it exposes neither energy1_input nor power1_average; update the kernel driver' } };
   }
-  for (const s of sources) read(s.file); // fails now, with the path, if unreadable
+  for (const s of sources) {
+    try {
+      read(s.file);
+    } catch (e) {
+      return { ok: false, info: { id: 'amdgpu', domains: [], status: 'error', detail: unreadableMessage(s.file, e) } };
+    }
+  }
   return { ok: true, meter: new HwmonMeter('amdgpu', sources, notes.join('; ')) };
 }
 
@@ -118,14 +159,26 @@ export function detectAmdEnergy(root = HWMON_ROOT): Detection {
     return { ok: false, info: { id: 'amd_energy', domains: [], status: 'unavailable', detail: `no amd_energy hwmon device under ${root} (load the amd_energy module on AMD Zen servers)` } };
   }
   const sources: Source[] = [];
-  for (const f of readdirSync(dev.dir).filter((x) => /^energy\d+_label$/.test(x))) {
-    const label = read(join(dev.dir, f));
+  let labels: string[];
+  try {
+    labels = readdirSync(dev.dir).filter((x) => /^energy\d+_label$/.test(x));
+  } catch (e) {
+    return { ok: false, info: { id: 'amd_energy', domains: [], status: 'error', detail: unreadableMessage(dev.dir, e) } };
+  }
+  for (const f of labels) {
+    let label: string;
+    try {
+      label = read(join(dev.dir, f));
+    } catch {
+      continue;
+    }
     const socket = /^Esocket(\d+)$/.exec(label);
     if (!socket) continue;
     const domain = `cpu-package:${socket[1]}`;
     const file = join(dev.dir, f.replace('_label', '_input'));
     // amd_energy accumulates in 64 bits in the driver: no wrap to handle.
-    sources.push({ kind: 'energy', domain, file, counter: new WrapCounter({ domain, maxRange: null, unitsPerJ: 1e6 }) });
+    const counter = new WrapCounter({ domain, source: file, maxRange: null, unitsPerJ: 1e6, maxPlausibleW: 1000 });
+    sources.push({ kind: 'energy', domain, file, counter, stepMs: AMD_ENERGY_UPDATE_STEP_MS });
   }
   if (sources.length === 0) {
     return { ok: false, info: { id: 'amd_energy', domains: [], status: 'error', detail: `${dev.dir} has no Esocket counters` } };

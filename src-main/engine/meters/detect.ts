@@ -32,12 +32,12 @@ export function detectMeters(options: DetectOptions = {}): DetectResult {
   // ECOPT_POWERCAP_ROOT / ECOPT_HWMON_ROOT point at fixture trees in tests
   const powercap = options.powercapRoot ?? env.ECOPT_POWERCAP_ROOT ?? POWERCAP_ROOT;
   const hwmon = options.hwmonRoot ?? env.ECOPT_HWMON_ROOT ?? HWMON_ROOT;
-  const detections: Detection[] = [detectRapl(powercap), detectAmdEnergy(hwmon)];
-  const nvml = detectNvml(env);
+  const detections: Detection[] = [guarded('rapl', () => detectRapl(powercap)), guarded('amd_energy', () => detectAmdEnergy(hwmon))];
+  const nvml = guarded('nvml', () => detectNvml(env));
   detections.push(nvml);
   // nvidia-smi only where NVML itself cannot be used: it reads the same driver, less precisely
-  if (!nvml.ok) detections.push(detectNvidiaSmi(options.nvidiaSmi ?? env.ECOPT_NVIDIA_SMI ?? 'nvidia-smi'));
-  detections.push(detectAmdGpu(hwmon));
+  if (!nvml.ok) detections.push(guarded('nvidia-smi', () => detectNvidiaSmi(options.nvidiaSmi ?? env.ECOPT_NVIDIA_SMI ?? 'nvidia-smi', options.clock)));
+  detections.push(guarded('amdgpu', () => detectAmdGpu(hwmon)));
 
   const meters: Meter[] = [];
   const report: MeterInfo[] = [];
@@ -64,6 +64,15 @@ export function detectMeters(options: DetectOptions = {}): DetectResult {
     report.push(estimate.info());
   }
   return { meters, report, estimatedOnly: meters.every((m) => m instanceof CpuTdpEstimateMeter) };
+}
+
+/** A source whose detection throws is reported as an error; the others still work. */
+function guarded(id: string, detect: () => Detection): Detection {
+  try {
+    return detect();
+  } catch (e) {
+    return { ok: false, info: { id, domains: [], status: 'error', detail: `detection failed: ${(e as Error).message}` } };
+  }
 }
 
 /** A plain-language verdict on what the figures will be, for `ecopt meters` and the app. */

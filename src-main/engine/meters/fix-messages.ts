@@ -9,3 +9,27 @@ export function raplPermissionFix(path: string): string {
     `(3) run ECOpt as root`
   );
 }
+
+/**
+ * Why a counter that was readable at detection no longer is, and what to do: said once per
+ * window beside the figure it spoils.
+ */
+export function unreadableMessage(path: string, e: unknown, permissionFix: (path: string) => string = genericPermissionFix): string {
+  const err = e as NodeJS.ErrnoException;
+  const base = `cannot read ${path}: ${err?.message ?? String(e)}`;
+  switch (err?.code) {
+    case 'ENOENT':
+    case 'ENODEV':
+    case 'ENXIO':
+      return `${base} (the file is gone: the device was reset or removed, or its driver reloaded; if it does not come back, restart the study after the device is back)`;
+    case 'EACCES':
+    case 'EPERM':
+      return `${base} (${permissionFix(path)})`;
+    default:
+      return base;
+  }
+}
+
+function genericPermissionFix(path: string): string {
+  return `permission denied: give your user read access to ${path}, e.g. with a udev rule, or run ECOpt as root`;
+}

@@ -1,17 +1,24 @@
 /**
  * The last resort for NVIDIA GPUs when NVML cannot be loaded but `nvidia-smi` runs: stream
- * power.draw every 100 ms and integrate it. Coarser than the NVML counter, and said so.
+ * power.draw every 100 ms and integrate it. Coarser than the NVML counter, and said so. A GPU
+ * whose readings stop (the stream stalls, the process exits, or it reports "[N/A]") is flagged
+ * unreadable and its gap is not integrated across.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import type { MeterInfo, Provenance } from '../../shared/types';
+import type { MeterFlag, MeterInfo, Provenance } from '../../shared/types';
+import { PolledPower, type PowerStats } from './counter';
 import type { Detection, Meter } from './types';
+
+/** nvidia-smi's own sampling interval, ms (`-lms`). */
+export const SMI_INTERVAL_MS = 100;
+/** Ten readings missing: the stream has stalled. */
+const SMI_STALL_MS = 10 * SMI_INTERVAL_MS;
+/** nvidia-smi can take a few seconds to start on a cold driver. */
+const SMI_STARTUP_MS = 5000;
 
 interface GpuState {
   index: number;
   name: string;
-  totalJ: number;
-  lastW: number;
-  lastMs: number | null;
 }
 
 export class NvidiaSmiMeter implements Meter {
@@ -19,6 +26,9 @@ export class NvidiaSmiMeter implements Meter {
   readonly domains: string[];
   private child: ChildProcess | null = null;
   private buffer = '';
+  private exited: string | null = null;
+  private readonly startedMs: number;
+  private readonly power = new Map<number, PolledPower>();
 
   constructor(
     private readonly gpus: GpuState[],
@@ -26,11 +36,18 @@ export class NvidiaSmiMeter implements Meter {
     private readonly clock: () => number = () => performance.now(),
   ) {
     this.domains = gpus.map((g) => `gpu:${g.index}`);
-    this.child = spawn(command, ['--query-gpu=index,power.draw', '--format=csv,noheader,nounits', '-lms', '100'], {
+    for (const g of gpus) {
+      this.power.set(g.index, new PolledPower({ domain: `gpu:${g.index}`, source: `nvidia-smi power.draw (gpu ${g.index}: ${g.name})`, maxStepMs: SMI_STALL_MS }));
+    }
+    this.startedMs = clock();
+    this.child = spawn(command, ['--query-gpu=index,power.draw', '--format=csv,noheader,nounits', `-lms`, String(SMI_INTERVAL_MS)], {
       stdio: ['ignore', 'pipe', 'ignore'],
     });
     this.child.stdout!.on('data', (d: Buffer) => this.ingest(d.toString()));
-    this.child.on('error', () => {});
+    this.child.on('error', (e) => (this.exited = `${command} failed: ${e.message}`));
+    this.child.on('exit', (code, signal) => {
+      if (this.child) this.exited = `${command} exited (${signal ?? `code ${code}`})`;
+    });
     this.child.unref();
   }
 
@@ -41,28 +58,55 @@ export class NvidiaSmiMeter implements Meter {
     const now = this.clock();
     for (const line of lines) {
       const [idx, w] = line.split(',').map((s) => s.trim());
-      const g = this.gpus.find((x) => x.index === Number(idx));
+      const p = this.power.get(Number(idx));
+      if (!p) continue;
       const watts = Number(w);
-      if (!g || !Number.isFinite(watts)) continue;
-      if (g.lastMs !== null) g.totalJ += ((watts + g.lastW) / 2) * ((now - g.lastMs) / 1000);
-      g.lastW = watts;
-      g.lastMs = now;
+      // "[N/A]", "[Unknown Error]", "[GPU is lost]": the GPU answered, but not with a power
+      if (w === undefined || w === '' || !Number.isFinite(watts)) p.unreadable(`nvidia-smi reports power.draw "${w ?? ''}" for GPU ${idx}`);
+      else p.reading(watts, now);
     }
   }
 
-  poll(): void {}
+  /** Readings arrive on their own; a poll only notices when they have stopped. */
+  poll(nowMs: number): void {
+    for (const g of this.gpus) {
+      const p = this.power.get(g.index)!;
+      const since = p.sinceLastMs(nowMs);
+      if (this.exited) p.unreadable(`${this.exited}: no more power readings for GPU ${g.index}`);
+      else if (since === null && nowMs - this.startedMs > SMI_STARTUP_MS) p.unreadable(`${this.command} has sent no power reading for GPU ${g.index} since it started`);
+      else if (since !== null && since > SMI_STALL_MS) p.unreadable(`${this.command} has sent no power reading for GPU ${g.index} for ${(since / 1000).toFixed(1)} s`);
+    }
+  }
 
   totalsJ(): Record<string, number> {
-    return Object.fromEntries(this.gpus.map((g) => [`gpu:${g.index}`, g.totalJ]));
+    return Object.fromEntries(this.gpus.map((g) => [`gpu:${g.index}`, this.power.get(g.index)!.totalJ]));
   }
 
   powerW(): Record<string, number> {
-    return Object.fromEntries(this.gpus.map((g) => [`gpu:${g.index}`, g.lastW]));
+    return Object.fromEntries(this.gpus.map((g) => [`gpu:${g.index}`, this.power.get(g.index)!.lastW]));
   }
 
   provenance(domain: string): Provenance {
     const g = this.gpus.find((x) => `gpu:${x.index}` === domain)!;
-    return { method: 'measured', source: 'nvidia-smi', counter: `nvidia-smi power.draw (gpu ${g.index}: ${g.name}) every 100 ms, integrated`, resolutionJ: null, uncertaintyRel: null };
+    return {
+      method: 'measured',
+      source: 'nvidia-smi',
+      counter: `nvidia-smi power.draw (gpu ${g.index}: ${g.name}) requested every ${SMI_INTERVAL_MS} ms, integrated (${this.power.get(g.index)!.describeSampling()})`,
+      resolutionJ: null,
+      uncertaintyRel: null,
+    };
+  }
+
+  drainFlags(): MeterFlag[] {
+    return [...this.power.values()].flatMap((p) => p.drainFlags());
+  }
+
+  activeFlags(): MeterFlag[] {
+    return [...this.power.values()].flatMap((p) => p.activeFlags());
+  }
+
+  powerStats(): Record<string, PowerStats> {
+    return Object.fromEntries(this.gpus.map((g) => [`gpu:${g.index}`, { ...this.power.get(g.index)!.stats }]));
   }
 
   info(): MeterInfo {
@@ -75,12 +119,13 @@ export class NvidiaSmiMeter implements Meter {
   }
 
   close(): void {
-    this.child?.kill();
+    const child = this.child;
     this.child = null;
+    child?.kill();
   }
 }
 
-export function detectNvidiaSmi(command = 'nvidia-smi'): Detection {
+export function detectNvidiaSmi(command = 'nvidia-smi', clock?: () => number): Detection {
   const r = spawnSync(command, ['--query-gpu=index,name', '--format=csv,noheader'], { encoding: 'utf8', timeout: 5000 });
   if (r.error || r.status !== 0) {
     return { ok: false, info: { id: 'nvidia-smi', domains: [], status: 'unavailable', detail: `${command} not found or failed` } };
@@ -91,8 +136,8 @@ export function detectNvidiaSmi(command = 'nvidia-smi'): Detection {
     .filter(Boolean)
     .map((line) => {
       const [idx, ...name] = line.split(',');
-      return { index: Number(idx), name: name.join(',').trim(), totalJ: 0, lastW: 0, lastMs: null };
+      return { index: Number(idx), name: name.join(',').trim() };
     });
   if (gpus.length === 0) return { ok: false, info: { id: 'nvidia-smi', domains: [], status: 'unavailable', detail: `${command} lists no GPU` } };
-  return { ok: true, meter: new NvidiaSmiMeter(gpus, command) };
+  return { ok: true, meter: new NvidiaSmiMeter(gpus, command, clock) };
 }

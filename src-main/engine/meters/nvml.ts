@@ -7,15 +7,37 @@
  */
 import koffi from 'koffi';
 import type { MeterFlag, MeterInfo, Provenance } from '../../shared/types';
+import { PolledPower, WrapCounter, type PowerStats } from './counter';
 import type { Detection, Meter } from './types';
 
 const NVML_SUCCESS = 0;
 const NVML_ERROR_NOT_SUPPORTED = 3;
+/**
+ * How often the total-energy counter moves: every ~10 ms on some GPUs, ~100 ms on others, and
+ * NVML does not say. The longer is assumed so that a short window is never trusted by mistake.
+ */
+export const NVML_ENERGY_UPDATE_STEP_MS = 100;
+
+const NVML_ERRORS: Record<number, string> = {
+  1: 'NVML_ERROR_UNINITIALIZED',
+  2: 'NVML_ERROR_INVALID_ARGUMENT',
+  3: 'NVML_ERROR_NOT_SUPPORTED',
+  4: 'NVML_ERROR_NO_PERMISSION',
+  15: 'NVML_ERROR_GPU_IS_LOST (the GPU fell off the bus or was reset)',
+  999: 'NVML_ERROR_UNKNOWN',
+};
+
+function nvmlError(rc: number): string {
+  return `code ${rc}${NVML_ERRORS[rc] ? `, ${NVML_ERRORS[rc]}` : ''}`;
+}
+
+/** One NVML call's result: the value, or the return code it failed with. */
+export type NvmlRead = { ok: true; value: number } | { ok: false; rc: number };
 
 interface NvmlApi {
   shutdown(): void;
-  energyMj(device: unknown): number | null;
-  powerMw(device: unknown): number | null;
+  energyMj(device: unknown): NvmlRead;
+  powerMw(device: unknown): NvmlRead;
 }
 
 interface Gpu {
@@ -24,11 +46,15 @@ interface Gpu {
   domain: string;
   device: unknown;
   mode: 'energy-counter' | 'power-integration';
-  startMj: number | null;
-  counterJ: number;
-  integratedJ: number;
-  lastW: number;
-  lastMs: number | null;
+  /** The figure in energy-counter mode. */
+  counter: WrapCounter;
+  /** The figure in power-integration mode; the cross-check in energy-counter mode. */
+  power: PolledPower;
+  /**
+   * Cross-check joules for intervals where power could not be integrated: the counter's own, so
+   * a failed power reading is not mistaken for a disagreement.
+   */
+  checkFillJ: number;
 }
 
 export function nvmlLibraryCandidates(env: NodeJS.ProcessEnv = process.env): string[] {
@@ -51,32 +77,35 @@ export class NvmlMeter implements Meter {
 
   poll(nowMs: number): void {
     for (const g of this.gpus) {
-      const mw = this.api.powerMw(g.device);
-      const w = mw === null ? g.lastW : mw / 1000;
-      if (g.lastMs !== null) g.integratedJ += ((w + g.lastW) / 2) * ((nowMs - g.lastMs) / 1000);
-      g.lastW = w;
-      g.lastMs = nowMs;
+      const label = `gpu ${g.index}: ${g.name}`;
+      let counterJ = 0;
       if (g.mode === 'energy-counter') {
-        const mj = this.api.energyMj(g.device);
-        if (mj !== null) {
-          if (g.startMj === null) g.startMj = mj;
-          g.counterJ = (mj - g.startMj) / 1000;
-        }
+        const before = g.counter.totalJ;
+        const e = safe(() => this.api.energyMj(g.device));
+        if (e.ok) g.counter.update(e.value, nowMs);
+        else g.counter.unreadable(`nvmlDeviceGetTotalEnergyConsumption(${label}) failed (${nvmlError(e.rc)})`);
+        counterJ = g.counter.totalJ - before;
       }
+      const p = safe(() => this.api.powerMw(g.device));
+      let integratedJ: number | null = null;
+      if (p.ok) integratedJ = g.power.reading(p.value / 1000, nowMs);
+      else if (g.mode === 'power-integration') g.power.unreadable(`nvmlDeviceGetPowerUsage(${label}) failed (${nvmlError(p.rc)})`);
+      else g.power.unreadable(`nvmlDeviceGetPowerUsage(${label}) failed (${nvmlError(p.rc)}); only the cross-check is affected`);
+      if (g.mode === 'energy-counter' && integratedJ === null) g.checkFillJ += counterJ;
     }
   }
 
   totalsJ(): Record<string, number> {
-    return Object.fromEntries(this.gpus.map((g) => [g.domain, g.mode === 'energy-counter' ? g.counterJ : g.integratedJ]));
+    return Object.fromEntries(this.gpus.map((g) => [g.domain, g.mode === 'energy-counter' ? g.counter.totalJ : g.power.totalJ]));
   }
 
   /** Integrated polled power for GPUs that also have the counter: the cross-check. */
   checkTotalsJ(): Record<string, number> {
-    return Object.fromEntries(this.gpus.filter((g) => g.mode === 'energy-counter').map((g) => [g.domain, g.integratedJ]));
+    return Object.fromEntries(this.gpus.filter((g) => g.mode === 'energy-counter').map((g) => [g.domain, g.power.totalJ + g.checkFillJ]));
   }
 
   powerW(): Record<string, number> {
-    return Object.fromEntries(this.gpus.map((g) => [g.domain, g.lastW]));
+    return Object.fromEntries(this.gpus.map((g) => [g.domain, g.power.lastW]));
   }
 
   provenance(domain: string): Provenance {
@@ -86,14 +115,31 @@ export class NvmlMeter implements Meter {
       : {
           method: 'measured',
           source: 'nvml',
-          counter: `nvmlDeviceGetPowerUsage(gpu ${g.index}: ${g.name}) polled and integrated`,
+          counter: `nvmlDeviceGetPowerUsage(gpu ${g.index}: ${g.name}) polled and integrated (${g.power.describeSampling()})`,
           resolutionJ: null,
           uncertaintyRel: null,
         };
   }
 
   drainFlags(): MeterFlag[] {
-    return [];
+    return this.gpus.flatMap((g) => {
+      const power = g.power.drainFlags();
+      // in energy-counter mode a failed power reading spoils only the cross-check, not the figure
+      return g.mode === 'energy-counter' ? g.counter.drainFlags() : power;
+    });
+  }
+
+  activeFlags(): MeterFlag[] {
+    return this.gpus.flatMap((g) => (g.mode === 'energy-counter' ? g.counter.activeFlags() : g.power.activeFlags()));
+  }
+
+  updateStepMs(domain: string): number | undefined {
+    const g = this.gpus.find((x) => x.domain === domain);
+    return g?.mode === 'energy-counter' ? NVML_ENERGY_UPDATE_STEP_MS : undefined;
+  }
+
+  powerStats(): Record<string, PowerStats> {
+    return Object.fromEntries(this.gpus.filter((g) => g.mode === 'power-integration').map((g) => [g.domain, { ...g.power.stats }]));
   }
 
   info(): MeterInfo {
@@ -108,7 +154,20 @@ export class NvmlMeter implements Meter {
   }
 
   close(): void {
-    this.api.shutdown();
+    try {
+      this.api.shutdown();
+    } catch {
+      /* the library is going away with the process anyway */
+    }
+  }
+}
+
+/** An FFI call that throws (a crashed driver) is a failed read, not a crashed study. */
+function safe(call: () => NvmlRead): NvmlRead {
+  try {
+    return call();
+  } catch {
+    return { ok: false, rc: 999 };
   }
 }
 
@@ -146,16 +205,15 @@ export function detectNvml(env: NodeJS.ProcessEnv = process.env): Detection {
       shutdown();
       return { ok: false, info: { id: 'nvml', domains: [], status: 'unavailable', detail: `NVML (${loaded}) reports no GPU` } };
     }
+    const call = (fn: (d: unknown, out: number[]) => unknown, d: unknown): NvmlRead => {
+      const out = [0];
+      const rc = fn(d, out) as number;
+      return rc === NVML_SUCCESS ? { ok: true, value: Number(out[0]) } : { ok: false, rc };
+    };
     const api: NvmlApi = {
       shutdown: () => void shutdown(),
-      energyMj: (d) => {
-        const out = [0];
-        return (energy(d, out) as number) === NVML_SUCCESS ? Number(out[0]) : null;
-      },
-      powerMw: (d) => {
-        const out = [0];
-        return (power(d, out) as number) === NVML_SUCCESS ? Number(out[0]) : null;
-      },
+      energyMj: (d) => call(energy, d),
+      powerMw: (d) => call(power, d),
     };
     const gpus: Gpu[] = [];
     for (let i = 0; i < n[0]; i++) {
@@ -166,17 +224,17 @@ export function detectNvml(env: NodeJS.ProcessEnv = process.env): Detection {
       const gpuName = buf.subarray(0, Math.max(0, buf.indexOf(0))).toString('utf8') || `GPU ${i}`;
       const probe = [0];
       const rcEnergy = energy(dev[0], probe) as number;
+      const domain = `gpu:${i}`;
       gpus.push({
         index: i,
         name: gpuName,
-        domain: `gpu:${i}`,
+        domain,
         device: dev[0],
         mode: rcEnergy === NVML_SUCCESS ? 'energy-counter' : 'power-integration',
-        startMj: null,
-        counterJ: 0,
-        integratedJ: 0,
-        lastW: 0,
-        lastMs: null,
+        // 64-bit mJ: no wrap; no GPU draws 3 kW
+        counter: new WrapCounter({ domain, source: `nvmlDeviceGetTotalEnergyConsumption(gpu ${i}: ${gpuName})`, maxRange: null, unitsPerJ: 1e3, maxPlausibleW: 3000 }),
+        power: new PolledPower({ domain, source: `nvmlDeviceGetPowerUsage(gpu ${i}: ${gpuName})` }),
+        checkFillJ: 0,
       });
       if (rcEnergy !== NVML_SUCCESS && rcEnergy !== NVML_ERROR_NOT_SUPPORTED) {
         errors.push(`GPU ${i}: energy counter returned code ${rcEnergy}`);

@@ -1,13 +1,15 @@
 /**
  * Intel and AMD Zen RAPL through /sys/class/powercap: package, dram and psys zones, from both
  * the MSR (`intel-rapl:*`) and MMIO (`intel-rapl-mmio:*`) interfaces, de-duplicated by zone
- * name (the MSR zone wins). Core and uncore subzones are inside package and never added to it.
+ * name (the MSR zone wins). Core and uncore subzones are inside package and never added to it;
+ * psys (the whole platform) contains package and DRAM, so it is the superset domain
+ * `platform:psys`, kept beside them and never summed with them (see isSupersetDomain).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MeterFlag, MeterInfo, Provenance } from '../../shared/types';
 import { WrapCounter } from './counter';
-import { raplPermissionFix } from './fix-messages';
+import { raplPermissionFix, unreadableMessage } from './fix-messages';
 import type { Detection, Meter } from './types';
 
 export const POWERCAP_ROOT = '/sys/class/powercap';
@@ -16,7 +18,7 @@ interface Zone {
   domain: string;
   path: string;
   name: string;
-  maxRangeUj: number;
+  maxRangeUj: number | null;
   counter: WrapCounter;
 }
 
@@ -24,12 +26,17 @@ function readTrim(path: string): string {
   return readFileSync(path, 'utf8').trim();
 }
 
-/** Maps a zone name to our domain name: package-0 → cpu-package:0, dram → dram:<socket>, psys → psys. */
+/** The energy status registers are updated about every millisecond (Intel SDM; AMD alike). */
+export const RAPL_UPDATE_STEP_MS = 1;
+/** Sustained package power above any shipping CPU: the wrap-safe interval before any is seen. */
+const ASSUMED_MAX_W = 400;
+
+/** Maps a zone name to our domain name: package-0 → cpu-package:0, dram → dram:<socket>, psys → platform:psys. */
 function domainFor(name: string, socket: number): string | null {
   const pkg = /^package-(\d+)$/.exec(name);
   if (pkg) return `cpu-package:${pkg[1]}`;
   if (name === 'dram') return `dram:${socket}`;
-  if (name === 'psys') return 'psys';
+  if (name === 'psys') return 'platform:psys';
   return null; // core, uncore: already inside package
 }
 
@@ -71,21 +78,21 @@ export class RaplMeter implements Meter {
     this.domains = zones.map((z) => z.domain);
   }
 
-  private readErrors: MeterFlag[] = [];
-
   poll(nowMs: number): void {
     for (const z of this.zones) {
-      let raw: number;
+      const file = join(z.path, 'energy_uj');
+      let text: string;
       try {
-        raw = Number(readTrim(join(z.path, 'energy_uj')));
+        text = readTrim(file);
       } catch (e) {
-        // the interval is lost, not zero: the stale check will flag the window
-        if (!this.readErrors.some((f) => f.domain === z.domain)) {
-          this.readErrors.push({ domain: z.domain, kind: 'stale', message: `cannot read ${join(z.path, 'energy_uj')}: ${(e as Error).message}` });
-        }
+        z.counter.unreadable(unreadableMessage(file, e, raplPermissionFix));
         continue;
       }
-      z.counter.update(raw, nowMs);
+      if (!/^\d+$/.test(text)) {
+        z.counter.unreadable(`cannot read ${file}: it holds "${text.slice(0, 40)}", not a count of µJ`);
+        continue;
+      }
+      z.counter.update(Number(text), nowMs);
     }
   }
 
@@ -103,14 +110,20 @@ export class RaplMeter implements Meter {
   }
 
   drainFlags(): MeterFlag[] {
-    const errors = this.readErrors;
-    this.readErrors = [];
-    return [...errors, ...this.zones.flatMap((z) => z.counter.drainFlags())];
+    return this.zones.flatMap((z) => z.counter.drainFlags());
   }
 
-  maxPollMs(): number {
-    // 400 W per package is above any shipping CPU's sustained power: safe before any is seen.
-    return Math.min(...this.zones.map((z) => z.counter.wrapSafeIntervalMs(400)));
+  activeFlags(): MeterFlag[] {
+    return this.zones.flatMap((z) => z.counter.activeFlags());
+  }
+
+  maxPollMs(domain?: string): number {
+    const zones = domain === undefined ? this.zones : this.zones.filter((z) => z.domain === domain);
+    return Math.min(Number.POSITIVE_INFINITY, ...zones.map((z) => z.counter.wrapSafeIntervalMs()));
+  }
+
+  updateStepMs(): number {
+    return RAPL_UPDATE_STEP_MS;
   }
 
   info(): MeterInfo {
@@ -146,10 +159,12 @@ export function detectRapl(root = POWERCAP_ROOT): Detection {
     const domain = domainFor(z.name, z.socket);
     if (!domain || seen.has(domain)) continue;
     const energyPath = join(z.dir, 'energy_uj');
-    let maxRangeUj: number;
+    let maxRangeUj: number | null;
     try {
       readTrim(energyPath);
-      maxRangeUj = Number(readTrim(join(z.dir, 'max_energy_range_uj')));
+      const range = Number(readTrim(join(z.dir, 'max_energy_range_uj')));
+      // without a range a wrap cannot be told from a reset: every backwards step is then flagged
+      maxRangeUj = Number.isFinite(range) && range > 0 ? range : null;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       return {
@@ -168,7 +183,7 @@ export function detectRapl(root = POWERCAP_ROOT): Detection {
       path: z.dir,
       name: z.name,
       maxRangeUj,
-      counter: new WrapCounter({ domain, maxRange: maxRangeUj, unitsPerJ: 1e6, maxPlausibleW: 1000 }),
+      counter: new WrapCounter({ domain, source: energyPath, maxRange: maxRangeUj, unitsPerJ: 1e6, maxPlausibleW: 1000, assumedMaxW: ASSUMED_MAX_W }),
     });
   }
   if (zones.length === 0) {

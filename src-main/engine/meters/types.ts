@@ -4,12 +4,16 @@
  * One file per source; detect.ts picks the ones that work on this machine.
  */
 import type { MeterFlag, MeterInfo, Provenance } from '../../shared/types';
+import type { PowerStats } from './counter';
 
 export interface Meter {
   readonly id: string;
   /** Domains this meter covers, e.g. `cpu-package`. */
   readonly domains: readonly string[];
-  /** Reads the counters; `nowMs` is a monotonic clock in milliseconds. */
+  /**
+   * Reads the counters; `nowMs` is a monotonic clock in milliseconds. Never throws: a counter
+   * that cannot be read raises an `unreadable` flag and polling goes on.
+   */
   poll(nowMs: number): void;
   /** Joules per domain since the meter started. Never decreases. */
   totalsJ(): Record<string, number>;
@@ -18,10 +22,31 @@ export interface Meter {
   provenance(domain: string): Provenance;
   /** What this meter reads, for the study's meter inventory. */
   info(): MeterInfo;
-  /** Self-check failures since the last call. */
+  /** Self-check events since the last call (a reset, a jump): for the windows open now. */
   drainFlags?(): MeterFlag[];
-  /** The longest poll interval that still sees every counter wrap, ms (RAPL). */
-  maxPollMs?(): number;
+  /**
+   * Conditions in force now (a counter stale or unreadable): the meter set attaches them to every
+   * window open while they last, and to every window opened while they do.
+   */
+  activeFlags?(): MeterFlag[];
+  /**
+   * The poll interval that sees every counter wrap with a 2× margin, ms: half the time the counter
+   * takes to cover its range at the highest power assumed or seen. For one domain, or the
+   * shortest over all when none is named. Absent (or Infinity) for counters that never wrap.
+   */
+  maxPollMs?(domain?: string): number;
+  /**
+   * How often the device updates a domain's counter, ms: a window spanning only a few updates
+   * reads whole steps or nothing. Undefined where the figure is not a stepped counter.
+   */
+  updateStepMs?(domain: string): number | undefined;
+  /**
+   * Cumulative statistics of the polled power readings behind domains whose figure integrates
+   * polled power (not a counter): how finely each window was sampled.
+   */
+  powerStats?(): Record<string, PowerStats>;
+  /** A second, independent reading of some domains' energy, joules: the mismatch cross-check. */
+  checkTotalsJ?(): Record<string, number>;
   close(): void;
 }
 

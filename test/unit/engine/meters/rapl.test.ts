@@ -89,7 +89,7 @@ describe('RAPL', () => {
       { dir: 'intel-rapl:1', name: 'psys', maxRangeUj: 1e9 },
     ]);
     const meter = meterOn(tree.root);
-    expect(meter.domains).toEqual(['cpu-package:0', 'psys']);
+    expect(meter.domains).toEqual(['cpu-package:0', 'platform:psys']);
     expect(meter.provenance('cpu-package:0').method === 'measured' && meter.provenance('cpu-package:0')).toMatchObject({
       counter: expect.stringContaining('intel-rapl:0/energy_uj'),
     });
@@ -109,8 +109,10 @@ describe('RAPL', () => {
     set.begin('w');
     replay(tree, PKG.dir, [510_000_000, 1_000_000, 11_000_000], set, clock);
     const w = set.end('w', 'train');
-    // 10 J, then the reset (1 J counted from zero), then 10 J
-    expect(w.domains[0]!.energyJ).toBeCloseTo(21, 6);
+    // 10 J, then the reset interval counted at the last known 100 W (the raw 1 J after a reset
+    // says nothing about the interval), then 10 J
+    expect(w.domains[0]!.energyJ).toBeCloseTo(30, 6);
+    expect(w.domains[0]!.unreliable).toBe(true);
     expect(w.flags).toEqual([expect.objectContaining({ domain: 'cpu-package:0', kind: 'reset' })]);
   });
 
@@ -135,7 +137,8 @@ describe('RAPL', () => {
     rmSync(join(tree.root, PKG.dir, 'energy_uj'));
     clock.now += 100;
     const w = set.end('w', 'train');
-    expect(w.flags).toEqual([expect.objectContaining({ kind: 'stale', message: expect.stringMatching(/cannot read .*energy_uj/) })]);
+    expect(w.flags).toEqual([expect.objectContaining({ kind: 'unreadable', message: expect.stringMatching(/cannot read .*energy_uj/) })]);
+    expect(w.domains[0]).toMatchObject({ energyJ: 10, unreliable: true });
   });
 
   it('says permission denied plainly and gives the fixes (file made unreadable by the test)', () => {
