@@ -2,8 +2,8 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 import { resolve } from 'node:path';
 
-// Main process and engine bundle into out/main (the trainer worker is its own entry, found by
-// the runner as ./trainer-worker.js beside it); the preload is CommonJS because sandboxed
+// Main process and engine bundle into out/main (the trainer program and the meter thread are
+// entries of their own, found beside the engine as ./trainer.js and ./meter-thread.js); the preload is CommonJS because sandboxed
 // preloads cannot be ES modules; the renderer is a plain React page.
 export default defineConfig({
   main: {
@@ -14,7 +14,8 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src-main/app/main.ts'),
           'engine-host': resolve(__dirname, 'src-main/app/engine-host.ts'),
-          'trainer-worker': resolve(__dirname, 'src-main/engine/trials/builtin/worker.ts'),
+          trainer: resolve(__dirname, 'src-main/engine/trials/builtin/trainer.ts'),
+          'meter-thread': resolve(__dirname, 'src-main/engine/meters/meter-thread-worker.ts'),
         },
         // optional backends: absent here, loaded at run time where a user's install has them
         external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],

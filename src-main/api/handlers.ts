@@ -223,6 +223,7 @@ export class Api {
       objectives: study.objectives,
       trials,
       front: frontTrials(trials, study.objectives),
+      flagged: this.store.flagKindsByTrial(study.id),
       hypervolume: hypervolumeHistory(trials, study.objectives),
       running: run
         ? {
@@ -254,6 +255,8 @@ export class Api {
           domain: d.domain,
           energyJ: d.energyJ,
           netEnergyJ: d.netEnergyJ ?? null,
+          attributedEnergyJ: d.attributedEnergyJ ?? null,
+          unreliable: d.unreliable ?? false,
           method: d.provenance.method,
           source: d.provenance.source,
           detail:
@@ -262,6 +265,7 @@ export class Api {
               : `${d.provenance.model}, ±${Math.round(d.provenance.uncertaintyRel * 100)}%${d.provenance.inputs.tdpSource ? ` (${d.provenance.inputs.tdpSource})` : ''}`,
         })),
         flags: (w.flags ?? []).map((f) => ({ kind: f.kind, message: f.message })),
+        cpu: w.cpu ?? null,
       })),
       power: this.store.getPowerSamples(trial.id),
     };

@@ -57,12 +57,14 @@ export interface StudyView {
   estimatedOnly: boolean;
   backend: string | null;
   spec: unknown;
+  /** Trials whose windows carry warnings a user must see beside the figure (noisy, unreliable, net-meaningless…), by kind. */
+  flagged: { trial: number; kinds: string[] }[];
 }
 
 export interface TrialView {
   trial: TrialRecord;
   attrs: Record<string, unknown>;
-  windows: { phase: string; durationS: number; samples: number | null; domains: { domain: string; energyJ: number; netEnergyJ: number | null; method: string; source: string; detail: string }[]; flags: { kind: string; message: string }[] }[];
+  windows: { phase: string; durationS: number; samples: number | null; domains: { domain: string; energyJ: number; netEnergyJ: number | null; attributedEnergyJ: number | null; unreliable: boolean; method: string; source: string; detail: string }[]; flags: { kind: string; message: string }[]; cpu: { treeS: number | null; machineBusyS: number; cores: number } | null }[];
   power: { tMs: number; domain: string; powerW: number }[];
 }
 

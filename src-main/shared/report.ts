@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 
-export const REPORT_VERSION = 1;
+/** 2: phase `energyJ` is the trial's own (attributed) energy, `grossEnergyJ` the machine's. */
+export const REPORT_VERSION = 2;
 
 const provenance = z.union([
   z.object({
@@ -26,15 +27,23 @@ const provenance = z.union([
 
 const domainFigure = z.object({
   domain: z.string(),
+  /** The machine's energy in this domain (gross). */
   energyJ: z.number(),
+  /** The trial's own share; null for windows measured before attribution. */
+  attributedEnergyJ: z.number().nullable(),
+  /** Above the idle baseline; null without a trusted baseline or where it would be negative. */
   netEnergyJ: z.number().nullable(),
+  /** A self-check touched this figure (stale, unreadable, reset…). */
+  unreliable: z.boolean(),
   provenance,
 });
 
 const phase = z.object({
-  /** Gross energy of the phase, all domains. */
+  /** The trial's own energy of the phase (attributed), all domains; platform-wide domains that contain others are not added. */
   energyJ: z.number(),
   energyKWh: z.number(),
+  /** The whole machine's energy over the phase, same domains. */
+  grossEnergyJ: z.number(),
   /** Above the idle baseline; null without one. */
   netEnergyKWh: z.number().nullable(),
   durationS: z.number(),

@@ -11,6 +11,7 @@ import { METRICS, type Provenance, type TrialRecord } from '../../shared/types';
 import { checkPue, resolveIntensity } from '../carbon/intensity';
 import { UserError } from '../errors';
 import { ECOPT_VERSION, type StoredWindow, type Store, type StudyRow } from '../store/store';
+import { countedDomains } from '../trials/energy';
 
 export interface ReportOptions {
   trialNumber?: number;
@@ -36,23 +37,35 @@ function describeProvenance(p: Provenance): string {
   return `estimated by ${p.source} with model ${p.model}${tdp}, ±${Math.round(p.uncertaintyRel * 100)}%`;
 }
 
+/** The trial's own energy of a phase (attributed share), with the machine's figure beside it. */
 function phaseFigures(w: StoredWindow, flops: number) {
-  const energyJ = w.domains.reduce((a, d) => a + d.energyJ, 0);
-  const hasNet = w.domains.length > 0 && w.domains.every((d) => d.netEnergyJ !== undefined);
+  const counted = countedDomains(w);
+  const parts = w.domains.filter((d) => counted(d.domain));
+  const energyJ = parts.reduce((a, d) => a + (d.attributedEnergyJ ?? d.energyJ), 0);
+  const grossEnergyJ = parts.reduce((a, d) => a + d.energyJ, 0);
+  const hasNet = parts.length > 0 && parts.every((d) => d.netEnergyJ !== undefined);
   const methods = new Set(w.domains.map((d) => d.provenance.method));
   // linear sum of absolute uncertainties: conservative when estimates are correlated
-  const unknown = w.domains.some((d) => d.provenance.uncertaintyRel === null);
-  const absU = w.domains.reduce((a, d) => a + Math.abs(d.energyJ) * (d.provenance.uncertaintyRel ?? 0), 0);
+  const unknown = parts.some((d) => d.provenance.uncertaintyRel === null);
+  const absU = parts.reduce((a, d) => a + Math.abs(d.attributedEnergyJ ?? d.energyJ) * (d.provenance.uncertaintyRel ?? 0), 0);
   return {
     energyJ,
     energyKWh: energyJ / J_PER_KWH,
-    netEnergyKWh: hasNet ? w.domains.reduce((a, d) => a + d.netEnergyJ!, 0) / J_PER_KWH : null,
+    grossEnergyJ,
+    netEnergyKWh: hasNet ? parts.reduce((a, d) => a + d.netEnergyJ!, 0) / J_PER_KWH : null,
     durationS: w.durationS,
     hardwareTimeS: w.durationS * Math.max(1, w.domains.filter((d) => isProcessor(d.domain)).length),
     flops,
     method: methods.size > 1 ? ('mixed' as const) : ([...methods][0] ?? 'estimated'),
     uncertaintyRel: unknown ? null : energyJ > 0 ? absU / energyJ : 0,
-    domains: w.domains.map((d) => ({ domain: d.domain, energyJ: d.energyJ, netEnergyJ: d.netEnergyJ ?? null, provenance: d.provenance })),
+    domains: w.domains.map((d) => ({
+      domain: d.domain,
+      energyJ: d.energyJ,
+      attributedEnergyJ: d.attributedEnergyJ ?? null,
+      netEnergyJ: d.netEnergyJ ?? null,
+      unreliable: d.unreliable ?? false,
+      provenance: d.provenance,
+    })),
     flags: w.flags ?? [],
   };
 }
@@ -67,7 +80,7 @@ export function measurementRows(store: Store, study: StudyRow, trial: TrialRecor
   const rows: unknown[] = [];
   const windowRows = (w: StoredWindow) => {
     rows.push(['window', w.phase, w.startedAtMs, w.durationS, w.samples]);
-    for (const d of w.domains) rows.push(['energy', w.phase, d.domain, d.energyJ, d.netEnergyJ ?? null, d.provenance]);
+    for (const d of w.domains) rows.push(['energy', w.phase, d.domain, d.energyJ, d.attributedEnergyJ ?? null, d.netEnergyJ ?? null, d.unreliable ?? false, d.provenance]);
     for (const f of w.flags ?? []) rows.push(['flag', w.phase, f.domain, f.kind, f.message]);
   };
   rows.push(['trial', study.name, trial.number, trial.state, trial.params, Object.entries(trial.metrics).sort()]);
@@ -167,9 +180,10 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
     `Energy was read per phase (training, inference benchmark, evaluation) in measurement windows opened and closed around each phase by ECOpt ${ECOPT_VERSION}; counters were polled every 100 ms or faster.`,
     ...provenanceLines,
     `Inference benchmark: the held-out test set (${inferW.samples / Math.max(1, attrs.infer_repeats ?? 1)} samples) in batches of ${attrs.infer_batch_size ?? '?'}, one warm-up pass outside the window, then ${attrs.infer_repeats ?? '?'} passes (${inferW.samples} samples) over ${inferW.durationS.toFixed(2)} s.`,
+    `Figures are this model's own energy: each window's energy per domain is attributed to the trial by its process tree's CPU time (CPU and DRAM) and the GPU it holds (${String(store.getTrialAttrs(trial.id).attribution ?? 'the whole machine: no per-process accounting')}); the whole machine's energy over the same windows is given beside them.`,
     idle
-      ? `An idle baseline of ${idle.durationS.toFixed(1)} s was measured before the study; net energy = gross − idle power × duration, per domain. Gross figures are reported as the primary values.`
-      : 'No idle baseline was measured: all figures are gross (they include the idle machine).',
+      ? `An idle baseline of ${idle.durationS.toFixed(1)} s was measured before the study; net energy = gross − idle power × duration, per domain, given only where the baseline was taken on a quiet machine and the result is not negative.${(idle.flags ?? []).some((f) => f.kind === 'baseline-under-load') ? ' The baseline was taken under load, so no net figures are given.' : ''}`
+      : 'No idle baseline was measured: no net-of-idle figures are given.',
     `Emissions = energy × PUE (${pue}) × grid carbon intensity (${intensity.intensityGPerKWh} gCO2e/kWh, ${intensity.country}${intensity.year ? `, ${intensity.year}` : ''}; ${intensity.basis}; source: ${intensity.source}).`,
     `SCI (ISO/IEC 21031:2024) = (E × I + M) / R with R = one ${unit.replace('-', ' ')}; E includes PUE; M ${options.embodiedG !== undefined ? `= ${embodied} g per functional unit as stated by the user` : 'is not included (no embodied figure was given)'}.`,
     `Boundary: ${allDomains.join(', ')}; network, storage and cooling beyond the PUE factor are outside it.`,

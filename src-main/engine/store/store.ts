@@ -306,6 +306,11 @@ export class Store {
     }).immediate();
   }
 
+  /** Records one attribute of a trial while it runs (e.g. its process group, for recovery). */
+  setTrialAttr(trialId: number, key: string, value: unknown): void {
+    this.db.prepare('INSERT OR REPLACE INTO trial_attrs (trial_id, key, value_json) VALUES (?, ?, ?)').run(trialId, key, JSON.stringify(value));
+  }
+
   /**
    * After a crash, trials left `running` or `queued` by a process that is gone are marked
    * `interrupted`; returns them so the study can run them again.
@@ -349,26 +354,48 @@ export class Store {
 
   insertWindow(studyId: number, trialId: number | null, w: EnergyWindow & { samples?: number }): number {
     const info = this.db
-      .prepare('INSERT INTO windows (study_id, trial_id, phase, started_at_ms, duration_s, samples) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(studyId, trialId, w.phase, Math.round(w.startedAtMs), w.durationS, w.samples ?? null);
+      .prepare(
+        'INSERT INTO windows (study_id, trial_id, phase, started_at_ms, duration_s, samples, cpu_tree_s, cpu_machine_busy_s, cpu_cores) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(studyId, trialId, w.phase, Math.round(w.startedAtMs), w.durationS, w.samples ?? null, w.cpu?.treeS ?? null, w.cpu?.machineBusyS ?? null, w.cpu?.cores ?? null);
     const windowId = Number(info.lastInsertRowid);
     const put = this.db.prepare(
-      `INSERT INTO window_energy (window_id, domain, energy_j, net_energy_j, method, source, counter, model, inputs_json, resolution_j, uncertainty_rel)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO window_energy (window_id, domain, energy_j, net_energy_j, attributed_energy_j, unreliable, method, source, counter, model, inputs_json, resolution_j, uncertainty_rel)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     for (const d of w.domains) {
       if (!Number.isFinite(d.energyJ)) throw new Error(`energy for ${d.domain} is not a finite number`);
+      // the store is the last line: no energy kept as a result is ever negative
+      for (const [name, v] of [['energy', d.energyJ], ['net energy', d.netEnergyJ], ['attributed energy', d.attributedEnergyJ]] as const) {
+        if (v !== undefined && v < 0) throw new Error(`${name} for ${d.domain} is negative (${v} J): a bug in the meters, not a figure to keep`);
+      }
       const p = d.provenance;
       const net = d.netEnergyJ ?? null;
+      const own = d.attributedEnergyJ ?? null;
+      const bad = d.unreliable ? 1 : 0;
       if (p.method === 'measured') {
-        put.run(windowId, d.domain, d.energyJ, net, 'measured', p.source, p.counter, null, null, p.resolutionJ, p.uncertaintyRel);
+        put.run(windowId, d.domain, d.energyJ, net, own, bad, 'measured', p.source, p.counter, null, null, p.resolutionJ, p.uncertaintyRel);
       } else {
-        put.run(windowId, d.domain, d.energyJ, net, 'estimated', p.source, null, p.model, JSON.stringify(p.inputs), null, p.uncertaintyRel);
+        put.run(windowId, d.domain, d.energyJ, net, own, bad, 'estimated', p.source, null, p.model, JSON.stringify(p.inputs), null, p.uncertaintyRel);
       }
     }
     const flag = this.db.prepare('INSERT INTO window_flags (window_id, domain, kind, message) VALUES (?, ?, ?, ?)');
     for (const f of w.flags ?? []) flag.run(windowId, f.domain, f.kind, f.message);
     return windowId;
+  }
+
+  /** Per trial number, the distinct self-check kinds on any of its windows. */
+  flagKindsByTrial(studyId: number): { trial: number; kinds: string[] }[] {
+    const rows = this.db
+      .prepare(
+        `SELECT DISTINCT t.number AS trial, f.kind AS kind FROM window_flags f
+           JOIN windows w ON w.id = f.window_id JOIN trials t ON t.id = w.trial_id
+         WHERE w.study_id = ? ORDER BY t.number, f.kind`,
+      )
+      .all(studyId) as { trial: number; kind: string }[];
+    const out = new Map<number, string[]>();
+    for (const r of rows) out.set(r.trial, [...(out.get(r.trial) ?? []), r.kind]);
+    return [...out].map(([trial, kinds]) => ({ trial, kinds }));
   }
 
   getTrial(id: number): TrialRecord | null {
@@ -433,10 +460,13 @@ export class Store {
       startedAtMs: w.started_at_ms,
       durationS: w.duration_s,
       samples: w.samples,
+      ...(w.cpu_cores !== null ? { cpu: { treeS: w.cpu_tree_s, machineBusyS: w.cpu_machine_busy_s ?? 0, cores: w.cpu_cores } } : {}),
       domains: (energy.all(w.id) as RawEnergy[]).map((e) => ({
         domain: e.domain,
         energyJ: e.energy_j,
         ...(e.net_energy_j !== null ? { netEnergyJ: e.net_energy_j } : {}),
+        ...(e.attributed_energy_j !== null ? { attributedEnergyJ: e.attributed_energy_j } : {}),
+        ...(e.unreliable ? { unreliable: true } : {}),
         provenance:
           e.method === 'measured'
             ? {
@@ -510,11 +540,16 @@ interface RawWindow {
   started_at_ms: number;
   duration_s: number;
   samples: number | null;
+  cpu_tree_s: number | null;
+  cpu_machine_busy_s: number | null;
+  cpu_cores: number | null;
 }
 interface RawEnergy {
   domain: string;
   energy_j: number;
   net_energy_j: number | null;
+  attributed_energy_j: number | null;
+  unreliable: number;
   method: 'measured' | 'estimated';
   source: string;
   counter: string | null;

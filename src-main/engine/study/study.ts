@@ -9,14 +9,18 @@ import { datasetLabel, type StudySpec } from '../../shared/spec';
 import type { MeterInfo, Params, Phase, TrialRecord, TrialState } from '../../shared/types';
 import { loadDataset } from '../data/builtin';
 import { UserError } from '../errors';
-import { applyBaseline, withNet } from '../meters/baseline';
-import { createMeterSet } from '../meters/detect';
-import { idlePowerW, type MeterSet, type PowerSample } from '../meters/meter-set';
+import { baselineFlags, idleBaseline } from '../meters/attribution';
+import type { PowerSample } from '../meters/meter-set';
+import { MeterThread } from '../meters/meter-thread';
+import { readProcStat } from '../meters/proc-tree';
+import type { WindowMeters } from '../meters/window-meters';
 import { createSampler, type FinishedTrial } from '../samplers/index';
 import { EncodedSpace } from '../space/encode';
 import type { Store, StudyRow } from '../store/store';
 import { BuiltinTrialRunner } from '../trials/builtin/runner';
 import { CommandTrialRunner } from '../trials/command/runner';
+import { finalizeEnergy, finalizePartial } from '../trials/energy';
+import { killGroup, type TrialProcess } from '../trials/process-runner';
 import { decide, type Checkpoint } from '../trials/pruning';
 import type { TrialEvent, TrialRunner } from '../trials/types';
 
@@ -35,7 +39,7 @@ export interface RunStudyOptions {
   signal?: AbortSignal;
   onEvent?: (e: StudyEvent) => void;
   runner?: TrialRunner;
-  meters?: MeterSet;
+  meters?: WindowMeters;
   meterReport?: MeterInfo[];
   /** Skip the idle baseline whatever the spec says (`ecopt tune --skip-idle`). */
   skipIdle?: boolean;
@@ -112,19 +116,30 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
     }
   }
   const { study, resumed } = openStudy(store, spec);
-  const runner = options.runner ?? (study.spec.command ? new CommandTrialRunner(study.spec.command) : new BuiltinTrialRunner());
+  let currentTrialId: number | null = null;
+  const recordProcess = (p: TrialProcess) => {
+    if (currentTrialId !== null) store.setTrialAttr(currentTrialId, 'process', p);
+  };
+  const runner =
+    options.runner ?? (study.spec.command ? new CommandTrialRunner(study.spec.command, recordProcess) : new BuiltinTrialRunner(recordProcess));
   const space = new EncodedSpace(study.spec.space);
   const sampler = createSampler(study.spec.sampler.name, { space, objectives: study.objectives, seed: study.spec.seed }, study.spec.sampler.options);
 
   store.acquireRunner(study.id, process.pid);
   const ownMeters = !options.meters;
-  const meterSetup = options.meters
-    ? { set: options.meters, report: options.meterReport ?? options.meters.inventory(), estimatedOnly: options.meters.inventory().every((m) => m.detail.startsWith('estimate')) }
-    : createMeterSet(options.onPower ? { onSample: options.onPower } : {});
+  let meterSetup: { set: WindowMeters; report: MeterInfo[]; estimatedOnly: boolean };
+  if (options.meters) {
+    meterSetup = { set: options.meters, report: options.meterReport ?? options.meters.inventory(), estimatedOnly: options.meters.inventory().every((m) => m.detail.startsWith('estimate')) };
+  } else {
+    // the meters poll in their own thread: a busy event loop here can never make them miss a wrap
+    const thread = new MeterThread(options.onPower ? { onSample: options.onPower } : {});
+    meterSetup = { set: thread, report: thread.report, estimatedOnly: thread.estimatedOnly };
+  }
   const meters = meterSetup.set;
   const heartbeat = setInterval(() => store.heartbeat(study.id, process.pid), 5000);
   heartbeat.unref();
   try {
+    stopLeftoverProcesses(store, study.id);
     const recovered = store.recoverInterrupted(study.id);
     store.setHardware(study.id, hardwareInventory());
     store.setMeters(study.id, meterSetup.report);
@@ -140,13 +155,15 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
       emit({ type: 'idle-start', seconds: idleS });
       meters.begin('idle');
       await sleep(idleS * 1000, signal);
-      const idle = meters.end('idle', 'idle');
+      const measured = meters.end('idle', 'idle');
+      const flags = [...(measured.flags ?? []), ...baselineFlags(measured)];
+      const idle = { ...measured, ...(flags.length ? { flags } : {}) };
       meters.drainSamples();
       if (!signal.aborted) store.insertWindow(study.id, null, idle);
-      emit({ type: 'idle-end', powerW: idlePowerW(idle) });
+      emit({ type: 'idle-end', powerW: idleBaseline(idle).powerW });
     }
-    const baseline = store.latestIdle(study.id);
-    const idleW = baseline ? idlePowerW(baseline) : null;
+    const stored = store.latestIdle(study.id);
+    const baseline = stored ? idleBaseline(stored) : null;
 
     let reason: StudyOutcome['reason'] = 'budget';
     while (done < budget) {
@@ -175,6 +192,7 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
       }
       const trial = store.createTrial(study.id, params, retry?.id ?? null);
       store.startTrial(trial.id);
+      currentTrialId = trial.id;
       emit({ type: 'trial-start', trial: store.getTrial(trial.id)!, retryOf: retry?.number ?? null });
       meters.drainSamples();
       const t0 = Date.now();
@@ -186,18 +204,30 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
       const outcome = await runner.run({ trialNumber: trial.number, params, spec: study.spec, shouldPrune }, meters, signal, (event) =>
         emit({ type: 'trial-event', trialNumber: trial.number, event }),
       );
-      // what a stopped trial measured is kept, net of the idle baseline like the rest
-      const partial = outcome.ok ? null : idleW && outcome.partial.windows ? { ...outcome.partial, windows: outcome.partial.windows.map((w) => withNet(w, idleW)) } : outcome.partial;
-      if (outcome.ok) {
-        store.completeTrial(trial.id, idleW ? applyBaseline(outcome.result, idleW) : outcome.result);
-      } else if (outcome.kind === 'pruned') {
+      currentTrialId = null;
+      // what a stopped trial measured is kept, attributed like the rest
+      const partial = outcome.ok ? null : finalizePartial(outcome.partial, baseline);
+      const result = outcome.ok ? finalizeEnergy(outcome.result, baseline) : null;
+      const missing = result ? missingObjective(result.metrics, study, result.windows) : null;
+      if (result && missing) {
+        store.failTrial(trial.id, 'missing-metric', missing.message, result);
+        // a program that never enters the phase an objective needs will not on the next trial either
+        if (missing.noPhase && !store.getTrials(study.id, ['complete']).some((t) => Number.isFinite(t.metrics[missing.metric as keyof TrialRecord['metrics']]))) {
+          emit({ type: 'trial-end', trial: store.getTrial(trial.id)!, done: done + 1, budget, elapsedS: (Date.now() - t0) / 1000 });
+          throw new UserError(
+            `study "${study.name}" cannot reach its objectives with this command: ${missing.message}. Change the script or the study's objectives (e.g. drop ${missing.metric}), then run \`ecopt tune\` again`,
+          );
+        }
+      } else if (result) {
+        store.completeTrial(trial.id, result);
+      } else if (!outcome.ok && outcome.kind === 'pruned') {
         store.pruneTrial(trial.id, outcome.message, partial!);
-      } else if (outcome.kind === 'interrupted') {
+      } else if (!outcome.ok && outcome.kind === 'interrupted') {
         store.interruptTrial(trial.id, outcome.message);
         reason = 'stopped';
         emit({ type: 'trial-end', trial: store.getTrial(trial.id)!, done, budget, elapsedS: (Date.now() - t0) / 1000 });
         break;
-      } else {
+      } else if (!outcome.ok) {
         store.failTrial(trial.id, outcome.kind, outcome.message, partial!, outcome.detail);
       }
       done++;
@@ -209,6 +239,46 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
     clearInterval(heartbeat);
     if (ownMeters) meters.stop();
     store.releaseRunner(study.id, process.pid);
+  }
+}
+
+/**
+ * A trial that finished without a metric one of the study's objectives needs cannot be placed
+ * on the front: it fails, saying which metric and how a command reports it.
+ */
+export function missingObjective(
+  metrics: TrialRecord['metrics'],
+  study: StudyRow,
+  windows: readonly { phase: string; samples?: number }[],
+): { metric: string; message: string; noPhase: boolean } | null {
+  for (const o of study.objectives) {
+    if (Number.isFinite(metrics[o.metric])) continue;
+    const metric = o.metric;
+    if (metric.startsWith('infer_')) {
+      const infer = windows.find((w) => w.phase === 'infer');
+      return infer
+        ? { metric, noPhase: false, message: `objective ${metric} needs the number of predictions made in the inference phase: report it as "infer_samples" in the metrics line, e.g. {"accuracy": 0.93, "infer_samples": 1000}` }
+        : { metric, noPhase: true, message: `objective ${metric} needs an inference phase: print {"phase": "infer"} before running predictions and report "infer_samples" in the metrics line` };
+    }
+    if (metric.startsWith('train_') && !windows.some((w) => w.phase === 'train')) {
+      return { metric, noPhase: true, message: `objective ${metric} needs a training phase: print {"phase": "train"} before training` };
+    }
+    return { metric, noPhase: false, message: `objective ${metric} was not reported: print it in the metrics line, e.g. {"${metric}": 0.93}` };
+  }
+  return null;
+}
+
+/**
+ * A study process killed with -9 cannot stop its trial's processes itself (the guard usually
+ * does): before re-running, stop any recorded process group of a trial still marked running
+ * whose leader is the same process (same start time), not a recycled pid.
+ */
+function stopLeftoverProcesses(store: Store, studyId: number): void {
+  for (const t of store.getTrials(studyId, ['running'])) {
+    const p = store.getTrialAttrs(t.id).process as TrialProcess | undefined;
+    if (!p?.pgid) continue;
+    const st = readProcStat(p.pgid);
+    if (st && st.startTicks === p.startTicks) killGroup(p.pgid, 500);
   }
 }
 

@@ -1,7 +1,7 @@
 /** The interface between the study loop and whatever runs a trial. */
 import type { StudySpec } from '../../shared/spec';
 import type { Params, Phase } from '../../shared/types';
-import type { MeterSet } from '../meters/meter-set';
+import type { WindowMeters } from '../meters/window-meters';
 import type { TrialResult } from '../store/store';
 import type { Checkpoint } from './pruning';
 
@@ -31,5 +31,5 @@ export type TrialOutcome =
     };
 
 export interface TrialRunner {
-  run(input: TrialInput, meters: MeterSet, signal: AbortSignal, onEvent: (e: TrialEvent) => void): Promise<TrialOutcome>;
+  run(input: TrialInput, meters: WindowMeters, signal: AbortSignal, onEvent: (e: TrialEvent) => void): Promise<TrialOutcome>;
 }

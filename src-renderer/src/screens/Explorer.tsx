@@ -14,6 +14,16 @@ import { useUi } from '../state';
 import { useStudy } from '../useStudy';
 import { FrontierPlot } from './FrontierPlot';
 
+/** ", spread ±x% per prediction, ±y% training" from the trial's energy_spread_rel attribute. */
+function spreadText(spread: unknown): string {
+  if (!spread || typeof spread !== 'object') return '';
+  const s = spread as Record<string, number>;
+  const parts = [];
+  if (s.infer_energy_j_per_sample !== undefined) parts.push(`±${(s.infer_energy_j_per_sample * 100).toFixed(0)}% per prediction across inference repeats`);
+  if (s.train_energy_j !== undefined) parts.push(`±${(s.train_energy_j * 100).toFixed(0)}% training (sources' uncertainty)`);
+  return parts.length ? `; spread ${parts.join(', ')}` : '';
+}
+
 function TrialDetail({ name, number }: { name: string; number: number }) {
   const { setError } = useUi();
   const [t, setT] = useState<TrialView | null>(null);
@@ -49,15 +59,26 @@ function TrialDetail({ name, number }: { name: string; number: number }) {
             <td>Training time</td>
             <td>{formatMetric(t.trial.metrics.train_duration_s, 's')}</td>
           </tr>
+          <tr>
+            <td>Whole machine, training</td>
+            <td>{formatMetric(t.trial.metrics.train_energy_gross_j, 'J')}</td>
+            <td>Whole machine, per prediction</td>
+            <td>{formatMetric(t.trial.metrics.infer_energy_gross_j_per_sample, 'J')}</td>
+          </tr>
         </tbody>
       </table>
+      <p className="small" data-testid="attribution">
+        Energy figures are this trial&apos;s own share of the machine&apos;s energy ({String(t.attrs.attribution ?? 'the whole machine')})
+        {spreadText(t.attrs.energy_spread_rel)}.
+      </p>
       <h3>Energy per phase and domain</h3>
       <table className="small" data-testid="provenance">
         <thead>
           <tr>
             <th>Phase</th>
             <th>Domain</th>
-            <th>Energy</th>
+            <th>This trial</th>
+            <th>Whole machine</th>
             <th>Net of idle</th>
             <th>How obtained</th>
           </tr>
@@ -68,6 +89,10 @@ function TrialDetail({ name, number }: { name: string; number: number }) {
               <tr key={`${w.phase}-${d.domain}`}>
                 <td>{w.phase}</td>
                 <td>{d.domain}</td>
+                <td>
+                  {d.attributedEnergyJ === null ? '—' : formatSi(d.attributedEnergyJ, 'J')}
+                  {d.unreliable ? ' ⚠ unreliable' : ''}
+                </td>
                 <td>{formatSi(d.energyJ, 'J')}</td>
                 <td>{d.netEnergyJ === null ? '—' : formatSi(d.netEnergyJ, 'J')}</td>
                 <td>
@@ -144,6 +169,27 @@ export function ExplorerScreen({ name }: { name: string }) {
       {view.estimatedOnly && (
         <div className="banner" data-testid="estimated-banner">
           Energy figures are <b>estimated</b>, not measured (no energy counter on this machine).
+        </div>
+      )}
+      {view.flagged.some((f) => f.kinds.includes('noisy')) && (
+        <div className="banner" data-testid="noisy-banner">
+          Inference energy of trial{view.flagged.filter((f) => f.kinds.includes('noisy')).length > 1 ? 's' : ''}{' '}
+          {view.flagged
+            .filter((f) => f.kinds.includes('noisy'))
+            .map((f) => `#${f.trial}`)
+            .join(', ')}{' '}
+          spread more than 20% between repeats: treat {view.flagged.filter((f) => f.kinds.includes('noisy')).length > 1 ? 'their' : 'its'} place on the front with caution.
+        </div>
+      )}
+      {view.flagged.some((f) => f.kinds.includes('unreliable') || f.kinds.includes('stale') || f.kinds.includes('reset') || f.kinds.includes('unreadable')) && (
+        <div className="banner" data-testid="counter-banner">
+          A counter fault touched trial
+          {' ' +
+            view.flagged
+              .filter((f) => f.kinds.some((k) => ['stale', 'reset', 'unreadable', 'gap', 'short-window', 'aliasing'].includes(k)))
+              .map((f) => `#${f.trial}`)
+              .join(', ')}
+          : open a trial to see which figure and why.
         </div>
       )}
       <div className="card budget" data-testid="budget-picker">

@@ -16,6 +16,7 @@ export function renderMarkdown(r: EnergyReport): string {
   const phaseRows = (name: string, p: PhaseFigures) => [
     name,
     kwh(p.energyKWh),
+    formatSi(p.grossEnergyJ, 'J'),
     p.netEnergyKWh === null ? '—' : kwh(p.netEnergyKWh),
     `${p.durationS.toFixed(2)} s`,
     `${p.flops.toExponential(3)}`,
@@ -27,6 +28,7 @@ export function renderMarkdown(r: EnergyReport): string {
     return [
       phase as string,
       x.domain,
+      x.attributedEnergyJ === null ? '—' : formatSi(x.attributedEnergyJ, 'J') + (x.unreliable ? ' ⚠ unreliable' : ''),
       formatSi(x.energyJ, 'J'),
       x.netEnergyJ === null ? '—' : formatSi(x.netEnergyJ, 'J'),
       p.method === 'measured' ? `measured: ${p.source}, ${p.counter}` : `estimated: ${p.source}, ${p.model}, ±${(p.uncertaintyRel * 100).toFixed(0)}%`,
@@ -57,13 +59,13 @@ export function renderMarkdown(r: EnergyReport): string {
     '',
     '## Energy by phase',
     '',
-    table(['Phase', 'Energy (gross)', 'Net of idle', 'Duration', 'FLOPs', 'How obtained'], [phaseRows('Training', r.training), phaseRows('Inference benchmark', r.inference)]),
+    table(['Phase', 'This model (attributed)', 'Whole machine', 'Net of idle', 'Duration', 'FLOPs', 'How obtained'], [phaseRows('Training', r.training), phaseRows('Inference benchmark', r.inference)]),
     '',
     `Training energy: **${r.training.energyMWh2sf} MWh** (two significant figures). Inference: **${formatSi(r.inference.jPerSample, 'J')} per sample**, ${r.inference.samplesPerJ.toPrecision(4)} samples per joule, ${formatSi(r.inference.jPer1000, 'J')} per 1,000 samples (${r.inference.samples} samples, batch ${r.inference.batchSize ?? '?'}, ${r.inference.repeats ?? '?'} repeats, spread ${r.inference.repeatSpreadRel === null ? '—' : `±${(r.inference.repeatSpreadRel * 100).toFixed(1)}%`} between repeats).`,
     '',
     '### Per domain',
     '',
-    table(['Phase', 'Domain', 'Energy', 'Net of idle', 'Provenance'], domainRows),
+    table(['Phase', 'Domain', 'This model', 'Whole machine', 'Net of idle', 'Provenance'], domainRows),
     '',
     r.idleBaseline
       ? `Idle baseline: ${r.idleBaseline.durationS.toFixed(1)} s, ${Object.entries(r.idleBaseline.powerW).map(([d, w]) => `${d} ${w.toFixed(2)} W`).join(', ')}.`

@@ -84,13 +84,14 @@ export function renderPdf(r: EnergyReport, frontier: FrontierPoint[], options: {
 
   h1('Energy by phase');
   table([
-    ['Training', `${kwh(r.training.energyKWh)} gross; ${r.training.netEnergyKWh === null ? 'no idle baseline' : `${kwh(r.training.netEnergyKWh)} net of idle`}; ${r.training.durationS.toFixed(2)} s wall-clock, ${r.training.hardwareTimeS.toFixed(2)} processor-s; ${r.training.flops.toExponential(3)} FLOP; ${uncertainty(r.training.uncertaintyRel)}`],
-    ['Inference benchmark', `${kwh(r.inference.energyKWh)} gross; ${r.inference.netEnergyKWh === null ? 'no idle baseline' : `${kwh(r.inference.netEnergyKWh)} net of idle`}; ${r.inference.samples} samples, batch ${r.inference.batchSize ?? '?'}, ${r.inference.repeats ?? '?'} repeats over ${r.inference.durationS.toFixed(2)} s; ${r.inference.flops.toExponential(3)} FLOP; ${uncertainty(r.inference.uncertaintyRel)}`],
+    ['Training', `${kwh(r.training.energyKWh)} this model's own (whole machine ${formatSi(r.training.grossEnergyJ, 'J')}); ${r.training.netEnergyKWh === null ? 'net of idle not computed' : `${kwh(r.training.netEnergyKWh)} net of idle`}; ${r.training.durationS.toFixed(2)} s wall-clock, ${r.training.hardwareTimeS.toFixed(2)} processor-s; ${r.training.flops.toExponential(3)} FLOP; ${uncertainty(r.training.uncertaintyRel)}`],
+    ['Inference benchmark', `${kwh(r.inference.energyKWh)} this model's own (whole machine ${formatSi(r.inference.grossEnergyJ, 'J')}); ${r.inference.netEnergyKWh === null ? 'net of idle not computed' : `${kwh(r.inference.netEnergyKWh)} net of idle`}; ${r.inference.samples} samples, batch ${r.inference.batchSize ?? '?'}, ${r.inference.repeats ?? '?'} repeats over ${r.inference.durationS.toFixed(2)} s; ${r.inference.flops.toExponential(3)} FLOP; ${uncertainty(r.inference.uncertaintyRel)}`],
     ...[...r.training.domains.map((d) => ['training', d] as const), ...r.inference.domains.map((d) => ['inference', d] as const)].map(([phase, d]): [string, string] => [
       `${phase}: ${d.domain}`,
-      `${formatSi(d.energyJ, 'J')}${d.netEnergyJ === null ? '' : ` (net ${formatSi(d.netEnergyJ, 'J')})`} - ${d.provenance.method === 'measured' ? `measured by ${d.provenance.source}: ${d.provenance.counter}` : `ESTIMATED by ${d.provenance.source}: ${d.provenance.model}, +/-${(d.provenance.uncertaintyRel * 100).toFixed(0)}%`}`,
+      `${d.attributedEnergyJ === null ? '' : `${formatSi(d.attributedEnergyJ, 'J')} own of `}${formatSi(d.energyJ, 'J')} machine${d.netEnergyJ === null ? '' : ` (net ${formatSi(d.netEnergyJ, 'J')})`}${d.unreliable ? ' - UNRELIABLE (see flags)' : ''} - ${d.provenance.method === 'measured' ? `measured by ${d.provenance.source}: ${d.provenance.counter}` : `ESTIMATED by ${d.provenance.source}: ${d.provenance.model}, +/-${(d.provenance.uncertaintyRel * 100).toFixed(0)}%`}`,
     ]),
     ['Boundary', r.boundary.description],
+    ...[...r.training.flags.map((f) => ['training', f] as const), ...r.inference.flags.map((f) => ['inference', f] as const)].map(([phase, f]): [string, string] => [`Warning (${phase})`, `${f.kind}: ${f.message}`]),
     ['Idle baseline', r.idleBaseline ? `${r.idleBaseline.durationS.toFixed(1)} s: ${Object.entries(r.idleBaseline.powerW).map(([d, w]) => `${d} ${w.toFixed(2)} W`).join(', ')}` : 'not measured: gross figures only'],
   ]);
 

@@ -5,6 +5,7 @@
  */
 import { m001 } from './001_initial';
 import { m002 } from './002_flags_and_net_energy';
+import { m003 } from './003_attribution';
 
 export interface Migration {
   version: number;
@@ -12,4 +13,4 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003];

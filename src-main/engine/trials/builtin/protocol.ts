@@ -1,8 +1,12 @@
-/** Messages between the study process and the trainer worker. */
+/**
+ * What the built-in trainer prints, one JSON object a line: the line protocol every trial
+ * speaks (phase lines, step lines), plus `{"ecopt": …}` lines any program may send to report
+ * what a plain metrics line cannot (see trials/process-runner.ts).
+ */
 import type { StudySpec } from '../../../shared/spec';
-import type { Metrics, Params, Phase } from '../../../shared/types';
+import type { Metrics, Params } from '../../../shared/types';
 
-export interface WorkerInput {
+export interface TrainerInput {
   spec: StudySpec;
   params: Params;
   trialNumber: number;
@@ -10,14 +14,11 @@ export interface WorkerInput {
   minInferS: number;
 }
 
-export type FromWorker =
-  | { type: 'backend'; backend: string; notes: string[] }
-  | { type: 'phase-begin'; phase: Phase }
-  | { type: 'phase-end'; phase: Phase; samples?: number }
-  | { type: 'progress'; epoch: number; epochs: number; loss: number; valAccuracy: number | null; flopsPerInference: number }
-  | { type: 'profile-start' }
-  | { type: 'profile'; step: number; totalSteps: number; elapsedS: number; stepDurationsS: number[]; epochOverheadShare: number }
-  | { type: 'result'; metrics: Metrics; attrs: Record<string, unknown> }
-  | { type: 'error'; kind: string; message: string; detail?: string };
-
-export type ToWorker = { type: 'go' };
+export type FromTrainer =
+  | { phase: 'train' | 'infer' | 'evaluate' }
+  | { step: number; epoch: number; epochs: number; loss: number; val_accuracy?: number; flops_per_inference: number }
+  | { ecopt: 'backend'; backend: string; notes: string[] }
+  | { ecopt: 'profile-start' }
+  | { ecopt: 'profile'; step: number; totalSteps: number; elapsedS: number; stepDurationsS: number[]; epochOverheadShare: number }
+  | { ecopt: 'result'; metrics: Metrics & { infer_samples?: number }; attrs: Record<string, unknown> }
+  | { ecopt: 'error'; kind: string; message: string; detail?: string };

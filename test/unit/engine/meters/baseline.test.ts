@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyBaseline } from '../../../../src-main/engine/meters/baseline';
+import { idleBaseline } from '../../../../src-main/engine/meters/attribution';
+import { finalizeEnergy } from '../../../../src-main/engine/trials/energy';
 import { idlePowerW, netEnergyJ } from '../../../../src-main/engine/meters/meter-set';
 import type { EnergyWindow, Provenance } from '../../../../src-main/shared/types';
 
@@ -15,6 +16,8 @@ describe('idle baseline arithmetic', () => {
       { domain: 'cpu-package:0', energyJ: 150, provenance: measured },
       { domain: 'gpu:0', energyJ: 300, provenance: measured },
     ],
+    // a quiet machine: 2% of 4 cores busy
+    cpu: { treeS: null, machineBusyS: 0.8, cores: 4 },
   };
 
   it('turns an idle window into idle power per domain', () => {
@@ -27,7 +30,7 @@ describe('idle baseline arithmetic', () => {
   });
 
   it('adds net figures to every window and the net metrics, keeping provenance on every domain', () => {
-    const result = applyBaseline(
+    const result = finalizeEnergy(
       {
         metrics: { accuracy: 0.9, train_energy_j: 600 },
         attrs: {},
@@ -38,11 +41,11 @@ describe('idle baseline arithmetic', () => {
           { phase: 'infer', startedAtMs: 0, durationS: 2, samples: 1000, domains: [{ domain: 'cpu-package:0', energyJ: 50, provenance: measured }] },
         ],
       },
-      { 'cpu-package:0': 15 },
+      idleBaseline({ ...idle, domains: [idle.domains[0]!] }),
     );
-    expect(result.windows[0]!.domains[0]).toEqual({ domain: 'cpu-package:0', energyJ: 100, netEnergyJ: 40, provenance: measured });
+    expect(result.windows[0]!.domains[0]).toEqual({ domain: 'cpu-package:0', energyJ: 100, netEnergyJ: 40, attributedEnergyJ: 100, provenance: measured });
     // a domain without a baseline gets no net figure rather than a made-up one
-    expect(result.windows[0]!.domains[1]).toEqual({ domain: 'dram:0', energyJ: 8, provenance: estimated });
+    expect(result.windows[0]!.domains[1]).toEqual({ domain: 'dram:0', energyJ: 8, attributedEnergyJ: 8, provenance: estimated });
     expect(result.metrics.train_energy_net_j).toBeUndefined();
     expect(result.metrics.infer_energy_net_j_per_sample).toBeCloseTo((50 - 30) / 1000, 12);
   });

@@ -61,7 +61,12 @@ describe('energy reports from a real study database', () => {
       for (const d of p.domains) expect(['measured', 'estimated']).toContain(d.provenance.method);
     }
     expect(report.idleBaseline).not.toBeNull();
-    expect(report.training.netEnergyKWh).not.toBeNull();
+    // net of idle is given, or the report says why not (a baseline taken on a busy machine)
+    if (report.training.netEnergyKWh === null) expect(report.training.flags.map((f) => f.kind)).toContain('net-meaningless');
+    else expect(report.training.netEnergyKWh).toBeGreaterThanOrEqual(0);
+    // the model's own energy, with the whole machine's beside it
+    expect(report.training.energyJ).toBeLessThanOrEqual(report.training.grossEnergyJ);
+    expect(text).toContain("this model's own (whole machine");
 
     const md = readFileSync(join(out, 'energy-report.md'), 'utf8');
     expect(md).toContain(`**${report.training.energyMWh2sf} MWh**`);

@@ -1,43 +1,52 @@
 /**
- * The built-in trainer, in a worker thread so the study's event loop stays free to poll the
- * meters. It announces each phase and waits for the study to open the meter window before
- * doing the work, so every joule of a phase lands in that phase's window.
+ * The built-in trainer: a program run as the trial's child process, speaking the same line
+ * protocol as a user's command (see trials/process-runner.ts): `{"phase": …}` lines move the
+ * meter window, step lines carry the learning curve, `{"ecopt": …}` lines carry what only the
+ * built-in trainer knows (backend, profile, result). Before each phase's work it waits for the
+ * runner's acknowledgement on stdin, so every joule of a phase lands in that phase's window.
+ * When stdin closes (the study process died) it exits: a trial never outlives its study.
  */
 import * as tf from '@tensorflow/tfjs';
-import { parentPort, workerData } from 'node:worker_threads';
+import { readFileSync } from 'node:fs';
 import type { ModelFamily } from '../../../shared/models';
 import { loadDataset } from '../../data/builtin';
 import { splitDataset } from '../../data/split';
 import { selectBackend } from './backend';
 import { registerMissingKernels } from './kernels';
 import { buildModel } from './model';
-import type { FromWorker, ToWorker, WorkerInput } from './protocol';
+import type { FromTrainer, TrainerInput } from './protocol';
 import { seedTraining, weightsSha256 } from './seed';
 
-const port = parentPort!;
-const input = workerData as WorkerInput;
+const input = JSON.parse(readFileSync(process.env.ECOPT_TRIAL_INPUT!, 'utf8')) as TrainerInput;
 
-function send(msg: FromWorker): void {
-  port.postMessage(msg);
+function send(msg: FromTrainer): void {
+  process.stdout.write(`${JSON.stringify(msg)}\n`);
 }
 
+const acks: string[] = [];
 let waiting: (() => void) | null = null;
-port.on('message', (m: ToWorker) => {
-  if (m.type === 'go' && waiting) {
+let stdinBuffer = '';
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (chunk: string) => {
+  stdinBuffer += chunk;
+  const lines = stdinBuffer.split('\n');
+  stdinBuffer = lines.pop() ?? '';
+  for (const line of lines) if (line.includes('"ack"')) acks.push(line);
+  if (acks.length && waiting) {
+    acks.shift();
     const w = waiting;
     waiting = null;
     w();
   }
 });
+process.stdin.on('end', () => process.exit(130));
 
-async function phase<T>(name: 'train' | 'infer' | 'evaluate', work: () => Promise<{ value: T; samples?: number }>): Promise<T> {
+async function phase<T>(name: 'train' | 'infer' | 'evaluate', work: () => Promise<T>): Promise<T> {
   await new Promise<void>((resolve) => {
     waiting = resolve;
-    send({ type: 'phase-begin', phase: name });
+    send({ phase: name });
   });
-  const { value, samples } = await work();
-  send({ type: 'phase-end', phase: name, ...(samples !== undefined ? { samples } : {}) });
-  return value;
+  return work();
 }
 
 class NanLossError extends Error {}
@@ -47,7 +56,7 @@ async function main(): Promise<void> {
   seedTraining(spec.seed, input.trialNumber);
   const backend = await selectBackend();
   const added = registerMissingKernels();
-  send({ type: 'backend', backend: backend.name, notes: [...backend.notes, ...added.map((k) => `added kernel ${k}`)] });
+  send({ ecopt: 'backend', backend: backend.name, notes: [...backend.notes, ...added.map((k) => `added kernel ${k}`)] });
 
   if (!spec.dataset) throw new Error('the built-in trainer needs a dataset');
   const ds = await loadDataset(spec.dataset);
@@ -65,7 +74,7 @@ async function main(): Promise<void> {
   const { model } = built;
   const curve: { epoch: number; loss: number; valAccuracy: number | null }[] = [];
 
-  const trainStarted = performance.now();
+  let trainStarted = performance.now();
   // short profile: skip warm-up steps, time the next ones up to profileFraction of all steps
   const stepsPerEpoch = Math.ceil(split.train.n / built.settings.batchSize);
   const totalSteps = stepsPerEpoch * built.settings.epochs;
@@ -75,6 +84,9 @@ async function main(): Promise<void> {
   let lastStepAt = performance.now();
   const stepDurations: number[] = [];
   await phase('train', async () => {
+    // timed from the moment the window is open, like the energy
+    trainStarted = performance.now();
+    lastStepAt = trainStarted;
     await model.fit(xTrain, yTrain, {
       epochs: built.settings.epochs,
       batchSize: built.settings.batchSize,
@@ -85,10 +97,10 @@ async function main(): Promise<void> {
         onBatchEnd: async () => {
           const now = performance.now();
           step++;
-          if (step === warmup) send({ type: 'profile-start' });
+          if (step === warmup) send({ ecopt: 'profile-start' });
           if (step > warmup && step <= profileAt) stepDurations.push((now - lastStepAt) / 1000);
           if (step === profileAt && profileAt < totalSteps) {
-            send({ type: 'profile', step, totalSteps, elapsedS: (now - trainStarted) / 1000, stepDurationsS: [...stepDurations], epochOverheadShare: split.validation.n / split.train.n / 3 });
+            send({ ecopt: 'profile', step, totalSteps, elapsedS: (now - trainStarted) / 1000, stepDurationsS: [...stepDurations], epochOverheadShare: split.validation.n / split.train.n / 3 });
           }
           lastStepAt = now;
         },
@@ -101,11 +113,17 @@ async function main(): Promise<void> {
           }
           const point = { epoch: epoch + 1, loss, valAccuracy: valAccuracy === undefined ? null : Number(valAccuracy) };
           curve.push(point);
-          send({ type: 'progress', epochs: built.settings.epochs, flopsPerInference: built.flopsPerInference, ...point });
+          send({
+            step,
+            epoch: point.epoch,
+            epochs: built.settings.epochs,
+            loss,
+            ...(point.valAccuracy === null ? {} : { val_accuracy: point.valAccuracy }),
+            flops_per_inference: built.flopsPerInference,
+          });
         },
       },
     });
-    return { value: undefined };
   });
   const trainDurationS = (performance.now() - trainStarted) / 1000;
 
@@ -121,17 +139,19 @@ async function main(): Promise<void> {
   predictAll();
   const minS = input.minInferS;
   const repDurationsS: number[] = [];
+  const repCpuS: number[] = [];
   const inferSamples = await phase('infer', async () => {
     const t0 = performance.now();
     while ((performance.now() - t0) / 1000 < minS || repDurationsS.length < 3) {
       const t = performance.now();
+      const c = process.cpuUsage();
       predictAll();
+      const dc = process.cpuUsage(c);
       repDurationsS.push((performance.now() - t) / 1000);
-      // yield so the worker can be terminated promptly on stop
-      if (repDurationsS.length % 8 === 0) await new Promise((r) => setImmediate(r));
+      repCpuS.push((dc.user + dc.system) / 1e6);
     }
     const samples = repDurationsS.length * split.test.n;
-    return { value: samples, samples };
+    return samples;
   });
 
   const evaluation = await phase('evaluate', async () => {
@@ -148,7 +168,7 @@ async function main(): Promise<void> {
         const test = rmseOf(xTest, split.test.yReal!);
         return { valAccuracy: NaN, testAccuracy: NaN, valLoss: val.mse, valRmse: val.rmse, testRmse: test.rmse };
       });
-      return { value, samples: split.validation.n + split.test.n };
+      return value;
     }
     const value = tf.tidy(() => {
       const valProbs = model.predict(xVal, { batchSize }) as tf.Tensor;
@@ -162,14 +182,15 @@ async function main(): Promise<void> {
       const loss = tf.losses.softmaxCrossEntropy(tf.oneHot(yVal.toInt(), split.classes.length), valProbs.clipByValue(1e-7, 1).log()).dataSync()[0]!;
       return { valAccuracy: valOk / split.validation.n, testAccuracy: testOk / split.test.n, valLoss: loss, valRmse: NaN, testRmse: NaN };
     });
-    return { value, samples: split.validation.n + split.test.n };
+    return value;
   });
 
-  const mean = repDurationsS.reduce((a, b) => a + b, 0) / repDurationsS.length;
-  const sd = Math.sqrt(repDurationsS.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, repDurationsS.length - 1));
+  const { mean, sd } = meanSd(repDurationsS);
+  const cpu = meanSd(repCpuS);
   send({
-    type: 'result',
+    ecopt: 'result',
     metrics: {
+      infer_samples: inferSamples,
       ...(regression ? { rmse: evaluation.valRmse } : { accuracy: evaluation.valAccuracy }),
       loss: evaluation.valLoss,
       train_duration_s: trainDurationS,
@@ -184,8 +205,11 @@ async function main(): Promise<void> {
       infer_repeats: repDurationsS.length,
       infer_samples: inferSamples,
       infer_rep_duration_s: { mean, sd, min: Math.min(...repDurationsS), max: Math.max(...repDurationsS) },
-      // at the window's mean power each repeat's energy follows its duration: the same spread
-      infer_energy_spread_rel: mean > 0 ? sd / mean : 0,
+      infer_rep_cpu_s: { mean: cpu.mean, sd: cpu.sd, min: Math.min(...repCpuS), max: Math.max(...repCpuS) },
+      // The trial's energy follows its CPU time (meters/attribution.ts), which, unlike duration,
+      // other programs do not stretch. The spread of the figure is that of the CPU time per
+      // repeat across five consecutive blocks of repeats: one repeat is too short to time well.
+      infer_energy_spread_rel: blockSpread(repCpuS) ?? (mean > 0 ? sd / mean : 0),
       infer_min_window_s: minS,
       split: { train: split.train.n, validation: split.validation.n, test: split.test.n, normalisation: split.normalisation },
       settings: built.settings,
@@ -194,8 +218,26 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((e: unknown) => {
-  const kind = e instanceof NanLossError ? 'nan' : 'exception';
-  const message = e instanceof Error ? e.message : String(e);
-  send({ type: 'error', kind, message, ...(e instanceof Error && e.stack ? { detail: e.stack } : {}) });
-});
+/** Coefficient of variation of the mean per item over `blocks` consecutive blocks, or null. */
+function blockSpread(xs: number[], blocks = 5): number | null {
+  if (xs.length < blocks) return null;
+  const size = Math.floor(xs.length / blocks);
+  const means = Array.from({ length: blocks }, (_, b) => xs.slice(b * size, (b + 1) * size).reduce((a, x) => a + x, 0) / size);
+  const { mean, sd } = meanSd(means);
+  return mean > 0 ? sd / mean : null;
+}
+
+function meanSd(xs: number[]): { mean: number; sd: number } {
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  return { mean, sd: Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, xs.length - 1)) };
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    const kind = e instanceof NanLossError ? 'nan' : 'exception';
+    const message = e instanceof Error ? e.message : String(e);
+    send({ ecopt: 'error', kind, message, ...(e instanceof Error && e.stack ? { detail: e.stack } : {}) });
+    process.exit(1);
+  },
+);

@@ -1,0 +1,101 @@
+/**
+ * From a trial's measured windows to its energy metrics: every window attributed (the trial's
+ * own share beside the machine's), net of idle only where it means something, the spread of
+ * each energy objective, and a flag when inference repeats spread more than 20%.
+ */
+import type { EnergyWindow, Metrics } from '../../shared/types';
+import { attributeWindow, attributionMethod, windowAttributedJ, type IdleBaseline } from '../meters/attribution';
+import { countedDomains as countedIn } from '../meters/meter-set';
+import type { TrialResult } from '../store/store';
+
+/** Inference repeats spreading more than this make a trial's inference figure `noisy`. */
+export const NOISY_SPREAD_REL = 0.2;
+
+/** Which domains of a window add into its totals (RAPL's platform domain contains the others). */
+export function countedDomains(w: EnergyWindow): (domain: string) => boolean {
+  return countedIn(w.domains);
+}
+
+function grossJ(w: EnergyWindow): number {
+  const counted = countedDomains(w);
+  return w.domains.filter((d) => counted(d.domain)).reduce((a, d) => a + d.energyJ, 0);
+}
+
+function netJ(w: EnergyWindow): number | null {
+  const counted = countedDomains(w);
+  const ds = w.domains.filter((d) => counted(d.domain));
+  if (ds.length === 0 || ds.some((d) => d.netEnergyJ === undefined)) return null;
+  return ds.reduce((a, d) => a + d.netEnergyJ!, 0);
+}
+
+export function attributedJ(w: EnergyWindow): number {
+  return windowAttributedJ(w, countedDomains(w));
+}
+
+/** Relative uncertainty of a window's attributed figure from its sources (± fraction), or null. */
+function uncertaintyRel(w: EnergyWindow): number | null {
+  const total = attributedJ(w);
+  if (total <= 0) return null;
+  let abs = 0;
+  for (const d of w.domains) {
+    const u = d.provenance.uncertaintyRel;
+    if (u !== null) abs += u * (d.attributedEnergyJ ?? d.energyJ);
+  }
+  // CPU time is read in 10 ms ticks: one tick at each end of the window
+  const tick = w.cpu?.treeS ? Math.min(1, 0.02 / w.cpu.treeS) : 0;
+  return abs / total + tick;
+}
+
+/** Attributes every window of a result and computes its energy metrics from the trial's share. */
+export function finalizeEnergy(result: TrialResult, baseline: IdleBaseline | null): TrialResult {
+  const windows = result.windows.map((w) => attributeWindow(w, baseline));
+  const metrics: Metrics = { ...result.metrics };
+  const attrs: Record<string, unknown> = { ...result.attrs };
+  const spread: Record<string, number> = {};
+  const train = windows.find((w) => w.phase === 'train');
+  if (train) {
+    metrics.train_energy_j = attributedJ(train);
+    metrics.train_energy_gross_j = grossJ(train);
+    const net = netJ(train);
+    if (net !== null) metrics.train_energy_net_j = net;
+    const u = uncertaintyRel(train);
+    if (u !== null) spread.train_energy_j = u;
+    attrs.attribution = attributionMethod(train, baseline);
+  }
+  const infer = windows.find((w) => w.phase === 'infer');
+  if (infer?.samples) {
+    const j = attributedJ(infer);
+    metrics.infer_energy_j_per_sample = j / infer.samples;
+    metrics.infer_samples_per_j = j > 0 ? infer.samples / j : 0;
+    metrics.infer_energy_gross_j_per_sample = grossJ(infer) / infer.samples;
+    const net = netJ(infer);
+    if (net !== null) metrics.infer_energy_net_j_per_sample = net / infer.samples;
+    const rel = typeof attrs.infer_energy_spread_rel === 'number' ? attrs.infer_energy_spread_rel : null;
+    if (rel !== null) {
+      spread.infer_energy_j_per_sample = rel;
+      spread.infer_samples_per_j = rel;
+      if (rel > NOISY_SPREAD_REL) {
+        infer.flags = [
+          ...(infer.flags ?? []),
+          {
+            domain: '*',
+            kind: 'noisy',
+            message: `the inference repeats spread ±${(rel * 100).toFixed(0)}% (more than ${NOISY_SPREAD_REL * 100}%): this trial's inference energy is not a steady figure; re-measure it on a quieter machine before relying on it`,
+          },
+        ];
+      }
+    }
+  }
+  if (Object.keys(spread).length) attrs.energy_spread_rel = spread;
+  const projection = attrs.train_projection as Record<string, unknown> | undefined;
+  if (projection && train) {
+    // projections are made from the machine's counters as they run: compared with the same
+    attrs.train_projection = { ...projection, actualDurationS: train.durationS, actualEnergyJ: grossJ(train) };
+  }
+  return { ...result, windows, metrics, attrs };
+}
+
+/** Attributes the windows a failed or stopped trial measured, so they too are the trial's own. */
+export function finalizePartial(partial: Partial<TrialResult>, baseline: IdleBaseline | null): Partial<TrialResult> {
+  return partial.windows ? { ...partial, windows: partial.windows.map((w) => attributeWindow(w, baseline)) } : partial;
+}

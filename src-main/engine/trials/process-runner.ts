@@ -1,0 +1,344 @@
+/**
+ * The one trial runner: every trial — the built-in trainer or a user's own command — is a child
+ * process speaking one line protocol on stdout, started, measured, attributed, timed out and torn
+ * down here.
+ *
+ * The protocol (one JSON object a line; other lines are ignored):
+ *   {"phase": "train" | "infer" | "evaluate"}   closes the open meter window and opens this
+ *                                               phase's; the runner answers {"ack": "<phase>"} on
+ *                                               stdin once it is open (a program may wait for it)
+ *   {"step": 3, "accuracy": 0.91, "loss": 0.2}  a learning-curve point: every numeric key is kept
+ *   {"ecopt": "result", "metrics": {…}, "attrs": {…}}  the trial's metrics (else the last JSON line)
+ *   {"ecopt": "error", "kind": …, "message": …}  the program's own account of a failure
+ *   {"ecopt": "backend" | "profile-start" | "profile", …}  what the built-in trainer adds
+ *
+ * The child runs in its own process group, and a small guard process holding a pipe from this
+ * one kills that group if this process dies without saying goodbye (kill -9 included), so a
+ * trial never outlives the study that started it. The group id and start time are recorded, so a
+ * resumed study can also stop a group left from a dead run (see study.ts).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve as resolvePath } from 'node:path';
+import { METRIC_NAMES, PHASES, type EnergyWindow, type Metrics, type Params, type Phase } from '../../shared/types';
+import { readProcStat } from '../meters/proc-tree';
+import type { WindowMeters } from '../meters/window-meters';
+import { project, type Projection } from './projection';
+import type { TrialEvent, TrialInput, TrialOutcome, TrialRunner } from './types';
+
+export interface ProcessCommand {
+  argv: string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** A JSON file the program writes its metrics to, instead of a last stdout line. */
+  metricsFile?: string;
+  /** The phase the window starts in when the program starts (command trials), or null: none until the first phase line (the built-in trainer, whose set-up is not the trial's work). */
+  initialPhase: Phase | null;
+  /** What the trial is called in messages (`python train.py …`, or `the trainer`). */
+  shown: string;
+  /** Files to remove afterwards. */
+  cleanup?: string[];
+}
+
+/** `{name}` → the parameter's value; `{params_file}` → the JSON file; `{{` and `}}` are literal braces. */
+export function substitute(arg: string, params: Record<string, unknown>, paramsFile: string): string {
+  return arg.replace(/\{\{|\}\}|\{([a-z_][a-z0-9_]*)\}/g, (m, name: string | undefined) => {
+    if (m === '{{') return '{';
+    if (m === '}}') return '}';
+    if (name === 'params_file') return paramsFile;
+    if (name !== undefined && name in params) return String(params[name]);
+    return m;
+  });
+}
+
+function tail(text: string, lines = 6): string {
+  return text.trim().split('\n').slice(-lines).join('\n');
+}
+
+/** Node's own binary runs plain JavaScript even when it is Electron's. */
+export function nodeEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return process.versions.electron ? { ...env, ELECTRON_RUN_AS_NODE: '1' } : env;
+}
+
+const GUARD = `
+const pgid = Number(process.argv[1]);
+let done = false;
+process.stdin.on('data', (d) => { if (String(d).includes('done')) done = true; });
+process.stdin.on('close', () => {
+  if (done) process.exit(0);
+  try { process.kill(-pgid, 'SIGTERM'); } catch {}
+  setTimeout(() => { try { process.kill(-pgid, 'SIGKILL'); } catch {} process.exit(0); }, 2000);
+});`;
+
+/** Starts the guard that kills group `pgid` if this process dies; `release()` dismisses it. */
+function guard(pgid: number): { release(): void } {
+  const g = spawn(process.execPath, ['-e', GUARD, String(pgid)], { stdio: ['pipe', 'ignore', 'ignore'], detached: true, env: nodeEnv({ ...process.env }) });
+  g.on('error', () => {});
+  g.stdin!.on('error', () => {});
+  g.unref();
+  return {
+    release() {
+      g.stdin!.end('done\n');
+    },
+  };
+}
+
+/** Kills a process group, politely first. */
+export function killGroup(pgid: number, graceMs = 2000): void {
+  try {
+    process.kill(-pgid, 'SIGTERM');
+  } catch {
+    return; // already gone
+  }
+  setTimeout(() => {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }, graceMs).unref();
+}
+
+/** The record a resumed study uses to stop a group left from a dead run. */
+export interface TrialProcess {
+  pgid: number;
+  /** The group leader's start time since boot, clock ticks: guards against pid reuse. */
+  startTicks: number;
+}
+
+export type CommandFactory = (input: TrialInput) => ProcessCommand;
+
+export class ProcessTrialRunner implements TrialRunner {
+  constructor(
+    private readonly make: CommandFactory,
+    private readonly onProcess?: (p: TrialProcess) => void,
+  ) {}
+
+  run(input: TrialInput, meters: WindowMeters, signal: AbortSignal, onEvent: (e: TrialEvent) => void): Promise<TrialOutcome> {
+    let cmd: ProcessCommand;
+    try {
+      cmd = this.make(input);
+    } catch (e) {
+      return Promise.resolve({ ok: false, kind: 'exception', message: (e as Error).message, partial: {} });
+    }
+    const shown = cmd.shown;
+    return new Promise((resolve) => {
+      const windows: (EnergyWindow & { samples?: number })[] = [];
+      const curve: Record<string, number>[] = [];
+      const accuracies: number[] = [];
+      let phase: Phase | null = null;
+      let stderr = '';
+      let lastJson: Record<string, unknown> | null = null;
+      let lastLineError: string | null = null;
+      let result: { metrics: Record<string, unknown>; attrs: Record<string, unknown> } | null = null;
+      let reportedError: { kind: string; message: string; detail?: string } | null = null;
+      let backend = 'command';
+      let backendNotes: string[] = [];
+      let flopsPerInference: number | undefined;
+      let profileMark: { atMs: number; energyJ: number } | null = null;
+      let projection: Projection | null = null;
+      let settled = false;
+      const key = () => `trial-${input.trialNumber}-${phase}`;
+
+      const closeWindow = () => {
+        if (phase === null) return;
+        windows.push(meters.end(key(), phase));
+        phase = null;
+      };
+      const openWindow = (next: Phase) => {
+        phase = next;
+        meters.begin(key());
+        onEvent({ type: 'phase', phase: next });
+      };
+
+      let child: ChildProcess;
+      try {
+        child = spawn(cmd.argv[0]!, cmd.argv.slice(1), { cwd: cmd.cwd, env: cmd.env, shell: false, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+      } catch (e) {
+        resolve({ ok: false, kind: 'crash', message: `could not start \`${shown}\`: ${(e as Error).message}`, partial: {} });
+        return;
+      }
+      child.stdin!.on('error', () => {}); // a program that never reads stdin may close it
+      const pgid = child.pid;
+      const guardian = pgid ? guard(pgid) : null;
+      if (pgid) {
+        meters.track?.(pgid);
+        this.onProcess?.({ pgid, startTicks: readProcStat(pgid)?.startTicks ?? 0 });
+      }
+      if (cmd.initialPhase) openWindow(cmd.initialPhase);
+
+      const cleanup = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        meters.track?.(null);
+        for (const f of cmd.cleanup ?? []) rmSync(f, { recursive: true, force: true });
+      };
+      const finish = (outcome: TrialOutcome) => {
+        if (settled) return;
+        settled = true;
+        closeWindow();
+        if (!outcome.ok) outcome.partial = { ...outcome.partial, windows: [...windows], backend, powerSamples: meters.drainSamples() };
+        cleanup();
+        guardian?.release();
+        resolve(outcome);
+      };
+      const fail = (kind: string, message: string, detail?: string) => {
+        if (pgid) killGroup(pgid);
+        const d = detail ?? (stderr ? tail(stderr, 20) : undefined);
+        finish({ ok: false, kind, message, ...(d ? { detail: d } : {}), partial: {} });
+      };
+
+      const timer = setTimeout(
+        () => fail('timeout', `${shown} ran longer than its ${input.spec.trial.timeoutS} s limit and was stopped with its child processes; raise trial.timeoutS or shrink the search space`),
+        input.spec.trial.timeoutS * 1000,
+      );
+      const onAbort = () => fail('interrupted', 'stopped by the user');
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort);
+
+      const onStep = (obj: Record<string, unknown>) => {
+        const point = Object.fromEntries(Object.entries(obj).filter(([, v]) => typeof v === 'number' && Number.isFinite(v))) as Record<string, number>;
+        curve.push(point);
+        if (typeof point.flops_per_inference === 'number') flopsPerInference = point.flops_per_inference;
+        const valAccuracy = point.val_accuracy ?? point.accuracy ?? null;
+        const epoch = point.epoch ?? point.step!;
+        const epochs = point.epochs ?? 0;
+        onEvent({ type: 'progress', epoch, epochs, loss: point.loss ?? point.metric ?? NaN, valAccuracy });
+        // pruning predicts the end point from the curve and the FLOPs: only with both
+        if (valAccuracy !== null && point.epoch !== undefined && epochs > 0 && flopsPerInference !== undefined) {
+          accuracies.push(valAccuracy);
+          const reason = input.shouldPrune?.({ epoch, epochs, accuracies: [...accuracies], flopsPerInference });
+          if (reason) fail('pruned', reason);
+        }
+      };
+
+      const onEcopt = (obj: Record<string, unknown>) => {
+        switch (obj.ecopt) {
+          case 'backend':
+            backend = String(obj.backend);
+            backendNotes = Array.isArray(obj.notes) ? obj.notes.map(String) : [];
+            onEvent({ type: 'backend', backend, notes: backendNotes });
+            break;
+          case 'profile-start':
+            if (phase === 'train') profileMark = { atMs: performance.now(), energyJ: meters.peek(key()) };
+            break;
+          case 'profile':
+            if (profileMark && phase === 'train') {
+              const energyNow = meters.peek(key());
+              projection = project(obj as unknown as Parameters<typeof project>[0], energyNow, energyNow - profileMark.energyJ, (performance.now() - profileMark.atMs) / 1000);
+            }
+            break;
+          case 'result':
+            result = { metrics: (obj.metrics ?? {}) as Record<string, unknown>, attrs: (obj.attrs ?? {}) as Record<string, unknown> };
+            break;
+          case 'error':
+            reportedError = { kind: String(obj.kind ?? 'exception'), message: String(obj.message ?? 'the trial failed'), ...(typeof obj.detail === 'string' ? { detail: obj.detail } : {}) };
+            break;
+        }
+      };
+
+      const onLine = (line: string) => {
+        if (settled) return;
+        const t = line.trim();
+        if (!t.startsWith('{')) {
+          lastJson = null;
+          lastLineError = null;
+          return;
+        }
+        let obj: Record<string, unknown>;
+        try {
+          obj = JSON.parse(t) as Record<string, unknown>;
+        } catch (e) {
+          lastJson = null;
+          lastLineError = `${(e as Error).message} in: ${t.slice(0, 120)}`;
+          return;
+        }
+        lastLineError = null;
+        lastJson = null;
+        if (typeof obj.ecopt === 'string') return onEcopt(obj);
+        if (typeof obj.phase === 'string' && Object.keys(obj).length <= 2 && (PHASES as readonly string[]).includes(obj.phase)) {
+          const next = obj.phase as Phase;
+          if (next !== phase) {
+            closeWindow();
+            openWindow(next);
+          }
+          child.stdin!.write(`{"ack": "${next}"}\n`);
+          return;
+        }
+        if (typeof obj.step === 'number') return onStep(obj);
+        lastJson = obj;
+      };
+
+      let buffer = '';
+      child.stdout!.on('data', (d: Buffer) => {
+        buffer += d.toString();
+        const lines = buffer.split('\n');
+        buffer = lines.pop() ?? '';
+        lines.forEach(onLine);
+      });
+      child.stderr!.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (stderr.length > 200_000) stderr = stderr.slice(-100_000);
+      });
+      child.on('error', (e: NodeJS.ErrnoException) => {
+        fail('crash', e.code === 'ENOENT' ? `command not found: "${cmd.argv[0]}" (cwd ${cmd.cwd}); check the path in command.argv or install it` : `could not start ${shown}: ${e.message}`);
+      });
+      child.on('close', (code, sig) => {
+        if (settled) return;
+        if (buffer) onLine(buffer);
+        const err = reportedError as { kind: string; message: string; detail?: string } | null;
+        if (err) return fail(err.kind, err.message, err.detail);
+        if (code !== 0) {
+          return fail('crash', `${shown} exited with ${sig ? `signal ${sig}` : `code ${code}`}${stderr ? `; its last error lines:\n${tail(stderr)}` : ''}`);
+        }
+        let metrics: Record<string, unknown> | null = (result as { metrics: Record<string, unknown> } | null)?.metrics ?? lastJson;
+        if (cmd.metricsFile) {
+          const file = resolvePath(cmd.cwd, cmd.metricsFile);
+          try {
+            metrics = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+          } catch (e) {
+            return fail('no-metrics', `${shown} wrote no readable metrics file ${file} (${(e as Error).message}); write JSON such as {"accuracy": 0.93}`);
+          }
+        }
+        if (!metrics) {
+          return fail(
+            lastLineError ? 'bad-metrics' : 'no-metrics',
+            lastLineError
+              ? `the last line ${shown} printed is not valid JSON (${lastLineError}); print one JSON object such as {"accuracy": 0.93}`
+              : `${shown} printed no metrics: make its last line on stdout a JSON object such as {"accuracy": 0.93, "infer_samples": 1000}, or set command.metricsFile`,
+          );
+        }
+        const known: Metrics = {};
+        const attrs: Record<string, unknown> = { ...((result as { attrs: Record<string, unknown> } | null)?.attrs ?? {}) };
+        if (!attrs.learning_curve) attrs.learning_curve = curve;
+        if (backend === 'command') attrs.command = cmd.argv;
+        if (backendNotes.length) attrs.backend_notes = backendNotes;
+        for (const [k, v] of Object.entries(metrics)) {
+          if (k === 'infer_samples') continue;
+          if ((METRIC_NAMES as string[]).includes(k) && typeof v === 'number') known[k as keyof Metrics] = v;
+          else if (!result) attrs[`reported_${k}`] = v;
+        }
+        const samples = typeof metrics.infer_samples === 'number' ? metrics.infer_samples : undefined;
+        closeWindow();
+        const infer = windows.find((w) => w.phase === 'infer');
+        if (infer && samples) infer.samples = samples;
+        if (projection) attrs.train_projection = projection;
+        const bad = Object.entries(known).find(([, v]) => !Number.isFinite(v));
+        if (bad) return fail('nan', `${shown} produced ${bad[0]} = ${bad[1]}; the model diverged (try a lower learning rate)`);
+        settled = true;
+        cleanup();
+        guardian?.release();
+        resolve({ ok: true, result: { metrics: known, attrs, windows: [...windows], backend, powerSamples: meters.drainSamples() } });
+      });
+    });
+  }
+}
+
+/** The parameters as a JSON file, for `{params_file}` and ECOPT_PARAMS_FILE. */
+export function writeParamsFile(params: Params): { dir: string; file: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'ecopt-trial-'));
+  const file = join(dir, 'params.json');
+  writeFileSync(file, JSON.stringify(params, null, 2));
+  return { dir, file };
+}
