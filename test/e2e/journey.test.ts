@@ -113,7 +113,9 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
 
     await page.getByTestId('to-explorer').click();
     await page.getByTestId('frontier').locator('.main-svg').first().waitFor();
-    await page.getByTestId('budget-energy').fill(String(limitJ * 1000));
+    // the budget in words, in µJ, echoed back in the unit it was read in
+    await page.getByTestId('budget-text').fill(`at most ${(limitJ * 1e6).toFixed(3)} µJ per prediction`);
+    expect(await page.getByTestId('budget-reading').textContent()).toMatch(/^read as: energy per prediction ≤ /);
     const sentence = page.getByTestId('budget-sentence');
     await sentence.waitFor();
     expect(await sentence.textContent()).toMatch(new RegExp(`Model #${expected.number} (is the most accurate model|is [\\d.]+ points less accurate)`));

@@ -5,7 +5,8 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import type { TrialView } from '../../../src-main/shared/contract';
-import { parameterImportance, pickByBudget, type BudgetLimit } from '../../../src-main/shared/analysis';
+import { parameterImportance, pickByBudget } from '../../../src-main/shared/analysis';
+import { parseBudget } from '../../../src-main/shared/budget';
 import { METRIC_NAMES, type MetricName } from '../../../src-main/shared/types';
 import { call } from '../client';
 import { formatMetric, formatSi, METRICS } from '../format';
@@ -137,16 +138,9 @@ export function ExplorerScreen({ name }: { name: string }) {
   const { view } = useStudy(name);
   const [x, setX] = useState<string | null>(null);
   const [y, setY] = useState<string | null>(null);
-  const [maxMj, setMaxMj] = useState('');
-  const [minAcc, setMinAcc] = useState('');
-  const limits = useMemo<BudgetLimit[]>(
-    () => [
-      ...(maxMj !== '' && Number.isFinite(Number(maxMj)) ? [{ metric: 'infer_energy_j_per_sample' as const, bound: 'max' as const, value: Number(maxMj) / 1000 }] : []),
-      ...(minAcc !== '' && Number.isFinite(Number(minAcc)) ? [{ metric: 'accuracy' as const, bound: 'min' as const, value: Number(minAcc) / 100 }] : []),
-    ],
-    [maxMj, minAcc],
-  );
-  const pick = useMemo(() => (view && limits.length ? pickByBudget(view.trials, limits) : null), [view, limits]);
+  const [budgetText, setBudgetText] = useState('');
+  const reading = useMemo(() => (budgetText.trim() ? parseBudget(budgetText) : null), [budgetText]);
+  const pick = useMemo(() => (view && reading?.ok ? pickByBudget(view.trials, reading.limits) : null), [view, reading]);
   const importance = useMemo(() => (view ? parameterImportance(view.trials, view.objectives) : {}), [view]);
   if (!view) return <p>Loading…</p>;
   const metrics = METRIC_NAMES.filter((m) => view.trials.some((t) => t.metrics[m] !== undefined));
@@ -193,9 +187,22 @@ export function ExplorerScreen({ name }: { name: string }) {
         </div>
       )}
       <div className="card budget" data-testid="budget-picker">
-        <b>Pick a model by its budget.</b> Energy per prediction at most{' '}
-        <input type="number" min="0" step="any" value={maxMj} onChange={(e) => setMaxMj(e.target.value)} data-testid="budget-energy" /> mJ, accuracy at least{' '}
-        <input type="number" min="0" max="100" step="any" value={minAcc} onChange={(e) => setMinAcc(e.target.value)} data-testid="budget-accuracy" /> %
+        <label htmlFor="budget-text">
+          <b>Pick a model by its budget.</b> Say it in words, e.g. &ldquo;at most 2 mJ per prediction&rdquo;, &ldquo;under 0.5 J per 1000
+          predictions&rdquo; or &ldquo;at least 95% accuracy and ≤ 1 mJ&rdquo;:
+        </label>{' '}
+        <input
+          id="budget-text"
+          type="text"
+          value={budgetText}
+          onChange={(e) => setBudgetText(e.target.value)}
+          placeholder="at most 2 mJ per prediction"
+          aria-describedby="budget-reading"
+          data-testid="budget-text"
+        />
+        <p id="budget-reading" className={reading && !reading.ok ? 'warning' : 'muted small'} role={reading && !reading.ok ? 'alert' : undefined} data-testid="budget-reading">
+          {reading ? (reading.ok ? reading.readAs : reading.error) : 'Energy in µJ, mJ, J, kJ, Wh or kWh; accuracy in %.'}
+        </p>
         {pick && (
           <p data-testid="budget-sentence">
             {pick.sentence}{' '}
@@ -205,7 +212,15 @@ export function ExplorerScreen({ name }: { name: string }) {
                   Show model #{chosen}
                 </button>{' '}
                 <button onClick={exportModel}>Export its settings</button>{' '}
-                <button onClick={() => go('reports')}>Energy report</button>
+                <button
+                  onClick={() => {
+                    // the report is for the model the budget picked, not the study's most accurate
+                    selectTrial(chosen);
+                    go('reports');
+                  }}
+                >
+                  Energy report
+                </button>
               </>
             )}
           </p>
