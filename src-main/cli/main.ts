@@ -3,7 +3,7 @@
  * the thing and the fix), 130 stopped by Ctrl-C (the running trial is marked interrupted).
  */
 import { Command, CommanderError } from 'commander';
-import { formatDuration, formatMetric, formatSi } from '../shared/format';
+import { formatSi } from '../shared/format';
 import { createMeterSet, meterVerdict } from '../engine/meters/detect';
 import { REPORT_FORMATS, parseFormats, verifyReport, writeReports } from '../engine/reports/index';
 import type { FunctionalUnit } from '../shared/report';
@@ -12,16 +12,24 @@ import { serve } from '../api/http-server';
 import { ensureRendererBuilt } from '../api/renderer-build';
 import { METRICS } from '../shared/types';
 import { UserError, errorMessage, isUserError } from '../engine/errors';
+import { datasetNotes } from '../engine/data/builtin';
 import { defaultDbPath } from '../engine/paths';
 import { defaultSpecPath, loadSpecFile } from '../engine/space/load-spec';
 import { Store, ECOPT_VERSION } from '../engine/store/store';
-import { runStudy, type StudyEvent } from '../engine/study/study';
+import { runStudy } from '../engine/study/study';
 import { frontTable, provenanceLines, trialsTable } from './present';
-import { table } from './table';
+import { Progress, shellWord } from './progress';
+import { table, tableWidth } from './table';
 
 interface DbOption {
   db?: string;
 }
+
+interface WideOption {
+  wide?: boolean;
+}
+
+const WIDE_HELP = 'print tables at full width (by default they are fitted to the terminal, long cells wrapped)';
 
 function dbPath(opts: DbOption): string {
   return opts.db ?? defaultDbPath();
@@ -35,99 +43,6 @@ async function withReadStore<T>(opts: DbOption, fn: (store: Store) => T | Promis
   } finally {
     store.close();
   }
-}
-
-class Progress {
-  private readonly tty = process.stderr.isTTY === true;
-  private durations: number[] = [];
-  private line = '';
-  private phase = '';
-  private done = 0;
-  private budget = 0;
-  private last = '';
-
-  constructor(private readonly quiet: boolean) {}
-
-  private render(): void {
-    if (this.quiet) return;
-    const width = 24;
-    const filled = this.budget ? Math.round((this.done / this.budget) * width) : 0;
-    const mean = this.durations.length ? this.durations.reduce((a, b) => a + b, 0) / this.durations.length : NaN;
-    const eta = Number.isFinite(mean) ? ` · ETA ${formatDuration(mean * (this.budget - this.done))}` : '';
-    const text = `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${this.done}/${this.budget} trials${eta}${this.phase ? ` · ${this.phase}` : ''}${this.last ? ` · last: ${this.last}` : ''}`;
-    if (this.tty) {
-      process.stderr.write(`\r\x1b[2K${text.slice(0, (process.stderr.columns ?? 120) - 1)}`);
-      this.line = text;
-    }
-  }
-
-  print(msg: string): void {
-    if (this.quiet) return;
-    if (this.tty && this.line) process.stderr.write('\r\x1b[2K');
-    process.stderr.write(`${msg}\n`);
-    this.render();
-  }
-
-  on = (e: StudyEvent): void => {
-    switch (e.type) {
-      case 'study-start':
-        this.done = e.done;
-        this.budget = e.budget;
-        this.print(
-          `${e.resumed ? 'Resuming' : 'Starting'} study "${e.study.name}": ${e.done}/${e.budget} trials done` +
-            (e.recovered ? `, ${e.recovered} interrupted trial(s) will be re-run` : ''),
-        );
-        for (const m of e.meters.filter((x) => x.status === 'ok')) this.print(`  meter ${m.id} (${m.domains.join(', ')}): ${m.detail}`);
-        if (e.estimatedOnly) {
-          this.print('  Energy figures in this study are ESTIMATED, not measured: no hardware energy counter is readable here (`ecopt meters` says why).');
-        }
-        break;
-      case 'idle-start':
-        this.phase = `measuring the idle machine for ${e.seconds} s (keep it quiet; --skip-idle skips)`;
-        this.print(`Measuring the idle machine for ${e.seconds} s, so energy can be reported net of idle…`);
-        break;
-      case 'idle-end':
-        this.phase = '';
-        this.print(`  idle power: ${Object.entries(e.powerW).map(([d, w]) => `${d} ${w.toFixed(1)} W`).join(', ')}`);
-        break;
-      case 'trial-start':
-        this.phase = `trial ${e.trial.number}${e.retryOf !== null ? ` (re-run of ${e.retryOf})` : ''} starting`;
-        this.render();
-        break;
-      case 'trial-event':
-        if (e.event.type === 'phase') this.phase = `trial ${e.trialNumber} ${e.event.phase}`;
-        if (e.event.type === 'progress') this.phase = `trial ${e.trialNumber} train epoch ${e.event.epoch}/${e.event.epochs}`;
-        this.render();
-        break;
-      case 'trial-end': {
-        this.done = e.done;
-        this.durations.push(e.elapsedS);
-        const t = e.trial;
-        this.last =
-          t.state === 'complete'
-            ? `#${t.number} acc ${formatMetric(t.metrics.accuracy, 'fraction')}, ${formatMetric(t.metrics.infer_energy_j_per_sample, 'J')}/sample`
-            : `#${t.number} ${t.state}`;
-        this.phase = '';
-        if (!this.tty || t.state !== 'complete') {
-          this.print(
-            `trial ${t.number}: ${t.state}` +
-              (t.state === 'complete'
-                ? ` — accuracy ${formatMetric(t.metrics.accuracy, 'fraction')}, inference ${formatMetric(t.metrics.infer_energy_j_per_sample, 'J')}/sample, training ${formatMetric(t.metrics.train_energy_j, 'J')} (${formatDuration(e.elapsedS)})`
-                : t.failure
-                  ? ` — ${t.failure.message}`
-                  : ''),
-          );
-        } else {
-          this.render();
-        }
-        break;
-      }
-      case 'study-end':
-        if (this.tty && this.line) process.stderr.write('\n');
-        this.line = '';
-        break;
-    }
-  };
 }
 
 export function buildProgram(): Command {
@@ -155,14 +70,21 @@ export function buildProgram(): Command {
     })
     .option('--quiet', 'print only the final tables')
     .option('--skip-idle', 'do not measure the idle machine first (no net energy figures)')
-    .action(async (specFile: string | undefined, opts: DbOption & { trials?: number; quiet?: boolean; skipIdle?: boolean; sampler?: string }) => {
+    .option('--wide', WIDE_HELP)
+    .action(async (specFile: string | undefined, opts: DbOption & WideOption & { trials?: number; quiet?: boolean; skipIdle?: boolean; sampler?: string }) => {
       const spec = loadSpecFile(specFile ?? defaultSpecPath());
       if (opts.trials) spec.trials = opts.trials;
       if (opts.sampler) spec.sampler = { name: opts.sampler as StudySpec['sampler']['name'], options: {} };
       const path = dbPath(opts);
+      // the options that decide what a resumed run does; without them `tune` falls back to the
+      // study file's budget and sampler (a changed sampler is even refused as another study)
+      const resumeCommand = (trials: number | undefined) =>
+        ['ecopt', 'tune', ...(specFile ? [specFile] : []), ...(opts.db ? ['--db', opts.db] : []), ...(trials ? ['--trials', String(trials)] : []), ...(opts.sampler ? ['--sampler', opts.sampler] : []), ...(opts.skipIdle ? ['--skip-idle'] : [])]
+          .map(shellWord)
+          .join(' ');
       const store = new Store(path);
       const controller = new AbortController();
-      const progress = new Progress(opts.quiet === true);
+      const progress = new Progress({ quiet: opts.quiet === true, resumeCommand });
       let stops = 0;
       const onSigint = () => {
         stops++;
@@ -174,14 +96,16 @@ export function buildProgram(): Command {
       process.on('SIGTERM', onSigint);
       try {
         progress.print(`Study file: ${path}`);
+        if (spec.dataset) for (const note of datasetNotes(spec.dataset)) progress.print(`Data: ${note}`);
         const outcome = await runStudy({ store, spec, signal: controller.signal, onEvent: progress.on, skipIdle: opts.skipIdle === true });
-        const out = [trialsTable(outcome.study, outcome.trials), '', frontTable(outcome.study, outcome.trials)];
+        const width = { maxWidth: tableWidth(opts.wide) };
+        const out = [trialsTable(outcome.study, outcome.trials, width), '', frontTable(outcome.study, outcome.trials, width)];
         const prov = provenanceLines(store, outcome.study, outcome.trials);
         if (prov.length) out.push('', 'Where the energy figures come from:', ...prov.map((l) => `  ${l}`));
         out.push('', `Backend: ${outcome.study.backend ?? 'none yet'} · database: ${path}`);
         process.stdout.write(`${out.join('\n')}\n`);
         if (outcome.reason === 'stopped') {
-          process.stderr.write(`Stopped. Resume with: ecopt tune${specFile ? ` ${specFile}` : ''}${opts.db ? ` --db ${opts.db}` : ''}\n`);
+          process.stderr.write(`Stopped. Resume with: ${resumeCommand(opts.trials)}\n`);
           process.exitCode = 130;
         }
       } finally {
@@ -195,7 +119,8 @@ export function buildProgram(): Command {
     .command('studies')
     .description('list the studies in a database')
     .option('--db <path>', 'study database (default: your data folder)')
-    .action(async (opts: DbOption) => {
+    .option('--wide', WIDE_HELP)
+    .action(async (opts: DbOption & WideOption) => {
       await withReadStore(opts, async (store) => {
         const rows = store.listStudies().map((s) => [
           s.name,
@@ -211,7 +136,7 @@ export function buildProgram(): Command {
         ]);
         process.stdout.write(
           rows.length
-            ? `${table(['study', 'done', 'complete', 'failed', 'interrupted', 'model', 'dataset', 'sampler', 'backend', 'updated'], rows)}\n`
+            ? `${table(['study', 'done', 'complete', 'failed', 'interrupted', 'model', 'dataset', 'sampler', 'backend', 'updated'], rows, { maxWidth: tableWidth(opts.wide) })}\n`
             : `No studies in ${store.path} yet. Run \`ecopt tune\`.\n`,
         );
       });
@@ -222,10 +147,12 @@ export function buildProgram(): Command {
     .description('print a study\'s trials, its Pareto front and where its energy figures came from')
     .argument('<study>', 'study name (or id)')
     .option('--db <path>', 'study database (default: your data folder)')
-    .action(async (name: string, opts: DbOption) => {
+    .option('--wide', WIDE_HELP)
+    .action(async (name: string, opts: DbOption & WideOption) => {
       await withReadStore(opts, async (store) => {
         const study = store.requireStudy(name);
         const trials = store.getTrials(study.id);
+        const width = { maxWidth: tableWidth(opts.wide) };
         const objectives = study.objectives
           .map((o) => `${METRICS[o.metric].label} (${o.unit}) ${o.direction}${o.threshold !== undefined ? `, limit ${o.threshold}` : ''}`)
           .join('; ');
@@ -233,9 +160,9 @@ export function buildProgram(): Command {
           `Study "${study.name}" · model ${study.spec.model} · data ${datasetLabel(study.spec)} · sampler ${study.spec.sampler.name} · backend ${study.backend ?? '—'}`,
           `Objectives: ${objectives}`,
           '',
-          trials.length ? trialsTable(study, trials) : 'No trials yet.',
+          trials.length ? trialsTable(study, trials, width) : 'No trials yet.',
           '',
-          frontTable(study, trials),
+          frontTable(study, trials, width),
         ];
         const prov = provenanceLines(store, study, trials);
         if (prov.length) out.push('', 'Where the energy figures come from:', ...prov.map((l) => `  ${l}`));
@@ -330,12 +257,13 @@ export function buildProgram(): Command {
     .command('meters')
     .description('list every energy source on this machine, what it covers, its status and the fix for each problem; then a live reading')
     .option('--seconds <n>', 'length of the live reading', '5')
-    .action(async (opts: { seconds: string }) => {
+    .option('--wide', WIDE_HELP)
+    .action(async (opts: WideOption & { seconds: string }) => {
       const seconds = Number(opts.seconds);
       if (!Number.isFinite(seconds) || seconds < 0) throw new UserError(`--seconds: expected a number of seconds, got "${opts.seconds}"`);
       const { set, report, estimatedOnly } = createMeterSet();
       const rows = report.map((r) => [r.id, r.status, r.domains.join(', ') || '—', r.detail]);
-      process.stdout.write(`Energy sources on this machine:\n${table(['source', 'status', 'covers', 'detail / fix'], rows)}\n\n${meterVerdict({ report, estimatedOnly })}\n`);
+      process.stdout.write(`Energy sources on this machine:\n${table(['source', 'status', 'covers', 'detail / fix'], rows, { maxWidth: tableWidth(opts.wide) })}\n\n${meterVerdict({ report, estimatedOnly })}\n`);
       if (seconds > 0) {
         process.stdout.write(`\nLive reading (${seconds} s, polled every ${set.pollMs} ms):\n`);
         set.start();

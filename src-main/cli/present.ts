@@ -3,7 +3,7 @@ import { formatMetric, formatSi } from '../shared/format';
 import { paretoFrontIndices, toMinimisation } from '../shared/pareto';
 import { METRICS, type TrialRecord } from '../shared/types';
 import type { Store, StudyRow } from '../engine/store/store';
-import { table } from './table';
+import { table, type TableOptions } from './table';
 
 function paramText(t: TrialRecord): string {
   return Object.entries(t.params)
@@ -26,7 +26,7 @@ function objectiveCells(study: StudyRow, t: TrialRecord): string[] {
   return study.objectives.map((o) => formatMetric(t.metrics[o.metric], o.unit));
 }
 
-export function trialsTable(study: StudyRow, trials: TrialRecord[]): string {
+export function trialsTable(study: StudyRow, trials: TrialRecord[], options: TableOptions = {}): string {
   const rows = trials.map((t) => [
     String(t.number),
     t.state + (t.retryOf !== null ? ' (re-run)' : ''),
@@ -34,10 +34,10 @@ export function trialsTable(study: StudyRow, trials: TrialRecord[]): string {
     formatMetric(t.metrics.train_energy_j, 'J'),
     t.failure ? `${t.failure.kind}: ${t.failure.message}` : paramText(t),
   ]);
-  return table(['#', 'state', ...objectiveHeaders(study), 'train energy', 'parameters / reason'], rows);
+  return table(['#', 'state', ...objectiveHeaders(study), 'train energy', 'parameters / reason'], rows, options);
 }
 
-export function frontTable(study: StudyRow, trials: TrialRecord[]): string {
+export function frontTable(study: StudyRow, trials: TrialRecord[], options: TableOptions = {}): string {
   const front = frontIndices(study, trials).sort((a, b) => {
     const o = study.objectives[0]!;
     const d = (a.metrics[o.metric] ?? 0) - (b.metrics[o.metric] ?? 0);
@@ -46,7 +46,7 @@ export function frontTable(study: StudyRow, trials: TrialRecord[]): string {
   if (front.length === 0) return 'Pareto front: no complete trials yet.';
   const rows = front.map((t) => [String(t.number), ...objectiveCells(study, t), paramText(t)]);
   return `Pareto front (${front.length} of ${trials.filter((t) => t.state === 'complete').length} complete trials):\n` +
-    table(['#', ...objectiveHeaders(study), 'parameters'], rows);
+    table(['#', ...objectiveHeaders(study), 'parameters'], rows, options);
 }
 
 /** One line per energy domain: how its figures were obtained. */

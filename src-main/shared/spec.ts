@@ -3,8 +3,8 @@
  * the fix. Shared so the wizard validates as the user types with the same rules as the CLI.
  */
 import { z } from 'zod';
-import { METRICS, METRIC_NAMES, type MetricName } from './types';
-import { MODEL_FAMILIES, MODEL_FAMILY_NAMES } from './models';
+import { METRICS, METRIC_NAMES, type MetricName, type ParamValue } from './types';
+import { MAX_CNN_FILTERS, MODEL_FAMILIES, MODEL_FAMILY_NAMES, type FamilyParam } from './models';
 
 /** Samplers the engine registers; the engine's registry test keeps the two in step. */
 export const SAMPLER_NAMES = ['auto', 'random', 'sobol', 'nsga2', 'motpe', 'gp-ehvi'] as const;
@@ -216,6 +216,7 @@ export const studySpecSchema = z
         });
       }
     }
+    checkFamilyLimits(s.model, family.params, s.space, ctx);
     const metrics = s.objectives.map((o) => o.metric);
     metrics.forEach((m, i) => {
       if (metrics.indexOf(m) !== i) {
@@ -223,6 +224,72 @@ export const studySpecSchema = z
       }
     });
   });
+
+interface Ctx {
+  addIssue(issue: { code: 'custom'; path: PropertyKey[]; message: string }): void;
+}
+
+/** A range that breaks its own rules (low above high, log through zero) already has its issue. */
+function rangeIsSound(p: ParamSpec): boolean {
+  return p.type !== 'float' && p.type !== 'int' ? true : (p.type === 'float' ? p.low < p.high : p.low <= p.high) && !(p.log && p.low <= 0);
+}
+
+/** Refuses values a model of the family cannot take, before a trial fails on every one of them. */
+function checkFamilyLimits(model: string, params: Record<string, FamilyParam>, space: Record<string, ParamSpec>, ctx: Ctx): void {
+  for (const [name, p] of Object.entries(space)) {
+    const limit = params[name];
+    if (!limit || !rangeIsSound(p)) continue;
+    const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: 'custom', path: ['space', name, ...path], message });
+    const what = `model "${model}" takes ${name} from ${limit.min} to ${limit.max}${limit.unit ? ` (${limit.unit})` : ''}`;
+    const checkValue = (v: ParamValue, path: PropertyKey[], fix: string) => {
+      if (limit.choices) {
+        if (!limit.choices.includes(String(v))) issue(path, `model "${model}" takes ${name} ${limit.choices.join(', ')}, not ${JSON.stringify(v)}; change or remove this choice`);
+        return;
+      }
+      if (typeof v !== 'number') return issue(path, `${name} is a number, got ${JSON.stringify(v)}; ${fix}`);
+      if (limit.integer && !Number.isInteger(v)) return issue(path, `${name} takes whole numbers, got ${v}; ${fix}`);
+      if ((limit.min !== undefined && v < limit.min) || (limit.max !== undefined && v > limit.max)) issue(path, `${v} is out of range: ${what}; ${fix}`);
+    };
+    switch (p.type) {
+      case 'float':
+      case 'int':
+        if (limit.choices) {
+          issue(['type'], `${name} is categorical; use {"type": "categorical", "choices": [${limit.choices.map((c) => JSON.stringify(c)).join(', ')}]}`);
+          break;
+        }
+        if (limit.integer && p.type === 'float') issue(['type'], `${name} takes whole numbers; use "type": "int"`);
+        if (limit.min !== undefined && p.low < limit.min) issue(['low'], `${p.low} is out of range: ${what}; raise low to ${limit.min}`);
+        if (limit.max !== undefined && p.high > limit.max) issue(['high'], `${p.high} is out of range: ${what}; lower high to ${limit.max}`);
+        break;
+      case 'categorical':
+        p.choices.forEach((c, i) => checkValue(c, ['choices', i], 'change or remove this choice'));
+        break;
+      case 'fixed':
+        checkValue(p.value, ['value'], 'change the value');
+        break;
+    }
+  }
+  // filters double in each block: the last block is the one that has to fit
+  if (model === 'cnn') {
+    const top = (name: string, fallback: number) => {
+      const p = space[name];
+      if (!p) return fallback;
+      if (p.type === 'float' || p.type === 'int') return p.high;
+      const values = p.type === 'fixed' ? [p.value] : p.choices;
+      return Math.max(...values.map(Number).filter(Number.isFinite), 0);
+    };
+    const filters = top('filters', Number(params.filters?.default));
+    const blocks = top('conv_layers', Number(params.conv_layers?.default));
+    const widest = filters * 2 ** Math.max(0, blocks - 1);
+    if (widest > MAX_CNN_FILTERS && filters <= (params.filters?.max ?? Infinity) && blocks <= (params.conv_layers?.max ?? Infinity)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['space', space.filters ? 'filters' : 'conv_layers'],
+        message: `${filters} filters doubled over ${blocks} conv_layers make a last block of ${widest} filters, more than model "cnn" can take (${MAX_CNN_FILTERS}); keep filters × 2^(conv_layers − 1) at most ${MAX_CNN_FILTERS}, e.g. filters up to ${Math.max(1, Math.floor(MAX_CNN_FILTERS / 2 ** Math.max(0, blocks - 1)))}`,
+      });
+    }
+  }
+}
 
 /** A short label for the study's data: `builtin:digits`, or `command` for command trials. */
 export function datasetLabel(spec: StudySpec): string {

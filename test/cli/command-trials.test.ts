@@ -69,7 +69,11 @@ describe('command trials (real child processes)', () => {
     const dir = tmpDir();
     const db = join(dir, 's.db');
     const out = join(dir, 'metrics-{x}.json');
-    const spec = writeSpec(dir, commandSpec('mfile', [process.execPath, FIXTURE, 'metrics-file', out], { x: { type: 'fixed', value: 7 } }, { metricsFile: out }));
+    // a training-only script: its study asks only for what it reports
+    const spec = writeSpec(dir, {
+      ...commandSpec('mfile', [process.execPath, FIXTURE, 'metrics-file', out], { x: { type: 'fixed', value: 7 } }, { metricsFile: out }),
+      objectives: [{ metric: 'accuracy' }, { metric: 'train_energy_j' }],
+    });
     expect((await runCli(['tune', spec, '--db', db])).code).toBe(0);
     expect(trialsOf(db, 'mfile')[0]!.metrics.accuracy).toBe(0.77);
     expect(readFileSync(join(dir, 'metrics-7.json'), 'utf8')).toContain('0.77');

@@ -6,7 +6,7 @@ import type { DatasetSpec } from '../../shared/spec';
 import { UserError } from '../errors';
 import { resourcesDir } from '../paths';
 import { loadCsv } from './csv';
-import { loadImageFolder } from './images';
+import { loadImageFolder, scanImageFolder, skippedNotes } from './images';
 import type { Dataset } from './types';
 
 function loadDigits(): Dataset {
@@ -26,6 +26,7 @@ function loadDigits(): Dataset {
     x,
     y,
     n,
+    encoding: { kind: 'image', size: 14, channels: 1 },
   };
 }
 
@@ -40,7 +41,8 @@ function loadIris(): Dataset {
     for (let j = 0; j < 4; j++) x[i * 4 + j] = Number(r[j]);
     y[i] = classes.indexOf(r[4]!);
   });
-  return { name: 'iris', kind: 'tabular', task: 'classification', inputShape: [4], featureNames: header.slice(0, 4), classes, x, y, n: rows.length };
+  const encoding = { kind: 'tabular' as const, columns: header.slice(0, 4).map((column) => ({ column, kind: 'numeric' as const, fill: 0 })), target: header[4] ?? null };
+  return { name: 'iris', kind: 'tabular', task: 'classification', inputShape: [4], featureNames: header.slice(0, 4), classes, x, y, n: rows.length, encoding };
 }
 
 const BUILTINS: Record<string, () => Dataset> = { digits: loadDigits, iris: loadIris };
@@ -57,4 +59,15 @@ export function loadDatasetSync(spec: Exclude<DatasetSpec, { images: string }>):
   const load = BUILTINS[spec.builtin];
   if (!load) throw new UserError(`unknown dataset "${spec.builtin}"; bundled: ${Object.keys(BUILTINS).join(', ')}`);
   return load();
+}
+
+/**
+ * What a person should read about their data before a study runs on it (the delimiter and header
+ * read, values imputed, files skipped), without decoding a folder of images. Throws the same
+ * refusals as loading it.
+ */
+export function datasetNotes(spec: DatasetSpec): string[] {
+  if ('images' in spec) return skippedNotes(scanImageFolder(spec.images).skipped);
+  if ('csv' in spec) return loadCsv({ path: spec.csv, target: spec.target, ...(spec.task ? { task: spec.task } : {}), ...(spec.missing ? { missing: spec.missing } : {}) }).notes;
+  return [];
 }

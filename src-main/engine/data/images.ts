@@ -1,12 +1,14 @@
 /**
- * A folder of images as a dataset: one subfolder per class, PNG and JPEG files decoded with
- * sharp (its prebuilt binaries come from npm; nothing downloads at install), resized to one
- * size, greyscale or RGB. Problems name the folder or file and the fix.
+ * A folder of images as a dataset: one subfolder per class, PNG, JPEG, WebP, GIF (first frame)
+ * and TIFF files decoded with sharp (its prebuilt binaries come from npm; nothing downloads at
+ * install), resized to one size, greyscale or RGB. Files it does not read are listed with the
+ * reason, never skipped in silence. Problems name the folder or file and the fix.
  */
 import { readdirSync, statSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { extname, join, relative } from 'node:path';
 import sharp from 'sharp';
 import { UserError, errorMessage } from '../errors';
+import { checkEnoughRows } from './split';
 import type { Dataset } from './types';
 
 export interface ImageFolderOptions {
@@ -18,31 +20,108 @@ export interface ImageFolderOptions {
   requireSameSize?: boolean;
 }
 
-const EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
+const EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.gif', '.tif', '.tiff']);
+const READ = 'PNG, JPEG, WebP, GIF or TIFF';
+/** Image formats people keep beside their photos that the bundled sharp cannot decode. */
+const UNREAD_IMAGES = new Set(['.bmp', '.dib', '.heic', '.heif', '.avif', '.svg', '.ico', '.jp2', '.jxl', '.psd', '.raw', '.cr2', '.nef', '.dng', '.pgm', '.ppm', '.pbm']);
+/** Files the operating system leaves in folders; nobody put them there as data. */
+const SYSTEM = /^(\.|thumbs\.db$|desktop\.ini$|__macosx$)/i;
+
+export interface ImageFolderScan {
+  classes: { name: string; files: string[] }[];
+  /** Files in the folder that are not read, each with why. */
+  skipped: { file: string; reason: string }[];
+}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function skipReason(file: string, dir: boolean, top: boolean): string {
+  if (dir) return 'folders inside a class folder, whose files are not read: move them up into the class folder';
+  if (top) return 'not in a class subfolder: put each in the subfolder of its class';
+  const ext = extname(file).toLowerCase();
+  if (UNREAD_IMAGES.has(ext)) return `${ext.slice(1).toUpperCase()}, a format ECOpt cannot decode: convert them to PNG or JPEG`;
+  return `not images ECOpt reads (${READ})`;
+}
+
+/** Lists the images of each class and the files that will not be read, without decoding any. */
+export function scanImageFolder(path: string): ImageFolderScan {
+  const list = (dir: string, what: string) => {
+    try {
+      return readdirSync(dir).filter((e) => !SYSTEM.test(e)).sort();
+    } catch (e) {
+      throw new UserError(`${dir}: cannot read the ${what} (${errorMessage(e)}); check the path and its permissions`);
+    }
+  };
+  const skipped: ImageFolderScan['skipped'] = [];
+  const classNames: string[] = [];
+  for (const e of list(path, 'image folder')) {
+    if (isDir(join(path, e))) classNames.push(e);
+    else skipped.push({ file: e, reason: skipReason(e, false, true) });
+  }
+  const classes = classNames.map((name) => {
+    const files: string[] = [];
+    for (const f of list(join(path, name), 'class folder')) {
+      const full = join(path, name, f);
+      const dir = isDir(full);
+      if (!dir && EXTENSIONS.has(extname(f).toLowerCase())) files.push(full);
+      else skipped.push({ file: relative(path, full), reason: skipReason(f, dir, false) });
+    }
+    return { name, files };
+  });
+  return { classes, skipped };
+}
+
+/** One note per reason, naming the first few files. */
+export function skippedNotes(skipped: ImageFolderScan['skipped']): string[] {
+  const byReason = new Map<string, string[]>();
+  for (const s of skipped) byReason.set(s.reason, [...(byReason.get(s.reason) ?? []), s.file]);
+  return [...byReason.entries()].map(
+    ([reason, files]) => `skipped ${files.length} file(s), ${reason}: ${files.slice(0, 5).join(', ')}${files.length > 5 ? `, and ${files.length - 5} more` : ''}`,
+  );
+}
+
+/**
+ * One image as the model sees it: resized to size × size, greyscale or RGB, 0–255 per channel.
+ * Shared by training and `ecopt predict`, so a kept model gets its inputs the same way.
+ */
+export async function imagePixels(file: string, size: number, channels: number, onSize?: (width: number, height: number) => void): Promise<Buffer> {
+  const f = size * size * channels;
+  let raw: Buffer;
+  try {
+    const img = sharp(file);
+    const meta = await img.metadata();
+    onSize?.(meta.width ?? 0, meta.height ?? 0);
+    let pipeline = img.resize(size, size, { fit: 'fill' }).removeAlpha();
+    pipeline = channels === 1 ? pipeline.greyscale() : pipeline.toColourspace('srgb');
+    raw = await pipeline.raw().toBuffer();
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw new UserError(`${file}: cannot decode the image (${errorMessage(e)}); replace or remove the file`);
+  }
+  if (raw.length !== f) throw new UserError(`${file}: decoded to ${raw.length} bytes, expected ${f}; replace or remove the file`);
+  return raw;
+}
 
 export async function loadImageFolder(options: ImageFolderOptions): Promise<Dataset & { notes: string[] }> {
   const { path } = options;
   const size = options.size ?? 28;
   const channels = options.channels ?? 1;
-  let entries: string[];
-  try {
-    entries = readdirSync(path).filter((e) => statSync(join(path, e)).isDirectory()).sort();
-  } catch (e) {
-    throw new UserError(`${path}: cannot read the image folder (${errorMessage(e)}); check the path`);
-  }
-  if (entries.length === 0) throw new UserError(`${path}: no subfolders; put the images of each class in a subfolder named after the class`);
-  const files = entries.map((cls) => ({
-    cls,
-    files: readdirSync(join(path, cls))
-      .filter((f) => EXTENSIONS.has(extname(f).toLowerCase()))
-      .sort()
-      .map((f) => join(path, cls, f)),
-  }));
+  const { classes: found, skipped } = scanImageFolder(path);
+  const why = skipped.length ? ` (${skippedNotes(skipped).join('; ')})` : '';
+  if (found.length === 0) throw new UserError(`${path}: no subfolders; put the images of each class in a subfolder named after the class${why}`);
+  const files = found.map((c) => ({ cls: c.name, files: c.files }));
   const empty = files.filter((c) => c.files.length === 0).map((c) => c.cls);
-  if (empty.length === files.length) throw new UserError(`${path}: no PNG or JPEG images in its subfolders; add images or choose another folder`);
-  if (empty.length) throw new UserError(`${path}: the class folder(s) ${empty.map((c) => `"${c}"`).join(', ')} hold no PNG or JPEG image; add images or remove the folder`);
+  if (empty.length === files.length) throw new UserError(`${path}: no ${READ} images in its subfolders; add images or choose another folder${why}`);
+  if (empty.length) throw new UserError(`${path}: the class folder(s) ${empty.map((c) => `"${c}"`).join(', ')} hold no ${READ} image; add images or remove the folder${why}`);
   const classes = files.map((c) => c.cls);
   if (classes.length < 2) throw new UserError(`${path}: only one class ("${classes[0]}"); a classifier needs at least two subfolders`);
+  checkEnoughRows(path, files.reduce((a, c) => a + c.files.length, 0), files.map((c) => ({ name: c.cls, count: c.files.length })), 'images', 'this folder');
 
   const all = files.flatMap((c, k) => c.files.map((f) => ({ file: f, label: k })));
   const n = all.length;
@@ -52,27 +131,18 @@ export async function loadImageFolder(options: ImageFolderOptions): Promise<Data
   const sizes = new Set<string>();
   let i = 0;
   for (const { file, label } of all) {
-    let raw: Buffer;
-    try {
-      const img = sharp(file);
-      const meta = await img.metadata();
-      sizes.add(`${meta.width}×${meta.height}`);
+    const raw = await imagePixels(file, size, channels, (width, height) => {
+      sizes.add(`${width}×${height}`);
       if (options.requireSameSize && sizes.size > 1) {
-        throw new UserError(`${file}: ${meta.width}×${meta.height} where earlier images are ${[...sizes][0]}; resize them to one size, or let ECOpt resize them (drop "requireSameSize")`);
+        throw new UserError(`${file}: ${width}×${height} where earlier images are ${[...sizes][0]}; resize them to one size, or let ECOpt resize them (drop "requireSameSize")`);
       }
-      let pipeline = img.resize(size, size, { fit: 'fill' }).removeAlpha();
-      pipeline = channels === 1 ? pipeline.greyscale() : pipeline.toColourspace('srgb');
-      raw = await pipeline.raw().toBuffer();
-    } catch (e) {
-      if (e instanceof UserError) throw e;
-      throw new UserError(`${file}: cannot decode the image (${errorMessage(e)}); replace or remove the file`);
-    }
-    if (raw.length !== f) throw new UserError(`${file}: decoded to ${raw.length} bytes, expected ${f}; replace or remove the file`);
+    });
     for (let k = 0; k < f; k++) x[i * f + k] = raw[k]!;
     y[i] = label;
     i++;
   }
   const notes = [`${n} images in ${classes.length} classes, resized to ${size}×${size} ${channels === 1 ? 'greyscale' : 'RGB'}`];
+  notes.push(...skippedNotes(skipped));
   if (sizes.size > 1) notes.push(`the images come in ${sizes.size} sizes (${[...sizes].slice(0, 4).join(', ')}${sizes.size > 4 ? ', …' : ''}); all were resized`);
   return {
     name: path.split(/[\\/]/).filter(Boolean).pop()!,
@@ -84,6 +154,7 @@ export async function loadImageFolder(options: ImageFolderOptions): Promise<Data
     x,
     y,
     n,
+    encoding: { kind: 'image', size, channels },
     notes,
   };
 }

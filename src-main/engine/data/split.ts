@@ -1,5 +1,6 @@
 /** Seeded stratified subsampling and train/validation/test split, normalisation fitted on train. */
 import { hashInts, makeRng } from '../../shared/rng';
+import { UserError } from '../errors';
 import type { Dataset, DatasetSummary, Part, Split } from './types';
 
 function shuffle(a: number[], rng: ReturnType<typeof makeRng>): void {
@@ -31,6 +32,34 @@ function take(ds: Dataset, idx: number[]): Part {
   return { x, y, ...(yReal ? { yReal } : {}), n: idx.length };
 }
 
+/** Each class gives the test, validation and training parts at least one row each. */
+export const MIN_ROWS_PER_CLASS = 3;
+/** The smallest data set whose 15% validation and test parts each hold two rows (round(0.15 × 10) = 2). */
+export const MIN_ROWS = 10;
+
+/**
+ * Refuses data the split cannot use: too few rows overall, or a class too small to appear in
+ * every part (a model trained without a class, or validated on one row, says nothing). `where`
+ * names the file or folder, `unit` what a row is there ("rows", "images").
+ */
+export function checkEnoughRows(where: string, n: number, classes: { name: string; count: number }[] | null, unit = 'rows', target = 'the target'): void {
+  const min = Math.max(MIN_ROWS, classes ? MIN_ROWS_PER_CLASS * classes.length : 0);
+  if (n < min) {
+    throw new UserError(
+      `${where}: ${n} ${unit}; a study needs at least ${min}` +
+        (classes ? ` here (${MIN_ROWS_PER_CLASS} per class for training, validation and test, ${classes.length} classes, and at least ${MIN_ROWS} in all)` : ` (so that validation and test hold 2 ${unit} each)`) +
+        `; add ${unit}`,
+    );
+  }
+  const small = (classes ?? []).filter((c) => c.count < MIN_ROWS_PER_CLASS);
+  if (small.length) {
+    throw new UserError(
+      `${where}: the class${small.length > 1 ? 'es' : ''} ${small.map((c) => `"${c.name}" (${c.count})`).join(', ')} of ${target} ${small.length > 1 ? 'have' : 'has'} fewer than ${MIN_ROWS_PER_CLASS} ${unit}; ` +
+        `each class needs ${MIN_ROWS_PER_CLASS}, one each for training, validation and test. Add ${unit} of ${small.length > 1 ? 'these classes' : 'this class'}, or remove ${small.length > 1 ? 'them' : 'it'}`,
+    );
+  }
+}
+
 export interface SplitOptions {
   seed: number;
   maxSamples?: number;
@@ -55,6 +84,7 @@ export function splitDataset(ds: Dataset, options: SplitOptions): Split {
   const validation = take(ds, parts.validation);
   const test = take(ds, parts.test);
   let normalisation: string;
+  let featureScale: Split['featureScale'];
   if (ds.kind === 'image') {
     for (const p of [train, validation, test]) for (let i = 0; i < p.x.length; i++) p.x[i]! /= 255;
     normalisation = 'pixels scaled to [0, 1]';
@@ -69,6 +99,7 @@ export function splitDataset(ds: Dataset, options: SplitOptions): Split {
       for (let i = 0; i < p.n; i++) for (let j = 0; j < f; j++) p.x[i * f + j] = (p.x[i * f + j]! - mean[j]!) / sd[j]!;
     }
     normalisation = 'z-score per feature, mean and sd from the training part';
+    featureScale = { mean: Array.from(mean), sd: Array.from(sd) };
   }
   let targetScale: { mean: number; sd: number } | undefined;
   if (ds.task === 'regression' && train.yReal) {
@@ -78,7 +109,17 @@ export function splitDataset(ds: Dataset, options: SplitOptions): Split {
     targetScale = { mean, sd };
     normalisation += '; target standardised with the training mean and sd';
   }
-  return { train, validation, test, inputShape: ds.inputShape, classes: ds.classes, normalisation, task: ds.task, ...(targetScale ? { targetScale } : {}) };
+  return {
+    train,
+    validation,
+    test,
+    inputShape: ds.inputShape,
+    classes: ds.classes,
+    normalisation,
+    task: ds.task,
+    ...(targetScale ? { targetScale } : {}),
+    ...(featureScale ? { featureScale } : {}),
+  };
 }
 
 export function summarise(ds: Dataset): DatasetSummary {

@@ -1,3 +1,16 @@
+/**
+ * How one source column becomes features, as fitted on the data: what a kept model needs to
+ * turn new rows into its inputs (`ecopt predict`).
+ */
+export type ColumnEncoding =
+  | { column: string; kind: 'numeric'; /** value used for a missing cell */ fill: number }
+  | { column: string; kind: 'categorical'; categories: string[]; /** value used for a missing cell */ fill: string };
+
+/** Everything between a raw input and the model's features, apart from the split's scaling. */
+export type InputEncoding =
+  | { kind: 'tabular'; columns: ColumnEncoding[]; target: string | null }
+  | { kind: 'image'; size: number; channels: number };
+
 /** A dataset as the trainer sees it: dense features, integer class labels. */
 export interface Dataset {
   name: string;
@@ -14,6 +27,8 @@ export interface Dataset {
   /** Target value per row (regression). */
   yReal?: Float32Array;
   n: number;
+  /** How raw inputs become `x` (absent for data sets that cannot be re-read, e.g. in tests). */
+  encoding?: InputEncoding;
 }
 
 export interface Part {
@@ -35,6 +50,8 @@ export interface Split {
   task: 'classification' | 'regression';
   /** Regression: the training target's mean and sd, to report errors in the target's units. */
   targetScale?: { mean: number; sd: number };
+  /** Tabular: the per-feature mean and sd fitted on the training part (z-score). */
+  featureScale?: { mean: number[]; sd: number[] };
 }
 
 export interface DatasetSummary {

@@ -1,11 +1,12 @@
 /**
  * Opening a study file: checks its migration history before writing anything, then switches
  * to WAL and applies the migrations this build has and the file lacks, each in a transaction.
+ * Opening one for reading writes nothing at all.
  */
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { UserError, errorMessage } from '../errors';
 import { MIGRATIONS, type Migration } from './migrations/index';
 
@@ -31,13 +32,21 @@ interface AppliedRow {
   checksum: string;
 }
 
+/** Above this a study file is read in place rather than copied into memory (see openForReading). */
+const SNAPSHOT_MAX_BYTES = 256 * 2 ** 20;
+
+function binding(options: OpenOptions): Database.Options {
+  // the Electron app points ECOPT_SQLITE_BINDING at the addon built for Electron's ABI
+  const nativeBinding = options.nativeBinding ?? process.env.ECOPT_SQLITE_BINDING;
+  return nativeBinding ? { nativeBinding } : {};
+}
+
+const sqliteCode = (e: unknown): string => String((e as { code?: unknown }).code ?? '');
+
 export function openDb(path: string, options: OpenOptions = {}): Db {
   const migrations = options.migrations ?? MIGRATIONS;
-  const exists = existsSync(path);
-  if (options.readonly && !exists) {
-    throw new UserError(`${path}: no such study file; run \`ecopt tune\` first or pass the right --db`);
-  }
-  if (!exists) {
+  if (options.readonly) return openForReading(path, options, migrations);
+  if (!existsSync(path)) {
     try {
       mkdirSync(dirname(path), { recursive: true });
       accessSync(dirname(path), constants.W_OK);
@@ -46,42 +55,88 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
         `cannot create the study file ${path}: ${errorMessage(e)}; choose a writable place with --db`,
       );
     }
-  } else if (!options.readonly) {
+  } else {
+    const readers = 'ecopt studies, show, report and verify can still read it';
     try {
       accessSync(path, constants.R_OK | constants.W_OK);
-    } catch {
-      throw new UserError(`${path} is not writable; fix its permissions or choose another file with --db`);
+    } catch (e) {
+      throw new UserError(`${path} cannot be written by this user (${errorMessage(e)}), and every trial is stored in it: fix its permissions, or choose another file with --db; ${readers}`);
+    }
+    try {
+      accessSync(dirname(path), constants.W_OK);
+    } catch (e) {
+      throw new UserError(
+        `the folder ${dirname(path)} cannot be written by this user (${errorMessage(e)}), and SQLite keeps the study file's journal (${basename(path)}-wal) beside it: ` +
+          `make the folder writable, or copy the file to a writable folder and pass it with --db; ${readers}`,
+      );
     }
   }
 
   let db: Db;
   try {
-    db = new Database(path, {
-      readonly: options.readonly ?? false,
-      fileMustExist: options.readonly ?? false,
-      // the Electron app points ECOPT_SQLITE_BINDING at the addon built for Electron's ABI
-      ...((options.nativeBinding ?? process.env.ECOPT_SQLITE_BINDING) ? { nativeBinding: options.nativeBinding ?? process.env.ECOPT_SQLITE_BINDING } : {}),
-    });
+    db = new Database(path, binding(options));
   } catch (e) {
     throw new UserError(`cannot open ${path}: ${errorMessage(e)}; choose another file with --db`);
   }
   try {
     checkHistory(db, path, migrations);
-    if (options.readonly && behind(db, migrations)) {
-      // a file from an older release: upgrade it (migrations only add), then read it
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db, migrations, options.targetVersion);
+    return db;
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
+
+/** An in-memory database from a file's bytes; nothing of it ever reaches the disk. */
+function fromImage(image: Buffer, options: OpenOptions): Db {
+  // a WAL-mode header sends SQLite looking for a -shm index, which a copy in memory cannot have
+  if (image.length >= 20 && image[18] === 2 && image[19] === 2) {
+    image[18] = 1;
+    image[19] = 1;
+  }
+  return new Database(image, binding(options));
+}
+
+/**
+ * Opens a study file for reading without writing anything, the file or its folder: SQLite's own
+ * read-only open of a WAL file creates -wal and -shm files beside it (left owned by whoever read
+ * it, which can lock its owner out) and fails outright in a folder the reader cannot write. So a
+ * file with no -wal (no writer has it open, and the last one checkpointed on close) is read from
+ * a copy of its bytes; one with a -wal, whose latest changes live there, is opened in place,
+ * through the -shm the writer keeps. A file from an older release is read through a copy
+ * upgraded in memory; the next `ecopt tune` upgrades the file itself.
+ */
+function openForReading(path: string, options: OpenOptions, migrations: readonly Migration[]): Db {
+  if (!existsSync(path)) {
+    throw new UserError(`${path}: no such study file; run \`ecopt tune\` first or pass the right --db`);
+  }
+  let db: Db;
+  try {
+    const wal = `${path}-wal`;
+    db = !existsSync(wal) && statSync(path).size <= SNAPSHOT_MAX_BYTES
+      ? fromImage(readFileSync(path), options)
+      : new Database(path, { readonly: true, fileMustExist: true, ...binding(options) });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM') throw new UserError(`${path} cannot be read by this user (${errorMessage(e)}); fix its permissions, or choose another file with --db`);
+    throw new UserError(`cannot open ${path}: ${errorMessage(e)}; choose another file with --db`);
+  }
+  try {
+    checkHistory(db, path, migrations);
+    if (behind(db, migrations)) {
+      const image = db.serialize();
       db.close();
-      openDb(path, { ...options, readonly: false }).close();
-      return openDb(path, options);
-    }
-    if (!options.readonly) {
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
-      db.pragma('foreign_keys = ON');
-      db.pragma('busy_timeout = 5000');
+      db = fromImage(image, options);
       migrate(db, migrations, options.targetVersion);
-    } else {
-      db.pragma('foreign_keys = ON');
     }
+    db.pragma('foreign_keys = ON');
+    // a copy in memory would take writes without complaint, and lose them
+    if (db.memory) db.pragma('query_only = ON');
     return db;
   } catch (e) {
     db.close();
@@ -101,7 +156,17 @@ function checkHistory(db: Db, path: string, migrations: readonly Migration[]): v
     hasHistory = tableExists(db, 'schema_migrations');
     otherTables = (db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n;
   } catch (e) {
-    throw new UserError(`${path} is not a SQLite database (${errorMessage(e)}); choose another file with --db`);
+    const code = sqliteCode(e);
+    if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
+      throw new UserError(`${path} is not a SQLite database (${errorMessage(e)}); choose another file with --db`);
+    }
+    if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN')) {
+      throw new UserError(
+        `${path}: its latest changes are in ${basename(path)}-wal (a run is going on, or one ended without closing the file), and this user cannot read them ` +
+          `(${errorMessage(e)}): SQLite needs to write ${basename(path)}-shm beside it. Run any ecopt command on it once as a user who can write ${dirname(path)}, or copy the file with its -wal to a writable folder`,
+      );
+    }
+    throw new UserError(`cannot read ${path} (${errorMessage(e)}); choose another file with --db`);
   }
   if (!hasHistory) {
     if (otherTables > 0) {

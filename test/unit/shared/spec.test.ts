@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseStudySpec, formatSpecIssues } from '../../../src-main/shared/spec';
-import { parseSpecText } from '../../../src-main/engine/space/load-spec';
+import { defaultSpecPath, loadSpecFile, parseSpecText } from '../../../src-main/engine/space/load-spec';
+import { presetSpec } from '../../../src-main/api/presets';
 import { quickSpec } from '../../helpers/specs';
 
 function issues(input: unknown): string {
@@ -97,5 +98,40 @@ describe('study spec', () => {
   it('names a study after its file when it has no name', () => {
     const { name: _n, ...rest } = quickSpec();
     expect(parseSpecText(JSON.stringify(rest), '/tmp/lr-sweep.json').name).toBe('lr-sweep');
+  });
+});
+
+describe('family limits', () => {
+  it('refuses a range no model of the family can take, with the path, the limit and the fix', () => {
+    expect(issues(quickSpec({ space: { units: { type: 'int', low: 8, high: 1e12, log: true } } }))).toBe(
+      'space.units.high: 1000000000000 is out of range: model "mlp" takes units from 1 to 4096 (units in a layer); lower high to 4096',
+    );
+    expect(issues(quickSpec({ space: { epochs: { type: 'int', low: 0, high: 5 } } }))).toBe(
+      'space.epochs.low: 0 is out of range: model "mlp" takes epochs from 1 to 1000 (passes); raise low to 1',
+    );
+    expect(issues(quickSpec({ space: { dropout: { type: 'float', low: 0, high: 1 } } }))).toMatch(/^space\.dropout\.high: 1 is out of range: model "mlp" takes dropout from 0 to 0\.9; lower high to 0\.9$/);
+    expect(issues(quickSpec({ space: { batch_size: { type: 'categorical', choices: [32, 100000] } } }))).toMatch(/^space\.batch_size\.choices\[1\]: 100000 is out of range: model "mlp" takes batch_size from 1 to 8192 \(samples\)/);
+    expect(issues(quickSpec({ space: { hidden_layers: { type: 'fixed', value: 40 } } }))).toMatch(/^space\.hidden_layers\.value: 40 is out of range/);
+    expect(issues(quickSpec({ space: { units: { type: 'float', low: 8, high: 64 } } }))).toBe('space.units.type: units takes whole numbers; use "type": "int"');
+    expect(issues(quickSpec({ space: { activation: { type: 'categorical', choices: ['relu', 'softmax'] } } }))).toBe(
+      'space.activation.choices[1]: model "mlp" takes activation relu, tanh, elu, sigmoid, not "softmax"; change or remove this choice',
+    );
+    expect(issues(quickSpec({ space: { learning_rate: { type: 'fixed', value: 'fast' } } }))).toMatch(/^space\.learning_rate\.value: learning_rate is a number, got "fast"/);
+  });
+
+  it('checks the CNN\'s own limits, and its last block, which doubles the filters per block', () => {
+    const cnn = (space: Record<string, unknown>) => quickSpec({ model: 'cnn', dataset: { builtin: 'digits' }, space: space as never });
+    expect(issues(cnn({ filters: { type: 'int', low: 4, high: 1000 } }))).toMatch(/^space\.filters\.high: 1000 is out of range: model "cnn" takes filters from 1 to 256/);
+    expect(issues(cnn({ kernel_size: { type: 'categorical', choices: [3, 15] } }))).toMatch(/^space\.kernel_size\.choices\[1\]: 15 is out of range/);
+    expect(issues(cnn({ filters: { type: 'int', low: 8, high: 128 }, conv_layers: { type: 'int', low: 1, high: 6 } }))).toMatch(
+      /^space\.filters: 128 filters doubled over 6 conv_layers make a last block of 4096 filters, more than model "cnn" can take \(1024\); .*filters up to 32$/,
+    );
+    expect(parseStudySpec(cnn({ filters: { type: 'int', low: 4, high: 32 }, conv_layers: { type: 'int', low: 1, high: 3 }, pooling: { type: 'categorical', choices: ['max', 'none'] } })).ok).toBe(true);
+  });
+
+  it('accepts every value inside the limits, and the bundled and preset studies', () => {
+    expect(parseStudySpec(quickSpec({ space: { units: { type: 'int', low: 1, high: 4096, log: true }, dropout: { type: 'float', low: 0, high: 0.9 }, hidden_layers: { type: 'int', low: 0, high: 16 } } })).ok).toBe(true);
+    expect(() => loadSpecFile(defaultSpecPath())).not.toThrow();
+    for (const d of ['digits', 'iris'] as const) for (const p of ['quick', 'standard', 'thorough'] as const) expect(parseStudySpec(presetSpec(d, p)).ok).toBe(true);
   });
 });

@@ -1,8 +1,10 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCsv } from '../../../../src-main/engine/data/csv';
 import { splitDataset, summarise } from '../../../../src-main/engine/data/split';
 import { ROOT } from '../../../helpers/cli';
+import { tmpDir } from '../../../helpers/tmp';
 
 const fx = (name: string) => join(ROOT, 'test/fixtures/csv', name);
 
@@ -60,5 +62,86 @@ describe('CSV datasets', () => {
     ['missing.csv', 'x', undefined, /missing\.csv: cannot read the CSV file .*check the path/],
   ] as const)('%s: a clear message naming the file, line and fix', (file, target, task, message) => {
     expect(() => loadCsv({ path: fx(file), target, ...(task ? { task } : {}) })).toThrow(message);
+  });
+});
+
+describe('CSV data checks', () => {
+  const write = (name: string, text: string) => {
+    const path = join(tmpDir(), name);
+    writeFileSync(path, text);
+    return path;
+  };
+  /** n rows of two numeric features and a two-class label. */
+  const rows = (n: number, sep = ',', fmt = (i: number) => [String(i), String(i * 2)]) =>
+    Array.from({ length: n }, (_, i) => [...fmt(i), i % 2 ? 'yes' : 'no'].join(sep)).join('\n');
+
+  it('refuses fewer rows than the split and the classes need, stating the minimum', () => {
+    expect(() => loadCsv({ path: write('three.csv', `a,b,label\n${rows(3)}\n`), target: 'label' })).toThrow(
+      /three\.csv: 3 rows; a study needs at least 10 here \(3 per class for training, validation and test, 2 classes, and at least 10 in all\); add rows/,
+    );
+    const lopsided = `a,b,label\n${rows(12).replace(/yes/g, 'no')}\n1,2,rare\n3,4,rare\n`;
+    expect(() => loadCsv({ path: write('rare.csv', lopsided), target: 'label' })).toThrow(
+      /rare\.csv: the class "rare" \(2\) of "label" has fewer than 3 rows; each class needs 3, one each for training, validation and test/,
+    );
+    const few = Array.from({ length: 8 }, (_, i) => `${i},${i * 3.7}`).join('\n');
+    expect(() => loadCsv({ path: write('reg.csv', `x,y\n${few}\n`), target: 'y', task: 'regression' })).toThrow(/reg\.csv: 8 rows; a study needs at least 10 \(so that validation and test hold 2 rows each\)/);
+  });
+
+  it('refuses more columns than rows, as from a transposed file', () => {
+    const header = [...Array.from({ length: 2000 }, (_, i) => `f${i}`), 'label'].join(',');
+    const body = Array.from({ length: 12 }, (_, r) => [...Array.from({ length: 2000 }, (_, i) => String((i * r) % 7)), r % 2 ? 'a' : 'b'].join(',')).join('\n');
+    expect(() => loadCsv({ path: write('wide.csv', `${header}\n${body}\n`), target: 'label' })).toThrow(
+      /wide\.csv: 2000 feature column\(s\) but only 12 data row\(s\); .*not transposed/,
+    );
+  });
+
+  it('refuses duplicate column names, naming both columns', () => {
+    expect(() => loadCsv({ path: write('dup.csv', `a,b,a,label\n${rows(12, ',', (i) => [String(i), String(i), String(-i)])}\n`), target: 'label' })).toThrow(
+      /dup\.csv, line 1: the column name "a" appears twice \(columns 1 and 3\); rename one of them/,
+    );
+  });
+
+  it('reads semicolon- and tab-separated files, with decimal commas as numbers', () => {
+    const semi = write('semi.csv', `x;y;label\n${rows(12, ';', (i) => [`${i},5`, String(i)])}\n`);
+    const ds = loadCsv({ path: semi, target: 'label' });
+    expect(ds.featureNames).toEqual(['x', 'y']);
+    expect(Array.from(ds.x.slice(0, 4))).toEqual([0.5, 0, 1.5, 1]);
+    expect(ds.notes).toEqual(expect.arrayContaining(['fields separated by ";"', 'decimal commas read as numbers in "x"']));
+    const tab = loadCsv({ path: write('tab.tsv', `x\ty\tlabel\n${rows(12, '\t', (i) => [`${i}.25`, String(i)])}\n`), target: 'label' });
+    expect(tab.featureNames).toEqual(['x', 'y']);
+    expect(tab.x[2]).toBe(1.25);
+    expect(tab.notes).toContain('fields separated by tabs');
+  });
+
+  it('refuses a decimal comma where commas also separate the fields, saying which', () => {
+    const text = `x,y,label\n${rows(12, ',', (i) => [`"${i},5"`, String(i)])}\n`;
+    expect(() => loadCsv({ path: write('comma.csv', text), target: 'label' })).toThrow(
+      /comma\.csv, line 2, column "x": "0,5" is a number with a comma in a comma-separated file.*separate the fields with ";"/,
+    );
+  });
+
+  it('reports an infinity by column and line; a NaN is a missing value, reported by column and lines', () => {
+    const body = rows(12).split('\n');
+    body[4] = '4,inf,no';
+    expect(() => loadCsv({ path: write('inf.csv', `a,b,label\n${body.join('\n')}\n`), target: 'label' })).toThrow(
+      /inf\.csv, line 6, column "b": "inf" is not a finite number; replace it with a value, or empty the cell/,
+    );
+    body[4] = '4,NaN,no';
+    body[7] = '7,nan,yes';
+    const ds = loadCsv({ path: write('nan.csv', `a,b,label\n${body.join('\n')}\n`), target: 'label' });
+    expect(ds.featureNames).toEqual(['a', 'b']);
+    expect(ds.notes.join('\n')).toMatch(/2 missing value\(s\) in "b" set to its mean [\d.]+ \(lines 6, 9\)/);
+  });
+
+  it('blames line 1 when it holds counts and class names rather than a header', () => {
+    const body = Array.from({ length: 20 }, (_, r) => [r % 2 ? 'M' : 'B', ...Array.from({ length: 30 }, (_, i) => String(r + i / 10))].join(',')).join('\n');
+    expect(() => loadCsv({ path: write('breast.csv', `569,30,malignant,benign\n${body}\n`), target: '1' })).toThrow(
+      /breast\.csv, line 1: "569,30,malignant,benign" has 4 field\(s\) where the lines below have 31, so it is not a header for these columns; it looks like a sample count \(569\), a feature count \(30\) and class names \(malignant, benign\).*Delete line 1, or replace it with 31 column names/,
+    );
+  });
+
+  it('counts blank lines and quoted line breaks in the line it names', () => {
+    const text = `a,b,label\n\n1,"two\nlines",x\n\n${rows(12)}\n7,8,9,x\n`;
+    expect(() => loadCsv({ path: write('lines.csv', text), target: 'label' })).toThrow(/lines\.csv, line 18: 4 fields where the header has 3/);
   });
 });

@@ -52,7 +52,7 @@ describe('image folders', () => {
 
   it.each([
     ['an empty folder', async (root: string) => void root, /no subfolders; put the images of each class in a subfolder named after the class/],
-    ['subfolders without images', async (root: string) => mkdirSync(join(root, 'a')), /no PNG or JPEG images in its subfolders/],
+    ['subfolders without images', async (root: string) => mkdirSync(join(root, 'a')), /no PNG, JPEG, WebP, GIF or TIFF images in its subfolders/],
     [
       'a single class',
       async (root: string) => {
@@ -65,7 +65,7 @@ describe('image folders', () => {
     [
       'an unreadable image',
       async (root: string) => {
-        await makeFolder(root, 2);
+        await makeFolder(root, 5);
         writeFileSync(join(root, 'disc', 'broken.png'), 'this is not a png');
       },
       /broken\.png: cannot decode the image .*replace or remove the file/,
@@ -74,6 +74,41 @@ describe('image folders', () => {
     const root = tmpDir();
     await setup(root);
     await expect(loadImageFolder({ path: root })).rejects.toThrow(message);
+  });
+
+  it('reads WebP and GIF, and lists every file it skips with the reason', async () => {
+    const root = tmpDir();
+    await makeFolder(root, 4);
+    const px = sharp({ create: { width: 16, height: 16, channels: 3, background: { r: 200, g: 200, b: 200 } } });
+    await px.clone().webp().toFile(join(root, 'square', 'extra.webp'));
+    await px.clone().gif().toFile(join(root, 'square', 'extra.gif'));
+    writeFileSync(join(root, 'disc', 'scan.bmp'), 'BM');
+    writeFileSync(join(root, 'disc', 'labels.txt'), 'disc');
+    writeFileSync(join(root, 'README.md'), '# shapes');
+    writeFileSync(join(root, 'disc', '.DS_Store'), '');
+    mkdirSync(join(root, 'square', 'more'));
+    const ds = await loadImageFolder({ path: root, size: 8 });
+    expect(ds.n).toBe(10);
+    expect(ds.notes).toEqual(
+      expect.arrayContaining([
+        'skipped 1 file(s), BMP, a format ECOpt cannot decode: convert them to PNG or JPEG: disc/scan.bmp',
+        'skipped 1 file(s), not images ECOpt reads (PNG, JPEG, WebP, GIF or TIFF): disc/labels.txt',
+        'skipped 1 file(s), not in a class subfolder: put each in the subfolder of its class: README.md',
+        'skipped 1 file(s), folders inside a class folder, whose files are not read: move them up into the class folder: square/more',
+      ]),
+    );
+    expect(ds.notes.join(' ')).not.toMatch(/DS_Store/);
+  });
+
+  it('refuses a class with fewer images than the split needs, stating the minimum', async () => {
+    const root = tmpDir();
+    await makeFolder(root, 8);
+    const { rmSync } = await import('node:fs');
+    for (const f of ['0.jpg', '1.png', '2.png', '3.jpg', '4.png', '5.png']) rmSync(join(root, 'square', f));
+    writeFileSync(join(root, 'square', 'big.bmp'), 'BM');
+    await expect(loadImageFolder({ path: root })).rejects.toThrow(
+      /the class "square" \(2\) of this folder has fewer than 3 images; each class needs 3, one each for training, validation and test/,
+    );
   });
 
   it('trains a study on a folder of images', async () => {

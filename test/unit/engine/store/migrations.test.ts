@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDb, schemaVersion } from '../../../../src-main/engine/store/db';
@@ -77,6 +77,24 @@ describe('migrations', () => {
     expect(upgraded.getPowerSamples(t!.id)).toEqual([{ tMs: 1, domain: 'cpu-package', powerW: 12 }]);
     expect(upgraded.db.pragma('integrity_check', { simple: true })).toBe('ok');
     upgraded.close();
+  });
+
+  it('read an older file through a copy upgraded in memory, leaving the file and its folder as they were', () => {
+    const dir = tmpDir();
+    const path = join(dir, 'old.db');
+    const old = openDb(path, { targetVersion: 1 });
+    SEEDS[1]!(old);
+    old.close();
+    const before = sha(path);
+    const reader = new Store(path, { readonly: true });
+    expect(schemaVersion(reader.db)).toBe(MIGRATIONS.length);
+    expect(reader.getTrials(1)[0]).toMatchObject({ state: 'complete', metrics: { accuracy: 0.9 } });
+    expect(() => reader.db.prepare("UPDATE studies SET name = 'x'").run()).toThrow(/readonly|query_only|attempt to write/i);
+    reader.close();
+    expect(sha(path)).toBe(before);
+    expect(readdirSync(dir)).toEqual(['old.db']);
+    writeFileSync(join(dir, 'notes.db'), 'just some text, not a database at all'.repeat(50));
+    expect(() => openDb(join(dir, 'notes.db'), { readonly: true })).toThrow(/notes\.db is not a SQLite database/);
   });
 
   it('refuse a file written by a newer release, leaving it untouched', () => {

@@ -1,0 +1,170 @@
+/** What `ecopt tune` writes to stderr while a study runs: messages, and on a terminal one live line. */
+import { formatDuration, formatMetric } from '../shared/format';
+import type { StudyEvent } from '../engine/study/study';
+
+export interface ProgressState {
+  done: number;
+  budget: number;
+  /** Estimated seconds left; null before any trial has finished. */
+  etaS: number | null;
+  phase: string;
+  last: string;
+}
+
+const SEP = ' · ';
+const BAR = 24;
+
+function bar(done: number, budget: number, width: number): string {
+  if (width <= 0) return '';
+  const share = budget > 0 ? Math.min(1, done / budget) : 0;
+  const filled = Math.round(share * width);
+  return `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] `;
+}
+
+function clip(text: string, width: number): string {
+  return text.length <= width ? text : width <= 1 ? '' : `${text.slice(0, width - 1)}…`;
+}
+
+/**
+ * The live line, at most `width` characters: a terminal wraps a longer one and `\r` then redraws
+ * only its last row, so the parts that matter least give way first — the last result, then the
+ * phase (shortened before it is dropped), the ETA, and the bar — rather than cutting mid-word.
+ */
+export function progressLine(s: ProgressState, width: number): string {
+  const count = `${Math.min(s.done, s.budget)}/${s.budget} trials${s.done > s.budget ? ` (${s.done} done)` : ''}`;
+  const eta = s.etaS !== null && s.done < s.budget ? `ETA ${formatDuration(s.etaS)}` : '';
+  const last = s.last ? `last: ${s.last}` : '';
+  const join = (parts: string[]) => parts.filter(Boolean).join(SEP);
+  for (const barWidth of [BAR, 12]) {
+    const head = `${bar(s.done, s.budget, barWidth)}${count}`;
+    const full = join([head, eta, s.phase, last]);
+    if (full.length <= width) return full;
+    const noLast = join([head, eta, s.phase]);
+    if (noLast.length <= width) return noLast;
+    const room = width - join([head, eta]).length - SEP.length;
+    // a phase cut to a few characters says nothing; drop it instead
+    if (s.phase && room >= 12) return join([head, eta, clip(s.phase, room)]);
+    if (join([head, eta]).length <= width) return join([head, eta]);
+    if (head.length <= width) return head;
+  }
+  return clip(count, width);
+}
+
+export interface ProgressOptions {
+  quiet: boolean;
+  /** The command that continues this study with a given budget, for the "nothing to run" hint. */
+  resumeCommand: (trials: number) => string;
+  /** The stream to write to; its `isTTY` and `columns` decide whether a live line is drawn. */
+  stream?: NodeJS.WriteStream;
+}
+
+export class Progress {
+  private readonly stream: NodeJS.WriteStream;
+  private readonly tty: boolean;
+  private durations: number[] = [];
+  private drawn = false;
+  /** Nothing to draw before the study says how many trials it has: a "0/0" frame is noise. */
+  private started = false;
+  private state: ProgressState = { done: 0, budget: 0, etaS: null, phase: '', last: '' };
+
+  constructor(private readonly options: ProgressOptions) {
+    this.stream = options.stream ?? process.stderr;
+    this.tty = this.stream.isTTY === true;
+  }
+
+  private width(): number {
+    // one column short of the edge: writing the last column makes some terminals wrap at once
+    return Math.max(20, (this.stream.columns || 100) - 1);
+  }
+
+  private render(): void {
+    if (this.options.quiet || !this.tty || !this.started) return;
+    const mean = this.durations.length ? this.durations.reduce((a, b) => a + b, 0) / this.durations.length : NaN;
+    const etaS = Number.isFinite(mean) ? mean * Math.max(0, this.state.budget - this.state.done) : null;
+    this.stream.write(`\r\x1b[2K${progressLine({ ...this.state, etaS }, this.width())}`);
+    this.drawn = true;
+  }
+
+  print(msg: string): void {
+    if (this.options.quiet) return;
+    if (this.drawn) this.stream.write('\r\x1b[2K');
+    this.stream.write(`${msg}\n`);
+    this.render();
+  }
+
+  on = (e: StudyEvent): void => {
+    const s = this.state;
+    switch (e.type) {
+      case 'study-start':
+        s.done = e.done;
+        s.budget = e.budget;
+        this.print(
+          `${e.resumed ? 'Resuming' : 'Starting'} study "${e.study.name}": ${e.done}/${e.budget} trials done` +
+            (e.recovered ? `, ${e.recovered} interrupted trial(s) will be re-run` : ''),
+        );
+        if (e.done >= e.budget) {
+          this.print(
+            `The study "${e.study.name}" already has ${e.done} finished trials, its budget is ${e.budget}: nothing to run. ` +
+              `To run more, raise the budget: ${this.options.resumeCommand(e.done + 1)}`,
+          );
+          break;
+        }
+        this.started = true;
+        for (const m of e.meters.filter((x) => x.status === 'ok')) this.print(`  meter ${m.id} (${m.domains.join(', ')}): ${m.detail}`);
+        if (e.estimatedOnly) {
+          this.print('  Energy figures in this study are ESTIMATED, not measured: no hardware energy counter is readable here (`ecopt meters` says why).');
+        }
+        break;
+      case 'idle-start':
+        s.phase = `measuring the idle machine for ${e.seconds} s (keep it quiet; --skip-idle skips)`;
+        this.print(`Measuring the idle machine for ${e.seconds} s, so energy can be reported net of idle…`);
+        break;
+      case 'idle-end':
+        s.phase = '';
+        this.print(`  idle power: ${Object.entries(e.powerW).map(([d, w]) => `${d} ${w.toFixed(1)} W`).join(', ')}`);
+        break;
+      case 'trial-start':
+        s.phase = `trial ${e.trial.number}${e.retryOf !== null ? ` (re-run of ${e.retryOf})` : ''} starting`;
+        this.render();
+        break;
+      case 'trial-event':
+        if (e.event.type === 'phase') s.phase = `trial ${e.trialNumber} ${e.event.phase}`;
+        if (e.event.type === 'progress') s.phase = `trial ${e.trialNumber} train epoch ${e.event.epoch}/${e.event.epochs}`;
+        this.render();
+        break;
+      case 'trial-end': {
+        s.done = e.done;
+        this.durations.push(e.elapsedS);
+        const t = e.trial;
+        s.last =
+          t.state === 'complete'
+            ? `#${t.number} acc ${formatMetric(t.metrics.accuracy, 'fraction')}, ${formatMetric(t.metrics.infer_energy_j_per_sample, 'J')}/sample`
+            : `#${t.number} ${t.state}`;
+        s.phase = '';
+        if (!this.tty || t.state !== 'complete') {
+          this.print(
+            `trial ${t.number}: ${t.state}` +
+              (t.state === 'complete'
+                ? ` — accuracy ${formatMetric(t.metrics.accuracy, 'fraction')}, inference ${formatMetric(t.metrics.infer_energy_j_per_sample, 'J')}/sample, training ${formatMetric(t.metrics.train_energy_j, 'J')} (${formatDuration(e.elapsedS)})`
+                : t.failure
+                  ? ` — ${t.failure.message}`
+                  : ''),
+          );
+        } else {
+          this.render();
+        }
+        break;
+      }
+      case 'study-end':
+        if (this.drawn) this.stream.write('\n');
+        this.drawn = false;
+        this.started = false;
+        break;
+    }
+  };
+}
+
+/** A word for a POSIX shell: as is when safe, otherwise in single quotes. */
+export function shellWord(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
