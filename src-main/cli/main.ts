@@ -3,9 +3,11 @@
  * the thing and the fix), 130 stopped by Ctrl-C (the running trial is marked interrupted).
  */
 import { Command, CommanderError } from 'commander';
+import { existsSync } from 'node:fs';
 import { formatSi } from '../shared/format';
 import { createMeterSet, meterVerdict } from '../engine/meters/detect';
 import { REPORT_FORMATS, parseFormats, verifyReport, writeReports } from '../engine/reports/index';
+import { paybackLines, studyPayback } from '../engine/reports/payback';
 import type { FunctionalUnit } from '../shared/report';
 import { SAMPLER_NAMES, datasetLabel, type StudySpec } from '../shared/spec';
 import { serve } from '../api/http-server';
@@ -17,6 +19,8 @@ import { defaultDbPath } from '../engine/paths';
 import { defaultSpecPath, loadSpecFile } from '../engine/space/load-spec';
 import { Store, ECOPT_VERSION } from '../engine/store/store';
 import { runStudy } from '../engine/study/study';
+import { exportModel } from '../engine/models/export';
+import { predict } from '../engine/models/predict';
 import { frontTable, provenanceLines, trialsTable } from './present';
 import { Progress, shellWord } from './progress';
 import { table, tableWidth } from './table';
@@ -148,7 +152,10 @@ export function buildProgram(): Command {
     .argument('<study>', 'study name (or id)')
     .option('--db <path>', 'study database (default: your data folder)')
     .option('--wide', WIDE_HELP)
-    .action(async (name: string, opts: DbOption & WideOption) => {
+    .option('--payback', 'also say whether the search paid for itself: energy saved per prediction by each front trial against a reference, and after how many predictions it repays the whole campaign')
+    .option('--reference <n>', 'with --payback: the trial to compare with (default: the most accurate; for the most accurate itself, the first trial)')
+    .action(async (name: string, opts: DbOption & WideOption & { payback?: boolean; reference?: string }) => {
+      if (opts.reference !== undefined && !/^\d+$/.test(opts.reference)) throw new UserError(`--reference: expected a trial number, got "${opts.reference}"`);
       await withReadStore(opts, async (store) => {
         const study = store.requireStudy(name);
         const trials = store.getTrials(study.id);
@@ -166,6 +173,7 @@ export function buildProgram(): Command {
         ];
         const prov = provenanceLines(store, study, trials);
         if (prov.length) out.push('', 'Where the energy figures come from:', ...prov.map((l) => `  ${l}`));
+        if (opts.payback) out.push('', ...paybackLines(studyPayback(store, study.name, opts.reference !== undefined ? { reference: Number(opts.reference) } : {})));
         process.stdout.write(`${out.join('\n')}\n`);
       });
     });
@@ -178,12 +186,21 @@ export function buildProgram(): Command {
     .option('--trial <n>', 'trial number (default: the most accurate complete trial)')
     .option('--format <list>', `comma-separated: ${REPORT_FORMATS.join(',')}`, REPORT_FORMATS.join(','))
     .option('--out <dir>', 'output folder', 'energy-report')
-    .option('--country <iso3>', 'country of the electricity, ISO 3166 alpha-3 (default: world average, stated as such)')
+    .option('--country <country>', 'country of the electricity: ISO 3166 alpha-3 code or name (default: world average, stated as such)')
     .option('--intensity <g>', 'your own grid carbon intensity, gCO2e/kWh')
     .option('--pue <x>', 'power usage effectiveness of the facility (≥ 1)', '1')
+    .option('--wue <l>', 'water usage effectiveness of the facility, litres per kWh (CodeCarbon\'s wue)', '0')
     .option('--unit <unit>', 'SCI functional unit: inference, 1000-inferences or training-run', '1000-inferences')
-    .option('--embodied <g>', 'embodied emissions per functional unit, grams (SCI M; default: not included)')
-    .action(async (name: string, opts: DbOption & { trial?: string; format: string; out: string; country?: string; intensity?: string; pue: string; unit: string; embodied?: string }) => {
+    .option('--embodied-total <g>', 'SCI embodied emissions: TE, the hardware\'s total embodied emissions, g CO2e (with --embodied-lifespan)')
+    .option('--embodied-lifespan <years>', 'SCI embodied emissions: EL, the hardware\'s expected lifespan, years')
+    .option('--embodied-share <x>', 'SCI embodied emissions: RR/ToR, the share of the machine reserved (0–1)', '1')
+    .option('--embodied-excluded <reason>', 'why embodied emissions are left out of SCI (stated in the report)')
+    .option('--training-type <type>', 'the model card\'s training_type: pre-training or fine-tuning (default: from the study)')
+    .option('--reference <n>', 'the trial the payback is computed against (default: the most accurate)')
+    .option('--owner <name>', 'report owner, printed on the report and its sign-off block')
+    .option('--organisation <name>', 'the owner\'s organisation')
+    .option('--approver <name>', 'who reviews and approves the report (sign-off block)')
+    .action(async (name: string, opts: DbOption & { trial?: string; format: string; out: string; country?: string; intensity?: string; pue: string; wue: string; unit: string; embodiedTotal?: string; embodiedLifespan?: string; embodiedShare: string; embodiedExcluded?: string; trainingType?: string; reference?: string; owner?: string; organisation?: string; approver?: string }) => {
       const num = (flag: string, v: string | undefined) => {
         if (v === undefined) return undefined;
         const n = Number(v);
@@ -196,7 +213,11 @@ export function buildProgram(): Command {
       await withReadStore(opts, async (store) => {
         const trial = num('--trial', opts.trial);
         const intensity = num('--intensity', opts.intensity);
-        const embodied = num('--embodied', opts.embodied);
+        const embodiedTotal = num('--embodied-total', opts.embodiedTotal);
+        const embodiedLifespan = num('--embodied-lifespan', opts.embodiedLifespan);
+        if ((embodiedTotal === undefined) !== (embodiedLifespan === undefined)) throw new UserError('--embodied-total and --embodied-lifespan go together: give both, or neither (embodied emissions then stated as excluded)');
+        if (opts.trainingType !== undefined && !['pre-training', 'fine-tuning'].includes(opts.trainingType)) throw new UserError(`--training-type: "${opts.trainingType}" is not one of pre-training, fine-tuning`);
+        const reference = num('--reference', opts.reference);
         const { report, files } = await writeReports(
           store,
           name,
@@ -206,7 +227,14 @@ export function buildProgram(): Command {
             ...(trial !== undefined ? { trialNumber: trial } : {}),
             ...(opts.country ? { country: opts.country } : {}),
             ...(intensity !== undefined ? { intensityGPerKWh: intensity } : {}),
-            ...(embodied !== undefined ? { embodiedG: embodied } : {}),
+            wue: num('--wue', opts.wue)!,
+            ...(embodiedTotal !== undefined && embodiedLifespan !== undefined ? { embodied: { totalG: embodiedTotal, lifespanYears: embodiedLifespan, share: num('--embodied-share', opts.embodiedShare)! } } : {}),
+            ...(opts.embodiedExcluded ? { embodiedExcludedReason: opts.embodiedExcluded } : {}),
+            ...(opts.trainingType ? { trainingType: opts.trainingType as 'pre-training' | 'fine-tuning' } : {}),
+            ...(reference !== undefined ? { referenceTrial: reference } : {}),
+            ...(opts.owner ? { owner: opts.owner } : {}),
+            ...(opts.organisation ? { organisation: opts.organisation } : {}),
+            ...(opts.approver ? { approver: opts.approver } : {}),
           },
           formats,
           opts.out,
@@ -214,6 +242,8 @@ export function buildProgram(): Command {
         process.stdout.write(
           `Energy report for "${report.study.name}", trial ${report.trial.number}: training ${report.training.energyMWh2sf} MWh (${report.training.method}), ` +
             `inference ${formatSi(report.inference.jPerSample, 'J')}/sample (${report.inference.method}), ${report.emissions.country}${report.emissions.origin === 'world-fallback' ? ' (world fallback: give --country)' : ''}\n` +
+            `Developing the model (the whole campaign): ${formatSi(report.campaign.energyJ, 'J')}, ${(report.campaign.prunedOrFailedShare * 100).toFixed(1)}% of it on pruned or failed trials\n` +
+            (report.payback ? `${report.payback.sentence}\n` : '') +
             files.map((f) => `  ${f}`).join('\n') +
             '\n',
         );
@@ -235,6 +265,36 @@ export function buildProgram(): Command {
           process.exitCode = 1;
         }
       });
+    });
+
+  program
+    .command('export')
+    .description('take a trained model away: the model (TensorFlow.js format), its preprocessing, the study file and a model card, in one folder')
+    .argument('<study>', 'study name')
+    .option('--trial <n>', 'trial number (default: the most accurate trial with a kept model)')
+    .option('--out <dir>', 'output folder (default: <study>-trial-<n>)')
+    .option('--db <path>', 'study database (default: your data folder)')
+    .action(async (name: string, opts: DbOption & { trial?: string; out?: string }) => {
+      await withReadStore(opts, async (store) => {
+        const trial = opts.trial === undefined ? undefined : Number(opts.trial);
+        if (trial !== undefined && !(Number.isInteger(trial) && trial >= 0)) throw new UserError(`--trial: expected a trial number, got "${opts.trial}"`);
+        const out = opts.out ?? `${name}-trial-${trial ?? 'best'}`;
+        const r = exportModel(store, name, out, trial);
+        process.stdout.write(`Trial ${r.trial} of "${name}" exported to ${r.dir}:\n${r.files.map((f) => `  ${f}`).join('\n')}\nUse it: npx ecopt predict ${r.dir} <rows.csv | image folder> --out predictions.csv\n`);
+      });
+    });
+
+  program
+    .command('predict')
+    .description('apply an exported model to new rows of a CSV file (the training columns) or to a folder of images')
+    .argument('<model>', 'the folder `ecopt export` wrote')
+    .argument('<input>', 'a CSV file with the training file\'s columns (the target column optional: then the model is scored), or a folder of images')
+    .option('--out <file>', 'where to write the predictions', 'predictions.csv')
+    .action(async (modelDir: string, input: string, opts: { out: string }) => {
+      if (!existsSync(input)) throw new UserError(`${input}: no such file or folder; give the CSV file or image folder to predict`);
+      const r = await predict(modelDir, input, opts.out);
+      const score = r.score ? ` ${r.score.metric === 'accuracy' ? `Accuracy on the ${r.score.n} labelled inputs: ${(r.score.value * 100).toFixed(2)}%` : `RMSE on the ${r.score.n} inputs with a target: ${Number(r.score.value.toPrecision(4))}`}.` : '';
+      process.stdout.write(`${r.rows} prediction(s) written to ${r.out} (${r.backend} backend).${score}\n`);
     });
 
   program

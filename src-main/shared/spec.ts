@@ -169,6 +169,13 @@ const pruningSettings = z
   })
   .prefault({});
 
+const modelSettings = z
+  .strictObject({
+    /** Which trained models are kept beside the database: every complete trial's, the front's, or none. */
+    keep: z.enum(['all', 'front', 'none']).default('all'),
+  })
+  .prefault({});
+
 const meterSettings = z
   .strictObject({
     /** Seconds of idle machine measured before the study, for net energy; 0 skips it. */
@@ -196,6 +203,7 @@ export const studySpecSchema = z
     trial: trialSettings,
     meters: meterSettings,
     pruning: pruningSettings,
+    models: modelSettings,
   })
   .superRefine((s, ctx) => {
     if (s.model === 'command') {

@@ -122,6 +122,27 @@ export function csvColumns(path: string): string[] {
 }
 
 /**
+ * A CSV file as rows of cells, checked and normalised as training reads it (delimiter, header,
+ * decimal commas, infinities): what `ecopt predict` feeds a kept model, so new rows are read the
+ * way the training rows were.
+ */
+export function readCsvTable(path: string): { columns: string[]; rows: { line: number; cells: string[] }[] } {
+  const { rows, delimiter } = parseRows(path, readCsvText(path));
+  const { hasHeader, columns } = header(path, rows);
+  const body = hasHeader ? rows.slice(1) : rows;
+  for (const r of body) {
+    if (r.cells.length !== columns.length) {
+      throw new UserError(`${path}, line ${r.line}: ${r.cells.length} fields where the ${hasHeader ? 'header has' : 'first row has'} ${columns.length}; fix the row, or quote values that contain commas`);
+    }
+  }
+  readDecimalCommas(path, body, columns, delimiter);
+  refuseInfinities(path, body, columns);
+  return { columns, rows: body };
+}
+
+export { isMissing as isMissingCell };
+
+/**
  * Reads `1,5` as 1.5 in the columns whose values are all numbers once read that way — only where
  * fields are not separated by commas; in a comma-separated file such a value is refused, since a
  * decimal comma and a thousands separator cannot be told apart there. Returns the columns read.
@@ -277,6 +298,7 @@ export function loadCsv(options: CsvOptions): CsvDataset {
     ...(yReal ? { yReal } : {}),
     n: data.length,
     encoding: { kind: 'tabular', columns: encoders.map((e) => e.encoding), target: columns[t]! },
+    source: { file: path, lines: data.map((r) => r.line) },
     notes: [`${hasHeader ? 'header row detected' : 'no header row: columns named column_1…'}; target "${columns[t]}" (${task})`, ...notes],
   };
 }

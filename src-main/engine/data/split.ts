@@ -117,6 +117,7 @@ export function splitDataset(ds: Dataset, options: SplitOptions): Split {
     classes: ds.classes,
     normalisation,
     task: ds.task,
+    testRows: [...parts.test],
     ...(targetScale ? { targetScale } : {}),
     ...(featureScale ? { featureScale } : {}),
   };

@@ -29,6 +29,8 @@ export interface Dataset {
   n: number;
   /** How raw inputs become `x` (absent for data sets that cannot be re-read, e.g. in tests). */
   encoding?: InputEncoding;
+  /** CSV: the file and, per row, the line it starts on (to hand back held-out rows). */
+  source?: { file: string; lines: number[] };
 }
 
 export interface Part {
@@ -50,6 +52,8 @@ export interface Split {
   task: 'classification' | 'regression';
   /** Regression: the training target's mean and sd, to report errors in the target's units. */
   targetScale?: { mean: number; sd: number };
+  /** Which rows of the data set (indices) went into the test part, in its order. */
+  testRows: number[];
   /** Tabular: the per-feature mean and sd fitted on the training part (z-score). */
   featureScale?: { mean: number[]; sd: number[] };
 }

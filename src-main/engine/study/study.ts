@@ -4,6 +4,7 @@
  * marked `interrupted` on resume and run again with the same parameters; finished trials are
  * never repeated.
  */
+import { rmSync } from 'node:fs';
 import { cpus, totalmem, platform, release, arch } from 'node:os';
 import { datasetLabel, type StudySpec } from '../../shared/spec';
 import type { MeterInfo, Params, Phase, TrialRecord, TrialState } from '../../shared/types';
@@ -17,10 +18,12 @@ import type { WindowMeters } from '../meters/window-meters';
 import { createSampler, type FinishedTrial } from '../samplers/index';
 import { EncodedSpace } from '../space/encode';
 import type { Store, StudyRow } from '../store/store';
+import { gpuInventory } from './hardware';
 import { BuiltinTrialRunner } from '../trials/builtin/runner';
 import { CommandTrialRunner } from '../trials/command/runner';
 import { finalizeEnergy, finalizePartial } from '../trials/energy';
 import { killGroup, type TrialProcess } from '../trials/process-runner';
+import { keepModel, modelDir, pruneKeptModels } from '../models/keep';
 import { decide, type Checkpoint } from '../trials/pruning';
 import type { TrialEvent, TrialRunner } from '../trials/types';
 
@@ -59,11 +62,12 @@ const COUNTED: readonly TrialState[] = ['complete', 'pruned', 'failed'];
 
 /** Fields whose change would make old trials incomparable with new ones. */
 function identity(spec: StudySpec): string {
-  const { trials: _t, timeBudgetS: _b, trial: _s, meters: _m, ...rest } = spec;
+  const { trials: _t, timeBudgetS: _b, trial: _s, meters: _m, models: _k, ...rest } = spec;
   return JSON.stringify(rest);
 }
 
-export function hardwareInventory(): Record<string, string> {
+/** CPU, memory, OS and the GPUs (model, count, memory, driver: see hardware.ts), for every report format. */
+export function hardwareInventory(meters: readonly MeterInfo[] = []): Record<string, string> {
   const c = cpus();
   return {
     cpu_model: c[0]?.model ?? 'unknown',
@@ -71,6 +75,7 @@ export function hardwareInventory(): Record<string, string> {
     memory_gib: (totalmem() / 2 ** 30).toFixed(1),
     os: `${platform()} ${release()} ${arch()}`,
     node: process.versions.node,
+    ...gpuInventory(meters),
   };
 }
 
@@ -141,7 +146,7 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
   try {
     stopLeftoverProcesses(store, study.id);
     const recovered = store.recoverInterrupted(study.id);
-    store.setHardware(study.id, hardwareInventory());
+    store.setHardware(study.id, hardwareInventory(meterSetup.report));
     store.setMeters(study.id, meterSetup.report);
     meters.start();
 
@@ -201,14 +206,18 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
         const d = decide(c, finishedNow, study.objectives, study.spec.pruning);
         return d.prune ? d.reason : null;
       };
-      const outcome = await runner.run({ trialNumber: trial.number, params, spec: study.spec, shouldPrune }, meters, signal, (event) =>
+      const artifactDir = modelDir(store, study, trial.number);
+      if (artifactDir) rmSync(artifactDir, { recursive: true, force: true }); // what an interrupted run left
+      const outcome = await runner.run({ trialNumber: trial.number, params, spec: study.spec, shouldPrune, ...(artifactDir ? { artifactDir } : {}) }, meters, signal, (event) =>
         emit({ type: 'trial-event', trialNumber: trial.number, event }),
       );
       currentTrialId = null;
       // what a stopped trial measured is kept, attributed like the rest
       const partial = outcome.ok ? null : finalizePartial(outcome.partial, baseline);
-      const result = outcome.ok ? finalizeEnergy(outcome.result, baseline) : null;
-      const missing = result ? missingObjective(result.metrics, study, result.windows) : null;
+      const measured = outcome.ok ? finalizeEnergy(outcome.result, baseline) : null;
+      const missing = measured ? missingObjective(measured.metrics, study, measured.windows) : null;
+      // a model is kept only for a trial that completes
+      const result = keepModel(store, artifactDir, missing ? null : measured, study.spec.command ? (study.spec.command.cwd ?? process.cwd()) : null) ?? measured;
       if (result && missing) {
         store.failTrial(trial.id, 'missing-metric', missing.message, result);
         // a program that never enters the phase an objective needs will not on the next trial either
@@ -220,6 +229,7 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
         }
       } else if (result) {
         store.completeTrial(trial.id, result);
+        pruneKeptModels(store, study);
       } else if (!outcome.ok && outcome.kind === 'pruned') {
         store.pruneTrial(trial.id, outcome.message, partial!);
       } else if (!outcome.ok && outcome.kind === 'interrupted') {

@@ -9,6 +9,8 @@ export interface TrialInput {
   trialNumber: number;
   params: Params;
   spec: StudySpec;
+  /** Where the trial keeps its trained model (built-in trainer; a command's `artifact` is copied there). */
+  artifactDir?: string;
   /** Asked at each checkpoint; a reason stops the trial as `pruned`. */
   shouldPrune?: (c: Checkpoint) => string | null;
 }

@@ -12,6 +12,8 @@ export interface TrainerInput {
   trialNumber: number;
   /** The inference window's minimum length: the spec's, and at least ten meter polls. */
   minInferS: number;
+  /** Where to keep the trained model (outside any window); absent: not kept. */
+  artifactDir?: string;
 }
 
 export type FromTrainer =

@@ -42,7 +42,13 @@ export class BuiltinTrialRunner implements TrialRunner {
   private minInferS = 1;
 
   private trainerInput(input: TrialInput): TrainerInput {
-    return { spec: input.spec, params: input.params, trialNumber: input.trialNumber, minInferS: this.minInferS };
+    return {
+      spec: input.spec,
+      params: input.params,
+      trialNumber: input.trialNumber,
+      minInferS: this.minInferS,
+      ...(input.artifactDir ? { artifactDir: input.artifactDir } : {}),
+    };
   }
 
   run(input: TrialInput, meters: WindowMeters, signal: AbortSignal, onEvent: (e: TrialEvent) => void): Promise<TrialOutcome> {

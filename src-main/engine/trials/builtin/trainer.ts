@@ -13,6 +13,7 @@ import { loadDataset } from '../../data/builtin';
 import { splitDataset } from '../../data/split';
 import { selectBackend } from './backend';
 import { registerMissingKernels } from './kernels';
+import { dataFingerprint, saveModel } from '../../models/artifact';
 import { buildModel } from './model';
 import type { FromTrainer, TrainerInput } from './protocol';
 import { seedTraining, weightsSha256 } from './seed';
@@ -185,6 +186,23 @@ async function main(): Promise<void> {
     return value;
   });
 
+  // the model is kept after every window is closed: saving it is not the trial's measured work
+  const dataSha256 = dataFingerprint(ds.x, ds.y, ds.yReal);
+  const kept = input.artifactDir
+    ? {
+        dir: input.artifactDir,
+        bytes: await saveModel(model, input.artifactDir, {
+          task: split.task,
+          classes: split.classes,
+          inputShape: split.inputShape,
+          encoding: ds.encoding ?? null,
+          featureScale: split.featureScale ?? null,
+          targetScale: split.targetScale ?? null,
+          dataSha256,
+          heldOut: ds.source ? { file: ds.source.file, lines: split.testRows.map((i) => ds.source!.lines[i]!) } : null,
+        }),
+      }
+    : null;
   const { mean, sd } = meanSd(repDurationsS);
   const cpu = meanSd(repCpuS);
   send({
@@ -214,6 +232,8 @@ async function main(): Promise<void> {
       split: { train: split.train.n, validation: split.validation.n, test: split.test.n, normalisation: split.normalisation },
       settings: built.settings,
       weights_sha256: weightsSha256(model),
+      data_sha256: dataSha256,
+      ...(kept ? { model_bytes: kept.bytes } : {}),
     },
   });
 }

@@ -1,0 +1,170 @@
+/**
+ * `ecopt export` and the app's "Take this model": a trial's kept model as a folder a person can
+ * take away — the model in TensorFlow.js layers format, preprocessing.json, the study file that
+ * made it, and a model card saying what it predicts, how good and how frugal it is (with where
+ * each energy figure came from), what it was measured on, and how to reproduce and use it.
+ */
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readCsvTable } from '../data/csv';
+import { join } from 'node:path';
+import { datasetLabel } from '../../shared/spec';
+import { METRICS, type MetricName, type TrialRecord } from '../../shared/types';
+import { UserError } from '../errors';
+import { ECOPT_VERSION, type Store } from '../store/store';
+import { type Preprocessing, PREPROCESSING_FILE } from './artifact';
+import { keptModelDir } from './keep';
+
+export interface ExportResult {
+  trial: number;
+  dir: string;
+  files: string[];
+}
+
+function si(v: number | undefined, unit: string): string {
+  if (v === undefined || !Number.isFinite(v)) return 'not measured';
+  const abs = Math.abs(v);
+  const [k, p] = abs === 0 ? [1, ''] : abs >= 1e3 ? [1e-3, 'k'] : abs >= 1 ? [1, ''] : abs >= 1e-3 ? [1e3, 'm'] : abs >= 1e-6 ? [1e6, 'µ'] : [1e9, 'n'];
+  return `${Number((v * k).toPrecision(4))} ${p}${unit}`;
+}
+
+/** The trial to take away when none is named: the most accurate complete trial that has a kept model. */
+function defaultTrial(store: Store, trials: TrialRecord[]): TrialRecord | null {
+  const kept = trials.filter((t) => t.state === 'complete' && keptModelDir(store, t.id));
+  return kept.reduce<TrialRecord | null>((a, b) => (!a || (b.metrics.accuracy ?? -Infinity) > (a.metrics.accuracy ?? -Infinity) ? b : a), null);
+}
+
+export function exportModel(store: Store, studyName: string, outDir: string, trialNumber?: number): ExportResult {
+  const study = store.requireStudy(studyName);
+  const trials = store.getTrials(study.id);
+  const trial = trialNumber === undefined ? defaultTrial(store, trials) : trials.find((t) => t.number === trialNumber);
+  if (!trial) {
+    throw new UserError(
+      trialNumber === undefined
+        ? `study "${study.name}" has no complete trial with a kept model; run \`ecopt tune\` (models are kept unless the study says "models": {"keep": "none"})`
+        : `study "${study.name}" has no trial ${trialNumber}; \`ecopt show ${study.name}\` lists them`,
+    );
+  }
+  if (trial.state !== 'complete') throw new UserError(`trial ${trial.number} of "${study.name}" is ${trial.state}: only a complete trial has a model to take away`);
+  const from = keptModelDir(store, trial.id);
+  if (!from) {
+    throw new UserError(
+      `trial ${trial.number} of "${study.name}" has no kept model (${study.spec.models?.keep === 'front' ? 'the study keeps only the front\'s models' : 'it was run before models were kept, or the models folder was moved'}); pick another trial, or re-run it`,
+    );
+  }
+  mkdirSync(outDir, { recursive: true });
+  const files: string[] = [];
+  for (const f of readdirSync(from)) {
+    copyFileSync(join(from, f), join(outDir, f));
+    files.push(join(outDir, f));
+  }
+  const preprocessing = JSON.parse(readFileSync(join(from, PREPROCESSING_FILE), 'utf8')) as Preprocessing;
+  const heldOut = heldOutRows(preprocessing);
+  if (heldOut) {
+    writeFileSync(join(outDir, 'test-rows.csv'), heldOut);
+    files.push(join(outDir, 'test-rows.csv'));
+  }
+  const spec = { ...study.spec, name: study.name };
+  writeFileSync(join(outDir, 'study.json'), `${JSON.stringify(spec, null, 2)}\n`);
+  files.push(join(outDir, 'study.json'));
+  writeFileSync(join(outDir, 'model-card.md'), modelCard(store, study.id, trial, preprocessing, heldOut !== null));
+  files.push(join(outDir, 'model-card.md'));
+  return { trial: trial.number, dir: outDir, files };
+}
+
+/** The held-out test rows of a CSV study, as CSV with the header, when the file is still there. */
+function heldOutRows(p: Preprocessing): string | null {
+  if (!p.heldOut || !existsSync(p.heldOut.file)) return null;
+  const { columns, rows } = readCsvTable(p.heldOut.file);
+  const byLine = new Map(rows.map((r) => [r.line, r.cells]));
+  const cell = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const out = [columns.map(cell).join(',')];
+  for (const line of p.heldOut.lines) {
+    const cells = byLine.get(line);
+    if (!cells) return null; // the file changed since training: better none than the wrong rows
+    out.push(cells.map(cell).join(','));
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function modelCard(store: Store, studyId: number, trial: TrialRecord, p: Preprocessing, withTestRows: boolean): string {
+  const study = store.getStudy(studyId)!;
+  const attrs = store.getTrialAttrs(trial.id);
+  const windows = store.getWindows({ trialId: trial.id });
+  const hardware = store.getHardware(studyId);
+  const spread = (attrs.energy_spread_rel ?? {}) as Record<string, number>;
+  const m = trial.metrics;
+  const enc = p.encoding;
+  const inputs =
+    enc?.kind === 'tabular'
+      ? `rows of a CSV file with the columns ${enc.columns.map((c) => `\`${c.column}\``).join(', ')}${enc.target ? ` (the target \`${enc.target}\` may be present: predict then scores the model)` : ''}`
+      : enc?.kind === 'image'
+        ? `images (any size; resized to ${enc.size}×${enc.size}, ${enc.channels === 1 ? 'greyscale' : 'RGB'})`
+        : 'the data set it was trained on';
+  const provenance = [...new Map(windows.flatMap((w) => w.domains.map((d) => [d.domain, d.provenance] as const))).entries()].map(([domain, pr]) =>
+    pr.method === 'measured' ? `${domain}: measured by ${pr.source} (${pr.counter})` : `${domain}: estimated by ${pr.source}, model ${pr.model}, ±${Math.round(pr.uncertaintyRel * 100)}%`,
+  );
+  const flags = [...new Set(windows.flatMap((w) => (w.flags ?? []).map((f) => `${w.phase}: ${f.kind} — ${f.message}`)))];
+  const metric = (name: MetricName, unit: string) => (m[name] === undefined ? null : `| ${METRICS[name].label} | ${unit === 'fraction' ? `${(m[name]! * 100).toFixed(2)}%` : si(m[name], unit)} |`);
+  const withSpread = (name: MetricName) => (spread[name] !== undefined ? ` (±${(spread[name]! * 100).toFixed(0)}%)` : '');
+  return [
+    `# Model card — ${study.name}, trial ${trial.number}`,
+    '',
+    `Exported by ECOpt ${ECOPT_VERSION} on ${new Date().toISOString()}.`,
+    '',
+    '## What it predicts',
+    '',
+    p.task === 'classification' ? `A ${p.classes.length}-class classifier: ${p.classes.map((c) => `\`${c}\``).join(', ')}.` : 'A regression model: it predicts a number in the target\'s units.',
+    `Trained on ${datasetLabel(study.spec)}; it takes ${inputs}.`,
+    `Data fingerprint (SHA-256 of the data set as loaded, features and labels): \`${p.dataSha256}\`.`,
+    '',
+    '## How good, how frugal',
+    '',
+    '| figure | value |',
+    '|---|---|',
+    ...[
+      metric('accuracy', 'fraction'),
+      attrs.test_accuracy !== undefined ? `| Test accuracy (held-out) | ${((attrs.test_accuracy as number) * 100).toFixed(2)}% |` : null,
+      metric('rmse', ''),
+      m.infer_energy_j_per_sample !== undefined ? `| Energy per prediction (this model's own share) | ${si(m.infer_energy_j_per_sample, 'J')}${withSpread('infer_energy_j_per_sample')} |` : null,
+      m.infer_energy_gross_j_per_sample !== undefined ? `| Energy per prediction, whole machine | ${si(m.infer_energy_gross_j_per_sample, 'J')} |` : null,
+      m.train_energy_j !== undefined ? `| Training energy (own share) | ${si(m.train_energy_j, 'J')}${withSpread('train_energy_j')} |` : null,
+      metric('train_duration_s', 's'),
+      metric('infer_latency_s_per_sample', 's'),
+      metric('param_count', ''),
+      metric('flops_per_inference', 'FLOP'),
+    ].filter(Boolean),
+    '',
+    `Inference energy was measured over ${attrs.infer_samples ?? '?'} predictions in batches of ${attrs.infer_batch_size ?? '?'} on the \`${trial.backend ?? '?'}\` backend. Where each figure came from:`,
+    '',
+    ...provenance.map((x) => `- ${x}`),
+    ...(attrs.attribution ? [`- attribution to this model: ${String(attrs.attribution)}`] : []),
+    ...(flags.length ? ['', 'Warnings raised while it was measured:', '', ...flags.map((f) => `- ${f}`)] : []),
+    '',
+    '## Measured on',
+    '',
+    ...Object.entries(hardware).map(([k, v]) => `- ${k.replace(/_/g, ' ')}: ${v}`),
+    '',
+    '## How to reproduce it',
+    '',
+    `\`study.json\` is the study that made it: seed ${study.spec.seed}, trial ${trial.number}, parameters ${Object.entries(trial.params)
+      .map(([k, v]) => `\`${k}=${v}\``)
+      .join(', ')}. Training is a pure function of the study file, the seed, the trial number and parameters, and the backend: retraining trial ${trial.number} with this seed on the \`${trial.backend ?? 'wasm'}\` backend reproduces these weights bit for bit (SHA-256 \`${String(attrs.weights_sha256 ?? 'not recorded')}\`), see the README's "Reproducible training". Energy and time are measurements and will differ.`,
+    '',
+    '## How to use it',
+    '',
+    '```sh',
+    `npx ecopt predict <this folder> ${enc?.kind === 'image' ? 'photos/' : 'new-rows.csv'} --out predictions.csv`,
+    '```',
+    '',
+    ...(withTestRows
+      ? [`\`test-rows.csv\` holds the ${p.heldOut!.lines.length} held-out test rows the model never trained on: \`ecopt predict\` on them gives the test accuracy above.`, '']
+      : []),
+    'The model is in TensorFlow.js layers format: `tf.loadLayersModel` reads `model.json` (with `weights.bin` beside it).',
+    `Prepare inputs as \`preprocessing.json\` says: ${
+      enc?.kind === 'image'
+        ? 'resize, then divide each pixel by 255.'
+        : 'encode each column (numbers as they are, categories one-hot in the listed order, missing cells as `fill`), then subtract `featureScale.mean` and divide by `featureScale.sd`, feature by feature.'
+    }${p.task === 'regression' ? ' Multiply the output by `targetScale.sd` and add `targetScale.mean`.' : ' The output is one probability per class, in the order of `classes`.'}`,
+    '',
+  ].join('\n');
+}

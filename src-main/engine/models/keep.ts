@@ -1,0 +1,69 @@
+/**
+ * Where kept models live: beside the study database, in `models/<study>/trial-<n>/` (TensorFlow.js
+ * layers format plus preprocessing.json; see artifact.ts). Paths are stored relative to the
+ * database's folder, so a study folder can be moved or copied whole.
+ */
+import { cpSync, existsSync, rmSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { frontTrials } from '../../shared/analysis';
+import type { TrialRecord } from '../../shared/types';
+import type { Store, StudyRow, TrialResult } from '../store/store';
+import { folderBytes } from './artifact';
+
+function safe(name: string): string {
+  return name.replace(/[^\w.-]+/g, '_');
+}
+
+/** The folder a trial's model is kept in, or null when the study keeps none. */
+export function modelDir(store: Store, study: StudyRow, trialNumber: number): string | null {
+  if (study.spec.models?.keep === 'none') return null;
+  return join(dirname(resolve(store.path)), 'models', safe(study.name), `trial-${trialNumber}`);
+}
+
+/** The kept model of a trial, as an absolute path, if it is there. */
+export function keptModelDir(store: Store, trialId: number): string | null {
+  const rel = store.getTrialAttrs(trialId).model_dir;
+  if (typeof rel !== 'string') return null;
+  const dir = isAbsolute(rel) ? rel : join(dirname(resolve(store.path)), rel);
+  return existsSync(dir) ? dir : null;
+}
+
+/**
+ * After a trial: records where its model is (the trainer wrote it; a command may hand one back
+ * as `artifact`, copied here), or removes what a failed trial left.
+ */
+export function keepModel(store: Store, dir: string | null, result: TrialResult | null, commandCwd: string | null): TrialResult | null {
+  if (!dir) return result;
+  if (!result) {
+    rmSync(dir, { recursive: true, force: true });
+    return null;
+  }
+  const artifact = result.attrs.reported_artifact;
+  const attrs = { ...result.attrs };
+  if (typeof artifact === 'string' && commandCwd !== null) {
+    const source = resolve(commandCwd, artifact);
+    if (existsSync(source)) {
+      cpSync(source, statSync(source).isDirectory() ? dir : join(dir, source.split(/[\\/]/).pop()!), { recursive: true });
+      attrs.model_bytes = folderBytes(dir);
+    } else {
+      attrs.artifact_missing = `the command reported artifact ${artifact}, but ${source} does not exist`;
+    }
+  }
+  if (existsSync(dir)) attrs.model_dir = relative(dirname(resolve(store.path)), dir);
+  return { ...result, attrs };
+}
+
+/** With `models.keep: "front"`, removes the kept models of complete trials that left the front. */
+export function pruneKeptModels(store: Store, study: StudyRow): void {
+  if (study.spec.models?.keep !== 'front') return;
+  const trials: TrialRecord[] = store.getTrials(study.id, ['complete']);
+  const front = new Set(frontTrials(trials, study.objectives));
+  for (const t of trials) {
+    if (front.has(t.number)) continue;
+    const dir = keptModelDir(store, t.id);
+    if (dir) {
+      rmSync(dir, { recursive: true, force: true });
+      store.setTrialAttr(t.id, 'model_dir', null);
+    }
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * `ecopt predict`: a kept (exported) model applied to new rows of a CSV file with the training
+ * file's columns, or to the images of a folder. Inputs are prepared exactly as in training
+ * (preprocessing.json); anything that cannot be — a missing or unknown column, a category the
+ * model never saw, a value that is not a number — is refused with the file, line and column.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { extname, join, relative } from 'node:path';
+import { isMissingCell, readCsvTable } from '../data/csv';
+import { imagePixels } from '../data/images';
+import type { ColumnEncoding } from '../data/types';
+import { UserError } from '../errors';
+import { selectBackend } from '../trials/builtin/backend';
+import { loadModel, type Preprocessing } from './artifact';
+
+export interface PredictResult {
+  rows: number;
+  /** Written file. */
+  out: string;
+  /** When the input holds the true values: accuracy (classification) or RMSE in the target's units. */
+  score: { metric: 'accuracy' | 'rmse'; value: number; n: number } | null;
+  backend: string;
+}
+
+interface Inputs {
+  x: Float32Array;
+  n: number;
+  /** Per row, what to write before the prediction. */
+  echo: string[][];
+  echoColumns: string[];
+  /** True labels or values where the input has them. */
+  truth: (string | null)[];
+}
+
+function encodeCell(enc: ColumnEncoding, raw: string, where: string): number[] {
+  if (enc.kind === 'numeric') {
+    if (isMissingCell(raw)) return [enc.fill];
+    const v = Number(raw.trim());
+    if (!Number.isFinite(v)) throw new UserError(`${where}: "${raw.trim()}" is not a number, and the model was trained on numbers here; fix the value or empty the cell`);
+    return [v];
+  }
+  const v = isMissingCell(raw) ? enc.fill : raw.trim();
+  if (!enc.categories.includes(v)) {
+    throw new UserError(
+      `${where}: "${v}" is a category the model never saw (it knows ${enc.categories.slice(0, 8).map((c) => `"${c}"`).join(', ')}${enc.categories.length > 8 ? ', …' : ''}); map it to one of these, or retrain with data that holds it`,
+    );
+  }
+  return enc.categories.map((c) => (c === v ? 1 : 0));
+}
+
+function tabularInputs(path: string, p: Preprocessing): Inputs {
+  const enc = p.encoding;
+  if (!enc || enc.kind !== 'tabular') throw new UserError(`${path}: this model takes images, not a CSV file; give a folder of images`);
+  const { columns, rows } = readCsvTable(path);
+  const needed = enc.columns.map((c) => c.column);
+  const missing = needed.filter((c) => !columns.includes(c));
+  if (missing.length) {
+    throw new UserError(`${path}: the column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `"${c}"`).join(', ')} the model needs ${missing.length > 1 ? 'are' : 'is'} missing; the file needs the training file's columns: ${needed.join(', ')}`);
+  }
+  const extra = columns.filter((c) => !needed.includes(c) && c !== enc.target);
+  if (extra.length) {
+    throw new UserError(`${path}: the column${extra.length > 1 ? 's' : ''} ${extra.map((c) => `"${c}"`).join(', ')} ${extra.length > 1 ? 'were' : 'was'} not in the training file; remove ${extra.length > 1 ? 'them' : 'it'} (the model takes ${needed.join(', ')}${enc.target ? `, and optionally "${enc.target}" to score it` : ''})`);
+  }
+  const f = p.inputShape.reduce((a, b) => a * b, 1);
+  const x = new Float32Array(rows.length * f);
+  const targetAt = enc.target ? columns.indexOf(enc.target) : -1;
+  rows.forEach((r, i) => {
+    let k = 0;
+    for (const c of enc.columns) {
+      for (const v of encodeCell(c, r.cells[columns.indexOf(c.column)]!, `${path}, line ${r.line}, column "${c.column}"`)) x[i * f + k++] = v;
+    }
+    if (k !== f) throw new Error(`encoding gave ${k} features where the model takes ${f}`);
+  });
+  return {
+    x,
+    n: rows.length,
+    echo: rows.map((r) => r.cells),
+    echoColumns: columns,
+    truth: rows.map((r) => (targetAt >= 0 && !isMissingCell(r.cells[targetAt]!) ? r.cells[targetAt]!.trim() : null)),
+  };
+}
+
+const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.gif', '.tif', '.tiff']);
+
+async function imageInputs(dir: string, p: Preprocessing): Promise<Inputs> {
+  const enc = p.encoding;
+  if (!enc || enc.kind !== 'image') throw new UserError(`${dir}: this model takes rows of a CSV file, not images`);
+  const files: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d).sort()) {
+      if (e.startsWith('.')) continue;
+      const full = join(d, e);
+      if (statSync(full).isDirectory()) walk(full);
+      else if (IMAGE_EXTENSIONS.has(extname(e).toLowerCase())) files.push(full);
+    }
+  };
+  walk(dir);
+  if (files.length === 0) throw new UserError(`${dir}: no PNG, JPEG, WebP, GIF or TIFF images in this folder`);
+  const f = enc.size * enc.size * enc.channels;
+  const x = new Float32Array(files.length * f);
+  for (const [i, file] of files.entries()) {
+    const raw = await imagePixels(file, enc.size, enc.channels);
+    for (let k = 0; k < f; k++) x[i * f + k] = raw[k]!;
+  }
+  // images in a subfolder named after a class are scored against it
+  const truth = files.map((file) => {
+    const parts = relative(dir, file).split(/[\\/]/);
+    return parts.length > 1 && p.classes.includes(parts[0]!) ? parts[0]! : null;
+  });
+  return { x, n: files.length, echo: files.map((file) => [relative(dir, file)]), echoColumns: ['file'], truth };
+}
+
+function csvCell(v: string | number): string {
+  const s = String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export async function predict(modelDir: string, input: string, out: string): Promise<PredictResult> {
+  const backend = await selectBackend();
+  const { model, preprocessing: p } = await loadModel(modelDir);
+  const inputs = statSync(input).isDirectory() ? await imageInputs(input, p) : tabularInputs(input, p);
+  const f = p.inputShape.reduce((a, b) => a * b, 1);
+  if (p.featureScale) {
+    const { mean, sd } = p.featureScale;
+    for (let i = 0; i < inputs.n; i++) for (let j = 0; j < f; j++) inputs.x[i * f + j] = (inputs.x[i * f + j]! - mean[j]!) / sd[j]!;
+  } else if (p.encoding?.kind === 'image') {
+    for (let i = 0; i < inputs.x.length; i++) inputs.x[i]! /= 255;
+  }
+  const output = tf.tidy(() => (model.predict(tf.tensor(inputs.x, [inputs.n, ...p.inputShape])) as tf.Tensor).arraySync() as number[][]);
+  const lines: string[] = [];
+  let correct = 0;
+  let se = 0;
+  let scored = 0;
+  if (p.task === 'classification') {
+    lines.push([...inputs.echoColumns, 'prediction', 'probability'].map(csvCell).join(','));
+    output.forEach((probs, i) => {
+      const k = probs.indexOf(Math.max(...probs));
+      const label = p.classes[k]!;
+      lines.push([...inputs.echo[i]!, label, probs[k]!.toFixed(6)].map(csvCell).join(','));
+      const truth = inputs.truth[i];
+      if (truth !== null && truth !== undefined) {
+        scored++;
+        if (truth === label) correct++;
+      }
+    });
+  } else {
+    const scale = p.targetScale ?? { mean: 0, sd: 1 };
+    lines.push([...inputs.echoColumns, 'prediction'].map(csvCell).join(','));
+    output.forEach((v, i) => {
+      const y = v[0]! * scale.sd + scale.mean;
+      lines.push([...inputs.echo[i]!, String(y)].map(csvCell).join(','));
+      const truth = inputs.truth[i];
+      if (truth !== null && truth !== undefined && Number.isFinite(Number(truth))) {
+        scored++;
+        se += (y - Number(truth)) ** 2;
+      }
+    });
+  }
+  writeFileSync(out, `${lines.join('\n')}\n`);
+  model.dispose();
+  const score =
+    scored === 0
+      ? null
+      : p.task === 'classification'
+        ? { metric: 'accuracy' as const, value: correct / scored, n: scored }
+        : { metric: 'rmse' as const, value: Math.sqrt(se / scored), n: scored };
+  return { rows: inputs.n, out, score, backend: backend.name };
+}

@@ -1,0 +1,64 @@
+/**
+ * The take-away journey from the command line: tune a study on a user's CSV file, export the
+ * chosen model, and apply it to rows — the held-out test rows reproduce the stored test accuracy.
+ */
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Store } from '../../src-main/engine/store/store';
+import { ROOT, runCli } from '../helpers/cli';
+import { quickSpec, writeSpec } from '../helpers/specs';
+import { tmpDir } from '../helpers/tmp';
+
+describe('take the model away: ecopt export and ecopt predict', () => {
+  it('exports a CSV study’s model with its card, and predicting its held-out rows gives the stored test accuracy', async () => {
+    const dir = tmpDir();
+    copyFileSync(join(ROOT, 'test/fixtures/csv/people.csv'), join(dir, 'people.csv'));
+    const db = join(dir, 's.db');
+    const space = { units: { type: 'fixed', value: 16 }, learning_rate: { type: 'float', low: 0.01, high: 0.03 }, epochs: { type: 'fixed', value: 60 } } as const;
+    const spec = writeSpec(dir, quickSpec({ name: 'people', dataset: { csv: 'people.csv', target: 'label' }, space, trials: 2 }), 'people.json');
+    expect((await runCli(['tune', spec, '--db', db])).code).toBe(0);
+    // every complete trial keeps its model beside the database
+    expect(existsSync(join(dir, 'models', 'people', 'trial-0', 'model.json'))).toBe(true);
+    expect(existsSync(join(dir, 'models', 'people', 'trial-1', 'weights.bin'))).toBe(true);
+
+    const store = new Store(db, { readonly: true });
+    const trial = store.getTrials(store.requireStudy('people').id).find((t) => t.number === 1)!;
+    const testAccuracy = store.getTrialAttrs(trial.id).test_accuracy as number;
+    store.close();
+
+    const out = join(dir, 'take-away');
+    const exported = await runCli(['export', 'people', '--trial', '1', '--db', db, '--out', out]);
+    expect(exported.code, exported.stderr).toBe(0);
+    for (const f of ['model.json', 'weights.bin', 'preprocessing.json', 'study.json', 'model-card.md', 'test-rows.csv']) expect(existsSync(join(out, f)), f).toBe(true);
+    const card = readFileSync(join(out, 'model-card.md'), 'utf8');
+    expect(card).toMatch(/2-class classifier: `short`, `tall`|2-class classifier: `tall`, `short`/);
+    expect(card).toMatch(/Energy per prediction \(this model's own share\) \| [\d.]+ [µmn]?J \(±\d+%\)/);
+    expect(card).toMatch(/seed 3, trial 1/);
+    expect(card).toMatch(/Data fingerprint .*`[0-9a-f]{64}`/);
+
+    const predictions = join(dir, 'predictions.csv');
+    const r = await runCli(['predict', out, join(out, 'test-rows.csv'), '--out', predictions]);
+    expect(r.code, r.stderr).toBe(0);
+    const m = /Accuracy on the (\d+) labelled inputs: ([\d.]+)%/.exec(r.stdout);
+    expect(m, r.stdout).not.toBeNull();
+    expect(Math.abs(Number(m![2]) / 100 - testAccuracy)).toBeLessThanOrEqual(0.01);
+    const lines = readFileSync(predictions, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('height,colour,weight,label,prediction,probability');
+    expect(lines).toHaveLength(Number(m![1]) + 1);
+
+    // rows the model cannot take are refused with the file, line and column
+    writeFileSync(join(dir, 'missing.csv'), 'height,weight\n170,70\n');
+    const missing = await runCli(['predict', out, join(dir, 'missing.csv')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/the column "colour" the model needs is missing/);
+    writeFileSync(join(dir, 'unseen.csv'), 'height,colour,weight\n170,purple,70\n');
+    const unseen = await runCli(['predict', out, join(dir, 'unseen.csv')]);
+    expect(unseen.code).toBe(2);
+    expect(unseen.stderr).toMatch(/unseen.csv, line 2, column "colour": "purple" is a category the model never saw/);
+    writeFileSync(join(dir, 'extra.csv'), 'height,colour,weight,shoe\n170,red,70,42\n');
+    const extra = await runCli(['predict', out, join(dir, 'extra.csv')]);
+    expect(extra.code).toBe(2);
+    expect(extra.stderr).toMatch(/the column "shoe" was not in the training file/);
+  });
+});
