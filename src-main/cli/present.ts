@@ -1,6 +1,6 @@
 /** What `ecopt show` and the end of `ecopt tune` print: trials, the Pareto front, provenance. */
 import { formatMetric, formatSi } from '../shared/format';
-import { paretoFrontIndices, toMinimisation } from '../shared/pareto';
+import { frontTrials } from '../shared/analysis';
 import { METRICS, type TrialRecord } from '../shared/types';
 import type { Store, StudyRow } from '../engine/store/store';
 import { table, type TableOptions } from './table';
@@ -11,11 +11,10 @@ function paramText(t: TrialRecord): string {
     .join(' ');
 }
 
+/** The study's front, with its limits: the one front function the app and reports use too. */
 export function frontIndices(study: StudyRow, trials: TrialRecord[]): TrialRecord[] {
-  const complete = trials.filter((t) => t.state === 'complete' && study.objectives.every((o) => t.metrics[o.metric] !== undefined));
-  const dirs = study.objectives.map((o) => o.direction);
-  const points = complete.map((t) => toMinimisation(study.objectives.map((o) => t.metrics[o.metric]!), dirs));
-  return paretoFrontIndices(points).map((i) => complete[i]!);
+  const numbers = new Set(frontTrials(trials, study.objectives));
+  return trials.filter((t) => numbers.has(t.number));
 }
 
 function objectiveHeaders(study: StudyRow): string[] {
@@ -43,7 +42,9 @@ export function frontTable(study: StudyRow, trials: TrialRecord[], options: Tabl
     const d = (a.metrics[o.metric] ?? 0) - (b.metrics[o.metric] ?? 0);
     return o.direction === 'maximize' ? -d : d;
   });
-  if (front.length === 0) return 'Pareto front: no complete trials yet.';
+  if (front.length === 0) {
+    return trials.some((t) => t.state === 'complete') ? "Pareto front: no complete trial meets the study's limits yet." : 'Pareto front: no complete trials yet.';
+  }
   const rows = front.map((t) => [String(t.number), ...objectiveCells(study, t), paramText(t)]);
   return `Pareto front (${front.length} of ${trials.filter((t) => t.state === 'complete').length} complete trials):\n` +
     table(['#', ...objectiveHeaders(study), 'parameters'], rows, options);
