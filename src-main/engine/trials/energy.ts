@@ -80,7 +80,7 @@ export function finalizeEnergy(result: TrialResult, baseline: IdleBaseline | nul
           {
             domain: '*',
             kind: 'noisy',
-            message: `the inference repeats spread ±${(rel * 100).toFixed(0)}% (more than ${NOISY_SPREAD_REL * 100}%): this trial's inference energy is not a steady figure; re-measure it on a quieter machine before relying on it`,
+            message: `the inference figure could move ±${(rel * 100).toFixed(0)}% between runs (more than ${NOISY_SPREAD_REL * 100}%; the spread of CPU time across blocks of repeats): it is not a steady figure; re-measure it on a quieter machine (\`ecopt remeasure\`) before relying on it`,
           },
         ];
       }
