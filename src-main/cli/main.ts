@@ -21,6 +21,7 @@ import { Store, ECOPT_VERSION } from '../engine/store/store';
 import { runStudy } from '../engine/study/study';
 import { exportModel } from '../engine/models/export';
 import { predict } from '../engine/models/predict';
+import { describeChange, remeasure } from '../engine/models/remeasure';
 import { frontTable, provenanceLines, trialsTable } from './present';
 import { Progress, shellWord } from './progress';
 import { table, tableWidth } from './table';
@@ -282,6 +283,52 @@ export function buildProgram(): Command {
         const r = exportModel(store, name, out, trial);
         process.stdout.write(`Trial ${r.trial} of "${name}" exported to ${r.dir}:\n${r.files.map((f) => `  ${f}`).join('\n')}\nUse it: npx ecopt predict ${r.dir} <rows.csv | image folder> --out predictions.csv\n`);
       });
+    });
+
+  program
+    .command('remeasure')
+    .description("measure a study's kept models' inference energy again, K times each, to confirm the front before choosing")
+    .argument('<study>', 'study name')
+    .option('--trial <n...>', 'trial numbers (default: the Pareto front)')
+    .option('--front', 'the Pareto front (the default)')
+    .option('--repeats <k>', 'measurements per trial', '3')
+    .option('--db <path>', 'study database (default: your data folder)')
+    .action(async (name: string, opts: DbOption & { trial?: string[]; front?: boolean; repeats: string }) => {
+      const repeats = Number(opts.repeats);
+      if (!Number.isInteger(repeats) || repeats < 1) throw new UserError(`--repeats: expected a positive whole number, got "${opts.repeats}"`);
+      const trials = opts.trial?.map((v) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 0) throw new UserError(`--trial: expected trial numbers, got "${v}"`);
+        return n;
+      });
+      if (trials && opts.front) throw new UserError('give either --trial or --front, not both');
+      const store = new Store(dbPath(opts));
+      const controller = new AbortController();
+      const stop = () => controller.abort();
+      process.once('SIGINT', stop);
+      try {
+        const rows = await remeasure(store, name, {
+          ...(trials ? { trials } : {}),
+          repeats,
+          signal: controller.signal,
+          onProgress: (t, k, j) => process.stderr.write(`trial ${t}, measurement ${k}/${repeats}: ${formatSi(j, 'J')} per prediction\n`),
+        });
+        process.stdout.write(
+          `${table(
+            ['#', 'first measured', 'measured again', 'change', 'spread'],
+            rows.map((r) => [
+              String(r.trial),
+              r.originalJ === null ? '—' : formatSi(r.originalJ, 'J'),
+              r.againJ.map((j) => formatSi(j, 'J')).join(', '),
+              describeChange(r),
+              r.spreadRel.map((x) => (x === null ? '—' : `±${(x * 100).toFixed(0)}%`)).join(', '),
+            ]),
+          )}\nThe new measurements are stored with each trial (\`ecopt show ${name}\`); the trials' own figures are unchanged.\n`,
+        );
+      } finally {
+        process.removeListener('SIGINT', stop);
+        store.close();
+      }
     });
 
   program

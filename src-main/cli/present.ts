@@ -73,13 +73,40 @@ export function provenanceLines(store: Store, study: StudyRow, trials: TrialReco
   const meters = store.getMeters(study.id);
   const lines = [...seen.values()];
   if (lines.length === 0 && meters.length) lines.push(...meters.filter((m) => m.status === 'ok').map((m) => `${m.id}: ${m.detail}`));
+  const attribution = trials.map((t) => store.getTrialAttrs(t.id).attribution).find((a) => typeof a === 'string');
+  lines.push(
+    attribution
+      ? `each trial's energy is its own share of the machine's (${String(attribution)}); the whole machine's figures are kept beside it`
+      : "energy figures are the whole machine's (no per-process accounting)",
+  );
   const idle = store.latestIdle(study.id);
+  const underLoad = idle?.flags?.find((f) => f.kind === 'baseline-under-load');
   lines.push(
     idle
-      ? `idle baseline (${idle.durationS.toFixed(1)} s): ${idle.domains.map((d) => `${d.domain} ${(d.energyJ / idle.durationS).toFixed(2)} W`).join(', ')} — net figures are gross minus idle power × duration`
-      : 'no idle baseline measured: figures are gross only',
+      ? `idle baseline (${idle.durationS.toFixed(1)} s): ${idle.domains.map((d) => `${d.domain} ${(d.energyJ / idle.durationS).toFixed(2)} W`).join(', ')} — ${
+          underLoad ? `taken under load, so no figure net of idle is given: ${underLoad.message}` : 'net figures are gross minus idle power × duration, where not negative'
+        }`
+      : 'no idle baseline measured: no figures net of idle',
   );
-  const flagged = trials.flatMap((t) => store.getWindows({ trialId: t.id }).flatMap((w) => (w.flags ?? []).map((f) => `trial ${t.number} ${w.phase}: ${f.kind} — ${f.message}`)));
-  if (flagged.length) lines.push(`self-check flags (${flagged.length}):`, ...flagged.map((f) => `  ⚠ ${f}`));
+  // one line per distinct warning, with the trials and phases it touched
+  const groups = new Map<string, string[]>();
+  for (const t of trials) {
+    for (const w of store.getWindows({ trialId: t.id })) {
+      for (const f of w.flags ?? []) {
+        if (f.kind === 'net-meaningless' && underLoad) continue; // said once, above
+        const key = `${f.kind} — ${f.message}`;
+        groups.set(key, [...(groups.get(key) ?? []), `${t.number} ${w.phase}`]);
+      }
+    }
+  }
+  if (groups.size) {
+    lines.push(`warnings (${groups.size}):`);
+    for (const [message, where] of groups) lines.push(`  ⚠ trial ${where.slice(0, 6).join(', ')}${where.length > 6 ? ` and ${where.length - 6} more` : ''}: ${message}`);
+  }
+  const again = trials.flatMap((t) => {
+    const r = store.getTrialAttrs(t.id).remeasured as { jPerSample: number }[] | undefined;
+    return r?.length ? [`  #${t.number}: first ${formatSi(t.metrics.infer_energy_j_per_sample ?? NaN, 'J')}, again ${r.map((x) => formatSi(x.jPerSample, 'J')).join(', ')} per prediction`] : [];
+  });
+  if (again.length) lines.push('re-measured (ecopt remeasure):', ...again);
   return lines;
 }

@@ -47,6 +47,21 @@ describe('take the model away: ecopt export and ecopt predict', () => {
     expect(lines[0]).toBe('height,colour,weight,label,prediction,probability');
     expect(lines).toHaveLength(Number(m![1]) + 1);
 
+    // measured again from the kept model: new inference windows beside the first, figures unchanged
+    const before = new Store(db, { readonly: true });
+    const windowsBefore = before.getWindows({ trialId: trial.id }).filter((w) => w.phase === 'infer').length;
+    before.close();
+    const again = await runCli(['remeasure', 'people', '--front', '--repeats', '2', '--db', db]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/first measured\s+measured again\s+change/);
+    const after = new Store(db, { readonly: true });
+    const front = after.getTrials(after.requireStudy('people').id).filter((t) => (after.getTrialAttrs(t.id).remeasured as unknown[] | undefined)?.length === 2);
+    expect(front.length).toBeGreaterThan(0);
+    for (const t of front) expect(after.getWindows({ trialId: t.id }).filter((w) => w.phase === 'infer')).toHaveLength(3);
+    expect(after.getTrials(after.requireStudy('people').id).find((t) => t.number === 1)!.metrics.infer_energy_j_per_sample).toBe(trial.metrics.infer_energy_j_per_sample);
+    after.close();
+    expect(windowsBefore).toBe(1);
+
     // rows the model cannot take are refused with the file, line and column
     writeFileSync(join(dir, 'missing.csv'), 'height,weight\n170,70\n');
     const missing = await runCli(['predict', out, join(dir, 'missing.csv')]);

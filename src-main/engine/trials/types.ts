@@ -11,6 +11,8 @@ export interface TrialInput {
   spec: StudySpec;
   /** Where the trial keeps its trained model (built-in trainer; a command's `artifact` is copied there). */
   artifactDir?: string;
+  /** Re-measure the inference of this kept model instead of training (built-in trainer). */
+  remeasureModelDir?: string;
   /** Asked at each checkpoint; a reason stops the trial as `pruned`. */
   shouldPrune?: (c: Checkpoint) => string | null;
 }

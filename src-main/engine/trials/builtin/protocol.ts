@@ -14,6 +14,8 @@ export interface TrainerInput {
   minInferS: number;
   /** Where to keep the trained model (outside any window); absent: not kept. */
   artifactDir?: string;
+  /** Instead of training: re-run the inference benchmark of this kept model. */
+  remeasure?: { modelDir: string };
 }
 
 export type FromTrainer =

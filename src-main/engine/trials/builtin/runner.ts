@@ -48,6 +48,7 @@ export class BuiltinTrialRunner implements TrialRunner {
       trialNumber: input.trialNumber,
       minInferS: this.minInferS,
       ...(input.artifactDir ? { artifactDir: input.artifactDir } : {}),
+      ...(input.remeasureModelDir ? { remeasure: { modelDir: input.remeasureModelDir } } : {}),
     };
   }
 

@@ -13,7 +13,7 @@ import { loadDataset } from '../../data/builtin';
 import { splitDataset } from '../../data/split';
 import { selectBackend } from './backend';
 import { registerMissingKernels } from './kernels';
-import { dataFingerprint, saveModel } from '../../models/artifact';
+import { dataFingerprint, loadModel, saveModel } from '../../models/artifact';
 import { buildModel } from './model';
 import type { FromTrainer, TrainerInput } from './protocol';
 import { seedTraining, weightsSha256 } from './seed';
@@ -70,6 +70,14 @@ async function main(): Promise<void> {
   const xVal = tf.tensor(split.validation.x, shape(split.validation.n));
   const yVal = labels(split.validation);
   const xTest = tf.tensor(split.test.x, shape(split.test.n));
+
+  if (input.remeasure) {
+    // a kept model, benchmarked again: the same test set, batch size and window as in its trial
+    const { model: kept } = await loadModel(input.remeasure.modelDir);
+    const again = await inferenceBenchmark(kept, xTest, split.test.n, spec.trial.inferBatchSize, input.minInferS);
+    send({ ecopt: 'result', metrics: { infer_samples: again.samples, infer_latency_s_per_sample: again.latencySPerSample }, attrs: again.attrs });
+    return;
+  }
 
   const built = buildModel(spec.model as ModelFamily, params, split.inputShape, regression ? 0 : split.classes.length);
   const { model } = built;
@@ -128,33 +136,9 @@ async function main(): Promise<void> {
   });
   const trainDurationS = (performance.now() - trainStarted) / 1000;
 
-  // Inference benchmark: fixed batch size, one warm-up pass outside the window, then repeated
-  // passes over the test set until the window is long enough for the meters to resolve.
   const batchSize = spec.trial.inferBatchSize;
-  const predictAll = (): void => {
-    tf.tidy(() => {
-      const out = model.predict(xTest, { batchSize }) as tf.Tensor;
-      out.dataSync();
-    });
-  };
-  // warm-up outside the window: the first passes compile and tier up the kernels
-  for (let i = 0, t0 = performance.now(); i < 10 || performance.now() - t0 < 50; i++) predictAll();
-  const minS = input.minInferS;
-  const repDurationsS: number[] = [];
-  const repCpuS: number[] = [];
-  const inferSamples = await phase('infer', async () => {
-    const t0 = performance.now();
-    while ((performance.now() - t0) / 1000 < minS || repDurationsS.length < 3) {
-      const t = performance.now();
-      const c = process.cpuUsage();
-      predictAll();
-      const dc = process.cpuUsage(c);
-      repDurationsS.push((performance.now() - t) / 1000);
-      repCpuS.push((dc.user + dc.system) / 1e6);
-    }
-    const samples = repDurationsS.length * split.test.n;
-    return samples;
-  });
+  const bench = await inferenceBenchmark(model, xTest, split.test.n, batchSize, input.minInferS);
+  const inferSamples = bench.samples;
 
   const evaluation = await phase('evaluate', async () => {
     if (regression) {
@@ -204,8 +188,6 @@ async function main(): Promise<void> {
         }),
       }
     : null;
-  const { mean, sd } = meanSd(repDurationsS);
-  const cpu = meanSd(repCpuS);
   send({
     ecopt: 'result',
     metrics: {
@@ -213,23 +195,14 @@ async function main(): Promise<void> {
       ...(regression ? { rmse: evaluation.valRmse } : { accuracy: evaluation.valAccuracy }),
       loss: evaluation.valLoss,
       train_duration_s: trainDurationS,
-      infer_latency_s_per_sample: mean / split.test.n,
+      infer_latency_s_per_sample: bench.latencySPerSample,
       param_count: built.paramCount,
       flops_per_inference: built.flopsPerInference,
     },
     attrs: {
       ...(regression ? { test_rmse: evaluation.testRmse, target_scale: split.targetScale } : { test_accuracy: evaluation.testAccuracy }),
       learning_curve: curve,
-      infer_batch_size: batchSize,
-      infer_repeats: repDurationsS.length,
-      infer_samples: inferSamples,
-      infer_rep_duration_s: { mean, sd, min: Math.min(...repDurationsS), max: Math.max(...repDurationsS) },
-      infer_rep_cpu_s: { mean: cpu.mean, sd: cpu.sd, min: Math.min(...repCpuS), max: Math.max(...repCpuS) },
-      // The trial's energy follows its CPU time (meters/attribution.ts), which, unlike duration,
-      // other programs do not stretch. The spread of the figure is that of the CPU time per
-      // repeat across five consecutive blocks of repeats: one repeat is too short to time well.
-      infer_energy_spread_rel: blockSpread(repCpuS) ?? (mean > 0 ? sd / mean : 0),
-      infer_min_window_s: minS,
+      ...bench.attrs,
       split: { train: split.train.n, validation: split.validation.n, test: split.test.n, normalisation: split.normalisation },
       settings: built.settings,
       weights_sha256: weightsSha256(model),
@@ -252,6 +225,53 @@ function blockSpread(xs: number[], blocks = 5): number | null {
   const means = Array.from({ length: blocks }, (_, b) => xs.slice(b * size, (b + 1) * size).reduce((a, x) => a + x, 0) / size);
   const { mean, sd } = meanSd(means);
   return mean > 0 ? sd / mean / Math.sqrt(blocks) : null;
+}
+
+/**
+ * The inference benchmark: fixed batch size, warm-up passes outside the window, then repeated
+ * passes over the test set inside the `infer` window until it lasts at least `minS` — for a
+ * freshly trained model and for a kept one being re-measured alike.
+ */
+async function inferenceBenchmark(model: tf.LayersModel, xTest: tf.Tensor, nTest: number, batchSize: number, minS: number) {
+  const predictAll = (): void => {
+    tf.tidy(() => {
+      const out = model.predict(xTest, { batchSize }) as tf.Tensor;
+      out.dataSync();
+    });
+  };
+  // warm-up outside the window: the first passes compile and tier up the kernels
+  for (let i = 0, t0 = performance.now(); i < 10 || performance.now() - t0 < 50; i++) predictAll();
+  const repDurationsS: number[] = [];
+  const repCpuS: number[] = [];
+  const samples = await phase('infer', async () => {
+    const t0 = performance.now();
+    while ((performance.now() - t0) / 1000 < minS || repDurationsS.length < 3) {
+      const t = performance.now();
+      const c = process.cpuUsage();
+      predictAll();
+      const dc = process.cpuUsage(c);
+      repDurationsS.push((performance.now() - t) / 1000);
+      repCpuS.push((dc.user + dc.system) / 1e6);
+    }
+    return repDurationsS.length * nTest;
+  });
+  const { mean, sd } = meanSd(repDurationsS);
+  const cpu = meanSd(repCpuS);
+  return {
+    samples,
+    latencySPerSample: mean / nTest,
+    attrs: {
+      infer_batch_size: batchSize,
+      infer_repeats: repDurationsS.length,
+      infer_samples: samples,
+      infer_rep_duration_s: { mean, sd, min: Math.min(...repDurationsS), max: Math.max(...repDurationsS) },
+      infer_rep_cpu_s: { mean: cpu.mean, sd: cpu.sd, min: Math.min(...repCpuS), max: Math.max(...repCpuS) },
+      // The trial's energy follows its CPU time (meters/attribution.ts), which, unlike duration,
+      // other programs do not stretch: its spread is the inference figure's.
+      infer_energy_spread_rel: blockSpread(repCpuS) ?? (mean > 0 ? sd / mean : 0),
+      infer_min_window_s: minS,
+    },
+  };
 }
 
 function meanSd(xs: number[]): { mean: number; sd: number } {
