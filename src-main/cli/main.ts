@@ -22,7 +22,7 @@ import { runStudy } from '../engine/study/study';
 import { exportModel } from '../engine/models/export';
 import { predict } from '../engine/models/predict';
 import { describeChange, remeasure } from '../engine/models/remeasure';
-import { frontTable, provenanceLines, trialsTable } from './present';
+import { frontTable, predictorLines, provenanceLines, trialsTable } from './present';
 import { Progress, shellWord } from './progress';
 import { table, tableWidth } from './table';
 
@@ -172,6 +172,7 @@ export function buildProgram(): Command {
           '',
           frontTable(study, trials, width),
         ];
+        if (trials.some((t) => t.state === 'complete')) out.push('', ...predictorLines(trials, width));
         const prov = provenanceLines(store, study, trials);
         if (prov.length) out.push('', 'Where the energy figures come from:', ...prov.map((l) => `  ${l}`));
         if (opts.payback) out.push('', ...paybackLines(studyPayback(store, study.name, opts.reference !== undefined ? { reference: Number(opts.reference) } : {})));

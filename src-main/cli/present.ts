@@ -1,6 +1,7 @@
 /** What `ecopt show` and the end of `ecopt tune` print: trials, the Pareto front, provenance. */
 import { formatMetric, formatSi } from '../shared/format';
 import { frontTrials } from '../shared/analysis';
+import { describeCorrelation, energyPredictors } from '../shared/correlation';
 import { METRICS, type TrialRecord } from '../shared/types';
 import type { Store, StudyRow } from '../engine/store/store';
 import { table, type TableOptions } from './table';
@@ -109,4 +110,15 @@ export function provenanceLines(store: Store, study: StudyRow, trials: TrialReco
   });
   if (again.length) lines.push('re-measured (ecopt remeasure):', ...again);
   return lines;
+}
+
+/** "What predicts energy": each candidate predictor against each energy objective, for `ecopt show`. */
+export function predictorLines(trials: TrialRecord[], options: TableOptions = {}): string[] {
+  const p = energyPredictors(trials);
+  if (p.n < 3) return ['What predicts energy: needs at least 3 complete trials.'];
+  const rows = p.rows.map((c) => [METRICS[c.target].label, METRICS[c.predictor].label, describeCorrelation(c)]);
+  return [
+    `What predicts energy (Pearson r and Spearman ρ with 95% intervals, over the complete trials)${p.warning ? ` — ${p.warning}` : ''}:`,
+    table(['energy', 'against', 'correlation'], rows, options),
+  ];
 }
