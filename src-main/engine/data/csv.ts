@@ -126,7 +126,7 @@ export function csvColumns(path: string): string[] {
  * decimal commas, infinities): what `ecopt predict` feeds a kept model, so new rows are read the
  * way the training rows were.
  */
-export function readCsvTable(path: string): { columns: string[]; rows: { line: number; cells: string[] }[] } {
+export function readCsvTable(path: string): { columns: string[]; rows: Row[]; delimiter: string; hasHeader: boolean; decimalCommas: string[] } {
   const { rows, delimiter } = parseRows(path, readCsvText(path));
   const { hasHeader, columns } = header(path, rows);
   const body = hasHeader ? rows.slice(1) : rows;
@@ -135,9 +135,9 @@ export function readCsvTable(path: string): { columns: string[]; rows: { line: n
       throw new UserError(`${path}, line ${r.line}: ${r.cells.length} fields where the ${hasHeader ? 'header has' : 'first row has'} ${columns.length}; fix the row, or quote values that contain commas`);
     }
   }
-  readDecimalCommas(path, body, columns, delimiter);
+  const decimalCommas = readDecimalCommas(path, body, columns, delimiter);
   refuseInfinities(path, body, columns);
-  return { columns, rows: body };
+  return { columns, rows: body, delimiter, hasHeader, decimalCommas };
 }
 
 export { isMissing as isMissingCell };
@@ -191,24 +191,14 @@ export interface CsvDataset extends Dataset {
 
 export function loadCsv(options: CsvOptions): CsvDataset {
   const { path } = options;
-  const { rows, delimiter } = parseRows(path, readCsvText(path));
-  const { hasHeader, columns } = header(path, rows);
-  const body = hasHeader ? rows.slice(1) : rows;
-  for (const r of body) {
-    if (r.cells.length !== columns.length) {
-      throw new UserError(`${path}, line ${r.line}: ${r.cells.length} fields where the ${hasHeader ? 'header has' : 'first row has'} ${columns.length}; fix the row, or quote values that contain commas`);
-    }
-  }
-
+  const { columns, rows: body, delimiter, hasHeader, decimalCommas: commas } = readCsvTable(path);
   const t = /^\d+$/.test(options.target) && !columns.includes(options.target) ? Number(options.target) - 1 : columns.indexOf(options.target);
   if (t < 0 || t >= columns.length) {
     throw new UserError(`${path}: no column "${options.target}" to predict; columns: ${columns.join(', ')}`);
   }
   const notes: string[] = [];
   if (delimiter !== ',') notes.push(`fields separated by ${delimiter === '\t' ? 'tabs' : `"${delimiter}"`}`);
-  const commas = readDecimalCommas(path, body, columns, delimiter);
   if (commas.length) notes.push(`decimal commas read as numbers in ${commas.map((c) => `"${c}"`).join(', ')}`);
-  refuseInfinities(path, body, columns);
 
   const missingRows = body.filter((r) => isMissing(r.cells[t]!));
   let data = body.filter((r) => !isMissing(r.cells[t]!));
