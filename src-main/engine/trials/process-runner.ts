@@ -5,8 +5,9 @@
  *
  * The protocol (one JSON object a line; other lines are ignored):
  *   {"phase": "train" | "infer" | "evaluate"}   closes the open meter window and opens this
- *                                               phase's; the runner answers {"ack": "<phase>"} on
- *                                               stdin once it is open (a program may wait for it)
+ *                                               phase's; to a program started with `acks` the
+ *                                               runner answers {"ack": "<phase>"} on stdin once
+ *                                               it is open (the built-in trainer waits for it)
  *   {"step": 3, "accuracy": 0.91, "loss": 0.2}  a learning-curve point: every numeric key is kept
  *   {"ecopt": "result", "metrics": {…}, "attrs": {…}}  the trial's metrics (else the last JSON line)
  *   {"ecopt": "error", "kind": …, "message": …}  the program's own account of a failure
@@ -39,6 +40,12 @@ export interface ProcessCommand {
   shown: string;
   /** Files to remove afterwards. */
   cleanup?: string[];
+  /**
+   * Answer each phase line on the program's stdin once its window is open. Only for programs
+   * that expect it: a user's script gets a closed stdin, as it would from a scheduler, so one
+   * that reads stdin cannot hang waiting for input.
+   */
+  acks?: boolean;
 }
 
 /** `{name}` → the parameter's value; `{params_file}` → the JSON file; `{{` and `}}` are literal braces. */
@@ -154,12 +161,12 @@ export class ProcessTrialRunner implements TrialRunner {
 
       let child: ChildProcess;
       try {
-        child = spawn(cmd.argv[0]!, cmd.argv.slice(1), { cwd: cmd.cwd, env: cmd.env, shell: false, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+        child = spawn(cmd.argv[0]!, cmd.argv.slice(1), { cwd: cmd.cwd, env: cmd.env, shell: false, detached: true, stdio: [cmd.acks ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
       } catch (e) {
         resolve({ ok: false, kind: 'crash', message: `could not start \`${shown}\`: ${(e as Error).message}`, partial: {} });
         return;
       }
-      child.stdin!.on('error', () => {}); // a program that never reads stdin may close it
+      child.stdin?.on('error', () => {}); // the program may exit before reading its acks
       const pgid = child.pid;
       const guardian = pgid ? guard(pgid) : null;
       if (pgid) {
@@ -263,7 +270,7 @@ export class ProcessTrialRunner implements TrialRunner {
             closeWindow();
             openWindow(next);
           }
-          child.stdin!.write(`{"ack": "${next}"}\n`);
+          child.stdin?.write(`{"ack": "${next}"}\n`);
           return;
         }
         if (typeof obj.step === 'number') return onStep(obj);

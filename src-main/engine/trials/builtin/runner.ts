@@ -33,6 +33,7 @@ export class BuiltinTrialRunner implements TrialRunner {
         cwd: process.cwd(),
         env: nodeEnv({ ...process.env, ECOPT_TRIAL_INPUT: file, ECOPT_TRIAL: String(input.trialNumber) }),
         initialPhase: null,
+        acks: true,
         shown: 'the trainer',
         cleanup: [dir],
       };
