@@ -8,16 +8,22 @@ import { frontTrials, hypervolumeHistory } from '../shared/analysis';
 import { BUILTIN_DATASETS, formatSpecIssues, parseStudySpec, type StudySpec } from '../shared/spec';
 import type { DatasetSummaryView } from '../shared/types';
 import { loadDatasetSync } from '../engine/data/builtin';
-import { csvColumns, loadCsv } from '../engine/data/csv';
+import { csvColumns, loadCsv, readCsvTable } from '../engine/data/csv';
+import { loadImageFolder } from '../engine/data/images';
 import type { Dataset } from '../engine/data/types';
 import { summarise } from '../engine/data/split';
 import { errorMessage, isUserError, UserError } from '../engine/errors';
 import { detectMeters, meterVerdict } from '../engine/meters/detect';
 import { defaultDataDir, defaultDbPath } from '../engine/paths';
 import { buildReport, type ReportOptions } from '../engine/reports/build';
-import { writeReports } from '../engine/reports/index';
+import { renderReports, writeReports } from '../engine/reports/index';
+import { studyPayback } from '../engine/reports/payback';
+import { countryList } from '../engine/carbon/intensity';
 import { ECOPT_VERSION, Store } from '../engine/store/store';
 import { runStudy, type StudyEvent } from '../engine/study/study';
+import { activeRuns, registerRun } from '../engine/study/machine-runs';
+import { browse, requireFile, requireFolder } from './files';
+import { zippedModel } from '../engine/models/export';
 import { presetSpec } from './presets';
 
 interface Running {
@@ -80,31 +86,54 @@ export class Api {
     },
     'datasets.list': () => (this.datasetCache ??= BUILTIN_DATASETS.map((name) => datasetView(name))),
     'datasets.inspect': (r: { csv: string; target?: string; task?: 'classification' | 'regression' }) => {
-      const columns = csvColumns(r.csv);
+      const path = requireFile(r.csv, 'CSV file');
+      const columns = csvColumns(path);
       const target = r.target ?? columns.at(-1)!;
-      const ds = loadCsv({ path: r.csv, target, ...(r.task ? { task: r.task } : {}) });
-      return { columns, target, summary: { ...summarise(ds), preview: csvPreview(ds) }, notes: ds.notes };
+      const ds = loadCsv({ path, target, ...(r.task ? { task: r.task } : {}) });
+      return { path, columns, target, summary: { ...summarise(ds), preview: csvPreview(path) }, notes: ds.notes };
+    },
+    'datasets.inspectImages': async (r: { images: string; size?: number; channels?: 1 | 3 }) => {
+      const path = requireFolder(r.images, 'image folder');
+      const ds = await loadImageFolder({ path, ...(r.size ? { size: r.size } : {}), ...(r.channels ? { channels: r.channels } : {}) });
+      return { path, summary: { ...summarise(ds), name: path.split(/[\\/]/).filter(Boolean).pop() ?? path, preview: imagePreview(ds) }, notes: ds.notes };
+    },
+    'files.browse': (r: { path?: string; extensions?: string[] }) => browse(r.path, r.extensions),
+    'machine.runs': () => ({ runs: activeRuns().map((run) => ({ ...run, here: run.pid === process.pid })) }),
+    'study.power': (r: { name: string }) => {
+      const study = this.store.requireStudy(r.name);
+      const trials = this.store.getTrials(study.id).filter((t) => t.startedAt !== null);
+      for (const t of trials.sort((a, b) => b.number - a.number)) {
+        const samples = this.store.getPowerSamples(t.id);
+        if (samples.length) return { trial: t.number, samples };
+      }
+      return { trial: null, samples: [] };
     },
     'spec.validate': (r: { spec: unknown }) => {
       const v = parseStudySpec(r.spec);
       return v.ok ? { ok: true, issues: [] } : { ok: false, issues: v.issues };
     },
-    'spec.preset': (r: { dataset: 'digits' | 'iris'; preset: 'quick' | 'standard' | 'thorough' }) => presetSpec(r.dataset, r.preset),
+    'spec.preset': (r: { dataset: 'digits' | 'iris'; preset: 'quick' | 'standard' | 'thorough'; model?: 'mlp' | 'cnn' }) => presetSpec(r.dataset, r.preset, r.model),
     'studies.list': () => this.store.listStudies(),
     'studies.openFile': (r: { path: string }) => {
-      const next = new Store(r.path);
+      // a mistyped path is an error: opening never creates a study file
+      const path = requireFile(r.path, 'study file');
+      if (this.running.size) throw new UserError('a study is running: stop it before opening another file');
+      const next = new Store(path);
       if (this.running.size) {
         next.close();
         throw new UserError('a study is running: stop it before opening another file');
       }
       this.store.close();
       this.store = next;
-      this.dbPath = r.path;
-      return { dbPath: r.path, studies: this.store.listStudies() };
+      this.dbPath = path;
+      return { dbPath: path, studies: this.store.listStudies() };
     },
-    'study.start': (r: { spec: unknown; skipIdle?: boolean }) => {
+    'study.start': (r: { spec: unknown; skipIdle?: boolean; mustBeNew?: boolean }) => {
       const v = parseStudySpec(r.spec);
       if (!v.ok) throw new UserError(`the study has ${v.issues.length} problem(s):\n${formatSpecIssues(v.issues)}`);
+      if (r.mustBeNew && this.store.findStudy(v.spec.name)) {
+        throw new UserError(`a study named "${v.spec.name}" already exists in ${this.dbPath}: resume it, or give the new study another name such as "${freeName(v.spec.name, this.store.listStudies().map((s) => s.name))}"`);
+      }
       return this.start(v.spec, r.skipIdle ?? false);
     },
     'study.control': (r: { name: string; action: 'pause' | 'resume' | 'stop' }) => {
@@ -135,6 +164,21 @@ export class Api {
       const { files } = await writeReports(this.store, r.name, reportOptions(r), r.formats, r.outDir);
       return { files };
     },
+    'report.download': async (r: ReportRequest & { formats: ('pdf' | 'json' | 'md' | 'csv' | 'card' | 'gpai')[] }) => {
+      const { files } = await renderReports(this.store, r.name, reportOptions(r), r.formats);
+      return { files: files.map((f) => ({ name: f.name, mimeType: f.mimeType, base64: Buffer.from(f.content).toString('base64') })) };
+    },
+    'report.countries': () => countryList(),
+    'model.download': (r: { name: string; trial: number }) => zippedModel(this.store, r.name, r.trial),
+    'study.payback': (r: { name: string; trial: number; reference?: number; country?: string; pue?: number }) => {
+      const p = studyPayback(this.store, r.name, {
+        trials: [r.trial],
+        ...(r.reference !== undefined ? { reference: r.reference } : {}),
+        ...(r.country ? { country: r.country } : {}),
+        ...(r.pue !== undefined ? { pue: r.pue } : {}),
+      });
+      return { payback: p.rows[0] ?? null, campaignEnergyJ: p.campaignEnergyJ, trials: p.trials, intensity: p.intensity };
+    },
   };
 
   private start(spec: StudySpec, skipIdle: boolean): { name: string } {
@@ -153,6 +197,7 @@ export class Api {
       estimatedOnly: false, // set from the study's meters when it starts
     };
     this.running.set(spec.name, run);
+    const release = registerRun(spec.name, this.dbPath);
     const emit = (e: StudyEvent) => this.onStudyEvent(spec.name, run, e);
     void runStudy({
       store: this.store,
@@ -165,6 +210,7 @@ export class Api {
     })
       .catch((e: unknown) => this.ctx.emit('study.progress', { name: spec.name, kind: 'error', message: errorMessage(e) }))
       .finally(() => {
+        release();
         this.running.delete(spec.name);
         this.ctx.emit('study.progress', { name: spec.name, kind: 'finished' });
       });
@@ -277,21 +323,56 @@ interface ReportRequest {
   trial?: number;
   country?: string;
   pue?: number;
+  trainingType?: 'pre-training' | 'fine-tuning';
+  reference?: number;
+  owner?: string;
+  organisation?: string;
+  approver?: string;
 }
 
 function reportOptions(r: ReportRequest): ReportOptions {
-  return { ...(r.trial !== undefined ? { trialNumber: r.trial } : {}), ...(r.country ? { country: r.country } : {}), ...(r.pue !== undefined ? { pue: r.pue } : {}) };
+  return {
+    ...(r.trial !== undefined ? { trialNumber: r.trial } : {}),
+    ...(r.country ? { country: r.country } : {}),
+    ...(r.pue !== undefined ? { pue: r.pue } : {}),
+    ...(r.trainingType ? { trainingType: r.trainingType } : {}),
+    ...(r.reference !== undefined ? { referenceTrial: r.reference } : {}),
+    ...(r.owner ? { owner: r.owner } : {}),
+    ...(r.organisation ? { organisation: r.organisation } : {}),
+    ...(r.approver ? { approver: r.approver } : {}),
+  };
 }
 
-function csvPreview(ds: Dataset): DatasetSummaryView['preview'] {
+/** The file's first rows as written in it (1001 stays 1001), not as the trainer encodes them. */
+function csvPreview(path: string): DatasetSummaryView['preview'] {
+  const table = readCsvTable(path);
+  return { columns: table.columns, rows: table.rows.slice(0, 5).map((r) => r.cells) };
+}
+
+/** Eight images spread over the classes, as 0–255 greyscale. */
+function imagePreview(ds: Dataset): DatasetSummaryView['preview'] {
+  const [height, width, channels = 1] = ds.inputShape as [number, number, number?];
   const f = ds.x.length / ds.n;
+  const max = ds.x.reduce((m, v) => Math.max(m, v), 0);
+  const scale = max <= 1 ? 255 : 1;
   return {
-    columns: [...ds.featureNames, ds.task === 'regression' ? 'target' : 'class'],
-    rows: Array.from({ length: Math.min(5, ds.n) }, (_, i) => [
-      ...Array.from(ds.x.subarray(i * f, (i + 1) * f)),
-      ds.task === 'regression' ? ds.yReal![i]! : ds.classes[ds.y[i]!]!,
-    ]),
+    images: Array.from({ length: Math.min(8, ds.n) }, (_, i) => {
+      const row = Math.floor((i * ds.n) / Math.min(8, ds.n));
+      const px = ds.x.subarray(row * f, (row + 1) * f);
+      const pixels = Array.from({ length: width * height }, (_, k) => {
+        let sum = 0;
+        for (let c = 0; c < channels; c++) sum += px[k * channels + c]!;
+        return Math.round((sum / channels) * scale);
+      });
+      return { label: ds.classes[ds.y[row]!]!, width, height, pixels };
+    }),
   };
+}
+
+/** `name-2`, `name-3`, … : the first name no study has. */
+function freeName(name: string, taken: string[]): string {
+  const base = name.replace(/-\d+$/, '');
+  for (let i = 2; ; i++) if (!taken.includes(`${base}-${i}`)) return `${base}-${i}`;
 }
 
 function datasetView(name: (typeof BUILTIN_DATASETS)[number]): DatasetSummaryView {

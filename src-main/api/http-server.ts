@@ -46,6 +46,19 @@ function sameToken(a: string | null, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** A page of its own (no script, so the CSP needs no exception) for an address that is no file and no screen. */
+function notFoundPage(pathname: string, token: string | null): string {
+  const home = token
+    ? `<a href="/?token=${encodeURIComponent(token)}#/">Go to your studies</a>`
+    : 'Open the address that <code>ecopt serve</code> printed (it carries the access token).';
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Page not found · ECOpt</title>
+<style>body{font-family:system-ui,sans-serif;margin:3rem;color:#1d2a24;background:#f6f8f5}code{background:#e5ebe4;padding:0 .3em}a{color:#1d6b40}</style></head>
+<body><main><h1>Page not found</h1><p>ECOpt has nothing at <code>${escapeHtml(pathname)}</code>.</p><p>${home}</p></main></body></html>`;
+}
+
 export async function serve(options: ServeOptions): Promise<Served> {
   const token = options.token ?? randomBytes(24).toString('base64url');
   const host = options.host ?? '127.0.0.1';
@@ -92,12 +105,23 @@ export async function serve(options: ServeOptions): Promise<Served> {
       return;
     }
     // static renderer files; the page itself needs the token to do anything
-    let path = normalize(join(root, url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname)));
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(url.pathname);
+    } catch {
+      decoded = '/\0';
+    }
+    const path = normalize(join(root, url.pathname === '/' ? 'index.html' : decoded));
     if (!path.startsWith(root)) {
       res.writeHead(403).end();
       return;
     }
-    if (!existsSync(path) || statSync(path).isDirectory()) path = join(root, 'index.html');
+    if (!existsSync(path) || statSync(path).isDirectory()) {
+      // screens live in the page's #hash: any other path is not a place in the app
+      res.writeHead(404, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': CSP, 'cache-control': 'no-store' });
+      res.end(notFoundPage(url.pathname, sameToken(url.searchParams.get('token'), token) ? token : null));
+      return;
+    }
     res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', 'content-security-policy': CSP, 'cache-control': 'no-store' });
     createReadStream(path).pipe(res);
   }

@@ -19,6 +19,7 @@ import { defaultDbPath } from '../engine/paths';
 import { defaultSpecPath, loadSpecFile } from '../engine/space/load-spec';
 import { Store, ECOPT_VERSION } from '../engine/store/store';
 import { runStudy } from '../engine/study/study';
+import { activeRuns, describeRuns, registerRun } from '../engine/study/machine-runs';
 import { exportModel } from '../engine/models/export';
 import { predict } from '../engine/models/predict';
 import { describeChange, remeasure } from '../engine/models/remeasure';
@@ -75,9 +76,17 @@ export function buildProgram(): Command {
     })
     .option('--quiet', 'print only the final tables')
     .option('--skip-idle', 'do not measure the idle machine first (no net energy figures)')
+    .option('--allow-concurrent', 'start even while another study runs on this machine (each one\'s energy then includes part of the other\'s work)')
     .option('--wide', WIDE_HELP)
-    .action(async (specFile: string | undefined, opts: DbOption & WideOption & { trials?: number; quiet?: boolean; skipIdle?: boolean; sampler?: string }) => {
+    .action(async (specFile: string | undefined, opts: DbOption & WideOption & { trials?: number; quiet?: boolean; skipIdle?: boolean; sampler?: string; allowConcurrent?: boolean }) => {
       const spec = loadSpecFile(specFile ?? defaultSpecPath());
+      // two studies measured at once share the counters: refuse before opening anything
+      const others = activeRuns().filter((r) => r.pid !== process.pid);
+      if (others.length && !opts.allowConcurrent && process.env.ECOPT_ALLOW_CONCURRENT !== '1') {
+        throw new UserError(
+          `another study is running on this machine: ${describeRuns(others)}. Two studies at once share the machine, so each one's energy figures would include part of the other's work. Wait for it to finish, or add --allow-concurrent to start anyway`,
+        );
+      }
       if (opts.trials) spec.trials = opts.trials;
       if (opts.sampler) spec.sampler = { name: opts.sampler as StudySpec['sampler']['name'], options: {} };
       const path = dbPath(opts);
@@ -102,7 +111,8 @@ export function buildProgram(): Command {
       try {
         progress.print(`Study file: ${path}`);
         if (spec.dataset) for (const note of datasetNotes(spec.dataset)) progress.print(`Data: ${note}`);
-        const outcome = await runStudy({ store, spec, signal: controller.signal, onEvent: progress.on, skipIdle: opts.skipIdle === true });
+        const release = registerRun(spec.name, path);
+        const outcome = await runStudy({ store, spec, signal: controller.signal, onEvent: progress.on, skipIdle: opts.skipIdle === true }).finally(release);
         const width = { maxWidth: tableWidth(opts.wide) };
         const out = [trialsTable(outcome.study, outcome.trials, width), '', frontTable(outcome.study, outcome.trials, width)];
         const prov = provenanceLines(store, outcome.study, outcome.trials);

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { DatasetSummaryView, MeterInfo, StudySummary, TrialRecord } from './types';
 import type { EnergyReport } from './report';
+import type { PaybackResult } from './payback';
 import type { COMMAND_NAME_LIST } from './command-names';
 
 const studyName = z.string().min(1).max(120);
@@ -15,9 +16,17 @@ const spec = z.unknown(); // validated in full by parseStudySpec, which names ev
 const reportFields = {
   name: studyName,
   trial: z.number().int().nonnegative().optional(),
-  country: z.string().length(3).optional(),
+  /** ISO 3166 alpha-3 code or the country's name in the bundled table, any case. */
+  country: z.string().trim().min(1).max(80).optional(),
   pue: z.number().min(1).optional(),
+  trainingType: z.enum(['pre-training', 'fine-tuning']).optional(),
+  /** The trial the payback is computed against. */
+  reference: z.number().int().nonnegative().optional(),
+  owner: z.string().max(200).optional(),
+  organisation: z.string().max(200).optional(),
+  approver: z.string().max(200).optional(),
 };
+const reportFormats = z.array(z.enum(['pdf', 'json', 'md', 'csv', 'card', 'gpai'])).min(1);
 
 export const commands = {
   'app.info': { request: z.strictObject({}) },
@@ -28,17 +37,49 @@ export const commands = {
   },
   'spec.validate': { request: z.strictObject({ spec }) },
   'spec.preset': {
-    request: z.strictObject({ dataset: z.enum(['digits', 'iris']), preset: z.enum(['quick', 'standard', 'thorough']) }),
+    request: z.strictObject({ dataset: z.enum(['digits', 'iris']), preset: z.enum(['quick', 'standard', 'thorough']), model: z.enum(['mlp', 'cnn']).optional() }),
   },
   'studies.list': { request: z.strictObject({}) },
   'studies.openFile': { request: z.strictObject({ path: z.string().min(1) }) },
-  'study.start': { request: z.strictObject({ spec, skipIdle: z.boolean().optional() }) },
+  'study.start': {
+    request: z.strictObject({
+      spec,
+      skipIdle: z.boolean().optional(),
+      /** Refuse, rather than resume, when a study of this name already exists (the wizard asks first). */
+      mustBeNew: z.boolean().optional(),
+    }),
+  },
   'study.control': { request: z.strictObject({ name: studyName, action: z.enum(['pause', 'resume', 'stop']) }) },
   'study.get': { request: z.strictObject({ name: studyName }) },
+  /** The power stored with the study's most recent trial that has any (a finished study's "live" power). */
+  'study.power': { request: z.strictObject({ name: studyName }) },
+  /** Studies running on this machine now, whatever their study file (`ecopt tune` included). */
+  'machine.runs': { request: z.strictObject({}) },
+  /** A folder on the engine's machine, for the file and folder chooser; `~` is the home folder. */
+  'files.browse': {
+    request: z.strictObject({ path: z.string().max(4096).optional(), extensions: z.array(z.string().max(16)).max(16).optional() }),
+  },
+  /** A folder of images, one subfolder per class: its summary and a few thumbnails. */
+  'datasets.inspectImages': {
+    request: z.strictObject({ images: z.string().min(1), size: z.number().int().min(4).max(256).optional(), channels: z.union([z.literal(1), z.literal(3)]).optional() }),
+  },
   'trial.get': { request: z.strictObject({ name: studyName, number: z.number().int().nonnegative() }) },
   'report.build': { request: z.strictObject({ ...reportFields, unit: z.enum(['inference', '1000-inferences', 'training-run']).optional() }) },
   'report.export': {
-    request: z.strictObject({ ...reportFields, formats: z.array(z.enum(['pdf', 'json', 'md', 'csv', 'card', 'gpai'])).min(1), outDir: z.string().min(1) }),
+    request: z.strictObject({ ...reportFields, formats: reportFormats, outDir: z.string().min(1) }),
+  },
+  'report.download': { request: z.strictObject({ ...reportFields, formats: reportFormats }) },
+  'report.countries': { request: z.strictObject({}) },
+  /** "Take this model": the kept model of a trial, with its model card, as one .zip. */
+  'model.download': { request: z.strictObject({ name: studyName, trial: z.number().int().nonnegative() }) },
+  'study.payback': {
+    request: z.strictObject({
+      name: studyName,
+      trial: z.number().int().nonnegative(),
+      reference: z.number().int().nonnegative().optional(),
+      country: z.string().trim().min(1).max(80).optional(),
+      pue: z.number().min(1).optional(),
+    }),
   },
 } as const;
 
@@ -72,7 +113,9 @@ export interface Responses {
   'app.info': { version: string; dbPath: string; dataDir: string; mode: 'electron' | 'serve' };
   'meters.report': { report: MeterInfo[]; estimatedOnly: boolean; verdict: string };
   'datasets.list': DatasetSummaryView[];
-  'datasets.inspect': { columns: string[]; target: string; summary: DatasetSummaryView | null; notes: string[] };
+  /** `path`: the file as read (`~` expanded, absolute). */
+  'datasets.inspect': { path: string; columns: string[]; target: string; summary: DatasetSummaryView | null; notes: string[] };
+  'datasets.inspectImages': { path: string; summary: DatasetSummaryView; notes: string[] };
   'spec.validate': { ok: boolean; issues: { path: string; message: string }[] };
   'spec.preset': unknown;
   'studies.list': StudySummary[];
@@ -80,9 +123,25 @@ export interface Responses {
   'study.start': { name: string };
   'study.control': { state: string };
   'study.get': StudyView;
+  'study.power': { trial: number | null; samples: { tMs: number; domain: string; powerW: number }[] };
+  'machine.runs': { runs: { study: string; dbPath: string; pid: number; startedAt: string; here: boolean }[] };
+  'files.browse': { path: string; parent: string | null; home: string; entries: { name: string; path: string; kind: 'file' | 'folder' }[]; truncated: boolean };
   'trial.get': TrialView;
   'report.build': EnergyReport;
   'report.export': { files: string[] };
+  /** The report's files in memory, for the browser to download: base64 content. */
+  'report.download': { files: { name: string; mimeType: string; base64: string }[] };
+  'report.countries': { iso3: string; name: string; year: number; intensityGPerKWh: number }[];
+  'model.download': { name: string; mimeType: 'application/zip'; base64: string; files: string[] };
+  'study.payback': PaybackView;
+}
+
+/** Did the search pay for itself: one trial's payback against its reference, and what it rests on. */
+export interface PaybackView {
+  payback: PaybackResult | null;
+  campaignEnergyJ: number;
+  trials: Record<'complete' | 'pruned' | 'failed' | 'interrupted', number>;
+  intensity: { gPerKWh: number; country: string; pue: number; worldFallback: boolean };
 }
 
 export type Response<N extends CommandName> = Responses[N];

@@ -4,9 +4,15 @@
  * The JSON Schema in resources/schemas is generated from this zod schema (a test keeps it current).
  */
 import { z } from 'zod';
+import type { PaybackResult } from './payback';
 
-/** 2: phase `energyJ` is the trial's own (attributed) energy, `grossEnergyJ` the machine's. */
-export const REPORT_VERSION = 2;
+/**
+ * 2: phase `energyJ` is the trial's own (attributed) energy, `grossEnergyJ` the machine's.
+ * 3: `campaign` (the whole study's energy), `gpai` (the form's rows in its units), a structured
+ * `hardware` with GPUs, SCI with E including PUE and M given or excluded with a reason,
+ * `modelCard`, `document` (owner, sign-off), `payback`; phase `flops` null when not known.
+ */
+export const REPORT_VERSION = 3;
 
 const provenance = z.union([
   z.object({
@@ -38,6 +44,8 @@ const domainFigure = z.object({
   provenance,
 });
 
+const energyMethod = z.enum(['measured', 'estimated', 'mixed']);
+
 const phase = z.object({
   /** The trial's own energy of the phase (attributed), all domains; platform-wide domains that contain others are not added. */
   energyJ: z.number(),
@@ -47,16 +55,107 @@ const phase = z.object({
   /** Above the idle baseline; null without one. */
   netEnergyKWh: z.number().nullable(),
   durationS: z.number(),
-  /** Processor-seconds: wall-clock × processors measured (CPU packages and GPUs). */
+  /** The processors the phase ran on: its GPUs when it used any, otherwise the CPU packages measured. */
+  processors: z.object({ kind: z.enum(['GPU', 'CPU']), count: z.number().int() }),
+  /** Processor-seconds: wall-clock × processors. */
   hardwareTimeS: z.number(),
-  flops: z.number(),
-  /** `measured`, `estimated`, or `mixed` when domains differ. */
-  method: z.enum(['measured', 'estimated', 'mixed']),
+  /** Floating-point operations; null when not known (`flopsMethod` says why). */
+  flops: z.number().nullable(),
+  /** How `flops` was obtained, or why it is not known. */
+  flopsMethod: z.string(),
+  method: energyMethod,
   /** Relative uncertainty of the total, ±; null where a measured counter states none. */
   uncertaintyRel: z.number().nullable(),
   domains: z.array(domainFigure),
   flags: z.array(z.object({ domain: z.string(), kind: z.string(), message: z.string() })),
 });
+
+const stateFigures = z.object({
+  trials: z.number().int(),
+  windows: z.number().int(),
+  /** The trials' own (attributed) energy, J. */
+  energyJ: z.number(),
+  /** The whole machine's energy over the same windows, J. */
+  grossEnergyJ: z.number(),
+  /** Measured time (sum of the windows), s. */
+  durationS: z.number(),
+});
+
+/** One run of the campaign: a trial (all its windows) or an idle baseline; CodeCarbon's rows are these. */
+const campaignRun = z.object({
+  /** Trial number; null for an idle baseline. */
+  trial: z.number().int().nullable(),
+  /** The trial's state, or `idle-baseline`. */
+  state: z.string(),
+  startedAtMs: z.number(),
+  durationS: z.number(),
+  /** The trial's own energy (the machine's for an idle baseline), J; split below by component. */
+  energyJ: z.number(),
+  grossEnergyJ: z.number(),
+  cpuEnergyJ: z.number(),
+  gpuEnergyJ: z.number(),
+  ramEnergyJ: z.number(),
+  gpuCount: z.number().int(),
+  /** Share of the machine's CPU capacity in use over the run (0–1); null when not recorded. */
+  cpuBusyShare: z.number().nullable(),
+  method: energyMethod,
+  sources: z.array(z.string()),
+  uncertaintyRel: z.number().nullable(),
+});
+
+/** The whole tuning campaign: what developing the model cost, every trial and the idle baselines. */
+const campaign = z.object({
+  /** Every trial's own energy (whatever its state) plus the idle baselines' machine energy, J. */
+  energyJ: z.number(),
+  energyKWh: z.number(),
+  /** The whole machine's energy over the same windows, J. */
+  grossEnergyJ: z.number(),
+  /** Measured time, sum of every window, s. */
+  durationS: z.number(),
+  /** From the first measurement to the last, s (includes pauses between sessions); null without windows. */
+  spanS: z.number().nullable(),
+  byState: z.object({ complete: stateFigures, pruned: stateFigures, failed: stateFigures, interrupted: stateFigures }),
+  idle: z.object({ windows: z.number().int(), energyJ: z.number(), durationS: z.number() }),
+  /** Share of the campaign's energy spent on trials that were pruned or failed. */
+  prunedOrFailedShare: z.number(),
+  /** Share spent on trials interrupted (and run again). */
+  interruptedShare: z.number(),
+  /** Windows measured before attribution: counted at the machine's figure. */
+  unattributedWindows: z.number().int(),
+  method: energyMethod,
+  uncertaintyRel: z.number().nullable(),
+  /** Emissions of the campaign at the report's intensity and PUE, g CO2e. */
+  emissionsG: z.number(),
+  /** Run by run: every trial that measured anything, and every idle baseline, in order. */
+  runs: z.array(campaignRun),
+});
+
+const gpu = z.object({ index: z.string(), model: z.string(), driver: z.string().nullable(), memoryMiB: z.number().nullable() });
+
+const payback = z.object({
+  chosenTrial: z.number().int(),
+  referenceTrial: z.number().int(),
+  referenceReason: z.string(),
+  chosenJPerPrediction: z.number(),
+  referenceJPerPrediction: z.number(),
+  savedJPerPrediction: z.number(),
+  extraJPerPrediction: z.number(),
+  savedSpreadJ: z.number(),
+  savedRel: z.number(),
+  spreadKnown: z.boolean(),
+  campaignEnergyJ: z.number(),
+  verdict: z.enum(['pays-back', 'never', 'same-model']),
+  predictions: z.number().nullable(),
+  interval: z.object({ low: z.number(), high: z.number().nullable() }).nullable(),
+  accuracyGainPoints: z.number().nullable(),
+  carbon: z.object({ gPerKWh: z.number(), campaignG: z.number(), savedGPerPrediction: z.number(), extraGPerPrediction: z.number() }).nullable(),
+  text: z.object({ saved: z.string(), campaign: z.string(), predictions: z.string(), interval: z.string() }),
+  sentence: z.string(),
+});
+
+export const TRAINING_TYPES = ['pre-training', 'fine-tuning'] as const;
+export type TrainingType = (typeof TRAINING_TYPES)[number];
+export const FUNCTIONAL_UNITS = ['inference', '1000-inferences', 'training-run'] as const;
 
 export const reportSchema = z.object({
   schema: z.literal('ecopt-energy-report'),
@@ -68,9 +167,20 @@ export const reportSchema = z.object({
     country: z.string().nullable(),
     intensityGPerKWh: z.number().nullable(),
     pue: z.number(),
-    functionalUnit: z.enum(['inference', '1000-inferences', 'training-run']),
-    embodiedG: z.number().nullable(),
+    /** Water usage effectiveness, L/kWh (CodeCarbon's `wue`). */
+    wue: z.number(),
+    functionalUnit: z.enum(FUNCTIONAL_UNITS),
+    /** SCI's embodied inputs as given: TE (g), EL (years), RR/ToR (share of the machine reserved). */
+    embodied: z.object({ totalG: z.number(), lifespanYears: z.number(), share: z.number() }).nullable(),
+    embodiedExcludedReason: z.string().nullable(),
+    trainingType: z.enum(TRAINING_TYPES).nullable(),
+    referenceTrial: z.number().int().nullable(),
+    owner: z.string().nullable(),
+    organisation: z.string().nullable(),
+    approver: z.string().nullable(),
   }),
+  /** Who the report is for and who signs it off. */
+  document: z.object({ owner: z.string().nullable(), organisation: z.string().nullable(), approver: z.string().nullable(), date: z.string() }),
   study: z.object({
     name: z.string(),
     createdAt: z.string(),
@@ -82,6 +192,8 @@ export const reportSchema = z.object({
   }),
   trial: z.object({
     number: z.number().int(),
+    /** `builtin`: ECOpt's trainer; `command`: the user's own training command. */
+    kind: z.enum(['builtin', 'command']),
     params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
     startedAt: z.string().nullable(),
     finishedAt: z.string().nullable(),
@@ -90,16 +202,42 @@ export const reportSchema = z.object({
     paramCount: z.number().nullable(),
   }),
   software: z.record(z.string(), z.string()),
-  hardware: z.record(z.string(), z.string()),
-  meters: z.array(z.object({ id: z.string(), domains: z.array(z.string()), status: z.string(), detail: z.string() })),
+  hardware: z.object({
+    cpuModel: z.string(),
+    cpuLogicalCores: z.number().nullable(),
+    memoryGiB: z.number().nullable(),
+    os: z.string(),
+    gpus: z.array(gpu),
+    /** Where the GPU list came from (nvidia-smi, amdgpu sysfs, the meters), or null without GPUs. */
+    gpuSource: z.string().nullable(),
+    /** GPUs the chosen trial's windows measured. */
+    gpusUsed: z.number().int(),
+    drivers: z.record(z.string(), z.string()),
+    /** One line: "1 × NVIDIA H200 (driver 550.54), AMD EPYC … (16 logical cores), 128 GiB, linux …". */
+    summary: z.string(),
+    /** The study's inventory as recorded. */
+    recorded: z.record(z.string(), z.string()),
+  }),
+  meters: z.array(
+    z.object({
+      id: z.string(),
+      domains: z.array(z.string()),
+      status: z.string(),
+      detail: z.string(),
+      /** The same in words a compliance reader can follow, with the fix where one is needed. */
+      words: z.string(),
+    }),
+  ),
   boundary: z.object({ domains: z.array(z.string()), description: z.string(), pue: z.number() }),
   idleBaseline: z.object({ durationS: z.number(), powerW: z.record(z.string(), z.number()) }).nullable(),
+  /** The chosen model's own training (not the campaign: see `campaign`). */
   training: phase.extend({
-    /** Training energy in MWh to two significant figures, as the GPAI form asks. */
+    /** Training energy in MWh to two significant figures, plain decimal, as the GPAI form asks. */
     energyMWh2sf: z.string(),
     epochs: z.number().nullable(),
     samples: z.number().nullable(),
   }),
+  /** The chosen model's inference benchmark. */
   inference: phase.extend({
     samples: z.number(),
     batchSize: z.number().nullable(),
@@ -107,9 +245,18 @@ export const reportSchema = z.object({
     jPerSample: z.number(),
     samplesPerJ: z.number(),
     jPer1000: z.number(),
-    /** Spread of the repeats' durations (relative sd); the energy per repeat varies with it. */
-    repeatSpreadRel: z.number().nullable(),
+    /** Spread of the inference energy per prediction between blocks of repeats (relative); null when not measured. */
+    spreadRel: z.number().nullable(),
     task: z.string(),
+  }),
+  campaign,
+  gpai: z.object({
+    trainingTime: z.object({ wallClockDays: z.number(), hardwareDays: z.number(), hardwareKind: z.enum(['GPU', 'CPU']), hardwareCount: z.number().int(), range: z.string() }),
+    trainingCompute: z.object({ flops: z.number().nullable(), text: z.string(), method: z.string() }),
+    trainingEnergy: z.object({ mwh2sf: z.string(), method: energyMethod, methodology: z.string() }),
+    developmentEnergy: z.object({ mwh2sf: z.string(), text: z.string() }),
+    inference: z.object({ benchmark: z.string(), task: z.string(), hardware: z.string(), flops: z.number().nullable(), text: z.string() }),
+    rows: z.array(z.object({ field: z.string(), value: z.string() })),
   }),
   emissions: z.object({
     intensityGPerKWh: z.number(),
@@ -123,15 +270,45 @@ export const reportSchema = z.object({
     pue: z.number(),
     trainingG: z.number(),
     inferencePer1000G: z.number(),
+    campaignG: z.number(),
   }),
   sci: z.object({
     functionalUnit: z.string(),
+    /** E: energy per functional unit including the facility's overhead (IT energy × PUE), kWh. */
     energyKWh: z.number(),
+    /** The IT energy before PUE, kWh. */
+    itEnergyKWh: z.number(),
+    pue: z.number(),
+    /** I: the grid's carbon intensity, gCO2e/kWh (PUE is in E, not here). */
     intensityGPerKWh: z.number(),
-    embodiedG: z.number(),
-    embodiedStated: z.boolean(),
+    /** E × I, g CO2e. */
+    operationalG: z.number(),
+    embodied: z.object({
+      included: z.boolean(),
+      /** TE: the hardware's total embodied emissions, g CO2e. */
+      totalG: z.number().nullable(),
+      /** TR: time the functional unit reserves the hardware, s. */
+      timeReservedS: z.number().nullable(),
+      /** EL: the hardware's expected lifespan, s. */
+      lifespanS: z.number().nullable(),
+      /** RR/ToR: share of the hardware reserved. */
+      share: z.number().nullable(),
+      /** M = TE × TR/EL × RR/ToR, g CO2e; 0 when excluded. */
+      embodiedG: z.number(),
+      /** Why M is excluded; null when included. */
+      excludedReason: z.string().nullable(),
+    }),
     scoreG: z.number(),
     formula: z.string(),
+    text: z.string(),
+  }),
+  modelCard: z.object({
+    trainingType: z.enum(TRAINING_TYPES),
+    /** Where the training type came from: the report options, the trial, or a default (flagged). */
+    trainingTypeSource: z.string(),
+    hardwareUsed: z.string(),
+    /** Fallbacks and assumptions a reader of the card must see. */
+    notes: z.array(z.string()),
   }),
   pareto: z
     .object({
@@ -145,10 +322,56 @@ export const reportSchema = z.object({
       sentence: z.string(),
     })
     .nullable(),
+  /** Did the search pay for itself: the chosen model's savings per prediction against a reference, and when they repay the campaign. */
+  payback: payback.nullable(),
   methodology: z.array(z.string()),
   digest: z.object({ algorithm: z.literal('sha256'), rows: z.number().int(), value: z.string() }),
 });
 
 export type EnergyReport = z.infer<typeof reportSchema>;
 export type PhaseFigures = z.infer<typeof phase>;
+export type CampaignFigures = z.infer<typeof campaign>;
+export type CampaignRun = z.infer<typeof campaignRun>;
 export type FunctionalUnit = EnergyReport['options']['functionalUnit'];
+
+// the report's payback block is exactly what the shared payback function returns
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const paybackAgrees: Same<z.infer<typeof payback>, PaybackResult> = true;
+void paybackAgrees;
+
+export interface CountryChoice {
+  iso3: string;
+  name: string;
+}
+
+/**
+ * The report inputs a person types in the app, checked in the screen's own words before they
+ * are sent: a country from the bundled list (ISO 3166 alpha-3 code or name, any case) and a
+ * PUE of at least 1. Returns the resolved values, or one message per field.
+ */
+export function checkReportInputs(
+  input: { country: string; pue: string },
+  countries: readonly CountryChoice[],
+): { ok: true; country: string | null; pue: number } | { ok: false; errors: { country?: string; pue?: string } } {
+  const errors: { country?: string; pue?: string } = {};
+  const typed = input.country.trim();
+  let country: string | null = null;
+  if (typed !== '') {
+    const key = typed.toLowerCase();
+    const hit = countries.find((c) => c.iso3.toLowerCase() === key) ?? countries.find((c) => c.name.toLowerCase() === key);
+    if (hit) country = hit.iso3;
+    // the list not loaded yet: the engine checks the name itself
+    else if (countries.length === 0) country = typed;
+    else {
+      const close = countries.filter((c) => c.name.toLowerCase().startsWith(key)).slice(0, 3);
+      errors.country =
+        `"${typed}" is not a country in the list. Type a country's name or its three-letter code` +
+        (close.length ? ` (did you mean ${close.map((c) => `${c.name}, ${c.iso3}`).join('; ')}?)` : ' (for example France or FRA)') +
+        ', or leave it empty to use the world average.';
+    }
+  }
+  const pue = Number(input.pue.trim());
+  if (input.pue.trim() === '' || !Number.isFinite(pue)) errors.pue = 'PUE must be a number such as 1.0 or 1.4.';
+  else if (pue < 1) errors.pue = `PUE cannot be below 1.0 (you typed ${input.pue.trim()}): 1.0 means no overhead beyond the computer itself; a data centre is typically 1.1 to 1.6.`;
+  return Object.keys(errors).length ? { ok: false, errors } : { ok: true, country, pue };
+}

@@ -75,5 +75,5 @@ describe('take the model away: ecopt export and ecopt predict', () => {
     const extra = await runCli(['predict', out, join(dir, 'extra.csv')]);
     expect(extra.code).toBe(2);
     expect(extra.stderr).toMatch(/the column "shoe" was not in the training file/);
-  });
+  }, 300_000); // a study, export, predict and two re-measurements: minutes on a busy 2-core machine
 });

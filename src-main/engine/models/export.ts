@@ -4,7 +4,9 @@
  * made it, and a model card saying what it predicts, how good and how frugal it is (with where
  * each energy figure came from), what it was measured on, and how to reproduce and use it.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { zipSync } from 'fflate';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { readCsvTable } from '../data/csv';
 import { join } from 'node:path';
 import { datasetLabel } from '../../shared/spec';
@@ -167,4 +169,21 @@ function modelCard(store: Store, studyId: number, trial: TrialRecord, p: Preproc
     }${p.task === 'regression' ? ' Multiply the output by `targetScale.sd` and add `targetScale.mean`.' : ' The output is one probability per class, in the order of `classes`.'}`,
     '',
   ].join('\n');
+}
+
+/** The exported folder of a trial as one .zip, for a browser download ("Take this model"). */
+export function zippedModel(store: Store, studyName: string, trialNumber: number): { name: string; mimeType: 'application/zip'; base64: string; files: string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'ecopt-export-'));
+  try {
+    const r = exportModel(store, studyName, dir, trialNumber);
+    const entries = Object.fromEntries(readdirSync(dir).map((f) => [`${safeName(studyName)}-trial-${r.trial}/${f}`, new Uint8Array(readFileSync(join(dir, f)))]));
+    const zip = zipSync(entries, { level: 6 });
+    return { name: `${safeName(studyName)}-trial-${r.trial}.zip`, mimeType: 'application/zip', base64: Buffer.from(zip).toString('base64'), files: Object.keys(entries) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function safeName(name: string): string {
+  return name.replace(/[^\w.-]+/g, '_');
 }

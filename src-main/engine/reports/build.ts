@@ -1,35 +1,50 @@
 /**
  * Builds the energy report of one trial from the study database. Every figure comes from stored
- * measurement rows, each with its provenance; a SHA-256 digest of those rows lets
- * `ecopt verify` tell later whether the report still matches its data.
+ * measurement rows, each with its provenance; a SHA-256 digest of those rows (the chosen trial's,
+ * every other trial's and the idle baselines', which make up the campaign) lets `ecopt verify`
+ * tell later whether the report still matches its data.
  */
 import { createHash } from 'node:crypto';
 import { arch, platform, release } from 'node:os';
-import { REPORT_VERSION, type EnergyReport, type FunctionalUnit } from '../../shared/report';
+import { REPORT_VERSION, TRAINING_TYPES, type EnergyReport, type FunctionalUnit, type TrainingType } from '../../shared/report';
 import { datasetLabel } from '../../shared/spec';
-import { METRICS, type Provenance, type TrialRecord } from '../../shared/types';
-import { checkPue, resolveIntensity } from '../carbon/intensity';
+import type { MeterInfo, Provenance, TrialRecord } from '../../shared/types';
+import { checkPue, checkWue, resolveIntensity } from '../carbon/intensity';
 import { UserError } from '../errors';
 import { ECOPT_VERSION, type StoredWindow, type Store, type StudyRow } from '../store/store';
 import { countedDomains } from '../trials/energy';
+import { campaignFigures, type CampaignWindow } from './campaign';
+import { meterWords } from './meter-words';
+import { mostAccurateTrial, paybackOf } from './payback';
+import { dayRange, durationText, energyText, flopsText, gramsText, plainNumber } from './units';
 
 export interface ReportOptions {
   trialNumber?: number;
+  /** ISO 3166 alpha-3 code or the country's name in the bundled table, any case. */
   country?: string;
   intensityGPerKWh?: number;
   pue?: number;
+  /** Water usage effectiveness of the facility, L/kWh (CodeCarbon's `wue`); default 0. */
+  wue?: number;
   functionalUnit?: FunctionalUnit;
-  /** Embodied emissions per functional unit, grams (SCI's M); omitted = not included, and said so. */
-  embodiedG?: number;
+  /** SCI's embodied emissions inputs: TE (g CO2e), EL (years), RR/ToR (share of the machine reserved, default 1). */
+  embodied?: { totalG: number; lifespanYears: number; share?: number };
+  /** Why embodied emissions are left out of SCI (default: not supplied). */
+  embodiedExcludedReason?: string;
+  /** The model card's training type; default from the study. */
+  trainingType?: TrainingType;
+  /** The trial the payback is computed against (default: the most accurate). */
+  referenceTrial?: number;
+  owner?: string;
+  organisation?: string;
+  approver?: string;
   /** Fixed timestamp (verification rebuilds with the report's own). */
   generatedAt?: string;
 }
 
 const J_PER_KWH = 3.6e6;
-
-function isProcessor(domain: string): boolean {
-  return domain.startsWith('cpu-package') || domain.startsWith('gpu');
-}
+const S_PER_DAY = 86_400;
+const S_PER_YEAR = 365.25 * S_PER_DAY;
 
 function describeProvenance(p: Provenance): string {
   if (p.method === 'measured') return `measured by ${p.source} (${p.counter})`;
@@ -38,7 +53,7 @@ function describeProvenance(p: Provenance): string {
 }
 
 /** The trial's own energy of a phase (attributed share), with the machine's figure beside it. */
-function phaseFigures(w: StoredWindow, flops: number) {
+function phaseFigures(w: StoredWindow, flops: number | null, flopsMethod: string) {
   const counted = countedDomains(w);
   const parts = w.domains.filter((d) => counted(d.domain));
   const energyJ = parts.reduce((a, d) => a + (d.attributedEnergyJ ?? d.energyJ), 0);
@@ -48,14 +63,18 @@ function phaseFigures(w: StoredWindow, flops: number) {
   // linear sum of absolute uncertainties: conservative when estimates are correlated
   const unknown = parts.some((d) => d.provenance.uncertaintyRel === null);
   const absU = parts.reduce((a, d) => a + Math.abs(d.attributedEnergyJ ?? d.energyJ) * (d.provenance.uncertaintyRel ?? 0), 0);
+  const gpus = w.domains.filter((d) => d.domain.startsWith('gpu')).length;
+  const processors = gpus > 0 ? { kind: 'GPU' as const, count: gpus } : { kind: 'CPU' as const, count: Math.max(1, w.domains.filter((d) => d.domain.startsWith('cpu-package')).length) };
   return {
     energyJ,
     energyKWh: energyJ / J_PER_KWH,
     grossEnergyJ,
     netEnergyKWh: hasNet ? parts.reduce((a, d) => a + d.netEnergyJ!, 0) / J_PER_KWH : null,
     durationS: w.durationS,
-    hardwareTimeS: w.durationS * Math.max(1, w.domains.filter((d) => isProcessor(d.domain)).length),
+    processors,
+    hardwareTimeS: w.durationS * processors.count,
     flops,
+    flopsMethod,
     method: methods.size > 1 ? ('mixed' as const) : ([...methods][0] ?? 'estimated'),
     uncertaintyRel: unknown ? null : energyJ > 0 ? absU / energyJ : 0,
     domains: w.domains.map((d) => ({
@@ -70,29 +89,104 @@ function phaseFigures(w: StoredWindow, flops: number) {
   };
 }
 
-function twoSignificant(x: number): string {
-  if (x === 0) return '0.0';
-  return x.toPrecision(2).includes('e') ? Number(x.toPrecision(2)).toExponential(1) : x.toPrecision(2);
+/** Two significant figures as a plain decimal, never an exponent: 4.2e-8 → "0.000000042". */
+export function twoSignificant(x: number): string {
+  return plainNumber(x, 2, { group: false, keepZeros: true });
 }
 
 /** The rows the report rests on, in a canonical order: what the digest covers. */
-export function measurementRows(store: Store, study: StudyRow, trial: TrialRecord, mostAccurate: TrialRecord | null): unknown[] {
+export function measurementRows(study: StudyRow, trial: TrialRecord, windows: readonly CampaignWindow[], references: readonly (TrialRecord | null)[], spreads: (t: TrialRecord) => unknown): unknown[] {
   const rows: unknown[] = [];
-  const windowRows = (w: StoredWindow) => {
-    rows.push(['window', w.phase, w.startedAtMs, w.durationS, w.samples]);
+  rows.push(['trial', study.name, trial.number, trial.state, trial.params, Object.entries(trial.metrics).sort(), spreads(trial)]);
+  for (const { trial: t, window: w } of windows) {
+    rows.push(['window', t?.number ?? null, t?.state ?? null, w.phase, w.startedAtMs, w.durationS, w.samples]);
     for (const d of w.domains) rows.push(['energy', w.phase, d.domain, d.energyJ, d.attributedEnergyJ ?? null, d.netEnergyJ ?? null, d.unreliable ?? false, d.provenance]);
     for (const f of w.flags ?? []) rows.push(['flag', w.phase, f.domain, f.kind, f.message]);
-  };
-  rows.push(['trial', study.name, trial.number, trial.state, trial.params, Object.entries(trial.metrics).sort()]);
-  for (const w of store.getWindows({ trialId: trial.id })) windowRows(w);
-  const idle = store.latestIdle(study.id);
-  if (idle) windowRows(idle);
-  if (mostAccurate && mostAccurate.id !== trial.id) rows.push(['reference-trial', mostAccurate.number, Object.entries(mostAccurate.metrics).sort()]);
+  }
+  const seen = new Set([trial.id]);
+  for (const r of references) {
+    if (!r || seen.has(r.id)) continue;
+    seen.add(r.id);
+    rows.push(['reference-trial', r.number, Object.entries(r.metrics).sort(), spreads(r)]);
+  }
   return rows;
 }
 
 export function digestRows(rows: unknown[]): string {
   return createHash('sha256').update(JSON.stringify(rows)).digest('hex');
+}
+
+/** The study's recorded inventory as structured hardware, with the GPUs the meters name where it has none. */
+function hardwareOf(recorded: Record<string, string>, meters: readonly MeterInfo[], windows: readonly StoredWindow[]): EnergyReport['hardware'] {
+  const gpus: EnergyReport['hardware']['gpus'] = [];
+  for (const [k, v] of Object.entries(recorded)) {
+    const m = /^gpu_(\w+?)_model$/.exec(k);
+    if (!m) continue;
+    const mem = Number(recorded[`gpu_${m[1]}_memory_mib`]);
+    gpus.push({ index: m[1]!, model: v, driver: recorded[`gpu_${m[1]}_driver`] ?? null, memoryMiB: Number.isFinite(mem) && mem > 0 ? mem : null });
+  }
+  let gpuSource = gpus.length ? (recorded.gpu_source ?? 'the study inventory') : null;
+  if (gpus.length === 0) {
+    // studies recorded before the inventory listed GPUs: the meters' counters name them
+    const names = new Map<string, string>();
+    for (const w of windows) {
+      for (const d of w.domains) {
+        const p = d.provenance;
+        const text = p.method === 'measured' ? p.counter : p.model;
+        const hit = /\(gpu (\w+): ([^)]+)\)/.exec(text);
+        if (hit) names.set(hit[1]!, hit[2]!);
+      }
+    }
+    for (const m of meters) for (const hit of m.detail.matchAll(/GPU (\d+) ([^:|]+?):/g)) names.set(hit[1]!, hit[2]!.trim());
+    for (const [index, model] of names) gpus.push({ index, model, driver: null, memoryMiB: null });
+    if (gpus.length) gpuSource = 'the energy meters';
+  }
+  gpus.sort((a, b) => a.index.localeCompare(b.index, 'en', { numeric: true }));
+  const drivers = Object.fromEntries(Object.entries(recorded).filter(([k]) => k.startsWith('driver_')).map(([k, v]) => [k.slice('driver_'.length), v]));
+  const cores = Number(recorded.cpu_logical_cores);
+  const mem = Number(recorded.memory_gib);
+  const used = new Set(windows.flatMap((w) => w.domains.filter((d) => d.domain.startsWith('gpu')).map((d) => d.domain))).size;
+  const os = recorded.os ?? `${platform()} ${release()} ${arch()}`;
+  const groups = new Map<string, typeof gpus>();
+  for (const g of gpus) groups.set(g.model, [...(groups.get(g.model) ?? []), g]);
+  const gpuText = [...groups].map(([model, list]) => {
+    const extra = [list[0]!.memoryMiB ? `${plainNumber(list[0]!.memoryMiB / 1024, 3)} GiB` : null, list[0]!.driver ? `driver ${list[0]!.driver}` : null].filter(Boolean);
+    return `${list.length} × ${model}${extra.length ? ` (${extra.join(', ')})` : ''}`;
+  });
+  const summary = [
+    gpus.length ? `GPU: ${gpuText.join(', ')}` : 'GPU: none found',
+    `CPU: ${recorded.cpu_model ?? 'unknown'}${Number.isFinite(cores) ? ` (${cores} logical cores)` : ''}`,
+    Number.isFinite(mem) ? `memory: ${mem} GiB` : null,
+    `OS: ${os}`,
+  ]
+    .filter(Boolean)
+    .join('; ');
+  return {
+    cpuModel: recorded.cpu_model ?? 'unknown',
+    cpuLogicalCores: Number.isFinite(cores) ? cores : null,
+    memoryGiB: Number.isFinite(mem) ? mem : null,
+    os,
+    gpus,
+    gpuSource,
+    gpusUsed: used,
+    drivers,
+    summary,
+    recorded,
+  };
+}
+
+function sourcesInWords(domains: readonly { domain: string; provenance: Provenance }[]): string[] {
+  const out = new Map<string, string>();
+  for (const d of domains) {
+    const p = d.provenance;
+    const what = d.domain.startsWith('gpu') ? `GPU ${d.domain.slice(4)}` : d.domain.startsWith('dram') ? 'memory' : d.domain.startsWith('platform') ? 'the platform' : 'the CPU package';
+    const how =
+      p.method === 'measured'
+        ? `measured by ${p.source === 'rapl' ? "the processor's RAPL energy counter" : p.source === 'nvml' ? "the NVIDIA driver's energy counter" : p.source === 'nvidia-smi' ? 'power readings of the NVIDIA driver, integrated over time' : `the ${p.source} counter`}`
+        : `estimated from the processor's rated power${p.inputs.tdpW !== undefined ? ` (TDP ${p.inputs.tdpW} W)` : ''} and its measured utilisation, ±${Math.round(p.uncertaintyRel * 100)}%`;
+    out.set(what, `${what} ${how}`);
+  }
+  return [...out.values()];
 }
 
 export function buildReport(store: Store, studyName: string, options: ReportOptions = {}): EnergyReport {
@@ -103,14 +197,12 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
     throw new UserError(`study "${study.name}" has no complete trial yet: run \`ecopt tune\` until at least one trial completes`);
   }
   const pue = checkPue(options.pue ?? 1);
+  const wue = checkWue(options.wue ?? 0);
   const intensity = resolveIntensity({
     ...(options.country !== undefined ? { country: options.country } : {}),
     ...(options.intensityGPerKWh !== undefined ? { intensityGPerKWh: options.intensityGPerKWh } : {}),
   });
-  const accuracyOf = (t: TrialRecord) => t.metrics.accuracy ?? -Infinity;
-  const mostAccurate = complete.some((t) => t.metrics.accuracy !== undefined)
-    ? complete.reduce((a, b) => (accuracyOf(b) > accuracyOf(a) ? b : a))
-    : null;
+  const mostAccurate = mostAccurateTrial(complete);
   let trial: TrialRecord;
   if (options.trialNumber !== undefined) {
     const t = trials.find((x) => x.number === options.trialNumber);
@@ -121,6 +213,9 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
     trial = t;
   } else {
     trial = mostAccurate ?? complete[0]!;
+  }
+  if (options.trainingType !== undefined && !TRAINING_TYPES.includes(options.trainingType)) {
+    throw new UserError(`training type "${String(options.trainingType)}" is not one of ${TRAINING_TYPES.join(', ')}`);
   }
   const windows = store.getWindows({ trialId: trial.id });
   const trainW = windows.find((w) => w.phase === 'train');
@@ -135,25 +230,54 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
     infer_batch_size?: number;
     infer_repeats?: number;
     infer_rep_duration_s?: { mean: number; sd: number };
+    energy_spread_rel?: Record<string, number>;
+    attribution?: string;
+    train_flops?: unknown;
+    training_type?: unknown;
   };
-  const flopsPerInference = trial.metrics.flops_per_inference ?? 0;
+  const kind: 'builtin' | 'command' = study.spec.command ? 'command' : 'builtin';
+
+  // compute: what the architecture implies for the built-in trainer, what a command reports, or "not known" and why
+  const flopsPerInference = trial.metrics.flops_per_inference ?? null;
   const epochs = attrs.settings?.epochs ?? null;
   const trainSamples = attrs.split?.train ?? null;
-  // forward + backward ≈ 3 × forward per training sample
-  const trainFlops = epochs !== null && trainSamples !== null ? 3 * flopsPerInference * trainSamples * epochs : 0;
-  const training = phaseFigures(trainW, trainFlops);
-  const inference = phaseFigures(inferW, flopsPerInference * inferW.samples);
+  let trainFlops: number | null = null;
+  let trainFlopsMethod: string;
+  if (typeof attrs.train_flops === 'number' && Number.isFinite(attrs.train_flops) && attrs.train_flops > 0) {
+    trainFlops = attrs.train_flops;
+    trainFlopsMethod = 'reported by the training command';
+  } else if (kind === 'builtin' && flopsPerInference !== null && epochs !== null && trainSamples !== null) {
+    // forward + backward ≈ 3 × forward per training sample
+    trainFlops = 3 * flopsPerInference * trainSamples * epochs;
+    trainFlopsMethod = `estimated from the architecture: 3 × forward FLOPs per sample (${plainNumber(flopsPerInference, 3)}) × ${plainNumber(trainSamples, 6)} training samples × ${epochs} epochs (forward and backward pass)`;
+  } else if (kind === 'command') {
+    trainFlopsMethod = "not known: the model was trained by the user's own training command, which did not report its training FLOPs (it can report them as the train_flops attribute of its result line)";
+  } else {
+    trainFlopsMethod = 'not known: the trial did not record its FLOPs per inference, epochs and training samples';
+  }
+  const inferFlops = flopsPerInference !== null ? flopsPerInference * inferW.samples : null;
+  const inferFlopsMethod =
+    flopsPerInference !== null
+      ? `FLOPs per prediction (2 × multiply-adds of the layers${kind === 'command' ? ', as reported by the command' : ''}) × predictions`
+      : "not known: the training command did not report flops_per_inference";
+  const training = phaseFigures(trainW, trainFlops, trainFlopsMethod);
+  const inference = phaseFigures(inferW, inferFlops, inferFlopsMethod);
   const jPerSample = inference.energyJ / inferW.samples;
-
-  const unit: FunctionalUnit = options.functionalUnit ?? '1000-inferences';
-  const sciEnergyKWh = unit === 'inference' ? jPerSample / J_PER_KWH : unit === '1000-inferences' ? (1000 * jPerSample) / J_PER_KWH : training.energyKWh;
-  const embodied = options.embodiedG ?? 0;
   const gPerKWh = intensity.intensityGPerKWh * pue;
 
+  const all = store.campaignWindows(study.id);
+  const campaign = campaignFigures(all, gPerKWh);
   const idle = store.latestIdle(study.id);
-  const meters = store.getMeters(study.id);
-  const hardware = store.getHardware(study.id);
-  const rows = measurementRows(store, study, trial, mostAccurate);
+  const meters = store.getMeters(study.id).map((m) => ({ ...m, words: meterWords(m) }));
+  const hardware = hardwareOf(store.getHardware(study.id), meters, windows);
+  const spreadOf = (t: TrialRecord) => (store.getTrialAttrs(t.id).energy_spread_rel as Record<string, number> | undefined) ?? null;
+  const paybackResult = paybackOf(store, trials, trial, {
+    ...(options.referenceTrial !== undefined ? { referenceNumber: options.referenceTrial } : {}),
+    campaignEnergyJ: campaign.energyJ,
+    gPerKWh,
+  });
+  const referenceTrial = paybackResult ? (trials.find((t) => t.number === paybackResult.referenceTrial) ?? null) : null;
+  const rows = measurementRows(study, trial, all, [mostAccurate, referenceTrial], spreadOf);
 
   let pareto: EnergyReport['pareto'] = null;
   if (mostAccurate && mostAccurate.metrics.infer_energy_j_per_sample !== undefined && trial.metrics.accuracy !== undefined) {
@@ -174,38 +298,147 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
     };
   }
 
+  // SCI (ISO/IEC 21031:2024): SCI = (E × I) + M per R, E including the facility's overhead (PUE)
+  const unit: FunctionalUnit = options.functionalUnit ?? '1000-inferences';
+  const perUnit = unit === 'inference' ? 1 : unit === '1000-inferences' ? 1000 : null;
+  const itEnergyKWh = perUnit !== null ? (perUnit * jPerSample) / J_PER_KWH : training.energyKWh;
+  const timeReservedS = perUnit !== null ? (perUnit * inferW.durationS) / inferW.samples : training.durationS;
+  const sciE = itEnergyKWh * pue;
+  let embodied: EnergyReport['sci']['embodied'];
+  if (options.embodied) {
+    const { totalG, lifespanYears } = options.embodied;
+    const share = options.embodied.share ?? 1;
+    if (!(totalG >= 0) || !(lifespanYears > 0) || !(share > 0 && share <= 1)) {
+      throw new UserError('embodied emissions need TE ≥ 0 g CO2e, a lifespan EL > 0 years and a share of the machine RR/ToR between 0 and 1');
+    }
+    const lifespanS = lifespanYears * S_PER_YEAR;
+    embodied = { included: true, totalG, timeReservedS, lifespanS, share, embodiedG: totalG * (timeReservedS / lifespanS) * share, excludedReason: null };
+  } else {
+    const reason =
+      options.embodiedExcludedReason?.trim() ||
+      "the hardware's total embodied emissions (TE) were not supplied to ECOpt, and no manufacturer figure for this machine is bundled";
+    embodied = { included: false, totalG: null, timeReservedS, lifespanS: null, share: null, embodiedG: 0, excludedReason: reason };
+  }
+  const unitWords = unit === 'inference' ? 'one inference' : unit === '1000-inferences' ? '1,000 inferences' : 'one training run';
+  const sciScore = sciE * intensity.intensityGPerKWh + embodied.embodiedG;
+  const sciText =
+    `SCI = (E × I) + M per R, R = ${unitWords}: E = ${energyText(sciE * J_PER_KWH)} (the IT energy × PUE ${pue}), I = ${plainNumber(intensity.intensityGPerKWh, 4)} gCO2e/kWh (${intensity.country}), ` +
+    (embodied.included
+      ? `M = TE × TR/EL × RR/ToR = ${gramsText(embodied.totalG!)} × ${durationText(timeReservedS)} / ${plainNumber(options.embodied!.lifespanYears, 3)} years × ${plainNumber(embodied.share!, 3)} = ${gramsText(embodied.embodiedG)}`
+      : `M excluded (0 g): ${embodied.excludedReason}`) +
+    `; SCI = ${gramsText(sciScore)} per ${unitWords}.`;
+
+  // the model card's training type: what the user says, else what the study implies, flagged when assumed
+  let trainingType: TrainingType;
+  let trainingTypeSource: string;
+  if (options.trainingType) {
+    trainingType = options.trainingType;
+    trainingTypeSource = 'set in the report options';
+  } else if (typeof attrs.training_type === 'string' && (TRAINING_TYPES as readonly string[]).includes(attrs.training_type)) {
+    trainingType = attrs.training_type as TrainingType;
+    trainingTypeSource = 'reported by the training command';
+  } else if (kind === 'builtin') {
+    trainingType = 'pre-training';
+    trainingTypeSource = "ECOpt's built-in trainer trains from randomly initialised weights";
+  } else {
+    trainingType = 'pre-training';
+    trainingTypeSource = 'ASSUMED: the training command did not say whether it fine-tunes a model; set the training type in the report options';
+  }
+  const cardNotes: string[] = [];
+  if (intensity.origin === 'world-fallback') cardNotes.push(`FALLBACK: no country was given, so emissions use the world-average intensity (${intensity.intensityGPerKWh} gCO2e/kWh)`);
+  if (trainingTypeSource.startsWith('ASSUMED')) cardNotes.push(`training_type ${trainingTypeSource}`);
+  if (training.method !== 'measured') cardNotes.push(`training energy is ${training.method === 'estimated' ? 'estimated, not measured' : 'partly estimated'} (uncertainty ${uncertaintyWords(training.uncertaintyRel)})`);
+  if (hardware.gpus.length === 0 && hardware.gpusUsed === 0) cardNotes.push('no GPU was found on the machine: CPU only');
+  const cpuPart = `${hardware.cpuModel}${hardware.cpuLogicalCores ? ` (${hardware.cpuLogicalCores} logical cores)` : ''}`;
+  const usedGpus = hardware.gpusUsed > 0 ? hardware.gpus.slice(0, hardware.gpusUsed) : [];
+  const hardwareUsed = [...(usedGpus.length ? [`${usedGpus.length} x ${usedGpus[0]!.model}`] : hardware.gpusUsed > 0 ? [`${hardware.gpusUsed} x GPU (model not recorded)`] : []), cpuPart].join(', ');
+
+  // the GPAI Model Documentation Form's energy and compute rows, in the units it asks for
+  const proc = training.processors;
+  const wallDays = training.durationS / S_PER_DAY;
+  const hwDays = training.hardwareTimeS / S_PER_DAY;
+  const trainingSources = sourcesInWords(training.domains);
+  const baselineUnderLoad = (idle?.flags ?? []).some((f) => f.kind === 'baseline-under-load');
+  const methodologyText = [
+    `The figure is the energy of training the chosen configuration (trial ${trial.number}) once, ${training.method === 'measured' ? 'measured' : training.method === 'estimated' ? 'estimated' : 'partly measured and partly estimated'}: ECOpt opened a measurement window when training started and closed it when training ended (${durationText(training.durationS)}).`,
+    `Sources: ${trainingSources.join('; ')}.`,
+    `Each source measures the whole machine; the training process's own share was attributed by its processes' CPU time for the CPU and memory, and in full for the GPU it used, so other programs are excluded (${energyText(training.grossEnergyJ)} for the whole machine).`,
+    idle ? `An idle baseline of ${durationText(idle.durationS)} was measured before the study${baselineUnderLoad ? ', on a busy machine, so it was not used' : ' and used to share the idle power'}.` : 'No idle baseline was measured.',
+    `The figure excludes the facility's overhead (PUE), networking and storage; its uncertainty is ${uncertaintyWords(training.uncertaintyRel)}.`,
+  ].join(' ');
+  const hardwareShort = usedGpus.length ? `${usedGpus.length} × ${usedGpus[0]!.model} with ${cpuPart}` : cpuPart;
+  const benchmark = `${inferW.samples.toLocaleString('en-US')} predictions: the held-out test set (${Math.round(inferW.samples / Math.max(1, attrs.infer_repeats ?? 1)).toLocaleString('en-US')} samples) repeated ${attrs.infer_repeats ?? '?'} times in batches of ${attrs.infer_batch_size ?? '?'}, after one warm-up pass`;
+  const task = study.spec.dataset
+    ? `${study.spec.model === 'command' ? 'prediction' : 'classification'} of ${datasetLabel(study.spec)} samples (validation accuracy ${trial.metrics.accuracy !== undefined ? (trial.metrics.accuracy * 100).toFixed(1) + '%' : 'not measured'})`
+    : "the training command's own inference task";
+  const inferHardware = `${hardwareShort}, ${trial.backend ?? 'unknown'} backend`;
+  const inferText = `${inferFlops !== null ? flopsText(inferFlops) : `FLOPs not known (${inferFlopsMethod.replace(/^not known: /, '')})`} and ${energyText(inference.energyJ)} (${energyText(jPerSample)} per prediction, ${inference.method}) for ${benchmark}; task: ${task}; hardware: ${inferHardware}`;
+  const campaignMwh = twoSignificant(campaign.energyKWh / 1000);
+  const countsText = (['complete', 'pruned', 'failed', 'interrupted'] as const).map((s) => `${campaign.byState[s].trials} ${s}`).join(', ');
+  const developmentText = `${campaignMwh} MWh for the whole tuning campaign: ${countsText} trials and ${campaign.idle.windows} idle baseline${campaign.idle.windows === 1 ? '' : 's'}; ${(campaign.prunedOrFailedShare * 100).toFixed(1)}% of it on trials that were pruned or failed`;
+  const gpaiRows: { field: string; value: string }[] = [
+    {
+      field: 'Training time (wall-clock)',
+      value: `${plainNumber(wallDays, 2, { keepZeros: true })} days (${durationText(training.durationS)}); range: ${dayRange(wallDays)}`,
+    },
+    {
+      field: 'Training time (hardware-days)',
+      value: `${plainNumber(hwDays, 2, { keepZeros: true })} ${proc.kind}-days (${proc.count} ${proc.kind}${proc.count > 1 ? 's' : ''} × wall-clock time); range: ${dayRange(hwDays).replace('day', `${proc.kind}-day`)}`,
+    },
+    { field: 'Amount of computation used for training (FLOPs)', value: trainFlops !== null ? `${flopsText(trainFlops)}; ${trainFlopsMethod}` : `Not known: ${trainFlopsMethod.replace(/^not known: /, '')}` },
+    { field: 'Energy consumption during training (MWh)', value: `${twoSignificant(training.energyKWh / 1000)} MWh (${energyText(training.energyJ)}); ${training.method === 'measured' ? 'measured' : training.method === 'estimated' ? 'estimated' : 'partly measured, partly estimated'}` },
+    { field: 'Methodology of the training energy figure', value: methodologyText },
+    { field: 'Energy of developing the model (whole tuning campaign)', value: developmentText },
+    { field: 'Benchmarked computation and energy for inference', value: inferText },
+    { field: 'Hardware', value: hardware.summary },
+  ];
+
   const allDomains = [...new Set([...training.domains, ...inference.domains].map((d) => d.domain))];
   const provenanceLines = [...new Map([...training.domains, ...inference.domains].map((d) => [d.domain, `${d.domain}: ${describeProvenance(d.provenance)}`])).values()];
   const methodology = [
     `Energy was read per phase (training, inference benchmark, evaluation) in measurement windows opened and closed around each phase by ECOpt ${ECOPT_VERSION}; counters were polled every 100 ms or faster.`,
     ...provenanceLines,
-    `Inference benchmark: the held-out test set (${inferW.samples / Math.max(1, attrs.infer_repeats ?? 1)} samples) in batches of ${attrs.infer_batch_size ?? '?'}, one warm-up pass outside the window, then ${attrs.infer_repeats ?? '?'} passes (${inferW.samples} samples) over ${inferW.durationS.toFixed(2)} s.`,
-    `Figures are this model's own energy: each window's energy per domain is attributed to the trial by its process tree's CPU time (CPU and DRAM) and the GPU it holds (${String(store.getTrialAttrs(trial.id).attribution ?? 'the whole machine: no per-process accounting')}); the whole machine's energy over the same windows is given beside them.`,
+    `Inference benchmark: ${benchmark}, over ${durationText(inferW.durationS)}.`,
+    `Figures are this model's own energy: each window's energy per domain is attributed to the trial by its process tree's CPU time (CPU and memory) and the GPU it holds (${String(attrs.attribution ?? 'the whole machine: no per-process accounting')}); the whole machine's energy over the same windows is given beside them.`,
     idle
-      ? `An idle baseline of ${idle.durationS.toFixed(1)} s was measured before the study; net energy = gross − idle power × duration, per domain, given only where the baseline was taken on a quiet machine and the result is not negative.${(idle.flags ?? []).some((f) => f.kind === 'baseline-under-load') ? ' The baseline was taken under load, so no net figures are given.' : ''}`
+      ? `An idle baseline of ${durationText(idle.durationS)} was measured before the study; net energy = gross − idle power × duration, per domain, given only where the baseline was taken on a quiet machine and the result is not negative.${baselineUnderLoad ? ' The baseline was taken under load, so no net figures are given.' : ''}`
       : 'No idle baseline was measured: no net-of-idle figures are given.',
+    `Developing the model: the campaign's energy adds every trial's own energy, whatever became of the trial (complete, pruned, failed, interrupted), and the machine's energy during the idle baselines.${campaign.unattributedWindows ? ` ${campaign.unattributedWindows} window(s) measured before attribution count at the whole machine's figure.` : ''}`,
     `Emissions = energy × PUE (${pue}) × grid carbon intensity (${intensity.intensityGPerKWh} gCO2e/kWh, ${intensity.country}${intensity.year ? `, ${intensity.year}` : ''}; ${intensity.basis}; source: ${intensity.source}).`,
-    `SCI (ISO/IEC 21031:2024) = (E × I + M) / R with R = one ${unit.replace('-', ' ')}; E includes PUE; M ${options.embodiedG !== undefined ? `= ${embodied} g per functional unit as stated by the user` : 'is not included (no embodied figure was given)'}.`,
+    `SCI (ISO/IEC 21031:2024) = (E × I) + M per R with R = ${unitWords}; E is the energy per R including the facility's overhead (PUE); I is the grid intensity alone; M ${embodied.included ? 'from the embodied inputs given (TE, EL, RR/ToR)' : `is excluded: ${embodied.excludedReason}`}.`,
     `Boundary: ${allDomains.join(', ')}; network, storage and cooling beyond the PUE factor are outside it.`,
-    `Training compute is approximated as 3 × forward FLOPs × training samples × epochs; inference compute as forward FLOPs (2 × multiply-adds of the layers) × samples.`,
+    `Training compute: ${trainFlopsMethod}. Inference compute: ${inferFlopsMethod}.`,
+    ...(paybackResult && paybackResult.verdict !== 'same-model'
+      ? [`Payback: the energy saved per prediction by the chosen model against trial ${paybackResult.referenceTrial} (${paybackResult.referenceReason}) repays the whole campaign after N = campaign energy / energy saved per prediction predictions; the interval takes each per-prediction figure at the ends of its spread.`]
+      : []),
   ];
-  const repSpread = attrs.infer_rep_duration_s && attrs.infer_rep_duration_s.mean > 0 ? attrs.infer_rep_duration_s.sd / attrs.infer_rep_duration_s.mean : null;
   const counts = { complete: 0, failed: 0, pruned: 0, interrupted: 0 };
   for (const t of trials) if (t.state in counts) counts[t.state as keyof typeof counts]++;
+  const inferSpread = attrs.energy_spread_rel?.infer_energy_j_per_sample;
+  const generatedAt = options.generatedAt ?? new Date().toISOString();
+  const clean = (s: string | undefined) => (s && s.trim() ? s.trim() : null);
 
   return {
     schema: 'ecopt-energy-report',
     version: REPORT_VERSION,
-    generatedAt: options.generatedAt ?? new Date().toISOString(),
+    generatedAt,
     generator: { name: 'ECOpt', version: ECOPT_VERSION },
     options: {
       trialNumber: trial.number,
-      country: options.country?.toUpperCase() ?? null,
+      country: intensity.iso3 ?? (options.country?.trim() ? options.country.trim() : null),
       intensityGPerKWh: options.intensityGPerKWh ?? null,
       pue,
+      wue,
       functionalUnit: unit,
-      embodiedG: options.embodiedG ?? null,
+      embodied: options.embodied ? { totalG: options.embodied.totalG, lifespanYears: options.embodied.lifespanYears, share: options.embodied.share ?? 1 } : null,
+      embodiedExcludedReason: options.embodied ? null : (clean(options.embodiedExcludedReason) ?? null),
+      trainingType: options.trainingType ?? null,
+      referenceTrial: options.referenceTrial ?? null,
+      owner: clean(options.owner),
+      organisation: clean(options.organisation),
+      approver: clean(options.approver),
     },
+    document: { owner: clean(options.owner), organisation: clean(options.organisation), approver: clean(options.approver), date: generatedAt.slice(0, 10) },
     study: {
       name: study.name,
       createdAt: study.createdAt,
@@ -217,6 +450,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
     },
     trial: {
       number: trial.number,
+      kind,
       params: trial.params,
       startedAt: trial.startedAt,
       finishedAt: trial.finishedAt,
@@ -224,7 +458,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
       metrics: Object.fromEntries(Object.entries(trial.metrics).filter(([, v]) => v !== undefined)) as Record<string, number>,
       paramCount: trial.metrics.param_count ?? null,
     },
-    software: { ecopt: ECOPT_VERSION, node: hardware.node ?? process.versions.node, backend: trial.backend ?? 'unknown', os: hardware.os ?? `${platform()} ${release()} ${arch()}` },
+    software: { ecopt: ECOPT_VERSION, node: hardware.recorded.node ?? process.versions.node, backend: trial.backend ?? 'unknown', os: hardware.os },
     hardware,
     meters,
     boundary: {
@@ -242,10 +476,19 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
       batchSize: attrs.infer_batch_size ?? null,
       repeats: attrs.infer_repeats ?? null,
       jPerSample,
-      samplesPerJ: 1 / jPerSample,
+      samplesPerJ: jPerSample > 0 ? 1 / jPerSample : 0,
       jPer1000: 1000 * jPerSample,
-      repeatSpreadRel: repSpread,
-      task: `${study.spec.dataset ? `prediction on ${datasetLabel(study.spec)} samples` : `the command's own inference task`} (${METRICS.accuracy.label.toLowerCase()} ${trial.metrics.accuracy !== undefined ? (trial.metrics.accuracy * 100).toFixed(1) + '%' : 'n/a'}) on ${hardware.cpu_model ?? 'this machine'} with the ${trial.backend ?? '?'} backend`,
+      spreadRel: typeof inferSpread === 'number' ? inferSpread : null,
+      task: `${task} on ${inferHardware}`,
+    },
+    campaign,
+    gpai: {
+      trainingTime: { wallClockDays: wallDays, hardwareDays: hwDays, hardwareKind: proc.kind, hardwareCount: proc.count, range: `${dayRange(wallDays)} wall-clock; ${dayRange(hwDays).replace('day', `${proc.kind}-day`)}` },
+      trainingCompute: { flops: trainFlops, text: trainFlops !== null ? flopsText(trainFlops) : 'not known', method: trainFlopsMethod },
+      trainingEnergy: { mwh2sf: twoSignificant(training.energyKWh / 1000), method: training.method, methodology: methodologyText },
+      developmentEnergy: { mwh2sf: campaignMwh, text: developmentText },
+      inference: { benchmark, task, hardware: inferHardware, flops: inferFlops, text: inferText },
+      rows: gpaiRows,
     },
     emissions: {
       intensityGPerKWh: intensity.intensityGPerKWh,
@@ -259,18 +502,29 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
       pue,
       trainingG: training.energyKWh * gPerKWh,
       inferencePer1000G: ((1000 * jPerSample) / J_PER_KWH) * gPerKWh,
+      campaignG: campaign.emissionsG,
     },
     sci: {
       functionalUnit: unit,
-      energyKWh: sciEnergyKWh,
-      intensityGPerKWh: gPerKWh,
-      embodiedG: embodied,
-      embodiedStated: options.embodiedG !== undefined,
-      scoreG: sciEnergyKWh * gPerKWh + embodied,
-      formula: 'SCI = (E × I + M) per R',
+      energyKWh: sciE,
+      itEnergyKWh,
+      pue,
+      intensityGPerKWh: intensity.intensityGPerKWh,
+      operationalG: sciE * intensity.intensityGPerKWh,
+      embodied,
+      scoreG: sciScore,
+      formula: 'SCI = (E × I) + M per R',
+      text: sciText,
     },
+    modelCard: { trainingType, trainingTypeSource, hardwareUsed, notes: cardNotes },
     pareto,
+    payback: paybackResult,
     methodology,
     digest: { algorithm: 'sha256', rows: rows.length, value: digestRows(rows) },
   };
 }
+
+function uncertaintyWords(u: number | null): string {
+  return u === null ? 'not stated by the counters' : `±${(u * 100).toFixed(0)}%`;
+}
+

@@ -3,26 +3,35 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { paretoFrontIndices, toMinimisation } from '../../shared/pareto';
-import { reportSchema, type EnergyReport } from '../../shared/report';
+import { REPORT_VERSION, reportSchema, type EnergyReport } from '../../shared/report';
 import { UserError, errorMessage } from '../errors';
 import type { Store } from '../store/store';
 import { buildReport, type ReportOptions } from './build';
 import { renderModelCard } from './render/card';
-import { renderCsv } from './render/csv';
+import { renderCsv, renderCsvWithProvenance } from './render/csv';
 import { renderGpaiMarkdown, renderMarkdown } from './render/markdown';
 import { renderPdf } from './render/pdf';
-import type { FrontierPoint } from './render/png';
+import type { FrontierPoint } from './render/chart';
 
 export const REPORT_FORMATS = ['pdf', 'json', 'md', 'csv', 'card', 'gpai'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
-export const FILE_NAMES: Record<ReportFormat, string> = {
-  pdf: 'energy-report.pdf',
-  json: 'energy-report.json',
-  md: 'energy-report.md',
-  csv: 'emissions.csv',
-  card: 'model-card-co2.yaml',
-  gpai: 'gpai-energy-rows.md',
+/** The files each format writes: `csv` writes CodeCarbon's exact file and ECOpt's twin with provenance columns. */
+export const FILE_NAMES: Record<ReportFormat, string[]> = {
+  pdf: ['energy-report.pdf'],
+  json: ['energy-report.json'],
+  md: ['energy-report.md'],
+  csv: ['emissions.csv', 'emissions-ecopt.csv'],
+  card: ['model-card-co2.yaml'],
+  gpai: ['gpai-energy-rows.md'],
+};
+
+export const MIME_TYPES: Record<string, string> = {
+  pdf: 'application/pdf',
+  json: 'application/json',
+  md: 'text/markdown',
+  csv: 'text/csv',
+  yaml: 'application/yaml',
 };
 
 export function parseFormats(text: string): ReportFormat[] {
@@ -48,38 +57,51 @@ export function frontierPoints(store: Store, studyName: string, chosenTrial: num
   }));
 }
 
-export async function renderFormat(format: ReportFormat, report: EnergyReport, frontier: FrontierPoint[]): Promise<Buffer | string> {
+/** The files of one format: name and content. */
+export async function renderFormat(format: ReportFormat, report: EnergyReport, frontier: FrontierPoint[]): Promise<{ name: string; content: Buffer | string }[]> {
+  const [first, second] = FILE_NAMES[format];
   switch (format) {
     case 'pdf':
-      return renderPdf(report, frontier);
+      return [{ name: first!, content: await renderPdf(report, frontier) }];
     case 'json':
-      return `${JSON.stringify(report, null, 2)}\n`;
+      return [{ name: first!, content: `${JSON.stringify(report, null, 2)}\n` }];
     case 'md':
-      return renderMarkdown(report);
+      return [{ name: first!, content: renderMarkdown(report) }];
     case 'csv':
-      return renderCsv(report);
+      return [
+        { name: first!, content: renderCsv(report) },
+        { name: second!, content: renderCsvWithProvenance(report) },
+      ];
     case 'card':
-      return renderModelCard(report);
+      return [{ name: first!, content: renderModelCard(report) }];
     case 'gpai':
-      return renderGpaiMarkdown(report);
+      return [{ name: first!, content: renderGpaiMarkdown(report) }];
   }
 }
 
-export async function writeReports(store: Store, studyName: string, options: ReportOptions, formats: ReportFormat[], outDir: string): Promise<{ report: EnergyReport; files: string[] }> {
+/** Every file of the formats asked for, in memory (the app's downloads). */
+export async function renderReports(store: Store, studyName: string, options: ReportOptions, formats: ReportFormat[]): Promise<{ report: EnergyReport; files: { name: string; mimeType: string; content: Buffer | string }[] }> {
   const report = buildReport(store, studyName, options);
   const frontier = frontierPoints(store, studyName, report.trial.number);
+  const files: { name: string; mimeType: string; content: Buffer | string }[] = [];
+  for (const f of formats) for (const file of await renderFormat(f, report, frontier)) files.push({ ...file, mimeType: MIME_TYPES[file.name.split('.').pop()!] ?? 'application/octet-stream' });
+  return { report, files };
+}
+
+export async function writeReports(store: Store, studyName: string, options: ReportOptions, formats: ReportFormat[], outDir: string): Promise<{ report: EnergyReport; files: string[] }> {
+  const { report, files } = await renderReports(store, studyName, options, formats);
   try {
     mkdirSync(outDir, { recursive: true });
   } catch (e) {
-    throw new UserError(`cannot create the output folder ${outDir}: ${errorMessage(e)}; choose another with --out`);
+    throw new UserError(`cannot create the output folder ${outDir}: ${errorMessage(e)}; choose another folder`);
   }
-  const files: string[] = [];
-  for (const f of formats) {
-    const path = join(outDir, FILE_NAMES[f]);
-    writeFileSync(path, await renderFormat(f, report, frontier));
-    files.push(path);
+  const paths: string[] = [];
+  for (const f of files) {
+    const path = join(outDir, f.name);
+    writeFileSync(path, f.content);
+    paths.push(path);
   }
-  return { report, files };
+  return { report, files: paths };
 }
 
 export interface Verification {
@@ -95,6 +117,10 @@ export function verifyReport(store: Store, reportPath: string): Verification {
   } catch (e) {
     throw new UserError(`${reportPath}: cannot read it as JSON (${errorMessage(e)}); give the energy-report.json that ecopt report wrote`);
   }
+  const version = (raw as { schema?: unknown; version?: unknown } | null)?.version;
+  if ((raw as { schema?: unknown } | null)?.schema === 'ecopt-energy-report' && typeof version === 'number' && version !== REPORT_VERSION) {
+    throw new UserError(`${reportPath} is an ECOpt energy report of version ${version}; this ECOpt reads version ${REPORT_VERSION}: write the report again (ecopt report) and verify that one`);
+  }
   const parsed = reportSchema.safeParse(raw);
   if (!parsed.success) {
     throw new UserError(`${reportPath} is not an ECOpt energy report: ${z.prettifyError(parsed.error).split('\n').slice(0, 3).join(' ')}`);
@@ -104,11 +130,15 @@ export function verifyReport(store: Store, reportPath: string): Verification {
   const rebuilt = buildReport(store, claimed.study.name, {
     trialNumber: o.trialNumber,
     pue: o.pue,
+    wue: o.wue,
     functionalUnit: o.functionalUnit,
     generatedAt: claimed.generatedAt,
     ...(o.country !== null ? { country: o.country } : {}),
     ...(o.intensityGPerKWh !== null ? { intensityGPerKWh: o.intensityGPerKWh } : {}),
-    ...(o.embodiedG !== null ? { embodiedG: o.embodiedG } : {}),
+    ...(o.embodied !== null ? { embodied: o.embodied } : {}),
+    ...(o.embodiedExcludedReason !== null ? { embodiedExcludedReason: o.embodiedExcludedReason } : {}),
+    ...(o.trainingType !== null ? { trainingType: o.trainingType } : {}),
+    ...(o.referenceTrial !== null ? { referenceTrial: o.referenceTrial } : {}),
   });
   const problems: string[] = [];
   if (rebuilt.digest.value !== claimed.digest.value) {
@@ -119,6 +149,8 @@ export function verifyReport(store: Store, reportPath: string): Verification {
     ['inference energy per sample (J)', (r) => r.inference.jPerSample],
     ['training emissions (g)', (r) => r.emissions.trainingG],
     ['SCI score (g)', (r) => r.sci.scoreG],
+    ['campaign energy (J)', (r) => r.campaign.energyJ],
+    ['payback point (predictions)', (r) => r.payback?.predictions ?? NaN],
     ['accuracy', (r) => r.trial.metrics.accuracy ?? NaN],
   ];
   for (const [name, get] of figures) {

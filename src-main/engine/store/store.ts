@@ -444,6 +444,19 @@ export class Store {
     return this.getWindows({ studyId, phase: 'idle' }).at(-1) ?? null;
   }
 
+  /**
+   * Every measurement window of a study, for the energy of its whole campaign: each trial's
+   * windows whatever the trial's state (complete, pruned, failed, interrupted), with the trial's
+   * number and state, and every idle baseline (trial null), in the order they were stored.
+   */
+  campaignWindows(studyId: number): { trial: { number: number; state: TrialState } | null; window: StoredWindow }[] {
+    const out: { trial: { number: number; state: TrialState } | null; window: StoredWindow }[] = [];
+    const trials = this.db.prepare('SELECT id, number, state FROM trials WHERE study_id = ? ORDER BY number').all(studyId) as { id: number; number: number; state: TrialState }[];
+    for (const t of trials) for (const window of this.getWindows({ trialId: t.id })) out.push({ trial: { number: t.number, state: t.state }, window });
+    for (const window of this.getWindows({ studyId, phase: 'idle' })) out.push({ trial: null, window });
+    return out.sort((a, b) => a.window.id - b.window.id);
+  }
+
   getWindows(filter: { trialId: number } | { studyId: number; phase: 'idle' }): StoredWindow[] {
     const rows = (
       'trialId' in filter

@@ -191,7 +191,8 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
         params = retry.params;
       } else {
         const indices = proposalIndices(all);
-        const history = all.filter((t) => COUNTED.includes(t.state)).map((t) => toFinished(t, space, study, indices.get(t.id)!));
+        // running trials too: the sampler steers away from them (several workers, several GPUs)
+        const history = all.filter((t) => COUNTED.includes(t.state) || t.state === 'running').map((t) => toFinished(t, space, study, indices.get(t.id)!));
         const asked = all.filter((t) => t.retryOf === null).length;
         params = sampler.ask(history, asked);
       }

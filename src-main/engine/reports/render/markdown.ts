@@ -1,7 +1,7 @@
-/** The report as Markdown, with the GPAI form rows as a table. */
-import { formatSi } from '../../../shared/format';
+/** The report as Markdown, with the GPAI form rows as a table; numbers in SI prefixes and plain decimals. */
 import type { EnergyReport, PhaseFigures } from '../../../shared/report';
-import { gpaiRows, grams, kwh, methodLabel, uncertainty } from './text';
+import { durationText, energyText, flopsText, gramsText, plainNumber } from '../units';
+import { campaignRows, gpaiRows, hardwareRows, methodLabel, paybackRows, uncertainty, unitWords } from './text';
 
 function table(headers: string[], rows: string[][]): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -15,30 +15,39 @@ export function renderGpaiMarkdown(r: EnergyReport): string {
 export function renderMarkdown(r: EnergyReport): string {
   const phaseRows = (name: string, p: PhaseFigures) => [
     name,
-    kwh(p.energyKWh),
-    formatSi(p.grossEnergyJ, 'J'),
-    p.netEnergyKWh === null ? '—' : kwh(p.netEnergyKWh),
-    `${p.durationS.toFixed(2)} s`,
-    `${p.flops.toExponential(3)}`,
+    energyText(p.energyJ),
+    energyText(p.grossEnergyJ),
+    p.netEnergyKWh === null ? '—' : energyText(p.netEnergyKWh * 3.6e6),
+    durationText(p.durationS),
+    p.flops === null ? 'not known' : flopsText(p.flops),
     methodLabel(p),
   ];
-  const domainRows = [...r.training.domains.map((d) => ['training', d]), ...r.inference.domains.map((d) => ['inference', d])].map(([phase, d]) => {
-    const x = d as EnergyReport['training']['domains'][number];
+  const domainRows = [...r.training.domains.map((d) => ['training', d] as const), ...r.inference.domains.map((d) => ['inference', d] as const)].map(([phase, x]) => {
     const p = x.provenance;
     return [
-      phase as string,
+      phase,
       x.domain,
-      x.attributedEnergyJ === null ? '—' : formatSi(x.attributedEnergyJ, 'J') + (x.unreliable ? ' ⚠ unreliable' : ''),
-      formatSi(x.energyJ, 'J'),
-      x.netEnergyJ === null ? '—' : formatSi(x.netEnergyJ, 'J'),
+      x.attributedEnergyJ === null ? '—' : energyText(x.attributedEnergyJ) + (x.unreliable ? ' ⚠ unreliable' : ''),
+      energyText(x.energyJ),
+      x.netEnergyJ === null ? '—' : energyText(x.netEnergyJ),
       p.method === 'measured' ? `measured: ${p.source}, ${p.counter}` : `estimated: ${p.source}, ${p.model}, ±${(p.uncertaintyRel * 100).toFixed(0)}%`,
     ];
   });
   const e = r.emissions;
+  const d = r.document;
   return [
     `# Energy report — ${r.study.name}, trial ${r.trial.number}`,
     '',
     `Generated ${r.generatedAt} by ECOpt ${r.generator.version}. Report schema ${r.schema} v${r.version}.`,
+    ...(d.owner || d.organisation ? ['', `Report owner: ${d.owner ?? '—'}${d.organisation ? `, ${d.organisation}` : ''}. Date: ${d.date}.`] : []),
+    '',
+    '## Developing this model',
+    '',
+    table(['Figure', 'Value'], campaignRows(r)),
+    '',
+    '## Payback: did the search pay for itself?',
+    '',
+    table(['Figure', 'Value'], paybackRows(r)),
     '',
     '## Model',
     '',
@@ -49,30 +58,37 @@ export function renderMarkdown(r: EnergyReport): string {
         ['Model family', r.study.model],
         ['Dataset', r.study.dataset],
         ['Parameters', Object.entries(r.trial.params).map(([k, v]) => `${k}=${String(v)}`).join(', ')],
-        ['Trainable parameters', r.trial.paramCount === null ? '—' : String(r.trial.paramCount)],
+        ['Trainable parameters', r.trial.paramCount === null ? '—' : plainNumber(r.trial.paramCount, 6)],
         ['Accuracy (validation)', r.trial.metrics.accuracy === undefined ? '—' : `${(r.trial.metrics.accuracy * 100).toFixed(2)}%`],
         ['Backend', r.trial.backend ?? '—'],
         ['Software', Object.entries(r.software).map(([k, v]) => `${k} ${v}`).join('; ')],
-        ['Hardware', Object.entries(r.hardware).map(([k, v]) => `${k}: ${v}`).join('; ')],
       ],
     ),
     '',
-    '## Energy by phase',
+    '## Hardware',
     '',
-    table(['Phase', 'This model (attributed)', 'Whole machine', 'Net of idle', 'Duration', 'FLOPs', 'How obtained'], [phaseRows('Training', r.training), phaseRows('Inference benchmark', r.inference)]),
+    table(['Component', 'Value'], hardwareRows(r)),
     '',
-    `Training energy: **${r.training.energyMWh2sf} MWh** (two significant figures). Inference: **${formatSi(r.inference.jPerSample, 'J')} per sample**, ${r.inference.samplesPerJ.toPrecision(4)} samples per joule, ${formatSi(r.inference.jPer1000, 'J')} per 1,000 samples (${r.inference.samples} samples, batch ${r.inference.batchSize ?? '?'}, ${r.inference.repeats ?? '?'} repeats, spread ${r.inference.repeatSpreadRel === null ? '—' : `±${(r.inference.repeatSpreadRel * 100).toFixed(1)}%`} between repeats).`,
+    '## Energy of this model, by phase',
+    '',
+    table(['Phase', 'This model (attributed)', 'Whole machine', 'Net of idle', 'Duration', 'Compute', 'How obtained'], [phaseRows('Training', r.training), phaseRows('Inference benchmark', r.inference)]),
+    '',
+    `Training energy: **${r.training.energyMWh2sf} MWh** (two significant figures). Inference: **${energyText(r.inference.jPerSample)} per sample**, ${plainNumber(r.inference.samplesPerJ, 4)} samples per joule, ${energyText(r.inference.jPer1000)} per 1,000 samples (${r.inference.samples} samples, batch ${r.inference.batchSize ?? '?'}, ${r.inference.repeats ?? '?'} repeats, spread ${r.inference.spreadRel === null ? 'not measured' : `±${(r.inference.spreadRel * 100).toFixed(1)}%`} between blocks of repeats).`,
     '',
     '### Per domain',
     '',
     table(['Phase', 'Domain', 'This model', 'Whole machine', 'Net of idle', 'Provenance'], domainRows),
     '',
     r.idleBaseline
-      ? `Idle baseline: ${r.idleBaseline.durationS.toFixed(1)} s, ${Object.entries(r.idleBaseline.powerW).map(([d, w]) => `${d} ${w.toFixed(2)} W`).join(', ')}.`
+      ? `Idle baseline: ${durationText(r.idleBaseline.durationS)}, ${Object.entries(r.idleBaseline.powerW).map(([dm, w]) => `${dm} ${plainNumber(w, 3)} W`).join(', ')}.`
       : 'No idle baseline was measured; figures are gross.',
     '',
     `Boundary: ${r.boundary.description}.`,
     ...(r.training.flags.length || r.inference.flags.length ? ['', 'Self-check flags:', ...[...r.training.flags, ...r.inference.flags].map((f) => `- ${f.kind} (${f.domain}): ${f.message}`)] : []),
+    '',
+    '## Energy sources',
+    '',
+    ...r.meters.map((m) => `- ${m.words}`),
     '',
     '## Emissions',
     '',
@@ -83,14 +99,15 @@ export function renderMarkdown(r: EnergyReport): string {
         ['Basis', e.basis],
         ['Source', `${e.source} (${e.licence})${e.origin === 'world-fallback' ? ' — WORLD FALLBACK: no country was given' : ''}`],
         ['PUE', String(e.pue)],
-        ['Training emissions', grams(e.trainingG)],
-        ['Inference emissions per 1,000 samples', grams(e.inferencePer1000G)],
+        ['Whole campaign', gramsText(e.campaignG)],
+        ['Training of this model', gramsText(e.trainingG)],
+        ['Inference per 1,000 samples', gramsText(e.inferencePer1000G)],
       ],
     ),
     '',
     `## Software Carbon Intensity (ISO/IEC 21031:2024)`,
     '',
-    `${r.sci.formula}, R = one ${r.sci.functionalUnit.replace('-', ' ')}: E = ${kwh(r.sci.energyKWh)}, I = ${r.sci.intensityGPerKWh.toPrecision(4)} g/kWh (incl. PUE), M = ${r.sci.embodiedStated ? `${r.sci.embodiedG} g` : 'not included'} → **SCI = ${grams(r.sci.scoreG)} per ${r.sci.functionalUnit.replace('-', ' ')}**.`,
+    `${r.sci.text} **SCI = ${gramsText(r.sci.scoreG)} per ${unitWords(r.sci.functionalUnit)}**.`,
     '',
     ...(r.pareto ? ['## Pareto context', '', r.pareto.sentence, ''] : []),
     '## Methodology',
@@ -98,9 +115,19 @@ export function renderMarkdown(r: EnergyReport): string {
     ...r.methodology.map((m) => `- ${m}`),
     '',
     renderGpaiMarkdown(r),
-    `Measurement digest: ${r.digest.algorithm} ${r.digest.value} over ${r.digest.rows} rows — check with \`ecopt verify report.json --db <study.db>\`.`,
+    `Measurement digest: ${r.digest.algorithm} ${r.digest.value} over ${r.digest.rows} rows — check with \`ecopt verify energy-report.json --db <study.db>\`.`,
     '',
     `Uncertainty of the totals: training ${uncertainty(r.training.uncertaintyRel)}, inference ${uncertainty(r.inference.uncertaintyRel)}.`,
+    '',
+    '## Sign-off',
+    '',
+    table(['', ''], [
+      ['Report owner', d.owner ?? ''],
+      ['Organisation', d.organisation ?? ''],
+      ['Date of the report', d.date],
+      ['Reviewed and approved by', d.approver ?? ''],
+      ['Signature and date', ''],
+    ]),
     '',
   ].join('\n');
 }

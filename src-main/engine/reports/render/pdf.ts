@@ -1,13 +1,17 @@
 /**
- * The report as a PDF (pdfkit, standard fonts embedded by the viewer, nothing downloaded):
- * summary, energy tables, the frontier plot as an image, emissions, SCI, methodology, the GPAI
- * form rows and the digest.
+ * The report as a PDF a compliance officer can file (pdfkit; standard fonts, nothing downloaded):
+ * owner and date, what developing the model cost, the payback, the frontier and payback charts
+ * drawn as vectors with labelled ticks, the chosen model's energy with its provenance, emissions
+ * and SCI, hardware and meters in words, the GPAI form rows, the methodology, the digest and a
+ * sign-off block. Numbers use SI prefixes and plain decimals; every page says "Page N of M"; a
+ * section starts on a new page rather than leave its heading alone, and the last page carries
+ * the whole verification and sign-off block.
  */
 import PDFDocument from 'pdfkit';
-import { formatSi } from '../../../shared/format';
 import type { EnergyReport } from '../../../shared/report';
-import { frontierPng, type FrontierPoint } from './png';
-import { gpaiRows, grams, kwh, methodLabel, uncertainty } from './text';
+import { durationText, energyText, flopsText, gramsText, plainNumber } from '../units';
+import { drawFrontier, drawPayback, FRONTIER_HEIGHT, PAYBACK_HEIGHT, type FrontierPoint } from './chart';
+import { campaignRows, gpaiRows, hardwareRows, methodLabel, paybackRows, uncertainty, unitWords } from './text';
 
 /** Helvetica in PDF covers WinAnsi only: spell out what it lacks. */
 export function pdfSafe(s: string): string {
@@ -18,109 +22,190 @@ export function pdfSafe(s: string): string {
     .replace(/→/g, '->')
     .replace(/↑/g, '(up)')
     .replace(/↓/g, '(down)')
+    .replace(/⚠/g, '(!)')
     .replace(/[₀-₉]/g, (c) => String(c.charCodeAt(0) - 0x2080))
     .replace(/[^\x20-\x7e\xa0-\xff\u2013\u2014\u2018\u2019\u201c\u201d\u2022\u2026\u20ac\n]/g, '?');
 }
 
+const GREEN = '#1d3b2a';
+const FOOTER_H = 30;
+
 export function renderPdf(r: EnergyReport, frontier: FrontierPoint[], options: { creationDate?: Date } = {}): Promise<Buffer> {
   const doc = new PDFDocument({
     size: 'A4',
-    margin: 50,
-    info: { Title: `Energy report: ${r.study.name}, trial ${r.trial.number}`, Author: `ECOpt ${r.generator.version}`, CreationDate: options.creationDate ?? new Date(r.generatedAt) },
+    margins: { top: 50, left: 50, right: 50, bottom: 50 + FOOTER_H },
+    bufferPages: true,
+    info: {
+      Title: `Energy report: ${r.study.name}, trial ${r.trial.number}`,
+      Author: r.document.owner ?? `ECOpt ${r.generator.version}`,
+      ...(r.document.organisation ? { Subject: `${r.document.organisation}: energy documentation` } : {}),
+      Creator: `ECOpt ${r.generator.version}`,
+      CreationDate: options.creationDate ?? new Date(r.generatedAt),
+    },
   });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
   const left = doc.page.margins.left;
   const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
+  const bottom = () => doc.page.height - doc.page.margins.bottom;
+  const room = () => bottom() - doc.y;
+  const ensure = (h: number) => {
+    if (room() < h) doc.addPage();
+  };
 
-  const h1 = (t: string) => doc.moveDown(0.6).font('Helvetica-Bold').fontSize(13).fillColor('#1d3b2a').text(pdfSafe(t), left).moveDown(0.3);
-  const para = (t: string) => doc.font('Helvetica').fontSize(9.5).fillColor('black').text(pdfSafe(t), left, undefined, { width });
-  const table = (rows: [string, string][], keyWidth = 170) => {
+  const tableHeight = (rows: [string, string][], keyWidth: number) => {
+    doc.fontSize(9);
+    return rows.reduce((a, [k, v]) => a + Math.max(doc.font('Helvetica-Bold').heightOfString(pdfSafe(k), { width: keyWidth - 8 }), doc.font('Helvetica').heightOfString(pdfSafe(v), { width: width - keyWidth })) + 3, 0);
+  };
+  /** A heading is kept with what follows it: at least `keep` points of it, or the whole of it when shorter. */
+  const h1 = (t: string, keep = 90) => {
+    doc.moveDown(0.6);
+    ensure(24 + keep);
+    doc.font('Helvetica-Bold').fontSize(13).fillColor(GREEN).text(pdfSafe(t), left).moveDown(0.3);
+  };
+  const para = (t: string, size = 9.5) => {
+    doc.font('Helvetica').fontSize(size);
+    ensure(Math.min(doc.heightOfString(pdfSafe(t), { width }), 40));
+    doc.fillColor('black').text(pdfSafe(t), left, undefined, { width });
+  };
+  const table = (rows: [string, string][], keyWidth = 165) => {
     doc.fontSize(9);
     for (const [k, v] of rows) {
       const key = pdfSafe(k);
       const val = pdfSafe(v);
       const h = Math.max(doc.font('Helvetica-Bold').heightOfString(key, { width: keyWidth - 8 }), doc.font('Helvetica').heightOfString(val, { width: width - keyWidth }));
-      if (doc.y + h > doc.page.height - doc.page.margins.bottom) doc.addPage();
+      ensure(h + 3);
       const y = doc.y;
-      doc.font('Helvetica-Bold').text(key, left, y, { width: keyWidth - 8 });
+      doc.font('Helvetica-Bold').fillColor('black').text(key, left, y, { width: keyWidth - 8 });
       doc.font('Helvetica').text(val, left + keyWidth, y, { width: width - keyWidth });
       doc.y = y + h + 3;
       doc.moveTo(left, doc.y - 1.5).lineTo(left + width, doc.y - 1.5).strokeColor('#dddddd').lineWidth(0.5).stroke();
     }
   };
+  const section = (title: string, rows: [string, string][], keyWidth = 165) => {
+    h1(title, Math.min(tableHeight(rows, keyWidth), 90));
+    table(rows, keyWidth);
+  };
 
-  doc.font('Helvetica-Bold').fontSize(18).fillColor('#1d3b2a').text(pdfSafe(`Energy report: ${r.study.name}, trial ${r.trial.number}`));
-  doc.font('Helvetica').fontSize(9).fillColor('#555555').text(pdfSafe(`Generated ${r.generatedAt} by ECOpt ${r.generator.version} - report schema ${r.schema} v${r.version}`));
+  // title block: what, whose, when
+  doc.font('Helvetica-Bold').fontSize(18).fillColor(GREEN).text(pdfSafe(`Energy report: ${r.study.name}, trial ${r.trial.number}`));
+  doc.moveDown(0.2);
+  doc.font('Helvetica').fontSize(9.5).fillColor('#333333');
+  doc.text(pdfSafe(`Report owner: ${r.document.owner ?? 'not named'}${r.document.organisation ? `, ${r.document.organisation}` : ''} - date of the report: ${r.document.date}`));
+  doc.fontSize(8.5).fillColor('#555555').text(pdfSafe(`Generated ${r.generatedAt} by ECOpt ${r.generator.version} (report schema v${r.version}). Energy is measured or estimated as stated beside each figure.`));
 
-  h1('Summary');
-  table([
-    ['Training energy', `${kwh(r.training.energyKWh)} = ${r.training.energyMWh2sf} MWh (2 s.f.) - ${methodLabel(r.training)}`],
-    ['Inference energy', `${formatSi(r.inference.jPerSample, 'J')} per inference; ${formatSi(r.inference.jPer1000, 'J')} per 1,000; ${r.inference.samplesPerJ.toPrecision(4)} inferences per joule - ${methodLabel(r.inference)}`],
-    ['Training emissions', `${grams(r.emissions.trainingG)} (${r.emissions.intensityGPerKWh} gCO2e/kWh, ${r.emissions.country}${r.emissions.year ? ` ${r.emissions.year}` : ''}, PUE ${r.emissions.pue})`],
-    ['SCI', `${grams(r.sci.scoreG)} per ${r.sci.functionalUnit.replace('-', ' ')} (${r.sci.formula}; M ${r.sci.embodiedStated ? `${r.sci.embodiedG} g` : 'not included'})`],
+  const c = r.campaign;
+  section('Summary', [
+    ['Developing this model', `${energyText(c.energyJ)} (${r.gpai.developmentEnergy.mwh2sf} MWh) for the whole tuning campaign of ${c.byState.complete.trials + c.byState.pruned.trials + c.byState.failed.trials + c.byState.interrupted.trials} trials; ${gramsText(r.emissions.campaignG)}`],
+    ['Training this model', `${energyText(r.training.energyJ)} = ${r.training.energyMWh2sf} MWh (2 significant figures) - ${methodLabel(r.training)}`],
+    ['Inference', `${energyText(r.inference.jPerSample)} per prediction; ${energyText(r.inference.jPer1000)} per 1,000; ${plainNumber(r.inference.samplesPerJ, 4)} predictions per joule - ${methodLabel(r.inference)}`],
+    ['Emissions', `campaign ${gramsText(r.emissions.campaignG)}; training ${gramsText(r.emissions.trainingG)} (${r.emissions.intensityGPerKWh} gCO2e/kWh, ${r.emissions.country}${r.emissions.year ? ` ${r.emissions.year}` : ''}, PUE ${r.emissions.pue})`],
+    ['SCI', `${gramsText(r.sci.scoreG)} per ${unitWords(r.sci.functionalUnit)}${r.sci.embodied.included ? '' : ' (embodied emissions excluded, see below)'}`],
     ['Accuracy (validation)', r.trial.metrics.accuracy === undefined ? '-' : `${(r.trial.metrics.accuracy * 100).toFixed(2)}%`],
     ...(r.pareto ? ([['Trade-off', r.pareto.sentence]] as [string, string][]) : []),
+    ...(r.payback ? ([['Payback', r.payback.sentence]] as [string, string][]) : []),
   ]);
 
+  section('Developing this model: the whole tuning campaign', campaignRows(r));
+
   if (frontier.length > 0) {
-    h1('Accuracy against inference energy (all complete trials)');
-    const { png, axes } = frontierPng(frontier);
-    const imgW = width;
-    const imgH = (imgW * 420) / 760;
-    if (doc.y + imgH + 30 > doc.page.height - doc.page.margins.bottom) doc.addPage();
+    h1('Accuracy against inference energy (all complete trials)', FRONTIER_HEIGHT);
     const y0 = doc.y;
-    doc.image(png, left, y0, { width: imgW });
-    doc.font('Helvetica').fontSize(8).fillColor('#333333');
-    doc.text(pdfSafe(`${formatSi(10 ** axes.xMin, 'J')}`), left, y0 + imgH + 2, { width: 100 });
-    doc.text(pdfSafe(`${formatSi(10 ** axes.xMax, 'J')}`), left + imgW - 100, y0 + imgH + 2, { width: 100, align: 'right' });
-    doc.text('inference energy per sample (log scale)', left + imgW / 2 - 100, y0 + imgH + 2, { width: 200, align: 'center' });
-    doc.text(`accuracy ${(axes.yMax * 100).toFixed(1)}%`, left + 4, y0 + 2);
-    doc.text(`${(axes.yMin * 100).toFixed(1)}%`, left + 4, y0 + imgH - 12);
-    doc.y = y0 + imgH + 16;
-    para('Green: the Pareto front. Red ring: the model this report is about. Grey: other complete trials.');
+    drawFrontier(doc, left, y0, width, frontier);
+    doc.x = left;
+    doc.y = y0 + FRONTIER_HEIGHT + 8;
   }
 
-  h1('Energy by phase');
-  table([
-    ['Training', `${kwh(r.training.energyKWh)} this model's own (whole machine ${formatSi(r.training.grossEnergyJ, 'J')}); ${r.training.netEnergyKWh === null ? 'net of idle not computed' : `${kwh(r.training.netEnergyKWh)} net of idle`}; ${r.training.durationS.toFixed(2)} s wall-clock, ${r.training.hardwareTimeS.toFixed(2)} processor-s; ${r.training.flops.toExponential(3)} FLOP; ${uncertainty(r.training.uncertaintyRel)}`],
-    ['Inference benchmark', `${kwh(r.inference.energyKWh)} this model's own (whole machine ${formatSi(r.inference.grossEnergyJ, 'J')}); ${r.inference.netEnergyKWh === null ? 'net of idle not computed' : `${kwh(r.inference.netEnergyKWh)} net of idle`}; ${r.inference.samples} samples, batch ${r.inference.batchSize ?? '?'}, ${r.inference.repeats ?? '?'} repeats over ${r.inference.durationS.toFixed(2)} s; ${r.inference.flops.toExponential(3)} FLOP; ${uncertainty(r.inference.uncertaintyRel)}`],
+  if (r.payback) {
+    const rows = paybackRows(r);
+    h1('Payback: did the search pay for itself?', tableHeight(rows, 165) + (r.payback.verdict === 'same-model' ? 0 : PAYBACK_HEIGHT));
+    table(rows);
+    if (r.payback.verdict !== 'same-model') {
+      doc.moveDown(0.5);
+      ensure(PAYBACK_HEIGHT);
+      const y0 = doc.y;
+      drawPayback(doc, left, y0, width, r.payback);
+      doc.x = left;
+      doc.y = y0 + PAYBACK_HEIGHT + 8;
+    }
+  }
+
+  section(`Energy of this model (trial ${r.trial.number}), by phase and domain`, [
+    ['Training', `${energyText(r.training.energyJ)} this model's own (whole machine ${energyText(r.training.grossEnergyJ)}); ${r.training.netEnergyKWh === null ? 'net of idle not computed' : `${energyText(r.training.netEnergyKWh * 3.6e6)} net of idle`}; ${durationText(r.training.durationS)} wall-clock on ${r.training.processors.count} ${r.training.processors.kind}${r.training.processors.count > 1 ? 's' : ''}; compute ${r.training.flops === null ? 'not known' : flopsText(r.training.flops)}; ${uncertainty(r.training.uncertaintyRel)}`],
+    ['Inference benchmark', `${energyText(r.inference.energyJ)} this model's own (whole machine ${energyText(r.inference.grossEnergyJ)}); ${r.inference.netEnergyKWh === null ? 'net of idle not computed' : `${energyText(r.inference.netEnergyKWh * 3.6e6)} net of idle`}; ${plainNumber(r.inference.samples, 6)} predictions, batch ${r.inference.batchSize ?? '?'}, ${r.inference.repeats ?? '?'} repeats over ${durationText(r.inference.durationS)}; compute ${r.inference.flops === null ? 'not known' : flopsText(r.inference.flops)}; spread ${r.inference.spreadRel === null ? 'not measured' : `±${(r.inference.spreadRel * 100).toFixed(1)}%`}; ${uncertainty(r.inference.uncertaintyRel)}`],
     ...[...r.training.domains.map((d) => ['training', d] as const), ...r.inference.domains.map((d) => ['inference', d] as const)].map(([phase, d]): [string, string] => [
       `${phase}: ${d.domain}`,
-      `${d.attributedEnergyJ === null ? '' : `${formatSi(d.attributedEnergyJ, 'J')} own of `}${formatSi(d.energyJ, 'J')} machine${d.netEnergyJ === null ? '' : ` (net ${formatSi(d.netEnergyJ, 'J')})`}${d.unreliable ? ' - UNRELIABLE (see flags)' : ''} - ${d.provenance.method === 'measured' ? `measured by ${d.provenance.source}: ${d.provenance.counter}` : `ESTIMATED by ${d.provenance.source}: ${d.provenance.model}, +/-${(d.provenance.uncertaintyRel * 100).toFixed(0)}%`}`,
+      `${d.attributedEnergyJ === null ? '' : `${energyText(d.attributedEnergyJ)} own of `}${energyText(d.energyJ)} machine${d.netEnergyJ === null ? '' : ` (net ${energyText(d.netEnergyJ)})`}${d.unreliable ? ' - UNRELIABLE (see warnings)' : ''} - ${d.provenance.method === 'measured' ? `measured by ${d.provenance.source}: ${d.provenance.counter}` : `ESTIMATED by ${d.provenance.source}: ${d.provenance.model}, +/-${(d.provenance.uncertaintyRel * 100).toFixed(0)}%`}`,
     ]),
     ['Boundary', r.boundary.description],
     ...[...r.training.flags.map((f) => ['training', f] as const), ...r.inference.flags.map((f) => ['inference', f] as const)].map(([phase, f]): [string, string] => [`Warning (${phase})`, `${f.kind}: ${f.message}`]),
-    ['Idle baseline', r.idleBaseline ? `${r.idleBaseline.durationS.toFixed(1)} s: ${Object.entries(r.idleBaseline.powerW).map(([d, w]) => `${d} ${w.toFixed(2)} W`).join(', ')}` : 'not measured: gross figures only'],
+    ['Idle baseline', r.idleBaseline ? `${durationText(r.idleBaseline.durationS)}: ${Object.entries(r.idleBaseline.powerW).map(([d, w]) => `${d} ${plainNumber(w, 3)} W`).join(', ')}` : 'not measured: gross figures only'],
   ]);
 
-  h1('Emissions and SCI');
-  table([
-    ['Grid carbon intensity', `${r.emissions.intensityGPerKWh} gCO2e/kWh - ${r.emissions.country}${r.emissions.iso3 ? ` (${r.emissions.iso3})` : ''}${r.emissions.year ? `, ${r.emissions.year}` : ''}${r.emissions.origin === 'world-fallback' ? ' - WORLD FALLBACK, no country given' : ''}`],
-    ['Basis and source', `${r.emissions.basis}. ${r.emissions.source} (${r.emissions.licence}).`],
-    ['Training emissions', grams(r.emissions.trainingG)],
-    ['Inference, per 1,000', grams(r.emissions.inferencePer1000G)],
-    ['SCI', `E = ${kwh(r.sci.energyKWh)}, I = ${r.sci.intensityGPerKWh.toPrecision(4)} g/kWh incl. PUE, M = ${r.sci.embodiedStated ? `${r.sci.embodiedG} g` : 'not included'}, R = 1 ${r.sci.functionalUnit.replace('-', ' ')} -> ${grams(r.sci.scoreG)}`],
+  const e = r.emissions;
+  const emb = r.sci.embodied;
+  section('Emissions and Software Carbon Intensity', [
+    ['Grid carbon intensity', `${e.intensityGPerKWh} gCO2e/kWh - ${e.country}${e.iso3 ? ` (${e.iso3})` : ''}${e.year ? `, ${e.year}` : ''}${e.origin === 'world-fallback' ? ' - WORLD FALLBACK, no country given' : ''}`],
+    ['Basis and source', `${e.basis}. ${e.source} (${e.licence}).`],
+    ['Whole campaign', gramsText(e.campaignG)],
+    ['Training of this model', gramsText(e.trainingG)],
+    ['Inference, per 1,000', gramsText(e.inferencePer1000G)],
+    ['SCI (ISO/IEC 21031:2024)', r.sci.text],
+    ['E (energy incl. PUE)', `${energyText(r.sci.energyKWh * 3.6e6)} per ${unitWords(r.sci.functionalUnit)} = IT energy ${energyText(r.sci.itEnergyKWh * 3.6e6)} × PUE ${r.sci.pue}`],
+    ['I (grid intensity)', `${plainNumber(r.sci.intensityGPerKWh, 4)} gCO2e/kWh; E × I = ${gramsText(r.sci.operationalG)}`],
+    ['M (embodied)', emb.included ? `${gramsText(emb.embodiedG)} = TE ${gramsText(emb.totalG!)} × TR ${durationText(emb.timeReservedS!)} / EL ${plainNumber(emb.lifespanS! / (365.25 * 86400), 3)} years × RR/ToR ${plainNumber(emb.share!, 3)}` : `excluded: ${emb.excludedReason}`],
   ]);
 
-  h1('Model, software and hardware');
-  table([
+  section('Model, software and hardware', [
     ['Study', `${r.study.name}, created ${r.study.createdAt}; ${r.study.model} on ${r.study.dataset}; sampler ${r.study.sampler}; trials: ${Object.entries(r.study.trials).map(([k, v]) => `${v} ${k}`).join(', ')}`],
     ['Parameters', Object.entries(r.trial.params).map(([k, v]) => `${k}=${String(v)}`).join(', ')],
     ['Software', Object.entries(r.software).map(([k, v]) => `${k} ${v}`).join('; ')],
-    ['Hardware', Object.entries(r.hardware).map(([k, v]) => `${k}: ${v}`).join('; ')],
-    ['Meters', r.meters.map((m) => `${m.id} (${m.status}): ${m.detail}`).join(' | ')],
+    ...hardwareRows(r),
   ]);
 
-  h1('Methodology');
-  for (const m of r.methodology) para(`- ${m}`);
+  section('Energy sources on the machine', r.meters.map((m): [string, string] => [m.id, m.words]), 110);
 
-  h1('GPAI Code of Practice - Model Documentation Form, energy rows');
-  table(gpaiRows(r));
+  section('GPAI Code of Practice - Model Documentation Form, energy and compute rows', gpaiRows(r));
 
-  h1('Verification');
-  para(`Measurement digest (${r.digest.algorithm}, ${r.digest.rows} rows): ${r.digest.value}. Check with: ecopt verify report.json --db <study database>.`);
+  h1('Methodology', 60);
+  for (const m of r.methodology) para(`- ${m}`, 9);
+
+  // the verification and sign-off block stays whole, so the last page never holds a stray line
+  const verification = `Measurement digest (${r.digest.algorithm}, ${r.digest.rows} rows): ${r.digest.value}. Anyone holding the study database can check that this report still matches it with ECOpt's verify command on the report's JSON twin (energy-report.json).`;
+  doc.font('Helvetica').fontSize(9.5);
+  const signH = 24 + doc.heightOfString(pdfSafe(verification), { width }) + 30 + 4 * 34 + 10;
+  doc.moveDown(0.6);
+  ensure(signH);
+  h1('Verification and sign-off', 0);
+  para(verification);
+  doc.moveDown(0.8);
+  const fields: [string, string][] = [
+    ['Report owner', r.document.owner ?? ''],
+    ['Organisation', r.document.organisation ?? ''],
+    ['Reviewed and approved by', r.document.approver ?? ''],
+    ['Signature and date', ''],
+  ];
+  for (const [k, v] of fields) {
+    const y = doc.y;
+    doc.font('Helvetica-Bold').fontSize(9.5).fillColor('black').text(pdfSafe(k), left, y + 10, { width: 160 });
+    if (v) doc.font('Helvetica').text(pdfSafe(v), left + 170, y + 10, { width: width - 170 });
+    doc.moveTo(left + 170, y + 24).lineTo(left + width, y + 24).strokeColor('#777777').lineWidth(0.6).stroke();
+    doc.y = y + 34;
+  }
+
+  // page numbers, written into the footer once every page exists
+  const range = doc.bufferedPageRange();
+  for (let i = 0; i < range.count; i++) {
+    doc.switchToPage(range.start + i);
+    const saved = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0;
+    const y = doc.page.height - 40;
+    doc.font('Helvetica').fontSize(8).fillColor('#555555');
+    doc.text(pdfSafe(`ECOpt energy report - ${r.study.name}, trial ${r.trial.number} - ${r.document.date}`), left, y, { width: width - 90, lineBreak: false });
+    doc.text(`Page ${i + 1} of ${range.count}`, left + width - 90, y, { width: 90, align: 'right', lineBreak: false });
+    doc.page.margins.bottom = saved;
+  }
   doc.end();
   return done;
 }

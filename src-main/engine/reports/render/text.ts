@@ -1,37 +1,66 @@
-/** Shared wording for the renderers: each figure with its unit and where it came from. */
-import { formatSi } from '../../../shared/format';
+/** Shared wording for the renderers: each figure with its unit and where it came from, never an exponent. */
 import type { EnergyReport, PhaseFigures } from '../../../shared/report';
+import { durationText, energyText, gramsText, percentText, plainNumber } from '../units';
 
-export function kwh(x: number): string {
-  if (x === 0) return '0 kWh';
-  return x >= 0.01 ? `${Number(x.toPrecision(4))} kWh` : `${x.toExponential(3)} kWh`;
-}
-
-export function grams(x: number): string {
-  return x >= 1000 ? `${Number((x / 1000).toPrecision(4))} kg CO2e` : x >= 0.01 ? `${Number(x.toPrecision(4))} g CO2e` : `${x.toExponential(3)} g CO2e`;
+/** SCI's functional unit in words: "one inference", "1,000 inferences", "one training run". */
+export function unitWords(unit: string): string {
+  return unit === 'inference' ? 'one inference' : unit === '1000-inferences' ? '1,000 inferences' : unit === 'training-run' ? 'one training run' : unit;
 }
 
 export function uncertainty(u: number | null): string {
   return u === null ? 'uncertainty not stated by the counter' : `±${(u * 100).toFixed(0)}%`;
 }
 
-export function methodLabel(phase: PhaseFigures): string {
+export function methodLabel(phase: Pick<PhaseFigures, 'method' | 'uncertaintyRel' | 'domains'>): string {
   const sources = [...new Set(phase.domains.map((d) => d.provenance.source))].join(', ');
   return `${phase.method} (${sources}; ${uncertainty(phase.uncertaintyRel)})`;
 }
 
-/** The GPAI Code of Practice Model Documentation Form's energy rows, filled in. */
+/** The GPAI Code of Practice Model Documentation Form's energy rows, filled in (built with the report). */
 export function gpaiRows(r: EnergyReport): [string, string][] {
+  return r.gpai.rows.map((x) => [x.field, x.value]);
+}
+
+/** "Developing this model": the whole campaign, then the chosen model's own figures. */
+export function campaignRows(r: EnergyReport): [string, string][] {
+  const c = r.campaign;
+  const stateRow = (label: string, s: EnergyReport['campaign']['byState']['complete']) =>
+    [label, s.trials === 0 ? 'none' : `${s.trials} trial${s.trials === 1 ? '' : 's'}: ${energyText(s.energyJ)} over ${durationText(s.durationS)} (${percentText(c.energyJ > 0 ? s.energyJ / c.energyJ : 0)})`] as [string, string];
   return [
-    ['Energy consumption for training (MWh)', `${r.training.energyMWh2sf} MWh (${methodLabel(r.training)})`],
-    ['Measured or estimated', r.training.method === 'measured' ? 'Measured' : r.training.method === 'estimated' ? 'Estimated' : 'Partly measured, partly estimated (see methodology)'],
-    ['Methodology', r.methodology.slice(0, 3).join(' ')],
-    ['Training time', `${r.training.durationS.toFixed(1)} s wall-clock; ${r.training.hardwareTimeS.toFixed(1)} processor-seconds`],
-    ['Computational resources used for training (FLOPs)', `${r.training.flops.toExponential(3)} FLOP (approximation: 3 × forward FLOPs × samples × epochs)`],
-    [
-      'Compute and energy for a benchmarked inference task',
-      `${r.inference.task}: ${r.inference.samples} inferences, ${r.inference.flops.toExponential(3)} FLOP, ${formatSi(r.inference.energyJ, 'J')} (${formatSi(r.inference.jPerSample, 'J')} per inference; ${methodLabel(r.inference)})`,
-    ],
-    ['Hardware', Object.entries(r.hardware).filter(([k]) => k.startsWith('cpu') || k.startsWith('gpu') || k === 'memory_gib').map(([k, v]) => `${k}: ${v}`).join('; ')],
+    ['Whole campaign', `${energyText(c.energyJ)} = ${r.gpai.developmentEnergy.mwh2sf} MWh; ${gramsText(c.emissionsG)}; ${durationText(c.durationS)} measured${c.spanS !== null ? ` over ${durationText(c.spanS)} from first to last measurement` : ''}; ${c.method} (${uncertainty(c.uncertaintyRel)})`],
+    stateRow('Complete trials', c.byState.complete),
+    stateRow('Pruned trials', c.byState.pruned),
+    stateRow('Failed trials', c.byState.failed),
+    stateRow('Interrupted trials', c.byState.interrupted),
+    ['Idle baselines', c.idle.windows === 0 ? 'none measured' : `${c.idle.windows}: ${energyText(c.idle.energyJ)} over ${durationText(c.idle.durationS)} (the whole machine, idle)`],
+    ['Spent on pruned or failed trials', `${percentText(c.prunedOrFailedShare)} of the campaign${c.interruptedShare > 0 ? `; ${percentText(c.interruptedShare)} on interrupted trials run again` : ''}`],
+    ['Whole machine over the same time', energyText(c.grossEnergyJ)],
+    [`This model (trial ${r.trial.number}): training`, `${energyText(r.training.energyJ)} (${percentText(c.energyJ > 0 ? r.training.energyJ / c.energyJ : 0)} of the campaign); ${gramsText(r.emissions.trainingG)}`],
+    [`This model: inference`, `${energyText(r.inference.jPerSample)} per prediction; ${gramsText(r.emissions.inferencePer1000G)} per 1,000 predictions`],
+  ];
+}
+
+export function paybackRows(r: EnergyReport): [string, string][] {
+  const p = r.payback;
+  if (!p) return [['Payback', 'not computed: the chosen trial has no inference energy per prediction']];
+  const rows: [string, string][] = [
+    ['Payback', p.sentence],
+    ['Compared with', `trial ${p.referenceTrial} (${p.referenceReason}): ${energyText(p.referenceJPerPrediction)} per prediction; this model ${energyText(p.chosenJPerPrediction)}`],
+    [p.extraJPerPrediction > 0 ? 'Extra per prediction' : 'Saved per prediction', `${p.text.saved}${p.spreadKnown ? '' : ' (a spread was not measured: taken as zero)'}`],
+    ['Campaign energy to repay', p.text.campaign],
+    ['Payback point', p.verdict === 'pays-back' ? `${p.text.predictions} predictions (interval ${p.text.interval})` : p.verdict === 'never' ? 'never, in energy' : 'not applicable: the model is its own reference'],
+  ];
+  if (p.carbon) rows.push(['In carbon', `the campaign emitted ${gramsText(p.carbon.campaignG)}; each prediction ${p.carbon.extraGPerPrediction > 0 ? 'adds' : 'saves'} ${gramsText(p.carbon.extraGPerPrediction > 0 ? p.carbon.extraGPerPrediction : p.carbon.savedGPerPrediction)} (at ${plainNumber(p.carbon.gPerKWh, 4)} gCO2e/kWh including PUE); the payback point is the same`]);
+  return rows;
+}
+
+export function hardwareRows(r: EnergyReport): [string, string][] {
+  const h = r.hardware;
+  return [
+    ['GPUs', h.gpus.length ? `${h.gpus.map((g) => `GPU ${g.index}: ${g.model}${g.memoryMiB ? `, ${plainNumber(g.memoryMiB / 1024, 3)} GiB` : ''}${g.driver ? `, driver ${g.driver}` : ''}`).join('; ')} (from ${h.gpuSource}); ${h.gpusUsed} used by this model` : 'none found on this machine'],
+    ['CPU', `${h.cpuModel}${h.cpuLogicalCores !== null ? `, ${h.cpuLogicalCores} logical cores` : ''}`],
+    ['Memory', h.memoryGiB !== null ? `${h.memoryGiB} GiB` : 'not recorded'],
+    ['Operating system', h.os],
+    ['Drivers', Object.keys(h.drivers).length ? Object.entries(h.drivers).map(([k, v]) => `${k} ${v}`).join('; ') : 'no GPU driver versions recorded'],
   ];
 }

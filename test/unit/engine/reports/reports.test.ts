@@ -5,11 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport } from '../../../../src-main/engine/reports/build';
-import { CSV_COLUMNS } from '../../../../src-main/engine/reports/render/csv';
+import { CODECARBON_COLUMNS, CSV_COLUMNS } from '../../../../src-main/engine/reports/render/csv';
 import { reportJsonSchema } from '../../../../src-main/engine/reports/schema';
 import { Store } from '../../../../src-main/engine/store/store';
 import { runStudy } from '../../../../src-main/engine/study/study';
-import { formatSi } from '../../../../src-main/shared/format';
+import { Api } from '../../../../src-main/api/handlers';
+import { energyText } from '../../../../src-main/engine/reports/units';
 import { reportSchema, type EnergyReport } from '../../../../src-main/shared/report';
 import { parseStudySpec } from '../../../../src-main/shared/spec';
 import { ROOT, runCli } from '../../../helpers/cli';
@@ -44,17 +45,24 @@ function pdfText(path: string): string {
 describe('energy reports from a real study database', () => {
   it('writes every format, and the PDF holds the key figures of its JSON twin', async () => {
     const out = join(tmpDir(), 'out');
-    const r = await runCli(['report', 'reported', '--db', db, '--out', out, '--country', 'DEU', '--pue', '1.3']);
+    const r = await runCli(['report', 'reported', '--db', db, '--out', out, '--country', 'DEU', '--pue', '1.3', '--owner', 'Ada Officer', '--organisation', 'Example Labs']);
     expect(r.code).toBe(0);
     const report = reportSchema.parse(JSON.parse(readFileSync(join(out, 'energy-report.json'), 'utf8'))) as EnergyReport;
-    const text = pdfText(join(out, 'energy-report.pdf')).replace(/\s+/g, ' ');
+    const layout = pdfText(join(out, 'energy-report.pdf'));
+    const text = layout.replace(/\s+/g, ' ');
     expect(text).toContain(`Energy report: reported, trial ${report.trial.number}`);
     expect(text).toContain(`${report.training.energyMWh2sf} MWh`);
-    expect(text).toContain(`${formatSi(report.inference.jPerSample, 'J')} per inference`);
+    expect(text).toContain(`${energyText(report.inference.jPerSample)} per prediction`);
     expect(text).toContain(`${report.emissions.intensityGPerKWh} gCO2e/kWh - Germany (DEU), ${report.emissions.year}`);
     expect(text).toContain(report.digest.value);
     expect(text).toContain('ESTIMATED by cpu-tdp-estimate');
     expect(text).toMatch(/GPAI Code of Practice/);
+    expect(text).toContain('Report owner: Ada Officer, Example Labs');
+    // fileable: no exponent anywhere, every page numbered
+    expect(layout).not.toMatch(/(^|[\s(=])\d+(\.\d+)?e[+-]?\d+\b/im);
+    const pages = layout.split('\f').filter((p) => p.trim()).length;
+    expect(text).toContain(`Page 1 of ${pages}`);
+    expect(text).toContain(`Page ${pages} of ${pages}`);
     // every number carries its provenance
     for (const p of [report.training, report.inference]) {
       expect(p.domains.length).toBeGreaterThan(0);
@@ -67,30 +75,40 @@ describe('energy reports from a real study database', () => {
     // the model's own energy, with the whole machine's beside it
     expect(report.training.energyJ).toBeLessThanOrEqual(report.training.grossEnergyJ);
     expect(text).toContain("this model's own (whole machine");
+    // the whole campaign: every trial and the idle baseline
+    expect(report.campaign.byState.complete.trials).toBe(3);
+    expect(report.campaign.idle.windows).toBe(1);
+    expect(report.campaign.energyJ).toBeGreaterThan(report.training.energyJ);
 
     const md = readFileSync(join(out, 'energy-report.md'), 'utf8');
     expect(md).toContain(`**${report.training.energyMWh2sf} MWh**`);
     const card = readFileSync(join(out, 'model-card-co2.yaml'), 'utf8');
-    expect(card).toMatch(/^co2_eq_emissions:\n {2}emissions: [\d.e-]+\n {2}source: ".*estimated/);
+    expect(card).toMatch(/^co2_eq_emissions:\n {2}emissions: [\d.e-]+\n {2}source: ".*estimated/m);
     expect(Number(/emissions: ([\d.e-]+)/.exec(card)![1])).toBeCloseTo(report.emissions.trainingG, 3);
     const csv = readFileSync(join(out, 'emissions.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]!.split(',')).toEqual(CSV_COLUMNS);
-    const row = Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, csv[1]!.split(',')[i]]));
-    expect(Number(row.energy_consumed)).toBeCloseTo(report.training.energyKWh * 1.3, 12);
-    expect(Number(row.emissions)).toBeCloseTo(report.emissions.trainingG / 1000, 12);
-    expect(row.country_iso_code).toBe('DEU');
-    expect(row.ecopt_energy_method).toBe('estimated');
-    expect(readFileSync(join(out, 'gpai-energy-rows.md'), 'utf8')).toMatch(/Energy consumption for training \(MWh\) \| [\d.e-]+ MWh/);
+    expect(csv[0]!.split(',')).toEqual([...CODECARBON_COLUMNS]);
+    const twin = readFileSync(join(out, 'emissions-ecopt.csv'), 'utf8').trim().split('\n');
+    expect(twin[0]!.split(',')).toEqual(CSV_COLUMNS);
+    const rows = twin.slice(1).map((line) => Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, line.split(',')[i]])));
+    expect(rows.map((x) => x.ecopt_state)).toEqual(['idle-baseline', 'complete', 'complete', 'complete']);
+    const sum = rows.reduce((a, x) => a + Number(x.energy_consumed), 0);
+    expect(sum).toBeCloseTo(report.campaign.energyKWh * 1.3, 12);
+    expect(rows.reduce((a, x) => a + Number(x.emissions), 0)).toBeCloseTo(report.emissions.campaignG / 1000, 12);
+    const chosen = rows.find((x) => x.ecopt_chosen === 'Y')!;
+    expect(chosen).toMatchObject({ country_iso_code: 'DEU', ecopt_energy_method: 'estimated', ecopt_trial: String(report.trial.number) });
+    expect(readFileSync(join(out, 'gpai-energy-rows.md'), 'utf8')).toMatch(/Energy consumption during training \(MWh\) \| 0\.\d+ MWh/);
   });
 
   it('computes emissions and SCI from the figures it states', () => {
     const store = new Store(db, { readonly: true });
-    const r = buildReport(store, 'reported', { country: 'FRA', pue: 1.5, functionalUnit: 'inference', embodiedG: 0.001 });
+    const r = buildReport(store, 'reported', { country: 'FRA', pue: 1.5, functionalUnit: 'inference', embodied: { totalG: 1e6, lifespanYears: 4 } });
     store.close();
     expect(r.emissions.trainingG).toBeCloseTo(r.training.energyKWh * r.emissions.intensityGPerKWh * 1.5, 12);
-    expect(r.sci.scoreG).toBeCloseTo((r.inference.jPerSample / 3.6e6) * r.emissions.intensityGPerKWh * 1.5 + 0.001, 15);
-    expect(r.sci.embodiedStated).toBe(true);
-    expect(r.methodology.join(' ')).toMatch(/M = 0.001 g per functional unit as stated by the user/);
+    const m = 1e6 * (r.inference.durationS / r.inference.samples / (4 * 365.25 * 86400));
+    expect(r.sci.embodied.embodiedG).toBeCloseTo(m, 15);
+    expect(r.sci.scoreG).toBeCloseTo((r.inference.jPerSample / 3.6e6) * 1.5 * r.emissions.intensityGPerKWh + m, 15);
+    expect(r.sci.embodied.included).toBe(true);
+    expect(r.methodology.join(' ')).toMatch(/M from the embodied inputs given \(TE, EL, RR\/ToR\)/);
   });
 
   it('states the world fallback when no country is given', () => {
@@ -133,7 +151,9 @@ describe('energy reports from a real study database', () => {
     const work = tmpDir();
     const cases: [string[], RegExp][] = [
       [['report', 'empty', '--db', db, '--out', work], /study "empty" has no complete trial yet/],
-      [['report', 'reported', '--db', db, '--out', work, '--country', 'XYZ'], /unknown country code "XYZ": use an ISO 3166 alpha-3 code/],
+      [['report', 'reported', '--db', db, '--out', work, '--country', 'XYZ'], /unknown country "XYZ": give an ISO 3166 alpha-3 code/],
+      [['report', 'reported', '--db', db, '--out', work, '--embodied-total', '1000'], /--embodied-total and --embodied-lifespan go together/],
+      [['report', 'reported', '--db', db, '--out', work, '--training-type', 'transfer'], /--training-type: "transfer" is not one of pre-training, fine-tuning/],
       [['report', 'reported', '--db', db, '--out', work, '--pue', '0.9'], /PUE must be at least 1 .*got 0.9/],
       [['report', 'reported', '--db', db, '--out', work, '--trial', '99'], /has no trial 99/],
       [['report', 'reported', '--db', db, '--out', work, '--format', 'pdf,docx'], /unknown format "docx"/],
@@ -151,6 +171,43 @@ describe('energy reports from a real study database', () => {
     const r = await runCli(['report', 'reported', '--db', copy, '--out', work]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/has no inference measurement window: pick a trial that completed its inference benchmark/);
+  });
+});
+
+describe('payback of the search', () => {
+  it('says the same in the explorer, `ecopt show --payback` and the PDF', async () => {
+    const api = new Api({ mode: 'serve', dbPath: db, emit: () => {} });
+    let view;
+    try {
+      const front = await api.dispatch('study.get', { name: 'reported' });
+      if (!front.ok) throw new Error(front.error);
+      // a front trial that is not the most accurate, where there is one: the model a budget would pick
+      const data = front.data as { front: number[]; trials: { number: number; metrics: { accuracy?: number } }[] };
+      const acc = (n: number) => data.trials.find((t) => t.number === n)!.metrics.accuracy ?? 0;
+      const pick = [...data.front].sort((a, b) => acc(a) - acc(b))[0]!;
+      const got = await api.dispatch('study.payback', { name: 'reported', trial: pick });
+      if (!got.ok) throw new Error(got.error);
+      view = got.data as { payback: { chosenTrial: number; sentence: string; verdict: string; text: { predictions: string; interval: string } } };
+    } finally {
+      api.close();
+    }
+    const p = view.payback;
+    expect(['pays-back', 'never']).toContain(p.verdict);
+    const show = await runCli(['show', 'reported', '--db', db, '--payback']);
+    expect(show.code).toBe(0);
+    expect(show.stdout).toContain(p.sentence);
+    expect(show.stdout).toMatch(new RegExp(`#${p.chosenTrial}\\s+#\\d+\\s+.*\\s${p.text.predictions.replace(/[.()]/g, '\\$&')}\\s`));
+    const out = join(tmpDir(), 'pb');
+    expect((await runCli(['report', 'reported', '--db', db, '--out', out, '--format', 'pdf,json', '--trial', String(p.chosenTrial)])).code).toBe(0);
+    const pdf = pdfText(join(out, 'energy-report.pdf')).replace(/\s+/g, ' ');
+    expect(pdf).toContain(p.sentence);
+    const json = JSON.parse(readFileSync(join(out, 'energy-report.json'), 'utf8')) as EnergyReport;
+    expect(json.payback).toEqual(p);
+    if (p.verdict === 'pays-back') expect(pdf).toContain(`${p.text.predictions} predictions (interval ${p.text.interval})`);
+    else expect(pdf).toMatch(/Payback point never, in energy/);
+    const bad = await runCli(['show', 'reported', '--db', db, '--payback', '--reference', '99']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/there is no trial 99 to compare with/);
   });
 });
 

@@ -1,0 +1,160 @@
+/**
+ * What developing the model cost: the energy of the whole tuning campaign. Every trial's windows
+ * count, whatever became of the trial (complete, pruned, failed, interrupted), at the trial's own
+ * (attributed) figure; the idle baselines count at the machine's, since the study alone asked for
+ * them. Windows measured before attribution count at the machine's figure, and are counted.
+ */
+import type { CampaignFigures, CampaignRun } from '../../shared/report';
+import type { TrialState } from '../../shared/types';
+import type { StoredWindow } from '../store/store';
+import { countedDomains } from '../trials/energy';
+
+const J_PER_KWH = 3.6e6;
+
+export type CampaignWindow = { trial: { number: number; state: TrialState } | null; window: StoredWindow };
+
+function windowFigures(w: StoredWindow, idle: boolean) {
+  const counted = countedDomains(w);
+  const parts = w.domains.filter((d) => counted(d.domain));
+  const own = (d: StoredWindow['domains'][number]) => (idle ? d.energyJ : (d.attributedEnergyJ ?? d.energyJ));
+  const energyJ = parts.reduce((a, d) => a + own(d), 0);
+  const grossEnergyJ = parts.reduce((a, d) => a + d.energyJ, 0);
+  const unknown = parts.some((d) => d.provenance.uncertaintyRel === null);
+  const absU = parts.reduce((a, d) => a + own(d) * (d.provenance.uncertaintyRel ?? 0), 0);
+  const part = (kind: 'cpu' | 'gpu' | 'ram') =>
+    parts.filter((d) => (d.domain.startsWith('gpu') ? 'gpu' : d.domain.startsWith('dram') ? 'ram' : 'cpu') === kind).reduce((a, d) => a + own(d), 0);
+  return {
+    energyJ,
+    grossEnergyJ,
+    absU,
+    unknown,
+    unattributed: !idle && parts.some((d) => d.attributedEnergyJ === undefined),
+    methods: parts.map((d) => d.provenance.method),
+    sources: parts.map((d) => `${d.domain}:${d.provenance.source}`),
+    cpuJ: part('cpu'),
+    gpuJ: part('gpu'),
+    ramJ: part('ram'),
+    gpus: parts.filter((d) => d.domain.startsWith('gpu')).map((d) => d.domain),
+  };
+}
+
+/** Adds the windows of one run (a trial, or an idle baseline) together. */
+function runOf(items: readonly CampaignWindow[]): CampaignRun {
+  const first = items[0]!;
+  let energyJ = 0;
+  let grossEnergyJ = 0;
+  let cpuJ = 0;
+  let gpuJ = 0;
+  let ramJ = 0;
+  let durationS = 0;
+  let absU = 0;
+  let unknown = false;
+  let busy = 0;
+  let capacity = 0;
+  const methods = new Set<string>();
+  const sources = new Set<string>();
+  const gpus = new Set<string>();
+  for (const { trial, window: w } of items) {
+    const f = windowFigures(w, trial === null);
+    energyJ += f.energyJ;
+    grossEnergyJ += f.grossEnergyJ;
+    cpuJ += f.cpuJ;
+    gpuJ += f.gpuJ;
+    ramJ += f.ramJ;
+    durationS += w.durationS;
+    absU += f.absU;
+    unknown ||= f.unknown;
+    f.methods.forEach((m) => methods.add(m));
+    f.sources.forEach((x) => sources.add(x));
+    f.gpus.forEach((g) => gpus.add(g));
+    if (w.cpu && w.cpu.cores > 0) {
+      busy += w.cpu.machineBusyS;
+      capacity += w.cpu.cores * w.durationS;
+    }
+  }
+  return {
+    trial: first.trial?.number ?? null,
+    state: first.trial?.state ?? 'idle-baseline',
+    startedAtMs: Math.min(...items.map((i) => i.window.startedAtMs)),
+    durationS,
+    energyJ,
+    grossEnergyJ,
+    cpuEnergyJ: cpuJ,
+    gpuEnergyJ: gpuJ,
+    ramEnergyJ: ramJ,
+    gpuCount: gpus.size,
+    cpuBusyShare: capacity > 0 ? Math.min(1, busy / capacity) : null,
+    method: methods.size > 1 ? 'mixed' : methods.has('measured') ? 'measured' : 'estimated',
+    sources: [...sources].sort(),
+    uncertaintyRel: unknown ? null : energyJ > 0 ? absU / energyJ : 0,
+  };
+}
+
+function runsOf(windows: readonly CampaignWindow[]): CampaignRun[] {
+  const groups = new Map<string, CampaignWindow[]>();
+  for (const cw of windows) {
+    const key = cw.trial ? `trial ${cw.trial.number}` : `idle ${cw.window.id}`;
+    groups.set(key, [...(groups.get(key) ?? []), cw]);
+  }
+  return [...groups.values()].map(runOf).sort((a, b) => a.startedAtMs - b.startedAtMs);
+}
+
+/** The campaign's figures, from every window of the study; `gPerKWh` is intensity × PUE. */
+export function campaignFigures(windows: readonly CampaignWindow[], gPerKWh: number): CampaignFigures {
+  const zero = () => ({ trials: 0, windows: 0, energyJ: 0, grossEnergyJ: 0, durationS: 0 });
+  const byState = { complete: zero(), pruned: zero(), failed: zero(), interrupted: zero() };
+  const seen = { complete: new Set<number>(), pruned: new Set<number>(), failed: new Set<number>(), interrupted: new Set<number>() };
+  const idle = { windows: 0, energyJ: 0, durationS: 0 };
+  let energyJ = 0;
+  let grossEnergyJ = 0;
+  let durationS = 0;
+  let absU = 0;
+  let unknown = false;
+  let unattributed = 0;
+  const methods = new Set<string>();
+  let first = Infinity;
+  let last = -Infinity;
+  for (const { trial, window: w } of windows) {
+    const f = windowFigures(w, trial === null);
+    energyJ += f.energyJ;
+    grossEnergyJ += f.grossEnergyJ;
+    durationS += w.durationS;
+    absU += f.absU;
+    unknown ||= f.unknown;
+    if (f.unattributed) unattributed++;
+    f.methods.forEach((m) => methods.add(m));
+    first = Math.min(first, w.startedAtMs);
+    last = Math.max(last, w.startedAtMs + w.durationS * 1000);
+    if (trial === null) {
+      idle.windows++;
+      idle.energyJ += f.energyJ;
+      idle.durationS += w.durationS;
+      continue;
+    }
+    // queued or running trials have no stored windows; a state outside these four is not expected
+    if (!(trial.state in byState)) continue;
+    const s = trial.state as keyof typeof byState;
+    seen[s].add(trial.number);
+    byState[s].windows++;
+    byState[s].energyJ += f.energyJ;
+    byState[s].grossEnergyJ += f.grossEnergyJ;
+    byState[s].durationS += w.durationS;
+  }
+  for (const k of Object.keys(byState) as (keyof typeof byState)[]) byState[k].trials = seen[k].size;
+  return {
+    energyJ,
+    energyKWh: energyJ / J_PER_KWH,
+    grossEnergyJ,
+    durationS,
+    spanS: Number.isFinite(first) ? (last - first) / 1000 : null,
+    byState,
+    idle,
+    prunedOrFailedShare: energyJ > 0 ? (byState.pruned.energyJ + byState.failed.energyJ) / energyJ : 0,
+    interruptedShare: energyJ > 0 ? byState.interrupted.energyJ / energyJ : 0,
+    unattributedWindows: unattributed,
+    method: methods.size > 1 ? 'mixed' : methods.has('measured') ? 'measured' : 'estimated',
+    uncertaintyRel: unknown ? null : energyJ > 0 ? absU / energyJ : 0,
+    emissionsG: (energyJ / J_PER_KWH) * gPerKWh,
+    runs: runsOf(windows),
+  };
+}

@@ -1,0 +1,135 @@
+/**
+ * The payback of a study's search, from the store: which reference to compare with, each
+ * model's energy per prediction and its spread, the campaign's energy; the maths itself is the
+ * shared `payback` function, so the CLI, the app and the reports agree to the digit.
+ */
+import { frontTrials } from '../../shared/analysis';
+import { payback, type PaybackResult } from '../../shared/payback';
+import type { TrialRecord } from '../../shared/types';
+import { resolveIntensity, checkPue } from '../carbon/intensity';
+import { UserError } from '../errors';
+import type { Store } from '../store/store';
+import { campaignFigures } from './campaign';
+
+const hasEnergy = (t: TrialRecord) => t.state === 'complete' && t.metrics.infer_energy_j_per_sample !== undefined && Number.isFinite(t.metrics.infer_energy_j_per_sample);
+
+/** The most accurate complete trial; ties go to the one using less energy per prediction (as the budget picker). */
+export function mostAccurateTrial(trials: readonly TrialRecord[]): TrialRecord | null {
+  const pool = trials.filter((t) => t.state === 'complete' && t.metrics.accuracy !== undefined);
+  return pool.reduce<TrialRecord | null>((a, b) => {
+    if (!a) return b;
+    if (b.metrics.accuracy! !== a.metrics.accuracy!) return b.metrics.accuracy! > a.metrics.accuracy! ? b : a;
+    return (b.metrics.infer_energy_j_per_sample ?? Infinity) < (a.metrics.infer_energy_j_per_sample ?? Infinity) ? b : a;
+  }, null);
+}
+
+/**
+ * The reference a chosen model is compared with: the trial the user names; otherwise the most
+ * accurate trial; when the chosen model is itself the most accurate, the study's first trial, the
+ * configuration one would have trained without tuning; and when that too is the chosen model, the
+ * trial using the least energy per prediction.
+ */
+export function pickReference(trials: readonly TrialRecord[], chosen: TrialRecord, referenceNumber?: number): { trial: TrialRecord; reason: string } {
+  if (referenceNumber !== undefined) {
+    const t = trials.find((x) => x.number === referenceNumber);
+    if (!t) throw new UserError(`there is no trial ${referenceNumber} to compare with; pick a complete trial as the reference`);
+    if (!hasEnergy(t)) throw new UserError(`trial ${referenceNumber} is ${t.state === 'complete' ? 'complete but has no inference energy' : t.state}: pick a complete trial with an inference measurement as the reference`);
+    return { trial: t, reason: 'the reference picked' };
+  }
+  const top = mostAccurateTrial(trials.filter(hasEnergy));
+  if (top && top.number !== chosen.number) return { trial: top, reason: 'the most accurate trial' };
+  const others = trials.filter((t) => hasEnergy(t) && t.number !== chosen.number);
+  const first = trials.filter(hasEnergy).sort((a, b) => a.number - b.number)[0];
+  if (first && first.number !== chosen.number) return { trial: first, reason: 'the first trial: what would have been trained without tuning' };
+  // the most accurate model was also the first tried: compare it with the thriftiest alternative
+  const thrifty = others.sort((a, b) => a.metrics.infer_energy_j_per_sample! - b.metrics.infer_energy_j_per_sample!)[0];
+  if (thrifty) return { trial: thrifty, reason: 'the trial using the least energy per prediction' };
+  return { trial: chosen, reason: 'the only trial' };
+}
+
+export function inferenceSpread(store: Store, t: TrialRecord): number | null {
+  const spread = store.getTrialAttrs(t.id).energy_spread_rel as Record<string, number> | undefined;
+  const s = spread?.infer_energy_j_per_sample;
+  return typeof s === 'number' && Number.isFinite(s) ? s : null;
+}
+
+/** The payback of `chosen` against its reference, with the campaign energy and carbon factor given. */
+export function paybackOf(
+  store: Store,
+  trials: readonly TrialRecord[],
+  chosen: TrialRecord,
+  options: { referenceNumber?: number; campaignEnergyJ: number; gPerKWh: number | null },
+): PaybackResult | null {
+  if (!hasEnergy(chosen)) return null;
+  const ref = pickReference(trials, chosen, options.referenceNumber);
+  const model = (t: TrialRecord) => ({
+    trial: t.number,
+    jPerPrediction: t.metrics.infer_energy_j_per_sample!,
+    spreadRel: inferenceSpread(store, t),
+    accuracy: t.metrics.accuracy ?? null,
+  });
+  return payback({ chosen: model(chosen), reference: model(ref.trial), referenceReason: ref.reason, campaignEnergyJ: options.campaignEnergyJ, gPerKWh: options.gPerKWh });
+}
+
+export interface StudyPayback {
+  study: string;
+  campaignEnergyJ: number;
+  /** Trials counted in the campaign, by state. */
+  trials: Record<'complete' | 'pruned' | 'failed' | 'interrupted', number>;
+  intensity: { gPerKWh: number; country: string; pue: number; worldFallback: boolean };
+  /** The payback of each trial asked for (default: every trial on the study's Pareto front). */
+  rows: PaybackResult[];
+}
+
+/** Payback of some trials of a study (the CLI's `show --payback` and the app's explorer). */
+export function studyPayback(
+  store: Store,
+  studyName: string,
+  options: { trials?: number[]; reference?: number; country?: string; intensityGPerKWh?: number; pue?: number } = {},
+): StudyPayback {
+  const study = store.requireStudy(studyName);
+  const trials = store.getTrials(study.id);
+  const pue = checkPue(options.pue ?? 1);
+  const intensity = resolveIntensity({
+    ...(options.country !== undefined ? { country: options.country } : {}),
+    ...(options.intensityGPerKWh !== undefined ? { intensityGPerKWh: options.intensityGPerKWh } : {}),
+  });
+  const gPerKWh = intensity.intensityGPerKWh * pue;
+  const campaign = campaignFigures(store.campaignWindows(study.id), gPerKWh);
+  const front = frontTrials(trials, study.objectives).filter((n) => hasEnergy(trials.find((t) => t.number === n)!));
+  const wanted = options.trials ?? (front.length ? front : trials.filter(hasEnergy).map((t) => t.number));
+  const rows: PaybackResult[] = [];
+  for (const n of wanted) {
+    const t = trials.find((x) => x.number === n);
+    if (!t) throw new UserError(`study "${study.name}" has no trial ${n}`);
+    if (!hasEnergy(t)) throw new UserError(`trial ${n} of "${study.name}" is ${t.state === 'complete' ? 'complete but has no inference energy' : t.state}: its payback cannot be computed`);
+    const r = paybackOf(store, trials, t, { ...(options.reference !== undefined ? { referenceNumber: options.reference } : {}), campaignEnergyJ: campaign.energyJ, gPerKWh });
+    if (r) rows.push(r);
+  }
+  return {
+    study: study.name,
+    campaignEnergyJ: campaign.energyJ,
+    trials: { complete: campaign.byState.complete.trials, pruned: campaign.byState.pruned.trials, failed: campaign.byState.failed.trials, interrupted: campaign.byState.interrupted.trials },
+    intensity: { gPerKWh, country: intensity.country, pue, worldFallback: intensity.origin === 'world-fallback' },
+    rows,
+  };
+}
+
+/** `ecopt show --payback`: the campaign, then one line per trial with its payback, then each sentence. */
+export function paybackLines(p: StudyPayback): string[] {
+  const t = p.trials;
+  const head = `Payback of the search: the whole campaign used ${p.rows[0]?.text.campaign ?? `${p.campaignEnergyJ} J`} (${t.complete} complete, ${t.pruned} pruned, ${t.failed} failed, ${t.interrupted} interrupted trials and the idle baselines); carbon at ${p.intensity.gPerKWh} gCO2e/kWh (${p.intensity.country}, PUE ${p.intensity.pue}).`;
+  if (p.rows.length === 0) return [head, '  No complete trial has an inference energy to compare.'];
+  const cols = ['trial', 'vs', 'saved per prediction', 'payback (predictions)', 'interval', 'accuracy'];
+  const cells = p.rows.map((r) => [
+    `#${r.chosenTrial}`,
+    `#${r.referenceTrial}`,
+    r.verdict === 'same-model' ? '—' : `${r.extraJPerPrediction > 0 ? 'uses ' : ''}${r.text.saved}${r.extraJPerPrediction > 0 ? ' more' : ''}`,
+    r.verdict === 'same-model' ? 'is the reference' : r.text.predictions,
+    r.text.interval,
+    r.accuracyGainPoints === null ? '—' : `${r.accuracyGainPoints >= 0 ? '+' : ''}${r.accuracyGainPoints.toFixed(1)} pts`,
+  ]);
+  const width = cols.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i]!.length)));
+  const line = (row: string[]) => `  ${row.map((c, i) => c.padEnd(width[i]!)).join('  ')}`.trimEnd();
+  return [head, line(cols), ...cells.map(line), '', ...p.rows.map((r) => `  ${r.sentence}`)];
+}

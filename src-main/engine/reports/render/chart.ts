@@ -1,0 +1,194 @@
+/**
+ * The PDF's charts, drawn as vectors with labelled ticks: the frontier (accuracy against
+ * inference energy per prediction, log scale) and the payback (cumulative energy against
+ * predictions for the chosen and the reference model). Tick maths is pure and tested.
+ */
+import type { PaybackResult } from '../../../shared/payback';
+import { energyText, plainNumber } from '../units';
+
+export interface FrontierPoint {
+  trial: number;
+  accuracy: number;
+  jPerSample: number;
+  onFront: boolean;
+  chosen: boolean;
+}
+
+/** Round tick values covering [min, max] with about `target` steps of 1, 2 or 5 × 10^k. */
+export function linearTicks(min: number, max: number, target = 5): number[] {
+  if (!(max > min)) return [min];
+  const raw = (max - min) / target;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
+  const out: number[] = [];
+  for (let v = Math.ceil(min / step - 1e-9) * step; v <= max + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)));
+  return out;
+}
+
+/** Ticks for a log axis over [min, max] (> 0): decades, or 1-2-5 within them, or 1…9 when the range is narrow. */
+export function logTicks(min: number, max: number): number[] {
+  if (!(min > 0) || !(max > min)) return [min];
+  const lo = Math.floor(Math.log10(min));
+  const hi = Math.ceil(Math.log10(max));
+  const pick = (mantissas: number[]) => {
+    const out: number[] = [];
+    for (let e = lo; e <= hi; e++) for (const m of mantissas) {
+      const v = Number((m * 10 ** e).toPrecision(12));
+      if (v >= min * (1 - 1e-9) && v <= max * (1 + 1e-9)) out.push(v);
+    }
+    return out;
+  };
+  for (const set of [[1], [1, 2, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]]) {
+    const t = pick(set);
+    if (t.length >= 3 && t.length <= 9) return t;
+    if (t.length > 9) return set.length === 1 ? t.filter((_, i) => i % Math.ceil(t.length / 8) === 0) : pick([1]);
+  }
+  return [min, max];
+}
+
+/** One unit for a whole linear energy axis, chosen by its largest value, with round ticks in that unit: never kJ beside Wh. */
+export function energyAxisTicks(maxJ: number, target = 5): { joules: number; label: string }[] {
+  const units: [number, string][] =
+    maxJ >= 36_000
+      ? [
+          [3.6e9, 'MWh'],
+          [3.6e6, 'kWh'],
+          [3600, 'Wh'],
+        ]
+      : [
+          [1e3, 'kJ'],
+          [1, 'J'],
+          [1e-3, 'mJ'],
+          [1e-6, 'µJ'],
+        ];
+  const [scale, unit] = units.find(([u]) => maxJ >= u) ?? units.at(-1)!;
+  return linearTicks(0, maxJ / scale, target).map((v) => ({ joules: v * scale, label: `${plainNumber(v, 3)} ${unit}` }));
+}
+
+type Doc = PDFKit.PDFDocument;
+type Rgb = string;
+
+interface Frame {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+function axes(doc: Doc, f: Frame, xTicks: { at: number; label: string }[], yTicks: { at: number; label: string }[], xTitle: string, yTitle: string): void {
+  doc.save();
+  doc.lineWidth(0.4).strokeColor('#dddddd');
+  for (const t of yTicks) doc.moveTo(f.x, t.at).lineTo(f.x + f.w, t.at).stroke();
+  for (const t of xTicks) doc.moveTo(t.at, f.y).lineTo(t.at, f.y + f.h).stroke();
+  doc.lineWidth(0.8).strokeColor('#333333').rect(f.x, f.y, f.w, f.h).stroke();
+  doc.font('Helvetica').fontSize(7.5).fillColor('#333333');
+  for (const t of xTicks) {
+    doc.moveTo(t.at, f.y + f.h).lineTo(t.at, f.y + f.h + 3).stroke();
+    doc.text(t.label, t.at - 30, f.y + f.h + 5, { width: 60, align: 'center', lineBreak: false });
+  }
+  for (const t of yTicks) {
+    doc.moveTo(f.x - 3, t.at).lineTo(f.x, t.at).stroke();
+    doc.text(t.label, f.x - 52, t.at - 3.5, { width: 47, align: 'right', lineBreak: false });
+  }
+  doc.fontSize(8.5).fillColor('black');
+  doc.text(xTitle, f.x, f.y + f.h + 18, { width: f.w, align: 'center', lineBreak: false });
+  // the y title stands above the axis rather than rotated beside it: nothing to overlap the tick labels
+  doc.text(yTitle, f.x - 52, f.y - 14, { width: 250, align: 'left', lineBreak: false });
+  doc.restore();
+}
+
+/** Height the frontier chart takes, labels included. */
+export const FRONTIER_HEIGHT = 225;
+
+export function drawFrontier(doc: Doc, x: number, y: number, width: number, points: FrontierPoint[]): void {
+  const f: Frame = { x: x + 55, y: y + 16, w: width - 65, h: FRONTIER_HEIGHT - 50 };
+  const js = points.map((p) => p.jPerSample);
+  let xMin = Math.min(...js);
+  let xMax = Math.max(...js);
+  if (xMax / xMin < 1.5) [xMin, xMax] = [xMin / 1.25, xMax * 1.25];
+  const lx0 = Math.log10(xMin) - 0.05 * Math.log10(xMax / xMin);
+  const lx1 = Math.log10(xMax) + 0.05 * Math.log10(xMax / xMin);
+  const accs = points.map((p) => p.accuracy * 100);
+  let yMin = Math.min(...accs);
+  let yMax = Math.max(...accs);
+  if (yMax - yMin < 1) [yMin, yMax] = [yMin - 1, yMax + 1];
+  const pad = (yMax - yMin) * 0.08;
+  yMin = Math.max(0, yMin - pad);
+  yMax = Math.min(100, yMax + pad);
+  const px = (j: number) => f.x + ((Math.log10(j) - lx0) / (lx1 - lx0)) * f.w;
+  const py = (a: number) => f.y + f.h - ((a - yMin) / (yMax - yMin)) * f.h;
+  const xTicks = logTicks(10 ** lx0, 10 ** lx1).map((v) => ({ at: px(v), label: energyText(v, 2) }));
+  const yTicks = linearTicks(yMin, yMax, 5).map((v) => ({ at: py(v), label: `${plainNumber(v, 3)}%` }));
+  axes(doc, f, xTicks, yTicks, 'inference energy per prediction (log scale)', 'validation accuracy');
+  doc.save();
+  const front = points.filter((p) => p.onFront).sort((a, b) => a.jPerSample - b.jPerSample);
+  if (front.length > 1) {
+    doc.lineWidth(1.4).strokeColor('#2e8b57');
+    doc.moveTo(px(front[0]!.jPerSample), py(front[0]!.accuracy * 100));
+    for (const p of front.slice(1)) doc.lineTo(px(p.jPerSample), py(p.accuracy * 100));
+    doc.stroke();
+  }
+  for (const p of points) doc.circle(px(p.jPerSample), py(p.accuracy * 100), p.onFront ? 3 : 2.4).fillColor(p.onFront ? '#2e8b57' : '#888888').fill();
+  for (const p of points.filter((q) => q.chosen)) {
+    doc.lineWidth(1.2).strokeColor('#c81e1e').circle(px(p.jPerSample), py(p.accuracy * 100), 6).stroke();
+    const right = px(p.jPerSample) < f.x + f.w - 90;
+    doc.font('Helvetica').fontSize(7.5).fillColor('#c81e1e').text(`trial ${p.trial} (this report)`, right ? px(p.jPerSample) + 8 : px(p.jPerSample) - 88, py(p.accuracy * 100) - 3.5, { width: 80, align: right ? 'left' : 'right', lineBreak: false });
+  }
+  // legend below the x-axis title, clear of the plot
+  const ly = f.y + f.h + 30;
+  doc.circle(f.x + 4, ly + 3, 3).fillColor('#2e8b57').fill();
+  doc.font('Helvetica').fontSize(7.5).fillColor('#333333').text('on the Pareto front', f.x + 10, ly, { lineBreak: false });
+  doc.circle(f.x + 104, ly + 3, 2.4).fillColor('#888888').fill();
+  doc.fillColor('#333333').text('dominated trial', f.x + 110, ly, { lineBreak: false });
+  doc.lineWidth(1.2).strokeColor('#c81e1e').circle(f.x + 194, ly + 3, 4).stroke();
+  doc.fillColor('#333333').text('the model of this report', f.x + 201, ly, { lineBreak: false });
+  doc.restore();
+}
+
+export const PAYBACK_HEIGHT = 200;
+
+/** The x-range of the payback chart: twice the payback point, or where the reference line reaches the campaign's energy. */
+export function paybackRange(p: PaybackResult): number {
+  if (p.predictions !== null && p.predictions > 0) return 2 * p.predictions;
+  return p.referenceJPerPrediction > 0 ? (2 * p.campaignEnergyJ) / p.referenceJPerPrediction || 1000 : 1000;
+}
+
+export function drawPayback(doc: Doc, x: number, y: number, width: number, p: PaybackResult): void {
+  const f: Frame = { x: x + 55, y: y + 16, w: width - 65, h: PAYBACK_HEIGHT - 50 };
+  const nMax = paybackRange(p);
+  const chosenAt = (n: number) => p.campaignEnergyJ + p.chosenJPerPrediction * n;
+  const refAt = (n: number) => p.referenceJPerPrediction * n;
+  const eMax = Math.max(chosenAt(nMax), refAt(nMax), 1e-12) * 1.05;
+  const px = (n: number) => f.x + (n / nMax) * f.w;
+  const py = (e: number) => f.y + f.h - (e / eMax) * f.h;
+  const xTicks = linearTicks(0, nMax, 5).map((v) => ({ at: px(v), label: plainNumber(v, 3) }));
+  const yTicks = energyAxisTicks(eMax).map((t) => ({ at: py(t.joules), label: t.label }));
+  axes(doc, f, xTicks, yTicks, 'predictions made with the model', 'cumulative energy');
+  doc.save();
+  if (p.interval) {
+    const lo = Math.min(nMax, p.interval.low);
+    const hi = p.interval.high === null ? nMax : Math.min(nMax, p.interval.high);
+    doc.rect(px(lo), f.y, Math.max(0.5, px(hi) - px(lo)), f.h).fillColor('#2e8b57').fillOpacity(0.12).fill();
+    doc.fillOpacity(1);
+  }
+  const line = (at: (n: number) => number, colour: Rgb, dash: boolean) => {
+    doc.lineWidth(1.5).strokeColor(colour);
+    if (dash) doc.dash(4, { space: 3 });
+    doc.moveTo(px(0), py(at(0))).lineTo(px(nMax), py(at(nMax))).stroke();
+    doc.undash();
+  };
+  line(refAt, '#555555', true);
+  line(chosenAt, '#2e8b57', false);
+  if (p.predictions !== null) {
+    const n = p.predictions;
+    doc.circle(px(n), py(refAt(n)), 3.5).fillColor('#c81e1e').fill();
+    const right = px(n) < f.x + f.w - 150;
+    doc.font('Helvetica').fontSize(7.5).fillColor('#c81e1e').text(`pays back after ${p.text.predictions}`, right ? px(n) + 7 : px(n) - 147, py(refAt(n)) + 4, { width: 140, align: right ? 'left' : 'right', lineBreak: false });
+  }
+  const ly = f.y + f.h + 30;
+  doc.lineWidth(1.5).strokeColor('#2e8b57').moveTo(f.x, ly + 3).lineTo(f.x + 16, ly + 3).stroke();
+  doc.font('Helvetica').fontSize(7.5).fillColor('#333333').text(`trial ${p.chosenTrial}: the search's energy, then its own per prediction`, f.x + 20, ly, { lineBreak: false });
+  doc.lineWidth(1.5).strokeColor('#555555').dash(4, { space: 3 }).moveTo(f.x + 250, ly + 3).lineTo(f.x + 266, ly + 3).stroke().undash();
+  doc.fillColor('#333333').text(`trial ${p.referenceTrial} (reference), per prediction`, f.x + 270, ly, { lineBreak: false });
+  doc.restore();
+}

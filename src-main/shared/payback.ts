@@ -1,0 +1,165 @@
+/**
+ * Did the search pay for itself? The energy payback of tuning: the number of predictions after
+ * which the energy a chosen model saves per prediction, against a reference model, repays the
+ * energy the whole tuning campaign used. One pure function, used by the CLI (`ecopt show
+ * --payback`), the app's explorer and every report format, so the three always agree.
+ *
+ *   saved per prediction  Δ = E_ref − E_chosen                       (J)
+ *   payback point         N = C / Δ          when Δ > 0              (predictions)
+ *   interval              [C / Δ_high, C / Δ_low], Δ_high = E_ref(1 + s_ref) − E_chosen(1 − s_chosen),
+ *                         Δ_low = E_ref(1 − s_ref) − E_chosen(1 + s_chosen); no upper end when Δ_low ≤ 0
+ *
+ * with C the campaign's energy and s the relative spread of each per-prediction figure (its
+ * repeat-to-repeat variation). A systematic error of the energy source (the ±40% of a TDP
+ * estimate) scales C and Δ alike and leaves N unchanged, so it is not added to the interval.
+ * Carbon follows from energy × grid intensity × PUE; the payback point is the same in grams.
+ */
+import { formatSi } from './format';
+
+export interface PaybackModel {
+  trial: number;
+  /** The model's own inference energy per prediction, J. */
+  jPerPrediction: number;
+  /** Relative spread of that figure (0.05 = ±5%); null when not measured (taken as 0, and said). */
+  spreadRel: number | null;
+  /** Accuracy as a fraction; null when the study has none. */
+  accuracy: number | null;
+}
+
+export interface PaybackInput {
+  chosen: PaybackModel;
+  reference: PaybackModel;
+  /** Why this reference: "the most accurate trial", "picked by the user", … */
+  referenceReason: string;
+  /** Energy of the whole tuning campaign (every trial whatever its state, idle baselines), J. */
+  campaignEnergyJ: number;
+  /** Grid carbon intensity × PUE, gCO2e per kWh; null for energy only. */
+  gPerKWh: number | null;
+}
+
+export type PaybackVerdict = 'pays-back' | 'never' | 'same-model';
+
+export interface PaybackResult {
+  chosenTrial: number;
+  referenceTrial: number;
+  referenceReason: string;
+  chosenJPerPrediction: number;
+  referenceJPerPrediction: number;
+  /** E_ref − E_chosen when positive, else 0, J per prediction (no energy is ever negative). */
+  savedJPerPrediction: number;
+  /** E_chosen − E_ref when the chosen model uses more, else 0, J per prediction. */
+  extraJPerPrediction: number;
+  /** ± half-width of the saved energy from the two spreads (worst case), J per prediction. */
+  savedSpreadJ: number;
+  /** Saved share of the reference's energy per prediction (negative: the chosen model uses more). */
+  savedRel: number;
+  /** False when a spread was not measured and was taken as zero. */
+  spreadKnown: boolean;
+  campaignEnergyJ: number;
+  verdict: PaybackVerdict;
+  /** The payback point, predictions; null unless the verdict is `pays-back`. */
+  predictions: number | null;
+  /** The payback point's interval from the spreads; `high` null: within the spreads it may never pay back. */
+  interval: { low: number; high: number | null } | null;
+  /** Chosen − reference accuracy, percentage points; null without accuracy. */
+  accuracyGainPoints: number | null;
+  /** Carbon at the report's intensity and PUE; null without one. */
+  carbon: { gPerKWh: number; campaignG: number; savedGPerPrediction: number; extraGPerPrediction: number } | null;
+  /** The figures as text, identical wherever they are shown. */
+  text: { saved: string; campaign: string; predictions: string; interval: string };
+  sentence: string;
+}
+
+const J_PER_KWH = 3.6e6;
+
+export function payback(input: PaybackInput): PaybackResult {
+  const { chosen, reference } = input;
+  const c = Math.max(0, input.campaignEnergyJ);
+  const eRef = reference.jPerPrediction;
+  const eCho = chosen.jPerPrediction;
+  const sRef = reference.spreadRel ?? 0;
+  const sCho = chosen.spreadRel ?? 0;
+  const saved = eRef - eCho;
+  const savedSpread = eRef * sRef + eCho * sCho;
+  const same = chosen.trial === reference.trial;
+  const verdict: PaybackVerdict = same ? 'same-model' : saved > 0 ? 'pays-back' : 'never';
+  let predictions: number | null = null;
+  let interval: PaybackResult['interval'] = null;
+  if (verdict === 'pays-back') {
+    predictions = c / saved;
+    const high = saved - savedSpread;
+    interval = { low: c / (saved + savedSpread), high: high > 0 ? c / high : null };
+  }
+  const gain = chosen.accuracy !== null && reference.accuracy !== null ? (chosen.accuracy - reference.accuracy) * 100 : null;
+  const carbon =
+    input.gPerKWh === null
+      ? null
+      : {
+          gPerKWh: input.gPerKWh,
+          campaignG: (c / J_PER_KWH) * input.gPerKWh,
+          savedGPerPrediction: (Math.max(0, saved) / J_PER_KWH) * input.gPerKWh,
+          extraGPerPrediction: (Math.max(0, -saved) / J_PER_KWH) * input.gPerKWh,
+        };
+  const text = {
+    saved: `${formatSi(Math.abs(saved), 'J')}${savedSpread > 0 ? ` ± ${formatSi(savedSpread, 'J')}` : ''}`,
+    campaign: formatSi(c, 'J'),
+    predictions: predictions === null ? (verdict === 'never' ? 'never' : '—') : countText(predictions),
+    interval: interval === null ? '—' : `${countText(interval.low)} to ${interval.high === null ? 'never' : countText(interval.high)}`,
+  };
+  const names = `trial ${chosen.trial} (chosen) against trial ${reference.trial} (${input.referenceReason})`;
+  let sentence: string;
+  if (verdict === 'same-model') {
+    sentence = `Trial ${chosen.trial} is itself the reference (${input.referenceReason}): there is nothing to pay back against; pick another reference.`;
+  } else if (verdict === 'never') {
+    const buys =
+      gain === null
+        ? 'it buys nothing measurable in return'
+        : gain > 0
+          ? `what it buys instead is ${gain.toFixed(1)} accuracy points`
+          : `and it is not more accurate either (${gain.toFixed(1)} points)`;
+    sentence = `${cap(names)}: the chosen model uses ${saved === 0 ? 'as much energy' : `${text.saved} more`} per prediction, so in energy the search (${text.campaign}) never pays back; ${buys}.`;
+  } else {
+    const within = interval!.high === null ? `at least ${countText(interval!.low)}, and within the spreads it may never pay back` : `between ${countText(interval!.low)} and ${countText(interval!.high)}`;
+    sentence =
+      `${cap(names)}: saves ${text.saved} per prediction${chosen.spreadRel === null || reference.spreadRel === null ? ' (spread not measured)' : ''}; ` +
+      `the search used ${text.campaign}, so it pays back after ${text.predictions} predictions (${within})` +
+      (gain !== null && gain < 0 ? `, at a cost of ${(-gain).toFixed(1)} accuracy points.` : '.');
+  }
+  return {
+    chosenTrial: chosen.trial,
+    referenceTrial: reference.trial,
+    referenceReason: input.referenceReason,
+    chosenJPerPrediction: eCho,
+    referenceJPerPrediction: eRef,
+    savedJPerPrediction: Math.max(0, saved),
+    extraJPerPrediction: Math.max(0, -saved),
+    savedSpreadJ: savedSpread,
+    savedRel: eRef > 0 ? saved / eRef : 0,
+    spreadKnown: chosen.spreadRel !== null && reference.spreadRel !== null,
+    campaignEnergyJ: c,
+    verdict,
+    predictions,
+    interval,
+    accuracyGainPoints: gain,
+    carbon,
+    text,
+    sentence,
+  };
+}
+
+function cap(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** A count of predictions in plain words: "4,800", "1.2 million"; three significant figures, no exponent. */
+function countText(n: number): string {
+  if (!Number.isFinite(n)) return 'never';
+  if (n < 1) return n === 0 ? '0' : 'fewer than 1';
+  const scales: [number, string][] = [
+    [1e12, ' trillion'],
+    [1e9, ' billion'],
+    [1e6, ' million'],
+  ];
+  for (const [scale, word] of scales) if (n >= scale) return `${Number((n / scale).toPrecision(3)).toLocaleString('en-US', { maximumFractionDigits: 2 })}${word}`;
+  return Math.round(Number(n.toPrecision(3))).toLocaleString('en-US');
+}

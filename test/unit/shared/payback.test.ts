@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { payback, type PaybackModel } from '../../../src-main/shared/payback';
+
+const model = (trial: number, jPerPrediction: number, spreadRel: number | null = 0, accuracy: number | null = 0.9): PaybackModel => ({ trial, jPerPrediction, spreadRel, accuracy });
+
+describe('energy payback of a search', () => {
+  it('works the ECOpt paper-style example: 18 J of search repaid by 1 mJ saved per prediction after 18,000 predictions', () => {
+    const p = payback({ chosen: model(3, 0.002, 0.1, 0.95), reference: model(7, 0.003, 0.1, 0.97), referenceReason: 'the most accurate trial', campaignEnergyJ: 18, gPerKWh: 360 });
+    expect(p.verdict).toBe('pays-back');
+    expect(p.savedJPerPrediction).toBeCloseTo(0.001, 15);
+    expect(p.predictions).toBeCloseTo(18_000, 6);
+    // worst case within the spreads: saved between 1.5 mJ (0.0033 − 0.0018) and 0.5 mJ (0.0027 − 0.0022)
+    expect(p.savedSpreadJ).toBeCloseTo(0.0005, 15);
+    expect(p.interval!.low).toBeCloseTo(18 / 0.0015, 6);
+    expect(p.interval!.high).toBeCloseTo(18 / 0.0005, 6);
+    expect(p.text.predictions).toBe('18,000');
+    expect(p.text.interval).toBe('12,000 to 36,000');
+    expect(p.sentence).toBe(
+      'Trial 3 (chosen) against trial 7 (the most accurate trial): saves 1 mJ ± 500 µJ per prediction; the search used 18 J, so it pays back after 18,000 predictions (between 12,000 and 36,000), at a cost of 2.0 accuracy points.',
+    );
+    // carbon: the same factor on both sides, so the same payback point
+    expect(p.carbon!.campaignG).toBeCloseTo((18 / 3.6e6) * 360, 15);
+    expect(p.carbon!.campaignG / p.carbon!.savedGPerPrediction).toBeCloseTo(p.predictions!, 6);
+  });
+
+  it('says a model that uses more energy per prediction never pays back, and what it buys instead', () => {
+    const p = payback({ chosen: model(2, 0.004, 0.05, 0.98), reference: model(5, 0.003, 0.05, 0.95), referenceReason: 'the reference picked', campaignEnergyJ: 100, gPerKWh: null });
+    expect(p.verdict).toBe('never');
+    expect(p.predictions).toBeNull();
+    expect(p.interval).toBeNull();
+    // no energy is ever negative: what it costs is named for itself
+    expect(p.savedJPerPrediction).toBe(0);
+    expect(p.extraJPerPrediction).toBeCloseTo(0.001, 15);
+    expect(p.savedRel).toBeCloseTo(-1 / 3, 12);
+    expect(p.text.predictions).toBe('never');
+    expect(p.carbon).toBeNull();
+    expect(p.sentence).toMatch(/uses 1 mJ ± 350 µJ more per prediction, so in energy the search \(100 J\) never pays back; what it buys instead is 3\.0 accuracy points\.$/);
+    // not more accurate either
+    const worse = payback({ chosen: model(2, 0.004, 0, 0.9), reference: model(5, 0.003, 0, 0.95), referenceReason: 'r', campaignEnergyJ: 100, gPerKWh: null });
+    expect(worse.sentence).toMatch(/and it is not more accurate either \(-5\.0 points\)\.$/);
+  });
+
+  it('collapses the interval to the point when both spreads are zero', () => {
+    const p = payback({ chosen: model(1, 0.001, 0), reference: model(0, 0.003, 0), referenceReason: 'r', campaignEnergyJ: 50, gPerKWh: 100 });
+    expect(p.predictions).toBeCloseTo(25_000, 9);
+    expect(p.interval).toEqual({ low: p.predictions, high: p.predictions });
+    expect(p.savedSpreadJ).toBe(0);
+    expect(p.text.saved).toBe('2 mJ');
+    expect(p.spreadKnown).toBe(true);
+  });
+
+  it('treats an unmeasured spread as zero and says so', () => {
+    const p = payback({ chosen: model(1, 0.001, null), reference: model(0, 0.003, 0.1), referenceReason: 'r', campaignEnergyJ: 50, gPerKWh: null });
+    expect(p.spreadKnown).toBe(false);
+    expect(p.savedSpreadJ).toBeCloseTo(0.0003, 15);
+    expect(p.sentence).toContain('(spread not measured)');
+  });
+
+  it('has no upper end when, within the spreads, the saving could vanish', () => {
+    const p = payback({ chosen: model(1, 0.0025, 0.2), reference: model(0, 0.003, 0.2), referenceReason: 'r', campaignEnergyJ: 10, gPerKWh: null });
+    expect(p.verdict).toBe('pays-back');
+    expect(p.interval!.high).toBeNull();
+    expect(p.text.interval).toMatch(/ to never$/);
+    expect(p.sentence).toMatch(/within the spreads it may never pay back/);
+  });
+
+  it('has nothing to pay back when the model is its own reference, or the two use the same energy', () => {
+    const same = payback({ chosen: model(4, 0.002), reference: model(4, 0.002), referenceReason: 'the only trial', campaignEnergyJ: 10, gPerKWh: null });
+    expect(same.verdict).toBe('same-model');
+    expect(same.predictions).toBeNull();
+    const equal = payback({ chosen: model(4, 0.002, 0), reference: model(5, 0.002, 0), referenceReason: 'r', campaignEnergyJ: 10, gPerKWh: null });
+    expect(equal.verdict).toBe('never');
+    expect(equal.sentence).toContain('uses as much energy per prediction');
+  });
+
+  it('pays back at once when the campaign cost nothing, and writes large counts in words', () => {
+    expect(payback({ chosen: model(1, 0.001), reference: model(0, 0.002), referenceReason: 'r', campaignEnergyJ: 0, gPerKWh: null }).predictions).toBe(0);
+    const big = payback({ chosen: model(1, 0.0001), reference: model(0, 0.0001001), referenceReason: 'r', campaignEnergyJ: 2650, gPerKWh: null });
+    expect(big.text.predictions).toBe('26.5 billion');
+  });
+});
