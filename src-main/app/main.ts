@@ -2,7 +2,7 @@
  * The Electron shell: one secure window on the renderer. Thin on purpose: everything it shows
  * comes from the engine, which never imports electron.
  */
-import { app, BrowserWindow, ipcMain, session, shell, utilityProcess } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, session, shell, utilityProcess, type IpcMainInvokeEvent } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMMAND_NAMES } from '../shared/contract';
@@ -35,6 +35,21 @@ function startEngine(): { request(name: string, payload: unknown): Promise<unkno
         child.postMessage({ id, name, payload });
       }),
   };
+}
+
+/** The open dialog behind the wizard's and the Studies screen's "Browse…"; options checked here, where they arrive. */
+async function pickPath(event: IpcMainInvokeEvent, options: unknown): Promise<string | null> {
+  const o = (typeof options === 'object' && options ? options : {}) as { kind?: unknown; extensions?: unknown; title?: unknown };
+  const folder = o.kind === 'folder';
+  const extensions = Array.isArray(o.extensions) ? o.extensions.filter((e): e is string => typeof e === 'string' && /^\.?[\w-]{1,16}$/.test(e)).map((e) => e.replace(/^\./, '')) : [];
+  const win = BrowserWindow.fromWebContents(event.sender);
+  const dialogOptions: Electron.OpenDialogOptions = {
+    title: typeof o.title === 'string' ? o.title.slice(0, 200) : folder ? 'Choose a folder' : 'Choose a file',
+    properties: [folder ? 'openDirectory' : 'openFile'],
+    ...(!folder && extensions.length ? { filters: [{ name: extensions.join(', '), extensions }, { name: 'All files', extensions: ['*'] }] } : {}),
+  };
+  const r = win ? await dialog.showOpenDialog(win, dialogOptions) : await dialog.showOpenDialog(dialogOptions);
+  return r.canceled ? null : (r.filePaths[0] ?? null);
 }
 
 const devServerUrl = process.env.ELECTRON_RENDERER_URL;
@@ -70,6 +85,7 @@ void app.whenReady().then(() => {
   const engine = startEngine();
   // one handler per contract command; the engine validates every payload where it arrives
   for (const name of COMMAND_NAMES) ipcMain.handle(`ecopt:${name}`, (_e, payload: unknown) => engine.request(name, payload));
+  ipcMain.handle('ecopt:pick-path', pickPath);
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });

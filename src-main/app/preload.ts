@@ -9,6 +9,10 @@ const commands = Object.fromEntries(COMMAND_NAME_LIST.map((name) => [name, (payl
 
 contextBridge.exposeInMainWorld('ecopt', {
   commands,
+  /** The system's open dialog: a file (with the given extensions, e.g. ".csv") or a folder; null when cancelled. */
+  pickPath(options: { kind: 'file' | 'folder'; extensions?: string[]; title?: string }): Promise<string | null> {
+    return ipcRenderer.invoke('ecopt:pick-path', options) as Promise<string | null>;
+  },
   onEvent(cb: (name: string, payload: unknown) => void) {
     const listener = (_e: IpcRendererEvent, name: string, payload: unknown) => cb(name, payload);
     ipcRenderer.on('ecopt:event', listener);

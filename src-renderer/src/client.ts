@@ -8,6 +8,8 @@ import type { CommandName, EventName, EventPayload, Request, Response, Result } 
 interface Bridge {
   commands: Record<string, (payload: unknown) => Promise<Result<unknown>>>;
   onEvent(cb: (name: string, payload: unknown) => void): () => void;
+  /** The desktop app's open dialog (absent in the browser). */
+  pickPath?(options: { kind: 'file' | 'folder'; extensions?: string[]; title?: string }): Promise<string | null>;
 }
 
 declare global {

@@ -9,11 +9,14 @@ import { parameterImportance, pickByBudget } from '../../../src-main/shared/anal
 import { parseBudget } from '../../../src-main/shared/budget';
 import { METRIC_NAMES, type MetricName } from '../../../src-main/shared/types';
 import { call } from '../client';
+import { download } from '../download';
 import { formatMetric, formatSi, METRICS } from '../format';
 import { Plot } from '../Plot';
 import { useUi } from '../state';
 import { useStudy } from '../useStudy';
 import { FrontierPlot } from './FrontierPlot';
+import { PaybackPanel } from './Payback';
+import { PredictorsPanel } from './Predictors';
 
 /** ", spread ±x% per prediction, ±y% training" from the trial's energy_spread_rel attribute. */
 function spreadText(spread: unknown): string {
@@ -134,7 +137,7 @@ function TrialDetail({ name, number }: { name: string; number: number }) {
 }
 
 export function ExplorerScreen({ name }: { name: string }) {
-  const { go, trial, selectTrial } = useUi();
+  const { go, trial, selectTrial, setError } = useUi();
   const { view } = useStudy(name);
   const [x, setX] = useState<string | null>(null);
   const [y, setY] = useState<string | null>(null);
@@ -148,14 +151,13 @@ export function ExplorerScreen({ name }: { name: string }) {
   const ym = y ?? view.objectives[0]!.metric;
   const z = view.objectives.length === 3 && !x && !y ? view.objectives[2]!.metric : null;
   const chosen = pick?.trial ?? null;
-  const exportModel = () => {
-    const t = view.trials.find((u) => u.number === chosen);
-    if (!t) return;
-    const blob = new Blob([JSON.stringify({ study: name, trial: t.number, model: (view.spec as { model?: string }).model, params: t.params, metrics: t.metrics }, null, 2)], { type: 'application/json' });
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = `${name}-trial-${t.number}.json`;
-    a.click();
+  // the trained model itself, with its model card, as a .zip
+  const takeModel = () => {
+    if (chosen === null) return;
+    call('model.download', { name, trial: chosen }).then(
+      (z) => download(z.name, z.mimeType, z.base64),
+      (e: Error) => setError(e.message),
+    );
   };
   return (
     <section>
@@ -172,10 +174,12 @@ export function ExplorerScreen({ name }: { name: string }) {
             .filter((f) => f.kinds.includes('noisy'))
             .map((f) => `#${f.trial}`)
             .join(', ')}{' '}
-          spread more than 20% between repeats: treat {view.flagged.filter((f) => f.kinds.includes('noisy')).length > 1 ? 'their' : 'its'} place on the front with caution.
+          could move more than 20% between runs (the machine was busy while {view.flagged.filter((f) => f.kinds.includes('noisy')).length > 1 ? 'they were' : 'it was'} measured):
+          treat {view.flagged.filter((f) => f.kinds.includes('noisy')).length > 1 ? 'their' : 'its'} place on the front with caution, or re-measure.
+          
         </div>
       )}
-      {view.flagged.some((f) => f.kinds.includes('unreliable') || f.kinds.includes('stale') || f.kinds.includes('reset') || f.kinds.includes('unreadable')) && (
+      {view.flagged.some((f) => f.kinds.some((k) => ['stale', 'reset', 'unreadable', 'gap', 'short-window', 'aliasing'].includes(k))) && (
         <div className="banner" data-testid="counter-banner">
           A counter fault touched trial
           {' ' +
@@ -211,7 +215,9 @@ export function ExplorerScreen({ name }: { name: string }) {
                 <button onClick={() => selectTrial(chosen)} data-testid="budget-show">
                   Show model #{chosen}
                 </button>{' '}
-                <button onClick={exportModel}>Export its settings</button>{' '}
+                <button onClick={takeModel} data-testid="take-model">
+                  Take this model
+                </button>{' '}
                 <button
                   onClick={() => {
                     // the report is for the model the budget picked, not the study's most accurate
@@ -226,9 +232,10 @@ export function ExplorerScreen({ name }: { name: string }) {
           </p>
         )}
       </div>
+      <PaybackPanel name={name} trial={chosen ?? trial} trials={view.trials} />
       <p>
         Horizontal{' '}
-        <select value={xm} onChange={(e) => setX(e.target.value)} data-testid="axis-x">
+        <select value={xm} onChange={(e) => setX(e.target.value)} aria-label="Horizontal axis" data-testid="axis-x">
           {metrics.map((m) => (
             <option key={m} value={m}>
               {METRICS[m as MetricName].label}
@@ -236,7 +243,7 @@ export function ExplorerScreen({ name }: { name: string }) {
           ))}
         </select>{' '}
         vertical{' '}
-        <select value={ym} onChange={(e) => setY(e.target.value)} data-testid="axis-y">
+        <select value={ym} onChange={(e) => setY(e.target.value)} aria-label="Vertical axis" data-testid="axis-y">
           {metrics.map((m) => (
             <option key={m} value={m}>
               {METRICS[m as MetricName].label}
@@ -265,6 +272,7 @@ export function ExplorerScreen({ name }: { name: string }) {
           <p className="muted small">First-order importance: the share of each objective&apos;s variance explained by each parameter alone (binned).</p>
         </div>
       </div>
+      <PredictorsPanel trials={view.trials} />
     </section>
   );
 }

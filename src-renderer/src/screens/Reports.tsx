@@ -1,42 +1,172 @@
-/** Reports: preview the energy report of a trial and export it (PDF, JSON, Markdown, CSV, model card, GPAI rows). */
-import { useEffect, useState } from 'react';
-import type { EnergyReport } from '../../../src-main/shared/report';
+/**
+ * Reports: pick any complete trial, the electricity (a country from the bundled list, by name or
+ * code, and a PUE), who owns and signs the report; preview it, download its files (PDF, JSON,
+ * Markdown, CSV, model card, GPAI rows) or save them to a folder. Inputs are checked here, in
+ * the screen's words, before anything is asked of the engine; a message goes once it is fixed.
+ */
+import { useEffect, useMemo, useState } from 'react';
+import type { Response } from '../../../src-main/shared/contract';
+import { checkReportInputs, type EnergyReport } from '../../../src-main/shared/report';
 import { call } from '../client';
+import { download } from '../download';
 import { formatSi } from '../format';
 import { useUi } from '../state';
+import { useStudy } from '../useStudy';
+
+const FORMATS = ['pdf', 'json', 'md', 'csv', 'card', 'gpai'] as const;
 
 export function ReportsScreen({ name }: { name: string }) {
-  const { trial, setError } = useUi();
+  const { trial: selected } = useUi();
+  const { view } = useStudy(name);
+  const [trial, setTrial] = useState<number | null>(selected);
   const [country, setCountry] = useState('');
   const [pue, setPue] = useState('1');
+  const [trainingType, setTrainingType] = useState<'' | 'pre-training' | 'fine-tuning'>('');
+  const [owner, setOwner] = useState('');
+  const [organisation, setOrganisation] = useState('');
+  const [approver, setApprover] = useState('');
+  const [countries, setCountries] = useState<Response<'report.countries'>>([]);
   const [report, setReport] = useState<EnergyReport | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
   const [outDir, setOutDir] = useState('');
   const [files, setFiles] = useState<string[]>([]);
-  const options = () => ({ name, ...(trial !== null ? { trial } : {}), ...(country.length === 3 ? { country: country.toUpperCase() } : {}), pue: Number(pue) || 1 });
+  const [busy, setBusy] = useState(false);
+  const checked = useMemo(() => checkReportInputs({ country, pue }, countries), [country, pue, countries]);
+  const complete = (view?.trials ?? []).filter((t) => t.state === 'complete');
+  const options = () =>
+    checked.ok
+      ? {
+          name,
+          ...(trial !== null ? { trial } : {}),
+          ...(checked.country ? { country: checked.country } : {}),
+          pue: checked.pue,
+          ...(trainingType ? { trainingType } : {}),
+          ...(owner.trim() ? { owner: owner.trim() } : {}),
+          ...(organisation.trim() ? { organisation: organisation.trim() } : {}),
+          ...(approver.trim() ? { approver: approver.trim() } : {}),
+        }
+      : null;
   useEffect(() => {
     call('app.info', {}).then((i) => setOutDir(`${i.dataDir}/reports/${name}`), () => {});
+    call('report.countries', {}).then(setCountries, () => {});
   }, [name]);
   useEffect(() => {
-    call('report.build', options()).then(setReport, (e: Error) => setError(e.message));
-  }, [name, trial, country, pue]);
+    const o = options();
+    if (!o) return;
+    let live = true;
+    call('report.build', o).then(
+      (r) => {
+        if (!live) return;
+        setReport(r);
+        setProblem(null);
+      },
+      (e: Error) => live && setProblem(e.message),
+    );
+    return () => {
+      live = false;
+    };
+    // options() is rebuilt from these
+  }, [name, trial, checked.ok ? checked.country : null, checked.ok ? checked.pue : null, trainingType, owner, organisation, approver]);
+
+  const downloadAll = async () => {
+    const o = options();
+    if (!o) return;
+    setBusy(true);
+    try {
+      const r = await call('report.download', { ...o, formats: [...FORMATS] });
+      for (const f of r.files) download(f.name, f.mimeType, f.base64);
+      setFiles(r.files.map((f) => `${f.name} (downloaded)`));
+      setProblem(null);
+    } catch (e) {
+      setProblem((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const saveToFolder = () => {
+    const o = options();
+    if (!o) return;
+    call('report.export', { ...o, formats: [...FORMATS], outDir }).then(
+      (r) => {
+        setFiles(r.files);
+        setProblem(null);
+      },
+      (e: Error) => setProblem(e.message),
+    );
+  };
+  const errors = checked.ok ? {} : checked.errors;
   return (
     <section>
       <h1>Energy report</h1>
-      <p>
-        Country (ISO 3166 alpha-3) <input value={country} maxLength={3} size={4} onChange={(e) => setCountry(e.target.value)} data-testid="report-country" /> · PUE{' '}
-        <input type="number" min="1" step="0.01" value={pue} onChange={(e) => setPue(e.target.value)} />
-      </p>
+      <div className="card" data-testid="report-inputs">
+        <p>
+          Model{' '}
+          <select value={trial ?? ''} onChange={(e) => setTrial(e.target.value === '' ? null : Number(e.target.value))} aria-label="Model" data-testid="report-trial">
+            <option value="">the most accurate</option>
+            {complete.map((t) => (
+              <option key={t.number} value={t.number}>
+                #{t.number}
+                {t.metrics.accuracy !== undefined ? ` · ${(t.metrics.accuracy * 100).toFixed(1)}%` : ''}
+                {t.metrics.infer_energy_j_per_sample !== undefined ? ` · ${formatSi(t.metrics.infer_energy_j_per_sample, 'J')} per prediction` : ''}
+              </option>
+            ))}
+          </select>
+        </p>
+        <p>
+          Country of the electricity{' '}
+          <input value={country} list="report-countries" placeholder="France or FRA; empty: world average" size={30} onChange={(e) => setCountry(e.target.value)} aria-label="Country of the electricity" data-testid="report-country" />
+          <datalist id="report-countries">
+            {countries.map((c) => (
+              <option key={c.iso3} value={c.name}>
+                {c.iso3}
+              </option>
+            ))}
+          </datalist>{' '}
+          · PUE <input value={pue} size={5} inputMode="decimal" onChange={(e) => setPue(e.target.value)} aria-label="PUE" data-testid="report-pue" /> · Training{' '}
+          <select value={trainingType} onChange={(e) => setTrainingType(e.target.value as typeof trainingType)} aria-label="Training" data-testid="report-training-type">
+            <option value="">as the study says</option>
+            <option value="pre-training">from scratch (pre-training)</option>
+            <option value="fine-tuning">fine-tuning a model</option>
+          </select>
+        </p>
+        {errors.country && (
+          <p className="warning" data-testid="report-country-error">
+            {errors.country}
+          </p>
+        )}
+        {errors.pue && (
+          <p className="warning" data-testid="report-pue-error">
+            {errors.pue}
+          </p>
+        )}
+        <p>
+          Report owner <input value={owner} onChange={(e) => setOwner(e.target.value)} aria-label="Report owner" data-testid="report-owner" /> · organisation{' '}
+          <input value={organisation} onChange={(e) => setOrganisation(e.target.value)} aria-label="Organisation" data-testid="report-organisation" /> · approved by{' '}
+          <input value={approver} onChange={(e) => setApprover(e.target.value)} aria-label="Approved by" data-testid="report-approver" />
+        </p>
+      </div>
+      {problem && (
+        <p className="warning" role="alert" data-testid="report-problem">
+          {problem}
+        </p>
+      )}
       {report && (
-        <div className="card" data-testid="report-preview">
+        <div className="card" data-testid="report-preview" style={checked.ok ? undefined : { opacity: 0.5 }} title={checked.ok ? undefined : 'the figures of the last valid inputs'}>
           <h2>
             {report.study.name}, trial {report.trial.number}
           </h2>
           <table className="small">
             <tbody>
               <tr>
+                <td>Developing this model</td>
+                <td data-testid="report-campaign">
+                  {formatSi(report.campaign.energyJ, 'J')} for the whole tuning campaign ({(report.campaign.prunedOrFailedShare * 100).toFixed(1)}% on pruned or failed trials)
+                </td>
+              </tr>
+              <tr>
                 <td>Training energy</td>
                 <td>
-                  {report.training.energyMWh2sf} MWh ({report.training.method})
+                  {formatSi(report.training.energyJ, 'J')} = {report.training.energyMWh2sf} MWh ({report.training.method})
                 </td>
               </tr>
               <tr>
@@ -46,22 +176,30 @@ export function ReportsScreen({ name }: { name: string }) {
                 </td>
               </tr>
               <tr>
-                <td>Emissions (training)</td>
+                <td>Emissions</td>
                 <td>
-                  {report.emissions.trainingG.toPrecision(3)} g CO2e · {report.emissions.intensityGPerKWh} g/kWh, {report.emissions.country}
-                  {report.emissions.origin === 'world-fallback' ? ' (world average: choose a country)' : ''}
+                  campaign {formatSi(report.emissions.campaignG, 'g')} CO2e, training {formatSi(report.emissions.trainingG, 'g')} CO2e · {report.emissions.intensityGPerKWh} g/kWh, {report.emissions.country}
+                  {report.emissions.origin === 'world-fallback' ? ' (world average: choose a country above)' : ''}
                 </td>
               </tr>
               <tr>
                 <td>SCI</td>
-                <td>
-                  {report.sci.scoreG.toPrecision(3)} g per {report.sci.functionalUnit}
-                </td>
+                <td>{report.sci.text}</td>
+              </tr>
+              <tr>
+                <td>Hardware</td>
+                <td>{report.hardware.summary}</td>
               </tr>
               {report.pareto && (
                 <tr>
                   <td>Trade-off</td>
                   <td>{report.pareto.sentence}</td>
+                </tr>
+              )}
+              {report.payback && (
+                <tr>
+                  <td>Payback</td>
+                  <td data-testid="report-payback">{report.payback.sentence}</td>
                 </tr>
               )}
             </tbody>
@@ -75,17 +213,12 @@ export function ReportsScreen({ name }: { name: string }) {
         </div>
       )}
       <p>
-        Save to <input value={outDir} onChange={(e) => setOutDir(e.target.value)} size={60} />{' '}
-        <button
-          data-testid="export"
-          onClick={() =>
-            call('report.export', { ...options(), formats: ['pdf', 'json', 'md', 'csv', 'card', 'gpai'], outDir }).then(
-              (r) => setFiles(r.files),
-              (e: Error) => setError(e.message),
-            )
-          }
-        >
-          Export all formats
+        <button data-testid="download" disabled={!checked.ok || busy} onClick={() => void downloadAll()}>
+          Download all files
+        </button>{' '}
+        or save them in <input value={outDir} onChange={(e) => setOutDir(e.target.value)} size={50} aria-label="Folder to save in" />{' '}
+        <button data-testid="export" disabled={!checked.ok} onClick={saveToFolder}>
+          Save to folder
         </button>
       </p>
       {files.length > 0 && (

@@ -1,7 +1,7 @@
 /** The live run view: progress and ETA, phase, live power per domain, trials, the front growing. */
 import { useEffect, useMemo, useState } from 'react';
 import { call, onEvent } from '../client';
-import { formatDuration, formatMetric } from '../format';
+import { formatDuration, formatMetric, METRICS } from '../format';
 import { Plot } from '../Plot';
 import { useUi } from '../state';
 import { useStudy } from '../useStudy';
@@ -11,15 +11,37 @@ export function RunScreen({ name }: { name: string }) {
   const { go, setError } = useUi();
   const { view } = useStudy(name);
   const [power, setPower] = useState<{ tMs: number; domain: string; powerW: number }[]>([]);
+  const [stored, setStored] = useState<{ trial: number | null; samples: { tMs: number; domain: string; powerW: number }[] } | null>(null);
   useEffect(() => onEvent('power.samples', (p) => p.name === name && setPower((old) => [...old, ...p.samples].slice(-600))), [name]);
+  const running = view?.running != null;
+  const loaded = view !== null;
+  const finishedCount = view ? view.trials.filter((t) => t.finishedAt !== null).length : 0;
+  // the power stored with the last measured trial: all there is to show of a finished study, and
+  // the lead-in to the live readings of a running one opened (or reloaded) mid-run
+  useEffect(() => {
+    if (!loaded || (running && stored)) return;
+    call('study.power', { name }).then(setStored, (e: Error) => setError(e.message));
+  }, [name, running, finishedCount, setError, loaded]);
   const powerTraces = useMemo(() => {
-    const domains = [...new Set(power.map((s) => s.domain))];
+    const before = stored && (running || !power.length) ? stored.samples.filter((s) => !power.length || s.tMs < power[0]!.tMs) : [];
+    const domains = [...new Set([...before, ...power].map((s) => s.domain))];
     return domains.map((d) => {
-      const pts = power.filter((s) => s.domain === d);
-      return { type: 'scatter' as const, mode: 'lines' as const, name: d, x: pts.map((s) => new Date(s.tMs)), y: pts.map((s) => s.powerW) };
+      const a = before.filter((s) => s.domain === d);
+      const b = power.filter((s) => s.domain === d);
+      // a gap (null) between the stored trial and the live readings, not a line across it
+      const pts = [...a.map((s) => [new Date(s.tMs), s.powerW] as const), ...(a.length && b.length ? [[null, null] as const] : []), ...b.map((s) => [new Date(s.tMs), s.powerW] as const)];
+      return { type: 'scatter' as const, mode: pts.length < 20 ? ('lines+markers' as const) : ('lines' as const), name: d, x: pts.map((p) => p[0]), y: pts.map((p) => p[1]), connectgaps: false };
     });
-  }, [power]);
-  if (!view) return <p>Loading…</p>;
+  }, [stored, power, running]);
+  // at least half a minute of time axis, so the first readings do not spread over milliseconds
+  const powerLayout = useMemo(() => {
+    const ts = powerTraces.flatMap((t) => t.x.filter((x): x is Date => x !== null).map((x) => x.getTime()));
+    const first = Math.min(...ts);
+    const last = Math.max(...ts);
+    const range = ts.length && last - first < 30_000 ? { range: [new Date(first - 1000), new Date(first + 30_000)], autorange: false } : {};
+    return { yaxis: { title: { text: 'W' }, rangemode: 'tozero' as const }, xaxis: { title: { text: 'time' }, ...range }, showlegend: true };
+  }, [powerTraces]);
+  if (!view) return <p role="status">Loading…</p>;
   const s = view.summary;
   const done = s.counts.complete + s.counts.failed + s.counts.pruned;
   const control = (action: 'pause' | 'resume' | 'stop') => call('study.control', { name, action }).catch((e: Error) => setError(e.message));
@@ -31,10 +53,10 @@ export function RunScreen({ name }: { name: string }) {
           Energy figures in this study are <b>estimated</b> from the CPU&apos;s rated power and its load, not measured: this machine exposes no energy counter.
         </div>
       )}
-      <div className="progress" data-testid="progress">
+      <div className="progress" data-testid="progress" role="progressbar" aria-label="Trials done" aria-valuemin={0} aria-valuemax={s.budget} aria-valuenow={done}>
         <div className="bar" style={{ width: `${(100 * done) / Math.max(1, s.budget)}%` }} />
       </div>
-      <p data-testid="progress-text">
+      <p data-testid="progress-text" aria-live="polite">
         {done}/{s.budget} trials
         {view.running ? ` · ${view.running.state}` : done >= s.budget ? ' · finished' : ' · not running'}
         {view.running?.etaS != null ? ` · about ${formatDuration(view.running.etaS)} left` : ''}
@@ -43,7 +65,13 @@ export function RunScreen({ name }: { name: string }) {
       <p>
         {view.running ? (
           <>
-            {view.running.state === 'paused' ? <button onClick={() => control('resume')}>Resume</button> : <button onClick={() => control('pause')} data-testid="pause">Pause</button>}{' '}
+            {view.running.state === 'paused' ? (
+              <button onClick={() => control('resume')}>Resume</button>
+            ) : (
+              <button onClick={() => control('pause')} data-testid="pause">
+                Pause
+              </button>
+            )}{' '}
             <button onClick={() => control('stop')} data-testid="stop">
               Stop
             </button>
@@ -57,25 +85,39 @@ export function RunScreen({ name }: { name: string }) {
       </p>
       <div className="grid2">
         <div>
-          <h2>Power (live)</h2>
-          {powerTraces.length ? <Plot data={powerTraces} layout={{ yaxis: { title: { text: 'W' } }, showlegend: true }} height={260} testId="power-chart" /> : <p className="muted">Waiting for readings…</p>}
+          <h2>{power.length || running ? 'Power (live)' : `Power of the last trial${stored?.trial != null ? ` (#${stored.trial}, stored)` : ''}`}</h2>
+          {powerTraces.length ? (
+            <Plot data={powerTraces} layout={powerLayout} height={260} testId="power-chart" />
+          ) : (
+            <p className="muted" data-testid="power-empty">
+              {running ? 'Waiting for readings…' : stored ? 'No power readings were stored for this study.' : 'Loading the stored readings…'}
+            </p>
+          )}
         </div>
         <div>
           <h2>Trade-off so far</h2>
-          <FrontierPlot view={view} height={260} />
+          {view.trials.some((t) => t.state === 'complete') ? (
+            <FrontierPlot view={view} height={260} />
+          ) : (
+            <p className="muted" data-testid="frontier-empty">
+              Each model appears here, accuracy against energy per prediction, as soon as it is measured.
+            </p>
+          )}
         </div>
       </div>
       <h2>Trials</h2>
       <table data-testid="trial-table">
         <thead>
           <tr>
-            <th>#</th>
-            <th>State</th>
+            <th scope="col">#</th>
+            <th scope="col">State</th>
             {view.objectives.map((o) => (
-              <th key={o.metric}>{o.metric}</th>
+              <th scope="col" key={o.metric}>
+                {METRICS[o.metric as keyof typeof METRICS]?.label ?? o.metric}
+              </th>
             ))}
-            <th>Training energy</th>
-            <th>Reason / parameters</th>
+            <th scope="col">Training energy</th>
+            <th scope="col">Reason / parameters</th>
           </tr>
         </thead>
         <tbody>

@@ -1,19 +1,52 @@
 import { useEffect, useState } from 'react';
+import type { Response } from '../../../src-main/shared/contract';
 import type { StudySummary } from '../../../src-main/shared/types';
 import { call } from '../client';
-import { useUi } from '../state';
+import { PathField } from '../PathField';
+import { routeHash, useUi } from '../state';
 
-export function StudiesScreen() {
+type Runs = Response<'machine.runs'>['runs'];
+
+export function StudiesScreen({ runs }: { runs: Runs }) {
   const { go, setError } = useUi();
   const [studies, setStudies] = useState<StudySummary[] | null>(null);
   const [path, setPath] = useState('');
-  const load = () => call('studies.list', {}).then(setStudies, (e: Error) => setError(e.message));
+  const [problem, setProblem] = useState<string | null>(null);
+  const [opened, setOpened] = useState<string | null>(null);
   useEffect(() => {
-    void load();
-  }, []);
+    call('studies.list', {}).then(setStudies, (e: Error) => setError(e.message));
+  }, [setError]);
+  const open = (p: string) =>
+    call('studies.openFile', { path: p }).then(
+      (r) => {
+        setStudies(r.studies);
+        setOpened(r.dbPath);
+        setProblem(null);
+      },
+      (e: Error) => setProblem(e.message),
+    );
+  const here = new Set(runs.filter((r) => r.here).map((r) => r.study));
+  const elsewhere = runs.filter((r) => !r.here);
   return (
-    <section>
-      <h1>Studies</h1>
+    <section aria-labelledby="studies-title">
+      <h1 id="studies-title">Studies</h1>
+      {runs.some((r) => r.here) && (
+        <p className="banner" data-testid="running-banner">
+          Running now:{' '}
+          {runs
+            .filter((r) => r.here)
+            .map((r) => (
+              <a key={r.study} href={routeHash({ screen: 'run', study: r.study, trial: null })}>
+                {r.study}
+              </a>
+            ))}
+        </p>
+      )}
+      {elsewhere.length > 0 && (
+        <p className="banner" data-testid="running-elsewhere">
+          Also running on this machine: {elsewhere.map((r) => `“${r.study}” (pid ${r.pid}, ${r.dbPath})`).join(', ')}. Energy measured while it runs includes part of its work.
+        </p>
+      )}
       {studies && studies.length === 0 && (
         <p data-testid="no-studies">
           No studies yet. <button onClick={() => go('wizard')}>Start your first study</button>
@@ -23,19 +56,29 @@ export function StudiesScreen() {
         <table data-testid="studies-table">
           <thead>
             <tr>
-              <th>Study</th>
-              <th>Done</th>
-              <th>Dataset</th>
-              <th>Sampler</th>
-              <th>Backend</th>
-              <th>Updated</th>
-              <th />
+              <th scope="col">Study</th>
+              <th scope="col">Done</th>
+              <th scope="col">Dataset</th>
+              <th scope="col">Sampler</th>
+              <th scope="col">Backend</th>
+              <th scope="col">Updated</th>
+              <th scope="col">
+                <span className="visually-hidden">Open</span>
+              </th>
             </tr>
           </thead>
           <tbody>
             {studies.map((s) => (
               <tr key={s.id}>
-                <td>{s.name}</td>
+                <td>
+                  {s.name}
+                  {here.has(s.name) && (
+                    <span className="badge" data-testid={`running-badge-${s.name}`}>
+                      {' '}
+                      running
+                    </span>
+                  )}
+                </td>
                 <td>
                   {s.counts.complete + s.counts.failed + s.counts.pruned}/{s.budget}
                   {s.counts.failed ? ` (${s.counts.failed} failed)` : ''}
@@ -45,10 +88,12 @@ export function StudiesScreen() {
                 <td>{s.backend ?? '—'}</td>
                 <td>{s.updatedAt.replace('T', ' ').slice(0, 16)}</td>
                 <td>
-                  <button data-testid={`open-${s.name}`} onClick={() => go('explorer', s.name)}>
+                  <button data-testid={`open-${s.name}`} onClick={() => go('explorer', s.name)} aria-label={`Explore ${s.name}`}>
                     Explore
                   </button>{' '}
-                  <button onClick={() => go('run', s.name)}>Run view</button>
+                  <button onClick={() => go('run', s.name)} aria-label={`Run view of ${s.name}`} data-testid={`run-${s.name}`}>
+                    Run view
+                  </button>
                 </td>
               </tr>
             ))}
@@ -56,19 +101,28 @@ export function StudiesScreen() {
         </table>
       )}
       <h2>Open another study file</h2>
-      <p>
-        <input value={path} onChange={(e) => setPath(e.target.value)} placeholder="/path/to/studies.db" size={50} />{' '}
-        <button
-          onClick={() =>
-            call('studies.openFile', { path }).then(
-              (r) => setStudies(r.studies),
-              (e: Error) => setError(e.message),
-            )
-          }
-        >
+      <p className="muted small">Opens an existing study file (.db) in place of the current one; nothing is created if the path is wrong.</p>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (path.trim()) void open(path);
+        }}
+      >
+        <PathField label="Study file" kind="file" extensions={['.db', '.sqlite', '.sqlite3']} value={path} onChange={setPath} placeholder="~/studies.db" testId="open-path" invalid={!!problem} />{' '}
+        <button type="submit" disabled={!path.trim()} data-testid="open-file">
           Open
         </button>
-      </p>
+      </form>
+      {problem && (
+        <p className="error" role="alert" data-testid="open-problem">
+          {problem}
+        </p>
+      )}
+      {opened && (
+        <p className="muted" role="status">
+          Now showing {opened}.
+        </p>
+      )}
     </section>
   );
 }

@@ -1,18 +1,33 @@
 /**
- * The new-study wizard, in plain language: dataset → model and search space → what matters and
- * the limits → review and run. Nothing is required that has a default; the study file is checked
- * as the user types with the same rules as the CLI.
+ * The new-study wizard, in plain language: data (a bundled set, a CSV file, a folder of images,
+ * or your own training script) → model and search → what matters and the limits → review and
+ * run. Every box is checked as it is typed and every message names the box as the screen labels
+ * it, in its unit; the whole study file is then checked by the same rules as the CLI's.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { StudySpecInput } from '../../../src-main/shared/spec';
-import { formatSpecIssues, parseStudySpec } from '../../../src-main/shared/spec';
-import type { DatasetSummaryView } from '../../../src-main/shared/types';
+import { parseStudySpec } from '../../../src-main/shared/spec';
+import type { DatasetSummaryView, StudySummary } from '../../../src-main/shared/types';
 import type { Response } from '../../../src-main/shared/contract';
 import { call } from '../client';
+import { METRICS } from '../format';
+import { PathField } from '../PathField';
 import { useUi } from '../state';
+import { estimateMinutes, fieldIssue, formatMinutes, freeName, labelSpecIssue, placeholders, presetText, splitCommand, type FieldIssue } from '../wizard-rules';
 
 type Preset = 'quick' | 'standard' | 'thorough';
+type Source = 'digits' | 'iris' | 'csv' | 'images' | 'command';
 type Space = NonNullable<StudySpecInput['space']>;
+interface RangeDraft {
+  type: 'float' | 'int';
+  low: string;
+  high: string;
+  log: boolean;
+}
+type MachineRuns = Response<'machine.runs'>['runs'];
+
+const PRESETS: Preset[] = ['quick', 'standard', 'thorough'];
+const STEPS = ['Data', 'Model and search', 'What matters', 'Review and run'];
 
 function DatasetPreview({ d }: { d: DatasetSummaryView }) {
   if ('images' in d.preview) {
@@ -20,7 +35,7 @@ function DatasetPreview({ d }: { d: DatasetSummaryView }) {
       <div className="thumbs">
         {d.preview.images.map((img, i) => (
           <figure key={i}>
-            <svg width={img.width * 3} height={img.height * 3} viewBox={`0 0 ${img.width} ${img.height}`}>
+            <svg width={Math.max(42, img.width * 3)} height={Math.max(42, img.height * 3)} viewBox={`0 0 ${img.width} ${img.height}`} role="img" aria-label={`an image of class ${img.label}`}>
               {img.pixels.map((p, k) => (
                 <rect key={k} x={k % img.width} y={Math.floor(k / img.width)} width={1} height={1} fill={`rgb(${p},${p},${p})`} />
               ))}
@@ -32,280 +47,588 @@ function DatasetPreview({ d }: { d: DatasetSummaryView }) {
     );
   }
   return (
-    <table className="small">
-      <thead>
-        <tr>{d.preview.columns.map((c) => <th key={c}>{c}</th>)}</tr>
-      </thead>
-      <tbody>
-        {d.preview.rows.map((r, i) => (
-          <tr key={i}>{r.map((v, j) => <td key={j}>{typeof v === 'number' ? Number(v.toPrecision(3)) : v}</td>)}</tr>
-        ))}
-      </tbody>
-    </table>
+    // a region the keyboard can scroll, for files wider than the window
+    <div className="table-scroll" data-testid="preview-table" tabIndex={0} role="region" aria-label="Preview of the file">
+      <table className="small">
+        <caption className="muted">The first rows, as written in the file</caption>
+        <thead>
+          <tr>
+            {d.preview.columns.map((c) => (
+              <th key={c} scope="col">
+                {c}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {d.preview.rows.map((r, i) => (
+            // bundled sets hold 32-bit floats: 7 significant digits is every digit they have
+            <tr key={i}>{r.map((v, j) => <td key={j}>{typeof v === 'number' ? String(Number(v.toPrecision(7))) : v}</td>)}</tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
-function estimateMinutes(spec: StudySpecInput): number {
-  const epochs = spec.space?.epochs && 'high' in spec.space.epochs ? (spec.space.epochs.low + spec.space.epochs.high) / 2 : 5;
-  const rows = spec.dataset && 'builtin' in spec.dataset && spec.dataset.builtin === 'iris' ? 150 : (spec.dataset?.maxSamples ?? 10000);
-  const perTrialS = 1.5 + (spec.trial?.minInferS ?? 1) + (epochs * rows) / 6000;
-  return ((spec.trials ?? 0) * perTrialS + (spec.meters?.idleBaselineS ?? 10)) / 60;
+function Issues({ issues, testId = 'spec-issues' }: { issues: FieldIssue[]; testId?: string }) {
+  if (!issues.length) return null;
+  return (
+    <div className="error" role="alert" data-testid={testId}>
+      <p className="issues-title">{issues.length === 1 ? 'One thing to fix:' : `${issues.length} things to fix:`}</p>
+      <ul>
+        {issues.map((i) => (
+          <li key={`${i.label}:${i.message}`}>
+            <b>{i.label}</b>: {i.message}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
 }
+
+function Field({ label, children, hint }: { label: ReactNode; children: ReactNode; hint?: ReactNode }) {
+  return (
+    <label className="choice">
+      {label} {children} {hint}
+    </label>
+  );
+}
+
+const safeName = (s: string) => s.replace(/[^\w.\- ]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 100) || 'my-study';
+const baseName = (p: string) => p.split(/[\\/]/).filter(Boolean).pop() ?? p;
 
 export function WizardScreen() {
   const { go, setError } = useUi();
   const [step, setStep] = useState(0);
   const [datasets, setDatasets] = useState<DatasetSummaryView[]>([]);
-  const [dataset, setDataset] = useState<'digits' | 'iris' | 'csv'>('digits');
+  const [studies, setStudies] = useState<StudySummary[]>([]);
+  const [source, setSource] = useState<Source>('digits');
   const [csvPath, setCsvPath] = useState('');
   const [csv, setCsv] = useState<Response<'datasets.inspect'> | null>(null);
+  const [imgPath, setImgPath] = useState('');
+  const [imgSize, setImgSize] = useState('28');
+  const [imgChannels, setImgChannels] = useState<1 | 3>(1);
+  const [images, setImages] = useState<Response<'datasets.inspectImages'> | null>(null);
+  const [imageModel, setImageModel] = useState<'cnn' | 'mlp'>('cnn');
+  const [reading, setReading] = useState(false);
+  const [readProblem, setReadProblem] = useState<string | null>(null);
+  const [cmdLine, setCmdLine] = useState('');
+  const [cmdCwd, setCmdCwd] = useState('');
   const [preset, setPreset] = useState<Preset>('quick');
-  const [spec, setSpec] = useState<StudySpecInput | null>(null);
+  const [presets, setPresets] = useState<Record<Preset, StudySpecInput> | null>(null);
+  const [ranges, setRanges] = useState<Record<string, RangeDraft>>({});
+  const [trials, setTrials] = useState('');
+  const [minutes, setMinutes] = useState('');
+  const [idle, setIdle] = useState('');
   const [trainingEnergy, setTrainingEnergy] = useState(false);
   const [maxMj, setMaxMj] = useState('');
   const [minAcc, setMinAcc] = useState('');
+  const [name, setName] = useState<string | null>(null);
+  const [concurrent, setConcurrent] = useState<MachineRuns | null>(null);
   const [starting, setStarting] = useState(false);
 
+  const loadStudies = () => call('studies.list', {}).then(setStudies, (e: Error) => setError(e.message));
   useEffect(() => {
     call('datasets.list', {}).then(setDatasets, (e: Error) => setError(e.message));
-  }, [setError]);
+    // once, on opening the wizard
+    void loadStudies();
+  }, []);
+
+  // the presets of the model family the data calls for; a CSV or a script starts from the table preset
+  const presetDataset = source === 'digits' || source === 'images' ? 'digits' : 'iris';
+  const presetModel = source === 'images' ? imageModel : 'mlp';
   useEffect(() => {
-    // a CSV study takes the tabular preset, with the user's file as its data
-    call('spec.preset', { dataset: dataset === 'csv' ? 'iris' : dataset, preset }).then((s) => {
-      const base = s as StudySpecInput;
-      setSpec(dataset === 'csv' && csv ? { ...base, name: `${csvPath.split(/[\\/]/).pop()!.replace(/\.csv$/i, '')}-${preset}`, dataset: { csv: csvPath, target: csv.target } } : base);
-    }, (e: Error) => setError(e.message));
-  }, [dataset, preset, csv, csvPath, setError]);
-  const inspect = (target?: string) =>
-    call('datasets.inspect', { csv: csvPath, ...(target ? { target } : {}) }).then(
-      (r) => {
-        setCsv(r);
-        setDataset('csv');
+    Promise.all(PRESETS.map((p) => call('spec.preset', { dataset: presetDataset, preset: p, model: presetModel }))).then(
+      (specs) => setPresets(Object.fromEntries(PRESETS.map((p, i) => [p, specs[i] as StudySpecInput])) as Record<Preset, StudySpecInput>),
+      (e: Error) => setError(e.message),
+    );
+  }, [presetDataset, presetModel, setError]);
+
+  const base = presets?.[preset] ?? null;
+  // a preset sets the ranges, the number of models and the idle measurement; the user's edits start from there
+  useEffect(() => {
+    if (!base) return;
+    setTrials(String(base.trials));
+    setIdle(String(base.meters?.idleBaselineS ?? 10));
+    if (source === 'command') return;
+    const next: Record<string, RangeDraft> = {};
+    for (const [k, p] of Object.entries(base.space ?? {})) if (p.type === 'float' || p.type === 'int') next[k] = { type: p.type, low: String(p.low), high: String(p.high), log: p.log ?? false };
+    setRanges(next);
+  }, [base, source]);
+
+  // a script's parameters are the {names} in its command line
+  const argv = useMemo(() => splitCommand(cmdLine), [cmdLine]);
+  const cmdParams = useMemo(() => (argv.ok ? placeholders(argv.argv) : { names: [], bad: [] }), [argv]);
+  useEffect(() => {
+    if (source !== 'command') return;
+    setRanges((old) => Object.fromEntries(cmdParams.names.map((n) => [n, old[n] ?? { type: 'float', low: '', high: '', log: false }])));
+  }, [source, cmdParams]);
+
+  const summary: DatasetSummaryView | undefined =
+    source === 'csv' ? (csv?.summary ?? undefined) : source === 'images' ? images?.summary : source === 'command' ? undefined : datasets.find((d) => d.name === source);
+  const regression = source === 'csv' && csv?.summary?.task === 'regression';
+
+  const readCsv = (path: string, target?: string) => {
+    setReading(true);
+    return call('datasets.inspect', { csv: path, ...(target ? { target } : {}) })
+      .then(
+        (r) => {
+          setCsv(r);
+          setCsvPath(r.path);
+          setSource('csv');
+          setReadProblem(null);
+        },
+        (e: Error) => setReadProblem(e.message),
+      )
+      .finally(() => setReading(false));
+  };
+  const readImages = (path: string) => {
+    const size = Number(imgSize);
+    setReading(true);
+    return call('datasets.inspectImages', { images: path, ...(Number.isInteger(size) && size >= 4 && size <= 256 ? { size } : {}), channels: imgChannels })
+      .then(
+        (r) => {
+          setImages(r);
+          setImgPath(r.path);
+          setSource('images');
+          setReadProblem(null);
+        },
+        (e: Error) => setReadProblem(e.message),
+      )
+      .finally(() => setReading(false));
+  };
+
+  // ---- every box, checked as typed, in the words and units on the screen ----
+  const issuesByStep = useMemo(() => {
+    const s: FieldIssue[][] = [[], [], [], []];
+    if (source === 'csv' && !csv) s[0]!.push({ label: 'A CSV file of your own', message: 'choose the file and press "Read it" first' });
+    if (source === 'images' && !images) s[0]!.push({ label: 'A folder of images of your own', message: 'choose the folder and press "Read it" first' });
+    if (source === 'images') {
+      const size = fieldIssue('Resize images to', imgSize, { integer: true, min: 4, max: 256, unit: 'pixels' });
+      if (size) s[0]!.push(size);
+    }
+    if (source === 'command') {
+      if (!cmdLine.trim()) s[1]!.push({ label: 'Command line', message: 'enter the command that trains one model, e.g. python3 train.py --lr {lr}' });
+      else if (!argv.ok) s[1]!.push({ label: 'Command line', message: argv.error });
+      else if (cmdParams.bad.length) s[1]!.push({ label: 'Command line', message: `${cmdParams.bad.map((b) => `{${b}}`).join(', ')}: write parameter names in lower case with underscores, e.g. {learning_rate}` });
+      else if (!cmdParams.names.length) s[1]!.push({ label: 'Command line', message: 'name at least one parameter to search in braces, e.g. --lr {lr}' });
+      if (!cmdCwd.trim()) s[1]!.push({ label: 'Run it in the folder', message: 'choose the folder your script runs in (where train.py is)' });
+    }
+    for (const [param, r] of Object.entries(ranges)) {
+      const integer = r.type === 'int';
+      const low = fieldIssue(`${param}, From`, r.low, { integer });
+      const high = fieldIssue(`${param}, To`, r.high, { integer });
+      if (low) s[1]!.push(low);
+      if (high) s[1]!.push(high);
+      if (!low && !high) {
+        if (!(Number(r.low) < Number(r.high)) && !(integer && Number(r.low) === Number(r.high))) s[1]!.push({ label: param, message: `From (${r.low}) must be below To (${r.high}); swap them` });
+        else if (r.log && Number(r.low) <= 0) s[1]!.push({ label: param, message: `a log scale needs From above 0, got ${r.low}; raise From or untick Log scale` });
+      }
+    }
+    const t = fieldIssue('Number of models to try', trials, { integer: true, min: 1, required: 'enter how many models to try, 1 or more' });
+    if (t) s[2]!.push(t);
+    const m = fieldIssue('Stop after at most', minutes, { above: 0, unit: 'minutes', optional: true });
+    if (m) s[2]!.push(m);
+    const i = fieldIssue('Measure the idle machine first for', idle, { min: 0, max: 600, unit: 's', required: 'enter a number of seconds (0 skips it)' });
+    if (i) s[2]!.push(i);
+    const e = fieldIssue('Energy per prediction at most', maxMj, { above: 0, unit: 'mJ', optional: true });
+    if (e) s[2]!.push(e);
+    if (!regression) {
+      const a = fieldIssue('Accuracy at least', minAcc, { min: 0, max: 100, unit: '%', optional: true });
+      if (a) s[2]!.push(a);
+    }
+    return s;
+  }, [source, csv, images, imgSize, cmdLine, cmdCwd, argv, cmdParams, ranges, trials, minutes, idle, maxMj, minAcc, regression]);
+
+  const defaultName = useMemo(() => {
+    const stem =
+      source === 'csv' && csv ? baseName(csv.path).replace(/\.(csv|tsv|txt)$/i, '') : source === 'images' && images ? baseName(images.path) : source === 'command' && argv.ok ? baseName(argv.argv.find((a) => /\.\w+$/.test(a)) ?? 'my-script').replace(/\.\w+$/, '') : presetDataset;
+    return safeName(`${stem}-${preset}`);
+  }, [source, csv, images, argv, presetDataset, preset]);
+  const studyName = name ?? defaultName;
+
+  const rows = source === 'command' ? null : (summary?.rows ?? null);
+  const fieldIssues = issuesByStep.flat();
+
+  const final = useMemo<StudySpecInput | null>(() => {
+    if (!base || fieldIssues.length) return null;
+    const space: Space = {};
+    if (source !== 'command') for (const [k, p] of Object.entries(base.space ?? {})) space[k] = p;
+    for (const [k, r] of Object.entries(ranges)) space[k] = r.type === 'int' ? { type: 'int', low: Number(r.low), high: Number(r.high), log: r.log } : { type: 'float', low: Number(r.low), high: Number(r.high), log: r.log };
+    const objectives: StudySpecInput['objectives'] = [
+      regression ? { metric: 'rmse', direction: 'minimize' } : { metric: 'accuracy', direction: 'maximize', ...(minAcc.trim() ? { threshold: Number(minAcc) / 100 } : {}) },
+      { metric: 'infer_energy_j_per_sample', direction: 'minimize', ...(maxMj.trim() ? { threshold: Number(maxMj) / 1000 } : {}) },
+      ...(trainingEnergy ? [{ metric: 'train_energy_j' as const, direction: 'minimize' as const }] : []),
+    ];
+    const { dataset: _dataset, model: _model, ...rest } = base;
+    const common = {
+      ...rest,
+      name: studyName,
+      space,
+      objectives,
+      trials: Number(trials),
+      meters: { idleBaselineS: Number(idle) },
+      ...(minutes.trim() ? { timeBudgetS: Number(minutes) * 60 } : {}),
+    };
+    if (source === 'command' && argv.ok) return { ...common, model: 'command', command: { argv: argv.argv, cwd: cmdCwd.trim() } };
+    if (source === 'csv' && csv) return { ...common, model: 'mlp', dataset: { csv: csv.path, target: csv.target } };
+    if (source === 'images' && images) return { ...common, model: imageModel, dataset: { images: images.path, size: Number(imgSize), channels: imgChannels } };
+    return { ...common, model: base.model ?? 'mlp', ...(base.dataset ? { dataset: base.dataset } : {}) };
+  }, [base, fieldIssues.length, source, ranges, regression, minAcc, maxMj, trainingEnergy, studyName, trials, idle, minutes, argv, cmdCwd, csv, images, imageModel, imgSize, imgChannels]);
+  const check = useMemo(() => (final ? parseStudySpec(final) : null), [final]);
+  const specIssues = check && !check.ok ? check.issues.map(labelSpecIssue) : [];
+  const issuesAt = (i: number) => [...issuesByStep[i]!, ...specIssues.filter((x) => x.step === i)];
+  const clash = studies.find((s) => s.name === studyName) ?? null;
+  const estimate = final ? estimateMinutes(final, rows) : null;
+
+  const setRange = (param: string, patch: Partial<RangeDraft>) => setRanges((r) => ({ ...r, [param]: { ...r[param]!, ...patch } }));
+
+  const start = () => {
+    if (!final) return;
+    setStarting(true);
+    call('study.start', { spec: final, mustBeNew: true }).then(
+      (r) => go('run', r.name),
+      (e: Error) => {
+        setStarting(false);
+        setConcurrent(null);
+        setError(e.message);
+        void loadStudies();
       },
+    );
+  };
+  const askThenStart = () =>
+    call('machine.runs', {}).then(
+      (r) => (r.runs.length ? setConcurrent(r.runs) : start()),
       (e: Error) => setError(e.message),
     );
 
-  const final = useMemo<StudySpecInput | null>(() => {
-    if (!spec) return null;
-    const regression = dataset === 'csv' && csv?.summary?.task === 'regression';
-    const objectives: StudySpecInput['objectives'] = [
-      regression ? { metric: 'rmse', direction: 'minimize' } : { metric: 'accuracy', direction: 'maximize', ...(minAcc !== '' ? { threshold: Number(minAcc) / 100 } : {}) },
-      { metric: 'infer_energy_j_per_sample', direction: 'minimize', ...(maxMj !== '' ? { threshold: Number(maxMj) / 1000 } : {}) },
-      ...(trainingEnergy ? [{ metric: 'train_energy_j' as const, direction: 'minimize' as const }] : []),
-    ];
-    return { ...spec, objectives };
-  }, [spec, trainingEnergy, maxMj, minAcc, dataset, csv]);
-  const check = useMemo(() => (final ? parseStudySpec(final) : null), [final]);
-  const current = dataset === 'csv' ? (csv?.summary ?? undefined) : datasets.find((d) => d.name === dataset);
+  const next = (
+    <button className="primary" onClick={() => setStep((s) => Math.min(STEPS.length - 1, s + 1))} data-testid="next">
+      Next
+    </button>
+  );
 
-  const setRange = (name: string, field: 'low' | 'high' | 'log', value: number | boolean) => {
-    if (!spec?.space) return;
-    const p = spec.space[name]!;
-    setSpec({ ...spec, space: { ...spec.space, [name]: { ...p, [field]: value } as Space[string] } });
-  };
-
-  const steps = ['Dataset', 'Model and search', 'What matters', 'Your own script', 'Review and run'];
   return (
-    <section>
-      <h1>New study</h1>
-      <ol className="steps">
-        {steps.map((s, i) => (
-          <li key={s} className={i === step ? 'active' : ''}>
-            <button onClick={() => setStep(i)}>{s}</button>
-          </li>
-        ))}
-      </ol>
+    <section aria-labelledby="wizard-title">
+      <h1 id="wizard-title">New study</h1>
+      <nav aria-label="Wizard steps">
+        <ol className="steps">
+          {STEPS.map((s, i) => (
+            <li key={s} className={i === step ? 'active' : ''}>
+              <button onClick={() => setStep(i)} aria-current={i === step ? 'step' : undefined} data-testid={`step-${i}`}>
+                {i + 1}. {s}
+                {i < step && issuesAt(i).length ? <span className="step-warn"> (to fix)</span> : null}
+              </button>
+            </li>
+          ))}
+        </ol>
+      </nav>
 
       {step === 0 && (
         <div data-testid="step-dataset">
-          <p>Which data should the models learn from?</p>
-          {datasets.map((d) => (
-            <label key={d.name} className="choice">
-              <input type="radio" name="dataset" checked={dataset === d.name} onChange={() => setDataset(d.name as 'digits' | 'iris')} data-testid={`dataset-${d.name}`} />
-              <b>{d.name}</b> — {d.kind === 'image' ? 'small images' : 'a table'}, {d.rows.toLocaleString()} rows, {d.classes.length} classes, {d.features} features
-            </label>
-          ))}
-          <div className="choice">
-            <label>
-              <input type="radio" name="dataset" checked={dataset === 'csv'} disabled={!csv} onChange={() => setDataset('csv')} /> A CSV file of your own:{' '}
-            </label>
-            <input value={csvPath} onChange={(e) => setCsvPath(e.target.value)} placeholder="/path/to/data.csv" size={40} data-testid="csv-path" />{' '}
-            <button onClick={() => inspect()} disabled={!csvPath} data-testid="csv-inspect">
-              Read it
-            </button>
-            {csv && (
-              <>
-                {' '}
-                predict{' '}
-                <select value={csv.target} onChange={(e) => void inspect(e.target.value)} data-testid="csv-target">
-                  {csv.columns.map((c) => (
-                    <option key={c}>{c}</option>
-                  ))}
-                </select>
-                <ul className="small">{csv.notes.map((n) => <li key={n}>{n}</li>)}</ul>
-              </>
-            )}
-          </div>
-          <label className="choice disabled">
-            <input type="radio" disabled /> A folder of images of your own — not available yet in this version.
-          </label>
-          {current && (
+          <fieldset>
+            <legend>Which data should the models learn from?</legend>
+            {datasets.map((d) => (
+              <label key={d.name} className="choice">
+                <input type="radio" name="dataset" checked={source === d.name} onChange={() => setSource(d.name as Source)} data-testid={`dataset-${d.name}`} /> <b>{d.name}</b> — {d.kind === 'image' ? 'small images' : 'a table'}, {d.rows.toLocaleString()} rows, {d.classes.length} classes, {d.features} features (bundled)
+              </label>
+            ))}
+            <div className="choice">
+              <label>
+                <input type="radio" name="dataset" checked={source === 'csv'} onChange={() => setSource('csv')} data-testid="dataset-csv" /> A CSV file of your own
+              </label>
+              {source === 'csv' && (
+                <div className="indent">
+                  <PathField label="CSV file" kind="file" extensions={['.csv', '.tsv', '.txt']} value={csvPath} onChange={setCsvPath} onPick={(p) => void readCsv(p)} placeholder="~/data/my-table.csv" testId="csv-path" invalid={!!readProblem} />{' '}
+                  <button onClick={() => void readCsv(csvPath)} disabled={!csvPath.trim() || reading} data-testid="csv-inspect">
+                    Read it
+                  </button>
+                  {csv && (
+                    <p>
+                      <label>
+                        Column to predict{' '}
+                        <select value={csv.target} onChange={(e) => void readCsv(csv.path, e.target.value)} data-testid="csv-target">
+                          {csv.columns.map((c) => (
+                            <option key={c}>{c}</option>
+                          ))}
+                        </select>
+                      </label>
+                    </p>
+                  )}
+                  {csv && csv.notes.length > 0 && <ul className="small">{csv.notes.map((n) => <li key={n}>{n}</li>)}</ul>}
+                </div>
+              )}
+            </div>
+            <div className="choice">
+              <label>
+                <input type="radio" name="dataset" checked={source === 'images'} onChange={() => setSource('images')} data-testid="dataset-images" /> A folder of images of your own (one subfolder per class)
+              </label>
+              {source === 'images' && (
+                <div className="indent">
+                  <PathField label="Image folder" kind="folder" value={imgPath} onChange={setImgPath} onPick={(p) => void readImages(p)} placeholder="~/photos" testId="images-path" invalid={!!readProblem} />{' '}
+                  <button onClick={() => void readImages(imgPath)} disabled={!imgPath.trim() || reading} data-testid="images-inspect">
+                    Read it
+                  </button>
+                  <p>
+                    <Field label="Resize images to">
+                      <input type="number" min="4" max="256" value={imgSize} onChange={(e) => setImgSize(e.target.value)} data-testid="images-size" />
+                    </Field>{' '}
+                    pixels square ·{' '}
+                    <label>
+                      <input type="radio" name="channels" checked={imgChannels === 1} onChange={() => setImgChannels(1)} /> greyscale
+                    </label>{' '}
+                    <label>
+                      <input type="radio" name="channels" checked={imgChannels === 3} onChange={() => setImgChannels(3)} /> colour
+                    </label>
+                  </p>
+                  {images && images.notes.length > 0 && <ul className="small">{images.notes.map((n) => <li key={n}>{n}</li>)}</ul>}
+                </div>
+              )}
+            </div>
+            <div className="choice">
+              <label>
+                <input type="radio" name="dataset" checked={source === 'command'} onChange={() => setSource('command')} data-testid="dataset-command" /> My own training script (it loads its own data; ECOpt runs it once per model and measures it)
+              </label>
+            </div>
+          </fieldset>
+          {reading && <p className="muted">Reading…</p>}
+          {readProblem && (
+            <p className="error" role="alert" data-testid="read-problem">
+              {readProblem}
+            </p>
+          )}
+          {summary && (
             <div className="card" data-testid="dataset-summary">
               <p>
-                {current.rows.toLocaleString()} rows · {current.features} features ·{' '}
-                {current.task === 'regression' ? 'regression (a number to predict)' : `classes: ${current.classes.map((c) => `${c.name} (${c.count})`).join(', ')}`}
+                {summary.rows.toLocaleString()} {summary.kind === 'image' ? 'images' : 'rows'} · {summary.features} features ·{' '}
+                {summary.task === 'regression' ? 'regression (a number to predict)' : `classes: ${summary.classes.map((c) => `${c.name} (${c.count})`).join(', ')}`}
               </p>
-              {current.warnings.map((w) => (
+              {summary.warnings.map((w) => (
                 <p key={w} className="warning">
                   {w}
                 </p>
               ))}
-              <DatasetPreview d={current} />
+              <DatasetPreview d={summary} />
             </div>
           )}
-          <button className="primary" onClick={() => setStep(1)} data-testid="next">
-            Next
-          </button>
+          <Issues issues={issuesAt(0)} />
+          {next}
         </div>
       )}
 
-      {step === 1 && spec && (
+      {step === 1 && base && (
         <div data-testid="step-model">
-          <p>How hard should ECOpt search? Bigger searches find better trade-offs and use more energy.</p>
-          {(['quick', 'standard', 'thorough'] as Preset[]).map((p) => (
-            <label key={p} className="choice">
-              <input type="radio" name="preset" checked={preset === p} onChange={() => setPreset(p)} data-testid={`preset-${p}`} /> <b>{p}</b>
-              {p === 'quick' ? ' — a few small models, minutes' : p === 'standard' ? ' — a proper search, tens of minutes' : ' — wide ranges and many trials, hours'}
-            </label>
-          ))}
-          <details>
-            <summary>Advanced: the search ranges</summary>
+          {source === 'command' && (
+            <fieldset className="card">
+              <legend>Your training script</legend>
+              <p className="small">
+                ECOpt runs this command once per model, without a shell, replacing each <code>{'{name}'}</code> with a value to try. Your script prints <code>{'{"phase": "infer"}'}</code> before its
+                inference benchmark and, last, one JSON line of results such as <code>{'{"accuracy": 0.93, "infer_samples": 1000}'}</code> (see &ldquo;Your own training script&rdquo; in the README).
+              </p>
+              <p>
+                <label>
+                  Command line{' '}
+                  <input value={cmdLine} onChange={(e) => setCmdLine(e.target.value)} size={60} placeholder="python3 train.py --lr {lr} --epochs {epochs}" data-testid="command-line" spellCheck={false} />
+                </label>
+              </p>
+              <p>
+                <PathField label="Run it in the folder" kind="folder" value={cmdCwd} onChange={setCmdCwd} placeholder="~/my-project" testId="command-cwd" />
+              </p>
+            </fieldset>
+          )}
+          {source !== 'command' && source === 'images' && (
+            <fieldset>
+              <legend>Which kind of model?</legend>
+              <label className="choice">
+                <input type="radio" name="family" checked={imageModel === 'cnn'} onChange={() => setImageModel('cnn')} data-testid="family-cnn" /> A convolutional network (CNN): made for images
+              </label>
+              <label className="choice">
+                <input type="radio" name="family" checked={imageModel === 'mlp'} onChange={() => setImageModel('mlp')} data-testid="family-mlp" /> A multilayer perceptron (MLP): smaller, often enough for small images
+              </label>
+            </fieldset>
+          )}
+          <fieldset>
+            <legend>How hard should ECOpt search? Bigger searches find better trade-offs and use more energy.</legend>
+            {PRESETS.map((p) => (
+              <label key={p} className="choice">
+                <input type="radio" name="preset" checked={preset === p} onChange={() => setPreset(p)} data-testid={`preset-${p}`} /> <b>{p}</b> — <span data-testid={`preset-text-${p}`}>{presets ? presetText(presets[p], rows, source === 'command') : ''}</span>
+              </label>
+            ))}
+          </fieldset>
+          <details open={source === 'command' || undefined}>
+            <summary>{source === 'command' ? 'The parameters to search' : 'Advanced: the search ranges'}</summary>
             <table>
               <thead>
                 <tr>
-                  <th>Parameter</th>
-                  <th>From</th>
-                  <th>To</th>
-                  <th>Log scale</th>
+                  <th scope="col">Parameter</th>
+                  {source === 'command' && <th scope="col">Kind</th>}
+                  <th scope="col">From</th>
+                  <th scope="col">To</th>
+                  <th scope="col">Log scale</th>
                 </tr>
               </thead>
               <tbody>
-                {Object.entries(spec.space ?? {}).map(([name, p]) =>
-                  p.type === 'float' || p.type === 'int' ? (
-                    <tr key={name}>
-                      <td>{name}</td>
-                      <td>
-                        <input type="number" value={p.low} step="any" onChange={(e) => setRange(name, 'low', Number(e.target.value))} data-testid={`low-${name}`} />
-                      </td>
-                      <td>
-                        <input type="number" value={p.high} step="any" onChange={(e) => setRange(name, 'high', Number(e.target.value))} data-testid={`high-${name}`} />
-                      </td>
-                      <td>
-                        <input type="checkbox" checked={p.log ?? false} onChange={(e) => setRange(name, 'log', e.target.checked)} />
-                      </td>
-                    </tr>
-                  ) : (
-                    <tr key={name}>
-                      <td>{name}</td>
-                      <td colSpan={3}>{p.type === 'categorical' ? p.choices.join(', ') : String(p.value)}</td>
-                    </tr>
-                  ),
+                {source === 'command'
+                  ? Object.entries(ranges).map(([param, r]) => (
+                      <tr key={param}>
+                        <th scope="row">{param}</th>
+                        <td>
+                          <select value={r.type} onChange={(e) => setRange(param, { type: e.target.value as 'float' | 'int' })} aria-label={`${param}: kind`}>
+                            <option value="float">a decimal number</option>
+                            <option value="int">a whole number</option>
+                          </select>
+                        </td>
+                        {rangeCells(param, r)}
+                      </tr>
+                    ))
+                  : Object.entries(base.space ?? {}).map(([param, p]) => {
+                      const r = ranges[param];
+                      return r ? (
+                        <tr key={param}>
+                          <th scope="row">{param}</th>
+                          {rangeCells(param, r)}
+                        </tr>
+                      ) : (
+                        <tr key={param}>
+                          <th scope="row">{param}</th>
+                          <td colSpan={3}>{p.type === 'categorical' ? p.choices.join(', ') : p.type === 'fixed' ? String(p.value) : ''}</td>
+                        </tr>
+                      );
+                    })}
+                {source === 'command' && Object.keys(ranges).length === 0 && (
+                  <tr>
+                    <td colSpan={5} className="muted">
+                      Write each parameter into the command line in braces, e.g. --lr {'{lr}'}.
+                    </td>
+                  </tr>
                 )}
               </tbody>
             </table>
           </details>
-          {check && !check.ok && (
-            <pre className="error" data-testid="spec-issues">
-              {formatSpecIssues(check.issues)}
-            </pre>
-          )}
-          <button className="primary" onClick={() => setStep(2)} data-testid="next">
-            Next
-          </button>
+          <Issues issues={issuesAt(1)} />
+          {next}
         </div>
       )}
 
-      {step === 2 && spec && (
+      {step === 2 && base && (
         <div data-testid="step-objectives">
-          <p>ECOpt looks for the best trade-offs between <b>accuracy</b> and <b>energy per prediction</b>.</p>
+          <p>
+            ECOpt looks for the best trade-offs between <b>{regression ? 'prediction error (RMSE)' : 'accuracy'}</b> and <b>energy per prediction</b>.
+          </p>
           <label className="choice">
-            <input type="checkbox" checked={trainingEnergy} onChange={(e) => setTrainingEnergy(e.target.checked)} /> Also keep training energy low
+            <input type="checkbox" checked={trainingEnergy} onChange={(e) => setTrainingEnergy(e.target.checked)} data-testid="training-energy" /> Also keep training energy low
           </label>
-          <label className="choice">
-            Energy per prediction at most <input type="number" min="0" step="any" value={maxMj} onChange={(e) => setMaxMj(e.target.value)} data-testid="limit-energy" /> mJ (optional)
-          </label>
-          <label className="choice">
-            Accuracy at least <input type="number" min="0" max="100" step="any" value={minAcc} onChange={(e) => setMinAcc(e.target.value)} data-testid="limit-accuracy" /> % (optional)
-          </label>
-          <label className="choice">
-            Number of models to try <input type="number" min="1" value={spec.trials} onChange={(e) => setSpec({ ...spec, trials: Number(e.target.value) })} data-testid="trials" />
-          </label>
-          <label className="choice">
-            Stop after at most <input type="number" min="0" value={spec.timeBudgetS ? spec.timeBudgetS / 60 : ''} onChange={(e) => setSpec({ ...spec, ...(e.target.value ? { timeBudgetS: Number(e.target.value) * 60 } : { timeBudgetS: undefined }) })} /> minutes (optional)
-          </label>
-          <label className="choice">
-            Measure the idle machine first for <input type="number" min="0" value={spec.meters?.idleBaselineS ?? 10} onChange={(e) => setSpec({ ...spec, meters: { idleBaselineS: Number(e.target.value) } })} data-testid="idle" /> s (0 skips; needed for energy net of idle)
-          </label>
-          {final && <p data-testid="estimate">Estimated duration: about {Math.max(1, Math.round(estimateMinutes(final)))} min on a machine like this one.</p>}
-          {check && !check.ok && (
-            <pre className="error" data-testid="spec-issues">
-              {formatSpecIssues(check.issues)}
-            </pre>
+          <Field label="Energy per prediction at most" hint="mJ (optional)">
+            <input inputMode="decimal" value={maxMj} onChange={(e) => setMaxMj(e.target.value)} data-testid="limit-energy" aria-invalid={issuesByStep[2]!.some((i) => i.label.startsWith('Energy')) || undefined} />
+          </Field>
+          {!regression && (
+            <Field label="Accuracy at least" hint="% (optional)">
+              <input inputMode="decimal" value={minAcc} onChange={(e) => setMinAcc(e.target.value)} data-testid="limit-accuracy" aria-invalid={issuesByStep[2]!.some((i) => i.label.startsWith('Accuracy')) || undefined} />
+            </Field>
           )}
-          <button className="primary" onClick={() => setStep(3)} data-testid="next">
-            Next
-          </button>
+          <Field label="Number of models to try">
+            <input inputMode="numeric" value={trials} onChange={(e) => setTrials(e.target.value)} data-testid="trials" aria-invalid={issuesByStep[2]!.some((i) => i.label.startsWith('Number')) || undefined} />
+          </Field>
+          <Field label="Stop after at most" hint="minutes (optional)">
+            <input inputMode="decimal" value={minutes} onChange={(e) => setMinutes(e.target.value)} data-testid="minutes" />
+          </Field>
+          <Field label="Measure the idle machine first for" hint="s (0 skips it; needed for energy net of idle)">
+            <input inputMode="decimal" value={idle} onChange={(e) => setIdle(e.target.value)} data-testid="idle" />
+          </Field>
+          {final && (
+            <p data-testid="estimate">
+              {estimate === null ? `Duration: ${final.trials} runs of your script, each as long as it takes.` : `Estimated duration: ${formatMinutes(estimate)} on a machine like this one.`}
+            </p>
+          )}
+          <Issues issues={issuesAt(2)} />
+          {next}
         </div>
       )}
 
       {step === 3 && (
-        <div data-testid="step-command">
-          <p>
-            Practitioners can have ECOpt run their own training command (a PyTorch script, say) as each trial. That arrives with command trials; until then
-            studies use the built-in trainer.
-          </p>
-          <button className="primary" onClick={() => setStep(4)} data-testid="next">
-            Next
-          </button>
-        </div>
-      )}
-
-      {step === 4 && final && (
         <div data-testid="step-review">
-          <label className="choice">
-            Study name <input value={final.name} onChange={(e) => spec && setSpec({ ...spec, name: e.target.value })} data-testid="study-name" />
-          </label>
           <p>
-            {final.trials} models on <b>{final.dataset ? ('builtin' in final.dataset ? final.dataset.builtin : 'csv' in final.dataset ? final.dataset.csv : final.dataset.images) : 'your command'}</b>, sampler <b>{String(final.sampler)}</b>; objectives: {final.objectives.map((o) => o.metric).join(', ')}.
+            <label>
+              Study name <input value={studyName} onChange={(e) => setName(e.target.value)} data-testid="study-name" size={40} />
+            </label>
           </p>
-          <details>
-            <summary>The study file</summary>
-            <pre className="small">{JSON.stringify(final, null, 2)}</pre>
-          </details>
-          {check && !check.ok && (
-            <pre className="error" data-testid="spec-issues">
-              {formatSpecIssues(check.issues)}
-            </pre>
+          {clash && (
+            <div className="banner" role="alert" data-testid="name-clash">
+              <p>
+                A study named <b>{clash.name}</b> already exists in this study file ({clash.counts.complete + clash.counts.failed + clash.counts.pruned} of {clash.budget} models done). Running under the same name would
+                continue that study, not start this one.
+              </p>
+              <button
+                onClick={() => {
+                  const done = clash.counts.complete + clash.counts.failed + clash.counts.pruned >= clash.budget;
+                  if (done) return go('run', clash.name);
+                  call('study.control', { name: clash.name, action: 'resume' }).then(
+                    () => go('run', clash.name),
+                    (e: Error) => setError(e.message),
+                  );
+                }}
+                data-testid="clash-resume"
+              >
+                {clash.counts.complete + clash.counts.failed + clash.counts.pruned >= clash.budget ? `Open “${clash.name}” (finished)` : `Resume “${clash.name}”`}
+              </button>{' '}
+              <button onClick={() => setName(freeName(studyName, studies.map((s) => s.name)))} data-testid="clash-rename">
+                Use the name “{freeName(studyName, studies.map((s) => s.name))}” for this new study
+              </button>
+            </div>
           )}
-          <button
-            className="primary"
-            disabled={!check?.ok || starting}
-            data-testid="run"
-            onClick={() => {
-              setStarting(true);
-              call('study.start', { spec: final }).then(
-                (r) => go('run', r.name),
-                (e: Error) => {
-                  setStarting(false);
-                  setError(e.message);
-                },
-              );
-            }}
-          >
+          {final && (
+            <p data-testid="review-summary">
+              {final.trials} models {final.model === 'command' ? <>of your script <code>{argv.ok ? argv.argv.join(' ') : ''}</code></> : <>({final.model === 'cnn' ? 'convolutional networks' : 'multilayer perceptrons'}) on <b>{final.dataset ? ('builtin' in final.dataset ? final.dataset.builtin : 'csv' in final.dataset ? final.dataset.csv : final.dataset.images) : ''}</b></>}; looking for the best trade-offs of{' '}
+              {final.objectives.map((o) => METRICS[o.metric].label.toLowerCase()).join(', ')}
+              {maxMj.trim() || minAcc.trim() ? ` within your limits (${[maxMj.trim() && `at most ${maxMj} mJ per prediction`, minAcc.trim() && !regression && `at least ${minAcc}% accuracy`].filter(Boolean).join(', ')})` : ''}
+              {minutes.trim() ? `, for at most ${minutes} min` : ''}.
+            </p>
+          )}
+          {final && (
+            <details>
+              <summary>The study file</summary>
+              <pre className="small">{JSON.stringify(final, null, 2)}</pre>
+            </details>
+          )}
+          <Issues issues={[...fieldIssues, ...specIssues]} />
+          {concurrent && (
+            <div className="banner" role="alert" data-testid="concurrent-warning">
+              <p>
+                {concurrent.length === 1 ? 'Another study is' : `${concurrent.length} other studies are`} running on this machine now:{' '}
+                {concurrent.map((r) => `“${r.study}”${r.here ? '' : ` (pid ${r.pid}, ${r.dbPath})`}`).join(', ')}. Two studies at once share the machine: each one&apos;s energy figures would include part of
+                the other&apos;s work, and neither would be a fair measurement.
+              </p>
+              <button onClick={start} disabled={starting} data-testid="concurrent-start">
+                Start anyway
+              </button>{' '}
+              <button onClick={() => setConcurrent(null)} data-testid="concurrent-cancel">
+                Not now
+              </button>
+            </div>
+          )}
+          <button className="primary" disabled={!final || !check?.ok || !!clash || starting || !!concurrent} data-testid="run" onClick={() => void askThenStart()}>
             Run
           </button>
         </div>
       )}
     </section>
   );
+
+  function rangeCells(param: string, r: RangeDraft) {
+    const bad = (which: 'From' | 'To') => issuesByStep[1]!.some((i) => i.label === `${param}, ${which}` || i.label === param) || undefined;
+    return (
+      <>
+        <td>
+          <input inputMode="decimal" value={r.low} onChange={(e) => setRange(param, { low: e.target.value })} aria-label={`${param}: from`} aria-invalid={bad('From')} data-testid={`low-${param}`} />
+        </td>
+        <td>
+          <input inputMode="decimal" value={r.high} onChange={(e) => setRange(param, { high: e.target.value })} aria-label={`${param}: to`} aria-invalid={bad('To')} data-testid={`high-${param}`} />
+        </td>
+        <td>
+          <input type="checkbox" checked={r.log} onChange={(e) => setRange(param, { log: e.target.checked })} aria-label={`${param}: log scale`} data-testid={`log-${param}`} />
+        </td>
+      </>
+    );
+  }
 }

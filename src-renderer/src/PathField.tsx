@@ -1,0 +1,135 @@
+/**
+ * A path on the engine's machine, typed or chosen: "Browse…" opens the system's dialog in the
+ * desktop app, and in the browser a chooser that lists the folders of the machine `ecopt serve`
+ * runs on (the files are read there, so that is where they must be chosen). `~` is the home folder.
+ */
+import { useEffect, useId, useRef, useState } from 'react';
+import type { Response } from '../../src-main/shared/contract';
+import { call } from './client';
+
+export interface PathFieldProps {
+  label: string;
+  value: string;
+  onChange(path: string): void;
+  /** Called with the chosen path when the user picks one with "Browse…". */
+  onPick?(path: string): void;
+  kind: 'file' | 'folder';
+  /** Files shown in the chooser, e.g. [".csv"]; folders are always shown. */
+  extensions?: string[];
+  placeholder?: string;
+  testId: string;
+  invalid?: boolean;
+}
+
+export function PathField({ label, value, onChange, onPick, kind, extensions, placeholder, testId, invalid }: PathFieldProps) {
+  const id = useId();
+  const [choosing, setChoosing] = useState(false);
+  const pick = (path: string) => {
+    onChange(path);
+    onPick?.(path);
+  };
+  const browse = async () => {
+    if (window.ecopt?.pickPath) {
+      const p = await window.ecopt.pickPath({ kind, ...(extensions ? { extensions } : {}), title: label });
+      if (p) pick(p);
+    } else setChoosing(true);
+  };
+  return (
+    <span className="path-field">
+      <label htmlFor={id}>{label}</label>{' '}
+      <input id={id} value={value} onChange={(e) => onChange(e.target.value)} placeholder={placeholder} size={44} data-testid={testId} aria-invalid={invalid || undefined} spellCheck={false} />{' '}
+      <button type="button" onClick={() => void browse()} data-testid={`${testId}-browse`}>
+        Browse…
+      </button>
+      {choosing && (
+        <Chooser
+          title={label}
+          start={value}
+          kind={kind}
+          {...(extensions ? { extensions } : {})}
+          onClose={() => setChoosing(false)}
+          onChoose={(p) => {
+            setChoosing(false);
+            pick(p);
+          }}
+        />
+      )}
+    </span>
+  );
+}
+
+function Chooser({ title, start, kind, extensions, onClose, onChoose }: { title: string; start: string; kind: 'file' | 'folder'; extensions?: string[]; onClose(): void; onChoose(path: string): void }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  const folderId = useId();
+  const [listing, setListing] = useState<Response<'files.browse'> | null>(null);
+  const [typed, setTyped] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const list = (path: string | undefined) => call('files.browse', { ...(path ? { path } : {}), ...(extensions ? { extensions } : {}) });
+  const show = (l: Response<'files.browse'>) => {
+    setListing(l);
+    setTyped(l.path);
+    setProblem(null);
+  };
+  const open = (path: string | undefined) => list(path).then(show, (e: Error) => setProblem(e.message));
+  useEffect(() => {
+    ref.current?.showModal();
+    // opens once, where the field points: its folder when the file is not there (yet), else home
+    const parent = start.replace(/[\\/][^\\/]*[\\/]?$/, '');
+    list(start || undefined)
+      .catch(() => (parent && parent !== start ? list(parent) : Promise.reject(new Error('no parent'))))
+      .catch(() => list(undefined))
+      .then(show, (e: Error) => setProblem(e.message));
+  }, []);
+  return (
+    <dialog ref={ref} className="chooser" aria-labelledby={titleId} onClose={onClose} data-testid="chooser">
+      <h2 id={titleId}>{title}</h2>
+      <form
+        className="chooser-path"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void open(typed);
+        }}
+      >
+        <label htmlFor={folderId}>Folder</label>{' '}
+        <input id={folderId} value={typed} onChange={(e) => setTyped(e.target.value)} size={50} data-testid="chooser-folder" spellCheck={false} /> <button type="submit">Go</button>{' '}
+        <button type="button" disabled={!listing?.parent} onClick={() => listing?.parent && void open(listing.parent)} data-testid="chooser-up">
+          Up
+        </button>{' '}
+        <button type="button" onClick={() => void open('~')}>
+          Home
+        </button>
+      </form>
+      {problem && (
+        <p className="error" role="alert">
+          {problem}
+        </p>
+      )}
+      {listing && (
+        <ul className="chooser-list" aria-label={`Contents of ${listing.path}`}>
+          {listing.entries.length === 0 && <li className="muted">{kind === 'file' ? 'No folders or matching files here.' : 'No folders here.'}</li>}
+          {listing.entries
+            .filter((e) => kind === 'file' || e.kind === 'folder')
+            .map((e) => (
+              <li key={e.path}>
+                <button type="button" className="link" onClick={() => (e.kind === 'folder' ? void open(e.path) : onChoose(e.path))} data-testid={`chooser-entry-${e.name}`}>
+                  {e.kind === 'folder' ? <b>{e.name}/</b> : e.name}
+                </button>
+              </li>
+            ))}
+          {listing.truncated && <li className="muted">Only the first 1000 entries are listed; type the path instead.</li>}
+        </ul>
+      )}
+      <p className="chooser-actions">
+        {kind === 'folder' && listing && (
+          <button type="button" className="primary" onClick={() => onChoose(listing.path)} data-testid="chooser-choose-folder">
+            Choose this folder
+          </button>
+        )}{' '}
+        <button type="button" onClick={() => ref.current?.close()} data-testid="chooser-cancel">
+          Cancel
+        </button>
+      </p>
+    </dialog>
+  );
+}

@@ -1,0 +1,55 @@
+/** The wizard's checks in the screen's words: empty is an error, limits in range, study-file paths put back into labels. */
+import { describe, expect, it } from 'vitest';
+import { presetSpec } from '../../../src-main/api/presets';
+import { parseStudySpec } from '../../../src-main/shared/spec';
+import { estimateMinutes, fieldIssue, formatMinutes, freeName, labelSpecIssue, placeholders, presetText, splitCommand } from '../../../src-renderer/src/wizard-rules';
+
+describe('the wizard\'s boxes', () => {
+  it('treats an empty box as an error unless it is optional, never as 0', () => {
+    expect(fieldIssue('Number of models to try', '', { integer: true, min: 1 })).toEqual({ label: 'Number of models to try', message: 'enter a whole number' });
+    expect(fieldIssue('Stop after at most', ' ', { above: 0, unit: 'minutes', optional: true })).toBeNull();
+    expect(fieldIssue('units, From', 'abc', { integer: true })?.message).toBe('“abc” is not a number; enter a whole number');
+    expect(fieldIssue('units, From', '2.5', { integer: true })?.message).toBe('2.5 is not a whole number; enter a whole number');
+  });
+
+  it('checks limits as typed: energy above 0, accuracy from 0 to 100%', () => {
+    expect(fieldIssue('Energy per prediction at most', '-5', { above: 0, unit: 'mJ', optional: true })?.message).toBe('must be above 0 mJ, got -5 mJ');
+    expect(fieldIssue('Energy per prediction at most', '0', { above: 0, unit: 'mJ', optional: true })?.message).toBe('must be above 0 mJ, got 0 mJ');
+    expect(fieldIssue('Energy per prediction at most', '0.5', { above: 0, unit: 'mJ', optional: true })).toBeNull();
+    expect(fieldIssue('Accuracy at least', '150', { min: 0, max: 100, unit: '%', optional: true })?.message).toBe('must be from 0 to 100%, got 150%');
+    expect(fieldIssue('Accuracy at least', '-3', { min: 0, max: 100, unit: '%', optional: true })?.message).toBe('must be from 0 to 100%, got -3%');
+    expect(fieldIssue('Number of models to try', '0', { integer: true, min: 1 })?.message).toBe('must be 1 or more, got 0');
+  });
+
+  it('names study-file problems by the labels on the screen, never by JSON paths', () => {
+    expect(labelSpecIssue({ path: 'timeBudgetS', message: 'must be at least 0' })).toMatchObject({ label: 'Stop after at most', step: 2 });
+    expect(labelSpecIssue({ path: 'space.units.high', message: '5000 is out of range: model "mlp" takes units from 1 to 4096; lower high to 4096' })).toEqual({
+      label: 'units, To',
+      message: '5000 is out of range: model "mlp" takes units from 1 to 4096; lower To to 4096',
+      step: 1,
+    });
+    expect(labelSpecIssue({ path: 'space.lr', message: 'low (0.1) must be below high (0.01); swap them' }).message).toBe('From (0.1) must be below To (0.01); swap them');
+    expect(labelSpecIssue({ path: 'name', message: 'x' }).label).toBe('Study name');
+  });
+
+  it('splits a command line like a shell, without one, and finds its {parameters}', () => {
+    expect(splitCommand(`python3 "my train.py" --lr {lr} --tag ''`)).toEqual({ ok: true, argv: ['python3', 'my train.py', '--lr', '{lr}', '--tag', ''] });
+    expect(splitCommand('python3 "train.py')).toMatchObject({ ok: false });
+    expect(placeholders(['--lr={lr}', '{params_file}', '{LR}', '{lr}'])).toEqual({ names: ['lr'], bad: ['LR'] });
+  });
+
+  it('suggests the first free name', () => {
+    expect(freeName('iris-quick', ['iris-quick'])).toBe('iris-quick-2');
+    expect(freeName('iris-quick-2', ['iris-quick', 'iris-quick-2'])).toBe('iris-quick-3');
+  });
+
+  it('words each preset with the estimate the wizard shows for it', () => {
+    for (const p of ['quick', 'standard', 'thorough'] as const) {
+      const spec = presetSpec('digits', p);
+      expect(parseStudySpec(spec).ok).toBe(true);
+      expect(presetText(spec, 10000)).toContain(formatMinutes(estimateMinutes(spec, 10000)!));
+    }
+    expect(presetText(presetSpec('iris', 'quick'), null, true)).toBe('8 runs of your script');
+    expect(parseStudySpec(presetSpec('digits', 'standard', 'cnn')).ok).toBe(true);
+  });
+});
