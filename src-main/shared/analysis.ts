@@ -28,9 +28,17 @@ export function feasible(t: TrialRecord, objectives: readonly ObjectiveLike[]): 
 
 /** Trial numbers on the Pareto front of the complete trials that meet every limit. */
 export function frontTrials(trials: readonly TrialRecord[], objectives: readonly ObjectiveLike[]): number[] {
-  const pool = trials.filter((t) => t.state === 'complete' && values(t, objectives) && feasible(t, objectives));
-  const pts = pool.map((t) => toMinimisation(values(t, objectives)!, objectives.map((o) => o.direction)));
-  return paretoFrontIndices(pts).map((i) => pool[i]!.number);
+  const directions = objectives.map((o) => o.direction);
+  const numbers: number[] = [];
+  const pts: number[][] = [];
+  for (const t of trials) {
+    if (t.state !== 'complete' || !feasible(t, objectives)) continue;
+    const v = values(t, objectives);
+    if (!v) continue;
+    numbers.push(t.number);
+    pts.push(toMinimisation(v, directions));
+  }
+  return paretoFrontIndices(pts).map((i) => numbers[i]!);
 }
 
 /**
@@ -39,26 +47,35 @@ export function frontTrials(trials: readonly TrialRecord[], objectives: readonly
  */
 export function hypervolumeHistory(trials: readonly TrialRecord[], objectives: readonly ObjectiveLike[]): { trial: number; value: number }[] {
   const done = [...trials].sort((a, b) => a.number - b.number);
-  const pts = done.map((t) => (t.state === 'complete' && feasible(t, objectives) ? values(t, objectives) : null));
-  const column = (k: number) => pts.flatMap((p) => (p ? [toMinimisation(p, objectives.map((o) => o.direction))[k]!] : []));
-  const mins = objectives.map((_, k) => Math.min(...column(k)));
-  const maxs = objectives.map((_, k) => Math.max(...column(k)));
+  const directions = objectives.map((o) => o.direction);
+  const pts = done.map((t) => {
+    const v = t.state === 'complete' && feasible(t, objectives) ? values(t, objectives) : null;
+    return v ? toMinimisation(v, directions) : null;
+  });
+  const mins = objectives.map(() => Infinity);
+  const maxs = objectives.map(() => -Infinity);
+  for (const p of pts) {
+    if (!p) continue;
+    p.forEach((c, k) => {
+      if (c < mins[k]!) mins[k] = c;
+      if (c > maxs[k]!) maxs[k] = c;
+    });
+  }
   const ref = objectives.map(() => 1.1);
   // keep only the running front: a dominated newcomer leaves the hypervolume unchanged
   let front: number[][] = [];
   let value = 0;
   const out: { trial: number; value: number }[] = [];
   done.forEach((t, i) => {
-    const p = pts[i];
-    if (p) {
-      const v = toMinimisation(p, objectives.map((o) => o.direction));
+    const v = pts[i];
+    if (v) {
       const x = v.map((c, k) => (maxs[k]! > mins[k]! ? (c - mins[k]!) / (maxs[k]! - mins[k]!) : 0));
       if (!front.some((q) => dominates(q, x) || q.every((c, k) => c === x[k]))) {
         front = [...front.filter((q) => !dominates(x, q)), x];
         value = hypervolume(front, ref);
       }
     }
-    if (['complete', 'failed', 'pruned'].includes(t.state)) out.push({ trial: t.number, value });
+    if (t.state === 'complete' || t.state === 'failed' || t.state === 'pruned') out.push({ trial: t.number, value });
   });
   return out;
 }
@@ -93,7 +110,11 @@ export function parameterImportance(trials: readonly TrialRecord[], objectives: 
         keys = xs.map((x) => String(x));
       }
       const groups = new Map<string, number[]>();
-      keys.forEach((k, i) => groups.set(k, [...(groups.get(k) ?? []), y[i]!]));
+      keys.forEach((k, i) => {
+        const g = groups.get(k);
+        if (g) g.push(y[i]!);
+        else groups.set(k, [y[i]!]);
+      });
       let between = 0;
       for (const g of groups.values()) {
         const m = g.reduce((a, b) => a + b, 0) / g.length;

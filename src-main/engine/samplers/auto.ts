@@ -3,6 +3,7 @@
  * enough for it to be fast and sample-efficient, then MO-TPE, which costs little per proposal
  * at any size. Switch points come from `npm run bench:tuner` (docs/bench/tuner.md).
  */
+import { withValues } from './constraints';
 import { createGpEhviSampler } from './gp-ehvi';
 import { createMotpeSampler } from './motpe';
 import type { SamplerFactory } from './types';
@@ -17,7 +18,7 @@ export const createAutoSampler: SamplerFactory = (ctx, options) => {
   return {
     name: 'auto',
     ask(history, index) {
-      const done = history.filter((t) => t.values !== null).length;
+      const done = withValues(history, ctx.objectives).length;
       return done < gpLimit ? gp.ask(history, index) : tpe.ask(history, index);
     },
   };

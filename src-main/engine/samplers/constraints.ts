@@ -1,9 +1,11 @@
 /**
- * Objective thresholds as constraints: how far a trial is from meeting every limit, as a sum of
- * relative shortfalls (0 when feasible), so limits in different units can be added up.
+ * What every sampler needs from the history besides its own model: objective thresholds as
+ * constraints — how far a trial is from meeting every limit, as a sum of relative shortfalls
+ * (0 when feasible), so limits in different units can be added up — and which trials count.
  */
 import type { ObjectiveSpec } from '../../shared/spec';
 import { toMinimisation } from '../../shared/pareto';
+import type { FinishedTrial } from './types';
 
 export function violation(values: readonly number[], objectives: readonly ObjectiveSpec[]): number {
   let v = 0;
@@ -18,4 +20,21 @@ export function violation(values: readonly number[], objectives: readonly Object
 
 export function minimised(values: readonly number[], objectives: readonly ObjectiveSpec[]): number[] {
   return toMinimisation(values, objectives.map((o) => o.direction));
+}
+
+/**
+ * The trials a model may learn from: finished with one finite value per objective. A NaN or ±∞
+ * (whoever passed it: the study loop already drops them, direct callers of the API may not) makes
+ * the trial a failure, exactly as if its values were null.
+ */
+export function withValues(history: readonly FinishedTrial[], objectives: readonly ObjectiveSpec[]): (FinishedTrial & { values: number[] })[] {
+  return history.filter(
+    (t): t is FinishedTrial & { values: number[] } =>
+      t.state !== 'running' && t.values !== null && t.values.length === objectives.length && t.values.every((v) => Number.isFinite(v)),
+  );
+}
+
+/** Trials proposed earlier and still running (no values yet). */
+export function stillRunning(history: readonly FinishedTrial[]): FinishedTrial[] {
+  return history.filter((t) => t.state === 'running');
 }

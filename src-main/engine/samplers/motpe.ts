@@ -6,12 +6,14 @@
  * estimator per parameter is fitted to each set (truncated Gaussians on the unit cube for
  * numeric parameters, with Optuna's bandwidth rule and a prior component; smoothed frequencies
  * for categorical ones; good trials weighted by their hypervolume contribution). Of 24 draws
- * from the good model the one with the largest l(x)/g(x) is proposed.
+ * from the good model the one with the largest l(x)/g(x) is proposed. Trials still running join
+ * the "bad" set (Optuna's constant liar), so parallel proposals spread out; a non-finite value
+ * makes a trial a failure.
  */
 import { crowdingDistance, hypervolumeContributions, nonDominatedRanks } from '../../shared/pareto';
 import { normCdf, normLogPdf, normQuantile } from '../../shared/normal';
 import { hashInts, makeRng, type Rng } from '../../shared/rng';
-import { minimised, violation } from './constraints';
+import { minimised, stillRunning, violation, withValues } from './constraints';
 import type { FinishedTrial, SamplerContext, SamplerFactory } from './types';
 
 interface Obs {
@@ -118,17 +120,17 @@ function selectByHv(points: number[][], k: number, ref: number[]): number[] {
 }
 
 export function splitGoodBad(trials: readonly FinishedTrial[], ctx: SamplerContext): { good: Obs[]; bad: Obs[] } {
-  const done = trials.filter((t) => t.values !== null);
+  const done = withValues(trials, ctx.objectives);
   const n = done.length;
   const nGood = Math.min(Math.ceil(0.1 * n), 25);
-  const objs = done.map((t) => minimised(t.values!, ctx.objectives));
+  const objs = done.map((t) => minimised(t.values, ctx.objectives));
   // normalise so every objective counts equally in hypervolume terms
   const m = objs[0]?.length ?? 0;
   const lo = Array.from({ length: m }, (_, k) => Math.min(...objs.map((o) => o[k]!)));
   const hi = Array.from({ length: m }, (_, k) => Math.max(...objs.map((o) => o[k]!)));
   const norm = objs.map((o) => o.map((v, k) => (hi[k]! > lo[k]! ? (v - lo[k]!) / (hi[k]! - lo[k]!) : 0)));
   const ref = new Array<number>(m).fill(1.1);
-  const viol = done.map((t) => violation(t.values!, ctx.objectives));
+  const viol = done.map((t) => violation(t.values, ctx.objectives));
   const ranks = nonDominatedRanks(norm, viol);
   const goodIdx: number[] = [];
   for (let r = 0; goodIdx.length < nGood; r++) {
@@ -154,6 +156,9 @@ export function splitGoodBad(trials: readonly FinishedTrial[], ctx: SamplerConte
   const maxC = Math.max(1e-12, ...contrib);
   const good = goodIdx.map((i, j) => ({ cube: done[i]!.cube, weight: Math.max(contrib[j]! / maxC, 1e-3) }));
   const bad = done.flatMap((t, i) => (goodSet.has(i) ? [] : [{ cube: t.cube, weight: 1 }]));
+  // constant liar (as Optuna's constant_liar): a running trial counts as a bad one, so the next
+  // proposal is not drawn where one is already being evaluated
+  for (const t of stillRunning(trials)) bad.push({ cube: t.cube, weight: 1 });
   return { good, bad };
 }
 
@@ -174,9 +179,9 @@ export const createMotpeSampler: SamplerFactory = (ctx: SamplerContext, options)
     name: 'motpe',
     ask(history, index) {
       const rng = makeRng(hashInts(ctx.seed, index, 0x7be));
-      const done = history.filter((t) => t.values !== null);
+      const done = withValues(history, ctx.objectives);
       if (done.length < startup || dims.length === 0) return ctx.space.decode(dims.map(() => rng.next()));
-      const { good, bad } = splitGoodBad(done, ctx);
+      const { good, bad } = splitGoodBad(history, ctx);
       const l = fit(good);
       const g = fit(bad);
       let best: number[] = [];

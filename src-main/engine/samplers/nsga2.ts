@@ -5,13 +5,14 @@
  * dimensions), mutation of each parameter with probability 1/n, and elitist selection of the
  * next parents from the previous parents and the last generation.
  *
- * Generations follow proposal indices: proposal i belongs to generation ⌊i / population⌋. The
- * parents of a generation are recomputed from the history, so the sampler stays a pure function
- * of (seed, index, history) like every other.
+ * Generations follow proposal indices: proposal i belongs to generation ⌊i / population⌋, running
+ * or not. The parents of a generation are recomputed from the finished trials of the generations
+ * before it (a member still running, failed, or with a non-finite value is left out), so the
+ * sampler stays a pure function of (seed, index, history) like every other.
  */
 import { crowdingDistance, nonDominatedRanks } from '../../shared/pareto';
 import { hashInts, makeRng, type Rng } from '../../shared/rng';
-import { minimised, violation } from './constraints';
+import { minimised, violation, withValues } from './constraints';
 import type { FinishedTrial, SamplerContext, SamplerFactory } from './types';
 
 interface Individual {
@@ -70,9 +71,9 @@ export const createNsga2Sampler: SamplerFactory = (ctx: SamplerContext, options)
   function parents(history: readonly FinishedTrial[], generation: number): Individual[] {
     let elite: Individual[] = [];
     for (let g = 0; g < generation; g++) {
-      const members = history
-        .filter((t) => t.values !== null && Math.floor(t.index / populationSize) === g)
-        .map((t) => ({ cube: t.cube, objectives: minimised(t.values!, ctx.objectives), violation: violation(t.values!, ctx.objectives), key: t.index }));
+      const members = withValues(history, ctx.objectives)
+        .filter((t) => Math.floor(t.index / populationSize) === g)
+        .map((t) => ({ cube: t.cube, objectives: minimised(t.values, ctx.objectives), violation: violation(t.values, ctx.objectives), key: t.index }));
       elite = selectElite([...elite, ...members], populationSize);
     }
     return elite;

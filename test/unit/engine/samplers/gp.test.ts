@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ehvi, ehviMonteCarlo, nonDominatedBoxes } from '../../../../src-main/engine/samplers/gp/ehvi';
+import { BoxDecomposition, ehvi, ehviMonteCarlo, nonDominatedBoxes } from '../../../../src-main/engine/samplers/gp/ehvi';
 import { GaussianProcess } from '../../../../src-main/engine/samplers/gp/gp';
+import { NoisyEhvi } from '../../../../src-main/engine/samplers/gp/nehvi';
 import { cholesky } from '../../../../src-main/engine/samplers/gp/linalg';
 import { hypervolume } from '../../../../src-main/shared/pareto';
 import { makeRng } from '../../../../src-main/shared/rng';
@@ -33,6 +34,19 @@ describe('expected hypervolume improvement', () => {
       const exact = ehvi(nonDominatedBoxes(front, ref), mu!, sd!);
       const mc = ehviMonteCarlo(front, ref, mu!, sd!, normals);
       expect(Math.abs(exact - mc)).toBeLessThan(0.02 * Math.max(mc, 1e-3) + 5e-4);
+    }
+  });
+
+  it.each([2, 3, 4])('the fast decomposition gives the same EHVI as summing its boxes (%i objectives)', (m) => {
+    const rng = makeRng(40 + m);
+    const front = randomFront(7, m, 30 + m);
+    const ref = new Array<number>(m).fill(1.1);
+    const fast = new BoxDecomposition(front, ref);
+    const boxes = fast.boxes();
+    for (let i = 0; i < 20; i++) {
+      const mu = Array.from({ length: m }, () => rng.next() * 1.2 - 0.1);
+      const sd = Array.from({ length: m }, () => 0.01 + 0.3 * rng.next());
+      expect(fast.ehvi(mu, sd)).toBeCloseTo(ehvi(boxes, mu, sd), 12);
     }
   });
 
@@ -70,10 +84,96 @@ describe('Gaussian process', () => {
     expect(() => cholesky(Float64Array.from([1, 1, 1, 1]), 2)).not.toThrow();
   });
 
+  it('has the analytic gradient of its fitting objective (checked by finite differences)', () => {
+    const rng = makeRng(8);
+    const xs = Array.from({ length: 12 }, () => [rng.next(), rng.next(), rng.int(3)]);
+    const gp = new GaussianProcess(xs, xs.map((x) => Math.sin(4 * x[0]!) + x[2]!), [false, false, true]);
+    const f = (theta: number[]) => gp.fittingObjective(theta);
+    const theta = [Math.log(0.4), Math.log(0.7), Math.log(1.3), 0.2, Math.log(0.05)];
+    const { g } = f(theta);
+    theta.forEach((_, k) => {
+      const h = 1e-5;
+      const up = [...theta];
+      const down = [...theta];
+      up[k]! += h;
+      down[k]! -= h;
+      expect(g[k]!).toBeCloseTo((f(up).f - f(down).f) / (2 * h), 4);
+    });
+  });
+
+  it('learns the noise level of a noisy objective instead of interpolating it', () => {
+    const rng = makeRng(21);
+    const xs = Array.from({ length: 80 }, () => [rng.next(), rng.next()]);
+    const truth = (x: number[]) => Math.sin(5 * x[0]!) + x[1]!;
+    const gp = new GaussianProcess(xs, xs.map((x) => truth(x) + 0.2 * rng.normal()), [false, false]).fit();
+    expect(gp.noiseSd).toBeGreaterThan(0.13);
+    expect(gp.noiseSd).toBeLessThan(0.3);
+    // and its mean is closer to the truth than the observations are
+    let err = 0;
+    for (let i = 0; i < 100; i++) {
+      const x = [rng.next(), rng.next()];
+      err += (gp.predict(x).mean - truth(x)) ** 2;
+    }
+    expect(Math.sqrt(err / 100)).toBeLessThan(0.15);
+  });
+
   it('treats a categorical dimension by equality, not distance', () => {
     const xs = [[0, 0.1], [1, 0.1], [2, 0.1], [0, 0.9], [1, 0.9], [2, 0.9]];
     const y = xs.map((x) => (x[0] === 1 ? 5 : 0) + x[1]!);
     const gp = new GaussianProcess(xs, y, [true, false]).fit();
     expect(gp.predict([1, 0.5]).mean).toBeGreaterThan(gp.predict([2, 0.5]).mean + 2);
+  });
+});
+
+describe('noisy expected hypervolume improvement', () => {
+  // two objectives trading off along x₀, observed with noise sd 0.1 at 30 points
+  const rng = makeRng(3);
+  const xs = Array.from({ length: 30 }, (_, i) => [(i % 10) / 10 + 0.05, Math.floor(i / 10) / 3]);
+  const ys = xs.map((x) => [x[0]! + 0.5 * x[1]!, 1 - x[0]! + 0.5 * x[1]!].map((v) => v + 0.1 * rng.normal()));
+  const gps = [0, 1].map((k) => new GaussianProcess(xs, ys.map((y) => y[k]!), [false, false]).fit());
+  const ref = [0, 1].map((k) => (1.8 - gps[k]!.yMean) / gps[k]!.yStd);
+
+  it('gives nothing for evaluating an observed point again, unlike EHVI on the posterior-mean front', () => {
+    const noisy = new NoisyEhvi(gps, xs, xs.length, ref, [false, false], makeRng(1), { samples: 16, maxBoxes: 20_000 });
+    const plain = new BoxDecomposition(noisy.meanFront, ref);
+    for (const x of [xs[4]!, xs[5]!]) {
+      const r = noisy.evaluate(x);
+      expect(r.ehvi).toBeLessThan(0.05 * plain.ehvi(r.mu, r.sd));
+    }
+    // between two observed points it still sees the gain
+    const r = noisy.evaluate([0.5, 0]);
+    expect(r.ehvi).toBeGreaterThan(0.3 * plain.ehvi(r.mu, r.sd));
+  });
+
+  it('is plain EHVI on the observed front when the objectives are noiseless', () => {
+    const clean = xs.map((x) => [x[0]! + 0.5 * x[1]!, 1 - x[0]! + 0.5 * x[1]!]);
+    const exact = [0, 1].map((k) => new GaussianProcess(xs, clean.map((y) => y[k]!), [false, false]).fit());
+    const r0 = [0, 1].map((k) => (1.8 - exact[k]!.yMean) / exact[k]!.yStd);
+    const noisy = new NoisyEhvi(exact, xs, xs.length, r0, [false, false], makeRng(1), { samples: 16, maxBoxes: 20_000 });
+    const front = clean.map((y) => y.map((v, k) => (v - exact[k]!.yMean) / exact[k]!.yStd));
+    const x = [0.52, 0.1];
+    const r = noisy.evaluate(x);
+    expect(r.ehvi).toBeCloseTo(new BoxDecomposition(front, r0).ehvi(r.mu, r.sd), 3);
+  });
+});
+
+describe('Gaussian process gradients', () => {
+  it('gives the gradient of the posterior mean and variance (checked by finite differences)', () => {
+    const rng = makeRng(12);
+    const xs = Array.from({ length: 25 }, () => [rng.next(), rng.next(), rng.int(3)]);
+    const gp = new GaussianProcess(xs, xs.map((x) => Math.sin(5 * x[0]!) * x[1]! + 0.3 * x[2]!), [false, false, true]).fit();
+    const x = [0.37, 0.61, 1];
+    const g = gp.predictWithGradient(x);
+    expect(g.mean).toBeCloseTo(gp.predictStandardised(x).mean, 12);
+    for (const k of [0, 1]) {
+      const h = 1e-6;
+      const up = [...x];
+      up[k]! += h;
+      const a = gp.predictStandardised(x);
+      const b = gp.predictStandardised(up);
+      expect(g.dMean[k]!).toBeCloseTo((b.mean - a.mean) / h, 3);
+      expect(g.dVariance[k]!).toBeCloseTo((b.variance - a.variance) / h, 3);
+    }
+    expect(g.dMean[2]).toBe(0);
   });
 });

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createSampler } from '../../../../src-main/engine/samplers/index';
 import { selectElite } from '../../../../src-main/engine/samplers/nsga2';
 import type { FinishedTrial } from '../../../../src-main/engine/samplers/types';
-import { BRANIN_CURRIN, ZDT1 } from '../../../bench/problems';
-import { problemObjectives, problemSpace, runSampler } from '../../../bench/tuner-harness';
+import { BRANIN_CURRIN, MIXED, ZDT1, noisy } from '../../../bench/problems';
+import { problemInput, problemObjectives, problemSpace, runSampler } from '../../../bench/tuner-harness';
 
 describe('multi-objective samplers on ZDT1 (fixed seeds: deterministic, not timing)', () => {
   it.each(['nsga2', 'motpe'])('%s reaches more hypervolume than random sampling in the same budget', (name) => {
@@ -26,6 +26,59 @@ describe('multi-objective samplers on ZDT1 (fixed seeds: deterministic, not timi
     const b = runSampler(name, BRANIN_CURRIN, 4, n);
     expect(a.points).toEqual(b.points);
     for (const p of a.points) expect(p.every(Number.isFinite)).toBe(true);
+  });
+
+  it('auto proposes exactly what gp-ehvi does below its GP limit (bench:tuner reports them as one)', () => {
+    expect(runSampler('auto', BRANIN_CURRIN, 3, 20, {}, true).points).toEqual(runSampler('gp-ehvi', BRANIN_CURRIN, 3, 20, {}, true).points);
+  });
+
+  it.each(['gp-ehvi', 'motpe'])('%s spreads proposals made while earlier ones are still running', (name) => {
+    const space = problemSpace(BRANIN_CURRIN);
+    const minDistance = (pts: number[][]) => {
+      let m = Infinity;
+      for (let a = 0; a < pts.length; a++) for (let b = 0; b < a; b++) m = Math.min(m, Math.hypot(...pts[a]!.map((v, k) => v - pts[b]![k]!)));
+      return m;
+    };
+    for (const seed of [1, 2]) {
+      const s = createSampler(name, { space, objectives: problemObjectives(BRANIN_CURRIN, BRANIN_CURRIN.ref), seed }, {});
+      const history: FinishedTrial[] = [];
+      for (let i = 0; i < 15; i++) {
+        const params = s.ask(history, i);
+        history.push({ number: i, index: i, state: 'complete', params, cube: space.encode(params), values: BRANIN_CURRIN.f(problemInput(space, params)) });
+      }
+      // four workers: each proposal sees the ones before it as running
+      const batch = [...history];
+      const seen: number[][] = [];
+      for (let j = 0; j < 4; j++) {
+        const params = s.ask(batch, 15 + j);
+        seen.push(space.encode(params));
+        batch.push({ number: 15 + j, index: 15 + j, state: 'running', params, cube: space.encode(params), values: null });
+      }
+      // the same four asks, blind to each other
+      const blind = [0, 1, 2, 3].map((j) => space.encode(s.ask(history, 15 + j)));
+      expect(minDistance(seen)).toBeGreaterThan(2 * minDistance(blind));
+      expect(minDistance(seen)).toBeGreaterThan(0.01);
+    }
+  });
+
+  it('gp-ehvi does not keep re-proposing one point of a noisy objective', () => {
+    // BraninCurrin observed with 5% noise: plain EHVI on the observed (or mean) front found
+    // re-evaluating a lucky point worth it, ten times in a row; noisy EHVI sees no gain in it
+    const p = noisy(BRANIN_CURRIN, 0.05);
+    for (const seed of [0, 1]) {
+      const { points } = runSampler('gp-ehvi', p, seed, 40, {}, true);
+      const repeats = points.filter((y, i) => points.slice(0, i).some((q) => Math.abs(q[0]! - y[0]!) < 1e-6 && Math.abs(q[1]! - y[1]!) < 1e-6)).length;
+      expect(repeats).toBeLessThanOrEqual(2);
+    }
+  });
+
+  it('gp-ehvi on a mixed space (log float, float, integers, a category) beats quasi-random search', () => {
+    for (const seed of [1, 2]) {
+      const gp = runSampler('gp-ehvi', MIXED, seed, 30, {}, true);
+      const sobol = runSampler('sobol', MIXED, seed, 30, {}, true);
+      expect(gp.hv.at(-1)!).toBeGreaterThan(sobol.hv.at(-1)!);
+      for (const y of gp.points) expect(y.every(Number.isFinite)).toBe(true);
+    }
   });
 
   it('gp-ehvi steers toward a limit on an objective (probability of feasibility)', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SAMPLERS, createSampler } from '../../../../src-main/engine/samplers/index';
+import { SAMPLERS, createSampler, type FinishedTrial } from '../../../../src-main/engine/samplers/index';
 import { SobolSequence } from '../../../../src-main/engine/samplers/sobol';
 import { EncodedSpace } from '../../../../src-main/engine/space/encode';
 import { SAMPLER_NAMES, parseStudySpec, type ParamSpec } from '../../../../src-main/shared/spec';
@@ -19,6 +19,29 @@ const spec = parseStudySpec({
 if (!spec.ok) throw new Error('bad test spec');
 const space = new EncodedSpace(spec.spec.space as Record<string, ParamSpec>);
 const ctx = (seed: number) => ({ space, objectives: spec.spec.objectives, seed });
+
+// the same space with two objectives (accuracy ↑, energy ↓), for histories with values
+const spec2 = parseStudySpec({
+  ...spec.spec,
+  objectives: [{ metric: 'accuracy' }, { metric: 'infer_energy_j_per_sample' }],
+});
+if (!spec2.ok) throw new Error('bad test spec');
+const ctx2 = (seed: number) => ({ space, objectives: spec2.spec.objectives, seed });
+/** A smooth two-objective trade-off over the cube (accuracy, energy). */
+function values(cube: readonly number[]): number[] {
+  const [a = 0, b = 0, c = 0, e = 0] = cube;
+  return [0.5 + 0.4 * Math.sin(3 * a) * (0.5 + 0.5 * b) - 0.1 * (c - 0.5) ** 2, 1e-3 * (0.2 + b + 0.5 * e) * (1 + a)];
+}
+function historyOf(name: string, n: number, running = 0): FinishedTrial[] {
+  const s = createSampler(name, ctx2(5));
+  const h: FinishedTrial[] = [];
+  for (let i = 0; i < n + running; i++) {
+    const params = s.ask(h, i);
+    const cube = space.encode(params);
+    h.push({ number: i, index: i, state: i < n ? 'complete' : 'running', params, cube, values: i < n ? values(cube) : null });
+  }
+  return h;
+}
 
 describe.each(SAMPLER_NAMES)('%s sampler', (name) => {
   it('is deterministic by seed and by proposal index', () => {
@@ -40,6 +63,25 @@ describe.each(SAMPLER_NAMES)('%s sampler', (name) => {
   it('never proposes outside the space', () => {
     const s = createSampler(name, ctx(3));
     for (let i = 0; i < 300; i++) expect(space.contains(s.ask([], i))).toBe(true);
+  });
+
+  it('treats a NaN or infinite objective value as a failed trial, whoever passes it', () => {
+    // NSGA-II's first generation (50) is random: look past it
+    const n = name === 'nsga2' ? 60 : 14;
+    const h = historyOf(name, n);
+    const poisoned = h.map((t, i) => (i === 3 ? { ...t, values: [NaN, t.values![1]!] } : i === 8 ? { ...t, values: [t.values![0]!, -Infinity] } : t));
+    const failed = h.map((t, i) => (i === 3 || i === 8 ? { ...t, state: 'failed' as const, values: null } : t));
+    const s = createSampler(name, ctx2(9));
+    for (const index of [n, n + 1]) expect(s.ask(poisoned, index)).toEqual(s.ask(failed, index));
+  });
+
+  it('proposes while trials are still running: deterministic, inside the space, none of theirs again', () => {
+    const h = historyOf(name, 14, 3);
+    const running = h.filter((t) => t.state === 'running');
+    const a = createSampler(name, ctx2(5)).ask(h, 17);
+    expect(createSampler(name, ctx2(5)).ask(h, 17)).toEqual(a);
+    expect(space.contains(a)).toBe(true);
+    for (const t of running) expect(a).not.toEqual(t.params);
   });
 });
 
