@@ -19,6 +19,7 @@ import {
 import { METRICS } from '../../shared/types';
 import { UserError } from '../errors';
 import { openDb, type Db, type OpenOptions } from './db';
+import { isAlive } from '../pid';
 
 export const ECOPT_VERSION = '0.1.0';
 
@@ -512,16 +513,6 @@ export class Store {
 
   private touch(studyId: number): void {
     this.db.prepare('UPDATE studies SET updated_at = ? WHERE id = ?').run(now(), studyId);
-  }
-}
-
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

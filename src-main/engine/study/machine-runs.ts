@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { isAlive } from '../pid';
 
 export interface MachineRun {
   study: string;
@@ -25,15 +26,6 @@ const STALE_MS = 60_000;
 
 export function runsDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.ECOPT_RUN_DIR ? resolve(env.ECOPT_RUN_DIR) : join(tmpdir(), 'ecopt-running');
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function ensureDir(dir: string): void {
