@@ -66,20 +66,33 @@ function Chooser({ title, start, kind, extensions, onClose, onChoose }: { title:
   const [typed, setTyped] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const list = (path: string | undefined) => call('files.browse', { ...(path ? { path } : {}), ...(extensions ? { extensions } : {}) });
-  const show = (l: Response<'files.browse'>) => {
+  // Only the latest request's answer is shown, and an answer never overwrites what the user
+  // typed meanwhile: on a slow engine the first listing can arrive after they typed a folder.
+  const latest = useRef(0);
+  const edited = useRef(false);
+  const show = (my: number) => (l: Response<'files.browse'>) => {
+    if (my !== latest.current) return;
     setListing(l);
-    setTyped(l.path);
+    if (!edited.current) setTyped(l.path);
     setProblem(null);
   };
-  const open = (path: string | undefined) => list(path).then(show, (e: Error) => setProblem(e.message));
+  const failed = (my: number) => (e: Error) => {
+    if (my === latest.current) setProblem(e.message);
+  };
+  const open = (path: string | undefined) => {
+    const my = ++latest.current;
+    edited.current = false;
+    return list(path).then(show(my), failed(my));
+  };
   useEffect(() => {
     ref.current?.showModal();
     // opens once, where the field points: its folder when the file is not there (yet), else home
     const parent = start.replace(/[\\/][^\\/]*[\\/]?$/, '');
+    const my = ++latest.current;
     list(start || undefined)
       .catch(() => (parent && parent !== start ? list(parent) : Promise.reject(new Error('no parent'))))
       .catch(() => list(undefined))
-      .then(show, (e: Error) => setProblem(e.message));
+      .then(show(my), failed(my));
   }, []);
   return (
     <dialog ref={ref} className="chooser" aria-labelledby={titleId} onClose={onClose} data-testid="chooser">
@@ -92,7 +105,10 @@ function Chooser({ title, start, kind, extensions, onClose, onChoose }: { title:
         }}
       >
         <label htmlFor={folderId}>Folder</label>{' '}
-        <input id={folderId} value={typed} onChange={(e) => setTyped(e.target.value)} size={50} data-testid="chooser-folder" spellCheck={false} /> <button type="submit">Go</button>{' '}
+        <input id={folderId} value={typed} onChange={(e) => {
+            edited.current = true;
+            setTyped(e.target.value);
+          }} size={50} data-testid="chooser-folder" spellCheck={false} /> <button type="submit">Go</button>{' '}
         <button type="button" disabled={!listing?.parent} onClick={() => listing?.parent && void open(listing.parent)} data-testid="chooser-up">
           Up
         </button>{' '}
