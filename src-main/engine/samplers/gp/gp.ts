@@ -262,6 +262,18 @@ export class GaussianProcess {
   }
 
   /** v ← L⁻¹ v */
+  /** Squared distance from x to observed point i, each dimension over its length-scale² (categories: 0 or 1). */
+  private scaledDistance2(x: readonly number[], i: number): number {
+    const d = this.categorical.length;
+    const base = i * d;
+    let r2 = 0;
+    for (let k = 0; k < d; k++) {
+      const diff = x[k]! - this.flat[base + k]!;
+      r2 += (this.categorical[k] ? (diff === 0 ? 0 : 1) : diff * diff) * this.invL2[k]!;
+    }
+    return r2;
+  }
+
   private forwardInPlace(v: Float64Array): void {
     const n = this.n;
     const l = this.l;
@@ -312,20 +324,11 @@ export class GaussianProcess {
   /** Posterior mean and variance of the latent function, in standardised units. */
   predictStandardised(x: readonly number[]): { mean: number; variance: number } {
     const n = this.n;
-    const d = this.categorical.length;
-    const flat = this.flat;
-    const invL2 = this.invL2;
-    const cat = this.categorical;
     // k(x, xᵢ), then forward substitution L v = k in place
     const v = this.work;
     let mean = 0;
     for (let i = 0; i < n; i++) {
-      let r2 = 0;
-      const base = i * d;
-      for (let k = 0; k < d; k++) {
-        const diff = x[k]! - flat[base + k]!;
-        r2 += (cat[k] ? (diff === 0 ? 0 : 1) : diff * diff) * invL2[k]!;
-      }
+      const r2 = this.scaledDistance2(x, i);
       const kv = this.scale * matern(Math.sqrt(r2));
       mean += kv * this.alpha[i]!;
       v[i] = kv;
@@ -352,12 +355,7 @@ export class GaussianProcess {
     const factor = new Float64Array(n);
     let mean = 0;
     for (let i = 0; i < n; i++) {
-      let r2 = 0;
-      const base = i * d;
-      for (let k = 0; k < d; k++) {
-        const diff = x[k]! - flat[base + k]!;
-        r2 += (cat[k] ? (diff === 0 ? 0 : 1) : diff * diff) * invL2[k]!;
-      }
+      const r2 = this.scaledDistance2(x, i);
       const r = Math.sqrt(r2);
       const e = Math.exp(-SQRT5 * r);
       const kv = this.scale * (1 + SQRT5 * r + (5 / 3) * r2) * e;
