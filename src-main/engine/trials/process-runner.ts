@@ -68,19 +68,17 @@ export function nodeEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return process.versions.electron ? { ...env, ELECTRON_RUN_AS_NODE: '1' } : env;
 }
 
-const GUARD = `
-const pgid = Number(process.argv[1]);
-let done = false;
-process.stdin.on('data', (d) => { if (String(d).includes('done')) done = true; });
-process.stdin.on('close', () => {
-  if (done) process.exit(0);
-  try { process.kill(-pgid, 'SIGTERM'); } catch {}
-  setTimeout(() => { try { process.kill(-pgid, 'SIGKILL'); } catch {} process.exit(0); }, 2000);
-});`;
+/**
+ * The guard: a shell waiting on a pipe from ECOpt. ECOpt writes `done` when the trial ended on
+ * its own; if ECOpt dies first, the pipe closes unread and the guard stops the trial's process
+ * group (TERM, then KILL after 2 s). A shell costs a millisecond where a second Node process
+ * cost ~50 ms of CPU beside every trial.
+ */
+const GUARD = 'read -r line; [ "$line" = done ] && exit 0; kill -TERM "-$1" 2>/dev/null; sleep 2; kill -KILL "-$1" 2>/dev/null; exit 0';
 
 /** Starts the guard that kills group `pgid` if this process dies; `release()` dismisses it. */
 function guard(pgid: number): { release(): void } {
-  const g = spawn(process.execPath, ['-e', GUARD, String(pgid)], { stdio: ['pipe', 'ignore', 'ignore'], detached: true, env: nodeEnv({ ...process.env }) });
+  const g = spawn('/bin/sh', ['-c', GUARD, 'ecopt-guard', String(pgid)], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
   g.on('error', () => {});
   g.stdin!.on('error', () => {});
   g.unref();

@@ -11,10 +11,17 @@ import type { WindowMeters } from '../../meters/window-meters';
 import { nodeEnv, ProcessTrialRunner, type TrialProcess } from '../process-runner';
 import type { TrialEvent, TrialInput, TrialOutcome, TrialRunner } from '../types';
 import type { TrainerInput } from './protocol';
+import { bundledTrainer } from './trainer-bundle';
+import { resourcesDir } from '../../paths';
 
-/** The trainer program: TypeScript run through tsx from source, or the bundled trainer.js. */
+/**
+ * The trainer program: from source, trainer.ts bundled once by esbuild (trainer-bundle.ts), or
+ * through tsx when that bundle cannot be written; in the app, the electron-vite trainer.js.
+ */
 function trainerArgv(): string[] {
   if (import.meta.url.endsWith('.ts')) {
+    const bundle = process.env.ECOPT_TRAINER_FROM_SOURCE ? null : bundledTrainer();
+    if (bundle) return [process.execPath, '--enable-source-maps', bundle];
     return [process.execPath, '--import', import.meta.resolve('tsx'), fileURLToPath(new URL('./trainer.ts', import.meta.url))];
   }
   return [process.execPath, fileURLToPath(new URL('./trainer.js', import.meta.url))];
@@ -31,7 +38,7 @@ export class BuiltinTrialRunner implements TrialRunner {
       return {
         argv: trainerArgv(),
         cwd: process.cwd(),
-        env: nodeEnv({ ...process.env, ECOPT_TRIAL_INPUT: file, ECOPT_TRIAL: String(input.trialNumber) }),
+        env: nodeEnv({ ...process.env, ECOPT_RESOURCES_DIR: resourcesDir(), ECOPT_TRIAL_INPUT: file, ECOPT_TRIAL: String(input.trialNumber) }),
         initialPhase: null,
         acks: true,
         shown: 'the trainer',
