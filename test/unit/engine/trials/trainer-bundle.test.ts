@@ -20,12 +20,12 @@ describe('the trainer bundle (trainer run from source without tsx)', () => {
     const second = bundle(join(src, 'prog.ts'), out);
     expect(second).not.toBe(first);
     expect(spawnSync(process.execPath, [second], { encoding: 'utf8' }).stdout.trim()).toBe('10');
-    expect(readdirSync(out).filter((f) => f.endsWith('.mjs'))).toHaveLength(2); // the old one is kept a while
+    expect(readdirSync(out).filter((f) => f.endsWith('.cjs'))).toHaveLength(2); // the old one is kept a while
   });
 
   it('builds the real trainer, whose packages resolve from node_modules', () => {
     const file = bundledTrainer();
-    expect(file).toMatch(/node_modules\/\.cache\/ecopt\/trainer-[0-9a-f]{16}\.mjs$/);
+    expect(file).toMatch(/node_modules\/\.cache\/ecopt\/trainer-[0-9a-f]{16}\.cjs$/);
     // without its input the trainer says so: it loaded (TensorFlow.js included) and ran
     const r = spawnSync(process.execPath, [file!], { encoding: 'utf8', env: { ...process.env, ECOPT_TRIAL_INPUT: '' } });
     expect(r.stderr).not.toMatch(/Cannot find (module|package)/);
