@@ -115,6 +115,11 @@ export class MeterSet {
     return this.meters.flatMap((m) => [...m.domains]);
   }
 
+  /** Per GPU domain, the pids computing on it now, from every meter that can list them. */
+  gpuProcesses(): Record<string, number[]> {
+    return Object.assign({}, ...this.meters.map((m) => attempt(() => m.gpuProcesses?.() ?? {}, {})));
+  }
+
   inventory(): MeterInfo[] {
     return this.meters.map((m) => m.info());
   }

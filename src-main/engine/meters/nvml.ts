@@ -12,6 +12,7 @@ import type { Detection, Meter } from './types';
 
 const NVML_SUCCESS = 0;
 const NVML_ERROR_NOT_SUPPORTED = 3;
+const NVML_ERROR_INSUFFICIENT_SIZE = 7;
 /**
  * How often the total-energy counter moves: every ~10 ms on some GPUs, ~100 ms on others, and
  * NVML does not say. The longer is assumed so that a short window is never trusted by mistake.
@@ -38,6 +39,8 @@ interface NvmlApi {
   shutdown(): void;
   energyMj(device: unknown): NvmlRead;
   powerMw(device: unknown): NvmlRead;
+  /** Pids of the compute processes on the GPU; null where the driver cannot list them. */
+  processes(device: unknown): number[] | null;
 }
 
 interface Gpu {
@@ -93,6 +96,21 @@ export class NvmlMeter implements Meter {
       else g.power.unreadable(`nvmlDeviceGetPowerUsage(${label}) failed (${nvmlError(p.rc)}); only the cross-check is affected`);
       if (g.mode === 'energy-counter' && integratedJ === null) g.checkFillJ += counterJ;
     }
+  }
+
+  /** Per GPU domain, the pids NVML lists as computing on it now (domains it cannot list left out). */
+  gpuProcesses(): Record<string, number[]> {
+    const out: Record<string, number[]> = {};
+    for (const g of this.gpus) {
+      let pids: number[] | null = null;
+      try {
+        pids = this.api.processes(g.device);
+      } catch {
+        pids = null;
+      }
+      if (pids) out[g.domain] = pids;
+    }
+    return out;
   }
 
   totalsJ(): Record<string, number> {
@@ -171,6 +189,35 @@ function safe(call: () => NvmlRead): NvmlRead {
   }
 }
 
+/** nvmlProcessInfo_t as nvmlDeviceGetComputeRunningProcesses_v3 fills it: pid first, 24 bytes. */
+const PROCESS_INFO_BYTES = 24;
+
+/**
+ * nvmlDeviceGetComputeRunningProcesses_v3, where the driver has it (R470 and later): the pids
+ * computing on a GPU, so a window can say when the GPU it charges to the trial was shared.
+ * Without it (older drivers), or when a call fails, sharing cannot be seen: null.
+ */
+function processLister(lib: ReturnType<typeof koffi.load>): (device: unknown) => number[] | null {
+  let fn: (d: unknown, count: number[], infos: Buffer) => unknown;
+  try {
+    fn = lib.func('int nvmlDeviceGetComputeRunningProcesses_v3(void *device, _Inout_ uint32_t *count, void *infos)') as unknown as typeof fn;
+  } catch {
+    return () => null;
+  }
+  return (device) => {
+    let capacity = 32;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const buf = Buffer.alloc(capacity * PROCESS_INFO_BYTES);
+      const count = [capacity];
+      const rc = fn(device, count, buf) as number;
+      if (rc === NVML_SUCCESS) return Array.from({ length: Math.min(count[0]!, capacity) }, (_, i) => buf.readUInt32LE(i * PROCESS_INFO_BYTES));
+      if (rc !== NVML_ERROR_INSUFFICIENT_SIZE) return null;
+      capacity = Math.max(capacity * 2, count[0]! + 8);
+    }
+    return null;
+  };
+}
+
 /** Loads NVML and lists the GPUs, or says why it cannot. */
 export function detectNvml(env: NodeJS.ProcessEnv = process.env): Detection {
   let lib: ReturnType<typeof koffi.load> | null = null;
@@ -210,10 +257,12 @@ export function detectNvml(env: NodeJS.ProcessEnv = process.env): Detection {
       const rc = fn(d, out) as number;
       return rc === NVML_SUCCESS ? { ok: true, value: Number(out[0]) } : { ok: false, rc };
     };
+    const processes = processLister(lib);
     const api: NvmlApi = {
       shutdown: () => void shutdown(),
       energyMj: (d) => call(energy, d),
       powerMw: (d) => call(power, d),
+      processes,
     };
     const gpus: Gpu[] = [];
     for (let i = 0; i < n[0]; i++) {

@@ -93,6 +93,8 @@ export class ProcessTreeCpu {
   private root: number | null = null;
   private baseSelfChildTicks = 0;
   private treeTicks = 0;
+  /** The tracked tree's pids at the last sample. */
+  pids: ReadonlySet<number> = new Set();
 
   constructor(private readonly procRoot = '/proc') {
     this.cores = Math.max(1, cpus().length);
@@ -102,6 +104,7 @@ export class ProcessTreeCpu {
   track(pid: number | null): void {
     this.root = pid;
     this.treeTicks = 0;
+    this.pids = new Set(pid === null ? [] : [pid]);
     this.baseSelfChildTicks = readProcStat('self', this.procRoot)?.childTicks ?? 0;
   }
 
@@ -126,6 +129,7 @@ export class ProcessTreeCpu {
         live += st.ticks;
         queue.push(...childrenOf(pid, this.procRoot));
       }
+      this.pids = seen;
       const reaped = (readProcStat('self', this.procRoot)?.childTicks ?? this.baseSelfChildTicks) - this.baseSelfChildTicks;
       this.treeTicks = Math.max(this.treeTicks, live + Math.max(0, reaped));
     }

@@ -45,6 +45,11 @@ export interface Meter {
    * polled power (not a counter): how finely each window was sampled.
    */
   powerStats?(): Record<string, PowerStats>;
+  /**
+   * Per GPU domain, the pids of the processes computing on it now (NVML's process list); domains
+   * whose processes cannot be listed are left out.
+   */
+  gpuProcesses?(): Record<string, number[]>;
   /** A second, independent reading of some domains' energy, joules: the mismatch cross-check. */
   checkTotalsJ?(): Record<string, number>;
   close(): void;

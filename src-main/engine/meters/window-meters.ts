@@ -5,7 +5,9 @@
  * `MeterThread` (meter-thread.ts) polls in a thread of its own, which a blocked event loop cannot
  * delay.
  */
-import type { EnergyWindow, MeterInfo, Phase } from '../../shared/types';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EnergyWindow, MeterFlag, MeterInfo, Phase } from '../../shared/types';
 import type { MeterSet, PowerSample } from './meter-set';
 import { ProcessTreeCpu, type CpuSnapshot } from './proc-tree';
 
@@ -30,14 +32,20 @@ export interface WindowMeters {
   track?(pid: number | null): void;
 }
 
+/** How often the GPUs' process lists are read while a trial is tracked, ms. */
+const GPU_PROCESS_CHECK_MS = 500;
+
 /** A MeterSet plus process-tree CPU accounting, in the caller's thread. */
 export class LocalMeters implements WindowMeters {
   private readonly cpu: ProcessTreeCpu;
   private readonly marks = new Map<string, CpuSnapshot>();
+  /** Per open window, per GPU domain, processes outside the trial's tree seen computing on it. */
+  private readonly sharers = new Map<string, Map<string, Set<number>>>();
+  private lastGpuCheckMs = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly set: MeterSet,
-    procRoot = '/proc',
+    private readonly procRoot = '/proc',
   ) {
     this.cpu = new ProcessTreeCpu(procRoot);
   }
@@ -64,7 +72,36 @@ export class LocalMeters implements WindowMeters {
 
   /** Called on every poll by the meter thread so short-lived descendants are seen. */
   sampleCpu(): void {
-    if (this.cpu.tracking !== null) this.cpu.sample();
+    if (this.cpu.tracking === null) return;
+    this.cpu.sample();
+    if (Date.now() - this.lastGpuCheckMs >= GPU_PROCESS_CHECK_MS) this.checkGpuSharing();
+  }
+
+  /**
+   * A GPU's whole energy is the trial's (it holds the GPU); when NVML lists other processes
+   * computing on it, each window open then records them, so the figure can say it was shared.
+   */
+  private checkGpuSharing(): void {
+    this.lastGpuCheckMs = Date.now();
+    if (this.cpu.tracking === null || this.sharers.size === 0) return;
+    const tree = this.cpu.pids;
+    for (const [domain, pids] of Object.entries(this.set.gpuProcesses())) {
+      const others = pids.filter((p) => !tree.has(p) && p !== process.pid);
+      if (!others.length) continue;
+      for (const perDomain of this.sharers.values()) {
+        const seen = perDomain.get(domain) ?? new Set<number>();
+        for (const p of others) seen.add(p);
+        perDomain.set(domain, seen);
+      }
+    }
+  }
+
+  private processName(pid: number): string {
+    try {
+      return readFileSync(join(this.procRoot, String(pid), 'comm'), 'utf8').trim();
+    } catch {
+      return '';
+    }
   }
 
   track(pid: number | null): void {
@@ -76,16 +113,30 @@ export class LocalMeters implements WindowMeters {
   begin(key: string): void {
     this.set.begin(key);
     this.marks.set(key, this.cpu.sample());
+    this.sharers.set(key, new Map());
+    this.checkGpuSharing();
   }
 
   end(key: string, phase: Phase): EnergyWindow {
+    this.checkGpuSharing();
+    const shared = this.sharers.get(key) ?? new Map<string, Set<number>>();
+    this.sharers.delete(key);
     const w = this.set.end(key, phase);
     const before = this.marks.get(key);
     this.marks.delete(key);
     const after = this.cpu.sample();
-    if (!before || !before.available || !after.available) return w;
+    const flags: MeterFlag[] = [...shared].map(([domain, pids]) => {
+      const who = [...pids].slice(0, 5).map((p) => `${p}${this.processName(p) ? ` (${this.processName(p)})` : ''}`);
+      return {
+        domain,
+        kind: 'shared-gpu',
+        message: `${domain} was also computing for process${pids.size > 1 ? 'es' : ''} ${who.join(', ')}${pids.size > 5 ? ` and ${pids.size - 5} more` : ''} outside this trial while it was measured (NVML's process list): all of the GPU's energy is counted as the trial's, so this figure includes their work`,
+      };
+    });
+    const flagged = flags.length ? { ...w, flags: [...(w.flags ?? []), ...flags] } : w;
+    if (!before || !before.available || !after.available) return flagged;
     return {
-      ...w,
+      ...flagged,
       cpu: {
         treeS: this.cpu.tracking === null ? null : Math.max(0, after.treeS - before.treeS),
         machineBusyS: Math.max(0, after.machineBusyS - before.machineBusyS),

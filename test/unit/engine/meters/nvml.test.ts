@@ -1,16 +1,17 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, afterEach, describe, expect, it } from 'vitest';
 import { detectMeters } from '../../../../src-main/engine/meters/detect';
 import { MeterSet } from '../../../../src-main/engine/meters/meter-set';
+import { LocalMeters } from '../../../../src-main/engine/meters/window-meters';
 import { detectNvml } from '../../../../src-main/engine/meters/nvml';
 import { ROOT } from '../../../helpers/cli';
 import { tmpDir } from '../../../helpers/tmp';
 
 let built = '';
 let copies = 0;
-const STUB_VARS = ['STUB_NVML_GPUS', 'STUB_NVML_ENERGY', 'STUB_NVML_POWER_MW', 'STUB_NVML_ENERGY_RATE_MW', 'STUB_NVML_INIT_FAIL'];
+const STUB_VARS = ['STUB_NVML_GPUS', 'STUB_NVML_ENERGY', 'STUB_NVML_POWER_MW', 'STUB_NVML_ENERGY_RATE_MW', 'STUB_NVML_INIT_FAIL', 'STUB_NVML_PROCS_FILE'];
 
 beforeAll(() => {
   // compiled once per run with the machine's C compiler, as the real library would be installed
@@ -122,5 +123,42 @@ esac
       ['amdgpu', 'unavailable'],
       ['cpu-tdp-estimate', 'ok'],
     ]);
+  });
+
+  it('says when other processes computed on the GPU a trial was charged for, from NVML\'s process list', async () => {
+    const procs = join(tmpDir(), 'procs');
+    const lib = stubLibrary({ STUB_NVML_GPUS: '2', STUB_NVML_PROCS_FILE: procs });
+    const d = detectNvml({ ECOPT_NVML_LIBRARY: lib });
+    if (!d.ok) throw new Error(d.info.detail);
+    const trial = spawn('sleep', ['30']);
+    const other = spawn('sleep', ['31']);
+    try {
+      const meters = new LocalMeters(new MeterSet([d.meter]));
+      meters.start();
+      meters.track(trial.pid!);
+      // the trial alone on GPU 0: its window is not flagged
+      writeFileSync(procs, `${trial.pid},`);
+      meters.begin('alone');
+      await new Promise((r) => setTimeout(r, 300));
+      const alone = meters.end('alone', 'train');
+      expect((alone.flags ?? []).filter((f) => f.kind === 'shared-gpu')).toEqual([]);
+      // another program joins GPU 0 while the trial runs; GPU 1 runs only that program
+      meters.begin('shared');
+      writeFileSync(procs, `${trial.pid} ${other.pid},${other.pid}`);
+      await new Promise((r) => setTimeout(r, 700));
+      meters.sampleCpu(); // as the meter thread does on every poll
+      writeFileSync(procs, `${trial.pid},`);
+      const shared = meters.end('shared', 'train');
+      meters.stop();
+      const flags = (shared.flags ?? []).filter((f) => f.kind === 'shared-gpu');
+      expect(flags.map((f) => f.domain).sort()).toEqual(['gpu:0', 'gpu:1']);
+      expect(flags[0]!.message).toContain(`${other.pid} (sleep)`);
+      expect(flags[0]!.message).toMatch(/all of the GPU's energy is counted as the trial's/);
+      // the figure itself is still the GPU's whole energy, as stated
+      expect(shared.domains.find((x) => x.domain === 'gpu:0')!.energyJ).toBeGreaterThan(0);
+    } finally {
+      trial.kill();
+      other.kill();
+    }
   });
 });
