@@ -11,8 +11,11 @@ import type { PaybackResult } from './payback';
  * 3: `campaign` (the whole study's energy), `gpai` (the form's rows in its units), a structured
  * `hardware` with GPUs, SCI with E including PUE and M given or excluded with a reason,
  * `modelCard`, `document` (owner, sign-off), `payback`; phase `flops` null when not known.
+ * 4: `inference`, `gpai.inference` and `emissions.inferencePer1000G` are null for a trial that ran
+ * no inference benchmark (a training-only study, reported per training run): not applicable,
+ * never a zero.
  */
-export const REPORT_VERSION = 3;
+export const REPORT_VERSION = 4;
 
 const provenance = z.union([
   z.object({
@@ -237,7 +240,10 @@ export const reportSchema = z.object({
     epochs: z.number().nullable(),
     samples: z.number().nullable(),
   }),
-  /** The chosen model's inference benchmark. */
+  /**
+   * The chosen model's inference benchmark; null when the trial ran none (a training-only study,
+   * whose report is per training run): not applicable, never a zero.
+   */
   inference: phase.extend({
     samples: z.number(),
     batchSize: z.number().nullable(),
@@ -248,14 +254,15 @@ export const reportSchema = z.object({
     /** Spread of the inference energy per prediction between blocks of repeats (relative); null when not measured. */
     spreadRel: z.number().nullable(),
     task: z.string(),
-  }),
+  }).nullable(),
   campaign,
   gpai: z.object({
     trainingTime: z.object({ wallClockDays: z.number(), hardwareDays: z.number(), hardwareKind: z.enum(['GPU', 'CPU']), hardwareCount: z.number().int(), range: z.string() }),
     trainingCompute: z.object({ flops: z.number().nullable(), text: z.string(), method: z.string() }),
     trainingEnergy: z.object({ mwh2sf: z.string(), method: energyMethod, methodology: z.string() }),
     developmentEnergy: z.object({ mwh2sf: z.string(), text: z.string() }),
-    inference: z.object({ benchmark: z.string(), task: z.string(), hardware: z.string(), flops: z.number().nullable(), text: z.string() }),
+    /** Null without an inference benchmark; the form's row then says it is not applicable. */
+    inference: z.object({ benchmark: z.string(), task: z.string(), hardware: z.string(), flops: z.number().nullable(), text: z.string() }).nullable(),
     rows: z.array(z.object({ field: z.string(), value: z.string() })),
   }),
   emissions: z.object({
@@ -269,7 +276,8 @@ export const reportSchema = z.object({
     origin: z.enum(['table', 'user', 'world-fallback']),
     pue: z.number(),
     trainingG: z.number(),
-    inferencePer1000G: z.number(),
+    /** Null without an inference benchmark. */
+    inferencePer1000G: z.number().nullable(),
     campaignG: z.number(),
   }),
   sci: z.object({

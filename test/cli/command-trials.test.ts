@@ -1,7 +1,13 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readProcStat } from '../../src-main/engine/meters/proc-tree';
+import { CODECARBON_COLUMNS } from '../../src-main/engine/reports/render/csv';
+import { loadSpecFile } from '../../src-main/engine/space/load-spec';
 import { Store } from '../../src-main/engine/store/store';
+import { openStudy } from '../../src-main/engine/study/study';
+import { reportSchema } from '../../src-main/shared/report';
 import { ROOT, runCli, startCli } from '../helpers/cli';
 import { writeSpec } from '../helpers/specs';
 import { tmpDir } from '../helpers/tmp';
@@ -126,6 +132,51 @@ describe('command trials (real child processes)', () => {
     ]);
   });
 
+  it('reports a study of a script that never sends an inference phase per training run, and says to when asked per inference', async () => {
+    const dir = tmpDir();
+    const db = join(dir, 's.db');
+    // the PyTorch-like script: step lines and a final metrics line, no {"phase": "infer"}
+    const spec = writeSpec(dir, { ...commandSpec('train-only', [process.execPath, FIXTURE, 'torchlike'], { x: { type: 'int', low: 1, high: 3 } }), objectives: [{ metric: 'accuracy' }, { metric: 'train_energy_j' }], trials: 2 });
+    expect((await runCli(['tune', spec, '--db', db])).code).toBe(0);
+    const trials = trialsOf(db, 'train-only');
+    expect(trials.map((t) => [t.state, t.windows.map((w) => w.phase)])).toEqual([['complete', ['train']], ['complete', ['train']]]);
+
+    const asked = await runCli(['report', 'train-only', '--db', db, '--out', join(dir, 'per-inference')]);
+    expect(asked.code).toBe(2);
+    expect(asked.stderr).toMatch(/study "train-only" measures training only: .*no inference measurement window.*ecopt report train-only --unit training-run/);
+    expect(existsSync(join(dir, 'per-inference'))).toBe(false);
+
+    const out = join(dir, 'report');
+    const r = await runCli(['report', 'train-only', '--db', db, '--unit', 'training-run', '--country', 'FRA', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/inference not applicable \(no inference benchmark; per training run\)/);
+    const report = reportSchema.parse(JSON.parse(readFileSync(join(out, 'energy-report.json'), 'utf8')));
+    const chosen = trials.find((t) => t.number === report.trial.number)!;
+    // the trial's own training energy, as its objective stored it, each domain with its provenance
+    expect(report.training.energyJ).toBeGreaterThan(0);
+    expect(report.training.energyJ).toBeCloseTo(chosen.metrics.train_energy_j!, 9);
+    expect(report.training.energyJ).toBeLessThanOrEqual(report.training.grossEnergyJ);
+    for (const d of report.training.domains) expect(['measured', 'estimated']).toContain(d.provenance.method);
+    expect(report).toMatchObject({ inference: null, pareto: null, payback: null, emissions: { inferencePer1000G: null }, gpai: { inference: null }, sci: { functionalUnit: 'training-run' } });
+    expect(report.sci.itEnergyKWh).toBeCloseTo(report.training.energyKWh, 15);
+
+    const pdf = execFileSync('pdftotext', ['-layout', join(out, 'energy-report.pdf'), '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    expect(pdf).toContain(`Energy report: train-only, trial ${report.trial.number}`);
+    expect(pdf).toContain(`${report.training.energyMWh2sf} MWh`);
+    expect(pdf).toMatch(/Inference not applicable: trial \d+ ran no inference benchmark/);
+    expect(pdf).toContain('per one training run');
+    for (const f of ['energy-report.pdf', 'energy-report.md', 'gpai-energy-rows.md']) {
+      const text = f.endsWith('.pdf') ? pdf : readFileSync(join(out, f), 'utf8');
+      expect(text, f).not.toMatch(/\d[\d.,]* [µm]?J per (prediction|sample)/);
+    }
+    expect(readFileSync(join(out, 'gpai-energy-rows.md'), 'utf8')).toMatch(/Benchmarked computation and energy for inference \| Not applicable/);
+    expect(readFileSync(join(out, 'model-card-co2.yaml'), 'utf8')).toMatch(/^co2_eq_emissions:\n {2}emissions: [\d.e-]+/m);
+    expect(readFileSync(join(out, 'emissions.csv'), 'utf8').split('\n')[0]!.split(',')).toEqual([...CODECARBON_COLUMNS]);
+    const verified = await runCli(['verify', join(out, 'energy-report.json'), '--db', db]);
+    expect(verified.code, verified.stdout + verified.stderr).toBe(0);
+    expect(verified.stdout).toMatch(/^OK: /);
+  });
+
   it('a trial never outlives a killed ecopt: kill -9 during a silent command stops its whole tree, and resume re-runs it', async () => {
     const dir = tmpDir();
     const db = join(dir, 's.db');
@@ -143,6 +194,37 @@ describe('command trials (real child processes)', () => {
     const resumed = await runCli(['tune', spec, '--db', db]);
     expect(resumed.code).toBe(0);
     expect(trialsOf(db, 'orphan').map((t) => t.state)).toEqual(['interrupted', 'failed']);
+  });
+
+  it('a resumed study stops a process group a dead run left running, and not a process that merely reuses its pid', async () => {
+    const dir = tmpDir();
+    const db = join(dir, 's.db');
+    const spec = writeSpec(dir, commandSpec('leftover', [process.execPath, FIXTURE, 'ok'], { x: { type: 'fixed', value: 1 } }));
+    // what a run killed together with its guard leaves: trials still marked running, their process groups recorded
+    const left = spawn('sleep', ['60'], { detached: true, stdio: 'ignore' });
+    const stranger = spawn('sleep', ['60'], { detached: true, stdio: 'ignore' });
+    const ended = (c: ChildProcess) => new Promise<NodeJS.Signals | null>((res) => (c.exitCode !== null || c.signalCode !== null ? res(c.signalCode) : c.once('exit', (_code, sig) => res(sig))));
+    try {
+      const store = new Store(db);
+      const { study } = openStudy(store, loadSpecFile(spec));
+      for (const [child, ticks] of [[left, 0], [stranger, 1]] as const) {
+        const t = store.createTrial(study.id, { x: 1 });
+        store.startTrial(t.id);
+        // the stranger's recorded start time differs: the same pid, another process
+        store.setTrialAttr(t.id, 'process', { pgid: child.pid!, startTicks: readProcStat(child.pid!)!.startTicks + ticks });
+      }
+      store.close();
+      const r = await runCli(['tune', spec, '--db', db]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(await Promise.race([ended(left), new Promise((res) => setTimeout(() => res('still running'), 3000))])).toBe('SIGTERM');
+      expect(stranger.exitCode === null && stranger.signalCode === null, 'a process that only reuses a recorded pid was killed').toBe(true);
+      const states = trialsOf(db, 'leftover').map((t) => t.state);
+      expect(states.slice(0, 2)).toEqual(['interrupted', 'interrupted']);
+      expect(states).toContain('complete');
+    } finally {
+      left.kill('SIGKILL');
+      stranger.kill('SIGKILL');
+    }
   });
 
   it('runs the worked Python example end to end', async () => {

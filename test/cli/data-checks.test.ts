@@ -39,6 +39,29 @@ describe('ecopt tune checks the data and the ranges before any trial', () => {
     expect(counts.stderr).not.toMatch(/line 2/);
   });
 
+  // the rest of the bad files the issue found, each through `ecopt tune` as a user meets it
+  const body = (n: number, fmt: (i: number) => string[]) => Array.from({ length: n }, (_, i) => [...fmt(i), i % 2 ? 'yes' : 'no'].join(',')).join('\n');
+  const wide = () => {
+    const header = [...Array.from({ length: 2000 }, (_, i) => `f${i}`), 'label'].join(',');
+    return `${header}\n${Array.from({ length: 12 }, (_, r) => [...Array.from({ length: 2000 }, (_, i) => String((i * r) % 7)), r % 2 ? 'a' : 'b'].join(',')).join('\n')}\n`;
+  };
+  it.each([
+    ['duplicate column names', 'dup.csv', () => `a,b,a,label\n${body(12, (i) => [String(i), String(i), String(-i)])}\n`, /dup\.csv, line 1: the column name "a" appears twice \(columns 1 and 3\); rename one of them/],
+    ['an infinity', 'inf.csv', () => `a,b,label\n${body(12, (i) => [String(i), i === 4 ? 'inf' : String(i * 2)])}\n`, /inf\.csv, line 6, column "b": "inf" is not a finite number; replace it with a value, or empty the cell/],
+    ['a decimal comma in a comma-separated file', 'comma.csv', () => `x,y,label\n${body(12, (i) => [`"${i},5"`, String(i)])}\n`, /comma\.csv, line 2, column "x": "0,5" is a number with a comma in a comma-separated file/],
+    ['more columns than rows', 'wide.csv', wide, /wide\.csv: 2000 feature column\(s\) but only 12 data row\(s\); .*not transposed/],
+  ])('refuses %s with exit 2, the file, line or column and the fix, storing nothing', async (_what, file, text, message) => {
+    const dir = tmpDir();
+    const db = join(dir, 's.db');
+    writeFileSync(join(dir, file), text());
+    const r = await runCli(['tune', writeSpec(dir, quickSpec({ name: 'bad', dataset: { csv: file, target: 'label' } })), '--db', db]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(message);
+    const store = new Store(db, { readonly: true });
+    expect(store.listStudies()).toEqual([]);
+    store.close();
+  });
+
   it('refuses a range no model can take, with the path and the limit', async () => {
     const dir = tmpDir();
     const spec = writeSpec(dir, quickSpec({ space: { units: { type: 'int', low: 8, high: 1e12, log: true } } }));

@@ -1,9 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseStudySpec, type StudySpecInput } from '../../src-main/shared/spec';
 import { openStudy } from '../../src-main/engine/study/study';
 import { Store } from '../../src-main/engine/store/store';
-import { collect, runCli, startCli } from '../helpers/cli';
+import { ROOT, collect, runCli, startCli } from '../helpers/cli';
 import { quickSpec, writeSpec } from '../helpers/specs';
 import { tmpDir } from '../helpers/tmp';
 
@@ -37,6 +38,17 @@ describe('resuming a study as the README says', () => {
     expect(plain.stderr).toMatch(/study "over" already has 3 finished trials, its budget is 1: nothing to run/);
     expect(plain.stderr).toMatch(/To run more, raise the budget: ecopt tune .*study\.json --db .*studies\.db --trials 4/);
     expect(plain.stdout).toMatch(/Pareto front \(\d of 3 complete trials\)/);
+  });
+
+  it('the README\'s own commands: plain `ecopt tune` after `ecopt tune --trials 40` opens the bundled study and exits 0', async () => {
+    const dir = tmpDir();
+    const db = join(dir, 'studies.db');
+    // as `ecopt tune --trials 40` leaves the bundled study (its file's budget is 16)
+    seed(db, JSON.parse(readFileSync(join(ROOT, 'resources/studies/digits-mlp.json'), 'utf8')) as StudySpecInput, 40);
+    const plain = await runCli(['tune', '--db', db]);
+    expect(plain.stderr).not.toMatch(/Invalid count value/);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stderr).toMatch(/study "digits-mlp" already has 40 finished trials, its budget is 16: nothing to run\. To run more, raise the budget: ecopt tune --db .*studies\.db --trials 41/);
   });
 
   it('prints a resume hint on Ctrl-C that repeats --trials, --sampler and --db', async () => {

@@ -43,6 +43,8 @@ export interface ReportOptions {
 }
 
 const J_PER_KWH = 3.6e6;
+/** Why a trial has no inference figures, after "trial N": the report says so rather than show a zero. */
+const NO_INFERENCE = 'ran no inference benchmark (no inference phase was measured), so no inference energy is known';
 const S_PER_DAY = 86_400;
 const S_PER_YEAR = 365.25 * S_PER_DAY;
 
@@ -219,9 +221,18 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
   }
   const windows = store.getWindows({ trialId: trial.id });
   const trainW = windows.find((w) => w.phase === 'train');
-  const inferW = windows.find((w) => w.phase === 'infer');
-  if (!inferW || !inferW.samples) {
-    throw new UserError(`trial ${trial.number} of "${study.name}" has no inference measurement window: pick a trial that completed its inference benchmark`);
+  const unit: FunctionalUnit = options.functionalUnit ?? '1000-inferences';
+  // a window is an inference benchmark only with the predictions it made
+  const found = windows.find((w) => w.phase === 'infer');
+  const inferW = found?.samples ? (found as StoredWindow & { samples: number }) : null;
+  if (!inferW && unit !== 'training-run') {
+    const why = found ? 'ran an inference phase but did not report how many predictions it made ("infer_samples")' : 'has no inference measurement window';
+    const anyInfer = complete.some((t) => Number.isFinite(t.metrics.infer_energy_j_per_sample));
+    throw new UserError(
+      anyInfer
+        ? `trial ${trial.number} of "${study.name}" ${why}, so it has no energy per inference: pick a trial that completed its inference benchmark (--trial), or report per training run (--unit training-run)`
+        : `study "${study.name}" measures training only: trial ${trial.number} ${why}, so a report per inference cannot be made. Report per training run: ecopt report ${study.name} --unit training-run`,
+    );
   }
   if (!trainW) throw new UserError(`trial ${trial.number} of "${study.name}" has no training measurement window`);
   const attrs = store.getTrialAttrs(trial.id) as {
@@ -255,14 +266,16 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
   } else {
     trainFlopsMethod = 'not known: the trial did not record its FLOPs per inference, epochs and training samples';
   }
-  const inferFlops = flopsPerInference !== null ? flopsPerInference * inferW.samples : null;
-  const inferFlopsMethod =
-    flopsPerInference !== null
+  const inferFlops = inferW && flopsPerInference !== null ? flopsPerInference * inferW.samples : null;
+  const inferFlopsMethod = !inferW
+    ? `not applicable: ${NO_INFERENCE}`
+    : flopsPerInference !== null
       ? `FLOPs per prediction (2 × multiply-adds of the layers${kind === 'command' ? ', as reported by the command' : ''}) × predictions`
       : "not known: the training command did not report flops_per_inference";
   const training = phaseFigures(trainW, trainFlops, trainFlopsMethod);
-  const inference = phaseFigures(inferW, inferFlops, inferFlopsMethod);
-  const jPerSample = inference.energyJ / inferW.samples;
+  const inference = inferW ? phaseFigures(inferW, inferFlops, inferFlopsMethod) : null;
+  // per prediction: null (not applicable) without an inference benchmark, never a zero
+  const jPerSample = inference && inferW ? inference.energyJ / inferW.samples : null;
   const gPerKWh = intensity.intensityGPerKWh * pue;
 
   const all = store.campaignWindows(study.id);
@@ -271,16 +284,19 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
   const meters = store.getMeters(study.id).map((m) => ({ ...m, words: meterWords(m) }));
   const hardware = hardwareOf(store.getHardware(study.id), meters, windows);
   const spreadOf = (t: TrialRecord) => (store.getTrialAttrs(t.id).energy_spread_rel as Record<string, number> | undefined) ?? null;
-  const paybackResult = paybackOf(store, trials, trial, {
-    ...(options.referenceTrial !== undefined ? { referenceNumber: options.referenceTrial } : {}),
-    campaignEnergyJ: campaign.energyJ,
-    gPerKWh,
-  });
+  // payback is per prediction: not applicable without the chosen trial's inference benchmark
+  const paybackResult = inference
+    ? paybackOf(store, trials, trial, {
+        ...(options.referenceTrial !== undefined ? { referenceNumber: options.referenceTrial } : {}),
+        campaignEnergyJ: campaign.energyJ,
+        gPerKWh,
+      })
+    : null;
   const referenceTrial = paybackResult ? (trials.find((t) => t.number === paybackResult.referenceTrial) ?? null) : null;
   const rows = measurementRows(study, trial, all, [mostAccurate, referenceTrial], spreadOf);
 
   let pareto: EnergyReport['pareto'] = null;
-  if (mostAccurate && mostAccurate.metrics.infer_energy_j_per_sample !== undefined && trial.metrics.accuracy !== undefined) {
+  if (jPerSample !== null && mostAccurate && mostAccurate.metrics.infer_energy_j_per_sample !== undefined && trial.metrics.accuracy !== undefined) {
     const ref = mostAccurate.metrics.infer_energy_j_per_sample;
     const saved = 1 - jPerSample / ref;
     const dAcc = (mostAccurate.metrics.accuracy! - trial.metrics.accuracy) * 100;
@@ -299,10 +315,11 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
   }
 
   // SCI (ISO/IEC 21031:2024): SCI = (E × I) + M per R, E including the facility's overhead (PUE)
-  const unit: FunctionalUnit = options.functionalUnit ?? '1000-inferences';
   const perUnit = unit === 'inference' ? 1 : unit === '1000-inferences' ? 1000 : null;
-  const itEnergyKWh = perUnit !== null ? (perUnit * jPerSample) / J_PER_KWH : training.energyKWh;
-  const timeReservedS = perUnit !== null ? (perUnit * inferW.durationS) / inferW.samples : training.durationS;
+  // a per-inference unit was refused above without an inference benchmark
+  const perInference = perUnit !== null && inferW && jPerSample !== null ? { count: perUnit, jPerSample, sPerSample: inferW.durationS / inferW.samples } : null;
+  const itEnergyKWh = perInference ? (perInference.count * perInference.jPerSample) / J_PER_KWH : training.energyKWh;
+  const timeReservedS = perInference ? perInference.count * perInference.sPerSample : training.durationS;
   const sciE = itEnergyKWh * pue;
   let embodied: EnergyReport['sci']['embodied'];
   if (options.embodied) {
@@ -367,12 +384,17 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
     `The figure excludes the facility's overhead (PUE), networking and storage; its uncertainty is ${uncertaintyWords(training.uncertaintyRel)}.`,
   ].join(' ');
   const hardwareShort = usedGpus.length ? `${usedGpus.length} × ${usedGpus[0]!.model} with ${cpuPart}` : cpuPart;
-  const benchmark = `${inferW.samples.toLocaleString('en-US')} predictions: the held-out test set (${Math.round(inferW.samples / Math.max(1, attrs.infer_repeats ?? 1)).toLocaleString('en-US')} samples) repeated ${attrs.infer_repeats ?? '?'} times in batches of ${attrs.infer_batch_size ?? '?'}, after one warm-up pass`;
+  const benchmark = inferW
+    ? `${inferW.samples.toLocaleString('en-US')} predictions: the held-out test set (${Math.round(inferW.samples / Math.max(1, attrs.infer_repeats ?? 1)).toLocaleString('en-US')} samples) repeated ${attrs.infer_repeats ?? '?'} times in batches of ${attrs.infer_batch_size ?? '?'}, after one warm-up pass`
+    : null;
   const task = study.spec.dataset
     ? `${study.spec.model === 'command' ? 'prediction' : 'classification'} of ${datasetLabel(study.spec)} samples (validation accuracy ${trial.metrics.accuracy !== undefined ? (trial.metrics.accuracy * 100).toFixed(1) + '%' : 'not measured'})`
     : "the training command's own inference task";
   const inferHardware = `${hardwareShort}, ${trial.backend ?? 'unknown'} backend`;
-  const inferText = `${inferFlops !== null ? flopsText(inferFlops) : `FLOPs not known (${inferFlopsMethod.replace(/^not known: /, '')})`} and ${energyText(inference.energyJ)} (${energyText(jPerSample)} per prediction, ${inference.method}) for ${benchmark}; task: ${task}; hardware: ${inferHardware}`;
+  const inferText =
+    inference && jPerSample !== null && benchmark !== null
+      ? `${inferFlops !== null ? flopsText(inferFlops) : `FLOPs not known (${inferFlopsMethod.replace(/^not known: /, '')})`} and ${energyText(inference.energyJ)} (${energyText(jPerSample)} per prediction, ${inference.method}) for ${benchmark}; task: ${task}; hardware: ${inferHardware}`
+      : `Not applicable: trial ${trial.number} ${NO_INFERENCE}; this report's functional unit is one training run`;
   const campaignMwh = twoSignificant(campaign.energyKWh / 1000);
   const countsText = (['complete', 'pruned', 'failed', 'interrupted'] as const).map((s) => `${campaign.byState[s].trials} ${s}`).join(', ');
   const developmentText = `${campaignMwh} MWh for the whole tuning campaign: ${countsText} trials and ${campaign.idle.windows} idle baseline${campaign.idle.windows === 1 ? '' : 's'}; ${(campaign.prunedOrFailedShare * 100).toFixed(1)}% of it on trials that were pruned or failed`;
@@ -393,12 +415,15 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
     { field: 'Hardware', value: hardware.summary },
   ];
 
-  const allDomains = [...new Set([...training.domains, ...inference.domains].map((d) => d.domain))];
-  const provenanceLines = [...new Map([...training.domains, ...inference.domains].map((d) => [d.domain, `${d.domain}: ${describeProvenance(d.provenance)}`])).values()];
+  const phaseDomains = [...training.domains, ...(inference?.domains ?? [])];
+  const allDomains = [...new Set(phaseDomains.map((d) => d.domain))];
+  const provenanceLines = [...new Map(phaseDomains.map((d) => [d.domain, `${d.domain}: ${describeProvenance(d.provenance)}`])).values()];
   const methodology = [
     `Energy was read per phase (training, inference benchmark, evaluation) in measurement windows opened and closed around each phase by ECOpt ${ECOPT_VERSION}; counters were polled every 100 ms or faster.`,
     ...provenanceLines,
-    `Inference benchmark: ${benchmark}, over ${durationText(inferW.durationS)}.`,
+    inferW && benchmark !== null
+      ? `Inference benchmark: ${benchmark}, over ${durationText(inferW.durationS)}.`
+      : `Inference benchmark: none. Trial ${trial.number} ${NO_INFERENCE}, so inference energy is not applicable (not zero) and every per-unit figure is per training run.`,
     `Figures are this model's own energy: each window's energy per domain is attributed to the trial by its process tree's CPU time (CPU and memory) and the GPU it holds (${String(attrs.attribution ?? 'the whole machine: no per-process accounting')}); the whole machine's energy over the same windows is given beside them.`,
     idle
       ? `An idle baseline of ${durationText(idle.durationS)} was measured before the study; net energy = gross − idle power × duration, per domain, given only where the baseline was taken on a quiet machine and the result is not negative.${baselineUnderLoad ? ' The baseline was taken under load, so no net figures are given.' : ''}`
@@ -415,6 +440,20 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
   const counts = { complete: 0, failed: 0, pruned: 0, interrupted: 0 };
   for (const t of trials) if (t.state in counts) counts[t.state as keyof typeof counts]++;
   const inferSpread = attrs.energy_spread_rel?.infer_energy_j_per_sample;
+  const inferenceBlock: EnergyReport['inference'] =
+    inference && inferW && jPerSample !== null
+      ? {
+          ...inference,
+          samples: inferW.samples,
+          batchSize: attrs.infer_batch_size ?? null,
+          repeats: attrs.infer_repeats ?? null,
+          jPerSample,
+          samplesPerJ: jPerSample > 0 ? 1 / jPerSample : 0,
+          jPer1000: 1000 * jPerSample,
+          spreadRel: typeof inferSpread === 'number' ? inferSpread : null,
+          task: `${task} on ${inferHardware}`,
+        }
+      : null;
   const generatedAt = options.generatedAt ?? new Date().toISOString();
   const clean = (s: string | undefined) => (s && s.trim() ? s.trim() : null);
 
@@ -470,24 +509,14 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
       ? { durationS: idle.durationS, powerW: Object.fromEntries(idle.domains.map((d) => [d.domain, idle.durationS > 0 ? d.energyJ / idle.durationS : 0])) }
       : null,
     training: { ...training, energyMWh2sf: twoSignificant(training.energyKWh / 1000), epochs, samples: trainSamples },
-    inference: {
-      ...inference,
-      samples: inferW.samples,
-      batchSize: attrs.infer_batch_size ?? null,
-      repeats: attrs.infer_repeats ?? null,
-      jPerSample,
-      samplesPerJ: jPerSample > 0 ? 1 / jPerSample : 0,
-      jPer1000: 1000 * jPerSample,
-      spreadRel: typeof inferSpread === 'number' ? inferSpread : null,
-      task: `${task} on ${inferHardware}`,
-    },
+    inference: inferenceBlock,
     campaign,
     gpai: {
       trainingTime: { wallClockDays: wallDays, hardwareDays: hwDays, hardwareKind: proc.kind, hardwareCount: proc.count, range: `${dayRange(wallDays)} wall-clock; ${dayRange(hwDays).replace('day', `${proc.kind}-day`)}` },
       trainingCompute: { flops: trainFlops, text: trainFlops !== null ? flopsText(trainFlops) : 'not known', method: trainFlopsMethod },
       trainingEnergy: { mwh2sf: twoSignificant(training.energyKWh / 1000), method: training.method, methodology: methodologyText },
       developmentEnergy: { mwh2sf: campaignMwh, text: developmentText },
-      inference: { benchmark, task, hardware: inferHardware, flops: inferFlops, text: inferText },
+      inference: benchmark !== null ? { benchmark, task, hardware: inferHardware, flops: inferFlops, text: inferText } : null,
       rows: gpaiRows,
     },
     emissions: {
@@ -501,7 +530,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
       origin: intensity.origin,
       pue,
       trainingG: training.energyKWh * gPerKWh,
-      inferencePer1000G: ((1000 * jPerSample) / J_PER_KWH) * gPerKWh,
+      inferencePer1000G: jPerSample !== null ? ((1000 * jPerSample) / J_PER_KWH) * gPerKWh : null,
       campaignG: campaign.emissionsG,
     },
     sci: {

@@ -146,7 +146,7 @@ export function verifyReport(store: Store, reportPath: string): Verification {
   }
   const figures: [string, (r: EnergyReport) => number][] = [
     ['training energy (J)', (r) => r.training.energyJ],
-    ['inference energy per sample (J)', (r) => r.inference.jPerSample],
+    ['inference energy per sample (J)', (r) => r.inference?.jPerSample ?? NaN],
     ['training emissions (g)', (r) => r.emissions.trainingG],
     ['SCI score (g)', (r) => r.sci.scoreG],
     ['campaign energy (J)', (r) => r.campaign.energyJ],

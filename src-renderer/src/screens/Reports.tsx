@@ -172,7 +172,7 @@ export function ReportsScreen({ name }: { name: string }) {
               <tr>
                 <td>Inference</td>
                 <td>
-                  {formatSi(report.inference.jPerSample, 'J')} per prediction ({report.inference.method})
+                  {report.inference ? `${formatSi(report.inference.jPerSample, 'J')} per prediction (${report.inference.method})` : 'not applicable: this trial ran no inference benchmark (training only)'}
                 </td>
               </tr>
               <tr>

@@ -1,7 +1,7 @@
 /** The report as Markdown, with the GPAI form rows as a table; numbers in SI prefixes and plain decimals. */
 import type { EnergyReport, PhaseFigures } from '../../../shared/report';
 import { durationText, energyText, flopsText, gramsText, plainNumber } from '../units';
-import { campaignRows, gpaiRows, hardwareRows, methodLabel, paybackRows, uncertainty, unitWords } from './text';
+import { campaignRows, gpaiRows, hardwareRows, methodLabel, noInference, paybackRows, uncertainty, unitWords } from './text';
 
 function table(headers: string[], rows: string[][]): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -22,7 +22,8 @@ export function renderMarkdown(r: EnergyReport): string {
     p.flops === null ? 'not known' : flopsText(p.flops),
     methodLabel(p),
   ];
-  const domainRows = [...r.training.domains.map((d) => ['training', d] as const), ...r.inference.domains.map((d) => ['inference', d] as const)].map(([phase, x]) => {
+  const inf = r.inference;
+  const domainRows = [...r.training.domains.map((d) => ['training', d] as const), ...(inf?.domains ?? []).map((d) => ['inference', d] as const)].map(([phase, x]) => {
     const p = x.provenance;
     return [
       phase,
@@ -71,9 +72,12 @@ export function renderMarkdown(r: EnergyReport): string {
     '',
     '## Energy of this model, by phase',
     '',
-    table(['Phase', 'This model (attributed)', 'Whole machine', 'Net of idle', 'Duration', 'Compute', 'How obtained'], [phaseRows('Training', r.training), phaseRows('Inference benchmark', r.inference)]),
+    table(['Phase', 'This model (attributed)', 'Whole machine', 'Net of idle', 'Duration', 'Compute', 'How obtained'], [phaseRows('Training', r.training), inf ? phaseRows('Inference benchmark', inf) : ['Inference benchmark', 'not applicable', 'not applicable', '—', '—', '—', noInference(r)]]),
     '',
-    `Training energy: **${r.training.energyMWh2sf} MWh** (two significant figures). Inference: **${energyText(r.inference.jPerSample)} per sample**, ${plainNumber(r.inference.samplesPerJ, 4)} samples per joule, ${energyText(r.inference.jPer1000)} per 1,000 samples (${r.inference.samples} samples, batch ${r.inference.batchSize ?? '?'}, ${r.inference.repeats ?? '?'} repeats, spread ${r.inference.spreadRel === null ? 'not measured' : `±${(r.inference.spreadRel * 100).toFixed(1)}%`} between blocks of repeats).`,
+    `Training energy: **${r.training.energyMWh2sf} MWh** (two significant figures). ` +
+      (inf
+        ? `Inference: **${energyText(inf.jPerSample)} per sample**, ${plainNumber(inf.samplesPerJ, 4)} samples per joule, ${energyText(inf.jPer1000)} per 1,000 samples (${inf.samples} samples, batch ${inf.batchSize ?? '?'}, ${inf.repeats ?? '?'} repeats, spread ${inf.spreadRel === null ? 'not measured' : `±${(inf.spreadRel * 100).toFixed(1)}%`} between blocks of repeats).`
+        : `Inference: ${noInference(r)}.`),
     '',
     '### Per domain',
     '',
@@ -84,7 +88,7 @@ export function renderMarkdown(r: EnergyReport): string {
       : 'No idle baseline was measured; figures are gross.',
     '',
     `Boundary: ${r.boundary.description}.`,
-    ...(r.training.flags.length || r.inference.flags.length ? ['', 'Self-check flags:', ...[...r.training.flags, ...r.inference.flags].map((f) => `- ${f.kind} (${f.domain}): ${f.message}`)] : []),
+    ...(r.training.flags.length || inf?.flags.length ? ['', 'Self-check flags:', ...[...r.training.flags, ...(inf?.flags ?? [])].map((f) => `- ${f.kind} (${f.domain}): ${f.message}`)] : []),
     '',
     '## Energy sources',
     '',
@@ -101,7 +105,7 @@ export function renderMarkdown(r: EnergyReport): string {
         ['PUE', String(e.pue)],
         ['Whole campaign', gramsText(e.campaignG)],
         ['Training of this model', gramsText(e.trainingG)],
-        ['Inference per 1,000 samples', gramsText(e.inferencePer1000G)],
+        ['Inference per 1,000 samples', e.inferencePer1000G === null ? noInference(r) : gramsText(e.inferencePer1000G)],
       ],
     ),
     '',
@@ -117,7 +121,7 @@ export function renderMarkdown(r: EnergyReport): string {
     renderGpaiMarkdown(r),
     `Measurement digest: ${r.digest.algorithm} ${r.digest.value} over ${r.digest.rows} rows — check with \`ecopt verify energy-report.json --db <study.db>\`.`,
     '',
-    `Uncertainty of the totals: training ${uncertainty(r.training.uncertaintyRel)}, inference ${uncertainty(r.inference.uncertaintyRel)}.`,
+    `Uncertainty of the totals: training ${uncertainty(r.training.uncertaintyRel)}, inference ${inf ? uncertainty(inf.uncertaintyRel) : 'not applicable (no inference benchmark)'}.`,
     '',
     '## Sign-off',
     '',

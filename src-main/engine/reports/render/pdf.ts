@@ -11,7 +11,7 @@ import PDFDocument from 'pdfkit';
 import type { EnergyReport } from '../../../shared/report';
 import { durationText, energyText, flopsText, gramsText, plainNumber } from '../units';
 import { drawFrontier, drawPayback, FRONTIER_HEIGHT, PAYBACK_HEIGHT, type FrontierPoint } from './chart';
-import { campaignRows, gpaiRows, hardwareRows, methodLabel, paybackRows, uncertainty, unitWords } from './text';
+import { campaignRows, gpaiRows, hardwareRows, methodLabel, noInference, paybackRows, uncertainty, unitWords } from './text';
 
 /** Helvetica in PDF covers WinAnsi only: spell out what it lacks. */
 export function pdfSafe(s: string): string {
@@ -96,10 +96,11 @@ export function renderPdf(r: EnergyReport, frontier: FrontierPoint[], options: {
   doc.fontSize(8.5).fillColor('#555555').text(pdfSafe(`Generated ${r.generatedAt} by ECOpt ${r.generator.version} (report schema v${r.version}). Energy is measured or estimated as stated beside each figure.`));
 
   const c = r.campaign;
+  const inf = r.inference;
   section('Summary', [
     ['Developing this model', `${energyText(c.energyJ)} (${r.gpai.developmentEnergy.mwh2sf} MWh) for the whole tuning campaign of ${c.byState.complete.trials + c.byState.pruned.trials + c.byState.failed.trials + c.byState.interrupted.trials} trials; ${gramsText(r.emissions.campaignG)}`],
     ['Training this model', `${energyText(r.training.energyJ)} = ${r.training.energyMWh2sf} MWh (2 significant figures) - ${methodLabel(r.training)}`],
-    ['Inference', `${energyText(r.inference.jPerSample)} per prediction; ${energyText(r.inference.jPer1000)} per 1,000; ${plainNumber(r.inference.samplesPerJ, 4)} predictions per joule - ${methodLabel(r.inference)}`],
+    ['Inference', inf ? `${energyText(inf.jPerSample)} per prediction; ${energyText(inf.jPer1000)} per 1,000; ${plainNumber(inf.samplesPerJ, 4)} predictions per joule - ${methodLabel(inf)}` : noInference(r)],
     ['Emissions', `campaign ${gramsText(r.emissions.campaignG)}; training ${gramsText(r.emissions.trainingG)} (${r.emissions.intensityGPerKWh} gCO2e/kWh, ${r.emissions.country}${r.emissions.year ? ` ${r.emissions.year}` : ''}, PUE ${r.emissions.pue})`],
     ['SCI', `${gramsText(r.sci.scoreG)} per ${unitWords(r.sci.functionalUnit)}${r.sci.embodied.included ? '' : ' (embodied emissions excluded, see below)'}`],
     ['Accuracy (validation)', r.trial.metrics.accuracy === undefined ? '-' : `${(r.trial.metrics.accuracy * 100).toFixed(2)}%`],
@@ -133,13 +134,13 @@ export function renderPdf(r: EnergyReport, frontier: FrontierPoint[], options: {
 
   section(`Energy of this model (trial ${r.trial.number}), by phase and domain`, [
     ['Training', `${energyText(r.training.energyJ)} this model's own (whole machine ${energyText(r.training.grossEnergyJ)}); ${r.training.netEnergyKWh === null ? 'net of idle not computed' : `${energyText(r.training.netEnergyKWh * 3.6e6)} net of idle`}; ${durationText(r.training.durationS)} wall-clock on ${r.training.processors.count} ${r.training.processors.kind}${r.training.processors.count > 1 ? 's' : ''}; compute ${r.training.flops === null ? 'not known' : flopsText(r.training.flops)}; ${uncertainty(r.training.uncertaintyRel)}`],
-    ['Inference benchmark', `${energyText(r.inference.energyJ)} this model's own (whole machine ${energyText(r.inference.grossEnergyJ)}); ${r.inference.netEnergyKWh === null ? 'net of idle not computed' : `${energyText(r.inference.netEnergyKWh * 3.6e6)} net of idle`}; ${plainNumber(r.inference.samples, 6)} predictions, batch ${r.inference.batchSize ?? '?'}, ${r.inference.repeats ?? '?'} repeats over ${durationText(r.inference.durationS)}; compute ${r.inference.flops === null ? 'not known' : flopsText(r.inference.flops)}; spread ${r.inference.spreadRel === null ? 'not measured' : `±${(r.inference.spreadRel * 100).toFixed(1)}%`}; ${uncertainty(r.inference.uncertaintyRel)}`],
-    ...[...r.training.domains.map((d) => ['training', d] as const), ...r.inference.domains.map((d) => ['inference', d] as const)].map(([phase, d]): [string, string] => [
+    ['Inference benchmark', inf ? `${energyText(inf.energyJ)} this model's own (whole machine ${energyText(inf.grossEnergyJ)}); ${inf.netEnergyKWh === null ? 'net of idle not computed' : `${energyText(inf.netEnergyKWh * 3.6e6)} net of idle`}; ${plainNumber(inf.samples, 6)} predictions, batch ${inf.batchSize ?? '?'}, ${inf.repeats ?? '?'} repeats over ${durationText(inf.durationS)}; compute ${inf.flops === null ? 'not known' : flopsText(inf.flops)}; spread ${inf.spreadRel === null ? 'not measured' : `±${(inf.spreadRel * 100).toFixed(1)}%`}; ${uncertainty(inf.uncertaintyRel)}` : noInference(r)],
+    ...[...r.training.domains.map((d) => ['training', d] as const), ...(inf?.domains ?? []).map((d) => ['inference', d] as const)].map(([phase, d]): [string, string] => [
       `${phase}: ${d.domain}`,
       `${d.attributedEnergyJ === null ? '' : `${energyText(d.attributedEnergyJ)} own of `}${energyText(d.energyJ)} machine${d.netEnergyJ === null ? '' : ` (net ${energyText(d.netEnergyJ)})`}${d.unreliable ? ' - UNRELIABLE (see warnings)' : ''} - ${d.provenance.method === 'measured' ? `measured by ${d.provenance.source}: ${d.provenance.counter}` : `ESTIMATED by ${d.provenance.source}: ${d.provenance.model}, +/-${(d.provenance.uncertaintyRel * 100).toFixed(0)}%`}`,
     ]),
     ['Boundary', r.boundary.description],
-    ...[...r.training.flags.map((f) => ['training', f] as const), ...r.inference.flags.map((f) => ['inference', f] as const)].map(([phase, f]): [string, string] => [`Warning (${phase})`, `${f.kind}: ${f.message}`]),
+    ...[...r.training.flags.map((f) => ['training', f] as const), ...(inf?.flags ?? []).map((f) => ['inference', f] as const)].map(([phase, f]): [string, string] => [`Warning (${phase})`, `${f.kind}: ${f.message}`]),
     ['Idle baseline', r.idleBaseline ? `${durationText(r.idleBaseline.durationS)}: ${Object.entries(r.idleBaseline.powerW).map(([d, w]) => `${d} ${plainNumber(w, 3)} W`).join(', ')}` : 'not measured: gross figures only'],
   ]);
 
@@ -150,7 +151,7 @@ export function renderPdf(r: EnergyReport, frontier: FrontierPoint[], options: {
     ['Basis and source', `${e.basis}. ${e.source} (${e.licence}).`],
     ['Whole campaign', gramsText(e.campaignG)],
     ['Training of this model', gramsText(e.trainingG)],
-    ['Inference, per 1,000', gramsText(e.inferencePer1000G)],
+    ['Inference, per 1,000', e.inferencePer1000G === null ? noInference(r) : gramsText(e.inferencePer1000G)],
     ['SCI (ISO/IEC 21031:2024)', r.sci.text],
     ['E (energy incl. PUE)', `${energyText(r.sci.energyKWh * 3.6e6)} per ${unitWords(r.sci.functionalUnit)} = IT energy ${energyText(r.sci.itEnergyKWh * 3.6e6)} × PUE ${r.sci.pue}`],
     ['I (grid intensity)', `${plainNumber(r.sci.intensityGPerKWh, 4)} gCO2e/kWh; E × I = ${gramsText(r.sci.operationalG)}`],

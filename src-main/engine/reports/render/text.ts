@@ -7,6 +7,11 @@ export function unitWords(unit: string): string {
   return unit === 'inference' ? 'one inference' : unit === '1000-inferences' ? '1,000 inferences' : unit === 'training-run' ? 'one training run' : unit;
 }
 
+/** What stands where an inference figure would, for a trial that ran no inference benchmark: never a zero. */
+export function noInference(r: Pick<EnergyReport, 'trial'>): string {
+  return `not applicable: trial ${r.trial.number} ran no inference benchmark (no inference phase was measured); figures are per training run`;
+}
+
 export function uncertainty(u: number | null): string {
   return u === null ? 'uncertainty not stated by the counter' : `±${(u * 100).toFixed(0)}%`;
 }
@@ -36,13 +41,13 @@ export function campaignRows(r: EnergyReport): [string, string][] {
     ['Spent on pruned or failed trials', `${percentText(c.prunedOrFailedShare)} of the campaign${c.interruptedShare > 0 ? `; ${percentText(c.interruptedShare)} on interrupted trials run again` : ''}`],
     ['Whole machine over the same time', energyText(c.grossEnergyJ)],
     [`This model (trial ${r.trial.number}): training`, `${energyText(r.training.energyJ)} (${percentText(c.energyJ > 0 ? r.training.energyJ / c.energyJ : 0)} of the campaign); ${gramsText(r.emissions.trainingG)}`],
-    [`This model: inference`, `${energyText(r.inference.jPerSample)} per prediction; ${gramsText(r.emissions.inferencePer1000G)} per 1,000 predictions`],
+    [`This model: inference`, r.inference && r.emissions.inferencePer1000G !== null ? `${energyText(r.inference.jPerSample)} per prediction; ${gramsText(r.emissions.inferencePer1000G)} per 1,000 predictions` : noInference(r)],
   ];
 }
 
 export function paybackRows(r: EnergyReport): [string, string][] {
   const p = r.payback;
-  if (!p) return [['Payback', 'not computed: the chosen trial has no inference energy per prediction']];
+  if (!p) return [['Payback', 'not applicable: the chosen trial has no inference energy per prediction to compare']];
   const rows: [string, string][] = [
     ['Payback', p.sentence],
     ['Compared with', `trial ${p.referenceTrial} (${p.referenceReason}): ${energyText(p.referenceJPerPrediction)} per prediction; this model ${energyText(p.chosenJPerPrediction)}`],

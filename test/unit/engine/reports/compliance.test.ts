@@ -111,14 +111,39 @@ function writeStudy(path: string, spec: StudySpecInput): void {
   store.close();
 }
 
+/** A command study whose script never enters an inference phase: two complete trials with a training window only. */
+function writeTrainingOnlyStudy(path: string): void {
+  const { dataset: _d, space: _s, ...rest } = quickSpec({ name: 'train-only' });
+  const parsed = parseStudySpec({ ...rest, model: 'command', command: { argv: ['python3', 'train.py', '--lr', '{learning_rate}'] }, space: { learning_rate: { type: 'float', low: 0.001, high: 0.05 } }, objectives: [{ metric: 'accuracy' }, { metric: 'train_energy_j' }] });
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+  const store = new Store(path);
+  const study = store.createStudy(parsed.spec);
+  store.setMeters(study.id, [{ id: 'cpu-tdp-estimate', domains: ['cpu-package'], status: 'ok', detail: 'estimate: TDP 65 W (table) × CPU utilisation; ±40%' }]);
+  for (const [i, accuracy] of [0.8, 0.9].entries()) {
+    const t = store.createTrial(study.id, { learning_rate: 0.01 * (i + 1) });
+    store.startTrial(t.id);
+    store.completeTrial(t.id, {
+      // the machine used 1000 J per unit of scale over training, this trial's own share 400
+      metrics: { accuracy, train_energy_j: 400 * (i + 1) },
+      windows: [{ phase: 'train', startedAtMs: T0 + i * 100_000, durationS: 60, domains: [cpu(1000 * (i + 1), 400 * (i + 1))], cpu: { treeS: 30, machineBusyS: 75, cores: 8 } }],
+      attrs: { attribution: 'estimate: tree CPU-seconds × TDP / cores' },
+      backend: 'command',
+      powerSamples: [],
+    });
+  }
+  store.close();
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'ecopt-compliance-'));
 const db = join(dir, 'gpu.db');
 const commandDb = join(dir, 'command.db');
+const trainOnlyDb = join(dir, 'train-only.db');
 
 beforeAll(() => {
   writeStudy(db, quickSpec({ name: 'gpu-study' }));
   const { dataset: _d, space: _s, ...rest } = quickSpec({ name: 'command-study' });
   writeStudy(commandDb, { ...rest, model: 'command', command: { argv: ['python3', 'train.py', '--lr', '{learning_rate}'] }, space: { units: { type: 'int', low: 4, high: 32 }, learning_rate: { type: 'float', low: 0.001, high: 0.05 }, epochs: { type: 'int', low: 2, high: 6 } } });
+  writeTrainingOnlyStudy(trainOnlyDb);
 });
 
 function report(options: ReportOptions = {}, path = db, name = 'gpu-study'): EnergyReport {
@@ -190,7 +215,7 @@ describe('a report a compliance officer can file', () => {
     expect(c.runs.map((x) => [x.trial, x.state])).toEqual([[null, 'idle-baseline'], [0, 'complete'], [1, 'complete'], [2, 'pruned'], [3, 'failed'], [4, 'interrupted']]);
     // the chosen model's own figures, separately named
     expect(r.training.energyJ).toBe(3400);
-    expect(r.inference.jPerSample).toBeCloseTo(120 / 10_000, 15);
+    expect(r.inference!.jPerSample).toBeCloseTo(120 / 10_000, 15);
     expect(r.emissions.campaignG).toBeCloseTo((CAMPAIGN_J / 3.6e6) * 475, 12);
     const out = await files({ trialNumber: 0 });
     expect(JSON.parse(out['energy-report.json']!)).toMatchObject({ campaign: { energyJ: c.energyJ }, training: { energyJ: 3400 } });
@@ -243,7 +268,7 @@ describe('a report a compliance officer can file', () => {
   it('states SCI embodied emissions as given (TE, EL, RR/ToR) or excluded with the reason, and labels E and I as the formula does', () => {
     const excluded = report({ country: 'FRA', pue: 1.5, functionalUnit: 'inference' });
     const i = resolveIntensity({ country: 'FRA' }).intensityGPerKWh;
-    const itKWh = excluded.inference.jPerSample / 3.6e6;
+    const itKWh = excluded.inference!.jPerSample / 3.6e6;
     expect(excluded.sci.itEnergyKWh).toBeCloseTo(itKWh, 18);
     expect(excluded.sci.energyKWh).toBeCloseTo(itKWh * 1.5, 18);
     expect(excluded.sci.intensityGPerKWh).toBe(i);
@@ -391,6 +416,47 @@ describe('a report a compliance officer can file', () => {
     } finally {
       api.close();
     }
+  });
+});
+
+describe('a training-only study (issue 11, Why 2: a script that never sends an inference phase)', () => {
+  it('is reported per training run with its own training energy, inference marked not applicable in every format, never a zero', async () => {
+    const r = report({ functionalUnit: 'training-run', country: 'FRA' }, trainOnlyDb, 'train-only');
+    // the most accurate trial; its own (attributed) training energy, the machine's beside it, with provenance
+    expect(r.trial.number).toBe(1);
+    expect(r.training).toMatchObject({ energyJ: 800, grossEnergyJ: 2000, method: 'estimated' });
+    expect(r.training.domains).toEqual([expect.objectContaining({ domain: 'cpu-package', energyJ: 2000, attributedEnergyJ: 800, provenance: cpuEst })]);
+    expect(r.inference).toBeNull();
+    expect(r.emissions.inferencePer1000G).toBeNull();
+    expect(r.gpai.inference).toBeNull();
+    expect(r.pareto).toBeNull();
+    expect(r.payback).toBeNull();
+    // SCI per training run: E is the training energy × PUE, TR the training time
+    expect(r.sci).toMatchObject({ functionalUnit: 'training-run', itEnergyKWh: 800 / 3.6e6, embodied: { timeReservedS: 60 } });
+    expect(r.emissions.trainingG).toBeCloseTo((800 / 3.6e6) * r.emissions.intensityGPerKWh, 12);
+    const rows = Object.fromEntries(r.gpai.rows.map((x) => [x.field, x.value]));
+    expect(rows['Benchmarked computation and energy for inference']).toMatch(/^Not applicable: trial 1 ran no inference benchmark/);
+    expect(r.methodology.join(' ')).toMatch(/Inference benchmark: none\. .*not applicable \(not zero\)/);
+
+    const out = await files({ functionalUnit: 'training-run', country: 'FRA' }, trainOnlyDb, 'train-only');
+    expect(Object.keys(out).sort()).toEqual(['emissions-ecopt.csv', 'emissions.csv', 'energy-report.json', 'energy-report.md', 'energy-report.pdf', 'gpai-energy-rows.md', 'model-card-co2.yaml']);
+    expect(reportSchema.parse(JSON.parse(out['energy-report.json']!))).toMatchObject({ version: 4, inference: null });
+    const pdf = out['energy-report.pdf']!.replace(/\s+/g, ' ');
+    expect(pdf).toMatch(/Inference not applicable: trial 1 ran no inference benchmark/);
+    expect(pdf).toContain('per one training run');
+    expect(out['energy-report.md']).toMatch(/\| Inference benchmark \| not applicable \| not applicable \|/);
+    expect(out['gpai-energy-rows.md']).toMatch(/Benchmarked computation and energy for inference \| Not applicable/);
+    // nothing in any format claims an inference figure: no "per prediction" amount, no zero
+    for (const [name, text] of Object.entries(out)) expect(text, name).not.toMatch(/\d[\d.,]* [µm]?J per (prediction|sample)/);
+    expect(Number(/emissions: ([\d.e-]+)/.exec(out['model-card-co2.yaml']!)![1])).toBeCloseTo(r.emissions.trainingG, 3);
+    expect(parseCsv(out['emissions-ecopt.csv']!).map((x) => [x.ecopt_trial, x.ecopt_chosen])).toEqual([['0', 'N'], ['1', 'Y']]);
+  });
+
+  it('refuses a per-inference report of such a study, saying to report per training run', () => {
+    expect(() => report({}, trainOnlyDb, 'train-only')).toThrow(/study "train-only" measures training only: trial 1 has no inference measurement window.*ecopt report train-only --unit training-run/);
+    expect(() => report({ functionalUnit: 'inference' }, trainOnlyDb, 'train-only')).toThrow(/--unit training-run/);
+    // a study with inference figures: the trial without them is named, with both ways out
+    expect(() => report({ trialNumber: 0, functionalUnit: 'inference' }, db, 'gpu-study')).not.toThrow();
   });
 });
 

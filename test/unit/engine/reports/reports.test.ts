@@ -52,7 +52,7 @@ describe('energy reports from a real study database', () => {
     const text = layout.replace(/\s+/g, ' ');
     expect(text).toContain(`Energy report: reported, trial ${report.trial.number}`);
     expect(text).toContain(`${report.training.energyMWh2sf} MWh`);
-    expect(text).toContain(`${energyText(report.inference.jPerSample)} per prediction`);
+    expect(text).toContain(`${energyText(report.inference!.jPerSample)} per prediction`);
     expect(text).toContain(`${report.emissions.intensityGPerKWh} gCO2e/kWh - Germany (DEU), ${report.emissions.year}`);
     expect(text).toContain(report.digest.value);
     expect(text).toContain('ESTIMATED by cpu-tdp-estimate');
@@ -64,7 +64,7 @@ describe('energy reports from a real study database', () => {
     expect(text).toContain(`Page 1 of ${pages}`);
     expect(text).toContain(`Page ${pages} of ${pages}`);
     // every number carries its provenance
-    for (const p of [report.training, report.inference]) {
+    for (const p of [report.training, report.inference!]) {
       expect(p.domains.length).toBeGreaterThan(0);
       for (const d of p.domains) expect(['measured', 'estimated']).toContain(d.provenance.method);
     }
@@ -104,9 +104,9 @@ describe('energy reports from a real study database', () => {
     const r = buildReport(store, 'reported', { country: 'FRA', pue: 1.5, functionalUnit: 'inference', embodied: { totalG: 1e6, lifespanYears: 4 } });
     store.close();
     expect(r.emissions.trainingG).toBeCloseTo(r.training.energyKWh * r.emissions.intensityGPerKWh * 1.5, 12);
-    const m = 1e6 * (r.inference.durationS / r.inference.samples / (4 * 365.25 * 86400));
+    const m = 1e6 * (r.inference!.durationS / r.inference!.samples / (4 * 365.25 * 86400));
     expect(r.sci.embodied.embodiedG).toBeCloseTo(m, 15);
-    expect(r.sci.scoreG).toBeCloseTo((r.inference.jPerSample / 3.6e6) * 1.5 * r.emissions.intensityGPerKWh + m, 15);
+    expect(r.sci.scoreG).toBeCloseTo((r.inference!.jPerSample / 3.6e6) * 1.5 * r.emissions.intensityGPerKWh + m, 15);
     expect(r.sci.embodied.included).toBe(true);
     expect(r.methodology.join(' ')).toMatch(/M from the embodied inputs given \(TE, EL, RR\/ToR\)/);
   });
@@ -170,7 +170,19 @@ describe('energy reports from a real study database', () => {
     raw.close();
     const r = await runCli(['report', 'reported', '--db', copy, '--out', work]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/has no inference measurement window: pick a trial that completed its inference benchmark/);
+    expect(r.stderr).toMatch(/has no inference measurement window, so it has no energy per inference: pick a trial that completed its inference benchmark \(--trial\), or report per training run \(--unit training-run\)/);
+  });
+
+  it('reports a trial without its inference window per training run, inference marked not applicable', async () => {
+    const work = tmpDir();
+    const copy = join(work, 'no-infer.db');
+    copyFileSync(db, copy);
+    const raw = new Database(copy);
+    raw.prepare("DELETE FROM windows WHERE phase = 'infer'").run();
+    raw.close();
+    const perRun = await runCli(['report', 'reported', '--db', copy, '--out', work, '--format', 'json', '--unit', 'training-run']);
+    expect(perRun.code, perRun.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(work, 'energy-report.json'), 'utf8'))).toMatchObject({ inference: null, emissions: { inferencePer1000G: null }, payback: null, sci: { functionalUnit: 'training-run' } });
   });
 });
 
