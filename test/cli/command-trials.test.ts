@@ -132,6 +132,22 @@ describe('command trials (real child processes)', () => {
     ]);
   });
 
+  it('never stores an energy figure a script prints as a measurement: ECOpt measures it, the script\'s is kept as reported', async () => {
+    const dir = tmpDir();
+    const db = join(dir, 's.db');
+    const spec = writeSpec(dir, { ...commandSpec('own', [process.execPath, FIXTURE, 'own-energy'], { x: { type: 'int', low: 1, high: 3 } }), objectives: [{ metric: 'accuracy' }, { metric: 'train_energy_j' }] });
+    const r = await runCli(['tune', spec, '--db', db]);
+    expect(r.code, r.stderr).toBe(0);
+    const [t] = trialsOf(db, 'own');
+    expect(t!.state).toBe('complete');
+    // the training figure is the measured, attributed one; no inference window, no inference figure
+    expect(t!.metrics.train_energy_j).not.toBe(5);
+    expect(t!.metrics.train_energy_j).toBeGreaterThan(0);
+    expect(t!.metrics.infer_energy_j_per_sample).toBeUndefined();
+    expect(t!.attrs.reported_train_energy_j).toBe(5);
+    expect(t!.attrs.reported_infer_energy_j_per_sample).toBe(1e-6);
+  });
+
   it('reports a study of a script that never sends an inference phase per training run, and says to when asked per inference', async () => {
     const dir = tmpDir();
     const db = join(dir, 's.db');

@@ -22,11 +22,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
-import { METRIC_NAMES, PHASES, type EnergyWindow, type Metrics, type Params, type Phase } from '../../shared/types';
+import { METRIC_NAMES, METRICS, PHASES, type EnergyWindow, type Metrics, type Params, type Phase } from '../../shared/types';
 import { readProcStat } from '../meters/proc-tree';
 import type { WindowMeters } from '../meters/window-meters';
 import { project, type Projection } from './projection';
 import type { TrialEvent, TrialInput, TrialOutcome, TrialRunner } from './types';
+
+/** Metrics in joules (or per joule): measured by ECOpt over the trial's windows, never taken from the program. */
+const ENERGY_METRICS = new Set<string>(METRIC_NAMES.filter((k) => METRICS[k].unit === 'J' || METRICS[k].unit === 'samples/J'));
 
 export interface ProcessCommand {
   argv: string[];
@@ -321,8 +324,10 @@ export class ProcessTrialRunner implements TrialRunner {
         if (backendNotes.length) attrs.backend_notes = backendNotes;
         for (const [k, v] of Object.entries(metrics)) {
           if (k === 'infer_samples') continue;
-          if ((METRIC_NAMES as string[]).includes(k) && typeof v === 'number') known[k as keyof Metrics] = v;
-          else if (!result) attrs[`reported_${k}`] = v;
+          // energy is what ECOpt measures over the windows: a figure the program prints itself
+          // is kept beside the trial as reported, never stored as a measurement
+          if ((METRIC_NAMES as string[]).includes(k) && typeof v === 'number' && !ENERGY_METRICS.has(k)) known[k as keyof Metrics] = v;
+          else if (!result || ENERGY_METRICS.has(k)) attrs[`reported_${k}`] = v;
         }
         const samples = typeof metrics.infer_samples === 'number' ? metrics.infer_samples : undefined;
         closeWindow();
