@@ -42,8 +42,11 @@ export function frontTrials(trials: readonly TrialRecord[], objectives: readonly
 }
 
 /**
- * Hypervolume after each finished trial, with objectives scaled to [0, 1] by the range seen over
- * the whole study (reference point 1.1 in each), so the curve is comparable within a study.
+ * Hypervolume after each finished trial, as a share of the reference box: objectives scaled to
+ * [0, 1] by the range seen over the whole study's feasible trials (the ideal point 0, the
+ * reference point 1.1 in each), the dominated volume divided by the box's volume 1.1^m. Every
+ * point lies in the box, so the value is in [0, 1] by construction, and the curve is comparable
+ * within a study.
  */
 export function hypervolumeHistory(trials: readonly TrialRecord[], objectives: readonly ObjectiveLike[]): { trial: number; value: number }[] {
   const done = [...trials].sort((a, b) => a.number - b.number);
@@ -62,6 +65,7 @@ export function hypervolumeHistory(trials: readonly TrialRecord[], objectives: r
     });
   }
   const ref = objectives.map(() => 1.1);
+  const box = ref.reduce((a, r) => a * r, 1);
   // keep only the running front: a dominated newcomer leaves the hypervolume unchanged
   let front: number[][] = [];
   let value = 0;
@@ -69,15 +73,24 @@ export function hypervolumeHistory(trials: readonly TrialRecord[], objectives: r
   done.forEach((t, i) => {
     const v = pts[i];
     if (v) {
-      const x = v.map((c, k) => (maxs[k]! > mins[k]! ? (c - mins[k]!) / (maxs[k]! - mins[k]!) : 0));
+      const x = v.map((c, k) => (maxs[k]! > mins[k]! ? Math.min(Math.max((c - mins[k]!) / (maxs[k]! - mins[k]!), 0), 1) : 0));
       if (!front.some((q) => dominates(q, x) || q.every((c, k) => c === x[k]))) {
         front = [...front.filter((q) => !dominates(x, q)), x];
-        value = hypervolume(front, ref);
+        value = Math.min(hypervolume(front, ref) / box, 1);
       }
     }
     if (t.state === 'complete' || t.state === 'failed' || t.state === 'pruned') out.push({ trial: t.number, value });
   });
   return out;
+}
+
+/**
+ * The vertices of a hypervolume history drawn as a step function: the first entry, each entry
+ * whose value differs from the one before, and the last. A plot with these and a horizontal-then-
+ * vertical line shape shows exactly the history.
+ */
+export function hypervolumeSteps(history: readonly { trial: number; value: number }[]): { trial: number; value: number }[] {
+  return history.filter((h, i) => i === 0 || i === history.length - 1 || h.value !== history[i - 1]!.value);
 }
 
 /**

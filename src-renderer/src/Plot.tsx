@@ -1,6 +1,6 @@
 /** A thin React wrapper over plotly.js (bundled, no CDN). */
 import Plotly from 'plotly.js-dist-min';
-import { useEffect, useRef } from 'react';
+import { type RefObject, useEffect, useRef, useState } from 'react';
 
 export interface PlotProps {
   data: Plotly.Data[];
@@ -8,26 +8,45 @@ export interface PlotProps {
   onClick?: (point: { customdata: unknown }) => void;
   testId?: string;
   height?: number;
+  /**
+   * Draw only once the plot comes within a screen of the viewport (a panel below the fold does
+   * not delay the ones above it: bench:frontier). Its height is reserved meanwhile.
+   */
+  lazy?: boolean;
 }
 
-export function Plot({ data, layout, onClick, testId, height = 360 }: PlotProps) {
+export function Plot({ data, layout, onClick, testId, height = 360, lazy = false }: PlotProps) {
   const ref = useRef<HTMLDivElement>(null);
+  const shown = useNearViewport(ref, lazy);
   useEffect(() => {
     const el = ref.current;
-    if (!el) return;
+    if (!el || !shown) return;
     void Plotly.react(el, data, { height, margin: { l: 60, r: 20, t: 30, b: 50 }, ...layout }, { displaylogo: false, responsive: true });
-  }, [data, layout, height]);
+  }, [data, layout, height, shown]);
   useEffect(() => {
     const el = ref.current as (HTMLDivElement & { on?: (e: string, cb: (ev: { points: { customdata: unknown }[] }) => void) => void; removeAllListeners?: (e: string) => void }) | null;
-    if (!el || !onClick || !el.on) return;
+    if (!el || !onClick || !el.on || !shown) return;
     el.on('plotly_click', (ev) => ev.points[0] && onClick(ev.points[0]));
     return () => el.removeAllListeners?.('plotly_click');
-  }, [onClick, data]);
+  }, [onClick, data, shown]);
   useEffect(() => {
     const el = ref.current;
     return () => {
       if (el) Plotly.purge(el);
     };
   }, []);
-  return <div ref={ref} data-testid={testId} />;
+  return <div ref={ref} data-testid={testId} style={shown ? undefined : { minHeight: height }} />;
+}
+
+/** True once the element has come within one viewport height of the screen (always true when not lazy). */
+export function useNearViewport(ref: RefObject<HTMLElement | null>, lazy: boolean): boolean {
+  const [near, setNear] = useState(!lazy || typeof IntersectionObserver === 'undefined');
+  useEffect(() => {
+    const el = ref.current;
+    if (near || !el) return;
+    const io = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && setNear(true), { rootMargin: '100% 0px' });
+    io.observe(el);
+    return () => io.disconnect();
+  }, [ref, near]);
+  return near;
 }

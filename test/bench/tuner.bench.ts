@@ -10,6 +10,11 @@
  * `auto` is not run separately: below 300 finished trials it proposes exactly what `gp-ehvi`
  * does (tested in multi-objective.test.ts), so its rows would repeat gp-ehvi's.
  *
+ * `--latency-only` measures only the time per proposal and replaces that section of the existing
+ * docs/bench/tuner.{md,json}, leaving the regret tables as they were; `--baseline=<checkout>`
+ * measures every latency case with that checkout's samplers too (e.g. a `git worktree` of the
+ * last commit), interleaved with ours in the same run, and reports the ratio.
+ *
  * Writes docs/bench/tuner.{md,json}. Knobs (comma lists): BENCH_SEEDS, BENCH_EVALS,
  * BENCH_SAMPLERS, BENCH_PROBLEMS (names as in the tables), BENCH_OUTSTANDING ("2,4"; "" skips),
  * BENCH_BATCH_SAMPLERS ("gp-ehvi,motpe"), BENCH_BATCH_EVALS (50), BENCH_SKIP_TIMING=1;
@@ -50,14 +55,16 @@ function dtlz2(m: number, d: number): Problem {
 }
 
 /**
- * Median and worst of 5 proposals on a fixed history, wall-clock and CPU time of this thread (the
- * machine is shared: CPU time is what the proposal itself costs); `worst` makes all values
- * mutually non-dominated.
+ * Median and worst of 5 proposals in a row as a study makes them, the k-th seeing n + k finished
+ * trials (one more each time: a sampler may reuse work between proposals only as a running study
+ * lets it), wall-clock and CPU time of this thread (the machine is shared: CPU time is what the
+ * proposal itself costs); `worst` makes all values mutually non-dominated. The first proposal of
+ * the process is usually its worst (compilation).
  */
-function latency(p: Problem, n: number, worst: boolean): { medianMs: number; worstMs: number; cpuMedianMs: number } {
+function latency(createSampler: typeof import('../../src-main/engine/samplers/index').createSampler, p: Problem, n: number, worst: boolean): { medianMs: number; worstMs: number; cpuMedianMs: number } {
   const space = problemSpace(p);
   const rng = makeRng(n + p.m);
-  const history: FinishedTrial[] = Array.from({ length: n }, (_, i) => {
+  const history: FinishedTrial[] = Array.from({ length: n + 4 }, (_, i) => {
     const params = space.decode(space.dims.map(() => rng.next()));
     const x = space.dims.map((d) => params[d.name] as number);
     let values = p.f(x);
@@ -75,7 +82,7 @@ function latency(p: Problem, n: number, worst: boolean): { medianMs: number; wor
   for (let k = 0; k < 5; k++) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    s.ask(history, n + k);
+    s.ask(history.slice(0, n + k), n + k);
     times.push(performance.now() - t0);
     const c = process.cpuUsage(c0);
     cpu.push((c.user + c.system) / 1000);
@@ -86,19 +93,24 @@ function latency(p: Problem, n: number, worst: boolean): { medianMs: number; wor
 }
 
 // a child process measuring one latency case alone, so its peak memory is its own
+// (BENCH_SAMPLERS_FROM: the checkout whose samplers to time, for --baseline)
 if (process.env.BENCH_LATENCY_CASE) {
   const [m, d, n, worst] = process.env.BENCH_LATENCY_CASE.split(',').map(Number) as [number, number, number, number];
-  const t = latency(m === 2 && d === 10 ? ZDT1 : dtlz2(m, d), n, worst === 1);
+  const from = process.env.BENCH_SAMPLERS_FROM;
+  const samplers = from ? ((await import(join(from, 'src-main/engine/samplers/index.ts'))) as typeof import('../../src-main/engine/samplers/index')) : { createSampler };
+  const t = latency(samplers.createSampler, m === 2 && d === 10 ? ZDT1 : dtlz2(m, d), n, worst === 1);
   process.stdout.write(JSON.stringify({ ...t, peakRssMb: process.resourceUsage().maxRSS / 1024 }));
   process.exit(0);
 }
 
+const latencyOnly = process.argv.includes('--latency-only');
+const baselineRoot = process.argv.find((a) => a.startsWith('--baseline='))?.slice('--baseline='.length) ?? null;
 const seeds = Number(process.env.BENCH_SEEDS ?? 10);
 const evals = Number(process.env.BENCH_EVALS ?? 200);
 const checkpoints = [25, 50, 100, 200].filter((c) => c <= evals);
 const samplers = (process.env.BENCH_SAMPLERS ?? 'random,sobol,nsga2,motpe,gp-ehvi').split(',');
 const wanted = process.env.BENCH_PROBLEMS?.split(',').map((s) => s.trim());
-const problems = PROBLEMS.filter((p) => !wanted || wanted.includes(p.name));
+const problems = latencyOnly ? [] : PROBLEMS.filter((p) => !wanted || wanted.includes(p.name));
 const outstanding = (process.env.BENCH_OUTSTANDING ?? '2,4').split(',').filter(Boolean).map(Number);
 const batchSamplers = (process.env.BENCH_BATCH_SAMPLERS ?? 'gp-ehvi,motpe').split(',').filter((s) => samplers.includes(s));
 const batchEvals = Math.min(evals, Number(process.env.BENCH_BATCH_EVALS ?? 50));
@@ -116,6 +128,8 @@ interface LatencyRow {
   worstMs: number;
   cpuMedianMs?: number;
   peakRssMb?: number;
+  /** The same case with the --baseline checkout's samplers, measured just before in the same run. */
+  baseline?: { medianMs: number; worstMs: number; cpuMedianMs: number; peakRssMb: number; commit: string };
 }
 interface Payload {
   date: string;
@@ -128,6 +142,8 @@ interface Payload {
   latency: LatencyRow[];
   /** Load averages (1, 5, 15 min) at the start and end of each run merged into this one. */
   loads: number[][];
+  /** When the latency table was measured by a --latency-only run: its date and load averages (start, end). */
+  latencyRun?: { date: string; loads: number[][] };
   node: string;
 }
 
@@ -205,18 +221,26 @@ if (!process.env.BENCH_SKIP_TIMING) {
     [4, 12, 100, 0],
     [4, 12, 100, 1],
   ];
-  for (const [m, d, n, worst] of cases) {
+  type Timed = { medianMs: number; worstMs: number; cpuMedianMs: number; peakRssMb: number };
+  const measure = (c: number[], from: string | null): Timed => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname], {
       cwd: root,
-      env: { ...process.env, BENCH_LATENCY_CASE: [m, d, n, worst].join(',') },
+      env: { ...process.env, BENCH_LATENCY_CASE: c.join(','), ...(from ? { BENCH_SAMPLERS_FROM: from } : {}) },
       encoding: 'utf8',
       timeout: 600_000,
     });
-    if (r.status !== 0) throw new Error(`latency case ${[m, d, n, worst].join(',')} failed: ${r.stderr}`);
-    const t = JSON.parse(r.stdout) as { medianMs: number; worstMs: number; cpuMedianMs: number; peakRssMb: number };
-    const row: LatencyRow = { objectives: m, params: d, trials: n, history: worst ? 'all mutually non-dominated' : m === 2 ? 'random (ZDT1)' : `random (DTLZ2)`, ...t };
+    if (r.status !== 0) throw new Error(`latency case ${c.join(',')}${from ? ` (baseline ${from})` : ''} failed: ${r.stderr}`);
+    return JSON.parse(r.stdout) as Timed;
+  };
+  const baselineCommit = baselineRoot ? spawnSync('git', ['-C', baselineRoot, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim() || baselineRoot : '';
+  for (const [m, d, n, worst] of cases) {
+    const base = baselineRoot ? { ...measure([m, d, n, worst], baselineRoot), commit: baselineCommit } : undefined;
+    const t = measure([m, d, n, worst], null);
+    const row: LatencyRow = { objectives: m, params: d, trials: n, history: worst ? 'all mutually non-dominated' : m === 2 ? 'random (ZDT1)' : `random (DTLZ2)`, ...t, ...(base ? { baseline: base } : {}) };
     latencyRows.push(row);
-    process.stderr.write(`gp-ehvi ask, ${m} objectives, ${d} params, ${n} trials, ${row.history}: median ${t.medianMs.toFixed(0)} ms (CPU ${t.cpuMedianMs.toFixed(0)} ms), worst ${t.worstMs.toFixed(0)} ms, peak ${t.peakRssMb.toFixed(0)} MB\n`);
+    process.stderr.write(
+      `gp-ehvi ask, ${m} objectives, ${d} params, ${n} trials, ${row.history}: median ${t.medianMs.toFixed(0)} ms (CPU ${t.cpuMedianMs.toFixed(0)} ms), worst ${t.worstMs.toFixed(0)} ms, peak ${t.peakRssMb.toFixed(0)} MB${base ? `; baseline median ${base.medianMs.toFixed(0)} ms (CPU ${base.cpuMedianMs.toFixed(0)} ms)` : ''}\n`,
+    );
   }
 }
 
@@ -236,7 +260,13 @@ if (partFile) {
   writeFileSync(partFile, JSON.stringify(payload));
   process.exit(0);
 }
-writeReport(payload);
+if (latencyOnly) {
+  // only the latency section changes: the regret tables stay those of the last full run
+  const previous = JSON.parse(readFileSync(join(out, 'tuner.json'), 'utf8')) as Payload;
+  writeReport({ ...previous, latency: latencyRows, latencyRun: { date: payload.date, loads: payload.loads } });
+} else {
+  writeReport(payload);
+}
 
 function writeReport(data: Payload): void {
   const oneMinute = data.loads.map((l) => l[0]!);
@@ -273,16 +303,25 @@ function writeReport(data: Payload): void {
     }
   }
   if (data.latency.length) {
+    const run = data.latencyRun;
+    const runText = run
+      ? `Measured on its own (\`--latency-only\`) on ${run.date.slice(0, 10)}, 1-minute load average ${run.loads.map((l) => l[0]!.toFixed(2)).join(' at the start, ')} at the end (2 cores, shared with other work).`
+      : 'On the same shared machine (load above).';
+    const withBase = data.latency.some((r) => r.baseline);
     lines.push(
       '',
       '## GP-EHVI time per proposal',
       '',
-      "Each case in a process of its own, 5 proposals on one fixed history, on the same shared machine (load above): wall-clock time, and the CPU time the process spent (what the proposal costs on a core of its own; contention still inflates it). Peak memory is that process's maximum resident set, Node itself included.",
+      `${runText} Each case in a process of its own: 5 proposals in a row as a study makes them, each seeing one more finished trial than the one before (the "finished trials" column is the first's); wall-clock time, and the CPU time the process spent (what the proposal costs on a core of its own; contention still inflates it). The worst of 5 is usually the process's first proposal (compilation). Peak memory is that process's maximum resident set, Node itself included.${withBase ? ` "Baseline": the same case with the samplers of commit ${data.latency.find((r) => r.baseline)!.baseline!.commit}, run just before ours in the same run, and the ratio of the medians (ours / baseline; CPU time in brackets).` : ''}`,
       '',
-      '| objectives | parameters | finished trials | history | median wall | median CPU | worst wall (of 5) | peak memory |',
-      '|---|---|---|---|---|---|---|---|',
+      `| objectives | parameters | finished trials | history | median wall | median CPU | worst wall (of 5) | peak memory |${withBase ? ' baseline median wall (CPU) | ratio wall (CPU) |' : ''}`,
+      `|---|---|---|---|---|---|---|---|${withBase ? '---|---|' : ''}`,
     );
-    for (const r of data.latency) lines.push(`| ${r.objectives} | ${r.params} | ${r.trials} | ${r.history} | ${r.medianMs.toFixed(0)} ms | ${r.cpuMedianMs?.toFixed(0) ?? '—'} ms | ${r.worstMs.toFixed(0)} ms | ${r.peakRssMb?.toFixed(0) ?? '—'} MB |`);
+    for (const r of data.latency) {
+      const b = r.baseline;
+      const baseCells = withBase ? (b ? ` ${b.medianMs.toFixed(0)} ms (${b.cpuMedianMs.toFixed(0)} ms) | ${(r.medianMs / b.medianMs).toFixed(2)} (${((r.cpuMedianMs ?? NaN) / b.cpuMedianMs).toFixed(2)}) |` : ' — | — |') : '';
+      lines.push(`| ${r.objectives} | ${r.params} | ${r.trials} | ${r.history} | ${r.medianMs.toFixed(0)} ms | ${r.cpuMedianMs?.toFixed(0) ?? '—'} ms | ${r.worstMs.toFixed(0)} ms | ${r.peakRssMb?.toFixed(0) ?? '—'} MB |${baseCells}`);
+    }
     const find = (m: number, n: number, worst = false) => data.latency.find((r) => r.objectives === m && r.trials === n && (r.history === 'all mutually non-dominated') === worst);
     const t100 = find(2, 100);
     const t500 = find(2, 500);

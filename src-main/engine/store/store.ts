@@ -399,36 +399,76 @@ export class Store {
     return [...out].map(([trial, kinds]) => ({ trial, kinds }));
   }
 
+  /** One trial, its four reads in one transaction (a consistent snapshot, as getTrials). */
   getTrial(id: number): TrialRecord | null {
-    const row = this.db.prepare('SELECT * FROM trials WHERE id = ?').get(id) as RawTrial | undefined;
-    return row ? this.toTrials([row])[0]! : null;
+    const read = this.db.transaction(() => {
+      const rows = this.db.prepare(`SELECT ${TRIAL_COLUMNS} FROM trials WHERE id = ?`).raw().all(id) as RawTrialRow[];
+      if (rows.length === 0) return null;
+      const one = (sql: string) => this.db.prepare(sql).raw().all(id) as never[];
+      return this.toTrials(
+        rows,
+        one('SELECT trial_id, name, value_json FROM trial_params WHERE trial_id = ? ORDER BY name'),
+        one('SELECT trial_id, name, value FROM trial_metrics WHERE trial_id = ? ORDER BY name'),
+        one('SELECT trial_id, kind, message FROM trial_failures WHERE trial_id = ?'),
+      )[0]!;
+    });
+    return read.deferred();
   }
 
+  /** One trial of a study by its number (what `getTrials(…).find` would give, without reading the others). */
+  getTrialByNumber(studyId: number, number: number): TrialRecord | null {
+    const row = this.db.prepare('SELECT id FROM trials WHERE study_id = ? AND number = ?').get(studyId, number) as { id: number } | undefined;
+    return row ? this.getTrial(row.id) : null;
+  }
+
+  /**
+   * Every trial of a study in number order: four queries whatever the study's size (one per
+   * table, not one per trial; rows as arrays, half the cost of objects at 10,000 trials), read in
+   * one transaction so a writer in another process cannot show a trial without its values.
+   */
   getTrials(studyId: number, states?: readonly TrialState[]): TrialRecord[] {
-    const rows = this.db.prepare('SELECT * FROM trials WHERE study_id = ? ORDER BY number').all(studyId) as RawTrial[];
-    const list = this.toTrials(rows);
+    const read = this.db.transaction(() => {
+      const rows = this.db.prepare(`SELECT ${TRIAL_COLUMNS} FROM trials WHERE study_id = ? ORDER BY number`).raw().all(studyId) as RawTrialRow[];
+      if (rows.length === 0) return [];
+      const all = (sql: string) => this.db.prepare(sql).raw().all(studyId) as never[];
+      return this.toTrials(
+        rows,
+        all('SELECT p.trial_id, p.name, p.value_json FROM trial_params p JOIN trials t ON t.id = p.trial_id WHERE t.study_id = ? ORDER BY p.trial_id, p.name'),
+        all('SELECT m.trial_id, m.name, m.value FROM trial_metrics m JOIN trials t ON t.id = m.trial_id WHERE t.study_id = ? ORDER BY m.trial_id, m.name'),
+        all('SELECT f.trial_id, f.kind, f.message FROM trial_failures f JOIN trials t ON t.id = f.trial_id WHERE t.study_id = ?'),
+      );
+    });
+    const list = read.deferred();
     return states ? list.filter((t) => states.includes(t.state)) : list;
   }
 
-  private toTrials(rows: RawTrial[]): TrialRecord[] {
-    if (rows.length === 0) return [];
-    const params = this.db.prepare('SELECT name, value_json FROM trial_params WHERE trial_id = ?');
-    const metrics = this.db.prepare('SELECT name, value FROM trial_metrics WHERE trial_id = ?');
-    const failure = this.db.prepare('SELECT kind, message FROM trial_failures WHERE trial_id = ?');
-    return rows.map((r) => ({
-      id: r.id,
-      number: r.number,
-      state: r.state,
-      retryOf: r.retry_of,
-      backend: r.backend,
-      createdAt: r.created_at,
-      startedAt: r.started_at,
-      finishedAt: r.finished_at,
-      params: Object.fromEntries(
-        (params.all(r.id) as { name: string; value_json: string }[]).map((p) => [p.name, JSON.parse(p.value_json)]),
-      ) as Params,
-      metrics: Object.fromEntries((metrics.all(r.id) as { name: string; value: number }[]).map((m) => [m.name, m.value])) as Metrics,
-      failure: (failure.get(r.id) as { kind: string; message: string } | undefined) ?? null,
+  /** Trial rows (TRIAL_COLUMNS) with their params, metrics and failures (rows as [trial_id, …]). */
+  private toTrials(rows: RawTrialRow[], paramRows: [number, string, string][], metricRows: [number, string, number][], failureRows: [number, string, string][]): TrialRecord[] {
+    const params = new Map<number, Params>();
+    for (const [id, name, json] of paramRows) {
+      let o = params.get(id);
+      if (!o) params.set(id, (o = {} as Params));
+      o[name] = JSON.parse(json) as Params[string];
+    }
+    const metrics = new Map<number, Record<string, number>>();
+    for (const [id, name, value] of metricRows) {
+      let o = metrics.get(id);
+      if (!o) metrics.set(id, (o = {}));
+      o[name] = value;
+    }
+    const failures = new Map(failureRows.map(([id, kind, message]) => [id, { kind, message }]));
+    return rows.map(([id, number, state, retryOf, backend, createdAt, startedAt, finishedAt]) => ({
+      id,
+      number,
+      state,
+      retryOf,
+      backend,
+      createdAt,
+      startedAt,
+      finishedAt,
+      params: params.get(id) ?? ({} as Params),
+      metrics: (metrics.get(id) ?? {}) as Metrics,
+      failure: failures.get(id) ?? null,
     }));
   }
 
@@ -527,16 +567,9 @@ interface RawStudy {
   created_at: string;
   updated_at: string;
 }
-interface RawTrial {
-  id: number;
-  number: number;
-  state: TrialState;
-  retry_of: number | null;
-  backend: string | null;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-}
+/** The trial columns toTrials reads, in RawTrialRow's order. */
+const TRIAL_COLUMNS = 'id, number, state, retry_of, backend, created_at, started_at, finished_at';
+type RawTrialRow = [id: number, number: number, state: TrialState, retryOf: number | null, backend: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null];
 interface RawWindow {
   id: number;
   trial_id: number | null;

@@ -93,6 +93,8 @@ export class GaussianProcess {
     const noise = Math.max(Math.exp(theta[d + 1]!), MIN_NOISE);
     const npairs = (n * (n - 1)) / 2;
     const r = new Float64Array(npairs);
+    // e^{−√5 r} per pair, kept for the gradient (one exp per pair per evaluation)
+    const ex = new Float64Array(npairs);
     const K = new Float64Array(n * n);
     let p = 0;
     for (let i = 0; i < n; i++) {
@@ -102,8 +104,10 @@ export class GaussianProcess {
         const base = p * d;
         for (let k = 0; k < d; k++) r2 += dist[base + k]! * invL2[k]!;
         const rr = Math.sqrt(r2);
-        r[p++] = rr;
-        const kv = scale * matern(rr);
+        const e = Math.exp(-SQRT5 * rr);
+        r[p] = rr;
+        ex[p++] = e;
+        const kv = scale * (1 + SQRT5 * rr + (5 / 3) * r2) * e;
         K[i * n + j] = kv;
         K[j * n + i] = kv;
       }
@@ -134,7 +138,7 @@ export class GaussianProcess {
       for (let j = 0; j < i; j++) {
         const w = 2 * (alpha[i]! * alpha[j]! - Kinv[i * n + j]!);
         const rr = r[p]!;
-        const e = Math.exp(-SQRT5 * rr);
+        const e = ex[p]!;
         // ∂k/∂log σ² = σ² m(r); ∂k/∂log ℓ_k = σ² (5/3)(1 + √5 r) e^{−√5 r} · dist_k / ℓ_k²
         gScale += w * scale * (1 + SQRT5 * rr + (5 / 3) * rr * rr) * e;
         const common = w * scale * (5 / 3) * (1 + SQRT5 * rr) * e;
