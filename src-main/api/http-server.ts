@@ -100,7 +100,16 @@ export async function serve(options: ServeOptions): Promise<Served> {
         res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: 'the request body is not valid JSON' }));
         return;
       }
-      const result = await api.dispatch(decodeURIComponent(url.pathname.slice(5)), payload);
+      // the study file this tab opened ("Open another study file"), URI-encoded: headers are ASCII
+      const db = req.headers['x-ecopt-db'];
+      let dbPath: string | undefined;
+      try {
+        dbPath = typeof db === 'string' && db ? decodeURIComponent(db) : undefined;
+      } catch {
+        res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: 'the x-ecopt-db header is not a URI-encoded path' }));
+        return;
+      }
+      const result = await api.dispatch(decodeURIComponent(url.pathname.slice(5)), payload, dbPath ? { dbPath } : {});
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result));
       return;
     }

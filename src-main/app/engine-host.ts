@@ -17,6 +17,6 @@ const api = new Api({
 });
 
 port.on('message', (e) => {
-  const msg = e.data as { id: number; name: string; payload: unknown };
-  void api.dispatch(msg.name, msg.payload).then((result) => port.postMessage({ type: 'reply', id: msg.id, result }));
+  const msg = e.data as { id: number; name: string; payload: unknown; dbPath?: string };
+  void api.dispatch(msg.name, msg.payload, msg.dbPath ? { dbPath: msg.dbPath } : {}).then((result) => port.postMessage({ type: 'reply', id: msg.id, result }));
 });

@@ -12,7 +12,7 @@ import { CONTENT_SECURITY_POLICY, isAppUrl, isExternalLink, secureWebPreferences
 const electronSqlite = join(import.meta.dirname, '../../.electron-native/better-sqlite3/build/Release/better_sqlite3.node');
 
 /** The engine runs in a utility process; the main process only relays requests and events. */
-function startEngine(): { request(name: string, payload: unknown): Promise<unknown> } {
+function startEngine(): { request(name: string, payload: unknown, dbPath: string | undefined): Promise<unknown> } {
   const child = utilityProcess.fork(join(import.meta.dirname, 'engine-host.js'), [], {
     serviceName: 'ECOpt engine',
     env: { ...process.env, ...(existsSync(electronSqlite) ? { ECOPT_SQLITE_BINDING: electronSqlite } : {}) },
@@ -28,11 +28,11 @@ function startEngine(): { request(name: string, payload: unknown): Promise<unkno
     }
   });
   return {
-    request: (name, payload) =>
+    request: (name, payload, dbPath) =>
       new Promise((resolve) => {
         const id = next++;
         pending.set(id, resolve);
-        child.postMessage({ id, name, payload });
+        child.postMessage({ id, name, payload, ...(dbPath ? { dbPath } : {}) });
       }),
   };
 }
@@ -84,7 +84,10 @@ app.on('web-contents-created', (_e, contents) => {
 void app.whenReady().then(() => {
   const engine = startEngine();
   // one handler per contract command; the engine validates every payload where it arrives
-  for (const name of COMMAND_NAMES) ipcMain.handle(`ecopt:${name}`, (_e, payload: unknown) => engine.request(name, payload));
+  // the second argument: the study file the window opened ("Open another study file"), if any
+  for (const name of COMMAND_NAMES) {
+    ipcMain.handle(`ecopt:${name}`, (_e, payload: unknown, dbPath: unknown) => engine.request(name, payload, typeof dbPath === 'string' && dbPath.length < 4096 ? dbPath : undefined));
+  }
   ipcMain.handle('ecopt:pick-path', pickPath);
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });

@@ -5,7 +5,8 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { COMMAND_NAME_LIST } from '../shared/command-names';
 
-const commands = Object.fromEntries(COMMAND_NAME_LIST.map((name) => [name, (payload: unknown) => ipcRenderer.invoke(`ecopt:${name}`, payload)]));
+// `dbPath`: the study file this window opened, when not the default one
+const commands = Object.fromEntries(COMMAND_NAME_LIST.map((name) => [name, (payload: unknown, dbPath?: string) => ipcRenderer.invoke(`ecopt:${name}`, payload, dbPath)]));
 
 contextBridge.exposeInMainWorld('ecopt', {
   commands,

@@ -69,17 +69,20 @@ function useStudyKnown(study: string | null): boolean | null {
 
 export function App() {
   const { screen, study, trial, go, error, setError } = useUi();
-  const [info, setInfo] = useState<{ version: string; dbPath: string } | null>(null);
+  const [info, setInfo] = useState<Response<'app.info'> | null>(null);
+  // bumped when this tab opens another study file: the footer and the header follow it
+  const [fileVersion, setFileVersion] = useState(0);
   const runs = useRuns();
   useEffect(() => {
     call('app.info', {}).then(setInfo, (e: Error) => setError(e.message));
-  }, [setError]);
+  }, [setError, fileVersion]);
   const studyScreen = STUDY_SCREENS.includes(screen);
   const known = useStudyKnown(studyScreen ? study : null);
   useEffect(() => {
     document.title = `${TITLES[screen]}${study && studyScreen ? ` · ${study}` : ''} · ECOpt`;
   }, [screen, study, studyScreen]);
-  const runningHere = runs.filter((r) => r.here);
+  // runs of this app in the file this tab reads: another tab's file is only "also running on this machine"
+  const runningHere = runs.filter((r) => r.here && (!info || r.dbPath === info.dbPath));
   return (
     <div className="app">
       <header>
@@ -135,7 +138,17 @@ export function App() {
         </div>
       )}
       <main>
-        {screen === 'studies' && <StudiesScreen runs={runs} />}
+        {screen === 'studies' && (
+          <StudiesScreen
+            runs={runs}
+            files={info ? { dbPath: info.dbPath, defaultDbPath: info.defaultDbPath ?? null } : null}
+            onFileChange={() => {
+              // the study chosen before belongs to the other file
+              if (study) go('studies', null);
+              setFileVersion((v) => v + 1);
+            }}
+          />
+        )}
         {screen === 'wizard' && <WizardScreen />}
         {screen === 'meters' && <MetersScreen />}
         {screen === 'notfound' && <NotFoundScreen />}

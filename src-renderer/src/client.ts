@@ -6,7 +6,8 @@
 import type { CommandName, EventName, EventPayload, Request, Response, Result } from '../../src-main/shared/contract';
 
 interface Bridge {
-  commands: Record<string, (payload: unknown) => Promise<Result<unknown>>>;
+  /** `dbPath`: the study file this window opened, when not the default one. */
+  commands: Record<string, (payload: unknown, dbPath?: string) => Promise<Result<unknown>>>;
   onEvent(cb: (name: string, payload: unknown) => void): () => void;
   /** The desktop app's open dialog (absent in the browser). */
   pickPath?(options: { kind: 'file' | 'folder'; extensions?: string[]; title?: string }): Promise<string | null>;
@@ -56,14 +57,38 @@ export function onEvent<N extends EventName>(name: N, cb: (payload: EventPayload
 
 export class ApiError extends Error {}
 
+const DB_KEY = 'ecopt.dbPath';
+
+/**
+ * The study file this tab opened with "Open another study file" (null: the server's own). Kept in
+ * the tab's sessionStorage, so it survives a reload and no other tab sees it.
+ */
+export function tabDbPath(): string | null {
+  try {
+    return window.sessionStorage.getItem(DB_KEY);
+  } catch {
+    return null;
+  }
+}
+
+export function setTabDbPath(path: string | null): void {
+  try {
+    if (path) window.sessionStorage.setItem(DB_KEY, path);
+    else window.sessionStorage.removeItem(DB_KEY);
+  } catch {
+    // storage refused (a locked-down browser): the tab reads the default file
+  }
+}
+
 export async function call<N extends CommandName>(name: N, request: Request<N>): Promise<Response<N>> {
   let result: Result<unknown>;
+  const db = tabDbPath();
   if (window.ecopt) {
-    result = await window.ecopt.commands[name]!(request);
+    result = await window.ecopt.commands[name]!(request, db ?? undefined);
   } else {
     const res = await fetch(`/api/${name}?token=${encodeURIComponent(token())}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(db ? { 'x-ecopt-db': encodeURIComponent(db) } : {}) },
       body: JSON.stringify(request),
     });
     result = (await res.json()) as Result<unknown>;

@@ -6,6 +6,8 @@
  * front can be confirmed — or shown to have been luck.
  */
 import { frontTrials } from '../../shared/analysis';
+import type { Remeasurement } from '../../shared/remeasure';
+import type { TrialRecord } from '../../shared/types';
 import { UserError } from '../errors';
 import { idleBaseline } from '../meters/attribution';
 import { MeterThread } from '../meters/meter-thread';
@@ -34,11 +36,15 @@ export interface RemeasureOptions {
   onProgress?: (trial: number, repeat: number, jPerSample: number) => void;
 }
 
-export async function remeasure(store: Store, studyName: string, options: RemeasureOptions = {}): Promise<RemeasureRow[]> {
+/**
+ * The trials a re-measurement would run and their kept models, or a UserError naming what is
+ * missing: checked before anything starts, so the app can refuse at once rather than mid-run.
+ */
+export function planRemeasure(store: Store, studyName: string, trials?: number[]): { trial: TrialRecord; dir: string }[] {
   const study = store.requireStudy(studyName);
   if (study.spec.command) throw new UserError(`study "${study.name}" runs a command: re-measuring needs the built-in trainer's kept models (not yet for command trials)`);
   const all = store.getTrials(study.id);
-  const numbers = options.trials ?? frontTrials(all, study.objectives);
+  const numbers = trials ?? frontTrials(all, study.objectives);
   const chosen = numbers.map((n) => {
     const t = all.find((x) => x.number === n);
     if (!t) throw new UserError(`study "${study.name}" has no trial ${n}; \`ecopt show ${study.name}\` lists them`);
@@ -48,6 +54,12 @@ export async function remeasure(store: Store, studyName: string, options: Remeas
     return { trial: t, dir };
   });
   if (chosen.length === 0) throw new UserError(`study "${study.name}" has no complete trial on its front yet: run \`ecopt tune\` first`);
+  return chosen;
+}
+
+export async function remeasure(store: Store, studyName: string, options: RemeasureOptions = {}): Promise<RemeasureRow[]> {
+  const study = store.requireStudy(studyName);
+  const chosen = planRemeasure(store, studyName, options.trials);
   const repeats = Math.max(1, options.repeats ?? 3);
   const stored = store.latestIdle(study.id);
   const baseline = stored ? idleBaseline(stored) : null;
@@ -57,7 +69,7 @@ export async function remeasure(store: Store, studyName: string, options: Remeas
   try {
     for (const { trial, dir } of chosen) {
       const row: RemeasureRow = { trial: trial.number, originalJ: trial.metrics.infer_energy_j_per_sample ?? null, againJ: [], spreadRel: [] };
-      const history = (store.getTrialAttrs(trial.id).remeasured as unknown[] | undefined) ?? [];
+      const history = (store.getTrialAttrs(trial.id).remeasured as Remeasurement[] | undefined) ?? [];
       for (let k = 0; k < repeats; k++) {
         if (options.signal?.aborted) return rows;
         const outcome = await runner.run(
@@ -89,12 +101,4 @@ export async function remeasure(store: Store, studyName: string, options: Remeas
   return rows;
 }
 
-/** "+3% (−1% … +6%)": the re-measurements against the trial's own figure. */
-export function describeChange(row: RemeasureRow): string {
-  if (row.originalJ === null || row.originalJ <= 0 || row.againJ.length === 0) return '—';
-  const rel = row.againJ.map((j) => j / row.originalJ! - 1);
-  const mean = rel.reduce((a, b) => a + b, 0) / rel.length;
-  const pct = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(0)}%`;
-  return rel.length > 1 ? `${pct(mean)} (${pct(Math.min(...rel))} … ${pct(Math.max(...rel))})` : pct(mean);
-}
-
+export { describeChange } from '../../shared/remeasure';

@@ -85,7 +85,7 @@ export function RunScreen({ name }: { name: string }) {
       </p>
       <div className="grid2">
         <div>
-          <h2>{power.length || running ? 'Power (live)' : `Power of the last trial${stored?.trial != null ? ` (#${stored.trial}, stored)` : ''}`}</h2>
+          <h2>{running ? 'Power (live)' : power.length ? 'Power during the run (ended)' : `Power of the last trial${stored?.trial != null ? ` (#${stored.trial}, stored)` : ''}`}</h2>
           {powerTraces.length ? (
             <Plot data={powerTraces} layout={powerLayout} height={260} testId="power-chart" />
           ) : (

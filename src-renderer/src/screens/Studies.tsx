@@ -1,13 +1,17 @@
 import { useEffect, useState } from 'react';
 import type { Response } from '../../../src-main/shared/contract';
 import type { StudySummary } from '../../../src-main/shared/types';
-import { call } from '../client';
+import { call, setTabDbPath, tabDbPath } from '../client';
 import { PathField } from '../PathField';
 import { routeHash, useUi } from '../state';
 
 type Runs = Response<'machine.runs'>['runs'];
 
-export function StudiesScreen({ runs }: { runs: Runs }) {
+/**
+ * `files`: the study file this tab reads and the server's own; `onFileChange` after this tab
+ * switched file (other tabs keep theirs).
+ */
+export function StudiesScreen({ runs, files, onFileChange }: { runs: Runs; files: { dbPath: string; defaultDbPath: string | null } | null; onFileChange: () => void }) {
   const { go, setError } = useUi();
   const [studies, setStudies] = useState<StudySummary[] | null>(null);
   const [path, setPath] = useState('');
@@ -19,23 +23,46 @@ export function StudiesScreen({ runs }: { runs: Runs }) {
   const open = (p: string) =>
     call('studies.openFile', { path: p }).then(
       (r) => {
+        setTabDbPath(r.dbPath === files?.defaultDbPath ? null : r.dbPath);
         setStudies(r.studies);
         setOpened(r.dbPath);
         setProblem(null);
+        onFileChange();
       },
       (e: Error) => setProblem(e.message),
     );
-  const here = new Set(runs.filter((r) => r.here).map((r) => r.study));
-  const elsewhere = runs.filter((r) => !r.here);
+  const backHome = () => {
+    setTabDbPath(null);
+    setOpened(files?.defaultDbPath ?? null);
+    setProblem(null);
+    call('studies.list', {}).then(setStudies, (e: Error) => setError(e.message));
+    onFileChange();
+  };
+  const elsewhereFile = tabDbPath() !== null && files?.defaultDbPath && files.dbPath !== files.defaultDbPath;
+  const mine = runs.filter((r) => r.here && (!files || r.dbPath === files.dbPath));
+  const here = new Set(mine.map((r) => r.study));
+  const elsewhere = runs.filter((r) => !mine.includes(r));
   return (
     <section aria-labelledby="studies-title">
       <h1 id="studies-title">Studies</h1>
-      {runs.some((r) => r.here) && (
+      {files && (
+        <p className="muted small" data-testid="study-file">
+          In {files.dbPath}
+          {elsewhereFile ? ' (opened in this tab only; other tabs keep their file)' : ''}
+          {elsewhereFile && (
+            <>
+              {' '}
+              <button onClick={backHome} data-testid="open-default">
+                Back to {files.defaultDbPath}
+              </button>
+            </>
+          )}
+        </p>
+      )}
+      {mine.length > 0 && (
         <p className="banner" data-testid="running-banner">
           Running now:{' '}
-          {runs
-            .filter((r) => r.here)
-            .map((r) => (
+          {mine.map((r) => (
               <a key={r.study} href={routeHash({ screen: 'run', study: r.study, trial: null })}>
                 {r.study}
               </a>
@@ -101,7 +128,7 @@ export function StudiesScreen({ runs }: { runs: Runs }) {
         </table>
       )}
       <h2>Open another study file</h2>
-      <p className="muted small">Opens an existing study file (.db) in place of the current one; nothing is created if the path is wrong.</p>
+      <p className="muted small">Opens an existing study file (.db) in this tab, in place of the current one; other tabs keep theirs, and nothing is created if the path is wrong.</p>
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -119,8 +146,8 @@ export function StudiesScreen({ runs }: { runs: Runs }) {
         </p>
       )}
       {opened && (
-        <p className="muted" role="status">
-          Now showing {opened}.
+        <p className="muted" role="status" data-testid="open-status">
+          This tab now shows {opened}.
         </p>
       )}
     </section>

@@ -49,6 +49,36 @@ describe('paths typed or chosen in the app', () => {
     }
   });
 
+  it('opens another study file for the asking tab only: other tabs keep reading theirs', async () => {
+    const dir = tmpDir();
+    const { Store } = await import('../../../src-main/engine/store/store');
+    const { parseStudySpec } = await import('../../../src-main/shared/spec');
+    const { openStudy } = await import('../../../src-main/engine/study/study');
+    const other = join(dir, 'other.db');
+    const s = new Store(other);
+    const parsed = parseStudySpec({ name: 'elsewhere', model: 'command', command: { argv: ['true'] }, space: { x: { type: 'float', low: 0, high: 1 } }, objectives: [{ metric: 'accuracy' }], trials: 1 });
+    if (!parsed.ok) throw new Error('bad spec');
+    openStudy(s, parsed.spec);
+    s.close();
+    const a = api(dir);
+    try {
+      const opened = await a.dispatch('studies.openFile', { path: other });
+      expect(opened).toMatchObject({ ok: true, data: { dbPath: other, studies: [{ name: 'elsewhere' }] } });
+      // the tab that opened it sends its file with each request; a tab that sends none still reads the default
+      expect(await a.dispatch('studies.list', {}, { dbPath: other })).toMatchObject({ ok: true, data: [{ name: 'elsewhere' }] });
+      expect(await a.dispatch('studies.list', {})).toEqual({ ok: true, data: [] });
+      expect(await a.dispatch('study.get', { name: 'elsewhere' })).toEqual({ ok: false, error: expect.stringMatching(/elsewhere/) });
+      expect(await a.dispatch('app.info', {}, { dbPath: other })).toMatchObject({ ok: true, data: { dbPath: other, defaultDbPath: join(dir, 'studies.db') } });
+      expect(await a.dispatch('app.info', {})).toMatchObject({ ok: true, data: { dbPath: join(dir, 'studies.db') } });
+      // a tab whose file went away is told so, and nothing is created in its place
+      const gone = join(dir, 'gone.db');
+      expect(await a.dispatch('studies.list', {}, { dbPath: gone })).toEqual({ ok: false, error: expect.stringMatching(/^the study file this tab opened cannot be read any more: there is no study file at .*gone\.db/) });
+      expect(existsSync(gone)).toBe(false);
+    } finally {
+      a.close();
+    }
+  });
+
   it('refuses a new study under a name the file already has, offering a free one', async () => {
     const dir = tmpDir();
     const a = api(dir);

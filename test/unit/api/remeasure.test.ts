@@ -1,0 +1,96 @@
+/**
+ * The explorer's "Re-measure" through the handlers, as the app calls them: refused while a study
+ * runs on this machine or when a trial kept no model; otherwise the kept model's inference
+ * measured again in the background, progress as events, the new windows stored beside the old.
+ */
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Api } from '../../../src-main/api/handlers';
+import type { EventPayload } from '../../../src-main/shared/contract';
+import { Store } from '../../../src-main/engine/store/store';
+import { registerRun } from '../../../src-main/engine/study/machine-runs';
+import { openStudy } from '../../../src-main/engine/study/study';
+import { parseStudySpec } from '../../../src-main/shared/spec';
+import { quickSpec } from '../../helpers/specs';
+import { tmpDir } from '../../helpers/tmp';
+
+let savedRunDir: string | undefined;
+beforeEach(() => {
+  // the machine's running studies, kept apart from any other test's
+  savedRunDir = process.env.ECOPT_RUN_DIR;
+  process.env.ECOPT_RUN_DIR = join(tmpDir(), 'running');
+});
+afterEach(() => {
+  if (savedRunDir === undefined) delete process.env.ECOPT_RUN_DIR;
+  else process.env.ECOPT_RUN_DIR = savedRunDir;
+});
+
+function spec(name: string) {
+  const r = parseStudySpec(quickSpec({ name, trials: 1 }));
+  if (!r.ok) throw new Error('bad spec');
+  return r.spec;
+}
+
+describe('re-measuring from the explorer', () => {
+  it('refuses while a study runs on this machine, naming it', async () => {
+    const dir = tmpDir();
+    const a = new Api({ mode: 'serve', dbPath: join(dir, 'studies.db'), emit: () => {} });
+    const release = registerRun('busy-study', join(dir, 'other.db'));
+    try {
+      const r = await a.dispatch('trial.remeasure', { name: 'anything' });
+      expect(r).toEqual({ ok: false, error: expect.stringMatching(/^cannot re-measure while a study is running on this machine \("busy-study" \(pid \d+, .*other\.db\)\): its work would be counted/) });
+    } finally {
+      release();
+      a.close();
+    }
+  });
+
+  it('refuses a trial that kept no model, and a trial that is not there', async () => {
+    const dir = tmpDir();
+    const db = join(dir, 'studies.db');
+    const s = new Store(db);
+    const { study } = openStudy(s, spec('nomodel'));
+    const t = s.createTrial(study.id, { units: 4, learning_rate: 0.01, epochs: 2 });
+    s.startTrial(t.id);
+    s.completeTrial(t.id, { metrics: { accuracy: 0.9, infer_energy_j_per_sample: 1e-4 }, attrs: {}, windows: [], backend: 'cpu', powerSamples: [] });
+    s.close();
+    const a = new Api({ mode: 'serve', dbPath: db, emit: () => {} });
+    try {
+      expect(await a.dispatch('trial.remeasure', { name: 'nomodel', trials: [0] })).toEqual({ ok: false, error: expect.stringMatching(/trial 0 of "nomodel" has no kept model to re-measure/) });
+      expect(await a.dispatch('trial.remeasure', { name: 'nomodel', trials: [7] })).toEqual({ ok: false, error: expect.stringMatching(/study "nomodel" has no trial 7/) });
+      expect(await a.dispatch('trial.remeasure', { name: 'nomodel', repeats: 0 })).toEqual({ ok: false, error: expect.stringMatching(/^trial\.remeasure: repeats: /) });
+    } finally {
+      a.close();
+    }
+  });
+
+  it('measures a kept model again in the background, with progress, storing the windows beside the first', async () => {
+    const dir = tmpDir();
+    const db = join(dir, 'studies.db');
+    const events: EventPayload<'remeasure.progress'>[] = [];
+    const a = new Api({ mode: 'serve', dbPath: db, emit: (name, payload) => name === 'remeasure.progress' && events.push(payload as EventPayload<'remeasure.progress'>) });
+    try {
+      expect(await a.dispatch('study.start', { spec: quickSpec({ name: 'again', trials: 1 }), skipIdle: true })).toMatchObject({ ok: true });
+      // while the study runs, the same machine refuses to re-measure
+      expect(await a.dispatch('trial.remeasure', { name: 'again' })).toEqual({ ok: false, error: expect.stringMatching(/a study is running on this machine \("again"/) });
+      await a.idle();
+      const started = await a.dispatch('trial.remeasure', { name: 'again', repeats: 2 });
+      expect(started).toEqual({ ok: true, data: { trials: [0], repeats: 2 } });
+      // one at a time, and no study starts meanwhile
+      expect(await a.dispatch('trial.remeasure', { name: 'again' })).toEqual({ ok: false, error: expect.stringMatching(/being re-measured already/) });
+      expect(await a.dispatch('study.start', { spec: quickSpec({ name: 'other', trials: 1 }), skipIdle: true })).toEqual({ ok: false, error: expect.stringMatching(/models of "again" are being re-measured on this machine: start the study when that has finished/) });
+      await a.idle();
+      expect(events.map((e) => `${e.state} ${e.done}/${e.total}`)).toEqual(['measuring 0/2', 'measured 1/2', 'measuring 1/2', 'measured 2/2', 'finished 2/2']);
+      expect(events.every((e) => e.name === 'again' && e.dbPath === db)).toBe(true);
+      const view = await a.dispatch('trial.get', { name: 'again', number: 0 });
+      if (!view.ok) throw new Error(view.error);
+      const t = view.data as { windows: { phase: string }[]; attrs: { remeasured?: { jPerSample: number }[] }; trial: { metrics: Record<string, number> } };
+      expect(t.windows.filter((w) => w.phase === 'infer')).toHaveLength(3);
+      expect(t.attrs.remeasured?.map((r) => r.jPerSample)).toEqual(events.filter((e) => e.state === 'measured').map((e) => e.jPerSample));
+      expect(t.attrs.remeasured!.every((r) => r.jPerSample > 0)).toBe(true);
+    } finally {
+      a.close();
+      await a.idle();
+    }
+  }, 240_000);
+});
