@@ -3,8 +3,10 @@
  * transport (Electron IPC, HTTP + WebSocket). `dispatch` validates the request where it arrives
  * and turns every error into data with a message a person can act on.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { resolve } from 'node:path';
 import { parseRequest, type CommandName, type EventName, type EventPayload, type Response, type Result, type StudyView, type TrialView } from '../shared/contract';
-import { frontTrials, hypervolumeHistory } from '../shared/analysis';
+import { frontTrials, hypervolumeHistory, parameterImportance } from '../shared/analysis';
 import { BUILTIN_DATASETS, formatSpecIssues, parseStudySpec, type StudySpec } from '../shared/spec';
 import type { DatasetSummaryView } from '../shared/types';
 import { loadDatasetSync } from '../engine/data/builtin';
@@ -21,10 +23,13 @@ import { studyPayback } from '../engine/reports/payback';
 import { countryList } from '../engine/carbon/intensity';
 import { ECOPT_VERSION, Store } from '../engine/store/store';
 import { runStudy, type StudyEvent } from '../engine/study/study';
-import { activeRuns, registerRun } from '../engine/study/machine-runs';
+import { activeRuns, describeRuns, registerRun } from '../engine/study/machine-runs';
+import { planRemeasure, remeasure } from '../engine/models/remeasure';
 import { browse, requireFile, requireFolder } from './files';
 import { zippedModel } from '../engine/models/export';
 import { presetSpec } from './presets';
+import { forecastStudy } from '../engine/study/forecast';
+import { forecastDetails, forecastLine } from '../shared/predictor';
 
 interface Running {
   controller: AbortController;
@@ -45,40 +50,92 @@ export interface HandlerContext {
   emit: <N extends EventName>(name: N, payload: EventPayload<N>) => void;
 }
 
+/** Who is asking: the study file a tab (or window) opened with "Open another study file", if any. */
+export interface Caller {
+  dbPath?: string;
+}
+
+/** An open study file. */
+interface Place {
+  store: Store;
+  dbPath: string;
+}
+
 export class Api {
-  private store: Store;
-  private dbPath: string;
+  private readonly home: Place;
+  /** Study files tabs opened, by absolute path; each tab says which it reads (`Caller`), so opening one switches no other tab. */
+  private readonly opened = new Map<string, Place>();
+  /** The caller's study file for the request being handled, through every await of its handler. */
+  private readonly place = new AsyncLocalStorage<Place>();
+  /** Running studies, by study file and name. */
   private readonly running = new Map<string, Running>();
+  private remeasuring: { name: string; dbPath: string; controller: AbortController; done: Promise<void> } | null = null;
   private datasetCache: DatasetSummaryView[] | null = null;
 
   constructor(private readonly ctx: HandlerContext) {
-    this.dbPath = ctx.dbPath ?? defaultDbPath();
-    this.store = new Store(this.dbPath);
+    const dbPath = resolve(ctx.dbPath ?? defaultDbPath());
+    this.home = { dbPath, store: new Store(dbPath) };
+  }
+
+  /** The study file of the request being handled. */
+  private get store(): Store {
+    return (this.place.getStore() ?? this.home).store;
+  }
+
+  private get dbPath(): string {
+    return (this.place.getStore() ?? this.home).dbPath;
+  }
+
+  private runKey(name: string, dbPath = this.dbPath): string {
+    return `${dbPath}\0${name}`;
   }
 
   close(): void {
     for (const r of this.running.values()) r.controller.abort();
-    this.store.close();
+    this.remeasuring?.controller.abort();
+    this.home.store.close();
+    for (const p of this.opened.values()) p.store.close();
+    this.opened.clear();
   }
 
-  /** Waits for running studies to wind down (tests, shutdown). */
+  /** Waits for running studies and re-measurements to wind down (tests, shutdown). */
   async idle(): Promise<void> {
-    while (this.running.size) await new Promise((r) => setTimeout(r, 50));
+    while (this.running.size || this.remeasuring) await new Promise((r) => setTimeout(r, 50));
   }
 
-  async dispatch(name: string, payload: unknown): Promise<Result<unknown>> {
+  /** Opens (once) a study file that exists; a mistyped path is an error and creates nothing. */
+  private openPlace(path: string): Place {
+    const dbPath = requireFile(path, 'study file');
+    if (dbPath === this.home.dbPath) return this.home;
+    let p = this.opened.get(dbPath);
+    if (!p) {
+      p = { dbPath, store: new Store(dbPath) };
+      this.opened.set(dbPath, p);
+    }
+    return p;
+  }
+
+  async dispatch(name: string, payload: unknown, caller: Caller = {}): Promise<Result<unknown>> {
     const req = parseRequest(name, payload);
     if (!req.ok) return req;
     try {
+      let place = this.home;
+      if (caller.dbPath && resolve(caller.dbPath) !== this.home.dbPath) {
+        try {
+          place = this.openPlace(caller.dbPath);
+        } catch (e) {
+          throw isUserError(e) ? new UserError(`the study file this tab opened cannot be read any more: ${e.message} (open it again, or go back to ${this.home.dbPath}, on the Studies screen)`) : e;
+        }
+      }
       const handler = this.handlers[name as CommandName] as (r: unknown) => unknown;
-      return { ok: true, data: await handler(req.data) };
+      return { ok: true, data: await this.place.run(place, () => handler(req.data)) };
     } catch (e) {
       return { ok: false, error: isUserError(e) ? e.message : `unexpected error: ${errorMessage(e)}` };
     }
   }
 
   readonly handlers: { [N in CommandName]: (req: never) => Response<N> | Promise<Response<N>> } = {
-    'app.info': () => ({ version: ECOPT_VERSION, dbPath: this.dbPath, dataDir: defaultDataDir(), mode: this.ctx.mode }),
+    'app.info': () => ({ version: ECOPT_VERSION, dbPath: this.dbPath, dataDir: defaultDataDir(), mode: this.ctx.mode, defaultDbPath: this.home.dbPath }),
     'meters.report': () => {
       const r = detectMeters();
       for (const m of r.meters) m.close();
@@ -113,20 +170,18 @@ export class Api {
       return v.ok ? { ok: true, issues: [] } : { ok: false, issues: v.issues };
     },
     'spec.preset': (r: { dataset: 'digits' | 'iris'; preset: 'quick' | 'standard' | 'thorough'; model?: 'mlp' | 'cnn' }) => presetSpec(r.dataset, r.preset, r.model),
+    'study.forecast': async (r: { spec: unknown }) => {
+      const v = parseStudySpec(r.spec);
+      if (!v.ok) return { ok: false, reason: `the study has ${v.issues.length} problem(s) to fix first` };
+      const result = await forecastStudy(this.store, v.spec);
+      return result.ok ? { ok: true, line: forecastLine(result.forecast), details: forecastDetails(result.forecast), forecast: result.forecast } : { ok: false, reason: result.reason };
+    },
     'studies.list': () => this.store.listStudies(),
     'studies.openFile': (r: { path: string }) => {
-      // a mistyped path is an error: opening never creates a study file
-      const path = requireFile(r.path, 'study file');
-      if (this.running.size) throw new UserError('a study is running: stop it before opening another file');
-      const next = new Store(path);
-      if (this.running.size) {
-        next.close();
-        throw new UserError('a study is running: stop it before opening another file');
-      }
-      this.store.close();
-      this.store = next;
-      this.dbPath = path;
-      return { dbPath: path, studies: this.store.listStudies() };
+      // a mistyped path is an error: opening never creates a study file. Only the asking tab
+      // switches: it sends the returned path with each request from now on.
+      const place = this.openPlace(r.path);
+      return { dbPath: place.dbPath, studies: place.store.listStudies() };
     },
     'study.start': (r: { spec: unknown; skipIdle?: boolean; mustBeNew?: boolean }) => {
       const v = parseStudySpec(r.spec);
@@ -134,10 +189,11 @@ export class Api {
       if (r.mustBeNew && this.store.findStudy(v.spec.name)) {
         throw new UserError(`a study named "${v.spec.name}" already exists in ${this.dbPath}: resume it, or give the new study another name such as "${freeName(v.spec.name, this.store.listStudies().map((s) => s.name))}"`);
       }
+      if (this.remeasuring) throw new UserError(`models of "${this.remeasuring.name}" are being re-measured on this machine: start the study when that has finished, or its energy would include the re-measurement's`);
       return this.start(v.spec, r.skipIdle ?? false);
     },
     'study.control': (r: { name: string; action: 'pause' | 'resume' | 'stop' }) => {
-      const run = this.running.get(r.name);
+      const run = this.running.get(this.runKey(r.name));
       if (r.action === 'resume') {
         if (run) {
           run.paused = false;
@@ -158,8 +214,7 @@ export class Api {
     },
     'study.get': (r: { name: string }) => this.studyView(r.name),
     'trial.get': (r: { name: string; number: number }) => this.trialView(r.name, r.number),
-    'report.build': (r: ReportRequest & { unit?: 'inference' | '1000-inferences' | 'training-run' }) =>
-      buildReport(this.store, r.name, { ...reportOptions(r), ...(r.unit ? { functionalUnit: r.unit } : {}) }),
+    'report.build': (r: ReportRequest) => buildReport(this.store, r.name, reportOptions(r)),
     'report.export': async (r: ReportRequest & { formats: ('pdf' | 'json' | 'md' | 'csv' | 'card' | 'gpai')[]; outDir: string }) => {
       const { files } = await writeReports(this.store, r.name, reportOptions(r), r.formats, r.outDir);
       return { files };
@@ -179,10 +234,55 @@ export class Api {
       });
       return { payback: p.rows[0] ?? null, campaignEnergyJ: p.campaignEnergyJ, trials: p.trials, intensity: p.intensity };
     },
+    'trial.remeasure': (r: { name: string; trials?: number[]; repeats?: number }) => this.remeasure(r.name, r.trials, r.repeats ?? 3),
   };
 
+  /**
+   * Starts a re-measurement in the background, after every check that can refuse it: nothing else
+   * may be measured on this machine meanwhile, or the models' figures would include its work.
+   */
+  private remeasure(name: string, trials: number[] | undefined, repeats: number): { trials: number[]; repeats: number } {
+    if (this.remeasuring) throw new UserError(`models of "${this.remeasuring.name}" are being re-measured already: wait for that to finish`);
+    const others = activeRuns();
+    if (others.length) {
+      throw new UserError(
+        `cannot re-measure while ${others.length > 1 ? 'studies are' : 'a study is'} running on this machine (${describeRuns(others)}): its work would be counted in the models' energy. Re-measure when it has finished, or stop it.`,
+      );
+    }
+    const { store, dbPath } = this;
+    const plan = planRemeasure(store, name, trials);
+    const numbers = plan.map((p) => p.trial.number);
+    const total = numbers.length * repeats;
+    const controller = new AbortController();
+    // other ECOpt processes see it as a run on this machine (`ecopt tune` refuses to start beside it)
+    const release = registerRun(name, dbPath);
+    let done = 0;
+    const emit = (p: Omit<EventPayload<'remeasure.progress'>, 'name' | 'dbPath' | 'done' | 'total'>) => this.ctx.emit('remeasure.progress', { name, dbPath, done, total, ...p });
+    emit({ state: 'measuring', trial: numbers[0]!, repeat: 1 });
+    const finished = remeasure(store, name, {
+      trials: numbers,
+      repeats,
+      signal: controller.signal,
+      onProgress: (trial, repeat, jPerSample) => {
+        done += 1;
+        emit({ state: 'measured', trial, repeat, jPerSample });
+        if (done < total) emit({ state: 'measuring', trial: numbers[Math.floor(done / repeats)]!, repeat: (done % repeats) + 1 });
+      },
+    })
+      .then(() => emit({ state: 'finished' }))
+      .catch((e: unknown) => emit({ state: 'failed', message: errorMessage(e) }))
+      .finally(() => {
+        release();
+        this.remeasuring = null;
+      });
+    this.remeasuring = { name, dbPath, controller, done: finished };
+    return { trials: numbers, repeats };
+  }
+
   private start(spec: StudySpec, skipIdle: boolean): { name: string } {
-    if (this.running.has(spec.name)) throw new UserError(`study "${spec.name}" is already running`);
+    const key = this.runKey(spec.name);
+    const { store, dbPath } = this;
+    if (this.running.has(key)) throw new UserError(`study "${spec.name}" is already running`);
     const controller = new AbortController();
     const run: Running = {
       controller,
@@ -196,11 +296,11 @@ export class Api {
       budget: spec.trials,
       estimatedOnly: false, // set from the study's meters when it starts
     };
-    this.running.set(spec.name, run);
-    const release = registerRun(spec.name, this.dbPath);
+    this.running.set(key, run);
+    const release = registerRun(spec.name, dbPath);
     const emit = (e: StudyEvent) => this.onStudyEvent(spec.name, run, e);
     void runStudy({
-      store: this.store,
+      store,
       spec,
       signal: controller.signal,
       skipIdle,
@@ -211,7 +311,7 @@ export class Api {
       .catch((e: unknown) => this.ctx.emit('study.progress', { name: spec.name, kind: 'error', message: errorMessage(e) }))
       .finally(() => {
         release();
-        this.running.delete(spec.name);
+        this.running.delete(key);
         this.ctx.emit('study.progress', { name: spec.name, kind: 'finished' });
       });
     return { name: spec.name };
@@ -261,7 +361,7 @@ export class Api {
     const study = this.store.requireStudy(name);
     const summary = this.store.getStudySummary(study.id)!;
     const trials = this.store.getTrials(study.id);
-    const run = this.running.get(study.name);
+    const run = this.running.get(this.runKey(study.name));
     const meters = this.store.getMeters(study.id);
     const mean = run && run.durations.length ? run.durations.reduce((a, b) => a + b, 0) / run.durations.length : null;
     return {
@@ -271,6 +371,7 @@ export class Api {
       front: frontTrials(trials, study.objectives),
       flagged: this.store.flagKindsByTrial(study.id),
       hypervolume: hypervolumeHistory(trials, study.objectives),
+      importance: parameterImportance(trials, study.objectives),
       running: run
         ? {
             state: run.stopping ? 'stopping' : run.paused ? 'paused' : 'running',
@@ -288,7 +389,7 @@ export class Api {
 
   private trialView(name: string, number: number): TrialView {
     const study = this.store.requireStudy(name);
-    const trial = this.store.getTrials(study.id).find((t) => t.number === number);
+    const trial = this.store.getTrialByNumber(study.id, number);
     if (!trial) throw new UserError(`study "${name}" has no trial ${number}`);
     return {
       trial,
@@ -328,6 +429,7 @@ interface ReportRequest {
   owner?: string;
   organisation?: string;
   approver?: string;
+  unit?: 'inference' | '1000-inferences' | 'training-run';
 }
 
 function reportOptions(r: ReportRequest): ReportOptions {
@@ -340,6 +442,7 @@ function reportOptions(r: ReportRequest): ReportOptions {
     ...(r.owner ? { owner: r.owner } : {}),
     ...(r.organisation ? { organisation: r.organisation } : {}),
     ...(r.approver ? { approver: r.approver } : {}),
+    ...(r.unit ? { functionalUnit: r.unit } : {}),
   };
 }
 

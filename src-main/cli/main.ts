@@ -19,6 +19,8 @@ import { defaultDbPath } from '../engine/paths';
 import { defaultSpecPath, loadSpecFile } from '../engine/space/load-spec';
 import { Store, ECOPT_VERSION } from '../engine/store/store';
 import { runStudy } from '../engine/study/study';
+import { forecastStudy } from '../engine/study/forecast';
+import { forecastDetails, forecastLine, notEnough } from '../shared/predictor';
 import { activeRuns, describeRuns, registerRun } from '../engine/study/machine-runs';
 import { exportModel } from '../engine/models/export';
 import { predict } from '../engine/models/predict';
@@ -51,6 +53,15 @@ async function withReadStore<T>(opts: DbOption, fn: (store: Store) => T | Promis
   }
 }
 
+/** `ecopt tune --plan`: the forecast for a study file, or why there is none; nothing is run or stored. */
+async function planLines(path: string, spec: StudySpec): Promise<string[]> {
+  const head = `Plan for study "${spec.name}" (${spec.model}, ${datasetLabel(spec)}):`;
+  if (!existsSync(path)) return [head, `  no forecast: ${notEnough(0)}; run a study first (${path} does not exist yet)`];
+  const result = await withReadStore({ db: path }, (store) => forecastStudy(store, spec));
+  if (!result.ok) return [head, `  no forecast: ${result.reason}`];
+  return [`${head} ${forecastLine(result.forecast)}`, ...forecastDetails(result.forecast).map((l) => `  ${l}`)];
+}
+
 export function buildProgram(): Command {
   const program = new Command();
   program
@@ -78,8 +89,15 @@ export function buildProgram(): Command {
     .option('--skip-idle', 'do not measure the idle machine first (no net energy figures)')
     .option('--allow-concurrent', 'start even while another study runs on this machine (each one\'s energy then includes part of the other\'s work)')
     .option('--wide', WIDE_HELP)
-    .action(async (specFile: string | undefined, opts: DbOption & WideOption & { trials?: number; quiet?: boolean; skipIdle?: boolean; sampler?: string; allowConcurrent?: boolean }) => {
+    .option('--plan', 'say what the study will cost before it starts (energy and time, from the predictor fitted on this machine\'s trials), then exit without running it')
+    .action(async (specFile: string | undefined, opts: DbOption & WideOption & { trials?: number; quiet?: boolean; skipIdle?: boolean; sampler?: string; allowConcurrent?: boolean; plan?: boolean }) => {
       const spec = loadSpecFile(specFile ?? defaultSpecPath());
+      if (opts.plan) {
+        if (opts.trials) spec.trials = opts.trials;
+        if (opts.sampler) spec.sampler = { name: opts.sampler as StudySpec['sampler']['name'], options: {} };
+        process.stdout.write(`${(await planLines(dbPath(opts), spec)).join('\n')}\n`);
+        return;
+      }
       // two studies measured at once share the counters: refuse before opening anything
       const others = activeRuns().filter((r) => r.pid !== process.pid);
       if (others.length && !opts.allowConcurrent && process.env.ECOPT_ALLOW_CONCURRENT !== '1') {
@@ -304,7 +322,14 @@ export function buildProgram(): Command {
     .option('--front', 'the Pareto front (the default)')
     .option('--repeats <k>', 'measurements per trial', '3')
     .option('--db <path>', 'study database (default: your data folder)')
-    .action(async (name: string, opts: DbOption & { trial?: string[]; front?: boolean; repeats: string }) => {
+    .option('--allow-concurrent', "measure even while a study runs on this machine (the new figures then include part of its work)")
+    .action(async (name: string, opts: DbOption & { trial?: string[]; front?: boolean; repeats: string; allowConcurrent?: boolean }) => {
+      const others = activeRuns().filter((r) => r.pid !== process.pid);
+      if (others.length && !opts.allowConcurrent && process.env.ECOPT_ALLOW_CONCURRENT !== '1') {
+        throw new UserError(
+          `a study is running on this machine: ${describeRuns(others)}. Measured beside it, each model's energy would include part of its work. Wait for it to finish, or add --allow-concurrent to measure anyway`,
+        );
+      }
       const repeats = Number(opts.repeats);
       if (!Number.isInteger(repeats) || repeats < 1) throw new UserError(`--repeats: expected a positive whole number, got "${opts.repeats}"`);
       const trials = opts.trial?.map((v) => {
@@ -317,6 +342,8 @@ export function buildProgram(): Command {
       const controller = new AbortController();
       const stop = () => controller.abort();
       process.once('SIGINT', stop);
+      // a re-measurement is a run too: a study started meanwhile is warned about it
+      const release = registerRun(name, dbPath(opts));
       try {
         const rows = await remeasure(store, name, {
           ...(trials ? { trials } : {}),
@@ -337,6 +364,7 @@ export function buildProgram(): Command {
           )}\nThe new measurements are stored with each trial (\`ecopt show ${name}\`); the trials' own figures are unchanged.\n`,
         );
       } finally {
+        release();
         process.removeListener('SIGINT', stop);
         store.close();
       }

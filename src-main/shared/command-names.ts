@@ -25,4 +25,6 @@ export const COMMAND_NAME_LIST = [
   'report.countries',
   'model.download',
   'study.payback',
+  'trial.remeasure',
+  'study.forecast',
 ] as const;

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { DatasetSummaryView, MeterInfo, StudySummary, TrialRecord } from './types';
 import type { EnergyReport } from './report';
 import type { PaybackResult } from './payback';
+import type { StudyForecast } from './predictor';
 import type { COMMAND_NAME_LIST } from './command-names';
 
 const studyName = z.string().min(1).max(120);
@@ -25,6 +26,8 @@ const reportFields = {
   owner: z.string().max(200).optional(),
   organisation: z.string().max(200).optional(),
   approver: z.string().max(200).optional(),
+  /** The report's functional unit; per training run for trials without an inference benchmark. */
+  unit: z.enum(['inference', '1000-inferences', 'training-run']).optional(),
 };
 const reportFormats = z.array(z.enum(['pdf', 'json', 'md', 'csv', 'card', 'gpai'])).min(1);
 
@@ -64,7 +67,7 @@ export const commands = {
     request: z.strictObject({ images: z.string().min(1), size: z.number().int().min(4).max(256).optional(), channels: z.union([z.literal(1), z.literal(3)]).optional() }),
   },
   'trial.get': { request: z.strictObject({ name: studyName, number: z.number().int().nonnegative() }) },
-  'report.build': { request: z.strictObject({ ...reportFields, unit: z.enum(['inference', '1000-inferences', 'training-run']).optional() }) },
+  'report.build': { request: z.strictObject(reportFields) },
   'report.export': {
     request: z.strictObject({ ...reportFields, formats: reportFormats, outDir: z.string().min(1) }),
   },
@@ -81,6 +84,25 @@ export const commands = {
       pue: z.number().min(1).optional(),
     }),
   },
+  /**
+   * "Re-measure": the inference benchmark of kept models run again, `repeats` times each, in the
+   * background (progress as `remeasure.progress` events); the new windows are stored beside the
+   * trial's first. Refused while any study runs on this machine, or when a trial has no kept model.
+   */
+  'trial.remeasure': {
+    request: z.strictObject({
+      name: studyName,
+      /** Trial numbers; default: the study's Pareto front. */
+      trials: z.array(z.number().int().nonnegative()).min(1).max(50).optional(),
+      repeats: z.number().int().min(1).max(10).optional(),
+    }),
+  },
+  /**
+   * Before a study starts: what it will cost on this machine ("about X kJ (±Y) and Z minutes for
+   * N trials"), from the predictor fitted on the trials every study here measured. Nothing is run
+   * or stored; without enough trials, the reason instead of a number.
+   */
+  'study.forecast': { request: z.strictObject({ spec }) },
 } as const;
 
 export type CommandName = keyof typeof commands;
@@ -92,8 +114,10 @@ export interface StudyView {
   trials: TrialRecord[];
   /** Trial numbers on the Pareto front of the complete, feasible trials. */
   front: number[];
-  /** Hypervolume (normalised objectives) after each finished trial. */
+  /** Hypervolume after each finished trial, as a share of the reference box: in [0, 1] (shared/analysis.ts). */
   hypervolume: { trial: number; value: number }[];
+  /** First-order parameter importance per objective (shared/analysis.ts parameterImportance), computed by the server. */
+  importance?: Record<string, Record<string, number>>;
   running: { state: 'running' | 'paused' | 'stopping'; phase: string | null; trial: number | null; startedAt: string; etaS: number | null } | null;
   estimatedOnly: boolean;
   backend: string | null;
@@ -110,7 +134,8 @@ export interface TrialView {
 }
 
 export interface Responses {
-  'app.info': { version: string; dbPath: string; dataDir: string; mode: 'electron' | 'serve' };
+  /** `dbPath`: the study file this tab (window) reads; `defaultDbPath`: the one it reads unless it opened another. */
+  'app.info': { version: string; dbPath: string; dataDir: string; mode: 'electron' | 'serve'; defaultDbPath?: string };
   'meters.report': { report: MeterInfo[]; estimatedOnly: boolean; verdict: string };
   'datasets.list': DatasetSummaryView[];
   /** `path`: the file as read (`~` expanded, absolute). */
@@ -134,7 +159,13 @@ export interface Responses {
   'report.countries': { iso3: string; name: string; year: number; intensityGPerKWh: number }[];
   'model.download': { name: string; mimeType: 'application/zip'; base64: string; files: string[] };
   'study.payback': PaybackView;
+  /** Started: the trials to be re-measured, in order, and how many times each. */
+  'trial.remeasure': { trials: number[]; repeats: number };
+  'study.forecast': ForecastView;
 }
+
+/** A study's forecast as the wizard shows it: the line, the lines under it, or why there is none. */
+export type ForecastView = { ok: true; line: string; details: string[]; forecast: StudyForecast } | { ok: false; reason: string };
 
 /** Did the search pay for itself: one trial's payback against its reference, and what it rests on. */
 export interface PaybackView {
@@ -158,6 +189,19 @@ export const events = {
     message: z.string().optional(),
   }),
   'power.samples': z.object({ name: studyName, samples: z.array(z.object({ tMs: z.number(), domain: z.string(), powerW: z.number() })) }),
+  /** A re-measurement's progress: `done` of `total` measurements; `jPerSample` of the one just made. */
+  'remeasure.progress': z.object({
+    name: studyName,
+    /** The study file, so a tab reading another file ignores it. */
+    dbPath: z.string(),
+    state: z.enum(['measuring', 'measured', 'finished', 'failed']),
+    trial: z.number().optional(),
+    repeat: z.number().optional(),
+    done: z.number(),
+    total: z.number(),
+    jPerSample: z.number().optional(),
+    message: z.string().optional(),
+  }),
 } as const;
 
 export type EventName = keyof typeof events;

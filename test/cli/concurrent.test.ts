@@ -29,6 +29,20 @@ function studyFile(dir: string): string {
 }
 
 describe('ecopt tune beside another study on the same machine', () => {
+  it('ecopt remeasure refuses too while a study runs here, before it opens anything', async () => {
+    const dir = tmpDir();
+    const env = { ECOPT_RUN_DIR: join(dir, 'running'), ECOPT_ALLOW_CONCURRENT: '' };
+    const release = registerRun('someone-elses', join(dir, 'other.db'), env);
+    try {
+      const refused = await runCli(['remeasure', 'mine', '--db', join(dir, 's.db')], env);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/a study is running on this machine: "someone-elses".*--allow-concurrent/s);
+      expect(readdirSync(dir)).not.toContain('s.db');
+    } finally {
+      release();
+    }
+  });
+
   it('refuses by default, naming the other study, and starts with --allow-concurrent', async () => {
     const dir = tmpDir();
     const env = { ECOPT_RUN_DIR: join(dir, 'running'), ECOPT_ALLOW_CONCURRENT: '' };

@@ -8,12 +8,15 @@ import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
 import AxeBuilder from '@axe-core/playwright';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { unzipSync } from 'fflate';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatMetric } from '../../src-main/shared/format';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { formatMetric, formatSi } from '../../src-main/shared/format';
+import { Store } from '../../src-main/engine/store/store';
+import { openStudy } from '../../src-main/engine/study/study';
+import { parseStudySpec } from '../../src-main/shared/spec';
 import { BIN, ROOT } from '../helpers/cli';
 
 const CHROMIUM = process.env.ECOPT_CHROMIUM ?? '/usr/bin/chromium';
@@ -59,6 +62,14 @@ async function choose(testId: string, folder: string, entry: string | null) {
   await dialog.waitFor({ state: 'detached' });
 }
 
+/** A study of another ECOpt process running on this machine, as `ecopt tune` records it; returns its removal. */
+function otherRun(study: string): () => void {
+  mkdirSync(runDir, { recursive: true });
+  const lock = join(runDir, `${study}.json`);
+  writeFileSync(lock, JSON.stringify({ study, dbPath: join(dataDir, 'cli.db'), pid: process.pid, startedAt: new Date().toISOString(), host: hostname() }));
+  return () => rmSync(lock, { force: true });
+}
+
 async function shot(name: string) {
   mkdirSync(shots, { recursive: true });
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
@@ -93,6 +104,13 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     page.on('pageerror', (e) => console.error('page error:', e.message));
   }, 180_000);
+
+  // what each open page showed when a walk failed, beside the screenshots
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state !== 'fail' || !page) return;
+    const pages = page.context().pages();
+    for (const [i, p] of pages.entries()) await p.screenshot({ path: join(shots, `failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}-${i}.png`), fullPage: true }).catch(() => undefined);
+  });
 
   afterAll(async () => {
     await browser?.close();
@@ -175,19 +193,22 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     await shot('06-run-live');
     await scan('run (live)');
 
-    // a second study while this one runs: the app warns that the energy would be shared
+    // a second study while another runs: the app warns that the energy would be shared. The
+    // quick study may finish first on a fast machine, so another process's run is there for sure
+    const stopOther = otherRun('cli-study');
     const second = await page.context().newPage();
     await second.goto(url.replace(/#.*$/, '') + '#/new');
     await second.getByTestId('dataset-iris').check();
     await second.getByTestId('step-3').click();
     await second.getByTestId('study-name').fill('e2e-second');
     await second.getByTestId('run').click();
-    await second.getByTestId('concurrent-warning').getByText(/Another study is running on this machine now: “e2e-iris”.*energy figures would include part of\s+the other/).waitFor();
+    await second.getByTestId('concurrent-warning').getByText(/(Another study is|\d other studies are) running on this machine now: .*“cli-study” \(pid \d+, .*cli\.db\).*energy figures would include part of\s+the other/).waitFor();
     expect(await second.getByTestId('concurrent-warning').getAttribute('role')).toBe('alert');
     await second.screenshot({ path: join(shots, '06b-wizard-concurrent-warning.png'), fullPage: true });
     await scan('wizard: another study running', second);
     await second.getByTestId('concurrent-cancel').click();
     await second.close();
+    stopOther();
 
     await page.getByTestId('progress-text').getByText('4/4 trials · finished').waitFor({ timeout: 150_000 });
     await page.getByTestId('trial-table').locator('tbody tr').nth(3).waitFor();
@@ -222,8 +243,11 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     await page.getByTestId('frontier').locator('.main-svg').first().waitFor();
     expect(page.url()).toMatch(/#\/study\/e2e-iris\/explore$/);
     await scan('explorer');
-    // the budget in words, in µJ, echoed back in the unit it was read in
-    await page.getByTestId('budget-text').fill(`at most ${(limitJ * 1e6).toFixed(3)} µJ per prediction`);
+    // the plot's energy axis is in the unit the figures are written in, not in joules with zeros
+    expect(await page.getByTestId('frontier').locator('.xtitle').textContent()).toMatch(/Inference energy per sample \((nJ|µJ|mJ)\)/);
+    // the budget in words, as a user writes it ("at most 2.48 mJ per prediction"), echoed back
+    const [amount, unit] = limitJ >= 1e-3 ? [limitJ * 1e3, 'mJ'] : [limitJ * 1e6, 'µJ'];
+    await page.getByTestId('budget-text').fill(`at most ${Number(amount.toPrecision(4))} ${unit} per prediction`);
     expect(await page.getByTestId('budget-reading').textContent()).toMatch(/^read as: energy per prediction ≤ /);
     const sentence = page.getByTestId('budget-sentence');
     await sentence.waitFor();
@@ -256,9 +280,15 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
 
     await page.getByTestId('nav-reports').click();
     await page.getByTestId('report-preview').waitFor();
-    expect(page.url()).toMatch(/#\/study\/e2e-iris\/reports(\?trial=\d+)?$/);
+    // the report is for the model the budget picked, and its PDF downloads in the browser
+    expect(page.url()).toMatch(new RegExp(`#/study/e2e-iris/reports\\?trial=${expected.number}$`));
+    expect(await page.getByTestId('report-trial').inputValue()).toBe(String(expected.number));
     await shot('10-reports');
     await scan('reports');
+    const pdf = page.waitForEvent('download', { predicate: (d) => d.suggestedFilename().endsWith('.pdf'), timeout: 90_000 });
+    await page.getByTestId('download').click();
+    const pdfFile = await pdf;
+    expect(readFileSync((await pdfFile.path())!).subarray(0, 5).toString()).toBe('%PDF-');
     await page.getByTestId('nav-meters').click();
     await page.getByTestId('estimated-banner').waitFor();
     await shot('11-meters');
@@ -283,6 +313,96 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     await page.getByTestId('name-clash').waitFor({ state: 'detached' });
     expect(await page.getByTestId('run').isDisabled()).toBe(false);
   }, 400_000);
+
+  it('re-measures the chosen model from the explorer, refusing while a study runs on this machine', async () => {
+    const db = new Database(join(dataDir, 'studies.db'), { readonly: true });
+    const first = db.prepare("SELECT t.number FROM trials t JOIN studies s ON s.id = t.study_id WHERE s.name = 'e2e-iris' AND t.state = 'complete' ORDER BY t.number LIMIT 1").get() as { number: number };
+    db.close();
+    const n = first.number;
+    const stopOther = otherRun('cli-study');
+    await open(`#/study/e2e-iris/explore?trial=${n}`);
+    await page.getByTestId('trial-detail').waitFor();
+    const panel = page.getByTestId('remeasure');
+    await panel.getByTestId('remeasure-none').waitFor();
+    expect(await panel.getByTestId('remeasure-front').textContent()).toMatch(/^Re-measure the front \(\d+ models?\)$/);
+    await panel.getByTestId('remeasure-repeats').fill('1');
+    await panel.getByTestId('remeasure-trial').click();
+    const problem = panel.getByTestId('remeasure-problem');
+    await problem.getByText(/cannot re-measure while (a study is|studies are) running on this machine \(.*"cli-study"/).waitFor();
+    expect(await problem.getAttribute('role')).toBe('alert');
+    await scan('explorer: re-measure refused');
+    stopOther();
+
+    await panel.getByTestId('remeasure-trial').click();
+    await panel.getByTestId('remeasure-progress').getByText(/Measuring model #\d+|Done: 1 of 1/).waitFor();
+    await panel.getByTestId('remeasure-progress').getByText('Done: 1 of 1 measurements stored.').waitFor({ timeout: 120_000 });
+    expect(await problem.count()).toBe(0);
+    // the new figure beside the first, as stored
+    const after = new Database(join(dataDir, 'studies.db'), { readonly: true });
+    const row = after
+      .prepare(
+        `SELECT (SELECT value FROM trial_metrics m WHERE m.trial_id = t.id AND m.name = 'infer_energy_j_per_sample') AS j,
+                (SELECT value_json FROM trial_attrs a WHERE a.trial_id = t.id AND a.key = 'remeasured') AS again
+           FROM trials t JOIN studies s ON s.id = t.study_id WHERE s.name = 'e2e-iris' AND t.number = ?`,
+      )
+      .get(n) as { j: number; again: string };
+    after.close();
+    const again = JSON.parse(row.again) as { jPerSample: number }[];
+    expect(again).toHaveLength(1);
+    await panel.getByTestId(`remeasure-row-${n}`).waitFor();
+    expect(await panel.getByTestId(`remeasure-first-${n}`).textContent()).toBe(formatSi(row.j, 'J'));
+    expect(await panel.getByTestId(`remeasure-again-${n}`).textContent()).toBe(formatSi(again[0]!.jPerSample, 'J'));
+    // the trial's own figure is unchanged; the new window is listed beside the first
+    expect(await page.getByTestId('detail-energy').textContent()).toBe(formatMetric(row.j, 'J'));
+    await page.getByTestId('provenance').getByText('infer (re-measured, 1)').first().waitFor();
+    await panel.scrollIntoViewIfNeeded();
+    await shot('17-explorer-remeasure');
+    await scan('explorer: re-measured');
+  }, 180_000);
+
+  it('opens another study file in one tab only: the other tab keeps its file, and a reload keeps the choice', async () => {
+    const other = join(dataDir, 'my data', 'other studies.db');
+    const parsed = parseStudySpec({ name: 'tab-b-study', model: 'command', command: { argv: ['true'] }, space: { x: { type: 'float', low: 0, high: 1 } }, objectives: [{ metric: 'accuracy' }], trials: 1 });
+    if (!parsed.ok) throw new Error('bad spec');
+    const s = new Store(other);
+    openStudy(s, parsed.spec);
+    s.close();
+
+    await page.goto(url);
+    await page.getByTestId('studies-table').getByText('e2e-iris').waitFor();
+    const tabB = await page.context().newPage();
+    await tabB.goto(url);
+    await tabB.getByTestId('studies-table').getByText('e2e-iris').waitFor();
+    await tabB.getByTestId('open-path').fill(other);
+    await tabB.getByTestId('open-file').click();
+    await tabB.getByTestId('open-status').getByText(`This tab now shows ${other}.`).waitFor();
+    await tabB.getByTestId('studies-table').getByText('tab-b-study').waitFor();
+    expect(await tabB.getByTestId('studies-table').getByText('e2e-iris').count()).toBe(0);
+    await tabB.getByTestId('study-file').getByText(/opened in this tab only/).waitFor();
+    expect(await tabB.locator('footer').textContent()).toContain(other);
+    await tabB.screenshot({ path: join(shots, '18-studies-other-file.png'), fullPage: true });
+    await scan('studies: another file in this tab', tabB);
+
+    // the first tab still reads the server's own file, even after a reload
+    await page.reload();
+    await page.getByTestId('studies-table').getByText('e2e-iris').waitFor();
+    expect(await page.getByTestId('studies-table').getByText('tab-b-study').count()).toBe(0);
+    expect(await page.locator('footer').textContent()).toContain(join(dataDir, 'studies.db'));
+    expect(await page.getByTestId('open-default').count()).toBe(0);
+    // and the second keeps its choice across a reload, a mistyped path changes nothing, and it can go back
+    await tabB.reload();
+    await tabB.getByTestId('studies-table').getByText('tab-b-study').waitFor();
+    const typo = join(dataDir, 'my data', 'other studeis.db');
+    await tabB.getByTestId('open-path').fill(typo);
+    await tabB.getByTestId('open-file').click();
+    await tabB.getByTestId('open-problem').getByText(`there is no study file at ${typo}`).waitFor();
+    expect(existsSync(typo)).toBe(false);
+    await tabB.getByTestId('studies-table').getByText('tab-b-study').waitFor();
+    await tabB.getByTestId('open-default').click();
+    await tabB.getByTestId('studies-table').getByText('e2e-iris').waitFor();
+    expect(await tabB.locator('footer').textContent()).toContain(join(dataDir, 'studies.db'));
+    await tabB.close();
+  }, 90_000);
 
   it('reads a CSV file of the user\'s in the wizard: summary, target choice, and the study file', async () => {
     await page.goto(url);
@@ -410,7 +530,7 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
 
   it('passes axe-core on every screen: no serious or critical violation', () => {
     // the walks above scanned each screen as they reached it; a walk that failed early scanned fewer
-    expect(scans.map((x) => x.screen)).toEqual(expect.arrayContaining(['studies (empty)', 'wizard: data', 'run (live)', 'run (finished)', 'explorer', 'reports', 'meters', 'not found']));
+    expect(scans.map((x) => x.screen)).toEqual(expect.arrayContaining(['studies (empty)', 'wizard: data', 'run (live)', 'run (finished)', 'explorer', 'reports', 'meters', 'not found', 'explorer: re-measured', 'studies: another file in this tab']));
     const failing = scans.filter((x) => x.violations.length);
     expect(failing, JSON.stringify(failing, null, 1)).toEqual([]);
   });

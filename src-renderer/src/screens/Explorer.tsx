@@ -3,9 +3,9 @@
  * detail, hypervolume history, parameter importance, and the budget picker: "the best model under
  * 2 mJ per prediction", with the trade-off in a sentence.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { TrialView } from '../../../src-main/shared/contract';
-import { parameterImportance, pickByBudget } from '../../../src-main/shared/analysis';
+import { pickByBudget } from '../../../src-main/shared/analysis';
 import { parseBudget } from '../../../src-main/shared/budget';
 import { METRIC_NAMES, type MetricName } from '../../../src-main/shared/types';
 import { call } from '../client';
@@ -15,8 +15,11 @@ import { Plot } from '../Plot';
 import { useUi } from '../state';
 import { useStudy } from '../useStudy';
 import { FrontierPlot } from './FrontierPlot';
+import { HypervolumePanel } from './HypervolumePanel';
+import { ImportancePanel } from './ImportancePanel';
 import { PaybackPanel } from './Payback';
 import { PredictorsPanel } from './Predictors';
+import { RemeasurePanel } from './Remeasure';
 
 /** ", spread ±x% per prediction, ±y% training" from the trial's energy_spread_rel attribute. */
 function spreadText(spread: unknown): string {
@@ -28,12 +31,13 @@ function spreadText(spread: unknown): string {
   return parts.length ? `; spread ${parts.join(', ')}` : '';
 }
 
-function TrialDetail({ name, number }: { name: string; number: number }) {
+/** `version`: bumped when the trial's windows change (a re-measurement stored). */
+function TrialDetail({ name, number, version }: { name: string; number: number; version: number }) {
   const { setError } = useUi();
   const [t, setT] = useState<TrialView | null>(null);
   useEffect(() => {
     call('trial.get', { name, number }).then(setT, (e: Error) => setError(e.message));
-  }, [name, number, setError]);
+  }, [name, number, setError, version]);
   if (!t) return null;
   const curve = (t.attrs.learning_curve as { epoch: number; loss: number; valAccuracy: number | null }[] | undefined) ?? [];
   const domains = [...new Set(t.power.map((p) => p.domain))];
@@ -88,10 +92,12 @@ function TrialDetail({ name, number }: { name: string; number: number }) {
           </tr>
         </thead>
         <tbody>
-          {t.windows.flatMap((w) =>
-            w.domains.map((d) => (
-              <tr key={`${w.phase}-${d.domain}`}>
-                <td>{w.phase}</td>
+          {t.windows.flatMap((w, i) => {
+            // the first infer window is the trial's own; later ones are re-measurements
+            const again = w.phase === 'infer' ? t.windows.slice(0, i).filter((x) => x.phase === 'infer').length : 0;
+            return w.domains.map((d) => (
+              <tr key={`${i}-${d.domain}`}>
+                <td>{again ? `infer (re-measured, ${again})` : w.phase}</td>
                 <td>{d.domain}</td>
                 <td>
                   {d.attributedEnergyJ === null ? '—' : formatSi(d.attributedEnergyJ, 'J')}
@@ -103,12 +109,12 @@ function TrialDetail({ name, number }: { name: string; number: number }) {
                   <b>{d.method}</b> by {d.source}: {d.detail}
                 </td>
               </tr>
-            )),
-          )}
+            ));
+          })}
         </tbody>
       </table>
       {t.windows.some((w) => w.flags.length) && (
-        <ul className="warning">{t.windows.flatMap((w) => w.flags.map((f, i) => <li key={`${w.phase}${i}`}>{`${w.phase}: ${f.kind} — ${f.message}`}</li>))}</ul>
+        <ul className="warning">{t.windows.flatMap((w, j) => w.flags.map((f, i) => <li key={`${j}-${i}`}>{`${w.phase}: ${f.kind} — ${f.message}`}</li>))}</ul>
       )}
       <div className="grid2">
         {curve.length > 0 && (
@@ -142,9 +148,10 @@ export function ExplorerScreen({ name }: { name: string }) {
   const [x, setX] = useState<string | null>(null);
   const [y, setY] = useState<string | null>(null);
   const [budgetText, setBudgetText] = useState('');
+  const [measuredVersion, setMeasuredVersion] = useState(0);
+  const onMeasured = useCallback(() => setMeasuredVersion((v) => v + 1), []);
   const reading = useMemo(() => (budgetText.trim() ? parseBudget(budgetText) : null), [budgetText]);
   const pick = useMemo(() => (view && reading?.ok ? pickByBudget(view.trials, reading.limits) : null), [view, reading]);
-  const importance = useMemo(() => (view ? parameterImportance(view.trials, view.objectives) : {}), [view]);
   if (!view) return <p>Loading…</p>;
   const metrics = METRIC_NAMES.filter((m) => view.trials.some((t) => t.metrics[m] !== undefined));
   const xm = x ?? view.objectives[1]?.metric ?? view.objectives[0]!.metric;
@@ -252,24 +259,16 @@ export function ExplorerScreen({ name }: { name: string }) {
         </select>
       </p>
       <FrontierPlot view={view} x={xm} y={ym} z={z} highlight={chosen} onPick={(n) => selectTrial(n)} />
-      {trial !== null && <TrialDetail name={name} number={trial} />}
+      {trial !== null && <TrialDetail name={name} number={trial} version={measuredVersion} />}
+      <RemeasurePanel name={name} trial={trial} front={view.front} onMeasured={onMeasured} />
       <div className="grid2">
         <div>
           <h2>Hypervolume</h2>
-          <Plot height={240} data={[{ type: 'scatter', mode: 'lines+markers', x: view.hypervolume.map((h) => h.trial), y: view.hypervolume.map((h) => h.value) }]} layout={{ xaxis: { title: { text: 'trial' } }, yaxis: { title: { text: 'hypervolume (normalised)' } } }} />
+          <HypervolumePanel history={view.hypervolume} />
         </div>
         <div>
           <h2>What mattered</h2>
-          {Object.keys(importance).length === 0 ? (
-            <p className="muted">Needs at least four complete trials.</p>
-          ) : (
-            <Plot
-              height={240}
-              data={Object.entries(importance).map(([metric, imp]) => ({ type: 'bar', name: METRICS[metric as MetricName].label, x: Object.keys(imp), y: Object.values(imp) }))}
-              layout={{ barmode: 'group', yaxis: { title: { text: 'share of variance' } } }}
-            />
-          )}
-          <p className="muted small">First-order importance: the share of each objective&apos;s variance explained by each parameter alone (binned).</p>
+          <ImportancePanel view={view} />
         </div>
       </div>
       <PredictorsPanel trials={view.trials} />

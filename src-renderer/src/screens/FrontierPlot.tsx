@@ -54,6 +54,21 @@ const ORANGE = '#d08a2c';
 /** Pixels within which a click or hover finds a canvas point. */
 const PICK_PX = 6;
 
+/** The SI prefix that writes `typical` joules as 1–999 of a unit: its factor and the unit's name. */
+export function siUnit(typical: number): { factor: number; unit: string } {
+  const units: [number, string][] = [
+    [-9, 'nJ'],
+    [-6, 'µJ'],
+    [-3, 'mJ'],
+    [0, 'J'],
+    [3, 'kJ'],
+    [6, 'MJ'],
+  ];
+  const exp = Math.min(6, Math.max(-9, Math.floor(Math.log10(Math.abs(typical) || 1) / 3) * 3));
+  const [e, unit] = units.find(([x]) => x === exp) ?? [0, 'J'];
+  return { factor: 10 ** -e, unit };
+}
+
 export function FrontierPlot({ view, x, y, z, highlight, onPick, height = 420 }: FrontierProps) {
   const xm = (x ?? view.objectives[1]?.metric ?? view.objectives[0]!.metric) as MetricName;
   const ym = (y ?? view.objectives[0]!.metric) as MetricName;
@@ -61,7 +76,18 @@ export function FrontierPlot({ view, x, y, z, highlight, onPick, height = 420 }:
   const wrap = useRef<HTMLDivElement>(null);
   const pick = useRef(onPick);
   pick.current = onPick;
-  const scale = (m: MetricName, v: number) => (METRICS[m].unit === 'fraction' ? v * 100 : v);
+  // energy axes in the SI unit that suits the study's values (mJ, µJ, …), as the budget picker
+  // and the tables write them, rather than in joules with many zeros
+  const energyUnits = useMemo(() => {
+    const out = new Map<MetricName, { factor: number; unit: string }>();
+    for (const m of [xm, ym, ...(zm ? [zm] : [])]) {
+      if (METRICS[m].unit !== 'J') continue;
+      const vs = view.trials.map((t) => t.metrics[m]).filter((v): v is number => v !== undefined && v > 0).sort((a, b) => a - b);
+      out.set(m, siUnit(vs.length ? vs[Math.floor(vs.length / 2)]! : 1));
+    }
+    return out;
+  }, [view, xm, ym, zm]);
+  const scale = (m: MetricName, v: number) => (METRICS[m].unit === 'fraction' ? v * 100 : v * (energyUnits.get(m)?.factor ?? 1));
 
   const { data, cloud } = useMemo(() => {
     const complete = view.trials.filter((t) => t.state === 'complete' && t.metrics[xm] !== undefined && t.metrics[ym] !== undefined);
@@ -139,9 +165,9 @@ export function FrontierPlot({ view, x, y, z, highlight, onPick, height = 420 }:
       if (h) out.push({ type: 'scatter', mode: 'markers', name: `chosen #${h.number}`, x: [scale(xm, h.metrics[xm]!)], y: [scale(ym, h.metrics[ym]!)], marker: { size: 18, color: 'rgba(0,0,0,0)', line: { color: '#c81e1e', width: 3 } }, hoverinfo: 'skip' } as Data);
     }
     return { data: out, cloud: cloudRows };
-  }, [view, xm, ym, zm, highlight]);
+  }, [view, xm, ym, zm, highlight, energyUnits]);
 
-  const label = (m: MetricName) => `${METRICS[m].label} (${METRICS[m].unit === 'fraction' ? '%' : METRICS[m].unit})`;
+  const label = (m: MetricName) => `${METRICS[m].label} (${METRICS[m].unit === 'fraction' ? '%' : (energyUnits.get(m)?.unit ?? METRICS[m].unit)})`;
   const layout = useMemo(
     () =>
       zm
@@ -154,7 +180,7 @@ export function FrontierPlot({ view, x, y, z, highlight, onPick, height = 420 }:
             // transparent, so the canvas under the plot shows through
             ...(cloud ? { plot_bgcolor: 'rgba(0,0,0,0)', paper_bgcolor: 'rgba(0,0,0,0)' } : {}),
           },
-    [xm, ym, zm, cloud],
+    [xm, ym, zm, cloud, energyUnits],
   );
 
   // the canvas: drawn now if Plotly has laid the plot out, and again after every redraw

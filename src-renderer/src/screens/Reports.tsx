@@ -33,6 +33,10 @@ export function ReportsScreen({ name }: { name: string }) {
   const [busy, setBusy] = useState(false);
   const checked = useMemo(() => checkReportInputs({ country, pue }, countries), [country, pue, countries]);
   const complete = (view?.trials ?? []).filter((t) => t.state === 'complete');
+  // a trial without an inference benchmark (a training-only command) is reported per training run
+  const chosenTrial = trial !== null ? complete.find((t) => t.number === trial) : undefined;
+  const noInference = (t: { metrics: Record<string, number | undefined> }) => t.metrics.infer_energy_j_per_sample === undefined;
+  const perTrainingRun = chosenTrial ? noInference(chosenTrial) : complete.length > 0 && complete.every(noInference);
   const options = () =>
     checked.ok
       ? {
@@ -44,6 +48,7 @@ export function ReportsScreen({ name }: { name: string }) {
           ...(owner.trim() ? { owner: owner.trim() } : {}),
           ...(organisation.trim() ? { organisation: organisation.trim() } : {}),
           ...(approver.trim() ? { approver: approver.trim() } : {}),
+          ...(perTrainingRun ? { unit: 'training-run' as const } : {}),
         }
       : null;
   useEffect(() => {
@@ -66,7 +71,7 @@ export function ReportsScreen({ name }: { name: string }) {
       live = false;
     };
     // options() is rebuilt from these
-  }, [name, trial, checked.ok ? checked.country : null, checked.ok ? checked.pue : null, trainingType, owner, organisation, approver]);
+  }, [name, trial, checked.ok ? checked.country : null, checked.ok ? checked.pue : null, trainingType, owner, organisation, approver, perTrainingRun]);
 
   const downloadAll = async () => {
     const o = options();

@@ -281,6 +281,24 @@ export function WizardScreen() {
   const issuesAt = (i: number) => [...issuesByStep[i]!, ...specIssues.filter((x) => x.step === i)];
   const clash = studies.find((s) => s.name === studyName) ?? null;
   const estimate = final ? estimateMinutes(final, rows) : null;
+  // what the study will cost here, from the predictor fitted on this machine's trials (never stored)
+  const [forecast, setForecast] = useState<Response<'study.forecast'> | null>(null);
+  const forecastKey = step === 3 && final && check?.ok ? JSON.stringify(final) : null;
+  useEffect(() => {
+    setForecast(null);
+    if (!forecastKey) return;
+    let live = true;
+    const timer = setTimeout(() => {
+      call('study.forecast', { spec: JSON.parse(forecastKey) as unknown }).then(
+        (f) => live && setForecast(f),
+        (e: Error) => live && setForecast({ ok: false, reason: e.message }),
+      );
+    }, 300);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [forecastKey]);
 
   const setRange = (param: string, patch: Partial<RangeDraft>) => setRanges((r) => ({ ...r, [param]: { ...r[param]!, ...patch } }));
 
@@ -584,6 +602,26 @@ export function WizardScreen() {
               {maxMj.trim() || minAcc.trim() ? ` within your limits (${[maxMj.trim() && `at most ${maxMj} mJ per prediction`, minAcc.trim() && !regression && `at least ${minAcc}% accuracy`].filter(Boolean).join(', ')})` : ''}
               {minutes.trim() ? `, for at most ${minutes} min` : ''}.
             </p>
+          )}
+          {forecastKey && (
+            <div data-testid="forecast">
+              {forecast === null ? (
+                <p className="small">Working out what this study will cost on this machine…</p>
+              ) : forecast.ok ? (
+                <>
+                  <p>
+                    <b>Forecast:</b> {forecast.line}.
+                  </p>
+                  <ul className="small" data-testid="forecast-details">
+                    {forecast.details.map((d) => (
+                      <li key={d}>{d}</li>
+                    ))}
+                  </ul>
+                </>
+              ) : (
+                <p className="small">No forecast of the energy: {forecast.reason}.</p>
+              )}
+            </div>
           )}
           {final && (
             <details>
