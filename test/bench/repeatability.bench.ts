@@ -50,6 +50,29 @@ function runOnce(config: Record<string, string | number>, index: number): Record
   return Object.fromEntries(FIGURES.map((f) => [f, trial.metrics[f]!])) as Record<Figure, number>;
 }
 
+/**
+ * The machine's own noise floor: two fixed workloads, the same work every time, timed in CPU
+ * seconds in a fresh process right before each trial's run. One is pure arithmetic (registers
+ * only), the other random reads over 16 MB (caches and memory, as inference is). On a virtual
+ * machine whose host is shared, the memory-bound one moves with the neighbours' traffic, and no
+ * accounting inside the guest can remove that from a trial's CPU time.
+ */
+const REFERENCE = `
+let c0 = process.cpuUsage();
+let x = 1; for (let i = 0; i < 1e8; i++) { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; }
+let c = process.cpuUsage(c0);
+const alu = (c.user + c.system) / 1e6;
+const a = new Float32Array(4 << 20); for (let i = 0; i < a.length; i++) a[i] = i % 7;
+c0 = process.cpuUsage();
+let s = 0; for (let r = 0; r < 40; r++) for (let i = 0; i < a.length; i += 16) s += a[(i * 2654435761) & (a.length - 1)];
+c = process.cpuUsage(c0);
+console.log(JSON.stringify({ alu, memory: (c.user + c.system) / 1e6, check: (x & 1) + (s > 0 ? 1 : 0) }));`;
+
+function reference(): { alu: number; memory: number } {
+  const r = spawnSync(process.execPath, ['-e', REFERENCE], { encoding: 'utf8' });
+  return JSON.parse(r.stdout) as { alu: number; memory: number };
+}
+
 function cv(xs: number[]): number {
   const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
   const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, xs.length - 1));
@@ -63,6 +86,8 @@ function median(xs: number[]): number {
 
 interface ConditionResult {
   condition: string;
+  /** CV of the reference workloads over every run of the condition. */
+  floor: { alu: number; memory: number };
   loadBefore: number[];
   loadAfter: number[];
   configs: { config: Record<string, string | number>; runs: Record<Figure, number>[]; cv: Record<Figure, number> }[];
@@ -71,14 +96,20 @@ interface ConditionResult {
 
 function runCondition(condition: string): ConditionResult {
   const loadBefore = loadavg();
+  const refs: { alu: number; memory: number }[] = [];
   const configs = CONFIGS.map((config, i) => {
-    const runs = Array.from({ length: repeats }, () => runOnce(config, i));
+    const runs = Array.from({ length: repeats }, () => {
+      refs.push(reference());
+      return runOnce(config, i);
+    });
     const c = Object.fromEntries(FIGURES.map((f) => [f, cv(runs.map((r) => r[f]))])) as Record<Figure, number>;
     console.log(`${condition} config ${i}: ${FIGURES.map((f) => `${f} CV ${(c[f] * 100).toFixed(1)}%`).join(', ')}`);
     return { config, runs, cv: c };
   });
   const medianCv = Object.fromEntries(FIGURES.map((f) => [f, median(configs.map((c) => c.cv[f]))])) as Record<Figure, number>;
-  return { condition, loadBefore, loadAfter: loadavg(), configs, medianCv };
+  const floor = { alu: cv(refs.map((r) => r.alu)), memory: cv(refs.map((r) => r.memory)) };
+  console.log(`${condition} noise floor: arithmetic CV ${(floor.alu * 100).toFixed(1)}%, memory-bound CV ${(floor.memory * 100).toFixed(1)}%`);
+  return { condition, floor, loadBefore, loadAfter: loadavg(), configs, medianCv };
 }
 
 const quiet = runCondition('as-is');
@@ -107,6 +138,12 @@ const lines = [
     ...c.configs.map((x, i) => `| ${c.condition} | ${i}: ${Object.values(x.config).join(' ')} | ${pct(x.cv.train_energy_j)} | ${pct(x.cv.train_energy_gross_j)} | ${pct(x.cv.infer_energy_j_per_sample)} | ${pct(x.cv.infer_energy_gross_j_per_sample)} |`),
     `| **${c.condition}** | **median** | **${pct(c.medianCv.train_energy_j)}** | ${pct(c.medianCv.train_energy_gross_j)} | **${pct(c.medianCv.infer_energy_j_per_sample)}** | ${pct(c.medianCv.infer_energy_gross_j_per_sample)} |`,
   ]),
+  '',
+  'The machine\'s own noise floor: the same fixed work, timed in CPU seconds in a fresh process before each run (pure arithmetic; random reads over 16 MB). A figure cannot repeat better than the kind of work it is made of.',
+  '',
+  '| condition | arithmetic CV | memory-bound CV |',
+  '|---|---|---|',
+  ...[quiet, busy].map((c) => `| ${c.condition} | ${pct(c.floor.alu)} | ${pct(c.floor.memory)} |`),
   '',
   `Targets (issue: energy figures a user can trust): median CV of the attributed figures ≤ 3% as-is, ≤ 5% beside the burner.`,
   `As-is: train ${pct(quiet.medianCv.train_energy_j)}, inference ${pct(quiet.medianCv.infer_energy_j_per_sample)} — ${Math.max(quiet.medianCv.train_energy_j, quiet.medianCv.infer_energy_j_per_sample) <= 0.03 ? 'met' : 'NOT met'}.`,
