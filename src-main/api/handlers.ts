@@ -30,12 +30,15 @@ import { zippedModel } from '../engine/models/export';
 import { presetSpec } from './presets';
 import { forecastStudy } from '../engine/study/forecast';
 import { forecastDetails, forecastLine } from '../shared/predictor';
+import { projectionText } from '../shared/format';
 
 interface Running {
   controller: AbortController;
   paused: boolean;
   stopping: boolean;
   phase: string | null;
+  /** The running trial's projection ("projected: training 120 J ± 10 J, finishes in about 12 s"), once made. */
+  projected: string | null;
   trial: number | null;
   startedAt: string;
   durations: number[];
@@ -292,6 +295,7 @@ export class Api {
       trial: null,
       startedAt: new Date().toISOString(),
       durations: [],
+      projected: null,
       done: 0,
       budget: spec.trials,
       estimatedOnly: false, // set from the study's meters when it starts
@@ -330,6 +334,7 @@ export class Api {
         this.ctx.emit('study.progress', { name, kind: 'phase', phase: 'idle baseline' });
         break;
       case 'trial-start':
+        run.projected = null;
         run.trial = e.trial.number;
         run.phase = 'starting';
         this.ctx.emit('study.progress', { name, kind: 'trial-start', trial: e.trial.number });
@@ -339,7 +344,11 @@ export class Api {
           run.phase = e.event.phase;
           this.ctx.emit('study.progress', { name, kind: 'phase', trial: e.trialNumber, phase: e.event.phase });
         } else if (e.event.type === 'progress') {
-          run.phase = `train (epoch ${e.event.epoch}/${e.event.epochs})`;
+          run.phase = `train (epoch ${e.event.epoch}/${e.event.epochs})${run.projected ? ` — ${run.projected}` : ''}`;
+          this.ctx.emit('study.progress', { name, kind: 'phase', trial: e.trialNumber, phase: run.phase });
+        } else if (e.event.type === 'projection') {
+          run.projected = projectionText(e.event);
+          run.phase = `${run.phase ?? 'train'} — ${run.projected}`;
           this.ctx.emit('study.progress', { name, kind: 'phase', trial: e.trialNumber, phase: run.phase });
         }
         break;

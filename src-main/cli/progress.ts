@@ -1,5 +1,5 @@
 /** What `ecopt tune` writes to stderr while a study runs: messages, and on a terminal one live line. */
-import { formatDuration, formatMetric } from '../shared/format';
+import { formatDuration, formatMetric, projectionText } from '../shared/format';
 import type { StudyEvent } from '../engine/study/study';
 
 export interface ProgressState {
@@ -9,6 +9,8 @@ export interface ProgressState {
   etaS: number | null;
   phase: string;
   last: string;
+  /** The running trial's projection, once made. */
+  projected?: string;
 }
 
 const SEP = ' · ';
@@ -124,12 +126,18 @@ export class Progress {
         this.print(`  idle power: ${Object.entries(e.powerW).map(([d, w]) => `${d} ${w.toFixed(1)} W`).join(', ')}`);
         break;
       case 'trial-start':
+        s.projected = '';
         s.phase = `trial ${e.trial.number}${e.retryOf !== null ? ` (re-run of ${e.retryOf})` : ''} starting`;
         this.render();
         break;
       case 'trial-event':
         if (e.event.type === 'phase') s.phase = `trial ${e.trialNumber} ${e.event.phase}`;
-        if (e.event.type === 'progress') s.phase = `trial ${e.trialNumber} train epoch ${e.event.epoch}/${e.event.epochs}`;
+        if (e.event.type === 'progress') s.phase = `trial ${e.trialNumber} train epoch ${e.event.epoch}/${e.event.epochs}${s.projected ? ` · ${s.projected}` : ''}`;
+        if (e.event.type === 'projection') {
+          s.projected = projectionText(e.event);
+          s.phase = `${s.phase} · ${s.projected}`;
+          if (!this.tty) this.print(`trial ${e.trialNumber}: ${s.projected}`);
+        }
         this.render();
         break;
       case 'trial-end': {

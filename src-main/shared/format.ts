@@ -54,3 +54,8 @@ export function formatMetric(value: number | undefined, unit: string): string {
       return Number(value.toPrecision(4)).toString();
   }
 }
+
+/** "projected: training 120 J ± 10 J, finishes in about 12 s", for the running trial (CLI and app). */
+export function projectionText(p: { energyJ: number; intervalRel: number; remainingS: number }): string {
+  return `projected: training ${formatMetric(p.energyJ, 'J')} ± ${formatMetric(p.energyJ * p.intervalRel, 'J')}, finishes in about ${formatDuration(p.remainingS)}`;
+}

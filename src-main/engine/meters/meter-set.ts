@@ -211,6 +211,19 @@ export class MeterSet {
     return sumCountedJ(perDomain);
   }
 
+  /** An open window so far, without closing it: its length and each domain's energy, with provenance. */
+  peekWindow(key: string, phase: Phase): EnergyWindow | null {
+    const mark = this.open.get(key);
+    if (!mark) return null;
+    const t = this.pollAt();
+    const domains: DomainEnergy[] = this.meters.flatMap((m) => {
+      const before = mark.totals.get(m) ?? {};
+      const after = attempt(() => m.totalsJ(), {} as Record<string, number>);
+      return m.domains.map((domain) => ({ domain, energyJ: Math.max(0, (after[domain] ?? 0) - (before[domain] ?? 0)), provenance: m.provenance(domain) }));
+    });
+    return { phase, startedAtMs: mark.wallMs, durationS: (t - mark.atMs) / 1000, domains };
+  }
+
   end(key: string, phase: Phase): EnergyWindow {
     const mark = this.open.get(key);
     if (!mark) throw new Error(`no open measurement window "${key}"`);

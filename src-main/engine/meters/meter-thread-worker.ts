@@ -27,6 +27,7 @@ export type MeterRequest =
   | { op: 'begin'; key: string }
   | { op: 'end'; key: string; phase: Parameters<LocalMeters['end']>[1] }
   | { op: 'peek'; key: string }
+  | { op: 'peekOwn'; key: string }
   | { op: 'drain' }
   | { op: 'track'; pid: number | null };
 
@@ -52,6 +53,8 @@ function serve(req: MeterRequest): unknown {
       return local.end(req.key, req.phase);
     case 'peek':
       return local.peek(req.key);
+    case 'peekOwn':
+      return local.peekOwn(req.key);
     case 'drain':
       return local.drainSamples();
     case 'track':

@@ -127,6 +127,10 @@ export class MeterThread implements WindowMeters {
     return this.call({ op: 'end', key, phase }) as EnergyWindow;
   }
 
+  peekOwn(key: string): number | null {
+    return this.call({ op: 'peekOwn', key }) as number | null;
+  }
+
   peek(key: string): number {
     return this.call({ op: 'peek', key }) as number;
   }

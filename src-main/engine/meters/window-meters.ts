@@ -8,8 +8,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EnergyWindow, MeterFlag, MeterInfo, Phase } from '../../shared/types';
-import type { MeterSet, PowerSample } from './meter-set';
+import { attributeWindow, windowAttributedJ } from './attribution';
+import { countedDomains, type MeterSet, type PowerSample } from './meter-set';
 import { ProcessTreeCpu, type CpuSnapshot } from './proc-tree';
+
+const attributedJ = (w: EnergyWindow) => windowAttributedJ(w, countedDomains(w.domains));
 
 export interface WindowMeters {
   /** How often counters are read, ms. */
@@ -23,6 +26,11 @@ export interface WindowMeters {
   end(key: string, phase: Phase): EnergyWindow;
   /** Joules (all domains) of an open window so far. */
   peek(key: string): number;
+  /**
+   * The tracked trial's own joules in an open window so far (attributed as a closed window is,
+   * without an idle baseline); null when no trial is tracked or CPU time cannot be read.
+   */
+  peekOwn?(key: string): number | null;
   /** Power samples taken since the last call. */
   drainSamples(): PowerSample[];
   /**
@@ -147,6 +155,16 @@ export class LocalMeters implements WindowMeters {
 
   peek(key: string): number {
     return this.set.peek(key);
+  }
+
+  peekOwn(key: string): number | null {
+    const before = this.marks.get(key);
+    const w = this.set.peekWindow(key, 'train');
+    if (!w || !before?.available || this.cpu.tracking === null) return null;
+    const now = this.cpu.sample();
+    if (!now.available) return null;
+    const cpu = { treeS: Math.max(0, now.treeS - before.treeS), machineBusyS: Math.max(0, now.machineBusyS - before.machineBusyS), cores: this.cpu.cores };
+    return attributedJ(attributeWindow({ ...w, cpu }, null));
   }
 
   drainSamples(): PowerSample[] {

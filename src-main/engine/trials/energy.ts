@@ -89,8 +89,9 @@ export function finalizeEnergy(result: TrialResult, baseline: IdleBaseline | nul
   if (Object.keys(spread).length) attrs.energy_spread_rel = spread;
   const projection = attrs.train_projection as Record<string, unknown> | undefined;
   if (projection && train) {
-    // projections are made from the machine's counters as they run: compared with the same
-    attrs.train_projection = { ...projection, actualDurationS: train.durationS, actualEnergyJ: grossJ(train) };
+    // compared with the figure it projected: the trial's own energy, or the machine's where its
+    // CPU time could not be read while it ran
+    attrs.train_projection = { ...projection, actualDurationS: train.durationS, actualEnergyJ: projection.energyOf === 'trial' ? attributedJ(train) : grossJ(train) };
   }
   return { ...result, windows, metrics, attrs };
 }

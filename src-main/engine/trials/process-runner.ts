@@ -233,8 +233,13 @@ export class ProcessTrialRunner implements TrialRunner {
             break;
           case 'profile':
             if (profileMark && phase === 'train') {
-              const energyNow = meters.peek(key());
-              projection = project(obj as unknown as Parameters<typeof project>[0], energyNow, energyNow - profileMark.energyJ, (performance.now() - profileMark.atMs) / 1000);
+              // the trial's own energy so far where its CPU time is known (what the projection scales)
+              const own = meters.peekOwn?.(key()) ?? null;
+              const energyNow = own ?? meters.peek(key());
+              const profile = obj as unknown as Parameters<typeof project>[0];
+              const made: Projection = { ...project(profile, energyNow, energyNow - profileMark.energyJ, (performance.now() - profileMark.atMs) / 1000), energyOf: own !== null && profile.elapsedCpuS ? 'trial' : 'machine' };
+              projection = made;
+              onEvent({ type: 'projection', energyJ: made.projectedEnergyJ, intervalRel: made.intervalRel, remainingS: Math.max(0, made.projectedDurationS - profile.elapsedS) });
             }
             break;
           case 'result':

@@ -20,7 +20,9 @@ export interface TrialInput {
 export type TrialEvent =
   | { type: 'phase'; phase: Phase }
   | { type: 'progress'; epoch: number; epochs: number; loss: number; valAccuracy: number | null }
-  | { type: 'backend'; backend: string; notes: string[] };
+  | { type: 'backend'; backend: string; notes: string[] }
+  /** The short-profile projection of the whole training, made once while it trains. */
+  | { type: 'projection'; energyJ: number; intervalRel: number; remainingS: number };
 
 export type TrialOutcome =
   | { ok: true; result: TrialResult }

@@ -23,6 +23,6 @@ export type FromTrainer =
   | { step: number; epoch: number; epochs: number; loss: number; val_accuracy?: number; flops_per_inference: number }
   | { ecopt: 'backend'; backend: string; notes: string[] }
   | { ecopt: 'profile-start' }
-  | { ecopt: 'profile'; step: number; totalSteps: number; elapsedS: number; stepDurationsS: number[]; epochOverheadShare: number }
+  | ({ ecopt: 'profile' } & import('../projection').StepProfile)
   | { ecopt: 'result'; metrics: Metrics & { infer_samples?: number }; attrs: Record<string, unknown> }
   | { ecopt: 'error'; kind: string; message: string; detail?: string };

@@ -84,18 +84,32 @@ async function main(): Promise<void> {
   const curve: { epoch: number; loss: number; valAccuracy: number | null }[] = [];
 
   let trainStarted = performance.now();
-  // short profile: skip warm-up steps, time the next ones up to profileFraction of all steps
+  // Short profile (trials/projection.ts): past the first epoch boundary when there is one —
+  // the boundary's gap measures the once-per-epoch work, the steps after it the warm cost per
+  // step — or, in a run of one epoch, past warm-up up to profileFraction of the steps.
   const stepsPerEpoch = Math.ceil(split.train.n / built.settings.batchSize);
   const totalSteps = stepsPerEpoch * built.settings.epochs;
-  const profileAt = Math.max(2, Math.round(totalSteps * spec.trial.profileFraction));
-  const warmup = Math.min(Math.max(1, Math.round(profileAt * 0.2)), profileAt - 1);
+  const byFraction = Math.max(2, Math.round(totalSteps * spec.trial.profileFraction));
+  const afterBoundary = Math.min(totalSteps - 1, Math.max(byFraction, stepsPerEpoch + 1 + Math.max(3, Math.round(stepsPerEpoch * 0.25))));
+  const crossing = built.settings.epochs > 1 && afterBoundary >= stepsPerEpoch + 3;
+  const profileAt = crossing ? afterBoundary : byFraction;
+  const warmup = crossing ? stepsPerEpoch + 1 : Math.min(Math.max(1, Math.round(profileAt * 0.2)), profileAt - 1);
+  const cpuS = () => {
+    const c = process.cpuUsage();
+    return (c.user + c.system) / 1e6;
+  };
   let step = 0;
   let lastStepAt = performance.now();
+  let lastCpu = cpuS();
+  let trainCpu0 = lastCpu;
+  let boundary: { s: number; cpuS: number } | null = null;
   const stepDurations: number[] = [];
+  const stepCpu: number[] = [];
   await phase('train', async () => {
     // timed from the moment the window is open, like the energy
     trainStarted = performance.now();
     lastStepAt = trainStarted;
+    trainCpu0 = lastCpu = cpuS();
     await model.fit(xTrain, yTrain, {
       epochs: built.settings.epochs,
       batchSize: built.settings.batchSize,
@@ -105,13 +119,32 @@ async function main(): Promise<void> {
       callbacks: {
         onBatchEnd: async () => {
           const now = performance.now();
+          const cpu = cpuS();
           step++;
           if (step === warmup) send({ ecopt: 'profile-start' });
-          if (step > warmup && step <= profileAt) stepDurations.push((now - lastStepAt) / 1000);
+          // the first step of epoch 2 also carries epoch 1's end (validation, shuffling)
+          if (crossing && step === stepsPerEpoch + 1) boundary = { s: (now - lastStepAt) / 1000, cpuS: cpu - lastCpu };
+          if (step > warmup && step <= profileAt) {
+            stepDurations.push((now - lastStepAt) / 1000);
+            stepCpu.push(cpu - lastCpu);
+          }
           if (step === profileAt && profileAt < totalSteps) {
-            send({ ecopt: 'profile', step, totalSteps, elapsedS: (now - trainStarted) / 1000, stepDurationsS: [...stepDurations], epochOverheadShare: split.validation.n / split.train.n / 3 });
+            const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+            send({
+              ecopt: 'profile',
+              step,
+              totalSteps,
+              stepsPerEpoch,
+              elapsedS: (now - trainStarted) / 1000,
+              elapsedCpuS: cpu - trainCpu0,
+              stepDurationsS: [...stepDurations],
+              stepCpuS: [...stepCpu],
+              ...(boundary ? { epochEndS: boundary.s - mean(stepDurations), epochEndCpuS: boundary.cpuS - mean(stepCpu) } : {}),
+              epochOverheadShare: split.validation.n / split.train.n / 3,
+            });
           }
           lastStepAt = now;
+          lastCpu = cpu;
         },
         onEpochEnd: async (epoch, logs) => {
           const loss = Number(logs?.loss);
