@@ -53,6 +53,9 @@ async function withReadStore<T>(opts: DbOption, fn: (store: Store) => T | Promis
   }
 }
 
+/** How the user started ECOpt, for the commands it suggests: `npx ecopt` when through npx (as the README says). */
+const ECOPT = process.env.npm_command === 'exec' ? ['npx', 'ecopt'] : ['ecopt'];
+
 /** `ecopt tune --plan`: the forecast for a study file, or why there is none; nothing is run or stored. */
 async function planLines(path: string, spec: StudySpec): Promise<string[]> {
   const head = `Plan for study "${spec.name}" (${spec.model}, ${datasetLabel(spec)}):`;
@@ -111,7 +114,7 @@ export function buildProgram(): Command {
       // the options that decide what a resumed run does; without them `tune` falls back to the
       // study file's budget and sampler (a changed sampler is even refused as another study)
       const resumeCommand = (trials: number | undefined) =>
-        ['ecopt', 'tune', ...(specFile ? [specFile] : []), ...(opts.db ? ['--db', opts.db] : []), ...(trials ? ['--trials', String(trials)] : []), ...(opts.sampler ? ['--sampler', opts.sampler] : []), ...(opts.skipIdle ? ['--skip-idle'] : [])]
+        [...ECOPT, 'tune', ...(specFile ? [specFile] : []), ...(opts.db ? ['--db', opts.db] : []), ...(trials ? ['--trials', String(trials)] : []), ...(opts.sampler ? ['--sampler', opts.sampler] : []), ...(opts.skipIdle ? ['--skip-idle'] : [])]
           .map(shellWord)
           .join(' ');
       const store = new Store(path);
@@ -170,7 +173,7 @@ export function buildProgram(): Command {
         process.stdout.write(
           rows.length
             ? `${table(['study', 'done', 'complete', 'failed', 'interrupted', 'model', 'dataset', 'sampler', 'backend', 'updated'], rows, { maxWidth: tableWidth(opts.wide) })}\n`
-            : `No studies in ${store.path} yet. Run \`ecopt tune\`.\n`,
+            : `No studies in ${store.path} yet. Run \`${ECOPT.join(' ')} tune\`.\n`,
         );
       });
     });
@@ -270,7 +273,7 @@ export function buildProgram(): Command {
           opts.out,
         );
         process.stdout.write(
-          `Energy report for "${report.study.name}", trial ${report.trial.number}: training ${report.training.energyMWh2sf} MWh (${report.training.method}), ` +
+          `Energy report for "${report.study.name}", trial ${report.trial.number}: training ${formatSi(report.training.energyJ, 'J')} = ${report.training.energyMWh2sf} MWh (${report.training.method}), ` +
             `inference ${report.inference ? `${formatSi(report.inference.jPerSample, 'J')}/sample (${report.inference.method})` : 'not applicable (no inference benchmark; per training run)'}, ${report.emissions.country}${report.emissions.origin === 'world-fallback' ? ' (world fallback: give --country)' : ''}\n` +
             `Developing the model (the whole campaign): ${formatSi(report.campaign.energyJ, 'J')}, ${(report.campaign.prunedOrFailedShare * 100).toFixed(1)}% of it on pruned or failed trials\n` +
             (report.payback ? `${report.payback.sentence}\n` : '') +
@@ -310,7 +313,7 @@ export function buildProgram(): Command {
         if (trial !== undefined && !(Number.isInteger(trial) && trial >= 0)) throw new UserError(`--trial: expected a trial number, got "${opts.trial}"`);
         const out = opts.out ?? `${name}-trial-${trial ?? 'best'}`;
         const r = exportModel(store, name, out, trial);
-        process.stdout.write(`Trial ${r.trial} of "${name}" exported to ${r.dir}:\n${r.files.map((f) => `  ${f}`).join('\n')}\nUse it: npx ecopt predict ${r.dir} <rows.csv | image folder> --out predictions.csv\n`);
+        process.stdout.write(`Trial ${r.trial} of "${name}" exported to ${r.dir}:\n${r.files.map((f) => `  ${f}`).join('\n')}\nUse it: ${ECOPT.join(' ')} predict ${r.dir} <rows.csv | image folder> --out predictions.csv\n`);
       });
     });
 
@@ -361,7 +364,7 @@ export function buildProgram(): Command {
               describeChange(r),
               r.spreadRel.map((x) => (x === null ? '—' : `±${(x * 100).toFixed(0)}%`)).join(', '),
             ]),
-          )}\nThe new measurements are stored with each trial (\`ecopt show ${name}\`); the trials' own figures are unchanged.\n`,
+          )}\nThe new measurements are stored with each trial (\`${ECOPT.join(' ')} show ${name}\`); the trials' own figures are unchanged.\n`,
         );
       } finally {
         release();

@@ -87,8 +87,9 @@ export function payback(input: PaybackInput): PaybackResult {
   let interval: PaybackResult['interval'] = null;
   if (verdict === 'pays-back') {
     predictions = c / saved;
+    // a saving whose spread takes it to within 1% of nothing ("103 µJ ± 103 µJ") may never pay back
     const high = saved - savedSpread;
-    interval = { low: c / (saved + savedSpread), high: high > 0 ? c / high : null };
+    interval = { low: c / (saved + savedSpread), high: high > 0.01 * saved ? c / high : null };
   }
   const gain = chosen.accuracy !== null && reference.accuracy !== null ? (chosen.accuracy - reference.accuracy) * 100 : null;
   const carbon =

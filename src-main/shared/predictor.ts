@@ -29,6 +29,7 @@
  * Predictions are estimates with provenance ("estimated by the predictor fitted on K trials,
  * R² = …") and are never stored as measurements. Fewer than MIN_TRIALS trials: no number at all.
  */
+import { formatSi } from './format';
 
 export const MIN_TRIALS = 8;
 /** Ridge penalty on the standardised coefficients. */
@@ -435,7 +436,7 @@ export type ForecastResult = { ok: true; forecast: StudyForecast } | { ok: false
 export function forecastTrials(predictor: EnergyPredictor, shapes: readonly TrialShape[], fixedS = 0): ForecastResult {
   const energy = predictor.targets.trial_energy_j;
   if (!energy.ok) return { ok: false, reason: energy.reason };
-  if (shapes.length === 0) return { ok: false, reason: 'no trials left to run' };
+  if (shapes.length === 0) return { ok: false, reason: 'no trials left to run: the study has reached its budget (add --trials N to plan more)' };
   const ok = (t: PredictorTarget) => {
     const r = predictor.targets[t];
     return r.ok ? r.fit : null;
@@ -499,7 +500,7 @@ export function forecastLine(f: StudyForecast): string {
 export function forecastDetails(f: StudyForecast): string[] {
   return [
     `90% interval: ${energyText(f.energyJ.low)} to ${energyText(f.energyJ.high)}${f.trainEnergyJ ? `, of which training about ${energyText(f.trainEnergyJ.center)}` : ''}${f.durationS ? `; time ${minutesText(f.durationS.low)} to ${minutesText(f.durationS.high)}` : ''}`,
-    ...(f.inferJPerSample ? [`inference energy per sample: about ${f.inferJPerSample.min.toExponential(2)} to ${f.inferJPerSample.max.toExponential(2)} J across the planned trials`] : []),
+    ...(f.inferJPerSample ? [`inference energy per sample: about ${formatSi(f.inferJPerSample.min, 'J')} to ${formatSi(f.inferJPerSample.max, 'J')} across the planned trials`] : []),
     `${f.provenance}; a forecast, not a measurement: nothing of it is stored`,
     ...f.notes,
   ];

@@ -270,6 +270,8 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
       ['model-card.md', 'model.json', 'preprocessing.json', 'study.json', 'test-rows.csv', 'weights.bin'].map((f) => `e2e-iris-trial-${expected.number}/${f}`),
     );
     expect(new TextDecoder().decode(zipped[`e2e-iris-trial-${expected.number}/model-card.md`])).toMatch(new RegExp(`trial ${expected.number}`));
+    // and the page says what came down and how to use it
+    expect(await page.getByTestId('taken-note').textContent()).toMatch(new RegExp(`Downloaded e2e-iris-trial-${expected.number}\\.zip: model #${expected.number} .*ecopt predict`));
     await page.getByTestId('budget-show').click();
     await page.getByTestId('trial-detail').waitFor();
     expect(await page.getByTestId('detail-accuracy').textContent()).toBe(formatMetric(expected.accuracy, 'fraction'));
@@ -285,8 +287,9 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     expect(await page.getByTestId('report-trial').inputValue()).toBe(String(expected.number));
     await shot('10-reports');
     await scan('reports');
+    // the PDF alone, one download ("Download all files" gives every format)
     const pdf = page.waitForEvent('download', { predicate: (d) => d.suggestedFilename().endsWith('.pdf'), timeout: 90_000 });
-    await page.getByTestId('download').click();
+    await page.getByTestId('download-pdf').click();
     const pdfFile = await pdf;
     expect(readFileSync((await pdfFile.path())!).subarray(0, 5).toString()).toBe('%PDF-');
     await page.getByTestId('nav-meters').click();

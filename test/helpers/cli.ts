@@ -15,7 +15,8 @@ export interface CliResult {
 export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
   return spawn(process.execPath, [BIN, ...args], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    // as typed in a terminal: not through npm (whose npm_command makes hints say `npx ecopt`)
+    env: { ...process.env, npm_command: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }

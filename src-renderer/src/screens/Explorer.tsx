@@ -149,6 +149,7 @@ export function ExplorerScreen({ name }: { name: string }) {
   const [y, setY] = useState<string | null>(null);
   const [budgetText, setBudgetText] = useState('');
   const [measuredVersion, setMeasuredVersion] = useState(0);
+  const [taken, setTaken] = useState<{ trial: number; file: string } | null>(null);
   const onMeasured = useCallback(() => setMeasuredVersion((v) => v + 1), []);
   const reading = useMemo(() => (budgetText.trim() ? parseBudget(budgetText) : null), [budgetText]);
   const pick = useMemo(() => (view && reading?.ok ? pickByBudget(view.trials, reading.limits) : null), [view, reading]);
@@ -162,9 +163,17 @@ export function ExplorerScreen({ name }: { name: string }) {
   const takeModel = () => {
     if (chosen === null) return;
     call('model.download', { name, trial: chosen }).then(
-      (z) => download(z.name, z.mimeType, z.base64),
+      (z) => {
+        download(z.name, z.mimeType, z.base64);
+        setTaken({ trial: chosen, file: z.name });
+      },
       (e: Error) => setError(e.message),
     );
+  };
+  const showModel = (n: number) => {
+    selectTrial(n);
+    // its details open below the plots: take the user there
+    setTimeout(() => document.querySelector('[data-testid="trial-detail"]')?.scrollIntoView({ behavior: 'smooth', block: 'start' }), 300);
   };
   return (
     <section>
@@ -214,12 +223,19 @@ export function ExplorerScreen({ name }: { name: string }) {
         <p id="budget-reading" className={reading && !reading.ok ? 'warning' : 'muted small'} role={reading && !reading.ok ? 'alert' : undefined} data-testid="budget-reading">
           {reading ? (reading.ok ? reading.readAs : reading.error) : 'Energy in µJ, mJ, J, kJ, Wh or kWh; accuracy in %.'}
         </p>
+        {taken && taken.trial === chosen && (
+          <p className="muted small" role="status" data-testid="taken-note">
+            Downloaded <b>{taken.file}</b>: model #{taken.trial} in TensorFlow.js format, the preprocessing it needs and its model card
+            (what it predicts, its accuracy and energy, how to reproduce it). Unzip it and run{' '}
+            <code>npx ecopt predict &lt;folder&gt; rows.csv --out predictions.csv</code>, or load <code>model.json</code> with TensorFlow.js.
+          </p>
+        )}
         {pick && (
           <p data-testid="budget-sentence">
             {pick.sentence}{' '}
             {chosen !== null && (
               <>
-                <button onClick={() => selectTrial(chosen)} data-testid="budget-show">
+                <button onClick={() => showModel(chosen)} data-testid="budget-show">
                   Show model #{chosen}
                 </button>{' '}
                 <button onClick={takeModel} data-testid="take-model">

@@ -73,12 +73,12 @@ export function ReportsScreen({ name }: { name: string }) {
     // options() is rebuilt from these
   }, [name, trial, checked.ok ? checked.country : null, checked.ok ? checked.pue : null, trainingType, owner, organisation, approver, perTrainingRun]);
 
-  const downloadAll = async () => {
+  const downloadAll = async (formats: (typeof FORMATS)[number][] = [...FORMATS]) => {
     const o = options();
     if (!o) return;
     setBusy(true);
     try {
-      const r = await call('report.download', { ...o, formats: [...FORMATS] });
+      const r = await call('report.download', { ...o, formats });
       for (const f of r.files) download(f.name, f.mimeType, f.base64);
       setFiles(r.files.map((f) => `${f.name} (downloaded)`));
       setProblem(null);
@@ -218,6 +218,9 @@ export function ReportsScreen({ name }: { name: string }) {
         </div>
       )}
       <p>
+        <button data-testid="download-pdf" disabled={!checked.ok || busy} onClick={() => void downloadAll(['pdf'])}>
+          Download the PDF
+        </button>{' '}
         <button data-testid="download" disabled={!checked.ok || busy} onClick={() => void downloadAll()}>
           Download all files
         </button>{' '}

@@ -64,6 +64,14 @@ describe('energy payback of a search', () => {
     expect(p.sentence).toMatch(/within the spreads it may never pay back/);
   });
 
+  it('has no upper end either when the spread takes the saving to within 1% of nothing ("103 µJ ± 103 µJ", seen in a walk)', () => {
+    // saved 103 µJ, spread 102.5 µJ: the lower end, 0.5 µJ, once gave "20.1 billion"
+    const p = payback({ chosen: model(1, 0.000187, 0), reference: model(0, 0.00029, 0.3534), referenceReason: 'r', campaignEnergyJ: 2000, gPerKWh: null });
+    expect(p.verdict).toBe('pays-back');
+    expect(p.interval!.high).toBeNull();
+    expect(p.sentence).toMatch(/within the spreads it may never pay back/);
+  });
+
   it('has nothing to pay back when the model is its own reference, or the two use the same energy', () => {
     const same = payback({ chosen: model(4, 0.002), reference: model(4, 0.002), referenceReason: 'the only trial', campaignEnergyJ: 10, gPerKWh: null });
     expect(same.verdict).toBe('same-model');
