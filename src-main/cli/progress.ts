@@ -153,7 +153,7 @@ export class Progress {
           this.print(
             `trial ${t.number}: ${t.state}` +
               (t.state === 'complete'
-                ? ` — accuracy ${formatMetric(t.metrics.accuracy, 'fraction')}, inference ${formatMetric(t.metrics.infer_energy_j_per_sample, 'J')}/sample, training ${formatMetric(t.metrics.train_energy_j, 'J')} (${formatDuration(e.elapsedS)})`
+                ? ` — accuracy ${formatMetric(t.metrics.accuracy, 'fraction')}, inference ${formatMetric(t.metrics.infer_energy_j_per_sample, 'J')}/sample, training ${formatMetric(t.metrics.train_energy_j, 'J')} (the trial took ${formatDuration(e.elapsedS)} in all)`
                 : t.failure
                   ? ` — ${t.failure.message}`
                   : ''),

@@ -34,8 +34,16 @@ export function formatEnergyJ(j: number): string {
   return `${Number((j * scale).toPrecision(4))} ${unit}`;
 }
 
+/** Units written out ("200 microjoules", "1 kilowatt-hour") to their symbols. */
+function spellUnits(text: string): string {
+  const prefixes: Record<string, string> = { nano: 'n', micro: 'µ', milli: 'm', '': '', kilo: 'k' };
+  return text
+    .replace(/\b(nano|micro|milli|kilo|)joules?\b/g, (_, p: string) => `${prefixes[p]}j`)
+    .replace(/\b(milli|kilo|)watt[- ]?hours?\b/g, (_, p: string) => `${prefixes[p]}wh`);
+}
+
 function readClause(raw: string): { limit: BudgetLimit; words: string } | { error: string } {
-  let text = raw.trim().toLowerCase().replace(/\s+/g, ' ');
+  let text = spellUnits(raw.trim().toLowerCase().replace(/\s+/g, ' '));
   // "accuracy at least 95%", "energy per prediction under 2 mJ": the metric first
   const accuracyFirst = /^(?:accuracy|acc)\s+(.+)$/.exec(text);
   if (accuracyFirst) return readClause(`${accuracyFirst[1]} accuracy`);

@@ -149,7 +149,7 @@ function modelCard(store: Store, studyId: number, trial: TrialRecord, p: Preproc
     '## How to reproduce it',
     '',
     `\`study.json\` is the study that made it: seed ${study.spec.seed}, trial ${trial.number}, parameters ${Object.entries(trial.params)
-      .map(([k, v]) => `\`${k}=${v}\``)
+      .map(([k, v]) => `\`${k}=${typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(6)) : v}\``)
       .join(', ')}. Training is a pure function of the study file, the seed, the trial number and parameters, and the backend: retraining trial ${trial.number} with this seed on the \`${trial.backend ?? 'wasm'}\` backend reproduces these weights bit for bit (SHA-256 \`${String(attrs.weights_sha256 ?? 'not recorded')}\`), see the README's "Reproducible training". Energy and time are measurements and will differ.`,
     '',
     '## How to use it',

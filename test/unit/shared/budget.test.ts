@@ -13,6 +13,10 @@ describe('a budget in words', () => {
     ['below 300 µJ', [{ metric: 'infer_energy_j_per_sample', bound: 'max', value: 0.0003 }], 'read as: energy per prediction ≤ 300 µJ'],
     ['training under 50 J', [{ metric: 'train_energy_j', bound: 'max', value: 50 }], 'read as: training energy ≤ 50 J'],
     ['under 50 J for training', [{ metric: 'train_energy_j', bound: 'max', value: 50 }], 'read as: training energy ≤ 50 J'],
+    // units written out, as a new user typed them
+    ['less than 200 microjoules per prediction', [{ metric: 'infer_energy_j_per_sample', bound: 'max', value: 0.0002 }], 'read as: energy per prediction ≤ 200 µJ'],
+    ['at most 2 millijoules', [{ metric: 'infer_energy_j_per_sample', bound: 'max', value: 0.002 }], 'read as: energy per prediction ≤ 2 mJ'],
+    ['under 1 watt-hour per million predictions', [{ metric: 'infer_energy_j_per_sample', bound: 'max', value: 0.0036 }], 'read as: energy per prediction ≤ 3.6 mJ (3.6 kJ per 1,000,000 predictions)'],
   ])('reads "%s"', (text, limits, readAs) => {
     const r = parseBudget(text);
     expect(r).toMatchObject({ ok: true, readAs });
