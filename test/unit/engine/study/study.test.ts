@@ -153,10 +153,12 @@ describe('study loop', () => {
     expect(store.getStudy(outcome.study.id)!.backend).toBe('wasm');
     expect(store.getTrialAttrs(t.id)).toMatchObject({ infer_batch_size: 64 });
     // the short-profile projection is stored beside the actual training figures
-    const proj = store.getTrialAttrs(outcome.trials[1]!.id).train_projection as Record<string, number> | undefined;
+    const proj = store.getTrialAttrs(outcome.trials[1]!.id).train_projection as Record<string, number | string> | undefined;
     expect(proj).toMatchObject({ projectedEnergyJ: expect.any(Number), projectedDurationS: expect.any(Number), actualDurationS: expect.any(Number) });
-    // projected from the machine's counters as they run, so compared with the machine's figure
-    expect(proj!.actualEnergyJ).toBe(outcome.trials[1]!.metrics.train_energy_gross_j);
+    // the trial's own energy so far (its CPU time read as it runs) was projected, so it is
+    // compared with the trial's own figure
+    expect(proj).toMatchObject({ energyOf: 'trial' });
+    expect(proj!.actualEnergyJ).toBe(outcome.trials[1]!.metrics.train_energy_j);
     // every trial window carries the trial's own CPU time and its attributed share
     for (const w of windows) {
       expect(w.cpu!.treeS).toBeGreaterThan(0);
