@@ -10,15 +10,19 @@ const PREFIXES: [number, string][] = [
   [1e-9, 'n'],
 ];
 
+/** The SI prefix formatSi writes `value` with, and its scale; null below nano (or for 0 and non-finite values). */
+export function siPrefix(value: number): [scale: number, prefix: string] | null {
+  const abs = Math.abs(value);
+  if (!Number.isFinite(abs) || abs === 0) return null;
+  return PREFIXES.find(([scale]) => abs >= scale * 0.9995) ?? null;
+}
+
 /** 0.000123 J → "123 µJ". Three significant figures. */
 export function formatSi(value: number, unit: string): string {
   if (!Number.isFinite(value)) return `${value} ${unit}`;
   if (value === 0) return `0 ${unit}`;
-  const abs = Math.abs(value);
-  for (const [scale, prefix] of PREFIXES) {
-    if (abs >= scale * 0.9995) return `${Number((value / scale).toPrecision(3))} ${prefix}${unit}`;
-  }
-  return `${value.toExponential(2)} ${unit}`;
+  const p = siPrefix(value);
+  return p ? `${Number((value / p[0]).toPrecision(3))} ${p[1]}${unit}` : `${value.toExponential(2)} ${unit}`;
 }
 
 export function formatDuration(seconds: number): string {

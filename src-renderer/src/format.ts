@@ -1,2 +1,2 @@
-export { formatMetric, formatSi, formatDuration, formatPercent } from '../../src-main/shared/format';
+export { formatMetric, formatSi, formatDuration, formatPercent, siPrefix } from '../../src-main/shared/format';
 export { METRICS } from '../../src-main/shared/types';

@@ -20,6 +20,7 @@
  *    machine's figure, recorded as such.
  */
 import type { DomainEnergy, EnergyWindow, MeterFlag } from '../../shared/types';
+import { countedDomains } from './meter-set';
 
 /** An idle baseline is trusted for static power when the machine was less busy than this. */
 export const TRUSTED_IDLE_BUSY_SHARE = 0.1;
@@ -115,7 +116,11 @@ export function attributeWindow<W extends EnergyWindow>(w: W, baseline: IdleBase
   return { ...w, domains, ...(flags.length ? { flags } : {}) };
 }
 
-/** The trial's own energy over a window: attributed where known, otherwise the gross figure. */
-export function windowAttributedJ(w: EnergyWindow, counted: (domain: string) => boolean = () => true): number {
+/**
+ * The trial's own energy over a window: attributed where known, otherwise the gross figure,
+ * over the domains that add up (RAPL's platform domain contains the others).
+ */
+export function windowAttributedJ(w: EnergyWindow): number {
+  const counted = countedDomains(w.domains);
   return w.domains.filter((d) => counted(d.domain)).reduce((a, d) => a + (d.attributedEnergyJ ?? d.energyJ), 0);
 }

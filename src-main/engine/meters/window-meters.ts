@@ -9,10 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EnergyWindow, MeterFlag, MeterInfo, Phase } from '../../shared/types';
 import { attributeWindow, windowAttributedJ } from './attribution';
-import { countedDomains, type MeterSet, type PowerSample } from './meter-set';
+import type { MeterSet, PowerSample } from './meter-set';
 import { ProcessTreeCpu, type CpuSnapshot } from './proc-tree';
-
-const attributedJ = (w: EnergyWindow) => windowAttributedJ(w, countedDomains(w.domains));
 
 export interface WindowMeters {
   /** How often counters are read, ms. */
@@ -134,7 +132,10 @@ export class LocalMeters implements WindowMeters {
     this.marks.delete(key);
     const after = this.cpu.sample();
     const flags: MeterFlag[] = [...shared].map(([domain, pids]) => {
-      const who = [...pids].slice(0, 5).map((p) => `${p}${this.processName(p) ? ` (${this.processName(p)})` : ''}`);
+      const who = [...pids].slice(0, 5).map((p) => {
+        const name = this.processName(p);
+        return name ? `${p} (${name})` : String(p);
+      });
       return {
         domain,
         kind: 'shared-gpu',
@@ -164,7 +165,7 @@ export class LocalMeters implements WindowMeters {
     const now = this.cpu.sample();
     if (!now.available) return null;
     const cpu = { treeS: Math.max(0, now.treeS - before.treeS), machineBusyS: Math.max(0, now.machineBusyS - before.machineBusyS), cores: this.cpu.cores };
-    return attributedJ(attributeWindow({ ...w, cpu }, null));
+    return windowAttributedJ(attributeWindow({ ...w, cpu }, null));
   }
 
   drainSamples(): PowerSample[] {

@@ -29,7 +29,7 @@ function netJ(w: EnergyWindow): number | null {
 }
 
 export function attributedJ(w: EnergyWindow): number {
-  return windowAttributedJ(w, countedDomains(w));
+  return windowAttributedJ(w);
 }
 
 /** Relative uncertainty of a window's attributed figure from its sources (± fraction), or null. */

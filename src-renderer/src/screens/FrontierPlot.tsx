@@ -13,7 +13,7 @@ import { useEffect, useMemo, useRef } from 'react';
 import type { StudyView } from '../../../src-main/shared/contract';
 import { feasible } from '../../../src-main/shared/analysis';
 import type { MetricName, TrialRecord } from '../../../src-main/shared/types';
-import { METRICS } from '../format';
+import { METRICS, siPrefix } from '../format';
 import { Plot } from '../Plot';
 
 export interface FrontierProps {
@@ -54,19 +54,10 @@ const ORANGE = '#d08a2c';
 /** Pixels within which a click or hover finds a canvas point. */
 const PICK_PX = 6;
 
-/** The SI prefix that writes `typical` joules as 1–999 of a unit: its factor and the unit's name. */
-export function siUnit(typical: number): { factor: number; unit: string } {
-  const units: [number, string][] = [
-    [-9, 'nJ'],
-    [-6, 'µJ'],
-    [-3, 'mJ'],
-    [0, 'J'],
-    [3, 'kJ'],
-    [6, 'MJ'],
-  ];
-  const exp = Math.min(6, Math.max(-9, Math.floor(Math.log10(Math.abs(typical) || 1) / 3) * 3));
-  const [e, unit] = units.find(([x]) => x === exp) ?? [0, 'J'];
-  return { factor: 10 ** -e, unit };
+/** The unit formatSi writes `typical` joules in (µJ, mJ, …): the axis's factor and the unit's name. */
+function siUnit(typical: number): { factor: number; unit: string } {
+  const [scale, prefix] = siPrefix(typical) ?? [1, ''];
+  return { factor: 1 / scale, unit: `${prefix}J` };
 }
 
 export function FrontierPlot({ view, x, y, z, highlight, onPick, height = 420 }: FrontierProps) {

@@ -129,7 +129,6 @@ async function main(): Promise<void> {
             stepCpu.push(cpu - lastCpu);
           }
           if (step === profileAt && profileAt < totalSteps) {
-            const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
             send({
               ecopt: 'profile',
               step,
@@ -139,7 +138,7 @@ async function main(): Promise<void> {
               elapsedCpuS: cpu - trainCpu0,
               stepDurationsS: [...stepDurations],
               stepCpuS: [...stepCpu],
-              ...(boundary ? { epochEndS: boundary.s - mean(stepDurations), epochEndCpuS: boundary.cpuS - mean(stepCpu) } : {}),
+              ...(boundary ? { epochEndS: boundary.s - meanSd(stepDurations).mean, epochEndCpuS: boundary.cpuS - meanSd(stepCpu).mean } : {}),
               epochOverheadShare: split.validation.n / split.train.n / 3,
             });
           }
