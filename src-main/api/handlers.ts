@@ -31,6 +31,7 @@ import { presetSpec } from './presets';
 import { forecastStudy } from '../engine/study/forecast';
 import { forecastDetails, forecastLine } from '../shared/predictor';
 import { projectionText } from '../shared/format';
+import { SqliteStorage } from '../engine/store/sqlite-storage';
 
 interface Running {
   controller: AbortController;
@@ -304,7 +305,7 @@ export class Api {
     const release = registerRun(spec.name, dbPath);
     const emit = (e: StudyEvent) => this.onStudyEvent(spec.name, run, e);
     void runStudy({
-      store,
+      storage: new SqliteStorage(store),
       spec,
       signal: controller.signal,
       skipIdle,

@@ -10,8 +10,6 @@ import { REPORT_FORMATS, parseFormats, verifyReport, writeReports } from '../eng
 import { paybackLines, studyPayback } from '../engine/reports/payback';
 import type { FunctionalUnit } from '../shared/report';
 import { SAMPLER_NAMES, datasetLabel, type StudySpec } from '../shared/spec';
-import { serve } from '../api/http-server';
-import { ensureRendererBuilt } from '../api/renderer-build';
 import { METRICS } from '../shared/types';
 import { UserError, errorMessage, isUserError } from '../engine/errors';
 import { datasetNotes } from '../engine/data/builtin';
@@ -19,13 +17,16 @@ import { defaultDbPath } from '../engine/paths';
 import { defaultSpecPath, loadSpecFile } from '../engine/space/load-spec';
 import { Store, ECOPT_VERSION } from '../engine/store/store';
 import { runStudy } from '../engine/study/study';
+import { SqliteStorage } from '../engine/store/sqlite-storage';
 import { forecastStudy } from '../engine/study/forecast';
 import { forecastDetails, forecastLine, notEnough } from '../shared/predictor';
 import { activeRuns, describeRuns, registerRun } from '../engine/study/machine-runs';
 import { exportModel } from '../engine/models/export';
-import { predict } from '../engine/models/predict';
 import { describeChange, remeasure } from '../engine/models/remeasure';
-import { frontTable, predictorLines, provenanceLines, trialsTable } from './present';
+import { classFrontLines, frontTable, predictorLines, provenanceLines, trialsTable } from './present';
+import { STORAGE_HELP, fetchProvenance, withReadStorage } from './storage-option';
+import { addWorkerCommand } from './worker';
+import { addCopyCommand } from './copy';
 import { Progress, shellWord } from './progress';
 import { table, tableWidth } from './table';
 
@@ -133,7 +134,7 @@ export function buildProgram(): Command {
         progress.print(`Study file: ${path}`);
         if (spec.dataset) for (const note of datasetNotes(spec.dataset)) progress.print(`Data: ${note}`);
         const release = registerRun(spec.name, path);
-        const outcome = await runStudy({ store, spec, signal: controller.signal, onEvent: progress.on, skipIdle: opts.skipIdle === true }).finally(release);
+        const outcome = await runStudy({ storage: new SqliteStorage(store), spec, signal: controller.signal, onEvent: progress.on, skipIdle: opts.skipIdle === true }).finally(release);
         const width = { maxWidth: tableWidth(opts.wide) };
         const out = [trialsTable(outcome.study, outcome.trials, width), '', frontTable(outcome.study, outcome.trials, width)];
         const prov = provenanceLines(store, outcome.study, outcome.trials);
@@ -151,14 +152,18 @@ export function buildProgram(): Command {
       }
     });
 
+  addWorkerCommand(program);
+  addCopyCommand(program);
+
   program
     .command('studies')
     .description('list the studies in a database')
     .option('--db <path>', 'study database (default: your data folder)')
+    .option('--storage <url-or-file>', STORAGE_HELP)
     .option('--wide', WIDE_HELP)
-    .action(async (opts: DbOption & WideOption) => {
-      await withReadStore(opts, async (store) => {
-        const rows = store.listStudies().map((s) => [
+    .action(async (opts: DbOption & WideOption & { storage?: string }) => {
+      await withReadStorage(opts.storage ?? dbPath(opts), async (storage) => {
+        const rows = (await storage.listStudies()).map((s) => [
           s.name,
           `${s.counts.complete + s.counts.pruned + s.counts.failed}/${s.budget}`,
           String(s.counts.complete),
@@ -173,7 +178,7 @@ export function buildProgram(): Command {
         process.stdout.write(
           rows.length
             ? `${table(['study', 'done', 'complete', 'failed', 'interrupted', 'model', 'dataset', 'sampler', 'backend', 'updated'], rows, { maxWidth: tableWidth(opts.wide) })}\n`
-            : `No studies in ${store.path} yet. Run \`${ECOPT.join(' ')} tune\`.\n`,
+            : `No studies in ${storage.location} yet. Run \`${ECOPT.join(' ')} tune\`.\n`,
         );
       });
     });
@@ -183,14 +188,16 @@ export function buildProgram(): Command {
     .description('print a study\'s trials, its Pareto front and where its energy figures came from')
     .argument('<study>', 'study name (or id)')
     .option('--db <path>', 'study database (default: your data folder)')
+    .option('--storage <url-or-file>', STORAGE_HELP)
     .option('--wide', WIDE_HELP)
     .option('--payback', 'also say whether the search paid for itself: energy saved per prediction by each front trial against a reference, and after how many predictions it repays the whole campaign')
     .option('--reference <n>', 'with --payback: the trial to compare with (default: the most accurate; for the most accurate itself, the first trial)')
-    .action(async (name: string, opts: DbOption & WideOption & { payback?: boolean; reference?: string }) => {
+    .action(async (name: string, opts: DbOption & WideOption & { storage?: string; payback?: boolean; reference?: string }) => {
       if (opts.reference !== undefined && !/^\d+$/.test(opts.reference)) throw new UserError(`--reference: expected a trial number, got "${opts.reference}"`);
-      await withReadStore(opts, async (store) => {
-        const study = store.requireStudy(name);
-        const trials = store.getTrials(study.id);
+      await withReadStorage(opts.storage ?? dbPath(opts), async (storage, store) => {
+        if (opts.payback && !store) throw new UserError('--payback reads a study file: give --db <file> (a PostgreSQL study has no file to read it from)');
+        const study = await storage.requireStudy(name);
+        const trials = await storage.getTrials(study.id);
         const width = { maxWidth: tableWidth(opts.wide) };
         const objectives = study.objectives
           .map((o) => `${METRICS[o.metric].label} (${o.unit}) ${o.direction}${o.threshold !== undefined ? `, limit ${o.threshold}` : ''}`)
@@ -201,12 +208,13 @@ export function buildProgram(): Command {
           '',
           trials.length ? trialsTable(study, trials, width) : 'No trials yet.',
           '',
-          frontTable(study, trials, width),
+          // one front per hardware class when the study ran on several (a warning says so)
+          ...classFrontLines(study, trials, await storage.getHardwareClasses(study.id), width),
         ];
         if (trials.some((t) => t.state === 'complete')) out.push('', ...predictorLines(trials, width));
-        const prov = provenanceLines(store, study, trials);
+        const prov = provenanceLines(store ?? (await fetchProvenance(storage, study, trials)), study, trials);
         if (prov.length) out.push('', 'Where the energy figures come from:', ...prov.map((l) => `  ${l}`));
-        if (opts.payback) out.push('', ...paybackLines(studyPayback(store, study.name, opts.reference !== undefined ? { reference: Number(opts.reference) } : {})));
+        if (opts.payback && store) out.push('', ...paybackLines(studyPayback(store, study.name, opts.reference !== undefined ? { reference: Number(opts.reference) } : {})));
         process.stdout.write(`${out.join('\n')}\n`);
       });
     });
@@ -381,6 +389,8 @@ export function buildProgram(): Command {
     .option('--out <file>', 'where to write the predictions', 'predictions.csv')
     .action(async (modelDir: string, input: string, opts: { out: string }) => {
       if (!existsSync(input)) throw new UserError(`${input}: no such file or folder; give the CSV file or image folder to predict`);
+      // TensorFlow.js and sharp load with the command that needs them, not with every command
+      const { predict } = await import('../engine/models/predict');
       const r = await predict(modelDir, input, opts.out);
       const score = r.score ? ` ${r.score.metric === 'accuracy' ? `Accuracy on the ${r.score.n} labelled inputs: ${(r.score.value * 100).toFixed(2)}%` : `RMSE on the ${r.score.n} inputs with a target: ${Number(r.score.value.toPrecision(4))}`}.` : '';
       process.stdout.write(`${r.rows} prediction(s) written to ${r.out} (${r.backend} backend).${score}\n`);
@@ -392,6 +402,7 @@ export function buildProgram(): Command {
     .option('--db <path>', 'study database (default: your data folder)')
     .option('--port <n>', 'port (default: any free port)', '0')
     .action(async (opts: DbOption & { port: string }) => {
+      const [{ ensureRendererBuilt }, { serve }] = await Promise.all([import('../api/renderer-build'), import('../api/http-server')]);
       const dir = await ensureRendererBuilt((m) => process.stderr.write(`${m}\n`));
       const served = await serve({ rendererDir: dir, port: Number(opts.port), ...(opts.db ? { dbPath: opts.db } : {}) });
       process.stdout.write(`ECOpt is at ${served.url}\n(only this machine can reach it; the token in the URL is required; Ctrl-C to stop)\n`);

@@ -26,16 +26,56 @@ function objectiveCells(study: StudyRow, t: TrialRecord): string[] {
   return study.objectives.map((o) => formatMetric(t.metrics[o.metric], o.unit));
 }
 
+/** The host a trial ran on, where the storage recorded one (studies run by `ecopt worker`). */
+function hostOf(t: TrialRecord): string | null {
+  return (t as TrialRecord & { host?: string | null }).host ?? null;
+}
+
+/** Whether a study's trials ran on more than one host: `show` then names each trial's host. */
+export function spansHosts(trials: readonly TrialRecord[]): boolean {
+  return new Set(trials.map(hostOf).filter((h) => h !== null)).size > 1;
+}
+
 export function trialsTable(study: StudyRow, trials: TrialRecord[], options: TableOptions = {}): string {
+  const hosts = spansHosts(trials);
   const rows = trials.map((t) => [
     String(t.number),
     t.state + (t.retryOf !== null ? ' (re-run)' : ''),
+    ...(hosts ? [hostOf(t) ?? '—'] : []),
     ...objectiveCells(study, t),
     formatMetric(t.metrics.train_energy_j, 'J'),
     t.failure ? `${t.failure.kind}: ${t.failure.message}` : paramText(t),
   ]);
-  return table(['#', 'state', ...objectiveHeaders(study), 'train energy', 'parameters / reason'], rows, options);
+  return table(['#', 'state', ...(hosts ? ['host'] : []), ...objectiveHeaders(study), 'train energy', 'parameters / reason'], rows, options);
 }
+
+/**
+ * The front, one per hardware class when the study's trials ran on several (energy is compared
+ * only within one class), with a warning saying so; a single-class study's front as before.
+ */
+export function classFrontLines(
+  study: StudyRow,
+  trials: TrialRecord[],
+  classes: readonly { classId: string; inventory: Record<string, string> }[],
+  options: TableOptions = {},
+): string[] {
+  const classOf = (t: TrialRecord) => (t as TrialRecord & { hardwareClass?: string | null }).hardwareClass ?? null;
+  const ids = [...new Set(trials.map(classOf).filter((c): c is string => c !== null))].sort();
+  if (ids.length <= 1) return [frontTable(study, trials, options)];
+  const label = (id: string) => classes.find((c) => c.classId === id)?.inventory.label ?? 'inventory not recorded';
+  const out = [`⚠ This study ran on ${ids.length} hardware classes: energy is compared only within one hardware class, so each has its own Pareto front.`];
+  for (const id of ids) {
+    const own = trials.filter((t) => classOf(t) === id);
+    const hosts = [...new Set(own.map(hostOf).filter((h): h is string => h !== null))].sort();
+    out.push('', `Hardware class ${id}: ${label(id)} (hosts: ${hosts.join(', ') || '—'})`, frontTable(study, own, options));
+  }
+  const unplaced = trials.filter((t) => classOf(t) === null && t.state === 'complete');
+  if (unplaced.length) out.push('', `${unplaced.length} complete trial(s) recorded no hardware class (run before workers): left out of the fronts above.`);
+  return out;
+}
+
+/** What provenanceLines reads: a Store, or the same figures fetched ahead from any storage. */
+export type ProvenanceSource = Pick<Store, 'getWindows' | 'getMeters' | 'getTrialAttrs' | 'latestIdle'>;
 
 export function frontTable(study: StudyRow, trials: TrialRecord[], options: TableOptions = {}): string {
   const front = frontIndices(study, trials).sort((a, b) => {
@@ -52,7 +92,7 @@ export function frontTable(study: StudyRow, trials: TrialRecord[], options: Tabl
 }
 
 /** One line per energy domain: how its figures were obtained. */
-export function provenanceLines(store: Store, study: StudyRow, trials: TrialRecord[]): string[] {
+export function provenanceLines(store: ProvenanceSource, study: StudyRow, trials: TrialRecord[]): string[] {
   const seen = new Map<string, string>();
   for (const t of trials) {
     for (const w of store.getWindows({ trialId: t.id })) {

@@ -10,6 +10,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Store } from '../../src-main/engine/store/store';
 import { runStudy } from '../../src-main/engine/study/study';
+import { SqliteStorage } from '../../src-main/engine/store/sqlite-storage';
 import { parseStudySpec } from '../../src-main/shared/spec';
 
 const scale = Number(process.env.BENCH_SCALE ?? 1);
@@ -105,7 +106,7 @@ for (const { family, spec } of STUDIES) {
   });
   if (!r.ok) throw new Error(JSON.stringify(r.issues));
   const store = new Store(join(dir, `${spec.name}.db`));
-  const outcome = await runStudy({ store, spec: r.spec });
+  const outcome = await runStudy({ storage: new SqliteStorage(store), spec: r.spec });
   backend = outcome.study.backend ?? backend;
   for (const t of outcome.trials) {
     const p = store.getTrialAttrs(t.id).train_projection as

@@ -8,6 +8,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SqliteStorage } from '../../src-main/engine/store/sqlite-storage';
 import { Store } from '../../src-main/engine/store/store';
 import { runStudy } from '../../src-main/engine/study/study';
 import { hypervolume, toMinimisation } from '../../src-main/shared/pareto';
@@ -43,7 +44,7 @@ for (let seed = 1; seed <= seeds; seed++) {
     });
     if (!r.ok) throw new Error(JSON.stringify(r.issues));
     const store = new Store(join(mkdtempSync(join(tmpdir(), 'ecopt-bench-pruning-')), 's.db'));
-    const outcome = await runStudy({ store, spec: r.spec });
+    const outcome = await runStudy({ storage: new SqliteStorage(store), spec: r.spec });
     let energyJ = 0;
     for (const t of outcome.trials) for (const w of store.getWindows({ trialId: t.id })) energyJ += w.domains.reduce((a, d) => a + d.energyJ, 0);
     const points = outcome.trials

@@ -6,7 +6,6 @@ import { readProcStat } from '../../src-main/engine/meters/proc-tree';
 import { CODECARBON_COLUMNS } from '../../src-main/engine/reports/render/csv';
 import { loadSpecFile } from '../../src-main/engine/space/load-spec';
 import { Store } from '../../src-main/engine/store/store';
-import { openStudy } from '../../src-main/engine/study/study';
 import { reportSchema } from '../../src-main/shared/report';
 import { ROOT, runCli, startCli } from '../helpers/cli';
 import { writeSpec } from '../helpers/specs';
@@ -222,7 +221,7 @@ describe('command trials (real child processes)', () => {
     const ended = (c: ChildProcess) => new Promise<NodeJS.Signals | null>((res) => (c.exitCode !== null || c.signalCode !== null ? res(c.signalCode) : c.once('exit', (_code, sig) => res(sig))));
     try {
       const store = new Store(db);
-      const { study } = openStudy(store, loadSpecFile(spec));
+      const study = store.createStudy(loadSpecFile(spec));
       for (const [child, ticks] of [[left, 0], [stranger, 1]] as const) {
         const t = store.createTrial(study.id, { x: 1 });
         store.startTrial(t.id);

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { loadSpecFile } from '../../src-main/engine/space/load-spec';
-import { openStudy } from '../../src-main/engine/study/study';
 import { Store } from '../../src-main/engine/store/store';
 import { runCli } from '../helpers/cli';
 import { quickSpec, writeSpec } from '../helpers/specs';
@@ -13,7 +12,7 @@ import { tmpDir } from '../helpers/tmp';
 function spent(db: string, specPath: string): void {
   const spec = loadSpecFile(specPath);
   const store = new Store(db);
-  const { study } = openStudy(store, spec);
+  const study = store.createStudy(spec);
   for (let i = 0; i < spec.trials; i++) {
     const t = store.createTrial(study.id, {});
     store.startTrial(t.id);

@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { Store } from '../../src-main/engine/store/store';
 import { runStudy } from '../../src-main/engine/study/study';
+import { SqliteStorage } from '../../src-main/engine/store/sqlite-storage';
 import { parseStudySpec } from '../../src-main/shared/spec';
 import { runCli } from '../helpers/cli';
 import { quickSpec } from '../helpers/specs';
@@ -33,7 +34,7 @@ describe('no negative energy, ever', () => {
     const store = new Store(db);
     try {
       await runStudy({
-        store,
+        storage: new SqliteStorage(store),
         spec: parsed.spec,
         onEvent: (e) => {
           if (e.type === 'idle-end') burner.kill('SIGKILL');

@@ -4,7 +4,6 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseStudySpec } from '../../src-main/shared/spec';
-import { openStudy } from '../../src-main/engine/study/study';
 import { Store } from '../../src-main/engine/store/store';
 import { BIN, ROOT, collect, type CliResult } from '../helpers/cli';
 import { quickSpec, writeSpec } from '../helpers/specs';
@@ -23,7 +22,7 @@ function studyFile(db: string): Store {
   const parsed = parseStudySpec(quickSpec({ name: 'ro' }));
   if (!parsed.ok) throw new Error('bad spec');
   const store = new Store(db);
-  const { study } = openStudy(store, parsed.spec);
+  const study = store.createStudy(parsed.spec);
   for (let i = 0; i < 2; i++) addTrial(store, study.id, i);
   return store;
 }

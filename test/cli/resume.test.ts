@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseStudySpec, type StudySpecInput } from '../../src-main/shared/spec';
-import { openStudy } from '../../src-main/engine/study/study';
 import { Store } from '../../src-main/engine/store/store';
 import { ROOT, collect, runCli, startCli } from '../helpers/cli';
 import { quickSpec, writeSpec } from '../helpers/specs';
@@ -13,7 +12,7 @@ function seed(db: string, input: StudySpecInput, finished: number): void {
   const parsed = parseStudySpec(input);
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
   const store = new Store(db);
-  const { study } = openStudy(store, { ...parsed.spec, trials: finished });
+  const study = store.createStudy({ ...parsed.spec, trials: finished });
   for (let i = 0; i < finished; i++) {
     const t = store.createTrial(study.id, { epochs: 1 });
     store.startTrial(t.id);

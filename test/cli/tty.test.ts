@@ -2,7 +2,6 @@ import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseStudySpec } from '../../src-main/shared/spec';
-import { openStudy } from '../../src-main/engine/study/study';
 import { Store } from '../../src-main/engine/store/store';
 import { progressLine } from '../../src-main/cli/progress';
 import { table, wrap } from '../../src-main/cli/table';
@@ -51,7 +50,7 @@ describe.skipIf(!hasScript)('ecopt on a terminal', () => {
     const parsed = parseStudySpec(quickSpec({ name: 'wide' }));
     if (!parsed.ok) throw new Error('bad spec');
     const store = new Store(db);
-    const { study } = openStudy(store, parsed.spec);
+    const study = store.createStudy(parsed.spec);
     const params = { hidden_layers: 2, units: 118, activation: 'tanh', dropout: 0.125, learning_rate: 0.00123, epochs: 7, batch_size: 64 };
     for (let i = 0; i < 3; i++) {
       const t = store.createTrial(study.id, params);

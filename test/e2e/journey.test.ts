@@ -15,7 +15,6 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { formatMetric, formatSi } from '../../src-main/shared/format';
 import { Store } from '../../src-main/engine/store/store';
-import { openStudy } from '../../src-main/engine/study/study';
 import { parseStudySpec } from '../../src-main/shared/spec';
 import { BIN, ROOT } from '../helpers/cli';
 
@@ -381,7 +380,7 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     const parsed = parseStudySpec({ name: 'tab-b-study', model: 'command', command: { argv: ['true'] }, space: { x: { type: 'float', low: 0, high: 1 } }, objectives: [{ metric: 'accuracy' }], trials: 1 });
     if (!parsed.ok) throw new Error('bad spec');
     const s = new Store(other);
-    openStudy(s, parsed.spec);
+    s.createStudy(parsed.spec);
     s.close();
 
     await page.goto(url);

@@ -6,7 +6,6 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
-import sharp from 'sharp';
 import { UserError, errorMessage } from '../errors';
 import { checkEnoughRows } from './split';
 import type { Dataset } from './types';
@@ -94,6 +93,8 @@ export async function imagePixels(file: string, size: number, channels: number, 
   const f = size * size * channels;
   let raw: Buffer;
   try {
+    // loaded on the first image, not when the study loop starts: a table or a command needs no sharp
+    const { default: sharp } = await import('sharp');
     const img = sharp(file);
     const meta = await img.metadata();
     onSize?.(meta.width ?? 0, meta.height ?? 0);

@@ -265,7 +265,10 @@ export function detectNvml(env: NodeJS.ProcessEnv = process.env): Detection {
       processes,
     };
     const gpus: Gpu[] = [];
+    // `ecopt worker --gpus`: one loop per GPU, each measuring only the device its trials run on
+    const only = env.ECOPT_GPU_DEVICES ? new Set(env.ECOPT_GPU_DEVICES.split(',').map((x) => x.trim())) : null;
     for (let i = 0; i < n[0]; i++) {
+      if (only && !only.has(String(i))) continue;
       const dev: unknown[] = [null];
       if ((handle(i, dev) as number) !== NVML_SUCCESS) continue;
       const buf = Buffer.alloc(96);

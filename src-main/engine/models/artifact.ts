@@ -4,7 +4,7 @@
  * the model's features. Written and read without tfjs-node's file system handlers, which the
  * wasm backend does not have.
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -49,6 +49,7 @@ function toBuffer(data: tf.io.WeightData | undefined): Buffer {
 
 export async function saveModel(model: tf.LayersModel, dir: string, preprocessing: Preprocessing): Promise<number> {
   mkdirSync(dir, { recursive: true });
+  const tf = await tfjs();
   await model.save(
     tf.io.withSaveHandler(async (a) => {
       const weights = toBuffer(a.weightData);
@@ -70,6 +71,15 @@ export async function saveModel(model: tf.LayersModel, dir: string, preprocessin
   return folderBytes(dir);
 }
 
+/**
+ * TensorFlow.js, loaded when a model is saved or loaded rather than when this file is imported:
+ * the study loop imports this file for folderBytes, and `ecopt worker` with a command trial never
+ * needs TensorFlow.js at all (about a CPU-second of start-up, measured).
+ */
+function tfjs(): Promise<typeof tf> {
+  return import('@tensorflow/tfjs');
+}
+
 export function folderBytes(dir: string): number {
   return readdirSync(dir).reduce((a, f) => a + statSync(join(dir, f)).size, 0);
 }
@@ -88,6 +98,7 @@ export async function loadModel(dir: string): Promise<{ model: tf.LayersModel; p
   };
   const weights = readFileSync(join(dir, WEIGHTS_FILE));
   const weightData = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer;
+  const tf = await tfjs();
   const model = await tf.loadLayersModel(
     tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((m) => m.weights), weightData }),
   );

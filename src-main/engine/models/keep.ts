@@ -7,6 +7,7 @@ import { cpSync, existsSync, rmSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { frontTrials } from '../../shared/analysis';
 import type { TrialRecord } from '../../shared/types';
+import type { Storage } from '../store/storage';
 import type { Store, StudyRow, TrialResult } from '../store/store';
 import { folderBytes } from './artifact';
 
@@ -16,8 +17,16 @@ function safe(name: string): string {
 
 /** The folder a trial's model is kept in, or null when the study keeps none. */
 export function modelDir(store: Store, study: StudyRow, trialNumber: number): string | null {
+  return modelDirIn(dirname(resolve(store.path)), study, trialNumber);
+}
+
+/**
+ * The same under any root folder: the study file's folder for SQLite; for a study in PostgreSQL
+ * (no file to sit beside), the worker's `--models-dir` or its current directory.
+ */
+export function modelDirIn(root: string, study: StudyRow, trialNumber: number): string | null {
   if (study.spec.models?.keep === 'none') return null;
-  return join(dirname(resolve(store.path)), 'models', safe(study.name), `trial-${trialNumber}`);
+  return join(resolve(root), 'models', safe(study.name), `trial-${trialNumber}`);
 }
 
 /** The kept model of a trial, as an absolute path, if it is there. */
@@ -33,6 +42,11 @@ export function keptModelDir(store: Store, trialId: number): string | null {
  * as `artifact`, copied here), or removes what a failed trial left.
  */
 export function keepModel(store: Store, dir: string | null, result: TrialResult | null, commandCwd: string | null): TrialResult | null {
+  return keepModelIn(dirname(resolve(store.path)), dir, result, commandCwd);
+}
+
+/** keepModel with the path recorded relative to `root` (null: recorded absolute, as for PostgreSQL). */
+export function keepModelIn(root: string | null, dir: string | null, result: TrialResult | null, commandCwd: string | null): TrialResult | null {
   if (!dir) return result;
   if (!result) {
     rmSync(dir, { recursive: true, force: true });
@@ -49,8 +63,31 @@ export function keepModel(store: Store, dir: string | null, result: TrialResult 
       attrs.artifact_missing = `the command reported artifact ${artifact}, but ${source} does not exist`;
     }
   }
-  if (existsSync(dir)) attrs.model_dir = relative(dirname(resolve(store.path)), dir);
+  if (existsSync(dir)) attrs.model_dir = root === null ? resolve(dir) : relative(resolve(root), dir);
   return { ...result, attrs };
+}
+
+/**
+ * pruneKeptModels through the storage interface (the study loop): a model is kept while its trial
+ * is on the front of its own hardware class (energy is compared only within one class).
+ */
+export async function pruneKeptModelsIn(storage: Storage, root: string, study: StudyRow): Promise<void> {
+  if (study.spec.models?.keep !== 'front') return;
+  const trials = await storage.getTrials(study.id, ['complete']);
+  const front = new Set<number>();
+  for (const cls of new Set(trials.map((t) => t.hardwareClass))) {
+    for (const n of frontTrials(trials.filter((t) => t.hardwareClass === cls), study.objectives)) front.add(n);
+  }
+  for (const t of trials) {
+    if (front.has(t.number)) continue;
+    const rel = (await storage.getTrialAttrs(t.id)).model_dir;
+    if (typeof rel !== 'string') continue;
+    const dir = isAbsolute(rel) ? rel : join(resolve(root), rel);
+    // a model kept by a worker on another machine is not this one's to remove
+    if (!existsSync(dir)) continue;
+    rmSync(dir, { recursive: true, force: true });
+    await storage.setTrialAttr(t.id, 'model_dir', null);
+  }
 }
 
 /** With `models.keep: "front"`, removes the kept models of complete trials that left the front. */

@@ -10,7 +10,6 @@ import { buildReport, type ReportOptions } from './build';
 import { renderModelCard } from './render/card';
 import { renderCsv, renderCsvWithProvenance } from './render/csv';
 import { renderGpaiMarkdown, renderMarkdown } from './render/markdown';
-import { renderPdf } from './render/pdf';
 import type { FrontierPoint } from './render/chart';
 
 export const REPORT_FORMATS = ['pdf', 'json', 'md', 'csv', 'card', 'gpai'] as const;
@@ -62,7 +61,7 @@ export async function renderFormat(format: ReportFormat, report: EnergyReport, f
   const [first, second] = FILE_NAMES[format];
   switch (format) {
     case 'pdf':
-      return [{ name: first!, content: await renderPdf(report, frontier) }];
+      return [{ name: first!, content: await (await import('./render/pdf')).renderPdf(report, frontier) }];
     case 'json':
       return [{ name: first!, content: `${JSON.stringify(report, null, 2)}\n` }];
     case 'md':

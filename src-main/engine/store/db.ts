@@ -206,15 +206,18 @@ function migrate(db: Db, migrations: readonly Migration[], targetVersion?: numbe
     checksum TEXT NOT NULL,
     applied_at TEXT NOT NULL
   )`);
-  const current = (db.prepare('SELECT coalesce(max(version), 0) AS v FROM schema_migrations').get() as { v: number }).v;
   const record = db.prepare('INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)');
   for (const m of migrations) {
-    if (m.version <= current) continue;
+    if (m.version <= schemaVersion(db)) continue;
     if (targetVersion !== undefined && m.version > targetVersion) break;
+    // Several processes may open a new file at once (`ecopt worker` × 4): each migration is
+    // applied under the write lock (IMMEDIATE), by whichever gets it first; the others find
+    // the version already there once they hold the lock, and skip it.
     db.transaction(() => {
+      if (m.version <= schemaVersion(db)) return;
       db.exec(m.sql);
       record.run(m.version, m.name, migrationChecksum(m), new Date().toISOString());
-    })();
+    }).immediate();
   }
 }
 

@@ -4,22 +4,38 @@
  */
 import { datasetLabel, type ObjectiveSpec, type StudySpec } from '../../shared/spec';
 import {
-  TRIAL_STATES,
   TRIAL_TRANSITIONS,
   type EnergyWindow,
   type MeterFlag,
   type MeterInfo,
-  type MetricName,
   type Metrics,
   type Params,
   type StudySummary,
   type TrialRecord,
   type TrialState,
 } from '../../shared/types';
-import { METRICS } from '../../shared/types';
+import { hostname } from 'node:os';
 import { UserError } from '../errors';
 import { openDb, type Db, type OpenOptions } from './db';
 import { isAlive } from '../pid';
+import {
+  TRIAL_COLUMNS,
+  WINDOW_COLUMNS,
+  WINDOW_ENERGY_COLUMNS,
+  metricRows,
+  toStoredWindow,
+  toStudyRow,
+  toSummary,
+  toTrials,
+  windowEnergyValues,
+  windowValues,
+  type RawEnergy,
+  type RawObjective,
+  type RawStudy,
+  type RawTrialRow,
+  type RawWindow,
+} from './records';
+import { COUNTED_STATES, type PlacedTrial, type StudyExport, type TrialClaim, type WorkerId } from './storage';
 
 export const ECOPT_VERSION = '0.1.0';
 
@@ -109,20 +125,8 @@ export class Store {
   private toStudy(row: RawStudy): StudyRow {
     const objectives = this.db
       .prepare('SELECT metric, direction, unit, threshold FROM study_objectives WHERE study_id = ? ORDER BY idx')
-      .all(row.id) as { metric: MetricName; direction: 'minimize' | 'maximize'; unit: string; threshold: number | null }[];
-    return {
-      id: row.id,
-      name: row.name,
-      spec: JSON.parse(row.spec_json) as StudySpec,
-      objectives: objectives.map((o) => ({
-        metric: o.metric,
-        direction: o.direction,
-        unit: o.unit,
-        ...(o.threshold !== null ? { threshold: o.threshold } : {}),
-      })),
-      backend: row.backend,
-      createdAt: row.created_at,
-    };
+      .all(row.id) as RawObjective[];
+    return toStudyRow(row, objectives);
   }
 
   listStudies(): StudySummary[] {
@@ -137,22 +141,15 @@ export class Store {
   }
 
   private toSummary(r: RawStudy): StudySummary {
-    const c = Object.fromEntries(TRIAL_STATES.map((s) => [s, 0])) as Record<TrialState, number>;
     const counts = this.db.prepare('SELECT state, count(*) AS n FROM trials WHERE study_id = ? GROUP BY state').all(r.id) as { state: TrialState; n: number }[];
-    for (const { state, n } of counts) c[state] = n;
-    const spec = JSON.parse(r.spec_json) as StudySpec;
-    return {
-      id: r.id,
-      name: r.name,
-      model: r.model,
-      dataset: r.dataset,
-      sampler: r.sampler,
-      backend: r.backend,
-      createdAt: r.created_at,
-      updatedAt: r.updated_at,
-      counts: c,
-      budget: spec.trials,
-    };
+    return toSummary(r, counts);
+  }
+
+  /** A resumed study's new trial or time budget (the only part of a spec that may change). */
+  setStudyBudget(studyId: number, trials: number, timeBudgetS: number | undefined): void {
+    const study = this.getStudy(studyId);
+    if (!study) throw new Error(`study ${studyId} does not exist`);
+    this.db.prepare('UPDATE studies SET spec_json = ?, updated_at = ? WHERE id = ?').run(JSON.stringify({ ...study.spec, trials, timeBudgetS }), now(), studyId);
   }
 
   setStudyBackend(studyId: number, backend: string): void {
@@ -197,33 +194,75 @@ export class Store {
     return rows.map((r) => ({ id: r.meter_id, domains: JSON.parse(r.domains_json) as string[], status: r.status, detail: r.detail }));
   }
 
+  putHardwareClass(studyId: number, classId: string, inventory: Record<string, string>): void {
+    this.db
+      .prepare('INSERT OR REPLACE INTO hardware_classes (study_id, class_id, inventory_json) VALUES (?, ?, ?)')
+      .run(studyId, classId, JSON.stringify(inventory));
+  }
+
+  getHardwareClasses(studyId: number): { classId: string; inventory: Record<string, string> }[] {
+    const rows = this.db.prepare('SELECT class_id, inventory_json FROM hardware_classes WHERE study_id = ? ORDER BY class_id').all(studyId) as {
+      class_id: string;
+      inventory_json: string;
+    }[];
+    return rows.map((r) => ({ classId: r.class_id, inventory: JSON.parse(r.inventory_json) as Record<string, string> }));
+  }
+
   // ---- the runner lock: one process runs a study at a time ---------------------------------
 
   /**
-   * Claims the study for this process. Refuses while another live process holds it with a
-   * fresh heartbeat; a holder that died (SIGKILL, power loss) is taken over.
+   * Claims the study for this process. Refuses while another holder's heartbeat is fresh and,
+   * when that holder is on this host, its pid is alive (a holder that died is taken over at
+   * once; one on another machine only when its heartbeat goes stale), and while workers hold
+   * running trials with fresh heartbeats. A bare pid means this host.
    */
-  acquireRunner(studyId: number, pid: number, staleAfterMs = 30_000): void {
+  acquireRunner(studyId: number, owner: number | WorkerId, staleAfterMs = 30_000): void {
+    const self = workerOf(owner);
     this.db.transaction(() => {
-      const row = this.db.prepare('SELECT runner_pid, runner_heartbeat_ms FROM studies WHERE id = ?').get(studyId) as {
-        runner_pid: number | null;
-        runner_heartbeat_ms: number | null;
-      };
-      if (row.runner_pid && row.runner_pid !== pid && isAlive(row.runner_pid) && Date.now() - (row.runner_heartbeat_ms ?? 0) < staleAfterMs) {
+      const holder = this.runnerHeld(studyId, self, staleAfterMs);
+      if (holder) {
         throw new UserError(
-          `this study is being run by another ECOpt process (pid ${row.runner_pid}); wait for it to finish or stop it first`,
+          holder.host === self.host
+            ? `this study is being run by another ECOpt process (pid ${holder.pid}); wait for it to finish or stop it first`
+            : `this study is being run by another ECOpt process (pid ${holder.pid} on ${holder.host}); wait for it to finish or stop it first`,
         );
       }
-      this.db.prepare('UPDATE studies SET runner_pid = ?, runner_heartbeat_ms = ? WHERE id = ?').run(pid, Date.now(), studyId);
+      const t = Date.now();
+      const busy = this.db
+        .prepare("SELECT count(*) AS n FROM trials WHERE study_id = ? AND state = 'running' AND heartbeat_ms IS NOT NULL AND heartbeat_ms > ? AND NOT (host = ? AND worker_pid = ?)")
+        .get(studyId, t - staleAfterMs, self.host, self.pid) as { n: number };
+      if (busy.n > 0) {
+        throw new UserError(
+          `workers are running ${busy.n} trial(s) of this study right now; add another worker with \`ecopt worker\` instead, or wait for them to finish`,
+        );
+      }
+      this.db.prepare('UPDATE studies SET runner_pid = ?, runner_host = ?, runner_heartbeat_ms = ? WHERE id = ?').run(self.pid, self.host, t, studyId);
     }).immediate();
   }
 
-  heartbeat(studyId: number, pid: number): void {
-    this.db.prepare('UPDATE studies SET runner_heartbeat_ms = ? WHERE id = ? AND runner_pid = ?').run(Date.now(), studyId, pid);
+  /** The exclusive runner other than `self` holding the study, if its hold is still good. */
+  runnerHeld(studyId: number, self: WorkerId, staleAfterMs = 30_000): WorkerId | null {
+    const row = this.db.prepare('SELECT runner_pid, runner_host, runner_heartbeat_ms FROM studies WHERE id = ?').get(studyId) as
+      | { runner_pid: number | null; runner_host: string | null; runner_heartbeat_ms: number | null }
+      | undefined;
+    if (!row || !row.runner_pid) return null;
+    // a holder written before hosts were recorded ran on this machine: files were not shared then
+    const holder = { host: row.runner_host ?? self.host, pid: row.runner_pid };
+    return holderIsLive(holder, row.runner_heartbeat_ms, self, staleAfterMs, Date.now()) ? holder : null;
   }
 
-  releaseRunner(studyId: number, pid: number): void {
-    this.db.prepare('UPDATE studies SET runner_pid = NULL, runner_heartbeat_ms = NULL WHERE id = ? AND runner_pid = ?').run(studyId, pid);
+  heartbeat(studyId: number, owner: number | WorkerId): void {
+    const self = workerOf(owner);
+    this.db
+      .prepare('UPDATE studies SET runner_heartbeat_ms = ? WHERE id = ? AND runner_pid = ? AND coalesce(runner_host, ?) = ?')
+      .run(Date.now(), studyId, self.pid, self.host, self.host);
+  }
+
+  releaseRunner(studyId: number, owner: number | WorkerId): void {
+    const self = workerOf(owner);
+    this.db
+      .prepare('UPDATE studies SET runner_pid = NULL, runner_host = NULL, runner_heartbeat_ms = NULL WHERE id = ? AND runner_pid = ? AND coalesce(runner_host, ?) = ?')
+      .run(studyId, self.pid, self.host, self.host);
   }
 
   // ---- trials --------------------------------------------------------------------------------
@@ -241,6 +280,62 @@ export class Store {
       return trialId;
     }).immediate();
     return this.getTrial(id)!;
+  }
+
+  /**
+   * Creates a worker's trial already running, if the budget has room and a re-run's original
+   * has no re-run yet (see Storage.claimTrial); one IMMEDIATE transaction, so claims from
+   * several processes on the file are serialised.
+   */
+  claimTrial(studyId: number, claim: TrialClaim): PlacedTrial | null {
+    const id = this.db.transaction(() => {
+      const counted = this.db
+        .prepare(`SELECT count(*) AS n FROM trials WHERE study_id = ? AND state IN (${[...COUNTED_STATES, 'running'].map(() => '?').join(', ')})`)
+        .get(studyId, ...COUNTED_STATES, 'running') as { n: number };
+      if (counted.n >= claim.budget) return null;
+      if (claim.retryOf !== null && this.db.prepare('SELECT 1 FROM trials WHERE retry_of = ?').get(claim.retryOf)) return null;
+      const next = (this.db.prepare('SELECT coalesce(max(number), -1) + 1 AS n FROM trials WHERE study_id = ?').get(studyId) as { n: number }).n;
+      const ts = now();
+      const info = this.db
+        .prepare(
+          `INSERT INTO trials (study_id, number, state, retry_of, created_at, started_at, host, worker_pid, heartbeat_ms, hardware_class)
+           VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(studyId, next, claim.retryOf, ts, ts, claim.worker.host, claim.worker.pid, Date.now(), claim.hardwareClass);
+      const trialId = Number(info.lastInsertRowid);
+      const put = this.db.prepare('INSERT INTO trial_params (trial_id, name, value_json) VALUES (?, ?, ?)');
+      for (const [k, v] of Object.entries(claim.params)) put.run(trialId, k, JSON.stringify(v));
+      this.touch(studyId);
+      return trialId;
+    }).immediate();
+    return id === null ? null : this.getPlacedTrial(id);
+  }
+
+  /** Refreshes the heartbeat of the running trials this worker holds. */
+  heartbeatTrials(trialIds: readonly number[], worker: WorkerId): void {
+    if (trialIds.length === 0) return;
+    this.db
+      .prepare(`UPDATE trials SET heartbeat_ms = ? WHERE id IN (${trialIds.map(() => '?').join(', ')}) AND host = ? AND worker_pid = ? AND state = 'running'`)
+      .run(Date.now(), ...trialIds, worker.host, worker.pid);
+  }
+
+  /**
+   * Marks interrupted every trial left running or queued whose heartbeat is older than
+   * `staleAfterMs`, whose worker is on this host and dead, or which has no heartbeat at all.
+   */
+  recoverStale(studyId: number, self: WorkerId, staleAfterMs: number): TrialRecord[] {
+    const ids = this.db.transaction(() => {
+      const rows = this.db
+        .prepare("SELECT id, host, worker_pid, heartbeat_ms FROM trials WHERE study_id = ? AND state IN ('running', 'queued') ORDER BY number")
+        .all(studyId) as { id: number; host: string | null; worker_pid: number | null; heartbeat_ms: number | null }[];
+      const t = Date.now();
+      // an exclusive runner (`ecopt tune`) heartbeats the study, not its trials
+      const runner = this.runnerHeld(studyId, self, staleAfterMs);
+      const stale = rows.filter((r) => !(runner && r.heartbeat_ms === null) && !trialIsLive(r, self, staleAfterMs, t));
+      for (const { id } of stale) this.interruptTrial(id, STALE_MESSAGE);
+      return stale.map((r) => r.id);
+    }).immediate();
+    return ids.map((id) => this.getTrial(id)!);
   }
 
   /** Moves a trial along its state machine; refuses a move the machine does not allow. */
@@ -341,11 +436,7 @@ export class Store {
 
   private writeResult(studyId: number, trialId: number, result: TrialResult): void {
     const metric = this.db.prepare('INSERT OR REPLACE INTO trial_metrics (trial_id, name, value, unit) VALUES (?, ?, ?, ?)');
-    for (const [name, value] of Object.entries(result.metrics)) {
-      if (value === undefined) continue;
-      if (!Number.isFinite(value)) throw new Error(`metric ${name} is not a finite number (${value})`);
-      metric.run(trialId, name, value, METRICS[name as MetricName]?.unit ?? '');
-    }
+    for (const row of metricRows(result.metrics)) metric.run(trialId, ...row);
     const attr = this.db.prepare('INSERT OR REPLACE INTO trial_attrs (trial_id, key, value_json) VALUES (?, ?, ?)');
     for (const [k, v] of Object.entries(result.attrs)) attr.run(trialId, k, JSON.stringify(v));
     for (const w of result.windows) this.insertWindow(studyId, trialId, w);
@@ -354,32 +445,13 @@ export class Store {
   }
 
   insertWindow(studyId: number, trialId: number | null, w: EnergyWindow & { samples?: number }): number {
+    const energy = w.domains.map(windowEnergyValues);
     const info = this.db
-      .prepare(
-        'INSERT INTO windows (study_id, trial_id, phase, started_at_ms, duration_s, samples, cpu_tree_s, cpu_machine_busy_s, cpu_cores) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      )
-      .run(studyId, trialId, w.phase, Math.round(w.startedAtMs), w.durationS, w.samples ?? null, w.cpu?.treeS ?? null, w.cpu?.machineBusyS ?? null, w.cpu?.cores ?? null);
+      .prepare(`INSERT INTO windows (study_id, trial_id, ${WINDOW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(studyId, trialId, ...windowValues(w));
     const windowId = Number(info.lastInsertRowid);
-    const put = this.db.prepare(
-      `INSERT INTO window_energy (window_id, domain, energy_j, net_energy_j, attributed_energy_j, unreliable, method, source, counter, model, inputs_json, resolution_j, uncertainty_rel)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    for (const d of w.domains) {
-      if (!Number.isFinite(d.energyJ)) throw new Error(`energy for ${d.domain} is not a finite number`);
-      // the store is the last line: no energy kept as a result is ever negative
-      for (const [name, v] of [['energy', d.energyJ], ['net energy', d.netEnergyJ], ['attributed energy', d.attributedEnergyJ]] as const) {
-        if (v !== undefined && v < 0) throw new Error(`${name} for ${d.domain} is negative (${v} J): a bug in the meters, not a figure to keep`);
-      }
-      const p = d.provenance;
-      const net = d.netEnergyJ ?? null;
-      const own = d.attributedEnergyJ ?? null;
-      const bad = d.unreliable ? 1 : 0;
-      if (p.method === 'measured') {
-        put.run(windowId, d.domain, d.energyJ, net, own, bad, 'measured', p.source, p.counter, null, null, p.resolutionJ, p.uncertaintyRel);
-      } else {
-        put.run(windowId, d.domain, d.energyJ, net, own, bad, 'estimated', p.source, null, p.model, JSON.stringify(p.inputs), null, p.uncertaintyRel);
-      }
-    }
+    const put = this.db.prepare(`INSERT INTO window_energy (window_id, ${WINDOW_ENERGY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    for (const values of energy) put.run(windowId, ...values);
     const flag = this.db.prepare('INSERT INTO window_flags (window_id, domain, kind, message) VALUES (?, ?, ?, ?)');
     for (const f of w.flags ?? []) flag.run(windowId, f.domain, f.kind, f.message);
     return windowId;
@@ -401,15 +473,25 @@ export class Store {
 
   /** One trial, its four reads in one transaction (a consistent snapshot, as getTrials). */
   getTrial(id: number): TrialRecord | null {
+    return this.readTrial(id, false);
+  }
+
+  /** getTrial with where the trial ran (host, hardware class, heartbeat). */
+  getPlacedTrial(id: number): PlacedTrial | null {
+    return this.readTrial(id, true) as PlacedTrial | null;
+  }
+
+  private readTrial(id: number, placed: boolean): TrialRecord | null {
     const read = this.db.transaction(() => {
       const rows = this.db.prepare(`SELECT ${TRIAL_COLUMNS} FROM trials WHERE id = ?`).raw().all(id) as RawTrialRow[];
       if (rows.length === 0) return null;
       const one = (sql: string) => this.db.prepare(sql).raw().all(id) as never[];
-      return this.toTrials(
+      return toTrials(
         rows,
         one('SELECT trial_id, name, value_json FROM trial_params WHERE trial_id = ? ORDER BY name'),
         one('SELECT trial_id, name, value FROM trial_metrics WHERE trial_id = ? ORDER BY name'),
         one('SELECT trial_id, kind, message FROM trial_failures WHERE trial_id = ?'),
+        placed,
       )[0]!;
     });
     return read.deferred();
@@ -421,55 +503,40 @@ export class Store {
     return row ? this.getTrial(row.id) : null;
   }
 
+  getPlacedTrialByNumber(studyId: number, number: number): PlacedTrial | null {
+    const row = this.db.prepare('SELECT id FROM trials WHERE study_id = ? AND number = ?').get(studyId, number) as { id: number } | undefined;
+    return row ? this.getPlacedTrial(row.id) : null;
+  }
+
   /**
    * Every trial of a study in number order: four queries whatever the study's size (one per
    * table, not one per trial; rows as arrays, half the cost of objects at 10,000 trials), read in
    * one transaction so a writer in another process cannot show a trial without its values.
    */
   getTrials(studyId: number, states?: readonly TrialState[]): TrialRecord[] {
+    return this.readTrials(studyId, states, false);
+  }
+
+  /** getTrials with where each trial ran (host, hardware class, heartbeat). */
+  getPlacedTrials(studyId: number, states?: readonly TrialState[]): PlacedTrial[] {
+    return this.readTrials(studyId, states, true) as PlacedTrial[];
+  }
+
+  private readTrials(studyId: number, states: readonly TrialState[] | undefined, placed: boolean): TrialRecord[] {
     const read = this.db.transaction(() => {
       const rows = this.db.prepare(`SELECT ${TRIAL_COLUMNS} FROM trials WHERE study_id = ? ORDER BY number`).raw().all(studyId) as RawTrialRow[];
       if (rows.length === 0) return [];
       const all = (sql: string) => this.db.prepare(sql).raw().all(studyId) as never[];
-      return this.toTrials(
+      return toTrials(
         rows,
         all('SELECT p.trial_id, p.name, p.value_json FROM trial_params p JOIN trials t ON t.id = p.trial_id WHERE t.study_id = ? ORDER BY p.trial_id, p.name'),
         all('SELECT m.trial_id, m.name, m.value FROM trial_metrics m JOIN trials t ON t.id = m.trial_id WHERE t.study_id = ? ORDER BY m.trial_id, m.name'),
         all('SELECT f.trial_id, f.kind, f.message FROM trial_failures f JOIN trials t ON t.id = f.trial_id WHERE t.study_id = ?'),
+        placed,
       );
     });
     const list = read.deferred();
     return states ? list.filter((t) => states.includes(t.state)) : list;
-  }
-
-  /** Trial rows (TRIAL_COLUMNS) with their params, metrics and failures (rows as [trial_id, …]). */
-  private toTrials(rows: RawTrialRow[], paramRows: [number, string, string][], metricRows: [number, string, number][], failureRows: [number, string, string][]): TrialRecord[] {
-    const params = new Map<number, Params>();
-    for (const [id, name, json] of paramRows) {
-      let o = params.get(id);
-      if (!o) params.set(id, (o = {} as Params));
-      o[name] = JSON.parse(json) as Params[string];
-    }
-    const metrics = new Map<number, Record<string, number>>();
-    for (const [id, name, value] of metricRows) {
-      let o = metrics.get(id);
-      if (!o) metrics.set(id, (o = {}));
-      o[name] = value;
-    }
-    const failures = new Map(failureRows.map(([id, kind, message]) => [id, { kind, message }]));
-    return rows.map(([id, number, state, retryOf, backend, createdAt, startedAt, finishedAt]) => ({
-      id,
-      number,
-      state,
-      retryOf,
-      backend,
-      createdAt,
-      startedAt,
-      finishedAt,
-      params: params.get(id) ?? ({} as Params),
-      metrics: (metrics.get(id) ?? {}) as Metrics,
-      failure: failures.get(id) ?? null,
-    }));
   }
 
   getTrialAttrs(trialId: number): Record<string, unknown> {
@@ -506,44 +573,12 @@ export class Store {
     ) as RawWindow[];
     const energy = this.db.prepare('SELECT * FROM window_energy WHERE window_id = ? ORDER BY domain');
     const flags = this.db.prepare('SELECT domain, kind, message FROM window_flags WHERE window_id = ? ORDER BY rowid');
-    return rows.map((w) => ({
-      flags: flags.all(w.id) as MeterFlag[],
-      id: w.id,
-      trialId: w.trial_id,
-      phase: w.phase,
-      startedAtMs: w.started_at_ms,
-      durationS: w.duration_s,
-      samples: w.samples,
-      ...(w.cpu_cores !== null ? { cpu: { treeS: w.cpu_tree_s, machineBusyS: w.cpu_machine_busy_s ?? 0, cores: w.cpu_cores } } : {}),
-      domains: (energy.all(w.id) as RawEnergy[]).map((e) => ({
-        domain: e.domain,
-        energyJ: e.energy_j,
-        ...(e.net_energy_j !== null ? { netEnergyJ: e.net_energy_j } : {}),
-        ...(e.attributed_energy_j !== null ? { attributedEnergyJ: e.attributed_energy_j } : {}),
-        ...(e.unreliable ? { unreliable: true } : {}),
-        provenance:
-          e.method === 'measured'
-            ? {
-                method: 'measured' as const,
-                source: e.source,
-                counter: e.counter ?? '',
-                resolutionJ: e.resolution_j,
-                uncertaintyRel: e.uncertainty_rel,
-              }
-            : {
-                method: 'estimated' as const,
-                source: e.source,
-                model: e.model ?? '',
-                inputs: JSON.parse(e.inputs_json ?? '{}') as Record<string, string | number>,
-                uncertaintyRel: e.uncertainty_rel ?? 0,
-              },
-      })),
-    }));
+    return rows.map((w) => toStoredWindow(w, energy.all(w.id) as RawEnergy[], flags.all(w.id) as MeterFlag[]));
   }
 
   getPowerSamples(trialId: number): { tMs: number; domain: string; powerW: number }[] {
     return (
-      this.db.prepare('SELECT t_ms, domain, power_w FROM power_samples WHERE trial_id = ? ORDER BY t_ms').all(trialId) as {
+      this.db.prepare('SELECT t_ms, domain, power_w FROM power_samples WHERE trial_id = ? ORDER BY t_ms, rowid').all(trialId) as {
         t_ms: number;
         domain: string;
         power_w: number;
@@ -551,47 +586,126 @@ export class Store {
     ).map((r) => ({ tMs: r.t_ms, domain: r.domain, powerW: r.power_w }));
   }
 
+  // ---- whole studies between storages (`ecopt copy`) -------------------------------------------
+
+  exportStudy(studyId: number): StudyExport {
+    const read = this.db.transaction((): StudyExport => {
+      const study = this.getStudy(studyId);
+      if (!study) throw new Error(`study ${studyId} does not exist`);
+      const raw = this.db
+        .prepare('SELECT id, number, retry_of, worker_pid FROM trials WHERE study_id = ? ORDER BY number')
+        .all(studyId) as { id: number; number: number; retry_of: number | null; worker_pid: number | null }[];
+      const numberOf = new Map(raw.map((r) => [r.id, r.number]));
+      const details = new Map(
+        (this.db.prepare('SELECT f.trial_id, f.detail FROM trial_failures f JOIN trials t ON t.id = f.trial_id WHERE t.study_id = ?').all(studyId) as {
+          trial_id: number;
+          detail: string | null;
+        }[]).map((r) => [r.trial_id, r.detail]),
+      );
+      const pids = new Map(raw.map((r) => [r.id, r.worker_pid]));
+      const trials = this.getPlacedTrials(studyId).map((t) => ({
+        number: t.number,
+        state: t.state,
+        retryOf: t.retryOf === null ? null : (numberOf.get(t.retryOf) ?? null),
+        params: t.params,
+        metrics: t.metrics,
+        backend: t.backend,
+        createdAt: t.createdAt,
+        startedAt: t.startedAt,
+        finishedAt: t.finishedAt,
+        failure: t.failure ? { ...t.failure, detail: details.get(t.id) ?? null } : null,
+        attrs: this.getTrialAttrs(t.id),
+        host: t.host,
+        workerPid: pids.get(t.id) ?? null,
+        heartbeatMs: t.heartbeatMs,
+        hardwareClass: t.hardwareClass,
+        powerSamples: this.getPowerSamples(t.id),
+      }));
+      const windows = this.campaignWindows(studyId).map(({ trial, window }) => ({ trial: trial?.number ?? null, window: exportedWindow(window) }));
+      return {
+        spec: study.spec,
+        backend: study.backend,
+        createdAt: study.createdAt,
+        hardware: this.getHardware(studyId),
+        meters: this.getMeters(studyId),
+        hardwareClasses: this.getHardwareClasses(studyId),
+        trials,
+        windows,
+      };
+    });
+    return read.deferred();
+  }
+
+  importStudy(data: StudyExport): StudyRow {
+    const id = this.db.transaction(() => {
+      if (this.findStudy(data.spec.name)) {
+        throw new UserError(`${this.path} already has a study named "${data.spec.name}"; copy into another file, or remove that study first`);
+      }
+      const studyId = this.createStudy(data.spec).id;
+      this.db.prepare('UPDATE studies SET backend = ?, created_at = ? WHERE id = ?').run(data.backend, data.createdAt, studyId);
+      this.setHardware(studyId, data.hardware);
+      this.setMeters(studyId, data.meters);
+      for (const c of data.hardwareClasses) this.putHardwareClass(studyId, c.classId, c.inventory);
+      const ids = new Map<number, number>();
+      const insert = this.db.prepare(
+        `INSERT INTO trials (study_id, number, state, retry_of, backend, created_at, started_at, finished_at, host, worker_pid, heartbeat_ms, hardware_class)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      const param = this.db.prepare('INSERT INTO trial_params (trial_id, name, value_json) VALUES (?, ?, ?)');
+      const metric = this.db.prepare('INSERT INTO trial_metrics (trial_id, name, value, unit) VALUES (?, ?, ?, ?)');
+      const attr = this.db.prepare('INSERT INTO trial_attrs (trial_id, key, value_json) VALUES (?, ?, ?)');
+      const failure = this.db.prepare('INSERT INTO trial_failures (trial_id, kind, message, detail) VALUES (?, ?, ?, ?)');
+      const sample = this.db.prepare('INSERT INTO power_samples (study_id, trial_id, t_ms, domain, power_w) VALUES (?, ?, ?, ?, ?)');
+      for (const t of data.trials) {
+        const retryOf = t.retryOf === null ? null : (ids.get(t.retryOf) ?? null);
+        const trialId = Number(
+          insert.run(studyId, t.number, t.state, retryOf, t.backend, t.createdAt, t.startedAt, t.finishedAt, t.host, t.workerPid, t.heartbeatMs, t.hardwareClass).lastInsertRowid,
+        );
+        ids.set(t.number, trialId);
+        for (const [k, v] of Object.entries(t.params)) param.run(trialId, k, JSON.stringify(v));
+        for (const row of metricRows(t.metrics)) metric.run(trialId, ...row);
+        for (const [k, v] of Object.entries(t.attrs)) attr.run(trialId, k, JSON.stringify(v));
+        if (t.failure) failure.run(trialId, t.failure.kind, t.failure.message, t.failure.detail);
+        for (const p of t.powerSamples) sample.run(studyId, trialId, p.tMs, p.domain, p.powerW);
+      }
+      for (const { trial, window } of data.windows) this.insertWindow(studyId, trial === null ? null : (ids.get(trial) ?? null), window);
+      return studyId;
+    }).immediate();
+    return this.getStudy(id)!;
+  }
+
   private touch(studyId: number): void {
     this.db.prepare('UPDATE studies SET updated_at = ? WHERE id = ?').run(now(), studyId);
   }
 }
 
-interface RawStudy {
-  id: number;
-  name: string;
-  spec_json: string;
-  model: string;
-  sampler: string;
-  dataset: string;
-  backend: string | null;
-  created_at: string;
-  updated_at: string;
+/** A stored window as it is written: without its database ids. */
+export function exportedWindow(w: StoredWindow): EnergyWindow & { samples?: number } {
+  const { id: _id, trialId: _trial, samples, ...rest } = w;
+  return samples === null ? rest : { ...rest, samples };
 }
-/** The trial columns toTrials reads, in RawTrialRow's order. */
-const TRIAL_COLUMNS = 'id, number, state, retry_of, backend, created_at, started_at, finished_at';
-type RawTrialRow = [id: number, number: number, state: TrialState, retryOf: number | null, backend: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null];
-interface RawWindow {
-  id: number;
-  trial_id: number | null;
-  phase: EnergyWindow['phase'];
-  started_at_ms: number;
-  duration_s: number;
-  samples: number | null;
-  cpu_tree_s: number | null;
-  cpu_machine_busy_s: number | null;
-  cpu_cores: number | null;
+
+/** Why recoverStale interrupted a trial. */
+export const STALE_MESSAGE = 'the worker running this trial stopped or lost contact before it finished';
+
+export function workerOf(owner: number | WorkerId): WorkerId {
+  return typeof owner === 'number' ? { host: hostname(), pid: owner } : owner;
 }
-interface RawEnergy {
-  domain: string;
-  energy_j: number;
-  net_energy_j: number | null;
-  attributed_energy_j: number | null;
-  unreliable: number;
-  method: 'measured' | 'estimated';
-  source: string;
-  counter: string | null;
-  model: string | null;
-  inputs_json: string | null;
-  resolution_j: number | null;
-  uncertainty_rel: number | null;
+
+/**
+ * Whether a lock holder still holds: its heartbeat is fresh and, on this host, its process is
+ * alive. A pid on another machine cannot be checked from here, so there only the heartbeat counts.
+ */
+export function holderIsLive(holder: WorkerId, heartbeatMs: number | null, self: WorkerId, staleAfterMs: number, nowMs: number): boolean {
+  if (holder.host === self.host && holder.pid === self.pid) return false;
+  if (nowMs - (heartbeatMs ?? 0) >= staleAfterMs) return false;
+  return holder.host !== self.host || isAlive(holder.pid);
+}
+
+/** Whether a running or queued trial's worker still holds it (recoverStale's rule). */
+export function trialIsLive(row: { host: string | null; worker_pid: number | null; heartbeat_ms: number | null }, self: WorkerId, staleAfterMs: number, nowMs: number): boolean {
+  if (row.heartbeat_ms === null) return false;
+  if (nowMs - row.heartbeat_ms >= staleAfterMs) return false;
+  if (row.host === self.host && row.worker_pid !== null) return isAlive(row.worker_pid);
+  return true;
 }

@@ -6,8 +6,10 @@
  */
 import { rmSync } from 'node:fs';
 import { cpus, totalmem, platform, release, arch } from 'node:os';
+import { dirname, resolve } from 'node:path';
 import { datasetLabel, type StudySpec } from '../../shared/spec';
-import type { MeterInfo, Params, Phase, TrialRecord, TrialState } from '../../shared/types';
+import { hashInts } from '../../shared/rng';
+import type { EnergyWindow, MeterInfo, Params, Phase, TrialRecord, TrialState } from '../../shared/types';
 import { loadDataset } from '../data/builtin';
 import { UserError } from '../errors';
 import { baselineFlags, idleBaseline } from '../meters/attribution';
@@ -17,13 +19,15 @@ import { readProcStat } from '../meters/proc-tree';
 import type { WindowMeters } from '../meters/window-meters';
 import { createSampler, type FinishedTrial } from '../samplers/index';
 import { EncodedSpace } from '../space/encode';
-import type { Store, StudyRow } from '../store/store';
+import { COUNTED_STATES, type Storage, type WorkerId } from '../store/storage';
+import type { StoredWindow, StudyRow } from '../store/store';
+import { hardwareClass, workerHost } from './hardware-class';
 import { gpuInventory } from './hardware';
 import { BuiltinTrialRunner } from '../trials/builtin/runner';
 import { CommandTrialRunner } from '../trials/command/runner';
 import { finalizeEnergy, finalizePartial } from '../trials/energy';
 import { killGroup, type TrialProcess } from '../trials/process-runner';
-import { keepModel, modelDir, pruneKeptModels } from '../models/keep';
+import { keepModelIn, modelDirIn, pruneKeptModelsIn } from '../models/keep';
 import { decide, type Checkpoint } from '../trials/pruning';
 import type { TrialEvent, TrialRunner } from '../trials/types';
 
@@ -37,7 +41,7 @@ export type StudyEvent =
   | { type: 'study-end'; reason: 'budget' | 'time' | 'stopped' | 'paused'; done: number; budget: number };
 
 export interface RunStudyOptions {
-  store: Store;
+  storage: Storage;
   spec: StudySpec;
   signal?: AbortSignal;
   onEvent?: (e: StudyEvent) => void;
@@ -50,6 +54,18 @@ export interface RunStudyOptions {
   shouldContinue?: () => boolean;
   /** Live power samples, as they are taken (the app's live chart). */
   onPower?: (samples: PowerSample[]) => void;
+  /**
+   * `exclusive` (`ecopt tune`, the app): this process holds the study's runner lock, alone.
+   * `shared` (`ecopt worker`): one of any number of workers on any number of machines, each
+   * claiming trials against the shared budget.
+   */
+  mode?: 'exclusive' | 'shared';
+  /** Who runs the trials (default: this process on workerHost()). */
+  worker?: WorkerId;
+  /** The GPU this loop's trials run on (`ecopt worker --gpus`): CUDA_VISIBLE_DEVICES, and the meters of that device only. */
+  gpu?: string;
+  /** Where kept models go for a study not in a file (PostgreSQL); default the current directory. */
+  modelsDir?: string;
 }
 
 export interface StudyOutcome {
@@ -58,7 +74,14 @@ export interface StudyOutcome {
   trials: TrialRecord[];
 }
 
-const COUNTED: readonly TrialState[] = ['complete', 'pruned', 'failed'];
+const COUNTED: readonly TrialState[] = COUNTED_STATES;
+
+/** How often a running trial's heartbeat is refreshed, and after how long without one it is taken for dead (ms). */
+export function heartbeatTimes(env: NodeJS.ProcessEnv = process.env): { heartbeatMs: number; staleAfterMs: number } {
+  const num = (v: string | undefined, fallback: number) => (v !== undefined && Number(v) > 0 ? Number(v) : fallback);
+  const heartbeatMs = num(env.ECOPT_HEARTBEAT_MS, 2000);
+  return { heartbeatMs, staleAfterMs: num(env.ECOPT_STALE_AFTER_MS, Math.max(10_000, heartbeatMs * 5)) };
+}
 
 /** Fields whose change would make old trials incomparable with new ones. */
 function identity(spec: StudySpec): string {
@@ -80,21 +103,28 @@ export function hardwareInventory(meters: readonly MeterInfo[] = []): Record<str
 }
 
 /** Opens the study named in the spec, creating it if new; refuses a changed definition. */
-export function openStudy(store: Store, spec: StudySpec): { study: StudyRow; resumed: boolean } {
-  const existing = store.findStudy(spec.name);
-  if (!existing) return { study: store.createStudy(spec), resumed: false };
+export async function openStudy(storage: Storage, spec: StudySpec): Promise<{ study: StudyRow; resumed: boolean }> {
+  const existing = await storage.findStudy(spec.name);
+  if (!existing) {
+    try {
+      return { study: await storage.createStudy(spec), resumed: false };
+    } catch (e) {
+      // another worker created it a moment before: join theirs
+      const raced = await storage.findStudy(spec.name);
+      if (!raced) throw e;
+      return openStudy(storage, spec);
+    }
+  }
   if (identity(existing.spec) !== identity(spec)) {
     throw new UserError(
-      `a study named "${spec.name}" already exists in ${store.path} with a different definition; ` +
+      `a study named "${spec.name}" already exists in ${storage.location} with a different definition; ` +
         'give this one another "name", or resume the old one with its original file',
     );
   }
   if (existing.spec.trials !== spec.trials || existing.spec.timeBudgetS !== spec.timeBudgetS) {
-    store.db
-      .prepare('UPDATE studies SET spec_json = ? WHERE id = ?')
-      .run(JSON.stringify({ ...existing.spec, trials: spec.trials, timeBudgetS: spec.timeBudgetS }), existing.id);
+    await storage.setStudyBudget(existing.id, spec.trials, spec.timeBudgetS);
   }
-  return { study: store.getStudy(existing.id)!, resumed: true };
+  return { study: (await storage.getStudy(existing.id))!, resumed: true };
 }
 
 export function toFinished(trial: TrialRecord, space: EncodedSpace, study: StudyRow, index: number): FinishedTrial {
@@ -110,9 +140,12 @@ export function toFinished(trial: TrialRecord, space: EncodedSpace, study: Study
 }
 
 export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> {
-  const { store, spec } = options;
+  const { storage, spec } = options;
   const emit = options.onEvent ?? (() => {});
   const signal = options.signal ?? new AbortController().signal;
+  const shared = options.mode === 'shared';
+  const self: WorkerId = options.worker ?? { host: workerHost(), pid: process.pid };
+  const { heartbeatMs, staleAfterMs } = heartbeatTimes();
   // bad data is the user's to fix before any trial runs, and nothing is stored for it
   if (spec.dataset && !options.runner) {
     const ds = await loadDataset(spec.dataset);
@@ -120,42 +153,87 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
       throw new UserError(`model "cnn" needs images, and ${datasetLabel(spec)} is a table; use "model": "mlp" or a folder of images`);
     }
   }
-  const { study, resumed } = openStudy(store, spec);
+  const { study, resumed } = await openStudy(storage, spec);
   let currentTrialId: number | null = null;
+  // the process group is recorded from a callback: written in order, awaited before the trial's end is
+  let attrWrites: Promise<void> = Promise.resolve();
   const recordProcess = (p: TrialProcess) => {
-    if (currentTrialId !== null) store.setTrialAttr(currentTrialId, 'process', p);
+    const id = currentTrialId;
+    if (id !== null) attrWrites = attrWrites.then(() => storage.setTrialAttr(id, 'process', p)).catch(() => {});
   };
-  const runner =
-    options.runner ?? (study.spec.command ? new CommandTrialRunner(study.spec.command, recordProcess) : new BuiltinTrialRunner(recordProcess));
+  const deviceEnv: Record<string, string> = options.gpu !== undefined ? { CUDA_VISIBLE_DEVICES: options.gpu } : {};
+  const command = study.spec.command && options.gpu !== undefined ? { ...study.spec.command, env: { ...study.spec.command.env, ...deviceEnv } } : study.spec.command;
+  const runner = options.runner ?? (command ? new CommandTrialRunner(command, recordProcess) : new BuiltinTrialRunner(recordProcess, deviceEnv));
   const space = new EncodedSpace(study.spec.space);
-  const sampler = createSampler(study.spec.sampler.name, { space, objectives: study.objectives, seed: study.spec.seed }, study.spec.sampler.options);
+  // Several workers asking at the same moment see the same history and the same proposal count:
+  // each draws from its own stream so that they do not propose the same point. (Which worker asks
+  // when depends on timing, so a shared study is not reproducible proposal by proposal anyway.)
+  const seed = shared ? hashInts(study.spec.seed, ...[...`${self.host}:${self.pid}:${options.gpu ?? ''}`].map((c) => c.charCodeAt(0))) : study.spec.seed;
+  const sampler = createSampler(study.spec.sampler.name, { space, objectives: study.objectives, seed }, study.spec.sampler.options);
 
-  store.acquireRunner(study.id, process.pid);
+  let recoveredFirst: TrialRecord[] = [];
+  if (shared) {
+    const holder = await storage.runnerHeld(study.id, self);
+    if (holder) {
+      throw new UserError(
+        `study "${study.name}" is being run by \`ecopt tune\` (pid ${holder.pid} on ${holder.host}), which runs a study alone; wait for it to finish, then start the workers`,
+      );
+    }
+  } else {
+    // a trial whose process died on this machine (`ecopt tune` killed with -9) holds no one up,
+    // whatever its heartbeat says: mark it interrupted first so that the lock can be taken
+    recoveredFirst = await recover(storage, study.id, self, staleAfterMs);
+    await storage.acquireRunner(study.id, self);
+  }
   const ownMeters = !options.meters;
   let meterSetup: { set: WindowMeters; report: MeterInfo[]; estimatedOnly: boolean };
   if (options.meters) {
     meterSetup = { set: options.meters, report: options.meterReport ?? options.meters.inventory(), estimatedOnly: options.meters.inventory().every((m) => m.detail.startsWith('estimate')) };
   } else {
     // the meters poll in their own thread: a busy event loop here can never make them miss a wrap
-    const thread = new MeterThread(options.onPower ? { onSample: options.onPower } : {});
+    const thread = new MeterThread({
+      ...(options.onPower ? { onSample: options.onPower } : {}),
+      ...(options.gpu !== undefined ? { env: { ...process.env, ECOPT_GPU_DEVICES: options.gpu } } : {}),
+    });
     meterSetup = { set: thread, report: thread.report, estimatedOnly: thread.estimatedOnly };
   }
   const meters = meterSetup.set;
-  const heartbeat = setInterval(() => store.heartbeat(study.id, process.pid), 5000);
-  heartbeat.unref();
+  // where kept models go: beside the study file, or (PostgreSQL: no file) under --models-dir
+  const modelsRoot = storage.kind === 'sqlite' ? dirname(resolve(storage.location)) : resolve(options.modelsDir ?? process.cwd());
+  const beats: Promise<unknown>[] = [];
+  const beat = (p: Promise<unknown>) => {
+    // a missed heartbeat is retried on the next tick; it must never crash the study
+    const q = p.catch(() => {});
+    beats.push(q);
+    void q.finally(() => beats.splice(beats.indexOf(q), 1));
+  };
+  const runnerBeat = shared ? null : setInterval(() => beat(storage.heartbeatRunner(study.id, self)), 5000);
+  runnerBeat?.unref();
+  const trialBeat = setInterval(() => {
+    if (currentTrialId !== null) beat(storage.heartbeatTrials([currentTrialId], self));
+  }, heartbeatMs);
+  trialBeat.unref();
   try {
-    stopLeftoverProcesses(store, study.id);
-    const recovered = store.recoverInterrupted(study.id);
-    store.setHardware(study.id, hardwareInventory(meterSetup.report));
-    store.setMeters(study.id, meterSetup.report);
+    // holding the runner lock, no one else runs a trial of this study: every trial left running is
+    // a dead process's (acquireRunner refused while a worker's heartbeat was fresh)
+    const recovered = [...recoveredFirst, ...(await recover(storage, study.id, self, shared ? staleAfterMs : 0))];
+    const inventory = hardwareInventory(meterSetup.report);
+    const cls = hardwareClass(inventory, meterSetup.report, options.gpu !== undefined ? [options.gpu] : undefined);
+    await storage.putHardwareClass(study.id, cls.id, cls.inventory);
+    // the study's own inventory and meters (reports' hardware rows): the first worker's in a shared study
+    if (!shared || Object.keys(await storage.getHardware(study.id)).length === 0) {
+      await storage.setHardware(study.id, inventory);
+      await storage.setMeters(study.id, meterSetup.report);
+    }
     meters.start();
 
     const budget = study.spec.trials;
     const started = Date.now();
-    let done = store.getTrials(study.id, COUNTED).length;
+    let done = (await storage.getTrials(study.id, COUNTED)).length;
     emit({ type: 'study-start', study, done, budget, resumed, recovered: recovered.length, meters: meterSetup.report, estimatedOnly: meterSetup.estimatedOnly });
 
     const idleS = options.skipIdle ? 0 : study.spec.meters.idleBaselineS;
+    let ownIdle: StoredWindow | EnergyWindow | null = null;
     if (idleS > 0 && done < budget && !signal.aborted) {
       emit({ type: 'idle-start', seconds: idleS });
       meters.begin('idle');
@@ -164,14 +242,18 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
       const flags = [...(measured.flags ?? []), ...baselineFlags(measured)];
       const idle = { ...measured, ...(flags.length ? { flags } : {}) };
       meters.drainSamples();
-      if (!signal.aborted) store.insertWindow(study.id, null, idle);
+      if (!signal.aborted) {
+        await storage.insertWindow(study.id, null, idle);
+        ownIdle = idle;
+      }
       emit({ type: 'idle-end', powerW: idleBaseline(idle).powerW });
     }
-    const stored = store.latestIdle(study.id);
+    // a shared study's stored baselines may be other machines': a worker uses only its own
+    const stored = shared ? ownIdle : await storage.latestIdle(study.id);
     const baseline = stored ? idleBaseline(stored) : null;
 
     let reason: StudyOutcome['reason'] = 'budget';
-    while (done < budget) {
+    for (;;) {
       if (signal.aborted) {
         reason = 'stopped';
         break;
@@ -184,8 +266,17 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
         reason = 'time';
         break;
       }
-      const all = store.getTrials(study.id);
-      const retry = store.pendingRetries(study.id)[0];
+      const all = await storage.getTrials(study.id);
+      done = all.filter((t) => COUNTED.includes(t.state)).length;
+      if (done >= budget) break;
+      if (done + all.filter((t) => t.state === 'running').length >= budget) {
+        // the rest of the budget is running on other workers: wait for them, and re-run a trial
+        // whose worker stopped heartbeating (it no longer counts once marked interrupted)
+        await sleep(1000, signal);
+        await recover(storage, study.id, self, staleAfterMs);
+        continue;
+      }
+      const retry = (await storage.pendingRetries(study.id))[0];
       let params: Params;
       if (retry) {
         params = retry.params;
@@ -196,60 +287,75 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
         const asked = all.filter((t) => t.retryOf === null).length;
         params = sampler.ask(history, asked);
       }
-      const trial = store.createTrial(study.id, params, retry?.id ?? null);
-      store.startTrial(trial.id);
+      const trial = await storage.claimTrial(study.id, { params, retryOf: retry?.id ?? null, worker: self, hardwareClass: cls.id, budget });
+      // the budget was taken, or another worker claimed the same re-run first: look again
+      if (!trial) continue;
       currentTrialId = trial.id;
-      emit({ type: 'trial-start', trial: store.getTrial(trial.id)!, retryOf: retry?.number ?? null });
+      emit({ type: 'trial-start', trial, retryOf: retry?.number ?? null });
       meters.drainSamples();
       const t0 = Date.now();
-      const finishedNow = store.getTrials(study.id, ['complete']);
+      // pruning compares energy with trials of this hardware class only
+      const finishedNow = all.filter((t) => t.state === 'complete' && (t.hardwareClass === cls.id || t.hardwareClass === null));
       const shouldPrune = (c: Checkpoint) => {
         const d = decide(c, finishedNow, study.objectives, study.spec.pruning);
         return d.prune ? d.reason : null;
       };
-      const artifactDir = modelDir(store, study, trial.number);
+      const artifactDir = modelDirIn(modelsRoot, study, trial.number);
       if (artifactDir) rmSync(artifactDir, { recursive: true, force: true }); // what an interrupted run left
       const outcome = await runner.run({ trialNumber: trial.number, params, spec: study.spec, shouldPrune, ...(artifactDir ? { artifactDir } : {}) }, meters, signal, (event) =>
         emit({ type: 'trial-event', trialNumber: trial.number, event }),
       );
       currentTrialId = null;
+      await attrWrites;
       // what a stopped trial measured is kept, attributed like the rest
       const partial = outcome.ok ? null : finalizePartial(outcome.partial, baseline);
       const measured = outcome.ok ? finalizeEnergy(outcome.result, baseline) : null;
       const missing = measured ? missingObjective(measured.metrics, study, measured.windows) : null;
+      // A worker that stopped heartbeating for a while (a suspended laptop, a frozen VM) may find
+      // its trial taken for dead and re-run by another worker: the re-run's figures count, this
+      // one's are dropped, and the worker goes on with the next trial.
+      if (shared) {
+        const now = await storage.getTrial(trial.id);
+        if (now && now.state !== 'running') {
+          emit({ type: 'trial-end', trial: now, done, budget, elapsedS: (Date.now() - t0) / 1000 });
+          continue;
+        }
+      }
       // a model is kept only for a trial that completes
-      const result = keepModel(store, artifactDir, missing ? null : measured, study.spec.command ? (study.spec.command.cwd ?? process.cwd()) : null) ?? measured;
+      const result = keepModelIn(storage.kind === 'sqlite' ? modelsRoot : null, artifactDir, missing ? null : measured, study.spec.command ? (study.spec.command.cwd ?? process.cwd()) : null) ?? measured;
       if (result && missing) {
-        store.failTrial(trial.id, 'missing-metric', missing.message, result);
+        await storage.failTrial(trial.id, 'missing-metric', missing.message, result);
         // a program that never enters the phase an objective needs will not on the next trial either
-        if (missing.noPhase && !store.getTrials(study.id, ['complete']).some((t) => Number.isFinite(t.metrics[missing.metric as keyof TrialRecord['metrics']]))) {
-          emit({ type: 'trial-end', trial: store.getTrial(trial.id)!, done: done + 1, budget, elapsedS: (Date.now() - t0) / 1000 });
+        if (missing.noPhase && !(await storage.getTrials(study.id, ['complete'])).some((t) => Number.isFinite(t.metrics[missing.metric as keyof TrialRecord['metrics']]))) {
+          emit({ type: 'trial-end', trial: (await storage.getTrial(trial.id))!, done: done + 1, budget, elapsedS: (Date.now() - t0) / 1000 });
           throw new UserError(
             `study "${study.name}" cannot reach its objectives with this command: ${missing.message}. Change the script or the study's objectives (e.g. drop ${missing.metric}), then run \`ecopt tune\` again`,
           );
         }
       } else if (result) {
-        store.completeTrial(trial.id, result);
-        pruneKeptModels(store, study);
+        await storage.completeTrial(trial.id, result);
+        await pruneKeptModelsIn(storage, modelsRoot, study);
       } else if (!outcome.ok && outcome.kind === 'pruned') {
-        store.pruneTrial(trial.id, outcome.message, partial!);
+        await storage.pruneTrial(trial.id, outcome.message, partial!);
       } else if (!outcome.ok && outcome.kind === 'interrupted') {
-        store.interruptTrial(trial.id, outcome.message);
+        await storage.interruptTrial(trial.id, outcome.message);
         reason = 'stopped';
-        emit({ type: 'trial-end', trial: store.getTrial(trial.id)!, done, budget, elapsedS: (Date.now() - t0) / 1000 });
+        emit({ type: 'trial-end', trial: (await storage.getTrial(trial.id))!, done, budget, elapsedS: (Date.now() - t0) / 1000 });
         break;
       } else if (!outcome.ok) {
-        store.failTrial(trial.id, outcome.kind, outcome.message, partial!, outcome.detail);
+        await storage.failTrial(trial.id, outcome.kind, outcome.message, partial!, outcome.detail);
       }
-      done++;
-      emit({ type: 'trial-end', trial: store.getTrial(trial.id)!, done, budget, elapsedS: (Date.now() - t0) / 1000 });
+      done = shared ? (await storage.getTrials(study.id, COUNTED)).length : done + 1;
+      emit({ type: 'trial-end', trial: (await storage.getTrial(trial.id))!, done, budget, elapsedS: (Date.now() - t0) / 1000 });
     }
     emit({ type: 'study-end', reason, done, budget });
-    return { study: store.getStudy(study.id)!, reason, trials: store.getTrials(study.id) };
+    return { study: (await storage.getStudy(study.id))!, reason, trials: await storage.getTrials(study.id) };
   } finally {
-    clearInterval(heartbeat);
+    if (runnerBeat) clearInterval(runnerBeat);
+    clearInterval(trialBeat);
     if (ownMeters) meters.stop();
-    store.releaseRunner(study.id, process.pid);
+    await Promise.all(beats);
+    if (!shared) await storage.releaseRunner(study.id, self);
   }
 }
 
@@ -280,17 +386,24 @@ export function missingObjective(
 }
 
 /**
- * A study process killed with -9 cannot stop its trial's processes itself (the guard usually
- * does): before re-running, stop any recorded process group of a trial still marked running
- * whose leader is the same process (same start time), not a recycled pid.
+ * Marks interrupted the trials whose worker is gone (recoverStale), and stops what they left
+ * running on this machine: a study process killed with -9 cannot stop its trial's processes
+ * itself (the guard usually does), so any recorded process group of such a trial whose leader is
+ * the same process (same start time, not a recycled pid) is stopped before the trial is re-run.
+ * Only recovered trials: a live worker's trial on this machine is never touched.
  */
-function stopLeftoverProcesses(store: Store, studyId: number): void {
-  for (const t of store.getTrials(studyId, ['running'])) {
-    const p = store.getTrialAttrs(t.id).process as TrialProcess | undefined;
+async function recover(storage: Storage, studyId: number, self: WorkerId, staleAfterMs: number): Promise<TrialRecord[]> {
+  const recovered = await storage.recoverStale(studyId, self, staleAfterMs);
+  for (const r of recovered) {
+    const t = await storage.getTrial(r.id);
+    // a process group on another machine is not this machine's to stop
+    if (t?.host && t.host !== self.host) continue;
+    const p = (await storage.getTrialAttrs(r.id)).process as TrialProcess | undefined;
     if (!p?.pgid) continue;
     const st = readProcStat(p.pgid);
     if (st && st.startTicks === p.startTicks) killGroup(p.pgid, 500);
   }
+  return recovered;
 }
 
 /** Proposal index of every trial: fresh proposals count up, re-runs inherit their original's. */

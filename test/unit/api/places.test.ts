@@ -53,12 +53,11 @@ describe('paths typed or chosen in the app', () => {
     const dir = tmpDir();
     const { Store } = await import('../../../src-main/engine/store/store');
     const { parseStudySpec } = await import('../../../src-main/shared/spec');
-    const { openStudy } = await import('../../../src-main/engine/study/study');
     const other = join(dir, 'other.db');
     const s = new Store(other);
     const parsed = parseStudySpec({ name: 'elsewhere', model: 'command', command: { argv: ['true'] }, space: { x: { type: 'float', low: 0, high: 1 } }, objectives: [{ metric: 'accuracy' }], trials: 1 });
     if (!parsed.ok) throw new Error('bad spec');
-    openStudy(s, parsed.spec);
+    s.createStudy(parsed.spec);
     s.close();
     const a = api(dir);
     try {
@@ -87,11 +86,10 @@ describe('paths typed or chosen in the app', () => {
       // the study row exists once a run has opened it
       const { Store } = await import('../../../src-main/engine/store/store');
       const { parseStudySpec } = await import('../../../src-main/shared/spec');
-      const { openStudy } = await import('../../../src-main/engine/study/study');
       const parsed = parseStudySpec(spec);
       if (!parsed.ok) throw new Error('bad spec');
       const s = new Store(join(dir, 'studies.db'));
-      openStudy(s, parsed.spec);
+      s.createStudy(parsed.spec);
       s.close();
       expect(await a.dispatch('study.start', { spec, mustBeNew: true })).toEqual({ ok: false, error: expect.stringMatching(/a study named "twice" already exists in .*: resume it, or give the new study another name such as "twice-2"/) });
     } finally {

@@ -9,7 +9,6 @@ import { Api } from '../../../src-main/api/handlers';
 import type { EventPayload } from '../../../src-main/shared/contract';
 import { Store } from '../../../src-main/engine/store/store';
 import { registerRun } from '../../../src-main/engine/study/machine-runs';
-import { openStudy } from '../../../src-main/engine/study/study';
 import { parseStudySpec } from '../../../src-main/shared/spec';
 import { quickSpec } from '../../helpers/specs';
 import { tmpDir } from '../../helpers/tmp';
@@ -49,7 +48,7 @@ describe('re-measuring from the explorer', () => {
     const dir = tmpDir();
     const db = join(dir, 'studies.db');
     const s = new Store(db);
-    const { study } = openStudy(s, spec('nomodel'));
+    const study = s.createStudy(spec('nomodel'));
     const t = s.createTrial(study.id, { units: 4, learning_rate: 0.01, epochs: 2 });
     s.startTrial(t.id);
     s.completeTrial(t.id, { metrics: { accuracy: 0.9, infer_energy_j_per_sample: 1e-4 }, attrs: {}, windows: [], backend: 'cpu', powerSamples: [] });

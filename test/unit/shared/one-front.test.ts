@@ -13,6 +13,7 @@ import { Store } from '../../../src-main/engine/store/store';
 import { runStudy } from '../../../src-main/engine/study/study';
 import type { TrialRunner } from '../../../src-main/engine/trials/types';
 import { parseStudySpec } from '../../../src-main/shared/spec';
+import { SqliteStorage } from '../../../src-main/engine/store/sqlite-storage';
 import type { StudyView } from '../../../src-main/shared/contract';
 import { quickSpec } from '../../helpers/specs';
 import { tmpDir } from '../../helpers/tmp';
@@ -36,7 +37,7 @@ describe('one front', () => {
     );
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
     const store = new Store(db);
-    await runStudy({ store, spec: parsed.spec, runner, meters: new LocalMeters(new MeterSet([new CpuTdpEstimateMeter()])) });
+    await runStudy({ storage: new SqliteStorage(store), spec: parsed.spec, runner, meters: new LocalMeters(new MeterSet([new CpuTdpEstimateMeter()])) });
     const study = store.requireStudy('limits');
     const cli = frontIndices(study, store.getTrials(study.id)).map((t) => t.number);
     store.close();

@@ -6,6 +6,7 @@
 import { m001 } from './001_initial';
 import { m002 } from './002_flags_and_net_energy';
 import { m003 } from './003_attribution';
+import { m004 } from './004_workers';
 
 export interface Migration {
   version: number;
@@ -13,4 +14,4 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004];

@@ -30,7 +30,8 @@ function trainerArgv(): string[] {
 export class BuiltinTrialRunner implements TrialRunner {
   private readonly inner: ProcessTrialRunner;
 
-  constructor(onProcess?: (p: TrialProcess) => void) {
+  /** `env` is added to the trainer's environment (`ecopt worker --gpus`: CUDA_VISIBLE_DEVICES). */
+  constructor(onProcess?: (p: TrialProcess) => void, env: Record<string, string> = {}) {
     this.inner = new ProcessTrialRunner((input) => {
       const dir = mkdtempSync(join(tmpdir(), 'ecopt-trial-'));
       const file = join(dir, 'input.json');
@@ -38,7 +39,7 @@ export class BuiltinTrialRunner implements TrialRunner {
       return {
         argv: trainerArgv(),
         cwd: process.cwd(),
-        env: nodeEnv({ ...process.env, ECOPT_RESOURCES_DIR: resourcesDir(), ECOPT_TRIAL_INPUT: file, ECOPT_TRIAL: String(input.trialNumber) }),
+        env: nodeEnv({ ...process.env, ...env, ECOPT_RESOURCES_DIR: resourcesDir(), ECOPT_TRIAL_INPUT: file, ECOPT_TRIAL: String(input.trialNumber) }),
         initialPhase: null,
         acks: true,
         shown: 'the trainer',

@@ -9,6 +9,7 @@ import { CODECARBON_COLUMNS, CSV_COLUMNS } from '../../../../src-main/engine/rep
 import { reportJsonSchema } from '../../../../src-main/engine/reports/schema';
 import { Store } from '../../../../src-main/engine/store/store';
 import { runStudy } from '../../../../src-main/engine/study/study';
+import { SqliteStorage } from '../../../../src-main/engine/store/sqlite-storage';
 import { Api } from '../../../../src-main/api/handlers';
 import { energyText } from '../../../../src-main/engine/reports/units';
 import { reportSchema, type EnergyReport } from '../../../../src-main/shared/report';
@@ -25,7 +26,7 @@ beforeAll(async () => {
   const r = parseStudySpec(quickSpec({ name: 'reported', trials: 3, meters: { idleBaselineS: 0.5 } }));
   if (!r.ok) throw new Error('bad spec');
   const store = new Store(db);
-  await runStudy({ store, spec: r.spec });
+  await runStudy({ storage: new SqliteStorage(store), spec: r.spec });
   const empty = parseStudySpec(quickSpec({ name: 'empty', trials: 1 }));
   if (!empty.ok) throw new Error('bad spec');
   store.createStudy(empty.spec);

@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDb, schemaVersion } from '../../../../src-main/engine/store/db';
@@ -78,6 +80,26 @@ describe('migrations', () => {
     expect(upgraded.db.pragma('integrity_check', { simple: true })).toBe('ok');
     upgraded.close();
   });
+
+  it('migrate a new file once when several processes open it at the same moment (workers starting together)', async () => {
+    const path = join(tmpDir(), 'shared.db');
+    const db = fileURLToPath(new URL('../../../../src-main/engine/store/db.ts', import.meta.url));
+    const open = () =>
+      new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `const { openDb } = await import(${JSON.stringify(db)}); openDb(${JSON.stringify(path)}).close();`], {
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
+        let stderr = '';
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        child.on('close', (code) => resolve({ code, stderr }));
+      });
+    const results = await Promise.all(Array.from({ length: 6 }, open));
+    expect(results.map((r) => r.stderr.trim()).filter(Boolean)).toEqual([]);
+    expect(results.map((r) => r.code)).toEqual([0, 0, 0, 0, 0, 0]);
+    const check = new Database(path, { readonly: true });
+    expect(check.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual(MIGRATIONS.map((m) => ({ version: m.version })));
+    check.close();
+  }, 60_000);
 
   it('read an older file through a copy upgraded in memory, leaving the file and its folder as they were', () => {
     const dir = tmpDir();

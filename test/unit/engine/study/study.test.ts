@@ -4,6 +4,7 @@ import { MeterSet } from '../../../../src-main/engine/meters/meter-set';
 import { CpuTdpEstimateMeter } from '../../../../src-main/engine/meters/estimate';
 import { Store } from '../../../../src-main/engine/store/store';
 import { runStudy } from '../../../../src-main/engine/study/study';
+import { SqliteStorage } from '../../../../src-main/engine/store/sqlite-storage';
 import type { TrialOutcome, TrialRunner } from '../../../../src-main/engine/trials/types';
 import { parseStudySpec, type StudySpec } from '../../../../src-main/shared/spec';
 import { quickSpec } from '../../../helpers/specs';
@@ -48,7 +49,7 @@ const meters = () => new MeterSet([new CpuTdpEstimateMeter()]);
 describe('study loop', () => {
   it('isolates failures: a trial that throws or goes NaN is stored failed with its reason and the study goes on', async () => {
     const store = new Store(join(tmpDir(), 's.db'));
-    const outcome = await runStudy({ store, spec: spec({ trials: 5 }), runner: scripted({ 1: 'throw', 3: 'nan' }), meters: meters() });
+    const outcome = await runStudy({ storage: new SqliteStorage(store), spec: spec({ trials: 5 }), runner: scripted({ 1: 'throw', 3: 'nan' }), meters: meters() });
     expect(outcome.reason).toBe('budget');
     expect(outcome.trials.map((t) => t.state)).toEqual(['complete', 'failed', 'complete', 'failed', 'complete']);
     expect(outcome.trials[1]!.failure).toEqual({ kind: 'exception', message: 'the model blew up' });
@@ -63,7 +64,7 @@ describe('study loop', () => {
     const store = new Store(path);
     const controller = new AbortController();
     const first = runStudy({
-      store,
+      storage: new SqliteStorage(store),
       spec: spec({ trials: 4 }),
       runner: scripted({ 2: 'hang' }),
       meters: meters(),
@@ -77,7 +78,7 @@ describe('study loop', () => {
     expect(stopped.trials.map((t) => t.state)).toEqual(['complete', 'complete', 'interrupted']);
     const before = stopped.trials.slice(0, 2);
 
-    const resumed = await runStudy({ store, spec: spec({ trials: 4 }), runner: scripted({}), meters: meters() });
+    const resumed = await runStudy({ storage: new SqliteStorage(store), spec: spec({ trials: 4 }), runner: scripted({}), meters: meters() });
     expect(resumed.reason).toBe('budget');
     const t = resumed.trials;
     expect(t.map((x) => x.state)).toEqual(['complete', 'complete', 'interrupted', 'complete', 'complete']);
@@ -86,7 +87,7 @@ describe('study loop', () => {
     // finished trials are untouched, and the new proposal is the one an uninterrupted run makes next
     expect(t.slice(0, 2)).toEqual(before);
     const straight = await runStudy({
-      store: new Store(join(tmpDir(), 'straight.db')),
+      storage: new SqliteStorage(new Store(join(tmpDir(), 'straight.db'))),
       spec: spec({ trials: 4 }),
       runner: scripted({}),
       meters: meters(),
@@ -116,7 +117,7 @@ describe('study loop', () => {
         return out;
       },
     };
-    const outcome = await runStudy({ store, spec: spec({ trials: 5, pruning: { enabled: true, minTrials: 3 } }), runner: withFlops, meters: meters() });
+    const outcome = await runStudy({ storage: new SqliteStorage(store), spec: spec({ trials: 5, pruning: { enabled: true, minTrials: 3 } }), runner: withFlops, meters: meters() });
     const last = outcome.trials[4]!;
     expect(last.state).toBe('pruned');
     expect(last.failure).toEqual({ kind: 'pruned', message: expect.stringMatching(/predicted .* to be dominated by trial \d/) });
@@ -124,20 +125,51 @@ describe('study loop', () => {
     store.close();
   });
 
+  it('a shared worker whose trial was taken for dead drops its own result and goes on; the re-run counts', async () => {
+    const store = new Store(join(tmpDir(), 's.db'));
+    const storage = new SqliteStorage(store);
+    const base = scripted({});
+    let stolen = false;
+    // while trial 1 runs, another worker decides this one is dead (its heartbeat went stale)
+    const runner: TrialRunner = {
+      async run(input, m, signal, onEvent) {
+        if (input.trialNumber === 1 && !stolen) {
+          stolen = true;
+          const t = store.getTrialByNumber(store.findStudy(spec().name)!.id, 1)!;
+          store.interruptTrial(t.id, 'the process running this trial stopped before it finished');
+        }
+        return base.run(input, m, signal, onEvent);
+      },
+    };
+    const outcome = await runStudy({ storage, spec: spec({ trials: 3 }), runner, meters: meters(), mode: 'shared' });
+    expect(outcome.reason).toBe('budget');
+    const states = outcome.trials.map((t) => [t.number, t.state, t.retryOf === null ? null : outcome.trials.find((o) => o.id === t.retryOf)!.number]);
+    // trial 1 stays interrupted with nothing stored; trial 2 re-runs it, and the budget of 3 is met
+    expect(states).toEqual([
+      [0, 'complete', null],
+      [1, 'interrupted', null],
+      [2, 'complete', 1],
+      [3, 'complete', null],
+    ]);
+    expect(outcome.trials[1]!.metrics).toEqual({});
+    expect(outcome.trials[2]!.params).toEqual(outcome.trials[1]!.params);
+    store.close();
+  });
+
   it('refuses to resume a study whose definition changed, but accepts a larger budget', async () => {
     const store = new Store(join(tmpDir(), 's.db'));
-    await runStudy({ store, spec: spec({ trials: 1 }), runner: scripted({}), meters: meters() });
+    await runStudy({ storage: new SqliteStorage(store), spec: spec({ trials: 1 }), runner: scripted({}), meters: meters() });
     await expect(
-      runStudy({ store, spec: spec({ trials: 2, seed: 99 }), runner: scripted({}), meters: meters() }),
+      runStudy({ storage: new SqliteStorage(store), spec: spec({ trials: 2, seed: 99 }), runner: scripted({}), meters: meters() }),
     ).rejects.toThrow(/already exists .* with a different definition; give this one another "name"/);
-    const more = await runStudy({ store, spec: spec({ trials: 2 }), runner: scripted({}), meters: meters() });
+    const more = await runStudy({ storage: new SqliteStorage(store), spec: spec({ trials: 2 }), runner: scripted({}), meters: meters() });
     expect(more.trials).toHaveLength(2);
     store.close();
   });
 
   it('runs real trials as child processes, and stores a trial that exceeds its time limit as failed', async () => {
     const store = new Store(join(tmpDir(), 's.db'));
-    const outcome = await runStudy({ store, spec: spec({ trials: 2 }) });
+    const outcome = await runStudy({ storage: new SqliteStorage(store), spec: spec({ trials: 2 }) });
     expect(outcome.trials.map((t) => t.state)).toEqual(['complete', 'complete']);
     const t = outcome.trials[0]!;
     expect(t.metrics.accuracy).toBeGreaterThan(0);
@@ -165,7 +197,7 @@ describe('study loop', () => {
       for (const d of w.domains) expect(d.attributedEnergyJ!).toBeLessThanOrEqual(d.energyJ);
     }
 
-    const slow = await runStudy({ store, spec: spec({ name: 'slow', trials: 1, trial: { timeoutS: 0.05, minInferS: 0.2, inferBatchSize: 64 } }) });
+    const slow = await runStudy({ storage: new SqliteStorage(store), spec: spec({ name: 'slow', trials: 1, trial: { timeoutS: 0.05, minInferS: 0.2, inferBatchSize: 64 } }) });
     expect(slow.trials[0]).toMatchObject({ state: 'failed', failure: { kind: 'timeout' } });
     expect(slow.trials[0]!.failure!.message).toMatch(/longer than its 0.05 s limit.*raise trial.timeoutS/);
     store.close();

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Store } from '../../../../src-main/engine/store/store';
 import { runStudy } from '../../../../src-main/engine/study/study';
+import { SqliteStorage } from '../../../../src-main/engine/store/sqlite-storage';
 import { parseStudySpec } from '../../../../src-main/shared/spec';
 import { quickSpec } from '../../../helpers/specs';
 import { tmpDir } from '../../../helpers/tmp';
@@ -16,7 +17,7 @@ describe('the cnn family', () => {
   it('trains convolutional networks on the wasm backend, with a search space that changes their cost', async () => {
     const store = new Store(join(tmpDir(), 's.db'));
     const outcome = await runStudy({
-      store,
+      storage: new SqliteStorage(store),
       spec: spec({
         name: 'cnn',
         model: 'cnn',
@@ -49,7 +50,7 @@ describe('the cnn family', () => {
 
   it('refuses a table: convolutions need images', async () => {
     const store = new Store(join(tmpDir(), 's.db'));
-    await expect(runStudy({ store, spec: spec({ model: 'cnn', space: { filters: { type: 'int', low: 4, high: 8 } } }) })).rejects.toThrow(
+    await expect(runStudy({ storage: new SqliteStorage(store), spec: spec({ model: 'cnn', space: { filters: { type: 'int', low: 4, high: 8 } } }) })).rejects.toThrow(
       /model "cnn" needs images, and builtin:iris is a table; use "model": "mlp" or a folder of images/,
     );
     expect(store.listStudies()).toEqual([]);

@@ -1,0 +1,34 @@
+/** `ecopt copy --from <file-or-URL> --to <file-or-URL> [study]`. */
+import type { Command } from 'commander';
+import { copyStudies } from '../engine/store/copy';
+import { displayLocation, isDatabaseUrl, openStorage } from '../engine/store/open-storage';
+import { SqliteStorage } from '../engine/store/sqlite-storage';
+import type { Storage } from '../engine/store/storage';
+import { Store } from '../engine/store/store';
+import { UserError } from '../engine/errors';
+
+export function addCopyCommand(program: Command): void {
+  program
+    .command('copy')
+    .description('copy a study, whole, from one storage to another: e.g. a shared PostgreSQL study into a file for offline reports')
+    .argument('[study]', 'study name (or id); default: every study there')
+    .requiredOption('--from <file-or-url>', 'where the study is: a study file, or postgresql://user:password@host/database')
+    .requiredOption('--to <file-or-url>', 'where to copy it: a study file (created if missing), or a PostgreSQL URL')
+    .action(async (name: string | undefined, opts: { from: string; to: string }) => {
+      if (opts.from === opts.to) throw new UserError(`--from and --to are both ${displayLocation(opts.from)}; copy into another file or database`);
+      // the source is only read: a file is opened read-only, as `ecopt show` opens it
+      const from: Storage = isDatabaseUrl(opts.from) ? await openStorage(opts.from) : new SqliteStorage(new Store(opts.from, { readonly: true }));
+      try {
+        const to = await openStorage(opts.to);
+        try {
+          for (const { study, trials } of await copyStudies(from, to, name)) {
+            process.stdout.write(`Copied study "${study.name}" (${trials} trial${trials === 1 ? '' : 's'}) from ${from.location} to ${to.location}\n`);
+          }
+        } finally {
+          await to.close();
+        }
+      } finally {
+        await from.close();
+      }
+    });
+}

@@ -1,0 +1,130 @@
+/**
+ * `ecopt worker`: one of any number of symmetric workers on one study, on this machine or many.
+ * The first to arrive creates the study from its file; the others find it by name (or create
+ * nothing and join). Each claims trials against the shared budget, runs them with this machine's
+ * own meters, heartbeats them, re-runs a trial whose worker went silent, and exits 0 once the
+ * budget is met. With `--gpus`, one loop per GPU runs in this process at once.
+ */
+import type { Command } from 'commander';
+import { existsSync, statSync } from 'node:fs';
+import { formatMetric } from '../shared/format';
+import type { StudySpec } from '../shared/spec';
+import { UserError } from '../engine/errors';
+import { loadSpecFile } from '../engine/space/load-spec';
+import { openStorage } from '../engine/store/open-storage';
+import type { Storage, WorkerId } from '../engine/store/storage';
+import { nvidiaGpus } from '../engine/study/hardware';
+import { workerHost } from '../engine/study/hardware-class';
+import { registerRun } from '../engine/study/machine-runs';
+import { runStudy, type StudyEvent, type StudyOutcome } from '../engine/study/study';
+
+/** `--gpus 0,1` or `all` (every GPU nvidia-smi lists); undefined: one loop, no device binding. */
+export function parseGpus(value: string | undefined, env: NodeJS.ProcessEnv = process.env): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === 'all') {
+    const found = nvidiaGpus(env.ECOPT_NVIDIA_SMI ?? 'nvidia-smi').map((g) => g.index);
+    if (found.length === 0) throw new UserError('--gpus all: nvidia-smi lists no GPU on this machine; give the device numbers (e.g. --gpus 0,1) or leave --gpus out');
+    return found;
+  }
+  const list = value.split(',').map((x) => x.trim()).filter(Boolean);
+  if (list.length === 0 || list.some((x) => !/^\d+$/.test(x))) throw new UserError(`--gpus: expected device numbers such as 0,1 or "all", got "${value}"`);
+  if (new Set(list).size !== list.length) throw new UserError(`--gpus: a device is listed twice in "${value}"`);
+  return list;
+}
+
+/** The study file, or the name of a study some other worker already created in the storage. */
+async function studySpec(storage: Storage, study: string): Promise<StudySpec> {
+  if (existsSync(study) && statSync(study).isFile()) return loadSpecFile(study);
+  const found = await storage.findStudy(study);
+  if (found) return found.spec;
+  const names = (await storage.listStudies()).map((s) => s.name);
+  throw new UserError(
+    `"${study}" is neither a study file nor a study in ${storage.location}` +
+      (names.length ? ` (studies there: ${names.join(', ')})` : '') +
+      '; give the first worker the study file (JSON), the others may then name the study',
+  );
+}
+
+function eventLine(tag: string, e: StudyEvent): string | null {
+  switch (e.type) {
+    case 'study-start':
+      return `${tag} joined study "${e.study.name}": ${e.done}/${e.budget} trials done${e.recovered ? `, ${e.recovered} interrupted trial(s) to re-run` : ''}`;
+    case 'idle-start':
+      return `${tag} measuring the idle machine for ${e.seconds} s`;
+    case 'trial-start':
+      return `${tag} trial ${e.trial.number} started${e.retryOf !== null ? ` (re-run of trial ${e.retryOf})` : ''}`;
+    case 'trial-end': {
+      const acc = e.trial.metrics.accuracy;
+      return `${tag} trial ${e.trial.number} ${e.trial.state}${acc !== undefined ? ` (accuracy ${formatMetric(acc, '')})` : ''} in ${e.elapsedS.toFixed(1)} s · ${e.done}/${e.budget} done`;
+    }
+    case 'study-end':
+      return `${tag} ${e.reason === 'budget' ? `budget met: ${e.done}/${e.budget} trials` : `stopped (${e.reason}) at ${e.done}/${e.budget} trials`}`;
+    default:
+      return null;
+  }
+}
+
+export function addWorkerCommand(program: Command): void {
+  program
+    .command('worker')
+    .description('run trials of a shared study beside other workers, on this machine or others, until its budget is met (SQLite file or PostgreSQL)')
+    .argument('<study>', 'study file (JSON; the first worker creates the study from it) or the name of a study already in the storage')
+    .requiredOption('--storage <url-or-file>', 'where the study lives: postgresql://user@host/db (workers on several machines), or a SQLite file (workers on this machine)')
+    .option('--gpus <list>', 'run one trial per GPU at once: device numbers (0,1) or "all"; each trial sees only its device (CUDA_VISIBLE_DEVICES) and is measured by its counter')
+    .option('--models-dir <dir>', 'where kept models go for a PostgreSQL study (default: the current folder); a SQLite study keeps them beside its file')
+    .option('--skip-idle', 'do not measure the idle machine first (no net energy figures)')
+    .option('--quiet', 'print only the final line')
+    .action(async (study: string, opts: { storage: string; gpus?: string; modelsDir?: string; skipIdle?: boolean; quiet?: boolean }) => {
+      const gpus = parseGpus(opts.gpus);
+      const storage = await openStorage(opts.storage);
+      const controller = new AbortController();
+      let stops = 0;
+      const onSignal = () => {
+        stops++;
+        if (stops > 1) process.exit(130);
+        process.stderr.write('Stopping: the running trial(s) will be marked interrupted and re-run by another worker.\n');
+        controller.abort();
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      const self: WorkerId = { host: workerHost(), pid: process.pid };
+      try {
+        const spec = await studySpec(storage, study);
+        const release = registerRun(spec.name, storage.location);
+        const loops = (gpus ?? [undefined]).map((gpu) => {
+          const tag = `[${self.host} pid ${self.pid}${gpu !== undefined ? ` gpu ${gpu}` : ''}]`;
+          return runStudy({
+            storage,
+            spec,
+            mode: 'shared',
+            worker: self,
+            signal: controller.signal,
+            skipIdle: opts.skipIdle === true,
+            ...(gpu !== undefined ? { gpu } : {}),
+            ...(opts.modelsDir ? { modelsDir: opts.modelsDir } : {}),
+            onEvent: (e) => {
+              const line = opts.quiet && e.type !== 'study-end' ? null : eventLine(tag, e);
+              if (line) process.stderr.write(`${line}\n`);
+            },
+          });
+        });
+        let outcomes: StudyOutcome[];
+        try {
+          // one loop's failure stops the others at their next trial, not in the middle of one
+          outcomes = await Promise.all(loops.map((p) => p.catch((e: unknown) => (controller.abort(), Promise.reject(e)))));
+        } finally {
+          await Promise.allSettled(loops);
+          release();
+        }
+        const last = outcomes.at(-1)!;
+        const mine = last.trials.filter((t) => (t as { host?: string | null }).host === self.host).length;
+        const counted = last.trials.filter((t) => t.state === 'complete' || t.state === 'pruned' || t.state === 'failed').length;
+        process.stdout.write(`Study "${last.study.name}" in ${storage.location}: ${counted}/${last.study.spec.trials} trials done, ${mine} on ${self.host}.\n`);
+        if (outcomes.some((o) => o.reason === 'stopped')) process.exitCode = 130;
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        await storage.close();
+      }
+    });
+}

@@ -1,0 +1,103 @@
+/**
+ * `ecopt copy`: a study on a real PostgreSQL server pulled into a local file, which `ecopt show`
+ * then prints exactly as it prints the shared study; never over an existing study.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PostgresStorage } from '../../src-main/engine/store/postgres-storage';
+import { Store } from '../../src-main/engine/store/store';
+import { parseStudySpec, type StudySpec } from '../../src-main/shared/spec';
+import { runCli } from '../helpers/cli';
+import { postgresMissing, usePostgres } from '../helpers/postgres';
+import { quickSpec } from '../helpers/specs';
+import { tmpDir } from '../helpers/tmp';
+
+const pg = usePostgres();
+
+const spec = (() => {
+  const r = parseStudySpec(quickSpec({ name: 'shared', trials: 6 }));
+  if (!r.ok) throw new Error('bad spec');
+  return r.spec as StudySpec;
+})();
+
+const provenance = { method: 'measured' as const, source: 'rapl', counter: '/sys/class/powercap/intel-rapl:0/energy_uj', resolutionJ: 1e-6, uncertaintyRel: null };
+
+async function sharedStudy(url: string): Promise<void> {
+  const s = await PostgresStorage.open(url);
+  try {
+    const study = await s.createStudy(spec);
+    await s.setMeters(study.id, [{ id: 'rapl', domains: ['cpu-package'], status: 'ok', detail: 'readable' }]);
+    await s.putHardwareClass(study.id, 'cpu:test|rapl', { cpu: 'Test CPU', meters: 'rapl' });
+    await s.insertWindow(study.id, null, { phase: 'idle', startedAtMs: 1_700_000_000_000, durationS: 2, domains: [{ domain: 'cpu-package', energyJ: 6, provenance }], flags: [] });
+    for (let i = 0; i < 4; i++) {
+      const host = i % 2 ? 'node-b' : 'node-a';
+      const t = (await s.claimTrial(study.id, { params: { units: 4 + 4 * i, learning_rate: 0.01, epochs: 2 + i }, retryOf: null, worker: { host, pid: 100 + i }, hardwareClass: 'cpu:test|rapl', budget: 6 }))!;
+      if (i === 3) {
+        await s.failTrial(t.id, 'exception', 'the trainer ran out of memory', undefined, 'stack');
+        continue;
+      }
+      const perSample = 0.001 * (i + 1);
+      await s.completeTrial(t.id, {
+        metrics: { accuracy: 0.8 + 0.05 * i, infer_energy_j_per_sample: perSample, train_energy_j: 10 * (i + 1) },
+        attrs: { pgid: 1000 + i },
+        backend: 'wasm',
+        powerSamples: [{ tMs: 1_700_000_010_000 + i, domain: 'cpu-package', powerW: 12.5 }],
+        windows: [
+          { phase: 'train', startedAtMs: 1_700_000_010_000, durationS: 1, domains: [{ domain: 'cpu-package', energyJ: 12 * (i + 1), attributedEnergyJ: 10 * (i + 1), provenance }], flags: [] },
+          {
+            phase: 'infer',
+            startedAtMs: 1_700_000_011_000,
+            durationS: 0.5,
+            samples: 1000,
+            domains: [{ domain: 'cpu-package', energyJ: perSample * 1200, attributedEnergyJ: perSample * 1000, provenance }],
+            flags: [{ domain: 'cpu-package', kind: 'noisy', message: 'repeats spread 25%' }],
+          },
+        ],
+      });
+    }
+  } finally {
+    await s.close();
+  }
+}
+
+describe.skipIf(postgresMissing !== null)('ecopt copy', () => {
+  it('pulls a shared study into a file that `ecopt show` prints as it prints the shared one, and never copies over a study', async () => {
+    const url = await pg.server().createDatabase();
+    await sharedStudy(url);
+    const file = join(tmpDir(), 'offline.db');
+
+    const copied = await runCli(['copy', '--from', url, '--to', file, 'shared']);
+    expect(copied.stderr).toBe('');
+    expect(copied.code).toBe(0);
+    expect(copied.stdout).toMatch(/Copied study "shared" \(4 trials\) from postgresql:\/\/.* to .*offline\.db/);
+
+    const [fromFile, fromServer] = await Promise.all([
+      runCli(['show', 'shared', '--db', file, '--wide']),
+      runCli(['show', 'shared', '--storage', url, '--wide']),
+    ]);
+    expect(fromFile.code).toBe(0);
+    expect(fromServer.code).toBe(0);
+    expect(fromFile.stdout).toContain('node-b');
+    expect(fromFile.stdout).toBe(fromServer.stdout);
+
+    // the file holds the trials themselves, not just what show prints
+    const store = new Store(file, { readonly: true });
+    const source = await PostgresStorage.open(url);
+    try {
+      const study = store.requireStudy('shared');
+      expect(store.getPlacedTrials(study.id).map(({ id: _i, retryOf: _r, ...t }) => t)).toEqual(
+        (await source.getTrials((await source.requireStudy('shared')).id)).map(({ id: _i, retryOf: _r, ...t }) => t),
+      );
+      expect(store.getHardwareClasses(study.id)).toEqual([{ classId: 'cpu:test|rapl', inventory: { cpu: 'Test CPU', meters: 'rapl' } }]);
+    } finally {
+      store.close();
+      await source.close();
+    }
+
+    const again = await runCli(['copy', '--from', url, '--to', file]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/already has a study named "shared"; nothing was copied/);
+  });
+});
+
+it.skipIf(postgresMissing === null)(`PostgreSQL tests skipped: ${postgresMissing ?? ''}`, () => undefined);

@@ -1,0 +1,93 @@
+/**
+ * `ecopt worker`: several worker processes on one study, on SQLite here (the PostgreSQL run with
+ * three "machines" and a killed worker is in workers-postgres.test.ts).
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Store } from '../../src-main/engine/store/store';
+import { runCli } from '../helpers/cli';
+import { writeSpec } from '../helpers/specs';
+import { tmpDir } from '../helpers/tmp';
+import { napSpec } from '../helpers/workers';
+
+describe('ecopt worker on a SQLite file', () => {
+  it('two workers started at once finish a 6-trial budget exactly, each trial number once, each trial with its host', async () => {
+    const dir = tmpDir();
+    const db = join(dir, 'shared.db');
+    const spec = writeSpec(dir, napSpec('pair', 6));
+    const env = (host: string) => ({ ECOPT_HOSTNAME: host, ECOPT_HEARTBEAT_MS: '500', ECOPT_STALE_AFTER_MS: '3000' });
+    const [a, b] = await Promise.all([
+      runCli(['worker', spec, '--storage', db], env('node-a')),
+      runCli(['worker', spec, '--storage', db], env('node-b')),
+    ]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    expect(a.stdout).toMatch(/Study "pair" .*: 6\/6 trials done, \d+ on node-a/);
+
+    const store = new Store(db, { readonly: true });
+    const study = store.requireStudy('pair');
+    const trials = store.getPlacedTrials(study.id);
+    store.close();
+    // the budget exactly: no seventh trial started by a worker that looked a moment too late
+    expect(trials.map((t) => t.number)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(trials.every((t) => t.state === 'complete')).toBe(true);
+    // both workers ran trials, at the same time, and each trial says where it ran
+    const hosts = new Set(trials.map((t) => t.host));
+    expect(hosts).toEqual(new Set(['node-a', 'node-b']));
+    expect(trials.every((t) => t.hardwareClass && /^[0-9a-f]{8}$/.test(t.hardwareClass))).toBe(true);
+    // two workers asking at the same moment do not propose the same point
+    expect(new Set(trials.map((t) => JSON.stringify(t.params))).size).toBeGreaterThan(3);
+
+    // `show` names each trial's host when a study ran on several
+    const show = await runCli(['show', 'pair', '--storage', db]);
+    expect(show.code, show.stderr).toBe(0);
+    expect(show.stdout).toMatch(/│ *host *│|\bhost\b/);
+    expect(show.stdout).toMatch(/node-a/);
+    expect(show.stdout).toMatch(/node-b/);
+  }, 60_000);
+
+  it('a late worker joins by the study name and exits 0 when nothing is left; `ecopt tune` then raises the budget alone', async () => {
+    const dir = tmpDir();
+    const db = join(dir, 'shared.db');
+    const spec = writeSpec(dir, napSpec('byname', 2, 300));
+    const first = await runCli(['worker', spec, '--storage', db], { ECOPT_HOSTNAME: 'node-a' });
+    expect(first.code, first.stderr).toBe(0);
+    // the budget is met: a worker naming the study finds nothing left to do and exits 0
+    const late = await runCli(['worker', 'byname', '--storage', db], { ECOPT_HOSTNAME: 'node-b' });
+    expect(late.code, late.stderr).toBe(0);
+    expect(late.stdout).toMatch(/2\/2 trials done, 0 on node-b/);
+    const missing = await runCli(['worker', 'nosuch', '--storage', db]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/"nosuch" is neither a study file nor a study in .*shared\.db \(studies there: byname\)/);
+    // the same file, the same study, run by `ecopt tune` as before (the exclusive lock is free again)
+    const tune = await runCli(['tune', spec, '--db', db, '--trials', '3', '--quiet'], { ECOPT_ALLOW_CONCURRENT: '1' });
+    expect(tune.code, tune.stderr).toBe(0);
+    const store = new Store(db, { readonly: true });
+    const trials = store.getPlacedTrials(store.requireStudy('byname').id);
+    store.close();
+    expect(trials.map((t) => [t.number, t.state])).toEqual([[0, 'complete'], [1, 'complete'], [2, 'complete']]);
+    expect(trials[2]!.host).toBeTruthy();
+  }, 60_000);
+
+  it('--gpus 0,1 runs one trial per device at once, each command seeing only its own (CUDA_VISIBLE_DEVICES)', async () => {
+    const dir = tmpDir();
+    const db = join(dir, 'gpus.db');
+    const spec = writeSpec(dir, napSpec('gpus', 4, 1500));
+    const r = await runCli(['worker', spec, '--storage', db, '--gpus', '0,1'], { ECOPT_HOSTNAME: 'box' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/\[box pid \d+ gpu 0\] trial \d started/);
+    expect(r.stderr).toMatch(/\[box pid \d+ gpu 1\] trial \d started/);
+    const store = new Store(db, { readonly: true });
+    const study = store.requireStudy('gpus');
+    const trials = store.getPlacedTrials(study.id);
+    const seen = trials.map((t) => store.getTrialAttrs(t.id).reported_gpu);
+    store.close();
+    expect(trials.map((t) => t.state)).toEqual(['complete', 'complete', 'complete', 'complete']);
+    expect(new Set(seen)).toEqual(new Set(['0', '1']));
+    // the two loops overlapped: trial 1 started before trial 0 finished
+    expect(Date.parse(trials[1]!.startedAt!)).toBeLessThan(Date.parse(trials[0]!.finishedAt!));
+    const bad = await runCli(['worker', spec, '--storage', db, '--gpus', '0,x']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--gpus: expected device numbers such as 0,1 or "all", got "0,x"/);
+  }, 60_000);
+});
