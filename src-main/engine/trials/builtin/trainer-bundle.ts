@@ -55,7 +55,9 @@ export function bundledTrainer(): string | null {
  */
 export function bundle(entry: string, dir: string): string {
   const name = basename(entry).replace(/\.[cm]?ts$/, '');
-  const stampFile = join(dir, `${name}.stamp.json`);
+  // one stamp per source checkout: two checkouts sharing node_modules (git worktrees, a
+  // benchmark's baseline) would otherwise rebuild each other's bundle on every trial
+  const stampFile = join(dir, `${name}-${createHash('sha256').update(resolve(entry)).digest('hex').slice(0, 8)}.stamp.json`);
   if (existsSync(stampFile)) {
     const prev = JSON.parse(readFileSync(stampFile, 'utf8')) as Stamp;
     const same = Object.entries(prev.inputs).every(([p, [size, mtime]]) => {
