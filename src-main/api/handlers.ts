@@ -5,8 +5,10 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { resolve } from 'node:path';
-import { parseRequest, type CommandName, type EventName, type EventPayload, type Response, type Result, type StudyView, type TrialView } from '../shared/contract';
-import { frontTrials, hypervolumeHistory, parameterImportance } from '../shared/analysis';
+import { parseRequest, type CommandName, type EventName, type EventPayload, type ExploreView, type Response, type Result, type StudyView, type TrialView } from '../shared/contract';
+import { frontTrials, hypervolumeHistory, hypervolumeSteps, parameterImportance } from '../shared/analysis';
+import { toColumns, type TrialColumns } from '../shared/columns';
+import type { StudySummary, TrialRecord } from '../shared/types';
 import { BUILTIN_DATASETS, formatSpecIssues, parseStudySpec, type StudySpec } from '../shared/spec';
 import type { DatasetSummaryView } from '../shared/types';
 import { loadDatasetSync } from '../engine/data/builtin';
@@ -23,6 +25,7 @@ import { studyPayback } from '../engine/reports/payback';
 import { countryList } from '../engine/carbon/intensity';
 import { ECOPT_VERSION, Store } from '../engine/store/store';
 import { runStudy, type StudyEvent } from '../engine/study/study';
+import { SqliteStorage } from '../engine/store/sqlite-storage';
 import { activeRuns, describeRuns, registerRun } from '../engine/study/machine-runs';
 import { planRemeasure, remeasure } from '../engine/models/remeasure';
 import { browse, requireFile, requireFolder } from './files';
@@ -31,7 +34,6 @@ import { presetSpec } from './presets';
 import { forecastStudy } from '../engine/study/forecast';
 import { forecastDetails, forecastLine } from '../shared/predictor';
 import { projectionText } from '../shared/format';
-import { SqliteStorage } from '../engine/store/sqlite-storage';
 
 interface Running {
   controller: AbortController;
@@ -59,6 +61,24 @@ export interface Caller {
   dbPath?: string;
 }
 
+/**
+ * A study's trials and what is computed from them, as of one state of the study: its updated_at
+ * (moved by every trial's creation and change of state) and its count of trials per state.
+ */
+interface Analysis {
+  key: string;
+  trials: TrialRecord[];
+  front: number[];
+  hypervolume: { trial: number; value: number }[];
+  importance: Record<string, Record<string, number>>;
+  /** Made on first use by the explorer. */
+  columns?: TrialColumns;
+  steps?: { trial: number; value: number }[];
+}
+
+/** Studies whose analysis is kept (the most recently read). */
+const ANALYSES_KEPT = 4;
+
 /** An open study file. */
 interface Place {
   store: Store;
@@ -75,6 +95,12 @@ export class Api {
   private readonly running = new Map<string, Running>();
   private remeasuring: { name: string; dbPath: string; controller: AbortController; done: Promise<void> } | null = null;
   private datasetCache: DatasetSummaryView[] | null = null;
+  /**
+   * Per study (by file and id): its trials, front, hypervolume history and importance, reused
+   * while the study is unchanged. bench:frontier: reading and analysing 10,000 trials took most of
+   * the server's part of the explorer's first paint, and the explorer asks again on every visit.
+   */
+  private readonly analyses = new Map<string, Analysis>();
 
   constructor(private readonly ctx: HandlerContext) {
     const dbPath = resolve(ctx.dbPath ?? defaultDbPath());
@@ -100,6 +126,7 @@ export class Api {
     this.home.store.close();
     for (const p of this.opened.values()) p.store.close();
     this.opened.clear();
+    this.analyses.clear();
   }
 
   /** Waits for running studies and re-measurements to wind down (tests, shutdown). */
@@ -217,6 +244,7 @@ export class Api {
       return { state: 'stopping' };
     },
     'study.get': (r: { name: string }) => this.studyView(r.name),
+    'study.explore': (r: { name: string }) => this.exploreView(r.name),
     'trial.get': (r: { name: string; number: number }) => this.trialView(r.name, r.number),
     'report.build': (r: ReportRequest) => buildReport(this.store, r.name, reportOptions(r)),
     'report.export': async (r: ReportRequest & { formats: ('pdf' | 'json' | 'md' | 'csv' | 'card' | 'gpai')[]; outDir: string }) => {
@@ -367,21 +395,47 @@ export class Api {
     }
   }
 
+  /** The study's analysis, from the cache while its updated_at and per-state counts are those it was made at. */
+  private analysis(studyId: number, summary: StudySummary, objectives: StudyView['objectives']): Analysis {
+    const id = `${this.dbPath}\0${studyId}`;
+    const key = `${summary.updatedAt}\0${JSON.stringify(summary.counts)}`;
+    const kept = this.analyses.get(id);
+    this.analyses.delete(id);
+    if (kept && kept.key === key) {
+      this.analyses.set(id, kept);
+      return kept;
+    }
+    const trials = this.store.getTrials(studyId);
+    const made: Analysis = {
+      key,
+      trials,
+      front: frontTrials(trials, objectives),
+      hypervolume: hypervolumeHistory(trials, objectives),
+      importance: parameterImportance(trials, objectives),
+    };
+    this.analyses.set(id, made);
+    for (const old of this.analyses.keys()) if (this.analyses.size > ANALYSES_KEPT) this.analyses.delete(old);
+    return made;
+  }
+
+  private estimatedOnly(studyId: number, run: Running | undefined): boolean {
+    return run ? run.estimatedOnly : this.store.getMeters(studyId).filter((m) => m.status === 'ok').every((m) => m.detail.startsWith('estimate'));
+  }
+
   private studyView(name: string): StudyView {
     const study = this.store.requireStudy(name);
     const summary = this.store.getStudySummary(study.id)!;
-    const trials = this.store.getTrials(study.id);
+    const a = this.analysis(study.id, summary, study.objectives);
     const run = this.running.get(this.runKey(study.name));
-    const meters = this.store.getMeters(study.id);
     const mean = run && run.durations.length ? run.durations.reduce((a, b) => a + b, 0) / run.durations.length : null;
     return {
       summary,
       objectives: study.objectives,
-      trials,
-      front: frontTrials(trials, study.objectives),
+      trials: a.trials,
+      front: a.front,
       flagged: this.store.flagKindsByTrial(study.id),
-      hypervolume: hypervolumeHistory(trials, study.objectives),
-      importance: parameterImportance(trials, study.objectives),
+      hypervolume: a.hypervolume,
+      importance: a.importance,
       running: run
         ? {
             state: run.stopping ? 'stopping' : run.paused ? 'paused' : 'running',
@@ -391,9 +445,25 @@ export class Api {
             etaS: mean === null ? null : mean * Math.max(0, run.budget - run.done),
           }
         : null,
-      estimatedOnly: run ? run.estimatedOnly : meters.filter((m) => m.status === 'ok').every((m) => m.detail.startsWith('estimate')),
+      estimatedOnly: this.estimatedOnly(study.id, run),
       backend: study.backend,
       spec: study.spec,
+    };
+  }
+
+  private exploreView(name: string): ExploreView {
+    const study = this.store.requireStudy(name);
+    const summary = this.store.getStudySummary(study.id)!;
+    const a = this.analysis(study.id, summary, study.objectives);
+    return {
+      summary,
+      objectives: study.objectives,
+      trials: (a.columns ??= toColumns(a.trials)),
+      front: a.front,
+      hypervolume: (a.steps ??= hypervolumeSteps(a.hypervolume)),
+      importance: a.importance,
+      estimatedOnly: this.estimatedOnly(study.id, this.running.get(this.runKey(study.name))),
+      flagged: this.store.flagKindsByTrial(study.id),
     };
   }
 

@@ -3,7 +3,8 @@
  * hypervolume history, parameter importance, and picking a model by a budget.
  */
 import { dominates, hypervolume, paretoFrontIndices, toMinimisation } from './pareto';
-import type { Direction, MetricName, TrialRecord } from './types';
+import type { TrialLike } from './columns';
+import type { Direction, MetricName } from './types';
 import { METRICS } from './types';
 
 export interface ObjectiveLike {
@@ -12,12 +13,12 @@ export interface ObjectiveLike {
   threshold?: number;
 }
 
-function values(t: TrialRecord, objectives: readonly ObjectiveLike[]): number[] | null {
+function values(t: Pick<TrialLike, 'metrics'>, objectives: readonly ObjectiveLike[]): number[] | null {
   const v = objectives.map((o) => t.metrics[o.metric as MetricName]);
   return v.every((x) => x !== undefined && Number.isFinite(x)) ? (v as number[]) : null;
 }
 
-export function feasible(t: TrialRecord, objectives: readonly ObjectiveLike[]): boolean {
+export function feasible(t: Pick<TrialLike, 'metrics'>, objectives: readonly ObjectiveLike[]): boolean {
   return objectives.every((o) => {
     if (o.threshold === undefined) return true;
     const v = t.metrics[o.metric as MetricName];
@@ -27,7 +28,7 @@ export function feasible(t: TrialRecord, objectives: readonly ObjectiveLike[]): 
 }
 
 /** Trial numbers on the Pareto front of the complete trials that meet every limit. */
-export function frontTrials(trials: readonly TrialRecord[], objectives: readonly ObjectiveLike[]): number[] {
+export function frontTrials(trials: readonly TrialLike[], objectives: readonly ObjectiveLike[]): number[] {
   const directions = objectives.map((o) => o.direction);
   const numbers: number[] = [];
   const pts: number[][] = [];
@@ -48,7 +49,7 @@ export function frontTrials(trials: readonly TrialRecord[], objectives: readonly
  * point lies in the box, so the value is in [0, 1] by construction, and the curve is comparable
  * within a study.
  */
-export function hypervolumeHistory(trials: readonly TrialRecord[], objectives: readonly ObjectiveLike[]): { trial: number; value: number }[] {
+export function hypervolumeHistory(trials: readonly TrialLike[], objectives: readonly ObjectiveLike[]): { trial: number; value: number }[] {
   const done = [...trials].sort((a, b) => a.number - b.number);
   const directions = objectives.map((o) => o.direction);
   const pts = done.map((t) => {
@@ -99,7 +100,7 @@ export function hypervolumeSteps(history: readonly { trial: number; value: numbe
  * share of the objective's variance explained by the bin means; shares are normalised to sum to 1
  * per objective. A simple, documented stand-in for fANOVA: it ignores interactions.
  */
-export function parameterImportance(trials: readonly TrialRecord[], objectives: readonly ObjectiveLike[]): Record<string, Record<string, number>> {
+export function parameterImportance(trials: readonly TrialLike[], objectives: readonly ObjectiveLike[]): Record<string, Record<string, number>> {
   const done = trials.filter((t) => t.state === 'complete');
   const out: Record<string, Record<string, number>> = {};
   if (done.length < 4) return out;
@@ -155,7 +156,7 @@ export interface BudgetPick {
 }
 
 /** The most accurate complete trial within the limits, and the trade-off in a sentence. */
-export function pickByBudget(trials: readonly TrialRecord[], limits: readonly BudgetLimit[], qualityMetric: MetricName = 'accuracy', energyMetric: MetricName = 'infer_energy_j_per_sample'): BudgetPick {
+export function pickByBudget(trials: readonly TrialLike[], limits: readonly BudgetLimit[], qualityMetric: MetricName = 'accuracy', energyMetric: MetricName = 'infer_energy_j_per_sample'): BudgetPick {
   const done = trials.filter((t) => t.state === 'complete' && t.metrics[qualityMetric] !== undefined);
   const within = done.filter((t) =>
     limits.every((l) => {
@@ -163,8 +164,8 @@ export function pickByBudget(trials: readonly TrialRecord[], limits: readonly Bu
       return v !== undefined && (l.bound === 'max' ? v <= l.value : v >= l.value);
     }),
   );
-  const best = (xs: TrialRecord[]) =>
-    xs.reduce<TrialRecord | null>((a, b) => {
+  const best = (xs: TrialLike[]) =>
+    xs.reduce<TrialLike | null>((a, b) => {
       if (!a) return b;
       const qa = a.metrics[qualityMetric]!;
       const qb = b.metrics[qualityMetric]!;

@@ -14,6 +14,7 @@ export const COMMAND_NAME_LIST = [
   'study.start',
   'study.control',
   'study.get',
+  'study.explore',
   'study.power',
   'machine.runs',
   'files.browse',

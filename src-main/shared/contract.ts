@@ -10,6 +10,7 @@ import type { EnergyReport } from './report';
 import type { PaybackResult } from './payback';
 import type { StudyForecast } from './predictor';
 import type { COMMAND_NAME_LIST } from './command-names';
+import type { TrialColumns } from './columns';
 
 const studyName = z.string().min(1).max(120);
 const spec = z.unknown(); // validated in full by parseStudySpec, which names every problem
@@ -54,6 +55,8 @@ export const commands = {
   },
   'study.control': { request: z.strictObject({ name: studyName, action: z.enum(['pause', 'resume', 'stop']) }) },
   'study.get': { request: z.strictObject({ name: studyName }) },
+  /** What the frontier explorer shows of a study: its trials as columns (ExploreView). */
+  'study.explore': { request: z.strictObject({ name: studyName }) },
   /** The power stored with the study's most recent trial that has any (a finished study's "live" power). */
   'study.power': { request: z.strictObject({ name: studyName }) },
   /** Studies running on this machine now, whatever their study file (`ecopt tune` included). */
@@ -126,6 +129,23 @@ export interface StudyView {
   flagged: { trial: number; kinds: string[] }[];
 }
 
+/**
+ * The frontier explorer's view of a study: StudyView's figures with the trials as columns
+ * (shared/columns.ts) and the hypervolume history as its steps (hypervolumeSteps), the parts of a
+ * 10,000-trial study that its first paint waits for (bench:frontier).
+ */
+export interface ExploreView {
+  summary: StudySummary;
+  objectives: StudyView['objectives'];
+  trials: TrialColumns;
+  front: number[];
+  /** The hypervolume history's steps: its first entry, each change, its last. */
+  hypervolume: { trial: number; value: number }[];
+  importance: Record<string, Record<string, number>>;
+  estimatedOnly: boolean;
+  flagged: StudyView['flagged'];
+}
+
 export interface TrialView {
   trial: TrialRecord;
   attrs: Record<string, unknown>;
@@ -148,6 +168,7 @@ export interface Responses {
   'study.start': { name: string };
   'study.control': { state: string };
   'study.get': StudyView;
+  'study.explore': ExploreView;
   'study.power': { trial: number | null; samples: { tMs: number; domain: string; powerW: number }[] };
   'machine.runs': { runs: { study: string; dbPath: string; pid: number; startedAt: string; here: boolean }[] };
   'files.browse': { path: string; parent: string | null; home: string; entries: { name: string; path: string; kind: 'file' | 'folder' }[]; truncated: boolean };

@@ -8,7 +8,8 @@
  * and √(1.06 / (n − 3)) for Spearman (Fieller, Hartley & Pearson, 1957); both assume roughly
  * bivariate-normal data and need n ≥ 4. Fewer than 10 trials are reported with a warning.
  */
-import type { MetricName, TrialRecord } from './types';
+import type { TrialLike } from './columns';
+import type { MetricName } from './types';
 
 export const PREDICTORS = ['param_count', 'flops_per_inference', 'train_duration_s', 'infer_latency_s_per_sample'] as const satisfies readonly MetricName[];
 export const ENERGY_TARGETS = ['train_energy_j', 'infer_energy_j_per_sample'] as const satisfies readonly MetricName[];
@@ -72,7 +73,7 @@ function fisherCi(r: number | null, n: number, variance: number): [number, numbe
   return [Math.tanh(z - half), Math.tanh(z + half)];
 }
 
-export function energyPredictors(trials: readonly TrialRecord[]): EnergyPredictors {
+export function energyPredictors(trials: readonly TrialLike[]): EnergyPredictors {
   const complete = trials.filter((t) => t.state === 'complete');
   const rows: Correlation[] = [];
   for (const target of ENERGY_TARGETS) {

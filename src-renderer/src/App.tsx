@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { Response } from '../../src-main/shared/contract';
 import { call, onEvent } from './client';
 import { routeHash, useUi, type Screen } from './state';
+import { prefetchExplore } from './useStudy';
 import { StudiesScreen } from './screens/Studies';
 import { WizardScreen } from './screens/Wizard';
 import { RunScreen } from './screens/Run';
@@ -78,6 +79,10 @@ export function App() {
   }, [setError, fileVersion]);
   const studyScreen = STUDY_SCREENS.includes(screen);
   const known = useStudyKnown(studyScreen ? study : null);
+  useEffect(() => {
+    // asked for now, beside the check that the study exists, not after it
+    if (screen === 'explorer' && study) prefetchExplore(study);
+  }, [screen, study]);
   useEffect(() => {
     document.title = `${TITLES[screen]}${study && studyScreen ? ` · ${study}` : ''} · ECOpt`;
   }, [screen, study, studyScreen]);

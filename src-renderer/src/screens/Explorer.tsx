@@ -13,7 +13,7 @@ import { download } from '../download';
 import { formatMetric, formatSi, METRICS } from '../format';
 import { Plot } from '../Plot';
 import { useUi } from '../state';
-import { useStudy } from '../useStudy';
+import { useExplore } from '../useStudy';
 import { FrontierPlot } from './FrontierPlot';
 import { HypervolumePanel } from './HypervolumePanel';
 import { ImportancePanel } from './ImportancePanel';
@@ -144,7 +144,7 @@ function TrialDetail({ name, number, version }: { name: string; number: number; 
 
 export function ExplorerScreen({ name }: { name: string }) {
   const { go, trial, selectTrial, setError } = useUi();
-  const { view } = useStudy(name);
+  const { view } = useExplore(name);
   const [x, setX] = useState<string | null>(null);
   const [y, setY] = useState<string | null>(null);
   const [budgetText, setBudgetText] = useState('');

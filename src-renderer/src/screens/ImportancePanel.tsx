@@ -6,13 +6,14 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { StudyView } from '../../../src-main/shared/contract';
 import { parameterImportance } from '../../../src-main/shared/analysis';
+import type { TrialLike } from '../../../src-main/shared/columns';
 import type { MetricName } from '../../../src-main/shared/types';
 import { METRICS } from '../format';
 import { Plot } from '../Plot';
 
 const LAYOUT = { barmode: 'group' as const, yaxis: { title: { text: 'share of variance' } } };
 
-export function ImportancePanel({ view }: { view: StudyView }) {
+export function ImportancePanel({ view }: { view: Pick<StudyView, 'importance' | 'objectives'> & { trials: readonly TrialLike[] } }) {
   const [computed, setImportance] = useState<Record<string, Record<string, number>> | null>(null);
   const importance = view.importance ?? computed;
   useEffect(() => {

@@ -4,11 +4,11 @@
  */
 import { useMemo, useState } from 'react';
 import { describeCorrelation, energyPredictors } from '../../../src-main/shared/correlation';
-import type { TrialRecord } from '../../../src-main/shared/types';
+import type { TrialLike } from '../../../src-main/shared/columns';
 import { METRICS } from '../format';
 import { Plot } from '../Plot';
 
-export function PredictorsPanel({ trials }: { trials: readonly TrialRecord[] }) {
+export function PredictorsPanel({ trials }: { trials: readonly TrialLike[] }) {
   const p = useMemo(() => energyPredictors(trials), [trials]);
   const [target, setTarget] = useState<'train_energy_j' | 'infer_energy_j_per_sample'>('infer_energy_j_per_sample');
   if (p.n < 3) return null;
@@ -44,6 +44,7 @@ export function PredictorsPanel({ trials }: { trials: readonly TrialRecord[] }) 
           <Plot
             key={r.predictor}
             height={220}
+            lazy
             data={[{ type: 'scatter', mode: 'markers', x: r.points.map((q) => q[0]), y: r.points.map((q) => q[1]), text: r.points.map((q) => `trial ${q[2]}`), marker: { size: 7 } }]}
             layout={{
               title: { text: `${METRICS[r.predictor].label}: r = ${r.pearson === null ? '—' : r.pearson.toFixed(2)}` },

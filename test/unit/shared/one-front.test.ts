@@ -11,10 +11,10 @@ import { MeterSet } from '../../../src-main/engine/meters/meter-set';
 import { CpuTdpEstimateMeter } from '../../../src-main/engine/meters/estimate';
 import { Store } from '../../../src-main/engine/store/store';
 import { runStudy } from '../../../src-main/engine/study/study';
+import { SqliteStorage } from '../../../src-main/engine/store/sqlite-storage';
 import type { TrialRunner } from '../../../src-main/engine/trials/types';
 import { parseStudySpec } from '../../../src-main/shared/spec';
-import { SqliteStorage } from '../../../src-main/engine/store/sqlite-storage';
-import type { StudyView } from '../../../src-main/shared/contract';
+import type { ExploreView, StudyView } from '../../../src-main/shared/contract';
 import { quickSpec } from '../../helpers/specs';
 import { tmpDir } from '../../helpers/tmp';
 
@@ -44,10 +44,14 @@ describe('one front', () => {
 
     const api = new Api({ mode: 'serve', dbPath: db, emit: () => {} });
     const r = await api.dispatch('study.get', { name: 'limits' });
+    // the explorer's own view (trials as columns) carries the same front
+    const explorer = await api.dispatch('study.explore', { name: 'limits' });
     api.close();
     if (!r.ok) throw new Error(r.error);
+    if (!explorer.ok) throw new Error(explorer.error);
     const app = (r.data as StudyView).front;
     expect(cli.sort()).toEqual([...app].sort());
+    expect((explorer.data as ExploreView).front).toEqual(app);
     // trial 3 dominates on accuracy but breaks the 5 mJ limit: on neither front
     expect(cli).not.toContain(3);
     expect(cli.sort()).toEqual([0, 1, 2]);
