@@ -164,7 +164,7 @@ const pruningSettings = z
     enabled: z.boolean().default(false),
     minTrials: z.number().int().min(3).default(5),
     minEpochs: z.number().int().min(1).default(1),
-    /** Optimism of the predictions in standard deviations: higher prunes less, more surely. */
+    /** Confidence in standard deviations: a trial stops when it ends dominated with probability Φ(z) (1.64: 95%); higher prunes less, more surely. */
     z: z.number().positive().default(1.64),
   })
   .prefault({});

@@ -28,7 +28,7 @@ import { CommandTrialRunner } from '../trials/command/runner';
 import { finalizeEnergy, finalizePartial } from '../trials/energy';
 import { killGroup, type TrialProcess } from '../trials/process-runner';
 import { keepModelIn, modelDirIn, pruneKeptModelsIn } from '../models/keep';
-import { decide, type Checkpoint } from '../trials/pruning';
+import { decide, pruningContext, type Checkpoint } from '../trials/pruning';
 import type { TrialEvent, TrialRunner } from '../trials/types';
 
 export type StudyEvent =
@@ -296,8 +296,9 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
       const t0 = Date.now();
       // pruning compares energy with trials of this hardware class only
       const finishedNow = all.filter((t) => t.state === 'complete' && (t.hardwareClass === cls.id || t.hardwareClass === null));
+      const pruning = await pruningContext(storage, finishedNow, study.spec);
       const shouldPrune = (c: Checkpoint) => {
-        const d = decide(c, finishedNow, study.objectives, study.spec.pruning);
+        const d = decide(c, finishedNow, study.objectives, study.spec.pruning, pruning);
         return d.prune ? d.reason : null;
       };
       const artifactDir = modelDirIn(modelsRoot, study, trial.number);

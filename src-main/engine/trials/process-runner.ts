@@ -144,6 +144,7 @@ export class ProcessTrialRunner implements TrialRunner {
       let backend = 'command';
       let backendNotes: string[] = [];
       let flopsPerInference: number | undefined;
+      let paramCount: number | undefined;
       let profileMark: { atMs: number; energyJ: number } | null = null;
       let projection: Projection | null = null;
       let settled = false;
@@ -209,6 +210,7 @@ export class ProcessTrialRunner implements TrialRunner {
         const point = Object.fromEntries(Object.entries(obj).filter(([, v]) => typeof v === 'number' && Number.isFinite(v))) as Record<string, number>;
         curve.push(point);
         if (typeof point.flops_per_inference === 'number') flopsPerInference = point.flops_per_inference;
+        if (typeof point.param_count === 'number') paramCount = point.param_count;
         const valAccuracy = point.val_accuracy ?? point.accuracy ?? null;
         const epoch = point.epoch ?? point.step!;
         const epochs = point.epochs ?? 0;
@@ -216,7 +218,7 @@ export class ProcessTrialRunner implements TrialRunner {
         // pruning predicts the end point from the curve and the FLOPs: only with both
         if (valAccuracy !== null && point.epoch !== undefined && epochs > 0 && flopsPerInference !== undefined) {
           accuracies.push(valAccuracy);
-          const reason = input.shouldPrune?.({ epoch, epochs, accuracies: [...accuracies], flopsPerInference });
+          const reason = input.shouldPrune?.({ epoch, epochs, accuracies: [...accuracies], flopsPerInference, ...(paramCount !== undefined ? { paramCount } : {}) });
           if (reason) fail('pruned', reason);
         }
       };

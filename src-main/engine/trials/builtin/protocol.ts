@@ -20,7 +20,7 @@ export interface TrainerInput {
 
 export type FromTrainer =
   | { phase: 'train' | 'infer' | 'evaluate' }
-  | { step: number; epoch: number; epochs: number; loss: number; val_accuracy?: number; flops_per_inference: number }
+  | { step: number; epoch: number; epochs: number; loss: number; val_accuracy?: number; flops_per_inference: number; param_count: number }
   | { ecopt: 'backend'; backend: string; notes: string[] }
   | { ecopt: 'profile-start' }
   | ({ ecopt: 'profile' } & import('../projection').StepProfile)

@@ -161,6 +161,7 @@ async function main(): Promise<void> {
             loss,
             ...(point.valAccuracy === null ? {} : { val_accuracy: point.valAccuracy }),
             flops_per_inference: built.flopsPerInference,
+            param_count: built.paramCount,
           });
         },
       },
