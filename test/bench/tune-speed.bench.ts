@@ -1,10 +1,12 @@
 /**
  * npm run bench:tune-speed — seconds per trial of the default study (`ecopt tune`, idle baseline
- * skipped), this checkout against a baseline commit, in the same run, alternating so that the
- * machine's load falls on both alike. The baseline is checked out into a temporary git worktree
- * that shares this checkout's node_modules. BENCH_BASELINE: a git ref (default fea1990, the last
- * commit with the worker-thread trainer); BENCH_TRIALS (default 8: within the Sobol start-up, so
- * both versions train the same configurations); BENCH_ROUNDS (default 2).
+ * skipped), this checkout against baseline commits, in the same run, alternating so that the
+ * machine's load falls on every version alike. Each baseline is checked out into a temporary git
+ * worktree that shares this checkout's node_modules. BENCH_BASELINES: git refs, comma-separated
+ * (default fea1990, the last commit with the worker-thread trainer — issue 10's "no slower than
+ * by 0.5 s" — and 1fb7ec2, the last before the storage interface and workers — issue 16's "no
+ * slower than before"); BENCH_TRIALS (default 4: within the Sobol start-up, so every version
+ * trains the same configurations); BENCH_ROUNDS (default 3).
  * Writes docs/bench/tune-speed.{md,json}.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -13,13 +15,22 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = new URL('../..', import.meta.url).pathname;
-const ref = process.env.BENCH_BASELINE ?? 'fea1990';
-const trials = Number(process.env.BENCH_TRIALS ?? 8);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+const refs = (process.env.BENCH_BASELINES ?? process.env.BENCH_BASELINE ?? 'fea1990,1fb7ec2').split(',').map((r) => r.trim()).filter(Boolean);
+const trials = Number(process.env.BENCH_TRIALS ?? 4);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 
-const baseDir = mkdtempSync(join(tmpdir(), 'ecopt-bench-baseline-'));
-execFileSync('git', ['-C', root, 'worktree', 'add', '--detach', baseDir, ref], { stdio: 'ignore' });
-symlinkSync(join(root, 'node_modules'), join(baseDir, 'node_modules'));
+/** What each known baseline stands for, and the target this checkout is held to against it. */
+const KNOWN: Record<string, { what: string; target: string; met: (head: number, base: number) => boolean }> = {
+  fea1990: { what: "trainer in a worker thread, meters on the study's event loop", target: 'no more than +0.5 s per trial (issue 10)', met: (h, b) => h - b <= 0.5 },
+  '1fb7ec2': { what: 'before the storage interface and workers: the study loop on the synchronous store', target: 'no slower (issue 16), read as within 5%, the spread between rounds here', met: (h, b) => h <= b * 1.05 },
+};
+
+const baselines = refs.map((ref) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ecopt-bench-baseline-'));
+  execFileSync('git', ['-C', root, 'worktree', 'add', '--detach', dir, ref], { stdio: 'ignore' });
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
+  return { ref, dir, times: [] as number[] };
+});
 
 function timeTune(dir: string): number {
   const db = join(mkdtempSync(join(tmpdir(), 'ecopt-bench-speed-')), 's.db');
@@ -31,17 +42,18 @@ function timeTune(dir: string): number {
 }
 
 const load0 = loadavg();
-const base: number[] = [];
 const head: number[] = [];
 try {
   for (let i = 0; i < rounds; i++) {
-    base.push(timeTune(baseDir));
+    for (const b of baselines) b.times.push(timeTune(b.dir));
     head.push(timeTune(root));
-    console.log(`round ${i + 1}: baseline ${base.at(-1)!.toFixed(2)} s/trial, this checkout ${head.at(-1)!.toFixed(2)} s/trial`);
+    console.log(`round ${i + 1}: ${baselines.map((b) => `${b.ref} ${b.times.at(-1)!.toFixed(2)}`).join(', ')}, this checkout ${head.at(-1)!.toFixed(2)} s/trial`);
   }
 } finally {
-  execFileSync('git', ['-C', root, 'worktree', 'remove', '--force', baseDir], { stdio: 'ignore' });
-  rmSync(baseDir, { recursive: true, force: true });
+  for (const b of baselines) {
+    execFileSync('git', ['-C', root, 'worktree', 'remove', '--force', b.dir], { stdio: 'ignore' });
+    rmSync(b.dir, { recursive: true, force: true });
+  }
 }
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const load1 = loadavg();
@@ -49,17 +61,22 @@ const lines = [
   '# bench:tune-speed',
   '',
   `Run ${new Date().toISOString()} on ${cpus()[0]?.model ?? 'unknown'} (${cpus().length} logical cores), Node ${process.versions.node}; load average before ${load0.map((x) => x.toFixed(2)).join('/')}, after ${load1.map((x) => x.toFixed(2)).join('/')}.`,
-  `Default study, \`ecopt tune --trials ${trials} --skip-idle\`, whole process wall time divided by the trials; ${rounds} alternating rounds.`,
+  `Default study, \`ecopt tune --trials ${trials} --skip-idle\`, whole process wall time divided by the trials; ${rounds} rounds, every version once per round in turn.`,
   '',
   '| version | s/trial per round | mean s/trial |',
   '|---|---|---|',
-  `| baseline \`${ref}\` (trainer in a worker thread, meters on the study's event loop) | ${base.map((x) => x.toFixed(2)).join(', ')} | ${mean(base).toFixed(2)} |`,
-  `| this checkout (trainer as a child process, meter thread, attribution) | ${head.map((x) => x.toFixed(2)).join(', ')} | ${mean(head).toFixed(2)} |`,
+  ...baselines.map((b) => `| baseline \`${b.ref}\`${KNOWN[b.ref] ? ` (${KNOWN[b.ref]!.what})` : ''} | ${b.times.map((x) => x.toFixed(2)).join(', ')} | ${mean(b.times).toFixed(2)} |`),
+  `| this checkout | ${head.map((x) => x.toFixed(2)).join(', ')} | ${mean(head).toFixed(2)} |`,
   '',
-  `Difference: ${(mean(head) - mean(base)).toFixed(2)} s per trial (ratio ${(mean(head) / mean(base)).toFixed(3)}); target: no more than +0.5 s — ${mean(head) - mean(base) <= 0.5 ? 'met' : 'NOT met'}.`,
+  ...baselines.map((b) => {
+    const h = mean(head);
+    const m = mean(b.times);
+    const k = KNOWN[b.ref];
+    return `- Against \`${b.ref}\`: ${h - m >= 0 ? '+' : ''}${(h - m).toFixed(2)} s per trial (ratio ${(h / m).toFixed(3)})${k ? `; target: ${k.target} — ${k.met(h, m) ? 'met' : 'NOT met'}` : ''}.`;
+  }),
   '',
 ];
 mkdirSync(join(root, 'docs/bench'), { recursive: true });
 writeFileSync(join(root, 'docs/bench/tune-speed.md'), lines.join('\n'));
-writeFileSync(join(root, 'docs/bench/tune-speed.json'), `${JSON.stringify({ ref, trials, rounds, base, head, load0, load1 }, null, 2)}\n`);
+writeFileSync(join(root, 'docs/bench/tune-speed.json'), `${JSON.stringify({ trials, rounds, baselines: baselines.map(({ ref, times }) => ({ ref, times })), head, load0, load1 }, null, 2)}\n`);
 console.log(lines.join('\n'));
