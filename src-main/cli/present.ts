@@ -2,6 +2,7 @@
 import { formatMetric, formatSi } from '../shared/format';
 import { frontTrials } from '../shared/analysis';
 import { describeCorrelation, energyPredictors } from '../shared/correlation';
+import { crossClassAgreement } from '../shared/cross-class';
 import { METRICS, type TrialRecord } from '../shared/types';
 import type { Store, StudyRow } from '../engine/store/store';
 import { table, type TableOptions } from './table';
@@ -71,7 +72,32 @@ export function classFrontLines(
   }
   const unplaced = trials.filter((t) => classOf(t) === null && t.state === 'complete');
   if (unplaced.length) out.push('', `${unplaced.length} complete trial(s) recorded no hardware class (run before workers): left out of the fronts above.`);
+  out.push('', ...agreementLines(study, trials as (TrialRecord & { hardwareClass?: string | null })[]));
   return out;
+}
+
+/**
+ * "Same configurations, several machines": the rank agreement of each energy objective between
+ * every two hardware classes, over the configurations both measured (shared/cross-class.ts).
+ */
+export function agreementLines(study: StudyRow, trials: readonly (TrialRecord & { hardwareClass?: string | null })[]): string[] {
+  const energy = study.objectives.map((o) => o.metric).filter((m) => METRICS[m].unit === 'J');
+  const a = crossClassAgreement(trials, energy);
+  if (a.classes.length < 2 || energy.length === 0) return [];
+  if (a.shared === 0) {
+    return ['Same configurations, several machines: no configuration has been measured on more than one hardware class yet, so whether their energy ranks alike here is unknown.'];
+  }
+  const f = (x: number) => x.toFixed(2);
+  return [
+    `Same configurations, several machines (${a.shared} configuration(s) measured on more than one class): does energy rank alike?`,
+    ...a.pairs.map((p) =>
+      `  ${p.classA} vs ${p.classB}, ${METRICS[p.metric].label}: ` +
+        (p.spearman === null
+          ? `n = ${p.n}, too few to rank (3 needed)`
+          : `Spearman ρ = ${f(p.spearman)}${p.spearmanCi ? ` [${f(p.spearmanCi[0])}, ${f(p.spearmanCi[1])}]` : ''}, n = ${p.n}`) +
+        (p.medianRatio !== null ? `; ${p.classB} measures ×${p.medianRatio.toPrecision(2)} the joules of ${p.classA} (median)` : ''),
+    ),
+  ];
 }
 
 /** What provenanceLines reads: a Store, or the same figures fetched ahead from any storage. */

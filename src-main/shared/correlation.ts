@@ -36,7 +36,7 @@ export interface EnergyPredictors {
   warning: string | null;
 }
 
-function pearson(xs: number[], ys: number[]): number | null {
+export function pearson(xs: number[], ys: number[]): number | null {
   const n = xs.length;
   if (n < 3) return null;
   const mx = xs.reduce((a, b) => a + b, 0) / n;
@@ -66,7 +66,7 @@ export function ranks(xs: number[]): number[] {
   return out;
 }
 
-function fisherCi(r: number | null, n: number, variance: number): [number, number] | null {
+export function fisherCi(r: number | null, n: number, variance: number): [number, number] | null {
   if (r === null || n < 4) return null;
   const z = Math.atanh(Math.max(-0.999999, Math.min(0.999999, r)));
   const half = 1.959964 * Math.sqrt(variance / (n - 3));
