@@ -225,6 +225,7 @@ export function buildProgram(): Command {
     .argument('<study>', 'study name (or id)')
     .option('--db <path>', 'study database (default: your data folder)')
     .option('--trial <n>', 'trial number (default: the most accurate complete trial)')
+    .option('--hardware-class <id>', 'for a study run on several hardware classes (`ecopt show` lists them): the class to report')
     .option('--format <list>', `comma-separated: ${REPORT_FORMATS.join(',')}`, REPORT_FORMATS.join(','))
     .option('--out <dir>', 'output folder', 'energy-report')
     .option('--country <country>', 'country of the electricity: ISO 3166 alpha-3 code or name (default: world average, stated as such)')
@@ -241,7 +242,7 @@ export function buildProgram(): Command {
     .option('--owner <name>', 'report owner, printed on the report and its sign-off block')
     .option('--organisation <name>', 'the owner\'s organisation')
     .option('--approver <name>', 'who reviews and approves the report (sign-off block)')
-    .action(async (name: string, opts: DbOption & { trial?: string; format: string; out: string; country?: string; intensity?: string; pue: string; wue: string; unit: string; embodiedTotal?: string; embodiedLifespan?: string; embodiedShare: string; embodiedExcluded?: string; trainingType?: string; reference?: string; owner?: string; organisation?: string; approver?: string }) => {
+    .action(async (name: string, opts: DbOption & { trial?: string; hardwareClass?: string; format: string; out: string; country?: string; intensity?: string; pue: string; wue: string; unit: string; embodiedTotal?: string; embodiedLifespan?: string; embodiedShare: string; embodiedExcluded?: string; trainingType?: string; reference?: string; owner?: string; organisation?: string; approver?: string }) => {
       const num = (flag: string, v: string | undefined) => {
         if (v === undefined) return undefined;
         const n = Number(v);
@@ -266,6 +267,7 @@ export function buildProgram(): Command {
             pue: num('--pue', opts.pue)!,
             functionalUnit: opts.unit as FunctionalUnit,
             ...(trial !== undefined ? { trialNumber: trial } : {}),
+            ...(opts.hardwareClass ? { hardwareClass: opts.hardwareClass } : {}),
             ...(opts.country ? { country: opts.country } : {}),
             ...(intensity !== undefined ? { intensityGPerKWh: intensity } : {}),
             wue: num('--wue', opts.wue)!,

@@ -20,6 +20,11 @@ import { dayRange, durationText, energyText, flopsText, gramsText, plainNumber }
 
 export interface ReportOptions {
   trialNumber?: number;
+  /**
+   * For a study run on several hardware classes (`ecopt worker` on different machines): the class
+   * to report (its trials, front and machine); default the chosen trial's class.
+   */
+  hardwareClass?: string;
   /** ISO 3166 alpha-3 code or the country's name in the bundled table, any case. */
   country?: string;
   intensityGPerKWh?: number;
@@ -191,9 +196,45 @@ function sourcesInWords(domains: readonly { domain: string; provenance: Provenan
   return [...out.values()];
 }
 
+/**
+ * The trials a report covers. Joules measured on different hardware are never compared, so for a
+ * study run on several hardware classes the report is of one class — `hardwareClass`, or the
+ * chosen trial's — with that class's trials (front, pareto, payback) and its machine (inventory
+ * and meters as its workers recorded them); without either, the user is asked to choose. The
+ * campaign's energy stays the whole study's: joules spent on any machine add up.
+ */
+function classTrials(
+  store: Store,
+  study: ReturnType<Store['requireStudy']>,
+  options: ReportOptions,
+): { trials: TrialRecord[]; machine: { inventory: Record<string, string>; meters: MeterInfo[] } | null } {
+  const placed = store.getPlacedTrials(study.id);
+  const classes = [...new Set(placed.filter((t) => t.state === 'complete' && t.hardwareClass).map((t) => t.hardwareClass!))].sort();
+  if (classes.length <= 1 && options.hardwareClass === undefined) return { trials: placed, machine: null };
+  const recorded = store.getHardwareClasses(study.id);
+  const label = (id: string) => recorded.find((c) => c.classId === id)?.inventory.label ?? 'inventory not recorded';
+  const list = classes.map((c) => `${c} (${label(c)})`).join('; ');
+  const wanted = options.hardwareClass ?? (options.trialNumber !== undefined ? placed.find((t) => t.number === options.trialNumber)?.hardwareClass ?? undefined : undefined);
+  if (wanted === undefined) {
+    throw new UserError(
+      `study "${study.name}" ran on ${classes.length} hardware classes, and energy is compared only within one: report one with --hardware-class <id> (or --trial <n>, which reports that trial's class). Classes: ${list}`,
+    );
+  }
+  if (!classes.includes(wanted)) {
+    throw new UserError(`study "${study.name}" has no complete trial of hardware class "${wanted}"; its classes: ${list || 'none recorded'}`);
+  }
+  const inv = recorded.find((c) => c.classId === wanted)?.inventory;
+  let machine: { inventory: Record<string, string>; meters: MeterInfo[] } | null = null;
+  if (inv?.meters_json) {
+    const { meters_json: metersJson, ...inventory } = inv;
+    machine = { inventory, meters: JSON.parse(metersJson) as MeterInfo[] };
+  }
+  return { trials: placed.filter((t) => t.hardwareClass === wanted), machine };
+}
+
 export function buildReport(store: Store, studyName: string, options: ReportOptions = {}): EnergyReport {
   const study = store.requireStudy(studyName);
-  const trials = store.getTrials(study.id);
+  const { trials, machine } = classTrials(store, study, options);
   const complete = trials.filter((t) => t.state === 'complete');
   if (complete.length === 0) {
     throw new UserError(`study "${study.name}" has no complete trial yet: run \`ecopt tune\` until at least one trial completes`);
@@ -281,8 +322,8 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
   const all = store.campaignWindows(study.id);
   const campaign = campaignFigures(all, gPerKWh);
   const idle = store.latestIdle(study.id);
-  const meters = store.getMeters(study.id).map((m) => ({ ...m, words: meterWords(m) }));
-  const hardware = hardwareOf(store.getHardware(study.id), meters, windows);
+  const meters = (machine?.meters ?? store.getMeters(study.id)).map((m) => ({ ...m, words: meterWords(m) }));
+  const hardware = hardwareOf(machine?.inventory ?? store.getHardware(study.id), meters, windows);
   const spreadOf = (t: TrialRecord) => (store.getTrialAttrs(t.id).energy_spread_rel as Record<string, number> | undefined) ?? null;
   // payback is per prediction: not applicable without the chosen trial's inference benchmark
   const paybackResult = inference

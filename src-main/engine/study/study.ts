@@ -219,7 +219,9 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
     const recovered = [...recoveredFirst, ...(await recover(storage, study.id, self, shared ? staleAfterMs : 0))];
     const inventory = hardwareInventory(meterSetup.report);
     const cls = hardwareClass(inventory, meterSetup.report, options.gpu !== undefined ? [options.gpu] : undefined);
-    await storage.putHardwareClass(study.id, cls.id, cls.inventory);
+    // the whole inventory and the meters beside the class's canonical fields (which alone make
+    // its id): a report of one class describes a machine of that class, not the first worker's
+    await storage.putHardwareClass(study.id, cls.id, { ...inventory, ...cls.inventory, meters_json: JSON.stringify(meterSetup.report) });
     // the study's own inventory and meters (reports' hardware rows): the first worker's in a shared study
     if (!shared || Object.keys(await storage.getHardware(study.id)).length === 0) {
       await storage.setHardware(study.id, inventory);

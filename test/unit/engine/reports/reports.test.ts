@@ -224,6 +224,44 @@ describe('payback of the search', () => {
   });
 });
 
+describe('a study run on several hardware classes', () => {
+  it('reports one class at a time: its trials and its machine, chosen by --hardware-class or the trial; without either it asks', async () => {
+    const copy = join(tmpDir(), 'classes.db');
+    copyFileSync(db, copy);
+    // two machines' workers: trial 0 on one class, the others on another (the columns the workers write)
+    const raw = new Database(copy);
+    const study = raw.prepare("SELECT id FROM studies WHERE name = 'reported'").get() as { id: number };
+    raw.prepare('UPDATE trials SET hardware_class = ?, host = ? WHERE study_id = ? AND number = 0').run('aaaa0000', 'rack-1', study.id);
+    raw.prepare('UPDATE trials SET hardware_class = ?, host = ? WHERE study_id = ? AND number > 0').run('bbbb1111', 'laptop', study.id);
+    raw.close();
+    const store = new Store(copy);
+    const estimate = [{ id: 'cpu-tdp-estimate', domains: ['cpu'], status: 'ok', detail: 'estimate from the CPU TDP' }];
+    store.putHardwareClass(study.id, 'aaaa0000', { cpu_model: 'Rack CPU 9000', cpu_logical_cores: '64', gpu_model: 'none', counters: 'estimate', label: 'Rack CPU 9000 · estimate', meters_json: JSON.stringify(estimate) });
+    store.putHardwareClass(study.id, 'bbbb1111', { cpu_model: 'Laptop CPU 5', cpu_logical_cores: '8', gpu_model: 'none', counters: 'estimate', label: 'Laptop CPU 5 · estimate', meters_json: JSON.stringify(estimate) });
+    expect(() => buildReport(store, 'reported')).toThrow(/ran on 2 hardware classes.*--hardware-class <id>.*aaaa0000 \(Rack CPU 9000 · estimate\); bbbb1111 \(Laptop CPU 5 · estimate\)/);
+    expect(() => buildReport(store, 'reported', { hardwareClass: 'cccc2222' })).toThrow(/no complete trial of hardware class "cccc2222"/);
+    const rack = buildReport(store, 'reported', { hardwareClass: 'aaaa0000' });
+    expect(rack.trial.number).toBe(0);
+    expect(rack.hardware.cpuModel).toBe('Rack CPU 9000');
+    expect(rack.hardware.cpuLogicalCores).toBe(64);
+    const laptop = buildReport(store, 'reported', { trialNumber: 2 });
+    expect(laptop.trial.number).toBe(2);
+    expect(laptop.hardware.cpuModel).toBe('Laptop CPU 5');
+    // the campaign is the whole study's: joules spent on either machine add up
+    expect(laptop.campaign.energyJ).toBeCloseTo(rack.campaign.energyJ, 9);
+    store.close();
+    // the CLI: asked to choose, then a report of one class that verifies against the file
+    const asked = await runCli(['report', 'reported', '--db', copy, '--out', join(tmpDir(), 'x')]);
+    expect(asked.code).toBe(2);
+    expect(asked.stderr).toMatch(/--hardware-class/);
+    const out = join(tmpDir(), 'rack');
+    const made = await runCli(['report', 'reported', '--db', copy, '--out', out, '--format', 'json', '--hardware-class', 'aaaa0000']);
+    expect(made.code, made.stderr).toBe(0);
+    const verified = await runCli(['verify', join(out, 'energy-report.json'), '--db', copy]);
+    expect(verified.code, verified.stdout + verified.stderr).toBe(0);
+  }, 120_000);
+});
+
 describe('report JSON Schema', () => {
   it('is the file in the repository, generated from the zod schema', () => {
     const file = JSON.parse(readFileSync(join(ROOT, 'resources/schemas/energy-report.schema.json'), 'utf8'));
