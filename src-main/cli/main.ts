@@ -27,6 +27,7 @@ import { classFrontLines, frontTable, predictorLines, provenanceLines, trialsTab
 import { STORAGE_HELP, fetchProvenance, withReadStorage } from './storage-option';
 import { addWorkerCommand } from './worker';
 import { addCopyCommand } from './copy';
+import { displayLocation, isDatabaseUrl } from '../engine/store/open-storage';
 import { Progress, shellWord } from './progress';
 import { table, tableWidth } from './table';
 
@@ -46,7 +47,15 @@ function dbPath(opts: DbOption): string {
 
 /** Opens the study file read-only for one command, and always closes it. */
 async function withReadStore<T>(opts: DbOption, fn: (store: Store) => T | Promise<T>): Promise<T> {
-  const store = new Store(dbPath(opts), { readonly: true });
+  const path = dbPath(opts);
+  if (isDatabaseUrl(path)) {
+    // reports, verify, export and the payback read a study file: a shared study is copied first
+    throw new UserError(
+      `${displayLocation(path)} is a PostgreSQL study, and this command reads a study file: copy it first, ` +
+        `\`${ECOPT.join(' ')} copy --from <that URL> --to study.db\`, then run this again with --db study.db`,
+    );
+  }
+  const store = new Store(path, { readonly: true });
   try {
     return await fn(store);
   } finally {
@@ -178,7 +187,7 @@ export function buildProgram(): Command {
         process.stdout.write(
           rows.length
             ? `${table(['study', 'done', 'complete', 'failed', 'interrupted', 'model', 'dataset', 'sampler', 'backend', 'updated'], rows, { maxWidth: tableWidth(opts.wide) })}\n`
-            : `No studies in ${storage.location} yet. Run \`${ECOPT.join(' ')} tune\`.\n`,
+            : `No studies in ${storage.location} yet. Run \`${ECOPT.join(' ')} ${storage.kind === 'postgresql' ? 'worker <study.json> --storage <this URL>' : 'tune'}\`.\n`,
         );
       });
     });

@@ -62,8 +62,14 @@ export function classFrontLines(
 ): string[] {
   const classOf = (t: TrialRecord) => (t as TrialRecord & { hardwareClass?: string | null }).hardwareClass ?? null;
   const ids = [...new Set(trials.map(classOf).filter((c): c is string => c !== null))].sort();
-  if (ids.length <= 1) return [frontTable(study, trials, options)];
   const label = (id: string) => classes.find((c) => c.classId === id)?.inventory.label ?? 'inventory not recorded';
+  if (ids.length === 0) return [frontTable(study, trials, options)];
+  if (ids.length === 1) {
+    // which machine the front's joules belong to (`ecopt report --hardware-class` takes the id)
+    const line = `Hardware class ${ids[0]}: ${label(ids[0]!)}`;
+    const max = options.maxWidth ?? Infinity;
+    return [line.length > max ? `${line.slice(0, Math.max(0, max - 1))}…` : line, frontTable(study, trials, options)];
+  }
   const out = [`⚠ This study ran on ${ids.length} hardware classes: energy is compared only within one hardware class, so each has its own Pareto front.`];
   for (const id of ids) {
     const own = trials.filter((t) => classOf(t) === id);

@@ -48,7 +48,7 @@ async function studySpec(storage: Storage, study: string): Promise<StudySpec> {
 function eventLine(tag: string, e: StudyEvent): string | null {
   switch (e.type) {
     case 'study-start':
-      return `${tag} joined study "${e.study.name}": ${e.done}/${e.budget} trials done${e.recovered ? `, ${e.recovered} interrupted trial(s) to re-run` : ''}`;
+      return `${tag} ${e.resumed ? 'joined' : 'created'} study "${e.study.name}": ${e.done}/${e.budget} trials done${e.recovered ? `, ${e.recovered} interrupted trial(s) to re-run` : ''}`;
     case 'idle-start':
       return `${tag} measuring the idle machine for ${e.seconds} s`;
     case 'trial-start':

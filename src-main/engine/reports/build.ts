@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { arch, platform, release } from 'node:os';
-import { REPORT_VERSION, TRAINING_TYPES, type EnergyReport, type FunctionalUnit, type TrainingType } from '../../shared/report';
+import { REPORT_VERSION, TRAINING_TYPES, type CampaignFigures, type EnergyReport, type FunctionalUnit, type TrainingType } from '../../shared/report';
 import { datasetLabel } from '../../shared/spec';
 import type { MeterInfo, Provenance, TrialRecord } from '../../shared/types';
 import { checkPue, checkWue, resolveIntensity } from '../carbon/intensity';
@@ -97,6 +97,15 @@ function phaseFigures(w: StoredWindow, flops: number | null, flopsMethod: string
 }
 
 /** Two significant figures as a plain decimal, never an exponent: 4.2e-8 → "0.000000042". */
+/** The methodology's sentence on trials that ran but stored nothing (their process was killed). */
+function unrecordedText(c: CampaignFigures): string {
+  const states = ['complete', 'pruned', 'failed', 'interrupted'] as const;
+  const missing = states.reduce((n, s) => n + Math.max(0, c.byState[s].trials - new Set(c.runs.filter((x) => x.trial !== null && x.state === s).map((x) => x.trial)).size), 0);
+  return missing > 0
+    ? ` ${missing} trial${missing === 1 ? '' : 's'} stopped before storing what ${missing === 1 ? 'it' : 'they'} measured (the process running ${missing === 1 ? 'it' : 'them'} was killed): ${missing === 1 ? 'its' : 'their'} energy up to that moment is not in the campaign's figures, which are therefore a lower bound.`
+    : '';
+}
+
 export function twoSignificant(x: number): string {
   return plainNumber(x, 2, { group: false, keepZeros: true });
 }
@@ -320,7 +329,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
   const gPerKWh = intensity.intensityGPerKWh * pue;
 
   const all = store.campaignWindows(study.id);
-  const campaign = campaignFigures(all, gPerKWh);
+  const campaign = campaignFigures(all, gPerKWh, store.getTrials(study.id));
   const idle = store.latestIdle(study.id);
   const meters = (machine?.meters ?? store.getMeters(study.id)).map((m) => ({ ...m, words: meterWords(m) }));
   const hardware = hardwareOf(machine?.inventory ?? store.getHardware(study.id), meters, windows);
@@ -469,7 +478,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
     idle
       ? `An idle baseline of ${durationText(idle.durationS)} was measured before the study; net energy = gross − idle power × duration, per domain, given only where the baseline was taken on a quiet machine and the result is not negative.${baselineUnderLoad ? ' The baseline was taken under load, so no net figures are given.' : ''}`
       : 'No idle baseline was measured: no net-of-idle figures are given.',
-    `Developing the model: the campaign's energy adds every trial's own energy, whatever became of the trial (complete, pruned, failed, interrupted), and the machine's energy during the idle baselines.${campaign.unattributedWindows ? ` ${campaign.unattributedWindows} window(s) measured before attribution count at the whole machine's figure.` : ''}`,
+    `Developing the model: the campaign's energy adds every trial's own energy, whatever became of the trial (complete, pruned, failed, interrupted), and the machine's energy during the idle baselines.${unrecordedText(campaign)}${campaign.unattributedWindows ? ` ${campaign.unattributedWindows} window(s) measured before attribution count at the whole machine's figure.` : ''}`,
     `Emissions = energy × PUE (${pue}) × grid carbon intensity (${intensity.intensityGPerKWh} gCO2e/kWh, ${intensity.country}${intensity.year ? `, ${intensity.year}` : ''}; ${intensity.basis}; source: ${intensity.source}).`,
     `SCI (ISO/IEC 21031:2024) = (E × I) + M per R with R = ${unitWords}; E is the energy per R including the facility's overhead (PUE); I is the grid intensity alone; M ${embodied.included ? 'from the embodied inputs given (TE, EL, RR/ToR)' : `is excluded: ${embodied.excludedReason}`}.`,
     `Boundary: ${allDomains.join(', ')}; network, storage and cooling beyond the PUE factor are outside it.`,

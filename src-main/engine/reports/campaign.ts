@@ -99,8 +99,13 @@ function runsOf(windows: readonly CampaignWindow[]): CampaignRun[] {
   return [...groups.values()].map(runOf).sort((a, b) => a.startedAtMs - b.startedAtMs);
 }
 
-/** The campaign's figures, from every window of the study; `gPerKWh` is intensity × PUE. */
-export function campaignFigures(windows: readonly CampaignWindow[], gPerKWh: number): CampaignFigures {
+/**
+ * The campaign's figures, from every window of the study; `gPerKWh` is intensity × PUE. `trials`
+ * (every trial of the study with its state) makes the counts those of the trials, not of the
+ * trials that stored a window: a trial whose process was killed (`kill -9`, a lost machine) stored
+ * nothing, yet it ran, and the report says so (unrecordedTrials).
+ */
+export function campaignFigures(windows: readonly CampaignWindow[], gPerKWh: number, trials?: readonly { number: number; state: TrialState }[]): CampaignFigures {
   const zero = () => ({ trials: 0, windows: 0, energyJ: 0, grossEnergyJ: 0, durationS: 0 });
   const byState = { complete: zero(), pruned: zero(), failed: zero(), interrupted: zero() };
   const seen = { complete: new Set<number>(), pruned: new Set<number>(), failed: new Set<number>(), interrupted: new Set<number>() };
@@ -140,7 +145,9 @@ export function campaignFigures(windows: readonly CampaignWindow[], gPerKWh: num
     byState[s].grossEnergyJ += f.grossEnergyJ;
     byState[s].durationS += w.durationS;
   }
-  for (const k of Object.keys(byState) as (keyof typeof byState)[]) byState[k].trials = seen[k].size;
+  for (const k of Object.keys(byState) as (keyof typeof byState)[]) {
+    byState[k].trials = trials ? trials.filter((t) => t.state === k).length : seen[k].size;
+  }
   return {
     energyJ,
     energyKWh: energyJ / J_PER_KWH,

@@ -41,8 +41,10 @@ function ensureDir(dir: string): void {
 /** Records a running study; the returned function removes the record (call it when the run ends). */
 export function registerRun(study: string, dbPath: string, env: NodeJS.ProcessEnv = process.env): () => void {
   const dir = runsDir(env);
-  const file = join(dir, `${process.pid}-${createHash('sha256').update(`${resolve(dbPath)}\0${study}`).digest('hex').slice(0, 16)}.json`);
-  const run: MachineRun & { host: string } = { study, dbPath: resolve(dbPath), pid: process.pid, startedAt: new Date().toISOString(), host: hostname() };
+  // a PostgreSQL URL (`ecopt worker --storage`) is kept as given (without its password), not made a path
+  const where = /^postgres(ql)?:\/\//i.test(dbPath) ? dbPath.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@') : resolve(dbPath);
+  const file = join(dir, `${process.pid}-${createHash('sha256').update(`${where}\0${study}`).digest('hex').slice(0, 16)}.json`);
+  const run: MachineRun & { host: string } = { study, dbPath: where, pid: process.pid, startedAt: new Date().toISOString(), host: hostname() };
   try {
     ensureDir(dir);
     writeFileSync(file, JSON.stringify(run), { mode: 0o644 });

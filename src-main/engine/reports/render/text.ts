@@ -26,17 +26,26 @@ export function gpaiRows(r: EnergyReport): [string, string][] {
   return r.gpai.rows.map((x) => [x.field, x.value]);
 }
 
+/** Trials of a state that stored no window at all (their process was killed before it could). */
+export function unrecorded(r: EnergyReport, state: keyof EnergyReport['campaign']['byState']): number {
+  const recorded = new Set(r.campaign.runs.filter((x) => x.trial !== null && x.state === state).map((x) => x.trial));
+  return Math.max(0, r.campaign.byState[state].trials - recorded.size);
+}
+
 /** "Developing this model": the whole campaign, then the chosen model's own figures. */
 export function campaignRows(r: EnergyReport): [string, string][] {
   const c = r.campaign;
-  const stateRow = (label: string, s: EnergyReport['campaign']['byState']['complete']) =>
-    [label, s.trials === 0 ? 'none' : `${s.trials} trial${s.trials === 1 ? '' : 's'}: ${energyText(s.energyJ)} over ${durationText(s.durationS)} (${percentText(c.energyJ > 0 ? s.energyJ / c.energyJ : 0)})`] as [string, string];
+  const stateRow = (label: string, s: EnergyReport['campaign']['byState']['complete'], state: keyof EnergyReport['campaign']['byState']) => {
+    const missing = unrecorded(r, state);
+    const note = missing > 0 ? `; ${missing === s.trials ? (s.trials === 1 ? 'it' : 'all of them') : `${missing} of them`} stopped before storing what ${missing === 1 ? 'it' : 'they'} measured (the process was killed), so ${missing === 1 ? 'its' : 'their'} energy is not in these figures` : '';
+    return [label, s.trials === 0 ? 'none' : `${s.trials} trial${s.trials === 1 ? '' : 's'}: ${energyText(s.energyJ)} over ${durationText(s.durationS)} (${percentText(c.energyJ > 0 ? s.energyJ / c.energyJ : 0)})${note}`] as [string, string];
+  };
   return [
     ['Whole campaign', `${energyText(c.energyJ)} = ${r.gpai.developmentEnergy.mwh2sf} MWh; ${gramsText(c.emissionsG)}; ${durationText(c.durationS)} measured${c.spanS !== null ? ` over ${durationText(c.spanS)} from first to last measurement` : ''}; ${c.method} (${uncertainty(c.uncertaintyRel)})`],
-    stateRow('Complete trials', c.byState.complete),
-    stateRow('Pruned trials', c.byState.pruned),
-    stateRow('Failed trials', c.byState.failed),
-    stateRow('Interrupted trials', c.byState.interrupted),
+    stateRow('Complete trials', c.byState.complete, 'complete'),
+    stateRow('Pruned trials', c.byState.pruned, 'pruned'),
+    stateRow('Failed trials', c.byState.failed, 'failed'),
+    stateRow('Interrupted trials', c.byState.interrupted, 'interrupted'),
     ['Idle baselines', c.idle.windows === 0 ? 'none measured' : `${c.idle.windows}: ${energyText(c.idle.energyJ)} over ${durationText(c.idle.durationS)} (the whole machine, idle)`],
     ['Spent on pruned or failed trials', `${percentText(c.prunedOrFailedShare)} of the campaign${c.interruptedShare > 0 ? `; ${percentText(c.interruptedShare)} on interrupted trials run again` : ''}`],
     ['Whole machine over the same time', energyText(c.grossEnergyJ)],

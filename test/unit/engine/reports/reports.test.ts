@@ -224,6 +224,28 @@ describe('payback of the search', () => {
   });
 });
 
+describe('a trial killed before it stored anything', () => {
+  it('is counted in the campaign, which says its energy is missing rather than showing "none"', async () => {
+    const copy = join(tmpDir(), 'killed.db');
+    copyFileSync(db, copy);
+    const store = new Store(copy);
+    const study = store.requireStudy('reported');
+    // a worker claimed a trial and was killed with -9; another marked it interrupted
+    const t = store.claimTrial(study.id, { params: { units: 32 }, retryOf: null, worker: { host: 'gone', pid: 1 }, hardwareClass: 'aaaa0000', budget: 10 })!;
+    store.interruptTrial(t.id, 'the worker running this trial stopped or lost contact');
+    const report = buildReport(store, 'reported');
+    store.close();
+    expect(report.campaign.byState.interrupted.trials).toBe(1);
+    expect(report.campaign.byState.interrupted.windows).toBe(0);
+    expect(report.methodology.join(' ')).toMatch(/1 trial stopped before storing what it measured .*lower bound/);
+    const out = join(tmpDir(), 'killed');
+    const made = await runCli(['report', 'reported', '--db', copy, '--out', out, '--format', 'md']);
+    expect(made.code, made.stderr).toBe(0);
+    const md = readFileSync(join(out, 'energy-report.md'), 'utf8');
+    expect(md).toMatch(/Interrupted trials \| 1 trial: .*it stopped before storing what it measured \(the process was killed\), so its energy is not in these figures/);
+  }, 120_000);
+});
+
 describe('a study run on several hardware classes', () => {
   it('reports one class at a time: its trials and its machine, chosen by --hardware-class or the trial; without either it asks', async () => {
     const copy = join(tmpDir(), 'classes.db');
