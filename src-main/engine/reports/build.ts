@@ -332,7 +332,10 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
   const campaign = campaignFigures(all, gPerKWh, store.getTrials(study.id));
   const idle = store.latestIdle(study.id);
   const meters = (machine?.meters ?? store.getMeters(study.id)).map((m) => ({ ...m, words: meterWords(m) }));
-  const hardware = hardwareOf(machine?.inventory ?? store.getHardware(study.id), meters, windows);
+  const measuredOn = hardwareOf(machine?.inventory ?? store.getHardware(study.id), meters, windows);
+  // the host that measured the chosen model (recorded since workers; a report may be made elsewhere, from a copy)
+  const host = (trial as TrialRecord & { host?: string | null }).host ?? null;
+  const hardware = host ? { ...measuredOn, summary: `${measuredOn.summary}; host: ${host}`, recorded: { ...measuredOn.recorded, host } } : measuredOn;
   const spreadOf = (t: TrialRecord) => (store.getTrialAttrs(t.id).energy_spread_rel as Record<string, number> | undefined) ?? null;
   // payback is per prediction: not applicable without the chosen trial's inference benchmark
   const paybackResult = inference

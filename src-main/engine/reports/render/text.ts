@@ -71,10 +71,11 @@ export function paybackRows(r: EnergyReport): [string, string][] {
 export function hardwareRows(r: EnergyReport): [string, string][] {
   const h = r.hardware;
   return [
-    ['GPUs', h.gpus.length ? `${h.gpus.map((g) => `GPU ${g.index}: ${g.model}${g.memoryMiB ? `, ${plainNumber(g.memoryMiB / 1024, 3)} GiB` : ''}${g.driver ? `, driver ${g.driver}` : ''}`).join('; ')} (from ${h.gpuSource}); ${h.gpusUsed} used by this model` : 'none found on this machine'],
+    ['GPUs', h.gpus.length ? `${h.gpus.map((g) => `GPU ${g.index}: ${g.model}${g.memoryMiB ? `, ${plainNumber(g.memoryMiB / 1024, 3)} GiB` : ''}${g.driver ? `, driver ${g.driver}` : ''}`).join('; ')} (from ${h.gpuSource}); ${h.gpusUsed} used by this model` : 'none found on the machine that measured it'],
     ['CPU', `${h.cpuModel}${h.cpuLogicalCores !== null ? `, ${h.cpuLogicalCores} logical cores` : ''}`],
     ['Memory', h.memoryGiB !== null ? `${h.memoryGiB} GiB` : 'not recorded'],
     ['Operating system', h.os],
+    ...(h.recorded.host ? [['Measured on', `host ${h.recorded.host} (trial ${r.trial.number} ran there)`] as [string, string]] : []),
     ['Drivers', Object.keys(h.drivers).length ? Object.entries(h.drivers).map(([k, v]) => `${k} ${v}`).join('; ') : 'no GPU driver versions recorded'],
   ];
 }

@@ -269,6 +269,9 @@ describe('a study run on several hardware classes', () => {
     const laptop = buildReport(store, 'reported', { trialNumber: 2 });
     expect(laptop.trial.number).toBe(2);
     expect(laptop.hardware.cpuModel).toBe('Laptop CPU 5');
+    // the host that measured the chosen model is named (the report may be made elsewhere, from a copy)
+    expect(laptop.hardware.recorded.host).toBe('laptop');
+    expect(laptop.hardware.summary).toMatch(/; host: laptop$/);
     // the campaign is the whole study's: joules spent on either machine add up
     expect(laptop.campaign.energyJ).toBeCloseTo(rack.campaign.energyJ, 9);
     store.close();
