@@ -310,7 +310,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
   } else if (kind === 'builtin' && flopsPerInference !== null && epochs !== null && trainSamples !== null) {
     // forward + backward ≈ 3 × forward per training sample
     trainFlops = 3 * flopsPerInference * trainSamples * epochs;
-    trainFlopsMethod = `estimated from the architecture: 3 × forward FLOPs per sample (${plainNumber(flopsPerInference, 3)}) × ${plainNumber(trainSamples, 6)} training samples × ${epochs} epochs (forward and backward pass)`;
+    trainFlopsMethod = `estimated from the architecture: 3 × forward FLOPs per sample (${plainNumber(flopsPerInference, 12)}) × ${plainNumber(trainSamples, 6)} training samples × ${epochs} epochs (forward and backward pass)`;
   } else if (kind === 'command') {
     trainFlopsMethod = "not known: the model was trained by the user's own training command, which did not report its training FLOPs (it can report them as the train_flops attribute of its result line)";
   } else {
