@@ -118,7 +118,9 @@ export function payback(input: PaybackInput): PaybackResult {
         : gain > 0
           ? `what it buys instead is ${gain.toFixed(1)} accuracy points`
           : `and it is not more accurate either (${gain.toFixed(1)} points)`;
-    sentence = `${cap(names)}: the chosen model uses ${saved === 0 ? 'as much energy' : `${text.saved} more`} per prediction, so in energy the search (${text.campaign}) never pays back; ${buys}.`;
+    // more by less than the spreads: the measurements cannot tell the two apart, and the sentence says so
+    const unsure = saved < 0 && -saved < savedSpread ? ', a difference within the measurement spread (it may in fact use less),' : '';
+    sentence = `${cap(names)}: the chosen model uses ${saved === 0 ? 'as much energy' : `${text.saved} more`} per prediction${unsure ? `${unsure} so as measured` : ', so in energy'} the search (${text.campaign}) never pays back; ${buys}.`;
   } else {
     const within = interval!.high === null ? `at least ${countText(interval!.low)}, and within the spreads it may never pay back` : `between ${countText(interval!.low)} and ${countText(interval!.high)}`;
     sentence =

@@ -23,6 +23,18 @@ describe('energy payback of a search', () => {
     expect(p.carbon!.campaignG / p.carbon!.savedGPerPrediction).toBeCloseTo(p.predictions!, 6);
   });
 
+  it('says when "uses more" is within the measurement spread', () => {
+    const p = payback({
+      chosen: { trial: 5, jPerPrediction: 153.5e-6, spreadRel: 0.2, accuracy: 0.875 },
+      reference: { trial: 2, jPerPrediction: 100e-6, spreadRel: 0.3, accuracy: 0.86 },
+      referenceReason: 'the most accurate trial',
+      campaignEnergyJ: 1070,
+      gPerKWh: null,
+    });
+    expect(p.verdict).toBe('never');
+    expect(p.sentence).toMatch(/uses 53\.5 µJ ± 60\.7 µJ more per prediction, a difference within the measurement spread \(it may in fact use less\), so as measured the search \(1\.07 kJ\) never pays back;/);
+  });
+
   it('says a model that uses more energy per prediction never pays back, and what it buys instead', () => {
     const p = payback({ chosen: model(2, 0.004, 0.05, 0.98), reference: model(5, 0.003, 0.05, 0.95), referenceReason: 'the reference picked', campaignEnergyJ: 100, gPerKWh: null });
     expect(p.verdict).toBe('never');
