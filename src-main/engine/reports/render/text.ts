@@ -38,7 +38,12 @@ export function campaignRows(r: EnergyReport): [string, string][] {
   const stateRow = (label: string, s: EnergyReport['campaign']['byState']['complete'], state: keyof EnergyReport['campaign']['byState']) => {
     const missing = unrecorded(r, state);
     const note = missing > 0 ? `; ${missing === s.trials ? (s.trials === 1 ? 'it' : 'all of them') : `${missing} of them`} stopped before storing what ${missing === 1 ? 'it' : 'they'} measured (the process was killed), so ${missing === 1 ? 'its' : 'their'} energy is not in these figures` : '';
-    return [label, s.trials === 0 ? 'none' : `${s.trials} trial${s.trials === 1 ? '' : 's'}: ${energyText(s.energyJ)} over ${durationText(s.durationS)} (${percentText(c.energyJ > 0 ? s.energyJ / c.energyJ : 0)})${note}`] as [string, string];
+    const trialsText = `${s.trials} trial${s.trials === 1 ? '' : 's'}`;
+    // nothing stored at all: no "0 J over 0 s", which would read as a measurement
+    if (s.trials > 0 && missing === s.trials) {
+      return [label, `${trialsText}: energy not recorded; ${s.trials === 1 ? 'it' : 'they'} stopped before storing what ${s.trials === 1 ? 'it' : 'they'} measured (the process was killed), so the campaign's figures leave ${s.trials === 1 ? 'it' : 'them'} out`] as [string, string];
+    }
+    return [label, s.trials === 0 ? 'none' : `${trialsText}: ${energyText(s.energyJ)} over ${durationText(s.durationS)} (${percentText(c.energyJ > 0 ? s.energyJ / c.energyJ : 0)})${note}`] as [string, string];
   };
   return [
     ['Whole campaign', `${energyText(c.energyJ)} = ${r.gpai.developmentEnergy.mwh2sf} MWh; ${gramsText(c.emissionsG)}; ${durationText(c.durationS)} measured${c.spanS !== null ? ` over ${durationText(c.spanS)} from first to last measurement` : ''}; ${c.method} (${uncertainty(c.uncertaintyRel)})`],
