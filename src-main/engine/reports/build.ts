@@ -331,7 +331,8 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
   const all = store.campaignWindows(study.id);
   const campaign = campaignFigures(all, gPerKWh, store.getTrials(study.id));
   const idle = store.latestIdle(study.id);
-  const meters = (machine?.meters ?? store.getMeters(study.id)).map((m) => ({ ...m, words: meterWords(m) }));
+  const cpuModel = (machine?.inventory ?? store.getHardware(study.id)).cpu_model ?? '';
+  const meters = (machine?.meters ?? store.getMeters(study.id)).map((m) => ({ ...m, words: meterWords(m, cpuModel) }));
   const measuredOn = hardwareOf(machine?.inventory ?? store.getHardware(study.id), meters, windows);
   // the host that measured the chosen model (recorded since workers; a report may be made elsewhere, from a copy)
   const host = (trial as TrialRecord & { host?: string | null }).host ?? null;

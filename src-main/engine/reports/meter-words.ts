@@ -19,7 +19,8 @@ function domainsText(domains: readonly string[]): string {
   return [...parts].join(', ');
 }
 
-export function meterWords(m: MeterInfo): string {
+/** `cpuModel`: the measuring machine's CPU, so that a hint can say whether it applies there. */
+export function meterWords(m: MeterInfo, cpuModel = ''): string {
   const name = NAMES[m.id] ?? `The ${m.id} energy source`;
   const d = m.detail;
   if (m.status === 'ok') {
@@ -35,7 +36,9 @@ export function meterWords(m: MeterInfo): string {
       case 'rapl':
         return `${name}: not present on this machine (a virtual machine, a processor without them, or not Linux), so the CPU's energy was estimated. Fix: for measured CPU figures, run on a physical Linux machine with an Intel or AMD Zen processor.`;
       case 'amd_energy':
-        return `${name}: not present (only on AMD server processors with the amd_energy driver loaded). No action needed unless this is such a machine.`;
+        return /\b(EPYC|Threadripper)\b/i.test(cpuModel)
+          ? `${name}: not present, although this machine's processor (${cpuModel.trim()}) is an AMD server processor that has them: in a virtual machine they are not passed through; on a physical machine, load the amd_energy driver (or rely on RAPL, which these processors also expose) for measured CPU figures.`
+          : `${name}: not present (only on AMD server processors with the amd_energy driver loaded). No action needed unless this is such a machine.`;
       case 'nvml':
       case 'nvidia-smi':
         return `${name}: not present: no NVIDIA driver on this machine, so no NVIDIA GPU could be measured. No action needed on a machine without an NVIDIA GPU; otherwise install the NVIDIA driver.`;
