@@ -97,6 +97,12 @@ function phaseFigures(w: StoredWindow, flops: number | null, flopsMethod: string
 }
 
 /** Two significant figures as a plain decimal, never an exponent: 4.2e-8 → "0.000000042". */
+/** "256", or "up to 256 (one batch of 224: the whole set)" when the set is smaller than a batch. */
+function batchText(batch: number | undefined, setSize: number): string {
+  if (batch === undefined) return '?';
+  return setSize > 0 && setSize < batch ? `up to ${batch} (one batch of ${setSize.toLocaleString('en-US')}: the whole set)` : String(batch);
+}
+
 /** The methodology's sentence on trials that ran but stored nothing (their process was killed). */
 function unrecordedText(c: CampaignFigures): string {
   const states = ['complete', 'pruned', 'failed', 'interrupted'] as const;
@@ -439,7 +445,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
   ].join(' ');
   const hardwareShort = usedGpus.length ? `${usedGpus.length} × ${usedGpus[0]!.model} with ${cpuPart}` : cpuPart;
   const benchmark = inferW
-    ? `${inferW.samples.toLocaleString('en-US')} predictions: the held-out test set (${Math.round(inferW.samples / Math.max(1, attrs.infer_repeats ?? 1)).toLocaleString('en-US')} samples) repeated ${attrs.infer_repeats ?? '?'} times in batches of ${attrs.infer_batch_size ?? '?'}, after one warm-up pass`
+    ? `${inferW.samples.toLocaleString('en-US')} predictions: the held-out test set (${Math.round(inferW.samples / Math.max(1, attrs.infer_repeats ?? 1)).toLocaleString('en-US')} samples) repeated ${attrs.infer_repeats ?? '?'} times in batches of ${batchText(attrs.infer_batch_size, Math.round(inferW.samples / Math.max(1, attrs.infer_repeats ?? 1)))}, after one warm-up pass`
     : null;
   const task = study.spec.dataset
     ? `${study.spec.model === 'command' ? 'prediction' : 'classification'} of ${datasetLabel(study.spec)} samples (validation accuracy ${trial.metrics.accuracy !== undefined ? (trial.metrics.accuracy * 100).toFixed(1) + '%' : 'not measured'})`
