@@ -4,11 +4,17 @@
  * and turns every error into data with a message a person can act on.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { resolve } from 'node:path';
-import { parseRequest, type CommandName, type EventName, type EventPayload, type ExploreView, type Response, type Result, type StudyView, type TrialView } from '../shared/contract';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseRequest, type CommandName, type EventName, type EventPayload, type ExploreView, type PlacedTrialRecord, type RemoteView, type Response, type Result, type StudyView, type TrialView } from '../shared/contract';
+import { hardwareClassViews } from '../shared/classes';
+import type { HardwareClassView } from '../shared/classes';
+import { displayLocation, isDatabaseUrl, openStorage } from '../engine/store/open-storage';
+import type { Storage } from '../engine/store/storage';
 import { frontTrials, hypervolumeHistory, hypervolumeSteps, parameterImportance } from '../shared/analysis';
 import { toColumns, type TrialColumns } from '../shared/columns';
-import type { StudySummary, TrialRecord } from '../shared/types';
+import type { StudySummary } from '../shared/types';
 import { BUILTIN_DATASETS, formatSpecIssues, parseStudySpec, type StudySpec } from '../shared/spec';
 import type { DatasetSummaryView } from '../shared/types';
 import { loadDatasetSync } from '../engine/data/builtin';
@@ -21,7 +27,7 @@ import { detectMeters, meterVerdict } from '../engine/meters/detect';
 import { defaultDataDir, defaultDbPath } from '../engine/paths';
 import { buildReport, type ReportOptions } from '../engine/reports/build';
 import { renderReports, writeReports } from '../engine/reports/index';
-import { studyPayback } from '../engine/reports/payback';
+import { pickReference, studyPayback } from '../engine/reports/payback';
 import { countryList } from '../engine/carbon/intensity';
 import { ECOPT_VERSION, Store } from '../engine/store/store';
 import { runStudy, type StudyEvent } from '../engine/study/study';
@@ -67,8 +73,11 @@ export interface Caller {
  */
 interface Analysis {
   key: string;
-  trials: TrialRecord[];
+  trials: PlacedTrialRecord[];
+  /** The front of every complete trial, or, over several hardware classes, of the first class's. */
   front: number[];
+  /** Only over several hardware classes. */
+  classes?: HardwareClassView[];
   hypervolume: { trial: number; value: number }[];
   importance: Record<string, Record<string, number>>;
   /** Made on first use by the explorer. */
@@ -79,11 +88,50 @@ interface Analysis {
 /** Studies whose analysis is kept (the most recently read). */
 const ANALYSES_KEPT = 4;
 
-/** An open study file. */
+/** An open study file, or a PostgreSQL database read through a local snapshot (`remote`). */
 interface Place {
   store: Store;
   dbPath: string;
+  remote?: Snapshot;
 }
+
+/**
+ * A database's studies as a temporary SQLite file, remade (exportStudy → importStudy, as `ecopt
+ * copy`) when a request finds it older than SNAPSHOT_MS and the database's studies changed: the app
+ * reads a shared study as it reads a file, and never writes to it.
+ */
+interface Snapshot {
+  storage: Storage;
+  /** What the database's studies looked like when the snapshot was made (their summaries). */
+  seen: string;
+  readAt: number;
+  refreshing: Promise<void> | null;
+  /** The snapshot before this one, kept open for requests still reading it; closed at the next swap. */
+  previous: { store: Store; dir: string } | null;
+  dir: string;
+}
+
+/** How old a database snapshot may be before a request remakes it (the explorer and run view poll at this pace). */
+export const SNAPSHOT_MS = 2_000;
+
+/** Makes a new snapshot of every study of the database; the caller swaps it in. */
+async function snapshotOf(storage: Storage): Promise<{ store: Store; dir: string; seen: string }> {
+  const seen = JSON.stringify(await storage.listStudies());
+  const dir = mkdtempSync(join(tmpdir(), 'ecopt-snapshot-'));
+  const store = new Store(join(dir, 'snapshot.db'));
+  try {
+    const into = new SqliteStorage(store);
+    for (const s of await storage.listStudies()) await into.importStudy(await storage.exportStudy(s.id));
+  } catch (e) {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+  return { store, dir, seen };
+}
+
+const READ_ONLY = (location: string) =>
+  `this study is read from ${location}, which the app only reads: run \`ecopt worker <study> --storage <url>\` on the machines that should run it instead`;
 
 export class Api {
   private readonly home: Place;
@@ -124,7 +172,17 @@ export class Api {
     for (const r of this.running.values()) r.controller.abort();
     this.remeasuring?.controller.abort();
     this.home.store.close();
-    for (const p of this.opened.values()) p.store.close();
+    for (const p of this.opened.values()) {
+      p.store.close();
+      if (p.remote) {
+        void p.remote.storage.close().catch(() => undefined);
+        if (p.remote.previous) {
+          p.remote.previous.store.close();
+          rmSync(p.remote.previous.dir, { recursive: true, force: true });
+        }
+        rmSync(p.remote.dir, { recursive: true, force: true });
+      }
+    }
     this.opened.clear();
     this.analyses.clear();
   }
@@ -135,7 +193,8 @@ export class Api {
   }
 
   /** Opens (once) a study file that exists; a mistyped path is an error and creates nothing. */
-  private openPlace(path: string): Place {
+  private async openPlace(path: string): Promise<Place> {
+    if (isDatabaseUrl(path)) return this.openDatabase(path);
     const dbPath = requireFile(path, 'study file');
     if (dbPath === this.home.dbPath) return this.home;
     let p = this.opened.get(dbPath);
@@ -146,14 +205,93 @@ export class Api {
     return p;
   }
 
+  /**
+   * Opens (once) a PostgreSQL database as a read-only snapshot. It is known by its location with
+   * the password hidden (what the tab keeps and sends back), so the password is never shown; a
+   * tab that sends that back after a restart of the server is asked to open the URL again.
+   */
+  private async openDatabase(url: string): Promise<Place> {
+    const dbPath = displayLocation(url);
+    const known = this.opened.get(dbPath);
+    if (known) return known;
+    // the redacted form of a URL this server no longer holds (it restarted): the password is gone
+    if (/:\*\*\*@/.test(url)) throw new UserError(`${dbPath} is no longer open here: type its URL, with the password, in "Open another study file" again`);
+    let storage: Storage;
+    try {
+      storage = await openStorage(url);
+    } catch (e) {
+      throw new UserError(`cannot read ${dbPath}: ${errorMessage(e)}`);
+    }
+    let made: Awaited<ReturnType<typeof snapshotOf>>;
+    try {
+      made = await snapshotOf(storage);
+    } catch (e) {
+      await storage.close().catch(() => undefined);
+      throw new UserError(`cannot read the studies of ${dbPath}: ${errorMessage(e)}`);
+    }
+    const again = this.opened.get(dbPath);
+    if (again) {
+      // another request opened it meanwhile
+      made.store.close();
+      rmSync(made.dir, { recursive: true, force: true });
+      await storage.close().catch(() => undefined);
+      return again;
+    }
+    const place: Place = { dbPath, store: made.store, remote: { storage, seen: made.seen, readAt: Date.now(), refreshing: null, previous: null, dir: made.dir } };
+    this.opened.set(dbPath, place);
+    return place;
+  }
+
+  /** Remakes a database's snapshot when it is older than SNAPSHOT_MS and its studies changed. */
+  private async refresh(place: Place): Promise<void> {
+    const r = place.remote;
+    if (!r || Date.now() - r.readAt < SNAPSHOT_MS) return;
+    r.refreshing ??= (async () => {
+      try {
+        const seen = JSON.stringify(await r.storage.listStudies());
+        if (seen !== r.seen) {
+          const made = await snapshotOf(r.storage);
+          if (r.previous) {
+            r.previous.store.close();
+            rmSync(r.previous.dir, { recursive: true, force: true });
+          }
+          r.previous = { store: place.store, dir: r.dir };
+          place.store = made.store;
+          r.dir = made.dir;
+          r.seen = made.seen;
+        }
+        r.readAt = Date.now();
+      } finally {
+        r.refreshing = null;
+      }
+    })();
+    try {
+      await r.refreshing;
+    } catch (e) {
+      throw new UserError(`cannot read ${place.dbPath} now: ${errorMessage(e)} (showing nothing rather than an old snapshot; try again)`);
+    }
+  }
+
+  /** Refuses what would write to the study (the app only reads a database). */
+  private writable(): void {
+    const place = this.place.getStore() ?? this.home;
+    if (place.remote) throw new UserError(READ_ONLY(place.dbPath));
+  }
+
+  private remoteView(): RemoteView | undefined {
+    const place = this.place.getStore() ?? this.home;
+    return place.remote ? { location: place.dbPath, readAt: new Date(place.remote.readAt).toISOString() } : undefined;
+  }
+
   async dispatch(name: string, payload: unknown, caller: Caller = {}): Promise<Result<unknown>> {
     const req = parseRequest(name, payload);
     if (!req.ok) return req;
     try {
       let place = this.home;
-      if (caller.dbPath && resolve(caller.dbPath) !== this.home.dbPath) {
+      if (caller.dbPath && (isDatabaseUrl(caller.dbPath) || resolve(caller.dbPath) !== this.home.dbPath)) {
         try {
-          place = this.openPlace(caller.dbPath);
+          place = await this.openPlace(caller.dbPath);
+          await this.refresh(place);
         } catch (e) {
           throw isUserError(e) ? new UserError(`the study file this tab opened cannot be read any more: ${e.message} (open it again, or go back to ${this.home.dbPath}, on the Studies screen)`) : e;
         }
@@ -166,7 +304,14 @@ export class Api {
   }
 
   readonly handlers: { [N in CommandName]: (req: never) => Response<N> | Promise<Response<N>> } = {
-    'app.info': () => ({ version: ECOPT_VERSION, dbPath: this.dbPath, dataDir: defaultDataDir(), mode: this.ctx.mode, defaultDbPath: this.home.dbPath }),
+    'app.info': () => ({
+      version: ECOPT_VERSION,
+      dbPath: this.dbPath,
+      dataDir: defaultDataDir(),
+      mode: this.ctx.mode,
+      defaultDbPath: this.home.dbPath,
+      ...(this.remoteView() ? { remote: true } : {}),
+    }),
     'meters.report': () => {
       const r = detectMeters();
       for (const m of r.meters) m.close();
@@ -208,13 +353,16 @@ export class Api {
       return result.ok ? { ok: true, line: forecastLine(result.forecast), details: forecastDetails(result.forecast), forecast: result.forecast } : { ok: false, reason: result.reason };
     },
     'studies.list': () => this.store.listStudies(),
-    'studies.openFile': (r: { path: string }) => {
+    'studies.openFile': async (r: { path: string }) => {
       // a mistyped path is an error: opening never creates a study file. Only the asking tab
-      // switches: it sends the returned path with each request from now on.
-      const place = this.openPlace(r.path);
-      return { dbPath: place.dbPath, studies: place.store.listStudies() };
+      // switches: it sends the returned path with each request from now on. A postgresql:// URL
+      // opens the database's studies read-only; the path returned hides its password.
+      const place = await this.openPlace(r.path.trim());
+      await this.refresh(place);
+      return { dbPath: place.dbPath, studies: place.store.listStudies(), ...(place.remote ? { remote: true } : {}) };
     },
     'study.start': (r: { spec: unknown; skipIdle?: boolean; mustBeNew?: boolean }) => {
+      this.writable();
       const v = parseStudySpec(r.spec);
       if (!v.ok) throw new UserError(`the study has ${v.issues.length} problem(s):\n${formatSpecIssues(v.issues)}`);
       if (r.mustBeNew && this.store.findStudy(v.spec.name)) {
@@ -224,6 +372,7 @@ export class Api {
       return this.start(v.spec, r.skipIdle ?? false);
     },
     'study.control': (r: { name: string; action: 'pause' | 'resume' | 'stop' }) => {
+      this.writable();
       const run = this.running.get(this.runKey(r.name));
       if (r.action === 'resume') {
         if (run) {
@@ -258,15 +407,19 @@ export class Api {
     'report.countries': () => countryList(),
     'model.download': (r: { name: string; trial: number }) => zippedModel(this.store, r.name, r.trial),
     'study.payback': (r: { name: string; trial: number; reference?: number; country?: string; pue?: number }) => {
+      const reference = r.reference ?? this.referenceInClass(r.name, r.trial);
       const p = studyPayback(this.store, r.name, {
         trials: [r.trial],
-        ...(r.reference !== undefined ? { reference: r.reference } : {}),
+        ...(reference !== undefined ? { reference } : {}),
         ...(r.country ? { country: r.country } : {}),
         ...(r.pue !== undefined ? { pue: r.pue } : {}),
       });
       return { payback: p.rows[0] ?? null, campaignEnergyJ: p.campaignEnergyJ, trials: p.trials, intensity: p.intensity };
     },
-    'trial.remeasure': (r: { name: string; trials?: number[]; repeats?: number }) => this.remeasure(r.name, r.trials, r.repeats ?? 3),
+    'trial.remeasure': (r: { name: string; trials?: number[]; repeats?: number }) => {
+      this.writable();
+      return this.remeasure(r.name, r.trials, r.repeats ?? 3);
+    },
   };
 
   /**
@@ -405,17 +558,38 @@ export class Api {
       this.analyses.set(id, kept);
       return kept;
     }
-    const trials = this.store.getTrials(studyId);
+    const trials: PlacedTrialRecord[] = this.store.getPlacedTrials(studyId);
+    const classIds = new Set<string>();
+    for (const t of trials) if (t.hardwareClass !== null) classIds.add(t.hardwareClass);
+    // energy is compared only within one hardware class: over several, each has its own front
+    const classes =
+      classIds.size > 1
+        ? hardwareClassViews(trials, objectives, new Map(this.store.getHardwareClasses(studyId).map((c) => [c.classId, c.inventory.label ?? 'inventory not recorded'])))
+        : undefined;
     const made: Analysis = {
       key,
       trials,
-      front: frontTrials(trials, objectives),
+      front: classes ? classes[0]!.front : frontTrials(trials, objectives),
+      ...(classes ? { classes } : {}),
       hypervolume: hypervolumeHistory(trials, objectives),
       importance: parameterImportance(trials, objectives),
     };
     this.analyses.set(id, made);
     for (const old of this.analyses.keys()) if (this.analyses.size > ANALYSES_KEPT) this.analyses.delete(old);
     return made;
+  }
+
+  /**
+   * The payback's default reference when the study spans several hardware classes: picked as
+   * studyPayback picks it, among the chosen trial's own class (energy is compared only within one).
+   */
+  private referenceInClass(name: string, trial: number): number | undefined {
+    const study = this.store.requireStudy(name);
+    const a = this.analysis(study.id, this.store.getStudySummary(study.id)!, study.objectives);
+    const chosen = a.classes && a.trials.find((t) => t.number === trial);
+    if (!chosen || chosen.hardwareClass === null) return undefined;
+    const own = a.trials.filter((t) => t.hardwareClass === chosen.hardwareClass);
+    return pickReference(own, chosen).trial.number;
   }
 
   private estimatedOnly(studyId: number, run: Running | undefined): boolean {
@@ -433,6 +607,8 @@ export class Api {
       objectives: study.objectives,
       trials: a.trials,
       front: a.front,
+      ...(a.classes ? { classes: a.classes } : {}),
+      ...(this.remoteView() ? { remote: this.remoteView()! } : {}),
       flagged: this.store.flagKindsByTrial(study.id),
       hypervolume: a.hypervolume,
       importance: a.importance,
@@ -460,6 +636,8 @@ export class Api {
       objectives: study.objectives,
       trials: (a.columns ??= toColumns(a.trials)),
       front: a.front,
+      ...(a.classes ? { classes: a.classes } : {}),
+      ...(this.remoteView() ? { remote: this.remoteView()! } : {}),
       hypervolume: (a.steps ??= hypervolumeSteps(a.hypervolume)),
       importance: a.importance,
       estimatedOnly: this.estimatedOnly(study.id, this.running.get(this.runKey(study.name))),
@@ -469,8 +647,9 @@ export class Api {
 
   private trialView(name: string, number: number): TrialView {
     const study = this.store.requireStudy(name);
-    const trial = this.store.getTrialByNumber(study.id, number);
-    if (!trial) throw new UserError(`study "${name}" has no trial ${number}`);
+    const placed = this.store.getPlacedTrialByNumber(study.id, number);
+    if (!placed) throw new UserError(`study "${name}" has no trial ${number}`);
+    const { heartbeatMs: _, ...trial } = placed;
     return {
       trial,
       attrs: this.store.getTrialAttrs(trial.id),

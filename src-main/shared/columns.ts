@@ -8,7 +8,11 @@
 import type { MetricName, ParamValue, TrialRecord, TrialState } from './types';
 
 /** The fields of a trial that the explorer, the budget picker and the study's analyses read. */
-export type TrialLike = Pick<TrialRecord, 'number' | 'state' | 'params' | 'metrics'>;
+export type TrialLike = Pick<TrialRecord, 'number' | 'state' | 'params' | 'metrics'> & {
+  /** Where the trial ran (several-machine studies; absent or null for trials run before workers). */
+  host?: string | null;
+  hardwareClass?: string | null;
+};
 
 export interface TrialColumns {
   number: number[];
@@ -17,6 +21,12 @@ export interface TrialColumns {
   params: Record<string, (ParamValue | null)[]>;
   /** Per metric, its value in each trial; null: the trial has none (or a value JSON cannot carry). */
   metrics: Record<string, (number | null)[]>;
+  /**
+   * Where each trial ran, only when some trial recorded it (a study run by `ecopt worker`): the
+   * host and hardware class of each, in the order of `number`; null: not recorded.
+   */
+  host?: (string | null)[];
+  hardwareClass?: (string | null)[];
 }
 
 export function toColumns(trials: readonly TrialLike[]): TrialColumns {
@@ -31,7 +41,13 @@ export function toColumns(trials: readonly TrialLike[]): TrialColumns {
       column(metrics, k)[i] = Number.isFinite(v) ? v : null;
     }
   });
-  return { number: trials.map((t) => t.number), state: trials.map((t) => t.state), params, metrics };
+  const out: TrialColumns = { number: trials.map((t) => t.number), state: trials.map((t) => t.state), params, metrics };
+  // single-machine studies send nothing more than before
+  if (trials.some((t) => t.host != null || t.hardwareClass != null)) {
+    out.host = trials.map((t) => t.host ?? null);
+    out.hardwareClass = trials.map((t) => t.hardwareClass ?? null);
+  }
+  return out;
 }
 
 /** The trials back as records (what the explorer's code reads), in the columns' order. */
@@ -49,6 +65,9 @@ export function fromColumns(c: TrialColumns): TrialLike[] {
       const v = col[i];
       if (v !== null && v !== undefined) metrics[k] = v;
     }
-    return { number, state: c.state[i]!, params, metrics };
+    const t: TrialLike = { number, state: c.state[i]!, params, metrics };
+    if (c.host) t.host = c.host[i] ?? null;
+    if (c.hardwareClass) t.hardwareClass = c.hardwareClass[i] ?? null;
+    return t;
   });
 }

@@ -11,6 +11,7 @@ import type { PaybackResult } from './payback';
 import type { StudyForecast } from './predictor';
 import type { COMMAND_NAME_LIST } from './command-names';
 import type { TrialColumns } from './columns';
+import type { HardwareClassView } from './classes';
 
 const studyName = z.string().min(1).max(120);
 const spec = z.unknown(); // validated in full by parseStudySpec, which names every problem
@@ -114,9 +115,17 @@ export type Request<N extends CommandName> = z.input<(typeof commands)[N]['reque
 export interface StudyView {
   summary: StudySummary;
   objectives: { metric: string; direction: 'minimize' | 'maximize'; unit: string; threshold?: number }[];
-  trials: TrialRecord[];
-  /** Trial numbers on the Pareto front of the complete, feasible trials. */
+  /** With where each ran (`host`, `hardwareClass`: null for trials run before workers). */
+  trials: PlacedTrialRecord[];
+  /**
+   * Trial numbers on the Pareto front of the complete, feasible trials; when the study spans
+   * several hardware classes, the front of the first of `classes` (energy is compared only within one).
+   */
   front: number[];
+  /** Only when the study spans several hardware classes: each with its own front, the one with the most complete trials first. */
+  classes?: HardwareClassView[];
+  /** Set when the study is read from a PostgreSQL database (a read-only snapshot, refreshed as the tab polls). */
+  remote?: RemoteView;
   /** Hypervolume after each finished trial, as a share of the reference box: in [0, 1] (shared/analysis.ts). */
   hypervolume: { trial: number; value: number }[];
   /** First-order parameter importance per objective (shared/analysis.ts parameterImportance), computed by the server. */
@@ -139,6 +148,8 @@ export interface ExploreView {
   objectives: StudyView['objectives'];
   trials: TrialColumns;
   front: number[];
+  classes?: HardwareClassView[];
+  remote?: RemoteView;
   /** The hypervolume history's steps: its first entry, each change, its last. */
   hypervolume: { trial: number; value: number }[];
   importance: Record<string, Record<string, number>>;
@@ -146,8 +157,17 @@ export interface ExploreView {
   flagged: StudyView['flagged'];
 }
 
+/** A trial with where it ran. */
+export type PlacedTrialRecord = TrialRecord & { host: string | null; hardwareClass: string | null };
+
+/** A study read from a database server: the location (password hidden) and when it was last read. */
+export interface RemoteView {
+  location: string;
+  readAt: string;
+}
+
 export interface TrialView {
-  trial: TrialRecord;
+  trial: PlacedTrialRecord;
   attrs: Record<string, unknown>;
   windows: { phase: string; durationS: number; samples: number | null; domains: { domain: string; energyJ: number; netEnergyJ: number | null; attributedEnergyJ: number | null; unreliable: boolean; method: string; source: string; detail: string }[]; flags: { kind: string; message: string }[]; cpu: { treeS: number | null; machineBusyS: number; cores: number } | null }[];
   power: { tMs: number; domain: string; powerW: number }[];
@@ -155,7 +175,7 @@ export interface TrialView {
 
 export interface Responses {
   /** `dbPath`: the study file this tab (window) reads; `defaultDbPath`: the one it reads unless it opened another. */
-  'app.info': { version: string; dbPath: string; dataDir: string; mode: 'electron' | 'serve'; defaultDbPath?: string };
+  'app.info': { version: string; dbPath: string; dataDir: string; mode: 'electron' | 'serve'; defaultDbPath?: string; remote?: boolean };
   'meters.report': { report: MeterInfo[]; estimatedOnly: boolean; verdict: string };
   'datasets.list': DatasetSummaryView[];
   /** `path`: the file as read (`~` expanded, absolute). */
@@ -164,7 +184,8 @@ export interface Responses {
   'spec.validate': { ok: boolean; issues: { path: string; message: string }[] };
   'spec.preset': unknown;
   'studies.list': StudySummary[];
-  'studies.openFile': { dbPath: string; studies: StudySummary[] };
+  /** `dbPath`: the file as read, or a database URL with its password hidden (what the tab sends back). */
+  'studies.openFile': { dbPath: string; studies: StudySummary[]; remote?: boolean };
   'study.start': { name: string };
   'study.control': { state: string };
   'study.get': StudyView;

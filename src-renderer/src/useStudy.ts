@@ -11,6 +11,9 @@ export function useStudy(name: string): { view: StudyView | null; refresh: () =>
   const refresh = useCallback(() => {
     call('study.get', { name }).then(setView, (e: Error) => setError(e.message));
   }, [name, setError]);
+  const remote = view?.remote !== undefined;
+  // a study read from a database: remote workers' trials arrive with no event here, so ask again
+  useEffect(() => (remote ? poll(refresh) : undefined), [remote, refresh]);
   useEffect(() => {
     refresh();
     return onEvent('study.progress', (p) => {
@@ -20,6 +23,16 @@ export function useStudy(name: string): { view: StudyView | null; refresh: () =>
     });
   }, [name, refresh, setError]);
   return { view, refresh };
+}
+
+/** How often a view of a study read from a database asks again (the server's snapshot is as young). */
+const POLL_MS = 2_000;
+
+function poll(refresh: () => void): () => void {
+  const timer = setInterval(() => {
+    if (document.visibilityState !== 'hidden') refresh();
+  }, POLL_MS);
+  return () => clearInterval(timer);
 }
 
 /** The explorer's view of a study with its trials back as records (shared/columns.ts). */
@@ -59,6 +72,8 @@ export function useExplore(name: string): { view: ExplorerData | null } {
       (e: Error) => setError(e.message),
     );
   }, [name, setError]);
+  const remote = view?.remote !== undefined;
+  useEffect(() => (remote ? poll(refresh) : undefined), [remote, refresh]);
   useEffect(() => {
     refresh();
     return onEvent('study.progress', (p) => {

@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { TrialView } from '../../../src-main/shared/contract';
 import { pickByBudget } from '../../../src-main/shared/analysis';
+import { trialsOfClass } from '../../../src-main/shared/classes';
 import { parseBudget } from '../../../src-main/shared/budget';
 import { METRIC_NAMES, type MetricName } from '../../../src-main/shared/types';
 import { call } from '../client';
@@ -44,6 +45,12 @@ function TrialDetail({ name, number, version }: { name: string; number: number; 
   return (
     <div className="card" data-testid="trial-detail">
       <h2>Trial {t.trial.number}</h2>
+      {t.trial.host !== null && (
+        <p className="muted small" data-testid="detail-host">
+          Ran on {t.trial.host}
+          {t.trial.hardwareClass ? `, hardware class ${t.trial.hardwareClass}` : ''}
+        </p>
+      )}
       <p className="small">
         {Object.entries(t.trial.params).map(([k, v]) => `${k} = ${typeof v === 'number' ? Number(v.toPrecision(4)) : v}`).join(' · ')}
       </p>
@@ -144,7 +151,12 @@ function TrialDetail({ name, number, version }: { name: string; number: number; 
 
 export function ExplorerScreen({ name }: { name: string }) {
   const { go, trial, selectTrial, setError } = useUi();
-  const { view } = useExplore(name);
+  const { view: whole } = useExplore(name);
+  // over several hardware classes, everything below is of one class (the server's default: most complete trials)
+  const [classId, setClassId] = useState<string | null>(null);
+  const classes = whole?.classes;
+  const shown = classes ? (classes.find((c) => c.id === classId) ?? classes[0]!) : null;
+  const view = useMemo(() => (whole && shown ? { ...whole, trials: trialsOfClass(whole.trials, shown.id), front: shown.front } : whole), [whole, shown]);
   const [x, setX] = useState<string | null>(null);
   const [y, setY] = useState<string | null>(null);
   const [budgetText, setBudgetText] = useState('');
@@ -178,6 +190,24 @@ export function ExplorerScreen({ name }: { name: string }) {
   return (
     <section>
       <h1>{name}: the trade-off</h1>
+      {view.remote && (
+        <p className="muted small" data-testid="remote-note">
+          Read from {view.remote.location} (read-only, refreshed every 2 s; last read {view.remote.readAt.slice(11, 19)} UTC).
+        </p>
+      )}
+      {classes && shown && (
+        <div className="banner" data-testid="class-banner">
+          ⚠ This study ran on {classes.length} hardware classes: energy is compared only within one hardware class. Showing{' '}
+          <select value={shown.id} onChange={(e) => setClassId(e.target.value)} aria-label="Hardware class" data-testid="class-picker">
+            {classes.map((c) => (
+              <option key={c.id} value={c.id}>
+                {`${c.id}: ${c.label} (${c.complete} complete${c.hosts.length ? `; ${c.hosts.join(', ')}` : ''})`}
+              </option>
+            ))}
+          </select>
+          : its trials, front and budget picker.
+        </div>
+      )}
       {view.estimatedOnly && (
         <div className="banner" data-testid="estimated-banner">
           Energy figures are <b>estimated</b>, not measured (no energy counter on this machine).
@@ -276,7 +306,8 @@ export function ExplorerScreen({ name }: { name: string }) {
       </p>
       <FrontierPlot view={view} x={xm} y={ym} z={z} highlight={chosen} onPick={(n) => selectTrial(n)} />
       {trial !== null && <TrialDetail name={name} number={trial} version={measuredVersion} />}
-      <RemeasurePanel name={name} trial={trial} front={view.front} onMeasured={onMeasured} />
+      {/* a study read from a database is only read here: its models are measured where its workers run */}
+      {!view.remote && <RemeasurePanel name={name} trial={trial} front={view.front} onMeasured={onMeasured} />}
       <div className="grid2">
         <div>
           <h2>Hypervolume</h2>

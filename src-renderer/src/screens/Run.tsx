@@ -6,6 +6,7 @@ import { Plot } from '../Plot';
 import { useUi } from '../state';
 import { useStudy } from '../useStudy';
 import { FrontierPlot } from './FrontierPlot';
+import { hostsOf, trialsOfClass } from '../../../src-main/shared/classes';
 
 export function RunScreen({ name }: { name: string }) {
   const { go, setError } = useUi();
@@ -41,7 +42,10 @@ export function RunScreen({ name }: { name: string }) {
     const range = ts.length && last - first < 30_000 ? { range: [new Date(first - 1000), new Date(first + 30_000)], autorange: false } : {};
     return { yaxis: { title: { text: 'W' }, rangemode: 'tozero' as const }, xaxis: { title: { text: 'time' }, ...range }, showlegend: true };
   }, [powerTraces]);
-  if (!view) return <p role="status">Loading…</p>;
+  const hosts = useMemo(() => (view ? hostsOf(view.trials) : []), [view]);
+  // over several hardware classes, the front drawn is the first class's (the server's `front`)
+  const plotted = useMemo(() => (view?.classes ? { ...view, trials: trialsOfClass(view.trials, view.classes[0]!.id) } : view), [view]);
+  if (!view || !plotted) return <p role="status">Loading…</p>;
   const s = view.summary;
   const done = s.counts.complete + s.counts.failed + s.counts.pruned;
   const control = (action: 'pause' | 'resume' | 'stop') => call('study.control', { name, action }).catch((e: Error) => setError(e.message));
@@ -53,17 +57,34 @@ export function RunScreen({ name }: { name: string }) {
           Energy figures in this study are <b>estimated</b> from the CPU&apos;s rated power and its load, not measured: this machine exposes no energy counter.
         </div>
       )}
+      {view.remote && (
+        <p className="muted small" data-testid="remote-note">
+          Read from {view.remote.location}, read-only: its trials are run by <code>ecopt worker {name} --storage &lt;url&gt;</code> on the machines that share it (refreshed every 2 s).
+        </p>
+      )}
+      {view.classes && (
+        <div className="banner" data-testid="class-banner">
+          ⚠ This study ran on {view.classes.length} hardware classes: energy is compared only within one hardware class. The trade-off below is of class{' '}
+          {view.classes[0]!.id} ({view.classes[0]!.label}); the explorer shows each.
+        </div>
+      )}
       <div className="progress" data-testid="progress" role="progressbar" aria-label="Trials done" aria-valuemin={0} aria-valuemax={s.budget} aria-valuenow={done}>
         <div className="bar" style={{ width: `${(100 * done) / Math.max(1, s.budget)}%` }} />
       </div>
       <p data-testid="progress-text" aria-live="polite">
         {done}/{s.budget} trials
-        {view.running ? ` · ${view.running.state}` : done >= s.budget ? ' · finished' : ' · not running'}
+        {view.running
+          ? ` · ${view.running.state}`
+          : done >= s.budget
+            ? ' · finished'
+            : view.remote && s.counts.running
+              ? ` · ${s.counts.running} running on workers`
+              : ' · not running'}
         {view.running?.etaS != null ? ` · about ${formatDuration(view.running.etaS)} left` : ''}
         {view.running?.trial != null ? ` · trial ${view.running.trial}: ${view.running.phase ?? 'starting'}` : ''}
       </p>
       <p>
-        {view.running ? (
+        {view.remote ? null : view.running ? (
           <>
             {view.running.state === 'paused' ? (
               <button onClick={() => control('resume')}>Resume</button>
@@ -77,7 +98,7 @@ export function RunScreen({ name }: { name: string }) {
             </button>
           </>
         ) : (
-          done < s.budget && <button onClick={() => control('resume')}>Resume</button>
+          done < s.budget && !view.remote && <button onClick={() => control('resume')}>Resume</button>
         )}{' '}
         <button onClick={() => go('explorer')} data-testid="to-explorer">
           Explore the results
@@ -97,7 +118,7 @@ export function RunScreen({ name }: { name: string }) {
         <div>
           <h2>Trade-off so far</h2>
           {view.trials.some((t) => t.state === 'complete') ? (
-            <FrontierPlot view={view} height={260} />
+            <FrontierPlot view={plotted} height={260} />
           ) : (
             <p className="muted" data-testid="frontier-empty">
               Each model appears here, accuracy against energy per prediction, as soon as it is measured.
@@ -111,6 +132,7 @@ export function RunScreen({ name }: { name: string }) {
           <tr>
             <th scope="col">#</th>
             <th scope="col">State</th>
+            {hosts.length > 1 && <th scope="col">Host</th>}
             {view.objectives.map((o) => (
               <th scope="col" key={o.metric}>
                 {METRICS[o.metric as keyof typeof METRICS]?.label ?? o.metric}
@@ -125,6 +147,7 @@ export function RunScreen({ name }: { name: string }) {
             <tr key={t.number}>
               <td>{t.number}</td>
               <td>{t.state}</td>
+              {hosts.length > 1 && <td>{t.host ?? '—'}</td>}
               {view.objectives.map((o) => (
                 <td key={o.metric}>{formatMetric(t.metrics[o.metric as keyof typeof t.metrics], o.unit)}</td>
               ))}

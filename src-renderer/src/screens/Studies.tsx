@@ -26,6 +26,8 @@ export function StudiesScreen({ runs, files, onFileChange }: { runs: Runs; files
         setTabDbPath(r.dbPath === files?.defaultDbPath ? null : r.dbPath);
         setStudies(r.studies);
         setOpened(r.dbPath);
+        // a database URL may carry a password: not left on screen once opened
+        if (r.remote) setPath('');
         setProblem(null);
         onFileChange();
       },
@@ -128,14 +130,17 @@ export function StudiesScreen({ runs, files, onFileChange }: { runs: Runs; files
         </table>
       )}
       <h2>Open another study file</h2>
-      <p className="muted small">Opens an existing study file (.db) in this tab, in place of the current one; other tabs keep theirs, and nothing is created if the path is wrong.</p>
+      <p className="muted small">
+        Opens an existing study file (.db) in this tab, in place of the current one; other tabs keep theirs, and nothing is created if the path is wrong. A{' '}
+        <code>postgresql://</code> URL opens the studies that <code>ecopt worker</code>s share there, read-only, with their trials as they arrive.
+      </p>
       <form
         onSubmit={(e) => {
           e.preventDefault();
           if (path.trim()) void open(path);
         }}
       >
-        <PathField label="Study file" kind="file" extensions={['.db', '.sqlite', '.sqlite3']} value={path} onChange={setPath} placeholder="~/studies.db" testId="open-path" invalid={!!problem} />{' '}
+        <PathField label="Study file" kind="file" extensions={['.db', '.sqlite', '.sqlite3']} value={path} onChange={setPath} placeholder="~/studies.db or postgresql://user:password@host/db" testId="open-path" invalid={!!problem} />{' '}
         <button type="submit" disabled={!path.trim()} data-testid="open-file">
           Open
         </button>
