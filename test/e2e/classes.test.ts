@@ -7,7 +7,7 @@
  * trial a remote worker adds appears without a reload. Screenshots in
  * test-results/screenshots/classes-*.png.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresStorage } from '../../src-main/engine/store/postgres-storage';
 import { SqliteStorage } from '../../src-main/engine/store/sqlite-storage';
 import { Store } from '../../src-main/engine/store/store';
-import { BIN, ROOT } from '../helpers/cli';
+import { ROOT, startServe } from '../helpers/cli';
 import { postgresMissing, usePostgres } from '../helpers/postgres';
 import { A, B, addTrial, seedTwoClasses } from '../helpers/two-classes';
 
@@ -37,21 +37,7 @@ describe.skipIf(!haveChromium)('a study of two hardware classes in the browser',
     const storage = new SqliteStorage(new Store(join(dataDir, 'studies.db')));
     await seedTwoClasses(storage);
     await storage.close();
-    server = spawn(process.execPath, [BIN, 'serve'], { cwd: ROOT, env: { ...process.env, ECOPT_DATA_DIR: dataDir, ECOPT_RUN_DIR: join(dataDir, 'running') }, stdio: ['ignore', 'pipe', 'pipe'] });
-    url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      const timer = setTimeout(() => reject(new Error(`ecopt serve did not start: ${out}`)), 150_000);
-      server.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        const m = /ECOpt is at (\S+)/.exec(out);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]!);
-        }
-      });
-      server.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-      server.on('exit', (code) => reject(new Error(`ecopt serve exited (${code}): ${out}`)));
-    });
+    ({ server, url } = await startServe({ ECOPT_DATA_DIR: dataDir, ECOPT_RUN_DIR: join(dataDir, 'running') }));
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
     page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
   }, 180_000);

@@ -5,7 +5,7 @@
  * Screenshots of each screen go to test-results/screenshots/.
  */
 import Database from 'better-sqlite3';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import AxeBuilder from '@axe-core/playwright';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
@@ -16,7 +16,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { formatMetric, formatSi } from '../../src-main/shared/format';
 import { Store } from '../../src-main/engine/store/store';
 import { parseStudySpec } from '../../src-main/shared/spec';
-import { BIN, ROOT } from '../helpers/cli';
+import { ROOT, startServe } from '../helpers/cli';
 
 const CHROMIUM = process.env.ECOPT_CHROMIUM ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -80,21 +80,7 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'ecopt-e2e-'));
     // the machine's running studies, kept apart from any other test's
     runDir = join(dataDir, 'running');
-    server = spawn(process.execPath, [BIN, 'serve'], { cwd: ROOT, env: { ...process.env, ECOPT_DATA_DIR: dataDir, ECOPT_RUN_DIR: runDir }, stdio: ['ignore', 'pipe', 'pipe'] });
-    url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      const timer = setTimeout(() => reject(new Error(`ecopt serve did not start: ${out}`)), 150_000);
-      server.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        const m = /ECOpt is at (\S+)/.exec(out);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]!);
-        }
-      });
-      server.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-      server.on('exit', (code) => reject(new Error(`ecopt serve exited (${code}): ${out}`)));
-    });
+    ({ server, url } = await startServe({ ECOPT_DATA_DIR: dataDir, ECOPT_RUN_DIR: runDir }));
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],

@@ -32,3 +32,25 @@ export function collect(child: ChildProcess): Promise<CliResult> {
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   return collect(startCli(args, env));
 }
+
+/**
+ * Starts `ecopt serve` with `env` added and resolves with the process and the URL it prints
+ * ("ECOpt is at …"); rejects with everything it printed if it exits first or takes over 150 s.
+ */
+export function startServe(env: NodeJS.ProcessEnv): Promise<{ server: ChildProcess; url: string }> {
+  const server = spawn(process.execPath, [BIN, 'serve'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`ecopt serve did not start: ${out}`)), 150_000);
+    server.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /ECOpt is at (\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ server, url: m[1]! });
+      }
+    });
+    server.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    server.on('exit', (code) => reject(new Error(`ecopt serve exited (${code}): ${out}`)));
+  });
+}
