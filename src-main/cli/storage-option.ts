@@ -4,23 +4,19 @@
  */
 import type { StudyRow } from '../engine/store/store';
 import { Store } from '../engine/store/store';
-import { openStorage } from '../engine/store/open-storage';
+import { isDatabaseUrl, openStorage } from '../engine/store/open-storage';
 import { SqliteStorage } from '../engine/store/sqlite-storage';
 import type { PlacedTrial, Storage } from '../engine/store/storage';
 import type { ProvenanceSource } from './present';
 
 export const STORAGE_HELP = 'the study storage: postgresql://user@host/db for a shared study, or a SQLite file (as --db)';
 
-export function isStorageUrl(location: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(location);
-}
-
 /**
  * Opens the storage for one reading command and always closes it. `store` is the SQLite file's
  * synchronous API (what reports and payback read), null for PostgreSQL.
  */
 export async function withReadStorage<T>(location: string, fn: (storage: Storage, store: Store | null) => Promise<T>): Promise<T> {
-  if (isStorageUrl(location)) {
+  if (isDatabaseUrl(location)) {
     const storage = await openStorage(location);
     try {
       return await fn(storage, null);

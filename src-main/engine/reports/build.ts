@@ -13,7 +13,7 @@ import { checkPue, checkWue, resolveIntensity } from '../carbon/intensity';
 import { UserError } from '../errors';
 import { ECOPT_VERSION, type StoredWindow, type Store, type StudyRow } from '../store/store';
 import { countedDomains } from '../trials/energy';
-import { campaignFigures, type CampaignWindow } from './campaign';
+import { campaignFigures, unrecordedTrials, type CampaignWindow } from './campaign';
 import { meterWords } from './meter-words';
 import { mostAccurateTrial, paybackOf } from './payback';
 import { dayRange, durationText, energyText, flopsText, gramsText, plainNumber } from './units';
@@ -105,8 +105,7 @@ function batchText(batch: number | undefined, setSize: number): string {
 
 /** The methodology's sentence on trials that ran but stored nothing (their process was killed). */
 function unrecordedText(c: CampaignFigures): string {
-  const states = ['complete', 'pruned', 'failed', 'interrupted'] as const;
-  const missing = states.reduce((n, s) => n + Math.max(0, c.byState[s].trials - new Set(c.runs.filter((x) => x.trial !== null && x.state === s).map((x) => x.trial)).size), 0);
+  const missing = unrecordedTrials(c);
   return missing > 0
     ? ` ${missing} trial${missing === 1 ? '' : 's'} stopped before storing what ${missing === 1 ? 'it' : 'they'} measured (the process running ${missing === 1 ? 'it' : 'them'} was killed): ${missing === 1 ? 'its' : 'their'} energy up to that moment is not in the campaign's figures, which are therefore a lower bound.`
     : '';

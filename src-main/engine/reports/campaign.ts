@@ -99,6 +99,12 @@ function runsOf(windows: readonly CampaignWindow[]): CampaignRun[] {
   return [...groups.values()].map(runOf).sort((a, b) => a.startedAtMs - b.startedAtMs);
 }
 
+/** Trials of a state (default: all four) that stored no window at all: their process was killed before it could. */
+export function unrecordedTrials(c: CampaignFigures, state?: keyof CampaignFigures['byState']): number {
+  const states: readonly (keyof CampaignFigures['byState'])[] = state ? [state] : ['complete', 'pruned', 'failed', 'interrupted'];
+  return states.reduce<number>((n, s) => n + Math.max(0, c.byState[s].trials - new Set(c.runs.filter((x) => x.trial !== null && x.state === s).map((x) => x.trial)).size), 0);
+}
+
 /**
  * The campaign's figures, from every window of the study; `gPerKWh` is intensity × PUE. `trials`
  * (every trial of the study with its state) makes the counts those of the trials, not of the

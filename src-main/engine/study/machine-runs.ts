@@ -12,6 +12,7 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utim
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isAlive } from '../pid';
+import { displayLocation, isDatabaseUrl } from '../store/open-storage';
 
 export interface MachineRun {
   study: string;
@@ -42,7 +43,7 @@ function ensureDir(dir: string): void {
 export function registerRun(study: string, dbPath: string, env: NodeJS.ProcessEnv = process.env): () => void {
   const dir = runsDir(env);
   // a PostgreSQL URL (`ecopt worker --storage`) is kept as given (without its password), not made a path
-  const where = /^postgres(ql)?:\/\//i.test(dbPath) ? dbPath.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@') : resolve(dbPath);
+  const where = isDatabaseUrl(dbPath) ? displayLocation(dbPath) : resolve(dbPath);
   const file = join(dir, `${process.pid}-${createHash('sha256').update(`${where}\0${study}`).digest('hex').slice(0, 16)}.json`);
   const run: MachineRun & { host: string } = { study, dbPath: where, pid: process.pid, startedAt: new Date().toISOString(), host: hostname() };
   try {

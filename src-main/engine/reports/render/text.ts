@@ -1,5 +1,6 @@
 /** Shared wording for the renderers: each figure with its unit and where it came from, never an exponent. */
 import type { EnergyReport, PhaseFigures } from '../../../shared/report';
+import { unrecordedTrials } from '../campaign';
 import { durationText, energyText, gramsText, percentText, plainNumber } from '../units';
 
 /** SCI's functional unit in words: "one inference", "1,000 inferences", "one training run". */
@@ -26,17 +27,11 @@ export function gpaiRows(r: EnergyReport): [string, string][] {
   return r.gpai.rows.map((x) => [x.field, x.value]);
 }
 
-/** Trials of a state that stored no window at all (their process was killed before it could). */
-export function unrecorded(r: EnergyReport, state: keyof EnergyReport['campaign']['byState']): number {
-  const recorded = new Set(r.campaign.runs.filter((x) => x.trial !== null && x.state === state).map((x) => x.trial));
-  return Math.max(0, r.campaign.byState[state].trials - recorded.size);
-}
-
 /** "Developing this model": the whole campaign, then the chosen model's own figures. */
 export function campaignRows(r: EnergyReport): [string, string][] {
   const c = r.campaign;
   const stateRow = (label: string, s: EnergyReport['campaign']['byState']['complete'], state: keyof EnergyReport['campaign']['byState']) => {
-    const missing = unrecorded(r, state);
+    const missing = unrecordedTrials(c, state);
     const note = missing > 0 ? `; ${missing === s.trials ? (s.trials === 1 ? 'it' : 'all of them') : `${missing} of them`} stopped before storing what ${missing === 1 ? 'it' : 'they'} measured (the process was killed), so ${missing === 1 ? 'its' : 'their'} energy is not in these figures` : '';
     const trialsText = `${s.trials} trial${s.trials === 1 ? '' : 's'}`;
     // nothing stored at all: no "0 J over 0 s", which would read as a measurement
