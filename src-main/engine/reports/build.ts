@@ -221,10 +221,10 @@ function classTrials(
   store: Store,
   study: ReturnType<Store['requireStudy']>,
   options: ReportOptions,
-): { trials: TrialRecord[]; machine: { inventory: Record<string, string>; meters: MeterInfo[] } | null } {
+): { all: TrialRecord[]; trials: TrialRecord[]; machine: { inventory: Record<string, string>; meters: MeterInfo[] } | null } {
   const placed = store.getPlacedTrials(study.id);
   const classes = [...new Set(placed.filter((t) => t.state === 'complete' && t.hardwareClass).map((t) => t.hardwareClass!))].sort();
-  if (classes.length <= 1 && options.hardwareClass === undefined) return { trials: placed, machine: null };
+  if (classes.length <= 1 && options.hardwareClass === undefined) return { all: placed, trials: placed, machine: null };
   const recorded = store.getHardwareClasses(study.id);
   const label = (id: string) => recorded.find((c) => c.classId === id)?.inventory.label ?? 'inventory not recorded';
   const list = classes.map((c) => `${c} (${label(c)})`).join('; ');
@@ -243,12 +243,12 @@ function classTrials(
     const { meters_json: metersJson, ...inventory } = inv;
     machine = { inventory, meters: JSON.parse(metersJson) as MeterInfo[] };
   }
-  return { trials: placed.filter((t) => t.hardwareClass === wanted), machine };
+  return { all: placed, trials: placed.filter((t) => t.hardwareClass === wanted), machine };
 }
 
 export function buildReport(store: Store, studyName: string, options: ReportOptions = {}): EnergyReport {
   const study = store.requireStudy(studyName);
-  const { trials, machine } = classTrials(store, study, options);
+  const { all: allTrials, trials, machine } = classTrials(store, study, options);
   const complete = trials.filter((t) => t.state === 'complete');
   if (complete.length === 0) {
     throw new UserError(`study "${study.name}" has no complete trial yet: run \`ecopt tune\` until at least one trial completes`);
@@ -334,7 +334,8 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
   const gPerKWh = intensity.intensityGPerKWh * pue;
 
   const all = store.campaignWindows(study.id);
-  const campaign = campaignFigures(all, gPerKWh, store.getTrials(study.id));
+  // the whole study's trials, whatever the class: joules spent on any machine add up
+  const campaign = campaignFigures(all, gPerKWh, allTrials);
   const idle = store.latestIdle(study.id);
   const cpuModel = (machine?.inventory ?? store.getHardware(study.id)).cpu_model ?? '';
   const meters = (machine?.meters ?? store.getMeters(study.id)).map((m) => ({ ...m, words: meterWords(m, cpuModel) }));
