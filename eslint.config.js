@@ -17,6 +17,12 @@ export default tseslint.config(
     },
   },
   {
+    // plain CommonJS run before anything compiles TypeScript (bin/bundle.cjs)
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['src-main/engine/**', 'src-main/cli/**'],
     rules: {
       'no-restricted-imports': ['error', { paths: [electron], patterns: [{ group: ['electron/*'], message: electron.message }] }],

@@ -1,8 +1,25 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so `npx ecopt` works right after `npm install`
-// with no build step.
-import { register } from 'tsx/esm/api';
+// Runs the TypeScript CLI with no build step: from a bundle esbuild makes of the sources once per
+// change of them (bin/bundle.cjs, in node_modules/.cache/ecopt/), or through tsx where that
+// bundle cannot be made (a read-only install) or ECOPT_CLI_FROM_SOURCE is set.
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
-register();
-const { main } = await import('../src-main/cli/main.ts');
+const require = createRequire(import.meta.url);
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+async function load() {
+  if (!process.env.ECOPT_CLI_FROM_SOURCE) {
+    try {
+      return require(await require('./bundle.cjs').cliBundle(root));
+    } catch (e) {
+      if (process.env.ECOPT_DEBUG_BUNDLE) console.error(e);
+    }
+  }
+  const { register } = await import('tsx/esm/api');
+  register();
+  return import('../src-main/cli/main.ts');
+}
+
+const { main } = await load();
 process.exitCode = await main(process.argv.slice(2));

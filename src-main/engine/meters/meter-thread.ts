@@ -5,6 +5,8 @@
  * synchronously (the caller blocks in Atomics.wait for at most a poll), so a window opens and
  * closes at the moment it is asked for.
  */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import type { EnergyWindow, MeterInfo, Phase } from '../../shared/types';
 import { spawnWorker } from '../worker-spawn';
@@ -16,7 +18,11 @@ import type { WindowMeters } from './window-meters';
 /** How long a request may wait for the meter thread before it is treated as hung, ms. */
 const REPLY_TIMEOUT_MS = 10_000;
 
+/** Set in the CLI's bundle of the sources (bin/bundle.cjs): its folder, which holds the thread's program. */
+declare const __ecoptBundleDir: string | undefined;
+
 function entry(): URL {
+  if (typeof __ecoptBundleDir === 'string') return pathToFileURL(join(__ecoptBundleDir, 'meter-thread-worker.cjs'));
   // from source the worker is TypeScript; in the electron-vite bundle a sibling chunk
   return import.meta.url.endsWith('.ts') ? new URL('./meter-thread-worker.ts', import.meta.url) : new URL('./meter-thread.js', import.meta.url);
 }

@@ -10,29 +10,22 @@
  * the bundle cannot be written (a read-only install), the trainer runs through tsx as before:
  * slower, same result.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-interface Stamp {
-  file: string;
-  inputs: Record<string, [number, number]>;
-}
-
 type BuildSync = (opts: Record<string, unknown>) => { outputFiles: { text: string }[]; metafile: { inputs: Record<string, unknown> } };
 
-function stamp(path: string): [number, number] | null {
-  try {
-    const s = statSync(path);
-    return [s.size, s.mtimeMs];
-  } catch {
-    return null;
-  }
-}
-
 const require = createRequire(import.meta.url);
+
+/** The bookkeeping shared with the CLI's own bundle (bin/bundle.cjs, plain JavaScript; loaded
+ * when first needed: the app's electron-vite build has no bin/ beside it). */
+interface BundleCache {
+  stampFileFor(dir: string, name: string, entry: string): string;
+  freshBundle(stampFile: string): string | null;
+  saveBundle(build: { dir: string; name: string; outputs: Record<string, string>; main: string; inputs: string[]; stampFile: string }): string;
+}
+const bundleCache = (): BundleCache => require('../../../../bin/bundle.cjs') as BundleCache;
 
 let cached: string | null | undefined;
 
@@ -55,17 +48,10 @@ export function bundledTrainer(): string | null {
  */
 export function bundle(entry: string, dir: string): string {
   const name = basename(entry).replace(/\.[cm]?ts$/, '');
-  // one stamp per source checkout: two checkouts sharing node_modules (git worktrees, a
-  // benchmark's baseline) would otherwise rebuild each other's bundle on every trial
-  const stampFile = join(dir, `${name}-${createHash('sha256').update(resolve(entry)).digest('hex').slice(0, 8)}.stamp.json`);
-  if (existsSync(stampFile)) {
-    const prev = JSON.parse(readFileSync(stampFile, 'utf8')) as Stamp;
-    const same = Object.entries(prev.inputs).every(([p, [size, mtime]]) => {
-      const now = stamp(p);
-      return now !== null && now[0] === size && now[1] === mtime;
-    });
-    if (same && existsSync(prev.file)) return prev.file;
-  }
+  const cache = bundleCache();
+  const stampFile = cache.stampFileFor(dir, name, entry);
+  const fresh = cache.freshBundle(stampFile);
+  if (fresh) return fresh;
   const { buildSync } = require('esbuild') as { buildSync: BuildSync };
   const root = process.cwd();
   const out = buildSync({
@@ -84,27 +70,6 @@ export function bundle(entry: string, dir: string): string {
     absWorkingDir: root,
     logLevel: 'silent',
   });
-  const text = out.outputFiles[0]!.text;
-  const file = join(dir, `${name}-${createHash('sha256').update(text).digest('hex').slice(0, 16)}.cjs`);
-  mkdirSync(dir, { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  if (!existsSync(file)) {
-    writeFileSync(tmp, text);
-    renameSync(tmp, file);
-    // earlier builds of the same program, left by edits to its sources (kept a while for a
-    // process that may be starting one right now)
-    for (const f of readdirSync(dir)) {
-      const old = join(dir, f);
-      if (f.startsWith(`${name}-`) && f.endsWith('.cjs') && old !== file && Date.now() - statSync(old).mtimeMs > 600_000) rmSync(old, { force: true });
-    }
-  }
-  const inputs: Stamp['inputs'] = {};
-  for (const p of Object.keys(out.metafile.inputs)) {
-    const abs = resolve(root, p);
-    const s = stamp(abs);
-    if (s) inputs[abs] = s;
-  }
-  writeFileSync(`${stampFile}.${process.pid}.tmp`, JSON.stringify({ file, inputs } satisfies Stamp));
-  renameSync(`${stampFile}.${process.pid}.tmp`, stampFile);
-  return file;
+  const inputs = Object.keys(out.metafile.inputs).map((p) => resolve(root, p));
+  return cache.saveBundle({ dir, name, outputs: { [`${name}.cjs`]: out.outputFiles[0]!.text }, main: `${name}.cjs`, inputs, stampFile });
 }
