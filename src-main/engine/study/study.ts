@@ -273,8 +273,15 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
       if (done >= budget) break;
       if (done + all.filter((t) => t.state === 'running').length >= budget) {
         // the rest of the budget is running on other workers: wait for them, and re-run a trial
-        // whose worker stopped heartbeating (it no longer counts once marked interrupted)
-        await sleep(1000, signal);
+        // whose worker stopped heartbeating (it no longer counts once marked interrupted). The
+        // running trials are looked at 4 times a second (a small query), so that this worker
+        // leaves as soon as the last one ends; stale ones every 2 s (they are 10 s late).
+        const waiting = all.filter((t) => t.state === 'running').map((t) => t.id).join();
+        const until = Date.now() + 2000;
+        while (!signal.aborted && Date.now() < until) {
+          await sleep(250, signal);
+          if ((await storage.getTrials(study.id, ['running'])).map((t) => t.id).join() !== waiting) break;
+        }
         await recover(storage, study.id, self, staleAfterMs);
         continue;
       }
