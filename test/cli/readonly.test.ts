@@ -7,6 +7,7 @@ import { parseStudySpec } from '../../src-main/shared/spec';
 import { Store } from '../../src-main/engine/store/store';
 import { BIN, ROOT, collect, type CliResult } from '../helpers/cli';
 import { quickSpec, writeSpec } from '../helpers/specs';
+import { unreachableByNobody } from '../helpers/nobody';
 import { tmpDir } from '../helpers/tmp';
 
 // Root can write anywhere, so a read-only place is only read-only to another user.
@@ -14,6 +15,8 @@ const NOBODY = ['--reuid=65534', '--regid=65534', '--clear-groups'];
 const canSwitchUser = process.getuid?.() === 0 && spawnSync('setpriv', [...NOBODY, 'true']).status === 0;
 
 function asNobody(args: string[]): Promise<CliResult> {
+  const why = unreachableByNobody([BIN, join(ROOT, 'node_modules')]);
+  if (why) throw new Error(why);
   return collect(spawn('setpriv', [...NOBODY, process.execPath, BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 

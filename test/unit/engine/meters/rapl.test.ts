@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { MeterSet } from '../../../../src-main/engine/meters/meter-set';
 import { detectRapl, RaplMeter } from '../../../../src-main/engine/meters/rapl';
 import { ROOT } from '../../../helpers/cli';
+import { unreachableByNobody } from '../../../helpers/nobody';
 import { powercapTree } from '../../../helpers/sysfs';
 import { tmpDir } from '../../../helpers/tmp';
 
@@ -147,6 +148,8 @@ describe('RAPL', () => {
     chmodSync(file, 0o400);
     // root reads anything: read it as an unprivileged user, as a desktop user would
     const asRoot = process.getuid?.() === 0;
+    const why = asRoot ? unreachableByNobody([join(ROOT, 'src-main/engine/meters/rapl.ts'), join(ROOT, 'node_modules/tsx')]) : null;
+    if (why) throw new Error(why);
     const script = join(tmpDir(), 'probe.mts');
     writeFileSync(
       script,
