@@ -17,7 +17,7 @@
  */
 const { createHash } = require('node:crypto');
 const { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
-const { join, resolve } = require('node:path');
+const { basename, join, resolve } = require('node:path');
 const { pathToFileURL } = require('node:url');
 
 /** How long an outdated build is kept: a process may be starting it right now. */
@@ -104,7 +104,7 @@ function saveBundle({ dir, name, outputs, main, inputs, stampFile }) {
  * bundle, whose node_modules are the checkout's).
  */
 function sourceMetaPlugin(sourceRoot) {
-  const filter = new RegExp(`^${sourceRoot.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}/.*\\.ts$`);
+  const filter = new RegExp(`^${sourceRoot.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}[\\\\/].*\\.ts$`);
   return {
     name: 'ecopt-source-meta',
     setup(build) {
@@ -154,7 +154,7 @@ async function cliBundle(root, cacheDir = join(root, 'node_modules', '.cache', '
     },
   });
   const outputs = {};
-  for (const f of result.outputFiles) outputs[f.path.slice(f.path.lastIndexOf('/') + 1)] = f.text;
+  for (const f of result.outputFiles) outputs[basename(f.path)] = f.text;
   const inputs = Object.keys(result.metafile.inputs).map((p) => resolve(root, p));
   return saveBundle({ dir: cacheDir, name: 'cli', outputs, main: 'main.cjs', inputs, stampFile });
 }
