@@ -5,6 +5,7 @@
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseStudySpec } from '../../src-main/shared/spec';
 import { Store } from '../../src-main/engine/store/store';
 import { ROOT, runCli } from '../helpers/cli';
 import { quickSpec, writeSpec } from '../helpers/specs';
@@ -76,4 +77,29 @@ describe('take the model away: ecopt export and ecopt predict', () => {
     expect(extra.code).toBe(2);
     expect(extra.stderr).toMatch(/the column "shoe" was not in the training file/);
   }, 300_000); // a study, export, predict and two re-measurements: minutes on a busy 2-core machine
+
+  it('says which machine holds a shared study\'s model, and how to fetch it, when the model is not on this one', async () => {
+    // a study that ran on PostgreSQL workers, copied here with `ecopt copy`: its models stayed on the workers
+    const dir = tmpDir();
+    const db = join(dir, 'copied.db');
+    const parsed = parseStudySpec(quickSpec({ name: 'shared' }));
+    if (!parsed.ok) throw new Error('bad spec');
+    const store = new Store(db);
+    const study = store.createStudy(parsed.spec);
+    const t = store.claimTrial(study.id, { params: { units: 8, epochs: 2 }, retryOf: null, worker: { host: 'gpu-box-2', pid: 4242 }, hardwareClass: 'abcd1234', budget: 4 })!;
+    store.completeTrial(t.id, {
+      metrics: { accuracy: 0.9, infer_energy_j_per_sample: 0.001, train_energy_j: 3, train_duration_s: 1 },
+      windows: [],
+      attrs: { model_dir: '/srv/ecopt/models/shared/trial-0' },
+      backend: 'cpu',
+      powerSamples: [],
+    });
+    store.close();
+    for (const args of [['export', 'shared', '--db', db], ['export', 'shared', '--trial', '0', '--db', db]]) {
+      const r = await runCli(args, { ECOPT_HOSTNAME: 'laptop' });
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toMatch(/no kept model on this machine: trial 0's is in \/srv\/ecopt\/models\/shared\/trial-0 on gpu-box-2/);
+      expect(r.stderr).toContain('scp -r gpu-box-2:/srv/ecopt/models/shared/trial-0 /srv/ecopt/models/shared/trial-0');
+    }
+  });
 });

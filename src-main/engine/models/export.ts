@@ -8,13 +8,14 @@ import { zipSync } from 'fflate';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { readCsvTable } from '../data/csv';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { datasetLabel } from '../../shared/spec';
 import { METRICS, type MetricName, type TrialRecord } from '../../shared/types';
 import { UserError } from '../errors';
 import { ECOPT_VERSION, type Store } from '../store/store';
 import { type Preprocessing, PREPROCESSING_FILE } from './artifact';
 import { keptModelDir } from './keep';
+import { workerHost } from '../study/hardware-class';
 
 export interface ExportResult {
   trial: number;
@@ -29,6 +30,25 @@ function si(v: number | undefined, unit: string): string {
   return `${Number((v * k).toPrecision(4))} ${p}${unit}`;
 }
 
+/**
+ * Where a shared study's models are when they are not here: `ecopt worker` keeps each trial's
+ * model on the machine that ran it (its --models-dir), and a study copied from PostgreSQL
+ * (`ecopt copy`) records those paths. Says which machine holds which folder and how to get it;
+ * null when no complete trial (or not `trialId`) recorded a model.
+ */
+function modelsElsewhere(store: Store, studyId: number, trialId?: number): string | null {
+  const placed = store.getPlacedTrials(studyId, ['complete']).filter((t) => trialId === undefined || t.id === trialId);
+  const here = workerHost();
+  const recorded = placed
+    .map((t) => ({ t, dir: store.getTrialAttrs(t.id).model_dir }))
+    .filter((x): x is { t: (typeof placed)[number]; dir: string } => typeof x.dir === 'string' && isAbsolute(x.dir) && x.t.host !== null && x.t.host !== here);
+  if (!recorded.length) return null;
+  const lines = recorded.slice(0, 5).map(({ t, dir }) => `trial ${t.number}'s is in ${dir} on ${t.host}`);
+  const more = recorded.length > 5 ? `, and ${recorded.length - 5} more` : '';
+  const { t, dir } = recorded[0]!;
+  return `${lines.join('; ')}${more}. A shared study's workers keep each model on the machine that ran the trial (ecopt worker --models-dir): run this command there, or copy that folder to the same path here (e.g. scp -r ${t.host}:${dir} ${dir})`;
+}
+
 /** The trial to take away when none is named: the most accurate complete trial that has a kept model. */
 function defaultTrial(store: Store, trials: TrialRecord[]): TrialRecord | null {
   const kept = trials.filter((t) => t.state === 'complete' && keptModelDir(store, t.id));
@@ -40,8 +60,11 @@ export function exportModel(store: Store, studyName: string, outDir: string, tri
   const trials = store.getTrials(study.id);
   const trial = trialNumber === undefined ? defaultTrial(store, trials) : trials.find((t) => t.number === trialNumber);
   if (!trial) {
+    const elsewhere = trialNumber === undefined ? modelsElsewhere(store, study.id) : null;
     throw new UserError(
-      trialNumber === undefined
+      elsewhere
+        ? `study "${study.name}" has no kept model on this machine: ${elsewhere}`
+        : trialNumber === undefined
         ? `study "${study.name}" has no complete trial with a kept model; run \`ecopt tune\` (models are kept unless the study says "models": {"keep": "none"})`
         : `study "${study.name}" has no trial ${trialNumber}; \`ecopt show ${study.name}\` lists them`,
     );
@@ -49,6 +72,8 @@ export function exportModel(store: Store, studyName: string, outDir: string, tri
   if (trial.state !== 'complete') throw new UserError(`trial ${trial.number} of "${study.name}" is ${trial.state}: only a complete trial has a model to take away`);
   const from = keptModelDir(store, trial.id);
   if (!from) {
+    const elsewhere = modelsElsewhere(store, study.id, trial.id);
+    if (elsewhere) throw new UserError(`trial ${trial.number} of "${study.name}" has no kept model on this machine: ${elsewhere}`);
     throw new UserError(
       `trial ${trial.number} of "${study.name}" has no kept model (${study.spec.models?.keep === 'front' ? 'the study keeps only the front\'s models' : 'it was run before models were kept, or the models folder was moved'}); pick another trial, or re-run it`,
     );
