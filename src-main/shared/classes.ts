@@ -3,7 +3,7 @@
  * a study run on several has one Pareto front per class. Shared by the server (which computes the
  * fronts) and the renderer (which filters the explorer to one class).
  */
-import { frontTrials, type ObjectiveLike } from './analysis';
+import { frontTrials, hypervolumeHistory, hypervolumeSteps, parameterImportance, type ObjectiveLike } from './analysis';
 import type { TrialLike } from './columns';
 
 export interface HardwareClassView {
@@ -17,6 +17,10 @@ export interface HardwareClassView {
   complete: number;
   /** The Pareto front of this class's complete, feasible trials. */
   front: number[];
+  /** This class's hypervolume history, at the trials where it changed (a front over several classes means nothing). */
+  hypervolume: { trial: number; value: number }[];
+  /** Parameter importance within this class (machines would otherwise stand in for parameters). */
+  importance: Record<string, Record<string, number>>;
 }
 
 /**
@@ -38,6 +42,8 @@ export function hardwareClassViews(trials: readonly TrialLike[], objectives: rea
       hosts: [...new Set(own.map((t) => t.host).filter((h): h is string => h != null))].sort(),
       complete: own.filter((t) => t.state === 'complete').length,
       front: frontTrials(own, objectives),
+      hypervolume: hypervolumeSteps(hypervolumeHistory(own, objectives)),
+      importance: parameterImportance(own, objectives),
     }))
     .sort((a, b) => b.complete - a.complete || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

@@ -156,7 +156,10 @@ export function ExplorerScreen({ name }: { name: string }) {
   const [classId, setClassId] = useState<string | null>(null);
   const classes = whole?.classes;
   const shown = classes ? (classes.find((c) => c.id === classId) ?? classes[0]!) : null;
-  const view = useMemo(() => (whole && shown ? { ...whole, trials: trialsOfClass(whole.trials, shown.id), front: shown.front } : whole), [whole, shown]);
+  const view = useMemo(
+    () => (whole && shown ? { ...whole, trials: trialsOfClass(whole.trials, shown.id), front: shown.front, hypervolume: shown.hypervolume, importance: shown.importance } : whole),
+    [whole, shown],
+  );
   const [x, setX] = useState<string | null>(null);
   const [y, setY] = useState<string | null>(null);
   const [budgetText, setBudgetText] = useState('');

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Api } from '../../../src-main/api/handlers';
 import type { ExploreView, StudyView, TrialView } from '../../../src-main/shared/contract';
-import { frontTrials } from '../../../src-main/shared/analysis';
+import { frontTrials, hypervolumeHistory, hypervolumeSteps, parameterImportance } from '../../../src-main/shared/analysis';
 import { fromColumns } from '../../../src-main/shared/columns';
 import { SqliteStorage } from '../../../src-main/engine/store/sqlite-storage';
 import { Store } from '../../../src-main/engine/store/store';
@@ -63,6 +63,13 @@ describe('a study run on several machines, in the app', () => {
       expect(v.classes![0]!.front).toEqual([0, 1]);
       expect(v.classes![1]!.front).toEqual([3, 4]);
       expect(v.front).toEqual([0, 1]);
+      // the hypervolume history and importance of each class, over its own trials only
+      for (const c of v.classes!) {
+        const own = all.filter((t) => t.hardwareClass === c.id);
+        expect(c.hypervolume).toEqual(hypervolumeSteps(hypervolumeHistory(own, v.objectives)));
+        expect(c.hypervolume.every((h) => own.some((t) => t.number === h.trial))).toBe(true);
+        expect(c.importance).toEqual(parameterImportance(own, v.objectives));
+      }
     }
   });
 
