@@ -362,6 +362,10 @@ export class PostgresStorage implements Storage {
       ]);
       if (counted!.n >= claim.budget) return null;
       if (claim.retryOf !== null && (await c.query('SELECT 1 FROM trials WHERE retry_of = $1', [claim.retryOf])).rowCount) return null;
+      if (claim.proposals !== undefined) {
+        const [fresh] = await this.rows<{ n: number }>(c, 'SELECT count(*)::int AS n FROM trials WHERE study_id = $1 AND retry_of IS NULL', [studyId]);
+        if (fresh!.n !== claim.proposals) return null;
+      }
       const [next] = await this.rows<{ n: number }>(c, 'SELECT coalesce(max(number), -1) + 1 AS n FROM trials WHERE study_id = $1', [studyId]);
       const ts = now();
       const [row] = await this.rows<{ id: number }>(

@@ -36,6 +36,13 @@ export interface TrialClaim {
   hardwareClass: string;
   /** Trials counted against the budget: complete, pruned, failed, plus running ones. */
   budget: number;
+  /**
+   * For a fresh proposal: how many fresh proposals (trials that are not re-runs) the study held
+   * when the sampler was asked. The claim is refused when another worker's proposal landed in
+   * the meantime, so that each proposal is made against the history it joins (and two workers
+   * asking at once never take the same proposal index). Absent: not checked.
+   */
+  proposals?: number;
 }
 
 /** A trial with where it ran (host and hardware class), for several-machine studies. */
@@ -123,8 +130,9 @@ export interface Storage {
    * In one transaction: if the trials counted against the budget (complete, pruned, failed and
    * running) are fewer than `claim.budget`, and a re-run's original has no re-run yet, creates the
    * trial already `running`, with the next number, the worker's host and pid, the hardware class
-   * and a fresh heartbeat. Returns null when the budget is taken or the re-run was claimed by
-   * another worker first.
+   * and a fresh heartbeat. Returns null when the budget is taken, the re-run was claimed by
+   * another worker first, or (`claim.proposals`) another worker's proposal landed since this one
+   * was asked.
    */
   claimTrial(studyId: number, claim: TrialClaim): Promise<PlacedTrial | null>;
   /** Refreshes the heartbeat of trials this worker runs. */

@@ -294,6 +294,10 @@ export class Store {
         .get(studyId, ...COUNTED_STATES, 'running') as { n: number };
       if (counted.n >= claim.budget) return null;
       if (claim.retryOf !== null && this.db.prepare('SELECT 1 FROM trials WHERE retry_of = ?').get(claim.retryOf)) return null;
+      if (claim.proposals !== undefined) {
+        const fresh = this.db.prepare('SELECT count(*) AS n FROM trials WHERE study_id = ? AND retry_of IS NULL').get(studyId) as { n: number };
+        if (fresh.n !== claim.proposals) return null;
+      }
       const next = (this.db.prepare('SELECT coalesce(max(number), -1) + 1 AS n FROM trials WHERE study_id = ?').get(studyId) as { n: number }).n;
       const ts = now();
       const info = this.db

@@ -8,7 +8,6 @@ import { rmSync } from 'node:fs';
 import { cpus, totalmem, platform, release, arch } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { datasetLabel, type StudySpec } from '../../shared/spec';
-import { hashInts } from '../../shared/rng';
 import type { EnergyWindow, MeterInfo, Params, Phase, TrialRecord, TrialState } from '../../shared/types';
 import { loadDataset } from '../data/builtin';
 import { UserError } from '../errors';
@@ -165,11 +164,15 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
   const command = study.spec.command && options.gpu !== undefined ? { ...study.spec.command, env: { ...study.spec.command.env, ...deviceEnv } } : study.spec.command;
   const runner = options.runner ?? (command ? new CommandTrialRunner(command, recordProcess) : new BuiltinTrialRunner(recordProcess, deviceEnv));
   const space = new EncodedSpace(study.spec.space);
-  // Several workers asking at the same moment see the same history and the same proposal count:
-  // each draws from its own stream so that they do not propose the same point. (Which worker asks
-  // when depends on timing, so a shared study is not reproducible proposal by proposal anyway.)
-  const seed = shared ? hashInts(study.spec.seed, ...[...`${self.host}:${self.pid}:${options.gpu ?? ''}`].map((c) => c.charCodeAt(0))) : study.spec.seed;
-  const sampler = createSampler(study.spec.sampler.name, { space, objectives: study.objectives, seed }, study.spec.sampler.options);
+  // Every worker of a shared study uses the study's own seed, as `ecopt tune` does: the n-th
+  // proposal is the sampler's answer for index n given the history it joins, whoever asks. Two
+  // workers asking at the same moment would make the same proposal: the claim carries the
+  // proposal count it was made at and is refused once another proposal has landed, and the
+  // loser asks again, with that trial in its history as running. (A stream per worker instead
+  // gave each worker every other point of its own Sobol sequence while two alternated, and in a
+  // scrambled Sobol sequence the first coordinate follows the index's parity: one worker never
+  // varied the first parameter through the whole start-up.)
+  const sampler = createSampler(study.spec.sampler.name, { space, objectives: study.objectives, seed: study.spec.seed }, study.spec.sampler.options);
 
   let recoveredFirst: TrialRecord[] = [];
   if (shared) {
@@ -286,6 +289,7 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
         continue;
       }
       const retry = (await storage.pendingRetries(study.id))[0];
+      const asked = all.filter((t) => t.retryOf === null).length;
       let params: Params;
       if (retry) {
         params = retry.params;
@@ -293,11 +297,11 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
         const indices = proposalIndices(all);
         // running trials too: the sampler steers away from them (several workers, several GPUs)
         const history = all.filter((t) => COUNTED.includes(t.state) || t.state === 'running').map((t) => toFinished(t, space, study, indices.get(t.id)!));
-        const asked = all.filter((t) => t.retryOf === null).length;
         params = sampler.ask(history, asked);
       }
-      const trial = await storage.claimTrial(study.id, { params, retryOf: retry?.id ?? null, worker: self, hardwareClass: cls.id, budget });
-      // the budget was taken, or another worker claimed the same re-run first: look again
+      const trial = await storage.claimTrial(study.id, { params, retryOf: retry?.id ?? null, worker: self, hardwareClass: cls.id, budget, ...(retry ? {} : { proposals: asked }) });
+      // the budget was taken, another worker claimed the same re-run first, or another proposal
+      // landed while this one was asked: look again
       if (!trial) continue;
       currentTrialId = trial.id;
       emit({ type: 'trial-start', trial, retryOf: retry?.number ?? null });

@@ -285,6 +285,23 @@ describe.each(backends)('storage conformance: $name', (backend) => {
     expect((await s.getTrials(st.id)).length).toBe(5);
   });
 
+  test('refuses a proposal made before another worker\'s landed, and lets exactly one of 4 racing proposals in', async () => {
+    const { storage: s, another } = await backend.fresh();
+    const st = await s.createStudy(spec('cas', 10));
+    const first = await s.claimTrial(st.id, { ...claim(me, 10), proposals: 0 });
+    expect(first!.number).toBe(0);
+    // asked when the study held no proposal: trial 0 has landed since
+    expect(await s.claimTrial(st.id, { ...claim(elsewhere(), 10), proposals: 0 })).toBeNull();
+    expect((await s.claimTrial(st.id, { ...claim(elsewhere(), 10), proposals: 1 }))!.number).toBe(1);
+    // a re-run does not count as a proposal
+    await s.interruptTrial(first!.id, 'killed');
+    const rerun = await s.claimTrial(st.id, { ...claim(me, 10), retryOf: first!.id });
+    expect(rerun!.number).toBe(2);
+    const workers = await Promise.all(Array.from({ length: 4 }, () => another()));
+    const claims = await Promise.all(workers.map((w, i) => w.claimTrial(st.id, { ...claim({ host: `m${i}`, pid: 200 + i }, 10), proposals: 2 })));
+    expect(claims.filter((c) => c !== null).map((c) => c!.number)).toEqual([3]);
+  });
+
   test('lets exactly one worker re-run an interrupted trial, with its parameters', async () => {
     const { storage: s, another } = await backend.fresh();
     const st = await s.createStudy(spec());

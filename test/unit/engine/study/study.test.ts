@@ -156,6 +156,35 @@ describe('study loop', () => {
     store.close();
   });
 
+  it('two shared workers take the study\'s own proposals in turn: the start-up points `ecopt tune` would try, none twice', async () => {
+    const sharedSpec = spec({ name: 'pair', trials: 8, sampler: 'auto', space: { activation: { type: 'categorical', choices: ['relu', 'tanh'] }, units: { type: 'int', low: 4, high: 32 } } });
+    // both workers ask, then claim, at the same moments: one proposal of each pair is refused and asked again
+    const slow = scripted({});
+    const ran = [0, 0];
+    const runner = (w: number): TrialRunner => ({
+      async run(input, m, signal, onEvent) {
+        ran[w]!++;
+        await new Promise((r) => setTimeout(r, 20));
+        return slow.run(input, m, signal, onEvent);
+      },
+    });
+    const path = join(tmpDir(), 'shared.db');
+    const workers = [new Store(path), new Store(path)];
+    await Promise.all(workers.map((store, w) => runStudy({ storage: new SqliteStorage(store), spec: sharedSpec, runner: runner(w), meters: meters(), mode: 'shared' })));
+    expect(Math.min(...ran)).toBeGreaterThanOrEqual(2);
+    const shared = workers[0]!.getTrials(workers[0]!.requireStudy('pair').id);
+    for (const w of workers) w.close();
+    const alone = new Store(join(tmpDir(), 'alone.db'));
+    const solo = (await runStudy({ storage: new SqliteStorage(alone), spec: sharedSpec, runner: scripted({}), meters: meters() })).trials;
+    alone.close();
+    const key = (t: { params: unknown }) => JSON.stringify(t.params);
+    expect(shared).toHaveLength(8);
+    // the same 8 start-up points as one process asking alone, each once: both activations tried by both
+    expect(shared.map(key).sort()).toEqual(solo.map(key).sort());
+    expect(new Set(shared.map(key)).size).toBe(8);
+    expect(new Set(shared.map((t) => t.params.activation))).toEqual(new Set(['relu', 'tanh']));
+  });
+
   it('refuses to resume a study whose definition changed, but accepts a larger budget', async () => {
     const store = new Store(join(tmpDir(), 's.db'));
     await runStudy({ storage: new SqliteStorage(store), spec: spec({ trials: 1 }), runner: scripted({}), meters: meters() });
