@@ -15,7 +15,7 @@ import type { PaybackResult } from './payback';
  * no inference benchmark (a training-only study, reported per training run): not applicable,
  * never a zero.
  */
-export const REPORT_VERSION = 4;
+export const REPORT_VERSION = 5;
 
 const provenance = z.union([
   z.object({
@@ -108,7 +108,10 @@ const campaignRun = z.object({
 
 /** The whole tuning campaign: what developing the model cost, every trial and the idle baselines. */
 const campaign = z.object({
-  /** Every trial's own energy (whatever its state) plus the idle baselines' machine energy, J. */
+  /**
+   * Every trial's own energy (whatever its state) plus the idle baselines' machine energy, J; a
+   * baseline taken while other programs kept the machine busy is not counted (`idle.underLoad`).
+   */
   energyJ: z.number(),
   energyKWh: z.number(),
   /** The whole machine's energy over the same windows, J. */
@@ -118,7 +121,19 @@ const campaign = z.object({
   /** From the first measurement to the last, s (includes pauses between sessions); null without windows. */
   spanS: z.number().nullable(),
   byState: z.object({ complete: stateFigures, pruned: stateFigures, failed: stateFigures, interrupted: stateFigures }),
-  idle: z.object({ windows: z.number().int(), energyJ: z.number(), durationS: z.number() }),
+  /**
+   * The idle baselines counted (`windows`, their machine energy and time), and those taken under
+   * load (`underLoad`): other programs kept the machine busy, so their energy (`underLoadGrossJ`,
+   * the machine's, in `grossEnergyJ` only) was not the study's and is not counted.
+   */
+  idle: z.object({
+    windows: z.number().int(),
+    energyJ: z.number(),
+    durationS: z.number(),
+    underLoad: z.number().int(),
+    underLoadGrossJ: z.number(),
+    underLoadDurationS: z.number(),
+  }),
   /** Share of the campaign's energy spent on trials that were pruned or failed. */
   prunedOrFailedShare: z.number(),
   /** Share spent on trials interrupted (and run again). */
@@ -129,7 +144,7 @@ const campaign = z.object({
   uncertaintyRel: z.number().nullable(),
   /** Emissions of the campaign at the report's intensity and PUE, g CO2e. */
   emissionsG: z.number(),
-  /** Run by run: every trial that measured anything, and every idle baseline, in order. */
+  /** Run by run: every trial that measured anything, and every idle baseline counted, in order. */
   runs: z.array(campaignRun),
 });
 

@@ -457,7 +457,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
       : `Not applicable: trial ${trial.number} ${NO_INFERENCE}; this report's functional unit is one training run`;
   const campaignMwh = twoSignificant(campaign.energyKWh / 1000);
   const countsText = (['complete', 'pruned', 'failed', 'interrupted'] as const).map((s) => `${campaign.byState[s].trials} ${s}`).join(', ');
-  const developmentText = `${campaignMwh} MWh for the whole tuning campaign: ${countsText} trials and ${campaign.idle.windows} idle baseline${campaign.idle.windows === 1 ? '' : 's'}; ${(campaign.prunedOrFailedShare * 100).toFixed(1)}% of it on trials that were pruned or failed`;
+  const developmentText = `${campaignMwh} MWh for the whole tuning campaign: ${countsText} trials and ${campaign.idle.windows} idle baseline${campaign.idle.windows === 1 ? '' : 's'}${campaign.idle.underLoad ? ` (${campaign.idle.underLoad} more, taken while other programs kept the machine busy, not counted)` : ''}; ${(campaign.prunedOrFailedShare * 100).toFixed(1)}% of it on trials that were pruned or failed`;
   const gpaiRows: { field: string; value: string }[] = [
     {
       field: 'Training time (wall-clock)',
@@ -494,7 +494,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
     `Boundary: ${allDomains.join(', ')}; network, storage and cooling beyond the PUE factor are outside it.`,
     `Training compute: ${trainFlopsMethod}. Inference compute: ${inferFlopsMethod}.`,
     ...(paybackResult && paybackResult.verdict !== 'same-model'
-      ? [`Payback: the energy saved per prediction by the chosen model against trial ${paybackResult.referenceTrial} (${paybackResult.referenceReason}) repays the whole campaign after N = campaign energy / energy saved per prediction predictions; the interval takes each per-prediction figure at the ends of its spread.`]
+      ? [`Payback: the energy saved per prediction by the chosen model against trial ${paybackResult.referenceTrial} (${paybackResult.referenceReason}) repays the whole campaign after N predictions, N = campaign energy / energy saved per prediction; the interval takes each per-prediction figure at the ends of its spread.`]
       : []),
   ];
   const counts = { complete: 0, failed: 0, pruned: 0, interrupted: 0 };

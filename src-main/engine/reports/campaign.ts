@@ -2,7 +2,11 @@
  * What developing the model cost: the energy of the whole tuning campaign. Every trial's windows
  * count, whatever became of the trial (complete, pruned, failed, interrupted), at the trial's own
  * (attributed) figure; the idle baselines count at the machine's, since the study alone asked for
- * them. Windows measured before attribution count at the machine's figure, and are counted.
+ * them — unless other programs kept the machine busy while one was taken (`baseline-under-load`):
+ * the machine was not idle for the study then, its energy was mostly their work, and attribution
+ * charges a process that does nothing nothing, so that baseline is not counted (its machine
+ * energy is kept in `idle.underLoadGrossJ` and the whole machine's total). Windows measured
+ * before attribution count at the machine's figure, and are counted.
  */
 import type { CampaignFigures, CampaignRun } from '../../shared/report';
 import type { TrialState } from '../../shared/types';
@@ -36,6 +40,11 @@ function windowFigures(w: StoredWindow, idle: boolean) {
     ramJ: part('ram'),
     gpus: parts.filter((d) => d.domain.startsWith('gpu')).map((d) => d.domain),
   };
+}
+
+/** An idle baseline taken while other programs kept the machine busy: not the study's energy. */
+function underLoad(w: StoredWindow): boolean {
+  return (w.flags ?? []).some((f) => f.kind === 'baseline-under-load');
 }
 
 /** Adds the windows of one run (a trial, or an idle baseline) together. */
@@ -93,6 +102,8 @@ function runOf(items: readonly CampaignWindow[]): CampaignRun {
 function runsOf(windows: readonly CampaignWindow[]): CampaignRun[] {
   const groups = new Map<string, CampaignWindow[]>();
   for (const cw of windows) {
+    // a baseline taken under load is not counted (see the top of this file): no run of its own
+    if (!cw.trial && underLoad(cw.window)) continue;
     const key = cw.trial ? `trial ${cw.trial.number}` : `idle ${cw.window.id}`;
     groups.set(key, [...(groups.get(key) ?? []), cw]);
   }
@@ -115,7 +126,7 @@ export function campaignFigures(windows: readonly CampaignWindow[], gPerKWh: num
   const zero = () => ({ trials: 0, windows: 0, energyJ: 0, grossEnergyJ: 0, durationS: 0 });
   const byState = { complete: zero(), pruned: zero(), failed: zero(), interrupted: zero() };
   const seen = { complete: new Set<number>(), pruned: new Set<number>(), failed: new Set<number>(), interrupted: new Set<number>() };
-  const idle = { windows: 0, energyJ: 0, durationS: 0 };
+  const idle = { windows: 0, energyJ: 0, durationS: 0, underLoad: 0, underLoadGrossJ: 0, underLoadDurationS: 0 };
   let energyJ = 0;
   let grossEnergyJ = 0;
   let durationS = 0;
@@ -127,6 +138,15 @@ export function campaignFigures(windows: readonly CampaignWindow[], gPerKWh: num
   let last = -Infinity;
   for (const { trial, window: w } of windows) {
     const f = windowFigures(w, trial === null);
+    if (trial === null && underLoad(w)) {
+      idle.underLoad++;
+      idle.underLoadGrossJ += f.grossEnergyJ;
+      idle.underLoadDurationS += w.durationS;
+      grossEnergyJ += f.grossEnergyJ;
+      first = Math.min(first, w.startedAtMs);
+      last = Math.max(last, w.startedAtMs + w.durationS * 1000);
+      continue;
+    }
     energyJ += f.energyJ;
     grossEnergyJ += f.grossEnergyJ;
     durationS += w.durationS;

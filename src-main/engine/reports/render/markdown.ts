@@ -88,7 +88,10 @@ export function renderMarkdown(r: EnergyReport): string {
       : 'No idle baseline was measured; figures are gross.',
     '',
     `Boundary: ${r.boundary.description}.`,
-    ...(r.training.flags.length || inf?.flags.length ? ['', 'Self-check flags:', ...[...r.training.flags, ...(inf?.flags ?? [])].map((f) => `- ${f.kind} (${f.domain}): ${f.message}`)] : []),
+    // training and inference may raise the same flag (a baseline under load): one line each
+    ...(r.training.flags.length || inf?.flags.length
+      ? ['', 'Self-check flags:', ...new Set([...r.training.flags, ...(inf?.flags ?? [])].map((f) => `- ${f.kind} (${f.domain}): ${f.message}`))]
+      : []),
     '',
     '## Energy sources',
     '',

@@ -4,6 +4,24 @@ import { unrecordedTrials } from '../campaign';
 import { durationText, energyText, gramsText, percentText, plainNumber } from '../units';
 
 /** SCI's functional unit in words: "one inference", "1,000 inferences", "one training run". */
+/** Whether any two runs' windows overlapped in time (several workers, or several GPUs, at once). */
+function overlapping(runs: EnergyReport['campaign']['runs']): boolean {
+  const sorted = [...runs].sort((a, b) => a.startedAtMs - b.startedAtMs);
+  return sorted.some((r, i) => i > 0 && r.startedAtMs < sorted[i - 1]!.startedAtMs + sorted[i - 1]!.durationS * 1000);
+}
+
+/** The campaign's idle baselines: those counted (the machine, idle) and those taken under load (not counted). */
+function idleBaselinesText(c: EnergyReport['campaign']): string {
+  const parts = [];
+  if (c.idle.windows > 0) parts.push(`${c.idle.windows}: ${energyText(c.idle.energyJ)} over ${durationText(c.idle.durationS)} (the whole machine, idle)`);
+  if (c.idle.underLoad > 0) {
+    parts.push(
+      `${c.idle.underLoad} taken while other programs kept the machine busy (${durationText(c.idle.underLoadDurationS)}; the machine drew ${energyText(c.idle.underLoadGrossJ)}, mostly their work): not counted`,
+    );
+  }
+  return parts.length ? parts.join('; ') : 'none measured';
+}
+
 export function unitWords(unit: string): string {
   return unit === 'inference' ? 'one inference' : unit === '1000-inferences' ? '1,000 inferences' : unit === 'training-run' ? 'one training run' : unit;
 }
@@ -46,9 +64,9 @@ export function campaignRows(r: EnergyReport): [string, string][] {
     stateRow('Pruned trials', c.byState.pruned, 'pruned'),
     stateRow('Failed trials', c.byState.failed, 'failed'),
     stateRow('Interrupted trials', c.byState.interrupted, 'interrupted'),
-    ['Idle baselines', c.idle.windows === 0 ? 'none measured' : `${c.idle.windows}: ${energyText(c.idle.energyJ)} over ${durationText(c.idle.durationS)} (the whole machine, idle)`],
+    ['Idle baselines', idleBaselinesText(c)],
     ['Spent on pruned or failed trials', `${percentText(c.prunedOrFailedShare)} of the campaign${c.interruptedShare > 0 ? `; ${percentText(c.interruptedShare)} on interrupted trials run again` : ''}`],
-    ['Whole machine over the same time', energyText(c.grossEnergyJ)],
+    ['Whole machine, same windows', `${energyText(c.grossEnergyJ)}${overlapping(c.runs) ? " (each window's whole-machine figure, summed: windows of workers that ran at once each count theirs)" : ''}`],
     [`This model (trial ${r.trial.number}): training`, `${energyText(r.training.energyJ)} (${percentText(c.energyJ > 0 ? r.training.energyJ / c.energyJ : 0)} of the campaign); ${gramsText(r.emissions.trainingG)}`],
     [`This model: inference`, r.inference && r.emissions.inferencePer1000G !== null ? `${energyText(r.inference.jPerSample)} per prediction; ${gramsText(r.emissions.inferencePer1000G)} per 1,000 predictions` : noInference(r)],
   ];

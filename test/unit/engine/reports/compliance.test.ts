@@ -210,7 +210,7 @@ describe('a report a compliance officer can file', () => {
     expect(c.byState.pruned).toMatchObject({ trials: 1, energyJ: PRUNED_J, durationS: 50 });
     expect(c.byState.failed).toMatchObject({ trials: 1, energyJ: FAILED_J });
     expect(c.byState.interrupted).toMatchObject({ trials: 1, energyJ: INTERRUPTED_J });
-    expect(c.idle).toEqual({ windows: 1, energyJ: IDLE_J, durationS: 10 });
+    expect(c.idle).toEqual({ windows: 1, energyJ: IDLE_J, durationS: 10, underLoad: 0, underLoadGrossJ: 0, underLoadDurationS: 0 });
     expect(c.prunedOrFailedShare).toBeCloseTo((PRUNED_J + FAILED_J) / CAMPAIGN_J, 12);
     expect(c.runs.map((x) => [x.trial, x.state])).toEqual([[null, 'idle-baseline'], [0, 'complete'], [1, 'complete'], [2, 'pruned'], [3, 'failed'], [4, 'interrupted']]);
     // the chosen model's own figures, separately named
@@ -440,7 +440,7 @@ describe('a training-only study (issue 11, Why 2: a script that never sends an i
 
     const out = await files({ functionalUnit: 'training-run', country: 'FRA' }, trainOnlyDb, 'train-only');
     expect(Object.keys(out).sort()).toEqual(['emissions-ecopt.csv', 'emissions.csv', 'energy-report.json', 'energy-report.md', 'energy-report.pdf', 'gpai-energy-rows.md', 'model-card-co2.yaml']);
-    expect(reportSchema.parse(JSON.parse(out['energy-report.json']!))).toMatchObject({ version: 4, inference: null });
+    expect(reportSchema.parse(JSON.parse(out['energy-report.json']!))).toMatchObject({ version: 5, inference: null });
     const pdf = out['energy-report.pdf']!.replace(/\s+/g, ' ');
     expect(pdf).toMatch(/Inference not applicable: trial 1 ran no inference benchmark/);
     expect(pdf).toContain('per one training run');

@@ -12,6 +12,7 @@ import { runStudy } from '../../../../src-main/engine/study/study';
 import { SqliteStorage } from '../../../../src-main/engine/store/sqlite-storage';
 import { Api } from '../../../../src-main/api/handlers';
 import { energyText } from '../../../../src-main/engine/reports/units';
+import { renderMarkdown } from '../../../../src-main/engine/reports/render/markdown';
 import { reportSchema, type EnergyReport } from '../../../../src-main/shared/report';
 import { parseStudySpec } from '../../../../src-main/shared/spec';
 import { ROOT, runCli } from '../../../helpers/cli';
@@ -78,7 +79,8 @@ describe('energy reports from a real study database', () => {
     expect(text).toContain("this model's own (whole machine");
     // the whole campaign: every trial and the idle baseline
     expect(report.campaign.byState.complete.trials).toBe(3);
-    expect(report.campaign.idle.windows).toBe(1);
+    // one baseline: counted, or (taken while other programs kept this machine busy) left out and said so
+    expect(report.campaign.idle.windows + report.campaign.idle.underLoad).toBe(1);
     expect(report.campaign.energyJ).toBeGreaterThan(report.training.energyJ);
 
     const md = readFileSync(join(out, 'energy-report.md'), 'utf8');
@@ -91,7 +93,7 @@ describe('energy reports from a real study database', () => {
     const twin = readFileSync(join(out, 'emissions-ecopt.csv'), 'utf8').trim().split('\n');
     expect(twin[0]!.split(',')).toEqual(CSV_COLUMNS);
     const rows = twin.slice(1).map((line) => Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, line.split(',')[i]])));
-    expect(rows.map((x) => x.ecopt_state)).toEqual(['idle-baseline', 'complete', 'complete', 'complete']);
+    expect(rows.map((x) => x.ecopt_state)).toEqual([...(report.campaign.idle.windows ? ['idle-baseline'] : []), 'complete', 'complete', 'complete']);
     const sum = rows.reduce((a, x) => a + Number(x.energy_consumed), 0);
     expect(sum).toBeCloseTo(report.campaign.energyKWh * 1.3, 12);
     expect(rows.reduce((a, x) => a + Number(x.emissions), 0)).toBeCloseTo(report.emissions.campaignG / 1000, 12);
@@ -221,6 +223,35 @@ describe('payback of the search', () => {
     const bad = await runCli(['show', 'reported', '--db', db, '--payback', '--reference', '99']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/there is no trial 99 to compare with/);
+  });
+});
+
+describe('an idle baseline taken while other programs kept the machine busy', () => {
+  it('is not charged to the study: the campaign leaves it out and says so, the whole machine\'s figure keeps it', async () => {
+    const copy = join(tmpDir(), 'busy.db');
+    copyFileSync(db, copy);
+    const store = new Store(copy);
+    const study = store.requireStudy('reported');
+    const before = buildReport(store, 'reported').campaign;
+    // 10 s at 85 W while other programs kept both cores busy
+    store.insertWindow(study.id, null, {
+      phase: 'idle',
+      startedAtMs: Date.now(),
+      durationS: 10,
+      domains: [{ domain: 'cpu-package', energyJ: 850, provenance: { method: 'estimated', source: 'cpu-tdp-estimate', model: 'tdp-linear-utilisation', inputs: { tdpW: 85 }, uncertaintyRel: 0.6 } }],
+      cpu: { cores: 2, machineBusyS: 20, treeS: null },
+      flags: [{ domain: '*', kind: 'baseline-under-load', message: 'other programs kept the CPU 100% busy while the idle baseline was taken' }],
+    } as never);
+    const report = buildReport(store, 'reported');
+    store.close();
+    const c = report.campaign;
+    expect(c.energyJ).toBeCloseTo(before.energyJ, 9);
+    expect(c.grossEnergyJ).toBeCloseTo(before.grossEnergyJ + 850, 9);
+    expect(c.idle).toMatchObject({ windows: before.idle.windows, underLoad: before.idle.underLoad + 1, underLoadGrossJ: before.idle.underLoadGrossJ + 850, underLoadDurationS: before.idle.underLoadDurationS + 10 });
+    expect(c.runs).toHaveLength(before.runs.length);
+    expect(report.gpai.developmentEnergy.text).toMatch(/taken while other programs kept the machine busy, not counted/);
+    const md = renderMarkdown(report);
+    expect(md).toMatch(/Idle baselines \| .*taken while other programs kept the machine busy \(.*; the machine drew .*, mostly their work\): not counted/);
   });
 });
 
