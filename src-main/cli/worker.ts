@@ -32,14 +32,30 @@ export function parseGpus(value: string | undefined, env: NodeJS.ProcessEnv = pr
   return list;
 }
 
-/** The study file, or the name of a study some other worker already created in the storage. */
-async function studySpec(storage: Storage, study: string): Promise<StudySpec> {
+/**
+ * The study file, or the name of a study some other worker created in the storage. Workers are
+ * often started together (a job array): one naming the study waits a while (ECOPT_JOIN_WAIT_S,
+ * default 60 s) for the worker given the file to create it. A name that looks like a file path
+ * is not waited for.
+ */
+async function studySpec(storage: Storage, study: string, signal: AbortSignal, env: NodeJS.ProcessEnv = process.env): Promise<StudySpec> {
   if (existsSync(study) && statSync(study).isFile()) return loadSpecFile(study);
-  const found = await storage.findStudy(study);
-  if (found) return found.spec;
+  const looksLikeFile = /\.json$/i.test(study) || /[\\/]/.test(study);
+  const waitS = looksLikeFile ? 0 : Math.max(0, Number(env.ECOPT_JOIN_WAIT_S ?? 60) || 0);
+  const until = Date.now() + waitS * 1000;
+  for (let said = false; ; ) {
+    const found = await storage.findStudy(study);
+    if (found) return found.spec;
+    if (Date.now() >= until || signal.aborted) break;
+    if (!said) {
+      process.stderr.write(`No study "${study}" in ${storage.location} yet: waiting up to ${waitS} s for the worker given its study file to create it…\n`);
+      said = true;
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
   const names = (await storage.listStudies()).map((s) => s.name);
   throw new UserError(
-    `"${study}" is neither a study file nor a study in ${storage.location}` +
+    (looksLikeFile ? `no study file ${study}` : `"${study}" is neither a study file nor a study in ${storage.location}${waitS > 0 ? ` (waited ${waitS} s)` : ''}`) +
       (names.length ? ` (studies there: ${names.join(', ')})` : '') +
       '; give the first worker the study file (JSON), the others may then name the study',
   );
@@ -89,7 +105,7 @@ export function addWorkerCommand(program: Command): void {
       process.on('SIGTERM', onSignal);
       const self: WorkerId = { host: workerHost(), pid: process.pid };
       try {
-        const spec = await studySpec(storage, study);
+        const spec = await studySpec(storage, study, controller.signal);
         const release = registerRun(spec.name, storage.location);
         const loops = (gpus ?? [undefined]).map((gpu) => {
           const tag = `[${self.host} pid ${self.pid}${gpu !== undefined ? ` gpu ${gpu}` : ''}]`;

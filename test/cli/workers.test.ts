@@ -56,9 +56,14 @@ describe('ecopt worker on a SQLite file', () => {
     const late = await runCli(['worker', 'byname', '--storage', db], { ECOPT_HOSTNAME: 'node-b' });
     expect(late.code, late.stderr).toBe(0);
     expect(late.stdout).toMatch(/2\/2 trials done, 0 on node-b/);
-    const missing = await runCli(['worker', 'nosuch', '--storage', db]);
+    const missing = await runCli(['worker', 'nosuch', '--storage', db], { ECOPT_JOIN_WAIT_S: '1' });
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/"nosuch" is neither a study file nor a study in .*shared\.db \(studies there: byname\)/);
+    expect(missing.stderr).toMatch(/No study "nosuch" in .*shared\.db yet: waiting up to 1 s/);
+    expect(missing.stderr).toMatch(/"nosuch" is neither a study file nor a study in .*shared\.db \(waited 1 s\) \(studies there: byname\)/);
+    // a path is not waited for
+    const typo = await runCli(['worker', 'stduy.json', '--storage', db]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/no study file stduy\.json/);
     // the same file, the same study, run by `ecopt tune` as before (the exclusive lock is free again)
     const tune = await runCli(['tune', spec, '--db', db, '--trials', '3', '--quiet'], { ECOPT_ALLOW_CONCURRENT: '1' });
     expect(tune.code, tune.stderr).toBe(0);
@@ -67,6 +72,20 @@ describe('ecopt worker on a SQLite file', () => {
     store.close();
     expect(trials.map((t) => [t.number, t.state])).toEqual([[0, 'complete'], [1, 'complete'], [2, 'complete']]);
     expect(trials[2]!.host).toBeTruthy();
+  }, 60_000);
+
+  it('a worker naming the study, started before the one given its file, waits for the study to be created and joins', async () => {
+    const dir = tmpDir();
+    const db = join(dir, 'early.db');
+    const spec = writeSpec(dir, napSpec('early', 4, 500));
+    const early = runCli(['worker', 'early', '--storage', db], { ECOPT_HOSTNAME: 'node-b' });
+    await new Promise((r) => setTimeout(r, 1500));
+    const first = await runCli(['worker', spec, '--storage', db], { ECOPT_HOSTNAME: 'node-a' });
+    const joined = await early;
+    expect(first.code, first.stderr).toBe(0);
+    expect(joined.code, joined.stderr).toBe(0);
+    expect(joined.stderr).toMatch(/No study "early" in .*early\.db yet: waiting up to 60 s/);
+    expect(joined.stdout).toMatch(/Study "early" .*: 4\/4 trials done/);
   }, 60_000);
 
   it('--gpus 0,1 runs one trial per device at once, each command seeing only its own (CUDA_VISIBLE_DEVICES)', async () => {
