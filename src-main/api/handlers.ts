@@ -116,12 +116,14 @@ export const SNAPSHOT_MS = 2_000;
 
 /** Makes a new snapshot of every study of the database; the caller swaps it in. */
 async function snapshotOf(storage: Storage): Promise<{ store: Store; dir: string; seen: string }> {
-  const seen = JSON.stringify(await storage.listStudies());
+  const studies = await storage.listStudies();
+  const seen = JSON.stringify(studies);
   const dir = mkdtempSync(join(tmpdir(), 'ecopt-snapshot-'));
   const store = new Store(join(dir, 'snapshot.db'));
   try {
     const into = new SqliteStorage(store);
-    for (const s of await storage.listStudies()) await into.importStudy(await storage.exportStudy(s.id));
+    // a copy keeps each study's own updated_at: the list shows it, the analysis cache keys on it
+    for (const s of studies) await into.importStudy(await storage.exportStudy(s.id));
   } catch (e) {
     store.close();
     rmSync(dir, { recursive: true, force: true });

@@ -89,6 +89,8 @@ describe.skipIf(postgresMissing !== null)('ecopt copy', () => {
         (await source.getTrials((await source.requireStudy('shared')).id)).map(({ id: _i, retryOf: _r, ...t }) => t),
       );
       expect(store.getHardwareClasses(study.id)).toEqual([{ classId: 'cpu:test|rapl', inventory: { cpu: 'Test CPU', meters: 'rapl' } }]);
+      // a copy is not a change of the study: it keeps the study's own last change
+      expect(store.listStudies().map((x) => x.updatedAt)).toEqual((await source.listStudies()).map((x) => x.updatedAt));
     } finally {
       store.close();
       await source.close();
@@ -97,6 +99,11 @@ describe.skipIf(postgresMissing !== null)('ecopt copy', () => {
     const again = await runCli(['copy', '--from', url, '--to', file]);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/already has a study named "shared"; nothing was copied/);
+    expect(again.stderr).toMatch(/or name one study to copy/);
+    // the user named one: not offered as the way out
+    const named = await runCli(['copy', '--from', url, '--to', file, 'shared']);
+    expect(named.code).toBe(2);
+    expect(named.stderr).toMatch(/already has a study named "shared"; nothing was copied\. Copy into another file or database\n?$/);
   });
 });
 

@@ -17,7 +17,7 @@ export async function copyStudies(from: Storage, to: Storage, name?: string): Pr
   if (taken.length) {
     throw new UserError(
       `${to.location} already has ${taken.length === 1 ? 'a study' : 'studies'} named ${taken.map((n) => `"${n}"`).join(', ')}; nothing was copied. ` +
-        'Copy into another file or database, or name one study to copy',
+        `Copy into another file or database${name === undefined ? ', or name one study to copy' : ''}`,
     );
   }
   const out = [];

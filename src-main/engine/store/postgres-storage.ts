@@ -676,6 +676,7 @@ export class PostgresStorage implements Storage {
         spec: study.spec,
         backend: study.backend,
         createdAt: study.createdAt,
+        updatedAt: (await this.rows<{ updated_at: string }>(c, 'SELECT updated_at FROM studies WHERE id = $1', [studyId]))[0]!.updated_at,
         hardware: Object.fromEntries(hw.map((r) => [r.key, r.value])),
         meters: meters.map((r) => ({ id: r.meter_id, domains: JSON.parse(r.domains_json) as string[], status: r.status, detail: r.detail })),
         hardwareClasses: classes.map((r) => ({ classId: r.class_id, inventory: JSON.parse(r.inventory_json) as Record<string, string> })),
@@ -754,6 +755,8 @@ export class PostgresStorage implements Storage {
         await this.writeSamples(c, studyId, trialId, t.powerSamples);
       }
       for (const { trial, window } of data.windows) await this.writeWindow(c, studyId, trial === null ? null : (ids.get(trial) ?? null), window);
+      // last: writes above may have touched it
+      await c.query('UPDATE studies SET updated_at = $1 WHERE id = $2', [data.updatedAt, studyId]);
       return studyId;
     });
     return (await this.getStudy(id))!;

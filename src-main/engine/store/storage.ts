@@ -60,6 +60,8 @@ export interface StudyExport {
   spec: StudySpec;
   backend: string | null;
   createdAt: string;
+  /** When the study last changed: a copy keeps it (the copy is not a change of the study). */
+  updatedAt: string;
   hardware: Record<string, string>;
   meters: MeterInfo[];
   hardwareClasses: { classId: string; inventory: Record<string, string> }[];

@@ -630,6 +630,7 @@ export class Store {
         spec: study.spec,
         backend: study.backend,
         createdAt: study.createdAt,
+        updatedAt: (this.db.prepare('SELECT updated_at FROM studies WHERE id = ?').get(studyId) as { updated_at: string }).updated_at,
         hardware: this.getHardware(studyId),
         meters: this.getMeters(studyId),
         hardwareClasses: this.getHardwareClasses(studyId),
@@ -673,6 +674,8 @@ export class Store {
         for (const p of t.powerSamples) sample.run(studyId, trialId, p.tMs, p.domain, p.powerW);
       }
       for (const { trial, window } of data.windows) this.insertWindow(studyId, trial === null ? null : (ids.get(trial) ?? null), window);
+      // last: every write above touched it
+      this.db.prepare('UPDATE studies SET updated_at = ? WHERE id = ?').run(data.updatedAt, studyId);
       return studyId;
     }).immediate();
     return this.getStudy(id)!;

@@ -67,6 +67,27 @@ describe.skipIf(postgresMissing)('a PostgreSQL study in the app', () => {
     expect([trial.trial.host, trial.trial.hardwareClass]).toEqual(['m4', B]);
   }, 60_000);
 
+  it("lists the study's own updated time, not the time the snapshot was made (as `ecopt studies --storage` prints it)", async () => {
+    const url = withPassword(await pgServer.server().createDatabase());
+    const storage = await PostgresStorage.open(url);
+    closing.push(storage);
+    const studyId = await seedTwoClasses(storage);
+    const own = async () => (await storage.listStudies()).find((s) => s.name === 'spread')!.updatedAt;
+    const updatedAt = await own();
+    await new Promise((r) => setTimeout(r, 50));
+    const api = new Api({ mode: 'serve', dbPath: join(tmpDir(), 'home.db'), emit: () => {} });
+    closing.push(api);
+    const opened = await data<Response<'studies.openFile'>>(api.dispatch('studies.openFile', { path: url }));
+    expect(opened.studies.map((s) => s.updatedAt)).toEqual([updatedAt]);
+    // a remote worker's trial updates the study: the remade snapshot shows its new time
+    await addTrial(storage, studyId, 'm4', B, 0.99, 0.01);
+    await new Promise((r) => setTimeout(r, SNAPSHOT_MS + 200));
+    const tab = { dbPath: opened.dbPath };
+    const listed = await data<Response<'studies.list'>>(api.dispatch('studies.list', {}, tab));
+    expect(listed.map((s) => s.updatedAt)).toEqual([await own()]);
+    expect(listed[0]!.updatedAt).not.toBe(updatedAt);
+  }, 60_000);
+
   it('refuses whatever would write (start, resume, re-measure), naming ecopt worker; forgets a password it no longer holds', async () => {
     const url = withPassword(await pgServer.server().createDatabase());
     const storage = await PostgresStorage.open(url);

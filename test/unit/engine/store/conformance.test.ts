@@ -424,7 +424,7 @@ describe('storage conformance: both storages give the same records', () => {
     expect(await snapshot(pg!.storage, b.id)).toEqual(left);
     const { spec: _s, ...exported } = await lite!.storage.exportStudy(a.id);
     const { spec: _t, ...exported2 } = await pg!.storage.exportStudy(b.id);
-    const stripTimes = (e: typeof exported) => ({ ...e, createdAt: 0, trials: e.trials.map((t) => ({ ...t, createdAt: 0, startedAt: 0, finishedAt: 0, heartbeatMs: 0 })) });
+    const stripTimes = (e: typeof exported) => ({ ...e, createdAt: 0, updatedAt: 0, trials: e.trials.map((t) => ({ ...t, createdAt: 0, startedAt: 0, finishedAt: 0, heartbeatMs: 0 })) });
     expect(stripTimes(exported2)).toEqual(stripTimes(exported));
   });
 });
