@@ -2,7 +2,7 @@
  * The `ecopt` command. Exit codes: 0 ok, 1 failure, 2 bad input (a UserError: the message names
  * the thing and the fix), 130 stopped by Ctrl-C (the running trial is marked interrupted).
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { existsSync } from 'node:fs';
 import { formatSi } from '../shared/format';
 import { createMeterSet, meterVerdict } from '../engine/meters/detect';
@@ -10,7 +10,6 @@ import { REPORT_FORMATS, parseFormats, verifyReport, writeReports } from '../eng
 import { paybackLines, studyPayback } from '../engine/reports/payback';
 import type { FunctionalUnit } from '../shared/report';
 import { SAMPLER_NAMES, datasetLabel, type StudySpec } from '../shared/spec';
-import { METRICS } from '../shared/types';
 import { UserError, errorMessage, isUserError } from '../engine/errors';
 import { datasetNotes } from '../engine/data/builtin';
 import { defaultDbPath } from '../engine/paths';
@@ -23,7 +22,7 @@ import { forecastDetails, forecastLine, notEnough } from '../shared/predictor';
 import { activeRuns, describeRuns, registerRun } from '../engine/study/machine-runs';
 import { exportModel } from '../engine/models/export';
 import { describeChange, remeasure } from '../engine/models/remeasure';
-import { classFrontLines, frontTable, predictorLines, provenanceLines, trialsTable } from './present';
+import { classFrontLines, frontTable, objectivesLine, predictorLines, provenanceLines, trialsTable } from './present';
 import { STORAGE_HELP, fetchProvenance, withReadStorage } from './storage-option';
 import { addWorkerCommand } from './worker';
 import { addCopyCommand } from './copy';
@@ -208,12 +207,9 @@ export function buildProgram(): Command {
         const study = await storage.requireStudy(name);
         const trials = await storage.getTrials(study.id);
         const width = { maxWidth: tableWidth(opts.wide) };
-        const objectives = study.objectives
-          .map((o) => `${METRICS[o.metric].label} (${o.unit}) ${o.direction}${o.threshold !== undefined ? `, limit ${o.threshold}` : ''}`)
-          .join('; ');
         const out = [
           `Study "${study.name}" · model ${study.spec.model} · data ${datasetLabel(study.spec)} · sampler ${study.spec.sampler.name} · backend ${study.backend ?? '—'}`,
-          `Objectives: ${objectives}`,
+          objectivesLine(study),
           '',
           trials.length ? trialsTable(study, trials, width) : 'No trials yet.',
           '',
@@ -411,7 +407,8 @@ export function buildProgram(): Command {
     .command('serve')
     .description('serve the app to a browser on this machine (loopback only, guarded by a random token in the URL)')
     .option('--db <path>', 'study database (default: your data folder)')
-    .option('--port <n>', 'port (default: any free port)', '0')
+    // the default in words: commander would print its value too ("(default: \"0\")")
+    .addOption(new Option('--port <n>', 'port').default('0', 'any free port'))
     .action(async (opts: DbOption & { port: string }) => {
       const [{ ensureRendererBuilt }, { serve }] = await Promise.all([import('../api/renderer-build'), import('../api/http-server')]);
       const dir = await ensureRendererBuilt((m) => process.stderr.write(`${m}\n`));

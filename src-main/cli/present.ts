@@ -23,6 +23,17 @@ function objectiveHeaders(study: StudyRow): string[] {
   return study.objectives.map((o) => `${METRICS[o.metric].label} ${o.direction === 'maximize' ? '↑' : '↓'}`);
 }
 
+/**
+ * "Objectives: Accuracy (%) maximize; …", each in the unit the tables below print it in (an
+ * accuracy stored as a fraction is printed as a percentage), its limit too.
+ */
+export function objectivesLine(study: Pick<StudyRow, 'objectives'>): string {
+  const shown = (unit: string) => (unit === 'fraction' ? '%' : unit);
+  return `Objectives: ${study.objectives
+    .map((o) => `${METRICS[o.metric].label} (${shown(o.unit)}) ${o.direction}${o.threshold !== undefined ? `, limit ${formatMetric(o.threshold, o.unit)}` : ''}`)
+    .join('; ')}`;
+}
+
 function objectiveCells(study: StudyRow, t: TrialRecord): string[] {
   return study.objectives.map((o) => formatMetric(t.metrics[o.metric], o.unit));
 }
