@@ -98,7 +98,8 @@ export function hypervolumeSteps(history: readonly { trial: number; value: numbe
  * First-order parameter importance per objective ("binned ANOVA"): each parameter's values are
  * split into up to 4 equal-count bins (categories are their own bins), and its importance is the
  * share of the objective's variance explained by the bin means; shares are normalised to sum to 1
- * per objective. A simple, documented stand-in for fANOVA: it ignores interactions.
+ * per objective. Parameters that took one value in the trials used (fixed in the space) are left
+ * out. A simple, documented stand-in for fANOVA: it ignores interactions.
  */
 export function parameterImportance(trials: readonly TrialLike[], objectives: readonly ObjectiveLike[]): Record<string, Record<string, number>> {
   const done = trials.filter((t) => t.state === 'complete');
@@ -115,6 +116,8 @@ export function parameterImportance(trials: readonly TrialLike[], objectives: re
     const raw: Record<string, number> = {};
     for (const p of params) {
       const xs = rows.map((t) => t.params[p]);
+      // one that never varied explains nothing: left out rather than drawn as a zero bar
+      if (xs.every((x) => x === xs[0])) continue;
       let keys: string[];
       if (xs.every((x) => typeof x === 'number')) {
         const sorted = [...(xs as number[])].sort((a, b) => a - b);

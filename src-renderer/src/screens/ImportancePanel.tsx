@@ -29,7 +29,11 @@ export function ImportancePanel({ view }: { view: Pick<StudyView, 'importance' |
     };
   }, [view]);
   const data = useMemo(
-    () => Object.entries(importance ?? {}).map(([metric, imp]) => ({ type: 'bar' as const, name: METRICS[metric as MetricName].label, x: Object.keys(imp), y: Object.values(imp) })),
+    () =>
+      Object.entries(importance ?? {})
+        // parameters that never varied are not in it (parameterImportance): maybe none is
+        .filter(([, imp]) => Object.keys(imp).length > 0)
+        .map(([metric, imp]) => ({ type: 'bar' as const, name: METRICS[metric as MetricName].label, x: Object.keys(imp), y: Object.values(imp) })),
     [importance],
   );
   return (
@@ -38,6 +42,8 @@ export function ImportancePanel({ view }: { view: Pick<StudyView, 'importance' |
         <p className="muted">Working it out…</p>
       ) : Object.keys(importance).length === 0 ? (
         <p className="muted">Needs at least four complete trials.</p>
+      ) : data.length === 0 ? (
+        <p className="muted">No parameter took more than one value in the complete trials.</p>
       ) : (
         <Plot
           height={240}
