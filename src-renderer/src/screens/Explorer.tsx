@@ -12,6 +12,7 @@ import { METRIC_NAMES, type MetricName } from '../../../src-main/shared/types';
 import { call } from '../client';
 import { download } from '../download';
 import { formatMetric, formatSi, METRICS } from '../format';
+import { learningCurveLayout, powerAxis } from '../chart-axes';
 import { Plot } from '../Plot';
 import { useUi } from '../state';
 import { useExplore } from '../useStudy';
@@ -126,22 +127,22 @@ function TrialDetail({ name, number, version }: { name: string; number: number; 
       <div className="grid2">
         {curve.length > 0 && (
           <Plot
-            height={220}
+            height={260}
             data={[
               { type: 'scatter', mode: 'lines+markers', name: 'loss', x: curve.map((c) => c.epoch), y: curve.map((c) => c.loss) },
               { type: 'scatter', mode: 'lines+markers', name: 'validation accuracy', x: curve.map((c) => c.epoch), y: curve.map((c) => c.valAccuracy), yaxis: 'y2' },
             ]}
-            layout={{ title: { text: 'Learning curve' }, xaxis: { title: { text: 'epoch' } }, yaxis2: { overlaying: 'y', side: 'right' } }}
+            layout={learningCurveLayout()}
           />
         )}
         {domains.length > 0 && (
           <Plot
-            height={220}
+            height={260}
             data={domains.map((d) => {
               const pts = t.power.filter((p) => p.domain === d);
               return { type: 'scatter', mode: 'lines', name: d, x: pts.map((p) => new Date(p.tMs)), y: pts.map((p) => p.powerW) };
             })}
-            layout={{ title: { text: 'Power trace' }, yaxis: { title: { text: 'W' } } }}
+            layout={{ title: { text: 'Power trace' }, yaxis: powerAxis() }}
           />
         )}
       </div>

@@ -5,6 +5,7 @@
 import { useMemo, useState } from 'react';
 import { describeCorrelation, energyPredictors } from '../../../src-main/shared/correlation';
 import type { TrialLike } from '../../../src-main/shared/columns';
+import { logTicks } from '../chart-axes';
 import { METRICS } from '../format';
 import { Plot } from '../Plot';
 
@@ -48,8 +49,9 @@ export function PredictorsPanel({ trials }: { trials: readonly TrialLike[] }) {
             data={[{ type: 'scatter', mode: 'markers', x: r.points.map((q) => q[0]), y: r.points.map((q) => q[1]), text: r.points.map((q) => `trial ${q[2]}`), marker: { size: 7 } }]}
             layout={{
               title: { text: `${METRICS[r.predictor].label}: r = ${r.pearson === null ? '—' : r.pearson.toFixed(2)}` },
-              xaxis: { title: { text: `${METRICS[r.predictor].label} (${METRICS[r.predictor].unit})` }, type: 'log' },
-              yaxis: { title: { text: `${METRICS[target].label} (${METRICS[target].unit})` }, type: 'log', exponentformat: 'SI' },
+              // ticks written with their unit ("100 µJ", "10 ms"), as the tables write them
+              xaxis: { title: { text: METRICS[r.predictor].label }, type: 'log', ...logTicks(r.points.map((q) => q[0]), METRICS[r.predictor].unit) },
+              yaxis: { title: { text: METRICS[target].label }, type: 'log', ...logTicks(r.points.map((q) => q[1]), METRICS[target].unit) },
             }}
           />
         ))}

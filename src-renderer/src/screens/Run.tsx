@@ -2,6 +2,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { call, onEvent } from '../client';
 import { formatDuration, formatMetric, METRICS } from '../format';
+import { powerAxis, powerTimeRange } from '../chart-axes';
 import { Plot } from '../Plot';
 import { useUi } from '../state';
 import { useStudy } from '../useStudy';
@@ -34,14 +35,11 @@ export function RunScreen({ name }: { name: string }) {
       return { type: 'scatter' as const, mode: pts.length < 20 ? ('lines+markers' as const) : ('lines' as const), name: d, x: pts.map((p) => p[0]), y: pts.map((p) => p[1]), connectgaps: false };
     });
   }, [stored, power, running]);
-  // at least half a minute of time axis, so the first readings do not spread over milliseconds
+  // while running, at least half a minute of time axis; once ended, the axis ends at the data
   const powerLayout = useMemo(() => {
     const ts = powerTraces.flatMap((t) => t.x.filter((x): x is Date => x !== null).map((x) => x.getTime()));
-    const first = Math.min(...ts);
-    const last = Math.max(...ts);
-    const range = ts.length && last - first < 30_000 ? { range: [new Date(first - 1000), new Date(first + 30_000)], autorange: false } : {};
-    return { yaxis: { title: { text: 'W' }, rangemode: 'tozero' as const }, xaxis: { title: { text: 'time' }, ...range }, showlegend: true };
-  }, [powerTraces]);
+    return { yaxis: { ...powerAxis(), rangemode: 'tozero' as const }, xaxis: { title: { text: 'time' }, ...powerTimeRange(ts, running) }, showlegend: true };
+  }, [powerTraces, running]);
   const hosts = useMemo(() => (view ? hostsOf(view.trials) : []), [view]);
   // over several hardware classes, the front drawn is the first class's (the server's `front`)
   const plotted = useMemo(() => (view?.classes ? { ...view, trials: trialsOfClass(view.trials, view.classes[0]!.id) } : view), [view]);
@@ -107,6 +105,8 @@ export function RunScreen({ name }: { name: string }) {
       <div className="grid2">
         <div>
           <h2>{running ? 'Power (live)' : power.length ? 'Power during the run (ended)' : `Power of the last trial${stored?.trial != null ? ` (#${stored.trial}, stored)` : ''}`}</h2>
+          {/* the counters read the machine: a trial's own share is in its energy figures, not here */}
+          <p className="muted small">The whole machine&apos;s power, other programs included; each trial&apos;s energy figures are its own share.</p>
           {powerTraces.length ? (
             <Plot data={powerTraces} layout={powerLayout} height={260} testId="power-chart" />
           ) : (
