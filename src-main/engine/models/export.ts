@@ -117,7 +117,16 @@ function modelCard(store: Store, studyId: number, trial: TrialRecord, p: Preproc
   const study = store.getStudy(studyId)!;
   const attrs = store.getTrialAttrs(trial.id);
   const windows = store.getWindows({ trialId: trial.id });
-  const hardware = store.getHardware(studyId);
+  // the machine that trained and measured this trial, where recorded: its host, and its hardware
+  // class's inventory rather than the study's (a shared study's is its first worker's)
+  const placed = store.getPlacedTrial(trial.id);
+  const recorded = placed?.hardwareClass ? store.getHardwareClasses(studyId).find((c) => c.classId === placed.hardwareClass)?.inventory : undefined;
+  const { meters_json: _meters, label: classLabel, ...classInventory } = recorded ?? {};
+  const hardware = recorded ? classInventory : store.getHardware(studyId);
+  const machine = [
+    ...(placed?.host ? [`- host: ${placed.host}`] : []),
+    ...(placed?.hardwareClass ? [`- hardware class: ${placed.hardwareClass}${classLabel ? ` (${classLabel})` : ''}`] : []),
+  ];
   const spread = (attrs.energy_spread_rel ?? {}) as Record<string, number>;
   const m = trial.metrics;
   const enc = p.encoding;
@@ -169,6 +178,7 @@ function modelCard(store: Store, studyId: number, trial: TrialRecord, p: Preproc
     '',
     '## Measured on',
     '',
+    ...machine,
     ...Object.entries(hardware).map(([k, v]) => `- ${k.replace(/_/g, ' ')}: ${v}`),
     '',
     '## How to reproduce it',
