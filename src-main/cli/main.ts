@@ -32,7 +32,12 @@ import { table, tableWidth } from './table';
 
 interface DbOption {
   db?: string;
+  /** The same as --db, as `worker`, `show` and `studies` name it. */
+  storage?: string;
 }
+
+/** `--storage` beside `--db` on the commands that read a study file: the same thing, as `show` and `worker` name it. */
+const STORAGE_ALIAS = ['--storage <file|url>', 'the same as --db (a PostgreSQL study is copied into a file first: ecopt copy)'] as const;
 
 interface WideOption {
   wide?: boolean;
@@ -41,19 +46,24 @@ interface WideOption {
 const WIDE_HELP = 'print tables at full width (by default they are fitted to the terminal, long cells wrapped)';
 
 function dbPath(opts: DbOption): string {
-  return opts.db ?? defaultDbPath();
+  if (opts.db !== undefined && opts.storage !== undefined && opts.db !== opts.storage) throw new UserError('give --db or --storage, not both');
+  return opts.db ?? opts.storage ?? defaultDbPath();
+}
+
+/** A command that reads or writes a study file was given a PostgreSQL URL: copy it first. */
+function refuseUrl(path: string): void {
+  if (!isDatabaseUrl(path)) return;
+  throw new UserError(
+    `${displayLocation(path)} is a PostgreSQL study, and this command reads a study file: copy it first, ` +
+      `\`${ECOPT.join(' ')} copy --from <that URL> --to study.db\`, then run this again with --db study.db`,
+  );
 }
 
 /** Opens the study file read-only for one command, and always closes it. */
 async function withReadStore<T>(opts: DbOption, fn: (store: Store) => T | Promise<T>): Promise<T> {
   const path = dbPath(opts);
-  if (isDatabaseUrl(path)) {
-    // reports, verify, export and the payback read a study file: a shared study is copied first
-    throw new UserError(
-      `${displayLocation(path)} is a PostgreSQL study, and this command reads a study file: copy it first, ` +
-        `\`${ECOPT.join(' ')} copy --from <that URL> --to study.db\`, then run this again with --db study.db`,
-    );
-  }
+  // reports, verify, export and the payback read a study file: a shared study is copied first
+  refuseUrl(path);
   const store = new Store(path, { readonly: true });
   try {
     return await fn(store);
@@ -229,6 +239,7 @@ export function buildProgram(): Command {
     .description('write the energy report of a trial: PDF, JSON, Markdown, emissions.csv, model-card block, GPAI form rows')
     .argument('<study>', 'study name (or id)')
     .option('--db <path>', 'study database (default: your data folder)')
+    .option(...STORAGE_ALIAS)
     .option('--trial <n>', 'trial number (default: the most accurate complete trial)')
     .option('--hardware-class <id>', 'for a study run on several hardware classes (`ecopt show` lists them): the class to report')
     .option('--format <list>', `comma-separated: ${REPORT_FORMATS.join(',')}`, REPORT_FORMATS.join(','))
@@ -303,7 +314,12 @@ export function buildProgram(): Command {
     .description('check that an energy report still matches the measurements in the study database')
     .argument('<report>', 'the energy-report.json written by ecopt report')
     .option('--db <path>', 'study database (default: your data folder)')
+    .option(...STORAGE_ALIAS)
     .action(async (reportPath: string, opts: DbOption) => {
+      const path = dbPath(opts);
+      if (opts.db === undefined && opts.storage === undefined && !existsSync(path)) {
+        throw new UserError(`no study database in your data folder (${path}): give the one the report was written from, \`${ECOPT.join(' ')} verify ${reportPath} --db <file>\``);
+      }
       await withReadStore(opts, async (store) => {
         const v = verifyReport(store, reportPath);
         if (v.ok) {
@@ -322,6 +338,7 @@ export function buildProgram(): Command {
     .option('--trial <n>', 'trial number (default: the most accurate trial with a kept model)')
     .option('--out <dir>', 'output folder (default: <study>-trial-<n>)')
     .option('--db <path>', 'study database (default: your data folder)')
+    .option(...STORAGE_ALIAS)
     .action(async (name: string, opts: DbOption & { trial?: string; out?: string }) => {
       await withReadStore(opts, async (store) => {
         const trial = opts.trial === undefined ? undefined : Number(opts.trial);
@@ -340,6 +357,7 @@ export function buildProgram(): Command {
     .option('--front', 'the Pareto front (the default)')
     .option('--repeats <k>', 'measurements per trial', '3')
     .option('--db <path>', 'study database (default: your data folder)')
+    .option(...STORAGE_ALIAS)
     .option('--allow-concurrent', "measure even while a study runs on this machine (the new figures then include part of its work)")
     .action(async (name: string, opts: DbOption & { trial?: string[]; front?: boolean; repeats: string; allowConcurrent?: boolean }) => {
       const others = activeRuns().filter((r) => r.pid !== process.pid);
@@ -356,6 +374,7 @@ export function buildProgram(): Command {
         return n;
       });
       if (trials && opts.front) throw new UserError('give either --trial or --front, not both');
+      refuseUrl(dbPath(opts));
       const store = new Store(dbPath(opts));
       const controller = new AbortController();
       const stop = () => controller.abort();
