@@ -6,6 +6,7 @@ import { dominates, hypervolume, paretoFrontIndices, toMinimisation } from './pa
 import type { TrialLike } from './columns';
 import type { Direction, MetricName } from './types';
 import { METRICS } from './types';
+import { formatMetric } from './format';
 
 export interface ObjectiveLike {
   metric: string;
@@ -158,39 +159,69 @@ export interface BudgetPick {
   sentence: string;
 }
 
-/** The most accurate complete trial within the limits, and the trade-off in a sentence. */
+/**
+ * The model a budget asks for, and the trade-off in a sentence. With a cap on energy per
+ * prediction ("the best model under 2 mJ") or no floor on quality: the most accurate complete
+ * trial within the limits. With a quality floor and no energy cap ("at least 90% accurate"): the
+ * most frugal trial that reaches it, since the floor already says how accurate is enough. Either
+ * way the sentence names the other choice when it differs, and when nothing fits, the closest
+ * trial and what it misses by.
+ */
 export function pickByBudget(trials: readonly TrialLike[], limits: readonly BudgetLimit[], qualityMetric: MetricName = 'accuracy', energyMetric: MetricName = 'infer_energy_j_per_sample'): BudgetPick {
   const done = trials.filter((t) => t.state === 'complete' && t.metrics[qualityMetric] !== undefined);
-  const within = done.filter((t) =>
-    limits.every((l) => {
-      const v = t.metrics[l.metric];
-      return v !== undefined && (l.bound === 'max' ? v <= l.value : v >= l.value);
-    }),
-  );
-  const best = (xs: TrialLike[]) =>
-    xs.reduce<TrialLike | null>((a, b) => {
-      if (!a) return b;
-      const qa = a.metrics[qualityMetric]!;
-      const qb = b.metrics[qualityMetric]!;
-      if (qb !== qa) return qb > qa ? b : a;
-      return (b.metrics[energyMetric] ?? Infinity) < (a.metrics[energyMetric] ?? Infinity) ? b : a;
-    }, null);
-  const top = best(done);
-  const pick = best(within);
-  if (!pick) return { trial: null, mostAccurate: top?.number ?? null, sentence: 'No model meets these limits yet. Loosen a limit or run more trials.' };
-  if (!top || top.number === pick.number) {
-    return { trial: pick.number, mostAccurate: top?.number ?? null, sentence: `Model #${pick.number} is the most accurate model and it meets these limits.` };
-  }
-  const dq = (top.metrics[qualityMetric]! - pick.metrics[qualityMetric]!) * (METRICS[qualityMetric].unit === 'fraction' ? 100 : 1);
-  const e0 = top.metrics[energyMetric];
-  const e1 = pick.metrics[energyMetric];
-  const energyPart =
-    e0 !== undefined && e1 !== undefined && e0 > 0
-      ? ` and uses ${Math.abs((1 - e1 / e0) * 100).toFixed(0)}% ${e1 <= e0 ? 'less' : 'more'} energy per prediction`
-      : '';
-  return {
-    trial: pick.number,
-    mostAccurate: top.number,
-    sentence: `Model #${pick.number} is ${dq.toFixed(1)} ${METRICS[qualityMetric].unit === 'fraction' ? 'points' : METRICS[qualityMetric].unit} less accurate${energyPart} than the most accurate model (#${top.number}).`,
+  const meets = (t: TrialLike, l: BudgetLimit) => {
+    const v = t.metrics[l.metric];
+    return v !== undefined && (l.bound === 'max' ? v <= l.value : v >= l.value);
   };
+  const within = done.filter((t) => limits.every((l) => meets(t, l)));
+  const q = (t: TrialLike) => t.metrics[qualityMetric]!;
+  const e = (t: TrialLike) => t.metrics[energyMetric] ?? Infinity;
+  const mostAccurate = (xs: TrialLike[]) => xs.reduce<TrialLike | null>((a, b) => (!a || q(b) > q(a) || (q(b) === q(a) && e(b) < e(a)) ? b : a), null);
+  const mostFrugal = (xs: TrialLike[]) => xs.reduce<TrialLike | null>((a, b) => (!a || e(b) < e(a) || (e(b) === e(a) && q(b) > q(a)) ? b : a), null);
+  const top = mostAccurate(done);
+  if (within.length === 0) return { trial: null, mostAccurate: top?.number ?? null, sentence: `No model meets these limits yet.${closest(done, limits)} Loosen a limit or run more trials.` };
+  const frugalFirst = limits.some((l) => l.metric === qualityMetric && l.bound === 'min') && !limits.some((l) => l.metric === energyMetric && l.bound === 'max');
+  const accurate = mostAccurate(within)!;
+  const frugal = mostFrugal(within)!;
+  const pick = frugalFirst ? frugal : accurate;
+  const points = METRICS[qualityMetric].unit === 'fraction' ? 100 : 1;
+  const qUnit = METRICS[qualityMetric].unit === 'fraction' ? 'points' : METRICS[qualityMetric].unit;
+  /** "is 1.6 points less accurate and uses 43% less energy per prediction than" */
+  const versus = (a: TrialLike, b: TrialLike) => {
+    const dq = (q(b) - q(a)) * points;
+    const energyPart = Number.isFinite(e(a)) && Number.isFinite(e(b)) && e(b) > 0 ? ` and uses ${Math.abs((1 - e(a) / e(b)) * 100).toFixed(0)}% ${e(a) <= e(b) ? 'less' : 'more'} energy per prediction` : '';
+    return `is ${dq.toFixed(1)} ${qUnit} less accurate${energyPart} than`;
+  };
+  let sentence: string;
+  if (frugalFirst) {
+    sentence =
+      top && top.number !== pick.number
+        ? `Model #${pick.number} is the most frugal model that meets these limits: it ${versus(pick, top)} the most accurate model (#${top.number}).`
+        : `Model #${pick.number} is the most accurate model, and no model that meets these limits uses less energy per prediction.`;
+  } else {
+    sentence =
+      !top || top.number === pick.number ? `Model #${pick.number} is the most accurate model and it meets these limits.` : `Model #${pick.number} ${versus(pick, top)} the most accurate model (#${top.number}).`;
+    if (frugal.number !== pick.number) sentence += ` The most frugal model within these limits is #${frugal.number}: it ${versus(frugal, pick)} #${pick.number}.`;
+  }
+  return { trial: pick.number, mostAccurate: top?.number ?? null, sentence };
+}
+
+/** " Closest: #7, which misses energy per prediction ≤ 150 µJ (171 µJ)." — the trial missing the limits by the least, relatively. */
+function closest(done: readonly TrialLike[], limits: readonly BudgetLimit[]): string {
+  const miss = (t: TrialLike, l: BudgetLimit) => {
+    const v = t.metrics[l.metric];
+    if (v === undefined) return Infinity;
+    const short = l.bound === 'max' ? v - l.value : l.value - v;
+    return short <= 0 ? 0 : short / Math.max(Math.abs(l.value), 1e-12);
+  };
+  let best: { t: TrialLike; total: number } | null = null;
+  for (const t of done) {
+    const total = limits.reduce((a, l) => a + miss(t, l), 0);
+    if (Number.isFinite(total) && (!best || total < best.total)) best = { t, total };
+  }
+  if (!best) return '';
+  const missed = limits
+    .filter((l) => miss(best!.t, l) > 0)
+    .map((l) => `${METRICS[l.metric].label.toLowerCase()} ${l.bound === 'max' ? '≤' : '≥'} ${formatMetric(l.value, METRICS[l.metric].unit)} (it has ${formatMetric(best!.t.metrics[l.metric], METRICS[l.metric].unit)})`);
+  return ` Closest: #${best.t.number}, which misses ${missed.join(' and ')}.`;
 }

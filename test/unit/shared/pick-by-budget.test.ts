@@ -1,0 +1,43 @@
+/** "The best model under 2 mJ", "at least 90% accurate": the model a budget in words picks. */
+import { describe, expect, it } from 'vitest';
+import { pickByBudget } from '../../../src-main/shared/analysis';
+import { parseBudget } from '../../../src-main/shared/budget';
+
+// the walk's study in small: #14 most accurate, #7 the cheapest above 90%, #3 cheapest of all
+const trial = (number: number, accuracy: number, j: number) => ({ number, state: 'complete' as const, params: {}, metrics: { accuracy, infer_energy_j_per_sample: j } });
+const trials = [trial(14, 0.921, 298e-6), trial(7, 0.905, 171e-6), trial(9, 0.93 - 0.04, 120e-6), trial(3, 0.62, 90e-6), trial(11, 0.915, 260e-6)];
+const pick = (words: string) => {
+  const r = parseBudget(words);
+  if (!r.ok) throw new Error(r.error);
+  return pickByBudget(trials, r.limits);
+};
+
+describe('picking a model by a budget', () => {
+  it('under an energy cap: the most accurate model within it, naming a more frugal one that also fits', () => {
+    const p = pick('at most 0.28 mJ per prediction');
+    expect(p.trial).toBe(11);
+    expect(p.sentence).toBe(
+      'Model #11 is 0.6 points less accurate and uses 13% less energy per prediction than the most accurate model (#14). The most frugal model within these limits is #3: it is 29.5 points less accurate and uses 65% less energy per prediction than #11.',
+    );
+  });
+
+  it('with only a quality floor: the most frugal model that reaches it, not the most accurate', () => {
+    const p = pick('at least 90%');
+    expect(p.trial).toBe(7);
+    expect(p.mostAccurate).toBe(14);
+    expect(p.sentence).toBe('Model #7 is the most frugal model that meets these limits: it is 1.6 points less accurate and uses 43% less energy per prediction than the most accurate model (#14).');
+    // the floor met only by the most accurate model
+    expect(pick('at least 92%').sentence).toBe('Model #14 is the most accurate model, and no model that meets these limits uses less energy per prediction.');
+  });
+
+  it('with a floor and a cap: the most accurate within both', () => {
+    expect(pick('≥ 90% accuracy, ≤ 0.3 mJ').trial).toBe(14);
+    expect(pick('≥ 90% accuracy, ≤ 0.2 mJ').trial).toBe(7);
+  });
+
+  it('when nothing fits, names the closest model and what it misses', () => {
+    const p = pick('at most 150 µJ and at least 90% accuracy');
+    expect(p.trial).toBeNull();
+    expect(p.sentence).toBe('No model meets these limits yet. Closest: #9, which misses accuracy ≥ 90.0% (it has 89.0%). Loosen a limit or run more trials.');
+  });
+});
