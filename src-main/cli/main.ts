@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { formatSi } from '../shared/format';
 import { createMeterSet, meterVerdict } from '../engine/meters/detect';
 import { REPORT_FORMATS, parseFormats, verifyReport, writeReports } from '../engine/reports/index';
@@ -345,7 +346,14 @@ export function buildProgram(): Command {
         if (trial !== undefined && !(Number.isInteger(trial) && trial >= 0)) throw new UserError(`--trial: expected a trial number, got "${opts.trial}"`);
         const out = opts.out ?? `${name}-trial-${trial ?? 'best'}`;
         const r = exportModel(store, name, out, trial);
-        process.stdout.write(`Trial ${r.trial} of "${name}" exported to ${r.dir}:\n${r.files.map((f) => `  ${f}`).join('\n')}\nUse it: ${ECOPT.join(' ')} predict ${r.dir} <rows.csv | image folder> --out predictions.csv\n`);
+        // the files, a class's sample images counted rather than listed one by one
+        const listed = r.files.filter((f) => !/[\\/]samples[\\/]/.test(f));
+        const samples = r.files.length - listed.length;
+        const tryOn = samples ? join(r.dir, 'samples') : listed.find((f) => f.endsWith('test-rows.csv'));
+        process.stdout.write(
+          `Trial ${r.trial} of "${name}" exported to ${r.dir}:\n${listed.map((f) => `  ${f}`).join('\n')}\n${samples ? `  ${join(r.dir, 'samples')}/ (${samples} held-out test images, a folder per class)\n` : ''}` +
+            `Use it: ${ECOPT.join(' ')} predict ${r.dir} ${tryOn ?? '<rows.csv | image folder>'} --out predictions.csv\n`,
+        );
       });
     });
 
@@ -412,9 +420,13 @@ export function buildProgram(): Command {
     .description('apply an exported model to new rows of a CSV file (the training columns) or to a folder of images')
     .argument('<model>', 'the folder `ecopt export` wrote')
     .argument('<input>', 'a CSV file with the training file\'s columns (the target column optional: then the model is scored), or a folder of images')
-    .option('--out <file>', 'where to write the predictions', 'predictions.csv')
-    .action(async (modelDir: string, input: string, opts: { out: string }) => {
+    .addOption(new Option('--out <file>', 'where to write the predictions (a file given here is replaced)').default('predictions.csv', 'predictions.csv, never replaced'))
+    .action(async (modelDir: string, input: string, opts: { out: string }, command: Command) => {
       if (!existsSync(input)) throw new UserError(`${input}: no such file or folder; give the CSV file or image folder to predict`);
+      // the default name may be someone's earlier predictions: replaced only when named with --out
+      if (command.getOptionValueSource('out') === 'default' && existsSync(opts.out)) {
+        throw new UserError(`${opts.out} already exists here; give --out <file> to write elsewhere, or --out ${opts.out} to replace it`);
+      }
       // TensorFlow.js and sharp load with the command that needs them, not with every command
       const { predict } = await import('../engine/models/predict');
       const r = await predict(modelDir, input, opts.out);

@@ -65,6 +65,12 @@ describe('take the model away: ecopt export and ecopt predict', () => {
 
     // rows the model cannot take are refused with the file, line and column
     writeFileSync(join(dir, 'missing.csv'), 'height,weight\n170,70\n');
+    // predictions.csv, the default, is someone's earlier work: not replaced unless named
+    writeFileSync(join(dir, 'predictions.csv'), 'precious\n');
+    const kept = await runCli(['predict', out, join(out, 'test-rows.csv')], {}, dir);
+    expect(kept.code).toBe(2);
+    expect(kept.stderr).toMatch(/predictions\.csv already exists here; give --out <file> to write elsewhere, or --out predictions\.csv to replace it/);
+    expect(readFileSync(join(dir, 'predictions.csv'), 'utf8')).toBe('precious\n');
     const missing = await runCli(['predict', out, join(dir, 'missing.csv')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/the column "colour" the model needs is missing/);

@@ -12,9 +12,9 @@ export interface CliResult {
   stderr: string;
 }
 
-export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
+export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): ChildProcess {
   return spawn(process.execPath, [BIN, ...args], {
-    cwd: ROOT,
+    cwd,
     // as typed in a terminal: not through npm (whose npm_command makes hints say `npx ecopt`)
     env: { ...process.env, npm_command: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -29,8 +29,8 @@ export function collect(child: ChildProcess): Promise<CliResult> {
   return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
 }
 
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  return collect(startCli(args, env));
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): Promise<CliResult> {
+  return collect(startCli(args, env, cwd));
 }
 
 /**

@@ -8,13 +8,14 @@ import { zipSync } from 'fflate';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { readCsvTable } from '../data/csv';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { datasetLabel } from '../../shared/spec';
 import { METRICS, type MetricName, type TrialRecord } from '../../shared/types';
 import { UserError } from '../errors';
 import { ECOPT_VERSION, type Store } from '../store/store';
 import { type Preprocessing, PREPROCESSING_FILE } from './artifact';
 import { keptModelDir } from './keep';
+import { writeTestSamples } from './samples';
 import { workerHost } from '../study/hardware-class';
 
 export interface ExportResult {
@@ -90,10 +91,13 @@ export function exportModel(store: Store, studyName: string, outDir: string, tri
     writeFileSync(join(outDir, 'test-rows.csv'), heldOut);
     files.push(join(outDir, 'test-rows.csv'));
   }
+  // a study on a bundled image set: some of its held-out test images, to try predict on at once
+  const samples = writeTestSamples(study.spec, outDir);
+  files.push(...samples);
   const spec = { ...study.spec, name: study.name };
   writeFileSync(join(outDir, 'study.json'), `${JSON.stringify(spec, null, 2)}\n`);
   files.push(join(outDir, 'study.json'));
-  writeFileSync(join(outDir, 'model-card.md'), modelCard(store, study.id, trial, preprocessing, heldOut !== null));
+  writeFileSync(join(outDir, 'model-card.md'), modelCard(store, study.id, trial, preprocessing, heldOut !== null, samples.length));
   files.push(join(outDir, 'model-card.md'));
   return { trial: trial.number, dir: outDir, files };
 }
@@ -113,7 +117,7 @@ function heldOutRows(p: Preprocessing): string | null {
   return `${out.join('\n')}\n`;
 }
 
-function modelCard(store: Store, studyId: number, trial: TrialRecord, p: Preprocessing, withTestRows: boolean): string {
+function modelCard(store: Store, studyId: number, trial: TrialRecord, p: Preprocessing, withTestRows: boolean, samples = 0): string {
   const study = store.getStudy(studyId)!;
   const attrs = store.getTrialAttrs(trial.id);
   const windows = store.getWindows({ trialId: trial.id });
@@ -190,9 +194,20 @@ function modelCard(store: Store, studyId: number, trial: TrialRecord, p: Preproc
     '## How to use it',
     '',
     '```sh',
-    `npx ecopt predict <this folder> ${enc?.kind === 'image' ? 'photos/' : 'new-rows.csv'} --out predictions.csv`,
+    `npx ecopt predict <this folder> ${enc?.kind === 'image' ? (samples ? '<this folder>/samples' : '<a folder of images>') : withTestRows ? '<this folder>/test-rows.csv' : 'new-rows.csv'} --out predictions.csv`,
     '```',
     '',
+    ...(enc?.kind === 'image'
+      ? [
+          `Give it a folder of images (PNG, JPEG, WebP, GIF or TIFF; subfolders named after a class are scored against it). ${
+            'builtin' in (study.spec.dataset ?? {})
+              ? 'Like the bundled digits it learnt from, an image must show a light digit on a dark background: a dark-on-light image (a pen on paper) has to be inverted first, or the model guesses.'
+              : 'Images should look like the training images (the same kind of background and framing).'
+          }`,
+          '',
+        ]
+      : []),
+    ...(samples ? [`\`samples/\` holds ${samples} held-out test images the model never trained on, in one subfolder per class: \`ecopt predict\` on it scores the model.`, ''] : []),
     ...(withTestRows
       ? [`\`test-rows.csv\` holds the ${p.heldOut!.lines.length} held-out test rows the model never trained on: \`ecopt predict\` on them gives the test accuracy above.`, '']
       : []),
@@ -211,7 +226,8 @@ export function zippedModel(store: Store, studyName: string, trialNumber: number
   const dir = mkdtempSync(join(tmpdir(), 'ecopt-export-'));
   try {
     const r = exportModel(store, studyName, dir, trialNumber);
-    const entries = Object.fromEntries(readdirSync(dir).map((f) => [`${safeName(studyName)}-trial-${r.trial}/${f}`, new Uint8Array(readFileSync(join(dir, f)))]));
+    // every file, samples/<class>/ included
+    const entries = Object.fromEntries(r.files.map((f) => [`${safeName(studyName)}-trial-${r.trial}/${relative(dir, f).split(sep).join('/')}`, new Uint8Array(readFileSync(f))]));
     const zip = zipSync(entries, { level: 6 });
     return { name: `${safeName(studyName)}-trial-${r.trial}.zip`, mimeType: 'application/zip', base64: Buffer.from(zip).toString('base64'), files: Object.keys(entries) };
   } finally {
