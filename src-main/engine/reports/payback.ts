@@ -76,6 +76,8 @@ export interface StudyPayback {
   campaignEnergyJ: number;
   /** Trials counted in the campaign, by state. */
   trials: Record<'complete' | 'pruned' | 'failed' | 'interrupted', number>;
+  /** Idle baselines counted in the campaign, and those left out (taken while other programs kept the machine busy). */
+  idle: { counted: number; underLoad: number };
   intensity: { gPerKWh: number; country: string; pue: number; worldFallback: boolean };
   /** The payback of each trial asked for (default: every trial on the study's Pareto front). */
   rows: PaybackResult[];
@@ -110,15 +112,23 @@ export function studyPayback(
     study: study.name,
     campaignEnergyJ: campaign.energyJ,
     trials: { complete: campaign.byState.complete.trials, pruned: campaign.byState.pruned.trials, failed: campaign.byState.failed.trials, interrupted: campaign.byState.interrupted.trials },
+    idle: { counted: campaign.idle.windows, underLoad: campaign.idle.underLoad },
     intensity: { gPerKWh, country: intensity.country, pue, worldFallback: intensity.origin === 'world-fallback' },
     rows,
   };
 }
 
+/** ", 1 idle baseline (1 more, taken under load, not counted)" — what the campaign holds besides its trials. */
+function idleWords(idle: StudyPayback['idle']): string {
+  const counted = idle.counted ? ` and ${idle.counted} idle baseline${idle.counted === 1 ? '' : 's'}` : '';
+  const left = idle.underLoad ? `; ${idle.underLoad} idle baseline${idle.underLoad === 1 ? '' : 's'} taken while other programs kept the machine busy not counted` : '';
+  return `${counted}${left}`;
+}
+
 /** `ecopt show --payback`: the campaign, then one line per trial with its payback, then each sentence. */
 export function paybackLines(p: StudyPayback): string[] {
   const t = p.trials;
-  const head = `Payback of the search: the whole campaign used ${p.rows[0]?.text.campaign ?? `${p.campaignEnergyJ} J`} (${t.complete} complete, ${t.pruned} pruned, ${t.failed} failed, ${t.interrupted} interrupted trials and the idle baselines); carbon at ${p.intensity.gPerKWh} gCO2e/kWh (${p.intensity.country}, PUE ${p.intensity.pue}).`;
+  const head = `Payback of the search: the whole campaign used ${p.rows[0]?.text.campaign ?? `${p.campaignEnergyJ} J`} (${t.complete} complete, ${t.pruned} pruned, ${t.failed} failed, ${t.interrupted} interrupted trials${idleWords(p.idle)}); carbon at ${p.intensity.gPerKWh} gCO2e/kWh (${p.intensity.country}, PUE ${p.intensity.pue}).`;
   if (p.rows.length === 0) return [head, '  No complete trial has an inference energy to compare.'];
   const cols = ['trial', 'vs', 'saved per prediction', 'payback (predictions)', 'interval', 'accuracy'];
   const cells = p.rows.map((r) => [
