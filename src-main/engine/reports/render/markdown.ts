@@ -74,7 +74,7 @@ export function renderMarkdown(r: EnergyReport): string {
     '',
     table(['Phase', 'This model (attributed)', 'Whole machine', 'Net of idle', 'Duration', 'Compute', 'How obtained'], [phaseRows('Training', r.training), inf ? phaseRows('Inference benchmark', inf) : ['Inference benchmark', 'not applicable', 'not applicable', '—', '—', '—', noInference(r)]]),
     '',
-    `Training energy: **${r.training.energyMWh2sf} MWh** (two significant figures). ` +
+    `Training energy: **${energyText(r.training.energyJ)}** (${r.training.energyMWh2sf} MWh to two significant figures, as the GPAI form asks). ` +
       (inf
         ? `Inference: **${energyText(inf.jPerSample)} per sample**, ${plainNumber(inf.samplesPerJ, 4)} samples per joule, ${energyText(inf.jPer1000)} per 1,000 samples (${inf.samples} samples, batch ${inf.batchSize ?? '?'}, ${inf.repeats ?? '?'} repeats, spread ${inf.spreadRel === null ? 'not measured' : `±${(inf.spreadRel * 100).toFixed(1)}%`} between blocks of repeats).`
         : `Inference: ${noInference(r)}.`),

@@ -84,7 +84,7 @@ describe('energy reports from a real study database', () => {
     expect(report.campaign.energyJ).toBeGreaterThan(report.training.energyJ);
 
     const md = readFileSync(join(out, 'energy-report.md'), 'utf8');
-    expect(md).toContain(`**${report.training.energyMWh2sf} MWh**`);
+    expect(md).toContain(`Training energy: **${energyText(report.training.energyJ)}** (${report.training.energyMWh2sf} MWh to two significant figures`);
     const card = readFileSync(join(out, 'model-card-co2.yaml'), 'utf8');
     expect(card).toMatch(/^co2_eq_emissions:\n {2}emissions: [\d.e-]+\n {2}source: ".*estimated/m);
     expect(Number(/emissions: ([\d.e-]+)/.exec(card)![1])).toBeCloseTo(report.emissions.trainingG, 3);
