@@ -61,5 +61,9 @@ export function formatMetric(value: number | undefined, unit: string): string {
 
 /** "projected: training 120 J ± 10 J, finishes in about 12 s", for the running trial (CLI and app). */
 export function projectionText(p: { energyJ: number; intervalRel: number; remainingS: number }): string {
-  return `projected: training ${formatMetric(p.energyJ, 'J')} ± ${formatMetric(p.energyJ * p.intervalRel, 'J')}, finishes in about ${formatDuration(p.remainingS)}`;
+  // the ± to two significant figures, in the figure's own prefix: "33 J ± 7.2 J", not "± 7.18 J"
+  const prefix = siPrefix(p.energyJ);
+  const margin = prefix ? `${Number(((p.energyJ * p.intervalRel) / prefix[0]).toPrecision(2))} ${prefix[1]}J` : formatMetric(p.energyJ * p.intervalRel, 'J');
+  const left = p.remainingS < 0.5 ? 'finishes in under a second' : `finishes in about ${formatDuration(p.remainingS)}`;
+  return `projected: training ${formatMetric(p.energyJ, 'J')} ± ${margin}, ${left}`;
 }
