@@ -123,7 +123,7 @@ export class Progress {
         break;
       case 'idle-end':
         s.phase = '';
-        this.print(`  idle power: ${Object.entries(e.powerW).map(([d, w]) => `${d} ${w.toFixed(1)} W`).join(', ')}`);
+        this.print(`  idle power: ${Object.entries(e.powerW).map(([d, w]) => `${d} ${w.toFixed(1)} W`).join(', ')}${e.underLoad ? ` — not idle: ${e.underLoad}` : ''}`);
         break;
       case 'trial-start':
         s.projected = '';

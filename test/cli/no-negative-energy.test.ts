@@ -32,12 +32,16 @@ describe('no negative energy, ever', () => {
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
     const burner = spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' });
     const store = new Store(db);
+    let idleEnd: string | null = null;
     try {
       await runStudy({
         storage: new SqliteStorage(store),
         spec: parsed.spec,
         onEvent: (e) => {
-          if (e.type === 'idle-end') burner.kill('SIGKILL');
+          if (e.type === 'idle-end') {
+            burner.kill('SIGKILL');
+            idleEnd = e.underLoad;
+          }
         },
       });
     } finally {
@@ -51,6 +55,8 @@ describe('no negative energy, ever', () => {
     expect(raw.prepare("SELECT count(*) AS n FROM trial_metrics WHERE name LIKE '%energy%' AND value < 0").get()).toEqual({ n: 0 });
     const idleFlags = raw.prepare("SELECT f.kind FROM window_flags f JOIN windows w ON w.id = f.window_id WHERE w.phase = 'idle'").all() as { kind: string }[];
     expect(idleFlags.map((f) => f.kind)).toContain('baseline-under-load');
+    // said when the baseline ends (`tune` prints it beside the idle power), not only at the end
+    expect(idleEnd).toMatch(/other programs kept the CPU \d+% busy/);
     // every trial window says why it has no net figure, and none has one
     const trialWindows = raw.prepare("SELECT w.id FROM windows w WHERE w.phase != 'idle'").all() as { id: number }[];
     for (const { id } of trialWindows) {

@@ -33,7 +33,7 @@ import type { TrialEvent, TrialRunner } from '../trials/types';
 export type StudyEvent =
   | { type: 'study-start'; study: StudyRow; done: number; budget: number; resumed: boolean; recovered: number; meters: MeterInfo[]; estimatedOnly: boolean }
   | { type: 'idle-start'; seconds: number }
-  | { type: 'idle-end'; powerW: Record<string, number> }
+  | { type: 'idle-end'; powerW: Record<string, number>; underLoad: string | null }
   | { type: 'trial-start'; trial: TrialRecord; retryOf: number | null }
   | { type: 'trial-event'; trialNumber: number; event: TrialEvent }
   | { type: 'trial-end'; trial: TrialRecord; done: number; budget: number; elapsedS: number }
@@ -251,7 +251,7 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
         await storage.insertWindow(study.id, null, idle);
         ownIdle = idle;
       }
-      emit({ type: 'idle-end', powerW: idleBaseline(idle).powerW });
+      emit({ type: 'idle-end', powerW: idleBaseline(idle).powerW, underLoad: flags.find((f) => f.kind === 'baseline-under-load')?.message ?? null });
     }
     // a shared study's stored baselines may be other machines': a worker uses only its own
     const stored = shared ? ownIdle : await storage.latestIdle(study.id);
