@@ -652,11 +652,14 @@ export class Api {
     const placed = this.store.getPlacedTrialByNumber(study.id, number);
     if (!placed) throw new UserError(`study "${name}" has no trial ${number}`);
     const { heartbeatMs: _, ...trial } = placed;
+    const cls = trial.hardwareClass === null ? undefined : this.store.getHardwareClasses(study.id).find((c) => c.classId === trial.hardwareClass);
     return {
       trial,
+      hardwareClassLabel: cls?.inventory.label ?? null,
       attrs: this.store.getTrialAttrs(trial.id),
       windows: this.store.getWindows({ trialId: trial.id }).map((w) => ({
         phase: w.phase,
+        startedAtMs: w.startedAtMs,
         durationS: w.durationS,
         samples: w.samples,
         domains: w.domains.map((d) => ({

@@ -168,8 +168,10 @@ export interface RemoteView {
 
 export interface TrialView {
   trial: PlacedTrialRecord;
+  /** The readable label of the trial's hardware class, where the study stored its inventory. */
+  hardwareClassLabel: string | null;
   attrs: Record<string, unknown>;
-  windows: { phase: string; durationS: number; samples: number | null; domains: { domain: string; energyJ: number; netEnergyJ: number | null; attributedEnergyJ: number | null; unreliable: boolean; method: string; source: string; detail: string }[]; flags: { kind: string; message: string }[]; cpu: { treeS: number | null; machineBusyS: number; cores: number } | null }[];
+  windows: { phase: string; startedAtMs: number; durationS: number; samples: number | null; domains: { domain: string; energyJ: number; netEnergyJ: number | null; attributedEnergyJ: number | null; unreliable: boolean; method: string; source: string; detail: string }[]; flags: { kind: string; message: string }[]; cpu: { treeS: number | null; machineBusyS: number; cores: number } | null }[];
   power: { tMs: number; domain: string; powerW: number }[];
 }
 

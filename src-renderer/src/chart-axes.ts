@@ -2,7 +2,9 @@
  * Plotly axes for joules and watts written as the tables write them ("15 kJ", "200 µJ"): Plotly's
  * own SI exponents put the prefix on the number and leave the unit apart ("15k J", "100µ (J)").
  */
-import { formatMetric, siPrefix } from './format';
+import type { Annotations, Data, Layout, Shape } from 'plotly.js';
+import type { PaybackResult } from '../../src-main/shared/payback';
+import { formatMetric, formatSi, siPrefix } from './format';
 
 /** A linear axis in the one SI-prefixed unit that suits values up to `maxAbs`: multiply the data by `factor`. */
 export function siAxisUnit(maxAbs: number, unit: string): { factor: number; unit: string } {
@@ -11,18 +13,55 @@ export function siAxisUnit(maxAbs: number, unit: string): { factor: number; unit
 }
 
 /**
- * Tick values and texts for a log axis over `values` (positive ones), each written by
- * formatMetric in `unit`: every decade, and 2 and 5 between when the data spans at most two.
+ * One tick's text, as the tables write the unit, in one style along the axis: parameter counts,
+ * which the tables write "4771" below ten thousand and "10 k" above, read "2k", "5k", "10k" here.
  */
-export function logTicks(values: readonly number[], unit: string): { tickvals: number[]; ticktext: string[] } | null {
+export function tickText(v: number, unit: string): string {
+  if (unit === 'parameters') return v >= 1000 ? formatSi(v, '').replace(/\s+/g, '') : String(v);
+  return formatMetric(v, unit);
+}
+
+/**
+ * Tick values and texts for a log axis over `values` (positive ones), each written by tickText
+ * in `unit`: every decade, and 2 and 5 between when the data spans at most two. `factor`: the
+ * axis plots value × factor (an axis in µJ) while the texts name the value itself ("200 µJ").
+ */
+export function logTicks(values: readonly number[], unit: string, factor = 1): { tickvals: number[]; ticktext: string[] } | null {
   const positive = values.filter((v) => Number.isFinite(v) && v > 0);
   if (!positive.length) return null;
   const lo = Math.floor(Math.log10(Math.min(...positive)));
   const hi = Math.ceil(Math.log10(Math.max(...positive)));
   const steps = hi - lo <= 2 ? [1, 2, 5] : [1];
+  const ticks: number[] = [];
+  for (let e = lo; e <= hi; e++) for (const s of steps) ticks.push(Number((s * 10 ** e).toPrecision(12)));
+  return { tickvals: ticks.map((v) => (factor === 1 ? v : Number((v * factor).toPrecision(12)))), ticktext: ticks.map((v) => tickText(v, unit)) };
+}
+
+/**
+ * Round ticks from 0 up past `max` (in the axis's own units) with about `target` steps of 1, 2 or
+ * 5 × 10^k, each followed by `unit` except the zero, which reads "0" (not "0 kJ").
+ */
+export function zeroBasedTicks(max: number, unit: string, target = 4): { tickmode: 'array'; tickvals: number[]; ticktext: string[] } {
+  if (!(max > 0) || !Number.isFinite(max)) return { tickmode: 'array', tickvals: [0], ticktext: ['0'] };
+  const raw = max / target;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw * (1 - 1e-9)) ?? 10 * mag;
   const tickvals: number[] = [];
-  for (let e = lo; e <= hi; e++) for (const s of steps) tickvals.push(Number((s * 10 ** e).toPrecision(12)));
-  return { tickvals, ticktext: tickvals.map((v) => formatMetric(v, unit)) };
+  // one step past the data: Plotly's autorange pads the top, and only ticks inside it show
+  for (let i = 0; i * step <= max * (1 + 1e-9) + step; i++) tickvals.push(Number((i * step).toPrecision(12)));
+  return { tickmode: 'array', tickvals, ticktext: tickvals.map((v) => (v === 0 ? '0' : `${Number(v.toPrecision(6))} ${unit}`)) };
+}
+
+/**
+ * The frontier's legend and margins, the same in the explorer and the run view's narrow column:
+ * the legend in a row at the foot of the figure, under the x-axis title (`yref: 'container'`, so
+ * it stays clear of the tick labels at any height), and room on the right for the last tick label.
+ */
+export function frontierLayout() {
+  return {
+    margin: { l: 60, r: 40, t: 20, b: 90 },
+    legend: { orientation: 'h' as const, x: 0, xanchor: 'left' as const, yref: 'container' as const, y: 0, yanchor: 'bottom' as const },
+  };
 }
 
 /**
@@ -61,5 +100,87 @@ export function learningCurveLayout() {
     yaxis: { title: { text: 'loss' } },
     yaxis2: { title: { text: 'validation accuracy' }, overlaying: 'y' as const, side: 'right' as const, tickformat: '.0%' },
     legend: { orientation: 'h' as const, x: 0, xanchor: 'left' as const, y: -0.45, yanchor: 'top' as const },
+  };
+}
+
+/** A measurement window of a trial: its phase and, where the server gives it, when it began (ms since the epoch). */
+export interface PhaseWindow {
+  phase: string;
+  durationS: number;
+  startedAtMs?: number | null;
+}
+
+const PHASE_COLOURS: Record<string, string> = { train: '#2e8b57', infer: '#1f77b4', evaluate: '#d08a2c', idle: '#9aa39d' };
+
+/**
+ * Bands and labels marking a trial's phases on a power trace's time axis, from the windows that
+ * give their start: those that begin or end near the readings (`tMs`), so that a re-measurement
+ * made later does not stretch the axis. Null when no window gives a start.
+ */
+export function phaseMarks(windows: readonly PhaseWindow[], tMs: readonly number[]): { shapes: Partial<Shape>[]; annotations: Partial<Annotations>[] } | null {
+  const timed = windows.filter((w): w is PhaseWindow & { startedAtMs: number } => typeof w.startedAtMs === 'number' && Number.isFinite(w.startedAtMs) && w.durationS >= 0);
+  if (!timed.length) return null;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const t of tMs) {
+    if (t < lo) lo = t;
+    if (t > hi) hi = t;
+  }
+  const slack = Number.isFinite(lo) ? Math.max(2000, 0.1 * (hi - lo)) : Infinity;
+  const near = timed.filter((w) => !Number.isFinite(lo) || (w.startedAtMs <= hi + slack && w.startedAtMs + w.durationS * 1000 >= lo - slack));
+  if (!near.length) return null;
+  const shapes: Partial<Shape>[] = [];
+  const annotations: Partial<Annotations>[] = [];
+  for (const w of near) {
+    const x0 = w.startedAtMs;
+    const x1 = w.startedAtMs + w.durationS * 1000;
+    const colour = PHASE_COLOURS[w.phase] ?? '#9aa39d';
+    shapes.push({ type: 'rect', xref: 'x', yref: 'paper', x0: new Date(x0), x1: new Date(x1), y0: 0, y1: 1, fillcolor: colour, opacity: 0.12, line: { width: 0 }, layer: 'below' });
+    // the label inside the band at its foot: a power trace rarely runs near 0 W, and the title has the top
+    annotations.push({ xref: 'x', yref: 'paper', // a Date, as the trace's x values are: Plotly reads both in local time (its types say string)
+      x: new Date((x0 + x1) / 2) as unknown as string, y: 0, yanchor: 'bottom', text: w.phase, showarrow: false, font: { size: 10, color: colour } });
+  }
+  return { shapes, annotations };
+}
+
+const GREEN = '#2e8b57';
+/** The payback band's fill: the shape's colour at its opacity, for the legend swatch too. */
+const BAND = 'rgba(46,139,87,0.12)';
+
+/**
+ * The payback chart: cumulative energy against predictions for the chosen model (the search's
+ * energy first) and the reference, the payback point, and the payback interval shaded with its
+ * own legend entry. The energy axis is in the one SI unit its largest value suits, its zero
+ * written "0"; the same figures the reports draw (render/chart.ts drawPayback).
+ */
+export function paybackFigure(p: Pick<PaybackResult, 'chosenTrial' | 'referenceTrial' | 'campaignEnergyJ' | 'chosenJPerPrediction' | 'referenceJPerPrediction' | 'predictions' | 'interval' | 'text'>): { data: Data[]; layout: Partial<Layout> } {
+  const nMax = p.predictions !== null && p.predictions > 0 ? 2 * p.predictions : p.referenceJPerPrediction > 0 ? (2 * p.campaignEnergyJ) / p.referenceJPerPrediction || 1000 : 1000;
+  const maxJ = Math.max(p.campaignEnergyJ + p.chosenJPerPrediction * nMax, p.referenceJPerPrediction * nMax);
+  const e = siAxisUnit(maxJ, 'J');
+  const hover = `%{y:.3~g} ${e.unit} after %{x:,.0f} predictions`;
+  const data: Data[] = [
+    { type: 'scatter', mode: 'lines', name: `model #${p.chosenTrial}: the search, then per prediction`, x: [0, nMax], y: [p.campaignEnergyJ * e.factor, (p.campaignEnergyJ + p.chosenJPerPrediction * nMax) * e.factor], hovertemplate: hover, line: { color: GREEN } },
+    { type: 'scatter', mode: 'lines', name: `model #${p.referenceTrial} (reference)`, x: [0, nMax], y: [0, p.referenceJPerPrediction * nMax * e.factor], hovertemplate: hover, line: { color: '#555', dash: 'dash' } },
+  ];
+  if (p.predictions !== null) {
+    data.push({ type: 'scatter', mode: 'markers', name: `pays back after ${p.text.predictions}`, x: [p.predictions], y: [p.referenceJPerPrediction * p.predictions * e.factor], hovertemplate: hover, marker: { color: '#c81e1e', size: 9 } });
+  }
+  const shapes: Partial<Shape>[] = [];
+  if (p.interval) {
+    const x0 = Math.min(p.interval.low, nMax);
+    const x1 = Math.min(p.interval.high ?? nMax, nMax);
+    shapes.push({ type: 'rect', xref: 'x', yref: 'paper', x0, x1, y0: 0, y1: 1, fillcolor: GREEN, opacity: 0.12, line: { width: 0 }, layer: 'below' });
+    // a shape has no legend entry of its own: an empty trace gives the band its swatch and name
+    data.push({ type: 'scatter', mode: 'markers', name: `payback interval: ${p.text.interval}`, x: [null], y: [null], hoverinfo: 'skip', marker: { symbol: 'square', size: 14, color: BAND, line: { color: 'rgba(46,139,87,0.35)', width: 1 } } });
+  }
+  return {
+    data,
+    layout: {
+      margin: { l: 60, r: 10, t: 10, b: 70 },
+      xaxis: { title: { text: 'predictions made with the model' }, range: [0, nMax] },
+      yaxis: { title: { text: 'cumulative energy' }, rangemode: 'tozero', ...zeroBasedTicks(maxJ * e.factor, e.unit) },
+      legend: { orientation: 'h', y: -0.5 },
+      ...(shapes.length ? { shapes } : {}),
+    },
   };
 }

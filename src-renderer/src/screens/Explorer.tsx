@@ -5,6 +5,7 @@
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { TrialView } from '../../../src-main/shared/contract';
+import type { HardwareClassView } from '../../../src-main/shared/classes';
 import { pickByBudget } from '../../../src-main/shared/analysis';
 import { trialsOfClass } from '../../../src-main/shared/classes';
 import { parseBudget } from '../../../src-main/shared/budget';
@@ -12,7 +13,8 @@ import { METRIC_NAMES, type MetricName } from '../../../src-main/shared/types';
 import { call } from '../client';
 import { download } from '../download';
 import { formatMetric, formatSi, METRICS } from '../format';
-import { learningCurveLayout, powerAxis } from '../chart-axes';
+import { learningCurveLayout, phaseMarks, powerAxis } from '../chart-axes';
+import { hardwareClassText, mergeFlags } from '../trial-detail';
 import { Plot } from '../Plot';
 import { useUi } from '../state';
 import { useExplore } from '../useStudy';
@@ -33,8 +35,9 @@ function spreadText(spread: unknown): string {
   return parts.length ? `; spread ${parts.join(', ')}` : '';
 }
 
-/** `version`: bumped when the trial's windows change (a re-measurement stored). */
-function TrialDetail({ name, number, version }: { name: string; number: number; version: number }) {
+
+/** `version`: bumped when the trial's windows change (a re-measurement stored); `classes`: the study's, where it spans several (each with its label). */
+function TrialDetail({ name, number, version, classes }: { name: string; number: number; version: number; classes?: readonly HardwareClassView[] | undefined }) {
   const { setError } = useUi();
   const [t, setT] = useState<TrialView | null>(null);
   useEffect(() => {
@@ -43,13 +46,22 @@ function TrialDetail({ name, number, version }: { name: string; number: number; 
   if (!t) return null;
   const curve = (t.attrs.learning_curve as { epoch: number; loss: number; valAccuracy: number | null }[] | undefined) ?? [];
   const domains = [...new Set(t.power.map((p) => p.domain))];
+  const marks = phaseMarks(t.windows, t.power.map((p) => p.tMs));
+  // the trace is of the domains' readings: estimated where any of them is an estimate
+  const estimatedPower = t.windows.some((w) => w.domains.some((d) => domains.includes(d.domain) && d.method === 'estimated'));
+  const flags = mergeFlags(t.windows);
+  const hwClass = t.trial.hardwareClass ? hardwareClassText(t.trial.hardwareClass, t.hardwareClassLabel ?? classes?.find((c) => c.id === t.trial.hardwareClass)?.label) : null;
   return (
     <div className="card" data-testid="trial-detail">
       <h2>Trial {t.trial.number}</h2>
       {t.trial.host !== null && (
         <p className="muted small" data-testid="detail-host">
           Ran on {t.trial.host}
-          {t.trial.hardwareClass ? `, hardware class ${t.trial.hardwareClass}` : ''}
+          {hwClass && (
+            <>
+              , <span title={`hardware class id ${hwClass.id}`}>{hwClass.text}</span>
+            </>
+          )}
         </p>
       )}
       <p className="small">
@@ -121,8 +133,12 @@ function TrialDetail({ name, number, version }: { name: string; number: number; 
           })}
         </tbody>
       </table>
-      {t.windows.some((w) => w.flags.length) && (
-        <ul className="warning">{t.windows.flatMap((w, j) => w.flags.map((f, i) => <li key={`${j}-${i}`}>{`${w.phase}: ${f.kind} — ${f.message}`}</li>))}</ul>
+      {flags.length > 0 && (
+        <ul className="warning" data-testid="detail-warnings">
+          {flags.map((f, i) => (
+            <li key={i}>{`${f.phases.join(', ')}: ${f.kind} — ${f.message}`}</li>
+          ))}
+        </ul>
       )}
       <div className="grid2">
         {curve.length > 0 && (
@@ -136,18 +152,39 @@ function TrialDetail({ name, number, version }: { name: string; number: number; 
           />
         )}
         {domains.length > 0 && (
-          <Plot
-            height={260}
-            data={domains.map((d) => {
-              const pts = t.power.filter((p) => p.domain === d);
-              return { type: 'scatter', mode: 'lines', name: d, x: pts.map((p) => new Date(p.tMs)), y: pts.map((p) => p.powerW) };
-            })}
-            layout={{ title: { text: 'Power trace' }, yaxis: powerAxis() }}
-          />
+          <div>
+            <Plot
+              height={260}
+              testId="trial-power"
+              data={domains.map((d) => {
+                const pts = t.power.filter((p) => p.domain === d);
+                return { type: 'scatter', mode: 'lines', name: d, x: pts.map((p) => new Date(p.tMs)), y: pts.map((p) => p.powerW) };
+              })}
+              layout={{
+                title: { text: 'Power trace' },
+                margin: { l: 60, r: 20, t: 30, b: 60 },
+                xaxis: { title: { text: 'time' } },
+                yaxis: { ...powerAxis(), rangemode: 'tozero' },
+                ...(marks ?? {}),
+              }}
+            />
+            {/* the counters read the machine: the trial's own share is in the table above, as on the run view */}
+            <p className="muted small" data-testid="trial-power-note">
+              The whole machine&apos;s power{estimatedPower ? ', estimated from the CPU\'s rated power and its load (no energy counter)' : ''}, other programs included
+              {marks ? '; the bands mark the trial\'s phases' : ''}. This trial&apos;s own share is in its energy table above.
+            </p>
+          </div>
         )}
       </div>
     </div>
   );
+}
+
+/** What to try the downloaded model on: its held-out test rows or sample images when the zip has them. */
+function takenInput(files: readonly string[]): string {
+  if (files.some((f) => /\/samples\//.test(f))) return '<folder>/samples';
+  if (files.some((f) => f.endsWith('/test-rows.csv'))) return '<folder>/test-rows.csv';
+  return '<rows.csv | folder of images>';
 }
 
 export function ExplorerScreen({ name }: { name: string }) {
@@ -165,7 +202,7 @@ export function ExplorerScreen({ name }: { name: string }) {
   const [y, setY] = useState<string | null>(null);
   const [budgetText, setBudgetText] = useState('');
   const [measuredVersion, setMeasuredVersion] = useState(0);
-  const [taken, setTaken] = useState<{ trial: number; file: string } | null>(null);
+  const [taken, setTaken] = useState<{ trial: number; file: string; files: string[] } | null>(null);
   const onMeasured = useCallback(() => setMeasuredVersion((v) => v + 1), []);
   const reading = useMemo(() => (budgetText.trim() ? parseBudget(budgetText) : null), [budgetText]);
   const pick = useMemo(() => (view && reading?.ok ? pickByBudget(view.trials, reading.limits) : null), [view, reading]);
@@ -181,7 +218,7 @@ export function ExplorerScreen({ name }: { name: string }) {
     call('model.download', { name, trial: chosen }).then(
       (z) => {
         download(z.name, z.mimeType, z.base64);
-        setTaken({ trial: chosen, file: z.name });
+        setTaken({ trial: chosen, file: z.name, files: z.files });
       },
       (e: Error) => setError(e.message),
     );
@@ -261,7 +298,7 @@ export function ExplorerScreen({ name }: { name: string }) {
           <p className="muted small" role="status" data-testid="taken-note">
             Downloaded <b>{taken.file}</b>: model #{taken.trial} in TensorFlow.js format, the preprocessing it needs and its model card
             (what it predicts, its accuracy and energy, how to reproduce it). Unzip it and run{' '}
-            <code>npx ecopt predict &lt;folder&gt; rows.csv --out predictions.csv</code>, or load <code>model.json</code> with TensorFlow.js.
+            <code>npx ecopt predict &lt;folder&gt; {takenInput(taken.files)} --out predictions.csv</code>, or load <code>model.json</code> with TensorFlow.js.
           </p>
         )}
         {pick && (
@@ -309,7 +346,7 @@ export function ExplorerScreen({ name }: { name: string }) {
         </select>
       </p>
       <FrontierPlot view={view} x={xm} y={ym} z={z} highlight={chosen} onPick={(n) => selectTrial(n)} />
-      {trial !== null && <TrialDetail name={name} number={trial} version={measuredVersion} />}
+      {trial !== null && <TrialDetail name={name} number={trial} version={measuredVersion} classes={classes} />}
       {/* a study read from a database is only read here: its models are measured where its workers run */}
       {!view.remote && <RemeasurePanel name={name} trial={trial} front={view.front} onMeasured={onMeasured} />}
       <div className="grid2">

@@ -14,6 +14,7 @@ import type { StudyView } from '../../../src-main/shared/contract';
 import { feasible } from '../../../src-main/shared/analysis';
 import type { TrialLike } from '../../../src-main/shared/columns';
 import type { MetricName } from '../../../src-main/shared/types';
+import { frontierLayout, logTicks } from '../chart-axes';
 import { METRICS, siPrefix } from '../format';
 import { Plot } from '../Plot';
 
@@ -168,6 +169,20 @@ export function FrontierPlot({ view, x, y, z, highlight, onPick, height = 420 }:
   }, [view, xm, ym, zm, highlight, energyUnits]);
 
   const label = (m: MetricName) => `${METRICS[m].label} (${METRICS[m].unit === 'fraction' ? '%' : (energyUnits.get(m)?.unit ?? METRICS[m].unit)})`;
+  // a log energy axis writes its unit on each tick ("200 µJ", "1 mJ"), as the tables do: a few
+  // round ticks, where Plotly's own (200, 300, … 1200) tilted and crowded in the run view's column
+  const xTicks = useMemo(() => {
+    if (METRICS[xm].unit !== 'J' || zm) return null;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const t of view.trials) {
+      const v = t.state === 'complete' ? t.metrics[xm] : undefined;
+      if (v === undefined || !(v > 0)) continue;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    return Number.isFinite(lo) ? logTicks([lo, hi], 'J', energyUnits.get(xm)?.factor ?? 1) : null;
+  }, [view, xm, zm, energyUnits]);
   const layout = useMemo(
     () =>
       zm
@@ -177,13 +192,19 @@ export function FrontierPlot({ view, x, y, z, highlight, onPick, height = 420 }:
             // measured to hide those past the plot's edge (Plotly's default): the SVG clips them
             // anyway, and measuring each label of a log axis spanning decades forced a layout per
             // label, 0.1-0.2 s of bench:frontier's first paint at 10,000 trials
-            xaxis: { title: { text: label(xm) }, type: (METRICS[xm].unit === 'J' ? 'log' : 'linear') as 'log' | 'linear', ticklabeloverflow: 'allow' as const, ...(cloud ? { gridcolor: 'rgba(0,0,0,0.07)' } : {}) },
+            xaxis: {
+              title: { text: xTicks ? METRICS[xm].label : label(xm) },
+              type: (METRICS[xm].unit === 'J' ? 'log' : 'linear') as 'log' | 'linear',
+              ticklabeloverflow: 'allow' as const,
+              ...(xTicks ? { tickmode: 'array' as const, ...xTicks } : {}),
+              ...(cloud ? { gridcolor: 'rgba(0,0,0,0.07)' } : {}),
+            },
             yaxis: { title: { text: label(ym) }, ticklabeloverflow: 'allow' as const, ...(cloud ? { gridcolor: 'rgba(0,0,0,0.07)' } : {}) },
-            legend: { orientation: 'h' as const },
+            ...frontierLayout(),
             // transparent, so the canvas under the plot shows through
             ...(cloud ? { plot_bgcolor: 'rgba(0,0,0,0)', paper_bgcolor: 'rgba(0,0,0,0)' } : {}),
           },
-    [xm, ym, zm, cloud, energyUnits],
+    [xm, ym, zm, cloud, energyUnits, xTicks],
   );
 
   // the canvas: drawn now if Plotly has laid the plot out, and again after every redraw

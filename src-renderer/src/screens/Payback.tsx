@@ -7,8 +7,8 @@
 import { useEffect, useState } from 'react';
 import type { PaybackView } from '../../../src-main/shared/contract';
 import { call } from '../client';
-import { siAxisUnit } from '../chart-axes';
-import { formatSi } from '../format';
+import { paybackFigure } from '../chart-axes';
+import { formatSi, intensityText } from '../format';
 import { Plot } from '../Plot';
 
 export function PaybackPanel({ name, trial, trials }: { name: string; trial: number | null; trials: { number: number; state: string }[] }) {
@@ -32,10 +32,7 @@ export function PaybackPanel({ name, trial, trials }: { name: string; trial: num
   }, [name, trial, reference, trials.length]);
   if (trial === null) return null;
   const p = view?.payback ?? null;
-  const nMax = p ? (p.predictions !== null && p.predictions > 0 ? 2 * p.predictions : p.referenceJPerPrediction > 0 ? (2 * p.campaignEnergyJ) / p.referenceJPerPrediction || 1000 : 1000) : 0;
-  // the energy axis in the one SI unit its largest value suits ("15 kJ", not Plotly's "15k J")
-  const e = p ? siAxisUnit(Math.max(p.campaignEnergyJ + p.chosenJPerPrediction * nMax, p.referenceJPerPrediction * nMax), 'J') : { factor: 1, unit: 'J' };
-  const hover = `%{y:.3~g} ${e.unit} after %{x:,.0f} predictions`;
+  const figure = p ? paybackFigure(p) : null;
   return (
     <div className="card" data-testid="payback">
       <b>Did the search pay for itself?</b> Compared with{' '}
@@ -55,30 +52,11 @@ export function PaybackPanel({ name, trial, trials }: { name: string; trial: num
           <p data-testid="payback-sentence">{p.sentence}</p>
           {p.carbon && (
             <p className="small muted">
-              In carbon: the campaign emitted {formatSi(p.carbon.campaignG, 'g')} CO2e at {view!.intensity.gPerKWh} g/kWh ({view!.intensity.country}
+              In carbon: the campaign emitted {formatSi(p.carbon.campaignG, 'g')} CO2e at {intensityText(view!.intensity.gPerKWh)} ({view!.intensity.country}
               {view!.intensity.worldFallback ? '; choose a country on the Reports screen for its own figure' : ''}); the payback point is the same.
             </p>
           )}
-          {p.verdict !== 'same-model' && (
-            <Plot
-              height={240}
-              testId="payback-chart"
-              data={[
-                { type: 'scatter', mode: 'lines', name: `model #${p.chosenTrial}: the search, then per prediction`, x: [0, nMax], y: [p.campaignEnergyJ * e.factor, (p.campaignEnergyJ + p.chosenJPerPrediction * nMax) * e.factor], hovertemplate: hover, line: { color: '#2e8b57' } },
-                { type: 'scatter', mode: 'lines', name: `model #${p.referenceTrial} (reference)`, x: [0, nMax], y: [0, p.referenceJPerPrediction * nMax * e.factor], hovertemplate: hover, line: { color: '#555', dash: 'dash' } },
-                ...(p.predictions !== null
-                  ? [{ type: 'scatter' as const, mode: 'markers' as const, name: `pays back after ${p.text.predictions}`, x: [p.predictions], y: [p.referenceJPerPrediction * p.predictions * e.factor], hovertemplate: hover, marker: { color: '#c81e1e', size: 9 } }]
-                  : []),
-              ]}
-              layout={{
-                margin: { l: 60, r: 10, t: 10, b: 70 },
-                xaxis: { title: { text: 'predictions made with the model' }, range: [0, nMax] },
-                yaxis: { title: { text: 'cumulative energy' }, ticksuffix: ` ${e.unit}`, exponentformat: 'none', rangemode: 'tozero' },
-                legend: { orientation: 'h', y: -0.5 },
-                ...(p.interval ? { shapes: [{ type: 'rect', xref: 'x', yref: 'paper', x0: Math.min(p.interval.low, nMax), x1: Math.min(p.interval.high ?? nMax, nMax), y0: 0, y1: 1, fillcolor: '#2e8b57', opacity: 0.12, line: { width: 0 } }] } : {}),
-              }}
-            />
-          )}
+          {p.verdict !== 'same-model' && figure && <Plot height={240} testId="payback-chart" data={figure.data} layout={figure.layout} />}
         </>
       )}
     </div>

@@ -9,7 +9,7 @@ import type { Response } from '../../../src-main/shared/contract';
 import { checkReportInputs, type EnergyReport } from '../../../src-main/shared/report';
 import { call } from '../client';
 import { download } from '../download';
-import { formatSi } from '../format';
+import { formatSi, intensityText } from '../format';
 import { useUi } from '../state';
 import { useStudy } from '../useStudy';
 
@@ -183,7 +183,7 @@ export function ReportsScreen({ name }: { name: string }) {
               <tr>
                 <td>Emissions</td>
                 <td>
-                  campaign {formatSi(report.emissions.campaignG, 'g')} CO2e, training {formatSi(report.emissions.trainingG, 'g')} CO2e · {report.emissions.intensityGPerKWh} g/kWh, {report.emissions.country}
+                  campaign {formatSi(report.emissions.campaignG, 'g')} CO2e, training {formatSi(report.emissions.trainingG, 'g')} CO2e · {intensityText(report.emissions.intensityGPerKWh)}, {report.emissions.country}
                   {report.emissions.origin === 'world-fallback' ? ' (world average: choose a country above)' : ''}
                 </td>
               </tr>

@@ -47,6 +47,9 @@ describe('a study run on several machines, in the app', () => {
     expect(fromColumns(ex.trials).map((t) => t.host)).toEqual(['m1', 'm1', 'm1', 'm2', 'm3']);
     const one = await data<TrialView>(api.dispatch('trial.get', { name: 'spread', number: 3 }));
     expect([one.trial.host, one.trial.hardwareClass]).toEqual(['m2', B]);
+    // the class by its label, and each window's start (the power trace marks the phases)
+    expect(one.hardwareClassLabel).toBe('EPYC B');
+    expect(one.windows.every((w) => Number.isFinite(w.startedAtMs))).toBe(true);
   });
 
   it('computes one front per hardware class server-side, the class with the most complete trials first and its front as `front`', async () => {

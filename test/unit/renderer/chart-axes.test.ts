@@ -1,6 +1,6 @@
 /** The app's chart axes: joules and watts written as the tables write them, time axes that end at the data, legends clear of the ticks. */
 import { describe, expect, it } from 'vitest';
-import { learningCurveLayout, logTicks, powerAxis, powerTimeRange, siAxisUnit } from '../../../src-renderer/src/chart-axes';
+import { frontierLayout, learningCurveLayout, logTicks, paybackFigure, phaseMarks, powerAxis, powerTimeRange, siAxisUnit, tickText, zeroBasedTicks } from '../../../src-renderer/src/chart-axes';
 
 describe('energy and power axes', () => {
   it('puts the SI prefix on the unit: a payback axis up to 15,000 J reads in kJ', () => {
@@ -49,5 +49,99 @@ describe('the learning curve', () => {
     expect(l.margin.r).toBeGreaterThanOrEqual(50);
     // made afresh each time: Plotly writes ranges back into the layout it is given
     expect(learningCurveLayout()).not.toBe(l);
+  });
+});
+
+describe('the frontier\'s axes, in the explorer and the run view alike', () => {
+  it('writes its energy ticks with their unit on an axis plotted in µJ ("200 µJ", "1 mJ"): a few round ones, not 200, 300 … 1200', () => {
+    // the walk's study: 149 µJ to 1.08 mJ per prediction, plotted in µJ
+    const t = logTicks([1.49e-4, 1.08e-3], 'J', 1e6)!;
+    const shown = t.tickvals.map((v, i) => [v, t.ticktext[i]] as const).filter(([v]) => v >= 149 && v <= 1080);
+    expect(shown).toEqual([
+      [200, '200 µJ'],
+      [500, '500 µJ'],
+      [1000, '1 mJ'],
+    ]);
+  });
+
+  it('puts its legend in a row at the foot of the figure, under the axis title, with room for the last tick label', () => {
+    const l = frontierLayout();
+    expect(l.legend).toMatchObject({ orientation: 'h', yref: 'container', y: 0, yanchor: 'bottom' });
+    // tick labels (about 20 px), the axis title (about 25 px) and the legend row fit in the bottom margin
+    expect(l.margin.b).toBeGreaterThanOrEqual(80);
+    expect(l.margin.r).toBeGreaterThanOrEqual(30);
+  });
+});
+
+describe('one style of tick along an axis', () => {
+  it('writes parameter counts alike on both sides of ten thousand ("2k", "5k", "10k", "50k"), not "5000" beside "10 k"', () => {
+    const t = logTicks([1800, 60_000], 'parameters')!;
+    expect(t.ticktext.filter((_, i) => t.tickvals[i]! >= 1800 && t.tickvals[i]! <= 60_000)).toEqual(['2k', '5k', '10k', '20k', '50k']);
+    expect(tickText(500, 'parameters')).toBe('500');
+    expect(tickText(2_000_000, 'parameters')).toBe('2M');
+  });
+
+  it('writes the zero of an energy axis "0", the other ticks with their unit', () => {
+    const t = zeroBasedTicks(12.2, 'kJ');
+    expect(t.ticktext[0]).toBe('0');
+    expect(t.ticktext.slice(1, 3)).toEqual(['5 kJ', '10 kJ']);
+    // one tick past the data, for Plotly's padded top
+    expect(t.tickvals.at(-1)).toBeGreaterThan(12.2);
+    expect(zeroBasedTicks(0, 'J').ticktext).toEqual(['0']);
+  });
+});
+
+describe('the payback chart', () => {
+  const p = {
+    chosenTrial: 7,
+    referenceTrial: 14,
+    campaignEnergyJ: 2550,
+    chosenJPerPrediction: 171e-6,
+    referenceJPerPrediction: 298e-6,
+    predictions: 20.1e6,
+    interval: { low: 13.5e6, high: 39.1e6 },
+    text: { saved: '127 µJ', campaign: '2.55 kJ', predictions: '20.1 million', interval: '13.5 million to 39.1 million' },
+  };
+
+  it('gives the shaded payback interval its own legend entry, and writes the energy axis\'s zero "0"', () => {
+    const f = paybackFigure(p);
+    const names = f.data.map((d) => (d as { name?: string }).name);
+    expect(names).toContain('payback interval: 13.5 million to 39.1 million');
+    expect(f.layout.shapes).toHaveLength(1);
+    expect(f.layout.shapes![0]).toMatchObject({ x0: 13.5e6, x1: 39.1e6 });
+    const y = f.layout.yaxis as { ticktext: string[]; ticksuffix?: string };
+    expect(y.ticktext[0]).toBe('0');
+    expect(y.ticktext).toContain('10 kJ');
+    expect(y.ticksuffix).toBeUndefined();
+  });
+
+  it('has no band and no band entry without an interval', () => {
+    const f = paybackFigure({ ...p, interval: null });
+    expect(f.data.map((d) => (d as { name?: string }).name).some((n) => n?.startsWith('payback interval'))).toBe(false);
+    expect(f.layout.shapes).toBeUndefined();
+  });
+});
+
+describe('the trial\'s power trace', () => {
+  const t0 = 1_796_068_657_048;
+  const windows = [
+    { phase: 'train', startedAtMs: t0, durationS: 2.27 },
+    { phase: 'infer', startedAtMs: t0 + 2276, durationS: 1.0 },
+    { phase: 'evaluate', startedAtMs: t0 + 3280, durationS: 0.37 },
+    // re-measured an hour later: not on this trace
+    { phase: 'infer', startedAtMs: t0 + 3_600_000, durationS: 1.0 },
+  ];
+  const readings = [t0 - 1200, t0, t0 + 1000, t0 + 2000, t0 + 3184];
+
+  it('marks each phase of the trial with a band and its name, from the windows\' starts and durations', () => {
+    const m = phaseMarks(windows, readings)!;
+    expect(m.annotations.map((a) => a.text)).toEqual(['train', 'infer', 'evaluate']);
+    expect(m.shapes).toHaveLength(3);
+    expect(m.shapes[0]).toMatchObject({ type: 'rect', xref: 'x', yref: 'paper', x0: new Date(t0), x1: new Date(t0 + 2270) });
+  });
+
+  it('marks nothing when the windows do not say when they began', () => {
+    expect(phaseMarks([{ phase: 'train', durationS: 2 }], readings)).toBeNull();
+    expect(phaseMarks([], readings)).toBeNull();
   });
 });
