@@ -62,7 +62,108 @@ export function energyAxisTicks(maxJ: number, target = 5): { joules: number; lab
           [1e-6, 'µJ'],
         ];
   const [scale, unit] = units.find(([u]) => maxJ >= u) ?? units.at(-1)!;
-  return linearTicks(0, maxJ / scale, target).map((v) => ({ joules: v * scale, label: `${plainNumber(v, 3)} ${unit}` }));
+  // zero is zero in any unit: "0", not "0 kJ"
+  return linearTicks(0, maxJ / scale, target).map((v) => ({ joules: v * scale, label: v === 0 ? '0' : `${plainNumber(v, 3)} ${unit}` }));
+}
+
+/**
+ * The left edge of an x tick label `width` wide, centred on its tick at `at` but kept within
+ * [lo, hi]: the last label of an axis ending on a tick ("40,000,000") ends at the frame's edge
+ * instead of overhanging it.
+ */
+export function tickLabelLeft(at: number, width: number, lo: number, hi: number): number {
+  return Math.max(lo, Math.min(at - width / 2, hi - width));
+}
+
+export interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** Whether the segment (x1, y1)–(x2, y2) passes through the box (Liang–Barsky clipping). */
+export function segmentCrossesBox(x1: number, y1: number, x2: number, y2: number, b: Box): boolean {
+  let t0 = 0;
+  let t1 = 1;
+  const dx = x2 - x1;
+  const dy = y2 - y1;
+  const edges: [number, number][] = [
+    [-dx, x1 - b.x],
+    [dx, b.x + b.w - x1],
+    [-dy, y1 - b.y],
+    [dy, b.y + b.h - y1],
+  ];
+  for (const [p, q] of edges) {
+    if (p === 0) {
+      if (q < 0) return false;
+      continue;
+    }
+    const r = q / p;
+    if (p < 0) {
+      if (r > t1) return false;
+      if (r > t0) t0 = r;
+    } else {
+      if (r < t0) return false;
+      if (r < t1) t1 = r;
+    }
+  }
+  return t0 <= t1;
+}
+
+/**
+ * Where a point's label goes: the first place around the point, nearest first and below-right
+ * (the dominated side, away from the front) before the others, whose box stays inside the frame
+ * and touches neither a line (`segments`) nor another point (`dots`). A label that stands off
+ * the point gets a leader from the point's ring (`ring`: its radius) to the box.
+ */
+export function placeLabel(
+  anchor: { x: number; y: number },
+  size: { w: number; h: number },
+  frame: Box,
+  segments: readonly [number, number, number, number][],
+  dots: readonly { x: number; y: number; r: number }[],
+  ring = 6,
+): { x: number; y: number; leader: [number, number, number, number] | null } {
+  const { w, h } = size;
+  const places = (d: number): Box[] => [
+    { x: anchor.x + d, y: anchor.y + d * 0.5, w, h },
+    { x: anchor.x + d, y: anchor.y - d * 0.5 - h, w, h },
+    { x: anchor.x - d - w, y: anchor.y + d * 0.5, w, h },
+    { x: anchor.x - d - w, y: anchor.y - d * 0.5 - h, w, h },
+    { x: anchor.x + d, y: anchor.y - h / 2, w, h },
+    { x: anchor.x - d - w, y: anchor.y - h / 2, w, h },
+    { x: anchor.x - w / 2, y: anchor.y + d, w, h },
+    { x: anchor.x - w / 2, y: anchor.y - d - h, w, h },
+  ];
+  const inside = (b: Box) => b.x >= frame.x + 1 && b.y >= frame.y + 1 && b.x + b.w <= frame.x + frame.w - 1 && b.y + b.h <= frame.y + frame.h - 1;
+  const clear = (b: Box) =>
+    !segments.some(([x1, y1, x2, y2]) => segmentCrossesBox(x1, y1, x2, y2, { x: b.x - 1, y: b.y - 1, w: b.w + 2, h: b.h + 2 })) &&
+    !dots.some((p) => {
+      const nx = Math.max(b.x, Math.min(p.x, b.x + b.w));
+      const ny = Math.max(b.y, Math.min(p.y, b.y + b.h));
+      return (nx - p.x) ** 2 + (ny - p.y) ** 2 < (p.r + 1.5) ** 2;
+    });
+  const distances = [ring + 2, ring + 14, ring + 30, ring + 50];
+  let chosen: { box: Box; d: number } | null = null;
+  for (const d of distances) {
+    const b = places(d).find((c) => inside(c) && clear(c));
+    if (b) {
+      chosen = { box: b, d };
+      break;
+    }
+  }
+  // nowhere clear: the nearest place inside the frame, as before
+  if (!chosen) chosen = { box: places(distances[0]!).find(inside) ?? places(distances[0]!)[0]!, d: distances[0]! };
+  const b = chosen.box;
+  let leader: [number, number, number, number] | null = null;
+  if (chosen.d > distances[0]!) {
+    const tx = Math.max(b.x, Math.min(anchor.x, b.x + b.w));
+    const ty = Math.max(b.y, Math.min(anchor.y, b.y + b.h));
+    const len = Math.hypot(tx - anchor.x, ty - anchor.y);
+    if (len > ring) leader = [anchor.x + ((tx - anchor.x) / len) * ring, anchor.y + ((ty - anchor.y) / len) * ring, tx, ty];
+  }
+  return { x: b.x, y: b.y, leader };
 }
 
 type Doc = PDFKit.PDFDocument;
@@ -75,7 +176,8 @@ interface Frame {
   h: number;
 }
 
-function axes(doc: Doc, f: Frame, xTicks: { at: number; label: string }[], yTicks: { at: number; label: string }[], xTitle: string, yTitle: string): void {
+/** `left`: the chart's left edge, the furthest left an x tick label may start. */
+function axes(doc: Doc, f: Frame, left: number, xTicks: { at: number; label: string }[], yTicks: { at: number; label: string }[], xTitle: string, yTitle: string): void {
   doc.save();
   doc.lineWidth(0.4).strokeColor('#dddddd');
   for (const t of yTicks) doc.moveTo(f.x, t.at).lineTo(f.x + f.w, t.at).stroke();
@@ -84,7 +186,8 @@ function axes(doc: Doc, f: Frame, xTicks: { at: number; label: string }[], yTick
   doc.font('Helvetica').fontSize(7.5).fillColor('#333333');
   for (const t of xTicks) {
     doc.moveTo(t.at, f.y + f.h).lineTo(t.at, f.y + f.h + 3).stroke();
-    doc.text(t.label, t.at - 30, f.y + f.h + 5, { width: 60, align: 'center', lineBreak: false });
+    const w = doc.widthOfString(t.label);
+    doc.text(t.label, tickLabelLeft(t.at, w, left, f.x + f.w), f.y + f.h + 5, { width: w + 2, align: 'left', lineBreak: false });
   }
   for (const t of yTicks) {
     doc.moveTo(f.x - 3, t.at).lineTo(f.x, t.at).stroke();
@@ -123,7 +226,7 @@ export function drawFrontier(doc: Doc, x: number, y: number, width: number, poin
   const py = (a: number) => f.y + f.h - ((a - yMin) / (yMax - yMin)) * f.h;
   const xTicks = logTicks(10 ** lx0, 10 ** lx1).map((v) => ({ at: px(v), label: energyText(v, 2) }));
   const yTicks = linearTicks(yMin, yMax, 5).map((v) => ({ at: py(v), label: `${plainNumber(v, 3)}%` }));
-  axes(doc, f, xTicks, yTicks, 'inference energy per prediction (log scale)', 'validation accuracy');
+  axes(doc, f, x, xTicks, yTicks, 'inference energy per prediction (log scale)', 'validation accuracy');
   doc.save();
   const front = points.filter((p) => p.onFront).sort((a, b) => a.jPerSample - b.jPerSample);
   if (front.length > 1) {
@@ -133,10 +236,18 @@ export function drawFrontier(doc: Doc, x: number, y: number, width: number, poin
     doc.stroke();
   }
   for (const p of points) doc.circle(px(p.jPerSample), py(p.accuracy * 100), p.onFront ? 3 : 2.4).fillColor(p.onFront ? '#2e8b57' : '#888888').fill();
+  // the front's segments and the points: what the chosen model's label must not cross
+  const segments: [number, number, number, number][] = front.slice(1).map((p, i) => [px(front[i]!.jPerSample), py(front[i]!.accuracy * 100), px(p.jPerSample), py(p.accuracy * 100)]);
   for (const p of points.filter((q) => q.chosen)) {
-    doc.lineWidth(1.2).strokeColor('#c81e1e').circle(px(p.jPerSample), py(p.accuracy * 100), 6).stroke();
-    const right = px(p.jPerSample) < f.x + f.w - 90;
-    doc.font('Helvetica').fontSize(7.5).fillColor('#c81e1e').text(`trial ${p.trial} (this report)`, right ? px(p.jPerSample) + 8 : px(p.jPerSample) - 88, py(p.accuracy * 100) - 3.5, { width: 80, align: right ? 'left' : 'right', lineBreak: false });
+    const ax = px(p.jPerSample);
+    const ay = py(p.accuracy * 100);
+    doc.lineWidth(1.2).strokeColor('#c81e1e').circle(ax, ay, 6).stroke();
+    const label = `trial ${p.trial} (this report)`;
+    doc.font('Helvetica').fontSize(7.5);
+    const dots = points.filter((q) => q !== p).map((q) => ({ x: px(q.jPerSample), y: py(q.accuracy * 100), r: q.onFront ? 3 : 2.4 }));
+    const at = placeLabel({ x: ax, y: ay }, { w: doc.widthOfString(label) + 2, h: 9 }, f, segments, dots);
+    if (at.leader) doc.lineWidth(0.6).strokeColor('#c81e1e').moveTo(at.leader[0], at.leader[1]).lineTo(at.leader[2], at.leader[3]).stroke();
+    doc.fillColor('#c81e1e').text(label, at.x + 1, at.y + 1, { lineBreak: false });
   }
   // legend below the x-axis title, clear of the plot
   const ly = f.y + f.h + 30;
@@ -149,7 +260,33 @@ export function drawFrontier(doc: Doc, x: number, y: number, width: number, poin
   doc.restore();
 }
 
-export const PAYBACK_HEIGHT = 200;
+/** Height the payback chart takes, labels and a two-row legend included. */
+export const PAYBACK_HEIGHT = 212;
+
+/** A legend entry: its swatch, drawn in a 16 × 7 pt box at (x, y), and its words. */
+interface LegendItem {
+  swatch: (x: number, y: number) => void;
+  text: string;
+}
+
+/** Legend entries in rows from (x, y), each moved to a new row when it would pass `right`. */
+function legend(doc: Doc, items: readonly LegendItem[], x: number, y: number, right: number): void {
+  doc.font('Helvetica').fontSize(7.5);
+  let cx = x;
+  let cy = y;
+  for (const item of items) {
+    const w = 20 + doc.widthOfString(item.text);
+    if (cx > x && cx + w > right) {
+      cx = x;
+      cy += 11;
+    }
+    doc.save();
+    item.swatch(cx, cy);
+    doc.restore();
+    doc.font('Helvetica').fontSize(7.5).fillColor('#333333').text(item.text, cx + 20, cy, { lineBreak: false });
+    cx += w + 14;
+  }
+}
 
 /** The x-range of the payback chart: twice the payback point, or where the reference line reaches the campaign's energy. */
 export function paybackRange(p: PaybackResult): number {
@@ -167,7 +304,7 @@ export function drawPayback(doc: Doc, x: number, y: number, width: number, p: Pa
   const py = (e: number) => f.y + f.h - (e / eMax) * f.h;
   const xTicks = linearTicks(0, nMax, 5).map((v) => ({ at: px(v), label: plainNumber(v, 3) }));
   const yTicks = energyAxisTicks(eMax).map((t) => ({ at: py(t.joules), label: t.label }));
-  axes(doc, f, xTicks, yTicks, 'predictions made with the model', 'cumulative energy');
+  axes(doc, f, x, xTicks, yTicks, 'predictions made with the model', 'cumulative energy');
   doc.save();
   if (p.interval) {
     const lo = Math.min(nMax, p.interval.low);
@@ -189,10 +326,16 @@ export function drawPayback(doc: Doc, x: number, y: number, width: number, p: Pa
     const right = px(n) < f.x + f.w - 150;
     doc.font('Helvetica').fontSize(7.5).fillColor('#c81e1e').text(`pays back after ${p.text.predictions}`, right ? px(n) + 7 : px(n) - 147, py(refAt(n)) + 4, { width: 140, align: right ? 'left' : 'right', lineBreak: false });
   }
-  const ly = f.y + f.h + 30;
-  doc.lineWidth(1.5).strokeColor('#2e8b57').moveTo(f.x, ly + 3).lineTo(f.x + 16, ly + 3).stroke();
-  doc.font('Helvetica').fontSize(7.5).fillColor('#333333').text(`trial ${p.chosenTrial}: the search's energy, then its own per prediction`, f.x + 20, ly, { lineBreak: false });
-  doc.lineWidth(1.5).strokeColor('#555555').dash(4, { space: 3 }).moveTo(f.x + 250, ly + 3).lineTo(f.x + 266, ly + 3).stroke().undash();
-  doc.fillColor('#333333').text(`trial ${p.referenceTrial} (reference), per prediction`, f.x + 270, ly, { lineBreak: false });
+  const items: LegendItem[] = [
+    { swatch: (lx, ly) => void doc.lineWidth(1.5).strokeColor('#2e8b57').moveTo(lx, ly + 3).lineTo(lx + 16, ly + 3).stroke(), text: `trial ${p.chosenTrial}: the search's energy, then its own per prediction` },
+    { swatch: (lx, ly) => void doc.lineWidth(1.5).strokeColor('#555555').dash(4, { space: 3 }).moveTo(lx, ly + 3).lineTo(lx + 16, ly + 3).stroke().undash(), text: `trial ${p.referenceTrial} (reference), per prediction` },
+  ];
+  if (p.interval) {
+    items.push({
+      swatch: (lx, ly) => void doc.rect(lx + 2, ly - 1, 12, 8).fillColor('#2e8b57').fillOpacity(0.12).fill().fillOpacity(1).lineWidth(0.5).strokeColor('#2e8b57').strokeOpacity(0.4).rect(lx + 2, ly - 1, 12, 8).stroke().strokeOpacity(1),
+      text: `payback interval from the spreads: ${p.text.interval}`,
+    });
+  }
+  legend(doc, items, f.x, f.y + f.h + 30, f.x + f.w);
   doc.restore();
 }
