@@ -179,16 +179,19 @@ export function pickByBudget(trials: readonly TrialLike[], limits: readonly Budg
   const mostAccurate = (xs: TrialLike[]) => xs.reduce<TrialLike | null>((a, b) => (!a || q(b) > q(a) || (q(b) === q(a) && e(b) < e(a)) ? b : a), null);
   const mostFrugal = (xs: TrialLike[]) => xs.reduce<TrialLike | null>((a, b) => (!a || e(b) < e(a) || (e(b) === e(a) && q(b) > q(a)) ? b : a), null);
   const top = mostAccurate(done);
-  if (within.length === 0) return { trial: null, mostAccurate: top?.number ?? null, sentence: `No model meets these limits yet.${closest(done, limits)} Loosen a limit or run more trials.` };
+  const these = limits.length === 1 ? 'this limit' : 'these limits';
+  if (within.length === 0) return { trial: null, mostAccurate: top?.number ?? null, sentence: `No model meets ${these}.${closest(done, limits)} Loosen a limit, or run more trials.` };
   const frugalFirst = limits.some((l) => l.metric === qualityMetric && l.bound === 'min') && !limits.some((l) => l.metric === energyMetric && l.bound === 'max');
   const accurate = mostAccurate(within)!;
   const frugal = mostFrugal(within)!;
   const pick = frugalFirst ? frugal : accurate;
   const points = METRICS[qualityMetric].unit === 'fraction' ? 100 : 1;
   const qUnit = METRICS[qualityMetric].unit === 'fraction' ? 'points' : METRICS[qualityMetric].unit;
-  /** "is 1.6 points less accurate and uses 43% less energy per prediction than" */
+  // differences of the figures as shown (a percentage to one decimal), so that they add up on screen
+  const shown = (t: TrialLike) => (points === 100 ? Math.round(q(t) * 1000) / 10 : q(t));
+  /** "is 1.5 points less accurate and uses 43% less energy per prediction than" */
   const versus = (a: TrialLike, b: TrialLike) => {
-    const dq = (q(b) - q(a)) * points;
+    const dq = shown(b) - shown(a);
     const energyPart = Number.isFinite(e(a)) && Number.isFinite(e(b)) && e(b) > 0 ? ` and uses ${Math.abs((1 - e(a) / e(b)) * 100).toFixed(0)}% ${e(a) <= e(b) ? 'less' : 'more'} energy per prediction` : '';
     return `is ${dq.toFixed(1)} ${qUnit} less accurate${energyPart} than`;
   };
@@ -196,32 +199,39 @@ export function pickByBudget(trials: readonly TrialLike[], limits: readonly Budg
   if (frugalFirst) {
     sentence =
       top && top.number !== pick.number
-        ? `Model #${pick.number} is the most frugal model that meets these limits: it ${versus(pick, top)} the most accurate model (#${top.number}).`
-        : `Model #${pick.number} is the most accurate model, and no model that meets these limits uses less energy per prediction.`;
+        ? `Model #${pick.number} is the most frugal model that meets ${these}: it ${versus(pick, top)} the most accurate model (#${top.number}).`
+        : `Model #${pick.number} is the most accurate model, and no model that meets ${these} uses less energy per prediction.`;
   } else {
     sentence =
-      !top || top.number === pick.number ? `Model #${pick.number} is the most accurate model and it meets these limits.` : `Model #${pick.number} ${versus(pick, top)} the most accurate model (#${top.number}).`;
-    if (frugal.number !== pick.number) sentence += ` The most frugal model within these limits is #${frugal.number}: it ${versus(frugal, pick)} #${pick.number}.`;
+      !top || top.number === pick.number ? `Model #${pick.number} is the most accurate model and it meets ${these}.` : `Model #${pick.number} ${versus(pick, top)} the most accurate model (#${top.number}).`;
+    if (frugal.number !== pick.number) sentence += ` The most frugal model within ${these} is #${frugal.number}: it ${versus(frugal, pick)} #${pick.number}.`;
   }
   return { trial: pick.number, mostAccurate: top?.number ?? null, sentence };
 }
 
-/** " Closest: #7, which misses energy per prediction ≤ 150 µJ (171 µJ)." — the trial missing the limits by the least, relatively. */
+/**
+ * " Closest: #7 meets all but energy per prediction ≤ 150 µJ (it has 171 µJ); #13 all but
+ * accuracy ≥ 90% (it has 81.8%)." — for each limit, the trial that meets every other limit and
+ * comes nearest to this one (limits on different quantities are not compared with each other).
+ */
 function closest(done: readonly TrialLike[], limits: readonly BudgetLimit[]): string {
-  const miss = (t: TrialLike, l: BudgetLimit) => {
+  const meets = (t: TrialLike, l: BudgetLimit) => {
     const v = t.metrics[l.metric];
-    if (v === undefined) return Infinity;
-    const short = l.bound === 'max' ? v - l.value : l.value - v;
-    return short <= 0 ? 0 : short / Math.max(Math.abs(l.value), 1e-12);
+    return v !== undefined && (l.bound === 'max' ? v <= l.value : v >= l.value);
   };
-  let best: { t: TrialLike; total: number } | null = null;
-  for (const t of done) {
-    const total = limits.reduce((a, l) => a + miss(t, l), 0);
-    if (Number.isFinite(total) && (!best || total < best.total)) best = { t, total };
+  const limitText = (l: BudgetLimit) => `${METRICS[l.metric].label.toLowerCase()} ${l.bound === 'max' ? '≤' : '≥'} ${limitValue(l.value, METRICS[l.metric].unit)}`;
+  const parts: string[] = [];
+  for (const l of limits) {
+    const others = done.filter((t) => t.metrics[l.metric] !== undefined && limits.every((o) => o === l || meets(t, o)));
+    if (!others.length) continue;
+    const near = others.reduce((a, b) => ((l.bound === 'max' ? b.metrics[l.metric]! < a.metrics[l.metric]! : b.metrics[l.metric]! > a.metrics[l.metric]!) ? b : a));
+    const has = `(it has ${formatMetric(near.metrics[l.metric], METRICS[l.metric].unit)})`;
+    parts.push(limits.length === 1 ? `#${near.number} ${has}` : `#${near.number} meets all but ${limitText(l)} ${has}`);
   }
-  if (!best) return '';
-  const missed = limits
-    .filter((l) => miss(best!.t, l) > 0)
-    .map((l) => `${METRICS[l.metric].label.toLowerCase()} ${l.bound === 'max' ? '≤' : '≥'} ${formatMetric(l.value, METRICS[l.metric].unit)} (it has ${formatMetric(best!.t.metrics[l.metric], METRICS[l.metric].unit)})`);
-  return ` Closest: #${best.t.number}, which misses ${missed.join(' and ')}.`;
+  return parts.length ? ` Closest: ${parts.join('; ')}.` : '';
+}
+
+/** A limit as the budget's reading writes it: "90%", "150 µJ". */
+function limitValue(v: number, unit: string): string {
+  return unit === 'fraction' ? `${Number((v * 100).toPrecision(4))}%` : formatMetric(v, unit);
 }

@@ -91,7 +91,7 @@ describe.skipIf(!haveChromium)('a study of two hardware classes in the browser',
       await page.getByTestId('remote-note').getByText(/read-only, refreshed every 2 s/).waitFor();
       await page.getByTestId('class-picker').selectOption(B);
       await page.getByTestId('budget-text').fill('at least 98% accuracy');
-      await page.getByTestId('budget-sentence').getByText(/No model meets these limits yet/).waitFor();
+      await page.getByTestId('budget-sentence').getByText(/No model meets this limit/).waitFor();
       // a worker elsewhere finishes a better trial: the explorer's next poll shows it
       await addTrial(storage, studyId, 'm4', B, 0.99, 0.01);
       await page.getByTestId('budget-sentence').getByText(/Model #5 /).waitFor({ timeout: 15_000 });

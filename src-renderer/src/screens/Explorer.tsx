@@ -136,7 +136,7 @@ function TrialDetail({ name, number, version, classes }: { name: string; number:
       {flags.length > 0 && (
         <ul className="warning" data-testid="detail-warnings">
           {flags.map((f, i) => (
-            <li key={i}>{`${f.phases.join(', ')}: ${f.kind} — ${f.message}`}</li>
+            <li key={i} title={f.kind}>{`${f.phases.join(', ')}: ${f.message}`}</li>
           ))}
         </ul>
       )}
@@ -206,6 +206,11 @@ export function ExplorerScreen({ name }: { name: string }) {
   const onMeasured = useCallback(() => setMeasuredVersion((v) => v + 1), []);
   const reading = useMemo(() => (budgetText.trim() ? parseBudget(budgetText) : null), [budgetText]);
   const pick = useMemo(() => (view && reading?.ok ? pickByBudget(view.trials, reading.limits) : null), [view, reading]);
+  // the trial in focus is what the user did last: a point clicked after the budget's pick wins,
+  // until the budget picks another model
+  const [clicked, setClicked] = useState<number | null>(null);
+  const picked = pick?.trial ?? null;
+  useEffect(() => setClicked(null), [picked]);
   if (!view) return <p>Loading…</p>;
   const metrics = METRIC_NAMES.filter((m) => view.trials.some((t) => t.metrics[m] !== undefined));
   const xm = x ?? view.objectives[1]?.metric ?? view.objectives[0]!.metric;
@@ -326,7 +331,7 @@ export function ExplorerScreen({ name }: { name: string }) {
           </p>
         )}
       </div>
-      <PaybackPanel name={name} trial={chosen ?? trial} trials={view.trials} />
+      <PaybackPanel name={name} trial={clicked ?? chosen ?? trial} trials={view.trials} />
       <p>
         Horizontal{' '}
         <select value={xm} onChange={(e) => setX(e.target.value)} aria-label="Horizontal axis" data-testid="axis-x">
@@ -345,7 +350,17 @@ export function ExplorerScreen({ name }: { name: string }) {
           ))}
         </select>
       </p>
-      <FrontierPlot view={view} x={xm} y={ym} z={z} highlight={chosen} onPick={(n) => selectTrial(n)} />
+      <FrontierPlot
+        view={view}
+        x={xm}
+        y={ym}
+        z={z}
+        highlight={clicked ?? chosen}
+        onPick={(n) => {
+          selectTrial(n);
+          setClicked(n);
+        }}
+      />
       {trial !== null && <TrialDetail name={name} number={trial} version={measuredVersion} classes={classes} />}
       {/* a study read from a database is only read here: its models are measured where its workers run */}
       {!view.remote && <RemeasurePanel name={name} trial={trial} front={view.front} onMeasured={onMeasured} />}

@@ -171,7 +171,7 @@ export function ReportsScreen({ name }: { name: string }) {
               <tr>
                 <td>Training energy</td>
                 <td>
-                  {formatSi(report.training.energyJ, 'J')} = {report.training.energyMWh2sf} MWh ({report.training.method})
+                  {formatSi(report.training.energyJ, 'J')} ({report.training.method}; {report.training.energyMWh2sf} MWh in the GPAI form&apos;s unit)
                 </td>
               </tr>
               <tr>
