@@ -14,10 +14,12 @@ const hasScript = spawnSync('script', ['--version']).status === 0;
 
 function inTerminal(columns: number, command: string): Promise<string> {
   const child = spawn('script', ['-qec', `stty cols ${columns} rows 40; ${command}`, '/dev/null'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  return new Promise((resolve) => child.on('close', () => resolve(out)));
+  // decoded once at the end: a chunk may end inside a multi-byte character ("─" is 3 bytes), and
+  // decoding chunk by chunk turned it into replacement characters that made a line look too long
+  const chunks: Buffer[] = [];
+  child.stdout.on('data', (d: Buffer) => chunks.push(d));
+  child.stderr.on('data', (d: Buffer) => chunks.push(d));
+  return new Promise((resolve) => child.on('close', () => resolve(Buffer.concat(chunks).toString('utf8'))));
 }
 
 const ecopt = (args: string[]) => [process.execPath, BIN, ...args].map((a) => `'${a}'`).join(' ');
