@@ -31,9 +31,16 @@ export function logTicks(values: readonly number[], unit: string, factor = 1): {
   if (!positive.length) return null;
   const lo = Math.floor(Math.log10(Math.min(...positive)));
   const hi = Math.ceil(Math.log10(Math.max(...positive)));
-  const steps = hi - lo <= 2 ? [1, 2, 5] : [1];
-  const ticks: number[] = [];
-  for (let e = lo; e <= hi; e++) for (const s of steps) ticks.push(Number((s * 10 ** e).toPrecision(12)));
+  const min = Math.min(...positive);
+  const max = Math.max(...positive);
+  const within = (steps: number[]) => {
+    const out: number[] = [];
+    for (let e = lo; e <= hi; e++) for (const s of steps) out.push(Number((s * 10 ** e).toPrecision(12)));
+    return out;
+  };
+  let ticks = within(hi - lo <= 2 ? [1, 2, 5] : [1]);
+  // data inside one decade may hold a single 1-2-5 tick: then every digit, so that at least two label the axis
+  if (ticks.filter((v) => v >= min && v <= max).length < 2) ticks = within([1, 2, 3, 4, 5, 6, 7, 8, 9]);
   return { tickvals: ticks.map((v) => (factor === 1 ? v : Number((v * factor).toPrecision(12)))), ticktext: ticks.map((v) => tickText(v, unit)) };
 }
 

@@ -70,7 +70,7 @@ function TrialDetail({ name, number, version, classes }: { name: string; number:
       <table className="small">
         <tbody>
           <tr>
-            <td>Accuracy</td>
+            <td>Accuracy (validation)</td>
             <td data-testid="detail-accuracy">{formatMetric(t.trial.metrics.accuracy, 'fraction')}</td>
             <td>Energy per prediction</td>
             <td data-testid="detail-energy">{formatMetric(t.trial.metrics.infer_energy_j_per_sample, 'J')}</td>
@@ -93,6 +93,15 @@ function TrialDetail({ name, number, version, classes }: { name: string; number:
             <td>Whole machine, per prediction</td>
             <td>{formatMetric(t.trial.metrics.infer_energy_gross_j_per_sample, 'J')}</td>
           </tr>
+          {typeof t.attrs.test_accuracy === 'number' && (
+            <tr>
+              <td>Accuracy on held-out test data</td>
+              <td data-testid="detail-test-accuracy">{formatMetric(t.attrs.test_accuracy, 'fraction')}</td>
+              <td colSpan={2} className="muted">
+                never seen in training or in choosing; what to expect on new data
+              </td>
+            </tr>
+          )}
         </tbody>
       </table>
       <p className="small" data-testid="attribution">

@@ -15,7 +15,7 @@ import { feasible } from '../../../src-main/shared/analysis';
 import type { TrialLike } from '../../../src-main/shared/columns';
 import type { MetricName } from '../../../src-main/shared/types';
 import { frontierLayout, logTicks } from '../chart-axes';
-import { METRICS, siPrefix } from '../format';
+import { formatMetric, METRICS, siPrefix } from '../format';
 import { Plot } from '../Plot';
 
 export interface FrontierProps {
@@ -268,8 +268,12 @@ export function FrontierPlot({ view, x, y, z, highlight, onPick, height = 420 }:
   );
 }
 
+/** The figures a point stands for, before its parameters (what the hover is for). */
+const HOVER_METRICS: MetricName[] = ['accuracy', 'infer_energy_j_per_sample', 'train_energy_j'];
+
 function hoverText(t: TrialLike): string {
-  return `#${t.number}<br>${Object.entries(t.params)
+  const figures = HOVER_METRICS.filter((m) => t.metrics[m] !== undefined).map((m) => `${METRICS[m].label} ${formatMetric(t.metrics[m], METRICS[m].unit)}`);
+  return `#${t.number}<br>${[...figures, ''].join('<br>')}${Object.entries(t.params)
     .map(([k, v]) => `${k}=${typeof v === 'number' ? Number(v.toPrecision(3)) : v}`)
     .join('<br>')}`;
 }

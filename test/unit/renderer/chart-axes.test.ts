@@ -20,6 +20,9 @@ describe('energy and power axes', () => {
     // a wide span: one tick per decade
     expect(logTicks([1e3, 1e9], 'FLOP')!.ticktext).toEqual(['1 kFLOP', '10 kFLOP', '100 kFLOP', '1 MFLOP', '10 MFLOP', '100 MFLOP', '1 GFLOP']);
     expect(logTicks([0, -1], 'J')).toBeNull();
+    // inside one decade, where 1-2-5 gives one tick among the data, every digit
+    const narrow = logTicks([5.4e-4, 9.5e-4], 'J')!;
+    expect(narrow.ticktext.filter((_, i) => narrow.tickvals[i]! >= 5.4e-4 && narrow.tickvals[i]! <= 9.5e-4)).toEqual(['600 µJ', '700 µJ', '800 µJ', '900 µJ']);
   });
 
   it('writes watts as plain numbers under a titled axis', () => {
