@@ -159,6 +159,12 @@ export interface BudgetPick {
   sentence: string;
 }
 
+/** Whether a trial's metric is within a budget's limit (a missing metric is not). */
+function meets(t: TrialLike, l: BudgetLimit): boolean {
+  const v = t.metrics[l.metric];
+  return v !== undefined && (l.bound === 'max' ? v <= l.value : v >= l.value);
+}
+
 /**
  * The model a budget asks for, and the trade-off in a sentence. With a cap on energy per
  * prediction ("the best model under 2 mJ") or no floor on quality: the most accurate complete
@@ -169,10 +175,6 @@ export interface BudgetPick {
  */
 export function pickByBudget(trials: readonly TrialLike[], limits: readonly BudgetLimit[], qualityMetric: MetricName = 'accuracy', energyMetric: MetricName = 'infer_energy_j_per_sample'): BudgetPick {
   const done = trials.filter((t) => t.state === 'complete' && t.metrics[qualityMetric] !== undefined);
-  const meets = (t: TrialLike, l: BudgetLimit) => {
-    const v = t.metrics[l.metric];
-    return v !== undefined && (l.bound === 'max' ? v <= l.value : v >= l.value);
-  };
   const within = done.filter((t) => limits.every((l) => meets(t, l)));
   const q = (t: TrialLike) => t.metrics[qualityMetric]!;
   const e = (t: TrialLike) => t.metrics[energyMetric] ?? Infinity;
@@ -215,10 +217,6 @@ export function pickByBudget(trials: readonly TrialLike[], limits: readonly Budg
  * comes nearest to this one (limits on different quantities are not compared with each other).
  */
 function closest(done: readonly TrialLike[], limits: readonly BudgetLimit[]): string {
-  const meets = (t: TrialLike, l: BudgetLimit) => {
-    const v = t.metrics[l.metric];
-    return v !== undefined && (l.bound === 'max' ? v <= l.value : v >= l.value);
-  };
   const limitText = (l: BudgetLimit) => `${METRICS[l.metric].label.toLowerCase()} ${l.bound === 'max' ? '≤' : '≥'} ${limitValue(l.value, METRICS[l.metric].unit)}`;
   const parts: string[] = [];
   for (const l of limits) {

@@ -11,18 +11,26 @@ export function useStudy(name: string): { view: StudyView | null; refresh: () =>
   const refresh = useCallback(() => {
     call('study.get', { name }).then(setView, (e: Error) => setError(e.message));
   }, [name, setError]);
-  const remote = view?.remote !== undefined;
-  // a study read from a database: remote workers' trials arrive with no event here, so ask again
+  useLive(name, refresh, view?.remote !== undefined);
+  return { view, refresh };
+}
+
+/**
+ * Keeps a view of study `name` current: `refresh` now, on every progress event of the study (its
+ * errors shown), and, for a study read from a database (`remote`), every POLL_MS, since remote
+ * workers' trials arrive with no event here.
+ */
+function useLive(name: string, refresh: () => void, remote: boolean): void {
+  const { setError } = useUi();
   useEffect(() => (remote ? poll(refresh) : undefined), [remote, refresh]);
   useEffect(() => {
     refresh();
     return onEvent('study.progress', (p) => {
-      if (p.name === name && p.kind !== 'phase') refresh();
-      if (p.name === name && p.kind === 'phase') refresh();
-      if (p.name === name && p.kind === 'error' && p.message) setError(p.message);
+      if (p.name !== name) return;
+      refresh();
+      if (p.kind === 'error' && p.message) setError(p.message);
     });
   }, [name, refresh, setError]);
-  return { view, refresh };
 }
 
 /** How often a view of a study read from a database asks again (the server's snapshot is as young). */
@@ -72,14 +80,6 @@ export function useExplore(name: string): { view: ExplorerData | null } {
       (e: Error) => setError(e.message),
     );
   }, [name, setError]);
-  const remote = view?.remote !== undefined;
-  useEffect(() => (remote ? poll(refresh) : undefined), [remote, refresh]);
-  useEffect(() => {
-    refresh();
-    return onEvent('study.progress', (p) => {
-      if (p.name === name) refresh();
-      if (p.name === name && p.kind === 'error' && p.message) setError(p.message);
-    });
-  }, [name, refresh, setError]);
+  useLive(name, refresh, view?.remote !== undefined);
   return { view };
 }
