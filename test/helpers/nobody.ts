@@ -1,7 +1,7 @@
 /**
  * Tests that need a place to be read-only run a process as uid 65534 (root reads anything). That
  * user must be able to reach the checkout itself; a clone inside a folder only root may enter
- * (`mktemp -d` makes them 0700) fails those tests with an obscure error, so they say this first.
+ * (`mktemp -d` makes them 0700) failed those tests with an obscure error: they are skipped, saying why.
  */
 import { spawnSync } from 'node:child_process';
 import { dirname } from 'node:path';
