@@ -70,6 +70,23 @@ describe('command trials (real child processes)', () => {
     for (const w of t!.windows) expect(w.cpu).toMatchObject({ treeS: expect.any(Number), cores: expect.any(Number) });
   });
 
+  it('{"ecopt": "pause"} closes the open window: work between phases is in neither', async () => {
+    const dir = tmpDir();
+    const db = join(dir, 's.db');
+    const spec = writeSpec(dir, commandSpec('pause', [process.execPath, FIXTURE, 'pause'], { x: { type: 'fixed', value: 1 } }));
+    const r = await runCli(['tune', spec, '--db', db]);
+    expect(r.code).toBe(0);
+    const [t] = trialsOf(db, 'pause');
+    expect(t!.state).toBe('complete');
+    const [train, infer] = ['train', 'infer'].map((p) => t!.windows.find((w) => w.phase === p)!);
+    // 300 ms of busy CPU in each window; the 500 ms between them in neither
+    for (const w of [train!, infer!]) {
+      expect(w.durationS).toBeGreaterThan(0.25);
+      expect(w.durationS).toBeLessThan(0.5);
+    }
+    expect(infer!.startedAtMs - (train!.startedAtMs + train!.durationS * 1000)).toBeGreaterThan(400);
+  });
+
   it('reads a metrics file when the study names one', async () => {
     const dir = tmpDir();
     const db = join(dir, 's.db');

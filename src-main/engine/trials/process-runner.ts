@@ -12,6 +12,9 @@
  *   {"ecopt": "result", "metrics": {…}, "attrs": {…}}  the trial's metrics (else the last JSON line)
  *   {"ecopt": "error", "kind": …, "message": …}  the program's own account of a failure
  *   {"ecopt": "backend" | "profile-start" | "profile", …}  what the built-in trainer adds
+ *   {"ecopt": "pause"}                          closes the open window without opening another
+ *                                               (work that is no phase's, e.g. the inference
+ *                                               warm-up); answered {"ack": "pause"} like a phase
  *
  * The child runs in its own process group, and a small guard process holding a pipe from this
  * one kills that group if this process dies without saying goodbye (kill -9 included), so a
@@ -243,6 +246,10 @@ export class ProcessTrialRunner implements TrialRunner {
               projection = made;
               onEvent({ type: 'projection', energyJ: made.projectedEnergyJ, intervalRel: made.intervalRel, remainingS: Math.max(0, made.projectedDurationS - profile.elapsedS) });
             }
+            break;
+          case 'pause':
+            closeWindow();
+            child.stdin?.write('{"ack": "pause"}\n');
             break;
           case 'result':
             result = { metrics: (obj.metrics ?? {}) as Record<string, unknown>, attrs: (obj.attrs ?? {}) as Record<string, unknown> };

@@ -23,6 +23,7 @@ export type FromTrainer =
   | { step: number; epoch: number; epochs: number; loss: number; val_accuracy?: number; flops_per_inference: number; param_count: number }
   | { ecopt: 'backend'; backend: string; notes: string[] }
   | { ecopt: 'profile-start' }
+  | { ecopt: 'pause' }
   | ({ ecopt: 'profile' } & import('../projection').StepProfile)
   | { ecopt: 'result'; metrics: Metrics & { infer_samples?: number }; attrs: Record<string, unknown> }
   | { ecopt: 'error'; kind: string; message: string; detail?: string };
