@@ -2,8 +2,9 @@
  * npm run bench:projection — how well the short profile (past warm-up and the first epoch
  * boundary) projects a trial's whole training duration and energy: median and worst relative
  * error over a study's trials. Real training on the bundled digits (wasm backend), energy from
- * whatever meters this machine has. Writes docs/bench/projection.{md,json}. 24 trials over three
- * studies (MLP and CNN on digits, an MLP on a CSV file); BENCH_SCALE multiplies them.
+ * whatever meters this machine has. Writes docs/bench/projection.{md,json}. 28 trials over four
+ * studies (MLP and CNN on digits, longer MLP trials on all of digits, an MLP on a CSV file);
+ * BENCH_SCALE multiplies them.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -43,6 +44,22 @@ const STUDIES = [
         batch_size: { type: 'categorical', choices: [32, 64, 128] },
       },
       trials: Math.round(12 * scale),
+    },
+  },
+  {
+    // longer trials, of a size whose projection is worth waiting for: the profile stays short
+    family: 'MLP, digits, longer',
+    spec: {
+      name: 'projection-mlp-long',
+      dataset: { builtin: 'digits', maxSamples: 10000 },
+      model: 'mlp',
+      space: {
+        hidden_layers: { type: 'int', low: 1, high: 3 },
+        units: { type: 'int', low: 64, high: 256, log: true },
+        epochs: { type: 'int', low: 10, high: 16 },
+        batch_size: { type: 'categorical', choices: [32, 64] },
+      },
+      trials: Math.round(4 * scale),
     },
   },
   {
@@ -86,12 +103,15 @@ interface Row {
   projectedDurationS: number;
   projectedEnergyJ: number;
   intervalRel: number;
+  durationIntervalRel: number;
   actualDurationS: number;
   actualEnergyJ: number;
   durationErr: number;
   energyErr: number;
   inside: boolean;
   insideDuration: boolean;
+  /** Finished trials of the study its remainder was calibrated on (0: none yet). */
+  calibratedOn: number;
 }
 const rows: Row[] = [];
 let backend = '';
@@ -110,12 +130,13 @@ for (const { family, spec } of STUDIES) {
   backend = outcome.study.backend ?? backend;
   for (const t of outcome.trials) {
     const p = store.getTrialAttrs(t.id).train_projection as
-      | { atFraction: number; projectedDurationS: number; projectedEnergyJ: number; intervalRel: number; actualDurationS: number; actualEnergyJ: number }
+      | { atFraction: number; projectedDurationS: number; projectedEnergyJ: number; intervalRel: number; durationIntervalRel?: number; actualDurationS: number; actualEnergyJ: number; calibration?: { n: number } }
       | undefined;
     if (!p) continue;
     const durationErr = p.projectedDurationS / p.actualDurationS - 1;
     const energyErr = p.projectedEnergyJ / p.actualEnergyJ - 1;
-    rows.push({ family, trial: t.number, ...p, durationErr, energyErr, inside: Math.abs(energyErr) <= p.intervalRel, insideDuration: Math.abs(durationErr) <= p.intervalRel });
+    const durationIntervalRel = p.durationIntervalRel ?? p.intervalRel;
+    rows.push({ family, trial: t.number, ...p, durationIntervalRel, durationErr, energyErr, inside: Math.abs(energyErr) <= p.intervalRel, insideDuration: Math.abs(durationErr) <= durationIntervalRel, calibratedOn: p.calibration?.n ?? 0 });
   }
   store.close();
   console.log(`${family}: ${outcome.trials.length} trials`);
@@ -128,13 +149,20 @@ const fams = [...new Set(rows.map((x) => x.family))];
 const md = [
   '# bench:projection',
   '',
-  `${rows.length} trials (${fams.map((f) => `${rows.filter((x) => x.family === f).length} ${f}`).join(', ')}; ${backend} backend), each projected once during training, past its first epoch boundary where it has one (otherwise at 10% of the steps); ${new Date().toISOString().slice(0, 10)}, 2-core VM, load average at start ${load.map((x) => x.toFixed(2)).join(', ')}, at the end ${loadavg().map((x) => x.toFixed(2)).join(', ')}. Energy from this machine's meters (here: the CPU TDP estimate). The projection is the training window's energy so far scaled by the trial's projected CPU time; the actual is the window's measured total. "Inside": the actual within the stated ±interval (about 90%).`,
+  `${rows.length} trials (${fams.map((f) => `${rows.filter((x) => x.family === f).length} ${f}`).join(', ')}; ${backend} backend), each projected once during training: epoch 0 left out as warm-up, then whole epochs profiled until the profile lasts 1 s or half the epochs are done (half of epoch 1 in a run of 2 epochs; 10% of the steps in a run of one); ${new Date().toISOString().slice(0, 10)}, 2-core VM, load average at start ${load.map((x) => x.toFixed(2)).join(', ')}, at the end ${loadavg().map((x) => x.toFixed(2)).join(', ')}. Energy from this machine's meters (here: the CPU TDP estimate). The projection is the training window's energy so far scaled by the trial's projected CPU time, its remainder calibrated, from a study's fourth trial on, by how the study's finished trials' remainders turned out; the actual is the window's measured total. "Inside": the actual within the stated ±interval (about 90%; energy and duration each have their own).`,
   '',
   '| | median |error| | worst |error| | inside its stated interval |',
   '|---|---|---|---|',
   `| training energy | ${pct(median(eAbs))} | ${pct(Math.max(...eAbs))} | ${rows.filter((x) => x.inside).length}/${rows.length} |`,
   `| training duration | ${pct(median(dAbs))} | ${pct(Math.max(...dAbs))} | ${rows.filter((x) => x.insideDuration).length}/${rows.length} |`,
   '',
+  ...[
+    ['not yet calibrated (a study\'s first trials)', rows.filter((x) => x.calibratedOn === 0)],
+    ['calibrated on the study\'s finished trials', rows.filter((x) => x.calibratedOn > 0)],
+  ].map(([label, rs]) => {
+    const r = rs as Row[];
+    return r.length ? `- ${label as string} (${r.length}): median |error| energy ${pct(median(r.map((x) => Math.abs(x.energyErr))))}, duration ${pct(median(r.map((x) => Math.abs(x.durationErr))))}` : `- ${label as string}: none`;
+  }),
   ...fams.map((f) => {
     const rs = rows.filter((x) => x.family === f);
     return `- ${f}: median |error| energy ${pct(median(rs.map((x) => Math.abs(x.energyErr))))}, duration ${pct(median(rs.map((x) => Math.abs(x.durationErr))))}; inside ${rs.filter((x) => x.inside).length}/${rs.length}`;
@@ -142,9 +170,9 @@ const md = [
   '',
   `Targets: median within ±5% — ${median(eAbs) <= 0.05 ? 'met' : 'NOT met'} for energy, ${median(dAbs) <= 0.05 ? 'met' : 'NOT met'} for duration; the interval holds the actual in ≥ 85% of trials — ${rows.filter((x) => x.inside).length / rows.length >= 0.85 ? 'met' : 'NOT met'} for energy, ${rows.filter((x) => x.insideDuration).length / rows.length >= 0.85 ? 'met' : 'NOT met'} for duration.`,
   '',
-  '| family | trial | projected at | projected energy | actual | error | projected time | actual | error | stated interval |',
-  '|---|---|---|---|---|---|---|---|---|---|',
-  ...rows.map((x) => `| ${x.family} | ${x.trial} | ${pct(x.atFraction)} | ${x.projectedEnergyJ.toFixed(1)} J | ${x.actualEnergyJ.toFixed(1)} J | ${pct(x.energyErr)} | ${x.projectedDurationS.toFixed(2)} s | ${x.actualDurationS.toFixed(2)} s | ${pct(x.durationErr)} | ±${pct(x.intervalRel)} |`),
+  '| family | trial | calibrated on | projected at | projected energy | actual | error | stated interval | projected time | actual | error | stated interval |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ...rows.map((x) => `| ${x.family} | ${x.trial} | ${x.calibratedOn ? `${x.calibratedOn} trials` : '—'} | ${pct(x.atFraction)} | ${x.projectedEnergyJ.toFixed(1)} J | ${x.actualEnergyJ.toFixed(1)} J | ${pct(x.energyErr)} | ±${pct(x.intervalRel)} | ${x.projectedDurationS.toFixed(2)} s | ${x.actualDurationS.toFixed(2)} s | ${pct(x.durationErr)} | ±${pct(x.durationIntervalRel)} |`),
   '',
 ];
 mkdirSync(join(root, 'docs', 'bench'), { recursive: true });

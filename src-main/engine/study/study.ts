@@ -28,6 +28,7 @@ import { finalizeEnergy, finalizePartial } from '../trials/energy';
 import { killGroup, type TrialProcess } from '../trials/process-runner';
 import { keepModelIn, modelDirIn, pruneKeptModelsIn } from '../models/keep';
 import { decide, pruningContext, type Checkpoint } from '../trials/pruning';
+import { CALIBRATION_TRIALS, projectionCalibration as calibrationOf } from '../trials/projection';
 import type { TrialEvent, TrialRunner } from '../trials/types';
 
 export type StudyEvent =
@@ -314,9 +315,11 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
         const d = decide(c, finishedNow, study.objectives, study.spec.pruning, pruning);
         return d.prune ? d.reason : null;
       };
+      // the projection is calibrated on how the last finished trials of this class turned out
+      const projectionCalibration = calibrationOf(await Promise.all(finishedNow.slice(-CALIBRATION_TRIALS).map(async (t) => (await storage.getTrialAttrs(t.id)).train_projection)));
       const artifactDir = modelDirIn(modelsRoot, study, trial.number);
       if (artifactDir) rmSync(artifactDir, { recursive: true, force: true }); // what an interrupted run left
-      const outcome = await runner.run({ trialNumber: trial.number, params, spec: study.spec, shouldPrune, ...(artifactDir ? { artifactDir } : {}) }, meters, signal, (event) =>
+      const outcome = await runner.run({ trialNumber: trial.number, params, spec: study.spec, shouldPrune, projectionCalibration, ...(artifactDir ? { artifactDir } : {}) }, meters, signal, (event) =>
         emit({ type: 'trial-event', trialNumber: trial.number, event }),
       );
       currentTrialId = null;

@@ -242,7 +242,7 @@ export class ProcessTrialRunner implements TrialRunner {
               const own = meters.peekOwn?.(key()) ?? null;
               const energyNow = own ?? meters.peek(key());
               const profile = obj as unknown as Parameters<typeof project>[0];
-              const made: Projection = { ...project(profile, energyNow, energyNow - profileMark.energyJ, (performance.now() - profileMark.atMs) / 1000), energyOf: own !== null && profile.elapsedCpuS ? 'trial' : 'machine' };
+              const made: Projection = { ...project(profile, energyNow, energyNow - profileMark.energyJ, (performance.now() - profileMark.atMs) / 1000, input.projectionCalibration ?? null), energyOf: own !== null && profile.elapsedCpuS ? 'trial' : 'machine' };
               projection = made;
               onEvent({ type: 'projection', energyJ: made.projectedEnergyJ, intervalRel: made.intervalRel, remainingS: Math.max(0, made.projectedDurationS - profile.elapsedS) });
             }

@@ -4,6 +4,7 @@ import type { Params, Phase } from '../../shared/types';
 import type { WindowMeters } from '../meters/window-meters';
 import type { TrialResult } from '../store/store';
 import type { Checkpoint } from './pruning';
+import type { ProjectionCalibration } from './projection';
 
 export interface TrialInput {
   trialNumber: number;
@@ -15,6 +16,8 @@ export interface TrialInput {
   remeasureModelDir?: string;
   /** Asked at each checkpoint; a reason stops the trial as `pruned`. */
   shouldPrune?: (c: Checkpoint) => string | null;
+  /** How the study's finished trials' projections turned out (trials/projection.ts), applied to this one's. */
+  projectionCalibration?: ProjectionCalibration | null;
 }
 
 export type TrialEvent =

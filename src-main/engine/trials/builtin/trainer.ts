@@ -7,7 +7,7 @@
  * When stdin closes (the study process died) it exits: a trial never outlives its study.
  */
 import * as tf from '@tensorflow/tfjs';
-import { readFileSync } from 'node:fs';
+import { openSync, readFileSync, readSync } from 'node:fs';
 import type { ModelFamily } from '../../../shared/models';
 import { loadDataset } from '../../data/builtin';
 import { splitDataset } from '../../data/split';
@@ -17,6 +17,7 @@ import { dataFingerprint, loadModel, saveModel } from '../../models/artifact';
 import { buildModel } from './model';
 import type { FromTrainer, TrainerInput } from './protocol';
 import { seedTraining, weightsSha256 } from './seed';
+import { PROFILE_MIN_S } from '../projection';
 
 const input = JSON.parse(readFileSync(process.env.ECOPT_TRIAL_INPUT!, 'utf8')) as TrainerInput;
 
@@ -48,6 +49,14 @@ async function phase<T>(name: 'train' | 'infer' | 'evaluate', work: () => Promis
     send({ phase: name });
   });
   return work();
+}
+
+/** Closes the open window (acknowledged like a phase): what follows is no phase's work. */
+async function pause(): Promise<void> {
+  await new Promise<void>((resolve) => {
+    waiting = resolve;
+    send({ ecopt: 'pause' });
+  });
 }
 
 class NanLossError extends Error {}
@@ -84,27 +93,47 @@ async function main(): Promise<void> {
   const curve: { epoch: number; loss: number; valAccuracy: number | null }[] = [];
 
   let trainStarted = performance.now();
-  // Short profile (trials/projection.ts): past the first epoch boundary when there is one —
-  // the boundary's gap measures the once-per-epoch work, the steps after it the warm cost per
-  // step — or, in a run of one epoch, past warm-up up to profileFraction of the steps.
+  // Short profile (trials/projection.ts). Epoch 0 is warm-up (compilation, V8's tier-up, the
+  // first validation pass). With 3 or more epochs, whole epochs from epoch 1 are profiled: the
+  // first step of each next epoch carries the previous one's end (validation, shuffling) and
+  // measures it apart. The projection is made at the first such boundary where the profile has
+  // lasted PROFILE_MIN_S, or before passing half of the epochs. With 2 epochs, the first half of
+  // epoch 1 after its first step (which carries epoch 0's end); with one epoch, or fewer than 4
+  // steps an epoch, the steps past warm-up up to profileFraction.
   const stepsPerEpoch = Math.ceil(split.train.n / built.settings.batchSize);
-  const totalSteps = stepsPerEpoch * built.settings.epochs;
+  const epochs = built.settings.epochs;
+  const totalSteps = stepsPerEpoch * epochs;
+  const byEpoch = epochs >= 2 && stepsPerEpoch >= 4;
   const byFraction = Math.max(2, Math.round(totalSteps * spec.trial.profileFraction));
-  const afterBoundary = Math.min(totalSteps - 1, Math.max(byFraction, stepsPerEpoch + 1 + Math.max(3, Math.round(stepsPerEpoch * 0.25))));
-  const crossing = built.settings.epochs > 1 && afterBoundary >= stepsPerEpoch + 3;
-  const profileAt = crossing ? afterBoundary : byFraction;
-  const warmup = crossing ? stepsPerEpoch + 1 : Math.min(Math.max(1, Math.round(profileAt * 0.2)), profileAt - 1);
+  const halfEpoch = Math.min(totalSteps - 1, stepsPerEpoch + 1 + Math.max(3, Math.ceil(stepsPerEpoch / 2)));
+  const warmup = byEpoch ? stepsPerEpoch + 1 : Math.min(Math.max(1, Math.round(byFraction * 0.2)), byFraction - 1);
+  /** The first step of an epoch past epoch 1: it carries the previous epoch's end. */
+  const isBoundary = (s: number) => byEpoch && epochs >= 3 && s > stepsPerEpoch + 1 && (s - 1) % stepsPerEpoch === 0;
+  /** Whether the profile ends at step s (which is done). */
+  const profileEnds = (s: number, profiledS: number) => {
+    if (s >= totalSteps) return false;
+    if (!byEpoch) return s === byFraction;
+    if (epochs === 2) return s === halfEpoch;
+    if (!isBoundary(s)) return false;
+    const epochsDone = (s - 1) / stepsPerEpoch;
+    return profiledS >= PROFILE_MIN_S || epochsDone + 1 > Math.max(2, Math.floor(epochs / 2));
+  };
   const cpuS = () => {
     const c = process.cpuUsage();
     return (c.user + c.system) / 1e6;
   };
+  const mainCpuS = mainThreadCpu();
   let step = 0;
   let lastStepAt = performance.now();
   let lastCpu = cpuS();
+  let lastMain = 0;
   let trainCpu0 = lastCpu;
-  let boundary: { s: number; cpuS: number } | null = null;
+  let profiling = false;
+  let profiledS = 0;
+  const boundaries: { s: number; cpuS: number }[] = [];
   const stepDurations: number[] = [];
   const stepCpu: number[] = [];
+  const stepMain: number[] = [];
   await phase('train', async () => {
     // timed from the moment the window is open, like the energy
     trainStarted = performance.now();
@@ -121,14 +150,28 @@ async function main(): Promise<void> {
           const now = performance.now();
           const cpu = cpuS();
           step++;
-          if (step === warmup) send({ ecopt: 'profile-start' });
-          // the first step of epoch 2 also carries epoch 1's end (validation, shuffling)
-          if (crossing && step === stepsPerEpoch + 1) boundary = { s: (now - lastStepAt) / 1000, cpuS: cpu - lastCpu };
-          if (step > warmup && step <= profileAt) {
-            stepDurations.push((now - lastStepAt) / 1000);
-            stepCpu.push(cpu - lastCpu);
+          if (step === warmup) {
+            profiling = true;
+            send({ ecopt: 'profile-start' });
+            // with 2 epochs, the only boundary before the projection: epoch 0's end
+            if (byEpoch && epochs === 2) boundaries.push({ s: (now - lastStepAt) / 1000, cpuS: cpu - lastCpu });
           }
-          if (step === profileAt && profileAt < totalSteps) {
+          const main = mainCpuS && profiling ? mainCpuS() : null;
+          if (profiling && step > warmup) {
+            const s = (now - lastStepAt) / 1000;
+            profiledS += s;
+            if (isBoundary(step)) boundaries.push({ s, cpuS: cpu - lastCpu });
+            else {
+              stepDurations.push(s);
+              stepCpu.push(cpu - lastCpu);
+              if (main !== null) stepMain.push(main - lastMain);
+            }
+          }
+          if (main !== null) lastMain = main;
+          if (profiling && step > warmup && profileEnds(step, profiledS) && stepDurations.length > 0) {
+            profiling = false;
+            const stepMean = meanSd(stepDurations).mean;
+            const cpuMean = meanSd(stepCpu).mean;
             send({
               ecopt: 'profile',
               step,
@@ -138,7 +181,8 @@ async function main(): Promise<void> {
               elapsedCpuS: cpu - trainCpu0,
               stepDurationsS: [...stepDurations],
               stepCpuS: [...stepCpu],
-              ...(boundary ? { epochEndS: boundary.s - meanSd(stepDurations).mean, epochEndCpuS: boundary.cpuS - meanSd(stepCpu).mean } : {}),
+              ...(stepMain.length === stepCpu.length ? { stepMainCpuS: [...stepMain] } : {}),
+              ...(boundaries.length ? { epochEndS: meanSd(boundaries.map((b) => b.s)).mean - stepMean, epochEndCpuS: meanSd(boundaries.map((b) => b.cpuS)).mean - cpuMean } : {}),
               epochOverheadShare: split.validation.n / split.train.n / 3,
             });
           }
@@ -245,7 +289,23 @@ async function main(): Promise<void> {
   });
 }
 
-/** Coefficient of variation of the mean per item over `blocks` consecutive blocks, or null. */
+/**
+ * The main thread's CPU seconds so far (Linux: /proc/self/task/<pid>/schedstat, nanoseconds),
+ * or null where it cannot be read. The rest of the process's CPU time is V8's helper threads
+ * (garbage collection, compilation), which the projection counts apart.
+ */
+function mainThreadCpu(): (() => number) | null {
+  const buf = Buffer.alloc(128);
+  try {
+    // kept open and read from its start each time (5 µs a read here, against 20 µs for a readFileSync)
+    const fd = openSync(`/proc/self/task/${process.pid}/schedstat`, 'r');
+    const read = () => Number(buf.toString('latin1', 0, readSync(fd, buf, 0, buf.length, 0)).split(' ')[0]) / 1e9;
+    return Number.isFinite(read()) ? read : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * How far the window's mean CPU time per repeat could move on another run: the repeats in
  * `blocks` consecutive blocks, the spread of the block means, as the relative standard error of
@@ -272,7 +332,9 @@ async function inferenceBenchmark(model: tf.LayersModel, xTest: tf.Tensor, nTest
       out.dataSync();
     });
   };
-  // warm-up outside the window: the first passes compile and tier up the kernels
+  // warm-up outside every window (not training's, not inference's): the first passes compile
+  // and tier up the kernels
+  await pause();
   for (let i = 0, t0 = performance.now(); i < 10 || performance.now() - t0 < 50; i++) predictAll();
   const repDurationsS: number[] = [];
   const repCpuS: number[] = [];
