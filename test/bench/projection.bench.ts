@@ -156,6 +156,7 @@ const md = [
   `| training energy | ${pct(median(eAbs))} | ${pct(Math.max(...eAbs))} | ${rows.filter((x) => x.inside).length}/${rows.length} |`,
   `| training duration | ${pct(median(dAbs))} | ${pct(Math.max(...dAbs))} | ${rows.filter((x) => x.insideDuration).length}/${rows.length} |`,
   '',
+  `- made at a median ${pct(median(rows.map((x) => x.atFraction)))} of the training's steps (${fams.map((f) => `${f}: ${pct(median(rows.filter((x) => x.family === f).map((x) => x.atFraction)))}`).join('; ')}): a profile lasts at least a second or half the epochs, so on trials of a few seconds it ends late`,
   ...[
     ['not yet calibrated (a study\'s first trials)', rows.filter((x) => x.calibratedOn === 0)],
     ['calibrated on the study\'s finished trials', rows.filter((x) => x.calibratedOn > 0)],
