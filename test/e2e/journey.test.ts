@@ -387,6 +387,12 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     expect(await tabB.locator('footer').textContent()).toContain(other);
     await tabB.screenshot({ path: join(shots, '18-studies-other-file.png'), fullPage: true });
     await scan('studies: another file in this tab', tabB);
+    // a study's name is a link to its explorer, in this tab's file
+    await tabB.getByTestId('study-link-tab-b-study').click();
+    await tabB.waitForURL(/#\/study\/tab-b-study\/explore$/);
+    await tabB.getByRole('heading', { name: /tab-b-study/ }).first().waitFor();
+    await tabB.goBack();
+    await tabB.getByTestId('studies-table').getByText('tab-b-study').waitFor();
 
     // the first tab still reads the server's own file, even after a reload
     await page.reload();

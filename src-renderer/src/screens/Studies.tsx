@@ -100,7 +100,9 @@ export function StudiesScreen({ runs, files, onFileChange }: { runs: Runs; files
             {studies.map((s) => (
               <tr key={s.id}>
                 <td>
-                  {s.name}
+                  <a href={routeHash({ screen: 'explorer', study: s.name, trial: null })} data-testid={`study-link-${s.name}`} title={`Explore ${s.name}`}>
+                    {s.name}
+                  </a>
                   {here.has(s.name) && (
                     <span className="badge" data-testid={`running-badge-${s.name}`}>
                       {' '}
