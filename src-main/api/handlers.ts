@@ -46,8 +46,8 @@ interface Running {
   paused: boolean;
   stopping: boolean;
   phase: string | null;
-  /** The running trial's projection ("projected: training 120 J ± 10 J, finishes in about 12 s"), once made. */
-  projected: string | null;
+  /** The running trial's projection while it trains, once made: its words are made again at each epoch, so the time left counts down. */
+  projected: { energyJ: number; intervalRel: number; endsAtMs: number } | null;
   trial: number | null;
   startedAt: string;
   durations: number[];
@@ -526,13 +526,16 @@ export class Api {
       case 'trial-event':
         if (e.event.type === 'phase') {
           run.phase = e.event.phase;
+          // training is over: nothing left to project
+          if (e.event.phase !== 'train') run.projected = null;
           this.ctx.emit('study.progress', { name, kind: 'phase', trial: e.trialNumber, phase: e.event.phase });
         } else if (e.event.type === 'progress') {
-          run.phase = `train (epoch ${e.event.epoch}/${e.event.epochs})${run.projected ? ` — ${run.projected}` : ''}`;
+          const p = run.projected;
+          run.phase = `train (epoch ${e.event.epoch}/${e.event.epochs})${p ? ` — ${projectionText({ ...p, remainingS: Math.max(0, (p.endsAtMs - Date.now()) / 1000) })}` : ''}`;
           this.ctx.emit('study.progress', { name, kind: 'phase', trial: e.trialNumber, phase: run.phase });
         } else if (e.event.type === 'projection') {
-          run.projected = projectionText(e.event);
-          run.phase = `${run.phase ?? 'train'} — ${run.projected}`;
+          run.projected = { energyJ: e.event.energyJ, intervalRel: e.event.intervalRel, endsAtMs: Date.now() + e.event.remainingS * 1000 };
+          run.phase = `${run.phase ?? 'train'} — ${projectionText(e.event)}`;
           this.ctx.emit('study.progress', { name, kind: 'phase', trial: e.trialNumber, phase: run.phase });
         }
         break;

@@ -1,5 +1,5 @@
 /** What `ecopt tune` writes to stderr while a study runs: messages, and on a terminal one live line. */
-import { formatDuration, formatMetric, projectionText } from '../shared/format';
+import { formatDuration, formatMetric, projectedEnergyText, projectionText } from '../shared/format';
 import type { StudyEvent } from '../engine/study/study';
 
 export interface ProgressState {
@@ -8,9 +8,26 @@ export interface ProgressState {
   /** Estimated seconds left; null before any trial has finished. */
   etaS: number | null;
   phase: string;
+  /** The phase in a few characters ("#3 epoch 2/10"), for a narrow terminal. */
+  phaseShort?: string;
   last: string;
-  /** The running trial's projection, once made. */
-  projected?: string;
+  /** The running trial's projection while it trains, once made; the time left counts down from it. */
+  projection?: LiveProjection | null;
+}
+
+export interface LiveProjection {
+  energyJ: number;
+  intervalRel: number;
+  /** When training is projected to end (Date.now() milliseconds). */
+  endsAtMs: number;
+}
+
+/** The projection's words, longest first: what a narrower line falls back to. */
+function projectionWords(p: LiveProjection, nowMs: number): string[] {
+  const remainingS = Math.max(0, (p.endsAtMs - nowMs) / 1000);
+  const energy = projectedEnergyText(p);
+  const left = remainingS < 0.5 ? '<1s left' : `~${formatDuration(remainingS)} left`;
+  return [projectionText({ ...p, remainingS }), `projected ${energy}, ${left}`, `~${energy}`];
 }
 
 const SEP = ' · ';
@@ -29,20 +46,27 @@ function clip(text: string, width: number): string {
 
 /**
  * The live line, at most `width` characters: a terminal wraps a longer one and `\r` then redraws
- * only its last row, so the parts that matter least give way first — the last result, then the
- * phase (shortened before it is dropped), the ETA, and the bar — rather than cutting mid-word.
+ * only its last row, so the parts that matter least give way first — the last result, the
+ * phase's and the projection's long words ("#3 epoch 2/10", "~120 J ± 12 J"), the ETA, the
+ * phase, and the bar — rather than cutting mid-word. The projection's time left counts down
+ * from when it was made.
  */
-export function progressLine(s: ProgressState, width: number): string {
+export function progressLine(s: ProgressState, width: number, nowMs = Date.now()): string {
   const count = `${Math.min(s.done, s.budget)}/${s.budget} trials${s.done > s.budget ? ` (${s.done} done)` : ''}`;
   const eta = s.etaS !== null && s.done < s.budget ? `ETA ${formatDuration(s.etaS)}` : '';
   const last = s.last ? `last: ${s.last}` : '';
   const join = (parts: string[]) => parts.filter(Boolean).join(SEP);
-  for (const barWidth of [BAR, 12]) {
-    const head = `${bar(s.done, s.budget, barWidth)}${count}`;
-    const full = join([head, eta, s.phase, last]);
+  const projected = s.projection ? projectionWords(s.projection, nowMs) : [''];
+  const short = s.phaseShort ?? s.phase;
+  const heads = [BAR, 12].map((w) => `${bar(s.done, s.budget, w)}${count}`);
+  for (const head of heads) {
+    const full = join([head, eta, s.phase, projected[0]!, last]);
     if (full.length <= width) return full;
-    const noLast = join([head, eta, s.phase]);
-    if (noLast.length <= width) return noLast;
+    // the projection's figures outlast the last result, the phase's long words, their own and the ETA
+    for (const line of projected.flatMap((p) => [join([head, eta, s.phase, p]), join([head, eta, short, p])])) if (line.length <= width) return line;
+  }
+  for (const head of heads) if (join([head, short, projected.at(-1)!]).length <= width) return join([head, short, projected.at(-1)!]);
+  for (const head of heads) {
     const room = width - join([head, eta]).length - SEP.length;
     // a phase cut to a few characters says nothing; drop it instead
     if (s.phase && room >= 12) return join([head, eta, clip(s.phase, room)]);
@@ -123,25 +147,36 @@ export class Progress {
         break;
       case 'idle-end':
         s.phase = '';
+        s.phaseShort = undefined;
         this.print(`  idle power: ${Object.entries(e.powerW).map(([d, w]) => `${d} ${w.toFixed(1)} W`).join(', ')}${e.underLoad ? ` — not idle: ${e.underLoad}` : ''}`);
         break;
       case 'trial-start':
-        s.projected = '';
+        s.projection = null;
+        s.phaseShort = undefined;
         s.phase = `trial ${e.trial.number}${e.retryOf !== null ? ` (re-run of ${e.retryOf})` : ''} starting`;
         this.render();
         break;
       case 'trial-event':
-        if (e.event.type === 'phase') s.phase = `trial ${e.trialNumber} ${e.event.phase}`;
-        if (e.event.type === 'progress') s.phase = `trial ${e.trialNumber} train epoch ${e.event.epoch}/${e.event.epochs}${s.projected ? ` · ${s.projected}` : ''}`;
+        if (e.event.type === 'phase') {
+          s.phase = `trial ${e.trialNumber} ${e.event.phase}`;
+          s.phaseShort = `#${e.trialNumber} ${e.event.phase}`;
+          // training is over: its projection has nothing left to count down
+          if (e.event.phase !== 'train') s.projection = null;
+        }
+        if (e.event.type === 'progress') {
+          s.phase = `trial ${e.trialNumber} train epoch ${e.event.epoch}/${e.event.epochs}`;
+          s.phaseShort = `#${e.trialNumber} epoch ${e.event.epoch}/${e.event.epochs}`;
+        }
         if (e.event.type === 'projection') {
-          s.projected = projectionText(e.event);
-          s.phase = `${s.phase} · ${s.projected}`;
-          if (!this.tty) this.print(`trial ${e.trialNumber}: ${s.projected}`);
+          s.projection = { energyJ: e.event.energyJ, intervalRel: e.event.intervalRel, endsAtMs: Date.now() + e.event.remainingS * 1000 };
+          if (!this.tty) this.print(`trial ${e.trialNumber}: ${projectionText(e.event)}`);
         }
         this.render();
         break;
       case 'trial-end': {
         s.done = e.done;
+        s.projection = null;
+        s.phaseShort = undefined;
         this.durations.push(e.elapsedS);
         const t = e.trial;
         s.last =

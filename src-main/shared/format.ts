@@ -59,11 +59,15 @@ export function formatMetric(value: number | undefined, unit: string): string {
   }
 }
 
-/** "projected: training 120 J ± 10 J, finishes in about 12 s", for the running trial (CLI and app). */
-export function projectionText(p: { energyJ: number; intervalRel: number; remainingS: number }): string {
-  // the ± to two significant figures, in the figure's own prefix: "33 J ± 7.2 J", not "± 7.18 J"
+/** "120 J ± 10 J": the ± to two significant figures, in the figure's own prefix ("33 J ± 7.2 J", not "± 7.18 J"). */
+export function projectedEnergyText(p: { energyJ: number; intervalRel: number }): string {
   const prefix = siPrefix(p.energyJ);
   const margin = prefix ? `${Number(((p.energyJ * p.intervalRel) / prefix[0]).toPrecision(2))} ${prefix[1]}J` : formatMetric(p.energyJ * p.intervalRel, 'J');
+  return `${formatMetric(p.energyJ, 'J')} ± ${margin}`;
+}
+
+/** "projected: training 120 J ± 10 J, finishes in about 12 s", for the running trial (CLI and app). */
+export function projectionText(p: { energyJ: number; intervalRel: number; remainingS: number }): string {
   const left = p.remainingS < 0.5 ? 'finishes in under a second' : `finishes in about ${formatDuration(p.remainingS)}`;
-  return `projected: training ${formatMetric(p.energyJ, 'J')} ± ${margin}, ${left}`;
+  return `projected: training ${projectedEnergyText(p)}, ${left}`;
 }
