@@ -752,9 +752,10 @@ function datasetView(name: (typeof BUILTIN_DATASETS)[number]): DatasetSummaryVie
   const preview: DatasetSummaryView['preview'] =
     ds.kind === 'image'
       ? {
-          images: Array.from({ length: 8 }, (_, i) => {
-            const row = Math.floor((i * ds.n) / 8);
-            return { label: ds.classes[ds.y[row]!]!, width: ds.inputShape[1]!, height: ds.inputShape[0]!, pixels: Array.from(ds.x.subarray(row * f, (row + 1) * f)) };
+          // one image of each class, in the classes' order, so that every class is seen
+          images: ds.classes.flatMap((label, c) => {
+            const row = ds.y.indexOf(c);
+            return row < 0 ? [] : [{ label, width: ds.inputShape[1]!, height: ds.inputShape[0]!, pixels: Array.from(ds.x.subarray(row * f, (row + 1) * f)) }];
           }),
         }
       : {

@@ -23,7 +23,8 @@ import { forecastDetails, forecastLine, notEnough } from '../shared/predictor';
 import { activeRuns, describeRuns, registerRun } from '../engine/study/machine-runs';
 import { exportModel } from '../engine/models/export';
 import { describeChange, remeasure } from '../engine/models/remeasure';
-import { classFrontLines, frontTable, objectivesLine, predictorLines, provenanceLines, trialsTable } from './present';
+import { classFrontLines, frontTable, objectivesLine, predictorLines, projectionLines, provenanceLines, trialsTable } from './present';
+import { projectionCheck } from '../shared/projection-check';
 import { STORAGE_HELP, fetchProvenance, withReadStorage } from './storage-option';
 import { addWorkerCommand } from './worker';
 import { addCopyCommand } from './copy';
@@ -211,7 +212,8 @@ export function buildProgram(): Command {
     .option('--wide', WIDE_HELP)
     .option('--payback', 'also say whether the search paid for itself: energy saved per prediction by each front trial against a reference, and after how many predictions it repays the whole campaign')
     .option('--reference <n>', 'with --payback: the trial to compare with (default: the most accurate; for the most accurate itself, the first trial)')
-    .action(async (name: string, opts: DbOption & WideOption & { storage?: string; payback?: boolean; reference?: string }) => {
+    .option('--projections', 'also show each trial\'s projection, made while it trained, against the energy and time it measured')
+    .action(async (name: string, opts: DbOption & WideOption & { storage?: string; payback?: boolean; reference?: string; projections?: boolean }) => {
       if (opts.reference !== undefined && !/^\d+$/.test(opts.reference)) throw new UserError(`--reference: expected a trial number, got "${opts.reference}"`);
       await withReadStorage(opts.storage ?? dbPath(opts), async (storage, store) => {
         if (opts.payback && !store) throw new UserError('--payback reads a study file: give --db <file> (a PostgreSQL study has no file to read it from)');
@@ -230,6 +232,14 @@ export function buildProgram(): Command {
         if (trials.some((t) => t.state === 'complete')) out.push('', ...predictorLines(trials, width));
         const prov = provenanceLines(store ?? (await fetchProvenance(storage, study, trials)), study, trials);
         if (prov.length) out.push('', 'Where the energy figures come from:', ...prov.map((l) => `  ${l}`));
+        if (opts.projections) {
+          const checked = [];
+          for (const t of trials.filter((x) => x.state === 'complete')) {
+            const check = projectionCheck((await storage.getTrialAttrs(t.id)).train_projection);
+            if (check) checked.push({ number: t.number, check });
+          }
+          out.push('', ...projectionLines(checked, width));
+        }
         if (opts.payback && store) out.push('', ...paybackLines(studyPayback(store, study.name, opts.reference !== undefined ? { reference: Number(opts.reference) } : {})));
         process.stdout.write(`${out.join('\n')}\n`);
       });

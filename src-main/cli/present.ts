@@ -1,11 +1,12 @@
 /** What `ecopt show` and the end of `ecopt tune` print: trials, the Pareto front, provenance. */
-import { formatMetric, formatSi } from '../shared/format';
+import { formatMetric, formatSi, projectedEnergyText } from '../shared/format';
 import { frontTrials } from '../shared/analysis';
 import { describeCorrelation, energyPredictors } from '../shared/correlation';
 import { crossClassAgreement } from '../shared/cross-class';
 import { METRICS, type TrialRecord } from '../shared/types';
 import type { Store, StudyRow } from '../engine/store/store';
 import { table, type TableOptions } from './table';
+import { projectionSummary, signedPercent, type ProjectionCheck } from '../shared/projection-check';
 
 function paramText(t: TrialRecord): string {
   return Object.entries(t.params)
@@ -203,5 +204,31 @@ export function predictorLines(trials: TrialRecord[], options: TableOptions = {}
   return [
     `What predicts energy (Pearson r and Spearman ρ with 95% intervals, over the complete trials)${p.warning ? ` — ${p.warning}` : ''}:`,
     table(['energy', 'against', 'correlation'], rows, options),
+  ];
+}
+
+/** Each trial's projection against what it measured (`ecopt show --projections`), with the study's median errors. */
+export function projectionLines(rows: readonly { number: number; check: ProjectionCheck }[], options: TableOptions = {}): string[] {
+  const summary = projectionSummary(rows.map((r) => r.check));
+  if (!summary) return ['Projections: no trial of this study has one yet (a trial is projected once while it trains, by the built-in trainer, past its first epoch).'];
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  return [
+    `Projections made while training, against what was measured (${summary.n} trials): median |error| ${pct(summary.energyMedianAbs)} for the energy, ${pct(summary.durationMedianAbs)} for the time; ` +
+      `${summary.insideEnergy} of ${summary.n} energies and ${summary.insideDuration} of ${summary.n} times inside their stated intervals (about 90%).`,
+    table(
+      ['#', 'made at', 'projected energy', 'measured', 'error', 'projected time', 'measured', 'error', 'calibrated on'],
+      rows.map(({ number, check: c }) => [
+        String(number),
+        `${Math.round(c.atFraction * 100)}%`,
+        `${projectedEnergyText({ energyJ: c.projectedJ, intervalRel: c.energyRel })}${c.whose === 'machine' ? ' (machine)' : ''}`,
+        formatMetric(c.actualJ, 'J'),
+        signedPercent(c.energyErr),
+        `${formatSi(c.projectedS, 's')} ± ${formatSi(c.projectedS * c.durationRel, 's')}`,
+        formatSi(c.actualS, 's'),
+        signedPercent(c.durationErr),
+        c.calibratedOn ? `${c.calibratedOn} trials` : '—',
+      ]),
+      options,
+    ),
   ];
 }

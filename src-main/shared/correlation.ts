@@ -107,8 +107,14 @@ export function energyPredictors(trials: readonly TrialLike[]): EnergyPredictors
   };
 }
 
+/** A coefficient to 2 decimals, without the "-0.00" of a tiny negative one. */
+export function r2(v: number): string {
+  const t = v.toFixed(2);
+  return t === '-0.00' ? '0.00' : t;
+}
+
 /** "r = 0.79 [0.41, 0.93], ρ = 0.81 [0.45, 0.94], n = 16". */
 export function describeCorrelation(c: Correlation): string {
-  const f = (v: number | null, ci: [number, number] | null) => (v === null ? '—' : `${v.toFixed(2)}${ci ? ` [${ci[0].toFixed(2)}, ${ci[1].toFixed(2)}]` : ''}`);
+  const f = (v: number | null, ci: [number, number] | null) => (v === null ? '—' : `${r2(v)}${ci ? ` [${r2(ci[0])}, ${r2(ci[1])}]` : ''}`);
   return `r = ${f(c.pearson, c.pearsonCi)}, ρ = ${f(c.spearman, c.spearmanCi)}, n = ${c.n}`;
 }

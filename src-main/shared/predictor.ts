@@ -66,6 +66,8 @@ export interface PredictorRow extends TrialShape {
   study: string;
   trial: number;
   targets: Partial<Record<PredictorTarget, number>>;
+  /** The largest stated uncertainty of an estimated (not measured) energy figure in the trial, ± relative; absent: all measured. */
+  estimatedRel?: number;
 }
 
 export const FEATURE_NAMES: Record<PredictorTarget, string[]> = {
@@ -477,6 +479,13 @@ function energyText(j: number): string {
   return `${j.toPrecision(3)} J`;
 }
 
+/** "time 1.5 minutes to 3.2 minutes", or "time under a minute" when both ends read alike. */
+function timeRange(low: number, high: number): string {
+  const a = minutesText(low);
+  const b = minutesText(high);
+  return a === b ? `time ${a}` : `time ${a} to ${b}`;
+}
+
 function minutesText(s: number): string {
   const m = s / 60;
   return m < 1 ? 'under a minute' : m < 10 ? `${m.toFixed(1)} minutes` : `${Math.round(m)} minutes`;
@@ -499,7 +508,7 @@ export function forecastLine(f: StudyForecast): string {
 /** The lines under the forecast: the intervals, and where the figure comes from. */
 export function forecastDetails(f: StudyForecast): string[] {
   return [
-    `90% interval: ${energyText(f.energyJ.low)} to ${energyText(f.energyJ.high)}${f.trainEnergyJ ? `, of which training about ${energyText(f.trainEnergyJ.center)}` : ''}${f.durationS ? `; time ${minutesText(f.durationS.low)} to ${minutesText(f.durationS.high)}` : ''}`,
+    `90% interval: ${energyText(f.energyJ.low)} to ${energyText(f.energyJ.high)}${f.trainEnergyJ ? `, of which training about ${energyText(f.trainEnergyJ.center)}` : ''}${f.durationS ? `; ${timeRange(f.durationS.low, f.durationS.high)}` : ''}`,
     ...(f.inferJPerSample ? [`inference energy per sample: about ${formatSi(f.inferJPerSample.min, 'J')} to ${formatSi(f.inferJPerSample.max, 'J')} across the planned trials`] : []),
     `${f.provenance}; a forecast, not a measurement: nothing of it is stored`,
     ...f.notes,

@@ -26,6 +26,10 @@ describe('ecopt tune / show / studies', () => {
     const rows = (out: string) => out.split('\n').filter((l) => /^\d+\s+complete/.test(l));
     expect(rows(show.stdout)).toHaveLength(2);
     expect(rows(show.stdout)).toEqual(rows(tune.stdout));
+    // each trial's projection, against what it measured
+    const projections = await runCli(['show', 'digits-mlp', '--db', db, '--projections']);
+    expect(projections.stdout).toMatch(/Projections made while training, against what was measured \(2 trials\): median \|error\| [\d.]+% for the energy, [\d.]+% for the time; \d of 2 energies and \d of 2 times inside/);
+    expect(projections.stdout.split('\n').filter((l) => /^[01]\s+\d+%\s+[\d.]+ [mk]?J ± [\d.]+ [mk]?J\s+[\d.]+ [mk]?J\s+[+−][\d.]+%/.test(l))).toHaveLength(2);
 
     const studies = await runCli(['studies', '--db', db]);
     expect(studies.stdout).toMatch(/digits-mlp\s+2\/2\s+2\s+0\s+0\s+mlp\s+builtin:digits\s+auto\s+wasm/);

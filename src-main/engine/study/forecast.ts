@@ -58,7 +58,9 @@ export function predictorRows(store: Store, key = thisMachineKey()): PredictorRo
       const settings = (attrs.settings ?? {}) as Record<string, unknown>;
       const split = (attrs.split ?? {}) as Record<string, unknown>;
       const firstOf = new Map<string, number>();
-      for (const w of store.getWindows({ trialId: t.id })) if (!firstOf.has(w.phase)) firstOf.set(w.phase, attributedJ(w));
+      const windows = store.getWindows({ trialId: t.id });
+      for (const w of windows) if (!firstOf.has(w.phase)) firstOf.set(w.phase, attributedJ(w));
+      const estimated = windows.flatMap((w) => w.domains.map((d) => d.provenance)).filter((p) => p.method === 'estimated');
       const durationS = t.startedAt && t.finishedAt ? (Date.parse(t.finishedAt) - Date.parse(t.startedAt)) / 1000 : Number.NaN;
       rows.push({
         study: study.name,
@@ -76,6 +78,7 @@ export function predictorRows(store: Store, key = thisMachineKey()): PredictorRo
           ...(firstOf.has('train') && firstOf.has('infer') ? { trial_energy_j: [...firstOf.values()].reduce((a, b) => a + b, 0) } : {}),
           ...(Number.isFinite(durationS) && durationS > 0 ? { trial_duration_s: durationS } : {}),
         },
+        ...(estimated.length ? { estimatedRel: Math.max(...estimated.map((p) => (p.method === 'estimated' ? p.uncertaintyRel : 0))) } : {}),
       });
     }
   }
@@ -83,8 +86,10 @@ export function predictorRows(store: Store, key = thisMachineKey()): PredictorRo
 }
 
 /** The predictor fitted on this machine's trials in `store`. */
-export function machinePredictor(store: Store, key = thisMachineKey()): EnergyPredictor {
-  return fitPredictor(predictorRows(store, key));
+export function machinePredictor(store: Store, key = thisMachineKey()): EnergyPredictor & { estimatedRel: number | null } {
+  const rows = predictorRows(store, key);
+  const estimated = rows.map((r) => r.estimatedRel).filter((x): x is number => x !== undefined);
+  return { ...fitPredictor(rows), estimatedRel: estimated.length ? Math.max(...estimated) : null };
 }
 
 /**
@@ -124,6 +129,12 @@ export async function forecastStudy(store: Store, spec: StudySpec, key = thisMac
   const shapes = await plannedShapes(spec, left, asked);
   const idleS = existing && done.length > 0 ? 0 : spec.meters.idleBaselineS;
   const result = forecastTrials(predictor, shapes, idleS);
+  // the joules it is fitted on may themselves be estimates: the interval is not of real joules then
+  if (result.ok && predictor.estimatedRel !== null) {
+    result.forecast.notes.unshift(
+      `the trials it is fitted on have ESTIMATED energy (no energy counter was readable; the estimate states ±${Math.round(predictor.estimatedRel * 100)}%): the interval is how far the forecast may miss those estimates, not real joules`,
+    );
+  }
   if (result.ok && existing && done.length) result.forecast.notes.push(`study "${spec.name}" already has ${done.length} finished trial${done.length === 1 ? '' : 's'}: this is for the ${left} left`);
   if (result.ok && spec.sampler.name !== 'random' && spec.sampler.name !== 'sobol' && shapes.length > 10) {
     result.forecast.notes.push('sized on the sampler\'s start-up proposals: later ones follow the results and may be larger or smaller');

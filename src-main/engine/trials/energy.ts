@@ -80,7 +80,7 @@ export function finalizeEnergy(result: TrialResult, baseline: IdleBaseline | nul
           {
             domain: '*',
             kind: 'noisy',
-            message: `the inference figure could move ±${(rel * 100).toFixed(0)}% between runs (more than ${NOISY_SPREAD_REL * 100}%; the spread of CPU time across blocks of repeats): it is not a steady figure; re-measure it on a quieter machine (\`ecopt remeasure\`) before relying on it`,
+            message: `the inference figure could move ±${(rel * 100).toFixed(rel < 0.21 ? 1 : 0)}% between runs (the spread of CPU time across blocks of repeats; ECOpt flags more than ±${NOISY_SPREAD_REL * 100}%): it is not a steady figure; re-measure it on a quieter machine (\`ecopt remeasure\`) before relying on it`,
           },
         ];
       }

@@ -7,6 +7,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { TrialView } from '../../../src-main/shared/contract';
 import type { HardwareClassView } from '../../../src-main/shared/classes';
 import { pickByBudget } from '../../../src-main/shared/analysis';
+import { projectionCheck, projectionCheckText } from '../../../src-main/shared/projection-check';
 import { trialsOfClass } from '../../../src-main/shared/classes';
 import { parseBudget } from '../../../src-main/shared/budget';
 import { METRIC_NAMES, type MetricName } from '../../../src-main/shared/types';
@@ -50,6 +51,7 @@ function TrialDetail({ name, number, version, classes }: { name: string; number:
   // the trace is of the domains' readings: estimated where any of them is an estimate
   const estimatedPower = t.windows.some((w) => w.domains.some((d) => domains.includes(d.domain) && d.method === 'estimated'));
   const flags = mergeFlags(t.windows);
+  const projection = projectionCheck(t.attrs.train_projection);
   const hwClass = t.trial.hardwareClass ? hardwareClassText(t.trial.hardwareClass, t.hardwareClassLabel ?? classes?.find((c) => c.id === t.trial.hardwareClass)?.label) : null;
   return (
     <div className="card" data-testid="trial-detail">
@@ -104,6 +106,11 @@ function TrialDetail({ name, number, version, classes }: { name: string; number:
           )}
         </tbody>
       </table>
+      {projection && (
+        <p className="small" data-testid="detail-projection">
+          Training was projected while it ran: {projectionCheckText(projection)}.
+        </p>
+      )}
       <p className="small" data-testid="attribution">
         Energy figures are this trial&apos;s own share of the machine&apos;s energy ({String(t.attrs.attribution ?? 'the whole machine')})
         {spreadText(t.attrs.energy_spread_rel)}.

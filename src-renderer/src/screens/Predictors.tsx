@@ -3,7 +3,7 @@
  * the energy this study measured — the same numbers as `ecopt show` (shared/correlation.ts).
  */
 import { useMemo, useState } from 'react';
-import { describeCorrelation, energyPredictors } from '../../../src-main/shared/correlation';
+import { describeCorrelation, energyPredictors, r2 } from '../../../src-main/shared/correlation';
 import type { TrialLike } from '../../../src-main/shared/columns';
 import { logTicks } from '../chart-axes';
 import { METRICS } from '../format';
@@ -48,7 +48,7 @@ export function PredictorsPanel({ trials }: { trials: readonly TrialLike[] }) {
             lazy
             data={[{ type: 'scatter', mode: 'markers', x: r.points.map((q) => q[0]), y: r.points.map((q) => q[1]), text: r.points.map((q) => `trial ${q[2]}`), marker: { size: 7 } }]}
             layout={{
-              title: { text: `${METRICS[r.predictor].label}: r = ${r.pearson === null ? '—' : r.pearson.toFixed(2)}` },
+              title: { text: `${METRICS[r.predictor].label}: r = ${r.pearson === null ? '—' : r2(r.pearson)}` },
               // ticks written with their unit ("100 µJ", "10 ms"), as the tables write them
               xaxis: { title: { text: METRICS[r.predictor].label }, type: 'log', ...logTicks(r.points.map((q) => q[0]), METRICS[r.predictor].unit) },
               yaxis: { title: { text: METRICS[target].label }, type: 'log', ...logTicks(r.points.map((q) => q[1]), METRICS[target].unit) },
