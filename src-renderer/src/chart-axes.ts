@@ -21,27 +21,89 @@ export function tickText(v: number, unit: string): string {
   return formatMetric(v, unit);
 }
 
+/** The narrowest plot a log axis's ticks are spaced for, px: the run view's column (frontierLayout's margins) in a window about 820 px wide. */
+export const LOG_AXIS_MIN_PX = 280;
+/** An estimate of a tick label's width per character at Plotly's 12 px tick font (generous: digits are about 7 px, spaces less). */
+const TICK_CHAR_PX = 7;
+/** Clear space between neighbouring tick labels, px. */
+const TICK_GAP_PX = 8;
+/** The least span of a log axis, in decades (a factor of 2): a single point, or points close together, sit in the middle of it. */
+const MIN_LOG_SPAN = 0.3;
+/** Padding either side of the data, as a share of its span (Plotly's autorange pads by about a marker). */
+const LOG_PAD = 0.05;
+
 /**
  * Tick values and texts for a log axis over `values` (positive ones), each written by tickText
- * in `unit`: every decade, and 2 and 5 between when the data spans at most two. `factor`: the
- * axis plots value × factor (an axis in µJ) while the texts name the value itself ("200 µJ").
+ * in `unit`, and the axis's range (log10 of value × factor, as Plotly's log axes take it). The
+ * range pads the data a little and is never narrower than a factor of 2, so a single point sits
+ * in the middle of its axis. The ticks are the densest of: every digit and 1.5; every digit;
+ * 1-2-5; each decade; every few decades, whose labels keep clear of one another on a plot
+ * `plotPx` wide (LOG_AXIS_MIN_PX unless the caller knows it is wider), at least two of them
+ * inside the range (which widens until two fit): labels never pile up. `factor`: the axis plots
+ * value × factor (an axis in µJ) while the texts name the value itself ("200 µJ").
  */
-export function logTicks(values: readonly number[], unit: string, factor = 1): { tickvals: number[]; ticktext: string[] } | null {
+export function logTicks(values: readonly number[], unit: string, factor = 1, plotPx = LOG_AXIS_MIN_PX): { tickvals: number[]; ticktext: string[]; range: [number, number] } | null {
   const positive = values.filter((v) => Number.isFinite(v) && v > 0);
   if (!positive.length) return null;
-  const lo = Math.floor(Math.log10(Math.min(...positive)));
-  const hi = Math.ceil(Math.log10(Math.max(...positive)));
-  const min = Math.min(...positive);
-  const max = Math.max(...positive);
-  const within = (steps: number[]) => {
+  const lMin = Math.log10(Math.min(...positive));
+  const lMax = Math.log10(Math.max(...positive));
+  const span = lMax - lMin;
+  let half = Math.max(span / 2 + LOG_PAD * span, MIN_LOG_SPAN / 2);
+  const mid = (lMin + lMax) / 2;
+  const round = (v: number) => Number(v.toPrecision(12));
+  for (let attempt = 0; attempt < 200; attempt++, half *= 1.1) {
+    const lo = mid - half;
+    const hi = mid + half;
+    const picked = spacedLogTicks(lo, hi, unit, plotPx);
+    if (picked) {
+      return {
+        tickvals: picked.map((v) => (factor === 1 ? v : round(v * factor))),
+        ticktext: picked.map((v) => tickText(v, unit)),
+        range: [round(lo + Math.log10(factor)), round(hi + Math.log10(factor))],
+      };
+    }
+  }
+  return null;
+}
+
+/** The densest round ticks inside [10^lo, 10^hi] whose labels keep clear of each other, or null when fewer than two fit. */
+function spacedLogTicks(lo: number, hi: number, unit: string, plotPx: number): number[] | null {
+  const width = hi - lo;
+  const fits = (ticks: number[]): boolean => {
+    if (ticks.length < 2) return false;
+    for (let i = 1; i < ticks.length; i++) {
+      const apartPx = ((Math.log10(ticks[i]!) - Math.log10(ticks[i - 1]!)) / width) * plotPx;
+      const needPx = ((tickText(ticks[i - 1]!, unit).length + tickText(ticks[i]!, unit).length) / 2) * TICK_CHAR_PX + TICK_GAP_PX;
+      if (apartPx < needPx) return false;
+    }
+    return true;
+  };
+  const inside = (steps: number[], every = 1, phase = 0): number[] => {
     const out: number[] = [];
-    for (let e = lo; e <= hi; e++) for (const s of steps) out.push(Number((s * 10 ** e).toPrecision(12)));
+    for (let e = Math.floor(lo) - 1; e <= Math.ceil(hi); e++) {
+      if (((e - phase) % every + every) % every !== 0) continue;
+      for (const s of steps) {
+        const v = Number((s * 10 ** e).toPrecision(12));
+        const l = Math.log10(v);
+        if (l >= lo - 1e-9 && l <= hi + 1e-9) out.push(v);
+      }
+    }
     return out;
   };
-  let ticks = within(hi - lo <= 2 ? [1, 2, 5] : [1]);
-  // data inside one decade may hold a single 1-2-5 tick: then every digit, so that at least two label the axis
-  if (ticks.filter((v) => v >= min && v <= max).length < 2) ticks = within([1, 2, 3, 4, 5, 6, 7, 8, 9]);
-  return { tickvals: ticks.map((v) => (factor === 1 ? v : Number((v * factor).toPrecision(12)))), ticktext: ticks.map((v) => tickText(v, unit)) };
+  for (const steps of [[1, 1.5, 2, 3, 4, 5, 6, 7, 8, 9], [1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 2, 5]]) {
+    const t = inside(steps);
+    if (fits(t)) return t;
+  }
+  // one tick every `every` decades: of the phases, the one with the most ticks inside
+  for (const every of [1, 2, 3, 5, 10, 20, 50, 100]) {
+    let best: number[] | null = null;
+    for (let phase = 0; phase < every; phase++) {
+      const t = inside([1], every, phase);
+      if (fits(t) && (!best || t.length > best.length)) best = t;
+    }
+    if (best) return best;
+  }
+  return null;
 }
 
 /**
@@ -85,6 +147,53 @@ export function powerTimeRange(tMs: readonly number[], running: boolean): { rang
     if (t > last) last = t;
   }
   return last - first < 30_000 ? { range: [new Date(first - 1000), new Date(first + 30_000)], autorange: false } : {};
+}
+
+/** A power reading as the meters give it: when (ms since the epoch), which domain, and watts. */
+export interface PowerReading {
+  tMs: number;
+  domain: string;
+  powerW: number;
+}
+
+/** Two readings of a domain further apart than this, ms: the meters stopped between them (a pause) and started again. */
+const METERS_RESTARTED_MS = 2000;
+
+/**
+ * The readings of one stream that are power: a meter that reads a counter (or estimates from the
+ * load) has no power until its second reading, and gives 0 W for its first. Such a reading (≤ 0 W)
+ * where a domain's stream begins, or begins again after the meters stopped, is dropped; every
+ * other reading is kept as it came.
+ */
+export function measuredReadings<T extends PowerReading>(readings: readonly T[]): T[] {
+  const lastMs = new Map<string, number>();
+  const out: T[] = [];
+  for (const r of readings) {
+    const prev = lastMs.get(r.domain);
+    lastMs.set(r.domain, r.tMs);
+    if (!(r.powerW > 0) && (prev === undefined || r.tMs - prev > METERS_RESTARTED_MS)) continue;
+    out.push(r);
+  }
+  return out;
+}
+
+/**
+ * The run view's power traces, one per domain: the readings stored with the last measured trial
+ * (`stored`, those before the first live one) and the live ones, a gap (null) between the two
+ * rather than a line across it. Only readings: nothing is added (no 0 W start), so each line
+ * begins at its first real reading; the axis's own range may still start at 0 W.
+ */
+export function powerTraces(stored: readonly PowerReading[] | null, live: readonly PowerReading[], running: boolean) {
+  const liveReal = measuredReadings(live);
+  const firstLiveMs = live.length ? live[0]!.tMs : Infinity;
+  const before = stored && (running || !live.length) ? measuredReadings(stored.filter((s) => s.tMs < firstLiveMs)) : [];
+  const domains = [...new Set([...before, ...liveReal].map((s) => s.domain))];
+  return domains.map((d) => {
+    const a = before.filter((s) => s.domain === d);
+    const b = liveReal.filter((s) => s.domain === d);
+    const pts = [...a.map((s) => [new Date(s.tMs), s.powerW] as const), ...(a.length && b.length ? [[null, null] as const] : []), ...b.map((s) => [new Date(s.tMs), s.powerW] as const)];
+    return { type: 'scatter' as const, mode: pts.length < 20 ? ('lines+markers' as const) : ('lines' as const), name: d, x: pts.map((p) => p[0]), y: pts.map((p) => p[1]), connectgaps: false };
+  });
 }
 
 /**

@@ -165,8 +165,11 @@ export function project(profile: StepProfile, energySoFarJ: number, profileEnerg
   // 23 of 24 actuals of the traced trials (±8%: 22, ±5%: 20).
   const rel = sd / Math.max(stepS, 1e-12) / Math.sqrt(Math.max(1, steps.length));
   const sampling = 1.645 * rel * (remainingS / Math.max(projectedDurationS, 1e-12));
-  const intervalRel = Math.min(1, PROJECTION_FLOOR_REL + sampling);
-  const durationIntervalRel = Math.min(1, DURATION_FLOOR_REL + sampling);
+  // a profile inside the first epoch sees neither an epoch's end nor the steps past warm-up's
+  // tail: its floors are doubled (bench:projection measures only profiles of whole epochs)
+  const floor = crossed ? 1 : 2;
+  const intervalRel = Math.min(1, floor * PROJECTION_FLOOR_REL + sampling);
+  const durationIntervalRel = Math.min(1, floor * DURATION_FLOOR_REL + sampling);
   return {
     atFraction: profile.step / profile.totalSteps,
     projectedDurationS,

@@ -372,6 +372,8 @@ export function ExplorerScreen({ name }: { name: string }) {
         y={ym}
         z={z}
         highlight={clicked ?? chosen}
+        // the explorer's plot spans the page: at least 600 px in a window of about 900
+        axisPx={600}
         onPick={(n) => {
           selectTrial(n);
           setClicked(n);

@@ -27,6 +27,8 @@ export interface FrontierProps {
   highlight?: number | null;
   onPick?: (trial: number) => void;
   height?: number;
+  /** The least width the plot is drawn at, px: how closely its log axis's tick labels may sit (chart-axes.ts). */
+  axisPx?: number;
 }
 
 /** Trials drawn on the canvas: positions in axis units, and how each is drawn. */
@@ -64,7 +66,7 @@ function siUnit(typical: number): { factor: number; unit: string } {
   return { factor: 1 / scale, unit: `${prefix}J` };
 }
 
-export function FrontierPlot({ view, x, y, z, highlight, onPick, height = 420 }: FrontierProps) {
+export function FrontierPlot({ view, x, y, z, highlight, onPick, height = 420, axisPx }: FrontierProps) {
   const xm = (x ?? view.objectives[1]?.metric ?? view.objectives[0]!.metric) as MetricName;
   const ym = (y ?? view.objectives[0]!.metric) as MetricName;
   const zm = z ? (z as MetricName) : null;
@@ -181,8 +183,8 @@ export function FrontierPlot({ view, x, y, z, highlight, onPick, height = 420 }:
       if (v < lo) lo = v;
       if (v > hi) hi = v;
     }
-    return Number.isFinite(lo) ? logTicks([lo, hi], 'J', energyUnits.get(xm)?.factor ?? 1) : null;
-  }, [view, xm, zm, energyUnits]);
+    return Number.isFinite(lo) ? logTicks([lo, hi], 'J', energyUnits.get(xm)?.factor ?? 1, axisPx) : null;
+  }, [view, xm, zm, energyUnits, axisPx]);
   const layout = useMemo(
     () =>
       zm

@@ -2,7 +2,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { call, onEvent } from '../client';
 import { formatDuration, formatMetric, METRICS } from '../format';
-import { powerAxis, powerTimeRange } from '../chart-axes';
+import { powerAxis, powerTimeRange, powerTraces as powerTraceData } from '../chart-axes';
 import { Plot } from '../Plot';
 import { useUi } from '../state';
 import { useStudy } from '../useStudy';
@@ -24,17 +24,8 @@ export function RunScreen({ name }: { name: string }) {
     if (!loaded || (running && stored)) return;
     call('study.power', { name }).then(setStored, (e: Error) => setError(e.message));
   }, [name, running, finishedCount, setError, loaded]);
-  const powerTraces = useMemo(() => {
-    const before = stored && (running || !power.length) ? stored.samples.filter((s) => !power.length || s.tMs < power[0]!.tMs) : [];
-    const domains = [...new Set([...before, ...power].map((s) => s.domain))];
-    return domains.map((d) => {
-      const a = before.filter((s) => s.domain === d);
-      const b = power.filter((s) => s.domain === d);
-      // a gap (null) between the stored trial and the live readings, not a line across it
-      const pts = [...a.map((s) => [new Date(s.tMs), s.powerW] as const), ...(a.length && b.length ? [[null, null] as const] : []), ...b.map((s) => [new Date(s.tMs), s.powerW] as const)];
-      return { type: 'scatter' as const, mode: pts.length < 20 ? ('lines+markers' as const) : ('lines' as const), name: d, x: pts.map((p) => p[0]), y: pts.map((p) => p[1]), connectgaps: false };
-    });
-  }, [stored, power, running]);
+  // the readings only, as they came: no point is added before the first (the y axis starts at 0 W by its range)
+  const powerTraces = useMemo(() => powerTraceData(stored?.samples ?? null, power, running), [stored, power, running]);
   // while running, at least half a minute of time axis; once ended, the axis ends at the data
   const powerLayout = useMemo(() => {
     const ts = powerTraces.flatMap((t) => t.x.filter((x): x is Date => x !== null).map((x) => x.getTime()));

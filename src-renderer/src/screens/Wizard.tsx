@@ -31,19 +31,26 @@ const STEPS = ['Data', 'Model and search', 'What matters', 'Review and run'];
 
 function DatasetPreview({ d }: { d: DatasetSummaryView }) {
   if ('images' in d.preview) {
+    // in the classes' order (the summary's line above), each labelled with its class
+    const order = new Map(d.classes.map((c, i) => [c.name, i]));
+    const images = [...d.preview.images].sort((a, b) => (order.get(a.label) ?? order.size) - (order.get(b.label) ?? order.size));
+    const eachClass = d.classes.length > 0 && images.length === d.classes.length && images.every((img, i) => img.label === d.classes[i]!.name);
     return (
-      <div className="thumbs">
-        {d.preview.images.map((img, i) => (
-          <figure key={i}>
-            <svg width={Math.max(42, img.width * 3)} height={Math.max(42, img.height * 3)} viewBox={`0 0 ${img.width} ${img.height}`} role="img" aria-label={`an image of class ${img.label}`}>
-              {img.pixels.map((p, k) => (
-                <rect key={k} x={k % img.width} y={Math.floor(k / img.width)} width={1} height={1} fill={`rgb(${p},${p},${p})`} />
-              ))}
-            </svg>
-            <figcaption>{img.label}</figcaption>
-          </figure>
-        ))}
-      </div>
+      <>
+        <p className="muted small">{eachClass ? 'One image of each class:' : 'A few of the images:'}</p>
+        <div className="thumbs" data-testid="preview-images">
+          {images.map((img, i) => (
+            <figure key={i}>
+              <svg width={Math.max(42, img.width * 3)} height={Math.max(42, img.height * 3)} viewBox={`0 0 ${img.width} ${img.height}`} role="img" aria-label={`an image of class ${img.label}`}>
+                {img.pixels.map((p, k) => (
+                  <rect key={k} x={k % img.width} y={Math.floor(k / img.width)} width={1} height={1} fill={`rgb(${p},${p},${p})`} />
+                ))}
+              </svg>
+              <figcaption>{img.label}</figcaption>
+            </figure>
+          ))}
+        </div>
+      </>
     );
   }
   return (

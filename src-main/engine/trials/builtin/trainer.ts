@@ -99,19 +99,21 @@ async function main(): Promise<void> {
   // measures it apart. The projection is made at the first such boundary where the profile has
   // lasted PROFILE_MIN_S, or before passing half of the epochs. With 2 epochs, the first half of
   // epoch 1 after its first step (which carries epoch 0's end); with one epoch, or fewer than 4
-  // steps an epoch, the steps past warm-up up to profileFraction.
+  // steps an epoch, the steps past warm-up up to profileFraction (at least 8).
   const stepsPerEpoch = Math.ceil(split.train.n / built.settings.batchSize);
   const epochs = built.settings.epochs;
   const totalSteps = stepsPerEpoch * epochs;
   const byEpoch = epochs >= 2 && stepsPerEpoch >= 4;
-  const byFraction = Math.max(2, Math.round(totalSteps * spec.trial.profileFraction));
+  // without whole epochs to profile, at least 8 steps, the first quarter of them warm-up: a
+  // training of fewer than 10 steps is over before a profile says anything, and is not projected
+  const byFraction = Math.max(8, Math.round(totalSteps * spec.trial.profileFraction));
   const halfEpoch = Math.min(totalSteps - 1, stepsPerEpoch + 1 + Math.max(3, Math.ceil(stepsPerEpoch / 2)));
-  const warmup = byEpoch ? stepsPerEpoch + 1 : Math.min(Math.max(1, Math.round(byFraction * 0.2)), byFraction - 1);
+  const warmup = byEpoch ? stepsPerEpoch + 1 : Math.max(2, Math.round(byFraction * 0.25));
   /** The first step of an epoch past epoch 1: it carries the previous epoch's end. */
   const isBoundary = (s: number) => byEpoch && epochs >= 3 && s > stepsPerEpoch + 1 && (s - 1) % stepsPerEpoch === 0;
   /** Whether the profile ends at step s (which is done). */
   const profileEnds = (s: number, profiledS: number) => {
-    if (s >= totalSteps) return false;
+    if (s >= totalSteps - 1) return false;
     if (!byEpoch) return s === byFraction;
     if (epochs === 2) return s === halfEpoch;
     if (!isBoundary(s)) return false;

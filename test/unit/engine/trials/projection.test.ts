@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CALIBRATION_MIN_TRIALS, HELPER_CPU_CARRIED, PROJECTION_FLOOR_REL, project, projectionCalibration } from '../../../../src-main/engine/trials/projection';
+import { CALIBRATION_MIN_TRIALS, DURATION_FLOOR_REL, HELPER_CPU_CARRIED, PROJECTION_FLOOR_REL, project, projectionCalibration } from '../../../../src-main/engine/trials/projection';
 
 describe('short-profile projection', () => {
   it('projects a steady run exactly: time per step × steps left, at the profiled power', () => {
@@ -8,7 +8,8 @@ describe('short-profile projection', () => {
     expect(p.projectedDurationS).toBeCloseTo(1.5 + 9, 9);
     expect(p.projectedEnergyJ).toBeCloseTo(30 + 20 * 9, 9);
     expect(p.atFraction).toBe(0.1);
-    expect(p.intervalRel).toBeCloseTo(PROJECTION_FLOOR_REL, 9);
+    // no epoch boundary profiled: the floor is doubled
+    expect(p.intervalRel).toBeCloseTo(2 * PROJECTION_FLOOR_REL, 9);
     expect(p.projectedCpuS).toBeNull();
   });
 
@@ -36,6 +37,9 @@ describe('short-profile projection', () => {
     // the energy so far, scaled by CPU time: the wall clock (stretched by other programs) does not enter
     expect(p.projectedEnergyJ).toBeCloseTo((70 * (7 + 140 * 0.09 + 3 * 0.5 * 0.9)) / 7, 9);
     expect(p.atFraction).toBe(0.3);
+    // steady steps past a boundary: the interval is its floors
+    expect(p.intervalRel).toBeCloseTo(PROJECTION_FLOOR_REL, 9);
+    expect(p.durationIntervalRel).toBeCloseTo(DURATION_FLOOR_REL, 9);
   });
 
   it('a run of one epoch counts its single validation pass once', () => {
