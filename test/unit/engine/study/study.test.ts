@@ -198,7 +198,10 @@ describe('study loop', () => {
 
   it('runs real trials as child processes, and stores a trial that exceeds its time limit as failed', async () => {
     const store = new Store(join(tmpDir(), 's.db'));
-    const outcome = await runStudy({ storage: new SqliteStorage(store), spec: spec({ trials: 2 }) });
+    // 4 epochs of iris's ~105 training rows in batches of 16 (7 steps each): enough to be
+    // projected while training, from whole epochs
+    const space = { ...quickSpec().space, epochs: { type: 'fixed', value: 4 }, batch_size: { type: 'fixed', value: 16 } };
+    const outcome = await runStudy({ storage: new SqliteStorage(store), spec: spec({ trials: 2, space }) });
     expect(outcome.trials.map((t) => t.state)).toEqual(['complete', 'complete']);
     const t = outcome.trials[0]!;
     expect(t.metrics.accuracy).toBeGreaterThan(0);
