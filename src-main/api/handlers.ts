@@ -39,7 +39,7 @@ import { zippedModel } from '../engine/models/export';
 import { presetSpec } from './presets';
 import { forecastStudy } from '../engine/study/forecast';
 import { forecastDetails, forecastLine } from '../shared/predictor';
-import { projectionText } from '../shared/format';
+import { liveProjection, projectionText, remainingOf, type LiveProjection } from '../shared/format';
 
 interface Running {
   controller: AbortController;
@@ -47,7 +47,7 @@ interface Running {
   stopping: boolean;
   phase: string | null;
   /** The running trial's projection while it trains, once made: its words are made again at each epoch, so the time left counts down. */
-  projected: { energyJ: number; intervalRel: number; endsAtMs: number } | null;
+  projected: LiveProjection | null;
   trial: number | null;
   startedAt: string;
   durations: number[];
@@ -531,10 +531,10 @@ export class Api {
           this.ctx.emit('study.progress', { name, kind: 'phase', trial: e.trialNumber, phase: e.event.phase });
         } else if (e.event.type === 'progress') {
           const p = run.projected;
-          run.phase = `train (epoch ${e.event.epoch}/${e.event.epochs})${p ? ` — ${projectionText({ ...p, remainingS: Math.max(0, (p.endsAtMs - Date.now()) / 1000) })}` : ''}`;
+          run.phase = `train (epoch ${e.event.epoch}/${e.event.epochs})${p ? ` — ${projectionText({ ...p, remainingS: remainingOf(p) })}` : ''}`;
           this.ctx.emit('study.progress', { name, kind: 'phase', trial: e.trialNumber, phase: run.phase });
         } else if (e.event.type === 'projection') {
-          run.projected = { energyJ: e.event.energyJ, intervalRel: e.event.intervalRel, endsAtMs: Date.now() + e.event.remainingS * 1000 };
+          run.projected = liveProjection(e.event);
           run.phase = `${run.phase ?? 'train'} — ${projectionText(e.event)}`;
           this.ctx.emit('study.progress', { name, kind: 'phase', trial: e.trialNumber, phase: run.phase });
         }

@@ -1,5 +1,5 @@
 /** What `ecopt tune` writes to stderr while a study runs: messages, and on a terminal one live line. */
-import { formatDuration, formatMetric, projectedEnergyText, projectionText } from '../shared/format';
+import { formatDuration, formatMetric, liveProjection, projectedEnergyText, projectionText, remainingOf, type LiveProjection } from '../shared/format';
 import type { StudyEvent } from '../engine/study/study';
 
 export interface ProgressState {
@@ -15,16 +15,9 @@ export interface ProgressState {
   projection?: LiveProjection | null;
 }
 
-export interface LiveProjection {
-  energyJ: number;
-  intervalRel: number;
-  /** When training is projected to end (Date.now() milliseconds). */
-  endsAtMs: number;
-}
-
 /** The projection's words, longest first: what a narrower line falls back to. */
 function projectionWords(p: LiveProjection, nowMs: number): string[] {
-  const remainingS = Math.max(0, (p.endsAtMs - nowMs) / 1000);
+  const remainingS = remainingOf(p, nowMs);
   const energy = projectedEnergyText(p);
   const left = remainingS < 0.5 ? '<1s left' : `~${formatDuration(remainingS)} left`;
   return [projectionText({ ...p, remainingS }), `projected ${energy}, ${left}`, `~${energy}`];
@@ -168,7 +161,7 @@ export class Progress {
           s.phaseShort = `#${e.trialNumber} epoch ${e.event.epoch}/${e.event.epochs}`;
         }
         if (e.event.type === 'projection') {
-          s.projection = { energyJ: e.event.energyJ, intervalRel: e.event.intervalRel, endsAtMs: Date.now() + e.event.remainingS * 1000 };
+          s.projection = liveProjection(e.event);
           if (!this.tty) this.print(`trial ${e.trialNumber}: ${projectionText(e.event)}`);
         }
         this.render();

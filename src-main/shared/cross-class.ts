@@ -9,6 +9,7 @@
  * Pure: `ecopt show` and the reports call it.
  */
 import { fisherCi, pearson, ranks } from './correlation';
+import { median } from './stats';
 import type { MetricName, TrialRecord } from './types';
 
 export interface ClassPairAgreement {
@@ -36,13 +37,6 @@ type Placed = Pick<TrialRecord, 'state' | 'params' | 'metrics'> & { hardwareClas
 /** A configuration's identity: its parameters, keys sorted (the same point asked twice is one). */
 export function configKey(params: TrialRecord['params']): string {
   return JSON.stringify(Object.keys(params).sort().map((k) => [k, params[k]]));
-}
-
-function median(xs: number[]): number | null {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 export function crossClassAgreement(trials: readonly Placed[], metrics: readonly MetricName[]): CrossClassAgreement {

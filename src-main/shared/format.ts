@@ -71,3 +71,20 @@ export function projectionText(p: { energyJ: number; intervalRel: number; remain
   const left = p.remainingS < 0.5 ? 'finishes in under a second' : `finishes in about ${formatDuration(p.remainingS)}`;
   return `projected: training ${projectedEnergyText(p)}, ${left}`;
 }
+
+/** The running trial's projection as the CLI and the run view keep it: the time left counts down from when it was made. */
+export interface LiveProjection {
+  energyJ: number;
+  intervalRel: number;
+  /** When training is projected to end (Date.now() milliseconds). */
+  endsAtMs: number;
+}
+
+export function liveProjection(p: { energyJ: number; intervalRel: number; remainingS: number }, nowMs = Date.now()): LiveProjection {
+  return { energyJ: p.energyJ, intervalRel: p.intervalRel, endsAtMs: nowMs + p.remainingS * 1000 };
+}
+
+/** Seconds of training left by a live projection at `nowMs` (never below 0). */
+export function remainingOf(p: LiveProjection, nowMs = Date.now()): number {
+  return Math.max(0, (p.endsAtMs - nowMs) / 1000);
+}

@@ -30,6 +30,7 @@
  * R² = …") and are never stored as measurements. Fewer than MIN_TRIALS trials: no number at all.
  */
 import { formatSi } from './format';
+import { median } from './stats';
 
 export const MIN_TRIALS = 8;
 /** Ridge penalty on the standardised coefficients. */
@@ -190,11 +191,10 @@ function heldOut(ys: number[], preds: number[]): HeldOut {
   const ssTot = ys.reduce((a, y) => a + (y - my) ** 2, 0);
   const res = ys.map((y, i) => preds[i]! - y);
   const ssRes = res.reduce((a, r) => a + r * r, 0);
-  const rel = res.map((r) => Math.abs(Math.exp(r) - 1)).sort((a, b) => a - b);
-  const mid = Math.floor(n / 2);
+  const rel = res.map((r) => Math.abs(Math.exp(r) - 1));
   return {
     r2: ssTot > 0 ? 1 - ssRes / ssTot : Number.NaN,
-    medianRelError: n % 2 ? rel[mid]! : (rel[mid - 1]! + rel[mid]!) / 2,
+    medianRelError: median(rel) ?? Number.NaN,
     rmsLogError: Math.sqrt(ssRes / n),
     n,
   };

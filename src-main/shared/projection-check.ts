@@ -4,6 +4,7 @@
  * both say the same.
  */
 import { formatMetric, formatSi, projectedEnergyText } from './format';
+import { median } from './stats';
 
 export interface ProjectionCheck {
   /** Share of the training's steps done when it was made. */
@@ -22,6 +23,12 @@ export interface ProjectionCheck {
   calibratedOn: number;
   /** Whose energy it projected: the trial's own, or the machine's (no CPU time was readable). */
   whose: 'trial' | 'machine';
+  /** Seconds of training and joules measured when it was made (null in older records). */
+  madeAtS: number | null;
+  energyAtJ: number | null;
+  /** The calibration its remainder was scaled by (1: none). */
+  durationRatio: number;
+  energyRatio: number;
 }
 
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -47,6 +54,10 @@ export function projectionCheck(stored: unknown): ProjectionCheck | null {
     durationErr: (p.projectedDurationS as number) / actualS - 1,
     calibratedOn: finite(calibration.n) ? calibration.n : 0,
     whose: p.energyOf === 'machine' ? 'machine' : 'trial',
+    madeAtS: finite(p.madeAtS) ? p.madeAtS : null,
+    energyAtJ: finite(p.energyAtJ) ? p.energyAtJ : null,
+    durationRatio: finite(calibration.durationRatio) ? calibration.durationRatio : 1,
+    energyRatio: finite(calibration.energyRatio) ? calibration.energyRatio : 1,
   };
 }
 
@@ -74,15 +85,10 @@ export interface ProjectionSummary {
 
 export function projectionSummary(checks: readonly ProjectionCheck[]): ProjectionSummary | null {
   if (!checks.length) return null;
-  const median = (xs: number[]) => {
-    const s = [...xs].sort((a, b) => a - b);
-    const m = Math.floor(s.length / 2);
-    return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-  };
   return {
     n: checks.length,
-    energyMedianAbs: median(checks.map((c) => Math.abs(c.energyErr))),
-    durationMedianAbs: median(checks.map((c) => Math.abs(c.durationErr))),
+    energyMedianAbs: median(checks.map((c) => Math.abs(c.energyErr)))!,
+    durationMedianAbs: median(checks.map((c) => Math.abs(c.durationErr)))!,
     insideEnergy: checks.filter((c) => Math.abs(c.energyErr) <= c.energyRel).length,
     insideDuration: checks.filter((c) => Math.abs(c.durationErr) <= c.durationRel).length,
   };

@@ -18,6 +18,9 @@
  * per-step cost comes from the later half of the steps after warm-up, and the epoch end from
  * the validation share (a forward pass costs about a third of a training step per sample).
  */
+import { projectionCheck } from '../../shared/projection-check';
+import { median } from '../../shared/stats';
+
 /** The least relative half-width a projection's interval states. */
 export const PROJECTION_FLOOR_REL = 0.1;
 
@@ -93,35 +96,22 @@ export interface ProjectionCalibration {
 export const CALIBRATION_MIN_TRIALS = 3;
 export const CALIBRATION_TRIALS = 20;
 
-const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
 /** The calibration from finished trials' stored projections (attrs.train_projection), or null with fewer than CALIBRATION_MIN_TRIALS usable ones. */
 export function projectionCalibration(stored: readonly unknown[]): ProjectionCalibration | null {
   const durations: number[] = [];
   const energies: number[] = [];
-  for (const p of stored.slice(-CALIBRATION_TRIALS)) {
-    if (!p || typeof p !== 'object') continue;
-    const r = p as Record<string, unknown>;
-    if (![r.madeAtS, r.energyAtJ, r.projectedDurationS, r.projectedEnergyJ, r.actualDurationS, r.actualEnergyJ].every(finite)) continue;
+  for (const c of stored.slice(-CALIBRATION_TRIALS).map(projectionCheck)) {
+    if (!c || c.madeAtS === null || c.energyAtJ === null) continue;
     // the stored projection is calibrated already: its uncalibrated remainder is what is compared
-    const c = (r.calibration ?? {}) as Record<string, unknown>;
-    const dRatio = finite(c.durationRatio) ? c.durationRatio : 1;
-    const eRatio = finite(c.energyRatio) ? c.energyRatio : 1;
-    const projectedS = ((r.projectedDurationS as number) - (r.madeAtS as number)) / dRatio;
-    const projectedJ = ((r.projectedEnergyJ as number) - (r.energyAtJ as number)) / eRatio;
+    const projectedS = (c.projectedS - c.madeAtS) / c.durationRatio;
+    const projectedJ = (c.projectedJ - c.energyAtJ) / c.energyRatio;
     if (projectedS <= 0 || projectedJ <= 0) continue;
-    durations.push(((r.actualDurationS as number) - (r.madeAtS as number)) / projectedS);
-    energies.push(((r.actualEnergyJ as number) - (r.energyAtJ as number)) / projectedJ);
+    durations.push((c.actualS - c.madeAtS) / projectedS);
+    energies.push((c.actualJ - c.energyAtJ) / projectedJ);
   }
   if (durations.length < CALIBRATION_MIN_TRIALS) return null;
   const clamp = (x: number) => Math.min(2, Math.max(0.5, x));
-  return { n: durations.length, durationRatio: clamp(median(durations)), energyRatio: clamp(median(energies)) };
+  return { n: durations.length, durationRatio: clamp(median(durations)!), energyRatio: clamp(median(energies)!) };
 }
 
 function mean(xs: number[]): number {

@@ -61,7 +61,7 @@ describe('short-profile projection', () => {
 
   it("is calibrated on the study's finished trials: the median of actual / projected remainders, scaling the next one's remainder", () => {
     // three trials whose remainders took 0.8, 0.9 and 1.0 of the projected time, 0.85–0.95 of the energy
-    const stored = [0.8, 0.9, 1.0].map((r) => ({ madeAtS: 2, energyAtJ: 20, projectedDurationS: 12, projectedEnergyJ: 120, actualDurationS: 2 + 10 * r, actualEnergyJ: 20 + 100 * (r - 0.05), intervalRel: 0.1 }));
+    const stored = [0.8, 0.9, 1.0].map((r) => ({ madeAtS: 2, energyAtJ: 20, projectedDurationS: 12, projectedEnergyJ: 120, actualDurationS: 2 + 10 * r, actualEnergyJ: 20 + 100 * (r - 0.05), intervalRel: 0.1, atFraction: 1 / 6 }));
     expect(projectionCalibration(stored.slice(0, CALIBRATION_MIN_TRIALS - 1))).toBeNull();
     const c = projectionCalibration([...stored, null, { madeAtS: 'x' }])!;
     expect(c.n).toBe(3);
