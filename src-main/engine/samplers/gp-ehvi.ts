@@ -32,6 +32,7 @@ import { hashInts, makeRng, type Rng } from '../../shared/rng';
 import { minimised, stillRunning, withValues } from './constraints';
 import { GaussianProcess } from './gp/gp';
 import { NoisyEhvi } from './gp/nehvi';
+import { fitOutputWarp } from './gp/warp';
 import { SobolSequence } from './sobol';
 import type { FinishedTrial, SamplerContext, SamplerFactory } from './types';
 
@@ -43,6 +44,10 @@ export interface GpEhviOptions {
   maxBoxes?: number;
   /** Posterior samples of the baseline front when it is uncertain (noise, running trials). */
   samples?: number;
+  /** Output warping of each objective before its GP (gp/warp.ts); default Yeo-Johnson. */
+  warp?: 'yeo-johnson' | 'none';
+  /** A quadratic trend as the GPs' prior mean (gp/gp.ts); default on. */
+  trend?: boolean;
 }
 
 export const GP_EHVI_MAX_BOXES = 20_000;
@@ -58,6 +63,8 @@ export const createGpEhviSampler: SamplerFactory = (ctx: SamplerContext, options
   const maxFit = Number(options.maxFit ?? 64);
   const maxBoxes = Number(options.maxBoxes ?? GP_EHVI_MAX_BOXES);
   const samples = Number(options.samples ?? 16);
+  const warpMode = (options.warp ?? 'yeo-johnson') as 'yeo-johnson' | 'none';
+  const trend = options.trend !== false && options.trend !== 'false';
   const dims = ctx.space.dims;
   const d = dims.length;
   const kinds: Kind[] = dims.map((x) => x.spec.type);
@@ -92,19 +99,21 @@ export const createGpEhviSampler: SamplerFactory = (ctx: SamplerContext, options
         return ctx.space.decode(startupPoint(index));
       }
       const rng = makeRng(hashInts(ctx.seed, index, 0x6e41));
-      const ys = done.map((t) => minimised(t.values, ctx.objectives));
+      const raw = done.map((t) => minimised(t.values, ctx.objectives));
+      const warps = Array.from({ length: m }, (_, k) => fitOutputWarp(raw.map((y) => y[k]!), warpMode));
+      const ys = raw.map((y) => y.map((v, k) => warps[k]!.forward(v)));
 
       // fit on the front first, then the most recent points
       const rawFront = new Set(paretoFrontIndices(ys));
       const order = done.map((_, i) => i).sort((a, b) => Number(rawFront.has(b)) - Number(rawFront.has(a)) || done[b]!.index - done[a]!.index);
       const xs = order.map((i) => toInput(done[i]!.cube));
-      const gps = Array.from({ length: m }, (_, k) => new GaussianProcess(xs, order.map((i) => ys[i]![k]!), categorical).fit({ maxFit }));
+      const gps = Array.from({ length: m }, (_, k) => new GaussianProcess(xs, order.map((i) => ys[i]![k]!), categorical, { trend }).fit({ maxFit }));
 
       // everything in standardised units of each objective (the GPs' own)
       const z = (k: number, v: number) => (v - gps[k]!.yMean) / gps[k]!.yStd;
       const thresholds = ctx.objectives.map((o) => (o.threshold === undefined ? undefined : o.direction === 'maximize' ? -o.threshold : o.threshold));
       const ref = ys[0]!.map((_, k) => {
-        if (thresholds[k] !== undefined) return z(k, thresholds[k]!);
+        if (thresholds[k] !== undefined) return z(k, warps[k]!.forward(thresholds[k]!));
         const col = ys.map((y) => y[k]!);
         const hi = Math.max(...col);
         const lo = Math.min(...col);

@@ -55,6 +55,116 @@ function pairDistances(x: readonly (readonly number[])[], categorical: readonly 
   return out;
 }
 
+/**
+ * Ridge on each trend coefficient (standardised units per unit of its basis function): a prior
+ * sd of 2. Stronger (4: sd ½) loses most of DTLZ2's gain; weaker (1) none of BraninCurrin 20%
+ * noise's stalls (bench:tuner-misses.md).
+ */
+const TREND_RIDGE = 0.25;
+
+/**
+ * The trend's basis at x: 1, then (x_k − ½)² for each numeric dimension k, then (x_k − ½)
+ * (categorical dimensions get no terms). Its quadratic coefficients are kept ≥ 0: a bowl or a
+ * ridge, never a dome that would call an unexplored corner good.
+ */
+function basis(x: readonly number[], numeric: readonly number[]): Float64Array {
+  const q = numeric.length;
+  const h = new Float64Array(2 * q + 1);
+  h[0] = 1;
+  for (let j = 0; j < q; j++) {
+    const c = x[numeric[j]!]! - 0.5;
+    h[j + 1] = c * c;
+    h[q + j + 1] = c;
+  }
+  return h;
+}
+
+/**
+ * Trend coefficients β for a given kernel: generalised least squares with a ridge on all but the
+ * constant (the posterior mean of β under a Gaussian prior), negative quadratic coefficients
+ * dropped and the rest refitted; the residual y − Hβ; the ridge penalty ½ρ‖β‖²; the active
+ * columns and the Cholesky factor of A = HᵀK⁻¹H + ρ on them (β's posterior precision). `l` is
+ * K's Cholesky factor.
+ */
+function fitMean(H: readonly Float64Array[], y: Float64Array, l: Float64Array): { beta: Float64Array; resid: Float64Array; penalty: number; idx: number[]; lA: Float64Array } {
+  const n = y.length;
+  const p = H[0]!.length;
+  // V = L⁻¹H (all columns in one forward sweep) and w = L⁻¹y: then HᵀK⁻¹H = VᵀV, HᵀK⁻¹y = Vᵀw
+  const V = new Float64Array(n * p);
+  const w = new Float64Array(n);
+  const acc = new Float64Array(p);
+  for (let i = 0; i < n; i++) {
+    const hi = H[i]!;
+    for (let j = 0; j < p; j++) acc[j] = hi[j]!;
+    let sy = y[i]!;
+    const row = i * n;
+    for (let k = 0; k < i; k++) {
+      const lik = l[row + k]!;
+      if (lik === 0) continue;
+      const vk = k * p;
+      for (let j = 0; j < p; j++) acc[j]! -= lik * V[vk + j]!;
+      sy -= lik * w[k]!;
+    }
+    const diag = l[row + i]!;
+    for (let j = 0; j < p; j++) V[i * p + j] = acc[j]! / diag;
+    w[i] = sy / diag;
+  }
+  const VtV = new Float64Array(p * p);
+  const Vtw = new Float64Array(p);
+  for (let i = 0; i < n; i++) {
+    const vi = i * p;
+    for (let r = 0; r < p; r++) {
+      const a = V[vi + r]!;
+      Vtw[r]! += a * w[i]!;
+      for (let c = 0; c <= r; c++) VtV[r * p + c]! += a * V[vi + c]!;
+    }
+  }
+  const active = Array.from({ length: p }, () => true);
+  const qEnd = (p - 1) / 2 + 1;
+  let beta = new Float64Array(p);
+  let idx: number[] = [];
+  let lA: Float64Array = new Float64Array(0);
+  for (let pass = 0; pass <= p; pass++) {
+    idx = active.map((a, j) => (a ? j : -1)).filter((j) => j >= 0);
+    const q = idx.length;
+    const A = new Float64Array(q * q);
+    const b = new Float64Array(q);
+    for (let r = 0; r < q; r++) {
+      const jr = idx[r]!;
+      b[r] = Vtw[jr]!;
+      for (let c = 0; c <= r; c++) {
+        const jc = idx[c]!;
+        let v = jr >= jc ? VtV[jr * p + jc]! : VtV[jc * p + jr]!;
+        if (r === c && jr > 0) v += TREND_RIDGE;
+        A[r * q + c] = v;
+        A[c * q + r] = v;
+      }
+    }
+    const l = cholesky(A, q).l;
+    lA = l;
+    const sol = solveUpper(l, q, solveLower(l, q, b));
+    beta = new Float64Array(p);
+    idx.forEach((j, r) => (beta[j] = sol[r]!));
+    let dropped = false;
+    for (let j = 1; j < qEnd; j++) {
+      if (active[j] && beta[j]! < 0) {
+        active[j] = false;
+        dropped = true;
+      }
+    }
+    if (!dropped) break;
+  }
+  for (let j = 1; j < qEnd; j++) beta[j] = Math.max(beta[j]!, 0);
+  const resid = Float64Array.from(y, (v, i) => {
+    let m = 0;
+    for (let j = 0; j < p; j++) m += H[i]![j]! * beta[j]!;
+    return v - m;
+  });
+  let penalty = 0;
+  for (let j = 1; j < p; j++) penalty += 0.5 * TREND_RIDGE * beta[j]! ** 2;
+  return { beta, resid, penalty, idx, lA };
+}
+
 export class GaussianProcess {
   private readonly n: number;
   private l!: Float64Array;
@@ -65,6 +175,16 @@ export class GaussianProcess {
   readonly yMean: number;
   readonly yStd: number;
   private readonly yz: Float64Array;
+  /** Numeric dimensions (the quadratic mean's terms) and the mean's coefficients; null: constant mean. */
+  private readonly numeric: number[] | null;
+  private beta: Float64Array | null = null;
+  /**
+   * The mean coefficients' uncertainty (explicit basis functions, Rasmussen & Williams §2.7): the
+   * active basis columns, C = K⁻¹H on them (row-major n×q) and the Cholesky factor of
+   * A = HᵀK⁻¹H + ridge; a prediction's variance gains rᵀA⁻¹r, r = h(x) − Cᵀk(x).
+   */
+  private coef: { idx: number[]; C: Float64Array; lA: Float64Array } | null = null;
+  private coefCache = new WeakMap<Float64Array, Float64Array[]>();
   /** Training inputs row-major, and a scratch vector, for allocation-free predictions. */
   private flat!: Float64Array;
   private work!: Float64Array;
@@ -74,8 +194,11 @@ export class GaussianProcess {
     private readonly x: readonly (readonly number[])[],
     y: readonly number[],
     private readonly categorical: readonly boolean[],
+    options: { trend?: boolean } = {},
   ) {
     this.n = x.length;
+    const numeric = categorical.map((c, k) => (c ? -1 : k)).filter((k) => k >= 0);
+    this.numeric = options.trend && numeric.length ? numeric : null;
     this.yMean = y.reduce((a, b) => a + b, 0) / this.n;
     const sd = Math.sqrt(y.reduce((a, b) => a + (b - this.yMean) ** 2, 0) / this.n);
     this.yStd = sd > 1e-12 ? sd : 1;
@@ -86,7 +209,7 @@ export class GaussianProcess {
    * Negative log marginal likelihood minus log prior, and its gradient, at θ = (log ℓ₁…ℓ_d,
    * log σ², log noise), for points whose pairwise squared distances are `dist` (pairDistances).
    */
-  static objective(dist: Float64Array, n: number, yz: Float64Array, d: number, theta: readonly number[]): { f: number; g: number[] } {
+  static objective(dist: Float64Array, n: number, yzIn: Float64Array, d: number, theta: readonly number[], H: readonly Float64Array[] | null = null): { f: number; g: number[] } {
     const invL2 = new Float64Array(d);
     for (let k = 0; k < d; k++) invL2[k] = Math.exp(-2 * theta[k]!);
     const scale = Math.exp(theta[d]!);
@@ -118,12 +241,21 @@ export class GaussianProcess {
     } catch {
       return { f: Infinity, g: theta.map(() => 0) };
     }
+    // with a quadratic mean, its coefficients are profiled out (their optimum for this kernel);
+    // the gradient in θ at that optimum is the one at fixed coefficients
+    let yz = yzIn;
+    let meanPenalty = 0;
+    if (H) {
+      const m = fitMean(H, yzIn, l);
+      yz = m.resid;
+      meanPenalty = m.penalty;
+    }
     const alpha = solveUpper(l, n, solveLower(l, n, yz));
     let logDet = 0;
     for (let i = 0; i < n; i++) logDet += Math.log(l[i * n + i]!);
     let fit = 0;
     for (let i = 0; i < n; i++) fit += yz[i]! * alpha[i]!;
-    const nll = 0.5 * fit + logDet + 0.5 * n * Math.log(2 * Math.PI);
+    const nll = 0.5 * fit + logDet + 0.5 * n * Math.log(2 * Math.PI) + meanPenalty;
     // W = ααᵀ − K⁻¹; dNLL/dθ = −½ tr(W ∂K/∂θ)
     const Kinv = inverseFromCholesky(l, n);
     const g = new Array<number>(d + 2).fill(0);
@@ -167,7 +299,7 @@ export class GaussianProcess {
 
   /** The fitting objective at θ on all the points (what `fit` minimises on its subset). */
   fittingObjective(theta: readonly number[]): { f: number; g: number[] } {
-    return GaussianProcess.objective(pairDistances(this.x, this.categorical), this.n, this.yz, this.categorical.length, theta);
+    return GaussianProcess.objective(pairDistances(this.x, this.categorical), this.n, this.yz, this.categorical.length, theta, this.basisRows(this.n));
   }
 
   /** Fits the kernel hyperparameters on at most `maxFit` points (those given first). */
@@ -180,8 +312,24 @@ export class GaussianProcess {
     const theta0 = [...init.logLengthscales, init.logScale, init.logNoise];
     const lower = [...new Array<number>(d).fill(Math.log(1e-2)), Math.log(1e-2), Math.log(MIN_NOISE)];
     const upper = [...new Array<number>(d).fill(Math.log(1e2)), Math.log(1e2), Math.log(1)];
-    const { x } = lbfgs((t) => GaussianProcess.objective(dist, m, ys, d, t), theta0, { maxIter: options.maxIter ?? 30, lower, upper });
+    const H = this.basisRows(m);
+    const { x } = lbfgs((t) => GaussianProcess.objective(dist, m, ys, d, t, H), theta0, { maxIter: options.maxIter ?? 30, lower, upper });
     return this.condition({ logLengthscales: x.slice(0, d), logScale: x[d]!, logNoise: x[d + 1]! });
+  }
+
+  private basisRows(m: number): Float64Array[] | null {
+    const numeric = this.numeric;
+    return numeric ? this.x.slice(0, m).map((row) => basis(row, numeric)) : null;
+  }
+
+  /** The prior mean at x, standardised (0 with a constant mean). */
+  private priorMean(x: readonly number[]): number {
+    const beta = this.beta;
+    if (!beta) return 0;
+    const h = basis(x, this.numeric!);
+    let m = 0;
+    for (let j = 0; j < h.length; j++) m += beta[j]! * h[j]!;
+    return m;
   }
 
   /** Sets hyperparameters and conditions on all the data. */
@@ -200,7 +348,23 @@ export class GaussianProcess {
       }
     }
     this.l = cholesky(K, n).l;
-    this.alpha = solveUpper(this.l, n, solveLower(this.l, n, this.yz));
+    const H = this.basisRows(n);
+    let resid = this.yz;
+    if (H) {
+      const fitted = fitMean(H, this.yz, this.l);
+      this.beta = fitted.beta;
+      resid = fitted.resid;
+      {
+        const q = fitted.idx.length;
+        const C = new Float64Array(n * q);
+        fitted.idx.forEach((j, r) => {
+          const col = solveUpper(this.l, n, solveLower(this.l, n, Float64Array.from(H, (h) => h[j]!)));
+          for (let i = 0; i < n; i++) C[i * q + r] = col[i]!;
+        });
+        this.coef = { idx: fitted.idx, C, lA: fitted.lA };
+      }
+    }
+    this.alpha = solveUpper(this.l, n, solveLower(this.l, n, resid));
     const d = this.categorical.length;
     this.flat = new Float64Array(n * d);
     this.x.forEach((row, i) => this.flat.set(row, i * d));
@@ -217,14 +381,16 @@ export class GaussianProcess {
     const nb = B.length;
     const w = new Float64Array(nb * n);
     const mean = new Float64Array(nb);
+    const sB: Float64Array[] = [];
     for (let b = 0; b < nb; b++) {
       const col = w.subarray(b * n, (b + 1) * n);
-      let mu = 0;
+      let mu = this.priorMean(B[b]!);
       for (let i = 0; i < n; i++) {
         col[i] = this.k(B[b]!, this.x[i]!);
         mu += col[i]! * this.alpha[i]!;
       }
       mean[b] = mu;
+      if (this.coef) sB.push(this.coefS(B[b]!, col));
       this.forwardInPlace(col);
     }
     const cov = new Float64Array(nb * nb);
@@ -232,7 +398,8 @@ export class GaussianProcess {
       for (let b = 0; b <= a; b++) {
         let s = 0;
         for (let i = 0; i < n; i++) s += w[a * n + i]! * w[b * n + i]!;
-        const c = this.k(B[a]!, B[b]!) - s;
+        let c = this.k(B[a]!, B[b]!) - s;
+        if (this.coef) for (let j = 0; j < sB[a]!.length; j++) c += sB[a]![j]! * sB[b]![j]!;
         cov[a * nb + b] = c;
         cov[b * nb + a] = c;
       }
@@ -247,22 +414,50 @@ export class GaussianProcess {
   predictWithCross(x: readonly number[], P: readonly (readonly number[])[], w: Float64Array): { mean: number; variance: number; cross: Float64Array } {
     const n = this.n;
     const v = this.work;
-    let mean = 0;
+    let mean = this.priorMean(x);
     for (let i = 0; i < n; i++) {
       v[i] = this.k(x, this.x[i]!);
       mean += v[i]! * this.alpha[i]!;
     }
+    const sx = this.coef ? this.coefS(x, v) : null;
+    const sP = sx ? this.coefSAt(P, w) : null;
     this.forwardInPlace(v);
     let vv = 0;
     for (let i = 0; i < n; i++) vv += v[i]! * v[i]!;
+    if (sx) for (let j = 0; j < sx.length; j++) vv -= sx[j]! * sx[j]!;
     const cross = new Float64Array(P.length);
     for (let b = 0; b < P.length; b++) {
       let s = 0;
       const base = b * n;
       for (let i = 0; i < n; i++) s += v[i]! * w[base + i]!;
+      if (sx) for (let j = 0; j < sx.length; j++) s -= sx[j]! * sP![b]![j]!;
       cross[b] = this.k(x, P[b]!) - s;
     }
     return { mean, variance: Math.max(this.scale - vv, 1e-12), cross };
+  }
+
+  /** s = L_A⁻¹ r(x), r = h(x) − Cᵀk (k: the kernel values k(x, xᵢ)); sᵀs is the coefficients' share of the variance. */
+  private coefS(x: readonly number[], kvec: ArrayLike<number>): Float64Array {
+    const { idx, C, lA } = this.coef!;
+    const q = idx.length;
+    const h = basis(x, this.numeric!);
+    const r = new Float64Array(q);
+    for (let j = 0; j < q; j++) r[j] = h[idx[j]!]!;
+    for (let i = 0; i < this.n; i++) {
+      const ki = kvec[i]!;
+      const base = i * q;
+      for (let j = 0; j < q; j++) r[j]! -= C[base + j]! * ki;
+    }
+    return solveLower(lA, q, r);
+  }
+
+  private coefSAt(P: readonly (readonly number[])[], key: Float64Array): Float64Array[] {
+    let sP = this.coefCache.get(key);
+    if (!sP) {
+      sP = P.map((p) => this.coefS(p, this.x.map((xi) => this.k(p, xi))));
+      this.coefCache.set(key, sP);
+    }
+    return sP;
   }
 
   /** v ← L⁻¹ v */
@@ -310,7 +505,7 @@ export class GaussianProcess {
 
   /** Posterior mean of the latent function, standardised (no variance: O(n·d)). */
   meanStandardised(x: readonly number[]): number {
-    let mean = 0;
+    let mean = this.priorMean(x);
     for (let i = 0; i < this.n; i++) mean += this.k(x, this.x[i]!) * this.alpha[i]!;
     return mean;
   }
@@ -330,16 +525,18 @@ export class GaussianProcess {
     const n = this.n;
     // k(x, xᵢ), then forward substitution L v = k in place
     const v = this.work;
-    let mean = 0;
+    let mean = this.priorMean(x);
     for (let i = 0; i < n; i++) {
       const r2 = this.scaledDistance2(x, i);
       const kv = this.scale * matern(Math.sqrt(r2));
       mean += kv * this.alpha[i]!;
       v[i] = kv;
     }
+    const sx = this.coef ? this.coefS(x, v) : null;
     this.forwardInPlace(v);
     let vv = 0;
     for (let i = 0; i < n; i++) vv += v[i]! * v[i]!;
+    if (sx) for (let j = 0; j < sx.length; j++) vv -= sx[j]! * sx[j]!;
     return { mean, variance: Math.max(this.scale - vv, 1e-12) };
   }
 
@@ -357,7 +554,7 @@ export class GaussianProcess {
     const v = this.work;
     // ∂k(x, xᵢ)/∂x_j = −σ² (5/3)(1 + √5 r) e^{−√5 r} (x_j − x_ij)/ℓ_j²; the factor before (x_j − x_ij) is kept per i
     const factor = new Float64Array(n);
-    let mean = 0;
+    let mean = this.priorMean(x);
     for (let i = 0; i < n; i++) {
       const r2 = this.scaledDistance2(x, i);
       const r = Math.sqrt(r2);
@@ -367,9 +564,11 @@ export class GaussianProcess {
       mean += kv * this.alpha[i]!;
       v[i] = kv;
     }
+    const sx = this.coef ? this.coefS(x, v) : null;
     this.forwardInPlace(v);
     let vv = 0;
     for (let i = 0; i < n; i++) vv += v[i]! * v[i]!;
+    if (sx) for (let j = 0; j < sx.length; j++) vv -= sx[j]! * sx[j]!;
     // β = K⁻¹k = L⁻ᵀ v
     const beta = solveUpper(this.l, n, v);
     const dMean = new Float64Array(d);
@@ -383,6 +582,33 @@ export class GaussianProcess {
         const t = (x[k]! - flat[base + k]!) * invL2[k]!;
         dMean[k]! += a * t;
         dVariance[k]! += b * t;
+      }
+    }
+    if (this.beta) {
+      const q = this.numeric!.length;
+      this.numeric!.forEach((k, j) => (dMean[k]! += 2 * this.beta![j + 1]! * (x[k]! - 0.5) + this.beta![q + j + 1]!));
+    }
+    if (sx) {
+      // ∂(rᵀA⁻¹r)/∂x_j = 2 uᵀ ∂r/∂x_j, u = A⁻¹r, ∂r/∂x_j = ∂h/∂x_j − Cᵀ ∂k/∂x_j
+      const { idx, C, lA } = this.coef!;
+      const q = idx.length;
+      const u = solveUpper(lA, q, sx);
+      const nq = this.numeric!.length;
+      idx.forEach((j, r) => {
+        if (j === 0) return;
+        const k = this.numeric![(j - 1) % nq]!;
+        dVariance[k]! += 2 * u[r]! * (j <= nq ? 2 * (x[k]! - 0.5) : 1);
+      });
+      for (let i = 0; i < n; i++) {
+        let gi = 0;
+        const cb = i * q;
+        for (let r = 0; r < q; r++) gi += C[cb + r]! * u[r]!;
+        const c = -2 * gi * factor[i]!;
+        const base = i * d;
+        for (let k = 0; k < d; k++) {
+          if (cat[k]) continue;
+          dVariance[k]! += c * (x[k]! - flat[base + k]!) * invL2[k]!;
+        }
       }
     }
     const variance = this.scale - vv;
