@@ -3,6 +3,7 @@ import { BoxDecomposition, ehvi, ehviMonteCarlo, nonDominatedBoxes } from '../..
 import { GaussianProcess } from '../../../../src-main/engine/samplers/gp/gp';
 import { NoisyEhvi } from '../../../../src-main/engine/samplers/gp/nehvi';
 import { cholesky } from '../../../../src-main/engine/samplers/gp/linalg';
+import { fitOutputWarp } from '../../../../src-main/engine/samplers/gp/warp';
 import { hypervolume } from '../../../../src-main/shared/pareto';
 import { makeRng } from '../../../../src-main/shared/rng';
 
@@ -158,10 +159,10 @@ describe('noisy expected hypervolume improvement', () => {
 });
 
 describe('Gaussian process gradients', () => {
-  it('gives the gradient of the posterior mean and variance (checked by finite differences)', () => {
+  it.each([false, true])('gives the gradient of the posterior mean and variance (checked by finite differences; trend: %s)', (trend) => {
     const rng = makeRng(12);
     const xs = Array.from({ length: 25 }, () => [rng.next(), rng.next(), rng.int(3)]);
-    const gp = new GaussianProcess(xs, xs.map((x) => Math.sin(5 * x[0]!) * x[1]! + 0.3 * x[2]!), [false, false, true]).fit();
+    const gp = new GaussianProcess(xs, xs.map((x) => Math.sin(5 * x[0]!) * x[1]! + 0.3 * x[2]! + (x[0]! - 0.3) ** 2), [false, false, true], { trend }).fit();
     const x = [0.37, 0.61, 1];
     const g = gp.predictWithGradient(x);
     expect(g.mean).toBeCloseTo(gp.predictStandardised(x).mean, 12);
@@ -175,5 +176,105 @@ describe('Gaussian process gradients', () => {
       expect(g.dVariance[k]!).toBeCloseTo((b.variance - a.variance) / h, 3);
     }
     expect(g.dMean[2]).toBe(0);
+  });
+});
+
+describe('Gaussian process with a quadratic trend', () => {
+  // a bowl in four dimensions (DTLZ2's distance term), seen at 15 points away from the corners
+  const bowl = (x: number[]) => x.reduce((a, v) => a + (v - 0.5) ** 2, 0);
+  const rng = makeRng(4);
+  const xs = Array.from({ length: 15 }, () => Array.from({ length: 4 }, () => 0.1 + 0.8 * rng.next()));
+  const ys = xs.map(bowl);
+  const corner = [0, 0, 1, 0];
+
+  it('expects an unexplored corner of a bowl to be worse, where the constant mean expects the average', () => {
+    const flat = new GaussianProcess(xs, ys, [false, false, false, false]).fit();
+    const trend = new GaussianProcess(xs, ys, [false, false, false, false], { trend: true }).fit();
+    const truth = bowl(corner); // 1, against at most 0.51 observed
+    expect(trend.predict(corner).mean).toBeGreaterThan(0.6 * truth); // 0.77
+    expect(flat.predict(corner).mean).toBeLessThan(0.4 * truth); // 0.31
+  });
+
+  it("counts the trend's own uncertainty: its variance and covariances agree across the three ways of predicting", () => {
+    const gp = new GaussianProcess(xs, ys.map((y, i) => y + 0.05 * Math.sin(7 * i)), [false, false, false, false], { trend: true }).fit();
+    const P = [xs[0]!, [0.5, 0.5, 0.5, 0.5], corner];
+    const post = gp.posteriorAt(P);
+    P.forEach((x, b) => expect(post.cov[b * P.length + b]!).toBeCloseTo(gp.predictStandardised(x).variance, 10));
+    const n = gp.size;
+    const c = gp.predictWithCross(corner, P.slice(0, 2), post.w.slice(0, 2 * n));
+    expect(c.variance).toBeCloseTo(post.cov[2 * 3 + 2]!, 10);
+    expect(c.cross[0]!).toBeCloseTo(post.cov[2 * 3 + 0]!, 10);
+    expect(c.cross[1]!).toBeCloseTo(post.cov[2 * 3 + 1]!, 10);
+    // far from the data the trend's coefficients are what is unknown: more variance there than at the centre
+    expect(gp.predictStandardised(corner).variance).toBeGreaterThan(gp.predictStandardised([0.5, 0.5, 0.5, 0.5]).variance);
+  });
+
+  it('never bends into a dome: a peak in the data does not make the unexplored corners look good', () => {
+    const dome = ys.map((y) => -y);
+    const gp = new GaussianProcess(xs, dome, [false, false, false, false], { trend: true }).fit();
+    // a dome would extrapolate to −1 at the corner; the trend keeps its quadratic part ≥ 0
+    expect(gp.predict(corner).mean).toBeGreaterThan(Math.min(...dome) - 0.15);
+  });
+
+  it('has the analytic gradient of its fitting objective with the trend profiled out', () => {
+    const gp = new GaussianProcess(xs, ys.map((y, i) => y + 0.3 * xs[i]![0]!), [false, false, false, false], { trend: true });
+    const f = (theta: number[]) => gp.fittingObjective(theta);
+    const theta = [Math.log(0.4), Math.log(0.7), Math.log(1.3), Math.log(0.9), 0.2, Math.log(0.05)];
+    const { g } = f(theta);
+    theta.forEach((_, k) => {
+      const h = 1e-5;
+      const up = [...theta];
+      const down = [...theta];
+      up[k]! += h;
+      down[k]! -= h;
+      expect(g[k]!).toBeCloseTo((f(up).f - f(down).f) / (2 * h), 3);
+    });
+  });
+});
+
+describe('output warping', () => {
+  const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
+  const skew = (a: number[]) => {
+    const m = mean(a);
+    const sd = Math.sqrt(mean(a.map((v) => (v - m) ** 2)));
+    return mean(a.map((v) => ((v - m) / sd) ** 3));
+  };
+
+  it('takes the skew out of log-normal values (a few bad trials far above the rest)', () => {
+    const rng = makeRng(9);
+    const logNormal = Array.from({ length: 60 }, () => Math.exp(1.5 * rng.normal()));
+    const w = fitOutputWarp(logNormal);
+    const raw = skew(logNormal);
+    const warped = Math.abs(skew(logNormal.map((v) => w.forward(v))));
+    expect(raw).toBeGreaterThan(2);
+    // Yeo-Johnson on y / sd stays near-linear close to 0, so part of a log-normal's skew remains
+    expect(warped, `skewness ${raw.toFixed(2)} → ${warped.toFixed(2)}`).toBeLessThan(0.6 * raw);
+  });
+
+  it('leaves Gaussian values nearly linear', () => {
+    const rng = makeRng(9);
+    const gaussian = Array.from({ length: 60 }, () => 3 + rng.normal());
+    // values far from 0 leave λ loosely determined, but any λ is then nearly linear over them
+    const w = fitOutputWarp(gaussian);
+    const warped = gaussian.map((v) => w.forward(v));
+    const [ma, mb] = [mean(gaussian), mean(warped)];
+    const cov = mean(gaussian.map((v, i) => (v - ma) * (warped[i]! - mb)));
+    const r = cov / Math.sqrt(mean(gaussian.map((v) => (v - ma) ** 2)) * mean(warped.map((v) => (v - mb) ** 2)));
+    expect(r).toBeGreaterThan(0.99);
+  });
+
+  it('is monotone increasing over and beyond the data, negative values included (dominance is kept)', () => {
+    const rng = makeRng(10);
+    for (const values of [Array.from({ length: 30 }, () => Math.exp(2 * rng.normal())), Array.from({ length: 30 }, () => -Math.exp(2 * rng.normal()))]) {
+      const w = fitOutputWarp(values);
+      const grid = Array.from({ length: 400 }, (_, i) => -50 + (100 * i) / 399);
+      for (let i = 1; i < grid.length; i++) expect(w.forward(grid[i]!)).toBeGreaterThan(w.forward(grid[i - 1]!));
+    }
+  });
+
+  it('is the identity when there is nothing to fit (a constant, or fewer than three values)', () => {
+    expect(fitOutputWarp([2, 2, 2]).forward(5)).toBe(5);
+    expect(fitOutputWarp([1, 100]).forward(7)).toBe(7);
+    expect(fitOutputWarp([1, 100, 1000], 'none').forward(7)).toBe(7);
   });
 });
