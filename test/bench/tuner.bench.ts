@@ -187,13 +187,15 @@ for (const p of problems) {
   wall[p.name] = {};
   for (const s of samplers) {
     const t0 = performance.now();
-    const regrets: Record<number, number[]> = Object.fromEntries(checkpoints.map((c) => [c, []]));
+    // 47 too (not tabled): the results a proposal made at 50 with 4 outstanding has seen
+    const recorded = evals >= 50 ? [...checkpoints, 47] : checkpoints;
+    const regrets: Record<number, number[]> = Object.fromEntries(recorded.map((c) => [c, []]));
     for (let seed = 0; seed < seeds; seed++) {
       const r = runSampler(s, p, seed, evals, {}, true);
-      for (const c of checkpoints) regrets[c]!.push(p.maxHv - r.hv[c - 1]!);
+      for (const c of recorded) regrets[c]!.push(p.maxHv - r.hv[c - 1]!);
     }
     wall[p.name]![s] = (performance.now() - t0) / 1000;
-    results[p.name]![s] = cells(regrets, checkpoints);
+    results[p.name]![s] = cells(regrets, recorded);
     process.stderr.write(`${p.name} ${s}: ${checkpoints.map((c) => `${c}→${results[p.name]![s]![c]!.mean.toPrecision(3)}`).join(' ')} (${wall[p.name]![s]!.toFixed(0)} s)\n`);
   }
   const batchCheckpoints = checkpoints.filter((c) => c <= batchEvals);
@@ -299,7 +301,9 @@ function writeReport(data: Payload): void {
     }
     const q4 = data.batch[problem]?.['gp-ehvi ×4']?.[50]?.mean;
     if (q4 !== undefined && v !== undefined) {
-      lines.push(`- ${problem}: gp-ehvi with 4 outstanding at 50 evaluations ${fmt(q4)} vs sequential ${fmt(v)} (${q4 <= v * 1.1 ? 'within 10%: met' : `${(((q4 - v) / v) * 100).toFixed(0)}% worse: NOT met`})`);
+      const seen = at('gp-ehvi', 47);
+      const context = seen === undefined ? '' : `; sequential at 47, the results the last of the 4 saw: ${fmt(seen)}`;
+      lines.push(`- ${problem}: gp-ehvi with 4 outstanding at 50 evaluations ${fmt(q4)} vs sequential ${fmt(v)} (${q4 <= v * 1.1 ? 'within 10%: met' : `${(((q4 - v) / v) * 100).toFixed(0)}% worse: NOT met`}${context})`);
     }
   }
   if (data.latency.length) {

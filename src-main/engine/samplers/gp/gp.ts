@@ -8,6 +8,15 @@
  * objective observed with 5–20% noise gets a posterior mean that smooths it instead of
  * interpolating every draw.
  *
+ * With `trend`, the prior mean is a quadratic in the numeric dimensions (basis below) instead of
+ * a constant. A constant mean reverts to the average away from the data, so with few points the
+ * GP took a smooth trend (DTLZ2's bowl in its distance variables) for noise, expected the
+ * unexplored corners to be average and most uncertain, and EHVI spent its early proposals there.
+ * The coefficients are profiled out of the likelihood by generalised least squares, and their
+ * posterior uncertainty enters every predictive variance and covariance, so where the trend is
+ * poorly known (heavy noise) the acquisition still explores instead of trusting the bowl's
+ * minimum (BraninCurrin with 20% noise stalled without it). bench:tuner, tuner-misses.md.
+ *
  * The squared per-dimension distances between the fitting points are computed once per fit and
  * reused by every likelihood evaluation (the fit is most of a proposal's time).
  */
@@ -175,11 +184,11 @@ export class GaussianProcess {
   readonly yMean: number;
   readonly yStd: number;
   private readonly yz: Float64Array;
-  /** Numeric dimensions (the quadratic mean's terms) and the mean's coefficients; null: constant mean. */
+  /** Numeric dimensions (the trend's terms) and the trend's coefficients; null: a constant mean. */
   private readonly numeric: number[] | null;
   private beta: Float64Array | null = null;
   /**
-   * The mean coefficients' uncertainty (explicit basis functions, Rasmussen & Williams §2.7): the
+   * The trend coefficients' uncertainty (explicit basis functions, Rasmussen & Williams §2.7): the
    * active basis columns, C = K⁻¹H on them (row-major n×q) and the Cholesky factor of
    * A = HᵀK⁻¹H + ridge; a prediction's variance gains rᵀA⁻¹r, r = h(x) − Cᵀk(x).
    */
@@ -241,8 +250,8 @@ export class GaussianProcess {
     } catch {
       return { f: Infinity, g: theta.map(() => 0) };
     }
-    // with a quadratic mean, its coefficients are profiled out (their optimum for this kernel);
-    // the gradient in θ at that optimum is the one at fixed coefficients
+    // with a trend, its coefficients are profiled out (their optimum for this kernel); the
+    // gradient in θ at that optimum is the one at fixed coefficients
     let yz = yzIn;
     let meanPenalty = 0;
     if (H) {
@@ -313,7 +322,8 @@ export class GaussianProcess {
     const lower = [...new Array<number>(d).fill(Math.log(1e-2)), Math.log(1e-2), Math.log(MIN_NOISE)];
     const upper = [...new Array<number>(d).fill(Math.log(1e2)), Math.log(1e2), Math.log(1)];
     const H = this.basisRows(m);
-    const { x } = lbfgs((t) => GaussianProcess.objective(dist, m, ys, d, t, H), theta0, { maxIter: options.maxIter ?? 30, lower, upper });
+    const fg = (t: number[]) => GaussianProcess.objective(dist, m, ys, d, t, H);
+    const { x } = lbfgs(fg, theta0, { maxIter: options.maxIter ?? 30, lower, upper });
     return this.condition({ logLengthscales: x.slice(0, d), logScale: x[d]!, logNoise: x[d + 1]! });
   }
 
@@ -354,15 +364,13 @@ export class GaussianProcess {
       const fitted = fitMean(H, this.yz, this.l);
       this.beta = fitted.beta;
       resid = fitted.resid;
-      {
-        const q = fitted.idx.length;
-        const C = new Float64Array(n * q);
-        fitted.idx.forEach((j, r) => {
-          const col = solveUpper(this.l, n, solveLower(this.l, n, Float64Array.from(H, (h) => h[j]!)));
-          for (let i = 0; i < n; i++) C[i * q + r] = col[i]!;
-        });
-        this.coef = { idx: fitted.idx, C, lA: fitted.lA };
-      }
+      const q = fitted.idx.length;
+      const C = new Float64Array(n * q);
+      fitted.idx.forEach((j, r) => {
+        const col = solveUpper(this.l, n, solveLower(this.l, n, Float64Array.from(H, (h) => h[j]!)));
+        for (let i = 0; i < n; i++) C[i * q + r] = col[i]!;
+      });
+      this.coef = { idx: fitted.idx, C, lA: fitted.lA };
     }
     this.alpha = solveUpper(this.l, n, solveLower(this.l, n, resid));
     const d = this.categorical.length;

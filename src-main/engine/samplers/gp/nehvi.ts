@@ -29,12 +29,9 @@ export interface NoisyEhviOptions {
 
 /**
  * Posterior sd (standardised: a share of the objective's spread) under which the baseline counts
- * as known exactly; the GP's noise floor alone leaves about 1e-3 at an observed point, and a
- * GP with a trend (gp.ts) fits 0.02–0.04 on noiseless problems (ZDT1's √ term: 0.038) where the
- * sampled fronts differ from the mean front by less than a proposal's own uncertainty. 5% noise
- * on an objective is about 0.15 of its spread: such a baseline is sampled.
+ * as known exactly; the GP's noise floor alone leaves about 1e-3 at an observed point.
  */
-const CERTAIN_SD = 5e-2;
+const CERTAIN_SD = 1e-2;
 
 export class NoisyEhvi {
   /** Baseline indices that are on the front of some sample (P). */
