@@ -28,6 +28,22 @@ describe('multi-objective samplers on ZDT1 (fixed seeds: deterministic, not timi
     for (const p of a.points) expect(p.every(Number.isFinite)).toBe(true);
   });
 
+  it('gp-ehvi asked again with the same history gives the same proposal, though each fit starts from the last', () => {
+    const space = problemSpace(BRANIN_CURRIN);
+    const s = createSampler('gp-ehvi', { space, objectives: problemObjectives(BRANIN_CURRIN, BRANIN_CURRIN.ref), seed: 2 }, {});
+    const history: FinishedTrial[] = [];
+    for (let i = 0; i < 16; i++) {
+      const params = s.ask(history, i);
+      const x = problemInput(space, params);
+      history.push({ number: i, index: i, state: 'complete', params, cube: space.encode(params), values: BRANIN_CURRIN.f(x) });
+    }
+    const first = s.ask(history, 16);
+    expect(s.ask(history, 16)).toEqual(first);
+    // and a new trial moves the next fit on from the last one without breaking it
+    const next = s.ask([...history, { number: 16, index: 16, state: 'complete', params: first, cube: space.encode(first), values: BRANIN_CURRIN.f(problemInput(space, first)) }], 17);
+    expect(space.contains(next)).toBe(true);
+  });
+
   it('auto proposes exactly what gp-ehvi does below its GP limit (bench:tuner reports them as one)', () => {
     expect(runSampler('auto', BRANIN_CURRIN, 3, 20, {}, true).points).toEqual(runSampler('gp-ehvi', BRANIN_CURRIN, 3, 20, {}, true).points);
   });
