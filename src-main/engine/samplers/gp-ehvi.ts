@@ -1,9 +1,12 @@
 /**
  * Gaussian-process expected hypervolume improvement (as ECOpt's Ax setup and Optuna's GPSampler).
  *
- * - Model: one GP per objective (gp/gp.ts) on the minimised objectives, with a learned noise
- *   level. Integers enter as the centre of their cell of the unit cube (so a log-scaled integer is
- *   on its log scale), categories by Hamming distance.
+ * - Model: one GP per objective (gp/gp.ts) on the minimised objectives, each warped by a
+ *   Yeo-Johnson power transform fitted for normality (gp/warp.ts), with a learned noise level and
+ *   a quadratic trend over the numeric dimensions as its prior mean, the trend's uncertainty
+ *   included. Integers enter as the centre of their cell of the unit cube (so a log-scaled
+ *   integer is on its log scale), categories by Hamming distance. Each fit starts from the last
+ *   proposal's kernel hyperparameters (see lastFit).
  * - Noise and running trials: the front to improve on is uncertain. The acquisition averages
  *   exact EHVI over joint posterior samples of the latent objectives at the observed points and
  *   at the trials still running, with the candidate conditioned on each sample (gp/nehvi.ts, in
