@@ -92,10 +92,10 @@ function basis(x: readonly number[], numeric: readonly number[]): Float64Array {
  * Trend coefficients β for a given kernel: generalised least squares with a ridge on all but the
  * constant (the posterior mean of β under a Gaussian prior), negative quadratic coefficients
  * dropped and the rest refitted; the residual y − Hβ; the ridge penalty ½ρ‖β‖²; the active
- * columns and the Cholesky factor of A = HᵀK⁻¹H + ρ on them (β's posterior precision). `l` is
- * K's Cholesky factor.
+ * columns and the Cholesky factor of A = HᵀK⁻¹H + ρ on them (β's posterior precision); V = L⁻¹H
+ * (row-major n×p). `l` is K's Cholesky factor.
  */
-function fitMean(H: readonly Float64Array[], y: Float64Array, l: Float64Array): { beta: Float64Array; resid: Float64Array; penalty: number; idx: number[]; lA: Float64Array } {
+function fitMean(H: readonly Float64Array[], y: Float64Array, l: Float64Array): { beta: Float64Array; resid: Float64Array; penalty: number; idx: number[]; lA: Float64Array; V: Float64Array } {
   const n = y.length;
   const p = H[0]!.length;
   // V = L⁻¹H (all columns in one forward sweep) and w = L⁻¹y: then HᵀK⁻¹H = VᵀV, HᵀK⁻¹y = Vᵀw
@@ -171,7 +171,7 @@ function fitMean(H: readonly Float64Array[], y: Float64Array, l: Float64Array): 
   });
   let penalty = 0;
   for (let j = 1; j < p; j++) penalty += 0.5 * TREND_RIDGE * beta[j]! ** 2;
-  return { beta, resid, penalty, idx, lA };
+  return { beta, resid, penalty, idx, lA, V };
 }
 
 export class GaussianProcess {
@@ -366,8 +366,10 @@ export class GaussianProcess {
       resid = fitted.resid;
       const q = fitted.idx.length;
       const C = new Float64Array(n * q);
+      // C = K⁻¹H = L⁻ᵀ(L⁻¹H): the forward half is fitMean's V
+      const p = H[0]!.length;
       fitted.idx.forEach((j, r) => {
-        const col = solveUpper(this.l, n, solveLower(this.l, n, Float64Array.from(H, (h) => h[j]!)));
+        const col = solveUpper(this.l, n, Float64Array.from({ length: n }, (_, i) => fitted.V[i * p + j]!));
         for (let i = 0; i < n; i++) C[i * q + r] = col[i]!;
       });
       this.coef = { idx: fitted.idx, C, lA: fitted.lA };

@@ -7,6 +7,20 @@ import { fitOutputWarp } from '../../../../src-main/engine/samplers/gp/warp';
 import { hypervolume } from '../../../../src-main/shared/pareto';
 import { makeRng } from '../../../../src-main/shared/rng';
 
+/** The fitting objective's analytic gradient at θ against central finite differences, to `digits`. */
+function expectFittingGradient(gp: GaussianProcess, theta: number[], digits: number): void {
+  const f = (t: number[]) => gp.fittingObjective(t);
+  const { g } = f(theta);
+  theta.forEach((_, k) => {
+    const h = 1e-5;
+    const up = [...theta];
+    const down = [...theta];
+    up[k]! += h;
+    down[k]! -= h;
+    expect(g[k]!).toBeCloseTo((f(up).f - f(down).f) / (2 * h), digits);
+  });
+}
+
 function randomFront(n: number, m: number, seed: number): number[][] {
   const rng = makeRng(seed);
   return Array.from({ length: n }, () => Array.from({ length: m }, () => rng.next()));
@@ -89,17 +103,7 @@ describe('Gaussian process', () => {
     const rng = makeRng(8);
     const xs = Array.from({ length: 12 }, () => [rng.next(), rng.next(), rng.int(3)]);
     const gp = new GaussianProcess(xs, xs.map((x) => Math.sin(4 * x[0]!) + x[2]!), [false, false, true]);
-    const f = (theta: number[]) => gp.fittingObjective(theta);
-    const theta = [Math.log(0.4), Math.log(0.7), Math.log(1.3), 0.2, Math.log(0.05)];
-    const { g } = f(theta);
-    theta.forEach((_, k) => {
-      const h = 1e-5;
-      const up = [...theta];
-      const down = [...theta];
-      up[k]! += h;
-      down[k]! -= h;
-      expect(g[k]!).toBeCloseTo((f(up).f - f(down).f) / (2 * h), 4);
-    });
+    expectFittingGradient(gp, [Math.log(0.4), Math.log(0.7), Math.log(1.3), 0.2, Math.log(0.05)], 4);
   });
 
   it('learns the noise level of a noisy objective instead of interpolating it', () => {
@@ -218,17 +222,7 @@ describe('Gaussian process with a quadratic trend', () => {
 
   it('has the analytic gradient of its fitting objective with the trend profiled out', () => {
     const gp = new GaussianProcess(xs, ys.map((y, i) => y + 0.3 * xs[i]![0]!), [false, false, false, false], { trend: true });
-    const f = (theta: number[]) => gp.fittingObjective(theta);
-    const theta = [Math.log(0.4), Math.log(0.7), Math.log(1.3), Math.log(0.9), 0.2, Math.log(0.05)];
-    const { g } = f(theta);
-    theta.forEach((_, k) => {
-      const h = 1e-5;
-      const up = [...theta];
-      const down = [...theta];
-      up[k]! += h;
-      down[k]! -= h;
-      expect(g[k]!).toBeCloseTo((f(up).f - f(down).f) / (2 * h), 3);
-    });
+    expectFittingGradient(gp, [Math.log(0.4), Math.log(0.7), Math.log(1.3), Math.log(0.9), 0.2, Math.log(0.05)], 3);
   });
 });
 
