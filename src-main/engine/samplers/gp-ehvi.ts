@@ -33,7 +33,7 @@ import { paretoFrontIndices } from '../../shared/pareto';
 import { normCdf } from '../../shared/normal';
 import { hashInts, makeRng, type Rng } from '../../shared/rng';
 import { minimised, stillRunning, withValues } from './constraints';
-import { GaussianProcess, type GpParams } from './gp/gp';
+import { fitObjective, type FitState } from './gp/objective-fit';
 import { NoisyEhvi } from './gp/nehvi';
 import { fitOutputWarp } from './gp/warp';
 import { SobolSequence } from './sobol';
@@ -86,35 +86,22 @@ export const createGpEhviSampler: SamplerFactory = (ctx: SamplerContext, options
     return u.map((v, k) => (kinds[k] === 'float' ? Math.min(Math.max(v, 0), 1 - 1e-9) : centre[k]!));
   };
 
-  /** A fingerprint of a fit's data: its inputs and values, exactly. */
-  function fitKey(xs: readonly (readonly number[])[], y: readonly number[]): string {
-    return `${xs.map((x) => x.join(',')).join(';')}|${y.join(',')}`;
-  }
-
   function startupPoint(index: number): number[] {
     if (d <= 31) return sobol.point(index);
     const rng = makeRng(hashInts(ctx.seed, index, 0x57a7));
     return dims.map(() => rng.next());
   }
 
-  /**
-   * Each objective's kernel hyperparameters at the last fit, and the data they were fitted on. The
-   * next fit starts from them (as Optuna's GPSampler caches its kernel parameters): a study's
-   * history grows by a trial or two between proposals, so the optimum moves little, and L-BFGS
-   * from the last one takes a few iterations instead of up to 30 from the default (bench:tuner:
-   * median proposal time at 100 trials 143 → 60 ms on a quiet machine). Proposals therefore
-   * depend on the sampler's own past fits as well as on the history: two workers with the same
-   * history may propose different points (the study's claims sort that out, study.ts).
-   */
-  const lastFit: ({ key: string; params: GpParams } | undefined)[] = [];
+  /** Each objective's last fit (gp/objective-fit.ts: the next one starts from it). */
+  const lastFit: (FitState | undefined)[] = [];
 
   return {
     name: 'gp-ehvi',
     ask(history: readonly FinishedTrial[], index: number) {
       const done = withValues(history, ctx.objectives);
       const running = stillRunning(history);
-      // running trials count towards the start-up, so several workers switch to the model when one would
-      if (d === 0 || done.length + running.length < startup || done.length < Math.max(2, Math.ceil(startup / 2))) {
+      // the model waits for `startup` results: other workers get further space-filling points meanwhile
+      if (d === 0 || done.length < Math.max(2, startup)) {
         return ctx.space.decode(startupPoint(index));
       }
       const rng = makeRng(hashInts(ctx.seed, index, 0x6e41));
@@ -128,13 +115,8 @@ export const createGpEhviSampler: SamplerFactory = (ctx: SamplerContext, options
       const xs = order.map((i) => toInput(done[i]!.cube));
       const gps = Array.from({ length: m }, (_, k) => {
         const yk = order.map((i) => ys[i]![k]!);
-        const gp = new GaussianProcess(xs, yk, categorical, { trend });
-        // the same data as the last fit (a proposal asked again): the same kernel, so the same answer
-        const key = fitKey(xs, yk);
-        const last = lastFit[k];
-        if (last?.key === key) return gp.condition(last.params);
-        gp.fit({ maxFit, ...(last ? { init: last.params } : {}) });
-        lastFit[k] = { key, params: gp.params };
+        const { gp, state } = fitObjective(xs, yk, categorical, { trend, maxFit, finished: done.length, last: lastFit[k] });
+        lastFit[k] = state;
         return gp;
       });
 

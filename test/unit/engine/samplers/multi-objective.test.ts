@@ -44,6 +44,39 @@ describe('multi-objective samplers on ZDT1 (fixed seeds: deterministic, not timi
     expect(space.contains(next)).toBe(true);
   });
 
+  it('gp-ehvi gives workers space-filling points until its start-up trials have finished, not merely started', () => {
+    const space = problemSpace(BRANIN_CURRIN);
+    const make = () => createSampler('gp-ehvi', { space, objectives: problemObjectives(BRANIN_CURRIN), seed: 5 }, {});
+    const s = make();
+    const trial = (i: number, state: 'complete' | 'running'): FinishedTrial => {
+      const params = make().ask([], i); // the start-up point of index i
+      return { number: i, index: i, state, params, cube: space.encode(params), values: state === 'complete' ? BRANIN_CURRIN.f(problemInput(space, params)) : null };
+    };
+    // 4 workers: 9 finished, 3 running; the 13th proposal is still the Sobol point of its index
+    const history = [...Array.from({ length: 9 }, (_, i) => trial(i, 'complete')), ...[9, 10, 11].map((i) => trial(i, 'running'))];
+    expect(s.ask(history, 12)).toEqual(make().ask([], 12));
+    // the 10th result in: the model proposes
+    history[9] = trial(9, 'complete');
+    expect(s.ask(history, 12)).not.toEqual(make().ask([], 12));
+  });
+
+  it('gp-ehvi refits afresh every 8th finished trial, so there a proposal depends on the history alone', () => {
+    const space = problemSpace(BRANIN_CURRIN);
+    const objectives = problemObjectives(BRANIN_CURRIN, BRANIN_CURRIN.ref);
+    const veteran = createSampler('gp-ehvi', { space, objectives, seed: 6 }, {});
+    const history: FinishedTrial[] = [];
+    const proposals: Record<number, ReturnType<typeof veteran.ask>> = {};
+    for (let i = 0; i < 25; i++) {
+      const params = veteran.ask(history, i);
+      proposals[i] = params;
+      history.push({ number: i, index: i, state: 'complete', params, cube: space.encode(params), values: BRANIN_CURRIN.f(problemInput(space, params)) });
+    }
+    // a sampler that has seen nothing before agrees with the veteran at 24 finished trials …
+    expect(createSampler('gp-ehvi', { space, objectives, seed: 6 }, {}).ask(history.slice(0, 24), 24)).toEqual(proposals[24]);
+    // … and not at 23 (the veteran's fits there started from its earlier ones)
+    expect(createSampler('gp-ehvi', { space, objectives, seed: 6 }, {}).ask(history.slice(0, 23), 23)).not.toEqual(proposals[23]);
+  });
+
   it('auto proposes exactly what gp-ehvi does below its GP limit (bench:tuner reports them as one)', () => {
     expect(runSampler('auto', BRANIN_CURRIN, 3, 20, {}, true).points).toEqual(runSampler('gp-ehvi', BRANIN_CURRIN, 3, 20, {}, true).points);
   });
