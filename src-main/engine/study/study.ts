@@ -167,11 +167,11 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
   const space = new EncodedSpace(study.spec.space);
   // Every worker of a shared study uses the study's own seed, as `ecopt tune` does: the n-th
   // proposal is the sampler's answer for index n given the history it joins, whoever asks (for
-  // GP-EHVI, given also the fits it made before: each starts from the last, so two workers with
-  // different pasts may propose different points, which the claims below handle alike). Two
-  // workers asking at the same moment would make the same proposal: the claim carries the
-  // proposal count it was made at and is refused once another proposal has landed, and the
-  // loser asks again, with that trial in its history as running. (A stream per worker instead
+  // GP-EHVI, given also the fits it made before: each starts from the last but every 8th, so two
+  // workers with different pasts may propose different points, which the claims below handle
+  // alike). Two workers asking at the same moment would make the same proposal: the claim
+  // carries the proposal count it was made at and is refused once another proposal has landed,
+  // and the loser asks again, with that trial in its history as running. (A stream per worker instead
   // gave each worker every other point of its own Sobol sequence while two alternated, and in a
   // scrambled Sobol sequence the first coordinate follows the index's parity: one worker never
   // varied the first parameter through the whole start-up.)
