@@ -55,16 +55,21 @@ function dtlz2(m: number, d: number): Problem {
 }
 
 /**
- * Median and worst of 5 proposals in a row as a study makes them, the k-th seeing n + k finished
- * trials (one more each time: a sampler may reuse work between proposals only as a running study
- * lets it), wall-clock and CPU time of this thread (the machine is shared: CPU time is what the
- * proposal itself costs); `worst` makes all values mutually non-dominated. The first proposal of
- * the process is usually its worst (compilation).
+ * Proposals in a row as a study makes them, the k-th seeing n + k finished trials (one more each
+ * time: a sampler may reuse work between proposals only as a running study lets it), wall-clock
+ * and CPU time of this thread (the machine is shared: CPU time is what the proposal itself
+ * costs); `worst` makes all values mutually non-dominated. Two proposals at n − 2 and n − 1 warm
+ * the process up (the first, in a fresh process, is its slowest: compilation, and no earlier fit
+ * to start from; the second still compiles): they count only towards `firstMs` and `worstMs`.
+ * The 8 at n … n + 7 are a full cycle of GP-EHVI's fit schedule (gp/objective-fit.ts: 7
+ * warm-started fits and 1 fresh one), whose median and mean are what a running study sees.
  */
-function latency(createSampler: typeof import('../../src-main/engine/samplers/index').createSampler, p: Problem, n: number, worst: boolean): { medianMs: number; worstMs: number; cpuMedianMs: number } {
+const CYCLE = 8;
+const WARM_UP = 2;
+function latency(createSampler: typeof import('../../src-main/engine/samplers/index').createSampler, p: Problem, n: number, worst: boolean): Timing {
   const space = problemSpace(p);
   const rng = makeRng(n + p.m);
-  const history: FinishedTrial[] = Array.from({ length: n + 4 }, (_, i) => {
+  const history: FinishedTrial[] = Array.from({ length: n + CYCLE }, (_, i) => {
     const params = space.decode(space.dims.map(() => rng.next()));
     const x = space.dims.map((d) => params[d.name] as number);
     let values = p.f(x);
@@ -79,7 +84,7 @@ function latency(createSampler: typeof import('../../src-main/engine/samplers/in
   const s = createSampler('gp-ehvi', { space, objectives: problemObjectives(p, worst ? undefined : p.ref), seed: 1 }, {});
   const times: number[] = [];
   const cpu: number[] = [];
-  for (let k = 0; k < 5; k++) {
+  for (let k = -WARM_UP; k < CYCLE; k++) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     s.ask(history.slice(0, n + k), n + k);
@@ -87,10 +92,16 @@ function latency(createSampler: typeof import('../../src-main/engine/samplers/in
     const c = process.cpuUsage(c0);
     cpu.push((c.user + c.system) / 1000);
   }
-  times.sort((a, b) => a - b);
-  cpu.sort((a, b) => a - b);
-  return { medianMs: times[2]!, worstMs: times[4]!, cpuMedianMs: cpu[2]! };
+  const firstMs = times[0]!;
+  const warmUp = times.splice(0, WARM_UP);
+  cpu.splice(0, WARM_UP);
+  const median = (v: number[]) => {
+    const o = [...v].sort((a, b) => a - b);
+    return (o[(o.length - 1) >> 1]! + o[o.length >> 1]!) / 2;
+  };
+  return { medianMs: median(times), meanMs: times.reduce((a, b) => a + b, 0) / times.length, worstMs: Math.max(...warmUp, ...times), firstMs, cpuMedianMs: median(cpu) };
 }
+type Timing = { medianMs: number; meanMs: number; worstMs: number; firstMs: number; cpuMedianMs: number };
 
 // a child process measuring one latency case alone, so its peak memory is its own
 // (BENCH_SAMPLERS_FROM: the checkout whose samplers to time, for --baseline)
@@ -126,10 +137,13 @@ interface LatencyRow {
   history: string;
   medianMs: number;
   worstMs: number;
+  /** Mean of the measured cycle, and the fresh process's first proposal (older runs: absent). */
+  meanMs?: number;
+  firstMs?: number;
   cpuMedianMs?: number;
   peakRssMb?: number;
   /** The same case with the --baseline checkout's samplers, measured just before in the same run. */
-  baseline?: { medianMs: number; worstMs: number; cpuMedianMs: number; peakRssMb: number; commit: string };
+  baseline?: { medianMs: number; meanMs?: number; worstMs: number; cpuMedianMs: number; peakRssMb: number; commit: string };
 }
 interface Payload {
   date: string;
@@ -223,7 +237,7 @@ if (!process.env.BENCH_SKIP_TIMING) {
     [4, 12, 100, 0],
     [4, 12, 100, 1],
   ];
-  type Timed = { medianMs: number; worstMs: number; cpuMedianMs: number; peakRssMb: number };
+  type Timed = Timing & { peakRssMb: number };
   const measure = (c: number[], from: string | null): Timed => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname], {
       cwd: root,
@@ -241,7 +255,7 @@ if (!process.env.BENCH_SKIP_TIMING) {
     const row: LatencyRow = { objectives: m, params: d, trials: n, history: worst ? 'all mutually non-dominated' : m === 2 ? 'random (ZDT1)' : `random (DTLZ2)`, ...t, ...(base ? { baseline: base } : {}) };
     latencyRows.push(row);
     process.stderr.write(
-      `gp-ehvi ask, ${m} objectives, ${d} params, ${n} trials, ${row.history}: median ${t.medianMs.toFixed(0)} ms (CPU ${t.cpuMedianMs.toFixed(0)} ms), worst ${t.worstMs.toFixed(0)} ms, peak ${t.peakRssMb.toFixed(0)} MB${base ? `; baseline median ${base.medianMs.toFixed(0)} ms (CPU ${base.cpuMedianMs.toFixed(0)} ms)` : ''}\n`,
+      `gp-ehvi ask, ${m} objectives, ${d} params, ${n} trials, ${row.history}: median ${t.medianMs.toFixed(0)} ms (CPU ${t.cpuMedianMs.toFixed(0)} ms), mean ${t.meanMs.toFixed(0)} ms, first ${t.firstMs.toFixed(0)} ms, worst ${t.worstMs.toFixed(0)} ms, peak ${t.peakRssMb.toFixed(0)} MB${base ? `; baseline median ${base.medianMs.toFixed(0)} ms (CPU ${base.cpuMedianMs.toFixed(0)} ms)` : ''}\n`,
     );
   }
 }
@@ -302,7 +316,14 @@ function writeReport(data: Payload): void {
     const q4 = data.batch[problem]?.['gp-ehvi ×4']?.[50]?.mean;
     if (q4 !== undefined && v !== undefined) {
       const seen = at('gp-ehvi', 47);
-      const context = seen === undefined ? '' : `; sequential at 47, the results the last of the 4 saw: ${fmt(seen)}`;
+      // paired by seed: is the difference resolvable with this many seeds?
+      const a = data.batch[problem]!['gp-ehvi ×4']![50]!.values;
+      const b = bySampler['gp-ehvi']![50]!.values;
+      const diff = a.map((x, i) => x - b[i]!);
+      const dMean = diff.reduce((x, y) => x + y, 0) / diff.length;
+      const dSe = Math.sqrt(diff.reduce((x, y) => x + (y - dMean) ** 2, 0) / Math.max(1, diff.length - 1) / diff.length);
+      const paired = `; paired by seed, 4 outstanding − sequential ${dMean >= 0 ? '+' : '−'}${fmt(Math.abs(dMean))} ± ${fmt(dSe)} (standard error) against a 10% margin of ${fmt(0.1 * v)}`;
+      const context = (seen === undefined ? '' : `; sequential at 47, the results the last of the 4 saw: ${fmt(seen)}`) + paired;
       lines.push(`- ${problem}: gp-ehvi with 4 outstanding at 50 evaluations ${fmt(q4)} vs sequential ${fmt(v)} (${q4 <= v * 1.1 ? 'within 10%: met' : `${(((q4 - v) / v) * 100).toFixed(0)}% worse: NOT met`}${context})`);
     }
   }
@@ -316,15 +337,16 @@ function writeReport(data: Payload): void {
       '',
       '## GP-EHVI time per proposal',
       '',
-      `${runText} Each case in a process of its own: 5 proposals in a row as a study makes them, each seeing one more finished trial than the one before (the "finished trials" column is the first's); wall-clock time, and the CPU time the process spent (what the proposal costs on a core of its own; contention still inflates it). The worst of 5 is usually the process's first proposal (compilation). Peak memory is that process's maximum resident set, Node itself included.${withBase ? ` "Baseline": the same case with the samplers of commit ${data.latency.find((r) => r.baseline)!.baseline!.commit}, run just before ours in the same run, and the ratio of the medians (ours / baseline; CPU time in brackets).` : ''}`,
+      `${runText} Each case in a process of its own: proposals in a row as a study makes them, each seeing one more finished trial than the one before (the "finished trials" column is the first's). Two proposals (at 2 and 1 fewer finished trials) warm the process up and are timed apart: the first, a fresh process's, is compilation and a fit with nothing to start from, and the second still compiles. Median, mean and CPU median are of the 8 after them, a full cycle of GP-EHVI's fit schedule (7 fits warm-started from the last, 1 fresh: what a running study sees); worst is of all 10. Wall-clock time, and the CPU time the process spent (what the proposal costs on a core of its own; contention still inflates it). Peak memory is that process's maximum resident set, Node itself included.${withBase ? ` "Baseline": the same case with the samplers of commit ${data.latency.find((r) => r.baseline)!.baseline!.commit}, run just before ours in the same run, and the ratio of the medians (ours / baseline; CPU time in brackets).` : ''}`,
       '',
-      `| objectives | parameters | finished trials | history | median wall | median CPU | worst wall (of 5) | peak memory |${withBase ? ' baseline median wall (CPU) | ratio wall (CPU) |' : ''}`,
-      `|---|---|---|---|---|---|---|---|${withBase ? '---|---|' : ''}`,
+      `| objectives | parameters | finished trials | history | median wall | mean wall | median CPU | first (fresh process) | worst wall | peak memory |${withBase ? ' baseline median wall (CPU) | ratio wall (CPU) |' : ''}`,
+      `|---|---|---|---|---|---|---|---|---|---|${withBase ? '---|---|' : ''}`,
     );
     for (const r of data.latency) {
       const b = r.baseline;
       const baseCells = withBase ? (b ? ` ${b.medianMs.toFixed(0)} ms (${b.cpuMedianMs.toFixed(0)} ms) | ${(r.medianMs / b.medianMs).toFixed(2)} (${((r.cpuMedianMs ?? NaN) / b.cpuMedianMs).toFixed(2)}) |` : ' — | — |') : '';
-      lines.push(`| ${r.objectives} | ${r.params} | ${r.trials} | ${r.history} | ${r.medianMs.toFixed(0)} ms | ${r.cpuMedianMs?.toFixed(0) ?? '—'} ms | ${r.worstMs.toFixed(0)} ms | ${r.peakRssMb?.toFixed(0) ?? '—'} MB |${baseCells}`);
+      const ms = (v: number | undefined) => (v === undefined ? '—' : `${v.toFixed(0)} ms`);
+      lines.push(`| ${r.objectives} | ${r.params} | ${r.trials} | ${r.history} | ${ms(r.medianMs)} | ${ms(r.meanMs)} | ${ms(r.cpuMedianMs)} | ${ms(r.firstMs)} | ${ms(r.worstMs)} | ${r.peakRssMb?.toFixed(0) ?? '—'} MB |${baseCells}`);
     }
     const find = (m: number, n: number, worst = false) => data.latency.find((r) => r.objectives === m && r.trials === n && (r.history === 'all mutually non-dominated') === worst);
     const t100 = find(2, 100);
@@ -332,8 +354,9 @@ function writeReport(data: Payload): void {
     const m4 = find(4, 100);
     const w4 = find(4, 100, true);
     lines.push('');
+    // the median and the mean of the cycle (its fresh fit included) must both be within the limit
     const verdict = (r: LatencyRow, limit: number) =>
-      `${r.medianMs <= limit ? 'met' : (r.cpuMedianMs ?? Infinity) <= limit ? 'met in CPU time, NOT met in wall-clock time on this loaded machine' : 'NOT met'} (median ${r.medianMs.toFixed(0)} ms wall, ${r.cpuMedianMs?.toFixed(0) ?? '—'} ms CPU)`;
+      `${Math.max(r.medianMs, r.meanMs ?? 0) <= limit ? 'met' : (r.cpuMedianMs ?? Infinity) <= limit ? 'met in CPU time, NOT met in wall-clock time on this loaded machine' : 'NOT met'} (median ${r.medianMs.toFixed(0)} ms wall${r.meanMs === undefined ? '' : `, mean ${r.meanMs.toFixed(0)} ms`}, ${r.cpuMedianMs?.toFixed(0) ?? '—'} ms CPU)`;
     if (t100) lines.push(`- ≤ 100 ms at 100 trials (2 objectives): ${verdict(t100, 100)}.`);
     if (t500) lines.push(`- ≤ 1 s at 500 trials (2 objectives): ${verdict(t500, 1000)}.`);
     if (m4) lines.push(`- ≤ 1 s at 100 trials with 4 objectives and 12 parameters: ${verdict(m4, 1000)}.`);
