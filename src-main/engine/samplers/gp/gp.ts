@@ -429,12 +429,8 @@ export class GaussianProcess {
       v[i] = this.k(x, this.x[i]!);
       mean += v[i]! * this.alpha[i]!;
     }
-    const sx = this.coef ? this.coefS(x, v) : null;
+    const { vv, sx } = this.explained(x, v);
     const sP = sx ? this.coefSAt(P, w) : null;
-    this.forwardInPlace(v);
-    let vv = 0;
-    for (let i = 0; i < n; i++) vv += v[i]! * v[i]!;
-    if (sx) for (let j = 0; j < sx.length; j++) vv -= sx[j]! * sx[j]!;
     const cross = new Float64Array(P.length);
     for (let b = 0; b < P.length; b++) {
       let s = 0;
@@ -470,7 +466,6 @@ export class GaussianProcess {
     return sP;
   }
 
-  /** v ← L⁻¹ v */
   /** Squared distance from x to observed point i, each dimension over its length-scale² (categories: 0 or 1). */
   private scaledDistance2(x: readonly number[], i: number): number {
     const d = this.categorical.length;
@@ -483,6 +478,20 @@ export class GaussianProcess {
     return r2;
   }
 
+  /**
+   * With v = k(x, xᵢ): the variance the data explain at x, kᵀK⁻¹k less the trend coefficients'
+   * share sᵀs (s = coefS, returned for the gradient; null with a constant mean). Leaves v = L⁻¹k.
+   */
+  private explained(x: readonly number[], v: Float64Array): { vv: number; sx: Float64Array | null } {
+    const sx = this.coef ? this.coefS(x, v) : null;
+    this.forwardInPlace(v);
+    let vv = 0;
+    for (let i = 0; i < this.n; i++) vv += v[i]! * v[i]!;
+    if (sx) for (let j = 0; j < sx.length; j++) vv -= sx[j]! * sx[j]!;
+    return { vv, sx };
+  }
+
+  /** v ← L⁻¹ v */
   private forwardInPlace(v: Float64Array): void {
     const n = this.n;
     const l = this.l;
@@ -542,11 +551,7 @@ export class GaussianProcess {
       mean += kv * this.alpha[i]!;
       v[i] = kv;
     }
-    const sx = this.coef ? this.coefS(x, v) : null;
-    this.forwardInPlace(v);
-    let vv = 0;
-    for (let i = 0; i < n; i++) vv += v[i]! * v[i]!;
-    if (sx) for (let j = 0; j < sx.length; j++) vv -= sx[j]! * sx[j]!;
+    const { vv } = this.explained(x, v);
     return { mean, variance: Math.max(this.scale - vv, 1e-12) };
   }
 
@@ -574,11 +579,7 @@ export class GaussianProcess {
       mean += kv * this.alpha[i]!;
       v[i] = kv;
     }
-    const sx = this.coef ? this.coefS(x, v) : null;
-    this.forwardInPlace(v);
-    let vv = 0;
-    for (let i = 0; i < n; i++) vv += v[i]! * v[i]!;
-    if (sx) for (let j = 0; j < sx.length; j++) vv -= sx[j]! * sx[j]!;
+    const { vv, sx } = this.explained(x, v);
     // β = K⁻¹k = L⁻ᵀ v
     const beta = solveUpper(this.l, n, v);
     const dMean = new Float64Array(d);

@@ -58,12 +58,12 @@ export function fitObjective(
   const last = options.last;
   if (last?.key === key) return { gp: new GaussianProcess(xs, y, categorical, { trend: last.trend }).condition(last.params), state: last };
   const init = last && options.finished % COLD_FIT_EVERY !== 0 ? { init: last.params } : {};
-  if (options.trend) {
-    const gp = new GaussianProcess(xs, y, categorical, { trend: true }).fit({ maxFit: options.maxFit, ...init });
-    if (Math.sqrt(gp.noiseStandardised) <= TREND_MAX_NOISE_SD) return { gp, state: { key, params: gp.params, trend: true } };
-    const flat = new GaussianProcess(xs, y, categorical, { trend: false }).fit({ maxFit: options.maxFit, init: gp.params });
-    return { gp: flat, state: { key, params: flat.params, trend: false } };
-  }
-  const gp = new GaussianProcess(xs, y, categorical, { trend: false }).fit({ maxFit: options.maxFit, ...init });
-  return { gp, state: { key, params: gp.params, trend: false } };
+  const fitted = (trend: boolean, start: { init?: GpParams }) => {
+    const gp = new GaussianProcess(xs, y, categorical, { trend }).fit({ maxFit: options.maxFit, ...start });
+    return { gp, state: { key, params: gp.params, trend } };
+  };
+  if (!options.trend) return fitted(false, init);
+  const withTrend = fitted(true, init);
+  if (Math.sqrt(withTrend.gp.noiseStandardised) <= TREND_MAX_NOISE_SD) return withTrend;
+  return fitted(false, { init: withTrend.gp.params });
 }
