@@ -27,6 +27,7 @@ import { join } from 'node:path';
 import { createSampler } from '../../src-main/engine/samplers/index';
 import type { FinishedTrial } from '../../src-main/engine/samplers/types';
 import { makeRng } from '../../src-main/shared/rng';
+import { median } from '../../src-main/shared/stats';
 import { PROBLEMS, ZDT1, type Problem } from './problems';
 import { problemObjectives, problemSpace, runSampler } from './tuner-harness';
 
@@ -95,11 +96,7 @@ function latency(createSampler: typeof import('../../src-main/engine/samplers/in
   const firstMs = times[0]!;
   const warmUp = times.splice(0, WARM_UP);
   cpu.splice(0, WARM_UP);
-  const median = (v: number[]) => {
-    const o = [...v].sort((a, b) => a - b);
-    return (o[(o.length - 1) >> 1]! + o[o.length >> 1]!) / 2;
-  };
-  return { medianMs: median(times), meanMs: times.reduce((a, b) => a + b, 0) / times.length, worstMs: Math.max(...warmUp, ...times), firstMs, cpuMedianMs: median(cpu) };
+  return { medianMs: median(times)!, meanMs: times.reduce((a, b) => a + b, 0) / times.length, worstMs: Math.max(...warmUp, ...times), firstMs, cpuMedianMs: median(cpu)! };
 }
 type Timing = { medianMs: number; meanMs: number; worstMs: number; firstMs: number; cpuMedianMs: number };
 
