@@ -194,6 +194,7 @@ export class GaussianProcess {
    */
   private coef: { idx: number[]; C: Float64Array; lA: Float64Array } | null = null;
   private coefCache = new WeakMap<Float64Array, Float64Array[]>();
+  private crossCache = new WeakMap<Float64Array, { G: Float64Array; u: Float64Array[] | null }>();
   /** Training inputs row-major, and a scratch vector, for allocation-free predictions. */
   private flat!: Float64Array;
   private work!: Float64Array;
@@ -561,6 +562,120 @@ export class GaussianProcess {
    * would need one prediction per dimension.
    */
   predictWithGradient(x: readonly number[]): { mean: number; variance: number; dMean: Float64Array; dVariance: Float64Array } {
+    const { mean, variance, dMean, dVariance } = this.gradientCore(x);
+    return { mean, variance, dMean, dVariance };
+  }
+
+  /**
+   * predictWithGradient's moments, and the posterior covariance between f(x) and f at each point
+   * of P (as predictWithCross; `w` from posteriorAt) with its gradient in x: dCross[b·d + j] =
+   * ∂cov(f(x), f(p_b))/∂x_j. For the noisy EHVI's analytic gradient: with the covariance
+   * k(x, p) − k(x)ᵀK⁻¹k(p) + r(x)ᵀA⁻¹r(p), the derivative is ∂k(x, p)/∂x − ∂k(x)ᵀG_p +
+   * ∂h(x)ᵀu_p with G_p = K⁻¹k(p) + Cu_p and u_p = A⁻¹r(p), both fixed for P (crossTerms).
+   */
+  predictWithCrossGradient(
+    x: readonly number[],
+    P: readonly (readonly number[])[],
+    w: Float64Array,
+  ): { mean: number; variance: number; dMean: Float64Array; dVariance: Float64Array; cross: Float64Array; dCross: Float64Array } {
+    const n = this.n;
+    const d = this.categorical.length;
+    const core = this.gradientCore(x);
+    const { factor, sx } = core;
+    const v = this.work; // L⁻¹k(x) after gradientCore
+    const sP = sx ? this.coefSAt(P, w) : null;
+    const { G, u } = this.crossTerms(P, w);
+    const flat = this.flat;
+    const invL2 = this.invL2;
+    const cat = this.categorical;
+    const np = P.length;
+    const cross = new Float64Array(np);
+    const dCross = new Float64Array(np * d);
+    for (let b = 0; b < np; b++) {
+      const p = P[b]!;
+      let s = 0;
+      const base = b * n;
+      for (let i = 0; i < n; i++) s += v[i]! * w[base + i]!;
+      if (sx) for (let j = 0; j < sx.length; j++) s -= sx[j]! * sP![b]![j]!;
+      // k(x, p) and its factor
+      let r2 = 0;
+      for (let k = 0; k < d; k++) {
+        const diff = x[k]! - p[k]!;
+        r2 += (cat[k] ? (diff === 0 ? 0 : 1) : diff * diff) * invL2[k]!;
+      }
+      const r = Math.sqrt(r2);
+      const e = Math.exp(-SQRT5 * r);
+      cross[b] = this.scale * (1 + SQRT5 * r + (5 / 3) * r2) * e - s;
+      const fp = -this.scale * (5 / 3) * (1 + SQRT5 * r) * e;
+      const out = dCross.subarray(b * d, (b + 1) * d);
+      // −Σᵢ ∂kᵢ/∂x_j G_{b,i} = −Σᵢ factorᵢ G_{b,i} (x_j − x_ij)/ℓ_j²
+      let sumFG = 0;
+      const gb = G.subarray(base, base + n);
+      const acc = new Float64Array(d);
+      for (let i = 0; i < n; i++) {
+        const c = factor[i]! * gb[i]!;
+        if (c === 0) continue;
+        sumFG += c;
+        const xb = i * d;
+        for (let k = 0; k < d; k++) acc[k]! += c * flat[xb + k]!;
+      }
+      for (let k = 0; k < d; k++) {
+        if (cat[k]) continue;
+        out[k] = (fp * (x[k]! - p[k]!) - (sumFG * x[k]! - acc[k]!)) * invL2[k]!;
+      }
+      if (u) {
+        const { idx } = this.coef!;
+        const nq = this.numeric!.length;
+        const ub = u[b]!;
+        idx.forEach((j, rr) => {
+          if (j === 0) return;
+          const k = this.numeric![(j - 1) % nq]!;
+          out[k]! += ub[rr]! * (j <= nq ? 2 * (x[k]! - 0.5) : 1);
+        });
+      }
+    }
+    return { mean: core.mean, variance: core.variance, dMean: core.dMean, dVariance: core.dVariance, cross, dCross };
+  }
+
+  /** For P (keyed by its `w`): G_b = K⁻¹k(X, p_b) + C u_b (row b at G[b·n …]) and u_b = A⁻¹r(p_b) (null with a constant mean). */
+  private crossTerms(P: readonly (readonly number[])[], w: Float64Array): { G: Float64Array; u: Float64Array[] | null } {
+    let t = this.crossCache.get(w);
+    if (!t) {
+      const n = this.n;
+      const G = new Float64Array(P.length * n);
+      const sP = this.coef ? this.coefSAt(P, w) : null;
+      const u = sP ? sP.map((s) => solveUpper(this.coef!.lA, this.coef!.idx.length, s)) : null;
+      for (let b = 0; b < P.length; b++) {
+        const g = solveUpper(this.l, n, w.subarray(b * n, (b + 1) * n));
+        if (u) {
+          const { C, idx } = this.coef!;
+          const q = idx.length;
+          for (let i = 0; i < n; i++) {
+            let c = 0;
+            for (let r = 0; r < q; r++) c += C[i * q + r]! * u[b]![r]!;
+            g[i]! += c;
+          }
+        }
+        G.set(g, b * n);
+      }
+      t = { G, u };
+      this.crossCache.set(w, t);
+    }
+    return t;
+  }
+
+  /**
+   * Mean, variance and their gradients at x, with the per-point kernel derivative factors and
+   * the trend's s(x) (predictWithGradient and predictWithCrossGradient). Leaves this.work = L⁻¹k(x).
+   */
+  private gradientCore(x: readonly number[]): {
+    mean: number;
+    variance: number;
+    dMean: Float64Array;
+    dVariance: Float64Array;
+    factor: Float64Array;
+    sx: Float64Array | null;
+  } {
     const n = this.n;
     const d = this.categorical.length;
     const flat = this.flat;
@@ -624,8 +739,9 @@ export class GaussianProcess {
     }
     const variance = this.scale - vv;
     if (variance < 1e-12) dVariance.fill(0);
-    return { mean, variance: Math.max(variance, 1e-12), dMean, dVariance };
+    return { mean, variance: Math.max(variance, 1e-12), dMean, dVariance, factor, sx };
   }
+
 
   /** Posterior mean and standard deviation of the latent function, in the original units. */
   predict(x: readonly number[]): { mean: number; sd: number } {

@@ -181,6 +181,70 @@ describe('Gaussian process gradients', () => {
     }
     expect(g.dMean[2]).toBe(0);
   });
+  it.each([false, true])('gives the gradient of the covariance with other points (checked by finite differences; trend: %s)', (trend) => {
+    const rng = makeRng(13);
+    const xs = Array.from({ length: 25 }, () => [rng.next(), rng.next(), rng.int(3)]);
+    const gp = new GaussianProcess(xs, xs.map((x) => Math.sin(5 * x[0]!) * x[1]! + 0.3 * x[2]! + (x[0]! - 0.3) ** 2 + 0.1 * rng.normal()), [false, false, true], { trend }).fit();
+    const P = [xs[3]!, xs[7]!, [0.5, 0.5, 2], [0.36, 0.6, 1]];
+    const { w } = gp.posteriorAt(P);
+    const x = [0.37, 0.61, 1];
+    const g = gp.predictWithCrossGradient(x, P, w);
+    const plain = gp.predictWithCross(x, P, w);
+    expect(g.mean).toBeCloseTo(plain.mean, 12);
+    expect(g.variance).toBeCloseTo(plain.variance, 12);
+    P.forEach((_, b) => expect(g.cross[b]!).toBeCloseTo(plain.cross[b]!, 12));
+    for (const k of [0, 1]) {
+      const h = 1e-6;
+      const up = [...x];
+      up[k]! += h;
+      const b2 = gp.predictWithCross(up, P, w);
+      expect(g.dMean[k]!).toBeCloseTo((b2.mean - plain.mean) / h, 3);
+      expect(g.dVariance[k]!).toBeCloseTo((b2.variance - plain.variance) / h, 3);
+      P.forEach((_, b) => expect(g.dCross[b * 3 + k]!).toBeCloseTo((b2.cross[b]! - plain.cross[b]!) / h, 3));
+    }
+    P.forEach((_, b) => expect(g.dCross[b * 3 + 2]).toBe(0));
+  });
+
+  it.each([false, true])("gives the noisy EHVI's gradient with trials running (checked by finite differences; trend: %s)", (trend) => {
+    const rng = makeRng(5);
+    const xs = Array.from({ length: 24 }, () => [rng.next(), rng.next()]);
+    const f = (x: readonly number[]) => [x[0]! + 0.4 * (x[1]! - 0.3) ** 2, 1 - Math.sqrt(x[0]!) + 0.4 * x[1]!];
+    const ys = xs.map((x) => f(x).map((v) => v + 0.08 * rng.normal()));
+    const gps = [0, 1].map((k) => new GaussianProcess(xs, ys.map((y) => y[k]!), [false, false], { trend }).fit());
+    const ref = [0, 1].map((k) => (1.6 - gps[k]!.yMean) / gps[k]!.yStd);
+    const running = [
+      [0.2, 0.3],
+      [0.6, 0.25],
+    ];
+    const noisy = new NoisyEhvi(gps, [...xs, ...running], xs.length, ref, [true, false], makeRng(2), { samples: 8, maxBoxes: 20_000 });
+    expect(noisy.certain).toBe(false);
+    for (const x of [
+      [0.3, 0.2],
+      [0.05, 0.5],
+      [0.7, 0.1],
+    ]) {
+      const r = noisy.evaluateWithGradient(x);
+      const plain = noisy.evaluate(x);
+      expect(r.ehvi).toBeCloseTo(plain.ehvi, 12);
+      expect(r.ehvi).toBeGreaterThan(0);
+      for (const k of [0, 1]) {
+        const h = 1e-6;
+        const up = [...x];
+        up[k]! += h;
+        const down = [...x];
+        down[k]! -= h;
+        const a = noisy.evaluate(up);
+        const b = noisy.evaluate(down);
+        // relative to the gradient's size (the EHVI's partials are forward differences)
+        const fd = (a.ehvi - b.ehvi) / (2 * h);
+        expect(Math.abs(r.dEhvi[k]! - fd)).toBeLessThan(1e-3 * Math.max(Math.abs(fd), 1e-3));
+        for (const o of [0, 1]) {
+          expect(r.dMu[o]![k]!).toBeCloseTo((a.mu[o]! - b.mu[o]!) / (2 * h), 4);
+          expect(r.dSd[o]![k]!).toBeCloseTo((a.sd[o]! - b.sd[o]!) / (2 * h), 4);
+        }
+      }
+    }
+  });
 });
 
 describe('Gaussian process with a quadratic trend', () => {
