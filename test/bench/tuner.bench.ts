@@ -28,7 +28,7 @@ import { createSampler } from '../../src-main/engine/samplers/index';
 import type { FinishedTrial } from '../../src-main/engine/samplers/types';
 import { makeRng } from '../../src-main/shared/rng';
 import { median } from '../../src-main/shared/stats';
-import { PROBLEMS, ZDT1, type Problem } from './problems';
+import { noisy, PROBLEMS, ZDT1, type Problem } from './problems';
 import { problemObjectives, problemSpace, runSampler } from './tuner-harness';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -59,21 +59,25 @@ function dtlz2(m: number, d: number): Problem {
  * Proposals in a row as a study makes them, the k-th seeing n + k finished trials (one more each
  * time: a sampler may reuse work between proposals only as a running study lets it), wall-clock
  * and CPU time of this thread (the machine is shared: CPU time is what the proposal itself
- * costs); `worst` makes all values mutually non-dominated. Two proposals at n − 2 and n − 1 warm
- * the process up (the first, in a fresh process, is its slowest: compilation, and no earlier fit
- * to start from; the second still compiles): they count only towards `firstMs` and `worstMs`.
- * The 8 at n … n + 7 are a full cycle of GP-EHVI's fit schedule (gp/objective-fit.ts: 7
- * warm-started fits and 1 fresh one), whose median and mean are what a running study sees.
+ * costs); `worst` makes all values mutually non-dominated; a problem with `noiseSd` is observed
+ * with that noise (seeded). WARM_UP proposals at n − 10 … n − 1 warm the process up, as a running
+ * study's process has made every proposal since its start-up before it reaches n (the first, in
+ * a fresh process, is its slowest: compilation, and no earlier fit to start from; it is what a
+ * resumed study's first proposal costs); they count only towards `firstMs` and `worstMs`. The 8
+ * at n … n + 7 are a full cycle of GP-EHVI's fit schedule (gp/objective-fit.ts: 7 warm-started
+ * fits and 1 fresh one), whose median and mean are what a running study sees.
  */
 const CYCLE = 8;
-const WARM_UP = 2;
+const WARM_UP = 10;
 function latency(createSampler: typeof import('../../src-main/engine/samplers/index').createSampler, p: Problem, n: number, worst: boolean): Timing {
   const space = problemSpace(p);
   const rng = makeRng(n + p.m);
+  const noise = makeRng(n + p.m + 0x0b5e);
   const history: FinishedTrial[] = Array.from({ length: n + CYCLE }, (_, i) => {
     const params = space.decode(space.dims.map(() => rng.next()));
     const x = space.dims.map((d) => params[d.name] as number);
     let values = p.f(x);
+    if (p.noiseSd) values = values.map((v, k) => v + p.noiseSd![k]! * noise.normal());
     if (worst) {
       // a point of the simplex Σ y = 1: no two dominate each other
       const e = values.map(() => -Math.log(Math.max(rng.next(), 1e-12)));
@@ -103,10 +107,10 @@ type Timing = { medianMs: number; meanMs: number; worstMs: number; firstMs: numb
 // a child process measuring one latency case alone, so its peak memory is its own
 // (BENCH_SAMPLERS_FROM: the checkout whose samplers to time, for --baseline)
 if (process.env.BENCH_LATENCY_CASE) {
-  const [m, d, n, worst] = process.env.BENCH_LATENCY_CASE.split(',').map(Number) as [number, number, number, number];
+  const [m, d, n, worst, noise = 0] = process.env.BENCH_LATENCY_CASE.split(',').map(Number) as [number, number, number, number, number?];
   const from = process.env.BENCH_SAMPLERS_FROM;
   const samplers = from ? ((await import(join(from, 'src-main/engine/samplers/index.ts'))) as typeof import('../../src-main/engine/samplers/index')) : { createSampler };
-  const t = latency(samplers.createSampler, m === 2 && d === 10 ? ZDT1 : dtlz2(m, d), n, worst === 1);
+  const t = latency(samplers.createSampler, m === 2 && d === 10 ? (noise ? noisy(ZDT1, noise) : ZDT1) : dtlz2(m, d), n, worst === 1);
   process.stdout.write(JSON.stringify({ ...t, peakRssMb: process.resourceUsage().maxRSS / 1024 }));
   process.exit(0);
 }
@@ -132,6 +136,8 @@ interface LatencyRow {
   params: number;
   trials: number;
   history: string;
+  /** Noise on the observed values, as a share of each objective's range (noisy(): absent when noiseless). */
+  noise?: number;
   medianMs: number;
   worstMs: number;
   /** Mean of the measured cycle, and the fresh process's first proposal (older runs: absent). */
@@ -225,14 +231,16 @@ for (const p of problems) {
 
 const latencyRows: LatencyRow[] = [];
 if (!process.env.BENCH_SKIP_TIMING) {
-  const cases: [number, number, number, 0 | 1][] = [
-    [2, 10, 50, 0],
-    [2, 10, 100, 0],
-    [2, 10, 200, 0],
-    [2, 10, 500, 0],
-    [3, 12, 100, 0],
-    [4, 12, 100, 0],
-    [4, 12, 100, 1],
+  // objectives, parameters, finished trials, all mutually non-dominated (1), observation noise
+  const cases: [number, number, number, 0 | 1, number][] = [
+    [2, 10, 50, 0, 0],
+    [2, 10, 100, 0, 0],
+    [2, 10, 100, 0, 0.2],
+    [2, 10, 200, 0, 0],
+    [2, 10, 500, 0, 0],
+    [3, 12, 100, 0, 0],
+    [4, 12, 100, 0, 0],
+    [4, 12, 100, 1, 0],
   ];
   type Timed = Timing & { peakRssMb: number };
   const measure = (c: number[], from: string | null): Timed => {
@@ -246,10 +254,11 @@ if (!process.env.BENCH_SKIP_TIMING) {
     return JSON.parse(r.stdout) as Timed;
   };
   const baselineCommit = baselineRoot ? spawnSync('git', ['-C', baselineRoot, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim() || baselineRoot : '';
-  for (const [m, d, n, worst] of cases) {
-    const base = baselineRoot ? { ...measure([m, d, n, worst], baselineRoot), commit: baselineCommit } : undefined;
-    const t = measure([m, d, n, worst], null);
-    const row: LatencyRow = { objectives: m, params: d, trials: n, history: worst ? 'all mutually non-dominated' : m === 2 ? 'random (ZDT1)' : `random (DTLZ2)`, ...t, ...(base ? { baseline: base } : {}) };
+  for (const [m, d, n, worst, noise] of cases) {
+    const base = baselineRoot ? { ...measure([m, d, n, worst, noise], baselineRoot), commit: baselineCommit } : undefined;
+    const t = measure([m, d, n, worst, noise], null);
+    const history = worst ? 'all mutually non-dominated' : m === 2 ? `random (ZDT1)${noise ? `, observed with ${Math.round(noise * 100)}% noise` : ''}` : `random (DTLZ2)`;
+    const row: LatencyRow = { objectives: m, params: d, trials: n, history, ...(noise ? { noise } : {}), ...t, ...(base ? { baseline: base } : {}) };
     latencyRows.push(row);
     process.stderr.write(
       `gp-ehvi ask, ${m} objectives, ${d} params, ${n} trials, ${row.history}: median ${t.medianMs.toFixed(0)} ms (CPU ${t.cpuMedianMs.toFixed(0)} ms), mean ${t.meanMs.toFixed(0)} ms, first ${t.firstMs.toFixed(0)} ms, worst ${t.worstMs.toFixed(0)} ms, peak ${t.peakRssMb.toFixed(0)} MB${base ? `; baseline median ${base.medianMs.toFixed(0)} ms (CPU ${base.cpuMedianMs.toFixed(0)} ms)` : ''}\n`,
@@ -334,7 +343,7 @@ function writeReport(data: Payload): void {
       '',
       '## GP-EHVI time per proposal',
       '',
-      `${runText} Each case in a process of its own: proposals in a row as a study makes them, each seeing one more finished trial than the one before (the "finished trials" column is the first's). Two proposals (at 2 and 1 fewer finished trials) warm the process up and are timed apart: the first, a fresh process's, is compilation and a fit with nothing to start from, and the second still compiles. Median, mean and CPU median are of the 8 after them, a full cycle of GP-EHVI's fit schedule (7 fits warm-started from the last, 1 fresh: what a running study sees); worst is of all 10. Wall-clock time, and the CPU time the process spent (what the proposal costs on a core of its own; contention still inflates it). Peak memory is that process's maximum resident set, Node itself included.${withBase ? ` "Baseline": the same case with the samplers of commit ${data.latency.find((r) => r.baseline)!.baseline!.commit}, run just before ours in the same run, and the ratio of the medians (ours / baseline; CPU time in brackets).` : ''}`,
+      `${runText} Each case in a process of its own: proposals in a row as a study makes them, each seeing one more finished trial than the one before (the "finished trials" column is the first's). Ten proposals (at 10 … 1 fewer finished trials) warm the process up, as a running study's process has made every proposal since its start-up before it gets there, and are timed apart: the first, a fresh process's, is compilation and a fit with nothing to start from (what a resumed study's first proposal costs), and the next few still compile. Median, mean and CPU median are of the 8 after them, a full cycle of GP-EHVI's fit schedule (7 fits warm-started from the last, 1 fresh: what a running study sees); worst is of all 18. Wall-clock time, and the CPU time the process spent (what the proposal costs on a core of its own; contention still inflates it). Peak memory is that process's maximum resident set, Node itself included.${withBase ? ` "Baseline": the same case with the samplers of commit ${data.latency.find((r) => r.baseline)!.baseline!.commit}, run just before ours in the same run, and the ratio of the medians (ours / baseline; CPU time in brackets).` : ''}`,
       '',
       `| objectives | parameters | finished trials | history | median wall | mean wall | median CPU | first (fresh process) | worst wall | peak memory |${withBase ? ' baseline median wall (CPU) | ratio wall (CPU) |' : ''}`,
       `|---|---|---|---|---|---|---|---|---|---|${withBase ? '---|---|' : ''}`,
@@ -345,8 +354,10 @@ function writeReport(data: Payload): void {
       const ms = (v: number | undefined) => (v === undefined ? '—' : `${v.toFixed(0)} ms`);
       lines.push(`| ${r.objectives} | ${r.params} | ${r.trials} | ${r.history} | ${ms(r.medianMs)} | ${ms(r.meanMs)} | ${ms(r.cpuMedianMs)} | ${ms(r.firstMs)} | ${ms(r.worstMs)} | ${r.peakRssMb?.toFixed(0) ?? '—'} MB |${baseCells}`);
     }
-    const find = (m: number, n: number, worst = false) => data.latency.find((r) => r.objectives === m && r.trials === n && (r.history === 'all mutually non-dominated') === worst);
+    const find = (m: number, n: number, worst = false, noisy = false) =>
+      data.latency.find((r) => r.objectives === m && r.trials === n && (r.history === 'all mutually non-dominated') === worst && !!r.noise === noisy);
     const t100 = find(2, 100);
+    const n100 = find(2, 100, false, true);
     const t500 = find(2, 500);
     const m4 = find(4, 100);
     const w4 = find(4, 100, true);
@@ -355,6 +366,7 @@ function writeReport(data: Payload): void {
     const verdict = (r: LatencyRow, limit: number) =>
       `${Math.max(r.medianMs, r.meanMs ?? 0) <= limit ? 'met' : (r.cpuMedianMs ?? Infinity) <= limit ? 'met in CPU time, NOT met in wall-clock time on this loaded machine' : 'NOT met'} (median ${r.medianMs.toFixed(0)} ms wall${r.meanMs === undefined ? '' : `, mean ${r.meanMs.toFixed(0)} ms`}, ${r.cpuMedianMs?.toFixed(0) ?? '—'} ms CPU)`;
     if (t100) lines.push(`- ≤ 100 ms at 100 trials (2 objectives): ${verdict(t100, 100)}.`);
+    if (n100) lines.push(`- ≤ 100 ms at 100 trials (2 objectives) observed with ${Math.round(n100.noise! * 100)}% noise: ${verdict(n100, 100)}.`);
     if (t500) lines.push(`- ≤ 1 s at 500 trials (2 objectives): ${verdict(t500, 1000)}.`);
     if (m4) lines.push(`- ≤ 1 s at 100 trials with 4 objectives and 12 parameters: ${verdict(m4, 1000)}.`);
     if (w4) lines.push(`- worst case (100 mutually non-dominated, 4 objectives) ≤ 2 s and ≤ 300 MB: ${w4.worstMs <= 2000 && (w4.peakRssMb ?? Infinity) <= 300 ? 'met' : 'NOT met'} (worst ${w4.worstMs.toFixed(0)} ms, peak ${w4.peakRssMb?.toFixed(0)} MB).`);
