@@ -742,7 +742,6 @@ export class GaussianProcess {
     return { mean, variance: Math.max(variance, 1e-12), dMean, dVariance, factor, sx };
   }
 
-
   /** Posterior mean and standard deviation of the latent function, in the original units. */
   predict(x: readonly number[]): { mean: number; sd: number } {
     const p = this.predictStandardised(x);

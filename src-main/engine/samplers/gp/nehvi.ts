@@ -165,30 +165,20 @@ export class NoisyEhvi {
       }
       return { mu, sd, ehvi: this.ehviAt(mu, sd) };
     }
-    const np = this.pruned.length;
     const gain: Float64Array[] = [];
     const condSd = new Array<number>(m);
     for (let k = 0; k < m; k++) {
       const r = this.gps[k]!.predictWithCross(x, this.inputs, this.wP[k]!);
       mu[k] = r.mean;
       sd[k] = Math.sqrt(r.variance);
-      const l = this.cholP[k]!;
-      const a = solveUpper(l, np, solveLower(l, np, r.cross));
-      let explained = 0;
-      for (let j = 0; j < np; j++) explained += a[j]! * r.cross[j]!;
-      condSd[k] = Math.sqrt(Math.max(r.variance - explained, 1e-12));
+      const { a, condVar } = this.regress(k, r.cross, r.variance);
+      condSd[k] = Math.sqrt(Math.max(condVar, 1e-12));
       gain.push(a);
     }
     let total = 0;
     const muS = new Array<number>(m);
     for (let s = 0; s < this.decompositions.length; s++) {
-      for (let k = 0; k < m; k++) {
-        const dev = this.deviation[s]![k]!;
-        const a = gain[k]!;
-        let shift = 0;
-        for (let j = 0; j < np; j++) shift += a[j]! * dev[j]!;
-        muS[k] = mu[k]! + shift;
-      }
+      this.sampleMean(s, mu, gain, muS);
       total += this.decompositions[s]!.ehvi(muS, condSd);
     }
     return { mu, sd, ehvi: this.decompositions.length ? total / this.decompositions.length : 0 };
@@ -220,11 +210,7 @@ export class NoisyEhvi {
       sd[k] = Math.sqrt(r.variance);
       dMu.push(r.dMean);
       dSd.push(Float64Array.from(r.dVariance, (g) => g / (2 * sd[k]!)));
-      const l = this.cholP[k]!;
-      const a = solveUpper(l, np, solveLower(l, np, r.cross));
-      let explained = 0;
-      for (let j = 0; j < np; j++) explained += a[j]! * r.cross[j]!;
-      const condVar = r.variance - explained;
+      const { a, condVar } = this.regress(k, r.cross, r.variance);
       condSd[k] = Math.sqrt(Math.max(condVar, 1e-12));
       // ∂(σ² − cᵀΣ⁻¹c) = ∂σ² − 2 aᵀ∂c
       const g = new Float64Array(d);
@@ -250,13 +236,7 @@ export class NoisyEhvi {
     const wSd = new Float64Array(m);
     const wDev = Array.from({ length: m }, () => new Float64Array(np));
     for (let s = 0; s < S; s++) {
-      for (let k = 0; k < m; k++) {
-        const dev = this.deviation[s]![k]!;
-        const a = gain[k]!;
-        let shift = 0;
-        for (let j = 0; j < np; j++) shift += a[j]! * dev[j]!;
-        muS[k] = mu[k]! + shift;
-      }
+      this.sampleMean(s, mu, gain, muS);
       const box = this.decompositions[s]!;
       const e = box.ehvi(muS, condSd);
       total += e;
@@ -280,5 +260,26 @@ export class NoisyEhvi {
       }
     }
     return { mu, sd, ehvi: total / S, dMu, dSd, dEhvi };
+  }
+
+  /** Σ_PP⁻¹c for objective k (the candidate's regression on f at P) and its conditional variance σ² − cᵀΣ_PP⁻¹c. */
+  private regress(k: number, cross: Float64Array, variance: number): { a: Float64Array; condVar: number } {
+    const np = this.pruned.length;
+    const l = this.cholP[k]!;
+    const a = solveUpper(l, np, solveLower(l, np, cross));
+    let explained = 0;
+    for (let j = 0; j < np; j++) explained += a[j]! * cross[j]!;
+    return { a, condVar: variance - explained };
+  }
+
+  /** The candidate's mean given sample s, μ + aᵀ(f_P − μ_P) per objective, written into muS. */
+  private sampleMean(s: number, mu: readonly number[], gain: readonly Float64Array[], muS: number[]): void {
+    for (let k = 0; k < mu.length; k++) {
+      const dev = this.deviation[s]![k]!;
+      const a = gain[k]!;
+      let shift = 0;
+      for (let j = 0; j < a.length; j++) shift += a[j]! * dev[j]!;
+      muS[k] = mu[k]! + shift;
+    }
   }
 }
