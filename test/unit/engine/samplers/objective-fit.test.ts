@@ -28,6 +28,20 @@ describe("one objective's GP fit for GP-EHVI", () => {
     expect(again.gp.meanStandardised([0.1, 0.9])).toBe(b.gp.meanStandardised([0.1, 0.9]));
   });
 
+  it('keeps a dropped trend dropped until the next fresh fit, which decides again', () => {
+    const noisy = data(3 * COLD_FIT_EVERY, 0.3, 2);
+    const n = 2 * COLD_FIT_EVERY + 1;
+    const dropped = fitObjective(noisy.xs.slice(0, n), noisy.y.slice(0, n), categorical, { trend: true, maxFit: 64, finished: n });
+    expect(dropped.state.trend).toBe(false);
+    // now data the trend explains (the same points, the bowl without noise)
+    const clean = noisy.xs.map(([a, b]) => (a! - 0.7) ** 2 + (b! - 0.3) ** 2);
+    const warm = fitObjective(noisy.xs.slice(0, n + 1), clean.slice(0, n + 1), categorical, { trend: true, maxFit: 64, finished: n + 1, last: dropped.state });
+    expect(warm.state.trend).toBe(false);
+    const m = 3 * COLD_FIT_EVERY;
+    const fresh = fitObjective(noisy.xs.slice(0, m), clean.slice(0, m), categorical, { trend: true, maxFit: 64, finished: m, last: warm.state });
+    expect(fresh.state.trend).toBe(true);
+  });
+
   it('starts from the last fit, except at every COLD_FIT_EVERY-th finished trial, where the fit depends on the data alone', () => {
     const { xs, y } = data(2 * COLD_FIT_EVERY, 0.02, 3);
     // a last fit far from this data's optimum, as an early basin would be
