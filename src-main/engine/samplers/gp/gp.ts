@@ -433,14 +433,18 @@ export class GaussianProcess {
     const { vv, sx } = this.explained(x, v);
     const sP = sx ? this.coefSAt(P, w) : null;
     const cross = new Float64Array(P.length);
-    for (let b = 0; b < P.length; b++) {
-      let s = 0;
-      const base = b * n;
-      for (let i = 0; i < n; i++) s += v[i]! * w[base + i]!;
-      if (sx) for (let j = 0; j < sx.length; j++) s -= sx[j]! * sP![b]![j]!;
-      cross[b] = this.k(x, P[b]!) - s;
-    }
+    for (let b = 0; b < P.length; b++) cross[b] = this.k(x, P[b]!) - this.crossExplained(v, sx, sP, w, b);
     return { mean, variance: Math.max(this.scale - vv, 1e-12), cross };
+  }
+
+  /** The part of k(x, p_b) the data explain: (L⁻¹k(x))ᵀ(L⁻¹k(p_b)) less the trend coefficients' share s(x)ᵀs(p_b). */
+  private crossExplained(v: Float64Array, sx: Float64Array | null, sP: Float64Array[] | null, w: Float64Array, b: number): number {
+    const n = this.n;
+    let s = 0;
+    const base = b * n;
+    for (let i = 0; i < n; i++) s += v[i]! * w[base + i]!;
+    if (sx) for (let j = 0; j < sx.length; j++) s -= sx[j]! * sP![b]![j]!;
+    return s;
   }
 
   /** s = L_A⁻¹ r(x), r = h(x) − Cᵀk (k: the kernel values k(x, xᵢ)); sᵀs is the coefficients' share of the variance. */
@@ -591,12 +595,11 @@ export class GaussianProcess {
     const np = P.length;
     const cross = new Float64Array(np);
     const dCross = new Float64Array(np * d);
+    const acc = new Float64Array(d);
     for (let b = 0; b < np; b++) {
       const p = P[b]!;
-      let s = 0;
+      const s = this.crossExplained(v, sx, sP, w, b);
       const base = b * n;
-      for (let i = 0; i < n; i++) s += v[i]! * w[base + i]!;
-      if (sx) for (let j = 0; j < sx.length; j++) s -= sx[j]! * sP![b]![j]!;
       // k(x, p) and its factor
       let r2 = 0;
       for (let k = 0; k < d; k++) {
@@ -611,7 +614,7 @@ export class GaussianProcess {
       // −Σᵢ ∂kᵢ/∂x_j G_{b,i} = −Σᵢ factorᵢ G_{b,i} (x_j − x_ij)/ℓ_j²
       let sumFG = 0;
       const gb = G.subarray(base, base + n);
-      const acc = new Float64Array(d);
+      acc.fill(0);
       for (let i = 0; i < n; i++) {
         const c = factor[i]! * gb[i]!;
         if (c === 0) continue;

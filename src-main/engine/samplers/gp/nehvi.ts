@@ -235,18 +235,22 @@ export class NoisyEhvi {
     const wMu = new Float64Array(m);
     const wSd = new Float64Array(m);
     const wDev = Array.from({ length: m }, () => new Float64Array(np));
+    const up = new Array<number>(m);
+    const sdUp = [...condSd];
     for (let s = 0; s < S; s++) {
       this.sampleMean(s, mu, gain, muS);
       const box = this.decompositions[s]!;
       const e = box.ehvi(muS, condSd);
       total += e;
+      for (let k = 0; k < m; k++) up[k] = muS[k]!;
       for (let k = 0; k < m; k++) {
-        const up = [...muS];
-        up[k]! += h;
+        // one coordinate moved by h at a time, then put back
+        up[k] = muS[k]! + h;
         const pMu = (box.ehvi(up, condSd) - e) / h;
-        const sdUp = [...condSd];
-        sdUp[k]! += h;
+        up[k] = muS[k]!;
+        sdUp[k] = condSd[k]! + h;
         wSd[k]! += (box.ehvi(muS, sdUp) - e) / h;
+        sdUp[k] = condSd[k]!;
         wMu[k]! += pMu;
         const solved = this.deviationSolved[s]![k]!;
         for (let b = 0; b < np; b++) wDev[k]![b]! += pMu * solved[b]!;

@@ -61,14 +61,15 @@ export function fitObjective(
   const key = fitKey(xs, y);
   const last = options.last;
   if (last?.key === key) return { gp: new GaussianProcess(xs, y, categorical, { trend: last.trend }).condition(last.params), state: last };
-  const init = last && options.finished % COLD_FIT_EVERY !== 0 ? { init: last.params } : {};
+  const cold = options.finished % COLD_FIT_EVERY === 0;
+  const init = last && !cold ? { init: last.params } : {};
   const fitted = (trend: boolean, start: { init?: GpParams }) => {
     const gp = new GaussianProcess(xs, y, categorical, { trend }).fit({ maxFit: options.maxFit, ...start });
     return { gp, state: { key, params: gp.params, trend } };
   };
   if (!options.trend) return fitted(false, init);
   // the last fit found the objective mostly noise: keep its constant mean until a fresh fit re-decides
-  if (last && !last.trend && options.finished % COLD_FIT_EVERY !== 0) return fitted(false, init);
+  if (last && !last.trend && !cold) return fitted(false, init);
   const withTrend = fitted(true, init);
   if (Math.sqrt(withTrend.gp.noiseStandardised) <= TREND_MAX_NOISE_SD) return withTrend;
   return fitted(false, { init: withTrend.gp.params });
