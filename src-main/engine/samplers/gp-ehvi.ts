@@ -21,12 +21,14 @@
  *   Chebyshev scalarisation with weights drawn per proposal replaces it (Ax's qParEGO): expected
  *   improvement of the scalarised objective, by Monte Carlo on fixed draws. Time and memory stay
  *   bounded whatever the front.
- * - Optimisation: quasi-random screening plus perturbations of the likely front at two scales,
- *   scored where they would actually be proposed (integers and categories snapped); then, from the
- *   best three, gradient ascent on the numeric dimensions (the GPs' analytic gradients, chained
- *   through the noisy EHVI's conditioning when the front is uncertain: one gradient costs about a
- *   third of the d + 1 evaluations of finite differences), snapping, and a local search over
- *   integer neighbours and every other category.
+ * - Optimisation: quasi-random screening plus perturbations of the likely front at two scales
+ *   (half of them of every dimension, half of a few, so that coordinates already at their best
+ *   stay there), scored where they would actually be proposed (integers and categories snapped);
+ *   then, from the best three, gradient ascent on the numeric dimensions (the GPs' analytic
+ *   gradients, chained through the noisy EHVI's conditioning when the front is uncertain: one
+ *   gradient costs about a third of the d + 1 evaluations of finite differences), each float
+ *   coordinate near a bound tried at the bound, snapping, and a local search over integer
+ *   neighbours and every other category.
  *
  * The reference point is the objective limits where given, otherwise the worst observed value
  * plus 10% of the range. Proposals are scrambled Sobol points until `startupTrials` trials have
