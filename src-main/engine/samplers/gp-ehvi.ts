@@ -302,18 +302,21 @@ export const createGpEhviSampler: SamplerFactory = (ctx: SamplerContext, options
         step /= 2;
       }
     }
-    // a float coordinate near a bound tried at the bound, one at a time, kept where it improves
+    /** Coordinate k moved to v, kept where the acquisition improves. */
+    const tryAt = (k: number, v: number): boolean => {
+      const next = [...u];
+      next[k] = v;
+      const sn = score(next);
+      if (!(sn > s)) return false;
+      u = next;
+      s = sn;
+      return true;
+    };
+    // a float coordinate near a bound tried at the bound, one at a time
     for (let k = 0; k < d; k++) {
       if (kinds[k] !== 'float') continue;
       const to = u[k]! < SNAP_TO_BOUND ? 0 : u[k]! > 1 - SNAP_TO_BOUND ? 1 - 1e-9 : null;
-      if (to === null || to === u[k]) continue;
-      const next = [...u];
-      next[k] = to;
-      const sn = score(next);
-      if (sn > s) {
-        u = next;
-        s = sn;
-      }
+      if (to !== null && to !== u[k]) tryAt(k, to);
     }
     if (!discrete) return { u, s };
     u = snap(u);
@@ -323,16 +326,7 @@ export const createGpEhviSampler: SamplerFactory = (ctx: SamplerContext, options
       let moved = false;
       for (let k = 0; k < d; k++) {
         if (kinds[k] === 'float') continue;
-        for (const v of neighbours(u, k)) {
-          const next = [...u];
-          next[k] = v;
-          const sn = score(next);
-          if (sn > s) {
-            u = next;
-            s = sn;
-            moved = true;
-          }
-        }
+        for (const v of neighbours(u, k)) if (tryAt(k, v)) moved = true;
       }
       if (!moved) break;
     }
