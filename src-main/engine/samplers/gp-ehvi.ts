@@ -72,6 +72,9 @@ const LOCAL_STEPS = 20;
  * ends; DTLZ1's wells): docs/bench/tuner-misses.md, eighth look.
  */
 const SNAP_TO_BOUND = 0.15;
+/** The unit cube is half-open, [0, 1): its top as proposed is just below 1. */
+const CUBE_TOP = 1 - 1e-9;
+const toCube = (x: number) => Math.min(Math.max(x, 0), CUBE_TOP);
 
 type Kind = 'float' | 'int' | 'categorical';
 
@@ -97,7 +100,7 @@ export const createGpEhviSampler: SamplerFactory = (ctx: SamplerContext, options
   const snap = (u: readonly number[]): number[] => {
     if (!discrete) return [...u];
     const centre = ctx.space.encode(ctx.space.decode(u));
-    return u.map((v, k) => (kinds[k] === 'float' ? Math.min(Math.max(v, 0), 1 - 1e-9) : centre[k]!));
+    return u.map((v, k) => (kinds[k] === 'float' ? toCube(v) : centre[k]!));
   };
 
   function startupPoint(index: number): number[] {
@@ -256,12 +259,12 @@ export const createGpEhviSampler: SamplerFactory = (ctx: SamplerContext, options
       let chosen = dims.map((_, k) => k).filter(() => rng.next() < 2 / d);
       if (!chosen.length) chosen = [Math.min(Math.floor(rng.next() * d), d - 1)];
       const out = [...c];
-      for (const k of chosen) out[k] = categorical[k] ? rng.next() : Math.min(Math.max(c[k]! + scale * rng.normal(), 0), 1 - 1e-9);
+      for (const k of chosen) out[k] = categorical[k] ? rng.next() : toCube(c[k]! + scale * rng.normal());
       return out;
     }
     return c.map((v, k) => {
       if (categorical[k]) return rng.next() < 1 / Math.max(d, 2) ? rng.next() : v;
-      return Math.min(Math.max(v + scale * rng.normal(), 0), 1 - 1e-9);
+      return toCube(v + scale * rng.normal());
     });
   }
 
@@ -284,7 +287,7 @@ export const createGpEhviSampler: SamplerFactory = (ctx: SamplerContext, options
           g = u.map((v, k) => {
             if (categorical[k]) return 0;
             const up = [...u];
-            up[k] = Math.min(v + h, 1 - 1e-9);
+            up[k] = Math.min(v + h, CUBE_TOP);
             return (score(up) - s) / (up[k]! - v || h);
           });
         }
@@ -292,7 +295,7 @@ export const createGpEhviSampler: SamplerFactory = (ctx: SamplerContext, options
       }
       const norm = Math.sqrt(g.reduce((a, b) => a + b * b, 0));
       if (!(norm > 0)) break;
-      const next = u.map((v, k) => (categorical[k] ? v : Math.min(Math.max(v + (step * g![k]!) / norm, 0), 1 - 1e-9)));
+      const next = u.map((v, k) => (categorical[k] ? v : toCube(v + (step * g![k]!) / norm)));
       const sn = score(next);
       if (sn > s) {
         u = next;
@@ -315,7 +318,7 @@ export const createGpEhviSampler: SamplerFactory = (ctx: SamplerContext, options
     // a float coordinate near a bound tried at the bound, one at a time
     for (let k = 0; k < d; k++) {
       if (kinds[k] !== 'float') continue;
-      const to = u[k]! < SNAP_TO_BOUND ? 0 : u[k]! > 1 - SNAP_TO_BOUND ? 1 - 1e-9 : null;
+      const to = u[k]! < SNAP_TO_BOUND ? 0 : u[k]! > 1 - SNAP_TO_BOUND ? CUBE_TOP : null;
       if (to !== null && to !== u[k]) tryAt(k, to);
     }
     if (!discrete) return { u, s };
