@@ -2,7 +2,8 @@
  * Gaussian-process expected hypervolume improvement (as ECOpt's Ax setup and Optuna's GPSampler).
  *
  * - Model: one GP per objective (gp/gp.ts) on the minimised objectives, each warped by a
- *   Yeo-Johnson power transform fitted for normality (gp/warp.ts), with a learned noise level and
+ *   Yeo-Johnson power transform fitted for normality (gp/warp.ts) unless the objective is
+ *   noiseless and likelier unwarped (gp/objective-fit.ts), with a learned noise level and
  *   a quadratic trend over the numeric dimensions as its prior mean, the trend's uncertainty
  *   included, unless the objective is mostly noise. Integers enter as the centre of their cell
  *   of the unit cube (so a log-scaled integer is on its log scale), categories by Hamming
@@ -41,9 +42,8 @@ import { paretoFrontIndices } from '../../shared/pareto';
 import { normCdf } from '../../shared/normal';
 import { hashInts, makeRng, type Rng } from '../../shared/rng';
 import { minimised, stillRunning, withValues } from './constraints';
-import { fitObjective, type FitState } from './gp/objective-fit';
+import { fitWarpedObjective, type WarpedFitState } from './gp/objective-fit';
 import { NoisyEhvi } from './gp/nehvi';
-import { fitOutputWarp } from './gp/warp';
 import { SobolSequence } from './sobol';
 import type { FinishedTrial, SamplerContext, SamplerFactory } from './types';
 
@@ -55,8 +55,8 @@ export interface GpEhviOptions {
   maxBoxes?: number;
   /** Posterior samples of the baseline front when it is uncertain (noise, running trials). */
   samples?: number;
-  /** Output warping of each objective before its GP (gp/warp.ts); default Yeo-Johnson. */
-  warp?: 'yeo-johnson' | 'none';
+  /** Output warping of each objective before its GP (gp/warp.ts); default 'select': Yeo-Johnson or none, whichever the values support (gp/objective-fit.ts). */
+  warp?: 'select' | 'yeo-johnson' | 'none';
   /** A quadratic trend as the GPs' prior mean (gp/gp.ts); default on. */
   trend?: boolean;
 }
@@ -83,7 +83,7 @@ export const createGpEhviSampler: SamplerFactory = (ctx: SamplerContext, options
   const maxFit = Number(options.maxFit ?? 64);
   const maxBoxes = Number(options.maxBoxes ?? GP_EHVI_MAX_BOXES);
   const samples = Number(options.samples ?? 16);
-  const warpMode = (options.warp ?? 'yeo-johnson') as 'yeo-johnson' | 'none';
+  const warpMode = (options.warp ?? 'select') as 'select' | 'yeo-johnson' | 'none';
   const trend = options.trend !== false && options.trend !== 'false';
   const dims = ctx.space.dims;
   const d = dims.length;
@@ -110,7 +110,7 @@ export const createGpEhviSampler: SamplerFactory = (ctx: SamplerContext, options
   }
 
   /** Each objective's last fit (gp/objective-fit.ts: the next one starts from it). */
-  const lastFit: (FitState | undefined)[] = [];
+  const lastFit: (WarpedFitState | undefined)[] = [];
 
   return {
     name: 'gp-ehvi',
@@ -123,19 +123,18 @@ export const createGpEhviSampler: SamplerFactory = (ctx: SamplerContext, options
       }
       const rng = makeRng(hashInts(ctx.seed, index, 0x6e41));
       const raw = done.map((t) => minimised(t.values, ctx.objectives));
-      const warps = Array.from({ length: m }, (_, k) => fitOutputWarp(raw.map((y) => y[k]!), warpMode));
-      const ys = raw.map((y) => y.map((v, k) => warps[k]!.forward(v)));
-
-      // fit on the front first, then the most recent points
-      const rawFront = new Set(paretoFrontIndices(ys));
+      // fit on the front first, then the most recent points (any monotone warp keeps the front)
+      const rawFront = new Set(paretoFrontIndices(raw));
       const order = done.map((_, i) => i).sort((a, b) => Number(rawFront.has(b)) - Number(rawFront.has(a)) || done[b]!.index - done[a]!.index);
       const xs = order.map((i) => toInput(done[i]!.cube));
-      const gps = Array.from({ length: m }, (_, k) => {
-        const yk = order.map((i) => ys[i]![k]!);
-        const { gp, state } = fitObjective(xs, yk, categorical, { trend, maxFit, finished: done.length, last: lastFit[k] });
-        lastFit[k] = state;
-        return gp;
+      const fitted = Array.from({ length: m }, (_, k) => {
+        const f = fitWarpedObjective(xs, raw.map((y) => y[k]!), order, categorical, { trend, maxFit, finished: done.length, warp: warpMode, last: lastFit[k] });
+        lastFit[k] = f.state;
+        return f;
       });
+      const gps = fitted.map((f) => f.gp);
+      const warps = fitted.map((f) => f.warp);
+      const ys = raw.map((y) => y.map((v, k) => warps[k]!.forward(v)));
 
       // everything in standardised units of each objective (the GPs' own)
       const z = (k: number, v: number) => (v - gps[k]!.yMean) / gps[k]!.yStd;

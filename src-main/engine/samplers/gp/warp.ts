@@ -15,6 +15,8 @@
 export interface OutputWarp {
   lambda: number;
   forward(y: number): number;
+  /** log of forward's derivative at y (the Jacobian term of a warped likelihood). */
+  logDerivative(y: number): number;
 }
 
 function yeoJohnson(x: number, lambda: number): number {
@@ -43,7 +45,7 @@ export function fitOutputWarp(values: readonly number[], mode: 'yeo-johnson' | '
   const n = values.length;
   const mean = values.reduce((a, b) => a + b, 0) / Math.max(n, 1);
   const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(n, 1));
-  if (mode === 'none' || n < 3 || !(sd > 1e-12)) return { lambda: 1, forward: (y) => y };
+  if (mode === 'none' || n < 3 || !(sd > 1e-12)) return { lambda: 1, forward: (y) => y, logDerivative: () => 0 };
   const xs = values.map((v) => v / sd);
   let best = 1;
   let bestLl = logLikelihood(xs, 1);
@@ -65,5 +67,13 @@ export function fitOutputWarp(values: readonly number[], mode: 'yeo-johnson' | '
     }
   }
   const lambda = best;
-  return { lambda, forward: (y) => yeoJohnson(y / sd, lambda) };
+  return {
+    lambda,
+    forward: (y) => yeoJohnson(y / sd, lambda),
+    // d/dy YJ(y/sd): (1 + |x|)^{±(λ−1)} / sd, x = y/sd
+    logDerivative: (y) => {
+      const x = y / sd;
+      return (x >= 0 ? (lambda - 1) : (1 - lambda)) * Math.log1p(Math.abs(x)) - Math.log(sd);
+    },
+  };
 }

@@ -321,6 +321,19 @@ describe('output warping', () => {
     expect(r).toBeGreaterThan(0.99);
   });
 
+  it("gives its derivative's log (a warped likelihood's Jacobian term) on both sides of 0", () => {
+    const rng = makeRng(11);
+    for (const values of [Array.from({ length: 30 }, () => Math.exp(2 * rng.normal())), Array.from({ length: 30 }, () => -Math.exp(2 * rng.normal()))]) {
+      const w = fitOutputWarp(values);
+      for (const y of [-20, -3, -0.4, 0.3, 2, 15]) {
+        const h = 1e-6 * Math.max(1, Math.abs(y));
+        const numeric = Math.log((w.forward(y + h) - w.forward(y - h)) / (2 * h));
+        expect(w.logDerivative(y)).toBeCloseTo(numeric, 5);
+      }
+    }
+    expect(fitOutputWarp([1, 2, 3], 'none').logDerivative(5)).toBe(0);
+  });
+
   it('is monotone increasing over and beyond the data, negative values included (dominance is kept)', () => {
     const rng = makeRng(10);
     for (const values of [Array.from({ length: 30 }, () => Math.exp(2 * rng.normal())), Array.from({ length: 30 }, () => -Math.exp(2 * rng.normal()))]) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { COLD_FIT_EVERY, TREND_MAX_NOISE_SD, fitObjective } from '../../../../src-main/engine/samplers/gp/objective-fit';
+import { COLD_FIT_EVERY, TREND_MAX_NOISE_SD, WARP_SELECT_MAX_NOISE_SD, WARP_SWITCH_NATS, fitObjective, fitWarpedObjective, rawLogEvidence } from '../../../../src-main/engine/samplers/gp/objective-fit';
+import { fitOutputWarp, type OutputWarp } from '../../../../src-main/engine/samplers/gp/warp';
 import { makeRng } from '../../../../src-main/shared/rng';
 
 /** n points of [0,1]²; y a bowl centred off the middle plus Gaussian noise of sd `noise`. */
@@ -51,5 +52,68 @@ describe("one objective's GP fit for GP-EHVI", () => {
     expect(cold.state.params).toEqual(fresh.state.params);
     const warm = fitObjective(xs, y, categorical, { trend: true, maxFit: 64, finished: 2 * COLD_FIT_EVERY + 1, last: stale });
     expect(warm.state.params).not.toEqual(fresh.state.params);
+  });
+
+  describe('the output warp chosen by the likelihood of the raw values', () => {
+    // 24 points of [0,1]³, the first coordinate mostly at its bounds (as a front's ends draw it)
+    const rng = makeRng(7);
+    const n = 3 * COLD_FIT_EVERY;
+    const xs = Array.from({ length: n }, (_, i) => [i % 3 === 0 ? 0 : i % 3 === 1 ? 0.999 : rng.next(), rng.next(), rng.next()]);
+    const order = xs.map((_, i) => i);
+    const cat = [false, false, false];
+    const options = { trend: true, maxFit: 64, finished: n, warp: 'select' as const };
+
+    it('is the same whatever linear scale the values come in (the change of variables is accounted for)', () => {
+      const y = xs.map((x) => Math.exp(3 * x[1]!) + x[0]!);
+      const identity: OutputWarp = { lambda: 1, forward: (v) => v, logDerivative: () => 0 };
+      const scaled: OutputWarp = { lambda: 1, forward: (v) => 7 * v - 3, logDerivative: () => Math.log(7) };
+      const evidence = (w: OutputWarp) => rawLogEvidence(fitObjective(xs, y.map(w.forward), cat, { trend: true, maxFit: 64, finished: n }).gp, y, w);
+      expect(evidence(scaled)).toBeCloseTo(evidence(identity), 4);
+    });
+
+    it('keeps Yeo-Johnson for skewed values and drops it for a linear objective, which the warp would bend', () => {
+      const skewed = fitWarpedObjective(xs, xs.map((x) => Math.exp(6 * x[1]!) + x[2]!), order, cat, options);
+      expect(skewed.state.chosen).toBe(0);
+      expect(skewed.warp.lambda).not.toBe(1);
+      // f₁ of ZDT: the first coordinate itself; Yeo-Johnson fitted to its two clusters bends it
+      const linear = fitWarpedObjective(xs, xs.map((x) => x[0]!), order, cat, options);
+      expect(linear.state.chosen).toBe(1);
+      expect(linear.warp.forward(0.3)).toBe(0.3);
+    });
+
+    it('switches only on a decisive margin, only for a noiseless objective, and holds the choice until the next fresh fit', () => {
+      const evidence = (xsIn: number[][], y: number[], mode: 'yeo-johnson' | 'none') => {
+        const w = fitOutputWarp(y, mode);
+        const gp = fitObjective(xsIn, y.map(w.forward), cat, { trend: true, maxFit: 64, finished: n }).gp;
+        return { gain: rawLogEvidence(gp, y, w), noiseSd: Math.sqrt(gp.noiseStandardised) };
+      };
+      const gain = (xsIn: number[][], y: number[]) => evidence(xsIn, y, 'none').gain - evidence(xsIn, y, 'yeo-johnson').gain;
+
+      // noiseless, a little likelier unwarped: not enough to switch
+      const mild = xs.map((x) => Math.exp(1.8 * x[1]!) + x[0]!);
+      expect(gain(xs, mild)).toBeGreaterThan(0);
+      expect(gain(xs, mild)).toBeLessThan(WARP_SWITCH_NATS);
+      expect(fitWarpedObjective(xs, mild, order, cat, options).state.chosen).toBe(0);
+
+      // noisy, decisively likelier unwarped: the noise decides that comparison, not the shape, so no switch
+      const r = makeRng(4);
+      const noisyXs = Array.from({ length: n }, (_, i) => [i % 3 === 0 ? 0 : i % 3 === 1 ? 0.999 : r.next(), r.next(), r.next()]);
+      const noisy = noisyXs.map((x) => x[0]! + 0.1 * r.normal());
+      expect(gain(noisyXs, noisy)).toBeGreaterThan(WARP_SWITCH_NATS);
+      expect(evidence(noisyXs, noisy, 'yeo-johnson').noiseSd).toBeGreaterThan(WARP_SELECT_MAX_NOISE_SD);
+      const kept = fitWarpedObjective(noisyXs, noisy, order, cat, options);
+      expect(kept.state.chosen).toBe(0);
+      expect(kept.state.fits[1]).toBeUndefined();
+
+      // the noiseless linear objective: decisively likelier unwarped, so switched; a warm fit refits only the chosen warp
+      const y = xs.map((x) => x[0]!);
+      const first = fitWarpedObjective(xs, y, order, cat, options);
+      expect(first.state.chosen).toBe(1);
+      const [yj, none] = first.state.fits;
+      const warm = fitWarpedObjective(xs.slice(0, n - 1), y.slice(0, n - 1), order.slice(0, n - 1), cat, { ...options, finished: n - 1, last: first.state });
+      expect(warm.state.chosen).toBe(1);
+      expect(warm.state.fits[0]).toBe(yj);
+      expect(warm.state.fits[1]).not.toBe(none);
+    });
   });
 });
