@@ -36,7 +36,8 @@
  *   cluster at the front's two ends and the warp fitted to them makes f₁ concave in it, which the
  *   bowl-only trend cannot follow, so the GP explained the bend with the other parameters and
  *   the search chased that (seen on ZDT1 with noise, tuner-misses.md ninth look; on ZDT2 the
- *   regret at 50 evaluations was above 2 on 7 of 10 seeds, 0.05 typical). At a fresh fit, when the Yeo-Johnson fit finds the objective practically noiseless (noise sd under
+ *   regret at 50 evaluations was above 2 on 7 of 10 seeds, 0.05 typical). At a fresh fit, when
+ *   the Yeo-Johnson fit finds the objective practically noiseless (noise sd under
  *   WARP_SELECT_MAX_NOISE_SD), the unwarped GP is fitted too and the one under which the raw
  *   values are likelier (rawLogEvidence: the fit's objective with the change of variables) is
  *   kept until the next fresh fit; switching from the incumbent takes WARP_SWITCH_NATS (a
@@ -118,9 +119,14 @@ export function rawLogEvidence(gp: GaussianProcess, raw: readonly number[], warp
 
 /**
  * One objective's GP on its raw values `raw` (in the history's order; `xs[i]` is the input of
- * `raw[order[i]]`), warped. With
- * `warp: 'select'` both Yeo-Johnson and no warp are fitted at a fresh fit and the one under
- * which the raw values are likelier is kept until the next fresh fit (warm fits refit only it).
+ * `raw[order[i]]`), warped. With `warp: 'select'`, at a fresh fit (and the first), Yeo-Johnson
+ * is fitted, and where it finds the objective noiseless no warp too; the raw values' likelier
+ * model is kept until the next fresh fit (a switch from the last choice needs WARP_SWITCH_NATS),
+ * and warm fits refit only it. The gate reads the Yeo-Johnson fit's noise, which a warp that
+ * bends the objective inflates: on ZDT2 seed 6 f₁'s was 0.14–0.17 at the fresh fits at 24 and
+ * 32 trials, so the unwarped fit was first offered at 40 and the run ended in the bad mode
+ * (tuner-misses.md, ninth look). Gating on the unwarped fit's noise too is the next thing to
+ * measure; it costs a second fit at noisy objectives' fresh fits.
  */
 export function fitWarpedObjective(
   xs: readonly (readonly number[])[],
