@@ -219,7 +219,7 @@ export class GaussianProcess {
    * Negative log marginal likelihood minus log prior, and its gradient, at θ = (log ℓ₁…ℓ_d,
    * log σ², log noise), for points whose pairwise squared distances are `dist` (pairDistances).
    */
-  static objective(dist: Float64Array, n: number, yzIn: Float64Array, d: number, theta: readonly number[], H: readonly Float64Array[] | null = null): { f: number; g: number[] } {
+  static objective(dist: Float64Array, n: number, yzIn: Float64Array, d: number, theta: readonly number[], H: readonly Float64Array[] | null = null, gradient = true): { f: number; g: number[] } {
     const invL2 = new Float64Array(d);
     for (let k = 0; k < d; k++) invL2[k] = Math.exp(-2 * theta[k]!);
     const scale = Math.exp(theta[d]!);
@@ -266,6 +266,15 @@ export class GaussianProcess {
     let fit = 0;
     for (let i = 0; i < n; i++) fit += yz[i]! * alpha[i]!;
     const nll = 0.5 * fit + logDet + 0.5 * n * Math.log(2 * Math.PI) + meanPenalty;
+    // log-priors (negated below: we minimise)
+    let prior = 0;
+    for (let k = 0; k < d; k++) {
+      const lam = invL2[k]!;
+      prior += -(0.1 / lam + 0.1 * lam);
+    }
+    prior += Math.log(scale) - scale; // Gamma(2, 1)
+    prior += 0.1 * Math.log(noise) - NOISE_RATE * noise; // Gamma(1.1, NOISE_RATE)
+    if (!gradient) return { f: nll - prior, g: [] };
     // W = ααᵀ − K⁻¹; dNLL/dθ = −½ tr(W ∂K/∂θ)
     const Kinv = inverseFromCholesky(l, n);
     const g = new Array<number>(d + 2).fill(0);
@@ -292,24 +301,20 @@ export class GaussianProcess {
     g[d] = -0.5 * gScale;
     g[d + 1] = -0.5 * gNoise;
     for (let k = 0; k < d; k++) g[k] = -0.5 * gLen[k]! * invL2[k]!;
-    // priors (negated: we minimise)
-    let prior = 0;
+    // the log-priors' gradients, negated
     for (let k = 0; k < d; k++) {
       const lam = invL2[k]!;
-      prior += -(0.1 / lam + 0.1 * lam);
       // dλ/du = −2λ: d/du [−(0.1/λ + 0.1λ)] = −0.2/λ + 0.2λ... negated for minimisation
       g[k]! -= -0.2 / lam + 0.2 * lam;
     }
-    prior += Math.log(scale) - scale; // Gamma(2, 1)
     g[d]! -= 1 - scale;
-    prior += 0.1 * Math.log(noise) - NOISE_RATE * noise; // Gamma(1.1, NOISE_RATE)
     g[d + 1]! -= 0.1 - NOISE_RATE * noise;
     return { f: nll - prior, g };
   }
 
-  /** The fitting objective at θ on all the points (what `fit` minimises on its subset). */
-  fittingObjective(theta: readonly number[]): { f: number; g: number[] } {
-    return GaussianProcess.objective(pairDistances(this.x, this.categorical), this.n, this.yz, this.categorical.length, theta, this.basisRows(this.n));
+  /** The fitting objective at θ on all the points (what `fit` minimises on its subset); without `gradient`, its value alone (g empty). */
+  fittingObjective(theta: readonly number[], gradient = true): { f: number; g: number[] } {
+    return GaussianProcess.objective(pairDistances(this.x, this.categorical), this.n, this.yz, this.categorical.length, theta, this.basisRows(this.n), gradient);
   }
 
   /** Fits the kernel hyperparameters on at most `maxFit` points (those given first). */

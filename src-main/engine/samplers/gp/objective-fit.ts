@@ -111,7 +111,7 @@ export interface WarpedFitState {
  */
 export function rawLogEvidence(gp: GaussianProcess, raw: readonly number[], warp: OutputWarp): number {
   const p = gp.params;
-  const f = gp.fittingObjective([...p.logLengthscales, p.logScale, p.logNoise]).f;
+  const f = gp.fittingObjective([...p.logLengthscales, p.logScale, p.logNoise], false).f;
   let jacobian = 0;
   for (const y of raw) jacobian += warp.logDerivative(y);
   return -f - raw.length * Math.log(gp.yStd) + jacobian;

@@ -7,10 +7,12 @@ import { fitOutputWarp } from '../../../../src-main/engine/samplers/gp/warp';
 import { hypervolume } from '../../../../src-main/shared/pareto';
 import { makeRng } from '../../../../src-main/shared/rng';
 
-/** The fitting objective's analytic gradient at θ against central finite differences, to `digits`. */
+/** The fitting objective's analytic gradient at θ against central finite differences, to `digits`; its value alone as with the gradient. */
 function expectFittingGradient(gp: GaussianProcess, theta: number[], digits: number): void {
   const f = (t: number[]) => gp.fittingObjective(t);
   const { g } = f(theta);
+  // the value alone (for the warp choice's evidence) is the same number
+  expect(gp.fittingObjective(theta, false).f).toBe(f(theta).f);
   theta.forEach((_, k) => {
     const h = 1e-5;
     const up = [...theta];
