@@ -118,15 +118,26 @@ export function rawLogEvidence(gp: GaussianProcess, raw: readonly number[], warp
 }
 
 /**
+ * The candidate warps, by index in WarpedFitState.chosen and .fits: Yeo-Johnson with λ ≥ 0
+ * (unbounded), none, and Yeo-Johnson with λ by maximum likelihood over [−2, 2].
+ */
+const CANDIDATES = [
+  { mode: 'yeo-johnson', minLambda: 0 },
+  { mode: 'none', minLambda: 0 },
+  { mode: 'yeo-johnson', minLambda: -2 },
+] as const;
+const UNBOUNDED = 0;
+const NONE = 1;
+const ML = 2;
+
+/**
  * One objective's GP on its raw values `raw` (in the history's order; `xs[i]` is the input of
  * `raw[order[i]]`), warped. With `warp: 'select'`, at a fresh fit (and the first), Yeo-Johnson
- * is fitted, and where it finds the objective noiseless no warp too; the raw values' likelier
- * model is kept until the next fresh fit (a switch from the last choice needs WARP_SWITCH_NATS),
- * and warm fits refit only it. The gate reads the Yeo-Johnson fit's noise, which a warp that
- * bends the objective inflates: on ZDT2 seed 6 f₁'s was 0.14–0.17 at the fresh fits at 24 and
- * 32 trials, so the unwarped fit was first offered at 40 and the run ended in the bad mode
- * (tuner-misses.md, ninth look). Gating on the unwarped fit's noise too is the next thing to
- * measure; it costs a second fit at noisy objectives' fresh fits.
+ * with λ ≥ 0 is fitted; where it finds the objective noiseless, no warp too, and the raw values'
+ * likelier model is kept until the next fresh fit (a switch from the last choice needs
+ * WARP_SWITCH_NATS); where it finds noise, Yeo-Johnson with its maximum-likelihood λ, negative
+ * or not. Warm fits refit only the choice. `warp: 'yeo-johnson'` is the last always, `'none'`
+ * the second.
  */
 export function fitWarpedObjective(
   xs: readonly (readonly number[])[],
@@ -135,22 +146,21 @@ export function fitWarpedObjective(
   categorical: readonly boolean[],
   options: { trend: boolean; maxFit: number; finished: number; warp: 'select' | 'yeo-johnson' | 'none'; last?: WarpedFitState },
 ): { gp: GaussianProcess; warp: OutputWarp; state: WarpedFitState } {
-  const modes = options.warp === 'select' ? (['yeo-johnson', 'none'] as const) : ([options.warp] as const);
   const last = options.last;
-  const fits = modes.map((_, c) => last?.fits[c]);
+  const fits: (FitState | undefined)[] = CANDIDATES.map((_, c) => last?.fits[c]);
   const fit = (c: number) => {
-    const warp = fitOutputWarp(raw, modes[c]!);
+    const warp = fitOutputWarp(raw, CANDIDATES[c]!.mode, CANDIDATES[c]!.minLambda);
     const { gp, state } = fitObjective(xs, order.map((i) => warp.forward(raw[i]!)), categorical, { ...options, last: fits[c] });
     fits[c] = state;
     return { c, gp, warp };
   };
-  const decide = modes.length > 1 && (!last || options.finished % COLD_FIT_EVERY === 0);
-  let best = fit(decide ? 0 : (last?.chosen ?? 0));
-  if (decide && Math.sqrt(best.gp.noiseStandardised) < WARP_SELECT_MAX_NOISE_SD) {
-    // practically noiseless: the likelier warp, switching from the incumbent only on a decisive margin
-    const other = fit(1);
-    const gain = rawLogEvidence(other.gp, raw, other.warp) - rawLogEvidence(best.gp, raw, best.warp);
-    if ((last?.chosen ?? 0) === 1 ? gain > -WARP_SWITCH_NATS : gain > WARP_SWITCH_NATS) best = other;
-  }
-  return { gp: best.gp, warp: best.warp, state: { chosen: best.c, fits } };
+  const done = (best: ReturnType<typeof fit>) => ({ gp: best.gp, warp: best.warp, state: { chosen: best.c, fits } });
+  if (options.warp !== 'select') return done(fit(options.warp === 'none' ? NONE : ML));
+  if (last && options.finished % COLD_FIT_EVERY !== 0) return done(fit(last.chosen));
+  const warped = fit(UNBOUNDED);
+  if (!(Math.sqrt(warped.gp.noiseStandardised) < WARP_SELECT_MAX_NOISE_SD)) return done(warped);
+  // practically noiseless: the likelier warp, switching from the incumbent only on a decisive margin
+  const none = fit(NONE);
+  const gain = rawLogEvidence(none.gp, raw, none.warp) - rawLogEvidence(warped.gp, raw, warped.warp);
+  return done(last?.chosen === NONE ? (gain > -WARP_SWITCH_NATS ? none : warped) : gain > WARP_SWITCH_NATS ? none : warped);
 }

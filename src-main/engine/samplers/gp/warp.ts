@@ -41,7 +41,12 @@ function logLikelihood(xs: readonly number[], lambda: number): number {
   return -0.5 * n * Math.log(v) + (lambda - 1) * jac;
 }
 
-export function fitOutputWarp(values: readonly number[], mode: 'yeo-johnson' | 'none' = 'yeo-johnson'): OutputWarp {
+/**
+ * The warp of `values`: Yeo-Johnson with λ by maximum likelihood over [minLambda, 2], or none.
+ * A λ below 0 bounds the warp above (the values past a point all land just under 1/|λ|);
+ * objective-fit.ts says where GP-EHVI keeps λ ≥ 0.
+ */
+export function fitOutputWarp(values: readonly number[], mode: 'yeo-johnson' | 'none' = 'yeo-johnson', minLambda = -2): OutputWarp {
   const n = values.length;
   const mean = values.reduce((a, b) => a + b, 0) / Math.max(n, 1);
   const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(n, 1));
@@ -49,7 +54,7 @@ export function fitOutputWarp(values: readonly number[], mode: 'yeo-johnson' | '
   const xs = values.map((v) => v / sd);
   let best = 1;
   let bestLl = logLikelihood(xs, 1);
-  for (let l = -2; l <= 2.0001; l += 0.1) {
+  for (let l = minLambda; l <= 2.0001; l += 0.1) {
     const ll = logLikelihood(xs, l);
     if (ll > bestLl) {
       bestLl = ll;
@@ -59,6 +64,7 @@ export function fitOutputWarp(values: readonly number[], mode: 'yeo-johnson' | '
   // refine around the best grid point
   for (let step = 0.05; step > 0.004; step /= 2) {
     for (const l of [best - step, best + step]) {
+      if (l < minLambda) continue;
       const ll = logLikelihood(xs, l);
       if (ll > bestLl) {
         bestLl = ll;

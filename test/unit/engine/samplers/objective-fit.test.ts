@@ -82,8 +82,9 @@ describe("one objective's GP fit for GP-EHVI", () => {
     });
 
     it('switches only on a decisive margin, only for a noiseless objective, and holds the choice until the next fresh fit', () => {
+      // the select's Yeo-Johnson candidate for a noiseless objective: λ ≥ 0
       const evidence = (xsIn: number[][], y: number[], mode: 'yeo-johnson' | 'none') => {
-        const w = fitOutputWarp(y, mode);
+        const w = fitOutputWarp(y, mode, 0);
         const gp = fitObjective(xsIn, y.map(w.forward), cat, { trend: true, maxFit: 64, finished: n }).gp;
         return { gain: rawLogEvidence(gp, y, w), noiseSd: Math.sqrt(gp.noiseStandardised) };
       };
@@ -103,6 +104,7 @@ describe("one objective's GP fit for GP-EHVI", () => {
       expect(evidence(noisyXs, noisy, 'yeo-johnson').noiseSd).toBeGreaterThan(WARP_SELECT_MAX_NOISE_SD);
       const kept = fitWarpedObjective(noisyXs, noisy, order, cat, options);
       expect(kept.state.chosen).toBe(0);
+      expect(kept.warp.lambda).toBe(fitOutputWarp(noisy, 'yeo-johnson', 0).lambda);
       expect(kept.state.fits[1]).toBeUndefined();
 
       // the noiseless linear objective: decisively likelier unwarped, so switched; a warm fit refits only the chosen warp
@@ -110,10 +112,41 @@ describe("one objective's GP fit for GP-EHVI", () => {
       const first = fitWarpedObjective(xs, y, order, cat, options);
       expect(first.state.chosen).toBe(1);
       const [yj, none] = first.state.fits;
+      expect(first.state.fits[2]).toBeUndefined();
       const warm = fitWarpedObjective(xs.slice(0, n - 1), y.slice(0, n - 1), order.slice(0, n - 1), cat, { ...options, finished: n - 1, last: first.state });
       expect(warm.state.chosen).toBe(1);
       expect(warm.state.fits[0]).toBe(yj);
       expect(warm.state.fits[1]).not.toBe(none);
+    });
+
+    it('never bounds the warp (λ ≥ 0), noisy or not, unless asked for plain Yeo-Johnson', () => {
+      // Branin-like: a narrow valley in values spanning orders of magnitude; maximum likelihood
+      // picks λ < 0, a warp bounded above that flattens everything past the valley into a plateau
+      const valley = (x: number[]) => (10 * (x[1]! - x[0]! ** 2)) ** 4 + x[2]! + 0.1;
+      const y = xs.map(valley);
+      const ml = fitOutputWarp(y);
+      expect(ml.lambda).toBeLessThan(0);
+      const top = Math.max(...y);
+      // what a value ten times the worst seen adds, in units of the range seen
+      const rise = (w: OutputWarp) => (w.forward(10 * top) - w.forward(top)) / (w.forward(top) - w.forward(Math.min(...y)));
+      expect(rise(ml)).toBeLessThan(0.1);
+      const clean = fitWarpedObjective(xs, y, order, cat, options);
+      expect(clean.warp.lambda).toBeGreaterThanOrEqual(0);
+      expect(clean.warp.lambda).not.toBe(1);
+      // the unbounded warp keeps growing where the bounded one has all but stopped
+      expect(rise(clean.warp)).toBeGreaterThan(1);
+
+      // with noise of a fifth of the values' sd too (no comparison with the unwarped fit there)
+      const r = makeRng(11);
+      const sd = Math.sqrt(y.reduce((a, v) => a + v * v, 0) / n - (y.reduce((a, v) => a + v, 0) / n) ** 2);
+      const noisy = y.map((v) => v + 0.2 * sd * r.normal());
+      expect(fitOutputWarp(noisy).lambda).toBeLessThan(0);
+      const kept = fitWarpedObjective(xs, noisy, order, cat, options);
+      expect(kept.warp.lambda).toBeGreaterThanOrEqual(0);
+      expect(kept.state.fits[1]).toBeUndefined();
+
+      // `warp: 'yeo-johnson'` is the maximum-likelihood λ, as before the choice existed
+      expect(fitWarpedObjective(xs, y, order, cat, { ...options, warp: 'yeo-johnson' }).warp.lambda).toBe(ml.lambda);
     });
   });
 });
