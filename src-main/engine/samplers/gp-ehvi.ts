@@ -2,9 +2,10 @@
  * Gaussian-process expected hypervolume improvement (as ECOpt's Ax setup and Optuna's GPSampler).
  *
  * - Model: one GP per objective (gp/gp.ts) on the minimised objectives, each warped by a
- *   Yeo-Johnson power transform fitted for normality (gp/warp.ts) unless the objective is
- *   noiseless and likelier unwarped (gp/objective-fit.ts), with a learned noise level and
- *   a quadratic trend over the numeric dimensions as its prior mean, the trend's uncertainty
+ *   Yeo-Johnson power transform fitted for normality with λ ≥ 0, so never bounded
+ *   (gp/warp.ts), unless the objective is noiseless and likelier unwarped
+ *   (gp/objective-fit.ts), with a learned noise level and a quadratic trend over the numeric
+ *   dimensions as its prior mean, the trend's uncertainty
  *   included, unless the objective is mostly noise. Integers enter as the centre of their cell
  *   of the unit cube (so a log-scaled integer is on its log scale), categories by Hamming
  *   distance. Each fit starts from the last proposal's kernel hyperparameters, but every 8th
@@ -55,7 +56,7 @@ export interface GpEhviOptions {
   maxBoxes?: number;
   /** Posterior samples of the baseline front when it is uncertain (noise, running trials). */
   samples?: number;
-  /** Output warping of each objective before its GP (gp/warp.ts); default 'select': Yeo-Johnson or none, whichever the values support (gp/objective-fit.ts). */
+  /** Output warping of each objective before its GP (gp/warp.ts); default 'select': Yeo-Johnson with λ ≥ 0 or none, whichever the values support (gp/objective-fit.ts); 'yeo-johnson': λ by maximum likelihood in [−2, 2]. */
   warp?: 'select' | 'yeo-johnson' | 'none';
   /** A quadratic trend as the GPs' prior mean (gp/gp.ts); default on. */
   trend?: boolean;
