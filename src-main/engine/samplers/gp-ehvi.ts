@@ -23,8 +23,10 @@
  *   Chebyshev scalarisation with weights drawn per proposal replaces it (Ax's qParEGO): expected
  *   improvement of the scalarised objective, by Monte Carlo on fixed draws. Time and memory stay
  *   bounded whatever the front.
- * - Optimisation: quasi-random screening plus perturbations of the likely front at two scales
- *   (half of them of every dimension, half of a few, so that coordinates already at their best
+ * - Optimisation: quasi-random screening plus perturbations of the likely front (its 10 newest
+ *   observed points, and the running trials on it: without those, with 4 outstanding the front
+ *   grew by one step per round of 4 and ZDT2 ended 3 of 20 seeds with its far end unproposed)
+ *   at two scales (half of them of every dimension, half of a few, so that coordinates already at their best
  *   stay there), scored where they would actually be proposed (integers and categories snapped);
  *   then, from the best three, gradient ascent on the numeric dimensions (the GPs' analytic
  *   gradients, chained through the noisy EHVI's conditioning when the front is uncertain: one
@@ -228,6 +230,9 @@ export const createGpEhviSampler: SamplerFactory = (ctx: SamplerContext, options
         .sort((a, b) => done[b]!.index - done[a]!.index)
         .slice(0, 10)
         .map((b) => done[b]!.cube);
+      // and the running trials the model expects on the front: beside the front's newest end while
+      // it runs, nothing gains (conditioned on it), so the next step out starts from there
+      for (const b of noisy.pruned) if (b >= done.length) seeds.push(running[b - done.length]!.cube);
       for (const c of seeds) {
         for (const scale of [0.02, 0.1]) for (let j = 0; j < 4; j++) candidates.push(snap(perturb(c, scale, rng, j >= 2 && d > 2)));
       }
