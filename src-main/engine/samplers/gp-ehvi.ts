@@ -5,8 +5,8 @@
  *   Yeo-Johnson power transform fitted for normality with λ ≥ 0, so never bounded
  *   (gp/warp.ts), unless the objective is noiseless and likelier unwarped
  *   (gp/objective-fit.ts), with a learned noise level and a quadratic trend over the numeric
- *   dimensions as its prior mean, the trend's uncertainty
- *   included, unless the objective is mostly noise. Integers enter as the centre of their cell
+ *   dimensions as its prior mean, the trend's uncertainty included, unless the objective is
+ *   mostly noise. Integers enter as the centre of their cell
  *   of the unit cube (so a log-scaled integer is on its log scale), categories by Hamming
  *   distance. Each fit starts from the last proposal's kernel hyperparameters, but every 8th
  *   from the default (gp/objective-fit.ts says why for each rule).
@@ -26,8 +26,9 @@
  * - Optimisation: quasi-random screening plus perturbations of the likely front (its 10 newest
  *   observed points, and the running trials on it: without those, with 4 outstanding the front
  *   grew by one step per round of 4 and ZDT2 ended 3 of 20 seeds with its far end unproposed)
- *   at two scales (half of them of every dimension, half of a few, so that coordinates already at their best
- *   stay there), scored where they would actually be proposed (integers and categories snapped);
+ *   at two scales (half of them of every dimension, half of a few, so that coordinates already
+ *   at their best stay there), scored where they would actually be proposed (integers and
+ *   categories snapped);
  *   then, from the best three, gradient ascent on the numeric dimensions (the GPs' analytic
  *   gradients, chained through the noisy EHVI's conditioning when the front is uncertain: one
  *   gradient costs about a third of the d + 1 evaluations of finite differences), each float

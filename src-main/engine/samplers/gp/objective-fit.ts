@@ -14,8 +14,10 @@
  *   the fresh fit only when its likelihood was better did not help (the warm basin often has the
  *   better likelihood and the worse proposals); adopting it unconditionally did (BraninCurrin at
  *   200: 0.67 → 0.19, ZDT3 seeds 6.7 → 0.03–0.06), at the cost of one slower proposal in eight.
- *   Which trials get a fresh fit depends only on their number, so at those points a proposal
- *   depends on the history alone, not on the sampler's past.
+ *   Which trials get a fresh fit depends only on their number, so at those points the kernel's
+ *   hyperparameters depend on the history alone, not on the sampler's past (the choice of warp
+ *   below keeps its incumbent unless the other is decisively likelier, so with `warp: 'select'`
+ *   the proposal can still differ from a fresh sampler's).
  * - **The quadratic trend only where the noise allows it.** The trend (gp.ts) keeps the GP from
  *   taking a smooth bowl for noise. But when an objective is mostly noise, the 50 noisy points
  *   pin the bowl's coefficients and the kernel has little signal left, so the posterior is the
