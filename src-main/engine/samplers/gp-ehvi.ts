@@ -70,6 +70,8 @@ const SCALARISATION_DRAWS = 64;
 /** Local searches from the best screened candidates, and gradient steps in each (bench:tuner: 20 rather than 8 halved DTLZ1's regret at 50). */
 const LOCAL_STARTS = 3;
 const LOCAL_STEPS = 20;
+/** Front points whose perturbations are screened (8 candidates each): the newest observed ones, and as many running ones. */
+const MAX_SEEDS = 10;
 /**
  * After the ascent, a float coordinate this close to a bound is tried at the bound. Fixed-length
  * steps rarely land exactly on a bound, where the acquisition's optimum often lies (a front's
@@ -229,11 +231,17 @@ export const createGpEhviSampler: SamplerFactory = (ctx: SamplerContext, options
       const seeds = noisy.pruned
         .filter((b) => b < done.length)
         .sort((a, b) => done[b]!.index - done[a]!.index)
-        .slice(0, 10)
+        .slice(0, MAX_SEEDS)
         .map((b) => done[b]!.cube);
       // and the running trials the model expects on the front: beside the front's newest end while
-      // it runs, nothing gains (conditioned on it), so the next step out starts from there
-      for (const b of noisy.pruned) if (b >= done.length) seeds.push(running[b - done.length]!.cube);
+      // it runs, nothing gains (conditioned on it), so the next step out starts from there; the
+      // last 10 of them in the history, so that many workers do not multiply the candidates
+      seeds.push(
+        ...noisy.pruned
+          .filter((b) => b >= done.length)
+          .slice(-MAX_SEEDS)
+          .map((b) => running[b - done.length]!.cube),
+      );
       for (const c of seeds) {
         for (const scale of [0.02, 0.1]) for (let j = 0; j < 4; j++) candidates.push(snap(perturb(c, scale, rng, j >= 2 && d > 2)));
       }

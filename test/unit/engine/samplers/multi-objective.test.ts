@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { NoisyEhvi } from '../../../../src-main/engine/samplers/gp/nehvi';
 import { createSampler } from '../../../../src-main/engine/samplers/index';
 import { selectElite } from '../../../../src-main/engine/samplers/nsga2';
 import type { FinishedTrial } from '../../../../src-main/engine/samplers/types';
@@ -123,6 +124,30 @@ describe('multi-objective samplers on ZDT1 (fixed seeds: deterministic, not timi
     for (const seed of [16, 18]) {
       const { points } = runSampler('gp-ehvi', ZDT2, seed, 50, {}, true, 4);
       expect(points.some(([f1, f2]) => f1! > 0.9 && f2! < 0.2)).toBe(true);
+    }
+  });
+
+  it('gp-ehvi screens a bounded number of candidates however many trials are running on the front', () => {
+    // each front point seeds 8 perturbed candidates: the newest 10 observed and at most 10 running
+    // ones, so 30 workers cost a proposal no more than 10 do (uncapped: 256 + 8 × 40 screened)
+    const space = problemSpace(ZDT1);
+    const s = createSampler('gp-ehvi', { space, objectives: problemObjectives(ZDT1, ZDT1.ref), seed: 3 }, {});
+    const history: FinishedTrial[] = [];
+    for (let i = 0; i < 15; i++) {
+      const params = s.ask(history, i);
+      history.push({ number: i, index: i, state: 'complete', params, cube: space.encode(params), values: ZDT1.f(problemInput(space, params)) });
+    }
+    for (let j = 0; j < 30; j++) {
+      const cube = space.dims.map((_, k) => (k === 0 ? (j + 0.5) / 30 : 0));
+      history.push({ number: 15 + j, index: 15 + j, state: 'running', params: space.decode(cube), cube, values: null });
+    }
+    const evaluate = vi.spyOn(NoisyEhvi.prototype, 'evaluate');
+    try {
+      s.ask(history, 45);
+      // screening (256 quasi-random + 8 per seed, 20 seeds at most) and the local searches (3 × (20 steps + 10 bound tries))
+      expect(evaluate.mock.calls.length).toBeLessThanOrEqual(256 + 8 * 20 + 3 * (20 + 10));
+    } finally {
+      evaluate.mockRestore();
     }
   });
 
