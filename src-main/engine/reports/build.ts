@@ -45,6 +45,13 @@ export interface ReportOptions {
   approver?: string;
   /** Fixed timestamp (verification rebuilds with the report's own). */
   generatedAt?: string;
+  /**
+   * What the report says of the software that wrote it, where the database does not record it:
+   * ECOpt's version, and the Node version and OS when the trial's machine inventory lacks them
+   * (verification rebuilds with the report's own, so a report still verifies under a later ECOpt
+   * or on another machine). Default: this process's.
+   */
+  writer?: { ecopt: string; node: string; os: string };
 }
 
 const J_PER_KWH = 3.6e6;
@@ -138,7 +145,7 @@ export function digestRows(rows: unknown[]): string {
 }
 
 /** The study's recorded inventory as structured hardware, with the GPUs the meters name where it has none. */
-function hardwareOf(recorded: Record<string, string>, meters: readonly MeterInfo[], windows: readonly StoredWindow[]): EnergyReport['hardware'] {
+function hardwareOf(recorded: Record<string, string>, meters: readonly MeterInfo[], windows: readonly StoredWindow[], hostOs: string): EnergyReport['hardware'] {
   const gpus: EnergyReport['hardware']['gpus'] = [];
   for (const [k, v] of Object.entries(recorded)) {
     const m = /^gpu_(\w+?)_model$/.exec(k);
@@ -167,7 +174,7 @@ function hardwareOf(recorded: Record<string, string>, meters: readonly MeterInfo
   const cores = Number(recorded.cpu_logical_cores);
   const mem = Number(recorded.memory_gib);
   const used = new Set(windows.flatMap((w) => w.domains.filter((d) => d.domain.startsWith('gpu')).map((d) => d.domain))).size;
-  const os = recorded.os ?? `${platform()} ${release()} ${arch()}`;
+  const os = recorded.os ?? hostOs;
   const groups = new Map<string, typeof gpus>();
   for (const g of gpus) groups.set(g.model, [...(groups.get(g.model) ?? []), g]);
   const gpuText = [...groups].map(([model, list]) => {
@@ -339,7 +346,8 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
   const idle = store.latestIdle(study.id);
   const cpuModel = (machine?.inventory ?? store.getHardware(study.id)).cpu_model ?? '';
   const meters = (machine?.meters ?? store.getMeters(study.id)).map((m) => ({ ...m, words: meterWords(m, cpuModel) }));
-  const measuredOn = hardwareOf(machine?.inventory ?? store.getHardware(study.id), meters, windows);
+  const writer = options.writer ?? { ecopt: ECOPT_VERSION, node: process.versions.node, os: `${platform()} ${release()} ${arch()}` };
+  const measuredOn = hardwareOf(machine?.inventory ?? store.getHardware(study.id), meters, windows, writer.os);
   // the host that measured the chosen model (recorded since workers; a report may be made elsewhere, from a copy)
   const host = (trial as TrialRecord & { host?: string | null }).host ?? null;
   const hardware = host ? { ...measuredOn, summary: `${measuredOn.summary}; host: ${host}`, recorded: { ...measuredOn.recorded, host } } : measuredOn;
@@ -479,7 +487,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
   const allDomains = [...new Set(phaseDomains.map((d) => d.domain))];
   const provenanceLines = [...new Map(phaseDomains.map((d) => [d.domain, `${d.domain}: ${describeProvenance(d.provenance)}`])).values()];
   const methodology = [
-    `Energy was read per phase (training, inference benchmark, evaluation) in measurement windows opened and closed around each phase by ECOpt ${ECOPT_VERSION}; counters were polled every 100 ms or faster.`,
+    `Energy was read per phase (training, inference benchmark, evaluation) in measurement windows opened and closed around each phase by ECOpt ${writer.ecopt}; counters were polled every 100 ms or faster.`,
     ...provenanceLines,
     inferW && benchmark !== null
       ? `Inference benchmark: ${benchmark}, over ${durationText(inferW.durationS)}.`
@@ -521,7 +529,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
     schema: 'ecopt-energy-report',
     version: REPORT_VERSION,
     generatedAt,
-    generator: { name: 'ECOpt', version: ECOPT_VERSION },
+    generator: { name: 'ECOpt', version: writer.ecopt },
     options: {
       trialNumber: trial.number,
       country: intensity.iso3 ?? (options.country?.trim() ? options.country.trim() : null),
@@ -557,7 +565,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
       metrics: Object.fromEntries(Object.entries(trial.metrics).filter(([, v]) => v !== undefined)) as Record<string, number>,
       paramCount: trial.metrics.param_count ?? null,
     },
-    software: { ecopt: ECOPT_VERSION, node: hardware.recorded.node ?? process.versions.node, backend: trial.backend ?? 'unknown', os: hardware.os },
+    software: { ecopt: writer.ecopt, node: hardware.recorded.node ?? writer.node, backend: trial.backend ?? 'unknown', os: hardware.os },
     hardware,
     meters,
     boundary: {

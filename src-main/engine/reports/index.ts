@@ -138,26 +138,55 @@ export function verifyReport(store: Store, reportPath: string): Verification {
     ...(o.embodiedExcludedReason !== null ? { embodiedExcludedReason: o.embodiedExcludedReason } : {}),
     ...(o.trainingType !== null ? { trainingType: o.trainingType } : {}),
     ...(o.referenceTrial !== null ? { referenceTrial: o.referenceTrial } : {}),
+    ...(o.owner !== null ? { owner: o.owner } : {}),
+    ...(o.organisation !== null ? { organisation: o.organisation } : {}),
+    ...(o.approver !== null ? { approver: o.approver } : {}),
+    writer: { ecopt: claimed.generator.version, node: claimed.software.node ?? '', os: claimed.software.os ?? '' },
   });
   const problems: string[] = [];
   if (rebuilt.digest.value !== claimed.digest.value) {
     problems.push(`the measurement rows changed: digest ${claimed.digest.value.slice(0, 16)}… in the report, ${rebuilt.digest.value.slice(0, 16)}… from the database (${rebuilt.digest.rows} rows)`);
   }
-  const figures: [string, (r: EnergyReport) => number][] = [
-    ['training energy (J)', (r) => r.training.energyJ],
-    ['inference energy per sample (J)', (r) => r.inference?.jPerSample ?? NaN],
-    ['training emissions (g)', (r) => r.emissions.trainingG],
-    ['SCI score (g)', (r) => r.sci.scoreG],
-    ['campaign energy (J)', (r) => r.campaign.energyJ],
-    ['payback point (predictions)', (r) => r.payback?.predictions ?? NaN],
-    ['accuracy', (r) => r.trial.metrics.accuracy ?? NaN],
+  const figures: [string, string, (r: EnergyReport) => number][] = [
+    ['training energy (J)', 'training.energyJ', (r) => r.training.energyJ],
+    ['inference energy per sample (J)', 'inference.jPerSample', (r) => r.inference?.jPerSample ?? NaN],
+    ['training emissions (g)', 'emissions.trainingG', (r) => r.emissions.trainingG],
+    ['SCI score (g)', 'sci.scoreG', (r) => r.sci.scoreG],
+    ['campaign energy (J)', 'campaign.energyJ', (r) => r.campaign.energyJ],
+    ['payback point (predictions)', 'payback.predictions', (r) => r.payback?.predictions ?? NaN],
+    ['accuracy', 'trial.metrics.accuracy', (r) => r.trial.metrics.accuracy ?? NaN],
   ];
-  for (const [name, get] of figures) {
+  for (const [name, , get] of figures) {
     const a = get(claimed);
     const b = get(rebuilt);
-    if (!(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b))) && !(Number.isNaN(a) && Number.isNaN(b))) {
+    if (!sameNumber(a, b) && !(Number.isNaN(a) && Number.isNaN(b))) {
       problems.push(`${name}: ${a} in the report, ${b} from the database`);
     }
   }
+  // everything else the report states, the model it names and its parameters first: an edited
+  // trial number or parameter must not pass because the energy figures still match
+  const named = new Set(figures.map(([, path]) => path));
+  const others = differences(raw, JSON.parse(JSON.stringify(rebuilt)) as unknown).filter((d) => !named.has(d.path));
+  const shown = others.slice(0, MAX_DIFFERENCES).map((d) => `${d.path}: ${d.claimed} in the report, ${d.rebuilt} from the database`);
+  if (others.length > MAX_DIFFERENCES) shown.push(`and ${others.length - MAX_DIFFERENCES} more fields differ`);
+  problems.push(...shown);
   return { ok: problems.length === 0, problems };
+}
+
+const MAX_DIFFERENCES = 8;
+
+function sameNumber(a: number, b: number): boolean {
+  return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
+}
+
+/** The leaves where two JSON values differ, by dotted path (numbers within a relative 1e-9). */
+function differences(claimed: unknown, rebuilt: unknown, path = ''): { path: string; claimed: string; rebuilt: string }[] {
+  const text = (v: unknown) => (v === undefined ? 'absent' : JSON.stringify(v).slice(0, 80));
+  if (typeof claimed === 'number' && typeof rebuilt === 'number') return sameNumber(claimed, rebuilt) ? [] : [{ path, claimed: text(claimed), rebuilt: text(rebuilt) }];
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+  if (isObject(claimed) && isObject(rebuilt) && Array.isArray(claimed) === Array.isArray(rebuilt)) {
+    const keys = [...new Set([...Object.keys(rebuilt), ...Object.keys(claimed)])];
+    return keys.flatMap((k) => differences(claimed[k], rebuilt[k], path ? `${path}.${k}` : k));
+  }
+  return JSON.stringify(claimed) === JSON.stringify(rebuilt) ? [] : [{ path, claimed: text(claimed), rebuilt: text(rebuilt) }];
 }

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -148,6 +148,46 @@ describe('energy reports from a real study database', () => {
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/^MISMATCH: /);
     expect(bad.stdout).toMatch(/the measurement rows changed: digest/);
+  });
+
+  it('ecopt verify detects a report edited to name another model or other parameters', async () => {
+    // the energy figures and the digest still match such a report: only the model it names changed
+    const work = tmpDir();
+    const out = join(work, 'out');
+    expect((await runCli(['report', 'reported', '--db', db, '--out', out, '--format', 'json'])).code).toBe(0);
+    const path = join(out, 'energy-report.json');
+    const original = readFileSync(path, 'utf8');
+    const report = JSON.parse(original) as EnergyReport;
+    const edits: [(r: EnergyReport) => void, RegExp][] = [
+      [(r) => (r.trial.number += 1), /trial\.number: \d+ in the report, \d+ from the database/],
+      [
+        (r) => {
+          const key = Object.keys(r.trial.params)[0]!;
+          r.trial.params[key] = typeof r.trial.params[key] === 'number' ? (r.trial.params[key] as number) * 2 + 1 : 'edited';
+        },
+        /trial\.params\.\w+: .* in the report, .* from the database/,
+      ],
+      [(r) => (r.document.owner = 'someone else'), /document\.owner: "someone else" in the report, null from the database/],
+    ];
+    for (const [edit, message] of edits) {
+      const r = structuredClone(report);
+      edit(r);
+      writeFileSync(path, JSON.stringify(r, null, 2));
+      const v = await runCli(['verify', path, '--db', db]);
+      expect(v.code, v.stdout).toBe(1);
+      expect(v.stdout).toMatch(/^MISMATCH: /);
+      expect(v.stdout).toMatch(message);
+    }
+    // as written it verifies, under whatever ECOpt version and host wrote it
+    writeFileSync(path, original);
+    expect((await runCli(['verify', path, '--db', db])).code).toBe(0);
+    const elsewhere = structuredClone(report);
+    elsewhere.generator.version = '0.0.1';
+    elsewhere.software.ecopt = '0.0.1';
+    elsewhere.methodology = elsewhere.methodology.map((line) => line.replace(/by ECOpt [^;]+;/, 'by ECOpt 0.0.1;'));
+    writeFileSync(path, JSON.stringify(elsewhere, null, 2));
+    const v = await runCli(['verify', path, '--db', db]);
+    expect(v.code, v.stdout).toBe(0);
   });
 
   it('answers bad input with a clear message', async () => {
