@@ -6,6 +6,7 @@
  */
 import { zipSync } from 'fflate';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { readCsvTable } from '../data/csv';
 import { isAbsolute, join, relative, sep } from 'node:path';
@@ -13,7 +14,7 @@ import { datasetLabel } from '../../shared/spec';
 import { METRICS, type MetricName, type TrialRecord } from '../../shared/types';
 import { UserError } from '../errors';
 import { ECOPT_VERSION, type Store } from '../store/store';
-import { type Preprocessing, PREPROCESSING_FILE } from './artifact';
+import { type Preprocessing, PREPROCESSING_FILE, WEIGHTS_FILE } from './artifact';
 import { keptModelDir } from './keep';
 import { writeTestSamples } from './samples';
 import { workerHost } from '../study/hardware-class';
@@ -97,7 +98,9 @@ export function exportModel(store: Store, studyName: string, outDir: string, tri
   const spec = { ...study.spec, name: study.name };
   writeFileSync(join(outDir, 'study.json'), `${JSON.stringify(spec, null, 2)}\n`);
   files.push(join(outDir, 'study.json'));
-  writeFileSync(join(outDir, 'model-card.md'), modelCard(store, study.id, trial, preprocessing, heldOut !== null, samples.length));
+  const weightsFile = join(outDir, WEIGHTS_FILE);
+  const fileSha256 = existsSync(weightsFile) ? createHash('sha256').update(readFileSync(weightsFile)).digest('hex') : null;
+  writeFileSync(join(outDir, 'model-card.md'), modelCard(store, study.id, trial, preprocessing, heldOut !== null, samples.length, fileSha256));
   files.push(join(outDir, 'model-card.md'));
   return { trial: trial.number, dir: outDir, files };
 }
@@ -117,7 +120,7 @@ function heldOutRows(p: Preprocessing): string | null {
   return `${out.join('\n')}\n`;
 }
 
-function modelCard(store: Store, studyId: number, trial: TrialRecord, p: Preprocessing, withTestRows: boolean, samples = 0): string {
+function modelCard(store: Store, studyId: number, trial: TrialRecord, p: Preprocessing, withTestRows: boolean, samples = 0, fileSha256: string | null = null): string {
   const study = store.getStudy(studyId)!;
   const attrs = store.getTrialAttrs(trial.id);
   const windows = store.getWindows({ trialId: trial.id });
@@ -189,7 +192,8 @@ function modelCard(store: Store, studyId: number, trial: TrialRecord, p: Preproc
     '',
     `\`study.json\` is the study that made it: seed ${study.spec.seed}, trial ${trial.number}, parameters ${Object.entries(trial.params)
       .map(([k, v]) => `\`${k}=${typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(6)) : v}\``)
-      .join(', ')}. Training is a pure function of the study file, the seed, the trial number and parameters, and the backend: retraining trial ${trial.number} with this seed on the \`${trial.backend ?? 'wasm'}\` backend reproduces these weights bit for bit (SHA-256 \`${String(attrs.weights_sha256 ?? 'not recorded')}\`), see the README's "Reproducible training". Energy and time are measurements and will differ.`,
+      .join(', ')}. Training is a pure function of the study file, the seed, the trial number and parameters, and the backend: retraining trial ${trial.number} with this seed on the \`${trial.backend ?? 'wasm'}\` backend reproduces these weights bit for bit (SHA-256 of the weights' values, each array with its type and shape, as ECOpt records it after training: \`${String(attrs.weights_sha256 ?? 'not recorded')}\`), see the README's "Reproducible training". Energy and time are measurements and will differ.`,
+    ...(fileSha256 ? ['', `SHA-256 of the file \`${WEIGHTS_FILE}\` as exported (what \`sha256sum ${WEIGHTS_FILE}\` prints): \`${fileSha256}\`.`] : []),
     '',
     '## How to use it',
     '',

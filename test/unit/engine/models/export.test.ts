@@ -1,4 +1,5 @@
 /** The exported model card names the machine that trained and measured the trial, as the energy report does. */
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -35,6 +36,7 @@ function studyWithKeptModel(place: { host: string; classId: string; inventory?: 
   const model = join(dir, 'models', 'spread', 'trial-0');
   mkdirSync(model, { recursive: true });
   writeFileSync(join(model, 'model.json'), '{}');
+  writeFileSync(join(model, 'weights.bin'), Buffer.from([1, 2, 3, 4]));
   writeFileSync(join(model, 'preprocessing.json'), JSON.stringify(preprocessing));
   store.completeTrial(trialId, { metrics: { accuracy: 0.9, infer_energy_j_per_sample: 0.002 }, attrs: { model_dir: 'models/spread/trial-0' }, windows: [], backend: 'wasm', powerSamples: [] });
   return { store, dir };
@@ -71,5 +73,15 @@ describe('the exported model card', () => {
     const two = card(unplaced.store, unplaced.dir);
     expect(two).not.toMatch(/- host:|- hardware class:/);
     expect(two).toContain('- cpu model: First worker CPU');
+  });
+
+  it("gives weights.bin's own SHA-256, which sha256sum prints, beside the recorded hash of the weights' values", () => {
+    // a user checked the card's hash with sha256sum and got another: the recorded one hashes the
+    // values with each array's type and shape, not the file
+    const { store, dir } = studyWithKeptModel(null);
+    const text = card(store, dir);
+    const file = createHash('sha256').update(readFileSync(join(dir, 'take-away', 'weights.bin'))).digest('hex');
+    expect(text).toContain(`SHA-256 of the file \`weights.bin\` as exported (what \`sha256sum weights.bin\` prints): \`${file}\`.`);
+    expect(text).toMatch(/SHA-256 of the weights' values, each array with its type and shape/);
   });
 });
