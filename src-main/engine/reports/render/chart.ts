@@ -270,22 +270,33 @@ interface LegendItem {
 }
 
 /** Legend entries in rows from (x, y), each moved to a new row when it would pass `right`. */
-function legend(doc: Doc, items: readonly LegendItem[], x: number, y: number, right: number): void {
+const LEGEND_ROW = 11;
+
+/** Where each legend item goes, left to right, wrapping onto a new row of LEGEND_ROW points. */
+function legendLayout(doc: Doc, items: readonly LegendItem[], x: number, y: number, right: number): { x: number; y: number }[] {
   doc.font('Helvetica').fontSize(7.5);
   let cx = x;
   let cy = y;
-  for (const item of items) {
+  return items.map((item) => {
     const w = 20 + doc.widthOfString(item.text);
     if (cx > x && cx + w > right) {
       cx = x;
-      cy += 11;
+      cy += LEGEND_ROW;
     }
-    doc.save();
-    item.swatch(cx, cy);
-    doc.restore();
-    doc.font('Helvetica').fontSize(7.5).fillColor('#333333').text(item.text, cx + 20, cy, { lineBreak: false });
+    const at = { x: cx, y: cy };
     cx += w + 14;
-  }
+    return at;
+  });
+}
+
+function legend(doc: Doc, items: readonly LegendItem[], x: number, y: number, right: number): void {
+  const at = legendLayout(doc, items, x, y, right);
+  items.forEach((item, i) => {
+    doc.save();
+    item.swatch(at[i]!.x, at[i]!.y);
+    doc.restore();
+    doc.font('Helvetica').fontSize(7.5).fillColor('#333333').text(item.text, at[i]!.x + 20, at[i]!.y, { lineBreak: false });
+  });
 }
 
 /** The x-range of the payback chart: twice the payback point, or where the reference line reaches the campaign's energy. */
@@ -294,8 +305,38 @@ export function paybackRange(p: PaybackResult): number {
   return p.referenceJPerPrediction > 0 ? (2 * p.campaignEnergyJ) / p.referenceJPerPrediction || 1000 : 1000;
 }
 
+/** The payback chart's frame inside a chart of `width` at (x, y). */
+function paybackFrame(x: number, y: number, width: number): Frame {
+  return { x: x + 55, y: y + 16, w: width - 65, h: PAYBACK_HEIGHT - 50 };
+}
+
+/**
+ * The height the payback chart takes, down to the foot of its legend's last row (the legend
+ * wraps: with its interval the third item goes on a second row, which the next heading was drawn
+ * over when every chart was given PAYBACK_HEIGHT).
+ */
+export function paybackHeight(doc: Doc, width: number, p: PaybackResult): number {
+  const f = paybackFrame(0, 0, width);
+  const at = legendLayout(doc, paybackLegend(doc, p), f.x, f.y + f.h + 30, f.x + f.w);
+  return Math.max(...at.map((a) => a.y)) + LEGEND_ROW;
+}
+
+function paybackLegend(doc: Doc, p: PaybackResult): LegendItem[] {
+  const items: LegendItem[] = [
+    { swatch: (lx, ly) => void doc.lineWidth(1.5).strokeColor('#2e8b57').moveTo(lx, ly + 3).lineTo(lx + 16, ly + 3).stroke(), text: `trial ${p.chosenTrial}: the search's energy, then its own per prediction` },
+    { swatch: (lx, ly) => void doc.lineWidth(1.5).strokeColor('#555555').dash(4, { space: 3 }).moveTo(lx, ly + 3).lineTo(lx + 16, ly + 3).stroke().undash(), text: `trial ${p.referenceTrial} (reference), per prediction` },
+  ];
+  if (p.interval) {
+    items.push({
+      swatch: (lx, ly) => void doc.rect(lx + 2, ly - 1, 12, 8).fillColor('#2e8b57').fillOpacity(0.12).fill().fillOpacity(1).lineWidth(0.5).strokeColor('#2e8b57').strokeOpacity(0.4).rect(lx + 2, ly - 1, 12, 8).stroke().strokeOpacity(1),
+      text: `payback interval from the spreads: ${p.text.interval}`,
+    });
+  }
+  return items;
+}
+
 export function drawPayback(doc: Doc, x: number, y: number, width: number, p: PaybackResult): void {
-  const f: Frame = { x: x + 55, y: y + 16, w: width - 65, h: PAYBACK_HEIGHT - 50 };
+  const f = paybackFrame(x, y, width);
   const nMax = paybackRange(p);
   const chosenAt = (n: number) => p.campaignEnergyJ + p.chosenJPerPrediction * n;
   const refAt = (n: number) => p.referenceJPerPrediction * n;
@@ -326,16 +367,6 @@ export function drawPayback(doc: Doc, x: number, y: number, width: number, p: Pa
     const right = px(n) < f.x + f.w - 150;
     doc.font('Helvetica').fontSize(7.5).fillColor('#c81e1e').text(`pays back after ${p.text.predictions}`, right ? px(n) + 7 : px(n) - 147, py(refAt(n)) + 4, { width: 140, align: right ? 'left' : 'right', lineBreak: false });
   }
-  const items: LegendItem[] = [
-    { swatch: (lx, ly) => void doc.lineWidth(1.5).strokeColor('#2e8b57').moveTo(lx, ly + 3).lineTo(lx + 16, ly + 3).stroke(), text: `trial ${p.chosenTrial}: the search's energy, then its own per prediction` },
-    { swatch: (lx, ly) => void doc.lineWidth(1.5).strokeColor('#555555').dash(4, { space: 3 }).moveTo(lx, ly + 3).lineTo(lx + 16, ly + 3).stroke().undash(), text: `trial ${p.referenceTrial} (reference), per prediction` },
-  ];
-  if (p.interval) {
-    items.push({
-      swatch: (lx, ly) => void doc.rect(lx + 2, ly - 1, 12, 8).fillColor('#2e8b57').fillOpacity(0.12).fill().fillOpacity(1).lineWidth(0.5).strokeColor('#2e8b57').strokeOpacity(0.4).rect(lx + 2, ly - 1, 12, 8).stroke().strokeOpacity(1),
-      text: `payback interval from the spreads: ${p.text.interval}`,
-    });
-  }
-  legend(doc, items, f.x, f.y + f.h + 30, f.x + f.w);
+  legend(doc, paybackLegend(doc, p), f.x, f.y + f.h + 30, f.x + f.w); // as paybackHeight lays it out
   doc.restore();
 }

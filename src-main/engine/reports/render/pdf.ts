@@ -10,7 +10,7 @@
 import PDFDocument from 'pdfkit';
 import type { EnergyReport } from '../../../shared/report';
 import { durationText, energyText, flopsText, gramsText, plainNumber } from '../units';
-import { drawFrontier, drawPayback, FRONTIER_HEIGHT, PAYBACK_HEIGHT, type FrontierPoint } from './chart';
+import { drawFrontier, drawPayback, FRONTIER_HEIGHT, paybackHeight, type FrontierPoint } from './chart';
 import { campaignRows, gpaiRows, hardwareRows, methodLabel, noInference, paybackRows, uncertainty, unitWords } from './text';
 
 /** Helvetica in PDF covers WinAnsi only: spell out what it lacks. */
@@ -120,15 +120,16 @@ export function renderPdf(r: EnergyReport, frontier: FrontierPoint[], options: {
 
   if (r.payback) {
     const rows = paybackRows(r);
-    h1('Payback: did the search pay for itself?', tableHeight(rows, 165) + (r.payback.verdict === 'same-model' ? 0 : PAYBACK_HEIGHT));
+    const chartHeight = r.payback.verdict === 'same-model' ? 0 : paybackHeight(doc, width, r.payback);
+    h1('Payback: did the search pay for itself?', tableHeight(rows, 165) + chartHeight);
     table(rows);
-    if (r.payback.verdict !== 'same-model') {
+    if (chartHeight > 0) {
       doc.moveDown(0.5);
-      ensure(PAYBACK_HEIGHT);
+      ensure(chartHeight);
       const y0 = doc.y;
       drawPayback(doc, left, y0, width, r.payback);
       doc.x = left;
-      doc.y = y0 + PAYBACK_HEIGHT + 8;
+      doc.y = y0 + chartHeight + 8;
     }
   }
 

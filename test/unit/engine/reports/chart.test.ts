@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import PDFDocument from 'pdfkit';
 import { describe, expect, it } from 'vitest';
-import { drawFrontier, drawPayback, energyAxisTicks, placeLabel, segmentCrossesBox, tickLabelLeft, type FrontierPoint } from '../../../../src-main/engine/reports/render/chart';
+import { drawFrontier, drawPayback, energyAxisTicks, PAYBACK_HEIGHT, paybackHeight, placeLabel, segmentCrossesBox, tickLabelLeft, type FrontierPoint } from '../../../../src-main/engine/reports/render/chart';
 import type { PaybackResult } from '../../../../src-main/shared/payback';
 import { tmpDir } from '../../../helpers/tmp';
 
@@ -55,6 +55,27 @@ describe('the PDF payback chart', () => {
     const text = w.map((x) => x.text).join(' ');
     expect(text).toContain('payback interval from the spreads: 13.5 million to 39.1 million');
     expect(energyAxisTicks(12_600).map((t) => t.label)).toEqual(['0', '5 kJ', '10 kJ']);
+  });
+
+  it('takes the height of a legend that wraps onto a second row, so the next heading is not drawn over it', async () => {
+    // a new user's report (trial 1 against trial 15, 19.2 million to 71.1 million): the interval's
+    // legend item goes on a second row, which ran into the next section's heading
+    const walked = { ...payback, chosenTrial: 1, referenceTrial: 15, text: { ...payback.text, interval: '19.2 million to 71.1 million' } };
+    const heights: number[] = [];
+    for (const [p, rows] of [[{ ...payback, interval: null }, 1], [payback, 2], [walked, 2]] as const) {
+      let height = 0;
+      const w = await words((doc) => {
+        height = paybackHeight(doc, 495, p);
+        drawPayback(doc, 50, 50, 495, p);
+      });
+      heights.push(height);
+      // the legend's rows: words below the x-axis title
+      const title = w.find((x) => x.text === 'predictions')!;
+      expect(new Set(w.filter((x) => x.yMin > title.yMax).map((x) => Math.round(x.yMin))).size).toBe(rows);
+      expect(Math.max(...w.map((x) => x.yMax))).toBeLessThanOrEqual(50 + height);
+    }
+    expect(heights[1]! - heights[0]!).toBe(11);
+    expect(heights[0]).toBeGreaterThanOrEqual(PAYBACK_HEIGHT);
   });
 
   it('centres a tick label on its tick unless that would pass the frame', () => {
