@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseStudySpec, formatSpecIssues } from '../../../src-main/shared/spec';
 import { defaultSpecPath, loadSpecFile, parseSpecText } from '../../../src-main/engine/space/load-spec';
@@ -133,5 +135,16 @@ describe('family limits', () => {
     expect(parseStudySpec(quickSpec({ space: { units: { type: 'int', low: 1, high: 4096, log: true }, dropout: { type: 'float', low: 0, high: 0.9 }, hidden_layers: { type: 'int', low: 0, high: 16 } } })).ok).toBe(true);
     expect(() => loadSpecFile(defaultSpecPath())).not.toThrow();
     for (const d of ['digits', 'iris'] as const) for (const p of ['quick', 'standard', 'thorough'] as const) expect(parseStudySpec(presetSpec(d, p)).ok).toBe(true);
+  });
+});
+
+describe("the README's study file", () => {
+  it('is the bundled default study, word for word (a new user found the README showing another)', () => {
+    const root = join(import.meta.dirname, '../../..');
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const shown = /## The study file\n[\s\S]*?```json\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(shown).toBeDefined();
+    expect(JSON.parse(shown!)).toEqual(JSON.parse(readFileSync(join(root, 'resources/studies/digits-mlp.json'), 'utf8')));
+    expect(parseStudySpec(JSON.parse(shown!)).ok).toBe(true);
   });
 });
