@@ -19,7 +19,8 @@ export interface ImageFolderOptions {
   requireSameSize?: boolean;
 }
 
-const EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.gif', '.tif', '.tiff']);
+/** The image files read (by extension, any case). */
+export const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.gif', '.tif', '.tiff']);
 const READ = 'PNG, JPEG, WebP, GIF or TIFF';
 /** Image formats people keep beside their photos that the bundled sharp cannot decode. */
 const UNREAD_IMAGES = new Set(['.bmp', '.dib', '.heic', '.heif', '.avif', '.svg', '.ico', '.jp2', '.jxl', '.psd', '.raw', '.cr2', '.nef', '.dng', '.pgm', '.ppm', '.pbm']);
@@ -68,7 +69,7 @@ export function scanImageFolder(path: string): ImageFolderScan {
     for (const f of list(join(path, name), 'class folder')) {
       const full = join(path, name, f);
       const dir = isDir(full);
-      if (!dir && EXTENSIONS.has(extname(f).toLowerCase())) files.push(full);
+      if (!dir && IMAGE_EXTENSIONS.has(extname(f).toLowerCase())) files.push(full);
       else skipped.push({ file: relative(path, full), reason: skipReason(f, dir, false) });
     }
     return { name, files };

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import { isMissingCell, readCsvTable } from '../data/csv';
-import { imagePixels } from '../data/images';
+import { IMAGE_EXTENSIONS, imagePixels } from '../data/images';
 import type { ColumnEncoding } from '../data/types';
 import { UserError } from '../errors';
 import { selectBackend } from '../trials/builtin/backend';
@@ -51,7 +51,11 @@ function encodeCell(enc: ColumnEncoding, raw: string, where: string): number[] {
 
 function tabularInputs(path: string, p: Preprocessing): Inputs {
   const enc = p.encoding;
-  if (!enc || enc.kind !== 'tabular') throw new UserError(`${path}: this model takes images, not a CSV file; give a folder of images`);
+  if (!enc || enc.kind !== 'tabular') {
+    // one image given on its own: say to put it in a folder, not that it is a CSV file
+    if (IMAGE_EXTENSIONS.has(extname(path).toLowerCase())) throw new UserError(`${path}: give a folder of images, not one image; put it (and any others) in a folder and give the folder`);
+    throw new UserError(`${path}: this model takes images, not a CSV file; give a folder of images`);
+  }
   const { columns, rows } = readCsvTable(path);
   const needed = enc.columns.map((c) => c.column);
   const missing = needed.filter((c) => !columns.includes(c));
@@ -80,8 +84,6 @@ function tabularInputs(path: string, p: Preprocessing): Inputs {
     truth: rows.map((r) => (targetAt >= 0 && !isMissingCell(r.cells[targetAt]!) ? r.cells[targetAt]!.trim() : null)),
   };
 }
-
-const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.gif', '.tif', '.tiff']);
 
 async function imageInputs(dir: string, p: Preprocessing): Promise<Inputs> {
   const enc = p.encoding;

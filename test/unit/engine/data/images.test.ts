@@ -123,5 +123,14 @@ describe('image folders', () => {
     store.close();
     expect(t!.state).toBe('complete');
     expect(t!.metrics.accuracy).toBeGreaterThan(0);
+
+    // its model takes a folder of images: one image on its own is answered with that, not as a CSV file
+    const model = join(dir, 'model');
+    expect((await runCli(['export', 'shapes', '--db', db, '--out', model])).code).toBe(0);
+    const one = await runCli(['predict', model, join(dir, 'shapes', 'square', '0.jpg'), '--out', join(dir, 'p.csv')]);
+    expect(one.code).toBe(2);
+    expect(one.stderr).toMatch(/0\.jpg: give a folder of images, not one image; put it \(and any others\) in a folder and give the folder/);
+    const folder = await runCli(['predict', model, join(dir, 'shapes'), '--out', join(dir, 'p.csv')]);
+    expect(folder.code, folder.stderr).toBe(0);
   });
 });
