@@ -66,9 +66,9 @@ export function projectedEnergyText(p: { energyJ: number; intervalRel: number })
   return `${formatMetric(p.energyJ, 'J')} ± ${margin}`;
 }
 
-/** "projected: training 120 J ± 10 J, finishes in about 12 s", for the running trial (CLI and app). */
+/** "projected: training 120 J ± 10 J, training ends in about 12 s", for the running trial (CLI and app): the training phase's end, not the trial's (its inference benchmark and evaluation follow). */
 export function projectionText(p: { energyJ: number; intervalRel: number; remainingS: number }): string {
-  const left = p.remainingS < 0.5 ? 'finishes in under a second' : `finishes in about ${formatDuration(p.remainingS)}`;
+  const left = p.remainingS < 0.5 ? 'training ends in under a second' : `training ends in about ${formatDuration(p.remainingS)}`;
   return `projected: training ${projectedEnergyText(p)}, ${left}`;
 }
 

@@ -95,7 +95,7 @@ describe('the pieces of the terminal view', () => {
   it("progressLine: the running trial's projected joules survive a narrow terminal, and its time left counts down", () => {
     const now = 1_000_000;
     const s = { done: 3, budget: 16, etaS: 80, phase: 'trial 3 train epoch 4/8', phaseShort: '#3 epoch 4/8', last: '#2 acc 91.2%, 1.3 mJ/sample', projection: { energyJ: 121, intervalRel: 0.18, endsAtMs: now + 12_000 } };
-    expect(progressLine(s, 200, now)).toContain('trial 3 train epoch 4/8 · projected: training 121 J ± 22 J, finishes in about 12s');
+    expect(progressLine(s, 200, now)).toContain('trial 3 train epoch 4/8 · projected: training 121 J ± 22 J, training ends in about 12s');
     for (const w of [60, 70, 80, 100, 120]) {
       const line = progressLine(s, w, now);
       expect(line.length, line).toBeLessThanOrEqual(w);
@@ -105,7 +105,7 @@ describe('the pieces of the terminal view', () => {
     }
     expect(progressLine(s, 100, now)).toMatch(/ETA 1m20s/);
     // later, the same projection has less time left
-    expect(progressLine(s, 200, now + 9_000)).toContain('finishes in about 3s');
+    expect(progressLine(s, 200, now + 9_000)).toContain('training ends in about 3s');
     expect(progressLine(s, 90, now + 20_000)).toMatch(/121 J ± 22 J/);
   });
 

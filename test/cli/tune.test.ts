@@ -16,7 +16,7 @@ describe('ecopt tune / show / studies', () => {
     expect(tune.stderr).toMatch(/Starting study "digits-mlp"/);
     expect(tune.stderr).toMatch(/ESTIMATED, not measured/);
     // each trial's training is projected while it runs, past its first epoch
-    expect(tune.stderr).toMatch(/trial \d+: projected: training [\d.]+ [µmk]?J ± [\d.]+ [µmk]?J, finishes in (about \d|under a second)/);
+    expect(tune.stderr).toMatch(/trial \d+: projected: training [\d.]+ [µmk]?J ± [\d.]+ [µmk]?J, training ends in (about \d|under a second)/);
     expect(tune.code).toBe(0);
     expect(tune.stdout).toMatch(/Pareto front \(\d of 2 complete trials\)/);
     expect(tune.stdout).toMatch(/cpu-package: ESTIMATED by cpu-tdp-estimate/);
