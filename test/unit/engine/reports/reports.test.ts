@@ -50,6 +50,8 @@ describe('energy reports from a real study database', () => {
     const r = await runCli(['report', 'reported', '--db', db, '--out', out, '--country', 'DEU', '--pue', '1.3', '--owner', 'Ada Officer', '--organisation', 'Example Labs']);
     expect(r.code).toBe(0);
     const report = reportSchema.parse(JSON.parse(readFileSync(join(out, 'energy-report.json'), 'utf8'))) as EnergyReport;
+    // no --trial: it says which it reports and how to report the one the user chose
+    expect(r.stdout).toContain(`Energy report for "reported", trial ${report.trial.number} (the most accurate; \`--trial <n>\` reports another, e.g. the one you chose in the app)`);
     const layout = pdfText(join(out, 'energy-report.pdf'));
     const text = layout.replace(/\s+/g, ' ');
     expect(text).toContain(`Energy report: reported, trial ${report.trial.number}`);
