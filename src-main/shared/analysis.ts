@@ -208,6 +208,12 @@ export function pickByBudget(trials: readonly TrialLike[], limits: readonly Budg
       !top || top.number === pick.number ? `Model #${pick.number} is the most accurate model and it meets ${these}.` : `Model #${pick.number} ${versus(pick, top)} the most accurate model (#${top.number}).`;
     if (frugal.number !== pick.number) sentence += ` The most frugal model within ${these} is #${frugal.number}: it ${versus(frugal, pick)} #${pick.number}.`;
   }
+  // the picked model's own figures, not only how it compares (a new user had to look them up)
+  const own = [
+    `${METRICS[qualityMetric].label.toLowerCase()} ${points === 100 ? `${shown(pick).toFixed(1)}%` : limitValue(q(pick), METRICS[qualityMetric].unit)}`,
+    Number.isFinite(e(pick)) ? `${METRICS[energyMetric].label.toLowerCase()} ${limitValue(e(pick), METRICS[energyMetric].unit)}` : null,
+  ].filter(Boolean);
+  sentence += ` Model #${pick.number}: ${own.join(', ')}.`;
   return { trial: pick.number, mostAccurate: top?.number ?? null, sentence };
 }
 
