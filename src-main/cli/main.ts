@@ -442,6 +442,7 @@ export function buildProgram(): Command {
       const r = await predict(modelDir, input, opts.out);
       const score = r.score ? ` ${r.score.metric === 'accuracy' ? `Accuracy on the ${r.score.n} labelled inputs: ${(r.score.value * 100).toFixed(2)}%` : `RMSE on the ${r.score.n} inputs with a target: ${Number(r.score.value.toPrecision(4))}`}.` : '';
       process.stdout.write(`${r.rows} prediction(s) written to ${r.out} (${r.backend} backend).${score}\n`);
+      for (const w of r.warnings) process.stderr.write(`Warning: ${w}\n`);
     });
 
   program

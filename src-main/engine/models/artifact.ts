@@ -30,6 +30,8 @@ export interface Preprocessing {
   dataSha256: string;
   /** CSV data: the file and the lines of the held-out test rows, so they can be handed back. */
   heldOut: { file: string; lines: number[] } | null;
+  /** Images: the training set's mean pixel value, 0–255 (absent in models kept before it was recorded). */
+  pixelMean?: number;
 }
 
 /** A fingerprint of the data a model was trained on: features, labels and targets, in order. */

@@ -21,6 +21,20 @@ export interface PredictResult {
   /** When the input holds the true values: accuracy (classification) or RMSE in the target's units. */
   score: { metric: 'accuracy' | 'rmse'; value: number; n: number } | null;
   backend: string;
+  /** What the inputs may get wrong, e.g. images the other way round (dark on light) from the training set's. */
+  warnings: string[];
+}
+
+/**
+ * Images whose mean pixel is on the other side of mid-grey from the training set's, and far from
+ * it: most likely dark-on-light where the model learnt light-on-dark (a pen on paper against the
+ * bundled digits), which it answers confidently and wrongly.
+ */
+export function brightnessWarning(trainMean: number | undefined, inputMean: number): string | null {
+  if (trainMean === undefined) return null;
+  if (trainMean < 128 === inputMean < 128 || Math.abs(inputMean - trainMean) < 64) return null;
+  const darker = inputMean < trainMean;
+  return `these images are much ${darker ? 'darker' : 'brighter'} on average (mean pixel ${Math.round(inputMean)} of 255) than the ones the model learnt from (${Math.round(trainMean)}): if they are ${darker ? 'light on dark where the training images were dark on light' : 'dark on light (a pen on paper) where the training images were light on dark'}, invert them first, or the model will guess`;
 }
 
 interface Inputs {
@@ -123,6 +137,8 @@ export async function predict(modelDir: string, input: string, out: string): Pro
   const { model, preprocessing: p } = await loadModel(modelDir);
   const inputs = statSync(input).isDirectory() ? await imageInputs(input, p) : tabularInputs(input, p);
   const f = p.inputShape.reduce((a, b) => a * b, 1);
+  // the images' mean pixel (0–255), before scaling: compared with the training images'
+  const inputPixelMean = p.encoding?.kind === 'image' ? inputs.x.reduce((a, v) => a + v, 0) / Math.max(1, inputs.x.length) : null;
   if (p.featureScale) {
     const { mean, sd } = p.featureScale;
     for (let i = 0; i < inputs.n; i++) for (let j = 0; j < f; j++) inputs.x[i * f + j] = (inputs.x[i * f + j]! - mean[j]!) / sd[j]!;
@@ -167,5 +183,10 @@ export async function predict(modelDir: string, input: string, out: string): Pro
       : p.task === 'classification'
         ? { metric: 'accuracy' as const, value: correct / scored, n: scored }
         : { metric: 'rmse' as const, value: Math.sqrt(se / scored), n: scored };
-  return { rows: inputs.n, out, score, backend: backend.name };
+  const warnings: string[] = [];
+  if (inputPixelMean !== null) {
+    const w = brightnessWarning(p.pixelMean, inputPixelMean);
+    if (w) warnings.push(w);
+  }
+  return { rows: inputs.n, out, score, backend: backend.name, warnings };
 }

@@ -264,6 +264,7 @@ async function main(): Promise<void> {
           targetScale: split.targetScale ?? null,
           dataSha256,
           heldOut: ds.source ? { file: ds.source.file, lines: split.testRows.map((i) => ds.source!.lines[i]!) } : null,
+          ...(ds.encoding?.kind === 'image' ? { pixelMean: meanOf(ds.x) } : {}),
         }),
       }
     : null;
@@ -385,3 +386,10 @@ main().then(
     process.exit(1);
   },
 );
+
+/** The mean of the values (the images' mean pixel, which predict compares new images with). */
+function meanOf(x: Float32Array): number {
+  let sum = 0;
+  for (const v of x) sum += v;
+  return x.length ? sum / x.length : 0;
+}

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -132,5 +132,13 @@ describe('image folders', () => {
     expect(one.stderr).toMatch(/0\.jpg: give a folder of images, not one image; put it \(and any others\) in a folder and give the folder/);
     const folder = await runCli(['predict', model, join(dir, 'shapes'), '--out', join(dir, 'p.csv')]);
     expect(folder.code, folder.stderr).toBe(0);
+    expect(folder.stderr).not.toMatch(/Warning/);
+    // the same images dark on light (as a pen on paper would draw them): predicted, with a warning
+    const inverted = join(dir, 'inverted');
+    mkdirSync(join(inverted, 'square'), { recursive: true });
+    for (const f of readdirSync(join(dir, 'shapes', 'square'))) await sharp(join(dir, 'shapes', 'square', f)).negate({ alpha: false }).png().toFile(join(inverted, 'square', `${f}.png`));
+    const negated = await runCli(['predict', model, inverted, '--out', join(dir, 'q.csv')]);
+    expect(negated.code, negated.stderr).toBe(0);
+    expect(negated.stderr).toMatch(/Warning: these images are much brighter on average \(mean pixel \d+ of 255\) than the ones the model learnt from \(\d+\): if they are dark on light \(a pen on paper\) where the training images were light on dark, invert them first/);
   });
 });
