@@ -151,7 +151,7 @@ export function buildProgram(): Command {
       process.on('SIGINT', onSigint);
       process.on('SIGTERM', onSigint);
       try {
-        progress.print(`Study file: ${path}`);
+        progress.print(`Database: ${path}`);
         if (spec.dataset) for (const note of datasetNotes(spec.dataset)) progress.print(`Data: ${note}`);
         const release = registerRun(spec.name, path);
         const outcome = await runStudy({ storage: new SqliteStorage(store), spec, signal: controller.signal, onEvent: progress.on, skipIdle: opts.skipIdle === true }).finally(release);
@@ -164,6 +164,14 @@ export function buildProgram(): Command {
         if (outcome.reason === 'stopped') {
           process.stderr.write(`Stopped. Resume with: ${resumeCommand(opts.trials)}\n`);
           process.exitCode = 130;
+        } else if (!outcome.trials.some((t) => t.state === 'complete' || t.state === 'pruned')) {
+          // nothing to show for the run: a failure, not a study done (scripts and CI see it)
+          const failed = outcome.trials.filter((t) => t.state === 'failed');
+          const last = failed.at(-1)?.failure?.message;
+          if (failed.length) {
+            process.stderr.write(`No trial of "${outcome.study.name}" completed: ${failed.length === 1 ? 'it' : `all ${failed.length}`} failed${last ? `, the last with: ${last.split('\n')[0]}` : ''}. Fix that and run the same command again.\n`);
+            process.exitCode = 1;
+          }
         }
       } finally {
         process.off('SIGINT', onSigint);

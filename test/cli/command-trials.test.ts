@@ -106,15 +106,23 @@ describe('command trials (real child processes)', () => {
     ['exits non-zero', [process.execPath, FIXTURE, 'fail'], /exited with code 3; its last error lines:\nTraceback[\s\S]*ValueError: learning rate too high/],
     ['prints no metrics', [process.execPath, FIXTURE, 'silent'], /printed no metrics: make its last line on stdout a JSON object such as \{"accuracy": 0.93/],
     ['prints invalid JSON', [process.execPath, FIXTURE, 'badjson'], /the last line .* printed is not valid JSON \(.*\); print one JSON object/],
+    // a percentage would be shown as 7400% and put the trial at the top of the front
+    ['prints accuracy as a percentage', [process.execPath, FIXTURE, 'percent'], /printed accuracy = 74, which is not a fraction between 0 and 1: print accuracy as a fraction \(0\.74 for 74%\)/],
+    ['prints a metric that is not a number', [process.execPath, FIXTURE, 'text-metric'], /printed accuracy = "0\.9O", which is not a number: print it as a JSON number/],
+    ['reports no predictions', [process.execPath, FIXTURE, 'no-samples'], /printed infer_samples = 0: report the number of predictions made in the inference phase, a positive number/],
+    // its predictions' energy would be 0 J, unflagged, and the trial the front's most frugal
+    ['sends its phase lines all at once (buffered, through a pipe)', [process.execPath, FIXTURE, 'buffered'], /the inference phase of .* lasted [\d.]+ ms for 1000 predictions: .*flush stdout after each line \(python -u, or print\(\.\.\., flush=True\)\)/],
   ])('a command that %s fails its trial with a clear message, and the study goes on', async (_what, argv, message) => {
     const dir = tmpDir();
     const db = join(dir, 's.db');
     const spec = writeSpec(dir, { ...commandSpec('bad', argv, { x: { type: 'int', low: 1, high: 3 } }), trials: 2 });
     const r = await runCli(['tune', spec, '--db', db]);
-    expect(r.code).toBe(0);
     const trials = trialsOf(db, 'bad');
     expect(trials.map((t) => t.state)).toEqual(['failed', 'failed']);
     expect(trials[0]!.failure!.message).toMatch(message);
+    // no trial completed: the run failed, and says why
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/No trial of "bad" completed: all 2 failed, the last with: /);
   });
 
   it('kills the whole process tree when a trial times out', async () => {
@@ -123,7 +131,7 @@ describe('command trials (real child processes)', () => {
     const pidFile = join(dir, 'child.pid');
     const spec = writeSpec(dir, { ...commandSpec('hang', [process.execPath, FIXTURE, 'hang', pidFile], { x: { type: 'fixed', value: 1 } }), trial: { timeoutS: 1.5 } });
     const r = await runCli(['tune', spec, '--db', db]);
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1); // its one trial failed
     expect(trialsOf(db, 'hang')[0]!.failure!.message).toMatch(/ran longer than its 1.5 s limit and was stopped with its child processes/);
     const pid = Number(readFileSync(pidFile, 'utf8'));
     await new Promise((res) => setTimeout(res, 2500));
@@ -224,7 +232,7 @@ describe('command trials (real child processes)', () => {
     for (const pid of pids) expect(() => process.kill(pid, 0), `process ${pid} outlived ecopt`).toThrow();
     expect(trialsOf(db, 'orphan')[0]!.state).toBe('running');
     const resumed = await runCli(['tune', spec, '--db', db]);
-    expect(resumed.code).toBe(0);
+    expect(resumed.code).toBe(1); // the re-run timed out too: no trial completed
     expect(trialsOf(db, 'orphan').map((t) => t.state)).toEqual(['interrupted', 'failed']);
   });
 

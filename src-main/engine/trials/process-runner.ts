@@ -151,6 +151,8 @@ export class ProcessTrialRunner implements TrialRunner {
       let profileMark: { atMs: number; energyJ: number } | null = null;
       let projection: Projection | null = null;
       let settled = false;
+      /** When the infer phase's line arrived, and the next phase's or the metrics line after it (performance.now()). */
+      const inferLines: { from: number | null; to: number | null } = { from: null, to: null };
       const key = () => `trial-${input.trialNumber}-${phase}`;
 
       const closeWindow = () => {
@@ -159,6 +161,8 @@ export class ProcessTrialRunner implements TrialRunner {
         phase = null;
       };
       const openWindow = (next: Phase) => {
+        if (phase === 'infer' && inferLines.to === null) inferLines.to = performance.now();
+        if (next === 'infer') inferLines.from = performance.now();
         phase = next;
         meters.begin(key());
         onEvent({ type: 'phase', phase: next });
@@ -253,6 +257,7 @@ export class ProcessTrialRunner implements TrialRunner {
             break;
           case 'result':
             result = { metrics: (obj.metrics ?? {}) as Record<string, unknown>, attrs: (obj.attrs ?? {}) as Record<string, unknown> };
+            if (phase === 'infer') inferLines.to = performance.now();
             break;
           case 'error':
             reportedError = { kind: String(obj.kind ?? 'exception'), message: String(obj.message ?? 'the trial failed'), ...(typeof obj.detail === 'string' ? { detail: obj.detail } : {}) };
@@ -290,6 +295,7 @@ export class ProcessTrialRunner implements TrialRunner {
         }
         if (typeof obj.step === 'number') return onStep(obj);
         lastJson = obj;
+        if (phase === 'infer') inferLines.to = performance.now();
       };
 
       let buffer = '';
@@ -331,6 +337,8 @@ export class ProcessTrialRunner implements TrialRunner {
               : `${shown} printed no metrics: make its last line on stdout a JSON object such as {"accuracy": 0.93, "infer_samples": 1000}, or set command.metricsFile`,
           );
         }
+        const wrong = badMetric(metrics);
+        if (wrong) return fail('bad-metrics', `${shown} printed ${wrong}`);
         const known: Metrics = {};
         const attrs: Record<string, unknown> = { ...((result as { attrs: Record<string, unknown> } | null)?.attrs ?? {}) };
         if (!attrs.learning_curve) attrs.learning_curve = curve;
@@ -347,6 +355,16 @@ export class ProcessTrialRunner implements TrialRunner {
         closeWindow();
         const infer = windows.find((w) => w.phase === 'infer');
         if (infer && samples) infer.samples = samples;
+        // the inference phase as its lines arrived: opened by {"phase": "infer"}, ended by the
+        // next phase's line or the metrics line (the window itself lasts until the program exits)
+        const inferS = inferLines.from !== null && inferLines.to !== null ? (inferLines.to - inferLines.from) / 1000 : (infer?.durationS ?? Infinity);
+        if (infer && samples && inferS < MIN_WINDOW_S) {
+          // its lines reached ECOpt all at once: the predictions ran, and were measured, in another phase
+          return fail(
+            'unmeasured',
+            `the inference phase of ${shown} lasted ${Number((inferS * 1000).toPrecision(2))} ms for ${samples} predictions: ECOpt received its {"phase": "infer"} line just before the metrics line, so the predictions' energy was measured in another phase. If the output passes through a pipe (| sed, | tee) or is buffered, flush stdout after each line (python -u, or print(..., flush=True)); otherwise make the predictions last about a second`,
+          );
+        }
         if (projection) attrs.train_projection = projection;
         const bad = Object.entries(known).find(([, v]) => !Number.isFinite(v));
         if (bad) return fail('nan', `${shown} produced ${bad[0]} = ${bad[1]}; the model diverged (try a lower learning rate)`);
@@ -357,6 +375,35 @@ export class ProcessTrialRunner implements TrialRunner {
       });
     });
   }
+}
+
+/**
+ * An inference phase shorter than this (from its line to the next phase's or the metrics line)
+ * measured no predictions: the meters read every 100 ms or faster, and a program's lines that
+ * arrive together (output through a pipe, buffered) leave a phase of a fraction of a millisecond
+ * with a zero or stray figure in it.
+ */
+export const MIN_WINDOW_S = 0.01;
+
+/**
+ * What is wrong with a metrics line, in words that say the fix, or null: a metric ECOpt knows
+ * given as something other than a number, a fraction (accuracy) outside [0, 1] (a percentage:
+ * 74 shown as 7400%), or infer_samples that is not a positive number.
+ */
+export function badMetric(metrics: Record<string, unknown>): string | null {
+  for (const [k, v] of Object.entries(metrics)) {
+    if (k === 'infer_samples') {
+      if (!(typeof v === 'number' && v > 0 && Number.isFinite(v))) return `infer_samples = ${JSON.stringify(v)}: report the number of predictions made in the inference phase, a positive number, e.g. {"infer_samples": 1000}`;
+      continue;
+    }
+    // null is how JSON writes NaN: left out, as before (an objective missing it fails the trial, saying so)
+    if (!(METRIC_NAMES as string[]).includes(k) || ENERGY_METRICS.has(k) || v === null) continue;
+    if (typeof v !== 'number') return `${k} = ${JSON.stringify(v)}, which is not a number: print it as a JSON number, e.g. {"${k}": 0.93}`;
+    if (METRICS[k as keyof typeof METRICS].unit === 'fraction' && (v < 0 || v > 1)) {
+      return `${k} = ${v}, which is not a fraction between 0 and 1: print ${k} as a fraction${v > 1 && v <= 100 ? ` (${Number((v / 100).toPrecision(6))} for ${v}%)` : ', e.g. 0.93'}`;
+    }
+  }
+  return null;
 }
 
 /** The parameters as a JSON file, for `{params_file}` and ECOPT_PARAMS_FILE. */
