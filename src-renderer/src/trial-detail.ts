@@ -30,3 +30,29 @@ export function hardwareClassText(id: string, label: string | null | undefined):
   const readable = label && label !== 'inventory not recorded' ? label : null;
   return { text: readable ? `hardware class ${readable} (${id})` : `hardware class ${id}`, id };
 }
+
+/** One learning-curve point as the chart draws it. */
+export interface CurvePoint {
+  x: number;
+  loss: number | null;
+  accuracy: number | null;
+}
+
+/**
+ * A trial's learning curve as stored, in either form: the built-in trainer's points ({epoch, loss,
+ * valAccuracy}) or a command's step lines as printed ({step or epoch, accuracy or val_accuracy,
+ * loss or metric}); `by` says what the horizontal axis counts. Accuracy outside [0, 1] is left out
+ * (the axis is a percentage).
+ */
+export function curvePoints(raw: unknown): { by: 'epoch' | 'step'; points: CurvePoint[] } {
+  const rows = Array.isArray(raw) ? (raw as Record<string, unknown>[]) : [];
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  const byEpoch = rows.some((r) => num(r.epoch) !== null);
+  const points = rows
+    .map((r) => {
+      const accuracy = num(r.valAccuracy) ?? num(r.val_accuracy) ?? num(r.accuracy);
+      return { x: (byEpoch ? num(r.epoch) : num(r.step)) ?? NaN, loss: num(r.loss) ?? num(r.metric), accuracy: accuracy !== null && accuracy >= 0 && accuracy <= 1 ? accuracy : null };
+    })
+    .filter((p) => Number.isFinite(p.x));
+  return { by: byEpoch ? 'epoch' : 'step', points };
+}

@@ -15,7 +15,7 @@ import { call } from '../client';
 import { download } from '../download';
 import { formatMetric, formatSi, METRICS } from '../format';
 import { learningCurveLayout, phaseMarks, powerAxis } from '../chart-axes';
-import { hardwareClassText, mergeFlags } from '../trial-detail';
+import { curvePoints, hardwareClassText, mergeFlags } from '../trial-detail';
 import { Plot } from '../Plot';
 import { useUi } from '../state';
 import { useExplore } from '../useStudy';
@@ -45,7 +45,7 @@ function TrialDetail({ name, number, version, classes }: { name: string; number:
     call('trial.get', { name, number }).then(setT, (e: Error) => setError(e.message));
   }, [name, number, setError, version]);
   if (!t) return null;
-  const curve = (t.attrs.learning_curve as { epoch: number; loss: number; valAccuracy: number | null }[] | undefined) ?? [];
+  const curve = curvePoints(t.attrs.learning_curve);
   const domains = [...new Set(t.power.map((p) => p.domain))];
   const marks = phaseMarks(t.windows, t.power.map((p) => p.tMs));
   // the trace is of the domains' readings: estimated where any of them is an estimate
@@ -157,14 +157,16 @@ function TrialDetail({ name, number, version, classes }: { name: string; number:
         </ul>
       )}
       <div className="grid2">
-        {curve.length > 0 && (
+        {curve.points.length > 0 && (
           <Plot
             height={260}
             data={[
-              { type: 'scatter', mode: 'lines+markers', name: 'loss', x: curve.map((c) => c.epoch), y: curve.map((c) => c.loss) },
-              { type: 'scatter', mode: 'lines+markers', name: 'validation accuracy', x: curve.map((c) => c.epoch), y: curve.map((c) => c.valAccuracy), yaxis: 'y2' },
+              ...(curve.points.some((c) => c.loss !== null) ? [{ type: 'scatter' as const, mode: 'lines+markers' as const, name: 'loss', x: curve.points.map((c) => c.x), y: curve.points.map((c) => c.loss) }] : []),
+              ...(curve.points.some((c) => c.accuracy !== null)
+                ? [{ type: 'scatter' as const, mode: 'lines+markers' as const, name: 'validation accuracy', x: curve.points.map((c) => c.x), y: curve.points.map((c) => c.accuracy), yaxis: 'y2' }]
+                : []),
             ]}
-            layout={learningCurveLayout()}
+            layout={learningCurveLayout(curve.by)}
           />
         )}
         {domains.length > 0 && (

@@ -1,6 +1,6 @@
 /** The trial detail's words: a warning once with the phases it touched, the hardware class by its label. */
 import { describe, expect, it } from 'vitest';
-import { hardwareClassText, mergeFlags } from '../../../src-renderer/src/trial-detail';
+import { curvePoints, hardwareClassText, mergeFlags } from '../../../src-renderer/src/trial-detail';
 import { intensityText } from '../../../src-renderer/src/format';
 
 describe('the trial detail', () => {
@@ -30,5 +30,20 @@ describe('the trial detail', () => {
   it('writes a grid intensity as the reports do: gCO2e/kWh, four significant figures', () => {
     expect(intensityText(56.039)).toBe('56.04 gCO2e/kWh');
     expect(intensityText(475)).toBe('475 gCO2e/kWh');
+  });
+
+  it("draws a command's learning curve as printed: accuracy from its step lines, by epoch or step", () => {
+    // a new user's PyTorch script printed {"step", "epoch", "epochs", "accuracy", "loss"}: the
+    // chart listed validation accuracy and drew none (it read only the built-in trainer's valAccuracy)
+    const printed = [
+      { step: 1, epoch: 1, epochs: 2, accuracy: 0.61, loss: 0.9 },
+      { step: 2, epoch: 2, epochs: 2, accuracy: 0.74, loss: 0.6 },
+    ];
+    expect(curvePoints(printed)).toEqual({ by: 'epoch', points: [{ x: 1, loss: 0.9, accuracy: 0.61 }, { x: 2, loss: 0.6, accuracy: 0.74 }] });
+    expect(curvePoints([{ epoch: 1, loss: 1.2, valAccuracy: 0.5 }]).points).toEqual([{ x: 1, loss: 1.2, accuracy: 0.5 }]);
+    expect(curvePoints([{ step: 3, metric: 0.9 }])).toEqual({ by: 'step', points: [{ x: 3, loss: 0.9, accuracy: null }] });
+    // a percentage is not drawn on the percent axis as 7400%
+    expect(curvePoints([{ epoch: 1, accuracy: 74 }]).points[0]!.accuracy).toBeNull();
+    expect(curvePoints(undefined).points).toEqual([]);
   });
 });
