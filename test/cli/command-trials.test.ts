@@ -61,6 +61,9 @@ describe('command trials (real child processes)', () => {
     // the infer window got the reported samples; energy per sample follows from it
     const infer = t!.windows.find((w) => w.phase === 'infer')!;
     expect(infer.samples).toBe(1000);
+    // a command reports no timing: its windows give its training time and latency per prediction
+    expect(t!.metrics.train_duration_s).toBe(t!.windows.find((w) => w.phase === 'train')!.durationS);
+    expect(t!.metrics.infer_latency_s_per_sample).toBeCloseTo(infer.durationS / 1000, 15);
     // the objective is the trial's own share; the machine's figure is kept beside it
     expect(t!.metrics.infer_energy_j_per_sample).toBeCloseTo(infer.domains.reduce((a, d) => a + d.attributedEnergyJ!, 0) / 1000, 12);
     expect(t!.metrics.infer_energy_gross_j_per_sample).toBeCloseTo(infer.domains.reduce((a, d) => a + d.energyJ, 0) / 1000, 12);

@@ -61,6 +61,8 @@ export function finalizeEnergy(result: TrialResult, baseline: IdleBaseline | nul
     const u = uncertaintyRel(train);
     if (u !== null) spread.train_energy_j = u;
     attrs.attribution = attributionMethod(train, baseline);
+    // a command reports no timing of its own: its training window's duration is its training time
+    if (metrics.train_duration_s === undefined) metrics.train_duration_s = train.durationS;
   }
   const infer = windows.find((w) => w.phase === 'infer');
   if (infer?.samples) {
@@ -68,6 +70,8 @@ export function finalizeEnergy(result: TrialResult, baseline: IdleBaseline | nul
     metrics.infer_energy_j_per_sample = j / infer.samples;
     metrics.infer_samples_per_j = j > 0 ? infer.samples / j : 0;
     metrics.infer_energy_gross_j_per_sample = grossJ(infer) / infer.samples;
+    // likewise its inference window over its predictions (a command's window runs to its next line)
+    if (metrics.infer_latency_s_per_sample === undefined) metrics.infer_latency_s_per_sample = infer.durationS / infer.samples;
     const net = netJ(infer);
     if (net !== null) metrics.infer_energy_net_j_per_sample = net / infer.samples;
     const rel = typeof attrs.infer_energy_spread_rel === 'number' ? attrs.infer_energy_spread_rel : null;
