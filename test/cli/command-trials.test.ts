@@ -71,6 +71,11 @@ describe('command trials (real child processes)', () => {
     expect(t!.attrs.learning_curve).toEqual([{ step: 1, metric: 0.9 }]);
     // the command's own process tree is followed for attribution
     for (const w of t!.windows) expect(w.cpu).toMatchObject({ treeS: expect.any(Number), cores: expect.any(Number) });
+    // its report says what the command reported of its predictions, with no placeholders
+    const out = join(dir, 'report');
+    expect((await runCli(['report', 'params', '--db', db, '--out', out, '--format', 'json'])).code).toBe(0);
+    const benchmark = (JSON.parse(readFileSync(join(out, 'energy-report.json'), 'utf8')) as { gpai: { inference: { benchmark: string } } }).gpai.inference.benchmark;
+    expect(benchmark).toMatch(/^1,000 predictions, as the training command reported them \(its own inference phase, [\d.]+ m?s; how it batched or repeated them was not reported\)$/);
   });
 
   it('{"ecopt": "pause"} closes the open window: work between phases is in neither', async () => {

@@ -452,9 +452,13 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
     `The figure excludes the facility's overhead (PUE), networking and storage; its uncertainty is ${uncertaintyWords(training.uncertaintyRel)}.`,
   ].join(' ');
   const hardwareShort = usedGpus.length ? `${usedGpus.length} × ${usedGpus[0]!.model} with ${cpuPart}` : cpuPart;
-  const benchmark = inferW
-    ? `${inferW.samples.toLocaleString('en-US')} predictions: the held-out test set (${Math.round(inferW.samples / Math.max(1, attrs.infer_repeats ?? 1)).toLocaleString('en-US')} samples) repeated ${attrs.infer_repeats ?? '?'} times in batches of ${batchText(attrs.infer_batch_size, Math.round(inferW.samples / Math.max(1, attrs.infer_repeats ?? 1)))}, after one warm-up pass`
-    : null;
+  // the built-in trainer's benchmark says how it repeated the test set; a command says only how
+  // many predictions it made, and the report says no more than that
+  const benchmark = !inferW
+    ? null
+    : attrs.infer_repeats !== undefined
+      ? `${inferW.samples.toLocaleString('en-US')} predictions: the held-out test set (${Math.round(inferW.samples / Math.max(1, attrs.infer_repeats)).toLocaleString('en-US')} samples) repeated ${attrs.infer_repeats} times in batches of ${batchText(attrs.infer_batch_size, Math.round(inferW.samples / Math.max(1, attrs.infer_repeats)))}, after one warm-up pass`
+      : `${inferW.samples.toLocaleString('en-US')} predictions, as the training command reported them (its own inference phase, ${durationText(inferW.durationS)}; how it batched or repeated them was not reported)`;
   const task = study.spec.dataset
     ? `${study.spec.model === 'command' ? 'prediction' : 'classification'} of ${datasetLabel(study.spec)} samples (validation accuracy ${trial.metrics.accuracy !== undefined ? (trial.metrics.accuracy * 100).toFixed(1) + '%' : 'not measured'})`
     : "the training command's own inference task";
