@@ -89,7 +89,10 @@ export function payback(input: PaybackInput): PaybackResult {
     predictions = c / saved;
     // a saving whose spread takes it to within 1% of nothing ("103 µJ ± 103 µJ") may never pay back
     const high = saved - savedSpread;
-    interval = { low: c / (saved + savedSpread), high: high > 0.01 * saved ? c / high : null };
+    // no spread to make one from, where a spread was not measured: no interval ("between 40.5
+    // million and 40.5 million" said nothing); spreads measured as zero make it the point itself
+    const unmeasured = chosen.spreadRel === null || reference.spreadRel === null;
+    if (savedSpread > 0 || !unmeasured) interval = { low: c / (saved + savedSpread), high: high > 0.01 * saved ? c / high : null };
   }
   const gain = chosen.accuracy !== null && reference.accuracy !== null ? (chosen.accuracy - reference.accuracy) * 100 : null;
   const carbon =
@@ -122,10 +125,10 @@ export function payback(input: PaybackInput): PaybackResult {
     const unsure = saved < 0 && -saved < savedSpread ? ', a difference within the measurement spread (it may in fact use less),' : '';
     sentence = `${cap(names)}: the chosen model uses ${saved === 0 ? 'as much energy' : `${text.saved} more`} per prediction${unsure ? `${unsure} so as measured` : ', so in energy'} the search (${text.campaign}) never pays back; ${buys}.`;
   } else {
-    const within = interval!.high === null ? `at least ${countText(interval!.low)}, and within the spreads it may never pay back` : `between ${countText(interval!.low)} and ${countText(interval!.high)}`;
+    const within = interval === null ? '' : interval.high === null ? ` (at least ${countText(interval.low)}, and within the spreads it may never pay back)` : ` (between ${countText(interval.low)} and ${countText(interval.high)})`;
     sentence =
       `${cap(names)}: saves ${text.saved} per prediction${chosen.spreadRel === null || reference.spreadRel === null ? ' (spread not measured)' : ''}; ` +
-      `the search used ${text.campaign}, so it pays back after ${text.predictions} predictions (${within})` +
+      `the search used ${text.campaign}, so it pays back after ${text.predictions} predictions${within}` +
       (gain !== null && gain < 0 ? `, at a cost of ${(-gain).toFixed(1)} accuracy points.` : '.');
   }
   return {

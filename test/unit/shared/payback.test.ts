@@ -61,6 +61,14 @@ describe('energy payback of a search', () => {
     expect(p.spreadKnown).toBe(true);
   });
 
+  it('gives no interval when no spread was measured, rather than "between N and N"', () => {
+    const p = payback({ chosen: model(1, 0.001, null), reference: model(0, 0.003, null), referenceReason: 'r', campaignEnergyJ: 50, gPerKWh: null });
+    expect(p.predictions).toBeCloseTo(25_000, 9);
+    expect(p.interval).toBeNull();
+    expect(p.text.interval).toBe('—');
+    expect(p.sentence).toMatch(/saves 2 mJ per prediction \(spread not measured\); the search used 50 J, so it pays back after 25,000 predictions\.$/);
+  });
+
   it('treats an unmeasured spread as zero and says so', () => {
     const p = payback({ chosen: model(1, 0.001, null), reference: model(0, 0.003, 0.1), referenceReason: 'r', campaignEnergyJ: 50, gPerKWh: null });
     expect(p.spreadKnown).toBe(false);
