@@ -79,7 +79,9 @@ const ECOPT = process.env.npm_command === 'exec' ? ['npx', 'ecopt'] : ['ecopt'];
 
 /** `ecopt tune --plan`: the forecast for a study file, or why there is none; nothing is run or stored. */
 async function planLines(path: string, spec: StudySpec): Promise<string[]> {
-  const head = `Plan for study "${spec.name}" (${spec.model}, ${datasetLabel(spec)}):`;
+  const head = `Plan for study "${spec.name}" (${spec.model === 'command' ? 'your training command' : `${spec.model}, ${datasetLabel(spec)}`}):`;
+  // a command's cost is known only once it runs, whatever the database holds
+  if (spec.model === 'command') return [head, '  no forecast for a command study: its FLOPs and parameters are known only once it runs'];
   if (!existsSync(path)) return [head, `  no forecast: ${notEnough(0)}; run a study first (${path} does not exist yet)`];
   const result = await withReadStore({ db: path }, (store) => forecastStudy(store, spec));
   if (!result.ok) return [head, `  no forecast: ${result.reason}`];

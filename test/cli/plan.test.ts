@@ -42,6 +42,18 @@ describe('ecopt tune --plan', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Plan for study "digits-mlp" \(mlp, builtin:digits\):\n {2}no forecast: not enough trials measured on this machine yet \(0 complete, 8 needed\)/);
     expect(existsSync(db)).toBe(false);
+    // a command study: the reason there is never a forecast for it, not that trials are missing
+    const command = writeSpec(dir, {
+      name: 'script',
+      model: 'command',
+      command: { argv: ['/usr/bin/python3', 'train.py', '--lr', '{lr}'] },
+      space: { lr: { type: 'float', low: 0.001, high: 0.1, log: true } },
+      objectives: [{ metric: 'accuracy' }, { metric: 'infer_energy_j_per_sample' }],
+      trials: 4,
+    } as StudySpecInput);
+    const c = await runCli(['tune', command, '--plan', '--db', db]);
+    expect(c.code, c.stderr).toBe(0);
+    expect(c.stdout).toMatch(/^Plan for study "script" \(your training command\):\n {2}no forecast for a command study: its FLOPs and parameters are known only once it runs/);
   });
 
   it(
