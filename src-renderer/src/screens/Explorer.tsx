@@ -383,7 +383,16 @@ export function ExplorerScreen({ name }: { name: string }) {
       />
       {trial !== null && <TrialDetail name={name} number={trial} version={measuredVersion} classes={classes} />}
       {/* a study read from a database is only read here: its models are measured where its workers run */}
-      {!view.remote && <RemeasurePanel name={name} trial={trial} front={view.front} onMeasured={onMeasured} />}
+      {!view.remote && view.summary.model === 'command' && (
+        <div className="card" data-testid="remeasure">
+          <h2>Re-measure</h2>
+          <p className="muted small">
+            Not yet for a command study: re-measuring re-runs the inference benchmark from a model ECOpt kept, and ECOpt keeps no model of a command&apos;s (its predictions
+            are its own).
+          </p>
+        </div>
+      )}
+      {!view.remote && view.summary.model !== 'command' && <RemeasurePanel name={name} trial={trial} front={view.front} onMeasured={onMeasured} />}
       <div className="grid2">
         <div>
           <h2>Hypervolume</h2>
