@@ -65,7 +65,11 @@ function fitWidths(headers: string[], rows: string[][], natural: number[], maxWi
   return widths;
 }
 
-export function table(headers: string[], rows: string[][], options: TableOptions = {}): string {
+/** A cell's line breaks (a failed command's traceback) as " ↵ ", so that a row stays one line when piped. */
+const oneLine = (cell: string) => cell.replace(/\s*\r?\n\s*/g, ' ↵ ');
+
+export function table(headers: string[], cells: string[][], options: TableOptions = {}): string {
+  const rows = cells.map((r) => r.map(oneLine));
   const natural = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const widths = options.maxWidth ? fitWidths(headers, rows, natural, options.maxWidth) : natural;
   const line = (cells: string[]): string[] => {

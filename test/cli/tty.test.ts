@@ -116,5 +116,9 @@ describe('the pieces of the terminal view', () => {
     expect(t.split('\n')[2]).toMatch(/^1 {2}complete {2}a{10} {2}units=64/);
     expect(table(['#', 'parameters'], rows.map((r) => [r[0]!, r[3]!]))).toContain(rows[0]![3]);
     expect(wrap('abcdefghij klm', 4)).toEqual(['abcd', 'efgh', 'ij', 'klm']);
+    // a failed command's traceback keeps its row on one line when piped (no width limit)
+    const failed = table(['#', 'state', 'parameters'], [['3', 'failed', 'crash: exited with code 1; its last error lines:\nTraceback (most recent call last):\n  ValueError: bad']]);
+    expect(failed.split('\n')).toHaveLength(3);
+    expect(failed.split('\n')[2]).toMatch(/^3 {2}failed {2}crash: exited with code 1; its last error lines: ↵ Traceback \(most recent call last\): ↵ ValueError: bad$/);
   });
 });
