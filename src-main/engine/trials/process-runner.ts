@@ -155,9 +155,17 @@ export class ProcessTrialRunner implements TrialRunner {
       const inferLines: { from: number | null; to: number | null } = { from: null, to: null };
       const key = () => `trial-${input.trialNumber}-${phase}`;
 
-      const closeWindow = () => {
+      /** The window opened at start for a command (initialPhase), while no phase line has come. */
+      let implicit = false;
+      const closeWindow = (keep = true) => {
         if (phase === null) return;
-        windows.push(meters.end(key(), phase));
+        const w = meters.end(key(), phase);
+        // a phase entered again (train, pause, train: loading data between epochs) adds to its window
+        const earlier = windows.find((x) => x.phase === w.phase);
+        if (!keep) {
+          // dropped: measured, but no phase's
+        } else if (earlier) Object.assign(earlier, mergeWindows(earlier, w));
+        else windows.push(w);
         phase = null;
       };
       const openWindow = (next: Phase) => {
@@ -182,7 +190,10 @@ export class ProcessTrialRunner implements TrialRunner {
         meters.track?.(pgid);
         this.onProcess?.({ pgid, startTicks: readProcStat(pgid)?.startTicks ?? 0 });
       }
-      if (cmd.initialPhase) openWindow(cmd.initialPhase);
+      if (cmd.initialPhase) {
+        openWindow(cmd.initialPhase);
+        implicit = true;
+      }
 
       const cleanup = () => {
         clearTimeout(timer);
@@ -252,7 +263,9 @@ export class ProcessTrialRunner implements TrialRunner {
             }
             break;
           case 'pause':
-            closeWindow();
+            // before any phase line: the program's start-up (interpreter, imports) is no phase's
+            closeWindow(!implicit);
+            implicit = false;
             child.stdin?.write('{"ack": "pause"}\n');
             break;
           case 'result':
@@ -286,6 +299,7 @@ export class ProcessTrialRunner implements TrialRunner {
         if (typeof obj.ecopt === 'string') return onEcopt(obj);
         if (typeof obj.phase === 'string' && Object.keys(obj).length <= 2 && (PHASES as readonly string[]).includes(obj.phase)) {
           const next = obj.phase as Phase;
+          implicit = false;
           if (next !== phase) {
             closeWindow();
             openWindow(next);
@@ -375,6 +389,22 @@ export class ProcessTrialRunner implements TrialRunner {
       });
     });
   }
+}
+
+/**
+ * Two windows of one phase as one: durations, each domain's energy and the CPU times added, the
+ * flags of both; it starts when the first did (the time between them, paused, is in neither).
+ */
+export function mergeWindows<W extends EnergyWindow & { samples?: number }>(a: W, b: W): W {
+  const domains = a.domains.map((d) => {
+    const o = b.domains.find((x) => x.domain === d.domain);
+    return o ? { ...d, energyJ: d.energyJ + o.energyJ, ...(d.unreliable || o.unreliable ? { unreliable: true } : {}) } : d;
+  });
+  for (const o of b.domains) if (!a.domains.some((d) => d.domain === o.domain)) domains.push(o);
+  const flags = [...(a.flags ?? []), ...(b.flags ?? [])].filter((f, i, all) => all.findIndex((g) => g.kind === f.kind && g.domain === f.domain && g.message === f.message) === i);
+  const cpu =
+    a.cpu && b.cpu ? { treeS: a.cpu.treeS === null || b.cpu.treeS === null ? null : a.cpu.treeS + b.cpu.treeS, machineBusyS: a.cpu.machineBusyS + b.cpu.machineBusyS, cores: a.cpu.cores } : (a.cpu ?? b.cpu);
+  return { ...a, durationS: a.durationS + b.durationS, domains, ...(flags.length ? { flags } : {}), ...(cpu ? { cpu } : {}) };
 }
 
 /**
