@@ -155,6 +155,9 @@ export function buildProgram(): Command {
       try {
         progress.print(`Database: ${path}`);
         if (spec.dataset) for (const note of datasetNotes(spec.dataset)) progress.print(`Data: ${note}`);
+        // trials already stored: a run that starts none (its budget spent) is not a failed run
+        const existing = store.findStudy(spec.name);
+        const before = existing ? store.getTrials(existing.id).length : 0;
         const release = registerRun(spec.name, path);
         const outcome = await runStudy({ storage: new SqliteStorage(store), spec, signal: controller.signal, onEvent: progress.on, skipIdle: opts.skipIdle === true }).finally(release);
         const width = { maxWidth: tableWidth(opts.wide) };
@@ -166,7 +169,7 @@ export function buildProgram(): Command {
         if (outcome.reason === 'stopped') {
           process.stderr.write(`Stopped. Resume with: ${resumeCommand(opts.trials)}\n`);
           process.exitCode = 130;
-        } else if (!outcome.trials.some((t) => t.state === 'complete' || t.state === 'pruned')) {
+        } else if (outcome.trials.length > before && !outcome.trials.some((t) => t.state === 'complete' || t.state === 'pruned')) {
           // nothing to show for the run: a failure, not a study done (scripts and CI see it)
           const failed = outcome.trials.filter((t) => t.state === 'failed');
           const last = failed.at(-1)?.failure?.message;
