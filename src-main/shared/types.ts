@@ -110,6 +110,7 @@ export const METER_FLAG_KINDS = [
   'baseline-under-load',
   'noisy',
   'shared-gpu',
+  'no-own-share',
 ] as const;
 export type MeterFlagKind = (typeof METER_FLAG_KINDS)[number];
 

@@ -24,6 +24,16 @@ const quietIdle = idleBaseline({
 });
 
 describe('attribution: the trial’s own share of the machine’s energy', () => {
+  it('says so when the trial used no CPU time in a window, rather than a silent 0 J', () => {
+    // a command whose predictions ran in another process (or whose phase lines came late)
+    const idleTree = attributeWindow(window([['cpu-package', 40, estimated]], { treeS: 0, machineBusyS: 3, cores: 4 }, 1), null);
+    expect(idleTree.domains[0]!.attributedEnergyJ).toBe(0);
+    expect(idleTree.flags).toEqual([expect.objectContaining({ kind: 'no-own-share', message: expect.stringMatching(/used no measurable CPU time in its train phase \(1000 ms.*its own share of the CPU energy is 0 J/) })]);
+    // a trial that used some CPU time: no such flag; nor a GPU-only window (the GPU is all the trial's)
+    expect(attributeWindow(window([['cpu-package', 40, estimated]], { treeS: 0.5, machineBusyS: 3, cores: 4 }, 1), null).flags).toBeUndefined();
+    expect(attributeWindow(window([['gpu:0', 40, rapl('nvml')]], { treeS: 0, machineBusyS: 3, cores: 4 }, 1), null).flags).toBeUndefined();
+  });
+
   it('estimate: CPU-seconds × TDP / cores, whatever other programs do', () => {
     // 10 s window, 4 cores, the trial used 8 core-seconds; the machine was fully busy (others used 32)
     const alone = attributeWindow(window([['cpu-package', 600, estimated]], { treeS: 8, machineBusyS: 8, cores: 4 }), null);
