@@ -153,8 +153,11 @@ function checkHistory(db: Db, path: string, migrations: readonly Migration[]): v
   let hasHistory: boolean;
   let otherTables: number;
   try {
-    hasHistory = tableExists(db, 'schema_migrations');
-    otherTables = (db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n;
+    // one read, one snapshot: as two, a worker opening a new file while another created its
+    // schema_migrations between them saw no history and one table, and refused the file
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
+    hasHistory = tables.includes('schema_migrations');
+    otherTables = tables.filter((t) => t !== 'schema_migrations').length;
   } catch (e) {
     const code = sqliteCode(e);
     if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
