@@ -151,8 +151,10 @@ export class ProcessTrialRunner implements TrialRunner {
       let profileMark: { atMs: number; energyJ: number } | null = null;
       let projection: Projection | null = null;
       let settled = false;
-      /** When the infer phase's line arrived, and the next phase's or the metrics line after it (performance.now()). */
+      /** When the infer phase's line arrived, and the next phase's or the metrics line after it (arrivedAt). */
       const inferLines: { from: number | null; to: number | null } = { from: null, to: null };
+      /** When the chunk of stdout being read arrived (performance.now()). */
+      let arrivedAt = performance.now();
       const key = () => `trial-${input.trialNumber}-${phase}`;
 
       /** The window opened at start for a command (initialPhase), while no phase line has come. */
@@ -169,8 +171,8 @@ export class ProcessTrialRunner implements TrialRunner {
         phase = null;
       };
       const openWindow = (next: Phase) => {
-        if (phase === 'infer' && inferLines.to === null) inferLines.to = performance.now();
-        if (next === 'infer') inferLines.from = performance.now();
+        if (phase === 'infer' && inferLines.to === null) inferLines.to = arrivedAt;
+        if (next === 'infer') inferLines.from = arrivedAt;
         phase = next;
         meters.begin(key());
         onEvent({ type: 'phase', phase: next });
@@ -270,7 +272,7 @@ export class ProcessTrialRunner implements TrialRunner {
             break;
           case 'result':
             result = { metrics: (obj.metrics ?? {}) as Record<string, unknown>, attrs: (obj.attrs ?? {}) as Record<string, unknown> };
-            if (phase === 'infer') inferLines.to = performance.now();
+            if (phase === 'infer') inferLines.to = arrivedAt;
             break;
           case 'error':
             reportedError = { kind: String(obj.kind ?? 'exception'), message: String(obj.message ?? 'the trial failed'), ...(typeof obj.detail === 'string' ? { detail: obj.detail } : {}) };
@@ -309,11 +311,14 @@ export class ProcessTrialRunner implements TrialRunner {
         }
         if (typeof obj.step === 'number') return onStep(obj);
         lastJson = obj;
-        if (phase === 'infer') inferLines.to = performance.now();
+        if (phase === 'infer') inferLines.to = arrivedAt;
       };
 
       let buffer = '';
       child.stdout!.on('data', (d: Buffer) => {
+        // lines that arrive together share a time, however long handling each takes (a window
+        // opening reads the meters): the inference phase's length is read from these times
+        arrivedAt = performance.now();
         buffer += d.toString();
         const lines = buffer.split('\n');
         buffer = lines.pop() ?? '';
