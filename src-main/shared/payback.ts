@@ -82,6 +82,7 @@ export function payback(input: PaybackInput): PaybackResult {
   const saved = eRef - eCho;
   const savedSpread = eRef * sRef + eCho * sCho;
   const same = chosen.trial === reference.trial;
+  const spreadKnown = chosen.spreadRel !== null && reference.spreadRel !== null;
   const verdict: PaybackVerdict = same ? 'same-model' : saved > 0 ? 'pays-back' : 'never';
   let predictions: number | null = null;
   let interval: PaybackResult['interval'] = null;
@@ -91,8 +92,7 @@ export function payback(input: PaybackInput): PaybackResult {
     const high = saved - savedSpread;
     // no spread to make one from, where a spread was not measured: no interval ("between 40.5
     // million and 40.5 million" said nothing); spreads measured as zero make it the point itself
-    const unmeasured = chosen.spreadRel === null || reference.spreadRel === null;
-    if (savedSpread > 0 || !unmeasured) interval = { low: c / (saved + savedSpread), high: high > 0.01 * saved ? c / high : null };
+    if (savedSpread > 0 || spreadKnown) interval = { low: c / (saved + savedSpread), high: high > 0.01 * saved ? c / high : null };
   }
   const gain = chosen.accuracy !== null && reference.accuracy !== null ? (chosen.accuracy - reference.accuracy) * 100 : null;
   const carbon =
@@ -127,7 +127,7 @@ export function payback(input: PaybackInput): PaybackResult {
   } else {
     const within = interval === null ? '' : interval.high === null ? ` (at least ${countText(interval.low)}, and within the spreads it may never pay back)` : ` (between ${countText(interval.low)} and ${countText(interval.high)})`;
     sentence =
-      `${cap(names)}: saves ${text.saved} per prediction${chosen.spreadRel === null || reference.spreadRel === null ? ' (spread not measured)' : ''}; ` +
+      `${cap(names)}: saves ${text.saved} per prediction${spreadKnown ? '' : ' (spread not measured)'}; ` +
       `the search used ${text.campaign}, so it pays back after ${text.predictions} predictions${within}` +
       (gain !== null && gain < 0 ? `, at a cost of ${(-gain).toFixed(1)} accuracy points.` : '.');
   }
@@ -141,7 +141,7 @@ export function payback(input: PaybackInput): PaybackResult {
     extraJPerPrediction: Math.max(0, -saved),
     savedSpreadJ: savedSpread,
     savedRel: eRef > 0 ? saved / eRef : 0,
-    spreadKnown: chosen.spreadRel !== null && reference.spreadRel !== null,
+    spreadKnown,
     campaignEnergyJ: c,
     verdict,
     predictions,
