@@ -107,12 +107,13 @@ export function attributeWindow<W extends EnergyWindow>(w: W, baseline: IdleBase
     return out;
   });
   // the trial's processes used no CPU time here: its own share is 0 J, said rather than silent
-  // (a command whose work ran in another process, or on a device ECOpt does not meter)
+  // (a short phase under one 10 ms tick, as the built-in trainer's evaluation can be; or a
+  // command whose work ran in another process, or on a device ECOpt does not meter)
   if (w.phase !== 'idle' && w.cpu?.treeS === 0 && domains.some((d) => !isGpuDomain(d.domain) && d.energyJ > 0 && d.attributedEnergyJ === 0)) {
     flags.push({
       domain: '*',
       kind: 'no-own-share',
-      message: `the trial's processes used no measurable CPU time in its ${w.phase} phase (${Number((w.durationS * 1000).toPrecision(3))} ms; CPU time is read in 10 ms ticks), so its own share of the CPU energy is 0 J: if its work ran in another process or on a device ECOpt does not meter, this figure does not include it`,
+      message: `the trial's processes used no measurable CPU time in its ${w.phase} phase (${Number((w.durationS * 1000).toPrecision(3))} ms; CPU time is read in 10 ms ticks), so its own share of the CPU energy is 0 J: its work there was under one tick, or ran in another process or on a device ECOpt does not meter, which this figure does not include`,
     });
   }
   if (baseline && !baseline.trusted && baseline.busyShare !== null) {
