@@ -392,6 +392,13 @@ export function missingObjective(
     const metric = o.metric;
     if (metric.startsWith('infer_')) {
       const infer = windows.find((w) => w.phase === 'infer');
+      if (metric === 'infer_samples_per_j' && infer?.samples && Number.isFinite(metrics.infer_energy_j_per_sample)) {
+        return {
+          metric,
+          noPhase: false,
+          message: `objective ${metric} has no value for this trial: its own inference energy was 0 J (its processes used no measurable CPU time while predicting; CPU time is read in 10 ms ticks), and ${infer.samples} predictions per 0 J is not a number. Make the inference phase longer (more predictions, or repeat them) so its CPU time can be read, or use the objective infer_energy_j_per_sample`,
+        };
+      }
       return infer
         ? { metric, noPhase: false, message: `objective ${metric} needs the number of predictions made in the inference phase: report it as "infer_samples" in the metrics line, e.g. {"accuracy": 0.93, "infer_samples": 1000}` }
         : { metric, noPhase: true, message: `objective ${metric} needs an inference phase: print {"phase": "infer"} before running predictions and report "infer_samples" in the metrics line` };

@@ -68,7 +68,9 @@ export function finalizeEnergy(result: TrialResult, baseline: IdleBaseline | nul
   if (infer?.samples) {
     const j = attributedJ(infer);
     metrics.infer_energy_j_per_sample = j / infer.samples;
-    metrics.infer_samples_per_j = j > 0 ? infer.samples / j : 0;
+    // predictions per joule of the trial's own energy: undefined, not 0, when that energy is
+    // 0 J (its processes used no measurable CPU time: the window's no-own-share flag says so)
+    if (j > 0) metrics.infer_samples_per_j = infer.samples / j;
     metrics.infer_energy_gross_j_per_sample = grossJ(infer) / infer.samples;
     // likewise its inference window over its predictions (a command's window runs to its next line)
     if (metrics.infer_latency_s_per_sample === undefined) metrics.infer_latency_s_per_sample = infer.durationS / infer.samples;

@@ -29,6 +29,12 @@ describe('attribution: the trial’s own share of the machine’s energy', () =>
     const idleTree = attributeWindow(window([['cpu-package', 40, estimated]], { treeS: 0, machineBusyS: 3, cores: 4 }, 1), null);
     expect(idleTree.domains[0]!.attributedEnergyJ).toBe(0);
     expect(idleTree.flags).toEqual([expect.objectContaining({ kind: 'no-own-share', message: expect.stringMatching(/used no measurable CPU time in its train phase \(1000 ms.*its own share of the CPU energy is 0 J/) })]);
+    // and its metrics: 0 J per prediction, flagged; predictions per joule left out, never a plain 0
+    const infer = { ...window([['cpu-package', 40, estimated]], { treeS: 0, machineBusyS: 3, cores: 4 }, 1), phase: 'infer' as const, samples: 500 };
+    const r = finalizeEnergy({ metrics: {}, attrs: {}, windows: [infer], backend: 'wasm', powerSamples: [] }, null);
+    expect(r.metrics.infer_energy_j_per_sample).toBe(0);
+    expect(r.metrics).not.toHaveProperty('infer_samples_per_j');
+    expect(r.windows[0]!.flags).toEqual([expect.objectContaining({ kind: 'no-own-share' })]);
     // a trial that used some CPU time: no such flag; nor a GPU-only window (the GPU is all the trial's)
     expect(attributeWindow(window([['cpu-package', 40, estimated]], { treeS: 0.5, machineBusyS: 3, cores: 4 }, 1), null).flags).toBeUndefined();
     expect(attributeWindow(window([['gpu:0', 40, rapl('nvml')]], { treeS: 0, machineBusyS: 3, cores: 4 }, 1), null).flags).toBeUndefined();

@@ -21,6 +21,11 @@ describe('a trial missing a metric an objective needs', () => {
       noPhase: false,
       message: expect.stringMatching(/needs the number of predictions made in the inference phase: report it as "infer_samples"/),
     });
+    // predictions made, but none of the trial's own energy to divide them by: not "report infer_samples"
+    expect(missingObjective({ accuracy: 0.9, infer_energy_j_per_sample: 0 }, study('infer_samples_per_j'), [{ phase: 'infer', samples: 500 }])).toMatchObject({
+      noPhase: false,
+      message: expect.stringMatching(/own inference energy was 0 J .*500 predictions per 0 J is not a number\. Make the inference phase longer/),
+    });
     expect(missingObjective({ accuracy: 0.9 }, study('train_energy_j'), [{ phase: 'infer', samples: 10 }])).toMatchObject({ noPhase: true, message: expect.stringMatching(/needs a training phase: print \{"phase": "train"\}/) });
   });
 
