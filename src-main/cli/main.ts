@@ -10,7 +10,7 @@ import { createMeterSet, meterVerdict } from '../engine/meters/detect';
 import { REPORT_FORMATS, parseFormats, verifyReport, writeReports } from '../engine/reports/index';
 import { paybackLines, studyPayback } from '../engine/reports/payback';
 import type { FunctionalUnit } from '../shared/report';
-import { SAMPLER_NAMES, datasetLabel, type StudySpec } from '../shared/spec';
+import { SAMPLER_NAMES, datasetLabel, datasetText, type StudySpec } from '../shared/spec';
 import { UserError, errorMessage, isUserError } from '../engine/errors';
 import { datasetNotes } from '../engine/data/builtin';
 import { defaultDbPath } from '../engine/paths';
@@ -203,7 +203,7 @@ export function buildProgram(): Command {
           String(s.counts.failed),
           String(s.counts.interrupted),
           s.model,
-          s.dataset,
+          datasetText(s.dataset),
           s.sampler,
           s.backend ?? '—',
           s.updatedAt.replace('T', ' ').slice(0, 19),
@@ -234,7 +234,7 @@ export function buildProgram(): Command {
         const trials = await storage.getTrials(study.id);
         const width = { maxWidth: tableWidth(opts.wide) };
         const out = [
-          `Study "${study.name}" · model ${study.spec.model} · data ${datasetLabel(study.spec)} · sampler ${study.spec.sampler.name} · backend ${study.backend ?? '—'}`,
+          `Study "${study.name}" · model ${study.spec.model} · data ${datasetText(datasetLabel(study.spec))} · sampler ${study.spec.sampler.name} · backend ${study.backend ?? '—'}`,
           objectivesLine(study),
           '',
           trials.length ? trialsTable(study, trials, width) : 'No trials yet.',

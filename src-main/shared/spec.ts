@@ -307,6 +307,11 @@ export function datasetLabel(spec: StudySpec): string {
   return `builtin:${spec.dataset.builtin}`;
 }
 
+/** A stored dataset label as a person reads it: a command study's data is whatever its command reads. */
+export function datasetText(label: string): string {
+  return label === 'command' ? "the command's own" : label;
+}
+
 export type StudySpecInput = z.input<typeof studySpecSchema>;
 export type StudySpec = z.output<typeof studySpecSchema>;
 

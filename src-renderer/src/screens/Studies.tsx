@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { Response } from '../../../src-main/shared/contract';
 import type { StudySummary } from '../../../src-main/shared/types';
+import { datasetText } from '../../../src-main/shared/spec';
 import { call, setTabDbPath, tabDbPath } from '../client';
 import { PathField } from '../PathField';
 import { routeHash, useUi } from '../state';
@@ -114,7 +115,7 @@ export function StudiesScreen({ runs, files, onFileChange }: { runs: Runs; files
                   {s.counts.complete + s.counts.failed + s.counts.pruned}/{s.budget}
                   {s.counts.failed ? ` (${s.counts.failed} failed)` : ''}
                 </td>
-                <td>{s.dataset}</td>
+                <td>{datasetText(s.dataset)}</td>
                 <td>{s.sampler}</td>
                 <td>{s.backend ?? '—'}</td>
                 <td>{s.updatedAt.replace('T', ' ').slice(0, 16)}</td>

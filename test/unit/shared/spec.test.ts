@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseStudySpec, formatSpecIssues } from '../../../src-main/shared/spec';
+import { datasetLabel, datasetText, parseStudySpec, formatSpecIssues, type StudySpec } from '../../../src-main/shared/spec';
 import { defaultSpecPath, loadSpecFile, parseSpecText } from '../../../src-main/engine/space/load-spec';
 import { presetSpec } from '../../../src-main/api/presets';
 import { quickSpec } from '../../helpers/specs';
@@ -146,5 +146,14 @@ describe("the README's study file", () => {
     expect(shown).toBeDefined();
     expect(JSON.parse(shown!)).toEqual(JSON.parse(readFileSync(join(root, 'resources/studies/digits-mlp.json'), 'utf8')));
     expect(parseStudySpec(JSON.parse(shown!)).ok).toBe(true);
+  });
+});
+
+describe('the dataset a study names, as people read it', () => {
+  it('a command study reads its own data: not "dataset command"', () => {
+    const command = { model: 'command' } as unknown as StudySpec;
+    expect(datasetLabel(command)).toBe('command'); // what the study row stores
+    expect(datasetText(datasetLabel(command))).toBe("the command's own");
+    expect(datasetText(datasetLabel(quickSpec()))).toBe('builtin:iris');
   });
 });

@@ -1,5 +1,6 @@
 /** The report as Markdown, with the GPAI form rows as a table; numbers in SI prefixes and plain decimals. */
 import type { EnergyReport, PhaseFigures } from '../../../shared/report';
+import { datasetText } from '../../../shared/spec';
 import { durationText, energyText, flopsText, gramsText, plainNumber } from '../units';
 import { campaignRows, gpaiRows, hardwareRows, methodLabel, noInference, paybackRows, uncertainty, unitWords } from './text';
 
@@ -57,7 +58,7 @@ export function renderMarkdown(r: EnergyReport): string {
       [
         ['Study', `${r.study.name} (created ${r.study.createdAt})`],
         ['Model family', r.study.model],
-        ['Dataset', r.study.dataset],
+        ['Dataset', datasetText(r.study.dataset)],
         ['Parameters', Object.entries(r.trial.params).map(([k, v]) => `${k}=${String(v)}`).join(', ')],
         ['Trainable parameters', r.trial.paramCount === null ? '—' : plainNumber(r.trial.paramCount, 6)],
         ['Accuracy (validation)', r.trial.metrics.accuracy === undefined ? '—' : `${(r.trial.metrics.accuracy * 100).toFixed(2)}%`],

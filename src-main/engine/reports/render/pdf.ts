@@ -9,6 +9,7 @@
  */
 import PDFDocument from 'pdfkit';
 import type { EnergyReport } from '../../../shared/report';
+import { datasetText } from '../../../shared/spec';
 import { durationText, energyText, flopsText, gramsText, plainNumber } from '../units';
 import { drawFrontier, drawPayback, FRONTIER_HEIGHT, paybackHeight, type FrontierPoint } from './chart';
 import { campaignRows, gpaiRows, hardwareRows, methodLabel, noInference, paybackRows, uncertainty, unitWords } from './text';
@@ -160,7 +161,7 @@ export function renderPdf(r: EnergyReport, frontier: FrontierPoint[], options: {
   ]);
 
   section('Model, software and hardware', [
-    ['Study', `${r.study.name}, created ${r.study.createdAt}; ${r.study.model} on ${r.study.dataset}; sampler ${r.study.sampler}; trials: ${Object.entries(r.study.trials).map(([k, v]) => `${v} ${k}`).join(', ')}`],
+    ['Study', `${r.study.name}, created ${r.study.createdAt}; ${r.study.model} on ${datasetText(r.study.dataset)}; sampler ${r.study.sampler}; trials: ${Object.entries(r.study.trials).map(([k, v]) => `${v} ${k}`).join(', ')}`],
     ['Parameters', Object.entries(r.trial.params).map(([k, v]) => `${k}=${String(v)}`).join(', ')],
     ['Software', Object.entries(r.software).map(([k, v]) => `${k} ${v}`).join('; ')],
     ...hardwareRows(r),
