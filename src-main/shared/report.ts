@@ -264,7 +264,8 @@ export const reportSchema = z.object({
     batchSize: z.number().nullable(),
     repeats: z.number().nullable(),
     jPerSample: z.number(),
-    samplesPerJ: z.number(),
+    /** Null when the model's own inference energy was 0 J (its window says why): not a number, never 0. */
+    samplesPerJ: z.number().nullable(),
     jPer1000: z.number(),
     /** Spread of the inference energy per prediction between blocks of repeats (relative); null when not measured. */
     spreadRel: z.number().nullable(),

@@ -494,7 +494,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
     `Energy was read per phase (training, inference benchmark, evaluation) in measurement windows opened and closed around each phase by ECOpt ${writer.ecopt}; counters were polled every 100 ms or faster.`,
     ...provenanceLines,
     inferW && benchmark !== null
-      ? `Inference benchmark: ${benchmark}, over ${durationText(inferW.durationS)}.`
+      ? `Inference benchmark: ${benchmark}${attrs.infer_repeats !== undefined ? `, over ${durationText(inferW.durationS)}` : ''}.` // a command's text gives its duration already
       : `Inference benchmark: none. Trial ${trial.number} ${NO_INFERENCE}, so inference energy is not applicable (not zero) and every per-unit figure is per training run.`,
     `Figures are this model's own energy: each window's energy per domain is attributed to the trial by its process tree's CPU time (CPU and memory) and the GPU it holds (${String(attrs.attribution ?? 'the whole machine: no per-process accounting')}); the whole machine's energy over the same windows is given beside them.`,
     idle
@@ -520,7 +520,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
           batchSize: attrs.infer_batch_size ?? null,
           repeats: attrs.infer_repeats ?? null,
           jPerSample,
-          samplesPerJ: jPerSample > 0 ? 1 / jPerSample : 0,
+          samplesPerJ: jPerSample > 0 ? 1 / jPerSample : null,
           jPer1000: 1000 * jPerSample,
           spreadRel: typeof inferSpread === 'number' ? inferSpread : null,
           task: `${task} on ${inferHardware}`,

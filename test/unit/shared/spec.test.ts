@@ -154,6 +154,6 @@ describe('the dataset a study names, as people read it', () => {
     const command = { model: 'command' } as unknown as StudySpec;
     expect(datasetLabel(command)).toBe('command'); // what the study row stores
     expect(datasetText(datasetLabel(command))).toBe("the command's own");
-    expect(datasetText(datasetLabel(quickSpec()))).toBe('builtin:iris');
+    expect(datasetText(datasetLabel(quickSpec() as StudySpec))).toBe('builtin:iris');
   });
 });

@@ -31,6 +31,11 @@ export function noInference(r: Pick<EnergyReport, 'trial'>): string {
   return `not applicable: trial ${r.trial.number} ran no inference benchmark (no inference phase was measured); figures are per training run`;
 }
 
+/** Predictions per joule, or why there is no such number (the model's own inference energy was 0 J). */
+export function perJouleText(samplesPerJ: number | null, noun: string): string {
+  return samplesPerJ === null ? `${noun} per joule: not a number (this model's own inference energy was 0 J; see the warnings)` : `${plainNumber(samplesPerJ, 4)} ${noun} per joule`;
+}
+
 export function uncertainty(u: number | null): string {
   return u === null ? 'uncertainty not stated by the counter' : `±${(u * 100).toFixed(0)}%`;
 }

@@ -47,13 +47,14 @@ function windows(scale: number, at: number): TrialResult['windows'] {
   ];
 }
 
-function result(scale: number, at: number, accuracy: number, spread: number): TrialResult {
+function result(scale: number, at: number, accuracy: number, spread: number, command = false): TrialResult {
   const w = windows(scale, at);
   const inferJ = w[1]!.domains.reduce((a, d) => a + d.attributedEnergyJ!, 0);
   return {
     metrics: { accuracy, infer_energy_j_per_sample: inferJ / 10_000, train_energy_j: 400 * scale + 3000 * scale, flops_per_inference: 2_500_000, param_count: 1234 },
     windows: w,
-    attrs: { settings: { epochs: 4 }, split: { train: 1500 }, infer_batch_size: 256, infer_repeats: 25, energy_spread_rel: { infer_energy_j_per_sample: spread }, attribution: 'estimate: tree CPU-seconds × TDP / cores' },
+    // a command reports no batching or repeats of its predictions
+    attrs: { settings: { epochs: 4 }, split: { train: 1500 }, ...(command ? {} : { infer_batch_size: 256, infer_repeats: 25 }), energy_spread_rel: { infer_energy_j_per_sample: spread }, attribution: 'estimate: tree CPU-seconds × TDP / cores' },
     backend: 'tensorflow-gpu',
     powerSamples: [],
   };
@@ -88,10 +89,10 @@ function writeStudy(path: string, spec: StudySpecInput): void {
   store.insertWindow(study.id, null, { phase: 'idle', startedAtMs: T0 - 20_000, durationS: 10, domains: [{ domain: 'cpu-package', energyJ: 100, provenance: cpuEst }, { domain: 'gpu:0', energyJ: 500, provenance: gpuNvml }], cpu: { treeS: null, machineBusyS: 0.4, cores: 8 } });
   const t0 = store.createTrial(study.id, { units: 8, learning_rate: 0.01, epochs: 4 });
   store.startTrial(t0.id);
-  store.completeTrial(t0.id, result(1, T0, 0.9, 0.05));
+  store.completeTrial(t0.id, result(1, T0, 0.9, 0.05, parsed.spec.model === 'command'));
   const t1 = store.createTrial(study.id, { units: 32, learning_rate: 0.01, epochs: 4 });
   store.startTrial(t1.id);
-  store.completeTrial(t1.id, result(2, T0 + 10_000_000, 0.95, 0.05));
+  store.completeTrial(t1.id, result(2, T0 + 10_000_000, 0.95, 0.05, parsed.spec.model === 'command'));
   {
     const t = store.createTrial(study.id, { units: 4, learning_rate: 0.04, epochs: 6 });
     store.startTrial(t.id);
@@ -224,7 +225,7 @@ describe('a report a compliance officer can file', () => {
     expect(out['energy-report.pdf']).toMatch(/Pruned trials\s+1 trial: 500 J/);
   });
 
-  it('fills the GPAI form rows in its units: days and hardware-days with the range, FLOPs and MWh to two figures, the inference benchmark', () => {
+  it('fills the GPAI form rows in its units: days and hardware-days with the range, FLOPs and MWh to two figures, the inference benchmark', async () => {
     const r = report({ trialNumber: 0 });
     expect(r.gpai.trainingTime).toEqual({ wallClockDays: 0.05, hardwareDays: 0.05, hardwareKind: 'GPU', hardwareCount: 1, range: 'less than 1 day wall-clock; less than 1 GPU-day' });
     const rows = Object.fromEntries(r.gpai.rows.map((x) => [x.field, x.value]));
@@ -247,6 +248,13 @@ describe('a report a compliance officer can file', () => {
     expect(cmd.gpai.trainingCompute.flops).toBeNull();
     expect(cmd.training.flops).toBeNull();
     expect(Object.fromEntries(cmd.gpai.rows.map((x) => [x.field, x.value]))['Amount of computation used for training (FLOPs)']).toMatch(/^Not known: the model was trained by the user's own training command, which did not report its training FLOPs/);
+    // its inference benchmark's duration is said once, and what it did not report is said, not "?"
+    const bench = cmd.methodology.find((m) => m.startsWith('Inference benchmark:'))!;
+    expect(bench).toMatch(/as the training command reported them \(its own inference phase, 2 s; how it batched or repeated them was not reported\)\.$/);
+    expect(bench).not.toMatch(/, over /);
+    const md = (await files({}, commandDb, 'command-study'))['energy-report.md']!;
+    expect(md).toMatch(/samples per joule, .* per 1,000 samples \(\d+ samples, batching and repeats not reported, spread/);
+    expect(md).not.toMatch(/batch \?|\? repeats/);
   });
 
   it('lists the GPU model and count, CPU, memory, OS and drivers in every format', async () => {
