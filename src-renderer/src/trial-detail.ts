@@ -1,3 +1,5 @@
+import { stepReading } from '../../src-main/shared/curve';
+
 /** What the trial detail shows beside its figures: its warnings once each, and its hardware class in words. */
 
 /** A window's warnings, as the trial view gives them. */
@@ -50,8 +52,8 @@ export function curvePoints(raw: unknown): { by: 'epoch' | 'step'; points: Curve
   const byEpoch = rows.some((r) => num(r.epoch) !== null);
   const points = rows
     .map((r) => {
-      const accuracy = num(r.valAccuracy) ?? num(r.val_accuracy) ?? num(r.accuracy);
-      return { x: (byEpoch ? num(r.epoch) : num(r.step)) ?? NaN, loss: num(r.loss) ?? num(r.metric), accuracy: accuracy !== null && accuracy >= 0 && accuracy <= 1 ? accuracy : null };
+      const { accuracy, loss } = stepReading(r);
+      return { x: (byEpoch ? num(r.epoch) : num(r.step)) ?? NaN, loss, accuracy: accuracy !== null && accuracy >= 0 && accuracy <= 1 ? accuracy : null };
     })
     .filter((p) => Number.isFinite(p.x));
   return { by: byEpoch ? 'epoch' : 'step', points };

@@ -30,6 +30,7 @@ import { readProcStat } from '../meters/proc-tree';
 import type { WindowMeters } from '../meters/window-meters';
 import { project, type Projection } from './projection';
 import type { TrialEvent, TrialInput, TrialOutcome, TrialRunner } from './types';
+import { stepReading } from '../../shared/curve';
 
 /** Metrics in joules (or per joule): measured by ECOpt over the trial's windows, never taken from the program. */
 const ENERGY_METRICS = new Set<string>(METRIC_NAMES.filter((k) => METRICS[k].unit === 'J' || METRICS[k].unit === 'samples/J'));
@@ -231,10 +232,10 @@ export class ProcessTrialRunner implements TrialRunner {
         curve.push(point);
         if (typeof point.flops_per_inference === 'number') flopsPerInference = point.flops_per_inference;
         if (typeof point.param_count === 'number') paramCount = point.param_count;
-        const valAccuracy = point.val_accuracy ?? point.accuracy ?? null;
+        const { accuracy: valAccuracy, loss } = stepReading(point);
         const epoch = point.epoch ?? point.step!;
         const epochs = point.epochs ?? 0;
-        onEvent({ type: 'progress', epoch, epochs, loss: point.loss ?? point.metric ?? NaN, valAccuracy });
+        onEvent({ type: 'progress', epoch, epochs, loss: loss ?? NaN, valAccuracy });
         // pruning predicts the end point from the curve and the FLOPs: only with both
         if (valAccuracy !== null && point.epoch !== undefined && epochs > 0 && flopsPerInference !== undefined) {
           accuracies.push(valAccuracy);
