@@ -58,3 +58,17 @@ export function curvePoints(raw: unknown): { by: 'epoch' | 'step'; points: Curve
     .filter((p) => Number.isFinite(p.x));
   return { by: byEpoch ? 'epoch' : 'step', points };
 }
+
+/**
+ * "; training ±y% (its sources' uncertainty); inference repeats spread ±x%, on top of …" from the
+ * trial's energy_spread_rel attribute: the two are different kinds of ±, and the inference one is
+ * not the figure's whole uncertainty.
+ */
+export function spreadText(spread: unknown): string {
+  if (!spread || typeof spread !== 'object') return '';
+  const s = spread as Record<string, number>;
+  const parts = [];
+  if (s.train_energy_j !== undefined) parts.push(`training ±${(s.train_energy_j * 100).toFixed(0)}% (its sources' uncertainty)`);
+  if (s.infer_energy_j_per_sample !== undefined) parts.push(`inference repeats spread ±${(s.infer_energy_j_per_sample * 100).toFixed(0)}% per prediction, on top of its sources' uncertainty (per domain below)`);
+  return parts.length ? `; ${parts.join('; ')}` : '';
+}

@@ -34,7 +34,10 @@ describe('take the model away: ecopt export and ecopt predict', () => {
     for (const f of ['model.json', 'weights.bin', 'preprocessing.json', 'study.json', 'model-card.md', 'test-rows.csv']) expect(existsSync(join(out, f)), f).toBe(true);
     const card = readFileSync(join(out, 'model-card.md'), 'utf8');
     expect(card).toMatch(/2-class classifier: `short`, `tall`|2-class classifier: `tall`, `short`/);
-    expect(card).toMatch(/Energy per prediction \(this model's own share\) \| [\d.]+ [µmn]?J \(±\d+%\)/);
+    // every energy figure says how it was obtained, and inference its spread between repeats beside that
+    expect(card).toMatch(/Energy per prediction \(this model's own share\) \| [\d.]+ [µmn]?J — estimated \(cpu-tdp-estimate; ±\d+%\); spread between blocks of repeats ±\d+% \|/);
+    expect(card).toMatch(/Training energy \(own share\) \| [\d.]+ [kmµ]?J — estimated \(cpu-tdp-estimate; ±\d+%\) \|/);
+    expect(card).toMatch(/Inference energy was estimated, not measured, over \d+ predictions in batches of \d+ on the `wasm` backend/);
     expect(card).toMatch(/seed 3, trial 1/);
     expect(card).toMatch(/Data fingerprint .*`[0-9a-f]{64}`/);
 

@@ -18,6 +18,8 @@ import { type Preprocessing, PREPROCESSING_FILE, WEIGHTS_FILE } from './artifact
 import { keptModelDir } from './keep';
 import { writeTestSamples } from './samples';
 import { workerHost } from '../study/hardware-class';
+import { phaseFigures } from '../reports/build';
+import { methodLabel } from '../reports/render/text';
 
 export interface ExportResult {
   trial: number;
@@ -148,7 +150,19 @@ function modelCard(store: Store, studyId: number, trial: TrialRecord, p: Preproc
   );
   const flags = [...new Set(windows.flatMap((w) => (w.flags ?? []).map((f) => `${w.phase}: ${f.kind} — ${f.message}`)))];
   const metric = (name: MetricName, unit: string) => (m[name] === undefined ? null : `| ${METRICS[name].label} | ${unit === 'fraction' ? `${(m[name]! * 100).toFixed(2)}%` : si(m[name], unit)} |`);
-  const withSpread = (name: MetricName) => (spread[name] !== undefined ? ` (±${(spread[name]! * 100).toFixed(0)}%)` : '');
+  // each energy figure says how it was obtained, as the energy report does: measured (which
+  // counter) or estimated (which model, ± how much); inference adds its spread between repeats
+  const phase = (name: string) => {
+    const w = windows.find((x) => x.phase === name);
+    return w ? phaseFigures(w, null, '') : null;
+  };
+  const train = phase('train');
+  const infer = phase('infer');
+  const inferW = windows.find((x) => x.phase === 'infer');
+  const how = (p: ReturnType<typeof phase>, repeats?: number) =>
+    `${p ? ` — ${methodLabel(p)}` : ''}${repeats !== undefined ? `; spread between blocks of repeats ±${(repeats * 100).toFixed(0)}%` : ''}`;
+  const inferHow = infer === null ? 'was not measured' : infer.method === 'measured' ? 'was measured' : infer.method === 'estimated' ? 'was estimated, not measured,' : 'was partly measured, partly estimated,';
+  const batching = attrs.infer_batch_size !== undefined ? ` in batches of ${String(attrs.infer_batch_size)}` : '';
   return [
     `# Model card — ${study.name}, trial ${trial.number}`,
     '',
@@ -168,16 +182,16 @@ function modelCard(store: Store, studyId: number, trial: TrialRecord, p: Preproc
       metric('accuracy', 'fraction'),
       attrs.test_accuracy !== undefined ? `| Test accuracy (held-out) | ${((attrs.test_accuracy as number) * 100).toFixed(2)}% |` : null,
       metric('rmse', ''),
-      m.infer_energy_j_per_sample !== undefined ? `| Energy per prediction (this model's own share) | ${si(m.infer_energy_j_per_sample, 'J')}${withSpread('infer_energy_j_per_sample')} |` : null,
+      m.infer_energy_j_per_sample !== undefined ? `| Energy per prediction (this model's own share) | ${si(m.infer_energy_j_per_sample, 'J')}${how(infer, spread.infer_energy_j_per_sample)} |` : null,
       m.infer_energy_gross_j_per_sample !== undefined ? `| Energy per prediction, whole machine | ${si(m.infer_energy_gross_j_per_sample, 'J')} |` : null,
-      m.train_energy_j !== undefined ? `| Training energy (own share) | ${si(m.train_energy_j, 'J')}${withSpread('train_energy_j')} |` : null,
+      m.train_energy_j !== undefined ? `| Training energy (own share) | ${si(m.train_energy_j, 'J')}${how(train)} |` : null,
       metric('train_duration_s', 's'),
       metric('infer_latency_s_per_sample', 's'),
       metric('param_count', ''),
       metric('flops_per_inference', 'FLOP'),
     ].filter(Boolean),
     '',
-    `Inference energy was measured over ${attrs.infer_samples ?? '?'} predictions in batches of ${attrs.infer_batch_size ?? '?'} on the \`${trial.backend ?? '?'}\` backend. Where each figure came from:`,
+    `Inference energy ${inferHow}${inferW?.samples ? ` over ${inferW.samples} predictions${batching}` : ''} on the \`${trial.backend ?? 'unrecorded'}\` backend. Where each figure came from:`,
     '',
     ...provenance.map((x) => `- ${x}`),
     ...(attrs.attribution ? [`- attribution to this model: ${String(attrs.attribution)}`] : []),

@@ -67,7 +67,7 @@ function describeProvenance(p: Provenance): string {
 }
 
 /** The trial's own energy of a phase (attributed share), with the machine's figure beside it. */
-function phaseFigures(w: StoredWindow, flops: number | null, flopsMethod: string) {
+export function phaseFigures(w: StoredWindow, flops: number | null, flopsMethod: string) {
   const counted = countedDomains(w);
   const parts = w.domains.filter((d) => counted(d.domain));
   const energyJ = parts.reduce((a, d) => a + (d.attributedEnergyJ ?? d.energyJ), 0);

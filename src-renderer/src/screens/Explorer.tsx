@@ -15,7 +15,7 @@ import { call } from '../client';
 import { download } from '../download';
 import { formatMetric, formatSi, METRICS } from '../format';
 import { learningCurveLayout, phaseMarks, powerAxis } from '../chart-axes';
-import { curvePoints, hardwareClassText, mergeFlags } from '../trial-detail';
+import { curvePoints, hardwareClassText, mergeFlags, spreadText } from '../trial-detail';
 import { Plot } from '../Plot';
 import { useUi } from '../state';
 import { useExplore } from '../useStudy';
@@ -26,15 +26,6 @@ import { PaybackPanel } from './Payback';
 import { PredictorsPanel } from './Predictors';
 import { RemeasurePanel } from './Remeasure';
 
-/** ", spread ±x% per prediction, ±y% training" from the trial's energy_spread_rel attribute. */
-function spreadText(spread: unknown): string {
-  if (!spread || typeof spread !== 'object') return '';
-  const s = spread as Record<string, number>;
-  const parts = [];
-  if (s.infer_energy_j_per_sample !== undefined) parts.push(`±${(s.infer_energy_j_per_sample * 100).toFixed(0)}% per prediction across inference repeats`);
-  if (s.train_energy_j !== undefined) parts.push(`±${(s.train_energy_j * 100).toFixed(0)}% training (sources' uncertainty)`);
-  return parts.length ? `; spread ${parts.join(', ')}` : '';
-}
 
 
 /** `version`: bumped when the trial's windows change (a re-measurement stored); `classes`: the study's, where it spans several (each with its label). */

@@ -1,6 +1,6 @@
 /** The trial detail's words: a warning once with the phases it touched, the hardware class by its label. */
 import { describe, expect, it } from 'vitest';
-import { curvePoints, hardwareClassText, mergeFlags } from '../../../src-renderer/src/trial-detail';
+import { curvePoints, hardwareClassText, mergeFlags, spreadText } from '../../../src-renderer/src/trial-detail';
 import { intensityText } from '../../../src-renderer/src/format';
 
 describe('the trial detail', () => {
@@ -45,5 +45,14 @@ describe('the trial detail', () => {
     // a percentage is not drawn on the percent axis as 7400%
     expect(curvePoints([{ epoch: 1, accuracy: 74 }]).points[0]!.accuracy).toBeNull();
     expect(curvePoints(undefined).points).toEqual([]);
+  });
+});
+
+describe('the spread beside a trial’s energy figures', () => {
+  it('says which ± is the sources’ uncertainty and which only the spread between inference repeats', () => {
+    expect(spreadText({ infer_energy_j_per_sample: 0.14, train_energy_j: 0.6 })).toBe(
+      "; training ±60% (its sources' uncertainty); inference repeats spread ±14% per prediction, on top of its sources' uncertainty (per domain below)",
+    );
+    expect(spreadText(undefined)).toBe('');
   });
 });
