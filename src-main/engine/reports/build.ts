@@ -343,7 +343,8 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
   const all = store.campaignWindows(study.id);
   // the whole study's trials, whatever the class: joules spent on any machine add up
   const campaign = campaignFigures(all, gPerKWh, allTrials);
-  const idle = store.latestIdle(study.id);
+  // the baseline this trial was measured against, not a later run's
+  const idle = windows.length ? store.idleBefore(study.id, Math.min(...windows.map((w) => w.id))) : null;
   const cpuModel = (machine?.inventory ?? store.getHardware(study.id)).cpu_model ?? '';
   const meters = (machine?.meters ?? store.getMeters(study.id)).map((m) => ({ ...m, words: meterWords(m, cpuModel) }));
   const writer = options.writer ?? { ecopt: ECOPT_VERSION, node: process.versions.node, os: `${platform()} ${release()} ${arch()}` };
@@ -448,7 +449,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
     `The figure is the energy of training the chosen configuration (trial ${trial.number}) once, ${training.method === 'measured' ? 'measured' : training.method === 'estimated' ? 'estimated' : 'partly measured and partly estimated'}: ECOpt opened a measurement window when training started and closed it when training ended (${durationText(training.durationS)}).`,
     `Sources: ${trainingSources.join('; ')}.`,
     `Each source measures the whole machine; the training process's own share was attributed by its processes' CPU time for the CPU and memory, and in full for the GPU it used, so other programs are excluded (${energyText(training.grossEnergyJ)} for the whole machine).`,
-    idle ? `An idle baseline of ${durationText(idle.durationS)} was measured before the study${baselineUnderLoad ? ', on a busy machine, so it was not used' : ' and used to share the idle power'}.` : 'No idle baseline was measured.',
+    idle ? `An idle baseline of ${durationText(idle.durationS)} was measured before the run that trained it${baselineUnderLoad ? ', on a busy machine, so it was not used' : ' and used to share the idle power'}.` : 'No idle baseline was measured.',
     `The figure excludes the facility's overhead (PUE), networking and storage; its uncertainty is ${uncertaintyWords(training.uncertaintyRel)}.`,
   ].join(' ');
   const hardwareShort = usedGpus.length ? `${usedGpus.length} × ${usedGpus[0]!.model} with ${cpuPart}` : cpuPart;
@@ -498,9 +499,9 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
       : `Inference benchmark: none. Trial ${trial.number} ${NO_INFERENCE}, so inference energy is not applicable (not zero) and every per-unit figure is per training run.`,
     `Figures are this model's own energy: each window's energy per domain is attributed to the trial by its process tree's CPU time (CPU and memory) and the GPU it holds (${String(attrs.attribution ?? 'the whole machine: no per-process accounting')}); the whole machine's energy over the same windows is given beside them.`,
     idle
-      ? `An idle baseline of ${durationText(idle.durationS)} was measured before the study; net energy = gross − idle power × duration, per domain, given only where the baseline was taken on a quiet machine and the result is not negative.${baselineUnderLoad ? ' The baseline was taken under load, so no net figures are given.' : ''}`
+      ? `An idle baseline of ${durationText(idle.durationS)} was measured before the run that measured this trial; net energy = gross − idle power × duration, per domain, given only where the baseline was taken on a quiet machine and the result is not negative.${baselineUnderLoad ? ' The baseline was taken under load, so no net figures are given.' : ''}`
       : 'No idle baseline was measured: no net-of-idle figures are given.',
-    `Developing the model: the campaign's energy adds every trial's own energy, whatever became of the trial (complete, pruned, failed, interrupted), and the machine's energy during the idle baselines.${unrecordedText(campaign)}${campaign.unattributedWindows ? ` ${campaign.unattributedWindows} window(s) measured before attribution count at the whole machine's figure.` : ''}`,
+    `Developing the model: the campaign's energy adds every trial's own energy, whatever became of the trial (complete, pruned, failed, interrupted), and the machine's energy during the idle baselines taken on a quiet machine (one taken while other programs kept the machine busy is not counted).${unrecordedText(campaign)}${campaign.unattributedWindows ? ` ${campaign.unattributedWindows} window(s) measured before attribution count at the whole machine's figure.` : ''}`,
     `Emissions = energy × PUE (${pue}) × grid carbon intensity (${intensity.intensityGPerKWh} gCO2e/kWh, ${intensity.country}${intensity.year ? `, ${intensity.year}` : ''}; ${intensity.basis}; source: ${intensity.source}).`,
     `SCI (ISO/IEC 21031:2024) = (E × I) + M per R with R = ${unitWords}; E is the energy per R including the facility's overhead (PUE); I is the grid intensity alone; M ${embodied.included ? 'from the embodied inputs given (TE, EL, RR/ToR)' : `is excluded: ${embodied.excludedReason}`}.`,
     `Boundary: ${allDomains.join(', ')}; network, storage and cooling beyond the PUE factor are outside it.`,

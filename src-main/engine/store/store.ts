@@ -557,6 +557,16 @@ export class Store {
   }
 
   /**
+   * The idle baseline a trial's windows were measured against: the last one stored before its
+   * first window (a run measures its baseline, then its trials; a later resume's baseline is not
+   * this trial's). Idle windows record no host: in a study run by workers on several machines it
+   * is the last stored by any of them.
+   */
+  idleBefore(studyId: number, windowId: number): StoredWindow | null {
+    return this.getWindows({ studyId, phase: 'idle' }).filter((w) => w.id < windowId).at(-1) ?? null;
+  }
+
+  /**
    * Every measurement window of a study, for the energy of its whole campaign: each trial's
    * windows whatever the trial's state (complete, pruned, failed, interrupted), with the trial's
    * number and state, and every idle baseline (trial null), in the order they were stored.

@@ -5,7 +5,7 @@
  * interrupted, an idle baseline, and meters that failed with raw library errors.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -271,6 +271,19 @@ describe('a report a compliance officer can file', () => {
     expect(card).not.toContain('gpu:0');
     const row = parseCsv(out['emissions.csv']!)[1]!;
     expect(row).toMatchObject({ gpu_count: '1', gpu_model: '1 x NVIDIA H200', cpu_count: '16', ram_total_size: '128' });
+  });
+
+  it('states the idle baseline the chosen trial was measured against, not a later run\'s', () => {
+    // a resume measured another baseline after the trials (busier machine: 90 W)
+    const resumed = join(dir, 'resumed.db');
+    copyFileSync(db, resumed);
+    const store = new Store(resumed);
+    const study = store.requireStudy('gpu-study');
+    store.insertWindow(study.id, null, { phase: 'idle', startedAtMs: T0 + 30_000_000, durationS: 10, domains: [{ domain: 'cpu-package', energyJ: 900, provenance: cpuEst }], cpu: { treeS: null, machineBusyS: 0.4, cores: 8 } });
+    store.close();
+    const r = report({ trialNumber: 1 }, resumed);
+    expect(r.idleBaseline?.powerW).toEqual({ 'cpu-package': 10, 'gpu:0': 50 });
+    expect(r.methodology.join(' ')).toMatch(/An idle baseline of 10 s was measured before the run that measured this trial/);
   });
 
   it('states SCI embodied emissions as given (TE, EL, RR/ToR) or excluded with the reason, and labels E and I as the formula does', () => {
