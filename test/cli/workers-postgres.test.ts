@@ -101,6 +101,9 @@ describe.skipIf(postgresMissing)('ecopt worker on PostgreSQL: three machines, on
       expect(reruns).toHaveLength(1);
       expect(reruns[0]).toMatchObject({ state: 'complete', params: victim!.params });
       expect(['rack-1', 'laptop']).toContain(reruns[0]!.host);
+      // promptly: once its heartbeat is stale, the next claim re-runs it, before fresh proposals
+      // (it used to wait until the rest of the budget had been claimed, i.e. the study's end)
+      expect(trials.some((t) => t.retryOf === null && t.number > reruns[0]!.number), `re-run is trial ${reruns[0]!.number} of ${trials.length}`).toBe(true);
       // no re-run claimed twice
       const retried = trials.filter((t) => t.retryOf !== null).map((t) => t.retryOf);
       expect(new Set(retried).size).toBe(retried.length);

@@ -219,6 +219,11 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
     if (currentTrialId !== null) beat(storage.heartbeatTrials([currentTrialId], self));
   }, heartbeatMs);
   trialBeat.unref();
+  // a shared study's worker also looks for trials whose worker stopped heartbeating while it runs
+  // its own: a dead worker's trial is marked interrupted about staleAfterMs after its last
+  // heartbeat, not when the rest of the budget is claimed, and the next claim re-runs it
+  const staleBeat = shared ? setInterval(() => beat(recover(storage, study.id, self, staleAfterMs)), Math.max(1000, staleAfterMs / 2)) : null;
+  staleBeat?.unref();
   try {
     // holding the runner lock, no one else runs a trial of this study: every trial left running is
     // a dead process's (acquireRunner refused while a worker's heartbeat was fresh)
@@ -291,6 +296,8 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
         await recover(storage, study.id, self, staleAfterMs);
         continue;
       }
+      // a re-run goes before a fresh proposal: look for dead workers' trials first
+      if (shared) await recover(storage, study.id, self, staleAfterMs);
       const retry = (await storage.pendingRetries(study.id))[0];
       const asked = all.filter((t) => t.retryOf === null).length;
       let params: Params;
@@ -372,6 +379,7 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
   } finally {
     if (runnerBeat) clearInterval(runnerBeat);
     clearInterval(trialBeat);
+    if (staleBeat) clearInterval(staleBeat);
     if (ownMeters) meters.stop();
     await Promise.all(beats);
     if (!shared) await storage.releaseRunner(study.id, self);
