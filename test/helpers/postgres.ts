@@ -39,6 +39,8 @@ export interface PgServer {
   dir: string;
   /** Creates an empty database (or a copy of `template`, a database name) and returns its URL. */
   createDatabase(template?: string): Promise<string>;
+  /** Shuts the server down (fast shutdown: every connection dropped), waits `downMs` with it down, starts it again on the same data. */
+  restart(downMs: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -95,14 +97,18 @@ export async function startPostgres(): Promise<PgServer> {
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`initdb failed (${init.status}): ${init.stderr || init.stdout || init.error?.message}`);
   }
-  const log = openSync(join(dir, 'log'), 'a');
   const settings = ['listen_addresses=', 'fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'max_connections=200'];
   const [pcmd, pargs] = asServerUser([join(bin, 'postgres'), '-D', data, '-k', dir, ...settings.flatMap((s) => ['-c', s])], true);
-  const child = spawn(pcmd, pargs, { stdio: ['ignore', log, log] });
-  closeSync(log);
+  const launch = () => {
+    const log = openSync(join(dir, 'log'), 'a');
+    const c = spawn(pcmd, pargs, { stdio: ['ignore', log, log] });
+    closeSync(log);
+    return c;
+  };
+  let child = launch();
   const entry = { child, dir };
   running.add(entry);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   const url = (db: string) => `postgresql://postgres@localhost/${db}?host=${encodeURIComponent(dir)}`;
   let stopped = false;
@@ -118,23 +124,26 @@ export async function startPostgres(): Promise<PgServer> {
     rmSync(dir, { recursive: true, force: true });
   };
 
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const c = new pg.Client({ connectionString: url('postgres') });
-    try {
-      await c.connect();
-      await c.end();
-      break;
-    } catch (e) {
-      await c.end().catch(() => undefined);
-      if (child.exitCode !== null || Date.now() > deadline) {
-        const tail = existsSync(join(dir, 'log')) ? readFileSync(join(dir, 'log'), 'utf8').slice(-2000) : '';
-        await stop();
-        throw new Error(`the test PostgreSQL server did not start (${(e as Error).message}):\n${tail}`);
+  const ready = async () => {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const c = new pg.Client({ connectionString: url('postgres') });
+      try {
+        await c.connect();
+        await c.end();
+        break;
+      } catch (e) {
+        await c.end().catch(() => undefined);
+        if (child.exitCode !== null || Date.now() > deadline) {
+          const tail = existsSync(join(dir, 'log')) ? readFileSync(join(dir, 'log'), 'utf8').slice(-2000) : '';
+          await stop();
+          throw new Error(`the test PostgreSQL server did not start (${(e as Error).message}):\n${tail}`);
+        }
+        await new Promise((r) => setTimeout(r, 100));
       }
-      await new Promise((r) => setTimeout(r, 100));
     }
-  }
+  };
+  await ready();
 
   let n = 0;
   return {
@@ -149,6 +158,16 @@ export async function startPostgres(): Promise<PgServer> {
         await c.end();
       }
       return url(name);
+    },
+    async restart(downMs: number) {
+      // fast shutdown: open connections are closed, the data is kept
+      child.kill('SIGINT');
+      await exited;
+      await new Promise((r) => setTimeout(r, downMs));
+      child = launch();
+      entry.child = child;
+      exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      await ready();
     },
     stop,
   };

@@ -61,6 +61,28 @@ function hidden(e: unknown, url: string): string {
   return message;
 }
 
+/**
+ * Whether an error means the connection to the server was refused or lost (a restart, a network
+ * blip), not that the statement was wrong: such a statement is retried on a new connection.
+ */
+export function isConnectionLoss(e: unknown): boolean {
+  const err = e as { code?: unknown; message?: unknown } | null;
+  const code = typeof err?.code === 'string' ? err.code : '';
+  const message = typeof err?.message === 'string' ? err.message : '';
+  return (
+    // ENOENT: a Unix socket's file is gone while its server is down
+    ['ECONNREFUSED', 'ENOENT', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', '57P01', '57P02', '57P03'].includes(code) ||
+    code.startsWith('08') ||
+    /Connection terminated|timeout exceeded when trying to connect|terminating connection due to administrator command/i.test(message)
+  );
+}
+
+/** How long a lost connection is retried before the command gives up (`ECOPT_DB_RETRY_S`, seconds). */
+export function reconnectMs(env: NodeJS.ProcessEnv = process.env): number {
+  const s = Number(env.ECOPT_DB_RETRY_S);
+  return (Number.isFinite(s) && s >= 0 ? s : 60) * 1000;
+}
+
 /** Key of the advisory lock held while migrations run ("ECOp"). */
 const MIGRATION_LOCK = 0x45434f70;
 
@@ -83,10 +105,39 @@ export interface PostgresOptions {
 export class PostgresStorage implements Storage {
   readonly kind = 'postgresql' as const;
 
+  /** The pool's `query`, retried through a lost connection (see `retrying`); what every single statement outside a transaction goes through. */
+  private readonly db: pg.Pool;
+
   private constructor(
     private readonly pool: pg.Pool,
     readonly location: string,
-  ) {}
+    private readonly retryMs = reconnectMs(),
+  ) {
+    this.db = { query: (...args: unknown[]) => this.retrying(() => (pool.query as (...a: unknown[]) => Promise<unknown>)(...args)) } as unknown as pg.Pool;
+  }
+
+  /**
+   * Runs a statement or a whole transaction again while the server cannot be reached (a restart,
+   * a network blip), for up to `retryMs`; then says what was lost and the fix. A transaction cut
+   * off mid-way was rolled back by the server, so running it again is safe.
+   */
+  private async retrying<T>(f: () => Promise<T>): Promise<T> {
+    const until = Date.now() + this.retryMs;
+    for (let wait = 250; ; wait = Math.min(wait * 2, 4000)) {
+      try {
+        return await f();
+      } catch (e) {
+        if (!isConnectionLoss(e)) throw e;
+        if (Date.now() + wait > until) {
+          throw new UserError(
+            `lost the connection to the PostgreSQL database ${this.location} (${errorMessage(e)}) and could not get it back in ${Math.round(this.retryMs / 1000)} s: ` +
+              'check that the server runs and this machine can reach it, then run the command again (a worker\'s unfinished trial is re-run); ECOPT_DB_RETRY_S sets how long to keep trying',
+          );
+        }
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    }
+  }
 
   /** Connects, checks the database's migration history, and migrates it; UserError with the fix when it cannot. */
   static async open(url: string, options: PostgresOptions = {}): Promise<PostgresStorage> {
@@ -130,18 +181,23 @@ export class PostgresStorage implements Storage {
   }
 
   private async tx<T>(f: (c: Client) => Promise<T>, isolation: 'READ COMMITTED' | 'REPEATABLE READ' = 'READ COMMITTED'): Promise<T> {
-    const c = await this.pool.connect();
-    try {
-      await c.query(`BEGIN ISOLATION LEVEL ${isolation}`);
-      const out = await f(c);
-      await c.query('COMMIT');
-      return out;
-    } catch (e) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      c.release();
-    }
+    return this.retrying(async () => {
+      const c = await this.pool.connect();
+      let broken = false;
+      try {
+        await c.query(`BEGIN ISOLATION LEVEL ${isolation}`);
+        const out = await f(c);
+        await c.query('COMMIT');
+        return out;
+      } catch (e) {
+        broken = isConnectionLoss(e);
+        if (!broken) await c.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        // a connection the server dropped is discarded, not handed to the next statement
+        c.release(broken);
+      }
+    });
   }
 
   private async rows<T>(q: Queryable, sql: string, params: unknown[] = []): Promise<T[]> {
@@ -202,11 +258,11 @@ export class PostgresStorage implements Storage {
   }
 
   getStudy(id: number): Promise<StudyRow | null> {
-    return this.studyWhere(this.pool, 'id = $1', id);
+    return this.studyWhere(this.db, 'id = $1', id);
   }
 
   findStudy(name: string): Promise<StudyRow | null> {
-    return this.studyWhere(this.pool, 'name = $1', name);
+    return this.studyWhere(this.db, 'name = $1', name);
   }
 
   async requireStudy(nameOrId: string): Promise<StudyRow> {
@@ -260,7 +316,7 @@ export class PostgresStorage implements Storage {
   }
 
   async getHardware(studyId: number): Promise<Record<string, string>> {
-    const rows = await this.rows<{ key: string; value: string }>(this.pool, `SELECT key, value FROM hardware WHERE study_id = $1 ORDER BY key ${C}`, [studyId]);
+    const rows = await this.rows<{ key: string; value: string }>(this.db, `SELECT key, value FROM hardware WHERE study_id = $1 ORDER BY key ${C}`, [studyId]);
     return Object.fromEntries(rows.map((r) => [r.key, r.value]));
   }
 
@@ -278,7 +334,7 @@ export class PostgresStorage implements Storage {
 
   async getMeters(studyId: number): Promise<MeterInfo[]> {
     const rows = await this.rows<{ meter_id: string; domains_json: string; status: string; detail: string }>(
-      this.pool,
+      this.db,
       `SELECT * FROM meters WHERE study_id = $1 ORDER BY meter_id ${C}`,
       [studyId],
     );
@@ -286,7 +342,7 @@ export class PostgresStorage implements Storage {
   }
 
   async putHardwareClass(studyId: number, classId: string, inventory: Record<string, string>): Promise<void> {
-    await this.pool.query(
+    await this.db.query(
       `INSERT INTO hardware_classes (study_id, class_id, inventory_json) VALUES ($1, $2, $3)
        ON CONFLICT (study_id, class_id) DO UPDATE SET inventory_json = excluded.inventory_json`,
       [studyId, classId, JSON.stringify(inventory)],
@@ -295,7 +351,7 @@ export class PostgresStorage implements Storage {
 
   async getHardwareClasses(studyId: number): Promise<{ classId: string; inventory: Record<string, string> }[]> {
     const rows = await this.rows<{ class_id: string; inventory_json: string }>(
-      this.pool,
+      this.db,
       `SELECT class_id, inventory_json FROM hardware_classes WHERE study_id = $1 ORDER BY class_id ${C}`,
       [studyId],
     );
@@ -336,11 +392,11 @@ export class PostgresStorage implements Storage {
   }
 
   async heartbeatRunner(studyId: number, owner: WorkerId): Promise<void> {
-    await this.pool.query('UPDATE studies SET runner_heartbeat_ms = $1 WHERE id = $2 AND runner_pid = $3 AND runner_host = $4', [Date.now(), studyId, owner.pid, owner.host]);
+    await this.db.query('UPDATE studies SET runner_heartbeat_ms = $1 WHERE id = $2 AND runner_pid = $3 AND runner_host = $4', [Date.now(), studyId, owner.pid, owner.host]);
   }
 
   async releaseRunner(studyId: number, owner: WorkerId): Promise<void> {
-    await this.pool.query('UPDATE studies SET runner_pid = NULL, runner_host = NULL, runner_heartbeat_ms = NULL WHERE id = $1 AND runner_pid = $2 AND runner_host = $3', [
+    await this.db.query('UPDATE studies SET runner_pid = NULL, runner_host = NULL, runner_heartbeat_ms = NULL WHERE id = $1 AND runner_pid = $2 AND runner_host = $3', [
       studyId,
       owner.pid,
       owner.host,
@@ -348,7 +404,7 @@ export class PostgresStorage implements Storage {
   }
 
   runnerHeld(studyId: number, self: WorkerId, staleAfterMs = 30_000): Promise<WorkerId | null> {
-    return this.holder(this.pool, studyId, self, staleAfterMs);
+    return this.holder(this.db, studyId, self, staleAfterMs);
   }
 
   // ---- trials ------------------------------------------------------------------------------------
@@ -385,7 +441,7 @@ export class PostgresStorage implements Storage {
 
   async heartbeatTrials(trialIds: readonly number[], worker: WorkerId): Promise<void> {
     if (trialIds.length === 0) return;
-    await this.pool.query("UPDATE trials SET heartbeat_ms = $1 WHERE id = ANY($2) AND host = $3 AND worker_pid = $4 AND state = 'running'", [
+    await this.db.query("UPDATE trials SET heartbeat_ms = $1 WHERE id = ANY($2) AND host = $3 AND worker_pid = $4 AND state = 'running'", [
       Date.now(),
       [...trialIds],
       worker.host,
@@ -405,7 +461,7 @@ export class PostgresStorage implements Storage {
 
   /** A write to one trial, in a transaction holding its study's lock. */
   private async onTrial(trialId: number, f: (c: Client, studyId: number) => Promise<void>): Promise<void> {
-    const studyId = await this.studyOfTrial(this.pool, trialId);
+    const studyId = await this.studyOfTrial(this.db, trialId);
     await this.tx(async (c) => {
       await this.lockStudy(c, studyId);
       await f(c, studyId);
@@ -499,7 +555,7 @@ export class PostgresStorage implements Storage {
   }
 
   async setTrialAttr(trialId: number, key: string, value: unknown): Promise<void> {
-    await this.putAttr(this.pool, trialId, key, value);
+    await this.putAttr(this.db, trialId, key, value);
   }
 
   async recoverStale(studyId: number, self: WorkerId, staleAfterMs: number): Promise<TrialRecord[]> {
@@ -569,7 +625,7 @@ export class PostgresStorage implements Storage {
   }
 
   async getTrialAttrs(trialId: number): Promise<Record<string, unknown>> {
-    const rows = await this.rows<{ key: string; value_json: string }>(this.pool, 'SELECT key, value_json FROM trial_attrs WHERE trial_id = $1', [trialId]);
+    const rows = await this.rows<{ key: string; value_json: string }>(this.db, 'SELECT key, value_json FROM trial_attrs WHERE trial_id = $1', [trialId]);
     return Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.value_json)]));
   }
 
@@ -608,7 +664,7 @@ export class PostgresStorage implements Storage {
 
   async getPowerSamples(trialId: number): Promise<{ tMs: number; domain: string; powerW: number }[]> {
     const rows = await this.rows<{ t_ms: number; domain: string; power_w: number }>(
-      this.pool,
+      this.db,
       'SELECT t_ms, domain, power_w FROM power_samples WHERE trial_id = $1 ORDER BY t_ms, id',
       [trialId],
     );

@@ -1,0 +1,63 @@
+/**
+ * A shared study's database restarted under a running worker (an upgrade, a failover, a network
+ * blip): statements and transactions wait for it and go on; past ECOPT_DB_RETRY_S the message
+ * names the database and the fix. A real server, shut down and started again on the same data.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { UserError } from '../../../../src-main/engine/errors';
+import { PostgresStorage, isConnectionLoss } from '../../../../src-main/engine/store/postgres-storage';
+import { parseStudySpec, type StudySpec } from '../../../../src-main/shared/spec';
+import { postgresMissing, usePostgres } from '../../../helpers/postgres';
+import { quickSpec } from '../../../helpers/specs';
+
+const pg = usePostgres();
+const spec = (name: string): StudySpec => {
+  const r = parseStudySpec(quickSpec({ name, trials: 4 }));
+  if (!r.ok) throw new Error('bad spec');
+  return r.spec;
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const opened: PostgresStorage[] = [];
+afterEach(async () => {
+  for (const s of opened.splice(0)) await s.close().catch(() => undefined);
+  delete process.env.ECOPT_DB_RETRY_S;
+});
+
+describe('connection loss', () => {
+  it('tells a lost or refused connection from a wrong statement', () => {
+    for (const code of ['ECONNREFUSED', 'ENOENT', 'ECONNRESET', '57P01', '08006']) expect(isConnectionLoss({ code }), code).toBe(true);
+    expect(isConnectionLoss(new Error('Connection terminated unexpectedly'))).toBe(true);
+    for (const code of ['23505', '42P01', '40001']) expect(isConnectionLoss({ code, message: 'duplicate key' }), code).toBe(false);
+    expect(isConnectionLoss(null)).toBe(false);
+  });
+});
+
+describe.skipIf(postgresMissing)('a PostgreSQL study through a server restart', () => {
+  it('reads and transactions wait for the server to come back, then go on, nothing lost', async () => {
+    const url = await pg.server().createDatabase();
+    const s = await PostgresStorage.open(url);
+    opened.push(s);
+    await s.createStudy(spec('before'));
+    const back = pg.server().restart(1500);
+    await sleep(400); // down now: its socket is gone
+    const [created, list] = await Promise.all([s.createStudy(spec('during')), s.listStudies()]);
+    await back;
+    expect(created.name).toBe('during');
+    expect(list.map((x) => x.name)).toContain('before');
+    expect((await s.listStudies()).map((x) => x.name)).toEqual(['before', 'during']);
+  });
+
+  it('gives up after ECOPT_DB_RETRY_S with the database, password hidden, and the fix', async () => {
+    const url = await pg.server().createDatabase();
+    process.env.ECOPT_DB_RETRY_S = '1';
+    const s = await PostgresStorage.open(url);
+    opened.push(s);
+    const back = pg.server().restart(3000);
+    await sleep(400);
+    const lost = s.listStudies();
+    await expect(lost).rejects.toBeInstanceOf(UserError);
+    await expect(lost).rejects.toThrow(/^lost the connection to the PostgreSQL database postgresql:\/\/postgres@localhost\/\w+\?host=.* and could not get it back in 1 s: check that the server runs and this machine can reach it, then run the command again .*ECOPT_DB_RETRY_S/);
+    await back;
+    expect(await s.listStudies()).toEqual([]);
+  });
+});
