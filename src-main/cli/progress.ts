@@ -119,6 +119,7 @@ export class Progress {
         s.budget = e.budget;
         this.print(
           `${e.resumed ? 'Resuming' : 'Starting'} study "${e.study.name}": ${e.done}/${e.budget} trials done` +
+            (e.budgetFrom !== null ? ` (budget ${e.budgetFrom > e.budget ? 'lowered' : 'raised'} from ${e.budgetFrom})` : '') +
             (e.recovered ? `, ${e.recovered} interrupted trial(s) will be re-run` : ''),
         );
         if (e.done >= e.budget) {

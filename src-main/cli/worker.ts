@@ -64,7 +64,10 @@ async function studySpec(storage: Storage, study: string, signal: AbortSignal, e
 function eventLine(tag: string, e: StudyEvent): string | null {
   switch (e.type) {
     case 'study-start':
-      return `${tag} ${e.resumed ? 'joined' : 'created'} study "${e.study.name}": ${e.done}/${e.budget} trials done${e.recovered ? `, ${e.recovered} interrupted trial(s) to re-run` : ''}`;
+      return (
+        `${tag} ${e.resumed ? 'joined' : 'created'} study "${e.study.name}": ${e.done}/${e.budget} trials done${e.recovered ? `, ${e.recovered} interrupted trial(s) to re-run` : ''}` +
+        (e.budgetFrom !== null ? `; this worker's study file changed the study's budget from ${e.budgetFrom} to ${e.budget} trials, for every worker` : '')
+      );
     case 'idle-start':
       return `${tag} measuring the idle machine for ${e.seconds} s`;
     case 'trial-start':

@@ -32,7 +32,7 @@ import { CALIBRATION_TRIALS, projectionCalibration as calibrationOf } from '../t
 import type { TrialEvent, TrialRunner } from '../trials/types';
 
 export type StudyEvent =
-  | { type: 'study-start'; study: StudyRow; done: number; budget: number; resumed: boolean; recovered: number; meters: MeterInfo[]; estimatedOnly: boolean }
+  | { type: 'study-start'; study: StudyRow; done: number; budget: number; resumed: boolean; recovered: number; meters: MeterInfo[]; estimatedOnly: boolean; /** The trial budget before this run's study file or --trials changed it. */ budgetFrom: number | null }
   | { type: 'idle-start'; seconds: number }
   | { type: 'idle-end'; powerW: Record<string, number>; underLoad: string | null }
   | { type: 'trial-start'; trial: TrialRecord; retryOf: number | null }
@@ -102,12 +102,31 @@ export function hardwareInventory(meters: readonly MeterInfo[] = []): Record<str
   };
 }
 
-/** Opens the study named in the spec, creating it if new; refuses a changed definition. */
-export async function openStudy(storage: Storage, spec: StudySpec): Promise<{ study: StudyRow; resumed: boolean }> {
+/** Up to `max` dotted paths where two JSON values differ, each with both values, for a message. */
+export function differingFields(stored: unknown, given: unknown, max = 3, path = ''): string[] {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+  if (isObject(stored) && isObject(given) && Array.isArray(stored) === Array.isArray(given)) {
+    const out: string[] = [];
+    for (const k of [...new Set([...Object.keys(stored), ...Object.keys(given)])]) {
+      if (out.length >= max) break;
+      out.push(...differingFields(stored[k], given[k], max - out.length, Array.isArray(stored) ? `${path}[${k}]` : path ? `${path}.${k}` : k));
+    }
+    return out;
+  }
+  const text = (v: unknown) => (v === undefined ? 'absent' : JSON.stringify(v).slice(0, 60));
+  return JSON.stringify(stored) === JSON.stringify(given) ? [] : [`${path}: ${text(stored)} in the study, ${text(given)} in this file`];
+}
+
+/**
+ * Opens the study named in the spec, creating it if new; refuses a changed definition, naming
+ * what changed. A changed budget (trials, time) is taken, for every worker of a shared study:
+ * `budgetFrom` is the trial budget it had, when that changed.
+ */
+export async function openStudy(storage: Storage, spec: StudySpec): Promise<{ study: StudyRow; resumed: boolean; budgetFrom: number | null }> {
   const existing = await storage.findStudy(spec.name);
   if (!existing) {
     try {
-      return { study: await storage.createStudy(spec), resumed: false };
+      return { study: await storage.createStudy(spec), resumed: false, budgetFrom: null };
     } catch (e) {
       // another worker created it a moment before: join theirs
       const raced = await storage.findStudy(spec.name);
@@ -116,15 +135,16 @@ export async function openStudy(storage: Storage, spec: StudySpec): Promise<{ st
     }
   }
   if (identity(existing.spec) !== identity(spec)) {
+    const changed = differingFields(JSON.parse(identity(existing.spec)), JSON.parse(identity(spec)));
     throw new UserError(
-      `a study named "${spec.name}" already exists in ${storage.location} with a different definition; ` +
+      `a study named "${spec.name}" already exists in ${storage.location} with a different definition (${changed.join('; ')}); ` +
         'give this one another "name", or resume the old one with its original file',
     );
   }
   if (existing.spec.trials !== spec.trials || existing.spec.timeBudgetS !== spec.timeBudgetS) {
     await storage.setStudyBudget(existing.id, spec.trials, spec.timeBudgetS);
   }
-  return { study: (await storage.getStudy(existing.id))!, resumed: true };
+  return { study: (await storage.getStudy(existing.id))!, resumed: true, budgetFrom: existing.spec.trials !== spec.trials ? existing.spec.trials : null };
 }
 
 export function toFinished(trial: TrialRecord, space: EncodedSpace, study: StudyRow, index: number): FinishedTrial {
@@ -153,7 +173,7 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
       throw new UserError(`model "cnn" needs images, and ${datasetLabel(spec)} is a table; use "model": "mlp" or a folder of images`);
     }
   }
-  const { study, resumed } = await openStudy(storage, spec);
+  const { study, resumed, budgetFrom } = await openStudy(storage, spec);
   let currentTrialId: number | null = null;
   // the process group is recorded from a callback: written in order, awaited before the trial's end is
   let attrWrites: Promise<void> = Promise.resolve();
@@ -243,7 +263,7 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
     const budget = study.spec.trials;
     const started = Date.now();
     let done = (await storage.getTrials(study.id, COUNTED)).length;
-    emit({ type: 'study-start', study, done, budget, resumed, recovered: recovered.length, meters: meterSetup.report, estimatedOnly: meterSetup.estimatedOnly });
+    emit({ type: 'study-start', study, done, budget, resumed, recovered: recovered.length, meters: meterSetup.report, estimatedOnly: meterSetup.estimatedOnly, budgetFrom });
 
     const idleS = options.skipIdle ? 0 : study.spec.meters.idleBaselineS;
     let ownIdle: StoredWindow | EnergyWindow | null = null;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { MeterSet } from '../../../../src-main/engine/meters/meter-set';
 import { CpuTdpEstimateMeter } from '../../../../src-main/engine/meters/estimate';
 import { Store } from '../../../../src-main/engine/store/store';
-import { runStudy } from '../../../../src-main/engine/study/study';
+import { differingFields, runStudy, type StudyEvent } from '../../../../src-main/engine/study/study';
 import { SqliteStorage } from '../../../../src-main/engine/store/sqlite-storage';
 import type { TrialOutcome, TrialRunner } from '../../../../src-main/engine/trials/types';
 import { parseStudySpec, type StudySpec } from '../../../../src-main/shared/spec';
@@ -185,14 +185,25 @@ describe('study loop', () => {
     expect(new Set(shared.map((t) => t.params.activation))).toEqual(new Set(['relu', 'tanh']));
   });
 
+  it('names where two study definitions differ', () => {
+    expect(differingFields({ space: { units: { low: 4, high: 32 } }, objectives: [{ metric: 'accuracy' }] }, { space: { units: { low: 4, high: 64 } }, objectives: [{ metric: 'loss' }] })).toEqual([
+      'space.units.high: 32 in the study, 64 in this file',
+      'objectives[0].metric: "accuracy" in the study, "loss" in this file',
+    ]);
+    expect(differingFields({ a: 1 }, { a: 1, b: true })).toEqual(['b: absent in the study, true in this file']);
+  });
+
   it('refuses to resume a study whose definition changed, but accepts a larger budget', async () => {
     const store = new Store(join(tmpDir(), 's.db'));
     await runStudy({ storage: new SqliteStorage(store), spec: spec({ trials: 1 }), runner: scripted({}), meters: meters() });
     await expect(
       runStudy({ storage: new SqliteStorage(store), spec: spec({ trials: 2, seed: 99 }), runner: scripted({}), meters: meters() }),
-    ).rejects.toThrow(/already exists .* with a different definition; give this one another "name"/);
-    const more = await runStudy({ storage: new SqliteStorage(store), spec: spec({ trials: 2 }), runner: scripted({}), meters: meters() });
+    ).rejects.toThrow(/already exists .* with a different definition \(seed: \d+ in the study, 99 in this file\); give this one another "name"/);
+    const events: StudyEvent[] = [];
+    const more = await runStudy({ storage: new SqliteStorage(store), spec: spec({ trials: 2 }), runner: scripted({}), meters: meters(), onEvent: (e) => events.push(e) });
     expect(more.trials).toHaveLength(2);
+    // the budget it had is said, so a worker's file cannot change it unnoticed
+    expect(events.find((e) => e.type === 'study-start')).toMatchObject({ resumed: true, budget: 2, budgetFrom: 1 });
     store.close();
   });
 
