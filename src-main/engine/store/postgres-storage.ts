@@ -83,6 +83,22 @@ export function reconnectMs(env: NodeJS.ProcessEnv = process.env): number {
   return (Number.isFinite(s) && s >= 0 ? s : 60) * 1000;
 }
 
+/**
+ * The password when the URL has none, asked for only when the server wants one: PGPASSWORD, then
+ * ~/.pgpass (PGPASSFILE), as libpq does; or an error saying where to put it. (pg's own reading of
+ * ~/.pgpass prints a deprecation warning on every command.)
+ */
+async function passwordFor(params: { host?: string; port?: number; database?: string; user?: string }): Promise<string> {
+  if (process.env.PGPASSWORD) return process.env.PGPASSWORD;
+  const { default: pgpass } = await import('pgpass');
+  const fromFile = await new Promise<string | undefined>((resolve) => pgpass(params, resolve));
+  if (fromFile !== undefined) return fromFile;
+  throw new Error(
+    `the server asks for a password for user "${params.user ?? ''}" and none was given: put it in the URL (postgresql://${params.user ?? 'user'}:PASSWORD@host/database), ` +
+      'in ~/.pgpass (a line host:port:database:user:password, file mode 0600; PGPASSFILE names another file) or in PGPASSWORD',
+  );
+}
+
 /** Key of the advisory lock held while migrations run ("ECOp"). */
 const MIGRATION_LOCK = 0x45434f70;
 
@@ -145,10 +161,13 @@ export class PostgresStorage implements Storage {
     let pool: pg.Pool;
     // loaded here, not at start-up: a command that never opens PostgreSQL does not pay for the driver
     const { default: driver } = await import('pg');
+    const { parse } = await import('pg-connection-string');
     const types = typesOf(driver);
     try {
-      new URL(url);
-      pool = new driver.Pool({ connectionString: url, types, max: options.max ?? 4, connectionTimeoutMillis: 15_000 });
+      // parsed here rather than by the driver: the password is ours to find (see passwordFor),
+      // and a Unix-socket URL without a host (postgresql://user@/db?host=/run/postgresql) reads
+      const config = parse(url) as pg.PoolConfig;
+      pool = new driver.Pool({ ...config, password: config.password || (passwordFor as unknown as () => Promise<string>), types, max: options.max ?? 4, connectionTimeoutMillis: 15_000 });
     } catch (e) {
       throw new UserError(`${location} is not a PostgreSQL URL this build can read (${hidden(e, url)}); write it as postgresql://user:password@host:5432/database`);
     }
