@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseRequest, type CommandName, type EventName, type EventPayload, type ExploreView, type PlacedTrialRecord, type RemoteView, type Response, type Result, type StudyView, type TrialView } from '../shared/contract';
+import { remeasureVerdict } from '../shared/remeasure';
 import { hardwareClassViews } from '../shared/classes';
 import type { HardwareClassView } from '../shared/classes';
 import { displayLocation, isDatabaseUrl, openStorage } from '../engine/store/open-storage';
@@ -614,7 +615,7 @@ export class Api {
       front: a.front,
       ...(a.classes ? { classes: a.classes } : {}),
       ...(this.remoteView() ? { remote: this.remoteView()! } : {}),
-      flagged: this.store.flagKindsByTrial(study.id),
+      flagged: this.flagged(study.id),
       hypervolume: a.hypervolume,
       importance: a.importance,
       running: run
@@ -632,6 +633,18 @@ export class Api {
     };
   }
 
+  /**
+   * Each trial's warning kinds: its windows' flags, and `remeasure-disagrees` where its
+   * re-measurements since moved more than ±20% from the figure the front and the budget pick use.
+   */
+  private flagged(studyId: number): StudyView['flagged'] {
+    const out = new Map(this.store.flagKindsByTrial(studyId).map((f) => [f.trial, f.kinds]));
+    for (const r of this.store.remeasuredByTrial(studyId)) {
+      if (remeasureVerdict(r, String)?.agrees === false) out.set(r.trial, [...(out.get(r.trial) ?? []), 'remeasure-disagrees']);
+    }
+    return [...out].sort((a, b) => a[0] - b[0]).map(([trial, kinds]) => ({ trial, kinds }));
+  }
+
   private exploreView(name: string): ExploreView {
     const study = this.store.requireStudy(name);
     const summary = this.store.getStudySummary(study.id)!;
@@ -646,7 +659,7 @@ export class Api {
       hypervolume: (a.steps ??= hypervolumeSteps(a.hypervolume)),
       importance: a.importance,
       estimatedOnly: this.estimatedOnly(study.id, this.running.get(this.runKey(study.name))),
-      flagged: this.store.flagKindsByTrial(study.id),
+      flagged: this.flagged(study.id),
     };
   }
 

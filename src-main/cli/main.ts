@@ -229,7 +229,11 @@ export function buildProgram(): Command {
     .action(async (name: string, opts: DbOption & WideOption & { storage?: string; payback?: boolean; reference?: string; projections?: boolean }) => {
       if (opts.reference !== undefined && !/^\d+$/.test(opts.reference)) throw new UserError(`--reference: expected a trial number, got "${opts.reference}"`);
       await withReadStorage(opts.storage ?? dbPath(opts), async (storage, store) => {
-        if (opts.payback && !store) throw new UserError('--payback reads a study file: give --db <file> (a PostgreSQL study has no file to read it from)');
+        if (opts.payback && !store) {
+          throw new UserError(
+            `--payback reads a study file, and ${storage.location} is a PostgreSQL study: copy it first, \`${ECOPT.join(' ')} copy --from <that URL> --to study.db ${name}\`, then \`${ECOPT.join(' ')} show ${name} --db study.db --payback\``,
+          );
+        }
         const study = await storage.requireStudy(name);
         const trials = await storage.getTrials(study.id);
         const width = { maxWidth: tableWidth(opts.wide) };

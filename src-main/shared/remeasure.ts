@@ -9,6 +9,26 @@ export function describeChange(row: { originalJ: number | null; againJ: number[]
   return rel.length > 1 ? `${pct(mean)} (${pct(Math.min(...rel))} … ${pct(Math.max(...rel))})` : pct(mean);
 }
 
+/** Re-measurements whose mean moves further than this from the first figure (relative) disagree with it: the spread ECOpt flags `noisy`. */
+export const REMEASURE_AGREES_REL = 0.2;
+
+/**
+ * Whether a model's re-measurements confirm its first figure, and a sentence saying so for the
+ * places that show the first figure (the front, the budget pick, the report); null when it has none.
+ */
+export function remeasureVerdict(row: { originalJ: number | null; againJ: number[] }, unit: (j: number) => string): { agrees: boolean; text: string } | null {
+  if (row.originalJ === null || row.originalJ <= 0 || row.againJ.length === 0) return null;
+  const mean = row.againJ.reduce((a, b) => a + b, 0) / row.againJ.length / row.originalJ - 1;
+  const agrees = Math.abs(mean) <= REMEASURE_AGREES_REL;
+  const figures = `${row.againJ.map((j) => unit(j)).join(', ')} per prediction, ${describeChange(row)} against the first figure (${unit(row.originalJ)}), which the front and the budget pick use`;
+  return {
+    agrees,
+    text: agrees
+      ? `re-measured ${row.againJ.length} time${row.againJ.length === 1 ? '' : 's'} since from its kept model: ${figures}; they agree within ±${REMEASURE_AGREES_REL * 100}%`
+      : `re-measured ${row.againJ.length} time${row.againJ.length === 1 ? '' : 's'} since from its kept model: ${figures}; they DISAGREE by more than ±${REMEASURE_AGREES_REL * 100}%: the first figure was likely taken on a busy machine, or by luck. Re-measure on a quiet machine before relying on it`,
+  };
+}
+
 /** One stored re-measurement (the trial's `remeasured` attribute holds a list of these). */
 export interface Remeasurement {
   at: string;

@@ -2,6 +2,7 @@
  * `ecopt copy`: a study on a real PostgreSQL server pulled into a local file, which `ecopt show`
  * then prints exactly as it prints the shared study; never over an existing study.
  */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PostgresStorage } from '../../src-main/engine/store/postgres-storage';
@@ -104,6 +105,18 @@ describe.skipIf(postgresMissing !== null)('ecopt copy', () => {
     const named = await runCli(['copy', '--from', url, '--to', file, 'shared']);
     expect(named.code).toBe(2);
     expect(named.stderr).toMatch(/already has a study named "shared"; nothing was copied\. Copy into another file or database\n?$/);
+
+    // a study file given where a database goes: the option to change is copy's own, not --db
+    const json = join(tmpDir(), 'study.json');
+    writeFileSync(json, '{"name": "x"}\n');
+    const wrong = await runCli(['copy', '--from', json, '--to', join(tmpDir(), 'x.db')]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/study\.json is not a SQLite database .*; choose another file for --from/);
+    expect(wrong.stderr).not.toMatch(/--db/);
+    // --payback on the shared study: the two commands that get it
+    const payback = await runCli(['show', 'shared', '--storage', url, '--payback']);
+    expect(payback.code).toBe(2);
+    expect(payback.stderr).toMatch(/--payback reads a study file, and postgresql:\/\/.* is a PostgreSQL study: copy it first, `.*copy --from <that URL> --to study\.db shared`, then `.*show shared --db study\.db --payback`/);
   });
 });
 

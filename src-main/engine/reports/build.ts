@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { arch, platform, release } from 'node:os';
 import { REPORT_VERSION, TRAINING_TYPES, type CampaignFigures, type EnergyReport, type FunctionalUnit, type TrainingType } from '../../shared/report';
+import { remeasureVerdict, type Remeasurement } from '../../shared/remeasure';
 import { datasetLabel } from '../../shared/spec';
 import type { MeterInfo, Provenance, TrialRecord } from '../../shared/types';
 import { checkPue, checkWue, resolveIntensity } from '../carbon/intensity';
@@ -307,6 +308,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
     attribution?: string;
     train_flops?: unknown;
     training_type?: unknown;
+    remeasured?: Remeasurement[];
   };
   const kind: 'builtin' | 'command' = study.spec.command ? 'command' : 'builtin';
 
@@ -338,6 +340,11 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
   const inference = inferW ? phaseFigures(inferW, inferFlops, inferFlopsMethod) : null;
   // per prediction: null (not applicable) without an inference benchmark, never a zero
   const jPerSample = inference && inferW ? inference.energyJ / inferW.samples : null;
+  // its re-measurements since (ecopt remeasure, the app's Re-measure), beside the first figure
+  // the report states: a warning when they disagree, a note when they confirm it
+  const remeasured = attrs.remeasured ?? [];
+  const verdict = inference ? remeasureVerdict({ originalJ: jPerSample, againJ: remeasured.map((r) => r.jPerSample) }, energyText) : null;
+  if (inference && verdict) (inference.flags as { domain: string; kind: string; message: string }[]).push({ domain: '*', kind: verdict.agrees ? 'remeasured' : 'remeasure-disagrees', message: verdict.text });
   const gPerKWh = intensity.intensityGPerKWh * pue;
 
   const all = store.campaignWindows(study.id);

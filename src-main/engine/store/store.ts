@@ -475,6 +475,19 @@ export class Store {
     return [...out].map(([trial, kinds]) => ({ trial, kinds }));
   }
 
+  /** The trials that were re-measured (`ecopt remeasure`): each one's figures per prediction beside its own first one. */
+  remeasuredByTrial(studyId: number): { trial: number; originalJ: number | null; againJ: number[] }[] {
+    const rows = this.db
+      .prepare(
+        `SELECT t.number AS trial, a.value_json AS json, m.value AS original FROM trial_attrs a
+           JOIN trials t ON t.id = a.trial_id
+           LEFT JOIN trial_metrics m ON m.trial_id = t.id AND m.name = 'infer_energy_j_per_sample'
+         WHERE t.study_id = ? AND a.key = 'remeasured' ORDER BY t.number`,
+      )
+      .all(studyId) as { trial: number; json: string; original: number | null }[];
+    return rows.map((r) => ({ trial: r.trial, originalJ: r.original, againJ: (JSON.parse(r.json) as { jPerSample: number }[]).map((x) => x.jPerSample) }));
+  }
+
   /** One trial, its four reads in one transaction (a consistent snapshot, as getTrials). */
   getTrial(id: number): TrialRecord | null {
     return this.readTrial(id, false);

@@ -237,6 +237,8 @@ export function ExplorerScreen({ name }: { name: string }) {
       (e: Error) => setError(e.message),
     );
   };
+  // trials whose re-measurements since disagree with the figure the front and the pick use
+  const disagrees = view.flagged.filter((f) => f.kinds.includes('remeasure-disagrees')).map((f) => f.trial);
   const showModel = (n: number) => {
     selectTrial(n);
     // its details open below the plots: take the user there
@@ -278,6 +280,12 @@ export function ExplorerScreen({ name }: { name: string }) {
           could move more than 20% between runs (the machine was busy while {view.flagged.filter((f) => f.kinds.includes('noisy')).length > 1 ? 'they were' : 'it was'} measured):
           treat {view.flagged.filter((f) => f.kinds.includes('noisy')).length > 1 ? 'their' : 'its'} place on the front with caution, or re-measure.
           
+        </div>
+      )}
+      {disagrees.length > 0 && (
+        <div className="banner" data-testid="remeasure-banner">
+          Re-measured since, the inference energy of trial{disagrees.length > 1 ? 's' : ''} {disagrees.map((n) => `#${n}`).join(', ')} came out more than 20% away from
+          the first figure, which the front and the budget pick still use: see &ldquo;Re-measure&rdquo; below.
         </div>
       )}
       {view.flagged.some((f) => f.kinds.some((k) => ['stale', 'reset', 'unreadable', 'gap', 'short-window', 'aliasing'].includes(k))) && (
@@ -337,6 +345,12 @@ export function ExplorerScreen({ name }: { name: string }) {
                 </button>
               </>
             )}
+          </p>
+        )}
+        {pick && chosen !== null && disagrees.includes(chosen) && (
+          <p className="warning" role="alert" data-testid="budget-remeasured">
+            ⚠ Model #{chosen} was re-measured since, and its inference energy came out more than 20% away from the figure this pick used: see
+            &ldquo;Re-measure&rdquo; below, and re-measure it on a quiet machine before relying on it.
           </p>
         )}
       </div>

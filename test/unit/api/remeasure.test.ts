@@ -9,6 +9,7 @@ import { Api } from '../../../src-main/api/handlers';
 import type { EventPayload } from '../../../src-main/shared/contract';
 import { Store } from '../../../src-main/engine/store/store';
 import { registerRun } from '../../../src-main/engine/study/machine-runs';
+import { remeasureVerdict } from '../../../src-main/shared/remeasure';
 import { parseStudySpec } from '../../../src-main/shared/spec';
 import { quickSpec } from '../../helpers/specs';
 import { tmpDir } from '../../helpers/tmp';
@@ -29,6 +30,47 @@ function spec(name: string) {
   if (!r.ok) throw new Error('bad spec');
   return r.spec;
 }
+
+describe('re-measurements beside the figure the front uses', () => {
+  it('agree within ±20%, or disagree in words that say what to do', () => {
+    const uj = (j: number) => `${Math.round(j * 1e6)} µJ`;
+    expect(remeasureVerdict({ originalJ: 61e-6, againJ: [] }, uj)).toBeNull();
+    expect(remeasureVerdict({ originalJ: 100e-6, againJ: [110e-6, 95e-6] }, uj)).toEqual({
+      agrees: true,
+      text: 're-measured 2 times since from its kept model: 110 µJ, 95 µJ per prediction, +3% (−5% … +10%) against the first figure (100 µJ), which the front and the budget pick use; they agree within ±20%',
+    });
+    const off = remeasureVerdict({ originalJ: 61e-6, againJ: [224e-6, 191e-6, 180e-6] }, uj)!;
+    expect(off.agrees).toBe(false);
+    expect(off.text).toMatch(/^re-measured 3 times since from its kept model: 224 µJ, 191 µJ, 180 µJ per prediction, \+225% \(\+195% … \+267%\) against the first figure \(61 µJ\), .* DISAGREE by more than ±20%: .*Re-measure on a quiet machine before relying on it$/);
+  });
+
+  it('the explorer flags a trial whose re-measurements disagree (the budget pick and a banner say so), not one they confirm', async () => {
+    const dir = tmpDir();
+    const db = join(dir, 'studies.db');
+    const s = new Store(db);
+    const study = s.createStudy(spec('luck'));
+    for (const [units, again] of [[4, [224e-6, 191e-6]], [8, [63e-6]]] as const) {
+      const t = s.createTrial(study.id, { units, learning_rate: 0.01, epochs: 2 });
+      s.startTrial(t.id);
+      s.completeTrial(t.id, {
+        metrics: { accuracy: 0.9, infer_energy_j_per_sample: 61e-6 },
+        attrs: { remeasured: again.map((j, i) => ({ at: `2026-12-02T10:0${i}:00Z`, jPerSample: j, samples: 1000, spreadRel: null, windowId: 0, backend: 'wasm' })) },
+        windows: [],
+        backend: 'wasm',
+        powerSamples: [],
+      });
+    }
+    s.close();
+    const a = new Api({ mode: 'serve', dbPath: db, emit: () => {} });
+    try {
+      const r = await a.dispatch('study.explore', { name: 'luck' });
+      if (!r.ok) throw new Error(r.error);
+      expect((r.data as { flagged: unknown }).flagged).toEqual([{ trial: 0, kinds: ['remeasure-disagrees'] }]);
+    } finally {
+      a.close();
+    }
+  });
+});
 
 describe('re-measuring from the explorer', () => {
   it('refuses while a study runs on this machine, naming it', async () => {

@@ -286,6 +286,19 @@ describe('a report a compliance officer can file', () => {
     expect(r.methodology.join(' ')).toMatch(/An idle baseline of 10 s was measured before the run that measured this trial/);
   });
 
+  it('says beside the inference figure when the model was re-measured since, and whether that confirms it', () => {
+    const again = join(dir, 'remeasured.db');
+    copyFileSync(db, again);
+    const store = new Store(again);
+    const study = store.requireStudy('gpu-study');
+    const t1 = store.getTrials(study.id).find((t) => t.number === 1)!;
+    store.setTrialAttr(t1.id, 'remeasured', [{ at: '2026-12-02T10:00:00Z', jPerSample: 0.05, samples: 10_000, spreadRel: null, windowId: 0, backend: 'tensorflow-gpu' }]);
+    store.close();
+    const r = report({ trialNumber: 1 }, again);
+    expect(r.inference!.flags).toContainEqual({ domain: '*', kind: 'remeasure-disagrees', message: expect.stringMatching(/^re-measured 1 time since from its kept model: 50 mJ per prediction, \+\d+% against the first figure \(.*\), which the front and the budget pick use; they DISAGREE/) });
+    expect(report({ trialNumber: 1 }).inference!.flags.map((f) => f.kind)).not.toContain('remeasure-disagrees');
+  });
+
   it('states SCI embodied emissions as given (TE, EL, RR/ToR) or excluded with the reason, and labels E and I as the formula does', () => {
     const excluded = report({ country: 'FRA', pue: 1.5, functionalUnit: 'inference' });
     const i = resolveIntensity({ country: 'FRA' }).intensityGPerKWh;
