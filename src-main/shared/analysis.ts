@@ -7,6 +7,7 @@ import type { TrialLike } from './columns';
 import type { Direction, MetricName } from './types';
 import { METRICS } from './types';
 import { formatMetric } from './format';
+import { pointsBetween } from './payback';
 
 export interface ObjectiveLike {
   metric: string;
@@ -193,7 +194,7 @@ export function pickByBudget(trials: readonly TrialLike[], limits: readonly Budg
   const shown = (t: TrialLike) => (points === 100 ? Math.round(q(t) * 1000) / 10 : q(t));
   /** "is 1.5 points less accurate and uses 43% less energy per prediction than" */
   const versus = (a: TrialLike, b: TrialLike) => {
-    const dq = shown(b) - shown(a);
+    const dq = points === 100 ? pointsBetween(q(a), q(b)) : q(b) - q(a);
     const energyPart = Number.isFinite(e(a)) && Number.isFinite(e(b)) && e(b) > 0 ? ` and uses ${Math.abs((1 - e(a) / e(b)) * 100).toFixed(0)}% ${e(a) <= e(b) ? 'less' : 'more'} energy per prediction` : '';
     return `is ${dq.toFixed(1)} ${qUnit} less accurate${energyPart} than`;
   };

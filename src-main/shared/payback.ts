@@ -94,7 +94,7 @@ export function payback(input: PaybackInput): PaybackResult {
     // million and 40.5 million" said nothing); spreads measured as zero make it the point itself
     if (savedSpread > 0 || spreadKnown) interval = { low: c / (saved + savedSpread), high: high > 0.01 * saved ? c / high : null };
   }
-  const gain = chosen.accuracy !== null && reference.accuracy !== null ? (chosen.accuracy - reference.accuracy) * 100 : null;
+  const gain = chosen.accuracy !== null && reference.accuracy !== null ? pointsBetween(reference.accuracy, chosen.accuracy) : null;
   const carbon =
     input.gPerKWh === null
       ? null
@@ -155,6 +155,15 @@ export function payback(input: PaybackInput): PaybackResult {
 
 function cap(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+
+/**
+ * b − a in percentage points, of the accuracies as every screen shows them (a percentage to one
+ * decimal): "79.1% and 79.6%, 0.5 points apart" everywhere, never 0.4 in one place and 0.5 in another.
+ */
+export function pointsBetween(a: number, b: number): number {
+  return (Math.round(b * 1000) - Math.round(a * 1000)) / 10;
 }
 
 /** A count of predictions in plain words: "4,800", "1.2 million"; three significant figures, no exponent. */

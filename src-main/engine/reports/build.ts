@@ -17,6 +17,7 @@ import { countedDomains } from '../trials/energy';
 import { campaignFigures, unrecordedTrials, type CampaignWindow } from './campaign';
 import { meterWords } from './meter-words';
 import { mostAccurateTrial, paybackOf } from './payback';
+import { pointsBetween } from '../../shared/payback';
 import { dayRange, durationText, energyText, flopsText, gramsText, plainNumber } from './units';
 
 export interface ReportOptions {
@@ -375,7 +376,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
   if (jPerSample !== null && mostAccurate && mostAccurate.metrics.infer_energy_j_per_sample !== undefined && trial.metrics.accuracy !== undefined) {
     const ref = mostAccurate.metrics.infer_energy_j_per_sample;
     const saved = 1 - jPerSample / ref;
-    const dAcc = (mostAccurate.metrics.accuracy! - trial.metrics.accuracy) * 100;
+    const dAcc = pointsBetween(trial.metrics.accuracy, mostAccurate.metrics.accuracy!);
     pareto = {
       mostAccurateTrial: mostAccurate.number,
       accuracyChosen: trial.metrics.accuracy,

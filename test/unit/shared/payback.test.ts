@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { payback, type PaybackModel } from '../../../src-main/shared/payback';
+import { payback, pointsBetween, type PaybackModel } from '../../../src-main/shared/payback';
 
 const model = (trial: number, jPerPrediction: number, spreadRel: number | null = 0, accuracy: number | null = 0.9): PaybackModel => ({ trial, jPerPrediction, spreadRel, accuracy });
 
@@ -105,5 +105,14 @@ describe('energy payback of a search', () => {
     expect(payback({ chosen: model(1, 0.001), reference: model(0, 0.002), referenceReason: 'r', campaignEnergyJ: 0, gPerKWh: null }).predictions).toBe(0);
     const big = payback({ chosen: model(1, 0.0001), reference: model(0, 0.0001001), referenceReason: 'r', campaignEnergyJ: 2650, gPerKWh: null });
     expect(big.text.predictions).toBe('26.5 billion');
+  });
+});
+
+describe('accuracy differences in points', () => {
+  it('are of the percentages as shown, so the budget sentence, the payback line and the report agree', () => {
+    // 79.11% and 79.55% are shown as 79.1% and 79.6%: 0.5 points apart everywhere (0.44 exactly)
+    expect(pointsBetween(0.7911, 0.7955)).toBeCloseTo(0.5, 12);
+    expect(pointsBetween(0.7955, 0.7911)).toBeCloseTo(-0.5, 12);
+    expect(pointsBetween(0.9, 0.9)).toBe(0);
   });
 });
