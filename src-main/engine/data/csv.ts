@@ -194,7 +194,9 @@ export function loadCsv(options: CsvOptions): CsvDataset {
   const { columns, rows: body, delimiter, hasHeader, decimalCommas: commas } = readCsvTable(path);
   const t = /^\d+$/.test(options.target) && !columns.includes(options.target) ? Number(options.target) - 1 : columns.indexOf(options.target);
   if (t < 0 || t >= columns.length) {
-    throw new UserError(`${path}: no column "${options.target}" to predict; columns: ${columns.join(', ')}`);
+    // the study file's field, and the column meant where only its case or spaces differ
+    const near = columns.find((c) => c.trim().toLowerCase() === options.target.trim().toLowerCase());
+    throw new UserError(`${path}: no column "${options.target}" to predict (dataset.target in the study file)${near !== undefined ? `; did you mean "${near}"? Column names are case-sensitive` : ''}; columns: ${columns.join(', ')}`);
   }
   const notes: string[] = [];
   if (delimiter !== ',') notes.push(`fields separated by ${delimiter === '\t' ? 'tabs' : `"${delimiter}"`}`);

@@ -58,7 +58,8 @@ describe('CSV datasets', () => {
     ['ragged.csv', 'label', undefined, /ragged\.csv, line 4: 4 fields where the header has 3; fix the row, or quote values that contain commas/],
     ['text-target.csv', 'price', 'regression', /text-target\.csv, line 9: regression needs a numeric target, "price" holds "cheap"; fix the value or use "task": "classification"/],
     ['one-class.csv', 'label', undefined, /one-class\.csv: the target "label" has a single class \("same"\); a classifier needs at least two/],
-    ['people.csv', 'age', undefined, /people\.csv: no column "age" to predict; columns: height, colour, weight, label/],
+    ['people.csv', 'age', undefined, /people\.csv: no column "age" to predict \(dataset\.target in the study file\); columns: height, colour, weight, label/],
+    ['people.csv', 'Label', undefined, /people\.csv: no column "Label" to predict \(dataset\.target in the study file\); did you mean "label"\? Column names are case-sensitive; columns: /],
     ['missing.csv', 'x', undefined, /missing\.csv: cannot read the CSV file .*check the path/],
   ] as const)('%s: a clear message naming the file, line and fix', (file, target, task, message) => {
     expect(() => loadCsv({ path: fx(file), target, ...(task ? { task } : {}) })).toThrow(message);
