@@ -136,9 +136,16 @@ export function addWorkerCommand(program: Command): void {
           release();
         }
         const last = outcomes.at(-1)!;
-        const mine = last.trials.filter((t) => (t as { host?: string | null }).host === self.host).length;
-        const counted = last.trials.filter((t) => t.state === 'complete' || t.state === 'pruned' || t.state === 'failed').length;
-        process.stdout.write(`Study "${last.study.name}" in ${storage.location}: ${counted}/${last.study.spec.trials} trials done, ${mine} on ${self.host}.\n`);
+        // the trials that count towards the budget, and of them this host's; interrupted ones apart
+        const isCounted = (t: { state: string }) => t.state === 'complete' || t.state === 'pruned' || t.state === 'failed';
+        const here = last.trials.filter((t) => (t as { host?: string | null }).host === self.host);
+        const mine = here.filter(isCounted).length;
+        const interruptedHere = here.filter((t) => t.state === 'interrupted').length;
+        const counted = last.trials.filter(isCounted).length;
+        process.stdout.write(
+          `Study "${last.study.name}" in ${storage.location}: ${counted}/${last.study.spec.trials} trials done, ${mine} on ${self.host}` +
+            `${interruptedHere ? ` (and ${interruptedHere} interrupted there, re-run as new trials)` : ''}.\n`,
+        );
         if (outcomes.some((o) => o.reason === 'stopped')) process.exitCode = 130;
       } finally {
         process.off('SIGINT', onSignal);

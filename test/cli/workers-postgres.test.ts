@@ -104,6 +104,9 @@ describe.skipIf(postgresMissing)('ecopt worker on PostgreSQL: three machines, on
       // promptly: once its heartbeat is stale, the next claim re-runs it, before fresh proposals
       // (it used to wait until the rest of the budget had been claimed, i.e. the study's end)
       expect(trials.some((t) => t.retryOf === null && t.number > reruns[0]!.number), `re-run is trial ${reruns[0]!.number} of ${trials.length}`).toBe(true);
+      // each survivor's closing line counts its own trials that count: with the killed one's, the budget
+      const onHost = (out: string, host: string) => Number(new RegExp(`: 30/30 trials done, (\\d+) on ${host}`).exec(out)?.[1] ?? NaN);
+      expect(onHost(a!.stdout, 'rack-1') + onHost(c!.stdout, 'laptop') + complete.filter((t) => t.host === 'rack-2').length).toBe(30);
       // no re-run claimed twice
       const retried = trials.filter((t) => t.retryOf !== null).map((t) => t.retryOf);
       expect(new Set(retried).size).toBe(retried.length);
