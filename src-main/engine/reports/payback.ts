@@ -39,8 +39,21 @@ export function pickReference(trials: readonly TrialRecord[], chosen: TrialRecor
   const top = mostAccurateTrial(trials.filter(hasEnergy));
   if (top && top.number !== chosen.number) return { trial: top, reason: 'the most accurate trial' };
   const others = trials.filter((t) => hasEnergy(t) && t.number !== chosen.number);
-  const first = trials.filter(hasEnergy).sort((a, b) => a.number - b.number)[0];
-  if (first && first.number !== chosen.number) return { trial: first, reason: 'the first trial: what would have been trained without tuning' };
+  // the first configuration tried: a re-run (a trial interrupted and run again) stands in its original's place
+  const byId = new Map(trials.map((t) => [t.id, t]));
+  const original = (t: TrialRecord): TrialRecord => {
+    let o = t;
+    for (let hops = 0; o.retryOf !== null && byId.has(o.retryOf) && hops < trials.length; hops++) o = byId.get(o.retryOf)!;
+    return o;
+  };
+  const first = trials.filter(hasEnergy).sort((a, b) => original(a).number - original(b).number || a.number - b.number)[0];
+  if (first && first.number !== chosen.number) {
+    const from = original(first);
+    return {
+      trial: first,
+      reason: from.number === first.number ? 'the first trial: what would have been trained without tuning' : `the first configuration tried (trial ${from.number}, interrupted and re-run as trial ${first.number}): what would have been trained without tuning`,
+    };
+  }
   // the most accurate model was also the first tried: compare it with the thriftiest alternative
   const thrifty = others.sort((a, b) => a.metrics.infer_energy_j_per_sample! - b.metrics.infer_energy_j_per_sample!)[0];
   if (thrifty) return { trial: thrifty, reason: 'the trial using the least energy per prediction' };

@@ -525,6 +525,15 @@ describe('payback in the report', () => {
     expect(pickReference(trials, trials[0]!)).toMatchObject({ trial: { number: 2 }, reason: 'the trial using the least energy per prediction' });
     expect(pickReference([trials[0]!], trials[0]!)).toMatchObject({ trial: { number: 0 }, reason: 'the only trial' });
   });
+
+  it('takes the first configuration tried as "without tuning", though it was interrupted and re-run under a later number', () => {
+    const t = (number: number, accuracy: number, j: number, retryOf: number | null = null, state: 'complete' | 'interrupted' = 'complete') => ({
+      id: number + 1, number, state, params: {}, metrics: state === 'complete' ? { accuracy, infer_energy_j_per_sample: j } : {}, retryOf, backend: null, createdAt: '', startedAt: null, finishedAt: null, failure: null,
+    });
+    // trial 0 was interrupted (its worker killed) and re-run as trial 3; trial 2 is the most accurate
+    const trials = [t(0, 0, 0, null, 'interrupted'), t(1, 0.9, 0.002), t(2, 0.97, 0.003), t(3, 0.8, 0.004, 1)];
+    expect(pickReference(trials, trials[2]!)).toMatchObject({ trial: { number: 3 }, reason: 'the first configuration tried (trial 0, interrupted and re-run as trial 3): what would have been trained without tuning' });
+  });
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
