@@ -50,6 +50,12 @@ export function gpaiRows(r: EnergyReport): [string, string][] {
   return r.gpai.rows.map((x) => [x.field, x.value]);
 }
 
+/** " (at least: 1 trial stopped before storing what it measured)" where the campaign's figures leave trials out, else "". */
+export function lowerBoundText(c: EnergyReport['campaign']): string {
+  const missing = unrecordedTrials(c);
+  return missing > 0 ? ` (at least: ${missing} trial${missing === 1 ? '' : 's'} stopped before storing what ${missing === 1 ? 'it' : 'they'} measured)` : '';
+}
+
 /** "Developing this model": the whole campaign, then the chosen model's own figures. */
 export function campaignRows(r: EnergyReport): [string, string][] {
   const c = r.campaign;
@@ -64,7 +70,7 @@ export function campaignRows(r: EnergyReport): [string, string][] {
     return [label, s.trials === 0 ? 'none' : `${trialsText}: ${energyText(s.energyJ)} over ${durationText(s.durationS)} (${percentText(c.energyJ > 0 ? s.energyJ / c.energyJ : 0)})${note}`] as [string, string];
   };
   return [
-    ['Whole campaign', `${energyText(c.energyJ)} = ${r.gpai.developmentEnergy.mwh2sf} MWh; ${gramsText(c.emissionsG)}; ${durationText(c.durationS)} measured${c.spanS !== null ? ` over ${durationText(c.spanS)} from first to last measurement` : ''}; ${c.method} (${uncertainty(c.uncertaintyRel)})`],
+    ['Whole campaign', `${energyText(c.energyJ)}${lowerBoundText(c)} = ${r.gpai.developmentEnergy.mwh2sf} MWh; ${gramsText(c.emissionsG)}; ${durationText(c.durationS)} measured${c.spanS !== null ? ` over ${durationText(c.spanS)} from first to last measurement` : ''}; ${c.method} (${uncertainty(c.uncertaintyRel)})`],
     stateRow('Complete trials', c.byState.complete, 'complete'),
     stateRow('Pruned trials', c.byState.pruned, 'pruned'),
     stateRow('Failed trials', c.byState.failed, 'failed'),
