@@ -51,15 +51,17 @@ export function spansHosts(trials: readonly TrialRecord[]): boolean {
 
 export function trialsTable(study: StudyRow, trials: TrialRecord[], options: TableOptions = {}): string {
   const hosts = spansHosts(trials);
+  // a re-run names the trial it re-ran (retryOf is that trial's id)
+  const numberOf = new Map(trials.map((t) => [t.id, t.number]));
   const rows = trials.map((t) => [
     String(t.number),
-    t.state + (t.retryOf !== null ? ' (re-run)' : ''),
+    t.state + (t.retryOf === null ? '' : numberOf.has(t.retryOf) ? ` (re-run of #${numberOf.get(t.retryOf)})` : ' (re-run)'),
     ...(hosts ? [hostOf(t) ?? '—'] : []),
     ...objectiveCells(study, t),
     formatMetric(t.metrics.train_energy_j, 'J'),
     t.failure ? `${t.failure.kind}: ${t.failure.message}` : paramText(t),
   ]);
-  return table(['#', 'state', ...(hosts ? ['host'] : []), ...objectiveHeaders(study), 'train energy', 'parameters / reason'], rows, options);
+  return table(['#', 'state', ...(hosts ? ['host'] : []), ...objectiveHeaders(study), `${METRICS.train_energy_j.label} (own)`, 'parameters / reason'], rows, options);
 }
 
 /**
@@ -166,9 +168,11 @@ export function provenanceLines(store: ProvenanceSource, study: StudyRow, trials
   );
   const idle = store.latestIdle(study.id);
   const underLoad = idle?.flags?.find((f) => f.kind === 'baseline-under-load');
+  // one per run (and per worker of a shared study): each trial was measured against the last before it
+  const idles = store.getWindows({ studyId: study.id, phase: 'idle' }).length;
   lines.push(
     idle
-      ? `idle baseline (${idle.durationS.toFixed(1)} s): ${idle.domains.map((d) => `${d.domain} ${(d.energyJ / idle.durationS).toFixed(2)} W`).join(', ')} — ${
+      ? `${idles > 1 ? `the latest of ${idles} idle baselines (one per run or worker; each trial was measured against the last before it)` : 'idle baseline'} (${idle.durationS.toFixed(1)} s): ${idle.domains.map((d) => `${d.domain} ${(d.energyJ / idle.durationS).toFixed(2)} W`).join(', ')} — ${
           underLoad ? `taken under load, so no figure net of idle is given: ${underLoad.message}` : 'net figures are gross minus idle power × duration, where not negative'
         }`
       : 'no idle baseline measured: no figures net of idle',

@@ -39,5 +39,10 @@ describe('a study records its meters and idle baseline', () => {
     const show = await runCli(['show', 'net', '--db', db]);
     expect(show.stdout).toMatch(/cpu-package: ESTIMATED by cpu-tdp-estimate, model tdp-linear-utilisation, ±\d+%/);
     expect(show.stdout).toMatch(/idle baseline \(1\.\d s\): cpu-package \d+\.\d+ W — (net figures are gross minus idle power × duration|taken under load, so no figure net of idle is given)/);
+    // a resumed run measures another: show says which it prints, and that each trial has its own
+    const more = await runCli(['tune', spec, '--db', db, '--trials', '2']);
+    expect(more.code, more.stderr).toBe(0);
+    const again = await runCli(['show', 'net', '--db', db]);
+    expect(again.stdout).toMatch(/the latest of 2 idle baselines \(one per run or worker; each trial was measured against the last before it\) \(1\.\d s\): cpu-package/);
   });
 });

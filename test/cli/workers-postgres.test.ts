@@ -125,6 +125,9 @@ describe.skipIf(postgresMissing)('ecopt worker on PostgreSQL: three machines, on
       expect(show.stdout).toMatch(/Hardware class [0-9a-f]{8}: .*rapl \(hosts: rack-1, rack-2\)/);
       expect(show.stdout).toMatch(/Hardware class [0-9a-f]{8}: .*estimate \(hosts: laptop\)/);
       expect(show.stdout).toMatch(/\blaptop\b/);
+      // the re-run names the trial it re-ran; the energy column says whose it is
+      expect(show.stdout).toContain(`complete (re-run of #${victim!.number})`);
+      expect(show.stdout).toContain('Training energy (own)');
       // the rank agreement between the classes, over the configurations both measured (this small
       // space repeats some), or a sentence saying there are none yet
       expect(show.stdout).toMatch(/Same configurations, several machines(: no configuration has been measured on more than one hardware class yet| \(\d+ configuration\(s\) measured on more than one class\)[^\n]*\n  [0-9a-f]{8} vs [0-9a-f]{8}, Inference energy per sample: )/);
