@@ -218,6 +218,12 @@ export const reportSchema = z.object({
     backend: z.string().nullable(),
     metrics: z.record(z.string(), z.number()),
     paramCount: z.number().nullable(),
+    /**
+     * SHA-256 of the trained weights' values, as ECOpt recorded it after training and as the
+     * exported model card states it: what ties this report to a model taken away. Null when not
+     * recorded (a command's model); absent in reports written before it was added.
+     */
+    weightsSha256: z.string().nullable().optional(),
   }),
   software: z.record(z.string(), z.string()),
   hardware: z.object({

@@ -39,6 +39,13 @@ describe('take the model away: ecopt export and ecopt predict', () => {
     expect(card).toMatch(/Training energy \(own share\) \| [\d.]+ [kmµ]?J — estimated \(cpu-tdp-estimate; ±\d+%\) \|/);
     expect(card).toMatch(/Inference energy was estimated, not measured, over \d+ predictions in batches of \d+ on the `wasm` backend/);
     expect(card).toMatch(/seed 3, trial 1/);
+    // the energy report on the same trial names the same weights: what ties the two together
+    const cardSha = /as ECOpt records it after training: `([0-9a-f]{64})`/.exec(card)?.[1];
+    expect(cardSha).toBeDefined();
+    const reportDir = join(dir, 'report');
+    const reported = await runCli(['report', 'people', '--trial', '1', '--db', db, '--out', reportDir, '--format', 'json']);
+    expect(reported.code, reported.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(reportDir, 'energy-report.json'), 'utf8')).trial.weightsSha256).toBe(cardSha);
     expect(card).toMatch(/Data fingerprint .*`[0-9a-f]{64}`/);
 
     const predictions = join(dir, 'predictions.csv');

@@ -310,6 +310,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
     train_flops?: unknown;
     training_type?: unknown;
     remeasured?: Remeasurement[];
+    weights_sha256?: unknown;
   };
   const kind: 'builtin' | 'command' = study.spec.command ? 'command' : 'builtin';
 
@@ -577,6 +578,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
       backend: trial.backend,
       metrics: Object.fromEntries(Object.entries(trial.metrics).filter(([, v]) => v !== undefined)) as Record<string, number>,
       paramCount: trial.metrics.param_count ?? null,
+      weightsSha256: typeof attrs.weights_sha256 === 'string' ? attrs.weights_sha256 : null,
     },
     software: { ecopt: writer.ecopt, node: hardware.recorded.node ?? writer.node, backend: trial.backend ?? 'unknown', os: hardware.os },
     hardware,

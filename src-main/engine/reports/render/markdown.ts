@@ -61,6 +61,7 @@ export function renderMarkdown(r: EnergyReport): string {
         ['Dataset', datasetText(r.study.dataset)],
         ['Parameters', Object.entries(r.trial.params).map(([k, v]) => `${k}=${String(v)}`).join(', ')],
         ['Trainable parameters', r.trial.paramCount === null ? '—' : plainNumber(r.trial.paramCount, 6)],
+        ['Weights (SHA-256 of their values, as the exported model card states it)', r.trial.weightsSha256 ? `\`${r.trial.weightsSha256}\`` : 'not recorded'],
         ['Accuracy (validation)', r.trial.metrics.accuracy === undefined ? '—' : `${(r.trial.metrics.accuracy * 100).toFixed(2)}%`],
         ['Backend', r.trial.backend ?? '—'],
         ['Software', Object.entries(r.software).map(([k, v]) => `${k} ${v}`).join('; ')],

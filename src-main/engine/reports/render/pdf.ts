@@ -163,6 +163,7 @@ export function renderPdf(r: EnergyReport, frontier: FrontierPoint[], options: {
   section('Model, software and hardware', [
     ['Study', `${r.study.name}, created ${r.study.createdAt}; ${r.study.model} on ${datasetText(r.study.dataset)}; sampler ${r.study.sampler}; trials: ${Object.entries(r.study.trials).map(([k, v]) => `${v} ${k}`).join(', ')}`],
     ['Parameters', Object.entries(r.trial.params).map(([k, v]) => `${k}=${String(v)}`).join(', ')],
+    ['Weights', r.trial.weightsSha256 ? `SHA-256 of their values ${r.trial.weightsSha256} (as the exported model card states it)` : 'SHA-256 not recorded'],
     ['Software', Object.entries(r.software).map(([k, v]) => `${k} ${v}`).join('; ')],
     ...hardwareRows(r),
   ]);
