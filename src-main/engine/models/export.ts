@@ -179,7 +179,7 @@ function modelCard(store: Store, studyId: number, trial: TrialRecord, p: Preproc
     '| figure | value |',
     '|---|---|',
     ...[
-      metric('accuracy', 'fraction'),
+      m.accuracy !== undefined ? `| Accuracy (validation: the part of the data used to choose among trials) | ${(m.accuracy * 100).toFixed(2)}% |` : null,
       attrs.test_accuracy !== undefined ? `| Test accuracy (held-out) | ${((attrs.test_accuracy as number) * 100).toFixed(2)}% |` : null,
       metric('rmse', ''),
       m.infer_energy_j_per_sample !== undefined ? `| Energy per prediction (this model's own share) | ${si(m.infer_energy_j_per_sample, 'J')}${how(infer, spread.infer_energy_j_per_sample)} |` : null,
