@@ -231,13 +231,18 @@ export function drawFrontier(doc: Doc, x: number, y: number, width: number, poin
   const front = points.filter((p) => p.onFront).sort((a, b) => a.jPerSample - b.jPerSample);
   if (front.length > 1) {
     doc.lineWidth(1.4).strokeColor('#2e8b57');
+    // a staircase, as the app draws it: between two front models no model is known to reach the
+    // diagonal, only the steps (across at the lower accuracy, then up at the higher energy)
     doc.moveTo(px(front[0]!.jPerSample), py(front[0]!.accuracy * 100));
-    for (const p of front.slice(1)) doc.lineTo(px(p.jPerSample), py(p.accuracy * 100));
+    front.slice(1).forEach((p, i) => doc.lineTo(px(p.jPerSample), py(front[i]!.accuracy * 100)).lineTo(px(p.jPerSample), py(p.accuracy * 100)));
     doc.stroke();
   }
   for (const p of points) doc.circle(px(p.jPerSample), py(p.accuracy * 100), p.onFront ? 3 : 2.4).fillColor(p.onFront ? '#2e8b57' : '#888888').fill();
   // the front's segments and the points: what the chosen model's label must not cross
-  const segments: [number, number, number, number][] = front.slice(1).map((p, i) => [px(front[i]!.jPerSample), py(front[i]!.accuracy * 100), px(p.jPerSample), py(p.accuracy * 100)]);
+  const segments: [number, number, number, number][] = front.slice(1).flatMap((p, i): [number, number, number, number][] => [
+    [px(front[i]!.jPerSample), py(front[i]!.accuracy * 100), px(p.jPerSample), py(front[i]!.accuracy * 100)],
+    [px(p.jPerSample), py(front[i]!.accuracy * 100), px(p.jPerSample), py(p.accuracy * 100)],
+  ]);
   for (const p of points.filter((q) => q.chosen)) {
     const ax = px(p.jPerSample);
     const ay = py(p.accuracy * 100);

@@ -12,7 +12,7 @@ import type { EnergyReport } from '../../../shared/report';
 import { datasetText } from '../../../shared/spec';
 import { durationText, energyText, flopsText, gramsText, plainNumber } from '../units';
 import { drawFrontier, drawPayback, FRONTIER_HEIGHT, paybackHeight, type FrontierPoint } from './chart';
-import { campaignRows, gpaiRows, hardwareRows, lowerBoundText, methodLabel, noInference, paybackRows, perJouleText, uncertainty, unitWords } from './text';
+import { campaignRows, gpaiRows, hardwareRows, lowerBoundText, methodLabel, noInference, paybackRows, perJouleText, remeasuredNote, uncertainty, unitWords } from './text';
 
 /** Helvetica in PDF covers WinAnsi only: spell out what it lacks. */
 export function pdfSafe(s: string): string {
@@ -101,7 +101,7 @@ export function renderPdf(r: EnergyReport, frontier: FrontierPoint[], options: {
   section('Summary', [
     ['Developing this model', `${energyText(c.energyJ)}${lowerBoundText(c)} (${r.gpai.developmentEnergy.mwh2sf} MWh) for the whole tuning campaign of ${c.byState.complete.trials + c.byState.pruned.trials + c.byState.failed.trials + c.byState.interrupted.trials} trials; ${gramsText(r.emissions.campaignG)}`],
     ['Training this model', `${energyText(r.training.energyJ)} = ${r.training.energyMWh2sf} MWh (2 significant figures) - ${methodLabel(r.training)}`],
-    ['Inference', inf ? `${energyText(inf.jPerSample)} per prediction; ${energyText(inf.jPer1000)} per 1,000; ${perJouleText(inf.samplesPerJ, 'predictions')} - ${methodLabel(inf)}` : noInference(r)],
+    ['Inference', inf ? `${energyText(inf.jPerSample)} per prediction; ${energyText(inf.jPer1000)} per 1,000; ${perJouleText(inf.samplesPerJ, 'predictions')} - ${methodLabel(inf)}${remeasuredNote(inf)}` : noInference(r)],
     ['Emissions', `campaign ${gramsText(r.emissions.campaignG)}; training ${gramsText(r.emissions.trainingG)} (${r.emissions.intensityGPerKWh} gCO2e/kWh, ${r.emissions.country}${r.emissions.year ? ` ${r.emissions.year}` : ''}, PUE ${r.emissions.pue})`],
     ['SCI', `${gramsText(r.sci.scoreG)} per ${unitWords(r.sci.functionalUnit)}${r.sci.embodied.included ? '' : ' (embodied emissions excluded, see below)'}`],
     ['Accuracy (validation)', r.trial.metrics.accuracy === undefined ? '-' : `${(r.trial.metrics.accuracy * 100).toFixed(2)}%`],

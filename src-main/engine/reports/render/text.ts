@@ -50,6 +50,11 @@ export function gpaiRows(r: EnergyReport): [string, string][] {
   return r.gpai.rows.map((x) => [x.field, x.value]);
 }
 
+/** " - re-measured since: +225% (…); see the warning" where the model's re-measurements disagree with the figure stated, else "". */
+export function remeasuredNote(inf: EnergyReport['inference']): string {
+  return inf?.flags.some((f) => f.kind === 'remeasure-disagrees') ? ' - RE-MEASURED SINCE, IT DISAGREES BY MORE THAN 20%: see the inference warning' : '';
+}
+
 /** " (at least: 1 trial stopped before storing what it measured)" where the campaign's figures leave trials out, else "". */
 export function lowerBoundText(c: EnergyReport['campaign']): string {
   const missing = unrecordedTrials(c);

@@ -14,6 +14,7 @@ import { resolveIntensity } from '../../../../src-main/engine/carbon/intensity';
 import { buildReport, type ReportOptions } from '../../../../src-main/engine/reports/build';
 import { renderReports } from '../../../../src-main/engine/reports/index';
 import { pickReference } from '../../../../src-main/engine/reports/payback';
+import { remeasuredNote } from '../../../../src-main/engine/reports/render/text';
 import { CODECARBON_COLUMNS, PROVENANCE_COLUMNS } from '../../../../src-main/engine/reports/render/csv';
 import { linearTicks, logTicks } from '../../../../src-main/engine/reports/render/chart';
 import { Store, type TrialResult } from '../../../../src-main/engine/store/store';
@@ -297,6 +298,9 @@ describe('a report a compliance officer can file', () => {
     const r = report({ trialNumber: 1 }, again);
     expect(r.inference!.flags).toContainEqual({ domain: '*', kind: 'remeasure-disagrees', message: expect.stringMatching(/^re-measured 1 time since from its kept model: 50 mJ per prediction, \+\d+% against the first figure \(.*\), which the front and the budget pick use; they DISAGREE/) });
     expect(report({ trialNumber: 1 }).inference!.flags.map((f) => f.kind)).not.toContain('remeasure-disagrees');
+    // the summary's inference figure says so where it is stated, not only among the warnings
+    expect(remeasuredNote(r.inference)).toMatch(/RE-MEASURED SINCE, IT DISAGREES BY MORE THAN 20%/);
+    expect(remeasuredNote(report({ trialNumber: 1 }).inference)).toBe('');
   });
 
   it('states SCI embodied emissions as given (TE, EL, RR/ToR) or excluded with the reason, and labels E and I as the formula does', () => {
