@@ -11,11 +11,15 @@ import type { MetricName } from '../../../src-main/shared/types';
 import { METRICS } from '../format';
 import { Plot } from '../Plot';
 
+/** Below this many complete trials the shares are said to be rough (binned variance over a handful of points). */
+const FEW_TRIALS = 30;
+
 const LAYOUT = { barmode: 'group' as const, yaxis: { title: { text: 'share of variance' } } };
 
 export function ImportancePanel({ view }: { view: Pick<StudyView, 'importance' | 'objectives'> & { trials: readonly TrialLike[] } }) {
   const [computed, setImportance] = useState<Record<string, Record<string, number>> | null>(null);
   const importance = view.importance ?? computed;
+  const complete = useMemo(() => view.trials.filter((t) => t.state === 'complete').length, [view.trials]);
   useEffect(() => {
     if (view.importance) return;
     // a server without it: after the next paint, so the frontier above is on screen first
@@ -52,7 +56,15 @@ export function ImportancePanel({ view }: { view: Pick<StudyView, 'importance' |
           layout={LAYOUT}
         />
       )}
-      <p className="muted small">First-order importance: the share of each objective&apos;s variance explained by each parameter alone (binned).</p>
+      <p className="muted small">
+        First-order importance: the share of each objective&apos;s variance explained by each parameter alone (binned).
+        {complete < FEW_TRIALS && complete >= 4 && (
+          <span data-testid="importance-few">
+            {' '}
+            From only {complete} complete trials: a rough guide, not a ranking; the shares can change a lot with a few more trials.
+          </span>
+        )}
+      </p>
     </>
   );
 }
