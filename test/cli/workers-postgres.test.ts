@@ -138,3 +138,27 @@ describe.skipIf(postgresMissing)('ecopt worker on PostgreSQL: three machines, on
     }
   }, 120_000);
 });
+
+describe.skipIf(postgresMissing)('ecopt worker through a database restart', () => {
+  it('rides out a restart in the middle of a trial: says so, keeps the trial, finishes the study', async () => {
+    const url = await pg.server().createDatabase();
+    const spec = writeSpec(tmpDir(), napSpec('restart', 3, 4000));
+    const env = { ECOPT_HOSTNAME: 'rack-1', ECOPT_HEARTBEAT_MS: '300', ECOPT_STALE_AFTER_MS: '2000' };
+    const worker = startCli(['worker', spec, '--storage', url], env);
+    const result = collect(worker);
+    // wait until its first trial runs, then take the server away for longer than the stale limit
+    const deadline = Date.now() + 60_000;
+    while (!(await trialsOf(url, 'restart').catch(() => [] as PlacedTrial[])).some((t) => t.state === 'running')) {
+      if (Date.now() > deadline || worker.exitCode !== null) throw new Error(`no trial started:\n${(await result).stderr}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await pg.server().restart(3000);
+    const r = await result;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/ecopt: lost the connection to postgresql:\/\/.*; trying again for up to 60 s/);
+    expect(r.stderr).toMatch(/ecopt: the connection to postgresql:\/\/.* is back after \d+ s/);
+    const trials = await trialsOf(url, 'restart');
+    // nothing was taken for dead: three trials, all complete, no re-run
+    expect(trials.map((t) => t.state)).toEqual(['complete', 'complete', 'complete']);
+  }, 90_000);
+});

@@ -121,6 +121,10 @@ export interface PostgresOptions {
 export class PostgresStorage implements Storage {
   readonly kind = 'postgresql' as const;
 
+  /** When the connection was lost (null: it is up), and when it last came back: see recoverStale. */
+  private lostAt: number | null = null;
+  private backAt: number | null = null;
+
   /** The pool's `query`, retried through a lost connection (see `retrying`); what every single statement outside a transaction goes through. */
   private readonly db: pg.Pool;
 
@@ -141,9 +145,19 @@ export class PostgresStorage implements Storage {
     const until = Date.now() + this.retryMs;
     for (let wait = 250; ; wait = Math.min(wait * 2, 4000)) {
       try {
-        return await f();
+        const out = await f();
+        if (this.lostAt !== null) {
+          process.stderr.write(`ecopt: the connection to ${this.location} is back after ${Math.round((Date.now() - this.lostAt) / 1000)} s\n`);
+          this.lostAt = null;
+          this.backAt = Date.now();
+        }
+        return out;
       } catch (e) {
         if (!isConnectionLoss(e)) throw e;
+        if (this.lostAt === null) {
+          this.lostAt = Date.now();
+          process.stderr.write(`ecopt: lost the connection to ${this.location} (${errorMessage(e)}); trying again for up to ${Math.round(this.retryMs / 1000)} s\n`);
+        }
         if (Date.now() + wait > until) {
           throw new UserError(
             `lost the connection to the PostgreSQL database ${this.location} (${errorMessage(e)}) and could not get it back in ${Math.round(this.retryMs / 1000)} s: ` +
@@ -578,7 +592,13 @@ export class PostgresStorage implements Storage {
   }
 
   async recoverStale(studyId: number, self: WorkerId, staleAfterMs: number): Promise<TrialRecord[]> {
+    // just back from a lost connection (a server restart): every worker's heartbeats stopped
+    // meanwhile, not only a dead one's; judge none until they have had time to beat again
+    const justBack = () => this.lostAt !== null || (this.backAt !== null && Date.now() - this.backAt < staleAfterMs);
+    if (justBack()) return [];
     const ids = await this.tx(async (c) => {
+      // (this very statement may be the one that waited for the server)
+      if (justBack()) return [];
       await this.lockStudy(c, studyId);
       const rows = await this.rows<{ id: number; host: string | null; worker_pid: number | null; heartbeat_ms: number | null }>(
         c,

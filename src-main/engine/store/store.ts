@@ -735,6 +735,9 @@ export function holderIsLive(holder: WorkerId, heartbeatMs: number | null, self:
 /** Whether a running or queued trial's worker still holds it (recoverStale's rule). */
 export function trialIsLive(row: { host: string | null; worker_pid: number | null; heartbeat_ms: number | null }, self: WorkerId, staleAfterMs: number, nowMs: number): boolean {
   if (row.heartbeat_ms === null) return false;
+  // the asking process's own trial is live whatever its heartbeat says: its heartbeats may have
+  // failed for a while (the database restarted), but the process asking is the one running it
+  if (row.host === self.host && row.worker_pid === self.pid) return true;
   if (nowMs - row.heartbeat_ms >= staleAfterMs) return false;
   if (row.host === self.host && row.worker_pid !== null) return isAlive(row.worker_pid);
   return true;

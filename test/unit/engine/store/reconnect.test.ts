@@ -3,6 +3,7 @@
  * blip): statements and transactions wait for it and go on; past ECOPT_DB_RETRY_S the message
  * names the database and the fix. A real server, shut down and started again on the same data.
  */
+import pgDriver from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../../../src-main/engine/errors';
 import { PostgresStorage, isConnectionLoss } from '../../../../src-main/engine/store/postgres-storage';
@@ -45,6 +46,31 @@ describe.skipIf(postgresMissing)('a PostgreSQL study through a server restart', 
     expect(created.name).toBe('during');
     expect(list.map((x) => x.name)).toContain('before');
     expect((await s.listStudies()).map((x) => x.name)).toEqual(['before', 'during']);
+  });
+
+  it('a worker never takes its own trial for dead, and no worker judges heartbeats just after the server came back', async () => {
+    const url = await pg.server().createDatabase();
+    const s = await PostgresStorage.open(url);
+    opened.push(s);
+    const study = await s.createStudy(spec('beats'));
+    const self = { host: 'rack-1', pid: process.pid };
+    const other = { host: 'rack-2', pid: 4242 };
+    const mine = (await s.claimTrial(study.id, { params: { units: 4, learning_rate: 0.01, epochs: 2 }, retryOf: null, worker: self, hardwareClass: 'c', budget: 4 }))!;
+    const theirs = (await s.claimTrial(study.id, { params: { units: 8, learning_rate: 0.01, epochs: 2 }, retryOf: null, worker: other, hardwareClass: 'c', budget: 4 }))!;
+    // both heartbeats long stale, as after an outage
+    const raw = new pgDriver.Client({ connectionString: url });
+    await raw.connect();
+    await raw.query('UPDATE trials SET heartbeat_ms = 1 WHERE study_id = $1', [study.id]);
+    await raw.end();
+    const back = pg.server().restart(800);
+    await sleep(300);
+    // asked while the server is down: answered once it is back, and judging nothing yet
+    expect(await s.recoverStale(study.id, self, 1500)).toEqual([]);
+    await back;
+    await sleep(1600);
+    // later: the other worker's trial (still no heartbeat) is taken for dead, this worker's own never
+    expect((await s.recoverStale(study.id, self, 1500)).map((t) => t.id)).toEqual([theirs.id]);
+    expect((await s.getTrial(mine.id))!.state).toBe('running');
   });
 
   it('gives up after ECOPT_DB_RETRY_S with the database, password hidden, and the fix', async () => {
