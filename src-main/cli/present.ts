@@ -53,9 +53,17 @@ export function trialsTable(study: StudyRow, trials: TrialRecord[], options: Tab
   const hosts = spansHosts(trials);
   // a re-run names the trial it re-ran (retryOf is that trial's id)
   const numberOf = new Map(trials.map((t) => [t.id, t.number]));
+  // a running trial whose worker stopped heartbeating (killed, cut off): said, before another
+  // worker marks it interrupted (workers do so 10 s after its last heartbeat)
+  const silentS = (t: TrialRecord) => {
+    const hb = (t as TrialRecord & { heartbeatMs?: number | null }).heartbeatMs;
+    return t.state === 'running' && typeof hb === 'number' && Date.now() - hb >= 5000 ? Math.round((Date.now() - hb) / 1000) : null;
+  };
   const rows = trials.map((t) => [
     String(t.number),
-    t.state + (t.retryOf === null ? '' : numberOf.has(t.retryOf) ? ` (re-run of #${numberOf.get(t.retryOf)})` : ' (re-run)'),
+    t.state +
+      (t.retryOf === null ? '' : numberOf.has(t.retryOf) ? ` (re-run of #${numberOf.get(t.retryOf)})` : ' (re-run)') +
+      (silentS(t) !== null ? ` (no heartbeat for ${silentS(t)} s: its worker may be gone)` : ''),
     ...(hosts ? [hostOf(t) ?? '—'] : []),
     ...objectiveCells(study, t),
     formatMetric(t.metrics.train_energy_j, 'J'),

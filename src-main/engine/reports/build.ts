@@ -116,7 +116,7 @@ function batchText(batch: number | undefined, setSize: number): string {
 function unrecordedText(c: CampaignFigures): string {
   const missing = unrecordedTrials(c);
   return missing > 0
-    ? ` ${missing} trial${missing === 1 ? '' : 's'} stopped before storing what ${missing === 1 ? 'it' : 'they'} measured (the process running ${missing === 1 ? 'it' : 'them'} was killed): ${missing === 1 ? 'its' : 'their'} energy up to that moment is not in the campaign's figures, which are therefore a lower bound.`
+    ? ` ${missing} trial${missing === 1 ? '' : 's'} stopped before storing what ${missing === 1 ? 'it' : 'they'} measured (its process was killed, or its worker lost contact): ${missing === 1 ? 'its' : 'their'} energy up to that moment is not in the campaign's figures, which are therefore a lower bound.`
     : '';
 }
 

@@ -1,6 +1,8 @@
 /** What `ecopt show` prints above its tables. */
 import { describe, expect, it } from 'vitest';
-import { objectivesLine } from '../../../src-main/cli/present';
+import { objectivesLine, trialsTable } from '../../../src-main/cli/present';
+import type { StudyRow } from '../../../src-main/engine/store/store';
+import type { TrialRecord } from '../../../src-main/shared/types';
 
 describe('ecopt show', () => {
   it('heads the objectives in the units the tables print: accuracy in %, limits too', () => {
@@ -9,5 +11,21 @@ describe('ecopt show', () => {
       { metric: 'infer_energy_j_per_sample' as const, direction: 'minimize' as const, unit: 'J', threshold: 0.002 },
     ];
     expect(objectivesLine({ objectives })).toBe('Objectives: Accuracy (%) maximize, limit 90.0%; Inference energy per sample (J) minimize, limit 2 mJ');
+  });
+});
+
+describe('ecopt show, the trials table', () => {
+  it('says when a running trial has had no heartbeat for a while, and which trial a re-run re-ran', () => {
+    const objectives = [{ metric: 'accuracy' as const, direction: 'maximize' as const, unit: 'fraction' }];
+    const base = { params: { x: 1 }, backend: null, createdAt: '', startedAt: null, finishedAt: null, failure: null, host: 'rack-2' };
+    const trials = [
+      { ...base, id: 10, number: 0, state: 'interrupted' as const, metrics: {}, retryOf: null, heartbeatMs: Date.now() - 60_000 },
+      { ...base, id: 11, number: 1, state: 'running' as const, metrics: {}, retryOf: null, heartbeatMs: Date.now() - 7_000 },
+      { ...base, id: 12, number: 2, state: 'running' as const, metrics: {}, retryOf: 10, heartbeatMs: Date.now() - 500 },
+    ];
+    const out = trialsTable({ objectives } as unknown as StudyRow, trials as unknown as TrialRecord[], { maxWidth: 400 });
+    expect(out).toMatch(/running \(no heartbeat for [78] s: its worker may be gone\)/);
+    expect(out).toMatch(/running \(re-run of #0\)/);
+    expect(out.match(/no heartbeat/g)).toHaveLength(1);
   });
 });

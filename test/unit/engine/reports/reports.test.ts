@@ -315,7 +315,7 @@ describe('a trial killed before it stored anything', () => {
     const made = await runCli(['report', 'reported', '--db', copy, '--out', out, '--format', 'md']);
     expect(made.code, made.stderr).toBe(0);
     const md = readFileSync(join(out, 'energy-report.md'), 'utf8');
-    expect(md).toMatch(/Interrupted trials \| 1 trial: energy not recorded; it stopped before storing what it measured \(the process was killed\), so the campaign's figures leave it out/);
+    expect(md).toMatch(/Interrupted trials \| 1 trial: energy not recorded; it stopped before storing what it measured \(its process was killed, or its worker lost contact\), so the campaign's figures leave it out/);
     // the campaign's total says it is a lower bound where it is stated, not only further down
     expect(md).toMatch(/\| Whole campaign \| [\d.]+ [kMm]?J \(at least: 1 trial stopped before storing what it measured\) = /);
   }, 120_000);
