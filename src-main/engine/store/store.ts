@@ -736,8 +736,10 @@ export function holderIsLive(holder: WorkerId, heartbeatMs: number | null, self:
 export function trialIsLive(row: { host: string | null; worker_pid: number | null; heartbeat_ms: number | null }, self: WorkerId, staleAfterMs: number, nowMs: number): boolean {
   if (row.heartbeat_ms === null) return false;
   // the asking process's own trial is live whatever its heartbeat says: its heartbeats may have
-  // failed for a while (the database restarted), but the process asking is the one running it
-  if (row.host === self.host && row.worker_pid === self.pid) return true;
+  // failed for a while (the database restarted), but the process asking is the one running it.
+  // Not when every running trial is to be taken for dead (staleAfterMs 0: an exclusive run's
+  // start, which may be in the same process as an earlier run, the app's)
+  if (staleAfterMs > 0 && row.host === self.host && row.worker_pid === self.pid) return true;
   if (nowMs - row.heartbeat_ms >= staleAfterMs) return false;
   if (row.host === self.host && row.worker_pid !== null) return isAlive(row.worker_pid);
   return true;

@@ -381,8 +381,11 @@ describe.each(backends)('storage conformance: $name', (backend) => {
     expect(recovered.every((t) => t.state === 'interrupted' && t.failure?.kind === 'interrupted')).toBe(true);
     expect(ids(await s.getTrials(st.id, ['running']))).toEqual(ids([fresh, mine, remote]));
     expect(ids(await s.pendingRetries(st.id))).toEqual(ids([old, dead]));
-    // once every heartbeat is old, all are stale
-    expect((await s.recoverStale(st.id, me, 0)).length).toBe(3);
+    // once every heartbeat is old, all are stale but the asker's own (it is the process running it)
+    await sleep(400);
+    expect(ids(await s.recoverStale(st.id, me, 300))).toEqual(ids([fresh, remote]));
+    // an exclusive run's start takes every running trial for dead, its own process's too
+    expect(ids(await s.recoverStale(st.id, me, 0))).toEqual(ids([mine]));
   });
 
   test('host-aware runner lock: a local holder counts while alive, a remote one while its heartbeat is fresh', async () => {
