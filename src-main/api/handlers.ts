@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseRequest, type CommandName, type EventName, type EventPayload, type ExploreView, type PlacedTrialRecord, type RemoteView, type Response, type Result, type StudyView, type TrialView } from '../shared/contract';
-import { remeasureVerdict } from '../shared/remeasure';
+import { remeasureAgrees } from '../shared/remeasure';
 import { hardwareClassViews } from '../shared/classes';
 import type { HardwareClassView } from '../shared/classes';
 import { displayLocation, isDatabaseUrl, openStorage } from '../engine/store/open-storage';
@@ -640,7 +640,7 @@ export class Api {
   private flagged(studyId: number): StudyView['flagged'] {
     const out = new Map(this.store.flagKindsByTrial(studyId).map((f) => [f.trial, f.kinds]));
     for (const r of this.store.remeasuredByTrial(studyId)) {
-      if (remeasureVerdict(r, String)?.agrees === false) out.set(r.trial, [...(out.get(r.trial) ?? []), 'remeasure-disagrees']);
+      if (remeasureAgrees(r) === false) out.set(r.trial, [...(out.get(r.trial) ?? []), 'remeasure-disagrees']);
     }
     return [...out].sort((a, b) => a[0] - b[0]).map(([trial, kinds]) => ({ trial, kinds }));
   }

@@ -55,15 +55,14 @@ export function trialsTable(study: StudyRow, trials: TrialRecord[], options: Tab
   const numberOf = new Map(trials.map((t) => [t.id, t.number]));
   // a running trial whose worker stopped heartbeating (killed, cut off): said, before another
   // worker marks it interrupted (workers do so 10 s after its last heartbeat)
-  const silentS = (t: TrialRecord) => {
+  const silence = (t: TrialRecord) => {
     const hb = (t as TrialRecord & { heartbeatMs?: number | null }).heartbeatMs;
-    return t.state === 'running' && typeof hb === 'number' && Date.now() - hb >= 5000 ? Math.round((Date.now() - hb) / 1000) : null;
+    const s = t.state === 'running' && typeof hb === 'number' ? (Date.now() - hb) / 1000 : 0;
+    return s >= 5 ? ` (no heartbeat for ${Math.round(s)} s: its worker may be gone)` : '';
   };
   const rows = trials.map((t) => [
     String(t.number),
-    t.state +
-      (t.retryOf === null ? '' : numberOf.has(t.retryOf) ? ` (re-run of #${numberOf.get(t.retryOf)})` : ' (re-run)') +
-      (silentS(t) !== null ? ` (no heartbeat for ${silentS(t)} s: its worker may be gone)` : ''),
+    t.state + (t.retryOf === null ? '' : numberOf.has(t.retryOf) ? ` (re-run of #${numberOf.get(t.retryOf)})` : ' (re-run)') + silence(t),
     ...(hosts ? [hostOf(t) ?? '—'] : []),
     ...objectiveCells(study, t),
     formatMetric(t.metrics.train_energy_j, 'J'),
@@ -129,7 +128,7 @@ export function agreementLines(study: StudyRow, trials: readonly (TrialRecord & 
 }
 
 /** What provenanceLines reads: a Store, or the same figures fetched ahead from any storage. */
-export type ProvenanceSource = Pick<Store, 'getWindows' | 'getMeters' | 'getTrialAttrs' | 'latestIdle'>;
+export type ProvenanceSource = Pick<Store, 'getWindows' | 'getMeters' | 'getTrialAttrs'>;
 
 export function frontTable(study: StudyRow, trials: TrialRecord[], options: TableOptions = {}): string {
   const front = frontIndices(study, trials).sort((a, b) => {
@@ -174,10 +173,11 @@ export function provenanceLines(store: ProvenanceSource, study: StudyRow, trials
       ? `each trial's energy is its own share of the machine's (${String(attribution)}); the whole machine's figures are kept beside it`
       : "energy figures are the whole machine's (no per-process accounting)",
   );
-  const idle = store.latestIdle(study.id);
-  const underLoad = idle?.flags?.find((f) => f.kind === 'baseline-under-load');
   // one per run (and per worker of a shared study): each trial was measured against the last before it
-  const idles = store.getWindows({ studyId: study.id, phase: 'idle' }).length;
+  const baselines = store.getWindows({ studyId: study.id, phase: 'idle' });
+  const idles = baselines.length;
+  const idle = baselines.at(-1) ?? null;
+  const underLoad = idle?.flags?.find((f) => f.kind === 'baseline-under-load');
   lines.push(
     idle
       ? `${idles > 1 ? `the latest of ${idles} idle baselines (one per run or worker; each trial was measured against the last before it)` : 'idle baseline'} (${idle.durationS.toFixed(1)} s): ${idle.domains.map((d) => `${d.domain} ${(d.energyJ / idle.durationS).toFixed(2)} W`).join(', ')} — ${

@@ -41,11 +41,11 @@ export async function fetchProvenance(storage: Storage, study: StudyRow, trials:
     attrs.set(t.id, await storage.getTrialAttrs(t.id));
   }
   const meters = await storage.getMeters(study.id);
-  const idle = await storage.latestIdle(study.id);
+  // every baseline, as a study file gives them: show says which it prints, the latest of how many
+  const idles = await storage.getWindows({ studyId: study.id, phase: 'idle' });
   return {
-    getWindows: (f) => ('trialId' in f ? (windows.get(f.trialId) ?? []) : idle ? [idle] : []),
+    getWindows: (f) => ('trialId' in f ? (windows.get(f.trialId) ?? []) : idles),
     getMeters: () => meters,
     getTrialAttrs: (id) => attrs.get(id) ?? {},
-    latestIdle: () => idle,
   };
 }

@@ -9,10 +9,11 @@ import type { Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { formatMetric } from '../shared/format';
 import type { StudySpec } from '../shared/spec';
+import type { TrialState } from '../shared/types';
 import { UserError } from '../engine/errors';
 import { loadSpecFile } from '../engine/space/load-spec';
 import { openStorage } from '../engine/store/open-storage';
-import type { Storage, WorkerId } from '../engine/store/storage';
+import { COUNTED_STATES, type Storage, type WorkerId } from '../engine/store/storage';
 import { nvidiaGpus } from '../engine/study/hardware';
 import { workerHost } from '../engine/study/hardware-class';
 import { registerRun } from '../engine/study/machine-runs';
@@ -137,7 +138,7 @@ export function addWorkerCommand(program: Command): void {
         }
         const last = outcomes.at(-1)!;
         // the trials that count towards the budget, and of them this host's; interrupted ones apart
-        const isCounted = (t: { state: string }) => t.state === 'complete' || t.state === 'pruned' || t.state === 'failed';
+        const isCounted = (t: { state: TrialState }) => COUNTED_STATES.includes(t.state);
         const here = last.trials.filter((t) => (t as { host?: string | null }).host === self.host);
         const mine = here.filter(isCounted).length;
         const interruptedHere = here.filter((t) => t.state === 'interrupted').length;

@@ -12,14 +12,20 @@ export function describeChange(row: { originalJ: number | null; againJ: number[]
 /** Re-measurements whose mean moves further than this from the first figure (relative) disagree with it: the spread ECOpt flags `noisy`. */
 export const REMEASURE_AGREES_REL = 0.2;
 
+/** Whether a model's re-measurements confirm its first figure (their mean within ±20% of it); null when it has none. */
+export function remeasureAgrees(row: { originalJ: number | null; againJ: number[] }): boolean | null {
+  if (row.originalJ === null || row.originalJ <= 0 || row.againJ.length === 0) return null;
+  const mean = row.againJ.reduce((a, b) => a + b, 0) / row.againJ.length / row.originalJ - 1;
+  return Math.abs(mean) <= REMEASURE_AGREES_REL;
+}
+
 /**
  * Whether a model's re-measurements confirm its first figure, and a sentence saying so for the
  * places that show the first figure (the front, the budget pick, the report); null when it has none.
  */
 export function remeasureVerdict(row: { originalJ: number | null; againJ: number[] }, unit: (j: number) => string): { agrees: boolean; text: string } | null {
-  if (row.originalJ === null || row.originalJ <= 0 || row.againJ.length === 0) return null;
-  const mean = row.againJ.reduce((a, b) => a + b, 0) / row.againJ.length / row.originalJ - 1;
-  const agrees = Math.abs(mean) <= REMEASURE_AGREES_REL;
+  const agrees = remeasureAgrees(row);
+  if (agrees === null || row.originalJ === null) return null;
   const figures = `${row.againJ.map((j) => unit(j)).join(', ')} per prediction, ${describeChange(row)} against the first figure (${unit(row.originalJ)}), which the front and the budget pick use`;
   return {
     agrees,

@@ -152,14 +152,11 @@ function modelCard(store: Store, studyId: number, trial: TrialRecord, p: Preproc
   const metric = (name: MetricName, unit: string) => (m[name] === undefined ? null : `| ${METRICS[name].label} | ${unit === 'fraction' ? `${(m[name]! * 100).toFixed(2)}%` : si(m[name], unit)} |`);
   // each energy figure says how it was obtained, as the energy report does: measured (which
   // counter) or estimated (which model, ± how much); inference adds its spread between repeats
-  const phase = (name: string) => {
-    const w = windows.find((x) => x.phase === name);
-    return w ? phaseFigures(w, null, '') : null;
-  };
-  const train = phase('train');
-  const infer = phase('infer');
+  const trainW = windows.find((x) => x.phase === 'train');
   const inferW = windows.find((x) => x.phase === 'infer');
-  const how = (p: ReturnType<typeof phase>, repeats?: number) =>
+  const train = trainW ? phaseFigures(trainW, null, '') : null;
+  const infer = inferW ? phaseFigures(inferW, null, '') : null;
+  const how = (p: typeof train, repeats?: number) =>
     `${p ? ` — ${methodLabel(p)}` : ''}${repeats !== undefined ? `; spread between blocks of repeats ±${(repeats * 100).toFixed(0)}%` : ''}`;
   const inferHow = infer === null ? 'was not measured' : infer.method === 'measured' ? 'was measured' : infer.method === 'estimated' ? 'was estimated, not measured,' : 'was partly measured, partly estimated,';
   const batching = attrs.infer_batch_size !== undefined ? ` in batches of ${String(attrs.infer_batch_size)}` : '';

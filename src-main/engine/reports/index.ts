@@ -11,6 +11,7 @@ import { renderModelCard } from './render/card';
 import { renderCsv, renderCsvWithProvenance } from './render/csv';
 import { renderGpaiMarkdown, renderMarkdown } from './render/markdown';
 import type { FrontierPoint } from './render/chart';
+import { jsonDifferences, jsonText } from '../../shared/json-diff';
 
 export const REPORT_FORMATS = ['pdf', 'json', 'md', 'csv', 'card', 'gpai'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -166,8 +167,8 @@ export function verifyReport(store: Store, reportPath: string): Verification {
   // everything else the report states, the model it names and its parameters first: an edited
   // trial number or parameter must not pass because the energy figures still match
   const named = new Set(figures.map(([, path]) => path));
-  const others = differences(raw, JSON.parse(JSON.stringify(rebuilt)) as unknown).filter((d) => !named.has(d.path));
-  const shown = others.slice(0, MAX_DIFFERENCES).map((d) => `${d.path}: ${d.claimed} in the report, ${d.rebuilt} from the database`);
+  const others = jsonDifferences(raw, JSON.parse(JSON.stringify(rebuilt)) as unknown, 1e-9).filter((d) => !named.has(d.path));
+  const shown = others.slice(0, MAX_DIFFERENCES).map((d) => `${d.path}: ${jsonText(d.a, 80)} in the report, ${jsonText(d.b, 80)} from the database`);
   if (others.length > MAX_DIFFERENCES) shown.push(`and ${others.length - MAX_DIFFERENCES} more fields differ`);
   problems.push(...shown);
   return { ok: problems.length === 0, problems };
@@ -179,14 +180,3 @@ function sameNumber(a: number, b: number): boolean {
   return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
 }
 
-/** The leaves where two JSON values differ, by dotted path (numbers within a relative 1e-9). */
-function differences(claimed: unknown, rebuilt: unknown, path = ''): { path: string; claimed: string; rebuilt: string }[] {
-  const text = (v: unknown) => (v === undefined ? 'absent' : JSON.stringify(v).slice(0, 80));
-  if (typeof claimed === 'number' && typeof rebuilt === 'number') return sameNumber(claimed, rebuilt) ? [] : [{ path, claimed: text(claimed), rebuilt: text(rebuilt) }];
-  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
-  if (isObject(claimed) && isObject(rebuilt) && Array.isArray(claimed) === Array.isArray(rebuilt)) {
-    const keys = [...new Set([...Object.keys(rebuilt), ...Object.keys(claimed)])];
-    return keys.flatMap((k) => differences(claimed[k], rebuilt[k], path ? `${path}.${k}` : k));
-  }
-  return JSON.stringify(claimed) === JSON.stringify(rebuilt) ? [] : [{ path, claimed: text(claimed), rebuilt: text(rebuilt) }];
-}

@@ -30,6 +30,7 @@ import { keepModelIn, modelDirIn, pruneKeptModelsIn } from '../models/keep';
 import { decide, pruningContext, type Checkpoint } from '../trials/pruning';
 import { CALIBRATION_TRIALS, projectionCalibration as calibrationOf } from '../trials/projection';
 import type { TrialEvent, TrialRunner } from '../trials/types';
+import { jsonDifferences, jsonText } from '../../shared/json-diff';
 
 export type StudyEvent =
   | { type: 'study-start'; study: StudyRow; done: number; budget: number; resumed: boolean; recovered: number; meters: MeterInfo[]; estimatedOnly: boolean; /** The trial budget before this run's study file or --trials changed it. */ budgetFrom: number | null }
@@ -102,19 +103,11 @@ export function hardwareInventory(meters: readonly MeterInfo[] = []): Record<str
   };
 }
 
-/** Up to `max` dotted paths where two JSON values differ, each with both values, for a message. */
-export function differingFields(stored: unknown, given: unknown, max = 3, path = ''): string[] {
-  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
-  if (isObject(stored) && isObject(given) && Array.isArray(stored) === Array.isArray(given)) {
-    const out: string[] = [];
-    for (const k of [...new Set([...Object.keys(stored), ...Object.keys(given)])]) {
-      if (out.length >= max) break;
-      out.push(...differingFields(stored[k], given[k], max - out.length, Array.isArray(stored) ? `${path}[${k}]` : path ? `${path}.${k}` : k));
-    }
-    return out;
-  }
-  const text = (v: unknown) => (v === undefined ? 'absent' : JSON.stringify(v).slice(0, 60));
-  return JSON.stringify(stored) === JSON.stringify(given) ? [] : [`${path}: ${text(stored)} in the study, ${text(given)} in this file`];
+/** Up to `max` paths where a study file differs from its study, each with both values, for a message. */
+export function differingFields(stored: unknown, given: unknown, max = 3): string[] {
+  return jsonDifferences(stored, given)
+    .slice(0, max)
+    .map((d) => `${d.path}: ${jsonText(d.a, 60)} in the study, ${jsonText(d.b, 60)} in this file`);
 }
 
 /**
