@@ -158,6 +158,8 @@ export interface BudgetPick {
   trial: number | null;
   mostAccurate: number | null;
   sentence: string;
+  /** Where no model meets the budget: the trials the sentence names as closest, one per limit (none otherwise). */
+  closest: number[];
 }
 
 /** Whether a trial's metric is within a budget's limit (a missing metric is not). */
@@ -183,7 +185,10 @@ export function pickByBudget(trials: readonly TrialLike[], limits: readonly Budg
   const mostFrugal = (xs: TrialLike[]) => xs.reduce<TrialLike | null>((a, b) => (!a || e(b) < e(a) || (e(b) === e(a) && q(b) > q(a)) ? b : a), null);
   const top = mostAccurate(done);
   const these = limits.length === 1 ? 'this limit' : 'these limits';
-  if (within.length === 0) return { trial: null, mostAccurate: top?.number ?? null, sentence: `No model meets ${these}.${closest(done, limits)} Loosen a limit, or run more trials.` };
+  if (within.length === 0) {
+    const near = closest(done, limits);
+    return { trial: null, mostAccurate: top?.number ?? null, sentence: `No model meets ${these}.${near.text} Loosen a limit, or run more trials.`, closest: near.trials };
+  }
   const frugalFirst = limits.some((l) => l.metric === qualityMetric && l.bound === 'min') && !limits.some((l) => l.metric === energyMetric && l.bound === 'max');
   const accurate = mostAccurate(within)!;
   const frugal = mostFrugal(within)!;
@@ -215,7 +220,7 @@ export function pickByBudget(trials: readonly TrialLike[], limits: readonly Budg
     Number.isFinite(e(pick)) ? `${METRICS[energyMetric].label.toLowerCase()} ${limitValue(e(pick), METRICS[energyMetric].unit)}` : null,
   ].filter(Boolean);
   sentence += ` Model #${pick.number}: ${own.join(', ')}.`;
-  return { trial: pick.number, mostAccurate: top?.number ?? null, sentence };
+  return { trial: pick.number, mostAccurate: top?.number ?? null, sentence, closest: [] };
 }
 
 /**
@@ -223,17 +228,19 @@ export function pickByBudget(trials: readonly TrialLike[], limits: readonly Budg
  * accuracy ≥ 90% (it has 81.8%)." — for each limit, the trial that meets every other limit and
  * comes nearest to this one (limits on different quantities are not compared with each other).
  */
-function closest(done: readonly TrialLike[], limits: readonly BudgetLimit[]): string {
+function closest(done: readonly TrialLike[], limits: readonly BudgetLimit[]): { text: string; trials: number[] } {
   const limitText = (l: BudgetLimit) => `${METRICS[l.metric].label.toLowerCase()} ${l.bound === 'max' ? '≤' : '≥'} ${limitValue(l.value, METRICS[l.metric].unit)}`;
   const parts: string[] = [];
+  const trials: number[] = [];
   for (const l of limits) {
     const others = done.filter((t) => t.metrics[l.metric] !== undefined && limits.every((o) => o === l || meets(t, o)));
     if (!others.length) continue;
     const near = others.reduce((a, b) => ((l.bound === 'max' ? b.metrics[l.metric]! < a.metrics[l.metric]! : b.metrics[l.metric]! > a.metrics[l.metric]!) ? b : a));
     const has = `(it has ${formatMetric(near.metrics[l.metric], METRICS[l.metric].unit)})`;
     parts.push(limits.length === 1 ? `#${near.number} ${has}` : `#${near.number} meets all but ${limitText(l)} ${has}`);
+    if (!trials.includes(near.number)) trials.push(near.number);
   }
-  return parts.length ? ` Closest: ${parts.join('; ')}.` : '';
+  return { text: parts.length ? ` Closest: ${parts.join('; ')}.` : '', trials };
 }
 
 /** A limit as the budget's reading writes it: "90%", "150 µJ". */

@@ -294,6 +294,21 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     await page.getByTestId('download-pdf').click();
     const pdfFile = await pdf;
     expect(readFileSync((await pdfFile.path())!).subarray(0, 5).toString()).toBe('%PDF-');
+
+    // a budget no model meets: the sentence names the closest, which is one click away and can be
+    // taken from its detail (the budget's own "Take this model" is for a model that meets it)
+    const cheapest = byEnergy[0]!;
+    await open('#/study/e2e-iris/explore');
+    await page.getByTestId('budget-text').fill(`at most ${Number((cheapest.j * 0.5e6).toPrecision(3))} µJ per prediction`);
+    await expect.poll(() => page.getByTestId('budget-sentence').textContent(), { timeout: 10_000 }).toMatch(new RegExp(`^No model meets this limit\\. Closest: #${cheapest.number} `));
+    expect(await page.getByTestId('take-model').count()).toBe(0);
+    await page.getByTestId(`budget-closest-${cheapest.number}`).click();
+    await page.getByTestId('trial-detail').getByRole('heading', { name: `Trial ${cheapest.number}` }).waitFor();
+    await shot('09b-budget-closest');
+    await scan('explorer: nothing meets the budget');
+    const [closeZip] = await Promise.all([page.waitForEvent('download'), page.getByTestId('detail-take-model').click()]);
+    expect(closeZip.suggestedFilename()).toBe(`e2e-iris-trial-${cheapest.number}.zip`);
+    expect(await page.getByTestId('detail-taken-note').textContent()).toMatch(new RegExp(`Downloaded e2e-iris-trial-${cheapest.number}\\.zip: model #${cheapest.number} `));
     await page.getByTestId('nav-meters').click();
     await page.getByTestId('estimated-banner').waitFor();
     await shot('11-meters');

@@ -28,9 +28,49 @@ import { RemeasurePanel } from './Remeasure';
 
 
 
-/** `version`: bumped when the trial's windows change (a re-measurement stored); `classes`: the study's, where it spans several (each with its label). */
-function TrialDetail({ name, number, version, classes }: { name: string; number: number; version: number; classes?: readonly HardwareClassView[] | undefined }) {
+interface Taken {
+  trial: number;
+  file: string;
+  files: string[];
+}
+
+/** The trained model itself, with its model card, as a .zip: from the budget's pick or from any trial's detail. */
+function useTakeModel(name: string): { taken: Taken | null; take: (trial: number) => void } {
   const { setError } = useUi();
+  const [taken, setTaken] = useState<Taken | null>(null);
+  const take = useCallback(
+    (trial: number) => {
+      call('model.download', { name, trial }).then(
+        (z) => {
+          download(z.name, z.mimeType, z.base64);
+          setTaken({ trial, file: z.name, files: z.files });
+        },
+        (e: Error) => setError(e.message),
+      );
+    },
+    [name, setError],
+  );
+  return { taken, take };
+}
+
+/** What came down and how to use it. */
+function TakenNote({ taken, testId }: { taken: Taken; testId: string }) {
+  return (
+    <p className="muted small" role="status" data-testid={testId}>
+      Downloaded <b>{taken.file}</b>: model #{taken.trial} in TensorFlow.js format, the preprocessing it needs and its model card (what it predicts, its accuracy and
+      energy, how to reproduce it). Unzip it and run <code>npx ecopt predict &lt;folder&gt; {takenInput(taken.files)} --out predictions.csv</code>, or load{' '}
+      <code>model.json</code> with TensorFlow.js.
+    </p>
+  );
+}
+
+/**
+ * `version`: bumped when the trial's windows change (a re-measurement stored); `classes`: the study's, where it spans several (each with its label);
+ * `takeable`: whether ECOpt keeps models of this study (a command's are its own).
+ */
+function TrialDetail({ name, number, version, classes, takeable }: { name: string; number: number; version: number; classes?: readonly HardwareClassView[] | undefined; takeable: boolean }) {
+  const { setError, go } = useUi();
+  const { taken, take } = useTakeModel(name);
   const [t, setT] = useState<TrialView | null>(null);
   useEffect(() => {
     call('trial.get', { name, number }).then(setT, (e: Error) => setError(e.message));
@@ -47,6 +87,18 @@ function TrialDetail({ name, number, version, classes }: { name: string; number:
   return (
     <div className="card" data-testid="trial-detail">
       <h2>Trial {t.trial.number}</h2>
+      {/* any trial can be taken away, not only the budget's pick: a point clicked on the front, or the closest model when none meets the budget */}
+      {takeable && t.trial.state === 'complete' && (
+        <p>
+          <button onClick={() => take(t.trial.number)} data-testid="detail-take-model">
+            Take model #{t.trial.number}
+          </button>{' '}
+          <button onClick={() => go('reports')} data-testid="detail-report">
+            Energy report of #{t.trial.number}
+          </button>
+        </p>
+      )}
+      {taken && taken.trial === t.trial.number && <TakenNote taken={taken} testId="detail-taken-note" />}
       {t.trial.host !== null && (
         <p className="muted small" data-testid="detail-host">
           Ran on {t.trial.host}
@@ -197,7 +249,7 @@ function takenInput(files: readonly string[]): string {
 }
 
 export function ExplorerScreen({ name }: { name: string }) {
-  const { go, trial, selectTrial, setError } = useUi();
+  const { go, trial, selectTrial } = useUi();
   const { view: whole } = useExplore(name);
   // over several hardware classes, everything below is of one class (the server's default: most complete trials)
   const [classId, setClassId] = useState<string | null>(null);
@@ -211,7 +263,7 @@ export function ExplorerScreen({ name }: { name: string }) {
   const [y, setY] = useState<string | null>(null);
   const [budgetText, setBudgetText] = useState('');
   const [measuredVersion, setMeasuredVersion] = useState(0);
-  const [taken, setTaken] = useState<{ trial: number; file: string; files: string[] } | null>(null);
+  const { taken, take } = useTakeModel(name);
   const onMeasured = useCallback(() => setMeasuredVersion((v) => v + 1), []);
   const reading = useMemo(() => (budgetText.trim() ? parseBudget(budgetText) : null), [budgetText]);
   const pick = useMemo(() => (view && reading?.ok ? pickByBudget(view.trials, reading.limits) : null), [view, reading]);
@@ -226,17 +278,6 @@ export function ExplorerScreen({ name }: { name: string }) {
   const ym = y ?? view.objectives[0]!.metric;
   const z = view.objectives.length === 3 && !x && !y ? view.objectives[2]!.metric : null;
   const chosen = pick?.trial ?? null;
-  // the trained model itself, with its model card, as a .zip
-  const takeModel = () => {
-    if (chosen === null) return;
-    call('model.download', { name, trial: chosen }).then(
-      (z) => {
-        download(z.name, z.mimeType, z.base64);
-        setTaken({ trial: chosen, file: z.name, files: z.files });
-      },
-      (e: Error) => setError(e.message),
-    );
-  };
   // trials whose re-measurements since disagree with the figure the front and the pick use
   const disagrees = view.flagged.filter((f) => f.kinds.includes('remeasure-disagrees')).map((f) => f.trial);
   const showModel = (n: number) => {
@@ -316,13 +357,7 @@ export function ExplorerScreen({ name }: { name: string }) {
         <p id="budget-reading" className={reading && !reading.ok ? 'warning' : 'muted small'} role={reading && !reading.ok ? 'alert' : undefined} data-testid="budget-reading">
           {reading ? (reading.ok ? reading.readAs : reading.error) : 'Energy in µJ, mJ, J, kJ, Wh or kWh; accuracy in %.'}
         </p>
-        {taken && taken.trial === chosen && (
-          <p className="muted small" role="status" data-testid="taken-note">
-            Downloaded <b>{taken.file}</b>: model #{taken.trial} in TensorFlow.js format, the preprocessing it needs and its model card
-            (what it predicts, its accuracy and energy, how to reproduce it). Unzip it and run{' '}
-            <code>npx ecopt predict &lt;folder&gt; {takenInput(taken.files)} --out predictions.csv</code>, or load <code>model.json</code> with TensorFlow.js.
-          </p>
-        )}
+        {taken && taken.trial === chosen && <TakenNote taken={taken} testId="taken-note" />}
         {pick && (
           <p data-testid="budget-sentence">
             {pick.sentence}{' '}
@@ -331,7 +366,7 @@ export function ExplorerScreen({ name }: { name: string }) {
                 <button onClick={() => showModel(chosen)} data-testid="budget-show">
                   Show model #{chosen}
                 </button>{' '}
-                <button onClick={takeModel} data-testid="take-model">
+                <button onClick={() => take(chosen)} data-testid="take-model">
                   Take this model
                 </button>{' '}
                 <button
@@ -345,6 +380,15 @@ export function ExplorerScreen({ name }: { name: string }) {
                 </button>
               </>
             )}
+            {/* nothing meets the budget: the models the sentence names as closest are one click away, and can be taken from their detail */}
+            {chosen === null &&
+              pick.closest.map((n) => (
+                <span key={n}>
+                  <button onClick={() => showModel(n)} data-testid={`budget-closest-${n}`}>
+                    Show model #{n}
+                  </button>{' '}
+                </span>
+              ))}
           </p>
         )}
         {pick && chosen !== null && disagrees.includes(chosen) && (
@@ -386,7 +430,7 @@ export function ExplorerScreen({ name }: { name: string }) {
           setClicked(n);
         }}
       />
-      {trial !== null && <TrialDetail name={name} number={trial} version={measuredVersion} classes={classes} />}
+      {trial !== null && <TrialDetail name={name} number={trial} version={measuredVersion} classes={classes} takeable={!view.remote && view.summary.model !== 'command'} />}
       {/* a study read from a database is only read here: its models are measured where its workers run */}
       {!view.remote && view.summary.model === 'command' && (
         <div className="card" data-testid="remeasure">

@@ -42,6 +42,10 @@ describe('picking a model by a budget', () => {
     const p = pick('at most 150 µJ and at least 90% accuracy');
     expect(p.trial).toBeNull();
     expect(p.sentence).toBe('No model meets these limits. Closest: #7 meets all but inference energy per sample ≤ 150 µJ (it has 171 µJ); #9 meets all but accuracy ≥ 90% (it has 89.0%). Loosen a limit, or run more trials.');
+    // the models it names, for the app's "Show model #N" buttons
+    expect(p.closest).toEqual([7, 9]);
     expect(pick('at least 95%').sentence).toBe('No model meets this limit. Closest: #14 (it has 92.1%). Loosen a limit, or run more trials.');
+    expect(pick('at least 95%').closest).toEqual([14]);
+    expect(pick('≥ 90% accuracy, ≤ 0.2 mJ').closest).toEqual([]);
   });
 });
