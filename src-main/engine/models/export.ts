@@ -84,8 +84,14 @@ export function exportModel(store: Store, studyName: string, outDir: string, tri
   }
   mkdirSync(outDir, { recursive: true });
   const files: string[] = [];
+  let fileSha256: string | null = null;
   for (const f of readdirSync(from)) {
-    copyFileSync(join(from, f), join(outDir, f));
+    if (f === WEIGHTS_FILE) {
+      // read once: written out and hashed for the model card from the same bytes
+      const bytes = readFileSync(join(from, f));
+      writeFileSync(join(outDir, f), bytes);
+      fileSha256 = createHash('sha256').update(bytes).digest('hex');
+    } else copyFileSync(join(from, f), join(outDir, f));
     files.push(join(outDir, f));
   }
   const preprocessing = JSON.parse(readFileSync(join(from, PREPROCESSING_FILE), 'utf8')) as Preprocessing;
@@ -100,8 +106,6 @@ export function exportModel(store: Store, studyName: string, outDir: string, tri
   const spec = { ...study.spec, name: study.name };
   writeFileSync(join(outDir, 'study.json'), `${JSON.stringify(spec, null, 2)}\n`);
   files.push(join(outDir, 'study.json'));
-  const weightsFile = join(outDir, WEIGHTS_FILE);
-  const fileSha256 = existsSync(weightsFile) ? createHash('sha256').update(readFileSync(weightsFile)).digest('hex') : null;
   writeFileSync(join(outDir, 'model-card.md'), modelCard(store, study.id, trial, preprocessing, heldOut !== null, samples.length, fileSha256));
   files.push(join(outDir, 'model-card.md'));
   return { trial: trial.number, dir: outDir, files };
