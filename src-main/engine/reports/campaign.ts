@@ -11,7 +11,7 @@
 import type { CampaignFigures, CampaignRun } from '../../shared/report';
 import type { TrialState } from '../../shared/types';
 import type { StoredWindow } from '../store/store';
-import { countedDomains } from '../trials/energy';
+import { countedDomains, sourcesUncertainty } from '../trials/energy';
 
 const J_PER_KWH = 3.6e6;
 
@@ -23,8 +23,7 @@ function windowFigures(w: StoredWindow, idle: boolean) {
   const own = (d: StoredWindow['domains'][number]) => (idle ? d.energyJ : (d.attributedEnergyJ ?? d.energyJ));
   const energyJ = parts.reduce((a, d) => a + own(d), 0);
   const grossEnergyJ = parts.reduce((a, d) => a + d.energyJ, 0);
-  const unknown = parts.some((d) => d.provenance.uncertaintyRel === null);
-  const absU = parts.reduce((a, d) => a + own(d) * (d.provenance.uncertaintyRel ?? 0), 0);
+  const { absU, unknown } = sourcesUncertainty(w, own);
   const part = (kind: 'cpu' | 'gpu' | 'ram') =>
     parts.filter((d) => (d.domain.startsWith('gpu') ? 'gpu' : d.domain.startsWith('dram') ? 'ram' : 'cpu') === kind).reduce((a, d) => a + own(d), 0);
   return {

@@ -32,18 +32,27 @@ export function attributedJ(w: EnergyWindow): number {
   return windowAttributedJ(w);
 }
 
-/** Relative uncertainty of a window's attributed figure from its sources (± fraction), or null. */
-function uncertaintyRel(w: EnergyWindow): number | null {
+/**
+ * The sources' uncertainty of a window's figure, over the domains that add up: the sum of each
+ * domain's absolute uncertainty (linear: conservative when estimates are correlated), and whether
+ * any domain's is unknown (a measured counter states none). `own` is the figure counted per domain
+ * (the trial's share, or the machine's for an idle window). The trial view, the model card, the
+ * report and the campaign all use this one computation.
+ */
+export function sourcesUncertainty<W extends EnergyWindow>(w: W, own: (d: W['domains'][number]) => number = (d) => d.attributedEnergyJ ?? d.energyJ): { absU: number; unknown: boolean } {
+  const counted = countedDomains(w);
+  const parts = w.domains.filter((d) => counted(d.domain));
+  return {
+    absU: parts.reduce((a, d) => a + Math.abs(own(d)) * (d.provenance.uncertaintyRel ?? 0), 0),
+    unknown: parts.some((d) => d.provenance.uncertaintyRel === null),
+  };
+}
+
+/** Relative uncertainty of a window's attributed figure from its sources (± fraction); null where a source states none or the figure is 0. */
+export function uncertaintyRel(w: EnergyWindow): number | null {
   const total = attributedJ(w);
-  if (total <= 0) return null;
-  let abs = 0;
-  for (const d of w.domains) {
-    const u = d.provenance.uncertaintyRel;
-    if (u !== null) abs += u * (d.attributedEnergyJ ?? d.energyJ);
-  }
-  // CPU time is read in 10 ms ticks: one tick at each end of the window
-  const tick = w.cpu?.treeS ? Math.min(1, 0.02 / w.cpu.treeS) : 0;
-  return abs / total + tick;
+  const { absU, unknown } = sourcesUncertainty(w);
+  return unknown || total <= 0 ? null : absU / total;
 }
 
 /** Attributes every window of a result and computes its energy metrics from the trial's share. */

@@ -4,6 +4,8 @@ import { attributeWindow, baselineFlags, idleBaseline } from '../../../../src-ma
 import { ProcessTreeCpu } from '../../../../src-main/engine/meters/proc-tree';
 import { attributedJ, finalizeEnergy } from '../../../../src-main/engine/trials/energy';
 import type { EnergyWindow, Provenance } from '../../../../src-main/shared/types';
+import { phaseFigures } from '../../../../src-main/engine/reports/build';
+import type { StoredWindow } from '../../../../src-main/engine/store/store';
 
 const estimated: Provenance = { method: 'estimated', source: 'cpu-tdp-estimate', model: 'tdp-linear-utilisation', inputs: { tdpW: 100 }, uncertaintyRel: 0.4 };
 const rapl = (counter: string): Provenance => ({ method: 'measured', source: 'rapl', counter, resolutionJ: 1e-6, uncertaintyRel: null });
@@ -101,6 +103,19 @@ describe('attribution: the trial’s own share of the machine’s energy', () =>
     expect(r.metrics.infer_energy_gross_j_per_sample).toBeCloseTo(0.06, 9);
     expect(r.attrs.energy_spread_rel).toMatchObject({ infer_energy_j_per_sample: 0.3 });
     expect(r.windows[1]!.flags).toEqual([expect.objectContaining({ kind: 'noisy' })]);
+  });
+
+  it("training's ± is one figure: the trial view's (energy_spread_rel) is the model card's and the report's (phaseFigures)", () => {
+    // an estimated package beside a measured DRAM: no ± can be stated; estimated alone: its sources' ±, no CPU-tick term
+    const estimatedOnly = window([['cpu-package', 600, estimated]], { treeS: 0.5, machineBusyS: 1, cores: 4 });
+    const mixed = window([['cpu-package', 600, estimated], ['dram:0', 40, rapl('dram')]], { treeS: 0.5, machineBusyS: 1, cores: 4 });
+    const stored = (w: EnergyWindow) => ({ ...w, id: 1, trialId: 1, hostId: null }) as unknown as StoredWindow;
+    const a = finalizeEnergy({ metrics: {}, attrs: {}, windows: [estimatedOnly], backend: 'wasm', powerSamples: [] }, null);
+    expect((a.attrs.energy_spread_rel as Record<string, number>).train_energy_j).toBeCloseTo(0.4, 12);
+    expect(phaseFigures(stored(a.windows[0]!), null, '').uncertaintyRel).toBe((a.attrs.energy_spread_rel as Record<string, number>).train_energy_j);
+    const b = finalizeEnergy({ metrics: {}, attrs: {}, windows: [mixed], backend: 'wasm', powerSamples: [] }, null);
+    expect(b.attrs.energy_spread_rel).toBeUndefined();
+    expect(phaseFigures(stored(b.windows[0]!), null, '').uncertaintyRel).toBeNull();
   });
 });
 
