@@ -13,7 +13,7 @@ import type { MeterInfo, Provenance, TrialRecord } from '../../shared/types';
 import { checkPue, checkWue, resolveIntensity } from '../carbon/intensity';
 import { UserError } from '../errors';
 import { ECOPT_VERSION, type StoredWindow, type Store, type StudyRow } from '../store/store';
-import { countedDomains, sourcesUncertainty, uncertaintyRel } from '../trials/energy';
+import { countedDomains, sourcesUncertainty } from '../trials/energy';
 import { campaignFigures, unrecordedTrials, type CampaignWindow } from './campaign';
 import { meterWords } from './meter-words';
 import { mostAccurateTrial, paybackOf } from './payback';
@@ -76,7 +76,7 @@ export function phaseFigures(w: StoredWindow, flops: number | null, flopsMethod:
   const grossEnergyJ = parts.reduce((a, d) => a + d.energyJ, 0);
   const hasNet = parts.length > 0 && parts.every((d) => d.netEnergyJ !== undefined);
   const methods = new Set(w.domains.map((d) => d.provenance.method));
-  const uncertainty = uncertaintyRel(w);
+  const { absU, unknown } = sourcesUncertainty(w);
   const gpus = w.domains.filter((d) => d.domain.startsWith('gpu')).length;
   const processors = gpus > 0 ? { kind: 'GPU' as const, count: gpus } : { kind: 'CPU' as const, count: Math.max(1, w.domains.filter((d) => d.domain.startsWith('cpu-package')).length) };
   return {
@@ -90,8 +90,8 @@ export function phaseFigures(w: StoredWindow, flops: number | null, flopsMethod:
     flops,
     flopsMethod,
     method: methods.size > 1 ? ('mixed' as const) : ([...methods][0] ?? 'estimated'),
-    // the same figure the trial view shows; 0 for a window that used no energy of its own
-    uncertaintyRel: uncertainty ?? (sourcesUncertainty(w).unknown ? null : 0),
+    // energy.ts's uncertaintyRel, the trial view's figure (energyJ is its attributedJ); 0 for a window that used no energy of its own
+    uncertaintyRel: unknown ? null : energyJ > 0 ? absU / energyJ : 0,
     domains: w.domains.map((d) => ({
       domain: d.domain,
       energyJ: d.energyJ,
