@@ -49,7 +49,7 @@ export function sourcesUncertainty<W extends EnergyWindow>(w: W, own: (d: W['dom
 }
 
 /** Relative uncertainty of a window's attributed figure from its sources (± fraction); null where a source states none or the figure is 0. */
-export function uncertaintyRel(w: EnergyWindow): number | null {
+function uncertaintyRel(w: EnergyWindow): number | null {
   const total = attributedJ(w);
   const { absU, unknown } = sourcesUncertainty(w);
   return unknown || total <= 0 ? null : absU / total;
