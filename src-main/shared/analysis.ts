@@ -186,7 +186,7 @@ export function pickByBudget(trials: readonly TrialLike[], limits: readonly Budg
   const top = mostAccurate(done);
   const these = limits.length === 1 ? 'this limit' : 'these limits';
   if (within.length === 0) {
-    const near = closest(done, limits);
+    const near = closest(done, limits, qualityMetric, q, e);
     return { trial: null, mostAccurate: top?.number ?? null, sentence: `No model meets ${these}.${near.text} Loosen a limit, or run more trials.`, closest: near.trials };
   }
   const frugalFirst = limits.some((l) => l.metric === qualityMetric && l.bound === 'min') && !limits.some((l) => l.metric === energyMetric && l.bound === 'max');
@@ -228,14 +228,18 @@ export function pickByBudget(trials: readonly TrialLike[], limits: readonly Budg
  * accuracy ≥ 90% (it has 81.8%)." — for each limit, the trial that meets every other limit and
  * comes nearest to this one (limits on different quantities are not compared with each other).
  */
-function closest(done: readonly TrialLike[], limits: readonly BudgetLimit[]): { text: string; trials: number[] } {
+function closest(done: readonly TrialLike[], limits: readonly BudgetLimit[], qualityMetric: MetricName, q: (t: TrialLike) => number, e: (t: TrialLike) => number): { text: string; trials: number[] } {
   const limitText = (l: BudgetLimit) => `${METRICS[l.metric].label.toLowerCase()} ${l.bound === 'max' ? '≤' : '≥'} ${limitValue(l.value, METRICS[l.metric].unit)}`;
   const parts: string[] = [];
   const trials: number[] = [];
   for (const l of limits) {
     const others = done.filter((t) => t.metrics[l.metric] !== undefined && limits.every((o) => o === l || meets(t, o)));
     if (!others.length) continue;
-    const near = others.reduce((a, b) => ((l.bound === 'max' ? b.metrics[l.metric]! < a.metrics[l.metric]! : b.metrics[l.metric]! > a.metrics[l.metric]!) ? b : a));
+    // equally near: the better on the other goal (of two as accurate, the more frugal; of two as frugal, the more accurate), as the pick itself chooses
+    const v = (t: TrialLike) => t.metrics[l.metric]!;
+    const nearer = (a: TrialLike, b: TrialLike) => (l.bound === 'max' ? v(b) < v(a) : v(b) > v(a));
+    const otherBetter = (a: TrialLike, b: TrialLike) => (l.metric === qualityMetric ? e(b) < e(a) : q(b) > q(a));
+    const near = others.reduce((a, b) => (nearer(a, b) || (v(b) === v(a) && otherBetter(a, b)) ? b : a));
     const has = `(it has ${formatMetric(near.metrics[l.metric], METRICS[l.metric].unit)})`;
     parts.push(limits.length === 1 ? `#${near.number} ${has}` : `#${near.number} meets all but ${limitText(l)} ${has}`);
     if (!trials.includes(near.number)) trials.push(near.number);

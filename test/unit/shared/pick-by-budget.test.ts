@@ -48,4 +48,11 @@ describe('picking a model by a budget', () => {
     expect(pick('at least 95%').closest).toEqual([14]);
     expect(pick('≥ 90% accuracy, ≤ 0.2 mJ').closest).toEqual([]);
   });
+
+  it('of equally near models, names the one better on the other goal', () => {
+    // #2 and #5 are as accurate (92.1%), #5 at half the energy; #6 and #8 as frugal, #8 more accurate
+    const tied = [trial(2, 0.921, 300e-6), trial(5, 0.921, 150e-6), trial(6, 0.8, 100e-6), trial(8, 0.85, 100e-6)];
+    expect(pickByBudget(tied, [{ metric: 'accuracy', bound: 'min', value: 0.95 }]).closest).toEqual([5]);
+    expect(pickByBudget(tied, [{ metric: 'infer_energy_j_per_sample', bound: 'max', value: 50e-6 }]).closest).toEqual([8]);
+  });
 });
