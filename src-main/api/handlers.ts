@@ -37,6 +37,7 @@ import { activeRuns, describeRuns, registerRun } from '../engine/study/machine-r
 import { planRemeasure, remeasure } from '../engine/models/remeasure';
 import { browse, requireFile, requireFolder } from './files';
 import { zippedModel } from '../engine/models/export';
+import { keptModelDir } from '../engine/models/keep';
 import { presetSpec } from './presets';
 import { forecastStudy } from '../engine/study/forecast';
 import { forecastDetails, forecastLine } from '../shared/predictor';
@@ -673,6 +674,7 @@ export class Api {
       trial,
       hardwareClassLabel: cls?.inventory.label ?? null,
       attrs: this.store.getTrialAttrs(trial.id),
+      modelKept: keptModelDir(this.store, trial.id) !== null,
       windows: this.store.getWindows({ trialId: trial.id }).map((w) => ({
         phase: w.phase,
         startedAtMs: w.startedAtMs,

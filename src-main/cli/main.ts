@@ -371,15 +371,16 @@ export function buildProgram(): Command {
       await withReadStore(opts, async (store) => {
         const trial = opts.trial === undefined ? undefined : Number(opts.trial);
         if (trial !== undefined && !(Number.isInteger(trial) && trial >= 0)) throw new UserError(`--trial: expected a trial number, got "${opts.trial}"`);
-        const out = opts.out ?? `${name}-trial-${trial ?? 'best'}`;
-        const r = exportModel(store, name, out, trial);
+        const r = exportModel(store, name, opts.out ?? ((n) => `${name}-trial-${n}`), trial);
         // the files, a class's sample images counted rather than listed one by one
         const listed = r.files.filter((f) => !/[\\/]samples[\\/]/.test(f));
         const samples = r.files.length - listed.length;
         const tryOn = samples ? join(r.dir, 'samples') : listed.find((f) => f.endsWith('test-rows.csv'));
         process.stdout.write(
           `Trial ${r.trial} of "${name}" exported to ${r.dir}:\n${listed.map((f) => `  ${f}`).join('\n')}\n${samples ? `  ${join(r.dir, 'samples')}/ (${samples} held-out test images, a folder per class)\n` : ''}` +
-            `Use it: ${ECOPT.join(' ')} predict ${r.dir} ${tryOn ?? '<rows.csv | image folder>'} --out predictions.csv\n`,
+            (r.kind === 'command'
+              ? `This is what the study's command handed back, in its own format: load it with your script. ${join(r.dir, 'model-card.md')} has the command line that made it.\n`
+              : `Use it: ${ECOPT.join(' ')} predict ${r.dir} ${tryOn ?? '<rows.csv | image folder>'} --out predictions.csv\n`),
         );
       });
     });

@@ -171,6 +171,8 @@ export interface TrialView {
   /** The readable label of the trial's hardware class, where the study stored its inventory. */
   hardwareClassLabel: string | null;
   attrs: Record<string, unknown>;
+  /** Whether the trial's model is kept on this machine, to be taken away (a command's only where it handed one back). */
+  modelKept: boolean;
   windows: { phase: string; startedAtMs: number; durationS: number; samples: number | null; domains: { domain: string; energyJ: number; netEnergyJ: number | null; attributedEnergyJ: number | null; unreliable: boolean; method: string; source: string; detail: string }[]; flags: { kind: string; message: string }[]; cpu: { treeS: number | null; machineBusyS: number; cores: number } | null }[];
   power: { tMs: number; domain: string; powerW: number }[];
 }
@@ -201,7 +203,8 @@ export interface Responses {
   /** The report's files in memory, for the browser to download: base64 content. */
   'report.download': { files: { name: string; mimeType: string; base64: string }[] };
   'report.countries': { iso3: string; name: string; year: number; intensityGPerKWh: number }[];
-  'model.download': { name: string; mimeType: 'application/zip'; base64: string; files: string[] };
+  /** `kind`: `ecopt`, a model ECOpt trained; `command`, what a command trial handed back, in its own format. */
+  'model.download': { name: string; mimeType: 'application/zip'; base64: string; files: string[]; kind: 'ecopt' | 'command' };
   'study.payback': PaybackView;
   /** Started: the trials to be re-measured, in order, and how many times each. */
   'trial.remeasure': { trials: number[]; repeats: number };

@@ -83,7 +83,8 @@ function tfjs(): Promise<typeof tf> {
 }
 
 export function folderBytes(dir: string): number {
-  return readdirSync(dir).reduce((a, f) => a + statSync(join(dir, f)).size, 0);
+  // a command's artifact may be a folder with folders in it
+  return readdirSync(dir, { withFileTypes: true }).reduce((a, e) => a + (e.isDirectory() ? folderBytes(join(dir, e.name)) : statSync(join(dir, e.name)).size), 0);
 }
 
 export function isModelFolder(dir: string): boolean {
@@ -92,6 +93,9 @@ export function isModelFolder(dir: string): boolean {
 
 export async function loadModel(dir: string): Promise<{ model: tf.LayersModel; preprocessing: Preprocessing }> {
   if (!isModelFolder(dir)) {
+    if (existsSync(join(dir, 'model-card.md')) && existsSync(join(dir, 'params.json'))) {
+      throw new UserError(`${dir}: this is a command study's model, in the format its own script wrote; \`ecopt predict\` runs only the models ECOpt trains itself. Load it with your script (model-card.md has the command line that made it)`);
+    }
     throw new UserError(`${dir}: not an exported ECOpt model (no ${MODEL_FILE} and ${WEIGHTS_FILE}); give the folder \`ecopt export\` wrote`);
   }
   const json = JSON.parse(readFileSync(join(dir, MODEL_FILE), 'utf8')) as {

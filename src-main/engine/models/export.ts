@@ -5,12 +5,12 @@
  * each energy figure came from), what it was measured on, and how to reproduce and use it.
  */
 import { zipSync } from 'fflate';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { readCsvTable } from '../data/csv';
-import { isAbsolute, join, relative, sep } from 'node:path';
-import { datasetLabel } from '../../shared/spec';
+import { basename, isAbsolute, join, relative, sep } from 'node:path';
+import { datasetLabel, type StudySpec } from '../../shared/spec';
 import { METRICS, type MetricName, type TrialRecord } from '../../shared/types';
 import { UserError } from '../errors';
 import { ECOPT_VERSION, type Store } from '../store/store';
@@ -19,12 +19,16 @@ import { keptModelDir } from './keep';
 import { writeTestSamples } from './samples';
 import { workerHost } from '../study/hardware-class';
 import { phaseFigures } from '../reports/build';
+import { mostAccurateTrial } from '../reports/payback';
 import { methodLabel } from '../reports/render/text';
+import { substitute } from '../trials/process-runner';
 
 export interface ExportResult {
   trial: number;
   dir: string;
   files: string[];
+  /** `ecopt`: a model ECOpt trained (`ecopt predict` runs it); `command`: what a command trial handed back, in its own format. */
+  kind: 'ecopt' | 'command';
 }
 
 function si(v: number | undefined, unit: string): string {
@@ -53,13 +57,14 @@ function modelsElsewhere(store: Store, studyId: number, trialId?: number): strin
   return `${lines.join('; ')}${more}. A shared study's workers keep each model on the machine that ran the trial (ecopt worker --models-dir): run this command there, or copy that folder to the same path here (e.g. scp -r ${t.host}:${dir} ${dir})`;
 }
 
-/** The trial to take away when none is named: the most accurate complete trial that has a kept model. */
+/** The trial to take away when none is named: the most accurate complete trial that has a kept model, ties to the one using less energy per prediction (as the report and the budget picker choose). */
 function defaultTrial(store: Store, trials: TrialRecord[]): TrialRecord | null {
   const kept = trials.filter((t) => t.state === 'complete' && keptModelDir(store, t.id));
-  return kept.reduce<TrialRecord | null>((a, b) => (!a || (b.metrics.accuracy ?? -Infinity) > (a.metrics.accuracy ?? -Infinity) ? b : a), null);
+  return mostAccurateTrial(kept) ?? kept[0] ?? null;
 }
 
-export function exportModel(store: Store, studyName: string, outDir: string, trialNumber?: number): ExportResult {
+/** `out`: the folder, or how to name it once the trial is known (the default trial is chosen here). */
+export function exportModel(store: Store, studyName: string, out: string | ((trial: number) => string), trialNumber?: number): ExportResult {
   const study = store.requireStudy(studyName);
   const trials = store.getTrials(study.id);
   const trial = trialNumber === undefined ? defaultTrial(store, trials) : trials.find((t) => t.number === trialNumber);
@@ -78,10 +83,25 @@ export function exportModel(store: Store, studyName: string, outDir: string, tri
   if (!from) {
     const elsewhere = modelsElsewhere(store, study.id, trial.id);
     if (elsewhere) throw new UserError(`trial ${trial.number} of "${study.name}" has no kept model on this machine: ${elsewhere}`);
+    const attrs = store.getTrialAttrs(trial.id);
+    if (typeof attrs.artifact_missing === 'string') throw new UserError(`trial ${trial.number} of "${study.name}" has no kept model: ${attrs.artifact_missing}`);
+    if (study.spec.model === 'command' && typeof attrs.reported_artifact !== 'string') {
+      throw new UserError(
+        `trial ${trial.number} of "${study.name}" has no kept model: its command handed none back. Name the file or folder it saves in its metrics line ("artifact": "out/model.pt", relative to its working folder) and ECOpt keeps it for each trial`,
+      );
+    }
     throw new UserError(
       `trial ${trial.number} of "${study.name}" has no kept model (${study.spec.models?.keep === 'front' ? 'the study keeps only the front\'s models' : 'it was run before models were kept, or the models folder was moved'}); pick another trial, or re-run it`,
     );
   }
+  const outDir = typeof out === 'string' ? out : out(trial.number);
+  if (study.spec.model === 'command') return exportCommandModel(store, study.id, trial, from, outDir);
+  // everything that can refuse is read before the first file is written: a refusal leaves no half-written folder
+  if (!existsSync(join(from, PREPROCESSING_FILE))) {
+    throw new UserError(`trial ${trial.number} of "${study.name}": its kept model in ${from} has no ${PREPROCESSING_FILE}, so it cannot be used on new inputs; re-run the trial`);
+  }
+  const preprocessing = JSON.parse(readFileSync(join(from, PREPROCESSING_FILE), 'utf8')) as Preprocessing;
+  const heldOut = heldOutRows(preprocessing);
   mkdirSync(outDir, { recursive: true });
   const files: string[] = [];
   let fileSha256: string | null = null;
@@ -94,8 +114,6 @@ export function exportModel(store: Store, studyName: string, outDir: string, tri
     } else copyFileSync(join(from, f), join(outDir, f));
     files.push(join(outDir, f));
   }
-  const preprocessing = JSON.parse(readFileSync(join(from, PREPROCESSING_FILE), 'utf8')) as Preprocessing;
-  const heldOut = heldOutRows(preprocessing);
   if (heldOut) {
     writeFileSync(join(outDir, 'test-rows.csv'), heldOut);
     files.push(join(outDir, 'test-rows.csv'));
@@ -103,12 +121,51 @@ export function exportModel(store: Store, studyName: string, outDir: string, tri
   // a study on a bundled image set: some of its held-out test images, to try predict on at once
   const samples = writeTestSamples(study.spec, outDir);
   files.push(...samples);
-  const spec = { ...study.spec, name: study.name };
-  writeFileSync(join(outDir, 'study.json'), `${JSON.stringify(spec, null, 2)}\n`);
-  files.push(join(outDir, 'study.json'));
+  files.push(writeStudyFile(study.spec, study.name, outDir));
   writeFileSync(join(outDir, 'model-card.md'), modelCard(store, study.id, trial, preprocessing, heldOut !== null, samples.length, fileSha256));
   files.push(join(outDir, 'model-card.md'));
-  return { trial: trial.number, dir: outDir, files };
+  return { trial: trial.number, dir: outDir, files, kind: 'ecopt' };
+}
+
+function writeStudyFile(spec: StudySpec, name: string, outDir: string): string {
+  writeFileSync(join(outDir, 'study.json'), `${JSON.stringify({ ...spec, name }, null, 2)}\n`);
+  return join(outDir, 'study.json');
+}
+
+/** Every file under `dir`, depth first, as absolute paths. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
+}
+
+/** The files ECOpt itself writes beside a command's model. */
+const COMMAND_EXPORT_FILES = ['study.json', 'params.json', 'model-card.md'];
+
+/**
+ * A command trial's model: what its command handed back as `artifact` (a file or a folder), as
+ * ECOpt kept it, under its own name; the trial's parameters as `params.json` (what
+ * `{params_file}` pointed to); the study file; and a model card with the command line that made
+ * it. ECOpt does not read the model: it is in whatever format the script wrote.
+ */
+function exportCommandModel(store: Store, studyId: number, trial: TrialRecord, from: string, outDir: string): ExportResult {
+  const study = store.getStudy(studyId)!;
+  const reported = store.getTrialAttrs(trial.id).reported_artifact;
+  const reportedName = typeof reported === 'string' ? basename(reported.replace(/[\\/]+$/, '')) : '';
+  const kept = readdirSync(from);
+  // keepModel copies a file artifact into the folder under its own name, and a folder artifact's contents as the folder
+  const isFile = kept.length === 1 && kept[0] === reportedName && statSync(join(from, reportedName)).isFile();
+  const free = (name: string) => name !== '' && !COMMAND_EXPORT_FILES.includes(name);
+  const into = isFile ? (free(reportedName) ? outDir : join(outDir, 'artifact')) : join(outDir, free(reportedName) ? reportedName : 'artifact');
+  mkdirSync(into, { recursive: true });
+  cpSync(from, into, { recursive: true });
+  const modelFiles = filesUnder(from).map((f) => join(into, relative(from, f)));
+  const hashes = modelFiles.map((f) => ({ file: relative(outDir, f).split(sep).join('/'), bytes: statSync(f).size, sha256: createHash('sha256').update(readFileSync(f)).digest('hex') }));
+  const files = [...modelFiles];
+  writeFileSync(join(outDir, 'params.json'), `${JSON.stringify(trial.params, null, 2)}\n`);
+  files.push(join(outDir, 'params.json'));
+  files.push(writeStudyFile(study.spec, study.name, outDir));
+  writeFileSync(join(outDir, 'model-card.md'), commandModelCard(store, studyId, trial, typeof reported === 'string' ? reported : null, hashes));
+  files.push(join(outDir, 'model-card.md'));
+  return { trial: trial.number, dir: outDir, files, kind: 'command' };
 }
 
 /** The held-out test rows of a CSV study, as CSV with the header, when the file is still there. */
@@ -126,8 +183,13 @@ function heldOutRows(p: Preprocessing): string | null {
   return `${out.join('\n')}\n`;
 }
 
-function modelCard(store: Store, studyId: number, trial: TrialRecord, p: Preprocessing, withTestRows: boolean, samples = 0, fileSha256: string | null = null): string {
-  const study = store.getStudy(studyId)!;
+/**
+ * What every model card says of a trial, built-in or command: how good and how frugal it is (each
+ * energy figure with how it was obtained, as the energy report says it: measured by which counter
+ * or estimated by which model, ± how much; inference with its spread between repeats), where each
+ * domain's figure came from, the warnings raised, and the machine that trained and measured it.
+ */
+function trialFacts(store: Store, studyId: number, trial: TrialRecord): { table: string[]; energy: string[]; machine: string[] } {
   const attrs = store.getTrialAttrs(trial.id);
   const windows = store.getWindows({ trialId: trial.id });
   // the machine that trained and measured this trial, where recorded: its host, and its hardware
@@ -139,16 +201,10 @@ function modelCard(store: Store, studyId: number, trial: TrialRecord, p: Preproc
   const machine = [
     ...(placed?.host ? [`- host: ${placed.host}`] : []),
     ...(placed?.hardwareClass ? [`- hardware class: ${placed.hardwareClass}${classLabel ? ` (${classLabel})` : ''}`] : []),
+    ...Object.entries(hardware).map(([k, v]) => `- ${k.replace(/_/g, ' ')}: ${v}`),
   ];
   const spread = (attrs.energy_spread_rel ?? {}) as Record<string, number>;
   const m = trial.metrics;
-  const enc = p.encoding;
-  const inputs =
-    enc?.kind === 'tabular'
-      ? `rows of a CSV file with the columns ${enc.columns.map((c) => `\`${c.column}\``).join(', ')}${enc.target ? ` (the target \`${enc.target}\` may be present: predict then scores the model)` : ''}`
-      : enc?.kind === 'image'
-        ? `images (any size; resized to ${enc.size}×${enc.size}, ${enc.channels === 1 ? 'greyscale' : 'RGB'})`
-        : 'the data set it was trained on';
   const provenance = [...new Map(windows.flatMap((w) => w.domains.map((d) => [d.domain, d.provenance] as const))).entries()].map(([domain, pr]) =>
     pr.method === 'measured' ? `${domain}: measured by ${pr.source} (${pr.counter})` : `${domain}: estimated by ${pr.source}, model ${pr.model}, ±${Math.round(pr.uncertaintyRel * 100)}%`,
   );
@@ -164,6 +220,102 @@ function modelCard(store: Store, studyId: number, trial: TrialRecord, p: Preproc
     `${p ? ` — ${methodLabel(p)}` : ''}${repeats !== undefined ? `; spread between blocks of repeats ±${(repeats * 100).toFixed(0)}%` : ''}`;
   const inferHow = infer === null ? 'was not measured' : infer.method === 'measured' ? 'was measured' : infer.method === 'estimated' ? 'was estimated, not measured,' : 'was partly measured, partly estimated,';
   const batching = attrs.infer_batch_size !== undefined ? ` in batches of ${String(attrs.infer_batch_size)}` : '';
+  const table = [
+    '| figure | value |',
+    '|---|---|',
+    ...[
+      m.accuracy !== undefined ? `| Accuracy (validation: the part of the data used to choose among trials) | ${(m.accuracy * 100).toFixed(2)}% |` : null,
+      attrs.test_accuracy !== undefined ? `| Test accuracy (held-out) | ${((attrs.test_accuracy as number) * 100).toFixed(2)}% |` : null,
+      metric('loss', ''),
+      metric('rmse', ''),
+      m.infer_energy_j_per_sample !== undefined ? `| Energy per prediction (this model's own share) | ${si(m.infer_energy_j_per_sample, 'J')}${how(infer, spread.infer_energy_j_per_sample)} |` : null,
+      m.infer_energy_gross_j_per_sample !== undefined ? `| Energy per prediction, whole machine | ${si(m.infer_energy_gross_j_per_sample, 'J')} |` : null,
+      m.train_energy_j !== undefined ? `| Training energy (own share) | ${si(m.train_energy_j, 'J')}${how(train)} |` : null,
+      metric('train_duration_s', 's'),
+      metric('infer_latency_s_per_sample', 's'),
+      metric('param_count', ''),
+      metric('flops_per_inference', 'FLOP'),
+    ].filter((x): x is string => x !== null),
+  ];
+  const energy = [
+    `Inference energy ${inferHow}${inferW?.samples ? ` over ${inferW.samples} predictions${batching}` : ''} on the \`${trial.backend ?? 'unrecorded'}\` backend. Where each figure came from:`,
+    '',
+    ...provenance.map((x) => `- ${x}`),
+    ...(attrs.attribution ? [`- attribution to this model: ${String(attrs.attribution)}`] : []),
+    ...(flags.length ? ['', 'Warnings raised while it was measured:', '', ...flags.map((f) => `- ${f}`)] : []),
+  ];
+  return { table, energy, machine };
+}
+
+/** A shell word as a POSIX shell reads it back: bare when it is safe, else in single quotes. */
+function shellWord(a: string): string {
+  return /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
+}
+
+function commandModelCard(store: Store, studyId: number, trial: TrialRecord, reported: string | null, files: { file: string; bytes: number; sha256: string }[]): string {
+  const study = store.getStudy(studyId)!;
+  const command = study.spec.command!;
+  const { table, energy, machine } = trialFacts(store, studyId, trial);
+  // the command line as the trial ran it: {name} replaced by the trial's values, {params_file} by the params.json exported beside it
+  const argv = command.argv.map((a) => substitute(a, trial.params, 'params.json'));
+  const env = [
+    ...Object.entries(command.env ?? {}).map(([k, v]) => `${k}=${shellWord(v)}`),
+    'ECOPT_PARAMS_FILE=params.json',
+    `ECOPT_TRIAL=${trial.number}`,
+    ...Object.entries(trial.params).map(([k, v]) => `ECOPT_PARAM_${k.toUpperCase()}=${shellWord(String(v))}`),
+  ];
+  return [
+    `# Model card — ${study.name}, trial ${trial.number}`,
+    '',
+    `Exported by ECOpt ${ECOPT_VERSION} on ${new Date().toISOString()}.`,
+    '',
+    '## What it is',
+    '',
+    `The model your training command handed back${reported ? ` as its artifact (\`${reported}\`, named in its metrics line)` : ''}, as ECOpt kept it when the trial completed:`,
+    '',
+    ...files.map((f) => `- \`${f.file}\` (${si(f.bytes, 'B')}), SHA-256 \`${f.sha256}\``),
+    '',
+    'ECOpt does not read it: it is in the format your script wrote, and your script (or the library it used) loads it. `ecopt predict` runs only the models ECOpt trains itself.',
+    '',
+    '## How good, how frugal',
+    '',
+    'As the command reported them (quality) and as ECOpt measured the command while it ran (energy, time):',
+    '',
+    ...table,
+    '',
+    ...energy,
+    '',
+    '## Measured on',
+    '',
+    ...machine,
+    '',
+    '## How to reproduce it',
+    '',
+    `Trial ${trial.number} of \`study.json\` (seed ${study.spec.seed}) ran, in \`${command.cwd ?? '.'}\`, with parameters ${Object.entries(trial.params)
+      .map(([k, v]) => `\`${k}=${typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(6)) : v}\``)
+      .join(', ')} (also in \`params.json\` here):`,
+    '',
+    '```sh',
+    `env ${env.join(' ')} \\`,
+    `  ${argv.map(shellWord).join(' ')}`,
+    '```',
+    '',
+    `Run it in that folder, with \`params.json\` copied there (or its path in its place). Whether it makes the same model again is your script's to say (its own seeding); energy and time are measurements and will differ.`,
+    '',
+  ].join('\n');
+}
+
+function modelCard(store: Store, studyId: number, trial: TrialRecord, p: Preprocessing, withTestRows: boolean, samples = 0, fileSha256: string | null = null): string {
+  const study = store.getStudy(studyId)!;
+  const attrs = store.getTrialAttrs(trial.id);
+  const { table, energy, machine } = trialFacts(store, studyId, trial);
+  const enc = p.encoding;
+  const inputs =
+    enc?.kind === 'tabular'
+      ? `rows of a CSV file with the columns ${enc.columns.map((c) => `\`${c.column}\``).join(', ')}${enc.target ? ` (the target \`${enc.target}\` may be present: predict then scores the model)` : ''}`
+      : enc?.kind === 'image'
+        ? `images (any size; resized to ${enc.size}×${enc.size}, ${enc.channels === 1 ? 'greyscale' : 'RGB'})`
+        : 'the data set it was trained on';
   return [
     `# Model card — ${study.name}, trial ${trial.number}`,
     '',
@@ -177,31 +329,13 @@ function modelCard(store: Store, studyId: number, trial: TrialRecord, p: Preproc
     '',
     '## How good, how frugal',
     '',
-    '| figure | value |',
-    '|---|---|',
-    ...[
-      m.accuracy !== undefined ? `| Accuracy (validation: the part of the data used to choose among trials) | ${(m.accuracy * 100).toFixed(2)}% |` : null,
-      attrs.test_accuracy !== undefined ? `| Test accuracy (held-out) | ${((attrs.test_accuracy as number) * 100).toFixed(2)}% |` : null,
-      metric('rmse', ''),
-      m.infer_energy_j_per_sample !== undefined ? `| Energy per prediction (this model's own share) | ${si(m.infer_energy_j_per_sample, 'J')}${how(infer, spread.infer_energy_j_per_sample)} |` : null,
-      m.infer_energy_gross_j_per_sample !== undefined ? `| Energy per prediction, whole machine | ${si(m.infer_energy_gross_j_per_sample, 'J')} |` : null,
-      m.train_energy_j !== undefined ? `| Training energy (own share) | ${si(m.train_energy_j, 'J')}${how(train)} |` : null,
-      metric('train_duration_s', 's'),
-      metric('infer_latency_s_per_sample', 's'),
-      metric('param_count', ''),
-      metric('flops_per_inference', 'FLOP'),
-    ].filter(Boolean),
+    ...table,
     '',
-    `Inference energy ${inferHow}${inferW?.samples ? ` over ${inferW.samples} predictions${batching}` : ''} on the \`${trial.backend ?? 'unrecorded'}\` backend. Where each figure came from:`,
-    '',
-    ...provenance.map((x) => `- ${x}`),
-    ...(attrs.attribution ? [`- attribution to this model: ${String(attrs.attribution)}`] : []),
-    ...(flags.length ? ['', 'Warnings raised while it was measured:', '', ...flags.map((f) => `- ${f}`)] : []),
+    ...energy,
     '',
     '## Measured on',
     '',
     ...machine,
-    ...Object.entries(hardware).map(([k, v]) => `- ${k.replace(/_/g, ' ')}: ${v}`),
     '',
     '## How to reproduce it',
     '',
@@ -241,14 +375,14 @@ function modelCard(store: Store, studyId: number, trial: TrialRecord, p: Preproc
 }
 
 /** The exported folder of a trial as one .zip, for a browser download ("Take this model"). */
-export function zippedModel(store: Store, studyName: string, trialNumber: number): { name: string; mimeType: 'application/zip'; base64: string; files: string[] } {
+export function zippedModel(store: Store, studyName: string, trialNumber: number): { name: string; mimeType: 'application/zip'; base64: string; files: string[]; kind: ExportResult['kind'] } {
   const dir = mkdtempSync(join(tmpdir(), 'ecopt-export-'));
   try {
     const r = exportModel(store, studyName, dir, trialNumber);
     // every file, samples/<class>/ included
     const entries = Object.fromEntries(r.files.map((f) => [`${safeName(studyName)}-trial-${r.trial}/${relative(dir, f).split(sep).join('/')}`, new Uint8Array(readFileSync(f))]));
     const zip = zipSync(entries, { level: 6 });
-    return { name: `${safeName(studyName)}-trial-${r.trial}.zip`, mimeType: 'application/zip', base64: Buffer.from(zip).toString('base64'), files: Object.keys(entries) };
+    return { name: `${safeName(studyName)}-trial-${r.trial}.zip`, mimeType: 'application/zip', base64: Buffer.from(zip).toString('base64'), files: Object.keys(entries), kind: r.kind };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

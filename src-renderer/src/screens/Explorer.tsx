@@ -32,6 +32,8 @@ interface Taken {
   trial: number;
   file: string;
   files: string[];
+  /** `command`: what a command trial handed back, in its own format. */
+  kind: 'ecopt' | 'command';
 }
 
 /** The trained model itself, with its model card, as a .zip: from the budget's pick or from any trial's detail. */
@@ -43,7 +45,7 @@ function useTakeModel(name: string): { taken: Taken | null; take: (trial: number
       call('model.download', { name, trial }).then(
         (z) => {
           download(z.name, z.mimeType, z.base64);
-          setTaken({ trial, file: z.name, files: z.files });
+          setTaken({ trial, file: z.name, files: z.files, kind: z.kind });
         },
         (e: Error) => setError(e.message),
       );
@@ -55,6 +57,13 @@ function useTakeModel(name: string): { taken: Taken | null; take: (trial: number
 
 /** What came down and how to use it. */
 function TakenNote({ taken, testId }: { taken: Taken; testId: string }) {
+  if (taken.kind === 'command')
+    return (
+      <p className="muted small" role="status" data-testid={testId}>
+        Downloaded <b>{taken.file}</b>: what your command handed back for model #{taken.trial}, in its own format (load it with your script), with{' '}
+        <code>params.json</code>, the study file and its model card (its accuracy and energy, where each figure came from, and the command line that made it).
+      </p>
+    );
   return (
     <p className="muted small" role="status" data-testid={testId}>
       Downloaded <b>{taken.file}</b>: model #{taken.trial} in TensorFlow.js format, the preprocessing it needs and its model card (what it predicts, its accuracy and
@@ -66,9 +75,24 @@ function TakenNote({ taken, testId }: { taken: Taken; testId: string }) {
 
 /**
  * `version`: bumped when the trial's windows change (a re-measurement stored); `classes`: the study's, where it spans several (each with its label);
- * `takeable`: whether ECOpt keeps models of this study (a command's are its own).
+ * `takeable`: whether models can be taken from here (not from a study read off a database server: its models are on its workers);
+ * `commandStudy`: a command's model is only what it handed back.
  */
-function TrialDetail({ name, number, version, classes, takeable }: { name: string; number: number; version: number; classes?: readonly HardwareClassView[] | undefined; takeable: boolean }) {
+function TrialDetail({
+  name,
+  number,
+  version,
+  classes,
+  takeable,
+  commandStudy,
+}: {
+  name: string;
+  number: number;
+  version: number;
+  classes?: readonly HardwareClassView[] | undefined;
+  takeable: boolean;
+  commandStudy: boolean;
+}) {
   const { setError, go } = useUi();
   const { taken, take } = useTakeModel(name);
   const [t, setT] = useState<TrialView | null>(null);
@@ -88,14 +112,24 @@ function TrialDetail({ name, number, version, classes, takeable }: { name: strin
     <div className="card" data-testid="trial-detail">
       <h2>Trial {t.trial.number}</h2>
       {/* any trial can be taken away, not only the budget's pick: a point clicked on the front, or the closest model when none meets the budget */}
-      {takeable && t.trial.state === 'complete' && (
+      {t.trial.state === 'complete' && (
         <p>
-          <button onClick={() => take(t.trial.number)} data-testid="detail-take-model">
-            Take model #{t.trial.number}
-          </button>{' '}
+          {takeable && t.modelKept && (
+            <>
+              <button onClick={() => take(t.trial.number)} data-testid="detail-take-model">
+                Take model #{t.trial.number}
+              </button>{' '}
+            </>
+          )}
           <button onClick={() => go('reports')} data-testid="detail-report">
             Energy report of #{t.trial.number}
           </button>
+          {takeable && !t.modelKept && (
+            <span className="muted small" data-testid="detail-no-model">
+              {' '}
+              {noModelText(t, commandStudy)}
+            </span>
+          )}
         </p>
       )}
       {taken && taken.trial === t.trial.number && <TakenNote taken={taken} testId="detail-taken-note" />}
@@ -241,6 +275,13 @@ function TrialDetail({ name, number, version, classes, takeable }: { name: strin
   );
 }
 
+/** Why a complete trial has no model to take away (the export's own refusal says the same). */
+function noModelText(t: TrialView, commandStudy: boolean): string {
+  if (commandStudy) return 'No model to take: its command handed none back (name a file or folder as "artifact" in its metrics line to keep one).';
+  if (typeof t.attrs.model_dir === 'string') return 'Its kept model is no longer in the models folder (moved or deleted).';
+  return 'No model kept for it (the study keeps only the front\'s models, or it ran before models were kept).';
+}
+
 /** What to try the downloaded model on: its held-out test rows or sample images when the zip has them. */
 function takenInput(files: readonly string[]): string {
   if (files.some((f) => /\/samples\//.test(f))) return '<folder>/samples';
@@ -366,9 +407,13 @@ export function ExplorerScreen({ name }: { name: string }) {
                 <button onClick={() => showModel(chosen)} data-testid="budget-show">
                   Show model #{chosen}
                 </button>{' '}
-                <button onClick={() => take(chosen)} data-testid="take-model">
-                  Take this model
-                </button>{' '}
+                {!view.remote && (
+                  <>
+                    <button onClick={() => take(chosen)} data-testid="take-model">
+                      Take this model
+                    </button>{' '}
+                  </>
+                )}
                 <button
                   onClick={() => {
                     // the report is for the model the budget picked, not the study's most accurate
@@ -430,14 +475,14 @@ export function ExplorerScreen({ name }: { name: string }) {
           setClicked(n);
         }}
       />
-      {trial !== null && <TrialDetail name={name} number={trial} version={measuredVersion} classes={classes} takeable={!view.remote && view.summary.model !== 'command'} />}
+      {trial !== null && <TrialDetail name={name} number={trial} version={measuredVersion} classes={classes} takeable={!view.remote} commandStudy={view.summary.model === 'command'} />}
       {/* a study read from a database is only read here: its models are measured where its workers run */}
       {!view.remote && view.summary.model === 'command' && (
         <div className="card" data-testid="remeasure">
           <h2>Re-measure</h2>
           <p className="muted small">
-            Not yet for a command study: re-measuring re-runs the inference benchmark from a model ECOpt kept, and ECOpt keeps no model of a command&apos;s (its predictions
-            are its own).
+            Not yet for a command study: re-measuring re-runs ECOpt&apos;s own inference benchmark on a model it trained, and a command&apos;s model (what it hands back
+            as its artifact, kept and taken away as it is) is in its own format, which only your script runs.
           </p>
         </div>
       )}

@@ -1,7 +1,8 @@
 /** The exported model card names the machine that trained and measured the trial, as the energy report does. */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { parseStudySpec } from '../../../../src-main/shared/spec';
 import { describe, expect, it } from 'vitest';
 import { exportModel } from '../../../../src-main/engine/models/export';
 import { Store } from '../../../../src-main/engine/store/store';
@@ -83,5 +84,101 @@ describe('the exported model card', () => {
     const file = createHash('sha256').update(readFileSync(join(dir, 'take-away', 'weights.bin'))).digest('hex');
     expect(text).toContain(`SHA-256 of the file \`weights.bin\` as exported (what \`sha256sum weights.bin\` prints): \`${file}\`.`);
     expect(text).toMatch(/SHA-256 of the weights' values, each array with its type and shape/);
+  });
+});
+
+/** A command study ("python3 train.py --lr {lr} --out {params_file}") with one complete trial; `artifact`: what its command handed back, kept as keepModel keeps it. */
+function commandStudy(artifact: { reported: string; files: Record<string, string> } | null): { store: Store; dir: string } {
+  const dir = tmpDir();
+  const store = new Store(join(dir, 's.db'));
+  const r = parseStudySpec({
+    name: 'mine',
+    model: 'command',
+    command: { argv: ['python3', 'train.py', '--lr', '{lr}', '--params', '{params_file}', '--note', "it's {lr}"], cwd: '/home/me/proj' },
+    space: { lr: { type: 'float', low: 0.001, high: 0.1, log: true } },
+    objectives: [{ metric: 'accuracy' }, { metric: 'infer_energy_j_per_sample' }],
+    trials: 4,
+  });
+  if (!r.ok) throw new Error('bad spec');
+  const study = store.createStudy(r.spec);
+  const trial = store.createTrial(study.id, { lr: 0.01 });
+  store.startTrial(trial.id);
+  const attrs: Record<string, unknown> = {};
+  if (artifact) {
+    const model = join(dir, 'models', 'mine', 'trial-0');
+    for (const [f, text] of Object.entries(artifact.files)) {
+      mkdirSync(dirname(join(model, f)), { recursive: true });
+      writeFileSync(join(model, f), text);
+    }
+    attrs.model_dir = 'models/mine/trial-0';
+    attrs.reported_artifact = artifact.reported;
+  }
+  store.completeTrial(trial.id, { metrics: { accuracy: 0.93, infer_energy_j_per_sample: 0.0004 }, attrs, windows: [], backend: 'command', powerSamples: [] });
+  return { store, dir };
+}
+
+describe("exporting a command trial's model", () => {
+  it('copies the file its command handed back, with params.json, the study file and a card holding the command line that made it', () => {
+    const { store, dir } = commandStudy({ reported: 'out/weights.npz', files: { 'weights.npz': 'NPZ-BYTES' } });
+    const out = join(dir, 'take');
+    const r = exportModel(store, 'mine', out);
+    expect(r.kind).toBe('command');
+    expect(r.trial).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['model-card.md', 'params.json', 'study.json', 'weights.npz']);
+    expect(readFileSync(join(out, 'weights.npz'), 'utf8')).toBe('NPZ-BYTES');
+    expect(JSON.parse(readFileSync(join(out, 'params.json'), 'utf8'))).toEqual({ lr: 0.01 });
+    expect(JSON.parse(readFileSync(join(out, 'study.json'), 'utf8')).command.argv[0]).toBe('python3');
+    const text = readFileSync(join(out, 'model-card.md'), 'utf8');
+    // the command line as the trial ran it, quoted for a shell, {params_file} the exported params.json
+    expect(text).toContain("python3 train.py --lr 0.01 --params params.json --note 'it'\\''s 0.01'");
+    expect(text).toContain('ECOPT_PARAM_LR=0.01');
+    expect(text).toContain('`/home/me/proj`');
+    expect(text).toContain(`\`weights.npz\` (9 B), SHA-256 \`${createHash('sha256').update('NPZ-BYTES').digest('hex')}\``);
+    expect(text).toContain('| Accuracy (validation');
+    expect(text).not.toContain('ecopt predict <this folder>');
+    store.close();
+  });
+
+  it('keeps a folder artifact under its own name, subfolders included', () => {
+    const { store, dir } = commandStudy({ reported: 'out/ckpt/', files: { 'config.json': '{}', 'shards/a.bin': 'A' } });
+    const out = join(dir, 'take');
+    const r = exportModel(store, 'mine', out, 0);
+    expect(r.files.map((f) => relative(out, f)).sort()).toEqual(['ckpt/config.json', 'ckpt/shards/a.bin', 'model-card.md', 'params.json', 'study.json']);
+    expect(readFileSync(join(out, 'ckpt', 'shards', 'a.bin'), 'utf8')).toBe('A');
+    store.close();
+  });
+
+  it("says how to keep a model when the command handed none back, and writes nothing", () => {
+    const { store, dir } = commandStudy(null);
+    const out = join(dir, 'take');
+    expect(() => exportModel(store, 'mine', out, 0)).toThrow(/its command handed none back\. Name the file or folder it saves in its metrics line \("artifact"/);
+    expect(existsSync(out)).toBe(false);
+    store.close();
+  });
+});
+
+describe('exporting a built-in trial', () => {
+  it('refuses a kept model without its preprocessing before writing anything', () => {
+    const { store, dir } = studyWithKeptModel(null);
+    rmSync(join(dir, 'models', 'spread', 'trial-0', 'preprocessing.json'));
+    const out = join(dir, 'take');
+    expect(() => exportModel(store, 'spread', out, 0)).toThrow(/has no preprocessing\.json, so it cannot be used on new inputs; re-run the trial/);
+    expect(existsSync(out)).toBe(false);
+    store.close();
+  });
+
+  it('takes, of equally accurate trials, the one using less energy per prediction, and names the folder after it', () => {
+    const { store, dir } = studyWithKeptModel(null);
+    const study = store.requireStudy('spread');
+    const t = store.createTrial(study.id, { units: 32 });
+    store.startTrial(t.id);
+    const model = join(dir, 'models', 'spread', 'trial-1');
+    cpSync(join(dir, 'models', 'spread', 'trial-0'), model, { recursive: true });
+    // as accurate as trial 0 (0.9), at half its energy per prediction
+    store.completeTrial(t.id, { metrics: { accuracy: 0.9, infer_energy_j_per_sample: 0.001 }, attrs: { model_dir: 'models/spread/trial-1' }, windows: [], backend: 'wasm', powerSamples: [] });
+    const r = exportModel(store, 'spread', (n) => join(dir, `spread-trial-${n}`));
+    expect(r.trial).toBe(1);
+    expect(r.dir).toBe(join(dir, 'spread-trial-1'));
+    store.close();
   });
 });
