@@ -107,7 +107,7 @@ export function phaseFigures(w: StoredWindow, flops: number | null, flopsMethod:
 /** Two significant figures as a plain decimal, never an exponent: 4.2e-8 → "0.000000042". */
 /** "256", or "up to 256 (one batch of 224: the whole set)" when the set is smaller than a batch. */
 function batchText(batch: number | undefined, setSize: number): string {
-  if (batch === undefined) return '?';
+  if (batch === undefined) return 'an unrecorded size';
   return setSize > 0 && setSize < batch ? `up to ${batch} (one batch of ${setSize.toLocaleString('en-US')}: the whole set)` : String(batch);
 }
 
@@ -308,6 +308,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
     attribution?: string;
     train_flops?: unknown;
     training_type?: unknown;
+    reported_training_type?: unknown;
     remeasured?: Remeasurement[];
     weights_sha256?: unknown;
   };
@@ -425,18 +426,20 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
   // the model card's training type: what the user says, else what the study implies, flagged when assumed
   let trainingType: TrainingType;
   let trainingTypeSource: string;
+  // a command's metrics line is kept as reported_<key> ({"training_type": "fine-tuning"})
+  const reportedType = attrs.training_type ?? attrs.reported_training_type;
   if (options.trainingType) {
     trainingType = options.trainingType;
     trainingTypeSource = 'set in the report options';
-  } else if (typeof attrs.training_type === 'string' && (TRAINING_TYPES as readonly string[]).includes(attrs.training_type)) {
-    trainingType = attrs.training_type as TrainingType;
+  } else if (typeof reportedType === 'string' && (TRAINING_TYPES as readonly string[]).includes(reportedType)) {
+    trainingType = reportedType as TrainingType;
     trainingTypeSource = 'reported by the training command';
   } else if (kind === 'builtin') {
     trainingType = 'pre-training';
     trainingTypeSource = "ECOpt's built-in trainer trains from randomly initialised weights";
   } else {
     trainingType = 'pre-training';
-    trainingTypeSource = 'ASSUMED: the training command did not say whether it fine-tunes a model; set the training type in the report options';
+    trainingTypeSource = 'ASSUMED: the training command did not say whether it fine-tunes a model; say which with `ecopt report --training-type fine-tuning` (or pre-training), or the report screen\'s "Training" choice, or have the command print "training_type" in its metrics line';
   }
   const cardNotes: string[] = [];
   if (intensity.origin === 'world-fallback') cardNotes.push(`FALLBACK: no country was given, so emissions use the world-average intensity (${intensity.intensityGPerKWh} gCO2e/kWh)`);

@@ -94,7 +94,7 @@ function runOf(items: readonly CampaignWindow[]): CampaignRun {
     cpuBusyShare: capacity > 0 ? Math.min(1, busy / capacity) : null,
     method: methods.size > 1 ? 'mixed' : methods.has('measured') ? 'measured' : 'estimated',
     sources: [...sources].sort(),
-    uncertaintyRel: unknown ? null : energyJ > 0 ? absU / energyJ : 0,
+    uncertaintyRel: unknown ? null : energyJ > 0 ? Number((absU / energyJ).toPrecision(12)) : 0, // 0.6, not 0.6000000000000002, in the JSON
   };
 }
 
@@ -185,7 +185,7 @@ export function campaignFigures(windows: readonly CampaignWindow[], gPerKWh: num
     interruptedShare: energyJ > 0 ? byState.interrupted.energyJ / energyJ : 0,
     unattributedWindows: unattributed,
     method: methods.size > 1 ? 'mixed' : methods.has('measured') ? 'measured' : 'estimated',
-    uncertaintyRel: unknown ? null : energyJ > 0 ? absU / energyJ : 0,
+    uncertaintyRel: unknown ? null : energyJ > 0 ? Number((absU / energyJ).toPrecision(12)) : 0, // 0.6, not 0.6000000000000002, in the JSON
     emissionsG: (energyJ / J_PER_KWH) * gPerKWh,
     runs: runsOf(windows),
   };

@@ -2,7 +2,7 @@
 import type { EnergyReport, PhaseFigures } from '../../../shared/report';
 import { datasetText } from '../../../shared/spec';
 import { durationText, energyText, flopsText, gramsText, plainNumber } from '../units';
-import { campaignRows, gpaiRows, hardwareRows, methodLabel, noInference, paybackRows, perJouleText, remeasuredNote, uncertainty, unitWords } from './text';
+import { batchRepeatsText, campaignRows, gpaiRows, hardwareRows, methodLabel, noInference, paybackRows, perJouleText, remeasuredNote, uncertainty, unitWords } from './text';
 
 function table(headers: string[], rows: string[][]): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -78,7 +78,7 @@ export function renderMarkdown(r: EnergyReport): string {
     '',
     `Training energy: **${energyText(r.training.energyJ)}** (${r.training.energyMWh2sf} MWh to two significant figures, as the GPAI form asks). ` +
       (inf
-        ? `Inference: **${energyText(inf.jPerSample)} per sample**${remeasuredNote(inf)}, ${perJouleText(inf.samplesPerJ, 'samples')}, ${energyText(inf.jPer1000)} per 1,000 samples (${inf.samples} samples, ${inf.batchSize === null && inf.repeats === null ? 'batching and repeats not reported' : `batch ${inf.batchSize ?? 'not reported'}, ${inf.repeats ?? 'not reported'} repeats`}, spread ${inf.spreadRel === null ? 'not measured' : `±${(inf.spreadRel * 100).toFixed(1)}%`} between blocks of repeats).`
+        ? `Inference: **${energyText(inf.jPerSample)} per sample**${remeasuredNote(inf)}, ${perJouleText(inf.samplesPerJ, 'samples')}, ${energyText(inf.jPer1000)} per 1,000 samples (${inf.samples} samples, ${batchRepeatsText(inf)}, spread ${inf.spreadRel === null ? 'not measured' : `±${(inf.spreadRel * 100).toFixed(1)}%`} between blocks of repeats).`
         : `Inference: ${noInference(r)}.`),
     '',
     '### Per domain',

@@ -12,7 +12,7 @@ import type { EnergyReport } from '../../../shared/report';
 import { datasetText } from '../../../shared/spec';
 import { durationText, energyText, flopsText, gramsText, plainNumber } from '../units';
 import { drawFrontier, drawPayback, FRONTIER_HEIGHT, paybackHeight, type FrontierPoint } from './chart';
-import { campaignRows, gpaiRows, hardwareRows, lowerBoundText, methodLabel, noInference, paybackRows, perJouleText, remeasuredNote, uncertainty, unitWords } from './text';
+import { batchRepeatsText, campaignRows, gpaiRows, hardwareRows, lowerBoundText, methodLabel, noInference, paybackRows, perJouleText, remeasuredNote, uncertainty, unitWords } from './text';
 
 /** Helvetica in PDF covers WinAnsi only: spell out what it lacks. */
 export function pdfSafe(s: string): string {
@@ -136,7 +136,7 @@ export function renderPdf(r: EnergyReport, frontier: FrontierPoint[], options: {
 
   section(`Energy of this model (trial ${r.trial.number}), by phase and domain`, [
     ['Training', `${energyText(r.training.energyJ)} this model's own (whole machine ${energyText(r.training.grossEnergyJ)}); ${r.training.netEnergyKWh === null ? 'net of idle not computed' : `${energyText(r.training.netEnergyKWh * 3.6e6)} net of idle`}; ${durationText(r.training.durationS)} wall-clock on ${r.training.processors.count} ${r.training.processors.kind}${r.training.processors.count > 1 ? 's' : ''}; compute ${r.training.flops === null ? 'not known' : flopsText(r.training.flops)}; ${uncertainty(r.training.uncertaintyRel)}`],
-    ['Inference benchmark', inf ? `${energyText(inf.energyJ)} this model's own (whole machine ${energyText(inf.grossEnergyJ)}); ${inf.netEnergyKWh === null ? 'net of idle not computed' : `${energyText(inf.netEnergyKWh * 3.6e6)} net of idle`}; ${plainNumber(inf.samples, 6)} predictions, batch ${inf.batchSize ?? '?'}, ${inf.repeats ?? '?'} repeats over ${durationText(inf.durationS)}; compute ${inf.flops === null ? 'not known' : flopsText(inf.flops)}; spread ${inf.spreadRel === null ? 'not measured' : `±${(inf.spreadRel * 100).toFixed(1)}%`}; ${uncertainty(inf.uncertaintyRel)}` : noInference(r)],
+    ['Inference benchmark', inf ? `${energyText(inf.energyJ)} this model's own (whole machine ${energyText(inf.grossEnergyJ)}); ${inf.netEnergyKWh === null ? 'net of idle not computed' : `${energyText(inf.netEnergyKWh * 3.6e6)} net of idle`}; ${plainNumber(inf.samples, 6)} predictions, ${batchRepeatsText(inf)} over ${durationText(inf.durationS)}; compute ${inf.flops === null ? 'not known' : flopsText(inf.flops)}; spread ${inf.spreadRel === null ? 'not measured' : `±${(inf.spreadRel * 100).toFixed(1)}%`}; ${uncertainty(inf.uncertaintyRel)}` : noInference(r)],
     ...[...r.training.domains.map((d) => ['training', d] as const), ...(inf?.domains ?? []).map((d) => ['inference', d] as const)].map(([phase, d]): [string, string] => [
       `${phase}: ${d.domain}`,
       `${d.attributedEnergyJ === null ? '' : `${energyText(d.attributedEnergyJ)} own of `}${energyText(d.energyJ)} machine${d.netEnergyJ === null ? '' : ` (net ${energyText(d.netEnergyJ)})`}${d.unreliable ? ' - UNRELIABLE (see warnings)' : ''} - ${d.provenance.method === 'measured' ? `measured by ${d.provenance.source}: ${d.provenance.counter}` : `ESTIMATED by ${d.provenance.source}: ${d.provenance.model}, +/-${(d.provenance.uncertaintyRel * 100).toFixed(0)}%`}`,

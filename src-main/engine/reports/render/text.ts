@@ -36,6 +36,12 @@ export function perJouleText(samplesPerJ: number | null, noun: string): string {
   return samplesPerJ === null ? `${noun} per joule: not a number (this model's own inference energy was 0 J; see the warnings)` : `${plainNumber(samplesPerJ, 4)} ${noun} per joule`;
 }
 
+/** "batch 32, 20 repeats", or what was not reported (a command trial reports what it chooses to). */
+export function batchRepeatsText(inf: Pick<NonNullable<EnergyReport['inference']>, 'batchSize' | 'repeats'>): string {
+  if (inf.batchSize === null && inf.repeats === null) return 'batching and repeats not reported';
+  return `batch ${inf.batchSize ?? 'not reported'}, ${inf.repeats ?? 'not reported'} repeats`;
+}
+
 export function uncertainty(u: number | null): string {
   return u === null ? 'uncertainty not stated by the counter' : `±${(u * 100).toFixed(0)}%`;
 }

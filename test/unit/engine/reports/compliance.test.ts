@@ -128,7 +128,8 @@ function writeTrainingOnlyStudy(path: string): void {
       // the machine used 1000 J per unit of scale over training, this trial's own share 400
       metrics: { accuracy, train_energy_j: 400 * (i + 1) },
       windows: [{ phase: 'train', startedAtMs: T0 + i * 100_000, durationS: 60, domains: [cpu(1000 * (i + 1), 400 * (i + 1))], cpu: { treeS: 30, machineBusyS: 75, cores: 8 } }],
-      attrs: { attribution: 'estimate: tree CPU-seconds × TDP / cores' },
+      // the command said what kind of training it did in its metrics line ({"training_type": "fine-tuning"})
+      attrs: { attribution: 'estimate: tree CPU-seconds × TDP / cores', reported_training_type: 'fine-tuning' },
       backend: 'command',
       powerSamples: [],
     });
@@ -253,9 +254,13 @@ describe('a report a compliance officer can file', () => {
     const bench = cmd.methodology.find((m) => m.startsWith('Inference benchmark:'))!;
     expect(bench).toMatch(/as the training command reported them \(its own inference phase, 2 s; how it batched or repeated them was not reported\)\.$/);
     expect(bench).not.toMatch(/, over /);
-    const md = (await files({}, commandDb, 'command-study'))['energy-report.md']!;
+    const cmdFiles = await files({}, commandDb, 'command-study');
+    const md = cmdFiles['energy-report.md']!;
     expect(md).toMatch(/samples per joule, .* per 1,000 samples \(\d+ samples, batching and repeats not reported, spread/);
     expect(md).not.toMatch(/batch \?|\? repeats/);
+    // the PDF says the same (it printed "batch ?, ? repeats")
+    expect(cmdFiles['energy-report.pdf']).toMatch(/predictions, batching and repeats not reported over/);
+    expect(cmdFiles['energy-report.pdf']).not.toMatch(/batch \?|\? repeats/);
   });
 
   it('lists the GPU model and count, CPU, memory, OS and drivers in every format', async () => {
@@ -340,6 +345,12 @@ describe('a report a compliance officer can file', () => {
     const cmd = report({}, commandDb, 'command-study');
     expect(cmd.modelCard.trainingTypeSource).toMatch(/^ASSUMED/);
     expect(cmd.modelCard.notes.join(' ')).toMatch(/training_type ASSUMED/);
+    // the note names the flag that sets it
+    expect(cmd.modelCard.trainingTypeSource).toMatch(/ecopt report --training-type fine-tuning/);
+    // a command that printed "training_type" in its metrics line is taken at its word
+    const said = report({ functionalUnit: 'training-run' }, trainOnlyDb, 'train-only');
+    expect(said.modelCard.trainingType).toBe('fine-tuning');
+    expect(said.modelCard.trainingTypeSource).toBe('reported by the training command');
   });
 
   it("writes CodeCarbon's emissions.csv exactly: its header check passes, its units, PUE on every energy column, UUIDs, its timestamps", async () => {
