@@ -35,6 +35,8 @@ export interface PaybackInput {
   campaignEnergyJ: number;
   /** Grid carbon intensity × PUE, gCO2e per kWh; null for energy only. */
   gPerKWh: number | null;
+  /** `listed`: one of several trials shown side by side (the front), not a model the user chose; the sentence then does not call it chosen. */
+  role?: 'chosen' | 'listed';
 }
 
 export type PaybackVerdict = 'pays-back' | 'never' | 'same-model';
@@ -110,7 +112,8 @@ export function payback(input: PaybackInput): PaybackResult {
     predictions: predictions === null ? (verdict === 'never' ? 'never' : '—') : countText(predictions),
     interval: interval === null ? '—' : `${countText(interval.low)} to ${interval.high === null ? 'never' : countText(interval.high)}`,
   };
-  const names = `trial ${chosen.trial} (chosen) against trial ${reference.trial} (${input.referenceReason})`;
+  const listed = input.role === 'listed';
+  const names = `trial ${chosen.trial}${listed ? '' : ' (chosen)'} against trial ${reference.trial} (${input.referenceReason})`;
   let sentence: string;
   if (verdict === 'same-model') {
     sentence = `Trial ${chosen.trial} is itself the reference (${input.referenceReason}): there is nothing to pay back against; pick another reference.`;
@@ -123,7 +126,7 @@ export function payback(input: PaybackInput): PaybackResult {
           : `and it is not more accurate either (${gain.toFixed(1)} points)`;
     // more by less than the spreads: the measurements cannot tell the two apart, and the sentence says so
     const unsure = saved < 0 && -saved < savedSpread ? ', a difference within the measurement spread (it may in fact use less),' : '';
-    sentence = `${cap(names)}: the chosen model uses ${saved === 0 ? 'as much energy' : `${text.saved} more`} per prediction${unsure ? `${unsure} so as measured` : ', so in energy'} the search (${text.campaign}) never pays back; ${buys}.`;
+    sentence = `${cap(names)}: ${listed ? 'it' : 'the chosen model'} uses ${saved === 0 ? 'as much energy' : `${text.saved} more`} per prediction${unsure ? `${unsure} so as measured` : ', so in energy'} the search (${text.campaign}) never pays back; ${buys}.`;
   } else {
     const within = interval === null ? '' : interval.high === null ? ` (at least ${countText(interval.low)}, and within the spreads it may never pay back)` : ` (between ${countText(interval.low)} and ${countText(interval.high)})`;
     sentence =

@@ -71,7 +71,7 @@ export function paybackOf(
   store: Store,
   trials: readonly TrialRecord[],
   chosen: TrialRecord,
-  options: { referenceNumber?: number; campaignEnergyJ: number; gPerKWh: number | null },
+  options: { referenceNumber?: number; campaignEnergyJ: number; gPerKWh: number | null; role?: 'chosen' | 'listed' },
 ): PaybackResult | null {
   if (!hasEnergy(chosen)) return null;
   const ref = pickReference(trials, chosen, options.referenceNumber);
@@ -81,7 +81,7 @@ export function paybackOf(
     spreadRel: inferenceSpread(store, t),
     accuracy: t.metrics.accuracy ?? null,
   });
-  return payback({ chosen: model(chosen), reference: model(ref.trial), referenceReason: ref.reason, campaignEnergyJ: options.campaignEnergyJ, gPerKWh: options.gPerKWh });
+  return payback({ chosen: model(chosen), reference: model(ref.trial), referenceReason: ref.reason, campaignEnergyJ: options.campaignEnergyJ, gPerKWh: options.gPerKWh, ...(options.role ? { role: options.role } : {}) });
 }
 
 export interface StudyPayback {
@@ -118,7 +118,7 @@ export function studyPayback(
     const t = trials.find((x) => x.number === n);
     if (!t) throw new UserError(`study "${study.name}" has no trial ${n}`);
     if (!hasEnergy(t)) throw new UserError(`trial ${n} of "${study.name}" is ${t.state === 'complete' ? 'complete but has no inference energy' : t.state}: its payback cannot be computed`);
-    const r = paybackOf(store, trials, t, { ...(options.reference !== undefined ? { referenceNumber: options.reference } : {}), campaignEnergyJ: campaign.energyJ, gPerKWh });
+    const r = paybackOf(store, trials, t, { ...(options.reference !== undefined ? { referenceNumber: options.reference } : {}), campaignEnergyJ: campaign.energyJ, gPerKWh, role: options.trials ? 'chosen' : 'listed' });
     if (r) rows.push(r);
   }
   return {
