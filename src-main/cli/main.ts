@@ -23,7 +23,7 @@ import { forecastDetails, forecastLine, notEnough } from '../shared/predictor';
 import { activeRuns, describeRuns, registerRun } from '../engine/study/machine-runs';
 import { exportModel } from '../engine/models/export';
 import { describeChange, remeasure } from '../engine/models/remeasure';
-import { classFrontLines, frontTable, objectivesLine, predictorLines, projectionLines, provenanceLines, trialsTable } from './present';
+import { budgetLines, classFrontLines, frontTable, objectivesLine, predictorLines, projectionLines, provenanceLines, trialsTable } from './present';
 import { projectionCheck } from '../shared/projection-check';
 import { STORAGE_HELP, fetchProvenance, withReadStorage } from './storage-option';
 import { addWorkerCommand } from './worker';
@@ -226,7 +226,8 @@ export function buildProgram(): Command {
     .option('--payback', 'also say whether the search paid for itself: energy saved per prediction by each front trial against a reference, and after how many predictions it repays the whole campaign')
     .option('--reference <n>', 'with --payback: the trial to compare with (default: the most accurate; for the most accurate itself, the first trial)')
     .option('--projections', 'also show each trial\'s projection, made while it trained, against the energy and time it measured')
-    .action(async (name: string, opts: DbOption & WideOption & { storage?: string; payback?: boolean; reference?: string; projections?: boolean }) => {
+    .option('--budget <words>', 'also pick the model a budget asks for, as the explorer does: e.g. "at most 2 mJ per prediction" or "at least 95% accuracy and under 1 mJ"')
+    .action(async (name: string, opts: DbOption & WideOption & { storage?: string; payback?: boolean; reference?: string; projections?: boolean; budget?: string }) => {
       if (opts.reference !== undefined && !/^\d+$/.test(opts.reference)) throw new UserError(`--reference: expected a trial number, got "${opts.reference}"`);
       await withReadStorage(opts.storage ?? dbPath(opts), async (storage, store) => {
         if (opts.payback && !store) {
@@ -257,6 +258,7 @@ export function buildProgram(): Command {
           }
           out.push('', ...projectionLines(checked, width));
         }
+        if (opts.budget !== undefined) out.push('', ...budgetLines(study, trials, opts.budget, ECOPT.join(' '), await storage.getHardwareClasses(study.id)));
         if (opts.payback && store) out.push('', ...paybackLines(studyPayback(store, study.name, opts.reference !== undefined ? { reference: Number(opts.reference) } : {})));
         process.stdout.write(`${out.join('\n')}\n`);
       });

@@ -1,6 +1,8 @@
 /** What `ecopt show` and the end of `ecopt tune` print: trials, the Pareto front, provenance. */
 import { formatMetric, formatSi, projectedEnergyText } from '../shared/format';
-import { frontTrials } from '../shared/analysis';
+import { frontTrials, pickByBudget } from '../shared/analysis';
+import { parseBudget } from '../shared/budget';
+import { UserError } from '../engine/errors';
 import { describeCorrelation, energyPredictors } from '../shared/correlation';
 import { crossClassAgreement } from '../shared/cross-class';
 import { METRICS, type TrialRecord } from '../shared/types';
@@ -243,4 +245,33 @@ export function projectionLines(rows: readonly { number: number; check: Projecti
       options,
     ),
   ];
+}
+
+/**
+ * `ecopt show --budget "at most 2 mJ per prediction"`: the model the budget picks, with the same
+ * sentence as the explorer's picker, and the commands that take it away and report it. Over
+ * several hardware classes each class has its own pick (energy is compared within one class).
+ */
+export function budgetLines(study: StudyRow, trials: TrialRecord[], words: string, ecopt: string, classes: readonly { classId: string; inventory: Record<string, string> }[] = []): string[] {
+  const reading = parseBudget(words);
+  if (!reading.ok) throw new UserError(`--budget: ${reading.error}`);
+  const classOf = (t: TrialRecord) => (t as TrialRecord & { hardwareClass?: string | null }).hardwareClass ?? null;
+  const ids = [...new Set(trials.map(classOf).filter((c): c is string => c !== null))].sort();
+  const label = (id: string) => classes.find((c) => c.classId === id)?.inventory.label ?? 'inventory not recorded';
+  const quoted = /^[\w.-]+$/.test(study.name) ? study.name : `"${study.name.replace(/(["\\$`])/g, '\\$1')}"`;
+  const pickLines = (own: TrialRecord[], classFlag: string) => {
+    const pick = pickByBudget(own, reading.limits);
+    const out = [`  ${pick.sentence}`];
+    if (pick.trial !== null) {
+      out.push(`  Take it away:   ${ecopt} export ${quoted} --trial ${pick.trial}`, `  Its report:     ${ecopt} report ${quoted} --trial ${pick.trial}${classFlag}`);
+    } else if (pick.closest.length) {
+      out.push(`  Take the closest: ${pick.closest.map((n) => `${ecopt} export ${quoted} --trial ${n}`).join('  or  ')}`);
+    }
+    return out;
+  };
+  const head = `Budget ${reading.readAs}.`;
+  if (ids.length <= 1) return [head, ...pickLines(trials, '')];
+  const out = [head, `  This study ran on ${ids.length} hardware classes: each has its own pick (energy is compared only within one class).`];
+  for (const id of ids) out.push('', `Hardware class ${id}: ${label(id)}`, ...pickLines(trials.filter((t) => classOf(t) === id), ` --hardware-class ${id}`));
+  return out;
 }

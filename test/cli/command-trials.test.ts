@@ -316,3 +316,51 @@ describe('command trials (real child processes)', () => {
     }
   });
 });
+
+describe("a command trial's model, taken away", () => {
+  it('keeps what the command hands back, picks it by a budget and exports it with the command line that made it', async () => {
+    const dir = tmpDir();
+    const db = join(dir, 's.db');
+    const spec = writeSpec(dir, { ...commandSpec('handback', [process.execPath, FIXTURE, 'artifact', join(dir, 'saved')], { x: { type: 'int', low: 1, high: 4 } }), trials: 3 });
+    expect((await runCli(['tune', spec, '--db', db])).code).toBe(0);
+    const trials = trialsOf(db, 'handback').filter((t) => t.state === 'complete');
+    expect(trials.length).toBe(3);
+    for (const t of trials) expect(readFileSync(join(dir, 'models', 'handback', `trial-${t.number}`, 'model.bin'), 'utf8')).toBe(`weights for x=${t.params.x}`);
+    // the budget picks as the explorer does, and says how to take the model away
+    const best = [...trials].sort((a, b) => b.metrics.accuracy! - a.metrics.accuracy!)[0]!;
+    const show = await runCli(['show', 'handback', '--db', db, '--budget', 'at least 50% accuracy and at most 1 J per prediction']);
+    expect(show.code).toBe(0);
+    expect(show.stdout).toMatch(/Budget read as: accuracy ≥ 50% and energy per prediction ≤ 1 J\./);
+    expect(show.stdout).toMatch(/Take it away: +\S*ecopt export handback --trial \d+/);
+    // without --out: the folder is named after the trial the export chose (the most accurate)
+    const exported = await runCli(['export', 'handback', '--db', db], {}, dir);
+    expect(exported.code).toBe(0);
+    const out = join(dir, `handback-trial-${best.number}`);
+    expect(readFileSync(join(out, 'model.bin'), 'utf8')).toBe(`weights for x=${best.params.x}`);
+    expect(JSON.parse(readFileSync(join(out, 'params.json'), 'utf8'))).toEqual(best.params);
+    const card = readFileSync(join(out, 'model-card.md'), 'utf8');
+    expect(card).toContain(`${process.execPath} ${FIXTURE} artifact ${join(dir, 'saved')}`);
+    expect(card).toMatch(/\| Energy per prediction \(this model's own share\) \| .* — (estimated|measured)/);
+    expect(exported.stdout).toMatch(/in its own format: load it with your script/);
+    // ecopt predict says what the folder is rather than "not an exported ECOpt model"
+    const predicted = await runCli(['predict', out, spec], {}, dir);
+    expect(predicted.code).toBe(2);
+    expect(predicted.stderr).toMatch(/this is a command study's model, in the format its own script wrote/);
+  });
+
+  it('keeps a folder it hands back whole, and refuses to export a trial whose command handed nothing back, saying how', async () => {
+    const dir = tmpDir();
+    const db = join(dir, 's.db');
+    const spec = writeSpec(dir, commandSpec('folder', [process.execPath, FIXTURE, 'artifact', join(dir, 'saved'), 'folder'], { x: { type: 'fixed', value: 2 } }));
+    expect((await runCli(['tune', spec, '--db', db])).code).toBe(0);
+    const out = join(dir, 'take');
+    expect((await runCli(['export', 'folder', '--db', db, '--trial', '0', '--out', out])).code).toBe(0);
+    expect(readFileSync(join(out, 'ckpt', 'shards', 'a.bin'), 'utf8')).toBe('shard for x=2');
+    const plain = writeSpec(dir, commandSpec('plain', [process.execPath, FIXTURE, 'ok', '--x', '{x}'], { x: { type: 'fixed', value: 3 } }));
+    expect((await runCli(['tune', plain, '--db', db])).code).toBe(0);
+    const refused = await runCli(['export', 'plain', '--db', db, '--trial', '0', '--out', join(dir, 'none')]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/trial 0 of "plain" has no kept model: its command handed none back\. Name the file or folder it saves in its metrics line/);
+    expect(existsSync(join(dir, 'none'))).toBe(false);
+  });
+});
