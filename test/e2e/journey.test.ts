@@ -431,6 +431,60 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     await tabB.close();
   }, 90_000);
 
+  it("takes a command trial's model away: what its command handed back, or says why there is none", async () => {
+    // a study of the user's own script, in its own file: trial 0 handed back out/model.pt, trial 1 nothing
+    const folder = join(dataDir, 'my script');
+    const file = join(folder, 'command studies.db');
+    mkdirSync(join(folder, 'models', 'e2e-command', 'trial-0'), { recursive: true });
+    writeFileSync(join(folder, 'models', 'e2e-command', 'trial-0', 'model.pt'), 'TORCH-BYTES');
+    const parsed = parseStudySpec({
+      name: 'e2e-command',
+      model: 'command',
+      command: { argv: ['python3', 'train.py', '--lr', '{lr}'], cwd: folder },
+      space: { lr: { type: 'float', low: 0.001, high: 0.1, log: true } },
+      objectives: [{ metric: 'accuracy' }, { metric: 'infer_energy_j_per_sample' }],
+      trials: 2,
+    });
+    if (!parsed.ok) throw new Error('bad spec');
+    const s = new Store(file);
+    const study = s.createStudy(parsed.spec);
+    for (const [i, attrs] of [{ model_dir: 'models/e2e-command/trial-0', reported_artifact: 'out/model.pt' }, {}].entries()) {
+      const t = s.createTrial(study.id, { lr: 0.01 * (i + 1) });
+      s.startTrial(t.id);
+      s.completeTrial(t.id, { metrics: { accuracy: 0.9 - i / 10, infer_energy_j_per_sample: 0.001 }, attrs, windows: [], backend: 'command', powerSamples: [] });
+    }
+    s.close();
+
+    const tab = await page.context().newPage();
+    await tab.goto(url);
+    await tab.getByTestId('open-path').fill(file);
+    await tab.getByTestId('open-file').click();
+    await tab.getByTestId('studies-table').getByText('e2e-command').waitFor();
+    await tab.getByTestId('study-link-e2e-command').click();
+    await tab.waitForURL(/#\/study\/e2e-command\/explore$/);
+    // the re-measure panel says truly why it cannot re-measure a command's model
+    expect(await tab.getByTestId('remeasure').textContent()).toMatch(/a command's model \(what it hands back as its artifact, kept and taken away as it is\) is in its own format, which only your script runs/);
+    await tab.getByTestId('budget-text').fill('at least 85% accuracy');
+    await expect.poll(() => tab.getByTestId('budget-sentence').textContent(), { timeout: 10_000 }).toMatch(/^Model #0 /);
+    const [zip] = await Promise.all([tab.waitForEvent('download'), tab.getByTestId('take-model').click()]);
+    expect(zip.suggestedFilename()).toBe('e2e-command-trial-0.zip');
+    const zipped = unzipSync(new Uint8Array(readFileSync((await zip.path())!)));
+    expect(Object.keys(zipped).sort()).toEqual(['model-card.md', 'model.pt', 'params.json', 'study.json'].map((f) => `e2e-command-trial-0/${f}`));
+    expect(new TextDecoder().decode(zipped['e2e-command-trial-0/model.pt'])).toBe('TORCH-BYTES');
+    expect(new TextDecoder().decode(zipped['e2e-command-trial-0/model-card.md'])).toContain('python3 train.py --lr 0.01');
+    expect(await tab.getByTestId('taken-note').textContent()).toMatch(/Downloaded e2e-command-trial-0\.zip: what your command handed back for model #0, in its own format/);
+    await tab.screenshot({ path: join(shots, '19-command-take-model.png'), fullPage: true });
+    await scan('explorer: a command study', tab);
+    // trial 1 handed nothing back: its detail says so, with no button to press
+    await tab.goto(`${url}#/study/e2e-command/explore?trial=1`);
+    await tab.getByTestId('trial-detail').getByRole('heading', { name: 'Trial 1' }).waitFor();
+    expect(await tab.getByTestId('detail-take-model').count()).toBe(0);
+    expect(await tab.getByTestId('detail-no-model').textContent()).toMatch(/its command handed none back \(name a file or folder as "artifact" in its metrics line to keep one\)/);
+    await tab.getByTestId('trial-detail').scrollIntoViewIfNeeded();
+    await tab.screenshot({ path: join(shots, '19b-command-no-model.png'), fullPage: true });
+    await tab.close();
+  }, 90_000);
+
   it('reads a CSV file of the user\'s in the wizard: summary, target choice, and the study file', async () => {
     await page.goto(url);
     await page.getByTestId('nav-wizard').click();
