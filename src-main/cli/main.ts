@@ -354,6 +354,10 @@ export function buildProgram(): Command {
         const v = verifyReport(store, reportPath);
         if (v.ok) {
           process.stdout.write(`OK: ${reportPath} matches the measurements in ${store.path}.\n`);
+          if (v.reworded.length) {
+            const listed = v.reworded.slice(0, 8).join(', ') + (v.reworded.length > 8 ? `, and ${v.reworded.length - 8} more` : '');
+            process.stdout.write(`  This ECOpt words ${v.reworded.length === 1 ? 'one sentence' : `${v.reworded.length} sentences`} otherwise, with the same figures and provenance (${listed}); write the report again for the current wording.\n`);
+          }
         } else {
           process.stdout.write(`MISMATCH: ${reportPath} no longer matches ${store.path}:\n${v.problems.map((p) => `  - ${p}`).join('\n')}\n`);
           process.exitCode = 1;

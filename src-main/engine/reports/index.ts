@@ -107,6 +107,8 @@ export async function writeReports(store: Store, studyName: string, options: Rep
 export interface Verification {
   ok: boolean;
   problems: string[];
+  /** Fields whose sentence this build words otherwise, with the same figures and provenance (not a problem). */
+  reworded: string[];
 }
 
 /** Rebuilds a report from the database with its own options and compares digest and figures. */
@@ -167,11 +169,30 @@ export function verifyReport(store: Store, reportPath: string): Verification {
   // everything else the report states, the model it names and its parameters first: an edited
   // trial number or parameter must not pass because the energy figures still match
   const named = new Set(figures.map(([, path]) => path));
-  const others = jsonDifferences(raw, JSON.parse(JSON.stringify(rebuilt)) as unknown, 1e-9).filter((d) => !named.has(d.path));
+  const differing = jsonDifferences(raw, JSON.parse(JSON.stringify(rebuilt)) as unknown, 1e-9).filter((d) => !named.has(d.path));
+  // a sentence this build words otherwise, stating the same figures and the same provenance, is
+  // wording (another release, or a fix to the prose), not a changed measurement: said, not failed
+  const reworded = differing.filter((d) => sameStatement(d.a, d.b));
+  const others = differing.filter((d) => !reworded.includes(d));
   const shown = others.slice(0, MAX_DIFFERENCES).map((d) => `${d.path}: ${jsonText(d.a, 80)} in the report, ${jsonText(d.b, 80)} from the database`);
   if (others.length > MAX_DIFFERENCES) shown.push(`and ${others.length - MAX_DIFFERENCES} more fields differ`);
   problems.push(...shown);
-  return { ok: problems.length === 0, problems };
+  return { ok: problems.length === 0, problems, reworded: reworded.map((d) => d.path) };
+}
+
+/** The figures and provenance words a sentence states, in order: "1,000 J, measured" → ["1000", "measured"]. */
+function statedFacts(text: string): string[] {
+  return (text.match(/-?\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+)?|\b(?:measured|estimated|partly|never|not)\b/gi) ?? []).map((t) => t.replace(/,/g, '').toLowerCase());
+}
+
+/** Two sentences (three words or more each) that state the same figures and provenance words in the same order, worded otherwise. */
+function sameStatement(a: unknown, b: unknown): boolean {
+  if (typeof a !== 'string' || typeof b !== 'string') return false;
+  const prose = (t: string) => t.trim().split(/\s+/).length >= 3;
+  if (!prose(a) || !prose(b)) return false;
+  const fa = statedFacts(a);
+  const fb = statedFacts(b);
+  return fa.length === fb.length && fa.every((f, i) => f === fb[i]);
 }
 
 const MAX_DIFFERENCES = 8;

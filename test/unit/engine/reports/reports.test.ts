@@ -190,6 +190,25 @@ describe('energy reports from a real study database', () => {
     writeFileSync(path, JSON.stringify(elsewhere, null, 2));
     const v = await runCli(['verify', path, '--db', db]);
     expect(v.code, v.stdout).toBe(0);
+
+    // a report an earlier build worded otherwise (same figures, same provenance) still verifies, and says so
+    const sentence = report.methodology.findIndex((line) => /\d/.test(line) && /measured|estimated/.test(line));
+    expect(sentence).toBeGreaterThanOrEqual(0);
+    const older = structuredClone(report);
+    older.methodology[sentence] = `As an earlier ECOpt put it: ${older.methodology[sentence]!.replace(/\bthe\b/g, 'teh')}`;
+    writeFileSync(path, JSON.stringify(older, null, 2));
+    const reworded = await runCli(['verify', path, '--db', db]);
+    expect(reworded.code, reworded.stdout).toBe(0);
+    expect(reworded.stdout).toMatch(new RegExp(`This ECOpt words one sentence otherwise, with the same figures and provenance \\(methodology\\[${sentence}\\]\\); write the report again`));
+    // but a figure or a provenance word changed inside a sentence is a mismatch
+    for (const change of [(t: string) => t.replace(/\d/, (d) => String((Number(d) + 1) % 10)), (t: string) => (/measured/.test(t) ? t.replace('measured', 'estimated') : t.replace('estimated', 'measured'))]) {
+      const edited = structuredClone(report);
+      edited.methodology[sentence] = change(edited.methodology[sentence]!);
+      writeFileSync(path, JSON.stringify(edited, null, 2));
+      const bad = await runCli(['verify', path, '--db', db]);
+      expect(bad.code, bad.stdout).toBe(1);
+      expect(bad.stdout).toMatch(new RegExp(`methodology\\[${sentence}\\]: .* in the report`));
+    }
   });
 
   it('answers bad input with a clear message', async () => {
