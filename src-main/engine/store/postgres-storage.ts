@@ -6,6 +6,7 @@
  * row (`FOR NO KEY UPDATE`), so claims, stale recovery and finishing trials are serialised per
  * study and always take their locks in one order (study, then trial): no deadlocks.
  */
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { StudySpec } from '../../shared/spec';
 import { datasetLabel } from '../../shared/spec';
@@ -205,6 +206,9 @@ export class PostgresStorage implements Storage {
       await pool.end().catch(() => undefined);
       throw e;
     }
+    // the write transactions' tokens are needed only while a retry may ask for them: a day is ample
+    // (best effort: a role that may only read, or a database of an older schema, skips it)
+    await client.query('DELETE FROM committed_tx WHERE at_ms < $1', [Date.now() - 86_400_000]).catch(() => undefined);
     client.release();
     return storage;
   }
@@ -213,24 +217,57 @@ export class PostgresStorage implements Storage {
     await this.pool.end();
   }
 
-  private async tx<T>(f: (c: Client) => Promise<T>, isolation: 'READ COMMITTED' | 'REPEATABLE READ' = 'READ COMMITTED'): Promise<T> {
+  /**
+   * A write transaction (READ COMMITTED), run again through a lost connection. Cut off before its
+   * COMMIT, the server rolled it back and running it again is safe. Cut off after sending COMMIT,
+   * it may have committed with only the reply lost: running it again would claim a second trial or
+   * count an idle window twice. So each one writes its own token to `committed_tx` inside itself,
+   * and a retry after a lost COMMIT first asks whether that token is there.
+   */
+  private async tx<T>(f: (c: Client) => Promise<T>): Promise<T> {
+    const token = randomUUID();
+    let sent: { out: T } | null = null;
     return this.retrying(async () => {
-      const c = await this.pool.connect();
-      let broken = false;
-      try {
-        await c.query(`BEGIN ISOLATION LEVEL ${isolation}`);
-        const out = await f(c);
-        await c.query('COMMIT');
-        return out;
-      } catch (e) {
-        broken = isConnectionLoss(e);
-        if (!broken) await c.query('ROLLBACK').catch(() => undefined);
-        throw e;
-      } finally {
-        // a connection the server dropped is discarded, not handed to the next statement
-        c.release(broken);
+      if (sent) {
+        if ((await this.pool.query('SELECT 1 FROM committed_tx WHERE token = $1', [token])).rowCount) return sent.out;
+        sent = null;
       }
+      return this.attempt('READ COMMITTED', f, async (c, out) => {
+        await c.query('INSERT INTO committed_tx (token, at_ms) VALUES ($1, $2)', [token, Date.now()]);
+        sent = { out };
+      });
     });
+  }
+
+  /** A read as one snapshot (REPEATABLE READ), run again through a lost connection; writes nothing, so a role that may only read can run it. */
+  private async snapshot<T>(f: (c: Client) => Promise<T>): Promise<T> {
+    return this.retrying(() => this.attempt('REPEATABLE READ', f));
+  }
+
+  /** One try of a transaction on a connection of its own; `beforeCommit` runs last inside it. */
+  private async attempt<T>(isolation: 'READ COMMITTED' | 'REPEATABLE READ', f: (c: Client) => Promise<T>, beforeCommit?: (c: Client, out: T) => Promise<void>): Promise<T> {
+    const c = await this.pool.connect();
+    // a connection cut with a statement on the way (a network drop, not a server shutdown, which
+    // says goodbye first) fails that statement and also emits 'error' on the client: without a
+    // listener that would end the process; the failed statement is what is handled, below
+    const ignore = () => undefined;
+    c.on('error', ignore);
+    let broken = false;
+    try {
+      await c.query(`BEGIN ISOLATION LEVEL ${isolation}`);
+      const out = await f(c);
+      if (beforeCommit) await beforeCommit(c, out);
+      await c.query('COMMIT');
+      return out;
+    } catch (e) {
+      broken = isConnectionLoss(e);
+      if (!broken) await c.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      c.off('error', ignore);
+      // a connection the server dropped is discarded, not handed to the next statement
+      c.release(broken);
+    }
   }
 
   private async rows<T>(q: Queryable, sql: string, params: unknown[] = []): Promise<T[]> {
@@ -310,11 +347,11 @@ export class PostgresStorage implements Storage {
   }
 
   async listStudies(): Promise<StudySummary[]> {
-    return this.tx(async (c) => {
+    return this.snapshot(async (c) => {
       const studies = await this.rows<RawStudy>(c, 'SELECT * FROM studies ORDER BY id');
       const counts = await this.rows<{ study_id: number; state: TrialState; n: number }>(c, 'SELECT study_id, state, count(*) AS n FROM trials GROUP BY study_id, state');
       return studies.map((s) => toSummary(s, counts.filter((n) => n.study_id === s.id)));
-    }, 'REPEATABLE READ');
+    });
   }
 
   async setStudyBudget(studyId: number, trials: number, timeBudgetS: number | undefined): Promise<void> {
@@ -647,7 +684,7 @@ export class PostgresStorage implements Storage {
         placed,
       ) as PlacedTrial[];
     };
-    return q ? read(q) : this.tx(read, 'REPEATABLE READ');
+    return q ? read(q) : this.snapshot(read);
   }
 
   async getTrial(id: number): Promise<PlacedTrial | null> {
@@ -695,10 +732,7 @@ export class PostgresStorage implements Storage {
   }
 
   async getWindows(filter: { trialId: number } | { studyId: number; phase: 'idle' }): Promise<StoredWindow[]> {
-    return this.tx(
-      (c) => ('trialId' in filter ? this.windowsWhere(c, 'trial_id = $1', filter.trialId) : this.windowsWhere(c, "phase = 'idle' AND study_id = $1", filter.studyId)),
-      'REPEATABLE READ',
-    );
+    return this.snapshot((c) => ('trialId' in filter ? this.windowsWhere(c, 'trial_id = $1', filter.trialId) : this.windowsWhere(c, "phase = 'idle' AND study_id = $1", filter.studyId)));
   }
 
   async getPowerSamples(trialId: number): Promise<{ tMs: number; domain: string; powerW: number }[]> {
@@ -713,7 +747,7 @@ export class PostgresStorage implements Storage {
   // ---- whole studies -------------------------------------------------------------------------------
 
   async exportStudy(studyId: number): Promise<StudyExport> {
-    return this.tx(async (c) => {
+    return this.snapshot(async (c) => {
       const study = await this.studyWhere(c, 'id = $1', studyId);
       if (!study) throw new Error(`study ${studyId} does not exist`);
       const trials = await this.readTrials('t.study_id = $1', [studyId], true, c);
@@ -778,7 +812,7 @@ export class PostgresStorage implements Storage {
         trials: out,
         windows,
       };
-    }, 'REPEATABLE READ');
+    });
   }
 
   async importStudy(data: StudyExport): Promise<StudyRow> {

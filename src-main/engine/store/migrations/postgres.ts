@@ -185,4 +185,21 @@ CREATE TABLE hardware_classes (
 `,
 };
 
-export const PG_MIGRATIONS: readonly Migration[] = [p001, p002, p003, p004];
+/**
+ * One row per write transaction, written inside it: after a connection lost while its COMMIT was
+ * on the way, the retry asks whether it committed rather than running it twice. Rows older than a
+ * day are deleted when a storage opens the database.
+ */
+const p005: Migration = {
+  version: 5,
+  name: 'committed transactions',
+  sql: `
+CREATE TABLE committed_tx (
+  token TEXT PRIMARY KEY,
+  at_ms BIGINT NOT NULL
+);
+CREATE INDEX committed_tx_by_time ON committed_tx (at_ms);
+`,
+};
+
+export const PG_MIGRATIONS: readonly Migration[] = [p001, p002, p003, p004, p005];

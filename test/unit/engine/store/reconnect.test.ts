@@ -3,6 +3,10 @@
  * blip): statements and transactions wait for it and go on; past ECOPT_DB_RETRY_S the message
  * names the database and the fix. A real server, shut down and started again on the same data.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pgDriver from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../../../src-main/engine/errors';
@@ -85,5 +89,84 @@ describe.skipIf(postgresMissing)('a PostgreSQL study through a server restart', 
     await expect(lost).rejects.toThrow(/^lost the connection to the PostgreSQL database postgresql:\/\/postgres@localhost\/\w+\?host=.* and could not get it back in 1 s: check that the server runs and this machine can reach it, then run the command again .*ECOPT_DB_RETRY_S/);
     await back;
     expect(await s.listStudies()).toEqual([]);
+  });
+});
+
+/**
+ * A Unix-socket proxy in front of the server that, once armed, passes the next COMMIT on to the
+ * server, drops the server's reply, and cuts the connection: the transaction committed, and the
+ * client saw only the connection go.
+ */
+async function commitReplyLost(url: string): Promise<{ url: string; arm: () => void; cuts: () => number; close: () => Promise<void> }> {
+  const serverDir = new URL(url).searchParams.get('host')!;
+  const dir = mkdtempSync(join(tmpdir(), 'pgx-'));
+  let armed = false;
+  let cut = 0;
+  const sockets = new Set<Socket>();
+  const proxy = createServer((client) => {
+    const server = connect(join(serverDir, '.s.PGSQL.5432'));
+    sockets.add(client).add(server);
+    let swallow = false;
+    client.on('data', (chunk) => {
+      server.write(chunk);
+      // a simple-protocol Query message: 'Q', its length, the SQL, NUL
+      if (armed && chunk[0] === 0x51 && chunk.subarray(5).toString().startsWith('COMMIT')) {
+        armed = false;
+        swallow = true;
+        cut++;
+        setTimeout(() => {
+          client.destroy();
+          server.destroy();
+        }, 300);
+      }
+    });
+    server.on('data', (chunk) => {
+      if (!swallow) client.write(chunk);
+    });
+    for (const [a, b] of [[client, server], [server, client]] as const) {
+      a.on('error', () => b.destroy());
+      a.on('close', () => b.destroy());
+    }
+  });
+  await new Promise<void>((r) => proxy.listen(join(dir, '.s.PGSQL.5432'), r));
+  const proxied = new URL(url);
+  proxied.searchParams.set('host', dir);
+  return {
+    url: proxied.toString(),
+    arm: () => (armed = true),
+    cuts: () => cut,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => proxy.close(r));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+describe.skipIf(postgresMissing)("a write whose COMMIT reply was lost", () => {
+  it('is not written twice: one trial claimed, one idle window counted, one completion', async () => {
+    const url = await pg.server().createDatabase();
+    const proxy = await commitReplyLost(url);
+    try {
+      const s = await PostgresStorage.open(proxy.url);
+      opened.push(s);
+      const study = await s.createStudy(spec('lost-commit'));
+      const worker = { host: 'rack-1', pid: process.pid };
+      proxy.arm();
+      const claimed = await s.claimTrial(study.id, { params: { units: 4, learning_rate: 0.01, epochs: 2 }, retryOf: null, worker, hardwareClass: 'c', budget: 4 });
+      expect(proxy.cuts()).toBe(1);
+      expect(claimed!.number).toBe(0);
+      expect((await s.getTrials(study.id)).map((t) => t.number)).toEqual([0]);
+      proxy.arm();
+      await s.insertWindow(study.id, null, { phase: 'idle', startedAtMs: Date.now(), durationS: 5, domains: [{ domain: 'cpu-package', energyJ: 50, provenance: { method: 'estimated', source: 'cpu-tdp-estimate', model: 'tdp', inputs: {}, uncertaintyRel: 0.4 } }] });
+      expect(proxy.cuts()).toBe(2);
+      expect(await s.getWindows({ studyId: study.id, phase: 'idle' })).toHaveLength(1);
+      proxy.arm();
+      await s.completeTrial(claimed!.id, { metrics: { accuracy: 0.9 }, attrs: {}, windows: [], backend: 'wasm', powerSamples: [] });
+      expect(proxy.cuts()).toBe(3);
+      expect((await s.getTrial(claimed!.id))!.state).toBe('complete');
+    } finally {
+      await proxy.close();
+    }
   });
 });
