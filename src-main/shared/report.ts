@@ -224,6 +224,12 @@ export const reportSchema = z.object({
      * recorded (a command's model); absent in reports written before it was added.
      */
     weightsSha256: z.string().nullable().optional(),
+    /**
+     * A command trial's model: SHA-256 of each file its command handed back as its artifact, as
+     * ECOpt kept it (what the exported model card lists). Absent when it handed none back, for a
+     * built-in trial, and in reports written before it was added.
+     */
+    artifactSha256: z.record(z.string(), z.string()).optional(),
   }),
   software: z.record(z.string(), z.string()),
   hardware: z.object({

@@ -1,4 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -325,7 +326,11 @@ describe("a command trial's model, taken away", () => {
     expect((await runCli(['tune', spec, '--db', db])).code).toBe(0);
     const trials = trialsOf(db, 'handback').filter((t) => t.state === 'complete');
     expect(trials.length).toBe(3);
-    for (const t of trials) expect(readFileSync(join(dir, 'models', 'handback', `trial-${t.number}`, 'model.bin'), 'utf8')).toBe(`weights for x=${t.params.x}`);
+    for (const t of trials) {
+      expect(readFileSync(join(dir, 'models', 'handback', `trial-${t.number}`, 'model.bin'), 'utf8')).toBe(`weights for x=${t.params.x}`);
+      // its fingerprint, stored as kept: the report names it
+      expect(t.attrs.artifact_sha256).toEqual({ 'model.bin': createHash('sha256').update(`weights for x=${t.params.x}`).digest('hex') });
+    }
     // the budget picks as the explorer does, and says how to take the model away
     const best = [...trials].sort((a, b) => b.metrics.accuracy! - a.metrics.accuracy!)[0]!;
     const show = await runCli(['show', 'handback', '--db', db, '--budget', 'at least 50% accuracy and at most 1 J per prediction']);
@@ -346,6 +351,12 @@ describe("a command trial's model, taken away", () => {
     const predicted = await runCli(['predict', out, spec], {}, dir);
     expect(predicted.code).toBe(2);
     expect(predicted.stderr).toMatch(/this is a command study's model, in the format its own script wrote/);
+    // the energy report of the same model names the same file fingerprint as the card
+    const report = join(dir, 'report');
+    expect((await runCli(['report', 'handback', '--db', db, '--trial', String(best.number), '--format', 'md', '--out', report])).code).toBe(0);
+    const sha = createHash('sha256').update(`weights for x=${best.params.x}`).digest('hex');
+    expect(card).toContain(sha);
+    expect(readFileSync(join(report, 'energy-report.md'), 'utf8')).toContain(`| Model (SHA-256 of each file its command handed back, as the exported model card lists them) | model.bin ${sha} |`);
   });
 
   it('keeps a folder it hands back whole, and refuses to export a trial whose command handed nothing back, saying how', async () => {

@@ -87,6 +87,17 @@ export function folderBytes(dir: string): number {
   return readdirSync(dir, { withFileTypes: true }).reduce((a, e) => a + (e.isDirectory() ? folderBytes(join(dir, e.name)) : statSync(join(dir, e.name)).size), 0);
 }
 
+/** Every file under `dir` (subfolders included) with its SHA-256, by its path relative to `dir` with '/' between folders, in name order. */
+export function fileHashes(dir: string, under = ''): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of readdirSync(join(dir, under), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const rel = under ? `${under}/${e.name}` : e.name;
+    if (e.isDirectory()) Object.assign(out, fileHashes(dir, rel));
+    else out[rel] = createHash('sha256').update(readFileSync(join(dir, rel))).digest('hex');
+  }
+  return out;
+}
+
 export function isModelFolder(dir: string): boolean {
   return existsSync(join(dir, MODEL_FILE)) && existsSync(join(dir, WEIGHTS_FILE));
 }

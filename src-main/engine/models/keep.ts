@@ -9,7 +9,7 @@ import { frontTrials } from '../../shared/analysis';
 import type { TrialRecord } from '../../shared/types';
 import type { Storage } from '../store/storage';
 import type { Store, StudyRow, TrialResult } from '../store/store';
-import { folderBytes } from './artifact';
+import { fileHashes, folderBytes } from './artifact';
 
 function safe(name: string): string {
   return name.replace(/[^\w.-]+/g, '_');
@@ -59,6 +59,8 @@ export function keepModelIn(root: string | null, dir: string | null, result: Tri
     if (existsSync(source)) {
       cpSync(source, statSync(source).isDirectory() ? dir : join(dir, source.split(/[\\/]/).pop()!), { recursive: true });
       attrs.model_bytes = folderBytes(dir);
+      // the fingerprint of what the command handed back, as kept: the report and the model card name it
+      attrs.artifact_sha256 = fileHashes(dir);
     } else {
       attrs.artifact_missing = `the command reported artifact ${artifact}, but ${source} does not exist`;
     }

@@ -311,6 +311,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
     reported_training_type?: unknown;
     remeasured?: Remeasurement[];
     weights_sha256?: unknown;
+    artifact_sha256?: unknown;
   };
   const kind: 'builtin' | 'command' = study.spec.command ? 'command' : 'builtin';
 
@@ -581,6 +582,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
       metrics: Object.fromEntries(Object.entries(trial.metrics).filter(([, v]) => v !== undefined)) as Record<string, number>,
       paramCount: trial.metrics.param_count ?? null,
       weightsSha256: typeof attrs.weights_sha256 === 'string' ? attrs.weights_sha256 : null,
+      ...(attrs.artifact_sha256 && typeof attrs.artifact_sha256 === 'object' ? { artifactSha256: attrs.artifact_sha256 as Record<string, string> } : {}),
     },
     software: { ecopt: writer.ecopt, node: hardware.recorded.node ?? writer.node, backend: trial.backend ?? 'unknown', os: hardware.os },
     hardware,

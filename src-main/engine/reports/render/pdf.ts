@@ -12,7 +12,7 @@ import type { EnergyReport } from '../../../shared/report';
 import { datasetText } from '../../../shared/spec';
 import { durationText, energyText, flopsText, gramsText, plainNumber } from '../units';
 import { drawFrontier, drawPayback, FRONTIER_HEIGHT, paybackHeight, type FrontierPoint } from './chart';
-import { batchRepeatsText, campaignRows, gpaiRows, hardwareRows, lowerBoundText, methodLabel, noInference, paybackRows, perJouleText, remeasuredNote, uncertainty, unitWords } from './text';
+import { batchRepeatsText, campaignRows, modelFingerprint, gpaiRows, hardwareRows, lowerBoundText, methodLabel, noInference, paybackRows, perJouleText, remeasuredNote, uncertainty, unitWords } from './text';
 
 /** Helvetica in PDF covers WinAnsi only: spell out what it lacks. */
 export function pdfSafe(s: string): string {
@@ -163,7 +163,7 @@ export function renderPdf(r: EnergyReport, frontier: FrontierPoint[], options: {
   section('Model, software and hardware', [
     ['Study', `${r.study.name}, created ${r.study.createdAt}; ${r.study.model} on ${datasetText(r.study.dataset)}; sampler ${r.study.sampler}; trials: ${Object.entries(r.study.trials).map(([k, v]) => `${v} ${k}`).join(', ')}`],
     ['Parameters', Object.entries(r.trial.params).map(([k, v]) => `${k}=${String(v)}`).join(', ')],
-    ['Weights', r.trial.weightsSha256 ? `SHA-256 of their values ${r.trial.weightsSha256} (as the exported model card states it)` : 'SHA-256 not recorded'],
+    modelFingerprint(r),
     ['Software', Object.entries(r.software).map(([k, v]) => `${k} ${v}`).join('; ')],
     ...hardwareRows(r),
   ]);

@@ -42,6 +42,14 @@ export function batchRepeatsText(inf: Pick<NonNullable<EnergyReport['inference']
   return `batch ${inf.batchSize ?? 'not reported'}, ${inf.repeats ?? 'not reported'} repeats`;
 }
 
+/** What ties the report to the model taken away: a built-in model's weights, or the files a command handed back. */
+export function modelFingerprint(r: Pick<EnergyReport, 'trial'>): [string, string] {
+  const files = r.trial.artifactSha256 ? Object.entries(r.trial.artifactSha256) : [];
+  if (files.length) return ['Model (SHA-256 of each file its command handed back, as the exported model card lists them)', files.map(([f, h]) => `${f} ${h}`).join('; ')];
+  if (r.trial.weightsSha256) return ['Weights (SHA-256 of their values, as the exported model card states it)', r.trial.weightsSha256];
+  return ['Model', r.trial.kind === 'command' ? 'no fingerprint: its command handed no model back (an "artifact" in its metrics line)' : 'SHA-256 of its weights not recorded (trained before ECOpt recorded it)'];
+}
+
 export function uncertainty(u: number | null): string {
   return u === null ? 'uncertainty not stated by the counter' : `±${(u * 100).toFixed(0)}%`;
 }
