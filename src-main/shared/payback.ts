@@ -37,6 +37,8 @@ export interface PaybackInput {
   gPerKWh: number | null;
   /** `listed`: one of several trials shown side by side (the front), not a model the user chose; the sentence then does not call it chosen. */
   role?: 'chosen' | 'listed';
+  /** The chosen model is the study's first trial, what would have been trained without tuning: against that the search saved nothing, and the sentence says so. */
+  chosenIsFirst?: boolean;
 }
 
 export type PaybackVerdict = 'pays-back' | 'never' | 'same-model';
@@ -133,6 +135,9 @@ export function payback(input: PaybackInput): PaybackResult {
       `${cap(names)}: saves ${text.saved} per prediction${spreadKnown ? '' : ' (spread not measured)'}; ` +
       `the search used ${text.campaign}, so it pays back after ${text.predictions} predictions${within}` +
       (gain !== null && gain < 0 ? `, at a cost of ${(-gain).toFixed(1)} accuracy points.` : '.');
+  }
+  if (input.chosenIsFirst && verdict !== 'same-model') {
+    sentence += ` Trial ${chosen.trial} is itself the study's first trial, what would have been trained without tuning: against that the search saved no energy per prediction, and its ${text.campaign} were the cost of learning how it compares with the models the search found.`;
   }
   return {
     chosenTrial: chosen.trial,

@@ -29,6 +29,20 @@ export function mostAccurateTrial(trials: readonly TrialRecord[]): TrialRecord |
  * configuration one would have trained without tuning; and when that too is the chosen model, the
  * trial using the least energy per prediction.
  */
+/**
+ * The first configuration tried, with a measured inference energy — what would have been trained
+ * without tuning; a re-run (a trial interrupted and run again) stands in its original's place.
+ */
+function firstConfiguration(trials: readonly TrialRecord[]): { first: TrialRecord | undefined; original: (t: TrialRecord) => TrialRecord } {
+  const byId = new Map(trials.map((t) => [t.id, t]));
+  const original = (t: TrialRecord): TrialRecord => {
+    let o = t;
+    for (let hops = 0; o.retryOf !== null && byId.has(o.retryOf) && hops < trials.length; hops++) o = byId.get(o.retryOf)!;
+    return o;
+  };
+  return { first: trials.filter(hasEnergy).sort((a, b) => original(a).number - original(b).number || a.number - b.number)[0], original };
+}
+
 export function pickReference(trials: readonly TrialRecord[], chosen: TrialRecord, referenceNumber?: number): { trial: TrialRecord; reason: string } {
   if (referenceNumber !== undefined) {
     const t = trials.find((x) => x.number === referenceNumber);
@@ -39,14 +53,7 @@ export function pickReference(trials: readonly TrialRecord[], chosen: TrialRecor
   const top = mostAccurateTrial(trials.filter(hasEnergy));
   if (top && top.number !== chosen.number) return { trial: top, reason: 'the most accurate trial' };
   const others = trials.filter((t) => hasEnergy(t) && t.number !== chosen.number);
-  // the first configuration tried: a re-run (a trial interrupted and run again) stands in its original's place
-  const byId = new Map(trials.map((t) => [t.id, t]));
-  const original = (t: TrialRecord): TrialRecord => {
-    let o = t;
-    for (let hops = 0; o.retryOf !== null && byId.has(o.retryOf) && hops < trials.length; hops++) o = byId.get(o.retryOf)!;
-    return o;
-  };
-  const first = trials.filter(hasEnergy).sort((a, b) => original(a).number - original(b).number || a.number - b.number)[0];
+  const { first, original } = firstConfiguration(trials);
   if (first && first.number !== chosen.number) {
     const from = original(first);
     return {
@@ -81,7 +88,17 @@ export function paybackOf(
     spreadRel: inferenceSpread(store, t),
     accuracy: t.metrics.accuracy ?? null,
   });
-  return payback({ chosen: model(chosen), reference: model(ref.trial), referenceReason: ref.reason, campaignEnergyJ: options.campaignEnergyJ, gPerKWh: options.gPerKWh, ...(options.role ? { role: options.role } : {}) });
+  // the chosen model is the one that would have been trained without tuning: the sentence says what the payback is then against
+  const untuned = firstConfiguration(trials).first?.number === chosen.number && ref.trial.number !== chosen.number;
+  return payback({
+    chosen: model(chosen),
+    reference: model(ref.trial),
+    referenceReason: ref.reason,
+    campaignEnergyJ: options.campaignEnergyJ,
+    gPerKWh: options.gPerKWh,
+    ...(options.role ? { role: options.role } : {}),
+    ...(untuned ? { chosenIsFirst: true } : {}),
+  });
 }
 
 export interface StudyPayback {

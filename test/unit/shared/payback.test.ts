@@ -21,6 +21,10 @@ describe('energy payback of a search', () => {
     // one row of several (ecopt show --payback lists the front): not called the chosen one
     const listed = payback({ chosen: model(3, 0.002, 0.1, 0.95), reference: model(7, 0.003, 0.1, 0.97), referenceReason: 'the most accurate trial', campaignEnergyJ: 18, gPerKWh: 360, role: 'listed' });
     expect(listed.sentence).toBe(p.sentence.replace('Trial 3 (chosen) against', 'Trial 3 against'));
+    // the chosen model is the untuned first trial: the sentence says the search saved nothing against that
+    const untuned = payback({ chosen: model(0, 0.002, 0.1, 0.95), reference: model(7, 0.003, 0.1, 0.97), referenceReason: 'the most accurate trial', campaignEnergyJ: 18, gPerKWh: 360, chosenIsFirst: true });
+    expect(untuned.verdict).toBe('pays-back');
+    expect(untuned.sentence).toMatch(/pays back after 18,000 predictions .*\. Trial 0 is itself the study's first trial, what would have been trained without tuning: against that the search saved no energy per prediction, and its 18 J were the cost of learning how it compares with the models the search found\.$/);
     // carbon: the same factor on both sides, so the same payback point
     expect(p.carbon!.campaignG).toBeCloseTo((18 / 3.6e6) * 360, 15);
     expect(p.carbon!.campaignG / p.carbon!.savedGPerPrediction).toBeCloseTo(p.predictions!, 6);
