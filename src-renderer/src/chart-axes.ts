@@ -205,16 +205,17 @@ export function powerAxis() {
 }
 
 /**
- * The learning curve: loss on the left, validation accuracy (in %) on the right, and the legend
- * in a row under the plot, where it covers neither axis's tick labels.
+ * The learning curve: loss on the left, validation accuracy (in %) on the right — a command's
+ * `accuracyLabel` says "as reported", since ECOpt does not know on which split it measured it —
+ * and the legend in a row under the plot, where it covers neither axis's tick labels.
  */
-export function learningCurveLayout(by: 'epoch' | 'step' = 'epoch') {
+export function learningCurveLayout(by: 'epoch' | 'step' = 'epoch', accuracyLabel = 'validation accuracy') {
   return {
     title: { text: 'Learning curve' },
     margin: { l: 60, r: 60, t: 30, b: 80 },
     xaxis: { title: { text: by } },
     yaxis: { title: { text: 'loss' } },
-    yaxis2: { title: { text: 'validation accuracy' }, overlaying: 'y' as const, side: 'right' as const, tickformat: '.0%' },
+    yaxis2: { title: { text: accuracyLabel }, overlaying: 'y' as const, side: 'right' as const, tickformat: '.0%' },
     legend: { orientation: 'h' as const, x: 0, xanchor: 'left' as const, y: -0.45, yanchor: 'top' as const },
   };
 }

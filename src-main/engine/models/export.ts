@@ -189,7 +189,8 @@ function heldOutRows(p: Preprocessing): string | null {
  * or estimated by which model, ± how much; inference with its spread between repeats), where each
  * domain's figure came from, the warnings raised, and the machine that trained and measured it.
  */
-function trialFacts(store: Store, studyId: number, trial: TrialRecord): { table: string[]; energy: string[]; machine: string[] } {
+/** `command`: the quality figures are what a command reported, on a split ECOpt does not know. */
+function trialFacts(store: Store, studyId: number, trial: TrialRecord, command = false): { table: string[]; energy: string[]; machine: string[] } {
   const attrs = store.getTrialAttrs(trial.id);
   const windows = store.getWindows({ trialId: trial.id });
   // the machine that trained and measured this trial, where recorded: its host, and its hardware
@@ -209,26 +210,38 @@ function trialFacts(store: Store, studyId: number, trial: TrialRecord): { table:
     pr.method === 'measured' ? `${domain}: measured by ${pr.source} (${pr.counter})` : `${domain}: estimated by ${pr.source}, model ${pr.model}, ±${Math.round(pr.uncertaintyRel * 100)}%`,
   );
   const flags = [...new Set(windows.flatMap((w) => (w.flags ?? []).map((f) => `${w.phase}: ${f.kind} — ${f.message}`)))];
-  const metric = (name: MetricName, unit: string) => (m[name] === undefined ? null : `| ${METRICS[name].label} | ${unit === 'fraction' ? `${(m[name]! * 100).toFixed(2)}%` : si(m[name], unit)} |`);
+  // a unitless figure (a loss, an RMSE in the target's units) as a plain number: "0.1242", not "124.2 m"
+  const metric = (name: MetricName, unit: string) =>
+    m[name] === undefined ? null : `| ${METRICS[name].label} | ${unit === 'fraction' ? `${(m[name]! * 100).toFixed(2)}%` : unit === '' ? plain(m[name]!) : si(m[name], unit)} |`;
+  const plain = (v: number) => (Number.isInteger(v) ? v.toLocaleString('en-US') : String(Number(v.toPrecision(4))));
+  const reported = (label: string, v: number | undefined, text: (x: number) => string) => (v === undefined ? null : `| ${label} (as your command reported it) | ${text(v)} |`);
   // each energy figure says how it was obtained, as the energy report does: measured (which
   // counter) or estimated (which model, ± how much); inference adds its spread between repeats
   const trainW = windows.find((x) => x.phase === 'train');
   const inferW = windows.find((x) => x.phase === 'infer');
   const train = trainW ? phaseFigures(trainW, null, '') : null;
   const infer = inferW ? phaseFigures(inferW, null, '') : null;
-  const how = (p: typeof train, repeats?: number) =>
-    `${p ? ` — ${methodLabel(p)}` : ''}${repeats !== undefined ? `; spread between blocks of repeats ±${(repeats * 100).toFixed(0)}%` : ''}`;
+  const how = (p: typeof train, repeats?: number | null) =>
+    `${p ? ` — ${methodLabel(p)}` : ''}${repeats === null ? '; spread between repeats not measured' : repeats !== undefined ? `; spread between blocks of repeats ±${(repeats * 100).toFixed(0)}%` : ''}`;
   const inferHow = infer === null ? 'was not measured' : infer.method === 'measured' ? 'was measured' : infer.method === 'estimated' ? 'was estimated, not measured,' : 'was partly measured, partly estimated,';
   const batching = attrs.infer_batch_size !== undefined ? ` in batches of ${String(attrs.infer_batch_size)}` : '';
   const table = [
     '| figure | value |',
     '|---|---|',
     ...[
-      m.accuracy !== undefined ? `| Accuracy (validation: the part of the data used to choose among trials) | ${(m.accuracy * 100).toFixed(2)}% |` : null,
-      attrs.test_accuracy !== undefined ? `| Test accuracy (held-out) | ${((attrs.test_accuracy as number) * 100).toFixed(2)}% |` : null,
-      metric('loss', ''),
-      metric('rmse', ''),
-      m.infer_energy_j_per_sample !== undefined ? `| Energy per prediction (this model's own share) | ${si(m.infer_energy_j_per_sample, 'J')}${how(infer, spread.infer_energy_j_per_sample)} |` : null,
+      ...(command
+        ? [
+            reported('Accuracy', m.accuracy, (v) => `${(v * 100).toFixed(2)}%`),
+            reported('Loss', m.loss, plain),
+            reported('Root-mean-square error', m.rmse, plain),
+          ]
+        : [
+            m.accuracy !== undefined ? `| Accuracy (validation: the part of the data used to choose among trials) | ${(m.accuracy * 100).toFixed(2)}% |` : null,
+            attrs.test_accuracy !== undefined ? `| Test accuracy (held-out) | ${((attrs.test_accuracy as number) * 100).toFixed(2)}% |` : null,
+            metric('loss', ''),
+            metric('rmse', ''),
+          ]),
+      m.infer_energy_j_per_sample !== undefined ? `| Energy per prediction (this model's own share) | ${si(m.infer_energy_j_per_sample, 'J')}${how(infer, spread.infer_energy_j_per_sample ?? null)} |` : null,
       m.infer_energy_gross_j_per_sample !== undefined ? `| Energy per prediction, whole machine | ${si(m.infer_energy_gross_j_per_sample, 'J')} |` : null,
       m.train_energy_j !== undefined ? `| Training energy (own share) | ${si(m.train_energy_j, 'J')}${how(train)} |` : null,
       metric('train_duration_s', 's'),
@@ -255,7 +268,7 @@ function shellWord(a: string): string {
 function commandModelCard(store: Store, studyId: number, trial: TrialRecord, reported: string | null, files: { file: string; bytes: number; sha256: string }[]): string {
   const study = store.getStudy(studyId)!;
   const command = study.spec.command!;
-  const { table, energy, machine } = trialFacts(store, studyId, trial);
+  const { table, energy, machine } = trialFacts(store, studyId, trial, true);
   // the command line as the trial ran it: {name} replaced by the trial's values, {params_file} by the params.json exported beside it
   const argv = command.argv.map((a) => substitute(a, trial.params, 'params.json'));
   const env = [
@@ -279,7 +292,7 @@ function commandModelCard(store: Store, studyId: number, trial: TrialRecord, rep
     '',
     '## How good, how frugal',
     '',
-    'As the command reported them (quality) and as ECOpt measured the command while it ran (energy, time):',
+    'Quality as the command reported it (on whichever part of its data it chose), energy and time as ECOpt measured the command while it ran:',
     '',
     ...table,
     '',

@@ -473,7 +473,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
       ? `${inferW.samples.toLocaleString('en-US')} predictions: the held-out test set (${Math.round(inferW.samples / Math.max(1, attrs.infer_repeats)).toLocaleString('en-US')} samples) repeated ${attrs.infer_repeats} times in batches of ${batchText(attrs.infer_batch_size, Math.round(inferW.samples / Math.max(1, attrs.infer_repeats)))}, after one warm-up pass`
       : `${inferW.samples.toLocaleString('en-US')} predictions, as the training command reported them (its own inference phase, ${durationText(inferW.durationS)}; how it batched or repeated them was not reported)`;
   const task = study.spec.dataset
-    ? `${study.spec.model === 'command' ? 'prediction' : 'classification'} of ${datasetLabel(study.spec)} samples (validation accuracy ${trial.metrics.accuracy !== undefined ? (trial.metrics.accuracy * 100).toFixed(1) + '%' : 'not measured'})`
+    ? `${study.spec.model === 'command' ? 'prediction' : 'classification'} of ${datasetLabel(study.spec)} samples (${study.spec.model === 'command' ? 'accuracy as the command reported it' : 'validation accuracy'} ${trial.metrics.accuracy !== undefined ? (trial.metrics.accuracy * 100).toFixed(1) + '%' : 'not measured'})`
     : "the training command's own inference task";
   const inferHardware = `${hardwareShort}, ${trial.backend ?? 'unknown'} backend`;
   const inferText =
@@ -504,7 +504,11 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
   const allDomains = [...new Set(phaseDomains.map((d) => d.domain))];
   const provenanceLines = [...new Map(phaseDomains.map((d) => [d.domain, `${d.domain}: ${describeProvenance(d.provenance)}`])).values()];
   const methodology = [
-    `Energy was read per phase (training, inference benchmark, evaluation) in measurement windows opened and closed around each phase by ECOpt ${writer.ecopt}; counters were polled every 100 ms or faster.`,
+    `Energy was read per phase (training, inference benchmark, evaluation) in measurement windows opened and closed around each phase by ECOpt ${writer.ecopt}; ${
+      phaseDomains.length > 0 && phaseDomains.every((d) => d.provenance.method === 'estimated')
+        ? 'the estimate was sampled every 100 ms or faster (no energy counter could be read).'
+        : 'counters were polled every 100 ms or faster.'
+    }`,
     ...provenanceLines,
     inferW && benchmark !== null
       ? `Inference benchmark: ${benchmark}${attrs.infer_repeats !== undefined ? `, over ${durationText(inferW.durationS)}` : ''}.` // a command's text gives its duration already

@@ -101,6 +101,8 @@ function TrialDetail({
   }, [name, number, setError, version]);
   if (!t) return null;
   const curve = curvePoints(t.attrs.learning_curve);
+  // a command's step lines carry whatever accuracy it printed (training or validation): ECOpt cannot say which
+  const accuracyLabel = commandStudy ? 'accuracy (as reported)' : 'validation accuracy';
   const domains = [...new Set(t.power.map((p) => p.domain))];
   const marks = phaseMarks(t.windows, t.power.map((p) => p.tMs));
   // the trace is of the domains' readings: estimated where any of them is an estimate
@@ -240,10 +242,10 @@ function TrialDetail({
             data={[
               ...(curve.points.some((c) => c.loss !== null) ? [{ type: 'scatter' as const, mode: 'lines+markers' as const, name: 'loss', x: curve.points.map((c) => c.x), y: curve.points.map((c) => c.loss) }] : []),
               ...(curve.points.some((c) => c.accuracy !== null)
-                ? [{ type: 'scatter' as const, mode: 'lines+markers' as const, name: 'validation accuracy', x: curve.points.map((c) => c.x), y: curve.points.map((c) => c.accuracy), yaxis: 'y2' }]
+                ? [{ type: 'scatter' as const, mode: 'lines+markers' as const, name: accuracyLabel, x: curve.points.map((c) => c.x), y: curve.points.map((c) => c.accuracy), yaxis: 'y2' }]
                 : []),
             ]}
-            layout={learningCurveLayout(curve.by)}
+            layout={learningCurveLayout(curve.by, accuracyLabel)}
           />
         )}
         {domains.length > 0 && (

@@ -53,6 +53,9 @@ describe('the learning curve', () => {
     expect(l.margin.r).toBeGreaterThanOrEqual(50);
     // made afresh each time: Plotly writes ranges back into the layout it is given
     expect(learningCurveLayout()).not.toBe(l);
+    // a command's accuracy is as it reported it, on a split ECOpt does not know
+    expect(l.yaxis2.title.text).toBe('validation accuracy');
+    expect(learningCurveLayout('step', 'accuracy (as reported)').yaxis2.title.text).toBe('accuracy (as reported)');
   });
 });
 

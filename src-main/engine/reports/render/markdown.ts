@@ -2,7 +2,7 @@
 import type { EnergyReport, PhaseFigures } from '../../../shared/report';
 import { datasetText } from '../../../shared/spec';
 import { durationText, energyText, flopsText, gramsText, plainNumber } from '../units';
-import { batchRepeatsText, campaignRows, modelFingerprint, gpaiRows, hardwareRows, methodLabel, noInference, paybackRows, perJouleText, remeasuredNote, uncertainty, unitWords } from './text';
+import { accuracyLabel, batchRepeatsText, campaignRows, modelFingerprint, gpaiRows, hardwareRows, methodLabel, noInference, paybackRows, perJouleText, remeasuredNote, uncertainty, unitWords } from './text';
 
 function table(headers: string[], rows: string[][]): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -62,7 +62,7 @@ export function renderMarkdown(r: EnergyReport): string {
         ['Parameters', Object.entries(r.trial.params).map(([k, v]) => `${k}=${String(v)}`).join(', ')],
         ['Trainable parameters', r.trial.paramCount === null ? '—' : plainNumber(r.trial.paramCount, 6)],
         modelFingerprint(r),
-        ['Accuracy (validation)', r.trial.metrics.accuracy === undefined ? '—' : `${(r.trial.metrics.accuracy * 100).toFixed(2)}%`],
+        [accuracyLabel(r), r.trial.metrics.accuracy === undefined ? '—' : `${(r.trial.metrics.accuracy * 100).toFixed(2)}%`],
         ['Backend', r.trial.backend ?? '—'],
         ['Software', Object.entries(r.software).map(([k, v]) => `${k} ${v}`).join('; ')],
       ],
@@ -78,7 +78,7 @@ export function renderMarkdown(r: EnergyReport): string {
     '',
     `Training energy: **${energyText(r.training.energyJ)}** (${r.training.energyMWh2sf} MWh to two significant figures, as the GPAI form asks). ` +
       (inf
-        ? `Inference: **${energyText(inf.jPerSample)} per sample**${remeasuredNote(inf)}, ${perJouleText(inf.samplesPerJ, 'samples')}, ${energyText(inf.jPer1000)} per 1,000 samples (${inf.samples} samples, ${batchRepeatsText(inf)}, spread ${inf.spreadRel === null ? 'not measured' : `±${(inf.spreadRel * 100).toFixed(1)}%`} between blocks of repeats).`
+        ? `Inference: **${energyText(inf.jPerSample)} per sample**${remeasuredNote(inf)}, ${perJouleText(inf.samplesPerJ, 'samples')}, ${energyText(inf.jPer1000)} per 1,000 samples (${plainNumber(inf.samples, 12)} samples, ${batchRepeatsText(inf)}, spread ${inf.spreadRel === null ? 'not measured' : `±${(inf.spreadRel * 100).toFixed(1)}%`} between blocks of repeats).`
         : `Inference: ${noInference(r)}.`),
     '',
     '### Per domain',

@@ -42,6 +42,11 @@ export function batchRepeatsText(inf: Pick<NonNullable<EnergyReport['inference']
   return `batch ${inf.batchSize ?? 'not reported'}, ${inf.repeats ?? 'not reported'} repeats`;
 }
 
+/** "Accuracy (validation)", or for a command's trial "as the training command reported it" (ECOpt does not know on which split). */
+export function accuracyLabel(r: Pick<EnergyReport, 'trial'>): string {
+  return r.trial.kind === 'command' ? 'Accuracy (as the training command reported it)' : 'Accuracy (validation)';
+}
+
 /** What ties the report to the model taken away: a built-in model's weights, or the files a command handed back. */
 export function modelFingerprint(r: Pick<EnergyReport, 'trial'>): [string, string] {
   const files = r.trial.artifactSha256 ? Object.entries(r.trial.artifactSha256) : [];

@@ -113,7 +113,7 @@ function commandStudy(artifact: { reported: string; files: Record<string, string
     attrs.model_dir = 'models/mine/trial-0';
     attrs.reported_artifact = artifact.reported;
   }
-  store.completeTrial(trial.id, { metrics: { accuracy: 0.93, infer_energy_j_per_sample: 0.0004 }, attrs, windows: [], backend: 'command', powerSamples: [] });
+  store.completeTrial(trial.id, { metrics: { accuracy: 0.93, loss: 0.1242, infer_energy_j_per_sample: 0.0004 }, attrs, windows: [], backend: 'command', powerSamples: [] });
   return { store, dir };
 }
 
@@ -134,7 +134,12 @@ describe("exporting a command trial's model", () => {
     expect(text).toContain('ECOPT_PARAM_LR=0.01');
     expect(text).toContain('`/home/me/proj`');
     expect(text).toContain(`\`weights.npz\` (9 B), SHA-256 \`${createHash('sha256').update('NPZ-BYTES').digest('hex')}\``);
-    expect(text).toContain('| Accuracy (validation');
+    // its quality is what the command reported, on a split ECOpt does not know
+    expect(text).toContain('| Accuracy (as your command reported it) | 93.00% |');
+    expect(text).toContain('| Loss (as your command reported it) | 0.1242 |');
+    expect(text).not.toContain('validation');
+    // no spread between repeats was measured, and the card says so rather than leaving it out
+    expect(text).toMatch(/\| Energy per prediction \(this model's own share\) \| 400 µJ; spread between repeats not measured \|/);
     expect(text).not.toContain('ecopt predict <this folder>');
     store.close();
   });

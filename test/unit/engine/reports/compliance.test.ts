@@ -256,7 +256,7 @@ describe('a report a compliance officer can file', () => {
     expect(bench).not.toMatch(/, over /);
     const cmdFiles = await files({}, commandDb, 'command-study');
     const md = cmdFiles['energy-report.md']!;
-    expect(md).toMatch(/samples per joule, .* per 1,000 samples \(\d+ samples, batching and repeats not reported, spread/);
+    expect(md).toMatch(/samples per joule, .* per 1,000 samples \([\d,]+ samples, batching and repeats not reported, spread/);
     expect(md).not.toMatch(/batch \?|\? repeats/);
     // the PDF says the same (it printed "batch ?, ? repeats")
     expect(cmdFiles['energy-report.pdf']).toMatch(/predictions, batching and repeats not reported over/);
@@ -480,6 +480,9 @@ describe('a training-only study (issue 11, Why 2: a script that never sends an i
     expect(r.gpai.inference).toBeNull();
     expect(r.pareto).toBeNull();
     expect(r.payback).toBeNull();
+    // every figure an estimate: the methodology does not speak of polling counters
+    expect(r.methodology[0]).toMatch(/the estimate was sampled every 100 ms or faster \(no energy counter could be read\)\.$/);
+    expect(report().methodology[0]).toMatch(/counters were polled every 100 ms or faster\.$/);
     // SCI per training run: E is the training energy × PUE, TR the training time
     expect(r.sci).toMatchObject({ functionalUnit: 'training-run', itEnergyKWh: 800 / 3.6e6, embodied: { timeReservedS: 60 } });
     expect(r.emissions.trainingG).toBeCloseTo((800 / 3.6e6) * r.emissions.intensityGPerKWh, 12);
