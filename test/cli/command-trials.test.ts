@@ -345,6 +345,10 @@ describe("a command trial's model, taken away", () => {
     expect(JSON.parse(readFileSync(join(out, 'params.json'), 'utf8'))).toEqual(best.params);
     const card = readFileSync(join(out, 'model-card.md'), 'utf8');
     expect(card).toContain(`${process.execPath} ${FIXTURE} artifact ${join(dir, 'saved')}`);
+    // the script the command line names, fingerprinted as the trial started (the interpreter, outside the folder, is not)
+    const script = createHash('sha256').update(readFileSync(FIXTURE)).digest('hex');
+    expect(best.attrs.command_files).toEqual({ 'test/fixtures/commands/echo-params.mjs': script });
+    expect(card).toContain(`- \`test/fixtures/commands/echo-params.mjs\`: SHA-256 \`${script}\``);
     expect(card).toMatch(/\| Energy per prediction \(this model's own share\) \| .* — (estimated|measured)/);
     expect(exported.stdout).toMatch(/in its own format: load it with your script/);
     // ecopt predict says what the folder is rather than "not an exported ECOpt model"

@@ -269,6 +269,8 @@ function commandModelCard(store: Store, studyId: number, trial: TrialRecord, rep
   const study = store.getStudy(studyId)!;
   const command = study.spec.command!;
   const { table, energy, machine } = trialFacts(store, studyId, trial, true);
+  const named = store.getTrialAttrs(trial.id).command_files;
+  const scripts = named && typeof named === 'object' ? (named as Record<string, string>) : {};
   // the command line as the trial ran it: {name} replaced by the trial's values, {params_file} by the params.json exported beside it
   const argv = command.argv.map((a) => substitute(a, trial.params, 'params.json'));
   const env = [
@@ -313,7 +315,15 @@ function commandModelCard(store: Store, studyId: number, trial: TrialRecord, rep
     `  ${argv.map(shellWord).join(' ')}`,
     '```',
     '',
-    `Run it in that folder, with \`params.json\` copied there (or its path in its place). Whether it makes the same model again is your script's to say (its own seeding); energy and time are measurements and will differ.`,
+    `Run it in that folder, with \`params.json\` copied there (or its path in its place); it writes what your script writes there (its artifact${reported ? `, \`${reported}\`` : ''}), replacing what is there. Whether it makes the same model again is your script's to say (its own seeding); energy and time are measurements and will differ.`,
+    ...(Object.keys(scripts).length
+      ? [
+          '',
+          'The files the command line names in that folder, as they were when the trial started (check them with `sha256sum` before re-running: a changed script makes another model):',
+          '',
+          ...Object.entries(scripts).map(([f, h]) => `- \`${f}\`: ${/^[0-9a-f]{64}$/.test(h) ? `SHA-256 \`${h}\`` : h}`),
+        ]
+      : []),
     '',
   ].join('\n');
 }

@@ -5,6 +5,9 @@
  * else — the line protocol, windows, attribution, timeouts, process groups — is the one
  * ProcessTrialRunner's, shared with the built-in trainer.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { CommandSpec } from '../../../shared/spec';
 import type { WindowMeters } from '../../meters/window-meters';
 import { ProcessTrialRunner, substitute, writeParamsFile, type TrialProcess } from '../process-runner';
@@ -12,13 +15,42 @@ import type { TrialEvent, TrialInput, TrialOutcome, TrialRunner } from '../types
 
 export { substitute };
 
+/** Files bigger than this are named without a fingerprint (a data set, a checkpoint), not read whole at each trial's start. */
+const MAX_HASHED_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The files a command line names inside its working folder (`train.py`, `conf/run.yaml`), each
+ * with its SHA-256 as the trial starts: what the model card's "how to reproduce it" checks the
+ * script against. The interpreter and anything outside the folder are not the user's to vouch for.
+ */
+export function namedFiles(argv: readonly string[], cwd: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const root = resolve(cwd);
+  for (const a of argv) {
+    const path = resolve(root, a);
+    const rel = relative(root, path);
+    if (!rel || rel.startsWith('..') || isAbsolute(rel) || rel in out) continue;
+    try {
+      const st = statSync(path);
+      if (!st.isFile()) continue;
+      out[rel.split(sep).join('/')] = st.size > MAX_HASHED_BYTES ? `not fingerprinted (${st.size} bytes)` : createHash('sha256').update(readFileSync(path)).digest('hex');
+    } catch {
+      // not a file: an option, a value
+    }
+  }
+  return out;
+}
+
 export class CommandTrialRunner implements TrialRunner {
   private readonly inner: ProcessTrialRunner;
+  /** The files each running trial's command line named, as it started, by trial number. */
+  private readonly files = new Map<number, Record<string, string>>();
 
   constructor(command: CommandSpec, onProcess?: (p: TrialProcess) => void) {
     this.inner = new ProcessTrialRunner((input) => {
       const { dir, file } = writeParamsFile(input.params);
       const argv = command.argv.map((a) => substitute(a, input.params, file));
+      this.files.set(input.trialNumber, namedFiles(argv, command.cwd ?? process.cwd()));
       const env: NodeJS.ProcessEnv = { ...process.env, ...command.env, ECOPT_PARAMS_FILE: file, ECOPT_TRIAL: String(input.trialNumber) };
       for (const [k, v] of Object.entries(input.params)) env[`ECOPT_PARAM_${k.toUpperCase()}`] = String(v);
       return {
@@ -33,7 +65,11 @@ export class CommandTrialRunner implements TrialRunner {
     }, onProcess);
   }
 
-  run(input: TrialInput, meters: WindowMeters, signal: AbortSignal, onEvent: (e: TrialEvent) => void): Promise<TrialOutcome> {
-    return this.inner.run(input, meters, signal, onEvent);
+  async run(input: TrialInput, meters: WindowMeters, signal: AbortSignal, onEvent: (e: TrialEvent) => void): Promise<TrialOutcome> {
+    const outcome = await this.inner.run(input, meters, signal, onEvent);
+    const files = this.files.get(input.trialNumber) ?? {};
+    this.files.delete(input.trialNumber);
+    if (!outcome.ok || Object.keys(files).length === 0) return outcome;
+    return { ...outcome, result: { ...outcome.result, attrs: { ...outcome.result.attrs, command_files: files } } };
   }
 }
