@@ -225,10 +225,12 @@ export function buildProgram(): Command {
     .option('--wide', WIDE_HELP)
     .option('--payback', 'also say whether the search paid for itself: energy saved per prediction by each front trial against a reference, and after how many predictions it repays the whole campaign')
     .option('--reference <n>', 'with --payback: the trial to compare with (default: the most accurate; for the most accurate itself, the first trial)')
+    .option('--country <country>', 'with --payback: country of the electricity, for its carbon figures (ISO 3166 alpha-3 code or name; default: world average, stated as such)')
     .option('--projections', 'also show each trial\'s projection, made while it trained, against the energy and time it measured')
     .option('--budget <words>', 'also pick the model a budget asks for, as the explorer does: e.g. "at most 2 mJ per prediction" or "at least 95% accuracy and under 1 mJ"')
-    .action(async (name: string, opts: DbOption & WideOption & { storage?: string; payback?: boolean; reference?: string; projections?: boolean; budget?: string }) => {
+    .action(async (name: string, opts: DbOption & WideOption & { storage?: string; payback?: boolean; reference?: string; country?: string; projections?: boolean; budget?: string }) => {
       if (opts.reference !== undefined && !/^\d+$/.test(opts.reference)) throw new UserError(`--reference: expected a trial number, got "${opts.reference}"`);
+      if (opts.country !== undefined && !opts.payback) throw new UserError('--country goes with --payback (the carbon of the payback); add --payback');
       await withReadStorage(opts.storage ?? dbPath(opts), async (storage, store) => {
         if (opts.payback && !store) {
           throw new UserError(
@@ -259,7 +261,9 @@ export function buildProgram(): Command {
           out.push('', ...projectionLines(checked, width));
         }
         if (opts.budget !== undefined) out.push('', ...budgetLines(study, trials, opts.budget, ECOPT.join(' '), await storage.getHardwareClasses(study.id)));
-        if (opts.payback && store) out.push('', ...paybackLines(studyPayback(store, study.name, opts.reference !== undefined ? { reference: Number(opts.reference) } : {})));
+        if (opts.payback && store) {
+          out.push('', ...paybackLines(studyPayback(store, study.name, { ...(opts.reference !== undefined ? { reference: Number(opts.reference) } : {}), ...(opts.country !== undefined ? { country: opts.country } : {}) })));
+        }
         process.stdout.write(`${out.join('\n')}\n`);
       });
     });
@@ -329,7 +333,7 @@ export function buildProgram(): Command {
           opts.out,
         );
         process.stdout.write(
-          `Energy report for "${report.study.name}", trial ${report.trial.number}${trial === undefined ? ` (${report.trial.metrics.accuracy !== undefined ? 'the most accurate' : 'the first complete trial'}; \`--trial <n>\` reports another, e.g. the one you chose in the app)` : ''}: training ${formatSi(report.training.energyJ, 'J')} = ${report.training.energyMWh2sf} MWh (${report.training.method}), ` +
+          `Energy report for "${report.study.name}", trial ${report.trial.number}${trial === undefined ? ` (${report.trial.metrics.accuracy !== undefined ? 'the most accurate' : 'the first complete trial'}; \`--trial <n>\` reports another, e.g. the one you chose in the app)` : ''}: training ${formatSi(report.training.energyJ, 'J')}${report.training.energyKWh >= 1 ? ` = ${report.training.energyMWh2sf} MWh` : ''} (${report.training.method}), ` +
             `inference ${report.inference ? `${formatSi(report.inference.jPerSample, 'J')}/sample (${report.inference.method})` : 'not applicable (no inference benchmark; per training run)'}, ${report.emissions.country}${report.emissions.origin === 'world-fallback' ? ' (world fallback: give --country)' : ''}\n` +
             `Developing the model (the whole campaign): ${formatSi(report.campaign.energyJ, 'J')}, ${(report.campaign.prunedOrFailedShare * 100).toFixed(1)}% of it on pruned or failed trials\n` +
             (report.payback ? `${report.payback.sentence}\n` : '') +

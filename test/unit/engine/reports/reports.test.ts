@@ -283,6 +283,11 @@ describe('payback of the search', () => {
     expect(json.payback).toEqual(p);
     if (p.verdict === 'pays-back') expect(pdf).toContain(`${p.text.predictions} predictions (interval ${p.text.interval})`);
     else expect(pdf).toMatch(/Payback point never, in energy/);
+    // its carbon in the country given, as the report takes it
+    const france = await runCli(['show', 'reported', '--db', db, '--payback', '--country', 'FRA']);
+    expect(france.code).toBe(0);
+    expect(france.stdout).toMatch(/carbon at \d+(\.\d+)? gCO2e\/kWh \(France, PUE 1\)/);
+    expect((await runCli(['show', 'reported', '--db', db, '--country', 'FRA'])).stderr).toMatch(/--country goes with --payback/);
     const bad = await runCli(['show', 'reported', '--db', db, '--payback', '--reference', '99']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/there is no trial 99 to compare with/);
