@@ -123,6 +123,8 @@ export interface EnergyWindow {
   flags?: MeterFlag[];
   /** CPU time of the trial's process tree and of the machine over the window (attribution). */
   cpu?: WindowCpu;
+  /** The machine that took it, for an idle baseline: a shared study's workers each take their own. */
+  host?: string;
 }
 
 export type Direction = 'minimize' | 'maximize';

@@ -354,7 +354,8 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
   // the whole study's trials, whatever the class: joules spent on any machine add up
   const campaign = campaignFigures(all, gPerKWh, allTrials);
   // the baseline this trial was measured against, not a later run's
-  const idle = windows.length ? store.idleBefore(study.id, Math.min(...windows.map((w) => w.id))) : null;
+  // the baseline of the machine that ran the trial: a shared study's other workers took their own
+  const idle = windows.length ? store.idleBefore(study.id, Math.min(...windows.map((w) => w.id)), store.getPlacedTrial(trial.id)?.host) : null;
   const cpuModel = (machine?.inventory ?? store.getHardware(study.id)).cpu_model ?? '';
   const meters = (machine?.meters ?? store.getMeters(study.id)).map((m) => ({ ...m, words: meterWords(m, cpuModel) }));
   const writer = options.writer ?? { ecopt: ECOPT_VERSION, node: process.versions.node, os: `${platform()} ${release()} ${arch()}` };

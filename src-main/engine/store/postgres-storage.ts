@@ -571,7 +571,7 @@ export class PostgresStorage implements Storage {
     const energy = w.domains.map(windowEnergyValues);
     const [row] = await this.rows<{ id: number }>(
       c,
-      `INSERT INTO windows (study_id, trial_id, ${WINDOW_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+      `INSERT INTO windows (study_id, trial_id, ${WINDOW_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
       [studyId, trialId, ...windowValues(w)],
     );
     for (const values of energy) {

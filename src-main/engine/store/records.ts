@@ -54,10 +54,10 @@ export function windowEnergyValues(d: DomainEnergy): unknown[] {
 }
 
 /** windows' columns after study_id and trial_id. */
-export const WINDOW_COLUMNS = 'phase, started_at_ms, duration_s, samples, cpu_tree_s, cpu_machine_busy_s, cpu_cores';
+export const WINDOW_COLUMNS = 'phase, started_at_ms, duration_s, samples, cpu_tree_s, cpu_machine_busy_s, cpu_cores, host';
 
 export function windowValues(w: EnergyWindow & { samples?: number }): unknown[] {
-  return [w.phase, Math.round(w.startedAtMs), w.durationS, w.samples ?? null, w.cpu?.treeS ?? null, w.cpu?.machineBusyS ?? null, w.cpu?.cores ?? null];
+  return [w.phase, Math.round(w.startedAtMs), w.durationS, w.samples ?? null, w.cpu?.treeS ?? null, w.cpu?.machineBusyS ?? null, w.cpu?.cores ?? null, w.host ?? null];
 }
 
 export interface RawStudy {
@@ -197,6 +197,8 @@ export interface RawWindow {
   cpu_tree_s: number | null;
   cpu_machine_busy_s: number | null;
   cpu_cores: number | null;
+  /** Migration 6 on; null in windows stored before it and in trials' windows. */
+  host: string | null;
 }
 
 export interface RawEnergy {
@@ -225,6 +227,7 @@ export function toStoredWindow(w: RawWindow, energy: RawEnergy[], flags: MeterFl
     durationS: w.duration_s,
     samples: w.samples,
     ...(w.cpu_cores !== null ? { cpu: { treeS: w.cpu_tree_s, machineBusyS: w.cpu_machine_busy_s ?? 0, cores: w.cpu_cores } } : {}),
+    ...(w.host ? { host: w.host } : {}),
     domains: energy.map((e) => ({
       domain: e.domain,
       energyJ: e.energy_j,

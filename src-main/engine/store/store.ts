@@ -451,7 +451,7 @@ export class Store {
   insertWindow(studyId: number, trialId: number | null, w: EnergyWindow & { samples?: number }): number {
     const energy = w.domains.map(windowEnergyValues);
     const info = this.db
-      .prepare(`INSERT INTO windows (study_id, trial_id, ${WINDOW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .prepare(`INSERT INTO windows (study_id, trial_id, ${WINDOW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
       .run(studyId, trialId, ...windowValues(w));
     const windowId = Number(info.lastInsertRowid);
     const put = this.db.prepare(`INSERT INTO window_energy (window_id, ${WINDOW_ENERGY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -575,8 +575,13 @@ export class Store {
    * this trial's). Idle windows record no host: in a study run by workers on several machines it
    * is the last stored by any of them.
    */
-  idleBefore(studyId: number, windowId: number): StoredWindow | null {
-    return this.getWindows({ studyId, phase: 'idle' }).filter((w) => w.id < windowId).at(-1) ?? null;
+  /**
+   * The idle baseline taken last before window `windowId`: on `host` where given (a shared study's
+   * workers each take their own, and another machine's idle power says nothing of this one's); a
+   * baseline stored before hosts were recorded could be any machine's and still counts.
+   */
+  idleBefore(studyId: number, windowId: number, host?: string | null): StoredWindow | null {
+    return this.getWindows({ studyId, phase: 'idle' }).filter((w) => w.id < windowId && (!host || w.host === undefined || w.host === host)).at(-1) ?? null;
   }
 
   /**

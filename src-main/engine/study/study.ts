@@ -269,7 +269,7 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
       const idle = { ...measured, ...(flags.length ? { flags } : {}) };
       meters.drainSamples();
       if (!signal.aborted) {
-        await storage.insertWindow(study.id, null, idle);
+        await storage.insertWindow(study.id, null, { ...idle, host: self.host });
         ownIdle = idle;
       }
       emit({ type: 'idle-end', powerW: idleBaseline(idle).powerW, underLoad: flags.find((f) => f.kind === 'baseline-under-load')?.message ?? null });

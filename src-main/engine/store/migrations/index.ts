@@ -8,6 +8,7 @@ import { m002 } from './002_flags_and_net_energy';
 import { m003 } from './003_attribution';
 import { m004 } from './004_workers';
 import { m005 } from './005_committed_transactions';
+import { m006 } from './006_window_host';
 
 export interface Migration {
   version: number;
@@ -15,4 +16,4 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006];

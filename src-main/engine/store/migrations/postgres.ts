@@ -202,4 +202,13 @@ CREATE INDEX committed_tx_by_time ON committed_tx (at_ms);
 `,
 };
 
-export const PG_MIGRATIONS: readonly Migration[] = [p001, p002, p003, p004, p005];
+/** The machine that took an idle baseline: a report uses the baseline of the trial's own machine. */
+const p006: Migration = {
+  version: 6,
+  name: 'window host',
+  sql: `
+ALTER TABLE windows ADD COLUMN host TEXT;
+`,
+};
+
+export const PG_MIGRATIONS: readonly Migration[] = [p001, p002, p003, p004, p005, p006];

@@ -128,6 +128,8 @@ const idleWindow: EnergyWindow & { samples?: number } = {
   durationS: 2,
   domains: [measured('cpu-package', 4.25)],
   flags: [],
+  // the machine that took it comes back as stored
+  host: 'rack-7',
 };
 
 const result = (accuracy: number): TrialResult => ({
@@ -474,7 +476,7 @@ describe('migrations', () => {
   it('refuses a SQLite file from a newer ECOpt', () => {
     const path = join(tmpDir(), 'new.db');
     openDb(path, { migrations: [...MIGRATIONS, { version: MIGRATIONS.length + 1, name: 'future', sql: 'CREATE TABLE future (x INTEGER)' }] }).close();
-    expect(() => new Store(path)).toThrow(/written by a newer ECOpt \(schema version 6; this build knows up to 5\)/);
+    expect(() => new Store(path)).toThrow(/written by a newer ECOpt \(schema version 7; this build knows up to 6\)/);
   });
 
   it.skipIf(postgresMissing !== null)('refuses a PostgreSQL database from a newer ECOpt, or with a diverged history, and migrates once when workers start together', async () => {
@@ -483,7 +485,7 @@ describe('migrations', () => {
     await Promise.all(starts.map((s) => s.close()));
     const future = await PostgresStorage.open(url, { migrations: [...PG_MIGRATIONS, { version: PG_MIGRATIONS.length + 1, name: 'future', sql: 'CREATE TABLE future (x INTEGER)' }] });
     await future.close();
-    await expect(PostgresStorage.open(url)).rejects.toThrow(/written by a newer ECOpt \(schema version 6; this build knows up to 5\)/);
+    await expect(PostgresStorage.open(url)).rejects.toThrow(/written by a newer ECOpt \(schema version 7; this build knows up to 6\)/);
     const other = await pgServer.server().createDatabase();
     await (await PostgresStorage.open(other, { migrations: PG_MIGRATIONS.slice(0, 2) })).close();
     const diverged = [...PG_MIGRATIONS];
