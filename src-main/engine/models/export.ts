@@ -14,7 +14,7 @@ import { datasetLabel, type StudySpec } from '../../shared/spec';
 import { METRICS, type MetricName, type TrialRecord } from '../../shared/types';
 import { UserError } from '../errors';
 import { ECOPT_VERSION, type Store } from '../store/store';
-import { type Preprocessing, PREPROCESSING_FILE, WEIGHTS_FILE } from './artifact';
+import { fileHashes, type Preprocessing, PREPROCESSING_FILE, WEIGHTS_FILE } from './artifact';
 import { keptModelDir } from './keep';
 import { writeTestSamples } from './samples';
 import { workerHost } from '../study/hardware-class';
@@ -132,11 +132,6 @@ function writeStudyFile(spec: StudySpec, name: string, outDir: string): string {
   return join(outDir, 'study.json');
 }
 
-/** Every file under `dir`, depth first, as absolute paths. */
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
-}
-
 /** The files ECOpt itself writes beside a command's model. */
 const COMMAND_EXPORT_FILES = ['study.json', 'params.json', 'model-card.md'];
 
@@ -157,9 +152,11 @@ function exportCommandModel(store: Store, studyId: number, trial: TrialRecord, f
   const into = isFile ? (free(reportedName) ? outDir : join(outDir, 'artifact')) : join(outDir, free(reportedName) ? reportedName : 'artifact');
   mkdirSync(into, { recursive: true });
   cpSync(from, into, { recursive: true });
-  const modelFiles = filesUnder(from).map((f) => join(into, relative(from, f)));
-  const hashes = modelFiles.map((f) => ({ file: relative(outDir, f).split(sep).join('/'), bytes: statSync(f).size, sha256: createHash('sha256').update(readFileSync(f)).digest('hex') }));
-  const files = [...modelFiles];
+  const hashes = Object.entries(fileHashes(from)).map(([rel, sha256]) => {
+    const f = join(into, ...rel.split('/'));
+    return { path: f, file: relative(outDir, f).split(sep).join('/'), bytes: statSync(f).size, sha256 };
+  });
+  const files = hashes.map((h) => h.path);
   writeFileSync(join(outDir, 'params.json'), `${JSON.stringify(trial.params, null, 2)}\n`);
   files.push(join(outDir, 'params.json'));
   files.push(writeStudyFile(study.spec, study.name, outDir));
