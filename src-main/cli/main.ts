@@ -362,6 +362,7 @@ export function buildProgram(): Command {
             const listed = v.reworded.slice(0, 8).join(', ') + (v.reworded.length > 8 ? `, and ${v.reworded.length - 8} more` : '');
             process.stdout.write(`  This ECOpt words ${v.reworded.length === 1 ? 'one sentence' : `${v.reworded.length} sentences`} otherwise, with the same figures and provenance (${listed}); write the report again for the current wording.\n`);
           }
+          if (v.added.length) process.stdout.write(`  This ECOpt also states ${v.added.join(', ')}, which the report (written by an earlier ECOpt) does not; write the report again to include it.\n`);
         } else {
           process.stdout.write(`MISMATCH: ${reportPath} no longer matches ${store.path}:\n${v.problems.map((p) => `  - ${p}`).join('\n')}\n`);
           process.exitCode = 1;

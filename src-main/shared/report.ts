@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { PaybackResult } from './payback';
+import { countryAlias } from './country-aliases';
 
 /**
  * 2: phase `energyJ` is the trial's own (attributed) energy, `grossEnergyJ` the machine's.
@@ -230,6 +231,12 @@ export const reportSchema = z.object({
      * built-in trial, and in reports written before it was added.
      */
     artifactSha256: z.record(z.string(), z.string()).optional(),
+    /**
+     * Accuracy on the held-out test rows, which neither training nor choosing among trials saw:
+     * what to expect on new data. Absent where none was held out (a command's trial), and in
+     * reports written before it was added.
+     */
+    testAccuracy: z.number().optional(),
   }),
   software: z.record(z.string(), z.string()),
   hardware: z.object({
@@ -394,7 +401,8 @@ export function checkReportInputs(
   let country: string | null = null;
   if (typed !== '') {
     const key = typed.toLowerCase();
-    const hit = countries.find((c) => c.iso3.toLowerCase() === key) ?? countries.find((c) => c.name.toLowerCase() === key);
+    const alias = countryAlias(key);
+    const hit = countries.find((c) => c.iso3.toLowerCase() === key) ?? countries.find((c) => c.name.toLowerCase() === key) ?? (alias ? countries.find((c) => c.iso3 === alias) : undefined);
     if (hit) country = hit.iso3;
     // the list not loaded yet: the engine checks the name itself
     else if (countries.length === 0) country = typed;

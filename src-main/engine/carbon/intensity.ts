@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors';
 import { resourcesDir } from '../paths';
+import { countryAlias } from '../../shared/country-aliases';
 
 export const WORLD_FALLBACK_G_PER_KWH = 475;
 export const INTENSITY_SOURCE =
@@ -61,7 +62,8 @@ export function findCountry(text: string): { iso3: string; country: string; year
   const key = text.trim().toLowerCase();
   if (!key) return null;
   const rows = [...load().values()];
-  return rows.find((r) => r.iso3.toLowerCase() === key) ?? rows.find((r) => r.country.toLowerCase() === key) ?? null;
+  const alias = countryAlias(key);
+  return rows.find((r) => r.iso3.toLowerCase() === key) ?? rows.find((r) => r.country.toLowerCase() === key) ?? (alias ? rows.find((r) => r.iso3 === alias) : undefined) ?? null;
 }
 
 const BASIS = 'location-based, annual average, life-cycle (gCO2e per kWh of electricity consumed)';

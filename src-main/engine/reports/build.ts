@@ -312,6 +312,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
     remeasured?: Remeasurement[];
     weights_sha256?: unknown;
     artifact_sha256?: unknown;
+    test_accuracy?: unknown;
   };
   const kind: 'builtin' | 'command' = study.spec.command ? 'command' : 'builtin';
 
@@ -588,6 +589,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
       paramCount: trial.metrics.param_count ?? null,
       weightsSha256: typeof attrs.weights_sha256 === 'string' ? attrs.weights_sha256 : null,
       ...(attrs.artifact_sha256 && typeof attrs.artifact_sha256 === 'object' ? { artifactSha256: attrs.artifact_sha256 as Record<string, string> } : {}),
+      ...(typeof attrs.test_accuracy === 'number' && Number.isFinite(attrs.test_accuracy) ? { testAccuracy: attrs.test_accuracy } : {}),
     },
     software: { ecopt: writer.ecopt, node: hardware.recorded.node ?? writer.node, backend: trial.backend ?? 'unknown', os: hardware.os },
     hardware,

@@ -109,6 +109,8 @@ export interface Verification {
   problems: string[];
   /** Fields whose sentence this build words otherwise, with the same figures and provenance (not a problem). */
   reworded: string[];
+  /** Facts this build states that the report, written by an earlier one, does not (not a problem). */
+  added: string[];
 }
 
 /** Rebuilds a report from the database with its own options and compares digest and figures. */
@@ -173,12 +175,17 @@ export function verifyReport(store: Store, reportPath: string): Verification {
   // a sentence this build words otherwise, stating the same figures and the same provenance, is
   // wording (another release, or a fix to the prose), not a changed measurement: said, not failed
   const reworded = differing.filter((d) => sameStatement(d.a, d.b));
-  const others = differing.filter((d) => !reworded.includes(d));
+  // a fact a later ECOpt states that the report, written before, does not: no claim of the report's is contradicted
+  const added = differing.filter((d) => d.a === undefined && LATER_FIELDS.includes(d.path));
+  const others = differing.filter((d) => !reworded.includes(d) && !added.includes(d));
   const shown = others.slice(0, MAX_DIFFERENCES).map((d) => `${d.path}: ${jsonText(d.a, 80)} in the report, ${jsonText(d.b, 80)} from the database`);
   if (others.length > MAX_DIFFERENCES) shown.push(`and ${others.length - MAX_DIFFERENCES} more fields differ`);
   problems.push(...shown);
-  return { ok: problems.length === 0, problems, reworded: reworded.map((d) => d.path) };
+  return { ok: problems.length === 0, problems, reworded: reworded.map((d) => d.path), added: added.map((d) => d.path) };
 }
+
+/** Optional report fields added after reports were first verified, with the facts they state (see shared/report.ts). */
+const LATER_FIELDS = ['trial.artifactSha256', 'trial.testAccuracy'];
 
 /** The figures and provenance words a sentence states, in order: "1,000 J, measured" → ["1000", "measured"]. */
 function statedFacts(text: string): string[] {

@@ -42,6 +42,9 @@ export function batchRepeatsText(inf: Pick<NonNullable<EnergyReport['inference']
   return `batch ${inf.batchSize ?? 'not reported'}, ${inf.repeats ?? 'not reported'} repeats`;
 }
 
+/** The held-out test accuracy's row label, as the app's trial detail words it. */
+export const TEST_ACCURACY_LABEL = 'Accuracy on held-out test data (never seen in training or in choosing: what to expect on new data)';
+
 /** "Accuracy (validation)", or for a command's trial "as the training command reported it" (ECOpt does not know on which split). */
 export function accuracyLabel(r: Pick<EnergyReport, 'trial'>): string {
   return r.trial.kind === 'command' ? 'Accuracy (as the training command reported it)' : 'Accuracy (validation)';

@@ -55,7 +55,7 @@ function result(scale: number, at: number, accuracy: number, spread: number, com
     metrics: { accuracy, infer_energy_j_per_sample: inferJ / 10_000, train_energy_j: 400 * scale + 3000 * scale, flops_per_inference: 2_500_000, param_count: 1234 },
     windows: w,
     // a command reports no batching or repeats of its predictions
-    attrs: { settings: { epochs: 4 }, split: { train: 1500 }, ...(command ? {} : { infer_batch_size: 256, infer_repeats: 25 }), energy_spread_rel: { infer_energy_j_per_sample: spread }, attribution: 'estimate: tree CPU-seconds × TDP / cores' },
+    attrs: { settings: { epochs: 4 }, split: { train: 1500 }, ...(command ? {} : { infer_batch_size: 256, infer_repeats: 25, test_accuracy: accuracy - 0.02 }), energy_spread_rel: { infer_energy_j_per_sample: spread }, attribution: 'estimate: tree CPU-seconds × TDP / cores' },
     backend: 'tensorflow-gpu',
     powerSamples: [],
   };
@@ -263,6 +263,18 @@ describe('a report a compliance officer can file', () => {
     expect(cmdFiles['energy-report.pdf']).not.toMatch(/batch \?|\? repeats/);
   });
 
+  it('gives the held-out test accuracy beside the validation one, where rows were held out', async () => {
+    const r = report({ trialNumber: 0 });
+    expect(r.trial.testAccuracy).toBeCloseTo(r.trial.metrics.accuracy! - 0.02, 12);
+    const out = await files({ trialNumber: 0 });
+    const pct = `${(r.trial.testAccuracy! * 100).toFixed(2)}%`;
+    expect(out['energy-report.md']).toContain(`| Accuracy on held-out test data (never seen in training or in choosing: what to expect on new data) | ${pct} |`);
+    // the PDF's table wraps the label around the value
+    expect(out['energy-report.pdf']!.replace(/\s+/g, ' ')).toMatch(new RegExp(`Accuracy on held-out test data ${pct.replace('.', '\\.')} \\(never seen in training`));
+    // a command's trial held nothing out that ECOpt knows of
+    expect(report({}, commandDb, 'command-study').trial.testAccuracy).toBeUndefined();
+  });
+
   it('lists the GPU model and count, CPU, memory, OS and drivers in every format', async () => {
     const r = report();
     expect(r.hardware).toMatchObject({ cpuModel: 'AMD EPYC 9654 96-Core Processor', cpuLogicalCores: 16, memoryGiB: 128, gpusUsed: 1, drivers: { nvidia: '550.54.15' } });
@@ -429,6 +441,10 @@ describe('a report a compliance officer can file', () => {
     expect(checkReportInputs({ country: 'fra', pue: '1' }, list)).toEqual({ ok: true, country: 'FRA', pue: 1 });
     expect(checkReportInputs({ country: 'FRANCE', pue: '1.3' }, list)).toEqual({ ok: true, country: 'FRA', pue: 1.3 });
     expect(checkReportInputs({ country: '', pue: '1' }, list)).toEqual({ ok: true, country: null, pue: 1 });
+    // "UK" is the United Kingdom (its first letters suggested Ukraine), in the app and in the engine
+    const withUk = [...list, { iso3: 'GBR', name: 'United Kingdom' }, { iso3: 'UKR', name: 'Ukraine' }];
+    for (const uk of ['UK', 'gb', 'Great Britain', 'England']) expect(checkReportInputs({ country: uk, pue: '1' }, withUk)).toEqual({ ok: true, country: 'GBR', pue: 1 });
+    expect(resolveIntensity({ country: 'UK' }).iso3).toBe('GBR');
     const fr = checkReportInputs({ country: 'fr', pue: '1' }, list);
     expect(fr.ok).toBe(false);
     if (!fr.ok) expect(fr.errors.country).toMatch(/^"fr" is not a country in the list\. Type a country's name or its three-letter code \(did you mean France, FRA\?\)/);

@@ -191,6 +191,20 @@ describe('energy reports from a real study database', () => {
     const v = await runCli(['verify', path, '--db', db]);
     expect(v.code, v.stdout).toBe(0);
 
+    // the held-out test accuracy, as the app's trial detail shows it: in the report, and a report written before it was stated still verifies
+    expect(report.trial.testAccuracy).toEqual(expect.any(Number));
+    const before = structuredClone(report);
+    delete before.trial.testAccuracy;
+    writeFileSync(path, JSON.stringify(before, null, 2));
+    const older0 = await runCli(['verify', path, '--db', db]);
+    expect(older0.code, older0.stdout).toBe(0);
+    expect(older0.stdout).toMatch(/This ECOpt also states trial\.testAccuracy, which the report \(written by an earlier ECOpt\) does not/);
+    // but a test accuracy the report states is checked like any figure
+    const raised = structuredClone(report);
+    raised.trial.testAccuracy = 0.999;
+    writeFileSync(path, JSON.stringify(raised, null, 2));
+    expect((await runCli(['verify', path, '--db', db])).stdout).toMatch(/trial\.testAccuracy: 0\.999 in the report/);
+
     // a report an earlier build worded otherwise (same figures, same provenance) still verifies, and says so
     const sentence = report.methodology.findIndex((line) => /\d/.test(line) && /measured|estimated/.test(line));
     expect(sentence).toBeGreaterThanOrEqual(0);
