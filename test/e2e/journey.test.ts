@@ -287,6 +287,17 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     // the report is for the model the budget picked, and its PDF downloads in the browser
     expect(page.url()).toMatch(new RegExp(`#/study/e2e-iris/reports\\?trial=${expected.number}$`));
     expect(await page.getByTestId('report-trial').inputValue()).toBe(String(expected.number));
+    // the held-out test accuracy beside the validation one, as the trial's detail shows them
+    await expect.poll(() => page.getByTestId('report-accuracy').textContent(), { timeout: 10_000 }).toMatch(/^validation [\d.]+% · on held-out test data [\d.]+% \(never seen/);
+    // what the user types is kept while they look elsewhere, and shown in the preview ("UK" is the United Kingdom)
+    await page.getByTestId('report-country').fill('UK');
+    await page.getByTestId('report-owner').fill('A. Officer');
+    await page.getByTestId('nav-explorer').click();
+    await page.getByTestId('budget-picker').waitFor();
+    await page.getByTestId('nav-reports').click();
+    expect(await page.getByTestId('report-country').inputValue()).toBe('UK');
+    await expect.poll(() => page.getByTestId('report-document').textContent(), { timeout: 10_000 }).toBe('owner A. Officer');
+    await expect.poll(() => page.getByTestId('report-preview').textContent(), { timeout: 10_000 }).toContain('United Kingdom');
     await shot('10-reports');
     await scan('reports');
     // the PDF alone, one download ("Download all files" gives every format)

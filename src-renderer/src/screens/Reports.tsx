@@ -5,6 +5,7 @@
  * the screen's words, before anything is asked of the engine; a message goes once it is fixed.
  */
 import { useEffect, useMemo, useState } from 'react';
+import { create } from 'zustand';
 import type { Response } from '../../../src-main/shared/contract';
 import { checkReportInputs, type EnergyReport } from '../../../src-main/shared/report';
 import { call } from '../client';
@@ -15,16 +16,33 @@ import { useStudy } from '../useStudy';
 
 const FORMATS = ['pdf', 'json', 'md', 'csv', 'card', 'gpai'] as const;
 
+/**
+ * What the user typed into the report's options, kept while the app is open: leaving the screen
+ * (to look at the explorer) and coming back must not wipe the country, owner and approver.
+ */
+interface ReportForm {
+  country: string;
+  pue: string;
+  trainingType: '' | 'pre-training' | 'fine-tuning';
+  owner: string;
+  organisation: string;
+  approver: string;
+  set(patch: Partial<Omit<ReportForm, 'set'>>): void;
+}
+
+const useReportForm = create<ReportForm>((set) => ({ country: '', pue: '1', trainingType: '', owner: '', organisation: '', approver: '', set: (patch) => set(patch) }));
+
 export function ReportsScreen({ name }: { name: string }) {
   const { trial: selected } = useUi();
   const { view } = useStudy(name);
   const [trial, setTrial] = useState<number | null>(selected);
-  const [country, setCountry] = useState('');
-  const [pue, setPue] = useState('1');
-  const [trainingType, setTrainingType] = useState<'' | 'pre-training' | 'fine-tuning'>('');
-  const [owner, setOwner] = useState('');
-  const [organisation, setOrganisation] = useState('');
-  const [approver, setApprover] = useState('');
+  const { country, pue, trainingType, owner, organisation, approver, set: setForm } = useReportForm();
+  const setCountry = (country: string) => setForm({ country });
+  const setPue = (pue: string) => setForm({ pue });
+  const setTrainingType = (trainingType: ReportForm['trainingType']) => setForm({ trainingType });
+  const setOwner = (owner: string) => setForm({ owner });
+  const setOrganisation = (organisation: string) => setForm({ organisation });
+  const setApprover = (approver: string) => setForm({ approver });
   const [countries, setCountries] = useState<Response<'report.countries'>>([]);
   const [report, setReport] = useState<EnergyReport | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
@@ -162,6 +180,23 @@ export function ReportsScreen({ name }: { name: string }) {
           </h2>
           <table className="small">
             <tbody>
+              {(report.document.owner || report.document.organisation || report.document.approver) && (
+                <tr>
+                  <td>Prepared by</td>
+                  <td data-testid="report-document">
+                    {[report.document.owner && `owner ${report.document.owner}`, report.document.organisation, report.document.approver && `approved by ${report.document.approver}`].filter(Boolean).join(' · ')}
+                  </td>
+                </tr>
+              )}
+              {report.trial.metrics.accuracy !== undefined && (
+                <tr>
+                  <td>Accuracy</td>
+                  <td data-testid="report-accuracy">
+                    {report.trial.kind === 'command' ? 'as the training command reported it' : 'validation'} {(report.trial.metrics.accuracy * 100).toFixed(2)}%
+                    {report.trial.testAccuracy !== undefined && <> · on held-out test data {(report.trial.testAccuracy * 100).toFixed(2)}% (never seen in training or in choosing: what to expect on new data)</>}
+                  </td>
+                </tr>
+              )}
               <tr>
                 <td>Developing this model</td>
                 <td data-testid="report-campaign">
@@ -171,13 +206,16 @@ export function ReportsScreen({ name }: { name: string }) {
               <tr>
                 <td>Training energy</td>
                 <td>
-                  {formatSi(report.training.energyJ, 'J')} ({report.training.method}; {report.training.energyMWh2sf} MWh in the GPAI form&apos;s unit)
+                  {formatSi(report.training.energyJ, 'J')} ({report.training.method}
+                  {report.training.uncertaintyRel !== null && report.training.uncertaintyRel > 0 ? `, ±${Math.round(report.training.uncertaintyRel * 100)}%` : ''}; {report.training.energyMWh2sf} MWh in the GPAI form&apos;s unit)
                 </td>
               </tr>
               <tr>
                 <td>Inference</td>
                 <td>
-                  {report.inference ? `${formatSi(report.inference.jPerSample, 'J')} per prediction (${report.inference.method})` : 'not applicable: this trial ran no inference benchmark (training only)'}
+                  {report.inference
+                    ? `${formatSi(report.inference.jPerSample, 'J')} per prediction (${report.inference.method}${report.inference.uncertaintyRel !== null && report.inference.uncertaintyRel > 0 ? `, ±${Math.round(report.inference.uncertaintyRel * 100)}%` : ''})`
+                    : 'not applicable: this trial ran no inference benchmark (training only)'}
                 </td>
               </tr>
               <tr>
