@@ -241,7 +241,9 @@ function trialFacts(store: Store, studyId: number, trial: TrialRecord, command =
       m.infer_energy_j_per_sample !== undefined ? `| Energy per prediction (this model's own share) | ${si(m.infer_energy_j_per_sample, 'J')}${how(infer, spread.infer_energy_j_per_sample ?? null)} |` : null,
       m.infer_energy_gross_j_per_sample !== undefined ? `| Energy per prediction, whole machine | ${si(m.infer_energy_gross_j_per_sample, 'J')} |` : null,
       m.train_energy_j !== undefined ? `| Training energy (own share) | ${si(m.train_energy_j, 'J')}${how(train)} |` : null,
-      metric('train_duration_s', 's'),
+      m.train_duration_s !== undefined
+        ? `| ${METRICS.train_duration_s.label} | ${si(m.train_duration_s, 's')}${trainW && Math.abs(trainW.durationS - m.train_duration_s) >= Math.max(0.001, 0.005 * m.train_duration_s) ? ` (training energy measured over ${si(trainW.durationS, 's')}, the window around it, as the energy report gives it)` : ''} |`
+        : null,
       metric('infer_latency_s_per_sample', 's'),
       metric('param_count', ''),
       metric('flops_per_inference', 'FLOP'),

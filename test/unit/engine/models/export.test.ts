@@ -187,3 +187,28 @@ describe('exporting a built-in trial', () => {
     store.close();
   });
 });
+
+describe('the model card\'s training time', () => {
+  it("gives the trainer's clock and, where it differs, the window the energy was measured over (what the report gives)", () => {
+    const dir = tmpDir();
+    const store = new Store(join(dir, 's.db'));
+    const study = store.createStudy(spreadSpec());
+    const t = store.createTrial(study.id, { units: 64 });
+    store.startTrial(t.id);
+    const model = join(dir, 'models', 'spread', 'trial-0');
+    mkdirSync(model, { recursive: true });
+    writeFileSync(join(model, 'model.json'), '{}');
+    writeFileSync(join(model, 'weights.bin'), Buffer.from([1]));
+    writeFileSync(join(model, 'preprocessing.json'), JSON.stringify(preprocessing));
+    const est = { method: 'estimated' as const, source: 'cpu-tdp-estimate', model: 'tdp', inputs: {}, uncertaintyRel: 0.6 };
+    store.completeTrial(t.id, {
+      metrics: { accuracy: 0.9, train_duration_s: 0.5507, train_energy_j: 20.8 },
+      attrs: { model_dir: 'models/spread/trial-0' },
+      windows: [{ phase: 'train', startedAtMs: Date.now(), durationS: 0.563, domains: [{ domain: 'cpu-package', energyJ: 30, attributedEnergyJ: 20.8, provenance: est }] }],
+      backend: 'wasm',
+      powerSamples: [],
+    });
+    const text = card(store, dir);
+    expect(text).toContain('| Training time | 550.7 ms (training energy measured over 563 ms, the window around it, as the energy report gives it) |');
+  });
+});
