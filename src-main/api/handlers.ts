@@ -712,6 +712,7 @@ interface ReportRequest {
   organisation?: string;
   approver?: string;
   unit?: 'inference' | '1000-inferences' | 'training-run';
+  budget?: string;
 }
 
 function reportOptions(r: ReportRequest): ReportOptions {
@@ -725,6 +726,7 @@ function reportOptions(r: ReportRequest): ReportOptions {
     ...(r.organisation ? { organisation: r.organisation } : {}),
     ...(r.approver ? { approver: r.approver } : {}),
     ...(r.unit ? { functionalUnit: r.unit } : {}),
+    ...(r.budget ? { budget: r.budget } : {}),
   };
 }
 

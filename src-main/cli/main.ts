@@ -274,7 +274,8 @@ export function buildProgram(): Command {
     .argument('<study>', 'study name (or id)')
     .option('--db <path>', 'study database (default: your data folder)')
     .option(...STORAGE_ALIAS)
-    .option('--trial <n>', 'trial number (default: the most accurate complete trial)')
+    .option('--trial <n>', 'trial number (default: the most accurate complete trial, or the one --budget picks)')
+    .option('--budget <words>', 'the budget the model was chosen by, e.g. "at most 2 mJ per prediction": the report says why this model (without --trial, reports the model it picks)')
     .option('--hardware-class <id>', 'for a study run on several hardware classes (`ecopt show` lists them): the class to report')
     .option('--format <list>', `comma-separated: ${REPORT_FORMATS.join(',')}`, REPORT_FORMATS.join(','))
     .option('--out <dir>', 'output folder', 'energy-report')
@@ -292,7 +293,7 @@ export function buildProgram(): Command {
     .option('--owner <name>', 'report owner, printed on the report and its sign-off block')
     .option('--organisation <name>', 'the owner\'s organisation')
     .option('--approver <name>', 'who reviews and approves the report (sign-off block)')
-    .action(async (name: string, opts: DbOption & { trial?: string; hardwareClass?: string; format: string; out: string; country?: string; intensity?: string; pue: string; wue: string; unit: string; embodiedTotal?: string; embodiedLifespan?: string; embodiedShare: string; embodiedExcluded?: string; trainingType?: string; reference?: string; owner?: string; organisation?: string; approver?: string }) => {
+    .action(async (name: string, opts: DbOption & { trial?: string; budget?: string; hardwareClass?: string; format: string; out: string; country?: string; intensity?: string; pue: string; wue: string; unit: string; embodiedTotal?: string; embodiedLifespan?: string; embodiedShare: string; embodiedExcluded?: string; trainingType?: string; reference?: string; owner?: string; organisation?: string; approver?: string }) => {
       const num = (flag: string, v: string | undefined) => {
         if (v === undefined) return undefined;
         const n = Number(v);
@@ -317,6 +318,7 @@ export function buildProgram(): Command {
             pue: num('--pue', opts.pue)!,
             functionalUnit: opts.unit as FunctionalUnit,
             ...(trial !== undefined ? { trialNumber: trial } : {}),
+            ...(opts.budget !== undefined ? { budget: opts.budget } : {}),
             ...(opts.hardwareClass ? { hardwareClass: opts.hardwareClass } : {}),
             ...(opts.country ? { country: opts.country } : {}),
             ...(intensity !== undefined ? { intensityGPerKWh: intensity } : {}),
@@ -333,7 +335,7 @@ export function buildProgram(): Command {
           opts.out,
         );
         process.stdout.write(
-          `Energy report for "${report.study.name}", trial ${report.trial.number}${trial === undefined ? ` (${report.trial.metrics.accuracy !== undefined ? 'the most accurate' : 'the first complete trial'}; \`--trial <n>\` reports another, e.g. the one you chose in the app)` : ''}: training ${formatSi(report.training.energyJ, 'J')}${report.training.energyKWh >= 1 ? ` = ${report.training.energyMWh2sf} MWh` : ''} (${report.training.method}), ` +
+          `Energy report for "${report.study.name}", trial ${report.trial.number}${trial === undefined ? (report.selection ? ` (the model the budget picks)` : ` (${report.trial.metrics.accuracy !== undefined ? 'the most accurate' : 'the first complete trial'}; \`--trial <n>\` reports another, e.g. the one you chose in the app)`) : ''}: training ${formatSi(report.training.energyJ, 'J')}${report.training.energyKWh >= 1 ? ` = ${report.training.energyMWh2sf} MWh` : ''} (${report.training.method}), ` +
             `inference ${report.inference ? `${formatSi(report.inference.jPerSample, 'J')}/sample (${report.inference.method})` : 'not applicable (no inference benchmark; per training run)'}, ${report.emissions.country}${report.emissions.origin === 'world-fallback' ? ' (world fallback: give --country)' : ''}\n` +
             `Developing the model (the whole campaign): ${formatSi(report.campaign.energyJ, 'J')}, ${(report.campaign.prunedOrFailedShare * 100).toFixed(1)}% of it on pruned or failed trials\n` +
             (report.payback ? `${report.payback.sentence}\n` : '') +

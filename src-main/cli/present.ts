@@ -263,7 +263,8 @@ export function budgetLines(study: StudyRow, trials: TrialRecord[], words: strin
     const pick = pickByBudget(own, reading.limits);
     const out = [`  ${pick.sentence}`];
     if (pick.trial !== null) {
-      out.push(`  Take it away:   ${ecopt} export ${quoted} --trial ${pick.trial}`, `  Its report:     ${ecopt} report ${quoted} --trial ${pick.trial}${classFlag}`);
+      const budget = `"${words.trim().replace(/(["\\$`])/g, '\\$1')}"`;
+      out.push(`  Take it away:   ${ecopt} export ${quoted} --trial ${pick.trial}`, `  Its report:     ${ecopt} report ${quoted} --trial ${pick.trial} --budget ${budget}${classFlag}`);
     } else if (pick.closest.length) {
       out.push(`  Take the closest: ${pick.closest.map((n) => `${ecopt} export ${quoted} --trial ${n}`).join('  or  ')}`);
     }

@@ -30,6 +30,8 @@ const reportFields = {
   approver: z.string().max(200).optional(),
   /** The report's functional unit; per training run for trials without an inference benchmark. */
   unit: z.enum(['inference', '1000-inferences', 'training-run']).optional(),
+  /** The budget in words the model was picked by in the explorer: the report says why this model. */
+  budget: z.string().trim().min(1).max(200).optional(),
 };
 const reportFormats = z.array(z.enum(['pdf', 'json', 'md', 'csv', 'card', 'gpai'])).min(1);
 

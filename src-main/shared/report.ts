@@ -194,6 +194,8 @@ export const reportSchema = z.object({
     embodiedExcludedReason: z.string().nullable(),
     trainingType: z.enum(TRAINING_TYPES).nullable(),
     referenceTrial: z.number().int().nullable(),
+    /** The budget in words the model was chosen by, where it was given. */
+    budget: z.string().optional(),
     owner: z.string().nullable(),
     organisation: z.string().nullable(),
     approver: z.string().nullable(),
@@ -353,6 +355,13 @@ export const reportSchema = z.object({
     /** Fallbacks and assumptions a reader of the card must see. */
     notes: z.array(z.string()),
   }),
+  /**
+   * Why this model: the budget in words it was chosen by, as the budget picker read it, and the
+   * picker's sentence over the study's trials (of the reported class); `picked` is the model the
+   * budget picks now (null: none meets it), which may differ from the reported trial. Absent when
+   * no budget was given.
+   */
+  selection: z.object({ budget: z.string(), readAs: z.string(), sentence: z.string(), picked: z.number().int().nullable() }).optional(),
   pareto: z
     .object({
       mostAccurateTrial: z.number().int(),

@@ -52,6 +52,9 @@ interface UiState extends Route {
   go(screen: Screen, study?: string | null): void;
   selectTrial(trial: number | null): void;
   setError(error: string | null): void;
+  /** The budget in words a model was picked by in the explorer, for its report's "why this model" (this study only). */
+  budgetPick: { trial: number; words: string } | null;
+  setBudgetPick(pick: { trial: number; words: string } | null): void;
 }
 
 function hasWindow(): boolean {
@@ -68,11 +71,12 @@ function initialRoute(): Route {
 export const useUi = create<UiState>((set, get) => ({
   ...initialRoute(),
   error: null,
+  budgetPick: null,
   go: (screen, study) => {
     const s = get();
     const nextStudy = study === undefined ? s.study : study;
     const route: Route = { screen, study: nextStudy, trial: nextStudy === s.study ? s.trial : null };
-    set({ ...route, error: null });
+    set({ ...route, error: null, ...(nextStudy === s.study ? {} : { budgetPick: null }) });
     if (hasWindow() && window.location.hash !== routeHash(route)) window.location.hash = routeHash(route);
   },
   selectTrial: (trial) => {
@@ -82,6 +86,7 @@ export const useUi = create<UiState>((set, get) => ({
     if (hasWindow() && (s.screen === 'explorer' || s.screen === 'reports')) window.history.replaceState(null, '', routeHash({ screen: s.screen, study: s.study, trial }));
   },
   setError: (error) => set({ error }),
+  setBudgetPick: (budgetPick) => set({ budgetPick }),
 }));
 
 if (hasWindow()) {

@@ -282,9 +282,12 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     await shot('09-trial-detail');
     await scan('explorer: trial detail');
 
-    await page.getByTestId('nav-reports').click();
+    await page.getByTestId('budget-report').click();
     await page.getByTestId('report-preview').waitFor();
-    // the report is for the model the budget picked, and its PDF downloads in the browser
+    // the report is for the model the budget picked, says why (the budget, read as the picker read it), and its PDF downloads in the browser
+    await expect
+      .poll(() => page.getByTestId('report-selection').textContent(), { timeout: 10_000 })
+      .toMatch(new RegExp(`^Chosen by the budget “at most [\\d.]+ [µm]J per prediction” \\(read as: energy per prediction ≤ [\\d.]+ [µm]J\\)\\. Model #${expected.number} `));
     expect(page.url()).toMatch(new RegExp(`#/study/e2e-iris/reports\\?trial=${expected.number}$`));
     expect(await page.getByTestId('report-trial').inputValue()).toBe(String(expected.number));
     // the held-out test accuracy beside the validation one, as the trial's detail shows them

@@ -18,6 +18,8 @@ import { campaignFigures, unrecordedTrials, type CampaignWindow } from './campai
 import { meterWords } from './meter-words';
 import { mostAccurateTrial, paybackOf } from './payback';
 import { pointsBetween } from '../../shared/payback';
+import { pickByBudget } from '../../shared/analysis';
+import { parseBudget } from '../../shared/budget';
 import { dayRange, durationText, energyText, flopsText, gramsText, plainNumber } from './units';
 
 export interface ReportOptions {
@@ -42,6 +44,12 @@ export interface ReportOptions {
   trainingType?: TrainingType;
   /** The trial the payback is computed against (default: the most accurate). */
   referenceTrial?: number;
+  /**
+   * The budget in words the model was chosen by ("at most 2 mJ per prediction"): the report says
+   * why this model, with the budget picker's sentence over the study's trials; without
+   * `trialNumber`, the report is of the model the budget picks.
+   */
+  budget?: string;
   owner?: string;
   organisation?: string;
   approver?: string;
@@ -268,8 +276,18 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
     ...(options.intensityGPerKWh !== undefined ? { intensityGPerKWh: options.intensityGPerKWh } : {}),
   });
   const mostAccurate = mostAccurateTrial(complete);
+  // why this model: the budget it was chosen by, read and applied as the explorer's picker does
+  let budgetPick: (ReturnType<typeof pickByBudget> & { text: string; readAs: string }) | null = null;
+  if (options.budget !== undefined) {
+    const reading = parseBudget(options.budget);
+    if (!reading.ok) throw new UserError(`budget "${options.budget}": ${reading.error}`);
+    budgetPick = { ...pickByBudget(trials, reading.limits), text: options.budget.trim(), readAs: reading.readAs };
+    if (options.trialNumber === undefined && budgetPick.trial === null) throw new UserError(`no model of "${study.name}" meets the budget "${budgetPick.text}": ${budgetPick.sentence}`);
+  }
   let trial: TrialRecord;
-  if (options.trialNumber !== undefined) {
+  if (options.trialNumber === undefined && budgetPick?.trial != null) {
+    trial = complete.find((t) => t.number === budgetPick.trial)!;
+  } else if (options.trialNumber !== undefined) {
     const t = trials.find((x) => x.number === options.trialNumber);
     if (!t) throw new UserError(`study "${study.name}" has no trial ${options.trialNumber}; \`ecopt show ${study.name}\` lists them`);
     if (t.state !== 'complete') {
@@ -555,6 +573,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
     generator: { name: 'ECOpt', version: writer.ecopt },
     options: {
       trialNumber: trial.number,
+      ...(budgetPick ? { budget: budgetPick.text } : {}),
       country: intensity.iso3 ?? (options.country?.trim() ? options.country.trim() : null),
       intensityGPerKWh: options.intensityGPerKWh ?? null,
       pue,
@@ -641,6 +660,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
     },
     modelCard: { trainingType, trainingTypeSource, hardwareUsed, notes: cardNotes },
     pareto,
+    ...(budgetPick ? { selection: { budget: budgetPick.text, readAs: budgetPick.readAs, sentence: budgetPick.sentence, picked: budgetPick.trial } } : {}),
     payback: paybackResult,
     methodology,
     digest: { algorithm: 'sha256', rows: rows.length, value: digestRows(rows) },

@@ -143,6 +143,7 @@ export function verifyReport(store: Store, reportPath: string): Verification {
     ...(o.embodiedExcludedReason !== null ? { embodiedExcludedReason: o.embodiedExcludedReason } : {}),
     ...(o.trainingType !== null ? { trainingType: o.trainingType } : {}),
     ...(o.referenceTrial !== null ? { referenceTrial: o.referenceTrial } : {}),
+    ...(o.budget !== undefined ? { budget: o.budget } : {}),
     ...(o.owner !== null ? { owner: o.owner } : {}),
     ...(o.organisation !== null ? { organisation: o.organisation } : {}),
     ...(o.approver !== null ? { approver: o.approver } : {}),

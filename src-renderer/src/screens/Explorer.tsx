@@ -307,7 +307,7 @@ function takenInput(files: readonly string[]): string {
 }
 
 export function ExplorerScreen({ name }: { name: string }) {
-  const { go, trial, selectTrial } = useUi();
+  const { go, trial, selectTrial, setBudgetPick } = useUi();
   const { view: whole } = useExplore(name);
   // over several hardware classes, everything below is of one class (the server's default: most complete trials)
   const [classId, setClassId] = useState<string | null>(null);
@@ -433,10 +433,12 @@ export function ExplorerScreen({ name }: { name: string }) {
                 )}
                 <button
                   onClick={() => {
-                    // the report is for the model the budget picked, not the study's most accurate
+                    // the report is for the model the budget picked, not the study's most accurate, and says why
                     selectTrial(chosen);
+                    setBudgetPick({ trial: chosen, words: budgetText });
                     go('reports');
                   }}
+                  data-testid="budget-report"
                 >
                   Energy report
                 </button>

@@ -33,7 +33,7 @@ interface ReportForm {
 const useReportForm = create<ReportForm>((set) => ({ country: '', pue: '1', trainingType: '', owner: '', organisation: '', approver: '', set: (patch) => set(patch) }));
 
 export function ReportsScreen({ name }: { name: string }) {
-  const { trial: selected } = useUi();
+  const { trial: selected, budgetPick } = useUi();
   const { view } = useStudy(name);
   const [trial, setTrial] = useState<number | null>(selected);
   const { country, pue, trainingType, owner, organisation, approver, set: setForm } = useReportForm();
@@ -67,6 +67,8 @@ export function ReportsScreen({ name }: { name: string }) {
           ...(organisation.trim() ? { organisation: organisation.trim() } : {}),
           ...(approver.trim() ? { approver: approver.trim() } : {}),
           ...(perTrainingRun ? { unit: 'training-run' as const } : {}),
+          // the model the explorer's budget picked: the report says why this model
+          ...(budgetPick && budgetPick.trial === trial && budgetPick.words.trim() ? { budget: budgetPick.words.trim() } : {}),
         }
       : null;
   useEffect(() => {
@@ -89,7 +91,7 @@ export function ReportsScreen({ name }: { name: string }) {
       live = false;
     };
     // options() is rebuilt from these
-  }, [name, trial, checked.ok ? checked.country : null, checked.ok ? checked.pue : null, trainingType, owner, organisation, approver, perTrainingRun]);
+  }, [name, trial, checked.ok ? checked.country : null, checked.ok ? checked.pue : null, trainingType, owner, organisation, approver, perTrainingRun, budgetPick]);
 
   const downloadAll = async (formats: (typeof FORMATS)[number][] = [...FORMATS]) => {
     const o = options();
@@ -185,6 +187,14 @@ export function ReportsScreen({ name }: { name: string }) {
                   <td>Prepared by</td>
                   <td data-testid="report-document">
                     {[report.document.owner && `owner ${report.document.owner}`, report.document.organisation, report.document.approver && `approved by ${report.document.approver}`].filter(Boolean).join(' · ')}
+                  </td>
+                </tr>
+              )}
+              {report.selection && (
+                <tr>
+                  <td>Why this model</td>
+                  <td data-testid="report-selection">
+                    Chosen by the budget &ldquo;{report.selection.budget}&rdquo; ({report.selection.readAs}). {report.selection.sentence}
                   </td>
                 </tr>
               )}

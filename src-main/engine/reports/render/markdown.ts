@@ -2,7 +2,7 @@
 import type { EnergyReport, PhaseFigures } from '../../../shared/report';
 import { datasetText } from '../../../shared/spec';
 import { durationText, energyText, flopsText, gramsText, plainNumber } from '../units';
-import { accuracyLabel, batchRepeatsText, TEST_ACCURACY_LABEL, campaignRows, modelFingerprint, gpaiRows, hardwareRows, methodLabel, noInference, paybackRows, perJouleText, remeasuredNote, uncertainty, unitWords } from './text';
+import { accuracyLabel, batchRepeatsText, selectionText, TEST_ACCURACY_LABEL, campaignRows, modelFingerprint, gpaiRows, hardwareRows, methodLabel, noInference, paybackRows, perJouleText, remeasuredNote, uncertainty, unitWords } from './text';
 
 function table(headers: string[], rows: string[][]): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -119,6 +119,7 @@ export function renderMarkdown(r: EnergyReport): string {
     '',
     `${r.sci.text} **SCI = ${gramsText(r.sci.scoreG)} per ${unitWords(r.sci.functionalUnit)}**.`,
     '',
+    ...(selectionText(r) ? ['## Why this model', '', selectionText(r)!, ''] : []),
     ...(r.pareto ? ['## Pareto context', '', r.pareto.sentence, ''] : []),
     '## Methodology',
     '',

@@ -12,7 +12,7 @@ import type { EnergyReport } from '../../../shared/report';
 import { datasetText } from '../../../shared/spec';
 import { durationText, energyText, flopsText, gramsText, plainNumber } from '../units';
 import { drawFrontier, drawPayback, FRONTIER_HEIGHT, paybackHeight, type FrontierPoint } from './chart';
-import { accuracyLabel, batchRepeatsText, TEST_ACCURACY_LABEL, campaignRows, modelFingerprint, gpaiRows, hardwareRows, lowerBoundText, methodLabel, noInference, paybackRows, perJouleText, remeasuredNote, uncertainty, unitWords } from './text';
+import { accuracyLabel, batchRepeatsText, selectionText, TEST_ACCURACY_LABEL, campaignRows, modelFingerprint, gpaiRows, hardwareRows, lowerBoundText, methodLabel, noInference, paybackRows, perJouleText, remeasuredNote, uncertainty, unitWords } from './text';
 
 /** Helvetica in PDF covers WinAnsi only: spell out what it lacks. */
 export function pdfSafe(s: string): string {
@@ -106,6 +106,7 @@ export function renderPdf(r: EnergyReport, frontier: FrontierPoint[], options: {
     ['SCI', `${gramsText(r.sci.scoreG)} per ${unitWords(r.sci.functionalUnit)}${r.sci.embodied.included ? '' : ' (embodied emissions excluded, see below)'}`],
     [accuracyLabel(r), r.trial.metrics.accuracy === undefined ? '-' : `${(r.trial.metrics.accuracy * 100).toFixed(2)}%`],
     ...(r.trial.testAccuracy !== undefined ? [[TEST_ACCURACY_LABEL, `${(r.trial.testAccuracy * 100).toFixed(2)}%`] as [string, string]] : []),
+    ...(selectionText(r) ? ([['Why this model', selectionText(r)!]] as [string, string][]) : []),
     ...(r.pareto ? ([['Trade-off', r.pareto.sentence]] as [string, string][]) : []),
     ...(r.payback ? ([['Payback', r.payback.sentence]] as [string, string][]) : []),
   ]);

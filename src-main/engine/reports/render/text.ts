@@ -42,6 +42,14 @@ export function batchRepeatsText(inf: Pick<NonNullable<EnergyReport['inference']
   return `batch ${inf.batchSize ?? 'not reported'}, ${inf.repeats ?? 'not reported'} repeats`;
 }
 
+/** "Chosen by the budget “at most 100 µJ per prediction” (read as: …). Model #1 is …" — or null without a budget. */
+export function selectionText(r: Pick<EnergyReport, 'selection' | 'trial'>): string | null {
+  const s = r.selection;
+  if (!s) return null;
+  const now = s.picked === r.trial.number ? '' : ` Over the study's trials now, this budget picks ${s.picked === null ? 'no model' : `trial ${s.picked}`}, not trial ${r.trial.number}.`;
+  return `Chosen by the budget "${s.budget}" (${s.readAs}). ${s.sentence}${now}`;
+}
+
 /** The held-out test accuracy's row label, as the app's trial detail words it. */
 export const TEST_ACCURACY_LABEL = 'Accuracy on held-out test data (never seen in training or in choosing: what to expect on new data)';
 

@@ -263,6 +263,24 @@ describe('a report a compliance officer can file', () => {
     expect(cmdFiles['energy-report.pdf']).not.toMatch(/batch \?|\? repeats/);
   });
 
+  it('says why this model when it was chosen by a budget: the budget as read, the picker\'s sentence, and whether it still picks it', async () => {
+    // trial 0 is the more frugal of the two complete trials, trial 1 the more accurate
+    const byBudget = report({ budget: 'at most 15 mJ per prediction' });
+    expect(byBudget.trial.number).toBe(0);
+    expect(byBudget.options.budget).toBe('at most 15 mJ per prediction');
+    expect(byBudget.selection).toMatchObject({ budget: 'at most 15 mJ per prediction', readAs: 'read as: energy per prediction ≤ 15 mJ', picked: 0 });
+    expect(byBudget.selection!.sentence).toMatch(/^Model #0 /);
+    const out = await files({ budget: 'at most 15 mJ per prediction' });
+    expect(out['energy-report.md']).toContain(`## Why this model\n\nChosen by the budget "at most 15 mJ per prediction" (read as: energy per prediction ≤ 15 mJ). ${byBudget.selection!.sentence}\n`);
+    expect(out['energy-report.pdf']!.replace(/\s+/g, ' ')).toContain('Why this model Chosen by the budget "at most 15 mJ per prediction"');
+    // the report of another trial under that budget says the budget picks trial 0
+    expect(report({ trialNumber: 1, budget: 'at most 15 mJ per prediction' }).selection!.picked).toBe(0);
+    expect((await files({ trialNumber: 1, budget: 'at most 15 mJ per prediction' }))['energy-report.md']).toContain("Over the study's trials now, this budget picks trial 0, not trial 1.");
+    // a budget nothing meets, or one it cannot read, is refused with the picker's words
+    expect(() => report({ budget: 'at most 1 µJ per prediction' })).toThrow(/no model of "gpu-study" meets the budget "at most 1 µJ per prediction": No model meets this limit\. Closest: #0/);
+    expect(() => report({ budget: 'cheap' })).toThrow(/budget "cheap": could not read "cheap"/);
+  });
+
   it('gives the held-out test accuracy beside the validation one, where rows were held out', async () => {
     const r = report({ trialNumber: 0 });
     expect(r.trial.testAccuracy).toBeCloseTo(r.trial.metrics.accuracy! - 0.02, 12);
