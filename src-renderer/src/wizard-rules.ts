@@ -161,5 +161,8 @@ export function presetText(spec: StudySpecInput, rows: number | null, script = f
   if (script) return `${spec.trials} runs of your script`;
   const ep = epochsOf(spec);
   const est = estimateMinutes(spec, rows);
-  return `${spec.trials} models${ep ? ` of up to ${ep.high} epochs` : ''}${est === null ? '' : `, ${formatMinutes(est)}`}`;
+  // a preset that trains on a sample of a large set says so: the accuracy it reaches is of that sample
+  const max = spec.dataset && 'maxSamples' in spec.dataset ? spec.dataset.maxSamples : undefined;
+  const sample = max !== undefined && rows !== null && max < rows ? ` on ${max.toLocaleString('en-US')} of the ${rows.toLocaleString('en-US')} examples (a sample, for speed)` : '';
+  return `${spec.trials} models${ep ? ` of up to ${ep.high} epochs` : ''}${sample}${est === null ? '' : `, ${formatMinutes(est)}`}`;
 }

@@ -37,7 +37,8 @@ export function PaybackPanel({ name, trial, trials }: { name: string; trial: num
     <div className="card" data-testid="payback">
       <b>Did the search pay for itself?</b> Compared with{' '}
       <select value={reference ?? ''} onChange={(e) => setReference(e.target.value === '' ? null : Number(e.target.value))} aria-label="Compare with" data-testid="payback-reference">
-        <option value="">the most accurate model (or the first trial)</option>
+        {/* the default reference named as the payback chose it: "model #3 (the most accurate trial)" or "model #0 (the first trial: …)" */}
+        <option value="">{p && reference === null ? `model #${p.referenceTrial} (${p.referenceReason})` : 'the default: the most accurate model; for that model itself, the first trial'}</option>
         {trials
           .filter((t) => t.state === 'complete' && t.number !== trial)
           .map((t) => (

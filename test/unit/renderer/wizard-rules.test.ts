@@ -50,6 +50,9 @@ describe('the wizard\'s boxes', () => {
       expect(presetText(spec, 10000)).toContain(formatMinutes(estimateMinutes(spec, 10000)!));
     }
     expect(presetText(presetSpec('iris', 'quick'), null, true)).toBe('8 runs of your script');
+    // a preset that trains on a sample of the set says how much of it
+    expect(presetText(presetSpec('digits', 'quick'), 10000)).toContain(' on 1,500 of the 10,000 examples (a sample, for speed)');
+    expect(presetText(presetSpec('digits', 'thorough'), 10000)).not.toContain('sample');
     expect(parseStudySpec(presetSpec('digits', 'standard', 'cnn')).ok).toBe(true);
   });
 });
