@@ -1,7 +1,7 @@
 /**
  * What predicts energy? For a study's complete trials: how well trainable parameters, FLOPs per
  * inference, training duration and inference latency track the energy it measured (training
- * energy, inference energy per sample), as Pearson's r and Spearman's ρ with n and a 95%
+ * energy, inference energy per prediction), as Pearson's r and Spearman's ρ with n and a 95%
  * confidence interval. Pure: the explorer, `ecopt show` and the reports call the same function.
  *
  * Intervals come from Fisher's z-transform: z = atanh(r), standard error 1/√(n − 3) for Pearson

@@ -8,7 +8,7 @@
  *
  * - log-linear least squares with a light ridge penalty (λ = 1 on standardised inputs):
  *   log y = b0 + b1·log FLOPs + b2·log params + b3·log batch + b4·log(samples × epochs) + b5·[cnn]
- *   (inference energy per sample: log FLOPs, log params, log inference batch, [cnn]); a constant
+ *   (inference energy per prediction: log FLOPs, log params, log inference batch, [cnn]); a constant
  *   input is dropped (one family only: no [cnn] term). A power law: good inside the data.
  * - additive costs, non-negative, fitted on relative error:
  *   y = θ0 + θ1·epochs + θ2·steps + θ3·steps·params + θ4·samples·epochs·FLOPs (+ θ5 for a CNN)
@@ -43,7 +43,7 @@ export type PredictorTarget = (typeof PREDICTOR_TARGETS)[number];
 
 export const TARGET_LABELS: Record<PredictorTarget, string> = {
   train_energy_j: 'training energy (J, attributed)',
-  infer_energy_j_per_sample: 'inference energy per sample (J, attributed)',
+  infer_energy_j_per_sample: 'inference energy per prediction (J, attributed)',
   trial_energy_j: 'whole-trial energy (J, attributed: train + infer + evaluate)',
   trial_duration_s: 'whole-trial time (s, wall clock)',
 };
@@ -426,7 +426,7 @@ export interface StudyForecast {
   trainEnergyJ: Estimate | null;
   /** Wall-clock time, s: the trials plus the idle baseline. */
   durationS: Estimate | null;
-  /** Inference energy per sample over the planned trials: lowest and highest median. */
+  /** Inference energy per prediction over the planned trials: lowest and highest median. */
   inferJPerSample: { min: number; max: number } | null;
   provenance: string;
   /** Caveats a person should read beside the figure. */
@@ -509,7 +509,7 @@ export function forecastLine(f: StudyForecast): string {
 export function forecastDetails(f: StudyForecast): string[] {
   return [
     `90% interval: ${energyText(f.energyJ.low)} to ${energyText(f.energyJ.high)}${f.trainEnergyJ ? `, of which training about ${energyText(f.trainEnergyJ.center)}` : ''}${f.durationS ? `; ${timeRange(f.durationS.low, f.durationS.high)}` : ''}`,
-    ...(f.inferJPerSample ? [`inference energy per sample: about ${formatSi(f.inferJPerSample.min, 'J')} to ${formatSi(f.inferJPerSample.max, 'J')} across the planned trials`] : []),
+    ...(f.inferJPerSample ? [`inference energy per prediction: about ${formatSi(f.inferJPerSample.min, 'J')} to ${formatSi(f.inferJPerSample.max, 'J')} across the planned trials`] : []),
     `${f.provenance}; a forecast, not a measurement: nothing of it is stored`,
     ...f.notes,
   ];

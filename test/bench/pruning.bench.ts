@@ -38,7 +38,7 @@ interface Row {
   hvOn: number;
   /** The trials pruning kept, at the values the run without pruning measured for them: the decisions' own cost, without re-measurement noise. */
   hvKept: number;
-  /** Root mean square log ratio of the inference energy per sample a model measured in the two runs: the machine's re-measurement noise. */
+  /** Root mean square log ratio of the inference energy per prediction a model measured in the two runs: the machine's re-measurement noise. */
   energyRerunSdLog: number;
   pruned: number;
   /** Pruned after epoch 1, 2, …: counts. */
@@ -165,7 +165,7 @@ const md = [
       `| ${r.seed} | ${r.energyOffJ.toFixed(0)} J | ${r.energyOnJ.toFixed(0)} J | ${pct(saved[i]!)} | ${r.pruned}/${trials} (${r.prunedAtEpoch.extrapolated ?? 0} / ${r.prunedAtEpoch['last epoch'] ?? 0}) | ${r.hvOff.toFixed(4)} | ${r.hvOn.toFixed(4)} | ${pct(hvLoss[i]!)} | ${pct(keptLoss[i]!)} | ${r.energyRerunSdLog.toFixed(2)} | ${pct(r.afterEpoch1)} | ${pct(r.oracleSaved)} |`,
   ),
   '',
-  `Mean: ${pct(mean(saved))} less energy, ${pct(mean(hvLoss))} less hypervolume (${pct(mean(keptLoss))} with the kept trials valued as the run without pruning measured them: what the decisions themselves lost; the same model's inference energy per sample moved by a log sd of ${mean(rows.map((r) => r.energyRerunSdLog)).toFixed(2)} between the two runs). Reachable: ${pct(mean(rows.map((r) => r.afterEpoch1)))} of the energy is spent after the first epochs; the oracle (every end point known, stopping at epoch 1 each trial that ends dominated by those finished before it) saves ${pct(mean(rows.map((r) => r.oracleSaved)))}.`,
+  `Mean: ${pct(mean(saved))} less energy, ${pct(mean(hvLoss))} less hypervolume (${pct(mean(keptLoss))} with the kept trials valued as the run without pruning measured them: what the decisions themselves lost; the same model's inference energy per prediction moved by a log sd of ${mean(rows.map((r) => r.energyRerunSdLog)).toFixed(2)} between the two runs). Reachable: ${pct(mean(rows.map((r) => r.afterEpoch1)))} of the energy is spent after the first epochs; the oracle (every end point known, stopping at epoch 1 each trial that ends dominated by those finished before it) saves ${pct(mean(rows.map((r) => r.oracleSaved)))}.`,
   `Target (≥ 40% less energy at a hypervolume within 2%): ${met ? 'met' : 'NOT met'}.`,
   '',
 ];

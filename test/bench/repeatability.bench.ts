@@ -4,7 +4,7 @@
  * `ecopt tune` process with its own database, once on the machine as it is and once beside a
  * CPU-burning process on one core that this benchmark starts and stops. For each configuration:
  * the coefficient of variation (sd / mean) of the trial's attributed training energy and
- * inference energy per sample, with the whole machine's (gross) figures beside them — the gross
+ * inference energy per prediction, with the whole machine's (gross) figures beside them — the gross
  * column shows what attribution removed. Writes docs/bench/repeatability.{md,json}.
  * BENCH_REPEATS sets the repeats (default 3).
  */

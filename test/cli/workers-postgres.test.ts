@@ -130,7 +130,7 @@ describe.skipIf(postgresMissing)('ecopt worker on PostgreSQL: three machines, on
       expect(show.stdout).toContain('Training energy (own)');
       // the rank agreement between the classes, over the configurations both measured (this small
       // space repeats some), or a sentence saying there are none yet
-      expect(show.stdout).toMatch(/Same configurations, several machines(: no configuration has been measured on more than one hardware class yet| \(\d+ configuration\(s\) measured on more than one class\)[^\n]*\n  [0-9a-f]{8} vs [0-9a-f]{8}, Inference energy per sample: )/);
+      expect(show.stdout).toMatch(/Same configurations, several machines(: no configuration has been measured on more than one hardware class yet| \(\d+ configuration\(s\) measured on more than one class\)[^\n]*\n  [0-9a-f]{8} vs [0-9a-f]{8}, Inference energy per prediction: )/);
       const studies = await runCli(['studies', '--storage', url]);
       expect(studies.stdout).toMatch(/three +│? *30\/30/);
     } finally {

@@ -230,7 +230,7 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     await scan('explorer');
     // the plot's energy axis is in the unit the figures are written in, not in joules with zeros:
     // each tick carries its prefixed unit ("200 µJ")
-    expect(await page.getByTestId('frontier').locator('.xtitle').textContent()).toMatch(/^Inference energy per sample/);
+    expect(await page.getByTestId('frontier').locator('.xtitle').textContent()).toMatch(/^Inference energy per prediction/);
     const ticks = await page.getByTestId('frontier').locator('.xtick text').allTextContents();
     expect(ticks.length).toBeGreaterThan(0);
     for (const t of ticks) expect(t).toMatch(/^[\d.]+ (nJ|µJ|mJ|J)$/);

@@ -155,7 +155,7 @@ export function verifyReport(store: Store, reportPath: string): Verification {
   }
   const figures: [string, string, (r: EnergyReport) => number][] = [
     ['training energy (J)', 'training.energyJ', (r) => r.training.energyJ],
-    ['inference energy per sample (J)', 'inference.jPerSample', (r) => r.inference?.jPerSample ?? NaN],
+    ['inference energy per prediction (J)', 'inference.jPerSample', (r) => r.inference?.jPerSample ?? NaN],
     ['training emissions (g)', 'emissions.trainingG', (r) => r.emissions.trainingG],
     ['SCI score (g)', 'sci.scoreG', (r) => r.sci.scoreG],
     ['campaign energy (J)', 'campaign.energyJ', (r) => r.campaign.energyJ],

@@ -7,7 +7,7 @@
  *   are pooled from the study's finished curves, updated by the trial's own epochs, its sd
  *   calibrated on the finished curves. From epoch 1: the pooled prior already says how trials
  *   that started alike went on.
- * - Inference energy per sample (fixed by the architecture, known before training): the energy
+ * - Inference energy per prediction (fixed by the architecture, known before training): the energy
  *   predictor (shared/predictor.ts) fitted on the study's finished trials where it has enough of
  *   them (MIN_TRIALS), else a log-log fit on FLOPs per inference; log-normal, with the held-out
  *   (or residual) log sd. Within one study on one machine the predictor's allowance for a study
@@ -79,7 +79,7 @@ export type PruneDecision = { prune: false; prediction?: Prediction } | { prune:
 /** Curves pooled at most: the most recent finished trials. */
 export const POOL_LIMIT = 200;
 
-/** Only studies whose objectives are accuracy and inference energy per sample are pruned. */
+/** Only studies whose objectives are accuracy and inference energy per prediction are pruned. */
 export function prunable(objectives: readonly ObjectiveSpec[]): boolean {
   const metrics = objectives.map((o) => o.metric).sort();
   return metrics.length === 2 && metrics[0] === 'accuracy' && metrics[1] === 'infer_energy_j_per_sample';
@@ -136,7 +136,7 @@ function poolOf(ctx: PruningContext | undefined): CurvePool | null {
   return pools.get(ctx.curves)!;
 }
 
-/** Inference energy per sample as a log-normal: its median, the sd of its log, and where it came from. */
+/** Inference energy per prediction as a log-normal: its median, the sd of its log, and where it came from. */
 function energyForecast(c: Checkpoint, complete: readonly TrialRecord[], ctx: PruningContext | undefined): { j: number; sdLog: number; from: string } | null {
   if (ctx?.inferFit && c.paramCount !== undefined && c.paramCount > 0 && c.flopsPerInference > 0) {
     const fit = ctx.inferFit;

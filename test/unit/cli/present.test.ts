@@ -10,7 +10,7 @@ describe('ecopt show', () => {
       { metric: 'accuracy' as const, direction: 'maximize' as const, unit: 'fraction', threshold: 0.9 },
       { metric: 'infer_energy_j_per_sample' as const, direction: 'minimize' as const, unit: 'J', threshold: 0.002 },
     ];
-    expect(objectivesLine({ objectives })).toBe('Objectives: Accuracy (%) maximize, limit 90.0%; Inference energy per sample (J) minimize, limit 2 mJ');
+    expect(objectivesLine({ objectives })).toBe('Objectives: Accuracy (%) maximize, limit 90.0%; Inference energy per prediction (J) minimize, limit 2 mJ');
   });
 });
 

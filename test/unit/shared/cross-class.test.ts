@@ -50,7 +50,7 @@ describe('same configurations, several machines', () => {
     expect(p.spearman).toBeCloseTo(1, 12);
     expect(p.medianRatio).toBeCloseTo(2.5, 12);
     expect(p.spearmanCi![0]).toBeGreaterThan(0.5);
-    expect(agreementLines(study, trials).join('\n')).toMatch(/aaaa0001 vs bbbb0002, Inference energy per sample: Spearman ρ = 1\.00 \[.*\], n = 5; bbbb0002 measures ×2\.5 the joules of aaaa0001/);
+    expect(agreementLines(study, trials).join('\n')).toMatch(/aaaa0001 vs bbbb0002, Inference energy per prediction: Spearman ρ = 1\.00 \[.*\], n = 5; bbbb0002 measures ×2\.5 the joules of aaaa0001/);
   });
 
   it('sees a reversed ranking, averages a configuration measured twice on one class, and keys configurations by value not key order', () => {

@@ -17,7 +17,7 @@ describe('picking a model by a budget', () => {
     const p = pick('at most 0.28 mJ per prediction');
     expect(p.trial).toBe(11);
     expect(p.sentence).toBe(
-      'Model #11 is 0.6 points less accurate and uses 13% less energy per prediction than the most accurate model (#14). The most frugal model within this limit is #3: it is 29.5 points less accurate and uses 65% less energy per prediction than #11. Model #11: accuracy 91.5%, inference energy per sample 260 µJ.',
+      'Model #11 is 0.6 points less accurate and uses 13% less energy per prediction than the most accurate model (#14). The most frugal model within this limit is #3: it is 29.5 points less accurate and uses 65% less energy per prediction than #11. Model #11: accuracy 91.5%, inference energy per prediction 260 µJ.',
     );
   });
 
@@ -25,9 +25,9 @@ describe('picking a model by a budget', () => {
     const p = pick('at least 90%');
     expect(p.trial).toBe(7);
     expect(p.mostAccurate).toBe(14);
-    expect(p.sentence).toBe('Model #7 is the most frugal model that meets this limit: it is 1.6 points less accurate and uses 43% less energy per prediction than the most accurate model (#14). Model #7: accuracy 90.5%, inference energy per sample 171 µJ.');
+    expect(p.sentence).toBe('Model #7 is the most frugal model that meets this limit: it is 1.6 points less accurate and uses 43% less energy per prediction than the most accurate model (#14). Model #7: accuracy 90.5%, inference energy per prediction 171 µJ.');
     // the floor met only by the most accurate model
-    expect(pick('at least 92%').sentence).toBe('Model #14 is the most accurate model, and no model that meets this limit uses less energy per prediction. Model #14: accuracy 92.1%, inference energy per sample 298 µJ.');
+    expect(pick('at least 92%').sentence).toBe('Model #14 is the most accurate model, and no model that meets this limit uses less energy per prediction. Model #14: accuracy 92.1%, inference energy per prediction 298 µJ.');
     // differences of the figures as shown: 92.0% and 90.5% are 1.5 points apart, whatever their third decimal
     const shown = pickByBudget([trial(1, 0.92018, 3e-4), trial(2, 0.90466, 2e-4)], [{ metric: 'accuracy', bound: 'min', value: 0.9 }]);
     expect(shown.sentence).toMatch(/it is 1\.5 points less accurate/);
@@ -41,7 +41,7 @@ describe('picking a model by a budget', () => {
   it('when nothing fits, names the closest model and what it misses', () => {
     const p = pick('at most 150 µJ and at least 90% accuracy');
     expect(p.trial).toBeNull();
-    expect(p.sentence).toBe('No model meets these limits. Closest: #7 meets all but inference energy per sample ≤ 150 µJ (it has 171 µJ); #9 meets all but accuracy ≥ 90% (it has 89.0%). Loosen a limit, or run more trials.');
+    expect(p.sentence).toBe('No model meets these limits. Closest: #7 meets all but inference energy per prediction ≤ 150 µJ (it has 171 µJ); #9 meets all but accuracy ≥ 90% (it has 89.0%). Loosen a limit, or run more trials.');
     // the models it names, for the app's "Show model #N" buttons
     expect(p.closest).toEqual([7, 9]);
     expect(pick('at least 95%').sentence).toBe('No model meets this limit. Closest: #14 (it has 92.1%). Loosen a limit, or run more trials.');
