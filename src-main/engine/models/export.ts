@@ -187,7 +187,7 @@ function heldOutRows(p: Preprocessing): string | null {
  * domain's figure came from, the warnings raised, and the machine that trained and measured it.
  */
 /** `command`: the quality figures are what a command reported, on a split ECOpt does not know. */
-function trialFacts(store: Store, studyId: number, trial: TrialRecord, command = false): { table: string[]; energy: string[]; machine: string[] } {
+function trialFacts(store: Store, studyId: number, trial: TrialRecord, command = false): string[] {
   const attrs = store.getTrialAttrs(trial.id);
   const windows = store.getWindows({ trialId: trial.id });
   // the machine that trained and measured this trial, where recorded: its host, and its hardware
@@ -256,7 +256,15 @@ function trialFacts(store: Store, studyId: number, trial: TrialRecord, command =
     ...(attrs.attribution ? [`- attribution to this model: ${String(attrs.attribution)}`] : []),
     ...(flags.length ? ['', 'Warnings raised while it was measured:', '', ...flags.map((f) => `- ${f}`)] : []),
   ];
-  return { table, energy, machine };
+  // the figures, where they came from, and the machine: the same in every card
+  return [...table, '', ...energy, '', '## Measured on', '', ...machine, ''];
+}
+
+/** "`lr=0.01`, `units=64`": a trial's parameters as a card lists them. */
+function paramList(trial: TrialRecord): string {
+  return Object.entries(trial.params)
+    .map(([k, v]) => `\`${k}=${typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(6)) : v}\``)
+    .join(', ');
 }
 
 /** A shell word as a POSIX shell reads it back: bare when it is safe, else in single quotes. */
@@ -267,7 +275,7 @@ function shellWord(a: string): string {
 function commandModelCard(store: Store, studyId: number, trial: TrialRecord, reported: string | null, files: { file: string; bytes: number; sha256: string }[]): string {
   const study = store.getStudy(studyId)!;
   const command = study.spec.command!;
-  const { table, energy, machine } = trialFacts(store, studyId, trial, true);
+  const facts = trialFacts(store, studyId, trial, true);
   const named = store.getTrialAttrs(trial.id).command_files;
   const scripts = named && typeof named === 'object' ? (named as Record<string, string>) : {};
   // the command line as the trial ran it: {name} replaced by the trial's values, {params_file} by the params.json exported beside it
@@ -295,19 +303,10 @@ function commandModelCard(store: Store, studyId: number, trial: TrialRecord, rep
     '',
     'Quality as the command reported it (on whichever part of its data it chose), energy and time as ECOpt measured the command while it ran:',
     '',
-    ...table,
-    '',
-    ...energy,
-    '',
-    '## Measured on',
-    '',
-    ...machine,
-    '',
+    ...facts,
     '## How to reproduce it',
     '',
-    `Trial ${trial.number} of \`study.json\` (seed ${study.spec.seed}) ran, in \`${command.cwd ?? '.'}\`, with parameters ${Object.entries(trial.params)
-      .map(([k, v]) => `\`${k}=${typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(6)) : v}\``)
-      .join(', ')} (also in \`params.json\` here):`,
+    `Trial ${trial.number} of \`study.json\` (seed ${study.spec.seed}) ran, in \`${command.cwd ?? '.'}\`, with parameters ${paramList(trial)} (also in \`params.json\` here):`,
     '',
     '```sh',
     `env ${env.join(' ')} \\`,
@@ -330,7 +329,7 @@ function commandModelCard(store: Store, studyId: number, trial: TrialRecord, rep
 function modelCard(store: Store, studyId: number, trial: TrialRecord, p: Preprocessing, withTestRows: boolean, samples = 0, fileSha256: string | null = null): string {
   const study = store.getStudy(studyId)!;
   const attrs = store.getTrialAttrs(trial.id);
-  const { table, energy, machine } = trialFacts(store, studyId, trial);
+  const facts = trialFacts(store, studyId, trial);
   const enc = p.encoding;
   const inputs =
     enc?.kind === 'tabular'
@@ -351,19 +350,10 @@ function modelCard(store: Store, studyId: number, trial: TrialRecord, p: Preproc
     '',
     '## How good, how frugal',
     '',
-    ...table,
-    '',
-    ...energy,
-    '',
-    '## Measured on',
-    '',
-    ...machine,
-    '',
+    ...facts,
     '## How to reproduce it',
     '',
-    `\`study.json\` is the study that made it: seed ${study.spec.seed}, trial ${trial.number}, parameters ${Object.entries(trial.params)
-      .map(([k, v]) => `\`${k}=${typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(6)) : v}\``)
-      .join(', ')}. Training is a pure function of the study file, the seed, the trial number and parameters, and the backend: retraining trial ${trial.number} with this seed on the \`${trial.backend ?? 'wasm'}\` backend reproduces these weights bit for bit (SHA-256 of the weights' values, each array with its type and shape, as ECOpt records it after training: \`${String(attrs.weights_sha256 ?? 'not recorded')}\`), see the README's "Reproducible training". Energy and time are measurements and will differ.`,
+    `\`study.json\` is the study that made it: seed ${study.spec.seed}, trial ${trial.number}, parameters ${paramList(trial)}. Training is a pure function of the study file, the seed, the trial number and parameters, and the backend: retraining trial ${trial.number} with this seed on the \`${trial.backend ?? 'wasm'}\` backend reproduces these weights bit for bit (SHA-256 of the weights' values, each array with its type and shape, as ECOpt records it after training: \`${String(attrs.weights_sha256 ?? 'not recorded')}\`), see the README's "Reproducible training". Energy and time are measurements and will differ.`,
     ...(fileSha256 ? ['', `SHA-256 of the file \`${WEIGHTS_FILE}\` as exported (what \`sha256sum ${WEIGHTS_FILE}\` prints): \`${fileSha256}\`.`] : []),
     '',
     '## How to use it',
