@@ -154,6 +154,11 @@ export function ReportsScreen({ name }: { name: string }) {
             <option value="fine-tuning">fine-tuning a model</option>
           </select>
         </p>
+        <p className="muted small" data-testid="report-inputs-help">
+          The country sets the grid&apos;s carbon per kWh (left empty, the world average, said as such). PUE (power usage effectiveness) is the building&apos;s overhead
+          on the computer&apos;s energy: 1 for a desktop or laptop, about 1.1–1.6 in a data centre (ask its operator). Training says whether the model was trained from
+          scratch or by fine-tuning another, as the Hugging Face model card asks.
+        </p>
         {errors.country && (
           <p className="warning" data-testid="report-country-error">
             {errors.country}
