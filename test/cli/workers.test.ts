@@ -74,6 +74,24 @@ describe('ecopt worker on a SQLite file', () => {
     expect(trials[2]!.host).toBeTruthy();
   }, 60_000);
 
+  it('a worker goes on when another worker\'s study file raises the shared budget while it runs', async () => {
+    const dir = tmpDir();
+    const db = join(dir, 'raised.db');
+    const two = writeSpec(dir, napSpec('raised', 2, 2000), 'two.json');
+    const four = writeSpec(dir, napSpec('raised', 4, 2000), 'four.json');
+    const first = runCli(['worker', two, '--storage', db], { ECOPT_HOSTNAME: 'node-a' });
+    await new Promise((r) => setTimeout(r, 1200));
+    const second = await runCli(['worker', four, '--storage', db], { ECOPT_HOSTNAME: 'node-b' });
+    const a = await first;
+    expect(a.code, a.stderr).toBe(0);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout + second.stderr).toMatch(/changed the study's budget from 2 to 4 trials/);
+    // node-a read the new budget: it ran more than the 2 its own file asked for, and did not say "budget met: 2/2"
+    const onA = Number(/4\/4 trials done, (\d+) on node-a/.exec(a.stdout)?.[1]);
+    expect(onA, a.stdout).toBeGreaterThanOrEqual(2);
+    expect(a.stdout + a.stderr).not.toMatch(/budget met: 2\/2/);
+  }, 60_000);
+
   it('a worker naming the study, started before the one given its file, waits for the study to be created and joins', async () => {
     const dir = tmpDir();
     const db = join(dir, 'early.db');

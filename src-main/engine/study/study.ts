@@ -253,7 +253,7 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
     }
     meters.start();
 
-    const budget = study.spec.trials;
+    let budget = study.spec.trials;
     const started = Date.now();
     let done = (await storage.getTrials(study.id, COUNTED)).length;
     emit({ type: 'study-start', study, done, budget, resumed, recovered: recovered.length, meters: meterSetup.report, estimatedOnly: meterSetup.estimatedOnly, budgetFrom });
@@ -292,6 +292,8 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
         reason = 'time';
         break;
       }
+      // another worker's study file may have raised (or lowered) the shared budget since this one joined
+      if (shared) budget = (await storage.getStudy(study.id))?.spec.trials ?? budget;
       const all = await storage.getTrials(study.id);
       done = all.filter((t) => COUNTED.includes(t.state)).length;
       if (done >= budget) break;
