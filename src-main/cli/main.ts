@@ -260,7 +260,12 @@ export function buildProgram(): Command {
           }
           out.push('', ...projectionLines(checked, width));
         }
-        if (opts.budget !== undefined) out.push('', ...budgetLines(study, trials, opts.budget, ECOPT.join(' '), await storage.getHardwareClasses(study.id)));
+        if (opts.budget !== undefined) {
+          // the commands it prints read the same study: the file given, or for a PostgreSQL study a copy of it
+          const given = opts.storage ?? opts.db;
+          const source = !store ? { copyFrom: storage.location } : given !== undefined ? { db: given } : {};
+          out.push('', ...budgetLines(study, trials, opts.budget, ECOPT.join(' '), await storage.getHardwareClasses(study.id), source));
+        }
         if (opts.payback && store) {
           out.push('', ...paybackLines(studyPayback(store, study.name, { ...(opts.reference !== undefined ? { reference: Number(opts.reference) } : {}), ...(opts.country !== undefined ? { country: opts.country } : {}) })));
         }

@@ -252,27 +252,42 @@ export function projectionLines(rows: readonly { number: number; check: Projecti
  * sentence as the explorer's picker, and the commands that take it away and report it. Over
  * several hardware classes each class has its own pick (energy is compared within one class).
  */
-export function budgetLines(study: StudyRow, trials: TrialRecord[], words: string, ecopt: string, classes: readonly { classId: string; inventory: Record<string, string> }[] = []): string[] {
+export function budgetLines(
+  study: StudyRow,
+  trials: TrialRecord[],
+  words: string,
+  ecopt: string,
+  classes: readonly { classId: string; inventory: Record<string, string> }[] = [],
+  source: { db?: string; copyFrom?: string } = {},
+): string[] {
   const reading = parseBudget(words);
   if (!reading.ok) throw new UserError(`--budget: ${reading.error}`);
   const classOf = (t: TrialRecord) => (t as TrialRecord & { hardwareClass?: string | null }).hardwareClass ?? null;
   const ids = [...new Set(trials.map(classOf).filter((c): c is string => c !== null))].sort();
   const label = (id: string) => classes.find((c) => c.classId === id)?.inventory.label ?? 'inventory not recorded';
-  const quoted = /^[\w.-]+$/.test(study.name) ? study.name : `"${study.name.replace(/(["\\$`])/g, '\\$1')}"`;
+  const shell = (w: string) => (/^[\w./@:%+=-]+$/.test(w) ? w : `"${w.replace(/(["\\$`])/g, '\\$1')}"`);
+  const quoted = shell(study.name);
+  // export and report read a study file: the one given, or a copy of a PostgreSQL study
+  const dbFlag = source.copyFrom !== undefined ? ' --db study.db' : source.db !== undefined ? ` --db ${shell(source.db)}` : '';
   const pickLines = (own: TrialRecord[], classFlag: string) => {
     const pick = pickByBudget(own, reading.limits);
     const out = [`  ${pick.sentence}`];
     if (pick.trial !== null) {
       const budget = `"${words.trim().replace(/(["\\$`])/g, '\\$1')}"`;
-      out.push(`  Take it away:   ${ecopt} export ${quoted} --trial ${pick.trial}`, `  Its report:     ${ecopt} report ${quoted} --trial ${pick.trial} --budget ${budget}${classFlag}`);
+      out.push(`  Take it away:   ${ecopt} export ${quoted}${dbFlag} --trial ${pick.trial}`, `  Its report:     ${ecopt} report ${quoted}${dbFlag} --trial ${pick.trial} --budget ${budget}${classFlag}`);
     } else if (pick.closest.length) {
-      out.push(`  Take the closest: ${pick.closest.map((n) => `${ecopt} export ${quoted} --trial ${n}`).join('  or  ')}`);
+      out.push(`  Take the closest: ${pick.closest.map((n) => `${ecopt} export ${quoted}${dbFlag} --trial ${n}`).join('  or  ')}`);
     }
     return out;
   };
-  const head = `Budget ${reading.readAs}.`;
-  if (ids.length <= 1) return [head, ...pickLines(trials, '')];
-  const out = [head, `  This study ran on ${ids.length} hardware classes: each has its own pick (energy is compared only within one class).`];
+  const head = [
+    `Budget ${reading.readAs}.`,
+    ...(source.copyFrom !== undefined
+      ? [`  The study is in PostgreSQL: copy it to a file first (your URL with its password), then run the commands below on the copy:`, `  ${ecopt} copy --from ${shell(source.copyFrom)} --to study.db ${quoted}`]
+      : []),
+  ];
+  if (ids.length <= 1) return [...head, ...pickLines(trials, '')];
+  const out = [...head, `  This study ran on ${ids.length} hardware classes: each has its own pick (energy is compared only within one class).`];
   for (const id of ids) out.push('', `Hardware class ${id}: ${label(id)}`, ...pickLines(trials.filter((t) => classOf(t) === id), ` --hardware-class ${id}`));
   return out;
 }

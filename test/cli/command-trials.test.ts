@@ -336,7 +336,8 @@ describe("a command trial's model, taken away", () => {
     const show = await runCli(['show', 'handback', '--db', db, '--budget', 'at least 50% accuracy and at most 1 J per prediction']);
     expect(show.code).toBe(0);
     expect(show.stdout).toMatch(/Budget read as: accuracy ≥ 50% and energy per prediction ≤ 1 J\./);
-    expect(show.stdout).toMatch(/Take it away: +\S*ecopt export handback --trial \d+/);
+    // the commands read the same file the show did
+    expect(show.stdout).toContain(`export handback --db ${db} --trial `);
     // without --out: the folder is named after the trial the export chose (the most accurate)
     const exported = await runCli(['export', 'handback', '--db', db], {}, dir);
     expect(exported.code).toBe(0);
