@@ -256,6 +256,12 @@ export const reportSchema = z.object({
     summary: z.string(),
     /** The study's inventory as recorded. */
     recorded: z.record(z.string(), z.string()),
+    /**
+     * The hardware class of the machine that ran the trial (CPU, GPUs, counters; `ecopt show`
+     * lists them): energy is compared only within one. Absent for a trial that recorded none, and
+     * in reports written before it was added.
+     */
+    hardwareClass: z.object({ id: z.string(), label: z.string().nullable() }).optional(),
   }),
   meters: z.array(
     z.object({

@@ -381,7 +381,11 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
   const measuredOn = hardwareOf(machine?.inventory ?? store.getHardware(study.id), meters, windows, writer.os);
   // the host that measured the chosen model (recorded since workers; a report may be made elsewhere, from a copy)
   const host = (trial as TrialRecord & { host?: string | null }).host ?? null;
-  const hardware = host ? { ...measuredOn, summary: `${measuredOn.summary}; host: ${host}`, recorded: { ...measuredOn.recorded, host } } : measuredOn;
+  const classId = (trial as TrialRecord & { hardwareClass?: string | null }).hardwareClass ?? null;
+  const hardware = {
+    ...(host ? { ...measuredOn, summary: `${measuredOn.summary}; host: ${host}`, recorded: { ...measuredOn.recorded, host } } : measuredOn),
+    ...(classId ? { hardwareClass: { id: classId, label: store.getHardwareClasses(study.id).find((c) => c.classId === classId)?.inventory.label ?? null } } : {}),
+  };
   const spreadOf = (t: TrialRecord) => (store.getTrialAttrs(t.id).energy_spread_rel as Record<string, number> | undefined) ?? null;
   // payback is per prediction: not applicable without the chosen trial's inference benchmark
   const paybackResult = inference

@@ -140,6 +140,9 @@ export function hardwareRows(r: EnergyReport): [string, string][] {
     ['Memory', h.memoryGiB !== null ? `${h.memoryGiB} GiB` : 'not recorded'],
     ['Operating system', h.os],
     ...(h.recorded.host ? [['Measured on', `host ${h.recorded.host} (trial ${r.trial.number} ran there)`] as [string, string]] : []),
+    ...(h.hardwareClass
+      ? [['Hardware class', `${h.hardwareClass.id}${h.hardwareClass.label ? ` (${h.hardwareClass.label})` : ''}: energy is compared only with trials of this class (ecopt show lists them)`] as [string, string]]
+      : []),
     ['Drivers', Object.keys(h.drivers).length ? Object.entries(h.drivers).map(([k, v]) => `${k} ${v}`).join('; ') : 'no GPU driver versions recorded'],
   ];
 }

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildReport } from '../../../../src-main/engine/reports/build';
+import { renderReports } from '../../../../src-main/engine/reports/index';
 import { Store } from '../../../../src-main/engine/store/store';
 import type { DomainEnergy, Provenance } from '../../../../src-main/shared/types';
 import { spreadSpec } from '../../../helpers/two-classes';
@@ -15,9 +16,10 @@ const cpu = (j: number): DomainEnergy => ({ domain: 'cpu-package', energyJ: j, a
 const T0 = Date.UTC(2026, 11, 1, 9, 0, 0);
 
 describe("a trial's idle baseline, in a study run on several machines", () => {
-  it('is the one its own machine took, though another machine stored one later', () => {
+  it('is the one its own machine took, though another machine stored one later', async () => {
     const store = new Store(join(tmpDir(), 's.db'));
     const study = store.createStudy(spreadSpec());
+    store.putHardwareClass(study.id, 'aaaa1111', { label: 'EPYC B', cpu_model: 'EPYC B' });
     // m2 idles at 20 W, then m1 at 10 W, then m2 runs the trial
     store.insertWindow(study.id, null, { phase: 'idle', startedAtMs: T0, durationS: 10, domains: [cpu(200)], host: 'm2' });
     store.insertWindow(study.id, null, { phase: 'idle', startedAtMs: T0 + 5_000, durationS: 10, domains: [cpu(100)], host: 'm1' });
@@ -36,6 +38,11 @@ describe("a trial's idle baseline, in a study run on several machines", () => {
     expect(store.getWindows({ studyId: study.id, phase: 'idle' }).map((w) => w.host)).toEqual(['m2', 'm1']);
     const r = buildReport(store, 'spread', { trialNumber: t.number });
     expect(r.idleBaseline).toEqual({ durationS: 10, powerW: { 'cpu-package': 20 } });
+    // and the report names the machine's hardware class, as show and the model card do
+    expect(r.hardware.hardwareClass).toEqual({ id: 'aaaa1111', label: 'EPYC B' });
+    expect(r.hardware.recorded.host).toBe('m2');
+    const { files } = await renderReports(store, 'spread', { trialNumber: t.number }, ['md']);
+    expect(String(files.find((f) => f.name === 'energy-report.md')!.content)).toContain('| Hardware class | aaaa1111 (EPYC B): energy is compared only with trials of this class (ecopt show lists them) |');
     store.close();
   });
 });
