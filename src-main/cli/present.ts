@@ -175,18 +175,30 @@ export function provenanceLines(store: ProvenanceSource, study: StudyRow, trials
       ? `each trial's energy is its own share of the machine's (${String(attribution)}); the whole machine's figures are kept beside it`
       : "energy figures are the whole machine's (no per-process accounting)",
   );
-  // one per run (and per worker of a shared study): each trial was measured against the last before it
+  // one per run, and per worker of a shared study (each takes its own, on its own machine): each
+  // trial was measured against its machine's last before it, so the latest of each machine is shown
   const baselines = store.getWindows({ studyId: study.id, phase: 'idle' });
-  const idles = baselines.length;
-  const idle = baselines.at(-1) ?? null;
-  const underLoad = idle?.flags?.find((f) => f.kind === 'baseline-under-load');
-  lines.push(
-    idle
-      ? `${idles > 1 ? `the latest of ${idles} idle baselines (one per run or worker; each trial was measured against the last before it)` : 'idle baseline'} (${idle.durationS.toFixed(1)} s): ${idle.domains.map((d) => `${d.domain} ${(d.energyJ / idle.durationS).toFixed(2)} W`).join(', ')} — ${
-          underLoad ? `taken under load, so no figure net of idle is given: ${underLoad.message}` : 'net figures are gross minus idle power × duration, where not negative'
-        }`
-      : 'no idle baseline measured: no figures net of idle',
-  );
+  const byHost = new Map<string | null, typeof baselines>();
+  for (const w of baselines) byHost.set(w.host ?? null, [...(byHost.get(w.host ?? null) ?? []), w]);
+  const several = [...byHost.keys()].filter((h) => h !== null).length > 1;
+  const underLoadOf = (w: (typeof baselines)[number]) => w.flags?.find((f) => f.kind === 'baseline-under-load');
+  for (const [host, list] of byHost) {
+    const idle = list.at(-1)!;
+    const load = underLoadOf(idle);
+    const which = several
+      ? `idle baseline on ${host ?? 'a machine not recorded'}${list.length > 1 ? ` (the latest of ${list.length} there)` : ''}`
+      : list.length > 1
+        ? `the latest of ${list.length} idle baselines (one per run; each trial was measured against the last before it)`
+        : 'idle baseline';
+    lines.push(
+      `${which} (${idle.durationS.toFixed(1)} s): ${idle.domains.map((d) => `${d.domain} ${(d.energyJ / idle.durationS).toFixed(2)} W`).join(', ')} — ${
+        load ? `taken under load, so no figure net of idle is given${several ? ' for its trials' : ''}: ${load.message}` : 'net figures are gross minus idle power × duration, where not negative'
+      }`,
+    );
+  }
+  if (baselines.length === 0) lines.push('no idle baseline measured: no figures net of idle');
+  // said once above when every machine's baseline was taken under load
+  const underLoad = byHost.size > 0 && [...byHost.values()].every((list) => underLoadOf(list.at(-1)!));
   // one line per distinct warning, with the trials and phases it touched
   const groups = new Map<string, string[]>();
   for (const t of trials) {

@@ -43,6 +43,6 @@ describe('a study records its meters and idle baseline', () => {
     const more = await runCli(['tune', spec, '--db', db, '--trials', '2']);
     expect(more.code, more.stderr).toBe(0);
     const again = await runCli(['show', 'net', '--db', db]);
-    expect(again.stdout).toMatch(/the latest of 2 idle baselines \(one per run or worker; each trial was measured against the last before it\) \(1\.\d s\): cpu-package/);
+    expect(again.stdout).toMatch(/the latest of 2 idle baselines \(one per run; each trial was measured against the last before it\) \(1\.\d s\): cpu-package/);
   });
 });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildReport } from '../../../../src-main/engine/reports/build';
 import { renderReports } from '../../../../src-main/engine/reports/index';
+import { provenanceLines } from '../../../../src-main/cli/present';
 import { Store } from '../../../../src-main/engine/store/store';
 import type { DomainEnergy, Provenance } from '../../../../src-main/shared/types';
 import { spreadSpec } from '../../../helpers/two-classes';
@@ -43,6 +44,10 @@ describe("a trial's idle baseline, in a study run on several machines", () => {
     expect(r.hardware.recorded.host).toBe('m2');
     const { files } = await renderReports(store, 'spread', { trialNumber: t.number }, ['md']);
     expect(String(files.find((f) => f.name === 'energy-report.md')!.content)).toContain('| Hardware class | aaaa1111 (EPYC B): energy is compared only with trials of this class (ecopt show lists them) |');
+    // ecopt show gives each machine's own latest baseline, not the last one any machine stored
+    const lines = provenanceLines(store, store.requireStudy('spread'), store.getTrials(study.id));
+    expect(lines).toContain('idle baseline on m2 (10.0 s): cpu-package 20.00 W — net figures are gross minus idle power × duration, where not negative');
+    expect(lines).toContain('idle baseline on m1 (10.0 s): cpu-package 10.00 W — net figures are gross minus idle power × duration, where not negative');
     store.close();
   });
 });
