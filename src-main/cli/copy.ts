@@ -21,8 +21,10 @@ export function addCopyCommand(program: Command): void {
       try {
         const to = await forOption('--to', () => openStorage(opts.to));
         try {
-          for (const { study, trials } of await copyStudies(from, to, name)) {
-            process.stdout.write(`Copied study "${study.name}" (${trials} trial${trials === 1 ? '' : 's'}) from ${from.location} to ${to.location}\n`);
+          for (const { study, trials, interrupted } of await copyStudies(from, to, name)) {
+            // interrupted trials are copied too (their energy counts in the campaign), though the budget does not count them
+            const note = interrupted ? `, ${interrupted} of them interrupted and run again` : '';
+            process.stdout.write(`Copied study "${study.name}" (${trials} trial${trials === 1 ? '' : 's'}${note}) from ${from.location} to ${to.location}\n`);
           }
         } finally {
           await to.close();

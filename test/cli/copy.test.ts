@@ -104,7 +104,7 @@ describe.skipIf(postgresMissing !== null)('ecopt copy', () => {
     // the user named one: not offered as the way out
     const named = await runCli(['copy', '--from', url, '--to', file, 'shared']);
     expect(named.code).toBe(2);
-    expect(named.stderr).toMatch(/already has a study named "shared"; nothing was copied\. Copy into another file or database\n?$/);
+    expect(named.stderr).toMatch(/already has a study named "shared"; nothing was copied\. Copy into another file or database \(to refresh an offline copy, copy into a new file: a copy is never written over\)\n?$/);
 
     // a study file given where a database goes: the option to change is copy's own, not --db
     const json = join(tmpDir(), 'study.json');
