@@ -145,7 +145,7 @@ export function addWorkerCommand(program: Command): void {
         const counted = last.trials.filter(isCounted).length;
         process.stdout.write(
           `Study "${last.study.name}" in ${storage.location}: ${counted}/${last.study.spec.trials} trials done, ${mine} on ${self.host}` +
-            `${interruptedHere ? ` (and ${interruptedHere} interrupted there, re-run as new trials)` : ''}.\n`,
+            `${interruptedHere ? ` (and ${interruptedHere} interrupted there, re-run as ${interruptedHere === 1 ? 'a new trial' : 'new trials'})` : ''}.\n`,
         );
         if (outcomes.some((o) => o.reason === 'stopped')) process.exitCode = 130;
       } finally {

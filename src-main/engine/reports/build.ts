@@ -16,6 +16,7 @@ import { ECOPT_VERSION, type StoredWindow, type Store, type StudyRow } from '../
 import { countedDomains, sourcesUncertainty } from '../trials/energy';
 import { campaignFigures, unrecordedTrials, type CampaignWindow } from './campaign';
 import { meterWords } from './meter-words';
+import { killedWords } from './render/text';
 import { mostAccurateTrial, paybackOf } from './payback';
 import { pointsBetween } from '../../shared/payback';
 import { pickByBudget } from '../../shared/analysis';
@@ -123,7 +124,7 @@ function batchText(batch: number | undefined, setSize: number): string {
 function unrecordedText(c: CampaignFigures): string {
   const missing = unrecordedTrials(c);
   return missing > 0
-    ? ` ${missing} trial${missing === 1 ? '' : 's'} stopped before storing what ${missing === 1 ? 'it' : 'they'} measured (its process was killed, or its worker lost contact): ${missing === 1 ? 'its' : 'their'} energy up to that moment is not in the campaign's figures, which are therefore a lower bound.`
+    ? ` ${missing} trial${missing === 1 ? '' : 's'} stopped before storing what ${missing === 1 ? 'it' : 'they'} measured (${killedWords(missing)}): ${missing === 1 ? 'its' : 'their'} energy up to that moment is not in the campaign's figures, which are therefore a lower bound.`
     : '';
 }
 

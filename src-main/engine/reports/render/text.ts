@@ -85,6 +85,11 @@ export function remeasuredNote(inf: EnergyReport['inference']): string {
   return inf?.flags.some((f) => f.kind === 'remeasure-disagrees') ? ' - RE-MEASURED SINCE, IT DISAGREES BY MORE THAN 20%: see the inference warning' : '';
 }
 
+/** "its process was killed, or its worker lost contact", in the plural for several. */
+export function killedWords(n: number): string {
+  return n === 1 ? 'its process was killed, or its worker lost contact' : 'their processes were killed, or their workers lost contact';
+}
+
 /** " (at least: 1 trial stopped before storing what it measured)" where the campaign's figures leave trials out, else "". */
 export function lowerBoundText(c: EnergyReport['campaign']): string {
   const missing = unrecordedTrials(c);
@@ -96,11 +101,11 @@ export function campaignRows(r: EnergyReport): [string, string][] {
   const c = r.campaign;
   const stateRow = (label: string, s: EnergyReport['campaign']['byState']['complete'], state: keyof EnergyReport['campaign']['byState']) => {
     const missing = unrecordedTrials(c, state);
-    const note = missing > 0 ? `; ${missing === s.trials ? (s.trials === 1 ? 'it' : 'all of them') : `${missing} of them`} stopped before storing what ${missing === 1 ? 'it' : 'they'} measured (its process was killed, or its worker lost contact), so ${missing === 1 ? 'its' : 'their'} energy is not in these figures` : '';
+    const note = missing > 0 ? `; ${missing === s.trials ? (s.trials === 1 ? 'it' : 'all of them') : `${missing} of them`} stopped before storing what ${missing === 1 ? 'it' : 'they'} measured (${killedWords(missing)}), so ${missing === 1 ? 'its' : 'their'} energy is not in these figures` : '';
     const trialsText = `${s.trials} trial${s.trials === 1 ? '' : 's'}`;
     // nothing stored at all: no "0 J over 0 s", which would read as a measurement
     if (s.trials > 0 && missing === s.trials) {
-      return [label, `${trialsText}: energy not recorded; ${s.trials === 1 ? 'it' : 'they'} stopped before storing what ${s.trials === 1 ? 'it' : 'they'} measured (its process was killed, or its worker lost contact), so the campaign's figures leave ${s.trials === 1 ? 'it' : 'them'} out`] as [string, string];
+      return [label, `${trialsText}: energy not recorded; ${s.trials === 1 ? 'it' : 'they'} stopped before storing what ${s.trials === 1 ? 'it' : 'they'} measured (${killedWords(s.trials)}), so the campaign's figures leave ${s.trials === 1 ? 'it' : 'them'} out`] as [string, string];
     }
     return [label, s.trials === 0 ? 'none' : `${trialsText}: ${energyText(s.energyJ)} over ${durationText(s.durationS)} (${percentText(c.energyJ > 0 ? s.energyJ / c.energyJ : 0)})${note}`] as [string, string];
   };
