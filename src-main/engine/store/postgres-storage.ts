@@ -264,8 +264,9 @@ export class PostgresStorage implements Storage {
       if (!broken) await c.query('ROLLBACK').catch(() => undefined);
       throw e;
     } finally {
-      c.off('error', ignore);
-      // a connection the server dropped is discarded, not handed to the next statement
+      // a dropped connection keeps the listener (a late 'error' from its socket is harmless) and is
+      // discarded, not handed to the next statement; a healthy one goes back to the pool as it came
+      if (!broken) c.off('error', ignore);
       c.release(broken);
     }
   }
