@@ -294,8 +294,9 @@ function trainWindowNote(t: TrialView): string {
 
 /** Why a complete trial has no model to take away (the export's own refusal says the same). */
 function noModelText(t: TrialView, commandStudy: boolean): string {
-  if (commandStudy) return 'No model to take: its command handed none back (name a file or folder as "artifact" in its metrics line to keep one).';
+  if (typeof t.attrs.artifact_missing === 'string') return `No model to take: ${t.attrs.artifact_missing}.`;
   if (typeof t.attrs.model_dir === 'string') return 'Its kept model is no longer in the models folder (moved or deleted).';
+  if (commandStudy) return 'No model to take: its command handed none back (name a file or folder as "artifact" in its metrics line to keep one).';
   return 'No model kept for it (the study keeps only the front\'s models, or it ran before models were kept).';
 }
 
