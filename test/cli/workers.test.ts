@@ -92,6 +92,22 @@ describe('ecopt worker on a SQLite file', () => {
     expect(a.stdout + a.stderr).not.toMatch(/budget met: 2\/2/);
   }, 60_000);
 
+  it('a worker that joins when the rest of the budget is running elsewhere does not measure an idle baseline under that load', async () => {
+    const dir = tmpDir();
+    const db = join(dir, 'busy.db');
+    const spec = writeSpec(dir, { ...napSpec('busy', 1, 4000), meters: { idleBaselineS: 1 } });
+    const first = runCli(['worker', spec, '--storage', db], { ECOPT_HOSTNAME: 'node-a' });
+    // node-a has measured its baseline (1 s) and is running the only trial
+    await new Promise((r) => setTimeout(r, 3000));
+    const late = await runCli(['worker', 'busy', '--storage', db], { ECOPT_HOSTNAME: 'node-b' });
+    const a = await first;
+    expect(a.code, a.stderr).toBe(0);
+    expect(late.code, late.stderr).toBe(0);
+    expect(a.stdout + a.stderr).toMatch(/measuring the idle machine for 1 s/);
+    expect(late.stdout + late.stderr).not.toMatch(/measuring the idle machine/);
+    expect(late.stdout).toMatch(/1\/1 trials done, 0 on node-b/);
+  }, 60_000);
+
   it('a worker naming the study, started before the one given its file, waits for the study to be created and joins', async () => {
     const dir = tmpDir();
     const db = join(dir, 'early.db');

@@ -260,7 +260,10 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
 
     const idleS = options.skipIdle ? 0 : study.spec.meters.idleBaselineS;
     let ownIdle: StoredWindow | EnergyWindow | null = null;
-    if (idleS > 0 && done < budget && !signal.aborted) {
+    // a worker that joins when the rest of the budget is already running elsewhere has nothing to
+    // measure against a baseline: it waits for those trials without idling (under their load) first
+    const left = budget - done - (shared ? (await storage.getTrials(study.id, ['running'])).length : 0);
+    if (idleS > 0 && left > 0 && !signal.aborted) {
       emit({ type: 'idle-start', seconds: idleS });
       meters.begin('idle');
       await sleep(idleS * 1000, signal);
