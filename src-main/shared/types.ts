@@ -143,7 +143,7 @@ export const METRICS = {
   infer_energy_gross_j_per_sample: { unit: 'J', label: 'Inference energy per prediction, whole machine', defaultDirection: 'minimize' },
   infer_energy_net_j_per_sample: { unit: 'J', label: 'Inference energy per prediction above idle', defaultDirection: 'minimize' },
   train_duration_s: { unit: 's', label: 'Training time', defaultDirection: 'minimize' },
-  infer_latency_s_per_sample: { unit: 's', label: 'Inference time per sample', defaultDirection: 'minimize' },
+  infer_latency_s_per_sample: { unit: 's', label: 'Inference time per prediction', defaultDirection: 'minimize' },
   param_count: { unit: 'parameters', label: 'Trainable parameters', defaultDirection: 'minimize' },
   flops_per_inference: { unit: 'FLOP', label: 'FLOPs per inference', defaultDirection: 'minimize' },
 } as const satisfies Record<string, { unit: string; label: string; defaultDirection: Direction }>;

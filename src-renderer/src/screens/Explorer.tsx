@@ -456,6 +456,12 @@ export function ExplorerScreen({ name }: { name: string }) {
               ))}
           </p>
         )}
+        {pick && chosen !== null && view.estimatedOnly && reading?.ok && reading.limits.some((l) => l.bound === 'max') && (
+          <p className="muted small" data-testid="budget-estimated">
+            These energy figures are estimates, not measurements (see the banner above): a model close to an energy limit may not meet it once measured. Re-measure it on a
+            machine with energy counters before relying on the margin.
+          </p>
+        )}
         {pick && chosen !== null && disagrees.includes(chosen) && (
           <p className="warning" role="alert" data-testid="budget-remeasured">
             ⚠ Model #{chosen} was re-measured since, and its inference energy came out more than 20% away from the figure this pick used: see
