@@ -379,7 +379,7 @@ export function buildProgram(): Command {
 
   program
     .command('export')
-    .description('take a trained model away: the model (TensorFlow.js format), its preprocessing, the study file and a model card, in one folder')
+    .description('take a trained model away: the model (TensorFlow.js format, with its preprocessing; or, for a command study, what its command handed back), the study file and a model card, in one folder')
     .argument('<study>', 'study name')
     .option('--trial <n>', 'trial number (default: the most accurate trial with a kept model)')
     .option('--out <dir>', 'output folder (default: <study>-trial-<n>)')
