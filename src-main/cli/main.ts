@@ -29,7 +29,8 @@ import { STORAGE_HELP, fetchProvenance, withReadStorage } from './storage-option
 import { addWorkerCommand } from './worker';
 import { addCopyCommand } from './copy';
 import { displayLocation, isDatabaseUrl } from '../engine/store/open-storage';
-import { Progress, shellWord } from './progress';
+import { Progress } from './progress';
+import { shellWord } from '../shared/shell-word';
 import { table, tableWidth } from './table';
 
 interface DbOption {

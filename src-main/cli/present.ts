@@ -3,6 +3,7 @@ import { formatMetric, formatSi, projectedEnergyText } from '../shared/format';
 import { frontTrials, pickByBudget } from '../shared/analysis';
 import { parseBudget } from '../shared/budget';
 import { UserError } from '../engine/errors';
+import { shellWord } from '../shared/shell-word';
 import { describeCorrelation, energyPredictors } from '../shared/correlation';
 import { crossClassAgreement } from '../shared/cross-class';
 import { METRICS, type TrialRecord } from '../shared/types';
@@ -277,15 +278,14 @@ export function budgetLines(
   const classOf = (t: TrialRecord) => (t as TrialRecord & { hardwareClass?: string | null }).hardwareClass ?? null;
   const ids = [...new Set(trials.map(classOf).filter((c): c is string => c !== null))].sort();
   const label = (id: string) => classes.find((c) => c.classId === id)?.inventory.label ?? 'inventory not recorded';
-  const shell = (w: string) => (/^[\w./@:%+=-]+$/.test(w) ? w : `"${w.replace(/(["\\$`])/g, '\\$1')}"`);
-  const quoted = shell(study.name);
+  const quoted = shellWord(study.name);
   // export and report read a study file: the one given, or a copy of a PostgreSQL study
-  const dbFlag = source.copyFrom !== undefined ? ' --db study.db' : source.db !== undefined ? ` --db ${shell(source.db)}` : '';
+  const dbFlag = source.copyFrom !== undefined ? ' --db study.db' : source.db !== undefined ? ` --db ${shellWord(source.db)}` : '';
   const pickLines = (own: TrialRecord[], classFlag: string) => {
     const pick = pickByBudget(own, reading.limits);
     const out = [`  ${pick.sentence}`];
     if (pick.trial !== null) {
-      const budget = `"${words.trim().replace(/(["\\$`])/g, '\\$1')}"`;
+      const budget = shellWord(words.trim());
       out.push(`  Take it away:   ${ecopt} export ${quoted}${dbFlag} --trial ${pick.trial}`, `  Its report:     ${ecopt} report ${quoted}${dbFlag} --trial ${pick.trial} --budget ${budget}${classFlag}`);
     } else if (pick.closest.length) {
       out.push(`  Take the closest: ${pick.closest.map((n) => `${ecopt} export ${quoted}${dbFlag} --trial ${n}`).join('  or  ')}`);
@@ -295,7 +295,7 @@ export function budgetLines(
   const head = [
     `Budget ${reading.readAs}.`,
     ...(source.copyFrom !== undefined
-      ? [`  The study is in PostgreSQL: copy it to a file first (your URL with its password), then run the commands below on the copy:`, `  ${ecopt} copy --from ${shell(source.copyFrom)} --to study.db ${quoted}`]
+      ? [`  The study is in PostgreSQL: copy it to a file first (your URL with its password), then run the commands below on the copy:`, `  ${ecopt} copy --from ${shellWord(source.copyFrom)} --to study.db ${quoted}`]
       : []),
   ];
   if (ids.length <= 1) return [...head, ...pickLines(trials, '')];

@@ -200,8 +200,3 @@ export class Progress {
     }
   };
 }
-
-/** A word for a POSIX shell: as is when safe, otherwise in single quotes. */
-export function shellWord(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}

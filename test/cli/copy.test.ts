@@ -116,7 +116,7 @@ describe.skipIf(postgresMissing !== null)('ecopt copy', () => {
     // --budget on the shared study: the commands it prints work on a copy, and it says how to make one
     const budget = await runCli(['show', 'shared', '--storage', url, '--budget', 'at most 1 kJ per prediction']);
     expect(budget.code, budget.stderr).toBe(0);
-    expect(budget.stdout).toMatch(/The study is in PostgreSQL: copy it to a file first .*\n {2}\S*ecopt copy --from "?postgresql:\/\/\S+ --to study\.db shared\n/);
+    expect(budget.stdout).toMatch(/The study is in PostgreSQL: copy it to a file first .*\n {2}\S*ecopt copy --from '?postgresql:\/\/\S+ --to study\.db shared\n/);
     expect(budget.stdout).toMatch(/export shared --db study\.db --trial \d+/);
     // --payback on the shared study: the two commands that get it
     const payback = await runCli(['show', 'shared', '--storage', url, '--payback']);

@@ -13,7 +13,7 @@ import { basename, isAbsolute, join, relative, sep } from 'node:path';
 import { datasetLabel, type StudySpec } from '../../shared/spec';
 import { METRICS, type MetricName, type TrialRecord } from '../../shared/types';
 import { UserError } from '../errors';
-import { ECOPT_VERSION, type Store } from '../store/store';
+import { ECOPT_VERSION, type Store, type StudyRow } from '../store/store';
 import { fileHashes, type Preprocessing, PREPROCESSING_FILE, WEIGHTS_FILE } from './artifact';
 import { keptModelDir } from './keep';
 import { writeTestSamples } from './samples';
@@ -21,7 +21,8 @@ import { workerHost } from '../study/hardware-class';
 import { phaseFigures } from '../reports/build';
 import { mostAccurateTrial } from '../reports/payback';
 import { methodLabel } from '../reports/render/text';
-import { substitute } from '../trials/process-runner';
+import { trialCommand } from '../trials/command/runner';
+import { shellWord } from '../../shared/shell-word';
 
 export interface ExportResult {
   trial: number;
@@ -95,7 +96,7 @@ export function exportModel(store: Store, studyName: string, out: string | ((tri
     );
   }
   const outDir = typeof out === 'string' ? out : out(trial.number);
-  if (study.spec.model === 'command') return exportCommandModel(store, study.id, trial, from, outDir);
+  if (study.spec.model === 'command') return exportCommandModel(store, study, trial, from, outDir);
   // everything that can refuse is read before the first file is written: a refusal leaves no half-written folder
   if (!existsSync(join(from, PREPROCESSING_FILE))) {
     throw new UserError(`trial ${trial.number} of "${study.name}": its kept model in ${from} has no ${PREPROCESSING_FILE}, so it cannot be used on new inputs; re-run the trial`);
@@ -141,8 +142,7 @@ const COMMAND_EXPORT_FILES = ['study.json', 'params.json', 'model-card.md'];
  * `{params_file}` pointed to); the study file; and a model card with the command line that made
  * it. ECOpt does not read the model: it is in whatever format the script wrote.
  */
-function exportCommandModel(store: Store, studyId: number, trial: TrialRecord, from: string, outDir: string): ExportResult {
-  const study = store.getStudy(studyId)!;
+function exportCommandModel(store: Store, study: StudyRow, trial: TrialRecord, from: string, outDir: string): ExportResult {
   const reported = store.getTrialAttrs(trial.id).reported_artifact;
   const reportedName = typeof reported === 'string' ? basename(reported.replace(/[\\/]+$/, '')) : '';
   const kept = readdirSync(from);
@@ -160,7 +160,7 @@ function exportCommandModel(store: Store, studyId: number, trial: TrialRecord, f
   writeFileSync(join(outDir, 'params.json'), `${JSON.stringify(trial.params, null, 2)}\n`);
   files.push(join(outDir, 'params.json'));
   files.push(writeStudyFile(study.spec, study.name, outDir));
-  writeFileSync(join(outDir, 'model-card.md'), commandModelCard(store, studyId, trial, typeof reported === 'string' ? reported : null, hashes));
+  writeFileSync(join(outDir, 'model-card.md'), commandModelCard(store, study, trial, typeof reported === 'string' ? reported : null, hashes));
   files.push(join(outDir, 'model-card.md'));
   return { trial: trial.number, dir: outDir, files, kind: 'command' };
 }
@@ -185,8 +185,8 @@ function heldOutRows(p: Preprocessing): string | null {
  * energy figure with how it was obtained, as the energy report says it: measured by which counter
  * or estimated by which model, ± how much; inference with its spread between repeats), where each
  * domain's figure came from, the warnings raised, and the machine that trained and measured it.
+ * `command`: the quality figures are what a command reported, on a split ECOpt does not know.
  */
-/** `command`: the quality figures are what a command reported, on a split ECOpt does not know. */
 function trialFacts(store: Store, studyId: number, trial: TrialRecord, command = false): string[] {
   const attrs = store.getTrialAttrs(trial.id);
   const windows = store.getWindows({ trialId: trial.id });
@@ -208,9 +208,9 @@ function trialFacts(store: Store, studyId: number, trial: TrialRecord, command =
   );
   const flags = [...new Set(windows.flatMap((w) => (w.flags ?? []).map((f) => `${w.phase}: ${f.kind} — ${f.message}`)))];
   // a unitless figure (a loss, an RMSE in the target's units) as a plain number: "0.1242", not "124.2 m"
+  const plain = (v: number) => (Number.isInteger(v) ? v.toLocaleString('en-US') : String(Number(v.toPrecision(4))));
   const metric = (name: MetricName, unit: string) =>
     m[name] === undefined ? null : `| ${METRICS[name].label} | ${unit === 'fraction' ? `${(m[name]! * 100).toFixed(2)}%` : unit === '' ? plain(m[name]!) : si(m[name], unit)} |`;
-  const plain = (v: number) => (Number.isInteger(v) ? v.toLocaleString('en-US') : String(Number(v.toPrecision(4))));
   const reported = (label: string, v: number | undefined, text: (x: number) => string) => (v === undefined ? null : `| ${label} (as your command reported it) | ${text(v)} |`);
   // each energy figure says how it was obtained, as the energy report does: measured (which
   // counter) or estimated (which model, ± how much); inference adds its spread between repeats
@@ -267,25 +267,14 @@ function paramList(trial: TrialRecord): string {
     .join(', ');
 }
 
-/** A shell word as a POSIX shell reads it back: bare when it is safe, else in single quotes. */
-function shellWord(a: string): string {
-  return /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
-}
-
-function commandModelCard(store: Store, studyId: number, trial: TrialRecord, reported: string | null, files: { file: string; bytes: number; sha256: string }[]): string {
-  const study = store.getStudy(studyId)!;
+function commandModelCard(store: Store, study: StudyRow, trial: TrialRecord, reported: string | null, files: { file: string; bytes: number; sha256: string }[]): string {
   const command = study.spec.command!;
-  const facts = trialFacts(store, studyId, trial, true);
+  const facts = trialFacts(store, study.id, trial, true);
   const named = store.getTrialAttrs(trial.id).command_files;
   const scripts = named && typeof named === 'object' ? (named as Record<string, string>) : {};
-  // the command line as the trial ran it: {name} replaced by the trial's values, {params_file} by the params.json exported beside it
-  const argv = command.argv.map((a) => substitute(a, trial.params, 'params.json'));
-  const env = [
-    ...Object.entries(command.env ?? {}).map(([k, v]) => `${k}=${shellWord(v)}`),
-    'ECOPT_PARAMS_FILE=params.json',
-    `ECOPT_TRIAL=${trial.number}`,
-    ...Object.entries(trial.params).map(([k, v]) => `ECOPT_PARAM_${k.toUpperCase()}=${shellWord(String(v))}`),
-  ];
+  // the command line as the trial ran it, {params_file} being the params.json exported beside it
+  const { argv, env: added } = trialCommand(command, trial.params, 'params.json', trial.number);
+  const env = Object.entries(added).map(([k, v]) => `${k}=${shellWord(v)}`);
   return [
     `# Model card — ${study.name}, trial ${trial.number}`,
     '',

@@ -373,15 +373,15 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
   const all = store.campaignWindows(study.id);
   // the whole study's trials, whatever the class: joules spent on any machine add up
   const campaign = campaignFigures(all, gPerKWh, allTrials);
-  // the baseline this trial was measured against, not a later run's
-  // the baseline of the machine that ran the trial: a shared study's other workers took their own
-  const idle = windows.length ? store.idleBefore(study.id, Math.min(...windows.map((w) => w.id)), store.getPlacedTrial(trial.id)?.host) : null;
+  // the host that measured the chosen model (recorded since workers; a report may be made elsewhere, from a copy)
+  const host = (trial as TrialRecord & { host?: string | null }).host ?? null;
+  // the baseline this trial was measured against, not a later run's, on its own machine: a shared
+  // study's other workers took their own
+  const idle = windows.length ? store.idleBefore(study.id, Math.min(...windows.map((w) => w.id)), host) : null;
   const cpuModel = (machine?.inventory ?? store.getHardware(study.id)).cpu_model ?? '';
   const meters = (machine?.meters ?? store.getMeters(study.id)).map((m) => ({ ...m, words: meterWords(m, cpuModel) }));
   const writer = options.writer ?? { ecopt: ECOPT_VERSION, node: process.versions.node, os: `${platform()} ${release()} ${arch()}` };
   const measuredOn = hardwareOf(machine?.inventory ?? store.getHardware(study.id), meters, windows, writer.os);
-  // the host that measured the chosen model (recorded since workers; a report may be made elsewhere, from a copy)
-  const host = (trial as TrialRecord & { host?: string | null }).host ?? null;
   const classId = (trial as TrialRecord & { hardwareClass?: string | null }).hardwareClass ?? null;
   const hardware = {
     ...(host ? { ...measuredOn, summary: `${measuredOn.summary}; host: ${host}`, recorded: { ...measuredOn.recorded, host } } : measuredOn),

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { CommandSpec } from '../../../shared/spec';
+import type { Params } from '../../../shared/types';
 import type { WindowMeters } from '../../meters/window-meters';
 import { ProcessTrialRunner, substitute, writeParamsFile, type TrialProcess } from '../process-runner';
 import type { TrialEvent, TrialInput, TrialOutcome, TrialRunner } from '../types';
@@ -41,6 +42,17 @@ export function namedFiles(argv: readonly string[], cwd: string): Record<string,
   return out;
 }
 
+/**
+ * The command line a trial runs: `{name}` replaced by the trial's values and `{params_file}` by
+ * `paramsFile`, and the environment it adds (the study's `env`, ECOPT_PARAMS_FILE, ECOPT_TRIAL,
+ * ECOPT_PARAM_<NAME>). The runner runs it; the exported model card prints it to re-run.
+ */
+export function trialCommand(command: CommandSpec, params: Params, paramsFile: string, trialNumber: number): { argv: string[]; env: Record<string, string> } {
+  const env: Record<string, string> = { ...command.env, ECOPT_PARAMS_FILE: paramsFile, ECOPT_TRIAL: String(trialNumber) };
+  for (const [k, v] of Object.entries(params)) env[`ECOPT_PARAM_${k.toUpperCase()}`] = String(v);
+  return { argv: command.argv.map((a) => substitute(a, params, paramsFile)), env };
+}
+
 export class CommandTrialRunner implements TrialRunner {
   private readonly inner: ProcessTrialRunner;
   /** The files each running trial's command line named, as it started, by trial number. */
@@ -49,10 +61,9 @@ export class CommandTrialRunner implements TrialRunner {
   constructor(command: CommandSpec, onProcess?: (p: TrialProcess) => void) {
     this.inner = new ProcessTrialRunner((input) => {
       const { dir, file } = writeParamsFile(input.params);
-      const argv = command.argv.map((a) => substitute(a, input.params, file));
+      const { argv, env: added } = trialCommand(command, input.params, file, input.trialNumber);
       this.files.set(input.trialNumber, namedFiles(argv, command.cwd ?? process.cwd()));
-      const env: NodeJS.ProcessEnv = { ...process.env, ...command.env, ECOPT_PARAMS_FILE: file, ECOPT_TRIAL: String(input.trialNumber) };
-      for (const [k, v] of Object.entries(input.params)) env[`ECOPT_PARAM_${k.toUpperCase()}`] = String(v);
+      const env: NodeJS.ProcessEnv = { ...process.env, ...added };
       return {
         argv,
         cwd: command.cwd ?? process.cwd(),
