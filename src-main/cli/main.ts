@@ -342,7 +342,7 @@ export function buildProgram(): Command {
         );
         process.stdout.write(
           `Energy report for "${report.study.name}", trial ${report.trial.number}${trial === undefined ? (report.selection ? ` (the model the budget picks)` : ` (${report.trial.metrics.accuracy !== undefined ? 'the most accurate' : 'the first complete trial'}; \`--trial <n>\` reports another, e.g. the one you chose in the app)`) : ''}: training ${formatSi(report.training.energyJ, 'J')}${report.training.energyKWh >= 1 ? ` = ${report.training.energyMWh2sf} MWh` : ''} (${report.training.method}), ` +
-            `inference ${report.inference ? `${formatSi(report.inference.jPerSample, 'J')}/sample (${report.inference.method})` : 'not applicable (no inference benchmark; per training run)'}, ${report.emissions.country}${report.emissions.origin === 'world-fallback' ? ' (world fallback: give --country)' : ''}\n` +
+            `inference ${report.inference ? `${formatSi(report.inference.jPerSample, 'J')} per prediction (${report.inference.method})` : 'not applicable (no inference benchmark; per training run)'}, ${report.emissions.country}${report.emissions.origin === 'world-fallback' ? ' (world fallback: give --country)' : ''}\n` +
             `Developing the model (the whole campaign): ${formatSi(report.campaign.energyJ, 'J')}, ${(report.campaign.prunedOrFailedShare * 100).toFixed(1)}% of it on pruned or failed trials\n` +
             (report.payback ? `${report.payback.sentence}\n` : '') +
             files.map((f) => `  ${f}`).join('\n') +
