@@ -91,8 +91,11 @@ export const useUi = create<UiState>((set, get) => ({
 
 if (hasWindow()) {
   window.addEventListener('hashchange', () => {
-    const r = parseHash(window.location.hash);
+    const parsed = parseHash(window.location.hash);
     const s = useUi.getState();
+    // a screen of no study (#/, #/new, #/meters) leaves the open study open: Run, Explore and
+    // Reports stay a click away after a visit to the studies list
+    const r = parsed.study === null && !STUDY_PATHS[parsed.screen] ? { ...parsed, study: s.study, trial: s.trial } : parsed;
     if (r.screen !== s.screen || r.study !== s.study || r.trial !== s.trial) useUi.setState({ ...r, error: null });
   });
 }
