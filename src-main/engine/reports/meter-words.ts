@@ -3,16 +3,8 @@
  * what to do about it, without library errors or command lines (the raw detail stays in the
  * JSON report's `meters[].detail`).
  */
+import { meterName } from '../../shared/meter-words';
 import type { MeterInfo } from '../../shared/types';
-
-const NAMES: Record<string, string> = {
-  rapl: "The processor's RAPL energy counters (CPU package and memory; Intel, AMD Zen)",
-  amd_energy: "AMD's per-socket CPU energy counters (amd_energy driver)",
-  nvml: "The NVIDIA driver's GPU energy counter (NVML)",
-  'nvidia-smi': "The NVIDIA driver's GPU power readings (nvidia-smi)",
-  amdgpu: "The AMD GPU driver's energy sensor (amdgpu)",
-  'cpu-tdp-estimate': "An estimate of the CPU's energy from its rated power (TDP) and its measured utilisation",
-};
 
 function domainsText(domains: readonly string[]): string {
   const parts = new Set(domains.map((d) => (d.startsWith('gpu') ? 'GPU' : d.startsWith('dram') ? 'memory' : d.startsWith('platform') ? 'the whole platform' : 'the CPU package')));
@@ -21,7 +13,7 @@ function domainsText(domains: readonly string[]): string {
 
 /** `cpuModel`: the measuring machine's CPU, so that a hint can say whether it applies there. */
 export function meterWords(m: MeterInfo, cpuModel = ''): string {
-  const name = NAMES[m.id] ?? `The ${m.id} energy source`;
+  const name = meterName(m.id);
   const d = m.detail;
   if (m.status === 'ok') {
     if (m.id === 'cpu-tdp-estimate') {

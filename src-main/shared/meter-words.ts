@@ -1,0 +1,50 @@
+/**
+ * Plain words for the energy meters' identifiers, for people who do not know what RAPL or NVML
+ * is (walk 34: "cpu-tdp-estimate" and "cpu-package" meant nothing to a non-programmer). The
+ * identifiers stay beside the words: reports, the CLI and the meters' own messages use them.
+ * Pure TypeScript: the renderer imports it.
+ */
+
+const SOURCES: Record<string, string> = {
+  rapl: "The processor's RAPL energy counters (CPU package and memory; Intel, AMD Zen)",
+  amd_energy: "AMD's per-socket CPU energy counters (amd_energy driver)",
+  nvml: "The NVIDIA driver's GPU energy counter (NVML)",
+  'nvidia-smi': "The NVIDIA driver's GPU power readings (nvidia-smi)",
+  amdgpu: "The AMD GPU driver's energy sensor (amdgpu)",
+  'cpu-tdp-estimate': "An estimate of the CPU's energy from its rated power (TDP) and its measured utilisation",
+};
+
+/** What an energy source is, in a sentence's words (the meters screen, the report's sources); an unknown one by its id. */
+export function meterName(id: string): string {
+  return SOURCES[id] ?? `The ${id} energy source`;
+}
+
+const STATUS: Record<string, string> = {
+  ok: 'in use',
+  unavailable: 'not on this machine',
+  error: 'found, but cannot be read',
+  unused: 'not needed (another source already reads it)',
+};
+
+export function meterStatusWords(status: string): string {
+  return STATUS[status] ?? status;
+}
+
+/** cpu-package:0 → "CPU package 0", dram:0 → "memory (socket 0)", gpu:1 → "graphics card 1", gpu:amd0 → "AMD graphics card 0", platform:psys → "whole platform". */
+export function domainWords(domain: string): string {
+  const [kind = domain, which] = domain.split(':');
+  switch (kind) {
+    case 'cpu-package':
+      return which === undefined ? 'CPU package' : `CPU package ${which}`;
+    case 'dram':
+      return which === undefined ? 'memory' : `memory (socket ${which})`;
+    case 'gpu':
+      if (which === undefined) return 'graphics card';
+      return which.startsWith('amd') ? `AMD graphics card ${which.slice(3)}` : `graphics card ${which}`;
+    case 'platform':
+    case 'psys':
+      return 'whole platform';
+    default:
+      return domain;
+  }
+}
