@@ -115,10 +115,10 @@ export function payback(input: PaybackInput): PaybackResult {
     interval: interval === null ? '—' : `${countText(interval.low)} to ${interval.high === null ? 'never' : countText(interval.high)}`,
   };
   const listed = input.role === 'listed';
-  const names = `trial ${chosen.trial}${listed ? '' : ' (chosen)'} against trial ${reference.trial} (${input.referenceReason})`;
+  const names = `model #${chosen.trial}${listed ? '' : ' (chosen)'} against model #${reference.trial} (${input.referenceReason})`;
   let sentence: string;
   if (verdict === 'same-model') {
-    sentence = `Trial ${chosen.trial} is itself the reference (${input.referenceReason}): there is nothing to pay back against; pick another reference.`;
+    sentence = `Model #${chosen.trial} is itself the reference (${input.referenceReason}): there is nothing to pay back against; pick another reference.`;
   } else if (verdict === 'never') {
     const buys =
       gain === null
@@ -137,7 +137,7 @@ export function payback(input: PaybackInput): PaybackResult {
       (gain !== null && gain < 0 ? `, at a cost of ${(-gain).toFixed(1)} accuracy points.` : '.');
   }
   if (input.chosenIsFirst && verdict !== 'same-model') {
-    sentence += ` Trial ${chosen.trial} is itself the study's first trial, what would have been trained without tuning: against that the search saved no energy per prediction, and its ${text.campaign} were the cost of learning how it compares with the models the search found.`;
+    sentence += ` Model #${chosen.trial} is itself the study's first trial, what would have been trained without tuning: against that the search saved no energy per prediction, and its ${text.campaign} were the cost of learning how it compares with the models the search found.`;
   }
   return {
     chosenTrial: chosen.trial,

@@ -64,7 +64,7 @@ describe.skipIf(!haveChromium)('a study of two hardware classes in the browser',
     // an accuracy floor alone picks the most frugal model that reaches it: B's #4 (85%, 0.05 J)
     await page.getByTestId('budget-sentence').getByText(/Model #4 is the most frugal model that meets this limit/).waitFor();
     // the payback compares B's model with a trial of class B (its most accurate, #3), never with one measured on A
-    await page.getByTestId('payback-sentence').getByText(/against trial 3\b/).waitFor();
+    await page.getByTestId('payback-sentence').getByText(/against model #3\b/).waitFor();
     await page.screenshot({ path: join(shots, 'classes-explorer-b.png'), fullPage: true });
 
     await page.goto('about:blank');

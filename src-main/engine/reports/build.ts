@@ -548,7 +548,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
     `Boundary: ${allDomains.join(', ')}; network, storage and cooling beyond the PUE factor are outside it.`,
     `Training compute: ${trainFlopsMethod}. Inference compute: ${inferFlopsMethod}.`,
     ...(paybackResult && paybackResult.verdict !== 'same-model'
-      ? [`Payback: the energy saved per prediction by the chosen model against trial ${paybackResult.referenceTrial} (${paybackResult.referenceReason}) repays the whole campaign after N predictions, N = campaign energy / energy saved per prediction; the interval takes each per-prediction figure at the ends of its spread.`]
+      ? [`Payback: the energy saved per prediction by the chosen model against model #${paybackResult.referenceTrial} (${paybackResult.referenceReason}) repays the whole campaign after N predictions, N = campaign energy / energy saved per prediction; the interval takes each per-prediction figure at the ends of its spread.`]
       : []),
   ];
   const counts = { complete: 0, failed: 0, pruned: 0, interrupted: 0 };

@@ -112,7 +112,8 @@ function TrialDetail({
   const hwClass = t.trial.hardwareClass ? hardwareClassText(t.trial.hardwareClass, t.hardwareClassLabel ?? classes?.find((c) => c.id === t.trial.hardwareClass)?.label) : null;
   return (
     <div className="card" data-testid="trial-detail">
-      <h2>Trial {t.trial.number}</h2>
+      {/* "Model #7", as the budget picker, the take and report buttons and the report call it; a trial that ended without a model stays a trial */}
+      <h2>{t.trial.state === 'complete' ? `Model #${t.trial.number}` : `Trial ${t.trial.number} (${t.trial.state})`}</h2>
       {/* any trial can be taken away, not only the budget's pick: a point clicked on the front, or the closest model when none meets the budget */}
       {t.trial.state === 'complete' && (
         <p>

@@ -16,15 +16,15 @@ describe('energy payback of a search', () => {
     expect(p.text.predictions).toBe('18,000');
     expect(p.text.interval).toBe('12,000 to 36,000');
     expect(p.sentence).toBe(
-      'Trial 3 (chosen) against trial 7 (the most accurate trial): saves 1 mJ ± 500 µJ per prediction; the search used 18 J, so it pays back after 18,000 predictions (between 12,000 and 36,000), at a cost of 2.0 accuracy points.',
+      'Model #3 (chosen) against model #7 (the most accurate trial): saves 1 mJ ± 500 µJ per prediction; the search used 18 J, so it pays back after 18,000 predictions (between 12,000 and 36,000), at a cost of 2.0 accuracy points.',
     );
     // one row of several (ecopt show --payback lists the front): not called the chosen one
     const listed = payback({ chosen: model(3, 0.002, 0.1, 0.95), reference: model(7, 0.003, 0.1, 0.97), referenceReason: 'the most accurate trial', campaignEnergyJ: 18, gPerKWh: 360, role: 'listed' });
-    expect(listed.sentence).toBe(p.sentence.replace('Trial 3 (chosen) against', 'Trial 3 against'));
+    expect(listed.sentence).toBe(p.sentence.replace('Model #3 (chosen) against', 'Model #3 against'));
     // the chosen model is the untuned first trial: the sentence says the search saved nothing against that
     const untuned = payback({ chosen: model(0, 0.002, 0.1, 0.95), reference: model(7, 0.003, 0.1, 0.97), referenceReason: 'the most accurate trial', campaignEnergyJ: 18, gPerKWh: 360, chosenIsFirst: true });
     expect(untuned.verdict).toBe('pays-back');
-    expect(untuned.sentence).toMatch(/pays back after 18,000 predictions .*\. Trial 0 is itself the study's first trial, what would have been trained without tuning: against that the search saved no energy per prediction, and its 18 J were the cost of learning how it compares with the models the search found\.$/);
+    expect(untuned.sentence).toMatch(/pays back after 18,000 predictions .*\. Model #0 is itself the study's first trial, what would have been trained without tuning: against that the search saved no energy per prediction, and its 18 J were the cost of learning how it compares with the models the search found\.$/);
     // carbon: the same factor on both sides, so the same payback point
     expect(p.carbon!.campaignG).toBeCloseTo((18 / 3.6e6) * 360, 15);
     expect(p.carbon!.campaignG / p.carbon!.savedGPerPrediction).toBeCloseTo(p.predictions!, 6);

@@ -128,7 +128,7 @@ export function paybackRows(r: EnergyReport): [string, string][] {
   if (!p) return [['Payback', 'not applicable: the chosen trial has no inference energy per prediction to compare']];
   const rows: [string, string][] = [
     ['Payback', p.sentence],
-    ['Compared with', `trial ${p.referenceTrial} (${p.referenceReason}): ${energyText(p.referenceJPerPrediction)} per prediction; this model ${energyText(p.chosenJPerPrediction)}`],
+    ['Compared with', `model #${p.referenceTrial} (${p.referenceReason}): ${energyText(p.referenceJPerPrediction)} per prediction; this model ${energyText(p.chosenJPerPrediction)}`],
     [p.extraJPerPrediction > 0 ? 'Extra per prediction' : 'Saved per prediction', `${p.text.saved}${p.spreadKnown ? '' : ' (a spread was not measured: taken as zero)'}`],
     ['Campaign energy to repay', p.text.campaign],
     ['Payback point', p.verdict === 'pays-back' ? `${p.text.predictions} predictions${p.interval ? ` (interval ${p.text.interval})` : ' (no interval: a spread was not measured)'}` : p.verdict === 'never' ? 'never, in energy' : 'not applicable: the model is its own reference'],

@@ -568,7 +568,7 @@ describe('payback in the report', () => {
     const picked = report({ trialNumber: 0, referenceTrial: 1 });
     expect(picked.payback!.referenceReason).toBe('the reference picked');
     // the first trial chosen: it is what would have been trained without tuning, and the sentence says so
-    expect(report({ trialNumber: 0 }).payback!.sentence).toMatch(/Trial 0 is itself the study's first trial, what would have been trained without tuning: against that the search saved no energy per prediction/);
+    expect(report({ trialNumber: 0 }).payback!.sentence).toMatch(/Model #0 is itself the study's first trial, what would have been trained without tuning: against that the search saved no energy per prediction/);
     expect(top.payback!.sentence).not.toMatch(/first trial, what would have been trained/);
     expect(() => report({ trialNumber: 0, referenceTrial: 2 })).toThrow(/trial 2 is pruned: pick a complete trial with an inference measurement as the reference/);
   });
