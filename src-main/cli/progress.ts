@@ -175,14 +175,14 @@ export class Progress {
         const t = e.trial;
         s.last =
           t.state === 'complete'
-            ? `#${t.number} acc ${formatMetric(t.metrics.accuracy, 'fraction')}, ${formatMetric(t.metrics.infer_energy_j_per_sample, 'J')}/sample`
+            ? `#${t.number} acc ${formatMetric(t.metrics.accuracy, 'fraction')}, ${formatMetric(t.metrics.infer_energy_j_per_sample, 'J')}/prediction`
             : `#${t.number} ${t.state}`;
         s.phase = '';
         if (!this.tty || t.state !== 'complete') {
           this.print(
             `trial ${t.number}: ${t.state}` +
               (t.state === 'complete'
-                ? ` — accuracy ${formatMetric(t.metrics.accuracy, 'fraction')}, inference ${formatMetric(t.metrics.infer_energy_j_per_sample, 'J')}/sample, training ${formatMetric(t.metrics.train_energy_j, 'J')} (the trial took ${formatDuration(e.elapsedS)} in all)`
+                ? ` — accuracy ${formatMetric(t.metrics.accuracy, 'fraction')}, inference ${formatMetric(t.metrics.infer_energy_j_per_sample, 'J')} per prediction, training ${formatMetric(t.metrics.train_energy_j, 'J')} (the trial took ${formatDuration(e.elapsedS)} in all)`
                 : t.failure
                   ? ` — ${t.failure.message}`
                   : ''),

@@ -82,8 +82,8 @@ describe.skipIf(!hasScript)('ecopt on a terminal', () => {
 
 describe('the pieces of the terminal view', () => {
   it('progressLine: whole parts, never past the width, the count always there', () => {
-    const s = { done: 3, budget: 16, etaS: 75, phase: 'trial 3 train epoch 2/10', last: '#2 acc 91.2%, 1.3 mJ/sample' };
-    expect(progressLine(s, 200)).toBe(`[${'█'.repeat(5)}${'░'.repeat(19)}] 3/16 trials · ETA 1m15s · trial 3 train epoch 2/10 · last: #2 acc 91.2%, 1.3 mJ/sample`);
+    const s = { done: 3, budget: 16, etaS: 75, phase: 'trial 3 train epoch 2/10', last: '#2 acc 91.2%, 1.3 mJ/prediction' };
+    expect(progressLine(s, 200)).toBe(`[${'█'.repeat(5)}${'░'.repeat(19)}] 3/16 trials · ETA 1m15s · trial 3 train epoch 2/10 · last: #2 acc 91.2%, 1.3 mJ/prediction`);
     for (let w = 10; w < 140; w++) {
       const line = progressLine(s, w);
       expect(line.length).toBeLessThanOrEqual(w);
@@ -94,7 +94,7 @@ describe('the pieces of the terminal view', () => {
 
   it("progressLine: the running trial's projected joules survive a narrow terminal, and its time left counts down", () => {
     const now = 1_000_000;
-    const s = { done: 3, budget: 16, etaS: 80, phase: 'trial 3 train epoch 4/8', phaseShort: '#3 epoch 4/8', last: '#2 acc 91.2%, 1.3 mJ/sample', projection: { energyJ: 121, intervalRel: 0.18, endsAtMs: now + 12_000 } };
+    const s = { done: 3, budget: 16, etaS: 80, phase: 'trial 3 train epoch 4/8', phaseShort: '#3 epoch 4/8', last: '#2 acc 91.2%, 1.3 mJ/prediction', projection: { energyJ: 121, intervalRel: 0.18, endsAtMs: now + 12_000 } };
     expect(progressLine(s, 200, now)).toContain('trial 3 train epoch 4/8 · projected: training 121 J ± 22 J, training ends in about 12s');
     for (const w of [60, 70, 80, 100, 120]) {
       const line = progressLine(s, w, now);
