@@ -257,7 +257,7 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     const payback = page.getByTestId('payback-sentence');
     await expect
       .poll(() => payback.textContent(), { timeout: 10_000 })
-      .toMatch(new RegExp(`^Trial ${expected.number} \\(chosen\\) against trial \\d+ .*(pays back after|never pays back)`));
+      .toMatch(new RegExp(`^Model #${expected.number} \\(chosen\\) against model #\\d+ .*(pays back after|never pays back)`));
     await page.getByTestId('payback-chart').locator('.main-svg').first().waitFor();
     // on this machine every joule is an estimate: the pick under an energy cap says what that means for its margin
     expect(await page.getByTestId('budget-estimated').textContent()).toMatch(/^These energy figures are estimates, not measurements/);
@@ -299,6 +299,10 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     await page.getByTestId('report-owner').fill('A. Officer');
     await page.getByTestId('nav-explorer').click();
     await page.getByTestId('budget-picker').waitFor();
+    // a look at the studies list leaves the study open: Reports is still a click away
+    await page.getByTestId('nav-studies').click();
+    expect(page.url()).toMatch(/#\/$/);
+    expect(await page.getByTestId('nav-reports').getAttribute('aria-disabled')).toBeNull();
     await page.getByTestId('nav-reports').click();
     expect(await page.getByTestId('report-country').inputValue()).toBe('UK');
     await expect.poll(() => page.getByTestId('report-document').textContent(), { timeout: 10_000 }).toBe('owner A. Officer');
@@ -319,7 +323,7 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     await expect.poll(() => page.getByTestId('budget-sentence').textContent(), { timeout: 10_000 }).toMatch(new RegExp(`^No model meets this limit\\. Closest: #${cheapest.number} `));
     expect(await page.getByTestId('take-model').count()).toBe(0);
     await page.getByTestId(`budget-closest-${cheapest.number}`).click();
-    await page.getByTestId('trial-detail').getByRole('heading', { name: `Trial ${cheapest.number}` }).waitFor();
+    await page.getByTestId('trial-detail').getByRole('heading', { name: `Model #${cheapest.number}` }).waitFor();
     await shot('09b-budget-closest');
     await scan('explorer: nothing meets the budget');
     const [closeZip] = await Promise.all([page.waitForEvent('download'), page.getByTestId('detail-take-model').click()]);
@@ -327,6 +331,9 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     expect(await page.getByTestId('detail-taken-note').textContent()).toMatch(new RegExp(`Downloaded e2e-iris-trial-${cheapest.number}\\.zip: model #${cheapest.number} `));
     await page.getByTestId('nav-meters').click();
     await page.getByTestId('estimated-banner').waitFor();
+    // in words a non-programmer can read, the identifier beside them
+    expect(await page.getByTestId('meter-cpu-tdp-estimate').textContent()).toMatch(/^An estimate of the CPU's energy from its rated power \(TDP\) and its measured utilisation\s*cpu-tdp-estimatein useCPU package/);
+    expect(await page.getByTestId('meter-rapl').textContent()).toMatch(/not on this machine/);
     await shot('11-meters');
     await scan('meters');
 
@@ -493,7 +500,7 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     await scan('explorer: a command study', tab);
     // trial 1 handed nothing back: its detail says so, with no button to press
     await tab.goto(`${url}#/study/e2e-command/explore?trial=1`);
-    await tab.getByTestId('trial-detail').getByRole('heading', { name: 'Trial 1' }).waitFor();
+    await tab.getByTestId('trial-detail').getByRole('heading', { name: 'Model #1' }).waitFor();
     expect(await tab.getByTestId('detail-take-model').count()).toBe(0);
     expect(await tab.getByTestId('detail-no-model').textContent()).toMatch(/its command handed none back \(name a file or folder as "artifact" in its metrics line to keep one\)/);
     await tab.getByTestId('trial-detail').scrollIntoViewIfNeeded();
