@@ -209,11 +209,20 @@ export function powerAxis() {
  * `accuracyLabel` says "as reported", since ECOpt does not know on which split it measured it —
  * and the legend in a row under the plot, where it covers neither axis's tick labels.
  */
-export function learningCurveLayout(by: 'epoch' | 'step' = 'epoch', accuracyLabel = 'validation accuracy') {
+/**
+ * Ticks of an axis that counts (trials, epochs): whole numbers only. Plotly's automatic ticks on
+ * a span of 3 are 0, 0.5, 1, …: "trial 1.5" and "epoch 2.5" do not exist. Past 10 its automatic
+ * steps are whole already.
+ */
+export function countTicks(max: number): { dtick?: number; tick0?: number } {
+  return max <= 10 ? { tick0: 0, dtick: 1 } : {};
+}
+
+export function learningCurveLayout(by: 'epoch' | 'step' = 'epoch', accuracyLabel = 'validation accuracy', maxX = Infinity) {
   return {
     title: { text: 'Learning curve' },
     margin: { l: 60, r: 60, t: 30, b: 80 },
-    xaxis: { title: { text: by } },
+    xaxis: { title: { text: by }, ...countTicks(maxX) },
     yaxis: { title: { text: 'loss' } },
     yaxis2: { title: { text: accuracyLabel }, overlaying: 'y' as const, side: 'right' as const, tickformat: '.0%' },
     legend: { orientation: 'h' as const, x: 0, xanchor: 'left' as const, y: -0.45, yanchor: 'top' as const },

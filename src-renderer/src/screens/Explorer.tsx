@@ -249,7 +249,7 @@ function TrialDetail({
                 ? [{ type: 'scatter' as const, mode: 'lines+markers' as const, name: accuracyLabel, x: curve.points.map((c) => c.x), y: curve.points.map((c) => c.accuracy), yaxis: 'y2' }]
                 : []),
             ]}
-            layout={learningCurveLayout(curve.by, accuracyLabel)}
+            layout={learningCurveLayout(curve.by, accuracyLabel, Math.max(...curve.points.map((c) => c.x)))}
           />
         )}
         {domains.length > 0 && (

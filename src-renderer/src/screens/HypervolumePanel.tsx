@@ -7,17 +7,18 @@ import { useMemo } from 'react';
 import type { StudyView } from '../../../src-main/shared/contract';
 import { hypervolumeSteps } from '../../../src-main/shared/analysis';
 import { Plot } from '../Plot';
+import { countTicks } from '../chart-axes';
 
 /** Markers on each step while there are few; beyond, the line alone. */
 const MAX_MARKERS = 200;
 
 /** Normalised hypervolume is a share of the reference box: 0 to 1 (hypervolumeHistory). */
-const LAYOUT = { xaxis: { title: { text: 'trial' } }, yaxis: { title: { text: 'hypervolume (normalised)' }, range: [0, 1.02] } };
+const layoutFor = (lastTrial: number) => ({ xaxis: { title: { text: 'trial' }, ...countTicks(lastTrial) }, yaxis: { title: { text: 'hypervolume (normalised)' }, range: [0, 1.02] } });
 
 export function HypervolumePanel({ history }: { history: StudyView['hypervolume'] }) {
-  const data = useMemo(() => {
+  const [data, layout] = useMemo(() => {
     const steps = hypervolumeSteps(history);
-    return [
+    const trace = [
       {
         type: 'scatter' as const,
         mode: steps.length <= MAX_MARKERS ? ('lines+markers' as const) : ('lines' as const),
@@ -27,6 +28,7 @@ export function HypervolumePanel({ history }: { history: StudyView['hypervolume'
         hovertemplate: 'after trial %{x}: %{y:.3f}<extra></extra>',
       },
     ];
+    return [trace, layoutFor(steps.at(-1)?.trial ?? 0)] as const;
   }, [history]);
   return (
     <Plot
@@ -34,7 +36,7 @@ export function HypervolumePanel({ history }: { history: StudyView['hypervolume'
       lazy
       testId="hypervolume"
       data={data}
-      layout={LAYOUT}
+      layout={layout}
     />
   );
 }

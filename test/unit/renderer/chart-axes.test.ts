@@ -1,6 +1,6 @@
 /** The app's chart axes: joules and watts written as the tables write them, time axes that end at the data, legends clear of the ticks. */
 import { describe, expect, it } from 'vitest';
-import { frontierLayout, learningCurveLayout, logTicks, paybackFigure, phaseMarks, powerAxis, powerTimeRange, siAxisUnit, tickText, zeroBasedTicks } from '../../../src-renderer/src/chart-axes';
+import { countTicks, frontierLayout, learningCurveLayout, logTicks, paybackFigure, phaseMarks, powerAxis, powerTimeRange, siAxisUnit, tickText, zeroBasedTicks } from '../../../src-renderer/src/chart-axes';
 
 describe('energy and power axes', () => {
   it('puts the SI prefix on the unit: a payback axis up to 15,000 J reads in kJ', () => {
@@ -56,6 +56,12 @@ describe('the learning curve', () => {
     // a command's accuracy is as it reported it, on a split ECOpt does not know
     expect(l.yaxis2.title.text).toBe('validation accuracy');
     expect(learningCurveLayout('step', 'accuracy (as reported)').yaxis2.title.text).toBe('accuracy (as reported)');
+  });
+  it('counts epochs and trials in whole numbers: no "epoch 2.5" on a 3-epoch curve', () => {
+    expect(learningCurveLayout('epoch', 'validation accuracy', 3).xaxis).toMatchObject({ tick0: 0, dtick: 1 });
+    expect(countTicks(10)).toEqual({ tick0: 0, dtick: 1 });
+    // past 10 Plotly's own steps are whole (2, 5, 10, …) and fewer
+    expect(countTicks(200)).toEqual({});
   });
 });
 
