@@ -21,5 +21,19 @@ async function load() {
   return import('../src-main/cli/main.ts');
 }
 
+// `npx ecopt …` runs this under `npm exec`, which does not pass a SIGTERM sent to it on: killing
+// the npx process left the command running, a server on its port, a study holding its lock. When
+// the process that started it goes, the command stops as on Ctrl-C.
+if (process.env.npm_lifecycle_event === 'npx' && /^'?ecopt\b/.test(process.env.npm_lifecycle_script ?? '')) {
+  const parent = process.ppid;
+  const watch = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(watch);
+    process.stderr.write('ecopt: the npx process that started this command has ended: stopping, as on Ctrl-C\n');
+    process.kill(process.pid, 'SIGTERM');
+  }, 1000);
+  watch.unref();
+}
+
 const { main } = await load();
 process.exitCode = await main(process.argv.slice(2));
