@@ -147,6 +147,13 @@ const campaign = z.object({
   emissionsG: z.number(),
   /** Run by run: every trial that measured anything, and every idle baseline counted, in order. */
   runs: z.array(campaignRun),
+  /**
+   * What the trials' processes used outside their phases' windows (start-up, imports, saving the
+   * model), counted above: each trial's whole process was measured beside its phases. `trials`:
+   * how many were; trials measured before this existed count their phases only. Absent in reports
+   * of studies none of whose trials was.
+   */
+  outsidePhases: z.object({ trials: z.number().int(), energyJ: z.number(), durationS: z.number() }).optional(),
 });
 
 const gpu = z.object({ index: z.string(), model: z.string(), driver: z.string().nullable(), memoryMiB: z.number().nullable() });

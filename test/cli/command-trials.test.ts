@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readProcStat } from '../../src-main/engine/meters/proc-tree';
+import { campaignFigures } from '../../src-main/engine/reports/campaign';
 import { CODECARBON_COLUMNS } from '../../src-main/engine/reports/render/csv';
 import { loadSpecFile } from '../../src-main/engine/space/load-spec';
 import { Store } from '../../src-main/engine/store/store';
@@ -114,6 +115,28 @@ describe('command trials (real child processes)', () => {
     expect(train.durationS).toBeLessThan(0.7);
     expect(t!.metrics.train_duration_s).toBe(train.durationS);
     expect(train.cpu!.treeS!).toBeGreaterThan(0.25);
+    // the whole process, start-up and pause included, measured beside the phases: the campaign
+    // (what developing the model cost) counts it, the training figure does not (walk 37: a
+    // PyTorch script's imports were in neither, and the campaign read about half of what it cost)
+    const whole = t!.attrs.process_energy as { startedAtMs: number; durationS: number; energyJ: number; grossEnergyJ: number; method: string; uncertaintyRel: number | null };
+    const infer = t!.windows[1]!;
+    expect(whole.durationS).toBeGreaterThan(train.durationS + infer.durationS + 0.6);
+    expect(whole.startedAtMs).toBeLessThanOrEqual(train.startedAtMs);
+    expect(whole.method).toBe('estimated');
+    const phasesJ = t!.windows.reduce((a, w) => a + w.domains.reduce((b, d) => b + (d.attributedEnergyJ ?? 0), 0), 0);
+    expect(whole.energyJ).toBeGreaterThan(phasesJ * 1.5);
+    const store = new Store(db, { readonly: true });
+    const study = store.requireStudy('stretches');
+    const c = campaignFigures(store.campaignWindows(study.id), 100, store.getTrials(study.id), store.processEnergies(study.id));
+    const phasesOnly = campaignFigures(store.campaignWindows(study.id), 100, store.getTrials(study.id));
+    store.close();
+    expect(c.outsidePhases!.trials).toBe(1);
+    expect(c.outsidePhases!.energyJ).toBeCloseTo(whole.energyJ - phasesJ, 6);
+    expect(c.energyJ).toBeCloseTo(phasesOnly.energyJ + c.outsidePhases!.energyJ, 6);
+    expect(c.byState.complete.energyJ).toBeCloseTo(phasesOnly.byState.complete.energyJ + c.outsidePhases!.energyJ, 6);
+    // CodeCarbon's rows add up to the same campaign
+    expect(c.runs.reduce((a, r) => a + r.energyJ, 0)).toBeCloseTo(c.energyJ, 6);
+    expect(phasesOnly.outsidePhases).toBeUndefined();
   });
 
   it('reads a metrics file when the study names one', async () => {

@@ -372,7 +372,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
 
   const all = store.campaignWindows(study.id);
   // the whole study's trials, whatever the class: joules spent on any machine add up
-  const campaign = campaignFigures(all, gPerKWh, allTrials);
+  const campaign = campaignFigures(all, gPerKWh, allTrials, store.processEnergies(study.id));
   // the host that measured the chosen model (recorded since workers; a report may be made elsewhere, from a copy)
   const host = (trial as TrialRecord & { host?: string | null }).host ?? null;
   // the baseline this trial was measured against, not a later run's, on its own machine: a shared
@@ -542,7 +542,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
     idle
       ? `An idle baseline of ${durationText(idle.durationS)} was measured before the run that measured this trial; net energy = gross − idle power × duration, per domain, given only where the baseline was taken on a quiet machine and the result is not negative.${baselineUnderLoad ? ' The baseline was taken under load, so no net figures are given.' : ''}`
       : 'No idle baseline was measured: no net-of-idle figures are given.',
-    `Developing the model: the campaign's energy adds every trial's own energy, whatever became of the trial (complete, pruned, failed, interrupted), and the machine's energy during the idle baselines taken on a quiet machine (one taken while other programs kept the machine busy is not counted).${unrecordedText(campaign)}${campaign.unattributedWindows ? ` ${campaign.unattributedWindows} window(s) measured before attribution count at the whole machine's figure.` : ''}`,
+    `Developing the model: the campaign's energy adds every trial's own energy, whatever became of the trial (complete, pruned, failed, interrupted)${campaign.outsidePhases ? ", its whole process from start to exit where that was measured (start-up and saving included, not only its phases)" : ''}, and the machine's energy during the idle baselines taken on a quiet machine (one taken while other programs kept the machine busy is not counted).${unrecordedText(campaign)}${campaign.unattributedWindows ? ` ${campaign.unattributedWindows} window(s) measured before attribution count at the whole machine's figure.` : ''}`,
     `Emissions = energy × PUE (${pue}) × grid carbon intensity (${intensity.intensityGPerKWh} gCO2e/kWh, ${intensity.country}${intensity.year ? `, ${intensity.year}` : ''}; ${intensity.basis}; source: ${intensity.source}).`,
     `SCI (ISO/IEC 21031:2024) = (E × I) + M per R with R = ${unitWords}; E is the energy per R including the facility's overhead (PUE); I is the grid intensity alone; M ${embodied.included ? 'from the embodied inputs given (TE, EL, RR/ToR)' : `is excluded: ${embodied.excludedReason}`}.`,
     `Boundary: ${allDomains.join(', ')}; network, storage and cooling beyond the PUE factor are outside it.`,

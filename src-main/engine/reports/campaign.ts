@@ -11,7 +11,7 @@
 import type { CampaignFigures, CampaignRun } from '../../shared/report';
 import type { TrialState } from '../../shared/types';
 import type { StoredWindow } from '../store/store';
-import { countedDomains, sourcesUncertainty } from '../trials/energy';
+import { countedDomains, domainKind, sourcesUncertainty, type ProcessEnergy } from '../trials/energy';
 
 const J_PER_KWH = 3.6e6;
 
@@ -25,7 +25,7 @@ function windowFigures(w: StoredWindow, idle: boolean) {
   const grossEnergyJ = parts.reduce((a, d) => a + d.energyJ, 0);
   const { absU, unknown } = sourcesUncertainty(w, own);
   const part = (kind: 'cpu' | 'gpu' | 'ram') =>
-    parts.filter((d) => (d.domain.startsWith('gpu') ? 'gpu' : d.domain.startsWith('dram') ? 'ram' : 'cpu') === kind).reduce((a, d) => a + own(d), 0);
+    parts.filter((d) => domainKind(d.domain) === kind).reduce((a, d) => a + own(d), 0);
   return {
     energyJ,
     grossEnergyJ,
@@ -109,6 +109,39 @@ function runsOf(windows: readonly CampaignWindow[]): CampaignRun[] {
   return [...groups.values()].map(runOf).sort((a, b) => a.startedAtMs - b.startedAtMs);
 }
 
+type CampaignTrial = { number: number; state: TrialState };
+type Outside = { trial: CampaignTrial; energyJ: number; grossEnergyJ: number; cpuJ: number; gpuJ: number; ramJ: number; durationS: number; absU: number; unknown: boolean; method: string };
+
+/**
+ * Per trial whose whole process was measured (attrs.process_energy, trials/energy.ts), what it
+ * used outside its phases' windows: the process's figures less those of the windows inside its
+ * time (a re-measurement's later window is not), never below 0.
+ */
+function outsidePhases(windows: readonly CampaignWindow[], trials: readonly CampaignTrial[], processEnergy: ReadonlyMap<number, ProcessEnergy>): Outside[] {
+  const out: Outside[] = [];
+  for (const t of trials) {
+    const p = processEnergy.get(t.number);
+    if (!p) continue;
+    const end = p.startedAtMs + p.durationS * 1000;
+    const inside = windows.filter((cw) => cw.trial?.number === t.number && cw.window.startedAtMs >= p.startedAtMs - 1 && cw.window.startedAtMs <= end).map((cw) => ({ f: windowFigures(cw.window, false), d: cw.window.durationS }));
+    const sum = (k: 'energyJ' | 'grossEnergyJ' | 'cpuJ' | 'gpuJ' | 'ramJ') => inside.reduce((a, x) => a + x.f[k], 0);
+    const energyJ = Math.max(0, p.energyJ - sum('energyJ'));
+    out.push({
+      trial: t,
+      energyJ,
+      grossEnergyJ: Math.max(0, p.grossEnergyJ - sum('grossEnergyJ')),
+      cpuJ: Math.max(0, p.cpuJ - sum('cpuJ')),
+      gpuJ: Math.max(0, p.gpuJ - sum('gpuJ')),
+      ramJ: Math.max(0, p.ramJ - sum('ramJ')),
+      durationS: Math.max(0, p.durationS - inside.reduce((a, x) => a + x.d, 0)),
+      absU: energyJ * (p.uncertaintyRel ?? 0),
+      unknown: p.uncertaintyRel === null && energyJ > 0,
+      method: p.method,
+    });
+  }
+  return out;
+}
+
 /** Trials of a state (default: all four) that stored no window at all: their process was killed before it could. */
 export function unrecordedTrials(c: CampaignFigures, state?: keyof CampaignFigures['byState']): number {
   const states: readonly (keyof CampaignFigures['byState'])[] = state ? [state] : ['complete', 'pruned', 'failed', 'interrupted'];
@@ -119,9 +152,10 @@ export function unrecordedTrials(c: CampaignFigures, state?: keyof CampaignFigur
  * The campaign's figures, from every window of the study; `gPerKWh` is intensity × PUE. `trials`
  * (every trial of the study with its state) makes the counts those of the trials, not of the
  * trials that stored a window: a trial whose process was killed (`kill -9`, a lost machine) stored
- * nothing, yet it ran, and the report says so (unrecordedTrials).
+ * nothing, yet it ran, and the report says so (unrecordedTrials). `processEnergy` (Store.processEnergies):
+ * the trials whose whole process was measured, whose energy outside their phases counts too.
  */
-export function campaignFigures(windows: readonly CampaignWindow[], gPerKWh: number, trials?: readonly { number: number; state: TrialState }[]): CampaignFigures {
+export function campaignFigures(windows: readonly CampaignWindow[], gPerKWh: number, trials?: readonly CampaignTrial[], processEnergy: ReadonlyMap<number, ProcessEnergy> = new Map()): CampaignFigures {
   const zero = () => ({ trials: 0, windows: 0, energyJ: 0, grossEnergyJ: 0, durationS: 0 });
   const byState = { complete: zero(), pruned: zero(), failed: zero(), interrupted: zero() };
   const seen = { complete: new Set<number>(), pruned: new Set<number>(), failed: new Set<number>(), interrupted: new Set<number>() };
@@ -173,6 +207,31 @@ export function campaignFigures(windows: readonly CampaignWindow[], gPerKWh: num
   for (const k of Object.keys(byState) as (keyof typeof byState)[]) {
     byState[k].trials = trials ? trials.filter((t) => t.state === k).length : seen[k].size;
   }
+  const outside = outsidePhases(windows, trials ?? [], processEnergy);
+  const runs = runsOf(windows);
+  for (const o of outside) {
+    energyJ += o.energyJ;
+    grossEnergyJ += o.grossEnergyJ;
+    durationS += o.durationS;
+    absU += o.absU;
+    unknown ||= o.unknown;
+    if (o.energyJ > 0) methods.add(o.method);
+    if (o.trial.state in byState) {
+      const s = byState[o.trial.state as keyof typeof byState];
+      s.energyJ += o.energyJ;
+      s.grossEnergyJ += o.grossEnergyJ;
+      s.durationS += o.durationS;
+    }
+    const run = runs.find((r) => r.trial === o.trial.number);
+    if (run) {
+      run.energyJ += o.energyJ;
+      run.grossEnergyJ += o.grossEnergyJ;
+      run.cpuEnergyJ += o.cpuJ;
+      run.gpuEnergyJ += o.gpuJ;
+      run.ramEnergyJ += o.ramJ;
+      run.durationS += o.durationS;
+    }
+  }
   return {
     energyJ,
     energyKWh: energyJ / J_PER_KWH,
@@ -187,6 +246,7 @@ export function campaignFigures(windows: readonly CampaignWindow[], gPerKWh: num
     method: methods.size > 1 ? 'mixed' : methods.has('measured') ? 'measured' : 'estimated',
     uncertaintyRel: unknown ? null : energyJ > 0 ? Number((absU / energyJ).toPrecision(12)) : 0, // 0.6, not 0.6000000000000002, in the JSON
     emissionsG: (energyJ / J_PER_KWH) * gPerKWh,
-    runs: runsOf(windows),
+    runs,
+    ...(outside.length ? { outsidePhases: { trials: outside.length, energyJ: outside.reduce((a, o) => a + o.energyJ, 0), durationS: outside.reduce((a, o) => a + o.durationS, 0) } } : {}),
   };
 }

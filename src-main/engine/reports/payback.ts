@@ -127,7 +127,7 @@ export function studyPayback(
     ...(options.intensityGPerKWh !== undefined ? { intensityGPerKWh: options.intensityGPerKWh } : {}),
   });
   const gPerKWh = intensity.intensityGPerKWh * pue;
-  const campaign = campaignFigures(store.campaignWindows(study.id), gPerKWh, store.getTrials(study.id));
+  const campaign = campaignFigures(store.campaignWindows(study.id), gPerKWh, store.getTrials(study.id), store.processEnergies(study.id));
   const front = frontTrials(trials, study.objectives).filter((n) => hasEnergy(trials.find((t) => t.number === n)!));
   const wanted = options.trials ?? (front.length ? front : trials.filter(hasEnergy).map((t) => t.number));
   const rows: PaybackResult[] = [];

@@ -17,6 +17,7 @@ import {
 import { hostname } from 'node:os';
 import { UserError } from '../errors';
 import { openDb, type Db, type OpenOptions } from './db';
+import type { ProcessEnergy } from '../trials/energy';
 import { isAlive } from '../pid';
 import {
   TRIAL_COLUMNS,
@@ -60,6 +61,12 @@ export interface TrialResult {
   attrs: Record<string, unknown>;
   backend: string;
   powerSamples: { tMs: number; domain: string; powerW: number }[];
+  /**
+   * The trial's process from its start to its exit, measured beside the phases (start-up, imports,
+   * saving the model included): summarised into `attrs.process_energy` by finalizeEnergy, not
+   * stored as a window.
+   */
+  processWindow?: EnergyWindow;
 }
 
 const now = (): string => new Date().toISOString();
@@ -595,6 +602,14 @@ export class Store {
     for (const t of trials) for (const window of this.getWindows({ trialId: t.id })) out.push({ trial: { number: t.number, state: t.state }, window });
     for (const window of this.getWindows({ studyId, phase: 'idle' })) out.push({ trial: null, window });
     return out.sort((a, b) => a.window.id - b.window.id);
+  }
+
+  /** Each trial's whole process as measured beside its phases (attrs.process_energy; trials measured before it have none), by trial number. */
+  processEnergies(studyId: number): Map<number, ProcessEnergy> {
+    const rows = this.db
+      .prepare("SELECT t.number AS number, a.value_json AS json FROM trial_attrs a JOIN trials t ON t.id = a.trial_id WHERE t.study_id = ? AND a.key = 'process_energy'")
+      .all(studyId) as { number: number; json: string }[];
+    return new Map(rows.map((r) => [r.number, JSON.parse(r.json) as ProcessEnergy]));
   }
 
   getWindows(filter: { trialId: number } | { studyId: number; phase: 'idle' }): StoredWindow[] {

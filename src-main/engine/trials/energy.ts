@@ -28,6 +28,11 @@ function netJ(w: EnergyWindow): number | null {
   return ds.reduce((a, d) => a + d.netEnergyJ!, 0);
 }
 
+/** A domain as CodeCarbon's columns split energy: GPU, RAM or CPU (package, platform). */
+export function domainKind(domain: string): 'cpu' | 'gpu' | 'ram' {
+  return domain.startsWith('gpu') ? 'gpu' : domain.startsWith('dram') ? 'ram' : 'cpu';
+}
+
 export function attributedJ(w: EnergyWindow): number {
   return windowAttributedJ(w);
 }
@@ -55,8 +60,53 @@ function uncertaintyRel(w: EnergyWindow): number | null {
   return unknown || total <= 0 ? null : absU / total;
 }
 
+/**
+ * The trial's whole process, start to exit (`attrs.process_energy`): its own energy, the
+ * machine's over the same time, how it was obtained. The campaign counts what of it lies outside
+ * the phases' windows (start-up, imports, saving: reports/campaign.ts).
+ */
+export interface ProcessEnergy {
+  startedAtMs: number;
+  durationS: number;
+  /** The trial's own; per kind of domain below. */
+  energyJ: number;
+  cpuJ: number;
+  gpuJ: number;
+  ramJ: number;
+  grossEnergyJ: number;
+  method: 'measured' | 'estimated' | 'mixed';
+  uncertaintyRel: number | null;
+}
+
+function processEnergy(w: EnergyWindow, baseline: IdleBaseline | null): ProcessEnergy {
+  const a = attributeWindow(w, baseline);
+  const counted = countedDomains(a);
+  const parts = a.domains.filter((d) => counted(d.domain));
+  const methods = new Set(parts.map((d) => d.provenance.method));
+  const kind = (k: string) => parts.filter((d) => domainKind(d.domain) === k).reduce((x, d) => x + (d.attributedEnergyJ ?? d.energyJ), 0);
+  return {
+    startedAtMs: a.startedAtMs,
+    durationS: a.durationS,
+    energyJ: attributedJ(a),
+    cpuJ: kind('cpu'),
+    gpuJ: kind('gpu'),
+    ramJ: kind('ram'),
+    grossEnergyJ: grossJ(a),
+    method: methods.size > 1 ? 'mixed' : methods.has('measured') ? 'measured' : 'estimated',
+    uncertaintyRel: uncertaintyRel(a),
+  };
+}
+
+/** A result's whole-process window, summarised into its attrs and dropped. */
+function withProcessEnergy<R extends Partial<TrialResult>>(result: R, baseline: IdleBaseline | null): R {
+  const { processWindow, ...rest } = result;
+  if (!processWindow) return result;
+  return { ...rest, attrs: { ...(rest.attrs ?? {}), process_energy: processEnergy(processWindow, baseline) } } as unknown as R;
+}
+
 /** Attributes every window of a result and computes its energy metrics from the trial's share. */
-export function finalizeEnergy(result: TrialResult, baseline: IdleBaseline | null): TrialResult {
+export function finalizeEnergy(full: TrialResult, baseline: IdleBaseline | null): TrialResult {
+  const result = withProcessEnergy(full, baseline);
   const windows = result.windows.map((w) => attributeWindow(w, baseline));
   const metrics: Metrics = { ...result.metrics };
   const attrs: Record<string, unknown> = { ...result.attrs };
@@ -112,6 +162,7 @@ export function finalizeEnergy(result: TrialResult, baseline: IdleBaseline | nul
 }
 
 /** Attributes the windows a failed or stopped trial measured, so they too are the trial's own. */
-export function finalizePartial(partial: Partial<TrialResult>, baseline: IdleBaseline | null): Partial<TrialResult> {
+export function finalizePartial(full: Partial<TrialResult>, baseline: IdleBaseline | null): Partial<TrialResult> {
+  const partial = withProcessEnergy(full, baseline);
   return partial.windows ? { ...partial, windows: partial.windows.map((w) => attributeWindow(w, baseline)) } : partial;
 }

@@ -193,6 +193,16 @@ export class ProcessTrialRunner implements TrialRunner {
         meters.track?.(pgid);
         this.onProcess?.({ pgid, startTicks: readProcStat(pgid)?.startTicks ?? 0 });
       }
+      // the whole process beside its phases, start-up and saving included: what the campaign
+      // counts (trials/energy.ts, ProcessEnergy); opened once its tree is tracked, so attributed
+      const processKey = `trial-${input.trialNumber}-process`;
+      meters.begin(processKey);
+      let processOpen = true;
+      const endProcess = (): { processWindow?: EnergyWindow } => {
+        if (!processOpen) return {};
+        processOpen = false;
+        return { processWindow: meters.end(processKey, 'train') };
+      };
       if (cmd.initialPhase) {
         openWindow(cmd.initialPhase);
         implicit = true;
@@ -208,7 +218,8 @@ export class ProcessTrialRunner implements TrialRunner {
         if (settled) return;
         settled = true;
         closeWindow();
-        if (!outcome.ok) outcome.partial = { ...outcome.partial, windows: [...windows], backend, powerSamples: meters.drainSamples() };
+        const whole = endProcess();
+        if (!outcome.ok) outcome.partial = { ...outcome.partial, windows: [...windows], backend, powerSamples: meters.drainSamples(), ...whole };
         cleanup();
         guardian?.release();
         resolve(outcome);
@@ -389,9 +400,10 @@ export class ProcessTrialRunner implements TrialRunner {
         const bad = Object.entries(known).find(([, v]) => !Number.isFinite(v));
         if (bad) return fail('nan', `${shown} produced ${bad[0]} = ${bad[1]}; the model diverged (try a lower learning rate)`);
         settled = true;
+        const whole = endProcess();
         cleanup();
         guardian?.release();
-        resolve({ ok: true, result: { metrics: known, attrs, windows: [...windows], backend, powerSamples: meters.drainSamples() } });
+        resolve({ ok: true, result: { metrics: known, attrs, windows: [...windows], backend, powerSamples: meters.drainSamples(), ...whole } });
       });
     });
   }

@@ -96,6 +96,15 @@ export function lowerBoundText(c: EnergyReport['campaign']): string {
   return missing > 0 ? ` (at least: ${missing} trial${missing === 1 ? '' : 's'} stopped before storing what ${missing === 1 ? 'it' : 'they'} measured)` : '';
 }
 
+/** "; including 1.2 kJ that the trials' processes used outside their measured phases (…)", or "" where no trial's whole process was measured. */
+export function outsidePhasesText(c: EnergyReport['campaign']): string {
+  const o = c.outsidePhases;
+  if (!o) return '';
+  const all = c.byState.complete.trials + c.byState.pruned.trials + c.byState.failed.trials + c.byState.interrupted.trials;
+  const whose = o.trials === all ? "the trials' processes" : `${o.trials} of the ${all} trials' processes (the others were measured in their phases only)`;
+  return `; including ${energyText(o.energyJ)} that ${whose} used outside their measured phases (start-up, imports, saving the model: ${durationText(o.durationS)})`;
+}
+
 /** "Developing this model": the whole campaign, then the chosen model's own figures. */
 export function campaignRows(r: EnergyReport): [string, string][] {
   const c = r.campaign;
@@ -110,7 +119,7 @@ export function campaignRows(r: EnergyReport): [string, string][] {
     return [label, s.trials === 0 ? 'none' : `${trialsText}: ${energyText(s.energyJ)} over ${durationText(s.durationS)} (${percentText(c.energyJ > 0 ? s.energyJ / c.energyJ : 0)})${note}`] as [string, string];
   };
   return [
-    ['Whole campaign', `${energyText(c.energyJ)}${lowerBoundText(c)} = ${r.gpai.developmentEnergy.mwh2sf} MWh; ${gramsText(c.emissionsG)}; ${durationText(c.durationS)} measured${c.spanS !== null ? ` over ${durationText(c.spanS)} from first to last measurement` : ''}; ${c.method} (${uncertainty(c.uncertaintyRel)})`],
+    ['Whole campaign', `${energyText(c.energyJ)}${lowerBoundText(c)} = ${r.gpai.developmentEnergy.mwh2sf} MWh; ${gramsText(c.emissionsG)}; ${durationText(c.durationS)} measured${c.spanS !== null ? ` over ${durationText(c.spanS)} from first to last measurement` : ''}${outsidePhasesText(c)}; ${c.method} (${uncertainty(c.uncertaintyRel)})`],
     stateRow('Complete trials', c.byState.complete, 'complete'),
     stateRow('Pruned trials', c.byState.pruned, 'pruned'),
     stateRow('Failed trials', c.byState.failed, 'failed'),
