@@ -242,10 +242,18 @@ export const reportSchema = z.object({
     artifactSha256: z.record(z.string(), z.string()).optional(),
     /**
      * Accuracy on the held-out test rows, which neither training nor choosing among trials saw:
-     * what to expect on new data. Absent where none was held out (a command's trial), and in
+     * what to expect on new data. A command's trial: the `test_accuracy` its metrics line reported
+     * (on a split ECOpt does not know). Absent where none was held out or reported, and in
      * reports written before it was added.
      */
     testAccuracy: z.number().optional(),
+    /**
+     * A command trial's command as it ran: its argv (the parameters file at the path it had
+     * then), its folder, and the SHA-256 of each file in that folder the command line names (the
+     * script), taken as the trial started. What ties this report to the code that made the model.
+     * Absent for a built-in trial, and in reports written before it was added.
+     */
+    command: z.object({ argv: z.array(z.string()), cwd: z.string(), files: z.record(z.string(), z.string()) }).optional(),
   }),
   software: z.record(z.string(), z.string()),
   hardware: z.object({

@@ -1,7 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readProcStat } from '../../src-main/engine/meters/proc-tree';
 import { campaignFigures } from '../../src-main/engine/reports/campaign';
@@ -76,7 +76,15 @@ describe('command trials (real child processes)', () => {
     // its report says what the command reported of its predictions, with no placeholders
     const out = join(dir, 'report');
     expect((await runCli(['report', 'params', '--db', db, '--out', out, '--format', 'json'])).code).toBe(0);
-    const benchmark = (JSON.parse(readFileSync(join(out, 'energy-report.json'), 'utf8')) as { gpai: { inference: { benchmark: string } } }).gpai.inference.benchmark;
+    const report = reportSchema.parse(JSON.parse(readFileSync(join(out, 'energy-report.json'), 'utf8')));
+    const benchmark = report.gpai.inference.benchmark;
+    // the report names the command that made the model, and its script's SHA-256 as the trial started (walk 37)
+    expect(report.trial.command!.argv.slice(1, 3)).toEqual([FIXTURE, 'ok']);
+    expect(report.trial.command!.argv).toContain('{literal}');
+    expect(resolve(report.trial.command!.cwd)).toBe(resolve(ROOT));
+    expect(report.trial.command!.files).toEqual({ [relative(ROOT, FIXTURE)]: createHash('sha256').update(readFileSync(FIXTURE)).digest('hex') });
+    // and the test accuracy the command reported, as it reported it
+    expect(report.trial.testAccuracy).toBe(0.7);
     expect(benchmark).toMatch(/^1,000 predictions, as the training command reported them \(its own inference phase, [\d.]+ m?s; how it batched or repeated them was not reported\)$/);
   });
 
@@ -257,6 +265,14 @@ describe('command trials (real child processes)', () => {
     expect(pdf).toContain(`${report.training.energyMWh2sf} MWh`);
     expect(pdf).toMatch(/Inference not applicable: trial \d+ ran no inference benchmark/);
     expect(pdf).toContain('per one training run');
+    // the command that made the model, in the PDF and the Markdown alike
+    const fixtureSha = createHash('sha256').update(readFileSync(FIXTURE)).digest('hex');
+    for (const text of [pdf, readFileSync(join(out, 'energy-report.md'), 'utf8').replace(/\s+/g, ' ')]) {
+      expect(text).toMatch(/Training command \|? ?\S*node\S* \S*echo-params\.mjs/);
+      expect(text).toContain(`SHA-256 ${fixtureSha}`);
+      // the whole processes, start-up included, are in the campaign
+      expect(text).toMatch(/including [\d.]+ [µm]?J that the trials' processes used outside their measured phases/);
+    }
     for (const f of ['energy-report.pdf', 'energy-report.md', 'gpai-energy-rows.md']) {
       const text = f.endsWith('.pdf') ? pdf : readFileSync(join(out, f), 'utf8');
       expect(text, f).not.toMatch(/\d[\d.,]* [µm]?J per (prediction|sample)/);

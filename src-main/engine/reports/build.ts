@@ -332,8 +332,13 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
     weights_sha256?: unknown;
     artifact_sha256?: unknown;
     test_accuracy?: unknown;
+    reported_test_accuracy?: unknown;
+    command?: unknown;
+    command_files?: unknown;
   };
   const kind: 'builtin' | 'command' = study.spec.command ? 'command' : 'builtin';
+  // a command's test accuracy is the one its metrics line reported
+  const testAccuracy = kind === 'command' ? attrs.reported_test_accuracy : attrs.test_accuracy;
 
   // compute: what the architecture implies for the built-in trainer, what a command reports, or "not known" and why
   const flopsPerInference = trial.metrics.flops_per_inference ?? null;
@@ -613,7 +618,16 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
       paramCount: trial.metrics.param_count ?? null,
       weightsSha256: typeof attrs.weights_sha256 === 'string' ? attrs.weights_sha256 : null,
       ...(attrs.artifact_sha256 && typeof attrs.artifact_sha256 === 'object' ? { artifactSha256: attrs.artifact_sha256 as Record<string, string> } : {}),
-      ...(typeof attrs.test_accuracy === 'number' && Number.isFinite(attrs.test_accuracy) ? { testAccuracy: attrs.test_accuracy } : {}),
+      ...(typeof testAccuracy === 'number' && Number.isFinite(testAccuracy) ? { testAccuracy } : {}),
+      ...(kind === 'command' && Array.isArray(attrs.command)
+        ? {
+            command: {
+              argv: (attrs.command as unknown[]).map(String),
+              cwd: study.spec.command?.cwd ?? '.',
+              files: attrs.command_files && typeof attrs.command_files === 'object' ? (attrs.command_files as Record<string, string>) : {},
+            },
+          }
+        : {}),
     },
     software: { ecopt: writer.ecopt, node: hardware.recorded.node ?? writer.node, backend: trial.backend ?? 'unknown', os: hardware.os },
     hardware,

@@ -2,7 +2,7 @@
 import type { EnergyReport, PhaseFigures } from '../../../shared/report';
 import { datasetText } from '../../../shared/spec';
 import { durationText, energyText, flopsText, gramsText, plainNumber } from '../units';
-import { accuracyLabel, batchRepeatsText, selectionText, TEST_ACCURACY_LABEL, campaignRows, modelFingerprint, gpaiRows, hardwareRows, methodLabel, noInference, paybackRows, perJouleText, remeasuredNote, uncertainty, unitWords } from './text';
+import { accuracyLabel, batchRepeatsText, selectionText, testAccuracyLabel, commandRows, campaignRows, modelFingerprint, gpaiRows, hardwareRows, methodLabel, noInference, paybackRows, perJouleText, remeasuredNote, uncertainty, unitWords } from './text';
 
 function table(headers: string[], rows: string[][]): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -63,7 +63,8 @@ export function renderMarkdown(r: EnergyReport): string {
         ['Trainable parameters', r.trial.paramCount === null ? '—' : plainNumber(r.trial.paramCount, 6)],
         modelFingerprint(r),
         [accuracyLabel(r), r.trial.metrics.accuracy === undefined ? '—' : `${(r.trial.metrics.accuracy * 100).toFixed(2)}%`],
-        ...(r.trial.testAccuracy !== undefined ? [[TEST_ACCURACY_LABEL, `${(r.trial.testAccuracy * 100).toFixed(2)}%`] as [string, string]] : []),
+        ...(r.trial.testAccuracy !== undefined ? [[testAccuracyLabel(r), `${(r.trial.testAccuracy * 100).toFixed(2)}%`] as [string, string]] : []),
+        ...commandRows(r),
         ['Backend', r.trial.backend ?? '—'],
         ['Software', Object.entries(r.software).map(([k, v]) => `${k} ${v}`).join('; ')],
       ],

@@ -12,7 +12,7 @@ import type { EnergyReport } from '../../../shared/report';
 import { datasetText } from '../../../shared/spec';
 import { durationText, energyText, flopsText, gramsText, plainNumber } from '../units';
 import { drawFrontier, drawPayback, FRONTIER_HEIGHT, paybackHeight, type FrontierPoint } from './chart';
-import { accuracyLabel, batchRepeatsText, selectionText, TEST_ACCURACY_LABEL, campaignRows, modelFingerprint, gpaiRows, hardwareRows, lowerBoundText, methodLabel, noInference, paybackRows, perJouleText, remeasuredNote, uncertainty, unitWords } from './text';
+import { accuracyLabel, batchRepeatsText, selectionText, testAccuracyLabel, commandRows, campaignRows, modelFingerprint, gpaiRows, hardwareRows, lowerBoundText, methodLabel, noInference, paybackRows, perJouleText, remeasuredNote, uncertainty, unitWords } from './text';
 
 /** Helvetica in PDF covers WinAnsi only: spell out what it lacks. */
 export function pdfSafe(s: string): string {
@@ -105,7 +105,7 @@ export function renderPdf(r: EnergyReport, frontier: FrontierPoint[], options: {
     ['Emissions', `campaign ${gramsText(r.emissions.campaignG)}; training ${gramsText(r.emissions.trainingG)} (${r.emissions.intensityGPerKWh} gCO2e/kWh, ${r.emissions.country}${r.emissions.year ? ` ${r.emissions.year}` : ''}, PUE ${r.emissions.pue})`],
     ['SCI', `${gramsText(r.sci.scoreG)} per ${unitWords(r.sci.functionalUnit)}${r.sci.embodied.included ? '' : ' (embodied emissions excluded, see below)'}`],
     [accuracyLabel(r), r.trial.metrics.accuracy === undefined ? '-' : `${(r.trial.metrics.accuracy * 100).toFixed(2)}%`],
-    ...(r.trial.testAccuracy !== undefined ? [[TEST_ACCURACY_LABEL, `${(r.trial.testAccuracy * 100).toFixed(2)}%`] as [string, string]] : []),
+    ...(r.trial.testAccuracy !== undefined ? [[testAccuracyLabel(r), `${(r.trial.testAccuracy * 100).toFixed(2)}%`] as [string, string]] : []),
     ...(selectionText(r) ? ([['Why this model', selectionText(r)!]] as [string, string][]) : []),
     ...(r.pareto ? ([['Trade-off', r.pareto.sentence]] as [string, string][]) : []),
     ...(r.payback ? ([['Payback', r.payback.sentence]] as [string, string][]) : []),
@@ -166,6 +166,7 @@ export function renderPdf(r: EnergyReport, frontier: FrontierPoint[], options: {
     ['Study', `${r.study.name}, created ${r.study.createdAt}; ${r.study.model} on ${datasetText(r.study.dataset)}; sampler ${r.study.sampler}; trials: ${Object.entries(r.study.trials).map(([k, v]) => `${v} ${k}`).join(', ')}`],
     ['Parameters', Object.entries(r.trial.params).map(([k, v]) => `${k}=${String(v)}`).join(', ')],
     modelFingerprint(r),
+    ...commandRows(r),
     ['Software', Object.entries(r.software).map(([k, v]) => `${k} ${v}`).join('; ')],
     ...hardwareRows(r),
   ]);

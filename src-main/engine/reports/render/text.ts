@@ -1,5 +1,6 @@
 /** Shared wording for the renderers: each figure with its unit and where it came from, never an exponent. */
 import type { EnergyReport, PhaseFigures } from '../../../shared/report';
+import { shellWord } from '../../../shared/shell-word';
 import { unrecordedTrials } from '../campaign';
 import { durationText, energyText, gramsText, percentText, plainNumber } from '../units';
 
@@ -50,8 +51,21 @@ export function selectionText(r: Pick<EnergyReport, 'selection' | 'trial'>): str
   return `Chosen by the budget "${s.budget}" (${s.readAs}). ${s.sentence}${now}`;
 }
 
-/** The held-out test accuracy's row label, as the app's trial detail words it. */
-export const TEST_ACCURACY_LABEL = 'Accuracy on held-out test data (never seen in training or in choosing: what to expect on new data)';
+/** The held-out test accuracy's row label, as the app's trial detail words it; a command's as it reported it. */
+export function testAccuracyLabel(r: Pick<EnergyReport, 'trial'>): string {
+  return r.trial.kind === 'command' ? 'Test accuracy (as the training command reported it)' : 'Accuracy on held-out test data (never seen in training or in choosing: what to expect on new data)';
+}
+
+/** The command that made a command trial's model, for the report's model rows: its line, its folder, its script's SHA-256; [] for a built-in trial. */
+export function commandRows(r: Pick<EnergyReport, 'trial'>): [string, string][] {
+  const c = r.trial.command;
+  if (!c) return [];
+  const files = Object.entries(c.files);
+  return [
+    ['Training command', `${c.argv.map(shellWord).join(' ')} (in ${c.cwd})`],
+    ['Files it names', files.length ? files.map(([f, sha]) => `${f}: SHA-256 ${sha}`).join('; ') : 'none in its folder (its script is not fingerprinted)'],
+  ];
+}
 
 /** "Accuracy (validation)", or for a command's trial "as the training command reported it" (ECOpt does not know on which split). */
 export function accuracyLabel(r: Pick<EnergyReport, 'trial'>): string {
