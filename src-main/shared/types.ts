@@ -132,7 +132,8 @@ export type Direction = 'minimize' | 'maximize';
 /** Metrics a trial can produce, with their units; objectives pick from these. */
 export const METRICS = {
   accuracy: { unit: 'fraction', label: 'Accuracy', defaultDirection: 'maximize' },
-  loss: { unit: 'nats', label: 'Validation loss', defaultDirection: 'minimize' },
+  /** On the validation rows for the built-in trainer; as a command reported it for a command (the label says neither). */
+  loss: { unit: 'nats', label: 'Loss', defaultDirection: 'minimize' },
   rmse: { unit: 'target units', label: 'Root-mean-square error (regression)', defaultDirection: 'minimize' },
   /** The trial's own (attributed) energy: what fronts, budgets and reports use. */
   infer_energy_j_per_sample: { unit: 'J', label: 'Inference energy per prediction', defaultDirection: 'minimize' },

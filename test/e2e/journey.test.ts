@@ -501,6 +501,10 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     // trial 1 handed nothing back: its detail says so, with no button to press
     await tab.goto(`${url}#/study/e2e-command/explore?trial=1`);
     await tab.getByTestId('trial-detail').getByRole('heading', { name: 'Model #1' }).waitFor();
+    // a command's accuracy is as it reported it, on a split ECOpt does not know
+    expect(await tab.getByTestId('trial-detail').textContent()).toContain('Accuracy (as reported)');
+    // the trial the address names is ringed on the front, as a clicked one is
+    await tab.getByTestId('frontier').getByText('chosen #1').waitFor();
     expect(await tab.getByTestId('detail-take-model').count()).toBe(0);
     expect(await tab.getByTestId('detail-no-model').textContent()).toMatch(/its command handed none back \(name a file or folder as "artifact" in its metrics line to keep one\)/);
     await tab.getByTestId('trial-detail').scrollIntoViewIfNeeded();

@@ -152,7 +152,7 @@ function TrialDetail({
       <table className="small">
         <tbody>
           <tr>
-            <td>Accuracy (validation)</td>
+            <td>{commandStudy ? 'Accuracy (as reported)' : 'Accuracy (validation)'}</td>
             <td data-testid="detail-accuracy">{formatMetric(t.trial.metrics.accuracy, 'fraction')}</td>
             <td>Energy per prediction</td>
             <td data-testid="detail-energy">{formatMetric(t.trial.metrics.infer_energy_j_per_sample, 'J')}</td>
@@ -184,6 +184,15 @@ function TrialDetail({
               <td data-testid="detail-test-accuracy">{formatMetric(t.attrs.test_accuracy, 'fraction')}</td>
               <td colSpan={2} className="muted">
                 never seen in training or in choosing; what to expect on new data
+              </td>
+            </tr>
+          )}
+          {commandStudy && typeof t.attrs.reported_test_accuracy === 'number' && (
+            <tr>
+              <td>Test accuracy (as reported)</td>
+              <td data-testid="detail-test-accuracy">{formatMetric(t.attrs.reported_test_accuracy, 'fraction')}</td>
+              <td colSpan={2} className="muted">
+                as your command reported it, on data ECOpt does not know
               </td>
             </tr>
           )}
@@ -249,7 +258,7 @@ function TrialDetail({
                 ? [{ type: 'scatter' as const, mode: 'lines+markers' as const, name: accuracyLabel, x: curve.points.map((c) => c.x), y: curve.points.map((c) => c.accuracy), yaxis: 'y2' }]
                 : []),
             ]}
-            layout={learningCurveLayout(curve.by, accuracyLabel, Math.max(...curve.points.map((c) => c.x)))}
+            layout={learningCurveLayout(curve.by, accuracyLabel, Math.max(...curve.points.map((c) => c.x)), curve.points.flatMap((c) => (c.accuracy === null ? [] : [c.accuracy])))}
           />
         )}
         {domains.length > 0 && (
@@ -327,11 +336,13 @@ export function ExplorerScreen({ name }: { name: string }) {
   const onMeasured = useCallback(() => setMeasuredVersion((v) => v + 1), []);
   const reading = useMemo(() => (budgetText.trim() ? parseBudget(budgetText) : null), [budgetText]);
   const pick = useMemo(() => (view && reading?.ok ? pickByBudget(view.trials, reading.limits) : null), [view, reading]);
-  // the trial in focus is what the user did last: a point clicked after the budget's pick wins,
-  // until the budget picks another model
+  // the trial in focus is what the user did last: a point clicked, or a trial the address names
+  // (?trial=7, "Show model #7"), wins over the budget's pick until the budget is edited
   const [clicked, setClicked] = useState<number | null>(null);
-  const picked = pick?.trial ?? null;
-  useEffect(() => setClicked(null), [picked]);
+  useEffect(() => setClicked(null), [budgetText]);
+  useEffect(() => {
+    if (trial !== null) setClicked(trial);
+  }, [trial]);
   if (!view) return <p>Loading…</p>;
   const metrics = METRIC_NAMES.filter((m) => view.trials.some((t) => t.metrics[m] !== undefined));
   const xm = x ?? view.objectives[1]?.metric ?? view.objectives[0]!.metric;

@@ -63,6 +63,11 @@ describe('the learning curve', () => {
     // past 10 Plotly's own steps are whole (2, 5, 10, …) and fewer
     expect(countTicks(200)).toEqual({});
   });
+  it('gives a narrow accuracy range decimals, so that two ticks never read the same', () => {
+    expect(learningCurveLayout('epoch', 'a', 3, [0.806, 0.81]).yaxis2.tickformat).toBe('.2%');
+    expect(learningCurveLayout('epoch', 'a', 3, [0.75, 0.81]).yaxis2.tickformat).toBe('.1%');
+    expect(learningCurveLayout('epoch', 'a', 3, [0.3, 0.95]).yaxis2.tickformat).toBe('.0%');
+  });
 });
 
 describe('the frontier\'s axes, in the explorer and the run view alike', () => {
