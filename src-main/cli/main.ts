@@ -498,6 +498,7 @@ export function buildProgram(): Command {
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
+      process.stderr.write('ECOpt stopped: the address above no longer answers.\n');
     });
 
   program

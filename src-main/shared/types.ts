@@ -96,7 +96,9 @@ export interface MeterFlag {
  * `short-window` (window shorter than the counter's update step), `aliasing` (polled power
  * sampled too slowly for the window). Figures: `net-meaningless` (net of idle would be negative:
  * background load), `baseline-under-load` (the idle baseline was taken on a busy machine),
- * `noisy` (inference repeats spread more than 20%), `shared-gpu` (other processes used the GPU).
+ * `noisy` (inference repeats spread more than 20%), `shared-gpu` (other processes used the GPU),
+ * `no-own-share` (the trial used no CPU time in the window), `coarse-share` (a window under
+ * 0.1 s: the CPU-time share is read from a few 10 ms ticks).
  */
 export const METER_FLAG_KINDS = [
   'stale',
@@ -111,6 +113,7 @@ export const METER_FLAG_KINDS = [
   'noisy',
   'shared-gpu',
   'no-own-share',
+  'coarse-share',
 ] as const;
 export type MeterFlagKind = (typeof METER_FLAG_KINDS)[number];
 

@@ -22,6 +22,10 @@
 import type { DomainEnergy, EnergyWindow, MeterFlag } from '../../shared/types';
 import { countedDomains } from './meter-set';
 
+/** A phase shorter than this holds fewer than 10 ticks of CPU time: its own share is coarse. */
+export const COARSE_SHARE_S = 0.1;
+const SHORT_PHASE_FIX = 'For a command of yours: make the phase last 0.1 s or more, or leave it out if its energy does not matter (an evaluate phase is optional); the trial\'s whole process is measured for the campaign either way';
+
 /** An idle baseline is trusted for static power when the machine was less busy than this. */
 export const TRUSTED_IDLE_BUSY_SHARE = 0.1;
 
@@ -108,12 +112,25 @@ export function attributeWindow<W extends EnergyWindow>(w: W, baseline: IdleBase
   });
   // the trial's processes used no CPU time here: its own share is 0 J, said rather than silent
   // (a short phase under one 10 ms tick, as the built-in trainer's evaluation can be; or a
-  // command whose work ran in another process, or on a device ECOpt does not meter)
-  if (w.phase !== 'idle' && w.cpu?.treeS === 0 && domains.some((d) => !isGpuDomain(d.domain) && d.energyJ > 0 && d.attributedEnergyJ === 0)) {
+  // command whose work ran in another process, or on a device ECOpt does not meter). The
+  // messages name no duration, so that `ecopt show` lists each once with the trials it touched.
+  const cpuSide = domains.some((d) => !isGpuDomain(d.domain) && d.energyJ > 0);
+  if (w.phase !== 'idle' && w.cpu?.treeS === 0 && cpuSide && domains.some((d) => !isGpuDomain(d.domain) && d.attributedEnergyJ === 0)) {
     flags.push({
       domain: '*',
       kind: 'no-own-share',
-      message: `the trial's processes used no measurable CPU time in its ${w.phase} phase (${Number((w.durationS * 1000).toPrecision(3))} ms; CPU time is read in 10 ms ticks), so its own share of the CPU energy is 0 J: its work there was under one tick, or ran in another process or on a device ECOpt does not meter, which this figure does not include`,
+      message: `the trial's processes used no measurable CPU time in its ${w.phase} phase (CPU time is read in 10 ms ticks), so its own share of the CPU energy is 0 J: its work there was under one tick, or ran in another process or on a device ECOpt does not meter, which this figure does not include${w.durationS < COARSE_SHARE_S ? `. ${SHORT_PHASE_FIX}` : ''}`,
+    });
+  } else if ((w.phase === 'train' || w.phase === 'infer') && w.cpu && w.cpu.treeS !== null && w.durationS < COARSE_SHARE_S && cpuSide) {
+    // a few ticks of CPU time in a phase of a few milliseconds: the share read from them is coarse
+    // (walk 37: a 4 ms phase whose one 10 ms tick made its own share the whole machine's). Not
+    // said of an evaluate phase: its figure is no objective, and the campaign counts the whole
+    // process (outside the phases is what the process used less the phases' shares), so a coarse
+    // share there moves no total; the built-in trainer's is a few milliseconds every trial.
+    flags.push({
+      domain: '*',
+      kind: 'coarse-share',
+      message: `the ${w.phase} phase lasted under ${COARSE_SHARE_S * 1000} ms, a few ticks of the 10 ms clock the trial's CPU time is read with, so its own share of the CPU energy here is coarse (anywhere from none to all of the machine's). ${SHORT_PHASE_FIX}`,
     });
   }
   if (baseline && !baseline.trusted && baseline.busyShare !== null) {
