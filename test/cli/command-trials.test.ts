@@ -77,7 +77,7 @@ describe('command trials (real child processes)', () => {
     const out = join(dir, 'report');
     expect((await runCli(['report', 'params', '--db', db, '--out', out, '--format', 'json'])).code).toBe(0);
     const report = reportSchema.parse(JSON.parse(readFileSync(join(out, 'energy-report.json'), 'utf8')));
-    const benchmark = report.gpai.inference.benchmark;
+    const benchmark = report.gpai.inference!.benchmark;
     // the report names the command that made the model, and its script's SHA-256 as the trial started (walk 37)
     expect(report.trial.command!.argv.slice(1, 3)).toEqual([FIXTURE, 'ok']);
     expect(report.trial.command!.argv).toContain('{literal}');
