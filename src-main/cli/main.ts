@@ -295,7 +295,7 @@ export function buildProgram(): Command {
     .option('--embodied-share <x>', 'SCI embodied emissions: RR/ToR, the share of the machine reserved (0–1)', '1')
     .option('--embodied-excluded <reason>', 'why embodied emissions are left out of SCI (stated in the report)')
     .option('--training-type <type>', 'the model card\'s training_type: pre-training or fine-tuning (default: from the study)')
-    .option('--reference <n>', 'the trial the payback is computed against (default: the most accurate)')
+    .option('--reference <n>', 'the trial the payback is computed against (default: the most accurate; for the most accurate itself, the first trial: what would have been trained without tuning)')
     .option('--owner <name>', 'report owner, printed on the report and its sign-off block')
     .option('--organisation <name>', 'the owner\'s organisation')
     .option('--approver <name>', 'who reviews and approves the report (sign-off block)')

@@ -14,7 +14,7 @@ export function renderModelCard(r: EnergyReport): string {
   const c = r.modelCard;
   const flagged = c.notes.length ? `; NOTE: ${c.notes.join('; ')}` : '';
   return [
-    `# Energy of training trial ${r.trial.number} of the ECOpt study "${r.study.name}" (${energyText(r.training.energyJ)}).`,
+    `# Energy of training trial ${r.trial.number} of the ECOpt study "${r.study.name}" (${energyText(r.training.energyJ)}); emissions below in grams of CO2e, as Hugging Face's model card metadata counts them.`,
     `# Developing the model took the whole tuning campaign: ${energyText(r.campaign.energyJ)}, ${gramsText(r.campaign.emissionsG)}.`,
     ...c.notes.map((n) => `# ${n}`),
     'co2_eq_emissions:',

@@ -2,7 +2,7 @@
 import type { EnergyReport, PhaseFigures } from '../../../shared/report';
 import { datasetText } from '../../../shared/spec';
 import { durationText, energyText, flopsText, gramsText, plainNumber } from '../units';
-import { accuracyLabel, batchRepeatsText, selectionText, testAccuracyLabel, commandRows, campaignRows, modelFingerprint, gpaiRows, hardwareRows, methodLabel, noInference, paybackRows, perJouleText, remeasuredNote, uncertainty, unitWords } from './text';
+import { OWN_VS_NET, emissionsUncertainty, gpaiIdentity, accuracyLabel, batchRepeatsText, selectionText, testAccuracyLabel, commandRows, campaignRows, modelFingerprint, gpaiRows, hardwareRows, methodLabel, noInference, paybackRows, perJouleText, remeasuredNote, uncertainty, unitWords } from './text';
 
 function table(headers: string[], rows: string[][]): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -10,7 +10,7 @@ function table(headers: string[], rows: string[][]): string {
 }
 
 export function renderGpaiMarkdown(r: EnergyReport): string {
-  return `## GPAI Code of Practice — Model Documentation Form, energy rows\n\n${table(['Field', 'Value'], gpaiRows(r))}\n`;
+  return `## GPAI Code of Practice — Model Documentation Form, energy rows\n\n${gpaiIdentity(r)}\n\n${table(['Field', 'Value'], gpaiRows(r))}\n`;
 }
 
 export function renderMarkdown(r: EnergyReport): string {
@@ -80,8 +80,10 @@ export function renderMarkdown(r: EnergyReport): string {
     '',
     `Training energy: **${energyText(r.training.energyJ)}** (${r.training.energyMWh2sf} MWh to two significant figures, as the GPAI form asks). ` +
       (inf
-        ? `Inference: **${energyText(inf.jPerSample)} per sample**${remeasuredNote(inf)}, ${perJouleText(inf.samplesPerJ, 'samples')}, ${energyText(inf.jPer1000)} per 1,000 samples (${plainNumber(inf.samples, 12)} samples, ${batchRepeatsText(inf)}, spread ${inf.spreadRel === null ? 'not measured' : `±${(inf.spreadRel * 100).toFixed(1)}%`} between blocks of repeats).`
+        ? `Inference: **${energyText(inf.jPerSample)} per prediction**${remeasuredNote(inf)}, ${perJouleText(inf.samplesPerJ, 'predictions')}, ${energyText(inf.jPer1000)} per 1,000 predictions (${plainNumber(inf.samples, 12)} predictions, ${batchRepeatsText(inf)}, spread ${inf.spreadRel === null ? 'not measured' : `±${(inf.spreadRel * 100).toFixed(1)}%`} between blocks of repeats).`
         : `Inference: ${noInference(r)}.`),
+    '',
+    OWN_VS_NET,
     '',
     '### Per domain',
     '',
@@ -110,9 +112,9 @@ export function renderMarkdown(r: EnergyReport): string {
         ['Basis', e.basis],
         ['Source', `${e.source} (${e.licence})${e.origin === 'world-fallback' ? ' — WORLD FALLBACK: no country was given' : ''}`],
         ['PUE', String(e.pue)],
-        ['Whole campaign', gramsText(e.campaignG)],
-        ['Training of this model', gramsText(e.trainingG)],
-        ['Inference per 1,000 samples', e.inferencePer1000G === null ? noInference(r) : gramsText(e.inferencePer1000G)],
+        ['Whole campaign', `${gramsText(e.campaignG)}${emissionsUncertainty(r.campaign)}`],
+        ['Training of this model', `${gramsText(e.trainingG)}${emissionsUncertainty(r.training)}`],
+        ['Inference per 1,000 predictions', e.inferencePer1000G === null || !inf ? noInference(r) : `${gramsText(e.inferencePer1000G)}${emissionsUncertainty(inf)}`],
       ],
     ),
     '',

@@ -12,7 +12,7 @@ import type { EnergyReport } from '../../../shared/report';
 import { datasetText } from '../../../shared/spec';
 import { durationText, energyText, flopsText, gramsText, plainNumber } from '../units';
 import { drawFrontier, drawPayback, FRONTIER_HEIGHT, paybackHeight, type FrontierPoint } from './chart';
-import { accuracyLabel, batchRepeatsText, selectionText, testAccuracyLabel, commandRows, campaignRows, modelFingerprint, gpaiRows, hardwareRows, lowerBoundText, methodLabel, noInference, paybackRows, perJouleText, remeasuredNote, uncertainty, unitWords } from './text';
+import { OWN_VS_NET, emissionsUncertainty, accuracyLabel, batchRepeatsText, selectionText, testAccuracyLabel, commandRows, campaignRows, modelFingerprint, gpaiRows, hardwareRows, lowerBoundText, methodLabel, noInference, paybackRows, perJouleText, remeasuredNote, uncertainty, unitWords } from './text';
 
 /** Helvetica in PDF covers WinAnsi only: spell out what it lacks. */
 export function pdfSafe(s: string): string {
@@ -141,8 +141,9 @@ export function renderPdf(r: EnergyReport, frontier: FrontierPoint[], options: {
     ['Inference benchmark', inf ? `${energyText(inf.energyJ)} this model's own (whole machine ${energyText(inf.grossEnergyJ)}); ${inf.netEnergyKWh === null ? 'net of idle not computed' : `${energyText(inf.netEnergyKWh * 3.6e6)} net of idle`}; ${plainNumber(inf.samples, 6)} predictions, ${batchRepeatsText(inf)} over ${durationText(inf.durationS)}; compute ${inf.flops === null ? 'not known' : flopsText(inf.flops)}; spread ${inf.spreadRel === null ? 'not measured' : `±${(inf.spreadRel * 100).toFixed(1)}%`}; ${uncertainty(inf.uncertaintyRel)}` : noInference(r)],
     ...[...r.training.domains.map((d) => ['training', d] as const), ...(inf?.domains ?? []).map((d) => ['inference', d] as const)].map(([phase, d]): [string, string] => [
       `${phase}: ${d.domain}`,
-      `${d.attributedEnergyJ === null ? '' : `${energyText(d.attributedEnergyJ)} own of `}${energyText(d.energyJ)} machine${d.netEnergyJ === null ? '' : ` (net ${energyText(d.netEnergyJ)})`}${d.unreliable ? ' - UNRELIABLE (see warnings)' : ''} - ${d.provenance.method === 'measured' ? `measured by ${d.provenance.source}: ${d.provenance.counter}` : `ESTIMATED by ${d.provenance.source}: ${d.provenance.model}, +/-${(d.provenance.uncertaintyRel * 100).toFixed(0)}%`}`,
+      `${d.attributedEnergyJ === null ? '' : `${energyText(d.attributedEnergyJ)} own of `}${energyText(d.energyJ)} machine${d.netEnergyJ === null ? '' : ` (net ${energyText(d.netEnergyJ)})`}${d.unreliable ? ' - UNRELIABLE (see warnings)' : ''} - ${d.provenance.method === 'measured' ? `measured by ${d.provenance.source}: ${d.provenance.counter}` : `ESTIMATED by ${d.provenance.source}: ${d.provenance.model}, ±${(d.provenance.uncertaintyRel * 100).toFixed(0)}%`}`,
     ]),
+    ['Own and net', OWN_VS_NET],
     ['Boundary', r.boundary.description],
     ...[...r.training.flags.map((f) => ['training', f] as const), ...(inf?.flags ?? []).map((f) => ['inference', f] as const)].map(([phase, f]): [string, string] => [`Warning (${phase})`, `${f.kind}: ${f.message}`]),
     ['Idle baseline', r.idleBaseline ? `${durationText(r.idleBaseline.durationS)}: ${Object.entries(r.idleBaseline.powerW).map(([d, w]) => `${d} ${plainNumber(w, 3)} W`).join(', ')}` : 'not measured: gross figures only'],
@@ -153,9 +154,9 @@ export function renderPdf(r: EnergyReport, frontier: FrontierPoint[], options: {
   section('Emissions and Software Carbon Intensity', [
     ['Grid carbon intensity', `${e.intensityGPerKWh} gCO2e/kWh - ${e.country}${e.iso3 ? ` (${e.iso3})` : ''}${e.year ? `, ${e.year}` : ''}${e.origin === 'world-fallback' ? ' - WORLD FALLBACK, no country given' : ''}`],
     ['Basis and source', `${e.basis}. ${e.source} (${e.licence}).`],
-    ['Whole campaign', gramsText(e.campaignG)],
-    ['Training of this model', gramsText(e.trainingG)],
-    ['Inference, per 1,000', e.inferencePer1000G === null ? noInference(r) : gramsText(e.inferencePer1000G)],
+    ['Whole campaign', `${gramsText(e.campaignG)}${emissionsUncertainty(r.campaign)}`],
+    ['Training of this model', `${gramsText(e.trainingG)}${emissionsUncertainty(r.training)}`],
+    ['Inference, per 1,000', e.inferencePer1000G === null || !inf ? noInference(r) : `${gramsText(e.inferencePer1000G)}${emissionsUncertainty(inf)}`],
     ['SCI (ISO/IEC 21031:2024)', r.sci.text],
     ['E (energy incl. PUE)', `${energyText(r.sci.energyKWh * 3.6e6)} per ${unitWords(r.sci.functionalUnit)} = IT energy ${energyText(r.sci.itEnergyKWh * 3.6e6)} × PUE ${r.sci.pue}`],
     ['I (grid intensity)', `${plainNumber(r.sci.intensityGPerKWh, 4)} gCO2e/kWh; E × I = ${gramsText(r.sci.operationalG)}`],

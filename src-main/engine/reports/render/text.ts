@@ -80,6 +80,19 @@ export function modelFingerprint(r: Pick<EnergyReport, 'trial'>): [string, strin
   return ['Model', r.trial.kind === 'command' ? 'no fingerprint: its command handed no model back (an "artifact" in its metrics line)' : 'SHA-256 of its weights not recorded (trained before ECOpt recorded it)'];
 }
 
+/**
+ * Which model the GPAI rows describe, for the rows file read on its own (walk 38: it named no
+ * study, parameters or fingerprint): study, trial, parameters, fingerprint, writer and digest.
+ */
+export function gpaiIdentity(r: EnergyReport): string {
+  const [label, value] = modelFingerprint(r);
+  return [
+    `Study **${r.study.name}**, trial ${r.trial.number} (${r.study.model} on ${r.study.dataset}); parameters ${Object.entries(r.trial.params).map(([k, v]) => `${k}=${String(v)}`).join(', ')}.`,
+    `${label}: ${value}.`,
+    `Written ${r.generatedAt} by ECOpt ${r.generator.version} from the energy report whose measurement digest is SHA-256 ${r.digest.value} over ${r.digest.rows} rows; \`ecopt verify\` on that report's JSON (energy-report.json) checks it against the study's database.`,
+  ].join('\n');
+}
+
 export function uncertainty(u: number | null): string {
   return u === null ? 'uncertainty not stated by the counter' : `±${(u * 100).toFixed(0)}%`;
 }
@@ -119,6 +132,31 @@ export function outsidePhasesText(c: EnergyReport['campaign']): string {
   return `; including ${energyText(o.energyJ)} that ${whose} used outside their measured phases (start-up, imports, saving the model: ${durationText(o.durationS)})`;
 }
 
+/**
+ * Why "this model's own" can exceed "net of idle" (walk 38: a filer expected own ≤ net): the
+ * two answer different questions, and the filed rows use the first.
+ */
+export const OWN_VS_NET =
+  "This model's own figure is its share of the machine's energy: its processes' CPU time, with the idle power of the time they used, other programs' work excluded. Net of idle is the whole machine's energy above its idle power: everyone's work, idle power excluded. So the own figure can be above the net one. The GPAI rows, the emissions and the SCI use the own figure.";
+
+/** " (±60%, from estimated energy; the grid intensity's own uncertainty is not included)" beside an emissions figure. */
+export function emissionsUncertainty(f: { method: string; uncertaintyRel: number | null }): string {
+  const how = f.method === 'measured' ? 'measured' : f.method === 'estimated' ? 'estimated' : 'partly estimated';
+  return ` (${uncertainty(f.uncertaintyRel)}, from ${how} energy; the grid intensity's own uncertainty is not included)`;
+}
+
+/** "This model's whole trial": its row in the campaign (and in emissions.csv), and what of it the phases above do not hold. */
+function wholeTrialRow(r: EnergyReport): [string, string] | null {
+  const run = r.campaign.runs.find((x) => x.trial === r.trial.number);
+  if (!run) return null;
+  const phases = r.training.energyJ + (r.inference?.energyJ ?? 0);
+  const rest = Math.max(0, run.energyJ - phases);
+  return [
+    `This model (trial ${r.trial.number}): the whole trial`,
+    `${energyText(run.energyJ)}: training ${energyText(r.training.energyJ)}${r.inference ? `, inference benchmark ${energyText(r.inference.energyJ)}` : ''}, and ${energyText(rest)} besides (its evaluation${r.campaign.outsidePhases ? ', start-up and saving' : ''}); its row in emissions.csv`,
+  ];
+}
+
 /** "Developing this model": the whole campaign, then the chosen model's own figures. */
 export function campaignRows(r: EnergyReport): [string, string][] {
   const c = r.campaign;
@@ -141,6 +179,7 @@ export function campaignRows(r: EnergyReport): [string, string][] {
     ['Idle baselines', idleBaselinesText(c)],
     ['Spent on pruned or failed trials', `${percentText(c.prunedOrFailedShare)} of the campaign${c.interruptedShare > 0 ? `; ${percentText(c.interruptedShare)} on interrupted trials run again` : ''}`],
     ['Whole machine, same windows', `${energyText(c.grossEnergyJ)}${overlapping(c.runs) ? " (each window's whole-machine figure, summed: windows of workers that ran at once each count theirs)" : ''}`],
+    ...(wholeTrialRow(r) ? [wholeTrialRow(r)!] : []),
     [`This model (trial ${r.trial.number}): training`, `${energyText(r.training.energyJ)} (${percentText(c.energyJ > 0 ? r.training.energyJ / c.energyJ : 0)} of the campaign); ${gramsText(r.emissions.trainingG)}`],
     [`This model: inference`, r.inference && r.emissions.inferencePer1000G !== null ? `${energyText(r.inference.jPerSample)} per prediction; ${gramsText(r.emissions.inferencePer1000G)} per 1,000 predictions` : noInference(r)],
   ];

@@ -256,11 +256,32 @@ describe('a report a compliance officer can file', () => {
     expect(bench).not.toMatch(/, over /);
     const cmdFiles = await files({}, commandDb, 'command-study');
     const md = cmdFiles['energy-report.md']!;
-    expect(md).toMatch(/samples per joule, .* per 1,000 samples \([\d,]+ samples, batching and repeats not reported, spread/);
+    expect(md).toMatch(/predictions per joule, .* per 1,000 predictions \([\d,]+ predictions, batching and repeats not reported, spread/);
     expect(md).not.toMatch(/batch \?|\? repeats/);
     // the PDF says the same (it printed "batch ?, ? repeats")
     expect(cmdFiles['energy-report.pdf']).toMatch(/predictions, batching and repeats not reported over/);
     expect(cmdFiles['energy-report.pdf']).not.toMatch(/batch \?|\? repeats/);
+  });
+
+  it('reads on its own to a filer: which model the GPAI rows describe, own against net, the emissions\' ±, the whole trial (walk 38)', async () => {
+    const r = report({});
+    const out = await files({});
+    // the GPAI rows file names the study, the trial, its parameters, its fingerprint and the report's digest
+    const gpai = out['gpai-energy-rows.md']!;
+    expect(gpai).toContain(`Study **gpu-study**, trial ${r.trial.number} (`);
+    expect(gpai).toContain(`parameters ${Object.entries(r.trial.params).map(([k, v]) => `${k}=${String(v)}`).join(', ')}.`);
+    expect(gpai).toContain(`over ${r.digest.rows} rows; \`ecopt verify\``);
+    expect(gpai).toContain(r.digest.value);
+    // why this model's own figure may exceed the net one, in the Markdown and the PDF
+    const pdf = out['energy-report.pdf']!.replace(/\s+/g, ' ');
+    for (const text of [out['energy-report.md']!, pdf]) expect(text).toContain('So the own figure can be above the net one. The GPAI rows, the emissions and the SCI use the own figure.');
+    // every emissions figure with the uncertainty of the energy under it
+    expect(out['energy-report.md']).toMatch(/\| Whole campaign \| [\d.]+ [µm]?g CO2e \((±\d+%|uncertainty not stated by the counter), from (measured|estimated|partly estimated) energy; the grid intensity's own uncertainty is not included\) \|/);
+    expect(out['energy-report.md']).toMatch(/\| Training of this model \| [\d.]+ [µm]?g CO2e \(uncertainty not stated by the counter, from partly estimated energy;/);
+    // the chosen trial's whole run, as emissions.csv's row has it, and what the phases leave out
+    const run = r.campaign.runs.find((x) => x.trial === r.trial.number)!;
+    expect(out['energy-report.md']).toMatch(new RegExp(`\\| This model \\(trial ${r.trial.number}\\): the whole trial \\| [\\d.]+ k?J: training [\\d.]+ k?J, inference benchmark [\\d.]+ J, and [\\d.]+ m?J besides \\(its evaluation\\); its row in emissions.csv \\|`));
+    expect(run.energyJ).toBeGreaterThanOrEqual(r.training.energyJ + r.inference!.energyJ - 1e-9);
   });
 
   it('says why this model when it was chosen by a budget: the budget as read, the picker\'s sentence, and whether it still picks it', async () => {
