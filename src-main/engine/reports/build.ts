@@ -520,7 +520,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
     },
     {
       field: 'Training time (hardware-days)',
-      value: `${plainNumber(hwDays, 2, { keepZeros: true })} ${proc.kind}-days (${proc.count} ${proc.kind}${proc.count > 1 ? 's' : ''} × wall-clock time${proc.kind === 'CPU' ? ', counting CPU packages (sockets), not cores' : ''}); range: ${dayRange(hwDays).replace('day', `${proc.kind}-day`)}`,
+      value: `${plainNumber(hwDays, 2, { keepZeros: true })} ${proc.kind}-days (${proc.count} ${proc.kind}${proc.count > 1 ? 's' : ''} × wall-clock time${proc.kind === 'CPU' ? ', counting CPU packages (sockets) rather than cores' : ''}); range: ${dayRange(hwDays).replace('day', `${proc.kind}-day`)}`,
     },
     { field: 'Amount of computation used for training (FLOPs)', value: trainFlops !== null ? `${flopsText(trainFlops)}; ${trainFlopsMethod}` : `Not known: ${trainFlopsMethod.replace(/^not known: /, '')}` },
     { field: 'Energy consumption during training (MWh)', value: `${twoSignificant(training.energyKWh / 1000)} MWh (${energyText(training.energyJ)}); ${training.method === 'measured' ? 'measured' : training.method === 'estimated' ? 'estimated' : 'partly measured, partly estimated'}` },
