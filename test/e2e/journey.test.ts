@@ -314,6 +314,14 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     await page.getByTestId('download-pdf').click();
     const pdfFile = await pdf;
     expect(readFileSync((await pdfFile.path())!).subarray(0, 5).toString()).toBe('%PDF-');
+    // every format in one .zip, not seven downloads the browser asks about one by one
+    const all = page.waitForEvent('download', { timeout: 90_000 });
+    await page.getByTestId('download').click();
+    const allFile = await all;
+    expect(allFile.suggestedFilename()).toBe(`e2e-iris-trial-${expected.number}-energy-report.zip`);
+    expect(Object.keys(unzipSync(new Uint8Array(readFileSync((await allFile.path())!)))).sort()).toEqual(
+      ['emissions-ecopt.csv', 'emissions.csv', 'energy-report.json', 'energy-report.md', 'energy-report.pdf', 'gpai-energy-rows.md', 'model-card-co2.yaml'],
+    );
 
     // a budget no model meets: the sentence names the closest, which is one click away and can be
     // taken from its detail (the budget's own "Take this model" is for a model that meets it)
