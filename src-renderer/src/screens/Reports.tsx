@@ -212,6 +212,17 @@ export function ReportsScreen({ name }: { name: string }) {
                   </td>
                 </tr>
               )}
+              <tr>
+                <td>Model</td>
+                <td data-testid="report-model">
+                  {Object.entries(report.trial.params)
+                    .map(([k, v]) => `${k}=${String(v)}`)
+                    .join(', ')}
+                  {/* what ties the report to the model taken away, as the PDF states it */}
+                  {report.trial.weightsSha256 ? ` · weights SHA-256 ${report.trial.weightsSha256}` : ''}
+                  {report.trial.artifactSha256 ? ` · ${Object.entries(report.trial.artifactSha256).map(([f, h]) => `${f} SHA-256 ${h}`).join('; ')}` : ''}
+                </td>
+              </tr>
               {report.trial.metrics.accuracy !== undefined && (
                 <tr>
                   <td>Accuracy</td>
@@ -245,7 +256,8 @@ export function ReportsScreen({ name }: { name: string }) {
               <tr>
                 <td>Emissions</td>
                 <td>
-                  campaign {formatSi(report.emissions.campaignG, 'g')} CO2e, training {formatSi(report.emissions.trainingG, 'g')} CO2e · {intensityText(report.emissions.intensityGPerKWh)}, {report.emissions.country}
+                  campaign {formatSi(report.emissions.campaignG, 'g')} CO2e, training {formatSi(report.emissions.trainingG, 'g')} CO2e
+                  {report.campaign.uncertaintyRel !== null && report.campaign.uncertaintyRel > 0 ? ` (±${Math.round(report.campaign.uncertaintyRel * 100)}%, as their energy)` : ''} · {intensityText(report.emissions.intensityGPerKWh)}, {report.emissions.country}
                   {report.emissions.origin === 'world-fallback' ? ' (world average: choose a country above)' : ''}
                 </td>
               </tr>
