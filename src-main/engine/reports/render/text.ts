@@ -153,7 +153,7 @@ function wholeTrialRow(r: EnergyReport): [string, string] | null {
   const rest = Math.max(0, run.energyJ - phases);
   return [
     `This model (trial ${r.trial.number}): the whole trial`,
-    `${energyText(run.energyJ)}: training ${energyText(r.training.energyJ)}${r.inference ? `, inference benchmark ${energyText(r.inference.energyJ)}` : ''}, and ${energyText(rest)} besides (its evaluation${r.campaign.outsidePhases ? ', start-up and saving' : ''}); its row in emissions.csv`,
+    `${energyText(run.energyJ)}: training ${energyText(r.training.energyJ)}${r.inference ? `, inference benchmark ${energyText(r.inference.energyJ)}` : ''}, and ${energyText(rest)} besides (its evaluation${r.campaign.outsidePhases ? ', start-up and saving' : ''}${r.inference?.flags.some((f) => f.kind.startsWith('remeasure')) ? ', and its re-measurements' : ''}); its row in emissions.csv`,
   ];
 }
 
