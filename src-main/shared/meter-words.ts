@@ -1,8 +1,8 @@
 /**
  * Plain words for the energy meters' identifiers, for people who do not know what RAPL or NVML
  * is (walk 34: "cpu-tdp-estimate" and "cpu-package" meant nothing to a non-programmer). The
- * identifiers stay beside the words: reports, the CLI and the meters' own messages use them.
- * Pure TypeScript: the renderer imports it.
+ * meters screen shows the identifier under the words; the report's list of sources uses the same
+ * words. Pure TypeScript: the renderer imports it.
  */
 
 const SOURCES: Record<string, string> = {

@@ -11,33 +11,20 @@
 import type { CampaignFigures, CampaignRun } from '../../shared/report';
 import type { TrialState } from '../../shared/types';
 import type { StoredWindow } from '../store/store';
-import { countedDomains, domainKind, sourcesUncertainty, type ProcessEnergy } from '../trials/energy';
+import { methodOf, windowTotals, type ProcessEnergy } from '../trials/energy';
 
 const J_PER_KWH = 3.6e6;
 
 export type CampaignWindow = { trial: { number: number; state: TrialState } | null; window: StoredWindow };
 
 function windowFigures(w: StoredWindow, idle: boolean) {
-  const counted = countedDomains(w);
-  const parts = w.domains.filter((d) => counted(d.domain));
-  const own = (d: StoredWindow['domains'][number]) => (idle ? d.energyJ : (d.attributedEnergyJ ?? d.energyJ));
-  const energyJ = parts.reduce((a, d) => a + own(d), 0);
-  const grossEnergyJ = parts.reduce((a, d) => a + d.energyJ, 0);
-  const { absU, unknown } = sourcesUncertainty(w, own);
-  const part = (kind: 'cpu' | 'gpu' | 'ram') =>
-    parts.filter((d) => domainKind(d.domain) === kind).reduce((a, d) => a + own(d), 0);
+  const f = windowTotals(w, (d) => (idle ? d.energyJ : (d.attributedEnergyJ ?? d.energyJ)));
   return {
-    energyJ,
-    grossEnergyJ,
-    absU,
-    unknown,
-    unattributed: !idle && parts.some((d) => d.attributedEnergyJ === undefined),
-    methods: parts.map((d) => d.provenance.method),
-    sources: parts.map((d) => `${d.domain}:${d.provenance.source}`),
-    cpuJ: part('cpu'),
-    gpuJ: part('gpu'),
-    ramJ: part('ram'),
-    gpus: parts.filter((d) => d.domain.startsWith('gpu')).map((d) => d.domain),
+    ...f,
+    unattributed: !idle && f.parts.some((d) => d.attributedEnergyJ === undefined),
+    methods: f.parts.map((d) => d.provenance.method),
+    sources: f.parts.map((d) => `${d.domain}:${d.provenance.source}`),
+    gpus: f.parts.filter((d) => d.domain.startsWith('gpu')).map((d) => d.domain),
   };
 }
 
@@ -92,7 +79,7 @@ function runOf(items: readonly CampaignWindow[]): CampaignRun {
     ramEnergyJ: ramJ,
     gpuCount: gpus.size,
     cpuBusyShare: capacity > 0 ? Math.min(1, busy / capacity) : null,
-    method: methods.size > 1 ? 'mixed' : methods.has('measured') ? 'measured' : 'estimated',
+    method: methodOf(methods),
     sources: [...sources].sort(),
     uncertaintyRel: unknown ? null : energyJ > 0 ? Number((absU / energyJ).toPrecision(12)) : 0, // 0.6, not 0.6000000000000002, in the JSON
   };
@@ -119,11 +106,15 @@ type Outside = { trial: CampaignTrial; energyJ: number; grossEnergyJ: number; cp
  */
 function outsidePhases(windows: readonly CampaignWindow[], trials: readonly CampaignTrial[], processEnergy: ReadonlyMap<number, ProcessEnergy>): Outside[] {
   const out: Outside[] = [];
+  if (processEnergy.size === 0) return out;
+  // each trial's windows, grouped once: a study may hold thousands of trials
+  const byTrial = new Map<number, StoredWindow[]>();
+  for (const cw of windows) if (cw.trial) byTrial.set(cw.trial.number, [...(byTrial.get(cw.trial.number) ?? []), cw.window]);
   for (const t of trials) {
     const p = processEnergy.get(t.number);
     if (!p) continue;
     const end = p.startedAtMs + p.durationS * 1000;
-    const inside = windows.filter((cw) => cw.trial?.number === t.number && cw.window.startedAtMs >= p.startedAtMs - 1 && cw.window.startedAtMs <= end).map((cw) => ({ f: windowFigures(cw.window, false), d: cw.window.durationS }));
+    const inside = (byTrial.get(t.number) ?? []).filter((w) => w.startedAtMs >= p.startedAtMs - 1 && w.startedAtMs <= end).map((w) => ({ f: windowFigures(w, false), d: w.durationS }));
     const sum = (k: 'energyJ' | 'grossEnergyJ' | 'cpuJ' | 'gpuJ' | 'ramJ') => inside.reduce((a, x) => a + x.f[k], 0);
     const energyJ = Math.max(0, p.energyJ - sum('energyJ'));
     out.push({
@@ -209,6 +200,7 @@ export function campaignFigures(windows: readonly CampaignWindow[], gPerKWh: num
   }
   const outside = outsidePhases(windows, trials ?? [], processEnergy);
   const runs = runsOf(windows);
+  const runOfTrial = new Map(runs.filter((r) => r.trial !== null).map((r) => [r.trial!, r]));
   for (const o of outside) {
     energyJ += o.energyJ;
     grossEnergyJ += o.grossEnergyJ;
@@ -222,7 +214,7 @@ export function campaignFigures(windows: readonly CampaignWindow[], gPerKWh: num
       s.grossEnergyJ += o.grossEnergyJ;
       s.durationS += o.durationS;
     }
-    const run = runs.find((r) => r.trial === o.trial.number);
+    const run = runOfTrial.get(o.trial.number);
     if (run) {
       run.energyJ += o.energyJ;
       run.grossEnergyJ += o.grossEnergyJ;
@@ -243,7 +235,7 @@ export function campaignFigures(windows: readonly CampaignWindow[], gPerKWh: num
     prunedOrFailedShare: energyJ > 0 ? (byState.pruned.energyJ + byState.failed.energyJ) / energyJ : 0,
     interruptedShare: energyJ > 0 ? byState.interrupted.energyJ / energyJ : 0,
     unattributedWindows: unattributed,
-    method: methods.size > 1 ? 'mixed' : methods.has('measured') ? 'measured' : 'estimated',
+    method: methodOf(methods),
     uncertaintyRel: unknown ? null : energyJ > 0 ? Number((absU / energyJ).toPrecision(12)) : 0, // 0.6, not 0.6000000000000002, in the JSON
     emissionsG: (energyJ / J_PER_KWH) * gPerKWh,
     runs,

@@ -29,7 +29,7 @@ function netJ(w: EnergyWindow): number | null {
 }
 
 /** A domain as CodeCarbon's columns split energy: GPU, RAM or CPU (package, platform). */
-export function domainKind(domain: string): 'cpu' | 'gpu' | 'ram' {
+function domainKind(domain: string): 'cpu' | 'gpu' | 'ram' {
   return domain.startsWith('gpu') ? 'gpu' : domain.startsWith('dram') ? 'ram' : 'cpu';
 }
 
@@ -78,22 +78,45 @@ export interface ProcessEnergy {
   uncertaintyRel: number | null;
 }
 
-function processEnergy(w: EnergyWindow, baseline: IdleBaseline | null): ProcessEnergy {
-  const a = attributeWindow(w, baseline);
-  const counted = countedDomains(a);
-  const parts = a.domains.filter((d) => counted(d.domain));
-  const methods = new Set(parts.map((d) => d.provenance.method));
-  const kind = (k: string) => parts.filter((d) => domainKind(d.domain) === k).reduce((x, d) => x + (d.attributedEnergyJ ?? d.energyJ), 0);
+/** How the figures of several domains were obtained, as one word: measured, estimated, or mixed. */
+export function methodOf(methods: Iterable<string>): 'measured' | 'estimated' | 'mixed' {
+  const set = new Set(methods);
+  return set.size > 1 ? 'mixed' : set.has('measured') ? 'measured' : 'estimated';
+}
+
+/**
+ * A window's figures over the domains that add up: `own` per domain (the trial's share by
+ * default; the machine's for an idle window), the machine's, split as CodeCarbon's columns are,
+ * and the sources' uncertainty of the `own` figure. The campaign and the whole-process figure use it.
+ */
+export function windowTotals<W extends EnergyWindow>(w: W, own: (d: W['domains'][number]) => number = (d) => d.attributedEnergyJ ?? d.energyJ) {
+  const counted = countedDomains(w);
+  const parts = w.domains.filter((d) => counted(d.domain)) as W['domains'];
+  const kind = (k: 'cpu' | 'gpu' | 'ram') => parts.filter((d) => domainKind(d.domain) === k).reduce((a, d) => a + own(d), 0);
   return {
-    startedAtMs: a.startedAtMs,
-    durationS: a.durationS,
-    energyJ: attributedJ(a),
+    parts,
+    energyJ: parts.reduce((a, d) => a + own(d), 0),
+    grossEnergyJ: parts.reduce((a, d) => a + d.energyJ, 0),
     cpuJ: kind('cpu'),
     gpuJ: kind('gpu'),
     ramJ: kind('ram'),
-    grossEnergyJ: grossJ(a),
-    method: methods.size > 1 ? 'mixed' : methods.has('measured') ? 'measured' : 'estimated',
-    uncertaintyRel: uncertaintyRel(a),
+    ...sourcesUncertainty(w, own),
+  };
+}
+
+function processEnergy(w: EnergyWindow, baseline: IdleBaseline | null): ProcessEnergy {
+  const a = attributeWindow(w, baseline);
+  const f = windowTotals(a);
+  return {
+    startedAtMs: a.startedAtMs,
+    durationS: a.durationS,
+    energyJ: f.energyJ,
+    cpuJ: f.cpuJ,
+    gpuJ: f.gpuJ,
+    ramJ: f.ramJ,
+    grossEnergyJ: f.grossEnergyJ,
+    method: methodOf(f.parts.map((d) => d.provenance.method)),
+    uncertaintyRel: f.unknown || f.energyJ <= 0 ? null : f.absU / f.energyJ,
   };
 }
 

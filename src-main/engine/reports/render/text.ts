@@ -146,20 +146,21 @@ export function emissionsUncertainty(f: { method: string; uncertaintyRel: number
 }
 
 /** "This model's whole trial": its row in the campaign (and in emissions.csv), and what of it the phases above do not hold. */
-function wholeTrialRow(r: EnergyReport): [string, string] | null {
+function wholeTrialRow(r: EnergyReport): [string, string][] {
   const run = r.campaign.runs.find((x) => x.trial === r.trial.number);
-  if (!run) return null;
+  if (!run) return [];
   const phases = r.training.energyJ + (r.inference?.energyJ ?? 0);
   const rest = Math.max(0, run.energyJ - phases);
-  return [
+  return [[
     `This model (trial ${r.trial.number}): the whole trial`,
     `${energyText(run.energyJ)}: training ${energyText(r.training.energyJ)}${r.inference ? `, inference benchmark ${energyText(r.inference.energyJ)}` : ''}, and ${energyText(rest)} besides (its evaluation${r.campaign.outsidePhases ? ', start-up and saving' : ''}${r.inference?.flags.some((f) => f.kind.startsWith('remeasure')) ? ', and its re-measurements' : ''}); its row in emissions.csv`,
-  ];
+  ]];
 }
 
 /** "Developing this model": the whole campaign, then the chosen model's own figures. */
 export function campaignRows(r: EnergyReport): [string, string][] {
   const c = r.campaign;
+  const whole = wholeTrialRow(r);
   const stateRow = (label: string, s: EnergyReport['campaign']['byState']['complete'], state: keyof EnergyReport['campaign']['byState']) => {
     const missing = unrecordedTrials(c, state);
     const note = missing > 0 ? `; ${missing === s.trials ? (s.trials === 1 ? 'it' : 'all of them') : `${missing} of them`} stopped before storing what ${missing === 1 ? 'it' : 'they'} measured (${killedWords(missing)}), so ${missing === 1 ? 'its' : 'their'} energy is not in these figures` : '';
@@ -179,7 +180,7 @@ export function campaignRows(r: EnergyReport): [string, string][] {
     ['Idle baselines', idleBaselinesText(c)],
     ['Spent on pruned or failed trials', `${percentText(c.prunedOrFailedShare)} of the campaign${c.interruptedShare > 0 ? `; ${percentText(c.interruptedShare)} on interrupted trials run again` : ''}`],
     ['Whole machine, same windows', `${energyText(c.grossEnergyJ)}${overlapping(c.runs) ? " (each window's whole-machine figure, summed: windows of workers that ran at once each count theirs)" : ''}`],
-    ...(wholeTrialRow(r) ? [wholeTrialRow(r)!] : []),
+    ...whole,
     [`This model (trial ${r.trial.number}): training`, `${energyText(r.training.energyJ)} (${percentText(c.energyJ > 0 ? r.training.energyJ / c.energyJ : 0)} of the campaign); ${gramsText(r.emissions.trainingG)}`],
     [`This model: inference`, r.inference && r.emissions.inferencePer1000G !== null ? `${energyText(r.inference.jPerSample)} per prediction; ${gramsText(r.emissions.inferencePer1000G)} per 1,000 predictions` : noInference(r)],
   ];
