@@ -13,7 +13,7 @@ import type { MeterInfo, Provenance, TrialRecord } from '../../shared/types';
 import { checkPue, checkWue, resolveIntensity } from '../carbon/intensity';
 import { UserError } from '../errors';
 import { ECOPT_VERSION, type StoredWindow, type Store, type StudyRow } from '../store/store';
-import { countedDomains, sourcesUncertainty } from '../trials/energy';
+import { methodOf, windowTotals } from '../trials/energy';
 import { campaignFigures, unrecordedTrials, type CampaignWindow } from './campaign';
 import { meterWords } from './meter-words';
 import { killedWords } from './render/text';
@@ -79,13 +79,8 @@ function describeProvenance(p: Provenance): string {
 
 /** The trial's own energy of a phase (attributed share), with the machine's figure beside it. */
 export function phaseFigures(w: StoredWindow, flops: number | null, flopsMethod: string) {
-  const counted = countedDomains(w);
-  const parts = w.domains.filter((d) => counted(d.domain));
-  const energyJ = parts.reduce((a, d) => a + (d.attributedEnergyJ ?? d.energyJ), 0);
-  const grossEnergyJ = parts.reduce((a, d) => a + d.energyJ, 0);
+  const { parts, energyJ, grossEnergyJ, absU, unknown } = windowTotals(w);
   const hasNet = parts.length > 0 && parts.every((d) => d.netEnergyJ !== undefined);
-  const methods = new Set(w.domains.map((d) => d.provenance.method));
-  const { absU, unknown } = sourcesUncertainty(w);
   const gpus = w.domains.filter((d) => d.domain.startsWith('gpu')).length;
   const processors = gpus > 0 ? { kind: 'GPU' as const, count: gpus } : { kind: 'CPU' as const, count: Math.max(1, w.domains.filter((d) => d.domain.startsWith('cpu-package')).length) };
   return {
@@ -98,7 +93,7 @@ export function phaseFigures(w: StoredWindow, flops: number | null, flopsMethod:
     hardwareTimeS: w.durationS * processors.count,
     flops,
     flopsMethod,
-    method: methods.size > 1 ? ('mixed' as const) : ([...methods][0] ?? 'estimated'),
+    method: methodOf(w.domains.map((d) => d.provenance.method)),
     // energy.ts's uncertaintyRel, the trial view's figure (energyJ is its attributedJ); 0 for a window that used no energy of its own
     uncertaintyRel: unknown ? null : energyJ > 0 ? absU / energyJ : 0,
     domains: w.domains.map((d) => ({
