@@ -1,6 +1,6 @@
 /** What `ecopt show` and the end of `ecopt tune` print: trials, the Pareto front, provenance. */
 import { formatMetric, formatSi, projectedEnergyText } from '../shared/format';
-import { frontTrials, pickByBudget } from '../shared/analysis';
+import { frontTrials, pickByBudget, studyQuality } from '../shared/analysis';
 import { parseBudget } from '../shared/budget';
 import { UserError } from '../engine/errors';
 import { shellWord } from '../shared/shell-word';
@@ -282,7 +282,7 @@ export function budgetLines(
   // export and report read a study file: the one given, or a copy of a PostgreSQL study
   const dbFlag = source.copyFrom !== undefined ? ' --db study.db' : source.db !== undefined ? ` --db ${shellWord(source.db)}` : '';
   const pickLines = (own: TrialRecord[], classFlag: string) => {
-    const pick = pickByBudget(own, reading.limits);
+    const pick = pickByBudget(own, reading.limits, studyQuality(study.objectives, own));
     const out = [`  ${pick.sentence}`];
     if (pick.trial !== null) {
       const budget = shellWord(words.trim());

@@ -1,5 +1,6 @@
 /** What `ecopt tune` writes to stderr while a study runs: messages, and on a terminal one live line. */
 import { formatDuration, formatMetric, liveProjection, projectedEnergyText, projectionText, remainingOf, type LiveProjection } from '../shared/format';
+import { qualityText } from '../shared/analysis';
 import type { StudyEvent } from '../engine/study/study';
 
 export interface ProgressState {
@@ -175,14 +176,14 @@ export class Progress {
         const t = e.trial;
         s.last =
           t.state === 'complete'
-            ? `#${t.number} acc ${formatMetric(t.metrics.accuracy, 'fraction')}, ${formatMetric(t.metrics.infer_energy_j_per_sample, 'J')}/prediction`
+            ? `#${t.number} ${qualityText(t.metrics, true) ?? 'acc —'}, ${formatMetric(t.metrics.infer_energy_j_per_sample, 'J')}/prediction`
             : `#${t.number} ${t.state}`;
         s.phase = '';
         if (!this.tty || t.state !== 'complete') {
           this.print(
             `trial ${t.number}: ${t.state}` +
               (t.state === 'complete'
-                ? ` — accuracy ${formatMetric(t.metrics.accuracy, 'fraction')}, inference ${formatMetric(t.metrics.infer_energy_j_per_sample, 'J')} per prediction, training ${formatMetric(t.metrics.train_energy_j, 'J')} (the trial took ${formatDuration(e.elapsedS)} in all)`
+                ? ` — ${qualityText(t.metrics) ?? 'accuracy —'}, inference ${formatMetric(t.metrics.infer_energy_j_per_sample, 'J')} per prediction, training ${formatMetric(t.metrics.train_energy_j, 'J')} (the trial took ${formatDuration(e.elapsedS)} in all)`
                 : t.failure
                   ? ` — ${t.failure.message}`
                   : ''),

@@ -7,7 +7,7 @@
  */
 import type { Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
-import { formatMetric } from '../shared/format';
+import { qualityText } from '../shared/analysis';
 import type { StudySpec } from '../shared/spec';
 import type { TrialState } from '../shared/types';
 import { UserError } from '../engine/errors';
@@ -74,8 +74,8 @@ function eventLine(tag: string, e: StudyEvent): string | null {
     case 'trial-start':
       return `${tag} trial ${e.trial.number} started${e.retryOf !== null ? ` (re-run of trial ${e.retryOf})` : ''}`;
     case 'trial-end': {
-      const acc = e.trial.metrics.accuracy;
-      return `${tag} trial ${e.trial.number} ${e.trial.state}${acc !== undefined ? ` (accuracy ${formatMetric(acc, '')})` : ''} in ${e.elapsedS.toFixed(1)} s · ${e.done}/${e.budget} done`;
+      const quality = qualityText(e.trial.metrics);
+      return `${tag} trial ${e.trial.number} ${e.trial.state}${quality !== null ? ` (${quality})` : ''} in ${e.elapsedS.toFixed(1)} s · ${e.done}/${e.budget} done`;
     }
     case 'study-end':
       return `${tag} ${e.reason === 'budget' ? `budget met: ${e.done}/${e.budget} trials` : `stopped (${e.reason}) at ${e.done}/${e.budget} trials`}`;

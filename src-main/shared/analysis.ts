@@ -147,6 +147,59 @@ export function parameterImportance(trials: readonly TrialLike[], objectives: re
   return out;
 }
 
+/** The metrics that say how good a model's predictions are, in the order a study's quality is taken from. */
+export const QUALITY_METRICS = ['accuracy', 'rmse', 'loss'] as const satisfies readonly MetricName[];
+export type QualityMetric = (typeof QUALITY_METRICS)[number];
+
+/** How a study's models are compared for quality: accuracy (higher is better), RMSE or loss (lower is better). */
+export interface Quality {
+  metric: QualityMetric;
+  direction: Direction;
+}
+
+/** The quality a person means by "the most accurate model": "accuracy", "RMSE", "loss". */
+export function qualityName(metric: QualityMetric): string {
+  return metric === 'rmse' ? 'RMSE' : metric;
+}
+
+function isQuality(m: string): m is QualityMetric {
+  return (QUALITY_METRICS as readonly string[]).includes(m);
+}
+
+/**
+ * A study's quality: its first objective that measures predictions (a regression study's RMSE);
+ * for objectives with none (energy only), the first quality its complete trials measured; accuracy
+ * when nothing says otherwise.
+ */
+export function studyQuality(objectives: readonly ObjectiveLike[] | null, trials: readonly Pick<TrialLike, 'state' | 'metrics'>[] = []): Quality {
+  const o = objectives?.find((x) => isQuality(x.metric));
+  if (o) return { metric: o.metric as QualityMetric, direction: o.direction };
+  const m = QUALITY_METRICS.find((q) => trials.some((t) => t.state === 'complete' && t.metrics[q] !== undefined)) ?? 'accuracy';
+  return { metric: m, direction: METRICS[m].defaultDirection };
+}
+
+/** Whether `a` is better than `b` in this quality. */
+export function qualityBetter(quality: Quality, a: number, b: number): boolean {
+  return quality.direction === 'maximize' ? a > b : a < b;
+}
+
+/** The most accurate complete trial (of equally accurate ones, the one using the least energy per prediction); null when none measured the quality. */
+export function mostAccurateOf<T extends Pick<TrialLike, 'state' | 'metrics'>>(trials: readonly T[], quality: Quality = studyQuality(null, trials)): T | null {
+  const q = (t: T) => t.metrics[quality.metric]!;
+  const e = (t: T) => t.metrics.infer_energy_j_per_sample ?? Infinity;
+  return trials
+    .filter((t) => t.state === 'complete' && t.metrics[quality.metric] !== undefined)
+    .reduce<T | null>((a, b) => (!a || qualityBetter(quality, q(b), q(a)) || (q(b) === q(a) && e(b) < e(a)) ? b : a), null);
+}
+
+/** A trial's quality in a few words: "accuracy 93.2%" ("acc" when short), "RMSE 17.95", "loss 0.31"; null when it measured none. */
+export function qualityText(metrics: Partial<Record<MetricName, number>>, short = false): string | null {
+  if (metrics.accuracy !== undefined) return `${short ? 'acc' : 'accuracy'} ${formatMetric(metrics.accuracy, 'fraction')}`;
+  if (metrics.rmse !== undefined) return `RMSE ${formatMetric(metrics.rmse, METRICS.rmse.unit)}`;
+  if (metrics.loss !== undefined) return `loss ${formatMetric(metrics.loss, METRICS.loss.unit)}`;
+  return null;
+}
+
 export interface BudgetLimit {
   metric: MetricName;
   /** `max`: the metric must not exceed value (energy); `min`: must reach it (accuracy). */
@@ -170,38 +223,49 @@ function meets(t: TrialLike, l: BudgetLimit): boolean {
 
 /**
  * The model a budget asks for, and the trade-off in a sentence. With a cap on energy per
- * prediction ("the best model under 2 mJ") or no floor on quality: the most accurate complete
- * trial within the limits. With a quality floor and no energy cap ("at least 90% accurate"): the
- * most frugal trial that reaches it, since the floor already says how accurate is enough. Either
- * way the sentence names the other choice when it differs, and when nothing fits, the closest
- * trial and what it misses by.
+ * prediction ("the best model under 2 mJ") or no limit on quality: the most accurate complete
+ * trial within the limits (highest accuracy; lowest RMSE or loss in a study that measures those).
+ * With a limit on quality and no energy cap ("at least 90% accurate", "RMSE at most 20"): the most
+ * frugal trial that meets it, since the limit already says how accurate is enough. Either way the
+ * sentence names the other choice when it differs, and when nothing fits, the closest trial and
+ * what it misses by; a limit on a quality the study does not measure says which it does.
  */
-export function pickByBudget(trials: readonly TrialLike[], limits: readonly BudgetLimit[], qualityMetric: MetricName = 'accuracy', energyMetric: MetricName = 'infer_energy_j_per_sample'): BudgetPick {
+export function pickByBudget(trials: readonly TrialLike[], limits: readonly BudgetLimit[], quality: Quality = studyQuality(null, trials), energyMetric: MetricName = 'infer_energy_j_per_sample'): BudgetPick {
+  const qualityMetric = quality.metric;
   const done = trials.filter((t) => t.state === 'complete' && t.metrics[qualityMetric] !== undefined);
-  const within = done.filter((t) => limits.every((l) => meets(t, l)));
   const q = (t: TrialLike) => t.metrics[qualityMetric]!;
   const e = (t: TrialLike) => t.metrics[energyMetric] ?? Infinity;
-  const mostAccurate = (xs: TrialLike[]) => xs.reduce<TrialLike | null>((a, b) => (!a || q(b) > q(a) || (q(b) === q(a) && e(b) < e(a)) ? b : a), null);
-  const mostFrugal = (xs: TrialLike[]) => xs.reduce<TrialLike | null>((a, b) => (!a || e(b) < e(a) || (e(b) === e(a) && q(b) > q(a)) ? b : a), null);
-  const top = mostAccurate(done);
+  const top = mostAccurateOf(done, quality);
   const these = limits.length === 1 ? 'this limit' : 'these limits';
+  // "at least 95% accuracy" on a regression study: no trial can meet it, and "loosen a limit" would mislead
+  const unmeasured = limits.find((l) => isQuality(l.metric) && !trials.some((t) => t.state === 'complete' && t.metrics[l.metric] !== undefined));
+  if (unmeasured) {
+    const example = qualityMetric === 'accuracy' ? '"at least 90% accuracy"' : `"${qualityName(qualityMetric)} at most ${top ? Number(q(top).toPrecision(2)) : 1}"`;
+    return {
+      trial: null,
+      mostAccurate: top?.number ?? null,
+      sentence: `No model of this study measures ${limitName(unmeasured.metric)}: its models are compared by ${qualityName(qualityMetric)}${METRICS[qualityMetric].unit === 'target units' ? " (in the target's units)" : ''}. State the limit on that, e.g. ${example}, or leave quality out.`,
+      closest: [],
+    };
+  }
+  const within = done.filter((t) => limits.every((l) => meets(t, l)));
+  const mostFrugal = (xs: TrialLike[]) => xs.reduce<TrialLike | null>((a, b) => (!a || e(b) < e(a) || (e(b) === e(a) && qualityBetter(quality, q(b), q(a))) ? b : a), null);
   if (within.length === 0) {
-    const near = closest(done, limits, qualityMetric, q, e);
+    const near = closest(done, limits, quality, q, e);
     return { trial: null, mostAccurate: top?.number ?? null, sentence: `No model meets ${these}.${near.text} Loosen a limit, or run more trials.`, closest: near.trials };
   }
-  const frugalFirst = limits.some((l) => l.metric === qualityMetric && l.bound === 'min') && !limits.some((l) => l.metric === energyMetric && l.bound === 'max');
-  const accurate = mostAccurate(within)!;
+  const enough = quality.direction === 'maximize' ? 'min' : 'max';
+  const frugalFirst = limits.some((l) => l.metric === qualityMetric && l.bound === enough) && !limits.some((l) => l.metric === energyMetric && l.bound === 'max');
+  const accurate = mostAccurateOf(within, quality)!;
   const frugal = mostFrugal(within)!;
   const pick = frugalFirst ? frugal : accurate;
-  const points = METRICS[qualityMetric].unit === 'fraction' ? 100 : 1;
-  const qUnit = METRICS[qualityMetric].unit === 'fraction' ? 'points' : METRICS[qualityMetric].unit;
-  // differences of the figures as shown (a percentage to one decimal), so that they add up on screen
-  const shown = (t: TrialLike) => (points === 100 ? Math.round(q(t) * 1000) / 10 : q(t));
-  /** "is 1.5 points less accurate and uses 43% less energy per prediction than" */
+  const fraction = METRICS[qualityMetric].unit === 'fraction';
+  /** "is 1.5 points less accurate and uses 43% less energy per prediction than"; "has an RMSE 1.74 higher and uses …" */
   const versus = (a: TrialLike, b: TrialLike) => {
-    const dq = points === 100 ? pointsBetween(q(a), q(b)) : q(b) - q(a);
     const energyPart = Number.isFinite(e(a)) && Number.isFinite(e(b)) && e(b) > 0 ? ` and uses ${Math.abs((1 - e(a) / e(b)) * 100).toFixed(0)}% ${e(a) <= e(b) ? 'less' : 'more'} energy per prediction` : '';
-    return `is ${dq.toFixed(1)} ${qUnit} less accurate${energyPart} than`;
+    if (fraction) return `is ${pointsBetween(q(a), q(b)).toFixed(1)} points less accurate${energyPart} than`;
+    const d = Math.abs(q(a) - q(b));
+    return `has ${qualityMetric === 'rmse' ? 'an RMSE' : `a ${qualityMetric}`} ${formatMetric(d, METRICS[qualityMetric].unit)} ${qualityBetter(quality, q(a), q(b)) ? 'better' : quality.direction === 'minimize' ? 'higher' : 'lower'}${energyPart} than`;
   };
   let sentence: string;
   if (frugalFirst) {
@@ -216,7 +280,7 @@ export function pickByBudget(trials: readonly TrialLike[], limits: readonly Budg
   }
   // the picked model's own figures, not only how it compares (a new user had to look them up)
   const own = [
-    `${METRICS[qualityMetric].label.toLowerCase()} ${points === 100 ? `${shown(pick).toFixed(1)}%` : limitValue(q(pick), METRICS[qualityMetric].unit)}`,
+    `${fraction ? METRICS[qualityMetric].label.toLowerCase() : qualityName(qualityMetric)} ${fraction ? `${(Math.round(q(pick) * 1000) / 10).toFixed(1)}%` : limitValue(q(pick), METRICS[qualityMetric].unit)}`,
     Number.isFinite(e(pick)) ? `${METRICS[energyMetric].label.toLowerCase()} ${limitValue(e(pick), METRICS[energyMetric].unit)}` : null,
   ].filter(Boolean);
   sentence += ` Model #${pick.number}: ${own.join(', ')}.`;
@@ -228,8 +292,8 @@ export function pickByBudget(trials: readonly TrialLike[], limits: readonly Budg
  * accuracy ≥ 90% (it has 81.8%)." — for each limit, the trial that meets every other limit and
  * comes nearest to this one (limits on different quantities are not compared with each other).
  */
-function closest(done: readonly TrialLike[], limits: readonly BudgetLimit[], qualityMetric: MetricName, q: (t: TrialLike) => number, e: (t: TrialLike) => number): { text: string; trials: number[] } {
-  const limitText = (l: BudgetLimit) => `${METRICS[l.metric].label.toLowerCase()} ${l.bound === 'max' ? '≤' : '≥'} ${limitValue(l.value, METRICS[l.metric].unit)}`;
+function closest(done: readonly TrialLike[], limits: readonly BudgetLimit[], quality: Quality, q: (t: TrialLike) => number, e: (t: TrialLike) => number): { text: string; trials: number[] } {
+  const limitText = (l: BudgetLimit) => `${limitName(l.metric)} ${l.bound === 'max' ? '≤' : '≥'} ${limitValue(l.value, METRICS[l.metric].unit)}`;
   const parts: string[] = [];
   const trials: number[] = [];
   for (const l of limits) {
@@ -238,13 +302,18 @@ function closest(done: readonly TrialLike[], limits: readonly BudgetLimit[], qua
     // equally near: the better on the other goal (of two as accurate, the more frugal; of two as frugal, the more accurate), as the pick itself chooses
     const v = (t: TrialLike) => t.metrics[l.metric]!;
     const nearer = (a: TrialLike, b: TrialLike) => (l.bound === 'max' ? v(b) < v(a) : v(b) > v(a));
-    const otherBetter = (a: TrialLike, b: TrialLike) => (l.metric === qualityMetric ? e(b) < e(a) : q(b) > q(a));
+    const otherBetter = (a: TrialLike, b: TrialLike) => (l.metric === quality.metric ? e(b) < e(a) : qualityBetter(quality, q(b), q(a)));
     const near = others.reduce((a, b) => (nearer(a, b) || (v(b) === v(a) && otherBetter(a, b)) ? b : a));
     const has = `(it has ${formatMetric(near.metrics[l.metric], METRICS[l.metric].unit)})`;
     parts.push(limits.length === 1 ? `#${near.number} ${has}` : `#${near.number} meets all but ${limitText(l)} ${has}`);
     if (!trials.includes(near.number)) trials.push(near.number);
   }
   return { text: parts.length ? ` Closest: ${parts.join('; ')}.` : '', trials };
+}
+
+/** A limited metric in a sentence: "energy per prediction", "accuracy", "RMSE". */
+function limitName(metric: MetricName): string {
+  return isQuality(metric) && metric !== 'accuracy' ? qualityName(metric) : METRICS[metric].label.toLowerCase();
 }
 
 /** A limit as the budget's reading writes it: "90%", "150 µJ". */

@@ -1,6 +1,7 @@
 /**
  * A budget in words: "at most 2 mJ per prediction", "under 0.5 J per 1000 predictions",
- * "at least 95% accuracy", "≥ 0.9 accuracy and ≤ 1 mJ". Read into the limits pickByBudget takes,
+ * "at least 95% accuracy", "≥ 0.9 accuracy and ≤ 1 mJ", "RMSE at most 20" (a regression study's error,
+ * in the target's units; "loss" likewise). Read into the limits pickByBudget takes,
  * echoed back in plain words ("read as: energy per prediction ≤ 2 mJ"), or refused with a message
  * saying what could not be read — never a silent guess. Pure: shared by the app and the CLI.
  */
@@ -47,6 +48,9 @@ function readClause(raw: string): { limit: BudgetLimit; words: string } | { erro
   // "accuracy at least 95%", "energy per prediction under 2 mJ": the metric first
   const accuracyFirst = /^(?:accuracy|acc)\s+(.+)$/.exec(text);
   if (accuracyFirst) return readClause(`${accuracyFirst[1]} accuracy`);
+  // "rmse at most 20", "error under 20", "loss below 0.3": a regression study's quality, the metric first
+  const errorFirst = /^(rmse|root[- ]mean[- ]square(?:d)? error|(?:prediction )?error|loss)\s+(.+)$/.exec(text);
+  if (errorFirst) return readClause(`${errorFirst[2]} ${errorFirst[1]!.startsWith('loss') ? 'loss' : 'rmse'}`);
   const trainingFirst = /^training(?: energy)?\s+(.+)$/.exec(text);
   if (trainingFirst) return readClause(`${trainingFirst[1]} for training`);
   const energyFirst = /^energy(?: per (?:prediction|inference|sample))?\s+(.+)$/.exec(text);
@@ -75,8 +79,16 @@ function readClause(raw: string): { limit: BudgetLimit; words: string } | { erro
     return { limit: { metric: 'accuracy', bound: b, value: fraction }, words: `accuracy ${b === 'min' ? '≥' : '≤'} ${Number((fraction * 100).toPrecision(4))}%` };
   }
 
+  const errorWord = /^(rmse|root[- ]mean[- ]square(?:d)? error|(?:prediction )?error|loss)$/.exec(rest);
+  if (errorWord) {
+    const metric = errorWord[1] === 'loss' ? 'loss' : 'rmse';
+    if (value < 0) return { error: `"${raw.trim()}": ${metric === 'rmse' ? 'an RMSE' : 'a loss'} cannot be negative` };
+    const b = bound ?? 'max';
+    return { limit: { metric, bound: b, value }, words: `${metric === 'rmse' ? 'RMSE' : 'loss'} ${b === 'max' ? '≤' : '≥'} ${Number(value.toPrecision(4))}` };
+  }
+
   const energy = /^([nµμumk]?j|[mk]?wh)\b\s*(.*)$/.exec(rest);
-  if (!energy) return { error: `could not read the unit in "${raw.trim()}": use µJ, mJ, J, kJ, Wh or kWh for energy, or % for accuracy (${EXAMPLE})` };
+  if (!energy) return { error: `could not read the unit in "${raw.trim()}": use µJ, mJ, J, kJ, Wh or kWh for energy, % for accuracy, or "RMSE" for a regression study's error (${EXAMPLE}, "RMSE at most 20")` };
   if (value < 0) return { error: `"${raw.trim()}": an energy cannot be negative` };
   if (value === 0) return { error: `"${raw.trim()}": no model runs on 0 J; give a budget above zero` };
   const joules = value * ENERGY_UNITS[energy[1]!]!;

@@ -24,6 +24,8 @@ export interface PaybackModel {
   spreadRel: number | null;
   /** Accuracy as a fraction; null when the study has none. */
   accuracy: number | null;
+  /** A regression study's quality instead (lower is better), in the target's units for RMSE. */
+  error?: { metric: 'rmse' | 'loss'; value: number } | null;
 }
 
 export interface PaybackInput {
@@ -67,6 +69,8 @@ export interface PaybackResult {
   interval: { low: number; high: number | null } | null;
   /** Chosen − reference accuracy, percentage points; null without accuracy. */
   accuracyGainPoints: number | null;
+  /** A study without accuracy: chosen − reference of its error (RMSE or loss; negative: the chosen model errs less). */
+  errorChange?: { metric: 'rmse' | 'loss'; change: number };
   /** Carbon at the report's intensity and PUE; null without one. */
   carbon: { gPerKWh: number; campaignG: number; savedGPerPrediction: number; extraGPerPrediction: number } | null;
   /** The figures as text, identical wherever they are shown. */
@@ -99,6 +103,8 @@ export function payback(input: PaybackInput): PaybackResult {
     if (savedSpread > 0 || spreadKnown) interval = { low: c / (saved + savedSpread), high: high > 0.01 * saved ? c / high : null };
   }
   const gain = chosen.accuracy !== null && reference.accuracy !== null ? pointsBetween(reference.accuracy, chosen.accuracy) : null;
+  const errorChange = gain === null && chosen.error && reference.error && chosen.error.metric === reference.error.metric ? { metric: chosen.error.metric, change: chosen.error.value - reference.error.value } : null;
+  const errorWords = (d: number) => `${errorChange!.metric === 'rmse' ? 'an RMSE' : 'a loss'} ${Number(Math.abs(d).toPrecision(3))} ${d < 0 ? 'lower' : 'higher'}`;
   const carbon =
     input.gPerKWh === null
       ? null
@@ -122,7 +128,11 @@ export function payback(input: PaybackInput): PaybackResult {
   } else if (verdict === 'never') {
     const buys =
       gain === null
-        ? 'it buys nothing measurable in return'
+        ? errorChange === null
+          ? 'it buys nothing measurable in return'
+          : errorChange.change < 0
+            ? `what it buys instead is ${errorWords(errorChange.change)}`
+            : `and it is not more accurate either (${errorWords(errorChange.change)})`
         : gain > 0
           ? `what it buys instead is ${gain.toFixed(1)} accuracy points`
           : `and it is not more accurate either (${gain.toFixed(1)} points)`;
@@ -134,7 +144,7 @@ export function payback(input: PaybackInput): PaybackResult {
     sentence =
       `${cap(names)}: saves ${text.saved} per prediction${spreadKnown ? '' : ' (spread not measured)'}; ` +
       `the search used ${text.campaign}, so it pays back after ${text.predictions} predictions${within}` +
-      (gain !== null && gain < 0 ? `, at a cost of ${(-gain).toFixed(1)} accuracy points.` : '.');
+      (gain !== null && gain < 0 ? `, at a cost of ${(-gain).toFixed(1)} accuracy points.` : errorChange !== null && errorChange.change > 0 ? `, at a cost of ${errorWords(errorChange.change)}.` : '.');
   }
   if (input.chosenIsFirst && verdict !== 'same-model') {
     sentence += ` Model #${chosen.trial} is itself the study's first trial, what would have been trained without tuning: against that the search saved no energy per prediction, and its ${text.campaign} were the cost of learning how it compares with the models the search found.`;
@@ -155,6 +165,7 @@ export function payback(input: PaybackInput): PaybackResult {
     predictions,
     interval,
     accuracyGainPoints: gain,
+    ...(errorChange ? { errorChange } : {}),
     carbon,
     text,
     sentence,

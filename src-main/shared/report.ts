@@ -174,6 +174,8 @@ const payback = z.object({
   predictions: z.number().nullable(),
   interval: z.object({ low: z.number(), high: z.number().nullable() }).nullable(),
   accuracyGainPoints: z.number().nullable(),
+  /** A study without accuracy (regression): chosen − reference of its error; negative: the chosen model errs less. */
+  errorChange: z.object({ metric: z.enum(['rmse', 'loss']), change: z.number() }).optional(),
   carbon: z.object({ gPerKWh: z.number(), campaignG: z.number(), savedGPerPrediction: z.number(), extraGPerPrediction: z.number() }).nullable(),
   text: z.object({ saved: z.string(), campaign: z.string(), predictions: z.string(), interval: z.string() }),
   sentence: z.string(),
@@ -247,6 +249,8 @@ export const reportSchema = z.object({
      * reports written before it was added.
      */
     testAccuracy: z.number().optional(),
+    /** A built-in regression's RMSE on the held-out test rows, in the target's units. */
+    testRmse: z.number().optional(),
     /**
      * A command trial's command as it ran: its argv (the parameters file at the path it had
      * then), its folder, and the SHA-256 of each file in that folder the command line names (the
@@ -386,8 +390,11 @@ export const reportSchema = z.object({
   pareto: z
     .object({
       mostAccurateTrial: z.number().int(),
-      accuracyChosen: z.number(),
-      accuracyMostAccurate: z.number(),
+      /** A study measuring accuracy; a regression study states `quality` instead. */
+      accuracyChosen: z.number().optional(),
+      accuracyMostAccurate: z.number().optional(),
+      /** A study whose quality is not accuracy (regression: RMSE in the target's units, lower is better). */
+      quality: z.object({ metric: z.enum(['rmse', 'loss']), chosen: z.number(), mostAccurate: z.number() }).optional(),
       jPerSampleChosen: z.number(),
       jPerSampleMostAccurate: z.number(),
       /** Share of inference energy saved against the most accurate trial (negative: uses more). */

@@ -220,16 +220,17 @@ export function countTicks(max: number): { dtick?: number; tick0?: number } {
 
 /**
  * `accuracies`: the curve's, so that a narrow range gets a decimal (walk 37: "81%, 81%" as two
- * ticks 0.4 points apart).
+ * ticks 0.4 points apart). `lossLabel`: what the loss is, where it is not self-evident (a built-in
+ * regression trains on the standardised target: its loss is no RMSE in the target's units).
  */
-export function learningCurveLayout(by: 'epoch' | 'step' = 'epoch', accuracyLabel = 'validation accuracy', maxX = Infinity, accuracies: readonly number[] = []) {
+export function learningCurveLayout(by: 'epoch' | 'step' = 'epoch', accuracyLabel = 'validation accuracy', maxX = Infinity, accuracies: readonly number[] = [], lossLabel = 'loss') {
   const span = accuracies.length ? Math.max(...accuracies) - Math.min(...accuracies) : 1;
   return {
     title: { text: 'Learning curve' },
     // room on the right for the percentages and "accuracy (as reported)"
     margin: { l: 60, r: 75, t: 30, b: 80 },
     xaxis: { title: { text: by }, ...countTicks(maxX) },
-    yaxis: { title: { text: 'loss' } },
+    yaxis: { title: { text: lossLabel } },
     yaxis2: { title: { text: accuracyLabel }, overlaying: 'y' as const, side: 'right' as const, tickformat: span < 0.02 ? '.2%' : span < 0.1 ? '.1%' : '.0%' },
     legend: { orientation: 'h' as const, x: 0, xanchor: 'left' as const, y: -0.45, yanchor: 'top' as const },
   };

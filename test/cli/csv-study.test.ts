@@ -1,4 +1,5 @@
-import { copyFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Store } from '../../src-main/engine/store/store';
@@ -36,7 +37,60 @@ describe('studies on a user CSV file', () => {
       expect(t.metrics.rmse).toBeGreaterThan(0);
       expect(t.metrics.infer_energy_j_per_sample).toBeGreaterThan(0);
     }
-  });
+
+    // walk 39: a regression study's journey to its last step. "The most accurate" is the lowest RMSE
+    const best = [...linear].sort((a, b) => a.metrics.rmse! - b.metrics.rmse!)[0]!;
+    const picked = await runCli(['show', 'linear', '--db', db, '--budget', 'at most 1 J per prediction']);
+    expect(picked.code, picked.stderr).toBe(0);
+    expect(picked.stdout).toContain(`Model #${best.number}: RMSE ${Number(best.metrics.rmse!.toPrecision(4))}`);
+    expect(picked.stdout).toContain(`export linear --db ${db} --trial ${best.number}`);
+    const byError = await runCli(['show', 'linear', '--db', db, '--budget', `RMSE at most ${best.metrics.rmse! * 2}`]);
+    expect(byError.stdout).toMatch(/Budget read as: RMSE ≤ [\d.]+\./);
+    expect(byError.stdout).toMatch(/Model #\d+ is the most (frugal|accurate) model/);
+    const wrongQuality = await runCli(['show', 'linear', '--db', db, '--budget', 'at least 90% accuracy']);
+    expect(wrongQuality.stdout).toContain('No model of this study measures accuracy: its models are compared by RMSE');
+
+    const reportDir = join(dir, 'report');
+    const reported = await runCli(['report', 'linear', '--db', db, '--out', reportDir, '--format', 'json,md']);
+    expect(reported.code, reported.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(reportDir, 'energy-report.json'), 'utf8'));
+    expect(report.trial.number).toBe(best.number);
+    expect(report.trial.testRmse).toBeGreaterThan(0);
+    expect(report.pareto).toMatchObject({ mostAccurateTrial: best.number, quality: { metric: 'rmse', chosen: best.metrics.rmse } });
+    const md = readFileSync(join(reportDir, 'energy-report.md'), 'utf8');
+    expect(md).toContain("| RMSE (validation), in the target's units (lower is better) |");
+    expect(md).toContain('RMSE on held-out test data');
+    expect(md).toMatch(/task: regression of csv:linear\.csv samples \(validation RMSE [\d.]+ in the target's units\)/);
+    expect(md).not.toContain('classification of');
+
+    const out = join(dir, 'take-away');
+    const exported = await runCli(['export', 'linear', '--db', db, '--out', out]);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.stdout).toContain(`Trial ${best.number} of "linear" exported`);
+    const card = readFileSync(join(out, 'model-card.md'), 'utf8');
+    expect(card).toMatch(/\| Test RMSE \(held-out\), in the target's units \| [\d.]+ \|/);
+    expect(card).toContain('gives the test RMSE above');
+    // the card's lines for plain @tensorflow/tfjs load the model as they stand (walk 39: file:// fails there)
+    const snippet = /```js\n([\s\S]*?)```/.exec(card)![1]!;
+    writeFileSync(join(out, 'load.mjs'), `${snippet}console.log(JSON.stringify(model.inputs[0].shape), model.predict(tf.zeros([1, model.inputs[0].shape[1]])).dataSync()[0]);\n`);
+    symlinkSync(join(ROOT, 'node_modules'), join(out, 'node_modules'));
+    const loaded = spawnSync(process.execPath, ['load.mjs'], { cwd: out, encoding: 'utf8' });
+    expect(loaded.status, loaded.stderr).toBe(0);
+    expect(loaded.stdout.trim().split('\n').at(-1)).toMatch(/^\[null,\d+\] -?\d/);
+    rmSync(join(out, 'node_modules'));
+    rmSync(join(out, 'load.mjs'));
+    const scored = await runCli(['predict', out, join(out, 'test-rows.csv'), '--out', join(dir, 'p.csv')]);
+    expect(scored.code, scored.stderr).toBe(0);
+    expect(scored.stdout).toMatch(/RMSE on the \d+ inputs with a target: [\d.]+/);
+    const rmse = Number(/RMSE on the \d+ inputs with a target: (\d+(?:\.\d+)?)/.exec(scored.stdout)?.[1]);
+    expect(Math.abs(rmse - report.trial.testRmse) / report.trial.testRmse).toBeLessThan(0.01);
+    // an empty cell is filled as in training, and predict says so
+    const [header, first] = readFileSync(join(out, 'test-rows.csv'), 'utf8').trim().split('\n');
+    writeFileSync(join(dir, 'new.csv'), `${header}\n${first!.replace(/^[^,]*/, '')}\n`);
+    const filled = await runCli(['predict', out, join(dir, 'new.csv'), '--out', join(dir, 'q.csv')]);
+    expect(filled.code, filled.stderr).toBe(0);
+    expect(filled.stderr).toMatch(/Warning: 1 empty cell was filled as in training, so its row was predicted from a guessed value: line 2, "[^"]+" \(its training mean [\d.]+\)/);
+  }, 240_000);
 
   it('refuses a CSV that does not exist, naming the study file and the path', async () => {
     const dir = tmpDir();

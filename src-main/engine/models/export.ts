@@ -235,8 +235,9 @@ function trialFacts(store: Store, studyId: number, trial: TrialRecord, command =
         : [
             m.accuracy !== undefined ? `| Accuracy (validation: the part of the data used to choose among trials) | ${(m.accuracy * 100).toFixed(2)}% |` : null,
             attrs.test_accuracy !== undefined ? `| Test accuracy (held-out) | ${((attrs.test_accuracy as number) * 100).toFixed(2)}% |` : null,
-            metric('loss', ''),
-            metric('rmse', ''),
+            m.rmse !== undefined ? `| RMSE (validation: the part of the data used to choose among trials), in the target's units | ${plain(m.rmse)} |` : null,
+            attrs.test_rmse !== undefined ? `| Test RMSE (held-out), in the target's units | ${plain(attrs.test_rmse as number)} |` : null,
+            m.loss !== undefined ? `| ${m.rmse !== undefined ? "Loss (validation: mean squared error on the target scaled to mean 0 and sd 1, as the model was trained)" : 'Loss (validation)'} | ${plain(m.loss)} |` : null,
           ]),
       m.infer_energy_j_per_sample !== undefined ? `| Energy per prediction (this model's own share) | ${si(m.infer_energy_j_per_sample, 'J')}${how(infer, spread.infer_energy_j_per_sample ?? null)} |` : null,
       m.infer_energy_gross_j_per_sample !== undefined ? `| Energy per prediction, whole machine | ${si(m.infer_energy_gross_j_per_sample, 'J')} |` : null,
@@ -363,9 +364,18 @@ function modelCard(store: Store, studyId: number, trial: TrialRecord, p: Preproc
       : []),
     ...(samples ? [`\`samples/\` holds ${samples} held-out test images the model never trained on, in one subfolder per class: \`ecopt predict\` on it scores the model.`, ''] : []),
     ...(withTestRows
-      ? [`\`test-rows.csv\` holds the ${p.heldOut!.lines.length} held-out test rows the model never trained on: \`ecopt predict\` on them gives the test accuracy above.`, '']
+      ? [`\`test-rows.csv\` holds the ${p.heldOut!.lines.length} held-out test rows the model never trained on: \`ecopt predict\` on them gives the test ${p.task === 'regression' ? 'RMSE' : 'accuracy'} above.`, '']
       : []),
-    'The model is in TensorFlow.js layers format: `tf.loadLayersModel` reads `model.json` (with `weights.bin` beside it).',
+    'The model is in TensorFlow.js layers format: `tf.loadLayersModel` reads `model.json` (with `weights.bin` beside it). With `@tensorflow/tfjs-node` give it `file://` and the path; plain `@tensorflow/tfjs` in Node cannot read files, so hand it the two files (an ES module, e.g. `load.mjs`, run in this folder):',
+    '',
+    '```js',
+    "import * as tf from '@tensorflow/tfjs';",
+    "import { readFileSync } from 'node:fs';",
+    "const { modelTopology, weightsManifest } = JSON.parse(readFileSync('model.json', 'utf8'));",
+    "const weightData = new Uint8Array(readFileSync('weights.bin')).buffer;",
+    'const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology, weightSpecs: weightsManifest.flatMap((g) => g.weights), weightData }));',
+    '```',
+    '',
     `Prepare inputs as \`preprocessing.json\` says: ${
       enc?.kind === 'image'
         ? 'resize, then divide each pixel by 255.'

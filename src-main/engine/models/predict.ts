@@ -45,6 +45,8 @@ interface Inputs {
   echoColumns: string[];
   /** True labels or values where the input has them. */
   truth: (string | null)[];
+  /** Empty cells given the training's fill value, as "line 4, "area" (its mean 145)". */
+  filled?: string[];
 }
 
 function encodeCell(enc: ColumnEncoding, raw: string, where: string): number[] {
@@ -83,10 +85,13 @@ function tabularInputs(path: string, p: Preprocessing): Inputs {
   const f = p.inputShape.reduce((a, b) => a * b, 1);
   const x = new Float32Array(rows.length * f);
   const targetAt = enc.target ? columns.indexOf(enc.target) : -1;
+  const filled: string[] = [];
   rows.forEach((r, i) => {
     let k = 0;
     for (const c of enc.columns) {
-      for (const v of encodeCell(c, r.cells[columns.indexOf(c.column)]!, `${path}, line ${r.line}, column "${c.column}"`)) x[i * f + k++] = v;
+      const raw = r.cells[columns.indexOf(c.column)]!;
+      if (isMissingCell(raw)) filled.push(`line ${r.line}, "${c.column}" (${c.kind === 'numeric' ? `its training mean ${Number(c.fill.toPrecision(4))}` : `its most frequent category "${c.fill}"`})`);
+      for (const v of encodeCell(c, raw, `${path}, line ${r.line}, column "${c.column}"`)) x[i * f + k++] = v;
     }
     if (k !== f) throw new Error(`encoding gave ${k} features where the model takes ${f}`);
   });
@@ -96,6 +101,7 @@ function tabularInputs(path: string, p: Preprocessing): Inputs {
     echo: rows.map((r) => r.cells),
     echoColumns: columns,
     truth: rows.map((r) => (targetAt >= 0 && !isMissingCell(r.cells[targetAt]!) ? r.cells[targetAt]!.trim() : null)),
+    filled,
   };
 }
 
@@ -184,6 +190,12 @@ export async function predict(modelDir: string, input: string, out: string): Pro
         ? { metric: 'accuracy' as const, value: correct / scored, n: scored }
         : { metric: 'rmse' as const, value: Math.sqrt(se / scored), n: scored };
   const warnings: string[] = [];
+  const filled = inputs.filled ?? [];
+  if (filled.length) {
+    warnings.push(
+      `${filled.length} empty cell${filled.length === 1 ? ' was' : 's were'} filled as in training, so ${filled.length === 1 ? 'its row was' : 'their rows were'} predicted from a guessed value: ${filled.slice(0, 5).join('; ')}${filled.length > 5 ? `; and ${filled.length - 5} more` : ''}. Fill them with the real values where you know them`,
+    );
+  }
   if (inputPixelMean !== null) {
     const w = brightnessWarning(p.pixelMean, inputPixelMean);
     if (w) warnings.push(w);

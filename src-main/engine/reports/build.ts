@@ -19,7 +19,7 @@ import { meterWords } from './meter-words';
 import { killedWords } from './render/text';
 import { mostAccurateTrial, paybackOf } from './payback';
 import { pointsBetween } from '../../shared/payback';
-import { pickByBudget } from '../../shared/analysis';
+import { pickByBudget, qualityBetter, qualityName, studyQuality } from '../../shared/analysis';
 import { parseBudget } from '../../shared/budget';
 import { dayRange, durationText, energyText, flopsText, gramsText, plainNumber } from './units';
 
@@ -271,13 +271,14 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
     ...(options.country !== undefined ? { country: options.country } : {}),
     ...(options.intensityGPerKWh !== undefined ? { intensityGPerKWh: options.intensityGPerKWh } : {}),
   });
-  const mostAccurate = mostAccurateTrial(complete);
+  const quality = studyQuality(study.objectives, complete);
+  const mostAccurate = mostAccurateTrial(complete, quality);
   // why this model: the budget it was chosen by, read and applied as the explorer's picker does
   let budgetPick: (ReturnType<typeof pickByBudget> & { text: string; readAs: string }) | null = null;
   if (options.budget !== undefined) {
     const reading = parseBudget(options.budget);
     if (!reading.ok) throw new UserError(`budget "${options.budget}": ${reading.error}`);
-    budgetPick = { ...pickByBudget(trials, reading.limits), text: options.budget.trim(), readAs: reading.readAs };
+    budgetPick = { ...pickByBudget(trials, reading.limits, quality), text: options.budget.trim(), readAs: reading.readAs };
     if (options.trialNumber === undefined && budgetPick.trial === null) throw new UserError(`no model of "${study.name}" meets the budget "${budgetPick.text}": ${budgetPick.sentence}`);
   }
   let trial: TrialRecord;
@@ -327,6 +328,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
     weights_sha256?: unknown;
     artifact_sha256?: unknown;
     test_accuracy?: unknown;
+    test_rmse?: unknown;
     reported_test_accuracy?: unknown;
     command?: unknown;
     command_files?: unknown;
@@ -400,21 +402,25 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
   const rows = measurementRows(study, trial, all, [mostAccurate, referenceTrial], spreadOf);
 
   let pareto: EnergyReport['pareto'] = null;
-  if (jPerSample !== null && mostAccurate && mostAccurate.metrics.infer_energy_j_per_sample !== undefined && trial.metrics.accuracy !== undefined) {
+  const qChosen = trial.metrics[quality.metric];
+  const qBest = mostAccurate?.metrics[quality.metric];
+  if (jPerSample !== null && mostAccurate && mostAccurate.metrics.infer_energy_j_per_sample !== undefined && qChosen !== undefined && qBest !== undefined) {
     const ref = mostAccurate.metrics.infer_energy_j_per_sample;
     const saved = 1 - jPerSample / ref;
-    const dAcc = pointsBetween(trial.metrics.accuracy, mostAccurate.metrics.accuracy!);
+    const accuracy = quality.metric === 'accuracy';
+    const dQuality = accuracy
+      ? `is ${pointsBetween(qChosen, qBest).toFixed(1)} points less accurate`
+      : `has ${quality.metric === 'rmse' ? 'an RMSE' : `a ${quality.metric}`} ${Number(Math.abs(qChosen - qBest).toPrecision(3))} ${qualityBetter(quality, qBest, qChosen) ? (quality.direction === 'minimize' ? 'higher' : 'lower') : 'better'}${quality.metric === 'rmse' ? " (in the target's units)" : ''}`;
     pareto = {
       mostAccurateTrial: mostAccurate.number,
-      accuracyChosen: trial.metrics.accuracy,
-      accuracyMostAccurate: mostAccurate.metrics.accuracy!,
+      ...(accuracy ? { accuracyChosen: qChosen, accuracyMostAccurate: qBest } : { quality: { metric: quality.metric as 'rmse' | 'loss', chosen: qChosen, mostAccurate: qBest } }),
       jPerSampleChosen: jPerSample,
       jPerSampleMostAccurate: ref,
       inferenceEnergySavedRel: saved,
       sentence:
         mostAccurate.id === trial.id
-          ? `Trial ${trial.number} is the most accurate model of the study.`
-          : `Trial ${trial.number} is ${dAcc.toFixed(1)} points less accurate and uses ${Math.abs(saved * 100).toFixed(0)}% ${saved >= 0 ? 'less' : 'more'} energy per prediction than the most accurate model (trial ${mostAccurate.number}).`,
+          ? `Trial ${trial.number} is the most accurate model of the study${accuracy ? '' : ` (lowest ${qualityName(quality.metric)})`}.`
+          : `Trial ${trial.number} ${dQuality} and uses ${Math.abs(saved * 100).toFixed(0)}% ${saved >= 0 ? 'less' : 'more'} energy per prediction than the most accurate model (trial ${mostAccurate.number}).`,
     };
   }
 
@@ -497,7 +503,13 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
     : attrs.infer_repeats !== undefined
       ? `${inferW.samples.toLocaleString('en-US')} predictions: the held-out test set (${Math.round(inferW.samples / Math.max(1, attrs.infer_repeats)).toLocaleString('en-US')} samples) repeated ${attrs.infer_repeats} times in batches of ${batchText(attrs.infer_batch_size, Math.round(inferW.samples / Math.max(1, attrs.infer_repeats)))}, after one warm-up pass`
       : `${inferW.samples.toLocaleString('en-US')} predictions, as the training command reported them (its own inference phase, ${durationText(inferW.durationS)}; how it batched or repeated them was not reported)`;
-  const task = study.spec.dataset
+  const regression = trial.metrics.accuracy === undefined && trial.metrics.rmse !== undefined;
+  const qualityWords = regression
+    ? `${study.spec.model === 'command' ? 'RMSE as the command reported it' : 'validation RMSE'} ${plainNumber(trial.metrics.rmse!)} in the target's units`
+    : `${study.spec.model === 'command' ? 'accuracy as the command reported it' : 'validation accuracy'} ${trial.metrics.accuracy !== undefined ? (trial.metrics.accuracy * 100).toFixed(1) + '%' : 'not measured'}`;
+  const task = study.spec.dataset && regression
+    ? `${study.spec.model === 'command' ? 'prediction' : 'regression'} of ${datasetLabel(study.spec)} samples (${qualityWords})`
+    : study.spec.dataset
     ? `${study.spec.model === 'command' ? 'prediction' : 'classification'} of ${datasetLabel(study.spec)} samples (${study.spec.model === 'command' ? 'accuracy as the command reported it' : 'validation accuracy'} ${trial.metrics.accuracy !== undefined ? (trial.metrics.accuracy * 100).toFixed(1) + '%' : 'not measured'})`
     : "the training command's own inference task";
   const inferHardware = `${hardwareShort}, ${trial.backend ?? 'unknown'} backend`;
@@ -614,6 +626,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
       weightsSha256: typeof attrs.weights_sha256 === 'string' ? attrs.weights_sha256 : null,
       ...(attrs.artifact_sha256 && typeof attrs.artifact_sha256 === 'object' ? { artifactSha256: attrs.artifact_sha256 as Record<string, string> } : {}),
       ...(typeof testAccuracy === 'number' && Number.isFinite(testAccuracy) ? { testAccuracy } : {}),
+      ...(kind !== 'command' && typeof attrs.test_rmse === 'number' && Number.isFinite(attrs.test_rmse) ? { testRmse: attrs.test_rmse } : {}),
       ...(kind === 'command' && Array.isArray(attrs.command)
         ? {
             command: {

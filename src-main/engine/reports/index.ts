@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { paretoFrontIndices, toMinimisation } from '../../shared/pareto';
+import { studyQuality } from '../../shared/analysis';
 import { REPORT_VERSION, reportSchema, type EnergyReport } from '../../shared/report';
 import { UserError, errorMessage } from '../errors';
 import type { Store } from '../store/store';
@@ -41,16 +42,17 @@ export function parseFormats(text: string): ReportFormat[] {
   return list as ReportFormat[];
 }
 
-/** Accuracy and inference energy of every complete trial, for the frontier plot. */
+/** The study's quality (accuracy; a regression's RMSE) and inference energy of every complete trial, for the frontier plot. */
 export function frontierPoints(store: Store, studyName: string, chosenTrial: number): FrontierPoint[] {
   const study = store.requireStudy(studyName);
-  const trials = store
-    .getTrials(study.id, ['complete'])
-    .filter((t) => t.metrics.accuracy !== undefined && t.metrics.infer_energy_j_per_sample !== undefined && t.metrics.infer_energy_j_per_sample > 0);
-  const front = new Set(paretoFrontIndices(trials.map((t) => toMinimisation([t.metrics.accuracy!, t.metrics.infer_energy_j_per_sample!], ['maximize', 'minimize']))));
+  const all = store.getTrials(study.id, ['complete']);
+  const quality = studyQuality(study.objectives, all);
+  const trials = all.filter((t) => t.metrics[quality.metric] !== undefined && t.metrics.infer_energy_j_per_sample !== undefined && t.metrics.infer_energy_j_per_sample > 0);
+  const front = new Set(paretoFrontIndices(trials.map((t) => toMinimisation([t.metrics[quality.metric]!, t.metrics.infer_energy_j_per_sample!], [quality.direction, 'minimize']))));
   return trials.map((t, i) => ({
     trial: t.number,
-    accuracy: t.metrics.accuracy!,
+    value: quality.metric === 'accuracy' ? t.metrics.accuracy! * 100 : t.metrics[quality.metric]!,
+    metric: quality.metric,
     jPerSample: t.metrics.infer_energy_j_per_sample!,
     onFront: front.has(i),
     chosen: t.number === chosenTrial,
@@ -186,7 +188,7 @@ export function verifyReport(store: Store, reportPath: string): Verification {
 }
 
 /** Optional report fields added after reports were first verified, with the facts they state (see shared/report.ts). */
-const LATER_FIELDS = ['trial.artifactSha256', 'trial.testAccuracy', 'trial.command', 'hardware.hardwareClass'];
+const LATER_FIELDS = ['trial.artifactSha256', 'trial.testAccuracy', 'trial.testRmse', 'trial.command', 'hardware.hardwareClass'];
 
 /** The figures and provenance words a sentence states, in order: "1,000 J, measured" → ["1000", "measured"]. */
 function statedFacts(text: string): string[] {

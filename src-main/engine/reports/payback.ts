@@ -3,7 +3,7 @@
  * model's energy per prediction and its spread, the campaign's energy; the maths itself is the
  * shared `payback` function, so the CLI, the app and the reports agree to the digit.
  */
-import { frontTrials } from '../../shared/analysis';
+import { frontTrials, mostAccurateOf, studyQuality, type Quality } from '../../shared/analysis';
 import { payback, type PaybackResult } from '../../shared/payback';
 import type { TrialRecord } from '../../shared/types';
 import { resolveIntensity, checkPue } from '../carbon/intensity';
@@ -13,14 +13,12 @@ import { campaignFigures } from './campaign';
 
 const hasEnergy = (t: TrialRecord) => t.state === 'complete' && t.metrics.infer_energy_j_per_sample !== undefined && Number.isFinite(t.metrics.infer_energy_j_per_sample);
 
-/** The most accurate complete trial; ties go to the one using less energy per prediction (as the budget picker). */
-export function mostAccurateTrial(trials: readonly TrialRecord[]): TrialRecord | null {
-  const pool = trials.filter((t) => t.state === 'complete' && t.metrics.accuracy !== undefined);
-  return pool.reduce<TrialRecord | null>((a, b) => {
-    if (!a) return b;
-    if (b.metrics.accuracy! !== a.metrics.accuracy!) return b.metrics.accuracy! > a.metrics.accuracy! ? b : a;
-    return (b.metrics.infer_energy_j_per_sample ?? Infinity) < (a.metrics.infer_energy_j_per_sample ?? Infinity) ? b : a;
-  }, null);
+/**
+ * The most accurate complete trial (highest accuracy; in a regression study, lowest RMSE); ties go
+ * to the one using less energy per prediction (as the budget picker).
+ */
+export function mostAccurateTrial(trials: readonly TrialRecord[], quality: Quality = studyQuality(null, trials)): TrialRecord | null {
+  return mostAccurateOf(trials, quality);
 }
 
 /**
@@ -87,6 +85,7 @@ export function paybackOf(
     jPerPrediction: t.metrics.infer_energy_j_per_sample!,
     spreadRel: inferenceSpread(store, t),
     accuracy: t.metrics.accuracy ?? null,
+    error: t.metrics.rmse !== undefined ? { metric: 'rmse' as const, value: t.metrics.rmse } : t.metrics.loss !== undefined ? { metric: 'loss' as const, value: t.metrics.loss } : null,
   });
   // the chosen model is the one that would have been trained without tuning: the sentence says what the payback is then against
   const untuned = firstConfiguration(trials).first?.number === chosen.number && ref.trial.number !== chosen.number;
@@ -160,14 +159,19 @@ export function paybackLines(p: StudyPayback): string[] {
   const t = p.trials;
   const head = `Payback of the search: the whole campaign used ${p.rows[0]?.text.campaign ?? `${p.campaignEnergyJ} J`} (${t.complete} complete, ${t.pruned} pruned, ${t.failed} failed, ${t.interrupted} interrupted trials${idleWords(p.idle)}); carbon at ${p.intensity.gPerKWh} gCO2e/kWh (${p.intensity.country}, PUE ${p.intensity.pue}).`;
   if (p.rows.length === 0) return [head, '  No complete trial has an inference energy to compare.'];
-  const cols = ['trial', 'vs', 'saved per prediction', 'payback (predictions)', 'interval', 'accuracy'];
+  const errorMetric = p.rows.find((r) => r.errorChange)?.errorChange?.metric;
+  const cols = ['trial', 'vs', 'saved per prediction', 'payback (predictions)', 'interval', errorMetric === 'rmse' ? 'RMSE' : errorMetric ?? 'accuracy'];
   const cells = p.rows.map((r) => [
     `#${r.chosenTrial}`,
     `#${r.referenceTrial}`,
     r.verdict === 'same-model' ? '—' : `${r.extraJPerPrediction > 0 ? 'uses ' : ''}${r.text.saved}${r.extraJPerPrediction > 0 ? ' more' : ''}`,
     r.verdict === 'same-model' ? 'is the reference' : r.text.predictions,
     r.text.interval,
-    r.accuracyGainPoints === null ? '—' : `${r.accuracyGainPoints >= 0 ? '+' : ''}${r.accuracyGainPoints.toFixed(1)} pts`,
+    r.accuracyGainPoints !== null
+      ? `${r.accuracyGainPoints >= 0 ? '+' : ''}${r.accuracyGainPoints.toFixed(1)} pts`
+      : r.errorChange
+        ? `${r.errorChange.change >= 0 ? '+' : ''}${Number(r.errorChange.change.toPrecision(3))}`
+        : '—',
   ]);
   const width = cols.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i]!.length)));
   const line = (row: string[]) => `  ${row.map((c, i) => c.padEnd(width[i]!)).join('  ')}`.trimEnd();

@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { TrialView } from '../../../src-main/shared/contract';
 import type { HardwareClassView } from '../../../src-main/shared/classes';
-import { pickByBudget } from '../../../src-main/shared/analysis';
+import { pickByBudget, studyQuality } from '../../../src-main/shared/analysis';
 import { projectionCheck, projectionCheckText } from '../../../src-main/shared/projection-check';
 import { trialsOfClass } from '../../../src-main/shared/classes';
 import { parseBudget } from '../../../src-main/shared/budget';
@@ -103,6 +103,10 @@ function TrialDetail({
   const curve = curvePoints(t.attrs.learning_curve);
   // a command's step lines carry whatever accuracy it printed (training or validation): ECOpt cannot say which
   const accuracyLabel = commandStudy ? 'accuracy (as reported)' : 'validation accuracy';
+  // a regression study's quality is its RMSE (it measures no accuracy)
+  const regressionTrial = t.trial.metrics.accuracy === undefined && t.trial.metrics.rmse !== undefined;
+  // the built-in trainer fits a regression on the target scaled to mean 0 and sd 1: its loss is that scale's squared error
+  const lossLabel = regressionTrial && !commandStudy ? 'training loss (MSE, standardised target)' : 'loss';
   const domains = [...new Set(t.power.map((p) => p.domain))];
   const marks = phaseMarks(t.windows, t.power.map((p) => p.tMs));
   // the trace is of the domains' readings: estimated where any of them is an estimate
@@ -152,8 +156,17 @@ function TrialDetail({
       <table className="small">
         <tbody>
           <tr>
-            <td>{commandStudy ? 'Accuracy (as reported)' : 'Accuracy (validation)'}</td>
-            <td data-testid="detail-accuracy">{formatMetric(t.trial.metrics.accuracy, 'fraction')}</td>
+            {regressionTrial ? (
+              <>
+                <td title="root-mean-square error of its predictions, in the target's own units: lower is better">{commandStudy ? 'RMSE (as reported)' : 'RMSE (validation)'}</td>
+                <td data-testid="detail-accuracy">{formatMetric(t.trial.metrics.rmse, 'target units')}</td>
+              </>
+            ) : (
+              <>
+                <td>{commandStudy ? 'Accuracy (as reported)' : 'Accuracy (validation)'}</td>
+                <td data-testid="detail-accuracy">{formatMetric(t.trial.metrics.accuracy, 'fraction')}</td>
+              </>
+            )}
             <td>Energy per prediction</td>
             <td data-testid="detail-energy">{formatMetric(t.trial.metrics.infer_energy_j_per_sample, 'J')}</td>
           </tr>
@@ -184,6 +197,15 @@ function TrialDetail({
               <td data-testid="detail-test-accuracy">{formatMetric(t.attrs.test_accuracy, 'fraction')}</td>
               <td colSpan={2} className="muted">
                 never seen in training or in choosing; what to expect on new data
+              </td>
+            </tr>
+          )}
+          {typeof t.attrs.test_rmse === 'number' && (
+            <tr>
+              <td>RMSE on held-out test data</td>
+              <td data-testid="detail-test-accuracy">{formatMetric(t.attrs.test_rmse, 'target units')}</td>
+              <td colSpan={2} className="muted">
+                in the target&apos;s units; never seen in training or in choosing: what to expect on new data
               </td>
             </tr>
           )}
@@ -253,12 +275,12 @@ function TrialDetail({
           <Plot
             height={260}
             data={[
-              ...(curve.points.some((c) => c.loss !== null) ? [{ type: 'scatter' as const, mode: 'lines+markers' as const, name: 'loss', x: curve.points.map((c) => c.x), y: curve.points.map((c) => c.loss) }] : []),
+              ...(curve.points.some((c) => c.loss !== null) ? [{ type: 'scatter' as const, mode: 'lines+markers' as const, name: lossLabel, x: curve.points.map((c) => c.x), y: curve.points.map((c) => c.loss) }] : []),
               ...(curve.points.some((c) => c.accuracy !== null)
                 ? [{ type: 'scatter' as const, mode: 'lines+markers' as const, name: accuracyLabel, x: curve.points.map((c) => c.x), y: curve.points.map((c) => c.accuracy), yaxis: 'y2' }]
                 : []),
             ]}
-            layout={learningCurveLayout(curve.by, accuracyLabel, Math.max(...curve.points.map((c) => c.x)), curve.points.flatMap((c) => (c.accuracy === null ? [] : [c.accuracy])))}
+            layout={learningCurveLayout(curve.by, accuracyLabel, Math.max(...curve.points.map((c) => c.x)), curve.points.flatMap((c) => (c.accuracy === null ? [] : [c.accuracy])), lossLabel)}
           />
         )}
         {domains.length > 0 && (
@@ -335,7 +357,8 @@ export function ExplorerScreen({ name }: { name: string }) {
   const { taken, take } = useTakeModel(name);
   const onMeasured = useCallback(() => setMeasuredVersion((v) => v + 1), []);
   const reading = useMemo(() => (budgetText.trim() ? parseBudget(budgetText) : null), [budgetText]);
-  const pick = useMemo(() => (view && reading?.ok ? pickByBudget(view.trials, reading.limits) : null), [view, reading]);
+  const quality = useMemo(() => studyQuality(view?.objectives ?? null, view?.trials ?? []), [view]);
+  const pick = useMemo(() => (view && reading?.ok ? pickByBudget(view.trials, reading.limits, quality) : null), [view, reading, quality]);
   // the trial in focus is what the user did last: a point clicked, or a trial the address names
   // (?trial=7, "Show model #7"), wins over the budget's pick until the budget is edited
   const [clicked, setClicked] = useState<number | null>(null);
@@ -414,7 +437,7 @@ export function ExplorerScreen({ name }: { name: string }) {
       <div className="card budget" data-testid="budget-picker">
         <label htmlFor="budget-text">
           <b>Pick a model by its budget.</b> Say it in words, e.g. &ldquo;at most 2 mJ per prediction&rdquo;, &ldquo;under 0.5 J per 1000
-          predictions&rdquo; or &ldquo;at least 95% accuracy and ≤ 1 mJ&rdquo;:
+          predictions&rdquo; or {quality.metric === 'rmse' ? <>&ldquo;RMSE at most 20 and ≤ 1 mJ&rdquo; (RMSE in the target&apos;s units)</> : <>&ldquo;at least 95% accuracy and ≤ 1 mJ&rdquo;</>}:
         </label>{' '}
         <input
           id="budget-text"
@@ -426,7 +449,7 @@ export function ExplorerScreen({ name }: { name: string }) {
           data-testid="budget-text"
         />
         <p id="budget-reading" className={reading && !reading.ok ? 'warning' : 'muted small'} role={reading && !reading.ok ? 'alert' : undefined} data-testid="budget-reading">
-          {reading ? (reading.ok ? reading.readAs : reading.error) : 'Energy in µJ, mJ, J, kJ, Wh or kWh; accuracy in %.'}
+          {reading ? (reading.ok ? reading.readAs : reading.error) : `Energy in µJ, mJ, J, kJ, Wh or kWh; ${quality.metric === 'rmse' ? "RMSE in the target's units" : 'accuracy in %'}.`}
         </p>
         {taken && taken.trial === chosen && <TakenNote taken={taken} testId="taken-note" />}
         {pick && (

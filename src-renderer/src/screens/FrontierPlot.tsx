@@ -271,7 +271,7 @@ export function FrontierPlot({ view, x, y, z, highlight, onPick, height = 420, a
 }
 
 /** The figures a point stands for, before its parameters (what the hover is for). */
-const HOVER_METRICS: MetricName[] = ['accuracy', 'infer_energy_j_per_sample', 'train_energy_j'];
+const HOVER_METRICS: MetricName[] = ['accuracy', 'rmse', 'infer_energy_j_per_sample', 'train_energy_j'];
 
 function hoverText(t: TrialLike): string {
   const figures = HOVER_METRICS.filter((m) => t.metrics[m] !== undefined).map((m) => `${METRICS[m].label} ${formatMetric(t.metrics[m], METRICS[m].unit)}`);

@@ -52,6 +52,8 @@ export function ReportsScreen({ name }: { name: string }) {
   const [busy, setBusy] = useState(false);
   const checked = useMemo(() => checkReportInputs({ country, pue }, countries), [country, pue, countries]);
   const complete = (view?.trials ?? []).filter((t) => t.state === 'complete');
+  // a regression study measures RMSE, no accuracy: the list and "the most accurate" say so
+  const regression = complete.length > 0 && complete.every((t) => t.metrics.accuracy === undefined) && complete.some((t) => t.metrics.rmse !== undefined);
   // a trial without an inference benchmark (a training-only command) is reported per training run
   const chosenTrial = trial !== null ? complete.find((t) => t.number === trial) : undefined;
   const noInference = (t: { metrics: Record<string, number | undefined> }) => t.metrics.infer_energy_j_per_sample === undefined;
@@ -136,11 +138,11 @@ export function ReportsScreen({ name }: { name: string }) {
         <p>
           Model{' '}
           <select value={trial ?? ''} onChange={(e) => setTrial(e.target.value === '' ? null : Number(e.target.value))} aria-label="Model" data-testid="report-trial">
-            <option value="">the most accurate</option>
+            <option value="">{regression ? 'the most accurate (lowest RMSE)' : 'the most accurate'}</option>
             {complete.map((t) => (
               <option key={t.number} value={t.number}>
                 #{t.number}
-                {t.metrics.accuracy !== undefined ? ` · ${(t.metrics.accuracy * 100).toFixed(1)}%` : ''}
+                {t.metrics.accuracy !== undefined ? ` · ${(t.metrics.accuracy * 100).toFixed(1)}%` : t.metrics.rmse !== undefined ? ` · RMSE ${Number(t.metrics.rmse.toPrecision(4))}` : ''}
                 {t.metrics.infer_energy_j_per_sample !== undefined ? ` · ${formatSi(t.metrics.infer_energy_j_per_sample, 'J')} per prediction` : ''}
               </option>
             ))}
@@ -223,6 +225,15 @@ export function ReportsScreen({ name }: { name: string }) {
                   {report.trial.artifactSha256 ? ` · ${Object.entries(report.trial.artifactSha256).map(([f, h]) => `${f} SHA-256 ${h}`).join('; ')}` : ''}
                 </td>
               </tr>
+              {report.trial.metrics.accuracy === undefined && report.trial.metrics.rmse !== undefined && (
+                <tr>
+                  <td>RMSE</td>
+                  <td data-testid="report-accuracy">
+                    {report.trial.kind === 'command' ? 'as the training command reported it' : 'validation'} {Number(report.trial.metrics.rmse.toPrecision(4))} in the target&apos;s units (lower is better)
+                    {report.trial.testRmse !== undefined && <> · on held-out test data {Number(report.trial.testRmse.toPrecision(4))} (never seen in training or in choosing: what to expect on new data)</>}
+                  </td>
+                </tr>
+              )}
               {report.trial.metrics.accuracy !== undefined && (
                 <tr>
                   <td>Accuracy</td>

@@ -30,6 +30,16 @@ describe('energy payback of a search', () => {
     expect(p.carbon!.campaignG / p.carbon!.savedGPerPrediction).toBeCloseTo(p.predictions!, 6);
   });
 
+  it('a regression study states the RMSE it costs, not accuracy points it lacks (walk 39)', () => {
+    const reg = (trial: number, j: number, rmse: number): PaybackModel => ({ trial, jPerPrediction: j, spreadRel: 0.1, accuracy: null, error: { metric: 'rmse', value: rmse } });
+    const p = payback({ chosen: reg(7, 20.3e-6, 17.95), reference: reg(3, 28.3e-6, 16.21), referenceReason: 'the most accurate trial', campaignEnergyJ: 2320, gPerKWh: null });
+    expect(p.accuracyGainPoints).toBeNull();
+    expect(p.errorChange).toEqual({ metric: 'rmse', change: 17.95 - 16.21 });
+    expect(p.sentence).toMatch(/pays back after [\d.]+ million predictions .*, at a cost of an RMSE 1\.74 higher\.$/);
+    const never = payback({ chosen: reg(3, 28.3e-6, 16.21), reference: reg(7, 20.3e-6, 17.95), referenceReason: 'the reference picked', campaignEnergyJ: 2320, gPerKWh: null });
+    expect(never.sentence).toMatch(/never pays back; what it buys instead is an RMSE 1\.74 lower\.$/);
+  });
+
   it('says when "uses more" is within the measurement spread', () => {
     const p = payback({
       chosen: { trial: 5, jPerPrediction: 153.5e-6, spreadRel: 0.2, accuracy: 0.875 },

@@ -1,6 +1,6 @@
 /** "The best model under 2 mJ", "at least 90% accurate": the model a budget in words picks. */
 import { describe, expect, it } from 'vitest';
-import { pickByBudget } from '../../../src-main/shared/analysis';
+import { pickByBudget, studyQuality, type BudgetLimit } from '../../../src-main/shared/analysis';
 import { parseBudget } from '../../../src-main/shared/budget';
 
 // the walk's study in small: #14 most accurate, #7 the cheapest above 90%, #3 cheapest of all
@@ -54,5 +54,47 @@ describe('picking a model by a budget', () => {
     const tied = [trial(2, 0.921, 300e-6), trial(5, 0.921, 150e-6), trial(6, 0.8, 100e-6), trial(8, 0.85, 100e-6)];
     expect(pickByBudget(tied, [{ metric: 'accuracy', bound: 'min', value: 0.95 }]).closest).toEqual([5]);
     expect(pickByBudget(tied, [{ metric: 'infer_energy_j_per_sample', bound: 'max', value: 50e-6 }]).closest).toEqual([8]);
+  });
+});
+
+// walk 39's regression study: RMSE in the target's units (lower is better), no accuracy at all
+describe('picking a regression model by a budget', () => {
+  const reg = (number: number, rmse: number, j: number) => ({ number, state: 'complete' as const, params: {}, metrics: { rmse, loss: (rmse / 120) ** 2, infer_energy_j_per_sample: j } });
+  const houses = [reg(0, 16.43, 245e-6), reg(3, 16.21, 28.3e-6), reg(7, 17.95, 20.3e-6), reg(10, 35.25, 17.6e-6), reg(11, 40.1, 24e-6)];
+  const quality = studyQuality([{ metric: 'rmse', direction: 'minimize' }, { metric: 'infer_energy_j_per_sample', direction: 'minimize' }]);
+  const pickReg = (words: string) => {
+    const r = parseBudget(words);
+    if (!r.ok) throw new Error(r.error);
+    return pickByBudget(houses, r.limits, quality);
+  };
+
+  it('under an energy cap: the lowest RMSE within it, as it picks the most accurate classifier', () => {
+    const p = pickReg('at most 25 µJ per prediction');
+    expect(p.trial).toBe(7);
+    expect(p.mostAccurate).toBe(3);
+    expect(p.sentence).toBe(
+      'Model #7 has an RMSE 1.74 higher and uses 28% less energy per prediction than the most accurate model (#3). The most frugal model within this limit is #10: it has an RMSE 17.3 higher and uses 13% less energy per prediction than #7. Model #7: RMSE 17.95, inference energy per prediction 20.3 µJ.',
+    );
+    // the quality inferred from the trials when no objectives are given: the same pick
+    expect(pickByBudget(houses, (parseBudget('at most 25 µJ per prediction') as { limits: BudgetLimit[] }).limits).trial).toBe(7);
+  });
+
+  it('reads a limit on the RMSE, and with it alone picks the most frugal model that meets it', () => {
+    const r = parseBudget('RMSE at most 20');
+    expect(r).toEqual({ ok: true, limits: [{ metric: 'rmse', bound: 'max', value: 20 }], readAs: 'read as: RMSE ≤ 20' });
+    expect(parseBudget('under 20 rmse and at most 1 mJ')).toMatchObject({ ok: true, readAs: 'read as: RMSE ≤ 20 and energy per prediction ≤ 1 mJ' });
+    expect(parseBudget('error below 18')).toMatchObject({ ok: true, limits: [{ metric: 'rmse', bound: 'max', value: 18 }] });
+    const p = pickReg('RMSE at most 20');
+    expect(p.trial).toBe(7);
+    expect(p.sentence).toMatch(/^Model #7 is the most frugal model that meets this limit: it has an RMSE 1.74 higher/);
+    const none = pickReg('RMSE at most 10');
+    expect(none.trial).toBeNull();
+    expect(none.sentence).toBe('No model meets this limit. Closest: #3 (it has 16.21). Loosen a limit, or run more trials.');
+  });
+
+  it('an accuracy limit on a study that measures none says what the study measures instead', () => {
+    const p = pickReg('at least 95% accuracy');
+    expect(p.trial).toBeNull();
+    expect(p.sentence).toBe(`No model of this study measures accuracy: its models are compared by RMSE (in the target's units). State the limit on that, e.g. "RMSE at most 16", or leave quality out.`);
   });
 });

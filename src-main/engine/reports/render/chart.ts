@@ -8,7 +8,9 @@ import { energyText, plainNumber } from '../units';
 
 export interface FrontierPoint {
   trial: number;
-  accuracy: number;
+  /** The study's quality as the chart's y axis shows it: accuracy in %, or a regression's RMSE in the target's units. */
+  value: number;
+  metric: 'accuracy' | 'rmse' | 'loss';
   jPerSample: number;
   onFront: boolean;
   chosen: boolean;
@@ -211,45 +213,47 @@ export function drawFrontier(doc: Doc, x: number, y: number, width: number, poin
   if (xMax / xMin < 1.5) [xMin, xMax] = [xMin / 1.25, xMax * 1.25];
   const lx0 = Math.log10(xMin) - 0.05 * Math.log10(xMax / xMin);
   const lx1 = Math.log10(xMax) + 0.05 * Math.log10(xMax / xMin);
-  const accs = points.map((p) => p.accuracy * 100);
+  const accs = points.map((p) => p.value);
   let yMin = Math.min(...accs);
   let yMax = Math.max(...accs);
   if (yMax - yMin < 1) [yMin, yMax] = [yMin - 1, yMax + 1];
   const pad = (yMax - yMin) * 0.08;
+  const percent = (points[0]?.metric ?? 'accuracy') === 'accuracy';
+  const top = percent ? 100 : Infinity;
   yMin = Math.max(0, yMin - pad);
-  yMax = Math.min(100, yMax + pad);
+  yMax = Math.min(top, yMax + pad);
   // the axis ends on a labelled tick above the highest point, so that point and its label sit
   // inside the frame with a tick above them, not on the frame's top edge under a lower tick
   const step0 = linearTicks(yMin, yMax, 5);
-  if (step0.length >= 2 && step0.at(-1)! < yMax) yMax = Math.min(100, step0.at(-1)! + (step0[1]! - step0[0]!));
+  if (step0.length >= 2 && step0.at(-1)! < yMax) yMax = Math.min(top, step0.at(-1)! + (step0[1]! - step0[0]!));
   const px = (j: number) => f.x + ((Math.log10(j) - lx0) / (lx1 - lx0)) * f.w;
   const py = (a: number) => f.y + f.h - ((a - yMin) / (yMax - yMin)) * f.h;
   const xTicks = logTicks(10 ** lx0, 10 ** lx1).map((v) => ({ at: px(v), label: energyText(v, 2) }));
-  const yTicks = linearTicks(yMin, yMax, 5).map((v) => ({ at: py(v), label: `${plainNumber(v, 3)}%` }));
-  axes(doc, f, x, xTicks, yTicks, 'inference energy per prediction (log scale)', 'validation accuracy');
+  const yTicks = linearTicks(yMin, yMax, 5).map((v) => ({ at: py(v), label: `${plainNumber(v, 3)}${percent ? '%' : ''}` }));
+  axes(doc, f, x, xTicks, yTicks, 'inference energy per prediction (log scale)', percent ? 'validation accuracy' : `validation ${points[0]!.metric === 'rmse' ? 'RMSE' : 'loss'} (lower is better)`);
   doc.save();
   const front = points.filter((p) => p.onFront).sort((a, b) => a.jPerSample - b.jPerSample);
   if (front.length > 1) {
     doc.lineWidth(1.4).strokeColor('#2e8b57');
     // a staircase, as the app draws it: between two front models no model is known to reach the
     // diagonal, only the steps (across at the lower accuracy, then up at the higher energy)
-    doc.moveTo(px(front[0]!.jPerSample), py(front[0]!.accuracy * 100));
-    front.slice(1).forEach((p, i) => doc.lineTo(px(p.jPerSample), py(front[i]!.accuracy * 100)).lineTo(px(p.jPerSample), py(p.accuracy * 100)));
+    doc.moveTo(px(front[0]!.jPerSample), py(front[0]!.value));
+    front.slice(1).forEach((p, i) => doc.lineTo(px(p.jPerSample), py(front[i]!.value)).lineTo(px(p.jPerSample), py(p.value)));
     doc.stroke();
   }
-  for (const p of points) doc.circle(px(p.jPerSample), py(p.accuracy * 100), p.onFront ? 3 : 2.4).fillColor(p.onFront ? '#2e8b57' : '#888888').fill();
+  for (const p of points) doc.circle(px(p.jPerSample), py(p.value), p.onFront ? 3 : 2.4).fillColor(p.onFront ? '#2e8b57' : '#888888').fill();
   // the front's segments and the points: what the chosen model's label must not cross
   const segments: [number, number, number, number][] = front.slice(1).flatMap((p, i): [number, number, number, number][] => [
-    [px(front[i]!.jPerSample), py(front[i]!.accuracy * 100), px(p.jPerSample), py(front[i]!.accuracy * 100)],
-    [px(p.jPerSample), py(front[i]!.accuracy * 100), px(p.jPerSample), py(p.accuracy * 100)],
+    [px(front[i]!.jPerSample), py(front[i]!.value), px(p.jPerSample), py(front[i]!.value)],
+    [px(p.jPerSample), py(front[i]!.value), px(p.jPerSample), py(p.value)],
   ]);
   for (const p of points.filter((q) => q.chosen)) {
     const ax = px(p.jPerSample);
-    const ay = py(p.accuracy * 100);
+    const ay = py(p.value);
     doc.lineWidth(1.2).strokeColor('#c81e1e').circle(ax, ay, 6).stroke();
     const label = `trial ${p.trial} (this report)`;
     doc.font('Helvetica').fontSize(7.5);
-    const dots = points.filter((q) => q !== p).map((q) => ({ x: px(q.jPerSample), y: py(q.accuracy * 100), r: q.onFront ? 3 : 2.4 }));
+    const dots = points.filter((q) => q !== p).map((q) => ({ x: px(q.jPerSample), y: py(q.value), r: q.onFront ? 3 : 2.4 }));
     const at = placeLabel({ x: ax, y: ay }, { w: doc.widthOfString(label) + 2, h: 9 }, f, segments, dots);
     if (at.leader) doc.lineWidth(0.6).strokeColor('#c81e1e').moveTo(at.leader[0], at.leader[1]).lineTo(at.leader[2], at.leader[3]).stroke();
     doc.fillColor('#c81e1e').text(label, at.x + 1, at.y + 1, { lineBreak: false });

@@ -2,7 +2,7 @@
 import type { EnergyReport, PhaseFigures } from '../../../shared/report';
 import { datasetText } from '../../../shared/spec';
 import { durationText, energyText, flopsText, gramsText, plainNumber } from '../units';
-import { OWN_VS_NET, emissionsUncertainty, gpaiIdentity, accuracyLabel, batchRepeatsText, selectionText, testAccuracyLabel, commandRows, campaignRows, modelFingerprint, gpaiRows, hardwareRows, methodLabel, noInference, paybackRows, perJouleText, remeasuredNote, uncertainty, unitWords } from './text';
+import { OWN_VS_NET, emissionsUncertainty, gpaiIdentity, qualityRows, batchRepeatsText, selectionText, commandRows, campaignRows, modelFingerprint, gpaiRows, hardwareRows, methodLabel, noInference, paybackRows, perJouleText, remeasuredNote, uncertainty, unitWords } from './text';
 
 function table(headers: string[], rows: string[][]): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -62,8 +62,7 @@ export function renderMarkdown(r: EnergyReport): string {
         ['Parameters', Object.entries(r.trial.params).map(([k, v]) => `${k}=${String(v)}`).join(', ')],
         ['Trainable parameters', r.trial.paramCount === null ? '—' : plainNumber(r.trial.paramCount, 6)],
         modelFingerprint(r),
-        [accuracyLabel(r), r.trial.metrics.accuracy === undefined ? '—' : `${(r.trial.metrics.accuracy * 100).toFixed(2)}%`],
-        ...(r.trial.testAccuracy !== undefined ? [[testAccuracyLabel(r), `${(r.trial.testAccuracy * 100).toFixed(2)}%`] as [string, string]] : []),
+        ...qualityRows(r, '—'),
         ...commandRows(r),
         ['Backend', r.trial.backend ?? '—'],
         ['Software', Object.entries(r.software).map(([k, v]) => `${k} ${v}`).join('; ')],

@@ -12,7 +12,7 @@ import type { EnergyReport } from '../../../shared/report';
 import { datasetText } from '../../../shared/spec';
 import { durationText, energyText, flopsText, gramsText, plainNumber } from '../units';
 import { drawFrontier, drawPayback, FRONTIER_HEIGHT, paybackHeight, type FrontierPoint } from './chart';
-import { OWN_VS_NET, emissionsUncertainty, accuracyLabel, batchRepeatsText, selectionText, testAccuracyLabel, commandRows, campaignRows, modelFingerprint, gpaiRows, hardwareRows, lowerBoundText, methodLabel, noInference, paybackRows, perJouleText, remeasuredNote, uncertainty, unitWords } from './text';
+import { OWN_VS_NET, emissionsUncertainty, qualityRows, batchRepeatsText, selectionText, commandRows, campaignRows, modelFingerprint, gpaiRows, hardwareRows, lowerBoundText, methodLabel, noInference, paybackRows, perJouleText, remeasuredNote, uncertainty, unitWords } from './text';
 
 /** Helvetica in PDF covers WinAnsi only: spell out what it lacks. */
 export function pdfSafe(s: string): string {
@@ -104,8 +104,7 @@ export function renderPdf(r: EnergyReport, frontier: FrontierPoint[], options: {
     ['Inference', inf ? `${energyText(inf.jPerSample)} per prediction; ${energyText(inf.jPer1000)} per 1,000; ${perJouleText(inf.samplesPerJ, 'predictions')} - ${methodLabel(inf)}${remeasuredNote(inf)}` : noInference(r)],
     ['Emissions', `campaign ${gramsText(r.emissions.campaignG)}; training ${gramsText(r.emissions.trainingG)} (${r.emissions.intensityGPerKWh} gCO2e/kWh, ${r.emissions.country}${r.emissions.year ? ` ${r.emissions.year}` : ''}, PUE ${r.emissions.pue})`],
     ['SCI', `${gramsText(r.sci.scoreG)} per ${unitWords(r.sci.functionalUnit)}${r.sci.embodied.included ? '' : ' (embodied emissions excluded, see below)'}`],
-    [accuracyLabel(r), r.trial.metrics.accuracy === undefined ? '-' : `${(r.trial.metrics.accuracy * 100).toFixed(2)}%`],
-    ...(r.trial.testAccuracy !== undefined ? [[testAccuracyLabel(r), `${(r.trial.testAccuracy * 100).toFixed(2)}%`] as [string, string]] : []),
+    ...qualityRows(r, '-'),
     ...(selectionText(r) ? ([['Why this model', selectionText(r)!]] as [string, string][]) : []),
     ...(r.pareto ? ([['Trade-off', r.pareto.sentence]] as [string, string][]) : []),
     ...(r.payback ? ([['Payback', r.payback.sentence]] as [string, string][]) : []),

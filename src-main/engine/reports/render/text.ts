@@ -72,6 +72,24 @@ export function accuracyLabel(r: Pick<EnergyReport, 'trial'>): string {
   return r.trial.kind === 'command' ? 'Accuracy (as the training command reported it)' : 'Accuracy (validation)';
 }
 
+/**
+ * The model's quality rows: accuracy (validation, then held-out test) or, for a regression (a
+ * study measuring RMSE and no accuracy), its RMSE in the target's units. `none`: a missing figure.
+ */
+export function qualityRows(r: Pick<EnergyReport, 'trial'>, none: string): [string, string][] {
+  const m = r.trial.metrics;
+  if (m.accuracy === undefined && m.rmse !== undefined) {
+    return [
+      [r.trial.kind === 'command' ? 'RMSE (as the training command reported it)' : "RMSE (validation), in the target's units (lower is better)", plainNumber(m.rmse, 4)],
+      ...(r.trial.testRmse !== undefined ? [["RMSE on held-out test data (never seen in training or in choosing: what to expect on new data)", plainNumber(r.trial.testRmse, 4)] as [string, string]] : []),
+    ];
+  }
+  return [
+    [accuracyLabel(r), m.accuracy === undefined ? none : `${(m.accuracy * 100).toFixed(2)}%`],
+    ...(r.trial.testAccuracy !== undefined ? [[testAccuracyLabel(r), `${(r.trial.testAccuracy * 100).toFixed(2)}%`] as [string, string]] : []),
+  ];
+}
+
 /** What ties the report to the model taken away: a built-in model's weights, or the files a command handed back. */
 export function modelFingerprint(r: Pick<EnergyReport, 'trial'>): [string, string] {
   const files = r.trial.artifactSha256 ? Object.entries(r.trial.artifactSha256) : [];

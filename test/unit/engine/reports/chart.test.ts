@@ -127,11 +127,11 @@ describe('the PDF frontier', () => {
 
   it('draws a report\'s frontier with the label and the legend', async () => {
     const points: FrontierPoint[] = [
-      { trial: 13, accuracy: 0.818, jPerSample: 149e-6, onFront: true, chosen: false },
-      { trial: 7, accuracy: 0.905, jPerSample: 171e-6, onFront: true, chosen: true },
-      { trial: 14, accuracy: 0.92, jPerSample: 298e-6, onFront: true, chosen: false },
-      { trial: 3, accuracy: 0.882, jPerSample: 346e-6, onFront: false, chosen: false },
-      { trial: 2, accuracy: 0.891, jPerSample: 1.08e-3, onFront: false, chosen: false },
+      { trial: 13, value: 81.8, metric: 'accuracy', jPerSample: 149e-6, onFront: true, chosen: false },
+      { trial: 7, value: 90.5, metric: 'accuracy', jPerSample: 171e-6, onFront: true, chosen: true },
+      { trial: 14, value: 92, metric: 'accuracy', jPerSample: 298e-6, onFront: true, chosen: false },
+      { trial: 3, value: 88.2, metric: 'accuracy', jPerSample: 346e-6, onFront: false, chosen: false },
+      { trial: 2, value: 89.1, metric: 'accuracy', jPerSample: 1.08e-3, onFront: false, chosen: false },
     ];
     const text = (await words((doc) => drawFrontier(doc, 50, 50, 495, points))).map((x) => x.text).join(' ');
     expect(text).toContain('trial 7 (this report)');
