@@ -522,6 +522,55 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     await tab.close();
   }, 90_000);
 
+  it('picks a regression model by its budget: the lowest RMSE under the cap, and its detail in RMSE (walk 39)', async () => {
+    const folder = join(dataDir, 'houses');
+    const file = join(folder, 'houses.db');
+    mkdirSync(folder, { recursive: true });
+    const parsed = parseStudySpec({
+      name: 'e2e-houses',
+      dataset: { csv: join(folder, 'houses.csv'), target: 'price_keur' },
+      model: 'mlp',
+      space: { units: { type: 'int', low: 4, high: 64 } },
+      objectives: [{ metric: 'rmse' }, { metric: 'infer_energy_j_per_sample' }],
+      trials: 4,
+    });
+    if (!parsed.ok) throw new Error('bad spec');
+    const s = new Store(file);
+    const study = s.createStudy(parsed.spec);
+    // walk 39's front: #1 the lowest RMSE, #2 the best under 25 µJ, #3 the most frugal
+    for (const [rmse, j] of [[16.43, 245e-6], [16.21, 28.3e-6], [17.95, 20.3e-6], [35.25, 17.6e-6]] as const) {
+      const t = s.createTrial(study.id, { units: 8 });
+      s.startTrial(t.id);
+      s.completeTrial(t.id, { metrics: { rmse, loss: (rmse / 120) ** 2, infer_energy_j_per_sample: j }, attrs: { test_rmse: rmse * 1.05 }, windows: [], backend: 'wasm', powerSamples: [] });
+    }
+    s.close();
+    const tab = await page.context().newPage();
+    await tab.goto(url);
+    await tab.getByTestId('open-path').fill(file);
+    await tab.getByTestId('open-file').click();
+    await tab.getByTestId('study-link-e2e-houses').click();
+    await tab.waitForURL(/#\/study\/e2e-houses\/explore$/);
+    expect(await tab.getByTestId('budget-picker').textContent()).toContain('RMSE at most 20');
+    await tab.getByTestId('budget-text').fill('at most 25 µJ per prediction');
+    await tab.getByTestId('budget-sentence').getByText(/Model #2 has an RMSE 1\.74 higher and uses 28% less energy per prediction than the most accurate model \(#1\)/).waitFor();
+    await tab.getByTestId('budget-show').click();
+    const detail = tab.getByTestId('trial-detail');
+    await detail.getByRole('heading', { name: 'Model #2' }).waitFor();
+    expect(await detail.textContent()).toContain('RMSE (validation)');
+    expect(await tab.getByTestId('detail-accuracy').first().textContent()).toBe('17.95');
+    expect(await detail.textContent()).toContain('RMSE on held-out test data');
+    await detail.scrollIntoViewIfNeeded();
+    await tab.screenshot({ path: join(shots, '20-regression-budget.png'), fullPage: true });
+    // an accuracy limit on a regression says what the study measures
+    await tab.getByTestId('budget-text').fill('at least 90% accuracy');
+    await tab.getByTestId('budget-sentence').getByText(/No model of this study measures accuracy: its models are compared by RMSE/).waitFor();
+    await tab.goto(`${url}#/study/e2e-houses/reports`);
+    await tab.getByTestId('report-trial').locator('option').nth(4).waitFor({ state: 'attached' });
+    expect(await tab.getByTestId('report-trial').locator('option').first().textContent()).toBe('the most accurate (lowest RMSE)');
+    expect(await tab.getByTestId('report-trial').locator('option').nth(2).textContent()).toMatch(/^#1 · RMSE 16\.21 · 28\.3 µJ per prediction$/);
+    await tab.close();
+  }, 90_000);
+
   it('reads a CSV file of the user\'s in the wizard: summary, target choice, and the study file', async () => {
     await page.goto(url);
     await page.getByTestId('nav-wizard').click();

@@ -112,7 +112,7 @@ export function RunScreen({ name }: { name: string }) {
             <FrontierPlot view={plotted} height={260} />
           ) : (
             <p className="muted" data-testid="frontier-empty">
-              Each model appears here, accuracy against energy per prediction, as soon as it is measured.
+              Each model appears here, {view.objectives.some((o) => o.metric === 'rmse') ? 'its error (RMSE)' : 'accuracy'} against energy per prediction, as soon as it is measured.
             </p>
           )}
         </div>
