@@ -247,7 +247,7 @@ export function loadCsv(options: CsvOptions): CsvDataset {
     if (present.length === 0) throw new UserError(`${path}: column "${columns[i]}" is empty; remove it from the file`);
     if (present.every(isNumber)) {
       const mean = present.reduce((a, v) => a + Number(v), 0) / present.length;
-      if (missing) notes.push(`${missing} missing value(s) in "${columns[i]}" set to its mean ${Number(mean.toPrecision(4))} (${lineList(absent)})`);
+      if (missing) notes.push(`${missing} missing value(s) in "${columns[i]}" set to its mean in the training rows (${lineList(absent)})`);
       const encoding: ColumnEncoding = { column: columns[i]!, kind: 'numeric', fill: mean };
       return { names: [columns[i]!], encoding, encode: (v: string) => [isMissing(v) ? mean : Number(v)] };
     }
@@ -255,7 +255,7 @@ export function loadCsv(options: CsvOptions): CsvDataset {
     for (const v of present) counts.set(v, (counts.get(v) ?? 0) + 1);
     const cats = [...counts.keys()].sort();
     const mode = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]![0];
-    if (missing) notes.push(`${missing} missing value(s) in "${columns[i]}" set to its most frequent value "${mode}" (${lineList(absent)})`);
+    if (missing) notes.push(`${missing} missing value(s) in "${columns[i]}" set to its most frequent value in the training rows (${lineList(absent)})`);
     if (cats.length > 50) notes.push(`"${columns[i]}" has ${cats.length} categories: one-hot encoding makes it ${cats.length} features`);
     const encoding: ColumnEncoding = { column: columns[i]!, kind: 'categorical', categories: cats, fill: mode };
     return { names: cats.map((c) => `${columns[i]}=${c}`), encoding, encode: (v: string) => cats.map((c) => ((isMissing(v) ? mode : v.trim()) === c ? 1 : 0)) };
@@ -270,6 +270,9 @@ export function loadCsv(options: CsvOptions): CsvDataset {
       for (const v of e.encode(r.cells[featureCols[j]!]!)) x[row * f + k++] = v;
     });
   });
+  // which cells were empty: the split fills them from its training rows alone (split.ts)
+  const missing = new Uint8Array(data.length * encoders.length);
+  data.forEach((r, row) => featureCols.forEach((c, j) => (missing[row * encoders.length + j] = isMissing(r.cells[c]!) ? 1 : 0)));
   const y = new Int32Array(data.length);
   let yReal: Float32Array | undefined;
   if (task === 'classification') {
@@ -291,6 +294,7 @@ export function loadCsv(options: CsvOptions): CsvDataset {
     n: data.length,
     encoding: { kind: 'tabular', columns: encoders.map((e) => e.encoding), target: columns[t]! },
     source: { file: path, lines: data.map((r) => r.line) },
+    ...(missing.some((m) => m === 1) ? { missing } : {}),
     notes: [`${hasHeader ? 'header row detected' : 'no header row: columns named column_1…'}; target "${columns[t]}" (${task})`, ...notes],
   };
 }

@@ -1,7 +1,7 @@
 /** Seeded stratified subsampling and train/validation/test split, normalisation fitted on train. */
 import { hashInts, makeRng } from '../../shared/rng';
 import { UserError } from '../errors';
-import type { Dataset, DatasetSummary, Part, Split } from './types';
+import type { ColumnEncoding, Dataset, DatasetSummary, InputEncoding, Part, Split } from './types';
 
 function shuffle(a: number[], rng: ReturnType<typeof makeRng>): void {
   for (let i = a.length - 1; i > 0; i--) {
@@ -66,7 +66,8 @@ export interface SplitOptions {
   fractions?: { train: number; validation: number; test: number };
 }
 
-export function splitDataset(ds: Dataset, options: SplitOptions): Split {
+export function splitDataset(given: Dataset, options: SplitOptions): Split {
+  let ds = given;
   const fr = options.fractions ?? { train: 0.7, validation: 0.15, test: 0.15 };
   const keepShare = options.maxSamples && options.maxSamples < ds.n ? options.maxSamples / ds.n : 1;
   const parts: { train: number[]; validation: number[]; test: number[] } = { train: [], validation: [], test: [] };
@@ -80,6 +81,8 @@ export function splitDataset(ds: Dataset, options: SplitOptions): Split {
   }
   const rng = makeRng(hashInts(options.seed, 0x5b11));
   for (const p of Object.values(parts)) shuffle(p, rng);
+  const filled = fillFromTraining(ds, parts.train);
+  ds = filled.ds;
   const train = take(ds, parts.train);
   const validation = take(ds, parts.validation);
   const test = take(ds, parts.test);
@@ -120,7 +123,47 @@ export function splitDataset(ds: Dataset, options: SplitOptions): Split {
     testRows: [...parts.test],
     ...(targetScale ? { targetScale } : {}),
     ...(featureScale ? { featureScale } : {}),
+    ...(filled.encoding ? { encoding: filled.encoding } : {}),
   };
+}
+
+/**
+ * Empty cells filled from the training rows alone: a numeric column's mean, a categorical
+ * column's most frequent category (ties: the first in the column's order) — the held-out rows'
+ * values shape neither. The data set is copied, not changed; without empty cells it is as given.
+ */
+function fillFromTraining(ds: Dataset, trainRows: readonly number[]): { ds: Dataset; encoding?: InputEncoding } {
+  const enc = ds.encoding;
+  const missing = ds.missing;
+  if (!missing || !enc || enc.kind !== 'tabular' || !missing.some((m) => m === 1)) return { ds };
+  const f = ds.x.length / ds.n;
+  const cols = enc.columns.length;
+  const x = ds.x.slice();
+  let offset = 0;
+  const columns = enc.columns.map((c, j): ColumnEncoding => {
+    const at = offset;
+    offset += c.kind === 'numeric' ? 1 : c.categories.length;
+    const absent = (r: number) => missing[r * cols + j] === 1;
+    if (!Array.from({ length: ds.n }, (_, r) => r).some(absent)) return c;
+    const present = trainRows.filter((r) => !absent(r));
+    let values: number[];
+    let fitted: ColumnEncoding;
+    if (c.kind === 'numeric') {
+      // a column empty in every training row keeps the fill fitted on the whole file
+      const mean = present.length ? present.reduce((a, r) => a + x[r * f + at]!, 0) / present.length : c.fill;
+      values = [mean];
+      fitted = { ...c, fill: mean };
+    } else {
+      const counts = c.categories.map((_, k) => present.filter((r) => x[r * f + at + k] === 1).length);
+      const best = present.length ? counts.indexOf(Math.max(...counts)) : c.categories.indexOf(c.fill);
+      values = c.categories.map((_, k) => (k === best ? 1 : 0));
+      fitted = { ...c, fill: c.categories[best]! };
+    }
+    for (let r = 0; r < ds.n; r++) if (absent(r)) values.forEach((v, k) => (x[r * f + at + k] = v));
+    return fitted;
+  });
+  if (offset !== f) throw new Error(`encoding gives ${offset} features where the data has ${f}`);
+  return { ds: { ...ds, x }, encoding: { ...enc, columns } };
 }
 
 export function summarise(ds: Dataset): DatasetSummary {

@@ -31,6 +31,12 @@ export interface Dataset {
   encoding?: InputEncoding;
   /** CSV: the file and, per row, the line it starts on (to hand back held-out rows). */
   source?: { file: string; lines: number[] };
+  /**
+   * CSV: 1 where a cell was empty, per row and encoded column (`encoding.columns` order). The
+   * split fills these from its training part alone (the held-out rows' values must not shape
+   * what the model learns from), whatever `x` holds there before.
+   */
+  missing?: Uint8Array;
 }
 
 export interface Part {
@@ -56,6 +62,8 @@ export interface Split {
   testRows: number[];
   /** Tabular: the per-feature mean and sd fitted on the training part (z-score). */
   featureScale?: { mean: number[]; sd: number[] };
+  /** The data set's encoding with each column's fill for an empty cell fitted on the training part (what a kept model applies). */
+  encoding?: InputEncoding;
 }
 
 export interface DatasetSummary {

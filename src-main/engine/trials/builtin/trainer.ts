@@ -259,7 +259,7 @@ async function main(): Promise<void> {
           task: split.task,
           classes: split.classes,
           inputShape: split.inputShape,
-          encoding: ds.encoding ?? null,
+          encoding: split.encoding ?? ds.encoding ?? null,
           featureScale: split.featureScale ?? null,
           targetScale: split.targetScale ?? null,
           dataSha256,

@@ -131,7 +131,29 @@ describe('CSV data checks', () => {
     body[7] = '7,nan,yes';
     const ds = loadCsv({ path: write('nan.csv', `a,b,label\n${body.join('\n')}\n`), target: 'label' });
     expect(ds.featureNames).toEqual(['a', 'b']);
-    expect(ds.notes.join('\n')).toMatch(/2 missing value\(s\) in "b" set to its mean [\d.]+ \(lines 6, 9\)/);
+    expect(ds.notes.join('\n')).toMatch(/2 missing value\(s\) in "b" set to its mean in the training rows \(lines 6, 9\)/);
+  });
+
+  it('fills empty cells from the training rows alone: the held-out rows shape no fill (walk 39)', () => {
+    const lines = Array.from({ length: 40 }, (_, r) => `${r},${r === 0 ? '' : 1000 + r * r},${r % 3 === 0 ? 'red' : r % 3 === 1 ? 'blue' : ''},${r % 2 ? 'yes' : 'no'}`);
+    const ds = loadCsv({ path: write('holes.csv', `a,b,colour,label\n${lines.join('\n')}\n`), target: 'label' });
+    expect(ds.missing).toBeDefined();
+    const split = splitDataset(ds, { seed: 5 });
+    const enc = split.encoding!;
+    if (enc.kind !== 'tabular') throw new Error('tabular expected');
+    const b = enc.columns.find((c) => c.column === 'b')!;
+    if (b.kind !== 'numeric') throw new Error('numeric expected');
+    // the training part's mean of "b" (what the z-score subtracts) is the fill: the mean of its present
+    // values, whether or not the empty row is among them; the whole file's mean is another number
+    const j = ds.featureNames.indexOf('b');
+    expect(b.fill).toBeCloseTo(split.featureScale!.mean[j]!, 1);
+    const all = lines.slice(1).map((l) => Number(l.split(',')[1]));
+    expect(Math.abs(b.fill - all.reduce((x, y) => x + y, 0) / all.length)).toBeGreaterThan(1);
+    const colour = enc.columns.find((c) => c.column === 'colour')!;
+    expect(colour.kind === 'categorical' && ['blue', 'red'].includes(colour.fill)).toBe(true);
+    // the data set itself is left as loaded: splitting again gives the same
+    expect(splitDataset(ds, { seed: 5 }).encoding).toEqual(enc);
+    expect(ds.x[ds.featureNames.indexOf('b')]).toBeCloseTo((ds.encoding as { columns: { fill: number }[] }).columns[1]!.fill, 1);
   });
 
   it('blames line 1 when it holds counts and class names rather than a header', () => {
