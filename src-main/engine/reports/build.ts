@@ -507,10 +507,8 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
   const qualityWords = regression
     ? `${study.spec.model === 'command' ? 'RMSE as the command reported it' : 'validation RMSE'} ${plainNumber(trial.metrics.rmse!)} in the target's units`
     : `${study.spec.model === 'command' ? 'accuracy as the command reported it' : 'validation accuracy'} ${trial.metrics.accuracy !== undefined ? (trial.metrics.accuracy * 100).toFixed(1) + '%' : 'not measured'}`;
-  const task = study.spec.dataset && regression
-    ? `${study.spec.model === 'command' ? 'prediction' : 'regression'} of ${datasetLabel(study.spec)} samples (${qualityWords})`
-    : study.spec.dataset
-    ? `${study.spec.model === 'command' ? 'prediction' : 'classification'} of ${datasetLabel(study.spec)} samples (${study.spec.model === 'command' ? 'accuracy as the command reported it' : 'validation accuracy'} ${trial.metrics.accuracy !== undefined ? (trial.metrics.accuracy * 100).toFixed(1) + '%' : 'not measured'})`
+  const task = study.spec.dataset
+    ? `${study.spec.model === 'command' ? 'prediction' : regression ? 'regression' : 'classification'} of ${datasetLabel(study.spec)} samples (${qualityWords})`
     : "the training command's own inference task";
   const inferHardware = `${hardwareShort}, ${trial.backend ?? 'unknown'} backend`;
   const inferText =
