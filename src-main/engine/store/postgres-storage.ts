@@ -601,7 +601,7 @@ export class PostgresStorage implements Storage {
     return this.stopTrial(trialId, 'pruned', 'pruned', reason, partial);
   }
 
-  private async stopTrial(trialId: number, state: 'failed' | 'pruned', kind: string, message: string, partial?: Partial<TrialResult>, detail?: string): Promise<void> {
+  private async stopTrial(trialId: number, state: 'failed' | 'pruned' | 'interrupted', kind: string, message: string, partial?: Partial<TrialResult>, detail?: string): Promise<void> {
     await this.onTrial(trialId, async (c, studyId) => {
       if (partial) await this.writeResult(c, studyId, trialId, { metrics: {}, windows: [], attrs: {}, powerSamples: [], backend: '', ...partial });
       if (partial?.backend) await c.query('UPDATE trials SET backend = $1 WHERE id = $2', [partial.backend, trialId]);
@@ -618,11 +618,8 @@ export class PostgresStorage implements Storage {
     );
   }
 
-  async interruptTrial(trialId: number, message: string): Promise<void> {
-    await this.onTrial(trialId, async (c) => {
-      await this.putFailure(c, trialId, 'interrupted', message, null);
-      await this.transition(c, trialId, 'interrupted');
-    });
+  async interruptTrial(trialId: number, message: string, partial?: Partial<TrialResult>): Promise<void> {
+    await this.stopTrial(trialId, 'interrupted', 'interrupted', message, partial);
   }
 
   async setTrialAttr(trialId: number, key: string, value: unknown): Promise<void> {

@@ -100,8 +100,8 @@ export class SqliteStorage implements Storage {
   pruneTrial(trialId: number, reason: string, partial: Partial<TrialResult>): Promise<void> {
     return later(() => this.store.pruneTrial(trialId, reason, partial));
   }
-  interruptTrial(trialId: number, message: string): Promise<void> {
-    return later(() => this.store.interruptTrial(trialId, message));
+  interruptTrial(trialId: number, message: string, partial?: Partial<TrialResult>): Promise<void> {
+    return later(() => this.store.interruptTrial(trialId, message, partial));
   }
   setTrialAttr(trialId: number, key: string, value: unknown): Promise<void> {
     return later(() => this.store.setTrialAttr(trialId, key, value));

@@ -142,7 +142,8 @@ export interface Storage {
   completeTrial(trialId: number, result: TrialResult, state?: 'complete' | 'pruned'): Promise<void>;
   failTrial(trialId: number, kind: string, message: string, partial?: Partial<TrialResult>, detail?: string): Promise<void>;
   pruneTrial(trialId: number, reason: string, partial: Partial<TrialResult>): Promise<void>;
-  interruptTrial(trialId: number, message: string): Promise<void>;
+  /** `partial`: what the trial measured before it was stopped (a Ctrl-C), kept as a failed trial's is. */
+  interruptTrial(trialId: number, message: string, partial?: Partial<TrialResult>): Promise<void>;
   setTrialAttr(trialId: number, key: string, value: unknown): Promise<void>;
   /**
    * Marks `interrupted` every trial left `running` or `queued` whose heartbeat is older than

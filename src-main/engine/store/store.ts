@@ -392,7 +392,7 @@ export class Store {
     this.stopTrial(trialId, 'pruned', 'pruned', reason, partial);
   }
 
-  private stopTrial(trialId: number, state: 'failed' | 'pruned', kind: string, message: string, partial?: Partial<TrialResult>, detail?: string): void {
+  private stopTrial(trialId: number, state: 'failed' | 'pruned' | 'interrupted', kind: string, message: string, partial?: Partial<TrialResult>, detail?: string): void {
     this.db.transaction(() => {
       const studyId = (this.db.prepare('SELECT study_id FROM trials WHERE id = ?').get(trialId) as { study_id: number }).study_id;
       if (partial) this.writeResult(studyId, trialId, { metrics: {}, windows: [], attrs: {}, powerSamples: [], backend: '', ...partial });
@@ -404,13 +404,9 @@ export class Store {
     }).immediate();
   }
 
-  interruptTrial(trialId: number, message: string): void {
-    this.db.transaction(() => {
-      this.db
-        .prepare('INSERT OR REPLACE INTO trial_failures (trial_id, kind, message, detail) VALUES (?, ?, ?, NULL)')
-        .run(trialId, 'interrupted', message);
-      this.transition(trialId, 'interrupted');
-    }).immediate();
+  /** Marks a trial interrupted (it runs again on resume), keeping what it measured before it stopped where that is known. */
+  interruptTrial(trialId: number, message: string, partial?: Partial<TrialResult>): void {
+    this.stopTrial(trialId, 'interrupted', 'interrupted', message, partial);
   }
 
   /** Records one attribute of a trial while it runs (e.g. its process group, for recovery). */

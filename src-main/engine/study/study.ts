@@ -382,7 +382,8 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
       } else if (!outcome.ok && outcome.kind === 'pruned') {
         await storage.pruneTrial(trial.id, outcome.message, partial!);
       } else if (!outcome.ok && outcome.kind === 'interrupted') {
-        await storage.interruptTrial(trial.id, outcome.message);
+        // what it measured up to the stop counts in the campaign, as a failed trial's does
+        await storage.interruptTrial(trial.id, outcome.message, partial!);
         reason = 'stopped';
         emit({ type: 'trial-end', trial: (await storage.getTrial(trial.id))!, done, budget, elapsedS: (Date.now() - t0) / 1000 });
         break;

@@ -159,7 +159,7 @@ async function scenario(s: Storage) {
   const c = (await s.claimTrial(study.id, claim(elsewhere(), 10, { units: 4 })))!;
   await s.pruneTrial(c.id, 'below the median at step 2', { metrics: { accuracy: 0.25 }, windows: [trainWindow], attrs: { step: 2 } });
   const d = (await s.claimTrial(study.id, claim(me, 10, { units: 32 })))!;
-  await s.interruptTrial(d.id, 'stopped by the user');
+  await s.interruptTrial(d.id, 'stopped by the user', { windows: [trainWindow], backend: 'wasm' });
   const e = (await s.claimTrial(study.id, { ...claim(me, 10, { units: 32 }), retryOf: d.id }))!;
   await s.completeTrial(e.id, result(0.95), 'pruned');
   return study;
@@ -446,6 +446,8 @@ describe('storage conformance: copying whole studies', () => {
       [0, 'infer'],
       [1, 'train'],
       [2, 'train'],
+      // the interrupted trial's, up to its stop
+      [3, 'train'],
       [4, 'train'],
       [4, 'infer'],
     ]);

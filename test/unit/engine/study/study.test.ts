@@ -24,7 +24,8 @@ function scripted(script: Record<number, 'throw' | 'nan' | 'ok' | 'hang'>): Tria
       meters.begin('t');
       if (kind === 'hang') {
         await new Promise((r) => signal.addEventListener('abort', r));
-        return { ok: false, kind: 'interrupted', message: 'stopped by the user', partial: {} };
+        // what it measured up to the stop, as the process runner hands it back
+        return { ok: false, kind: 'interrupted', message: 'stopped by the user', partial: { windows: [meters.end('t', 'train')] } };
       }
       const w = meters.end('t', 'train');
       if (kind === 'throw') return { ok: false, kind: 'exception', message: 'the model blew up', partial: { windows: [w] } };
@@ -76,6 +77,9 @@ describe('study loop', () => {
     const stopped = await first;
     expect(stopped.reason).toBe('stopped');
     expect(stopped.trials.map((t) => t.state)).toEqual(['complete', 'complete', 'interrupted']);
+    // its energy up to the stop is kept and counts in the campaign (walk 40: Ctrl-C stored nothing, and the report blamed a killed process)
+    expect(store.getWindows({ trialId: stopped.trials[2]!.id })).toHaveLength(1);
+    expect(store.getTrials(stopped.study.id)[2]!.failure).toEqual({ kind: 'interrupted', message: 'stopped by the user' });
     const before = stopped.trials.slice(0, 2);
 
     const resumed = await runStudy({ storage: new SqliteStorage(store), spec: spec({ trials: 4 }), runner: scripted({}), meters: meters() });
