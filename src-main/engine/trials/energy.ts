@@ -78,6 +78,15 @@ export interface ProcessEnergy {
   uncertaintyRel: number | null;
 }
 
+/** A percentage just past a limit, with the decimals that show it is past it: 20.04 against 20 is "20.04", not "20.0" (walk 40). */
+function overLimitText(pct: number, limit: number): string {
+  for (let d = 0; d < 4; d++) {
+    const t = pct.toFixed(d);
+    if (Number(t) > limit) return t;
+  }
+  return pct.toFixed(4);
+}
+
 /** How the figures of several domains were obtained, as one word: measured, estimated, or mixed. */
 export function methodOf(methods: Iterable<string>): 'measured' | 'estimated' | 'mixed' {
   const set = new Set(methods);
@@ -168,7 +177,7 @@ export function finalizeEnergy(full: TrialResult, baseline: IdleBaseline | null)
           {
             domain: '*',
             kind: 'noisy',
-            message: `the inference figure could move ±${(rel * 100).toFixed(rel < 0.21 ? 1 : 0)}% between runs (the spread of CPU time across blocks of repeats; ECOpt flags more than ±${NOISY_SPREAD_REL * 100}%): it is not a steady figure; re-measure it on a quieter machine (\`ecopt remeasure\`) before relying on it`,
+            message: `the inference figure could move ±${overLimitText(rel * 100, NOISY_SPREAD_REL * 100)}% between runs (the spread of CPU time across blocks of repeats; ECOpt flags more than ±${NOISY_SPREAD_REL * 100}%): it is not a steady figure; re-measure it on a quieter machine (\`ecopt remeasure\`) before relying on it`,
           },
         ];
       }

@@ -118,6 +118,10 @@ describe('attribution: the trial’s own share of the machine’s energy', () =>
     expect(r.metrics.infer_energy_gross_j_per_sample).toBeCloseTo(0.06, 9);
     expect(r.attrs.energy_spread_rel).toMatchObject({ infer_energy_j_per_sample: 0.3 });
     expect(r.windows[1]!.flags).toEqual([expect.objectContaining({ kind: 'noisy' })]);
+    expect(r.windows[1]!.flags![0]!.message).toContain('could move ±30% between runs');
+    // just past the limit, with the decimals that show it (walk 40 read "±20.0% … flags more than ±20%")
+    const justOver = finalizeEnergy({ metrics: {}, attrs: { infer_energy_spread_rel: 0.20004 }, windows: [train, infer], backend: 'wasm', powerSamples: [] }, null);
+    expect(justOver.windows[1]!.flags![0]!.message).toContain('could move ±20.004% between runs');
   });
 
   it("training's ± is one figure: the trial view's (energy_spread_rel) is the model card's and the report's (phaseFigures)", () => {
