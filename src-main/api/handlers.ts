@@ -418,7 +418,7 @@ export class Api {
         ...(r.country ? { country: r.country } : {}),
         ...(r.pue !== undefined ? { pue: r.pue } : {}),
       });
-      return { payback: p.rows[0] ?? null, campaignEnergyJ: p.campaignEnergyJ, trials: p.trials, intensity: p.intensity };
+      return { payback: p.rows[0] ?? null, campaignEnergyJ: p.campaignEnergyJ, trials: p.trials, ...(p.remeasured ? { remeasured: p.remeasured } : {}), intensity: p.intensity };
     },
     'trial.remeasure': (r: { name: string; trials?: number[]; repeats?: number }) => {
       this.writable();

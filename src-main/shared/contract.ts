@@ -221,6 +221,8 @@ export interface PaybackView {
   payback: PaybackResult | null;
   campaignEnergyJ: number;
   trials: Record<'complete' | 'pruned' | 'failed' | 'interrupted', number>;
+  /** Re-measurements counted in the campaign, where any were made. */
+  remeasured?: { runs: number; trials: number; energyJ: number };
   intensity: { gPerKWh: number; country: string; pue: number; worldFallback: boolean };
 }
 

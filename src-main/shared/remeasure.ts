@@ -44,4 +44,10 @@ export interface Remeasurement {
   spreadRel: number | null;
   windowId: number;
   backend: string;
+  /**
+   * The re-measuring process from start to exit (loading the model included), as a trial's
+   * attrs.process_energy: the campaign counts what it used beside its inference window.
+   * Re-measurements made before this was kept have none.
+   */
+  process?: { energyJ: number; grossEnergyJ: number; cpuJ: number; gpuJ: number; ramJ: number; durationS: number; method: string; uncertaintyRel: number | null };
 }

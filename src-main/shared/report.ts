@@ -154,6 +154,12 @@ const campaign = z.object({
    * of studies none of whose trials was.
    */
   outsidePhases: z.object({ trials: z.number().int(), energyJ: z.number(), durationS: z.number() }).optional(),
+  /**
+   * Re-measurements of kept models (`ecopt remeasure`), included in the figures above with their
+   * trial's: how many runs of how many trials, their own energy (inference windows, and their
+   * whole processes where measured: `wholeProcess` of the runs) and measured time.
+   */
+  remeasured: z.object({ runs: z.number().int(), trials: z.number().int(), energyJ: z.number(), durationS: z.number(), wholeProcess: z.number().int() }).optional(),
 });
 
 const gpu = z.object({ index: z.string(), model: z.string(), driver: z.string().nullable(), memoryMiB: z.number().nullable() });

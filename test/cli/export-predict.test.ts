@@ -6,6 +6,7 @@ import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseStudySpec } from '../../src-main/shared/spec';
+import { campaignFigures } from '../../src-main/engine/reports/campaign';
 import { Store } from '../../src-main/engine/store/store';
 import { ROOT, runCli } from '../helpers/cli';
 import { quickSpec, writeSpec } from '../helpers/specs';
@@ -70,8 +71,27 @@ describe('take the model away: ecopt export and ecopt predict', () => {
     expect(front.length).toBeGreaterThan(0);
     for (const t of front) expect(after.getWindows({ trialId: t.id }).filter((w) => w.phase === 'infer')).toHaveLength(3);
     expect(after.getTrials(after.requireStudy('people').id).find((t) => t.number === 1)!.metrics.infer_energy_j_per_sample).toBe(trial.metrics.infer_energy_j_per_sample);
+    // the campaign counts each re-measuring process whole, and says how much of it they were (walk 40)
+    const people = after.requireStudy('people');
+    const rem = after.remeasurements(people.id);
+    const withRe = campaignFigures(after.campaignWindows(people.id), 100, after.getTrials(people.id), after.processEnergies(people.id), rem);
+    const windowsOnly = campaignFigures(after.campaignWindows(people.id), 100, after.getTrials(people.id), after.processEnergies(people.id));
+    const runs = [...rem.values()].flat();
+    expect(runs).toHaveLength(2 * front.length);
+    expect(runs.every((r) => r.process !== undefined && r.process.energyJ > 0)).toBe(true);
+    expect(withRe.remeasured).toMatchObject({ runs: 2 * front.length, trials: front.length, wholeProcess: 2 * front.length });
+    const outside = withRe.energyJ - windowsOnly.energyJ;
+    expect(outside).toBeGreaterThan(0);
+    const windowJ = after.campaignWindows(people.id).filter((cw) => runs.some((r) => r.windowId === cw.window.id)).reduce((a, cw) => a + cw.window.domains.reduce((b, d) => b + (d.attributedEnergyJ ?? d.energyJ), 0), 0);
+    expect(withRe.remeasured!.energyJ).toBeCloseTo(windowJ + outside, 6);
+    expect(withRe.runs.reduce((a, r) => a + r.energyJ, 0)).toBeCloseTo(withRe.energyJ, 6);
     after.close();
     expect(windowsBefore).toBe(1);
+    const shown = await runCli(['show', 'people', '--payback', '--db', db]);
+    expect(shown.stdout).toMatch(new RegExp(`; ${2 * front.length} re-measurements of ${front.length} models? \\([\\d.]+ [kmµ]?J\\) included\\)`));
+    const reCard = await runCli(['export', 'people', '--trial', String(front[0]!.number), '--db', db, '--out', join(dir, 're-card')]);
+    expect(reCard.code, reCard.stderr).toBe(0);
+    expect(readFileSync(join(dir, 're-card', 'model-card.md'), 'utf8')).toMatch(/\| Energy per prediction, re-measured since \| re-measured 2 times since from its kept model: /);
 
     // rows the model cannot take are refused with the file, line and column
     writeFileSync(join(dir, 'missing.csv'), 'height,weight\n170,70\n');

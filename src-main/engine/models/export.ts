@@ -23,6 +23,7 @@ import { mostAccurateTrial } from '../reports/payback';
 import { methodLabel } from '../reports/render/text';
 import { trialCommand } from '../trials/command/runner';
 import { shellWord } from '../../shared/shell-word';
+import { remeasureVerdict, type Remeasurement } from '../../shared/remeasure';
 
 export interface ExportResult {
   trial: number;
@@ -203,6 +204,8 @@ function trialFacts(store: Store, studyId: number, trial: TrialRecord, command =
   ];
   const spread = (attrs.energy_spread_rel ?? {}) as Record<string, number>;
   const m = trial.metrics;
+  const history = (attrs.remeasured ?? []) as Remeasurement[];
+  const remeasured = history.length ? remeasureVerdict({ originalJ: m.infer_energy_j_per_sample ?? null, againJ: history.map((h) => h.jPerSample) }, (j) => si(j, 'J')) : null;
   const provenance = [...new Map(windows.flatMap((w) => w.domains.map((d) => [d.domain, d.provenance] as const))).entries()].map(([domain, pr]) =>
     pr.method === 'measured' ? `${domain}: measured by ${pr.source} (${pr.counter})` : `${domain}: estimated by ${pr.source}, model ${pr.model}, ±${Math.round(pr.uncertaintyRel * 100)}%`,
   );
@@ -240,6 +243,8 @@ function trialFacts(store: Store, studyId: number, trial: TrialRecord, command =
             m.loss !== undefined ? `| ${m.rmse !== undefined ? "Loss (validation: mean squared error on the target scaled to mean 0 and sd 1, as the model was trained)" : 'Loss (validation)'} | ${plain(m.loss)} |` : null,
           ]),
       m.infer_energy_j_per_sample !== undefined ? `| Energy per prediction (this model's own share) | ${si(m.infer_energy_j_per_sample, 'J')}${how(infer, spread.infer_energy_j_per_sample ?? null)} |` : null,
+      // the re-measurements travel with the model too (walk 40: only the report had them)
+      remeasured ? `| Energy per prediction, re-measured since | ${remeasured.text} |` : null,
       m.infer_energy_gross_j_per_sample !== undefined ? `| Energy per prediction, whole machine | ${si(m.infer_energy_gross_j_per_sample, 'J')} |` : null,
       m.train_energy_j !== undefined ? `| Training energy (own share) | ${si(m.train_energy_j, 'J')}${how(train)} |` : null,
       m.train_duration_s !== undefined

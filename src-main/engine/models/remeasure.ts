@@ -89,7 +89,8 @@ export async function remeasure(store: Store, studyName: string, options: Remeas
         const spread = typeof result.attrs.infer_energy_spread_rel === 'number' ? result.attrs.infer_energy_spread_rel : null;
         row.againJ.push(j);
         row.spreadRel.push(spread);
-        history.push({ at: new Date().toISOString(), jPerSample: j, samples: infer.samples, spreadRel: spread, windowId, backend: result.backend });
+        const process = result.attrs.process_energy as Remeasurement['process'] | undefined;
+        history.push({ at: new Date().toISOString(), jPerSample: j, samples: infer.samples, spreadRel: spread, windowId, backend: result.backend, ...(process ? { process } : {}) });
         store.setTrialAttr(trial.id, 'remeasured', history);
         options.onProgress?.(trial.number, k + 1, j);
       }

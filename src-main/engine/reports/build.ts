@@ -374,7 +374,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
 
   const all = store.campaignWindows(study.id);
   // the whole study's trials, whatever the class: joules spent on any machine add up
-  const campaign = campaignFigures(all, gPerKWh, allTrials, store.processEnergies(study.id));
+  const campaign = campaignFigures(all, gPerKWh, allTrials, store.processEnergies(study.id), store.remeasurements(study.id));
   // the host that measured the chosen model (recorded since workers; a report may be made elsewhere, from a copy)
   const host = (trial as TrialRecord & { host?: string | null }).host ?? null;
   // the baseline this trial was measured against, not a later run's, on its own machine: a shared

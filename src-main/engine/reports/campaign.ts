@@ -9,6 +9,7 @@
  * before attribution count at the machine's figure, and are counted.
  */
 import type { CampaignFigures, CampaignRun } from '../../shared/report';
+import type { Remeasurement } from '../../shared/remeasure';
 import type { TrialState } from '../../shared/types';
 import type { StoredWindow } from '../store/store';
 import { methodOf, windowTotals, type ProcessEnergy } from '../trials/energy';
@@ -140,13 +141,54 @@ export function unrecordedTrials(c: CampaignFigures, state?: keyof CampaignFigur
 }
 
 /**
+ * Per re-measurement whose whole process was measured (Remeasurement.process), what it used
+ * beside its inference window (starting, loading the model), never below 0.
+ */
+function outsideRemeasurements(windows: readonly CampaignWindow[], trials: readonly CampaignTrial[], remeasured: ReadonlyMap<number, readonly Remeasurement[]>): Outside[] {
+  const out: Outside[] = [];
+  if (remeasured.size === 0) return out;
+  const byId = new Map(windows.map((cw) => [cw.window.id, cw.window]));
+  for (const t of trials) {
+    for (const r of remeasured.get(t.number) ?? []) {
+      const p = r.process;
+      if (!p) continue;
+      const w = byId.get(r.windowId);
+      const f = w ? windowFigures(w, false) : null;
+      const energyJ = Math.max(0, p.energyJ - (f?.energyJ ?? 0));
+      out.push({
+        trial: t,
+        energyJ,
+        grossEnergyJ: Math.max(0, p.grossEnergyJ - (f?.grossEnergyJ ?? 0)),
+        cpuJ: Math.max(0, p.cpuJ - (f?.cpuJ ?? 0)),
+        gpuJ: Math.max(0, p.gpuJ - (f?.gpuJ ?? 0)),
+        ramJ: Math.max(0, p.ramJ - (f?.ramJ ?? 0)),
+        durationS: Math.max(0, p.durationS - (w?.durationS ?? 0)),
+        absU: energyJ * (p.uncertaintyRel ?? 0),
+        unknown: p.uncertaintyRel === null && energyJ > 0,
+        method: p.method,
+      });
+    }
+  }
+  return out;
+}
+
+/**
  * The campaign's figures, from every window of the study; `gPerKWh` is intensity × PUE. `trials`
  * (every trial of the study with its state) makes the counts those of the trials, not of the
  * trials that stored a window: a trial whose process was killed (`kill -9`, a lost machine) stored
  * nothing, yet it ran, and the report says so (unrecordedTrials). `processEnergy` (Store.processEnergies):
  * the trials whose whole process was measured, whose energy outside their phases counts too.
  */
-export function campaignFigures(windows: readonly CampaignWindow[], gPerKWh: number, trials?: readonly CampaignTrial[], processEnergy: ReadonlyMap<number, ProcessEnergy> = new Map()): CampaignFigures {
+export function campaignFigures(
+  windows: readonly CampaignWindow[],
+  gPerKWh: number,
+  trials?: readonly CampaignTrial[],
+  processEnergy: ReadonlyMap<number, ProcessEnergy> = new Map(),
+  remeasured: ReadonlyMap<number, readonly Remeasurement[]> = new Map(),
+): CampaignFigures {
+  // re-measurements' windows, counted with their trial's and told apart (walk 40: the campaign grew and nothing said why)
+  const remeasureIds = new Set([...remeasured.values()].flatMap((rs) => rs.map((r) => r.windowId)));
+  const rem = { runs: 0, trials: new Set<number>(), energyJ: 0, durationS: 0 };
   const zero = () => ({ trials: 0, windows: 0, energyJ: 0, grossEnergyJ: 0, durationS: 0 });
   const byState = { complete: zero(), pruned: zero(), failed: zero(), interrupted: zero() };
   const seen = { complete: new Set<number>(), pruned: new Set<number>(), failed: new Set<number>(), interrupted: new Set<number>() };
@@ -189,6 +231,12 @@ export function campaignFigures(windows: readonly CampaignWindow[], gPerKWh: num
     // queued or running trials have no stored windows; a state outside these four is not expected
     if (!(trial.state in byState)) continue;
     const s = trial.state as keyof typeof byState;
+    if (remeasureIds.has(w.id)) {
+      rem.runs++;
+      rem.trials.add(trial.number);
+      rem.energyJ += f.energyJ;
+      rem.durationS += w.durationS;
+    }
     seen[s].add(trial.number);
     byState[s].windows++;
     byState[s].energyJ += f.energyJ;
@@ -199,9 +247,14 @@ export function campaignFigures(windows: readonly CampaignWindow[], gPerKWh: num
     byState[k].trials = trials ? trials.filter((t) => t.state === k).length : seen[k].size;
   }
   const outside = outsidePhases(windows, trials ?? [], processEnergy);
+  const remeasureOutside = outsideRemeasurements(windows, trials ?? [], remeasured);
+  for (const o of remeasureOutside) {
+    rem.energyJ += o.energyJ;
+    rem.durationS += o.durationS;
+  }
   const runs = runsOf(windows);
   const runOfTrial = new Map(runs.filter((r) => r.trial !== null).map((r) => [r.trial!, r]));
-  for (const o of outside) {
+  for (const o of [...outside, ...remeasureOutside]) {
     energyJ += o.energyJ;
     grossEnergyJ += o.grossEnergyJ;
     durationS += o.durationS;
@@ -239,6 +292,7 @@ export function campaignFigures(windows: readonly CampaignWindow[], gPerKWh: num
     uncertaintyRel: unknown ? null : energyJ > 0 ? Number((absU / energyJ).toPrecision(12)) : 0, // 0.6, not 0.6000000000000002, in the JSON
     emissionsG: (energyJ / J_PER_KWH) * gPerKWh,
     runs,
+    ...(rem.runs ? { remeasured: { runs: rem.runs, trials: rem.trials.size, energyJ: rem.energyJ, durationS: rem.durationS, wholeProcess: remeasureOutside.length } } : {}),
     ...(outside.length ? { outsidePhases: { trials: outside.length, energyJ: outside.reduce((a, o) => a + o.energyJ, 0), durationS: outside.reduce((a, o) => a + o.durationS, 0) } } : {}),
   };
 }

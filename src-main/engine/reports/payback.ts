@@ -6,6 +6,7 @@
 import { frontTrials, mostAccurateOf, studyQuality, type Quality } from '../../shared/analysis';
 import { payback, type PaybackResult } from '../../shared/payback';
 import type { TrialRecord } from '../../shared/types';
+import { formatSi } from '../../shared/format';
 import { resolveIntensity, checkPue } from '../carbon/intensity';
 import { UserError } from '../errors';
 import type { Store } from '../store/store';
@@ -107,6 +108,8 @@ export interface StudyPayback {
   trials: Record<'complete' | 'pruned' | 'failed' | 'interrupted', number>;
   /** Idle baselines counted in the campaign, and those left out (taken while other programs kept the machine busy). */
   idle: { counted: number; underLoad: number };
+  /** Re-measurements of kept models counted in the campaign (with their trials), where any were made. */
+  remeasured?: { runs: number; trials: number; energyJ: number };
   intensity: { gPerKWh: number; country: string; pue: number; worldFallback: boolean };
   /** The payback of each trial asked for (default: every trial on the study's Pareto front). */
   rows: PaybackResult[];
@@ -126,7 +129,7 @@ export function studyPayback(
     ...(options.intensityGPerKWh !== undefined ? { intensityGPerKWh: options.intensityGPerKWh } : {}),
   });
   const gPerKWh = intensity.intensityGPerKWh * pue;
-  const campaign = campaignFigures(store.campaignWindows(study.id), gPerKWh, store.getTrials(study.id), store.processEnergies(study.id));
+  const campaign = campaignFigures(store.campaignWindows(study.id), gPerKWh, store.getTrials(study.id), store.processEnergies(study.id), store.remeasurements(study.id));
   const front = frontTrials(trials, study.objectives).filter((n) => hasEnergy(trials.find((t) => t.number === n)!));
   const wanted = options.trials ?? (front.length ? front : trials.filter(hasEnergy).map((t) => t.number));
   const rows: PaybackResult[] = [];
@@ -142,9 +145,16 @@ export function studyPayback(
     campaignEnergyJ: campaign.energyJ,
     trials: { complete: campaign.byState.complete.trials, pruned: campaign.byState.pruned.trials, failed: campaign.byState.failed.trials, interrupted: campaign.byState.interrupted.trials },
     idle: { counted: campaign.idle.windows, underLoad: campaign.idle.underLoad },
+    ...(campaign.remeasured ? { remeasured: { runs: campaign.remeasured.runs, trials: campaign.remeasured.trials, energyJ: campaign.remeasured.energyJ } } : {}),
     intensity: { gPerKWh, country: intensity.country, pue, worldFallback: intensity.origin === 'world-fallback' },
     rows,
   };
+}
+
+/** "; 9 re-measurements of 3 models (570 J) included" — where the campaign holds any (walk 40: it grew by them unexplained). */
+export function remeasuredWords(r: StudyPayback['remeasured']): string {
+  if (!r) return '';
+  return `; ${r.runs} re-measurement${r.runs === 1 ? '' : 's'} of ${r.trials} model${r.trials === 1 ? '' : 's'} (${formatSi(r.energyJ, 'J')}) included`;
 }
 
 /** ", 1 idle baseline (1 more, taken under load, not counted)" — what the campaign holds besides its trials. */
@@ -157,7 +167,7 @@ function idleWords(idle: StudyPayback['idle']): string {
 /** `ecopt show --payback`: the campaign, then one line per trial with its payback, then each sentence. */
 export function paybackLines(p: StudyPayback): string[] {
   const t = p.trials;
-  const head = `Payback of the search: the whole campaign used ${p.rows[0]?.text.campaign ?? `${p.campaignEnergyJ} J`} (${t.complete} complete, ${t.pruned} pruned, ${t.failed} failed, ${t.interrupted} interrupted trials${idleWords(p.idle)}); carbon at ${p.intensity.gPerKWh} gCO2e/kWh (${p.intensity.country}, PUE ${p.intensity.pue}).`;
+  const head = `Payback of the search: the whole campaign used ${p.rows[0]?.text.campaign ?? `${p.campaignEnergyJ} J`} (${t.complete} complete, ${t.pruned} pruned, ${t.failed} failed, ${t.interrupted} interrupted trials${idleWords(p.idle)}${remeasuredWords(p.remeasured)}); carbon at ${p.intensity.gPerKWh} gCO2e/kWh (${p.intensity.country}, PUE ${p.intensity.pue}).`;
   if (p.rows.length === 0) return [head, '  No complete trial has an inference energy to compare.'];
   const errorMetric = p.rows.find((r) => r.errorChange)?.errorChange?.metric;
   const cols = ['trial', 'vs', 'saved per prediction', 'payback (predictions)', 'interval', errorMetric === 'rmse' ? 'RMSE' : errorMetric ?? 'accuracy'];

@@ -18,6 +18,7 @@ import { hostname } from 'node:os';
 import { UserError } from '../errors';
 import { openDb, type Db, type OpenOptions } from './db';
 import type { ProcessEnergy } from '../trials/energy';
+import type { Remeasurement } from '../../shared/remeasure';
 import { isAlive } from '../pid';
 import {
   TRIAL_COLUMNS,
@@ -606,6 +607,14 @@ export class Store {
       .prepare("SELECT t.number AS number, a.value_json AS json FROM trial_attrs a JOIN trials t ON t.id = a.trial_id WHERE t.study_id = ? AND a.key = 'process_energy'")
       .all(studyId) as { number: number; json: string }[];
     return new Map(rows.map((r) => [r.number, JSON.parse(r.json) as ProcessEnergy]));
+  }
+
+  /** Each re-measured trial's re-measurements (attrs.remeasured), by trial number. */
+  remeasurements(studyId: number): Map<number, Remeasurement[]> {
+    const rows = this.db
+      .prepare("SELECT t.number AS number, a.value_json AS json FROM trial_attrs a JOIN trials t ON t.id = a.trial_id WHERE t.study_id = ? AND a.key = 'remeasured'")
+      .all(studyId) as { number: number; json: string }[];
+    return new Map(rows.map((r) => [r.number, JSON.parse(r.json) as Remeasurement[]]));
   }
 
   getWindows(filter: { trialId: number } | { studyId: number; phase: 'idle' }): StoredWindow[] {

@@ -51,6 +51,12 @@ export function PaybackPanel({ name, trial, trials }: { name: string; trial: num
       {p && (
         <>
           <p data-testid="payback-sentence">{p.sentence}</p>
+          {view?.remeasured && (
+            <p className="small muted" data-testid="payback-remeasured">
+              The search&apos;s {p.text.campaign} include {view.remeasured.runs} re-measurement{view.remeasured.runs === 1 ? '' : 's'} of {view.remeasured.trials} model
+              {view.remeasured.trials === 1 ? '' : 's'} ({formatSi(view.remeasured.energyJ, 'J')}).
+            </p>
+          )}
           {p.carbon && (
             <p className="small muted">
               In carbon: the campaign emitted {formatSi(p.carbon.campaignG, 'g')} CO2e at {intensityText(view!.intensity.gPerKWh)} ({view!.intensity.country}

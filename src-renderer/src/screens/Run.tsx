@@ -32,6 +32,7 @@ export function RunScreen({ name }: { name: string }) {
     return { yaxis: { ...powerAxis(), rangemode: 'tozero' as const }, xaxis: { title: { text: 'time' }, ...powerTimeRange(ts, running) }, showlegend: true };
   }, [powerTraces, running]);
   const hosts = useMemo(() => (view ? hostsOf(view.trials) : []), [view]);
+  const numberOfId = useMemo(() => new Map((view?.trials ?? []).map((t) => [t.id, t.number])), [view]);
   // over several hardware classes, the front drawn is the first class's (the server's `front`)
   const plotted = useMemo(() => (view?.classes ? { ...view, trials: trialsOfClass(view.trials, view.classes[0]!.id) } : view), [view]);
   if (!view || !plotted) return <p role="status">Loading…</p>;
@@ -137,7 +138,11 @@ export function RunScreen({ name }: { name: string }) {
           {view.trials.map((t) => (
             <tr key={t.number}>
               <td>{t.number}</td>
-              <td>{t.state}</td>
+              <td>
+                {t.state}
+                {/* as `ecopt show` says it: the trial a Ctrl-C or a lost worker interrupted, run again */}
+                {t.retryOf !== null && numberOfId.has(t.retryOf) ? ` (re-run of #${numberOfId.get(t.retryOf)})` : ''}
+              </td>
               {hosts.length > 1 && <td>{t.host ?? '—'}</td>}
               {view.objectives.map((o) => (
                 <td key={o.metric}>{formatMetric(t.metrics[o.metric as keyof typeof t.metrics], o.unit)}</td>

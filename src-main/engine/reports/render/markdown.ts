@@ -95,7 +95,7 @@ export function renderMarkdown(r: EnergyReport): string {
     `Boundary: ${r.boundary.description}.`,
     // training and inference may raise the same flag (a baseline under load): one line each
     ...(r.training.flags.length || inf?.flags.length
-      ? ['', 'Self-check flags:', ...new Set([...r.training.flags, ...(inf?.flags ?? [])].map((f) => `- ${f.kind} (${f.domain}): ${f.message}`))]
+      ? ['', 'Self-check flags:', ...new Set([...r.training.flags, ...(inf?.flags ?? [])].map((f) => `- ${f.kind}${f.domain === '*' ? '' : ` (${f.domain})`}: ${f.message}`))]
       : []),
     '',
     '## Energy sources',

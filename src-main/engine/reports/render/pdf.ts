@@ -144,7 +144,7 @@ export function renderPdf(r: EnergyReport, frontier: FrontierPoint[], options: {
     ]),
     ['Own and net', OWN_VS_NET],
     ['Boundary', r.boundary.description],
-    ...[...r.training.flags.map((f) => ['training', f] as const), ...(inf?.flags ?? []).map((f) => ['inference', f] as const)].map(([phase, f]): [string, string] => [`Warning (${phase})`, `${f.kind}: ${f.message}`]),
+    ...[...r.training.flags.map((f) => ['training', f] as const), ...(inf?.flags ?? []).map((f) => ['inference', f] as const)].map(([phase, f]): [string, string] => [`${f.kind === 'remeasured' ? 'Re-measured' : 'Warning'} (${phase})`, `${f.kind}: ${f.message}`]),
     ['Idle baseline', r.idleBaseline ? `${durationText(r.idleBaseline.durationS)}: ${Object.entries(r.idleBaseline.powerW).map(([d, w]) => `${d} ${plainNumber(w, 3)} W`).join(', ')}` : 'not measured: gross figures only'],
   ]);
 

@@ -150,6 +150,14 @@ export function outsidePhasesText(c: EnergyReport['campaign']): string {
   return `; including ${energyText(o.energyJ)} that ${whose} used outside their measured phases (start-up, imports, saving the model: ${durationText(o.durationS)})`;
 }
 
+/** "; including 570 J for 9 re-measurements of 3 models (…)", or "" where none was made. */
+export function remeasuredText(c: EnergyReport['campaign']): string {
+  const r = c.remeasured;
+  if (!r) return '';
+  const whole = r.wholeProcess === r.runs ? 'their whole processes' : r.wholeProcess === 0 ? 'their inference windows' : `their inference windows, and the whole process of ${r.wholeProcess}`;
+  return `; including ${energyText(r.energyJ)} for ${r.runs} re-measurement${r.runs === 1 ? '' : 's'} of ${r.trials} model${r.trials === 1 ? '' : 's'} (${whole}, ${durationText(r.durationS)}), counted with their trials`;
+}
+
 /**
  * Why "this model's own" can exceed "net of idle" (walk 38: a filer expected own ≤ net): the
  * two answer different questions, and the filed rows use the first.
@@ -190,7 +198,7 @@ export function campaignRows(r: EnergyReport): [string, string][] {
     return [label, s.trials === 0 ? 'none' : `${trialsText}: ${energyText(s.energyJ)} over ${durationText(s.durationS)} (${percentText(c.energyJ > 0 ? s.energyJ / c.energyJ : 0)})${note}`] as [string, string];
   };
   return [
-    ['Whole campaign', `${energyText(c.energyJ)}${lowerBoundText(c)} = ${r.gpai.developmentEnergy.mwh2sf} MWh; ${gramsText(c.emissionsG)}; ${durationText(c.durationS)} measured${c.spanS !== null ? ` over ${durationText(c.spanS)} from first to last measurement` : ''}${outsidePhasesText(c)}; ${c.method} (${uncertainty(c.uncertaintyRel)})`],
+    ['Whole campaign', `${energyText(c.energyJ)}${lowerBoundText(c)} = ${r.gpai.developmentEnergy.mwh2sf} MWh; ${gramsText(c.emissionsG)}; ${durationText(c.durationS)} measured${c.spanS !== null ? ` over ${durationText(c.spanS)} from first to last measurement (pauses between sessions included)` : ''}${outsidePhasesText(c)}${remeasuredText(c)}; ${c.method} (${uncertainty(c.uncertaintyRel)})`],
     stateRow('Complete trials', c.byState.complete, 'complete'),
     stateRow('Pruned trials', c.byState.pruned, 'pruned'),
     stateRow('Failed trials', c.byState.failed, 'failed'),
