@@ -19,7 +19,7 @@ import { Store, ECOPT_VERSION } from '../engine/store/store';
 import { runStudy } from '../engine/study/study';
 import { SqliteStorage } from '../engine/store/sqlite-storage';
 import { forecastStudy } from '../engine/study/forecast';
-import { forecastDetails, forecastLine, notEnough } from '../shared/predictor';
+import { forecastDetails, forecastLine, MIN_TRIALS, notEnough } from '../shared/predictor';
 import { activeRuns, describeRuns, registerRun } from '../engine/study/machine-runs';
 import { exportModel } from '../engine/models/export';
 import { describeChange, remeasure } from '../engine/models/remeasure';
@@ -79,13 +79,19 @@ async function withReadStore<T>(opts: DbOption, fn: (store: Store) => T | Promis
 const ECOPT = process.env.npm_command === 'exec' ? ['npx', 'ecopt'] : ['ecopt'];
 
 /** `ecopt tune --plan`: the forecast for a study file, or why there is none; nothing is run or stored. */
-async function planLines(path: string, spec: StudySpec): Promise<string[]> {
+async function planLines(path: string, spec: StudySpec, specFile: string | undefined): Promise<string[]> {
   const head = `Plan for study "${spec.name}" (${spec.model === 'command' ? 'your training command' : `${spec.model}, ${datasetLabel(spec)}`}):`;
   // a command's cost is known only once it runs, whatever the database holds
   if (spec.model === 'command') return [head, '  no forecast for a command study: its FLOPs and parameters are known only once it runs'];
-  if (!existsSync(path)) return [head, `  no forecast: ${notEnough(0)}; run a study first (${path} does not exist yet)`];
+  // walk 40: "run a study first" answered the question of what that study would cost with itself
+  const firstSteps = [
+    `  A forecast is fitted on trials measured on this machine, so the first ones have to run. To get one after a short start:`,
+    `  ${[...ECOPT, 'tune', ...(specFile ? [shellWord(specFile)] : []), ...(path !== defaultDbPath() ? ['--db', shellWord(path)] : []), '--trials', String(MIN_TRIALS)].join(' ')}   runs this study's first ${MIN_TRIALS} trials (those it has count) and keeps them;`,
+    `  --plan then forecasts the whole study, and the same command without --trials resumes it to its budget (${spec.trials} trials).`,
+  ];
+  if (!existsSync(path)) return [head, `  no forecast: ${notEnough(0)} (${path} does not exist yet)`, ...firstSteps];
   const result = await withReadStore({ db: path }, (store) => forecastStudy(store, spec));
-  if (!result.ok) return [head, `  no forecast: ${result.reason}`];
+  if (!result.ok) return [head, `  no forecast: ${result.reason}`, ...(/^not enough trials/.test(result.reason) ? firstSteps : [])];
   return [`${head} ${forecastLine(result.forecast)}`, ...forecastDetails(result.forecast).map((l) => `  ${l}`)];
 }
 
@@ -122,7 +128,7 @@ export function buildProgram(): Command {
       if (opts.plan) {
         if (opts.trials) spec.trials = opts.trials;
         if (opts.sampler) spec.sampler = { name: opts.sampler as StudySpec['sampler']['name'], options: {} };
-        process.stdout.write(`${(await planLines(dbPath(opts), spec)).join('\n')}\n`);
+        process.stdout.write(`${(await planLines(dbPath(opts), spec, specFile)).join('\n')}\n`);
         return;
       }
       // two studies measured at once share the counters: refuse before opening anything

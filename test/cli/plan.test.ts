@@ -41,6 +41,9 @@ describe('ecopt tune --plan', () => {
     const r = await runCli(['tune', '--plan', '--db', db]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Plan for study "digits-mlp" \(mlp, builtin:digits\):\n {2}no forecast: not enough trials measured on this machine yet \(0 complete, 8 needed\)/);
+    // and how to get one: the study's first trials, then the plan again (walk 40 read "run a study first")
+    expect(r.stdout).toContain(`tune --db ${db} --trials 8   runs this study's first 8 trials (those it has count) and keeps them;`);
+    expect(r.stdout).toContain("--plan then forecasts the whole study, and the same command without --trials resumes it to its budget (16 trials).");
     expect(existsSync(db)).toBe(false);
     // a command study: the reason there is never a forecast for it, not that trials are missing
     const command = writeSpec(dir, {

@@ -626,7 +626,11 @@ export function WizardScreen() {
                   </ul>
                 </>
               ) : (
-                <p className="small">No forecast of the energy: {forecast.reason}.</p>
+                <p className="small">
+                  No forecast of the energy: {forecast.reason}.
+                  {/^not enough trials/.test(forecast.reason) &&
+                    ' A forecast is fitted on trials measured on this machine: set the trial budget to 8 for a first run, and the forecast for more follows from it.'}
+                </p>
               )}
             </div>
           )}
