@@ -2,6 +2,7 @@
 import { formatMetric, formatSi, projectedEnergyText } from '../shared/format';
 import { frontTrials, pickByBudget, studyQuality } from '../shared/analysis';
 import { parseBudget } from '../shared/budget';
+import { remeasuredComparison } from '../shared/remeasure';
 import { UserError } from '../engine/errors';
 import { shellWord } from '../shared/shell-word';
 import { describeCorrelation, energyPredictors } from '../shared/correlation';
@@ -272,6 +273,7 @@ export function budgetLines(
   ecopt: string,
   classes: readonly { classId: string; inventory: Record<string, string> }[] = [],
   source: { db?: string; copyFrom?: string } = {},
+  remeasuredMeans: ReadonlyMap<number, number> = new Map(),
 ): string[] {
   const reading = parseBudget(words);
   if (!reading.ok) throw new UserError(`--budget: ${reading.error}`);
@@ -284,6 +286,16 @@ export function budgetLines(
   const pickLines = (own: TrialRecord[], classFlag: string) => {
     const pick = pickByBudget(own, reading.limits, studyQuality(study.objectives, own));
     const out = [`  ${pick.sentence}`];
+    const overturned = remeasuredComparison(
+      [
+        [pick.trial, pick.mostAccurate],
+        [pick.frugal, pick.trial],
+      ],
+      (n) => own.find((t) => t.number === n)?.metrics.infer_energy_j_per_sample,
+      remeasuredMeans,
+      (j) => formatSi(j, 'J'),
+    );
+    if (overturned) out.push(`  ⚠ ${overturned}`);
     if (pick.trial !== null) {
       const budget = shellWord(words.trim());
       out.push(`  Take it away:   ${ecopt} export ${quoted}${dbFlag} --trial ${pick.trial}`, `  Its report:     ${ecopt} report ${quoted}${dbFlag} --trial ${pick.trial} --budget ${budget}${classFlag}`);

@@ -210,6 +210,8 @@ export interface BudgetLimit {
 export interface BudgetPick {
   trial: number | null;
   mostAccurate: number | null;
+  /** The most frugal model within the limits, where the sentence names it beside the pick. */
+  frugal?: number;
   sentence: string;
   /** Where no model meets the budget: the trials the sentence names as closest, one per limit (none otherwise). */
   closest: number[];
@@ -284,7 +286,7 @@ export function pickByBudget(trials: readonly TrialLike[], limits: readonly Budg
     Number.isFinite(e(pick)) ? `${METRICS[energyMetric].label.toLowerCase()} ${limitValue(e(pick), METRICS[energyMetric].unit)}` : null,
   ].filter(Boolean);
   sentence += ` Model #${pick.number}: ${own.join(', ')}.`;
-  return { trial: pick.number, mostAccurate: top?.number ?? null, sentence, closest: [] };
+  return { trial: pick.number, mostAccurate: top?.number ?? null, ...(frugal.number !== pick.number ? { frugal: frugal.number } : {}), sentence, closest: [] };
 }
 
 /**

@@ -157,6 +157,8 @@ export interface ExploreView {
   importance: Record<string, Record<string, number>>;
   estimatedOnly: boolean;
   flagged: StudyView['flagged'];
+  /** Each re-measured trial's mean inference energy per prediction since (J), for the budget pick's comparisons. */
+  remeasuredMeans?: { trial: number; jPerSample: number }[];
 }
 
 /** A trial with where it ran. */

@@ -35,6 +35,31 @@ export function remeasureVerdict(row: { originalJ: number | null; againJ: number
   };
 }
 
+/**
+ * Where re-measurements overturn an energy comparison a budget's sentence makes from first
+ * figures (walk 40: "#11 … uses 20% less energy per prediction than #8", re-measured at 171 µJ
+ * on average against #8's 165 µJ): a sentence saying so, else null. `pairs`: [a, b] the sentence
+ * compares; only those whose first figures have a below b are checked. `meanJ`: re-measured
+ * means by trial; a trial without uses its first figure.
+ */
+export function remeasuredComparison(pairs: readonly (readonly [number | null | undefined, number | null | undefined])[], firstJ: (trial: number) => number | undefined, meanJ: ReadonlyMap<number, number>, unit: (j: number) => string): string | null {
+  const notes: string[] = [];
+  const figure = (n: number, j: number) => `#${n}'s ${unit(j)}${meanJ.has(n) ? ' re-measured' : ' (not re-measured)'}`;
+  for (const [a, b] of pairs) {
+    if (a == null || b == null || a === b || (!meanJ.has(a) && !meanJ.has(b))) continue;
+    const fa = firstJ(a);
+    const fb = firstJ(b);
+    if (fa === undefined || fb === undefined || !(fa < fb)) continue;
+    const ea = meanJ.get(a) ?? fa;
+    const eb = meanJ.get(b) ?? fb;
+    if (ea < eb) continue;
+    notes.push(`${figure(a, ea)} against ${figure(b, eb)}`);
+  }
+  return notes.length
+    ? `Re-measured since, the energy comparison above does not hold: ${notes.join('; ')} per prediction (means of the re-measurements). The front and the pick use the first figures: re-measure on a quiet machine before choosing between them by energy.`
+    : null;
+}
+
 /** One stored re-measurement (the trial's `remeasured` attribute holds a list of these). */
 export interface Remeasurement {
   at: string;

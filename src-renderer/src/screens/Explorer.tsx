@@ -10,6 +10,7 @@ import { pickByBudget, studyQuality } from '../../../src-main/shared/analysis';
 import { projectionCheck, projectionCheckText } from '../../../src-main/shared/projection-check';
 import { trialsOfClass } from '../../../src-main/shared/classes';
 import { parseBudget } from '../../../src-main/shared/budget';
+import { remeasuredComparison } from '../../../src-main/shared/remeasure';
 import { METRIC_NAMES, type MetricName } from '../../../src-main/shared/types';
 import { call } from '../client';
 import { download } from '../download';
@@ -374,6 +375,18 @@ export function ExplorerScreen({ name }: { name: string }) {
   const chosen = pick?.trial ?? null;
   // trials whose re-measurements since disagree with the figure the front and the pick use
   const disagrees = view.flagged.filter((f) => f.kinds.includes('remeasure-disagrees')).map((f) => f.trial);
+  // the sentence's energy comparisons, against the re-measurements made since (as `ecopt show --budget` says it)
+  const overturned = pick
+    ? remeasuredComparison(
+        [
+          [pick.trial, pick.mostAccurate],
+          [pick.frugal, pick.trial],
+        ],
+        (n) => view.trials.find((t) => t.number === n)?.metrics.infer_energy_j_per_sample,
+        new Map((view.remeasuredMeans ?? []).map((r) => [r.trial, r.jPerSample])),
+        (j) => formatSi(j, 'J'),
+      )
+    : null;
   const showModel = (n: number) => {
     selectTrial(n);
     // its details open below the plots: take the user there
@@ -495,6 +508,11 @@ export function ExplorerScreen({ name }: { name: string }) {
           <p className="muted small" data-testid="budget-estimated">
             These energy figures are estimates, not measurements (see the banner above): a model close to an energy limit may not meet it once measured. Re-measure it on a
             machine with energy counters before relying on the margin.
+          </p>
+        )}
+        {pick && overturned && (
+          <p className="warning" role="alert" data-testid="budget-remeasured-order">
+            ⚠ {overturned}
           </p>
         )}
         {pick && chosen !== null && disagrees.includes(chosen) && (

@@ -9,7 +9,7 @@ import { Api } from '../../../src-main/api/handlers';
 import type { EventPayload } from '../../../src-main/shared/contract';
 import { Store } from '../../../src-main/engine/store/store';
 import { registerRun } from '../../../src-main/engine/study/machine-runs';
-import { remeasureVerdict } from '../../../src-main/shared/remeasure';
+import { remeasuredComparison, remeasureVerdict } from '../../../src-main/shared/remeasure';
 import { parseStudySpec } from '../../../src-main/shared/spec';
 import { quickSpec } from '../../helpers/specs';
 import { tmpDir } from '../../helpers/tmp';
@@ -42,6 +42,21 @@ describe('re-measurements beside the figure the front uses', () => {
     const off = remeasureVerdict({ originalJ: 61e-6, againJ: [224e-6, 191e-6, 180e-6] }, uj)!;
     expect(off.agrees).toBe(false);
     expect(off.text).toMatch(/^re-measured 3 times since from its kept model: 224 µJ, 191 µJ, 180 µJ per prediction, \+225% \(\+195% … \+267%\) against the first figure \(61 µJ\), .* DISAGREE by more than ±20%: .*Re-measure on a quiet machine before relying on it$/);
+  });
+
+  it("says when re-measurements overturn the budget sentence's energy comparison (walk 40), and only then", () => {
+    const uj = (j: number) => `${Math.round(j * 1e6)} µJ`;
+    const first = new Map([[3, 166e-6], [8, 185e-6], [11, 148e-6]]);
+    const means = new Map([[3, 136e-6], [8, 165e-6], [11, 171e-6]]);
+    // pick #8; "the most frugal model within this limit is #11 … uses 20% less than #8"
+    expect(remeasuredComparison([[8, 8], [11, 8]], (n) => first.get(n), means, uj)).toBe(
+      "Re-measured since, the energy comparison above does not hold: #11's 171 µJ re-measured against #8's 165 µJ re-measured per prediction (means of the re-measurements). The front and the pick use the first figures: re-measure on a quiet machine before choosing between them by energy.",
+    );
+    // a comparison the re-measurements confirm, or one without any, says nothing
+    expect(remeasuredComparison([[3, 8]], (n) => first.get(n), means, uj)).toBeNull();
+    expect(remeasuredComparison([[11, 8]], (n) => first.get(n), new Map(), uj)).toBeNull();
+    // one side re-measured: the other's first figure stands in, and says so
+    expect(remeasuredComparison([[11, 8]], (n) => first.get(n), new Map([[11, 190e-6]]), uj)).toMatch(/#11's 190 µJ re-measured against #8's 185 µJ \(not re-measured\)/);
   });
 
   it('the explorer flags a trial whose re-measurements disagree (the budget pick and a banner say so), not one they confirm', async () => {

@@ -2,6 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { pickByBudget, studyQuality, type BudgetLimit } from '../../../src-main/shared/analysis';
 import { parseBudget } from '../../../src-main/shared/budget';
+import { budgetLines } from '../../../src-main/cli/present';
+import type { StudyRow } from '../../../src-main/engine/store/store';
+import type { TrialRecord } from '../../../src-main/shared/types';
 
 // the walk's study in small: #14 most accurate, #7 the cheapest above 90%, #3 cheapest of all
 const trial = (number: number, accuracy: number, j: number) => ({ number, state: 'complete' as const, params: {}, metrics: { accuracy, infer_energy_j_per_sample: j } });
@@ -96,5 +99,18 @@ describe('picking a regression model by a budget', () => {
     const p = pickReg('at least 95% accuracy');
     expect(p.trial).toBeNull();
     expect(p.sentence).toBe(`No model of this study measures accuracy: its models are compared by RMSE (in the target's units). State the limit on that, e.g. "RMSE at most 16", or leave quality out.`);
+  });
+});
+
+describe('ecopt show --budget beside re-measurements', () => {
+  it("adds a warning where the re-measurements overturn the sentence's energy comparison (walk 40)", () => {
+    const rec = (number: number, accuracy: number, j: number) => ({ id: number + 1, number, state: 'complete', params: {}, metrics: { accuracy, infer_energy_j_per_sample: j }, retryOf: null, backend: 'wasm', createdAt: '', startedAt: null, finishedAt: null, failure: null }) as TrialRecord;
+    const study = { name: 'digits-mlp', objectives: [{ metric: 'accuracy', direction: 'maximize' }, { metric: 'infer_energy_j_per_sample', direction: 'minimize' }] } as unknown as StudyRow;
+    const ts = [rec(3, 0.88, 166e-6), rec(8, 0.902, 185e-6), rec(11, 0.856, 148e-6)];
+    const plain = budgetLines(study, ts, 'at most 200 µJ per prediction', 'ecopt');
+    expect(plain.join('\n')).toContain('The most frugal model within this limit is #11');
+    expect(plain.join('\n')).not.toContain('Re-measured since');
+    const lines = budgetLines(study, ts, 'at most 200 µJ per prediction', 'ecopt', [], {}, new Map([[3, 136e-6], [8, 165e-6], [11, 171e-6]]));
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}⚠ Re-measured since, the energy comparison above does not hold: #11's 171 µJ re-measured against #8's 165 µJ re-measured/));
   });
 });
