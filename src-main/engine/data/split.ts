@@ -128,24 +128,26 @@ export function splitDataset(given: Dataset, options: SplitOptions): Split {
 }
 
 /**
- * Empty cells filled from the training rows alone: a numeric column's mean, a categorical
- * column's most frequent category (ties: the first in the column's order) — the held-out rows'
- * values shape neither. The data set is copied, not changed; without empty cells it is as given.
+ * Each column's fill for an empty cell from the training rows alone: a numeric column's mean, a
+ * categorical column's most frequent category (ties: the first in the column's order) — the
+ * held-out rows' values shape neither. Empty cells of the data set take it (a copy; the data set
+ * is left as loaded), and the encoding hands it on to the kept model for new rows.
  */
 function fillFromTraining(ds: Dataset, trainRows: readonly number[]): { ds: Dataset; encoding?: InputEncoding } {
   const enc = ds.encoding;
+  if (!enc || enc.kind !== 'tabular' || trainRows.length === 0) return { ds };
   const missing = ds.missing;
-  if (!missing || !enc || enc.kind !== 'tabular' || !missing.some((m) => m === 1)) return { ds };
   const f = ds.x.length / ds.n;
   const cols = enc.columns.length;
-  const x = ds.x.slice();
+  const anyMissing = missing?.some((m) => m === 1) ?? false;
+  const x = anyMissing ? ds.x.slice() : ds.x;
+  const absent = (r: number, j: number) => missing?.[r * cols + j] === 1;
   let offset = 0;
+  // every column's fill, empty cells or not: `predict` applies it to a new row's empty cell (walk 41)
   const columns = enc.columns.map((c, j): ColumnEncoding => {
     const at = offset;
     offset += c.kind === 'numeric' ? 1 : c.categories.length;
-    const absent = (r: number) => missing[r * cols + j] === 1;
-    if (!Array.from({ length: ds.n }, (_, r) => r).some(absent)) return c;
-    const present = trainRows.filter((r) => !absent(r));
+    const present = trainRows.filter((r) => !absent(r, j));
     let values: number[];
     let fitted: ColumnEncoding;
     if (c.kind === 'numeric') {
@@ -159,11 +161,11 @@ function fillFromTraining(ds: Dataset, trainRows: readonly number[]): { ds: Data
       values = c.categories.map((_, k) => (k === best ? 1 : 0));
       fitted = { ...c, fill: c.categories[best]! };
     }
-    for (let r = 0; r < ds.n; r++) if (absent(r)) values.forEach((v, k) => (x[r * f + at + k] = v));
+    if (anyMissing) for (let r = 0; r < ds.n; r++) if (absent(r, j)) values.forEach((v, k) => (x[r * f + at + k] = v));
     return fitted;
   });
   if (offset !== f) throw new Error(`encoding gives ${offset} features where the data has ${f}`);
-  return { ds: { ...ds, x }, encoding: { ...enc, columns } };
+  return { ds: anyMissing ? { ...ds, x } : ds, encoding: { ...enc, columns } };
 }
 
 export function summarise(ds: Dataset): DatasetSummary {

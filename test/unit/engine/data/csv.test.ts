@@ -149,6 +149,11 @@ describe('CSV data checks', () => {
     expect(b.fill).toBeCloseTo(split.featureScale!.mean[j]!, 1);
     const all = lines.slice(1).map((l) => Number(l.split(',')[1]));
     expect(Math.abs(b.fill - all.reduce((x, y) => x + y, 0) / all.length)).toBeGreaterThan(1);
+    // a column with no empty cell gets its training fill too, for new rows' empty cells (walk 41)
+    const a = enc.columns.find((c) => c.column === 'a')!;
+    if (a.kind !== 'numeric') throw new Error('numeric expected');
+    expect(a.fill).toBeCloseTo(split.featureScale!.mean[ds.featureNames.indexOf('a')]!, 4);
+    expect(a.fill).not.toBeCloseTo(19.5, 1);
     const colour = enc.columns.find((c) => c.column === 'colour')!;
     expect(colour.kind === 'categorical' && ['blue', 'red'].includes(colour.fill)).toBe(true);
     // the data set itself is left as loaded: splitting again gives the same
