@@ -285,6 +285,8 @@ export function budgetLines(
   const dbFlag = source.copyFrom !== undefined ? ' --db study.db' : source.db !== undefined ? ` --db ${shellWord(source.db)}` : '';
   const pickLines = (own: TrialRecord[], classFlag: string) => {
     const pick = pickByBudget(own, reading.limits, studyQuality(study.objectives, own));
+    // a limit the study cannot be held to is bad input, as an unreadable budget is (exit 2)
+    if (pick.unmeasured) throw new UserError(`--budget: ${pick.sentence}`);
     const out = [`  ${pick.sentence}`];
     const overturned = remeasuredComparison(
       [

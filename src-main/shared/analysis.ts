@@ -212,6 +212,8 @@ export interface BudgetPick {
   mostAccurate: number | null;
   /** The most frugal model within the limits, where the sentence names it beside the pick. */
   frugal?: number;
+  /** A limit on a quality the study does not measure (accuracy on a regression): a wrong budget, not a hard one. */
+  unmeasured?: true;
   sentence: string;
   /** Where no model meets the budget: the trials the sentence names as closest, one per limit (none otherwise). */
   closest: number[];
@@ -242,12 +244,18 @@ export function pickByBudget(trials: readonly TrialLike[], limits: readonly Budg
   // "at least 95% accuracy" on a regression study: no trial can meet it, and "loosen a limit" would mislead
   const unmeasured = limits.find((l) => isQuality(l.metric) && !trials.some((t) => t.state === 'complete' && t.metrics[l.metric] !== undefined));
   if (unmeasured) {
-    const example = qualityMetric === 'accuracy' ? '"at least 90% accuracy"' : `"${qualityName(qualityMetric)} at most ${top ? Number(q(top).toPrecision(2)) : 1}"`;
+    // an example some model meets: the best figure rounded up to 2 significant digits (walk 41: "at most 8700" under a best of 8747)
+    const up = (v: number) => {
+      const p = 10 ** (Math.floor(Math.log10(v)) - 1);
+      return Number((Math.ceil(v / p) * p).toPrecision(2));
+    };
+    const example = qualityMetric === 'accuracy' ? '"at least 90% accuracy"' : `"${qualityName(qualityMetric)} at most ${top && q(top) > 0 ? up(q(top)) : 1}"`;
     return {
       trial: null,
       mostAccurate: top?.number ?? null,
       sentence: `No model of this study measures ${limitName(unmeasured.metric)}: its models are compared by ${qualityName(qualityMetric)}${METRICS[qualityMetric].unit === 'target units' ? " (in the target's units)" : ''}. State the limit on that, e.g. ${example}, or leave quality out.`,
       closest: [],
+      unmeasured: true,
     };
   }
   const within = done.filter((t) => limits.every((l) => meets(t, l)));

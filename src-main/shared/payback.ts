@@ -104,7 +104,7 @@ export function payback(input: PaybackInput): PaybackResult {
   }
   const gain = chosen.accuracy !== null && reference.accuracy !== null ? pointsBetween(reference.accuracy, chosen.accuracy) : null;
   const errorChange = gain === null && chosen.error && reference.error && chosen.error.metric === reference.error.metric ? { metric: chosen.error.metric, change: chosen.error.value - reference.error.value } : null;
-  const errorWords = (d: number) => `${errorChange!.metric === 'rmse' ? 'an RMSE' : 'a loss'} ${Number(Math.abs(d).toPrecision(3))} ${d < 0 ? 'lower' : 'higher'}`;
+  const errorWords = (d: number) => `${errorChange!.metric === 'rmse' ? 'an RMSE' : 'a loss'} ${Number(Math.abs(d).toPrecision(4))} ${d < 0 ? 'lower' : 'higher'}`;
   const carbon =
     input.gPerKWh === null
       ? null

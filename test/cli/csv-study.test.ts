@@ -48,7 +48,8 @@ describe('studies on a user CSV file', () => {
     expect(byError.stdout).toMatch(/Budget read as: RMSE ≤ [\d.]+\./);
     expect(byError.stdout).toMatch(/Model #\d+ is the most (frugal|accurate) model/);
     const wrongQuality = await runCli(['show', 'linear', '--db', db, '--budget', 'at least 90% accuracy']);
-    expect(wrongQuality.stdout).toContain('No model of this study measures accuracy: its models are compared by RMSE');
+    expect(wrongQuality.code).toBe(2);
+    expect(wrongQuality.stderr).toContain('--budget: No model of this study measures accuracy: its models are compared by RMSE');
 
     const reportDir = join(dir, 'report');
     const reported = await runCli(['report', 'linear', '--db', db, '--out', reportDir, '--format', 'json,md']);
@@ -70,6 +71,9 @@ describe('studies on a user CSV file', () => {
     const card = readFileSync(join(out, 'model-card.md'), 'utf8');
     expect(card).toMatch(/\| Test RMSE \(held-out\), in the target's units \| [\d.]+ \|/);
     expect(card).toContain('gives the test RMSE above');
+    expect(card).toContain('// npm install @tensorflow/tfjs@4');
+    // the exported preprocessing names the training file, not where it sits on this machine (walk 41)
+    expect(JSON.parse(readFileSync(join(out, 'preprocessing.json'), 'utf8')).heldOut.file).toBe('linear.csv');
     // the card's lines for plain @tensorflow/tfjs load the model as they stand (walk 39: file:// fails there)
     const snippet = /```js\n([\s\S]*?)```/.exec(card)![1]!;
     writeFileSync(join(out, 'load.mjs'), `${snippet}console.log(JSON.stringify(model.inputs[0].shape), model.predict(tf.zeros([1, model.inputs[0].shape[1]])).dataSync()[0]);\n`);

@@ -24,7 +24,8 @@ import { countedDomains } from './meter-set';
 
 /** A phase shorter than this holds fewer than 10 ticks of CPU time: its own share is coarse. */
 export const COARSE_SHARE_S = 0.1;
-const SHORT_PHASE_FIX = 'For a command of yours: make the phase last 0.1 s or more, or leave it out if its energy does not matter (an evaluate phase is optional); the trial\'s whole process is measured for the campaign either way';
+const SHORT_PHASE_FIX =
+  "The trial's whole process is measured for the campaign either way, so no total misses it. For a command of yours: make the phase last 0.1 s or more, or leave it out if its energy does not matter (an evaluate phase is optional); for ECOpt's own trainer there is nothing to do (a phase as short as its data make it)";
 
 /** An idle baseline is trusted for static power when the machine was less busy than this. */
 export const TRUSTED_IDLE_BUSY_SHARE = 0.1;

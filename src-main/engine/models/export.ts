@@ -113,6 +113,9 @@ export function exportModel(store: Store, studyName: string, out: string | ((tri
       const bytes = readFileSync(join(from, f));
       writeFileSync(join(outDir, f), bytes);
       fileSha256 = createHash('sha256').update(bytes).digest('hex');
+    } else if (f === PREPROCESSING_FILE && preprocessing.heldOut) {
+      // the held-out rows travel as test-rows.csv: the copy names the training file, not where it sits on this machine (walk 41)
+      writeFileSync(join(outDir, f), JSON.stringify({ ...preprocessing, heldOut: { ...preprocessing.heldOut, file: basename(preprocessing.heldOut.file) } }, null, 2));
     } else copyFileSync(join(from, f), join(outDir, f));
     files.push(join(outDir, f));
   }
@@ -374,6 +377,7 @@ function modelCard(store: Store, studyId: number, trial: TrialRecord, p: Preproc
     'The model is in TensorFlow.js layers format: `tf.loadLayersModel` reads `model.json` (with `weights.bin` beside it). With `@tensorflow/tfjs-node` give it `file://` and the path; plain `@tensorflow/tfjs` in Node cannot read files, so hand it the two files (an ES module, e.g. `load.mjs`, run in this folder):',
     '',
     '```js',
+    '// npm install @tensorflow/tfjs@4 (ECOpt trained it with TensorFlow.js 4)',
     "import * as tf from '@tensorflow/tfjs';",
     "import { readFileSync } from 'node:fs';",
     "const { modelTopology, weightsManifest } = JSON.parse(readFileSync('model.json', 'utf8'));",

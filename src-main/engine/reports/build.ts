@@ -410,7 +410,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
     const accuracy = quality.metric === 'accuracy';
     const dQuality = accuracy
       ? `is ${pointsBetween(qChosen, qBest).toFixed(1)} points less accurate`
-      : `has ${quality.metric === 'rmse' ? 'an RMSE' : `a ${quality.metric}`} ${Number(Math.abs(qChosen - qBest).toPrecision(3))} ${qualityBetter(quality, qBest, qChosen) ? (quality.direction === 'minimize' ? 'higher' : 'lower') : 'better'}${quality.metric === 'rmse' ? " (in the target's units)" : ''}`;
+      : `has ${quality.metric === 'rmse' ? 'an RMSE' : `a ${quality.metric}`} ${Number(Math.abs(qChosen - qBest).toPrecision(4))} ${qualityBetter(quality, qBest, qChosen) ? (quality.direction === 'minimize' ? 'higher' : 'lower') : 'better'}${quality.metric === 'rmse' ? " (in the target's units)" : ''}`;
     pareto = {
       mostAccurateTrial: mostAccurate.number,
       ...(accuracy ? { accuracyChosen: qChosen, accuracyMostAccurate: qBest } : { quality: { metric: quality.metric as 'rmse' | 'loss', chosen: qChosen, mostAccurate: qBest } }),
@@ -505,7 +505,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
       : `${inferW.samples.toLocaleString('en-US')} predictions, as the training command reported them (its own inference phase, ${durationText(inferW.durationS)}; how it batched or repeated them was not reported)`;
   const regression = trial.metrics.accuracy === undefined && trial.metrics.rmse !== undefined;
   const qualityWords = regression
-    ? `${study.spec.model === 'command' ? 'RMSE as the command reported it' : 'validation RMSE'} ${plainNumber(trial.metrics.rmse!)} in the target's units`
+    ? `${study.spec.model === 'command' ? 'RMSE as the command reported it' : 'validation RMSE'} ${plainNumber(trial.metrics.rmse!, 4)} in the target's units`
     : `${study.spec.model === 'command' ? 'accuracy as the command reported it' : 'validation accuracy'} ${trial.metrics.accuracy !== undefined ? (trial.metrics.accuracy * 100).toFixed(1) + '%' : 'not measured'}`;
   const task = study.spec.dataset
     ? `${study.spec.model === 'command' ? 'prediction' : regression ? 'regression' : 'classification'} of ${datasetLabel(study.spec)} samples (${qualityWords})`

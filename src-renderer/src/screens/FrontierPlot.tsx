@@ -170,7 +170,8 @@ export function FrontierPlot({ view, x, y, z, highlight, onPick, height = 420, a
     return { data: out, cloud: cloudRows };
   }, [view, xm, ym, zm, highlight, energyUnits]);
 
-  const label = (m: MetricName) => `${METRICS[m].label} (${METRICS[m].unit === 'fraction' ? '%' : (energyUnits.get(m)?.unit ?? METRICS[m].unit)})`;
+  // "RMSE (target units)": the metric's full name does not fit a small plot's axis (walk 41: "Root-mean-square error (regression) (ta")
+  const label = (m: MetricName) => `${m === 'rmse' ? 'RMSE' : METRICS[m].label} (${METRICS[m].unit === 'fraction' ? '%' : (energyUnits.get(m)?.unit ?? METRICS[m].unit)})`;
   // a log energy axis writes its unit on each tick ("200 µJ", "1 mJ"), as the tables do: a few
   // round ticks, where Plotly's own (200, 300, … 1200) tilted and crowded in the run view's column
   const xTicks = useMemo(() => {

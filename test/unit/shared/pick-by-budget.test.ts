@@ -98,7 +98,7 @@ describe('picking a regression model by a budget', () => {
   it('an accuracy limit on a study that measures none says what the study measures instead', () => {
     const p = pickReg('at least 95% accuracy');
     expect(p.trial).toBeNull();
-    expect(p.sentence).toBe(`No model of this study measures accuracy: its models are compared by RMSE (in the target's units). State the limit on that, e.g. "RMSE at most 16", or leave quality out.`);
+    expect(p.sentence).toBe(`No model of this study measures accuracy: its models are compared by RMSE (in the target's units). State the limit on that, e.g. "RMSE at most 17", or leave quality out.`);
   });
 });
 

@@ -226,6 +226,8 @@ export function drawFrontier(doc: Doc, x: number, y: number, width: number, poin
   // inside the frame with a tick above them, not on the frame's top edge under a lower tick
   const step0 = linearTicks(yMin, yMax, 5);
   if (step0.length >= 2 && step0.at(-1)! < yMax) yMax = Math.min(top, step0.at(-1)! + (step0[1]! - step0[0]!));
+  // and on one below the lowest point (walk 41: RMSEs of 8.7k–9.5k under a lowest tick of 10,000)
+  if (step0.length >= 2 && step0[0]! > yMin) yMin = Math.max(0, step0[0]! - (step0[1]! - step0[0]!));
   const px = (j: number) => f.x + ((Math.log10(j) - lx0) / (lx1 - lx0)) * f.w;
   const py = (a: number) => f.y + f.h - ((a - yMin) / (yMax - yMin)) * f.h;
   const xTicks = logTicks(10 ** lx0, 10 ** lx1).map((v) => ({ at: px(v), label: energyText(v, 2) }));

@@ -113,7 +113,7 @@ export function renderPdf(r: EnergyReport, frontier: FrontierPoint[], options: {
   section('Developing this model: the whole tuning campaign', campaignRows(r));
 
   if (frontier.length > 0) {
-    h1('Accuracy against inference energy (all complete trials)', FRONTIER_HEIGHT);
+    h1(`${frontier[0]!.metric === 'accuracy' ? 'Accuracy' : frontier[0]!.metric === 'rmse' ? 'Error (RMSE)' : 'Loss'} against inference energy (all complete trials)`, FRONTIER_HEIGHT);
     const y0 = doc.y;
     drawFrontier(doc, left, y0, width, frontier);
     doc.x = left;
