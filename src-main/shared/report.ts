@@ -400,7 +400,15 @@ export const reportSchema = z.object({
       accuracyChosen: z.number().optional(),
       accuracyMostAccurate: z.number().optional(),
       /** A study whose quality is not accuracy (regression: RMSE in the target's units, lower is better). */
-      quality: z.object({ metric: z.enum(['rmse', 'loss']), chosen: z.number(), mostAccurate: z.number() }).optional(),
+      quality: z
+        .object({
+          metric: z.enum(['rmse', 'loss']),
+          chosen: z.number(),
+          mostAccurate: z.number(),
+          /** The two models' RMSE on the held-out test rows, where both kept it (built-in regressions): it can rank them otherwise. */
+          test: z.object({ chosen: z.number(), mostAccurate: z.number() }).optional(),
+        })
+        .optional(),
       jPerSampleChosen: z.number(),
       jPerSampleMostAccurate: z.number(),
       /** Share of inference energy saved against the most accurate trial (negative: uses more). */

@@ -58,6 +58,13 @@ describe('studies on a user CSV file', () => {
     expect(report.trial.number).toBe(best.number);
     expect(report.trial.testRmse).toBeGreaterThan(0);
     expect(report.pareto).toMatchObject({ mostAccurateTrial: best.number, quality: { metric: 'rmse', chosen: best.metrics.rmse } });
+    // the other model's trade-off states both models' held-out test RMSE beside the validation one (walk 41)
+    const other = linear.find((t) => t.number !== best.number)!;
+    const otherDir = join(dir, 'report-other');
+    expect((await runCli(['report', 'linear', '--db', db, '--trial', String(other.number), '--out', otherDir, '--format', 'json'])).code).toBe(0);
+    const otherReport = JSON.parse(readFileSync(join(otherDir, 'energy-report.json'), 'utf8'));
+    expect(otherReport.pareto.quality.test).toEqual({ chosen: expect.any(Number), mostAccurate: report.trial.testRmse });
+    expect(otherReport.pareto.sentence).toMatch(/ On the held-out test rows their RMSEs are [\d.,]+ and [\d.,]+(: there trial \d+ is the better, .*)?\.$/);
     const md = readFileSync(join(reportDir, 'energy-report.md'), 'utf8');
     expect(md).toContain("| RMSE (validation), in the target's units (lower is better) |");
     expect(md).toContain('RMSE on held-out test data');

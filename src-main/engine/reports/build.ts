@@ -411,16 +411,24 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
     const dQuality = accuracy
       ? `is ${pointsBetween(qChosen, qBest).toFixed(1)} points less accurate`
       : `has ${quality.metric === 'rmse' ? 'an RMSE' : `a ${quality.metric}`} ${Number(Math.abs(qChosen - qBest).toPrecision(4))} ${qualityBetter(quality, qBest, qChosen) ? (quality.direction === 'minimize' ? 'higher' : 'lower') : 'better'}${quality.metric === 'rmse' ? " (in the target's units)" : ''}`;
+    // a regression's validation set is small: the held-out test rows can rank the two otherwise, and the reader should see it (walk 41)
+    const testOf = (t: TrialRecord) => store.getTrialAttrs(t.id).test_rmse;
+    const tc = quality.metric === 'rmse' && mostAccurate.id !== trial.id ? testOf(trial) : undefined;
+    const tb = quality.metric === 'rmse' && mostAccurate.id !== trial.id ? testOf(mostAccurate) : undefined;
+    const test = typeof tc === 'number' && typeof tb === 'number' ? { chosen: tc, mostAccurate: tb } : null;
     pareto = {
       mostAccurateTrial: mostAccurate.number,
-      ...(accuracy ? { accuracyChosen: qChosen, accuracyMostAccurate: qBest } : { quality: { metric: quality.metric as 'rmse' | 'loss', chosen: qChosen, mostAccurate: qBest } }),
+      ...(accuracy ? { accuracyChosen: qChosen, accuracyMostAccurate: qBest } : { quality: { metric: quality.metric as 'rmse' | 'loss', chosen: qChosen, mostAccurate: qBest, ...(test ? { test } : {}) } }),
       jPerSampleChosen: jPerSample,
       jPerSampleMostAccurate: ref,
       inferenceEnergySavedRel: saved,
       sentence:
         mostAccurate.id === trial.id
           ? `Trial ${trial.number} is the most accurate model of the study${accuracy ? '' : ` (lowest ${qualityName(quality.metric)})`}.`
-          : `Trial ${trial.number} ${dQuality} and uses ${Math.abs(saved * 100).toFixed(0)}% ${saved >= 0 ? 'less' : 'more'} energy per prediction than the most accurate model (trial ${mostAccurate.number}).`,
+          : `Trial ${trial.number} ${dQuality} and uses ${Math.abs(saved * 100).toFixed(0)}% ${saved >= 0 ? 'less' : 'more'} energy per prediction than the most accurate model (trial ${mostAccurate.number}).` +
+            (test
+              ? ` On the held-out test rows their RMSEs are ${plainNumber(test.chosen, 4)} and ${plainNumber(test.mostAccurate, 4)}${test.chosen < test.mostAccurate ? `: there trial ${trial.number} is the better, so the difference on the validation rows, which chose between them, is within what chance gives` : ''}.`
+              : ''),
     };
   }
 
