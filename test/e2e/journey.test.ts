@@ -581,11 +581,15 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     await page.getByTestId('csv-target').selectOption('height');
     await page.getByTestId('dataset-summary').getByText(/regression \(a number to predict\)/).waitFor();
     await shot('12-wizard-csv');
-    for (let i = 0; i < 3; i++) await page.getByTestId('next').click();
+    for (let i = 0; i < 2; i++) await page.getByTestId('next').click();
+    // a regression's limit is on its error, in the target's units (walk 41: the wizard offered none)
+    expect(await page.getByTestId('limit-accuracy').count()).toBe(0);
+    await page.getByTestId('limit-rmse').fill('5');
+    await page.getByTestId('next').click();
     const file = await page.getByTestId('step-review').locator('pre').textContent();
     expect(file).toContain('"csv":');
     expect(file).toContain('"target": "height"');
-    expect(file).toContain('"metric": "rmse"');
+    expect(JSON.parse(file!).objectives[0]).toEqual({ metric: 'rmse', direction: 'minimize', threshold: 5 });
   }, 60_000);
 
   it('shows a CSV file\'s values exactly as written, inside the window, and expands ~', async () => {

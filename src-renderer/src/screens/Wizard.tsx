@@ -131,6 +131,8 @@ export function WizardScreen() {
   const [trainingEnergy, setTrainingEnergy] = useState(false);
   const [maxMj, setMaxMj] = useState('');
   const [minAcc, setMinAcc] = useState('');
+  // a regression's limit on its error, in the target's units (walk 41: the wizard offered none)
+  const [maxRmse, setMaxRmse] = useState('');
   const [name, setName] = useState<string | null>(null);
   const [concurrent, setConcurrent] = useState<MachineRuns | null>(null);
   const [starting, setStarting] = useState(false);
@@ -244,9 +246,12 @@ export function WizardScreen() {
     if (!regression) {
       const a = fieldIssue('Accuracy at least', minAcc, { min: 0, max: 100, unit: '%', optional: true });
       if (a) s[2]!.push(a);
+    } else {
+      const r = fieldIssue('RMSE at most', maxRmse, { above: 0, optional: true });
+      if (r) s[2]!.push(r);
     }
     return s;
-  }, [source, csv, images, imgSize, cmdLine, cmdCwd, argv, cmdParams, ranges, trials, minutes, idle, maxMj, minAcc, regression]);
+  }, [source, csv, images, imgSize, cmdLine, cmdCwd, argv, cmdParams, ranges, trials, minutes, idle, maxMj, minAcc, maxRmse, regression]);
 
   const defaultName = useMemo(() => {
     const stem =
@@ -264,7 +269,7 @@ export function WizardScreen() {
     if (source !== 'command') for (const [k, p] of Object.entries(base.space ?? {})) space[k] = p;
     for (const [k, r] of Object.entries(ranges)) space[k] = r.type === 'int' ? { type: 'int', low: Number(r.low), high: Number(r.high), log: r.log } : { type: 'float', low: Number(r.low), high: Number(r.high), log: r.log };
     const objectives: StudySpecInput['objectives'] = [
-      regression ? { metric: 'rmse', direction: 'minimize' } : { metric: 'accuracy', direction: 'maximize', ...(minAcc.trim() ? { threshold: Number(minAcc) / 100 } : {}) },
+      regression ? { metric: 'rmse', direction: 'minimize', ...(maxRmse.trim() ? { threshold: Number(maxRmse) } : {}) } : { metric: 'accuracy', direction: 'maximize', ...(minAcc.trim() ? { threshold: Number(minAcc) / 100 } : {}) },
       { metric: 'infer_energy_j_per_sample', direction: 'minimize', ...(maxMj.trim() ? { threshold: Number(maxMj) / 1000 } : {}) },
       ...(trainingEnergy ? [{ metric: 'train_energy_j' as const, direction: 'minimize' as const }] : []),
     ];
@@ -282,7 +287,7 @@ export function WizardScreen() {
     if (source === 'csv' && csv) return { ...common, model: 'mlp', dataset: { csv: csv.path, target: csv.target } };
     if (source === 'images' && images) return { ...common, model: imageModel, dataset: { images: images.path, size: Number(imgSize), channels: imgChannels } };
     return { ...common, model: base.model ?? 'mlp', ...(base.dataset ? { dataset: base.dataset } : {}) };
-  }, [base, fieldIssues.length, source, ranges, regression, minAcc, maxMj, trainingEnergy, studyName, trials, idle, minutes, argv, cmdCwd, csv, images, imageModel, imgSize, imgChannels]);
+  }, [base, fieldIssues.length, source, ranges, regression, minAcc, maxRmse, maxMj, trainingEnergy, studyName, trials, idle, minutes, argv, cmdCwd, csv, images, imageModel, imgSize, imgChannels]);
   const check = useMemo(() => (final ? parseStudySpec(final) : null), [final]);
   const specIssues = check && !check.ok ? check.issues.map(labelSpecIssue) : [];
   const issuesAt = (i: number) => [...issuesByStep[i]!, ...specIssues.filter((x) => x.step === i)];
@@ -547,6 +552,11 @@ export function WizardScreen() {
           <Field label="Energy per prediction at most" hint="mJ (optional)">
             <input inputMode="decimal" value={maxMj} onChange={(e) => setMaxMj(e.target.value)} data-testid="limit-energy" aria-invalid={issuesByStep[2]!.some((i) => i.label.startsWith('Energy')) || undefined} />
           </Field>
+          {regression && (
+            <Field label="RMSE at most" hint="in the target's units (optional)">
+              <input inputMode="decimal" value={maxRmse} onChange={(e) => setMaxRmse(e.target.value)} data-testid="limit-rmse" aria-invalid={issuesByStep[2]!.some((i) => i.label.startsWith('RMSE')) || undefined} />
+            </Field>
+          )}
           {!regression && (
             <Field label="Accuracy at least" hint="% (optional)">
               <input inputMode="decimal" value={minAcc} onChange={(e) => setMinAcc(e.target.value)} data-testid="limit-accuracy" aria-invalid={issuesByStep[2]!.some((i) => i.label.startsWith('Accuracy')) || undefined} />
@@ -606,7 +616,7 @@ export function WizardScreen() {
             <p data-testid="review-summary">
               {final.trials} models {final.model === 'command' ? <>of your script <code>{argv.ok ? argv.argv.join(' ') : ''}</code></> : <>({final.model === 'cnn' ? 'convolutional networks' : 'multilayer perceptrons'}) on <b>{final.dataset ? ('builtin' in final.dataset ? final.dataset.builtin : 'csv' in final.dataset ? final.dataset.csv : final.dataset.images) : ''}</b></>}; looking for the best trade-offs of{' '}
               {final.objectives.map((o) => METRICS[o.metric].label.toLowerCase()).join(', ')}
-              {maxMj.trim() || minAcc.trim() ? ` within your limits (${[maxMj.trim() && `at most ${maxMj} mJ per prediction`, minAcc.trim() && !regression && `at least ${minAcc}% accuracy`].filter(Boolean).join(', ')})` : ''}
+              {maxMj.trim() || minAcc.trim() || maxRmse.trim() ? ` within your limits (${[maxMj.trim() && `at most ${maxMj} mJ per prediction`, minAcc.trim() && !regression && `at least ${minAcc}% accuracy`, maxRmse.trim() && regression && `RMSE at most ${maxRmse}`].filter(Boolean).join(', ')})` : ''}
               {minutes.trim() ? `, for at most ${minutes} min` : ''}.
             </p>
           )}
