@@ -661,7 +661,7 @@ export class Api {
       importance: a.importance,
       estimatedOnly: this.estimatedOnly(study.id, this.running.get(this.runKey(study.name))),
       flagged: this.flagged(study.id),
-      remeasuredMeans: this.store.remeasuredByTrial(study.id).filter((r) => r.againJ.length).map((r) => ({ trial: r.trial, jPerSample: r.againJ.reduce((a, b) => a + b, 0) / r.againJ.length })),
+      remeasuredMeans: [...this.store.remeasuredMeans(study.id)].map(([trial, jPerSample]) => ({ trial, jPerSample })),
     };
   }
 

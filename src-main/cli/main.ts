@@ -271,8 +271,7 @@ export function buildProgram(): Command {
           // the commands it prints read the same study: the file given, or for a PostgreSQL study a copy of it
           const given = opts.storage ?? opts.db;
           const source = !store ? { copyFrom: storage.location } : given !== undefined ? { db: given } : {};
-          const means = new Map((store?.remeasuredByTrial(study.id) ?? []).map((r) => [r.trial, r.againJ.reduce((a, b) => a + b, 0) / r.againJ.length] as const));
-          out.push('', ...budgetLines(study, trials, opts.budget, ECOPT.join(' '), await storage.getHardwareClasses(study.id), source, means));
+          out.push('', ...budgetLines(study, trials, opts.budget, ECOPT.join(' '), await storage.getHardwareClasses(study.id), source, store?.remeasuredMeans(study.id)));
         }
         if (opts.payback && store) {
           out.push('', ...paybackLines(studyPayback(store, study.name, { ...(opts.reference !== undefined ? { reference: Number(opts.reference) } : {}), ...(opts.country !== undefined ? { country: opts.country } : {}) })));

@@ -1,6 +1,6 @@
 /** What `ecopt show` and the end of `ecopt tune` print: trials, the Pareto front, provenance. */
 import { formatMetric, formatSi, projectedEnergyText } from '../shared/format';
-import { frontTrials, pickByBudget, studyQuality } from '../shared/analysis';
+import { frontTrials, pickByBudget, pickComparisons, studyQuality } from '../shared/analysis';
 import { parseBudget } from '../shared/budget';
 import { remeasuredComparison } from '../shared/remeasure';
 import { UserError } from '../engine/errors';
@@ -289,10 +289,7 @@ export function budgetLines(
     if (pick.unmeasured) throw new UserError(`--budget: ${pick.sentence}`);
     const out = [`  ${pick.sentence}`];
     const overturned = remeasuredComparison(
-      [
-        [pick.trial, pick.mostAccurate],
-        [pick.frugal, pick.trial],
-      ],
+      pickComparisons(pick),
       (n) => own.find((t) => t.number === n)?.metrics.infer_energy_j_per_sample,
       remeasuredMeans,
       (j) => formatSi(j, 'J'),

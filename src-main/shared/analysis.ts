@@ -7,7 +7,7 @@ import type { TrialLike } from './columns';
 import type { Direction, MetricName } from './types';
 import { METRICS } from './types';
 import { formatMetric } from './format';
-import { pointsBetween } from './payback';
+import { errorChangeWords, pointsBetween } from './payback';
 
 export interface ObjectiveLike {
   metric: string;
@@ -192,6 +192,11 @@ export function mostAccurateOf<T extends Pick<TrialLike, 'state' | 'metrics'>>(t
     .reduce<T | null>((a, b) => (!a || qualityBetter(quality, q(b), q(a)) || (q(b) === q(a) && e(b) < e(a)) ? b : a), null);
 }
 
+/** A regression's result: an RMSE and no accuracy (what the report, the model's detail and the Reports screen show instead of accuracy). */
+export function isRegressionResult(metrics: Partial<Record<MetricName, number>>): boolean {
+  return metrics.accuracy === undefined && metrics.rmse !== undefined;
+}
+
 /** A trial's quality in a few words: "accuracy 93.2%" ("acc" when short), "RMSE 17.95", "loss 0.31"; null when it measured none. */
 export function qualityText(metrics: Partial<Record<MetricName, number>>, short = false): string | null {
   if (metrics.accuracy !== undefined) return `${short ? 'acc' : 'accuracy'} ${formatMetric(metrics.accuracy, 'fraction')}`;
@@ -217,6 +222,14 @@ export interface BudgetPick {
   sentence: string;
   /** Where no model meets the budget: the trials the sentence names as closest, one per limit (none otherwise). */
   closest: number[];
+}
+
+/** The energy comparisons a pick's sentence makes, as [the one said to use less, the other]: the pick against the most accurate model, the most frugal one against the pick. */
+export function pickComparisons(pick: BudgetPick): [number | null | undefined, number | null | undefined][] {
+  return [
+    [pick.trial, pick.mostAccurate],
+    [pick.frugal, pick.trial],
+  ];
 }
 
 /** Whether a trial's metric is within a budget's limit (a missing metric is not). */
@@ -274,8 +287,7 @@ export function pickByBudget(trials: readonly TrialLike[], limits: readonly Budg
   const versus = (a: TrialLike, b: TrialLike) => {
     const energyPart = Number.isFinite(e(a)) && Number.isFinite(e(b)) && e(b) > 0 ? ` and uses ${Math.abs((1 - e(a) / e(b)) * 100).toFixed(0)}% ${e(a) <= e(b) ? 'less' : 'more'} energy per prediction` : '';
     if (fraction) return `is ${pointsBetween(q(a), q(b)).toFixed(1)} points less accurate${energyPart} than`;
-    const d = Math.abs(q(a) - q(b));
-    return `has ${qualityMetric === 'rmse' ? 'an RMSE' : `a ${qualityMetric}`} ${formatMetric(d, METRICS[qualityMetric].unit)} ${qualityBetter(quality, q(a), q(b)) ? 'better' : quality.direction === 'minimize' ? 'higher' : 'lower'}${energyPart} than`;
+    return `has ${errorChangeWords(qualityMetric as 'rmse' | 'loss', q(a) - q(b))}${energyPart} than`;
   };
   let sentence: string;
   if (frugalFirst) {

@@ -104,7 +104,7 @@ export function payback(input: PaybackInput): PaybackResult {
   }
   const gain = chosen.accuracy !== null && reference.accuracy !== null ? pointsBetween(reference.accuracy, chosen.accuracy) : null;
   const errorChange = gain === null && chosen.error && reference.error && chosen.error.metric === reference.error.metric ? { metric: chosen.error.metric, change: chosen.error.value - reference.error.value } : null;
-  const errorWords = (d: number) => `${errorChange!.metric === 'rmse' ? 'an RMSE' : 'a loss'} ${Number(Math.abs(d).toPrecision(4))} ${d < 0 ? 'lower' : 'higher'}`;
+  const errorWords = (d: number) => errorChangeWords(errorChange!.metric, d);
   const carbon =
     input.gPerKWh === null
       ? null
@@ -170,6 +170,11 @@ export function payback(input: PaybackInput): PaybackResult {
     text,
     sentence,
   };
+}
+
+/** "an RMSE 1.74 higher", "a loss 0.02 lower": one model's error against another's (b − a = `change`), as the budget pick, the report's trade-off and the payback all say it. */
+export function errorChangeWords(metric: 'rmse' | 'loss', change: number): string {
+  return `${metric === 'rmse' ? 'an RMSE' : 'a loss'} ${Number(Math.abs(change).toPrecision(4))} ${change < 0 ? 'lower' : 'higher'}`;
 }
 
 function cap(s: string): string {

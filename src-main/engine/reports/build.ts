@@ -18,8 +18,8 @@ import { campaignFigures, unrecordedTrials, type CampaignWindow } from './campai
 import { meterWords } from './meter-words';
 import { killedWords } from './render/text';
 import { mostAccurateTrial, paybackOf } from './payback';
-import { pointsBetween } from '../../shared/payback';
-import { pickByBudget, qualityBetter, qualityName, studyQuality } from '../../shared/analysis';
+import { errorChangeWords, pointsBetween } from '../../shared/payback';
+import { isRegressionResult, pickByBudget, qualityName, studyQuality } from '../../shared/analysis';
 import { parseBudget } from '../../shared/budget';
 import { dayRange, durationText, energyText, flopsText, gramsText, plainNumber } from './units';
 
@@ -410,7 +410,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
     const accuracy = quality.metric === 'accuracy';
     const dQuality = accuracy
       ? `is ${pointsBetween(qChosen, qBest).toFixed(1)} points less accurate`
-      : `has ${quality.metric === 'rmse' ? 'an RMSE' : `a ${quality.metric}`} ${Number(Math.abs(qChosen - qBest).toPrecision(4))} ${qualityBetter(quality, qBest, qChosen) ? (quality.direction === 'minimize' ? 'higher' : 'lower') : 'better'}${quality.metric === 'rmse' ? " (in the target's units)" : ''}`;
+      : `has ${errorChangeWords(quality.metric as 'rmse' | 'loss', qChosen - qBest)}${quality.metric === 'rmse' ? " (in the target's units)" : ''}`;
     // a regression's validation set is small: the held-out test rows can rank the two otherwise, and the reader should see it (walk 41)
     const testOf = (t: TrialRecord) => store.getTrialAttrs(t.id).test_rmse;
     const tc = quality.metric === 'rmse' && mostAccurate.id !== trial.id ? testOf(trial) : undefined;
@@ -511,7 +511,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
     : attrs.infer_repeats !== undefined
       ? `${inferW.samples.toLocaleString('en-US')} predictions: the held-out test set (${Math.round(inferW.samples / Math.max(1, attrs.infer_repeats)).toLocaleString('en-US')} samples) repeated ${attrs.infer_repeats} times in batches of ${batchText(attrs.infer_batch_size, Math.round(inferW.samples / Math.max(1, attrs.infer_repeats)))}, after one warm-up pass`
       : `${inferW.samples.toLocaleString('en-US')} predictions, as the training command reported them (its own inference phase, ${durationText(inferW.durationS)}; how it batched or repeated them was not reported)`;
-  const regression = trial.metrics.accuracy === undefined && trial.metrics.rmse !== undefined;
+  const regression = isRegressionResult(trial.metrics);
   const qualityWords = regression
     ? `${study.spec.model === 'command' ? 'RMSE as the command reported it' : 'validation RMSE'} ${plainNumber(trial.metrics.rmse!, 4)} in the target's units`
     : `${study.spec.model === 'command' ? 'accuracy as the command reported it' : 'validation accuracy'} ${trial.metrics.accuracy !== undefined ? (trial.metrics.accuracy * 100).toFixed(1) + '%' : 'not measured'}`;

@@ -603,18 +603,25 @@ export class Store {
 
   /** Each trial's whole process as measured beside its phases (attrs.process_energy; trials measured before it have none), by trial number. */
   processEnergies(studyId: number): Map<number, ProcessEnergy> {
-    const rows = this.db
-      .prepare("SELECT t.number AS number, a.value_json AS json FROM trial_attrs a JOIN trials t ON t.id = a.trial_id WHERE t.study_id = ? AND a.key = 'process_energy'")
-      .all(studyId) as { number: number; json: string }[];
-    return new Map(rows.map((r) => [r.number, JSON.parse(r.json) as ProcessEnergy]));
+    return this.attrByTrial<ProcessEnergy>(studyId, 'process_energy');
   }
 
   /** Each re-measured trial's re-measurements (attrs.remeasured), by trial number. */
   remeasurements(studyId: number): Map<number, Remeasurement[]> {
+    return this.attrByTrial<Remeasurement[]>(studyId, 'remeasured');
+  }
+
+  /** Each re-measured trial's mean inference energy per prediction since (J), by trial number: what the budget pick's comparisons are checked against. */
+  remeasuredMeans(studyId: number): Map<number, number> {
+    return new Map([...this.remeasurements(studyId)].filter(([, rs]) => rs.length > 0).map(([n, rs]) => [n, rs.reduce((a, r) => a + r.jPerSample, 0) / rs.length]));
+  }
+
+  /** One attribute of every trial of a study that has it, parsed, by trial number. */
+  private attrByTrial<T>(studyId: number, key: string): Map<number, T> {
     const rows = this.db
-      .prepare("SELECT t.number AS number, a.value_json AS json FROM trial_attrs a JOIN trials t ON t.id = a.trial_id WHERE t.study_id = ? AND a.key = 'remeasured'")
-      .all(studyId) as { number: number; json: string }[];
-    return new Map(rows.map((r) => [r.number, JSON.parse(r.json) as Remeasurement[]]));
+      .prepare('SELECT t.number AS number, a.value_json AS json FROM trial_attrs a JOIN trials t ON t.id = a.trial_id WHERE t.study_id = ? AND a.key = ?')
+      .all(studyId, key) as { number: number; json: string }[];
+    return new Map(rows.map((r) => [r.number, JSON.parse(r.json) as T]));
   }
 
   getWindows(filter: { trialId: number } | { studyId: number; phase: 'idle' }): StoredWindow[] {

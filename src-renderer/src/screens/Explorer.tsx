@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { TrialView } from '../../../src-main/shared/contract';
 import type { HardwareClassView } from '../../../src-main/shared/classes';
-import { pickByBudget, studyQuality } from '../../../src-main/shared/analysis';
+import { isRegressionResult, pickByBudget, pickComparisons, studyQuality } from '../../../src-main/shared/analysis';
 import { projectionCheck, projectionCheckText } from '../../../src-main/shared/projection-check';
 import { trialsOfClass } from '../../../src-main/shared/classes';
 import { parseBudget } from '../../../src-main/shared/budget';
@@ -105,7 +105,7 @@ function TrialDetail({
   // a command's step lines carry whatever accuracy it printed (training or validation): ECOpt cannot say which
   const accuracyLabel = commandStudy ? 'accuracy (as reported)' : 'validation accuracy';
   // a regression study's quality is its RMSE (it measures no accuracy)
-  const regressionTrial = t.trial.metrics.accuracy === undefined && t.trial.metrics.rmse !== undefined;
+  const regressionTrial = isRegressionResult(t.trial.metrics);
   // the built-in trainer fits a regression on the target scaled to mean 0 and sd 1: its loss is that scale's squared error
   const lossLabel = regressionTrial && !commandStudy ? 'training loss (MSE, standardised target)' : 'loss';
   const domains = [...new Set(t.power.map((p) => p.domain))];
@@ -378,10 +378,7 @@ export function ExplorerScreen({ name }: { name: string }) {
   // the sentence's energy comparisons, against the re-measurements made since (as `ecopt show --budget` says it)
   const overturned = pick
     ? remeasuredComparison(
-        [
-          [pick.trial, pick.mostAccurate],
-          [pick.frugal, pick.trial],
-        ],
+        pickComparisons(pick),
         (n) => view.trials.find((t) => t.number === n)?.metrics.infer_energy_j_per_sample,
         new Map((view.remeasuredMeans ?? []).map((r) => [r.trial, r.jPerSample])),
         (j) => formatSi(j, 'J'),

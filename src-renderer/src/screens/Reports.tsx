@@ -8,6 +8,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { create } from 'zustand';
 import type { Response } from '../../../src-main/shared/contract';
 import { checkReportInputs, type EnergyReport } from '../../../src-main/shared/report';
+import { isRegressionResult } from '../../../src-main/shared/analysis';
 import { call } from '../client';
 import { zipSync } from 'fflate';
 import { download, downloadBytes } from '../download';
@@ -225,7 +226,7 @@ export function ReportsScreen({ name }: { name: string }) {
                   {report.trial.artifactSha256 ? ` · ${Object.entries(report.trial.artifactSha256).map(([f, h]) => `${f} SHA-256 ${h}`).join('; ')}` : ''}
                 </td>
               </tr>
-              {report.trial.metrics.accuracy === undefined && report.trial.metrics.rmse !== undefined && (
+              {isRegressionResult(report.trial.metrics) && report.trial.metrics.rmse !== undefined && (
                 <tr>
                   <td>RMSE</td>
                   <td data-testid="report-accuracy">

@@ -213,9 +213,9 @@ export function drawFrontier(doc: Doc, x: number, y: number, width: number, poin
   if (xMax / xMin < 1.5) [xMin, xMax] = [xMin / 1.25, xMax * 1.25];
   const lx0 = Math.log10(xMin) - 0.05 * Math.log10(xMax / xMin);
   const lx1 = Math.log10(xMax) + 0.05 * Math.log10(xMax / xMin);
-  const accs = points.map((p) => p.value);
-  let yMin = Math.min(...accs);
-  let yMax = Math.max(...accs);
+  const values = points.map((p) => p.value);
+  let yMin = Math.min(...values);
+  let yMax = Math.max(...values);
   if (yMax - yMin < 1) [yMin, yMax] = [yMin - 1, yMax + 1];
   const pad = (yMax - yMin) * 0.08;
   const percent = (points[0]?.metric ?? 'accuracy') === 'accuracy';

@@ -1,6 +1,7 @@
 /** Shared wording for the renderers: each figure with its unit and where it came from, never an exponent. */
 import type { EnergyReport, PhaseFigures } from '../../../shared/report';
 import { shellWord } from '../../../shared/shell-word';
+import { isRegressionResult } from '../../../shared/analysis';
 import { unrecordedTrials } from '../campaign';
 import { durationText, energyText, gramsText, percentText, plainNumber } from '../units';
 
@@ -78,9 +79,9 @@ export function accuracyLabel(r: Pick<EnergyReport, 'trial'>): string {
  */
 export function qualityRows(r: Pick<EnergyReport, 'trial'>, none: string): [string, string][] {
   const m = r.trial.metrics;
-  if (m.accuracy === undefined && m.rmse !== undefined) {
+  if (isRegressionResult(m)) {
     return [
-      [r.trial.kind === 'command' ? 'RMSE (as the training command reported it)' : "RMSE (validation), in the target's units (lower is better)", plainNumber(m.rmse, 4)],
+      [r.trial.kind === 'command' ? 'RMSE (as the training command reported it)' : "RMSE (validation), in the target's units (lower is better)", plainNumber(m.rmse!, 4)],
       ...(r.trial.testRmse !== undefined ? [["RMSE on held-out test data (never seen in training or in choosing: what to expect on new data)", plainNumber(r.trial.testRmse, 4)] as [string, string]] : []),
     ];
   }
