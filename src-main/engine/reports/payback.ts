@@ -180,7 +180,7 @@ export function paybackLines(p: StudyPayback): string[] {
     r.accuracyGainPoints !== null
       ? `${r.accuracyGainPoints >= 0 ? '+' : ''}${r.accuracyGainPoints.toFixed(1)} pts`
       : r.errorChange
-        ? `${r.errorChange.change >= 0 ? '+' : ''}${Number(r.errorChange.change.toPrecision(3))}`
+        ? `${r.errorChange.change >= 0 ? '+' : ''}${Number(r.errorChange.change.toPrecision(4))}`
         : '—',
   ]);
   const width = cols.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i]!.length)));
