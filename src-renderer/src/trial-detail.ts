@@ -72,3 +72,36 @@ export function spreadText(spread: unknown): string {
   if (s.infer_energy_j_per_sample !== undefined) parts.push(`inference repeats spread ±${(s.infer_energy_j_per_sample * 100).toFixed(0)}% per prediction, on top of its sources' uncertainty (per domain below)`);
   return parts.length ? `; ${parts.join('; ')}` : '';
 }
+
+/** A window's CPU accounting, as the trial view receives it. */
+export interface CpuWindow {
+  phase: string;
+  durationS: number;
+  cpu: { treeS: number | null; machineBusyS: number; cores: number } | null;
+}
+
+/**
+ * The CPU time behind a phase's own share, in words (walk 39: "how can 94% of the machine's
+ * energy be the trial's when the baseline found the CPU 64% busy?" — the baseline was taken at
+ * another moment; this says how busy the machine was during the phase itself, and how much of
+ * that busy time was the trial's). Null where the window has no CPU accounting to explain.
+ */
+export function cpuShareText(w: CpuWindow): string | null {
+  const cpu = w.cpu;
+  if (!cpu || !(w.durationS > 0) || !(cpu.cores > 0)) return null;
+  const capacity = cpu.cores * w.durationS;
+  const s = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(1));
+  const pct = (x: number) => `${x > 0 && x < 0.01 ? '<1' : Math.round(x * 100)}%`;
+  const machine = `the machine's CPUs were ${pct(Math.min(1, cpu.machineBusyS / capacity))} busy (${s(cpu.machineBusyS)} of ${s(capacity)} CPU-seconds: ${cpu.cores} cores × ${s(w.durationS)} s)`;
+  if (cpu.treeS === null) return `${w.phase}: ${machine}; the trial's own CPU time could not be read, so its figures are the whole machine's`;
+  const busy = Math.max(cpu.machineBusyS, cpu.treeS);
+  const own = busy > 0 ? `, ${pct(cpu.treeS / busy)} of the busy time` : '';
+  return `${w.phase}: ${machine}; the trial's processes used ${s(cpu.treeS)} CPU-seconds${own}`;
+}
+
+/** A window's phase as the trial view names it: the first infer window is the trial's own, later ones re-measurements. */
+export function windowLabel(windows: readonly { phase: string }[], i: number): string {
+  const w = windows[i]!;
+  const again = w.phase === 'infer' ? windows.slice(0, i).filter((x) => x.phase === 'infer').length : 0;
+  return again ? `infer (re-measured, ${again})` : w.phase;
+}

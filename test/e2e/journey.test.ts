@@ -281,6 +281,8 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     expect(await page.getByTestId('detail-accuracy').textContent()).toBe(formatMetric(expected.accuracy, 'fraction'));
     expect(await page.getByTestId('detail-energy').textContent()).toBe(formatMetric(expected.j, 'J'));
     expect(await page.getByTestId('provenance').textContent()).toMatch(/estimated by cpu-tdp-estimate/);
+    // whose CPU time the own share is taken from, during the phases themselves (walk 39)
+    expect(await page.getByTestId('cpu-share').textContent()).toMatch(/train: the machine's CPUs were \d+% busy \([\d.]+ of [\d.]+ CPU-seconds: \d+ cores × [\d.]+ s\); the trial's processes used [\d.]+ CPU-seconds, \d+% of the busy time/);
     await shot('09-trial-detail');
     await scan('explorer: trial detail');
 

@@ -16,7 +16,7 @@ import { call } from '../client';
 import { download } from '../download';
 import { formatMetric, formatSi, METRICS } from '../format';
 import { learningCurveLayout, phaseMarks, powerAxis } from '../chart-axes';
-import { curvePoints, hardwareClassText, mergeFlags, spreadText } from '../trial-detail';
+import { cpuShareText, curvePoints, hardwareClassText, mergeFlags, spreadText, windowLabel } from '../trial-detail';
 import { Plot } from '../Plot';
 import { useUi } from '../state';
 import { useExplore } from '../useStudy';
@@ -113,6 +113,10 @@ function TrialDetail({
   // the trace is of the domains' readings: estimated where any of them is an estimate
   const estimatedPower = t.windows.some((w) => w.domains.some((d) => domains.includes(d.domain) && d.method === 'estimated'));
   const flags = mergeFlags(t.windows);
+  const cpuShares = t.windows.flatMap((w, i) => {
+    const line = cpuShareText({ ...w, phase: windowLabel(t.windows, i) });
+    return line === null ? [] : [line];
+  });
   const projection = projectionCheck(t.attrs.train_projection);
   const hwClass = t.trial.hardwareClass ? hardwareClassText(t.trial.hardwareClass, t.hardwareClassLabel ?? classes?.find((c) => c.id === t.trial.hardwareClass)?.label) : null;
   return (
@@ -244,11 +248,10 @@ function TrialDetail({
         </thead>
         <tbody>
           {t.windows.flatMap((w, i) => {
-            // the first infer window is the trial's own; later ones are re-measurements
-            const again = w.phase === 'infer' ? t.windows.slice(0, i).filter((x) => x.phase === 'infer').length : 0;
+            const phase = windowLabel(t.windows, i);
             return w.domains.map((d) => (
               <tr key={`${i}-${d.domain}`}>
-                <td>{again ? `infer (re-measured, ${again})` : w.phase}</td>
+                <td>{phase}</td>
                 <td>{d.domain}</td>
                 <td>
                   {d.attributedEnergyJ === null ? '—' : formatSi(d.attributedEnergyJ, 'J')}
@@ -264,6 +267,16 @@ function TrialDetail({
           })}
         </tbody>
       </table>
+      {cpuShares.length > 0 && (
+        <div className="small" data-testid="cpu-share">
+          The CPU time behind this trial&apos;s own share (it is taken by CPU time; during each phase itself, not when the idle baseline was taken):
+          <ul>
+            {cpuShares.map((line, i) => (
+              <li key={i}>{line}</li>
+            ))}
+          </ul>
+        </div>
+      )}
       {flags.length > 0 && (
         <ul className="warning" data-testid="detail-warnings">
           {flags.map((f, i) => (

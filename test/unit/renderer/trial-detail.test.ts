@@ -1,6 +1,6 @@
 /** The trial detail's words: a warning once with the phases it touched, the hardware class by its label. */
 import { describe, expect, it } from 'vitest';
-import { curvePoints, hardwareClassText, mergeFlags, spreadText } from '../../../src-renderer/src/trial-detail';
+import { cpuShareText, curvePoints, hardwareClassText, mergeFlags, spreadText, windowLabel } from '../../../src-renderer/src/trial-detail';
 import { intensityText } from '../../../src-renderer/src/format';
 
 describe('the trial detail', () => {
@@ -54,5 +54,19 @@ describe('the spread beside a trial’s energy figures', () => {
       "; training ±60% (its sources' uncertainty); inference repeats spread ±14% per prediction, on top of its sources' uncertainty (per domain below)",
     );
     expect(spreadText(undefined)).toBe('');
+  });
+  it("says how busy the machine was during a phase and how much of that was the trial's (walk 39)", () => {
+    // 2 cores for 10 s: the machine busy 12.4 CPU-s (62%), the trial's processes 11.7 of them (94%)
+    expect(cpuShareText({ phase: 'train', durationS: 10, cpu: { treeS: 11.7, machineBusyS: 12.4, cores: 2 } })).toBe(
+      "train: the machine's CPUs were 62% busy (12.4 of 20.0 CPU-seconds: 2 cores × 10.0 s); the trial's processes used 11.7 CPU-seconds, 94% of the busy time",
+    );
+    // the tree's clock can run a tick ahead of the machine's: never more than all of the busy time
+    expect(cpuShareText({ phase: 'infer', durationS: 1.5, cpu: { treeS: 1.52, machineBusyS: 1.5, cores: 4 } })).toContain('1.52 CPU-seconds, 100% of the busy time');
+    expect(cpuShareText({ phase: 'train', durationS: 2, cpu: { treeS: null, machineBusyS: 1, cores: 2 } })).toContain("the trial's own CPU time could not be read, so its figures are the whole machine's");
+    expect(cpuShareText({ phase: 'train', durationS: 2, cpu: null })).toBeNull();
+    expect(cpuShareText({ phase: 'evaluate', durationS: 0, cpu: { treeS: 0, machineBusyS: 0, cores: 2 } })).toBeNull();
+    // a re-measured inference window is named as the table names it
+    const windows = [{ phase: 'train' }, { phase: 'infer' }, { phase: 'evaluate' }, { phase: 'infer' }, { phase: 'infer' }];
+    expect(windows.map((_, i) => windowLabel(windows, i))).toEqual(['train', 'infer', 'evaluate', 'infer (re-measured, 1)', 'infer (re-measured, 2)']);
   });
 });
