@@ -84,6 +84,16 @@ export async function renderFormat(format: ReportFormat, report: EnergyReport, f
 /** Every file of the formats asked for, in memory (the app's downloads). */
 export async function renderReports(store: Store, studyName: string, options: ReportOptions, formats: ReportFormat[]): Promise<{ report: EnergyReport; files: { name: string; mimeType: string; content: Buffer | string }[] }> {
   const report = buildReport(store, studyName, options);
+  // a report opens with "Chosen by the budget …": never over a model the budget does not pick
+  // (walk 43: --trial 8 with a budget that picks #3 wrote a report of #8 "chosen by the budget").
+  // `verify` rebuilds without this check, and says when the pick has changed since.
+  const s = report.selection;
+  if (s && s.picked !== report.trial.number) {
+    throw new UserError(
+      `trial ${report.trial.number} is not the model the budget "${s.budget}" picks: ${s.picked === null ? 'no model meets it' : `it picks #${s.picked}`} (${s.sentence}) ` +
+        `${s.picked === null ? 'Loosen the budget' : `Leave out --trial to report #${s.picked}`}, or leave out --budget to report #${report.trial.number} without a budget.`,
+    );
+  }
   const frontier = frontierPoints(store, studyName, report.trial.number);
   const files: { name: string; mimeType: string; content: Buffer | string }[] = [];
   for (const f of formats) for (const file of await renderFormat(f, report, frontier)) files.push({ ...file, mimeType: MIME_TYPES[file.name.split('.').pop()!] ?? 'application/octet-stream' });
