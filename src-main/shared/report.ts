@@ -105,6 +105,12 @@ const campaignRun = z.object({
   method: energyMethod,
   sources: z.array(z.string()),
   uncertaintyRel: z.number().nullable(),
+  /**
+   * The machine: the host that ran the trial (a worker's, in a study run on several machines; a
+   * re-measurement made elsewhere counts with its trial), or that took the idle baseline; null
+   * where none was recorded. Absent from reports written before it was stated.
+   */
+  host: z.string().nullable().optional(),
 });
 
 /** The whole tuning campaign: what developing the model cost, every trial and the idle baselines. */

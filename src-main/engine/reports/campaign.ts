@@ -35,7 +35,7 @@ function underLoad(w: StoredWindow): boolean {
 }
 
 /** Adds the windows of one run (a trial, or an idle baseline) together. */
-function runOf(items: readonly CampaignWindow[]): CampaignRun {
+function runOf(items: readonly CampaignWindow[], host: string | null): CampaignRun {
   const first = items[0]!;
   let energyJ = 0;
   let grossEnergyJ = 0;
@@ -83,10 +83,15 @@ function runOf(items: readonly CampaignWindow[]): CampaignRun {
     method: methodOf(methods),
     sources: [...sources].sort(),
     uncertaintyRel: unknown ? null : energyJ > 0 ? Number((absU / energyJ).toPrecision(12)) : 0, // 0.6, not 0.6000000000000002, in the JSON
+    host,
   };
 }
 
-function runsOf(windows: readonly CampaignWindow[]): CampaignRun[] {
+/**
+ * The runs, each with its machine: a trial's is the host that ran it (a re-measurement made
+ * elsewhere counts with its trial), an idle baseline's the host that took it.
+ */
+function runsOf(windows: readonly CampaignWindow[], hostOf: ReadonlyMap<number, string | null>): CampaignRun[] {
   const groups = new Map<string, CampaignWindow[]>();
   for (const cw of windows) {
     // a baseline taken under load is not counted (see the top of this file): no run of its own
@@ -94,10 +99,10 @@ function runsOf(windows: readonly CampaignWindow[]): CampaignRun[] {
     const key = cw.trial ? `trial ${cw.trial.number}` : `idle ${cw.window.id}`;
     groups.set(key, [...(groups.get(key) ?? []), cw]);
   }
-  return [...groups.values()].map(runOf).sort((a, b) => a.startedAtMs - b.startedAtMs);
+  return [...groups.values()].map((items) => runOf(items, items[0]!.trial ? (hostOf.get(items[0]!.trial.number) ?? null) : (items[0]!.window.host ?? null))).sort((a, b) => a.startedAtMs - b.startedAtMs);
 }
 
-type CampaignTrial = { number: number; state: TrialState };
+type CampaignTrial = { number: number; state: TrialState; host?: string | null };
 type Outside = { trial: CampaignTrial; energyJ: number; grossEnergyJ: number; cpuJ: number; gpuJ: number; ramJ: number; durationS: number; absU: number; unknown: boolean; method: string };
 
 /**
@@ -252,7 +257,7 @@ export function campaignFigures(
     rem.energyJ += o.energyJ;
     rem.durationS += o.durationS;
   }
-  const runs = runsOf(windows);
+  const runs = runsOf(windows, new Map((trials ?? []).map((t) => [t.number, t.host ?? null])));
   const runOfTrial = new Map(runs.filter((r) => r.trial !== null).map((r) => [r.trial!, r]));
   for (const o of [...outside, ...remeasureOutside]) {
     energyJ += o.energyJ;

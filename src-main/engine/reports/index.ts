@@ -189,16 +189,17 @@ export function verifyReport(store: Store, reportPath: string): Verification {
   // wording (another release, or a fix to the prose), not a changed measurement: said, not failed
   const reworded = differing.filter((d) => sameStatement(d.a, d.b));
   // a fact a later ECOpt states that the report, written before, does not: no claim of the report's is contradicted
-  const added = differing.filter((d) => d.a === undefined && LATER_FIELDS.includes(d.path));
+  const added = differing.filter((d) => d.a === undefined && LATER_FIELDS.includes(d.path.replace(/\[\d+\]/g, '[]')));
   const others = differing.filter((d) => !reworded.includes(d) && !added.includes(d));
   const shown = others.slice(0, MAX_DIFFERENCES).map((d) => `${d.path}: ${jsonText(d.a, 80)} in the report, ${jsonText(d.b, 80)} from the database`);
   if (others.length > MAX_DIFFERENCES) shown.push(`and ${others.length - MAX_DIFFERENCES} more fields differ`);
   problems.push(...shown);
-  return { ok: problems.length === 0, problems, reworded: reworded.map((d) => d.path), added: added.map((d) => d.path) };
+  // one line per field, not per campaign run ("campaign.runs[].host")
+  return { ok: problems.length === 0, problems, reworded: reworded.map((d) => d.path), added: [...new Set(added.map((d) => d.path.replace(/\[\d+\]/g, '[]')))] };
 }
 
 /** Optional report fields added after reports were first verified, with the facts they state (see shared/report.ts). */
-const LATER_FIELDS = ['campaign.remeasured', 'trial.artifactSha256', 'trial.testAccuracy', 'trial.testRmse', 'trial.command', 'hardware.hardwareClass'];
+const LATER_FIELDS = ['campaign.remeasured', 'campaign.runs[].host', 'trial.artifactSha256', 'trial.testAccuracy', 'trial.testRmse', 'trial.command', 'hardware.hardwareClass'];
 
 /** The figures and provenance words a sentence states, in order: "1,000 J, measured" → ["1000", "measured"]. */
 function statedFacts(text: string): string[] {

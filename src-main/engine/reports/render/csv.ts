@@ -19,7 +19,7 @@ export const CODECARBON_COLUMNS = [
   'ram_utilization_percent', 'ram_used_gb', 'on_cloud', 'pue', 'wue',
 ] as const;
 export const PROVENANCE_COLUMNS = [
-  'ecopt_study', 'ecopt_trial', 'ecopt_state', 'ecopt_chosen', 'ecopt_energy_method', 'ecopt_energy_sources',
+  'ecopt_study', 'ecopt_trial', 'ecopt_state', 'ecopt_host', 'ecopt_chosen', 'ecopt_energy_method', 'ecopt_energy_sources',
   'ecopt_uncertainty_rel', 'ecopt_gross_energy_kwh', 'ecopt_digest',
 ] as const;
 export const CSV_COLUMNS = [...CODECARBON_COLUMNS, ...PROVENANCE_COLUMNS];
@@ -99,6 +99,8 @@ function rowValues(r: EnergyReport, run: CampaignRun): Record<string, string | n
     ecopt_study: r.study.name,
     ecopt_trial: run.trial,
     ecopt_state: run.state,
+    // the machine the run was measured on (empty where not recorded, or a report written before hosts were stated)
+    ecopt_host: run.host ?? null,
     ecopt_chosen: run.trial === r.trial.number ? 'Y' : 'N',
     ecopt_energy_method: run.method,
     ecopt_energy_sources: run.sources.join(';'),

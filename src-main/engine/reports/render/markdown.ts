@@ -2,7 +2,7 @@
 import type { EnergyReport, PhaseFigures } from '../../../shared/report';
 import { datasetText } from '../../../shared/spec';
 import { durationText, energyText, flopsText, gramsText, plainNumber } from '../units';
-import { OWN_VS_NET, emissionsUncertainty, gpaiIdentity, qualityRows, batchRepeatsText, selectionText, commandRows, campaignRows, modelFingerprint, gpaiRows, hardwareRows, methodLabel, noInference, paybackRows, perJouleText, remeasuredNote, uncertainty, unitWords } from './text';
+import { OWN_VS_NET, idleHostText, emissionsUncertainty, gpaiIdentity, qualityRows, batchRepeatsText, selectionText, commandRows, campaignRows, modelFingerprint, gpaiRows, hardwareRows, methodLabel, noInference, paybackRows, perJouleText, remeasuredNote, uncertainty, unitWords } from './text';
 
 function table(headers: string[], rows: string[][]): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -89,7 +89,7 @@ export function renderMarkdown(r: EnergyReport): string {
     table(['Phase', 'Domain', 'This model', 'Whole machine', 'Net of idle', 'Provenance'], domainRows),
     '',
     r.idleBaseline
-      ? `Idle baseline: ${durationText(r.idleBaseline.durationS)}, ${Object.entries(r.idleBaseline.powerW).map(([dm, w]) => `${dm} ${plainNumber(w, 3)} W`).join(', ')}.`
+      ? `Idle baseline${idleHostText(r)}: ${durationText(r.idleBaseline.durationS)}, ${Object.entries(r.idleBaseline.powerW).map(([dm, w]) => `${dm} ${plainNumber(w, 3)} W`).join(', ')}.`
       : 'No idle baseline was measured; figures are gross.',
     '',
     `Boundary: ${r.boundary.description}.`,

@@ -12,7 +12,7 @@ import type { EnergyReport } from '../../../shared/report';
 import { datasetText } from '../../../shared/spec';
 import { durationText, energyText, flopsText, gramsText, plainNumber } from '../units';
 import { drawFrontier, drawPayback, FRONTIER_HEIGHT, paybackHeight, type FrontierPoint } from './chart';
-import { OWN_VS_NET, emissionsUncertainty, qualityRows, batchRepeatsText, selectionText, commandRows, campaignRows, modelFingerprint, gpaiRows, hardwareRows, lowerBoundText, methodLabel, noInference, paybackRows, perJouleText, remeasuredNote, uncertainty, unitWords } from './text';
+import { OWN_VS_NET, idleHostText, emissionsUncertainty, qualityRows, batchRepeatsText, selectionText, commandRows, campaignRows, modelFingerprint, gpaiRows, hardwareRows, lowerBoundText, methodLabel, noInference, paybackRows, perJouleText, remeasuredNote, uncertainty, unitWords } from './text';
 
 /** Helvetica in PDF covers WinAnsi only: spell out what it lacks. */
 export function pdfSafe(s: string): string {
@@ -145,7 +145,7 @@ export function renderPdf(r: EnergyReport, frontier: FrontierPoint[], options: {
     ['Own and net', OWN_VS_NET],
     ['Boundary', r.boundary.description],
     ...[...r.training.flags.map((f) => ['training', f] as const), ...(inf?.flags ?? []).map((f) => ['inference', f] as const)].map(([phase, f]): [string, string] => [`${f.kind === 'remeasured' ? 'Re-measured' : 'Warning'} (${phase})`, `${f.kind}: ${f.message}`]),
-    ['Idle baseline', r.idleBaseline ? `${durationText(r.idleBaseline.durationS)}: ${Object.entries(r.idleBaseline.powerW).map(([d, w]) => `${d} ${plainNumber(w, 3)} W`).join(', ')}` : 'not measured: gross figures only'],
+    [`Idle baseline${idleHostText(r)}`, r.idleBaseline ? `${durationText(r.idleBaseline.durationS)}: ${Object.entries(r.idleBaseline.powerW).map(([d, w]) => `${d} ${plainNumber(w, 3)} W`).join(', ')}` : 'not measured: gross figures only'],
   ]);
 
   const e = r.emissions;

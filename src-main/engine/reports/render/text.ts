@@ -12,6 +12,50 @@ function overlapping(runs: EnergyReport['campaign']['runs']): boolean {
   return sorted.some((r, i) => i > 0 && r.startedAtMs < sorted[i - 1]!.startedAtMs + sorted[i - 1]!.durationS * 1000);
 }
 
+/** What the whole machine's total holds beyond the campaign's windows, in brackets; "" where nothing. */
+function grossNotes(c: EnergyReport['campaign']): string {
+  const notes = [
+    ...(overlapping(c.runs) ? ["each window's whole-machine figure, summed: windows of workers that ran at once each count theirs"] : []),
+    // walk 43: 9.14 kJ held the 1.57 kJ of baselines the campaign leaves out, and said nothing
+    ...(c.idle.underLoad > 0 ? [`including the ${energyText(c.idle.underLoadGrossJ)} the machine drew during the ${c.idle.underLoad === 1 ? 'idle baseline' : `${c.idle.underLoad} idle baselines`} taken under load, which the campaign does not count`] : []),
+  ];
+  return notes.length ? ` (${notes.join('; ')})` : '';
+}
+
+/**
+ * "Machines": the campaign per host, where its trials ran on more than one (walk 43: a report of
+ * a study three workers ran named one host, so no reader could check every machine's work was in
+ * the total). Runs of reports written before hosts were stated have none: no row.
+ */
+function machinesRow(c: EnergyReport['campaign']): [string, string][] {
+  const hosts = new Map<string, { trials: number; baselines: number; energyJ: number }>();
+  for (const run of c.runs) {
+    const key = run.host ?? 'host not recorded';
+    const h = hosts.get(key) ?? hosts.set(key, { trials: 0, baselines: 0, energyJ: 0 }).get(key)!;
+    if (run.trial === null) h.baselines++;
+    else h.trials++;
+    h.energyJ += run.energyJ;
+  }
+  if (hosts.size < 2) return [];
+  const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+  return [[
+    'By machine',
+    [...hosts]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([host, h]) => `${host}: ${[...(h.trials ? [count(h.trials, 'trial')] : []), ...(h.baselines ? [count(h.baselines, 'idle baseline')] : [])].join(' and ')}, ${energyText(h.energyJ)} (${percentText(c.energyJ > 0 ? h.energyJ / c.energyJ : 0)})`)
+      .join('; ') + (unrecordedTrials(c) > 0 ? '; trials that stopped before storing what they measured are on no machine here' : ''),
+  ]];
+}
+
+/**
+ * " (on lab-a, where trial 3 ran)": whose machine the baseline beside the model's figures is, in a
+ * study that ran on several (walk 43); "" on one machine, or where no host was recorded.
+ */
+export function idleHostText(r: Pick<EnergyReport, 'hardware' | 'trial' | 'campaign'>): string {
+  const several = new Set(r.campaign.runs.map((x) => x.host ?? null)).size > 1;
+  return several && r.hardware.recorded.host ? ` (on ${r.hardware.recorded.host}, where trial ${r.trial.number} ran)` : '';
+}
+
 /** The campaign's idle baselines: those counted (the machine, idle) and those taken under load (not counted). */
 function idleBaselinesText(c: EnergyReport['campaign']): string {
   const parts = [];
@@ -147,7 +191,14 @@ export function outsidePhasesText(c: EnergyReport['campaign']): string {
   const o = c.outsidePhases;
   if (!o) return '';
   const all = c.byState.complete.trials + c.byState.pruned.trials + c.byState.failed.trials + c.byState.interrupted.trials;
-  const whose = o.trials === all ? "the trials' processes" : `${o.trials} of the ${all} trials' processes (the others were measured in their phases only)`;
+  // the others: measured in their phases only, or (a killed trial) not at all (walk 43)
+  const unrecorded = unrecordedTrials(c);
+  const phasesOnly = all - o.trials - unrecorded;
+  const others = [
+    ...(phasesOnly > 0 ? [`${phasesOnly === 1 ? 'one' : phasesOnly} measured in ${phasesOnly === 1 ? 'its' : 'their'} phases only`] : []),
+    ...(unrecorded > 0 ? [`${unrecorded === 1 ? 'one' : unrecorded} with nothing recorded`] : []),
+  ];
+  const whose = o.trials === all ? "the trials' processes" : `${o.trials} of the ${all} trials' processes (${others.length ? `the other${all - o.trials === 1 ? '' : 's'}: ${others.join(', ')}` : 'the others were measured in their phases only'})`;
   return `; including ${energyText(o.energyJ)} that ${whose} used outside their measured phases (start-up, imports, saving the model: ${durationText(o.durationS)})`;
 }
 
@@ -199,14 +250,15 @@ export function campaignRows(r: EnergyReport): [string, string][] {
     return [label, s.trials === 0 ? 'none' : `${trialsText}: ${energyText(s.energyJ)} over ${durationText(s.durationS)} (${percentText(c.energyJ > 0 ? s.energyJ / c.energyJ : 0)})${note}`] as [string, string];
   };
   return [
-    ['Whole campaign', `${energyText(c.energyJ)}${lowerBoundText(c)} = ${r.gpai.developmentEnergy.mwh2sf} MWh; ${gramsText(c.emissionsG)}; ${durationText(c.durationS)} measured${c.spanS !== null ? ` over ${durationText(c.spanS)} from first to last measurement (pauses between sessions included)` : ''}${outsidePhasesText(c)}${remeasuredText(c)}; ${c.method} (${uncertainty(c.uncertaintyRel)})`],
+    ['Whole campaign', `${energyText(c.energyJ)}${lowerBoundText(c)} = ${r.gpai.developmentEnergy.mwh2sf} MWh; ${gramsText(c.emissionsG)}; ${durationText(c.durationS)} measured${c.spanS !== null ? ` over ${durationText(c.spanS)} from first to last measurement (${overlapping(c.runs) ? 'trials ran at once on several workers or devices, so their times add up to more than the span; pauses between sessions included' : 'pauses between sessions included'})` : ''}${outsidePhasesText(c)}${remeasuredText(c)}; ${c.method} (${uncertainty(c.uncertaintyRel)})`],
+    ...machinesRow(c),
     stateRow('Complete trials', c.byState.complete, 'complete'),
     stateRow('Pruned trials', c.byState.pruned, 'pruned'),
     stateRow('Failed trials', c.byState.failed, 'failed'),
     stateRow('Interrupted trials', c.byState.interrupted, 'interrupted'),
     ['Idle baselines', idleBaselinesText(c)],
     ['Spent on pruned or failed trials', `${percentText(c.prunedOrFailedShare)} of the campaign${c.interruptedShare > 0 ? `; ${percentText(c.interruptedShare)} on interrupted trials run again` : ''}`],
-    ['Whole machine, same windows', `${energyText(c.grossEnergyJ)}${overlapping(c.runs) ? " (each window's whole-machine figure, summed: windows of workers that ran at once each count theirs)" : ''}`],
+    ['Whole machine, same windows', `${energyText(c.grossEnergyJ)}${grossNotes(c)}`],
     ...whole,
     [`This model (trial ${r.trial.number}): training`, `${energyText(r.training.energyJ)} (${percentText(c.energyJ > 0 ? r.training.energyJ / c.energyJ : 0)} of the campaign); ${gramsText(r.emissions.trainingG)}`],
     [`This model: inference`, r.inference && r.emissions.inferencePer1000G !== null ? `${energyText(r.inference.jPerSample)} per prediction; ${gramsText(r.emissions.inferencePer1000G)} per 1,000 predictions` : noInference(r)],

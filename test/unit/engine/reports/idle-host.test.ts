@@ -50,4 +50,43 @@ describe("a trial's idle baseline, in a study run on several machines", () => {
     expect(lines).toContain('idle baseline on m1 (10.0 s): cpu-package 10.00 W — net figures are gross minus idle power × duration, where not negative');
     store.close();
   });
+
+  it("says which machine did what of the campaign, and the killed trial's work as nowhere (walk 43)", async () => {
+    const store = new Store(join(tmpDir(), 's.db'));
+    const study = store.createStudy(spreadSpec());
+    store.insertWindow(study.id, null, { phase: 'idle', startedAtMs: T0, durationS: 10, domains: [cpu(200)], host: 'm2' });
+    store.insertWindow(study.id, null, { phase: 'idle', startedAtMs: T0 + 5_000, durationS: 10, domains: [cpu(100)], host: 'm1' });
+    const claim = (host: string) => store.claimTrial(study.id, { params: { units: 64 }, retryOf: null, worker: { host, pid: 7 }, hardwareClass: 'aaaa1111', budget: 20 })!;
+    const run = (t: { id: number }, at: number, j: number) =>
+      store.completeTrial(t.id, {
+        metrics: { accuracy: 0.9, infer_energy_j_per_sample: 1e-3, train_energy_j: j },
+        windows: [
+          { phase: 'train', startedAtMs: at, durationS: 2, domains: [cpu(j)] },
+          { phase: 'infer', startedAtMs: at + 2_000, durationS: 1, samples: 100, domains: [cpu(0.1)] },
+        ],
+        attrs: {},
+        backend: 'wasm',
+        powerSamples: [],
+      });
+    // m2 and m1 ran one trial each, at once; m3's worker was killed before it stored anything
+    const a = claim('m2');
+    const b = claim('m1');
+    const killed = claim('m3');
+    run(a, T0 + 20_000, 50);
+    run(b, T0 + 21_000, 30);
+    store.interruptTrial(killed.id, 'its worker stopped heartbeating');
+    const r = buildReport(store, 'spread', { trialNumber: a.number });
+    expect(r.campaign.runs.map((x) => [x.trial, x.host])).toEqual([[null, 'm2'], [null, 'm1'], [a.number, 'm2'], [b.number, 'm1']]);
+    const { files } = await renderReports(store, 'spread', { trialNumber: a.number }, ['md', 'csv']);
+    const md = String(files.find((f) => f.name === 'energy-report.md')!.content);
+    const kJ = (j: number) => `${j} J`;
+    expect(md).toContain(`| By machine | m1: 1 trial and 1 idle baseline, ${kJ(130)} (34.2%); m2: 1 trial and 1 idle baseline, ${kJ(250)} (65.8%); trials that stopped before storing what they measured are on no machine here |`);
+    expect(md).toContain('Idle baseline (on m2, where trial 0 ran): 10 s, cpu-package 20 W.');
+    // the two trials overlapped: their times add up to more than the span, which is no pause
+    expect(md).toMatch(/from first to last measurement \(trials ran at once on several workers or devices, so their times add up to more than the span; pauses between sessions included\)/);
+    const csv = String(files.find((f) => f.name === 'emissions-ecopt.csv')!.content).trim().split('\n');
+    const col = csv[0]!.split(',').indexOf('ecopt_host');
+    expect(csv.slice(1).map((line) => line.split(',')[col])).toEqual(['m2', 'm1', 'm2', 'm1']);
+    store.close();
+  });
 });

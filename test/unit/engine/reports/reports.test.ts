@@ -199,6 +199,18 @@ describe('energy reports from a real study database', () => {
     const older0 = await runCli(['verify', path, '--db', db]);
     expect(older0.code, older0.stdout).toBe(0);
     expect(older0.stdout).toMatch(/This ECOpt also states trial\.testAccuracy, which the report \(written by an earlier ECOpt\) does not/);
+    // each campaign run's machine (walk 43), said once for all the runs
+    const hostless = structuredClone(report);
+    for (const run of hostless.campaign.runs) delete run.host;
+    writeFileSync(path, JSON.stringify(hostless, null, 2));
+    const older1 = await runCli(['verify', path, '--db', db]);
+    expect(older1.code, older1.stdout).toBe(0);
+    expect(older1.stdout).toContain('This ECOpt also states campaign.runs[].host, which the report');
+    // a machine the report names is checked like any fact
+    const moved = structuredClone(report);
+    moved.campaign.runs.at(-1)!.host = 'elsewhere';
+    writeFileSync(path, JSON.stringify(moved, null, 2));
+    expect((await runCli(['verify', path, '--db', db])).stdout).toMatch(/campaign\.runs\[\d+\]\.host: "elsewhere" in the report/);
     // but a test accuracy the report states is checked like any figure
     const raised = structuredClone(report);
     raised.trial.testAccuracy = 0.999;
