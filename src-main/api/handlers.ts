@@ -326,8 +326,15 @@ export class Api {
       const path = requireFile(r.csv, 'CSV file');
       const columns = csvColumns(path);
       const target = r.target ?? columns.at(-1)!;
-      const ds = loadCsv({ path, target, ...(r.task ? { task: r.task } : {}) });
-      return { path, columns, target, summary: { ...summarise(ds), preview: csvPreview(path) }, notes: ds.notes };
+      try {
+        const ds = loadCsv({ path, target, ...(r.task ? { task: r.task } : {}) });
+        return { path, columns, target, summary: { ...summarise(ds), preview: csvPreview(path) }, notes: ds.notes };
+      } catch (e) {
+        // the last column was only a guess: a file whose last column cannot be predicted (an id, a
+        // constant) still opens, and the user chooses the column (walk 42: the menu never appeared)
+        if (r.target !== undefined || !isUserError(e)) throw e;
+        return { path, columns, target: null, summary: null, notes: [], problem: `The last column, "${target}", cannot be the one to predict: ${errorMessage(e)}. Choose the column to predict.` };
+      }
     },
     'datasets.inspectImages': async (r: { images: string; size?: number; channels?: 1 | 3 }) => {
       const path = requireFolder(r.images, 'image folder');

@@ -187,7 +187,8 @@ export interface Responses {
   'meters.report': { report: MeterInfo[]; estimatedOnly: boolean; verdict: string };
   'datasets.list': DatasetSummaryView[];
   /** `path`: the file as read (`~` expanded, absolute). */
-  'datasets.inspect': { path: string; columns: string[]; target: string; summary: DatasetSummaryView | null; notes: string[] };
+  /** `target` null: no column was given and the last one cannot be predicted (`problem` says why); the user chooses. */
+  'datasets.inspect': { path: string; columns: string[]; target: string | null; summary: DatasetSummaryView | null; notes: string[]; problem?: string };
   'datasets.inspectImages': { path: string; summary: DatasetSummaryView; notes: string[] };
   'spec.validate': { ok: boolean; issues: { path: string; message: string }[] };
   'spec.preset': unknown;

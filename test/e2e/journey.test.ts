@@ -594,6 +594,28 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     expect(JSON.parse(file!).objectives[0]).toEqual({ metric: 'rmse', direction: 'minimize', threshold: 5 });
   }, 60_000);
 
+  it('opens a CSV file whose last column cannot be predicted, and lets the user choose the column (walk 42)', async () => {
+    const ids = join(dataDir, 'churn-ids.csv');
+    const lines = ['churned,tenure_months,monthly_charge,customer_id'];
+    for (let r = 0; r < 60; r++) lines.push([r % 3 ? 'no' : 'yes', String(1 + ((r * 7) % 48)), String(20 + ((r * 13) % 70)), `C${String(r + 1).padStart(4, '0')}`].join(','));
+    writeFileSync(ids, `${lines.join('\n')}\n`);
+    await page.goto(url);
+    await page.getByTestId('nav-wizard').click();
+    await page.getByTestId('dataset-csv').check();
+    await page.getByTestId('csv-path').fill(ids);
+    await page.getByTestId('csv-inspect').click();
+    // the file opens; the guess (its last column, an id) is refused with the reason, and the menu asks for the column
+    await expect
+      .poll(() => page.getByTestId('csv-target-problem').textContent(), { timeout: 10_000 })
+      .toMatch(/^The last column, "customer_id", cannot be the one to predict: .*\. Choose the column to predict\.$/);
+    expect(await page.getByTestId('csv-target').inputValue()).toBe('');
+    expect(await page.getByTestId('spec-issues').textContent()).toContain('Column to predict: choose the column the models should predict');
+    await page.getByTestId('csv-target').selectOption('churned');
+    await page.getByTestId('dataset-summary').getByText(/60 rows · \d+ features · classes: no \(40\), yes \(20\)/).waitFor();
+    expect(await page.getByTestId('csv-target-problem').count()).toBe(0);
+    await shot('12a-wizard-csv-choose-target');
+  }, 60_000);
+
   it('shows a CSV file\'s values exactly as written, inside the window, and expands ~', async () => {
     const wide = join(dataDir, 'wide.csv');
     const cols = Array.from({ length: 24 }, (_, i) => `a_rather_long_column_name_${i + 1}`);

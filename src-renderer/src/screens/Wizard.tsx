@@ -212,6 +212,7 @@ export function WizardScreen() {
   const issuesByStep = useMemo(() => {
     const s: FieldIssue[][] = [[], [], [], []];
     if (source === 'csv' && !csv) s[0]!.push({ label: 'A CSV file of your own', message: 'choose the file and press "Read it" first' });
+    if (source === 'csv' && csv && csv.target === null) s[0]!.push({ label: 'Column to predict', message: 'choose the column the models should predict' });
     if (source === 'images' && !images) s[0]!.push({ label: 'A folder of images of your own', message: 'choose the folder and press "Read it" first' });
     if (source === 'images') {
       const size = fieldIssue('Resize images to', imgSize, { integer: true, min: 4, max: 256, unit: 'pixels' });
@@ -284,7 +285,7 @@ export function WizardScreen() {
       ...(minutes.trim() ? { timeBudgetS: Number(minutes) * 60 } : {}),
     };
     if (source === 'command' && argv.ok) return { ...common, model: 'command', command: { argv: argv.argv, cwd: cmdCwd.trim() } };
-    if (source === 'csv' && csv) return { ...common, model: 'mlp', dataset: { csv: csv.path, target: csv.target } };
+    if (source === 'csv' && csv && csv.target !== null) return { ...common, model: 'mlp', dataset: { csv: csv.path, target: csv.target } };
     if (source === 'images' && images) return { ...common, model: imageModel, dataset: { images: images.path, size: Number(imgSize), channels: imgChannels } };
     return { ...common, model: base.model ?? 'mlp', ...(base.dataset ? { dataset: base.dataset } : {}) };
   }, [base, fieldIssues.length, source, ranges, regression, minAcc, maxRmse, maxMj, trainingEnergy, studyName, trials, idle, minutes, argv, cmdCwd, csv, images, imageModel, imgSize, imgChannels]);
@@ -378,12 +379,22 @@ export function WizardScreen() {
                     <p>
                       <label>
                         Column to predict{' '}
-                        <select value={csv.target} onChange={(e) => void readCsv(csv.path, e.target.value)} data-testid="csv-target">
+                        <select value={csv.target ?? ''} onChange={(e) => void readCsv(csv.path, e.target.value)} data-testid="csv-target">
+                          {csv.target === null && (
+                            <option value="" disabled>
+                              choose a column
+                            </option>
+                          )}
                           {csv.columns.map((c) => (
                             <option key={c}>{c}</option>
                           ))}
                         </select>
                       </label>
+                    </p>
+                  )}
+                  {csv?.problem && (
+                    <p className="warning" data-testid="csv-target-problem">
+                      {csv.problem}
                     </p>
                   )}
                   {csv && csv.notes.length > 0 && <ul className="small">{csv.notes.map((n) => <li key={n}>{n}</li>)}</ul>}
