@@ -40,6 +40,8 @@ describe('take the model away: ecopt export and ecopt predict', () => {
     expect(card).toMatch(/Training energy \(own share\) \| [\d.]+ [kmµ]?J — estimated \(cpu-tdp-estimate; ±\d+%\) \|/);
     expect(card).toMatch(/Inference energy was estimated, not measured, over \d+ predictions in batches of \d+ on the `wasm` backend/);
     expect(card).toMatch(/seed 3, trial 1/);
+    // where to run the command it gives (walk 42: npx in the download's folder looked for "ecopt" on the registry)
+    expect(card).toContain('npx ecopt predict <this folder> <this folder>/test-rows.csv --out predictions.csv\n```\n\nRun it in the folder ECOpt is installed in');
     // the energy report on the same trial names the same weights: what ties the two together
     const cardSha = /as ECOpt records it after training: `([0-9a-f]{64})`/.exec(card)?.[1];
     expect(cardSha).toBeDefined();

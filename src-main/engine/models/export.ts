@@ -360,6 +360,9 @@ function modelCard(store: Store, studyId: number, trial: TrialRecord, p: Preproc
     `npx ecopt predict <this folder> ${enc?.kind === 'image' ? (samples ? '<this folder>/samples' : '<a folder of images>') : withTestRows ? '<this folder>/test-rows.csv' : 'new-rows.csv'} --out predictions.csv`,
     '```',
     '',
+    // walk 42: run from the folder of the download, npx looked for a package "ecopt" on the registry
+    `Run it in the folder ECOpt is installed in (where \`npm install\` was run), giving this folder's path; or run \`npm link\` there once, and then \`ecopt predict …\` (without \`npx\`) works in any folder. Elsewhere \`npx ecopt\` looks for a package named ecopt on the npm registry, and fails.`,
+    '',
     ...(enc?.kind === 'image'
       ? [
           `Give it a folder of images (PNG, JPEG, WebP, GIF or TIFF; subfolders named after a class are scored against it). ${

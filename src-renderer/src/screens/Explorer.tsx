@@ -68,8 +68,8 @@ function TakenNote({ taken, testId }: { taken: Taken; testId: string }) {
   return (
     <p className="muted small" role="status" data-testid={testId}>
       Downloaded <b>{taken.file}</b>: model #{taken.trial} in TensorFlow.js format, the preprocessing it needs and its model card (what it predicts, its accuracy and
-      energy, how to reproduce it). Unzip it and run <code>npx ecopt predict &lt;folder&gt; {takenInput(taken.files)} --out predictions.csv</code>, or load{' '}
-      <code>model.json</code> with TensorFlow.js.
+      energy, how to reproduce it). Unzip it and, in the folder ECOpt is installed in, run <code>npx ecopt predict &lt;folder&gt; {takenInput(taken.files)} --out predictions.csv</code>{' '}
+      (after <code>npm link</code> there, <code>ecopt predict …</code> works in any folder), or load <code>model.json</code> with TensorFlow.js.
     </p>
   );
 }
