@@ -65,9 +65,12 @@ function readClause(raw: string): { limit: BudgetLimit; words: string } | { erro
     bound = 'min';
     text = text.slice(min[0].length);
   }
-  const num = /^(-?\d+(?:[.,]\d+)?(?:e-?\d+)?)\s*(.*)$/.exec(text);
+  const num = /^(-?\d+(?:,\d{3})+(?![\d.,])|-?\d+(?:[.,]\d+)?(?:e-?\d+)?)\s*(.*)$/.exec(text);
   if (!num) return { error: `could not read "${raw.trim()}": expected a number with a unit, ${EXAMPLE}` };
-  const value = Number(num[1]!.replace(',', '.'));
+  // "1,500 µJ" groups thousands; "0,14 mJ", "2,5 mJ" and "0,140 mJ" have a decimal comma (walk 42).
+  // The reading says which it took ("read as: … ≤ 1500 µJ").
+  const thousands = /^-?[1-9]\d{0,2}(?:,\d{3})+$/.test(num[1]!);
+  const value = Number(thousands ? num[1]!.replace(/,/g, '') : num[1]!.replace(',', '.'));
   const rest = num[2]!.trim();
 
   const percent = /^%\s*(accuracy|acc)?$/.exec(rest.replace(/\s*accuracy$/, ' accuracy'));
@@ -117,7 +120,8 @@ function readClause(raw: string): { limit: BudgetLimit; words: string } | { erro
 export function parseBudget(text: string): BudgetReading {
   const t = text.trim();
   if (!t) return { ok: false, error: `type a budget, ${EXAMPLE}` };
-  const clauses = t.split(/\s*(?:,|;|\band\b|&)\s*/i).filter(Boolean);
+  // a comma between digits is part of a number ("0,14 mJ", "1,000 predictions"), not a new clause
+  const clauses = t.split(/\s*(?:(?<!\d),|,(?!\d)|;|\band\b|&)\s*/i).filter(Boolean);
   const limits: BudgetLimit[] = [];
   const words: string[] = [];
   for (const c of clauses) {

@@ -17,6 +17,12 @@ describe('a budget in words', () => {
     ['less than 200 microjoules per prediction', [{ metric: 'infer_energy_j_per_sample', bound: 'max', value: 0.0002 }], 'read as: energy per prediction ≤ 200 µJ'],
     ['at most 2 millijoules', [{ metric: 'infer_energy_j_per_sample', bound: 'max', value: 0.002 }], 'read as: energy per prediction ≤ 2 mJ'],
     ['under 1 watt-hour per million predictions', [{ metric: 'infer_energy_j_per_sample', bound: 'max', value: 0.0036 }], 'read as: energy per prediction ≤ 3.6 mJ (3.6 kJ per 1,000,000 predictions)'],
+    // a decimal comma is a decimal, not a new clause (walk 42: "could not read the unit in "at most 0""); grouped thousands stay thousands
+    ['at most 0,14 mJ', [{ metric: 'infer_energy_j_per_sample', bound: 'max', value: 0.00014 }], 'read as: energy per prediction ≤ 140 µJ'],
+    ['at most 0,140 mJ', [{ metric: 'infer_energy_j_per_sample', bound: 'max', value: 0.00014 }], 'read as: energy per prediction ≤ 140 µJ'],
+    ['2,5 mJ and at least 90% accuracy', [{ metric: 'infer_energy_j_per_sample', bound: 'max', value: 0.0025 }, { metric: 'accuracy', bound: 'min', value: 0.9 }], 'read as: energy per prediction ≤ 2.5 mJ and accuracy ≥ 90%'],
+    ['at most 1,500 µJ, at least 90% accuracy', [{ metric: 'infer_energy_j_per_sample', bound: 'max', value: 0.0015 }, { metric: 'accuracy', bound: 'min', value: 0.9 }], 'read as: energy per prediction ≤ 1.5 mJ and accuracy ≥ 90%'],
+    ['at most 1 J per 1,000 predictions', [{ metric: 'infer_energy_j_per_sample', bound: 'max', value: 0.001 }], 'read as: energy per prediction ≤ 1 mJ (1 J per 1,000 predictions)'],
   ])('reads "%s"', (text, limits, readAs) => {
     const r = parseBudget(text);
     expect(r).toMatchObject({ ok: true, readAs });
