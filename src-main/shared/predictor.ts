@@ -505,6 +505,11 @@ export function forecastLine(f: StudyForecast): string {
   return `about ${energyPair(f.energyJ.center, f.energyJ.plusMinus)}${time} for ${f.trials} trial${f.trials === 1 ? '' : 's'}`;
 }
 
+/** "4.7 minutes (90% interval 2.0 minutes to 7.4 minutes)": a forecast's time, or null without one. */
+export function forecastDurationText(f: StudyForecast): string | null {
+  return f.durationS ? `${minutesText(f.durationS.center)} (90% interval ${minutesText(f.durationS.low)} to ${minutesText(f.durationS.high)})` : null;
+}
+
 /** The lines under the forecast: the intervals, and where the figure comes from. */
 export function forecastDetails(f: StudyForecast): string[] {
   return [

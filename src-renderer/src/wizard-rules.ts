@@ -5,6 +5,8 @@
  * both the preset texts and the "Estimated duration" line use.
  */
 import type { SpecIssue, StudySpecInput } from '../../src-main/shared/spec';
+import type { ForecastView } from '../../src-main/shared/contract';
+import { forecastDurationText } from '../../src-main/shared/predictor';
 
 export interface FieldIssue {
   /** The box as the screen labels it, e.g. "Number of models to try" or "units, To". */
@@ -165,4 +167,15 @@ export function presetText(spec: StudySpecInput, rows: number | null, script = f
   const max = spec.dataset && 'maxSamples' in spec.dataset ? spec.dataset.maxSamples : undefined;
   const sample = max !== undefined && rows !== null && max < rows ? ` on ${max.toLocaleString('en-US')} of the ${rows.toLocaleString('en-US')} examples (a sample, for speed)` : '';
   return `${spec.trials} models${ep ? ` of up to ${ep.high} epochs` : ''}${sample}${est === null ? '' : `, ${formatMinutes(est)}`}`;
+}
+
+/**
+ * The study's duration on step 3: the forecast from this machine's measured trials where there is
+ * one (what the review shows), else the rule of thumb, said to be one.
+ */
+export function durationLine(trials: number, ruleOfThumb: number | null, forecast: ForecastView | null): string {
+  if (ruleOfThumb === null) return `Duration: ${trials} runs of your script, each as long as it takes.`;
+  const forecasted = forecast?.ok ? forecastDurationText(forecast.forecast) : null;
+  if (forecasted) return `Estimated duration: ${forecasted}, forecast from the trials measured on this machine.`;
+  return `Estimated duration: ${formatMinutes(ruleOfThumb)}, by a rule of thumb${forecast === null ? '' : ' (no forecast from trials measured on this machine yet)'}.`;
 }

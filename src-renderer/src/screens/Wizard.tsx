@@ -13,7 +13,7 @@ import { call } from '../client';
 import { METRICS } from '../format';
 import { PathField } from '../PathField';
 import { useUi } from '../state';
-import { estimateMinutes, fieldIssue, formatMinutes, freeName, labelSpecIssue, placeholders, presetText, splitCommand, type FieldIssue } from '../wizard-rules';
+import { durationLine, estimateMinutes, fieldIssue, freeName, labelSpecIssue, placeholders, presetText, splitCommand, type FieldIssue } from '../wizard-rules';
 
 type Preset = 'quick' | 'standard' | 'thorough';
 type Source = 'digits' | 'iris' | 'csv' | 'images' | 'command';
@@ -296,7 +296,8 @@ export function WizardScreen() {
   const estimate = final ? estimateMinutes(final, rows) : null;
   // what the study will cost here, from the predictor fitted on this machine's trials (never stored)
   const [forecast, setForecast] = useState<Response<'study.forecast'> | null>(null);
-  const forecastKey = step === 3 && final && check?.ok ? JSON.stringify(final) : null;
+  // from step 3 on, so that its duration is the one the review gives (walk 42: 'about 1 min', then '4.7 minutes')
+  const forecastKey = step >= 2 && final && check?.ok ? JSON.stringify(final) : null;
   useEffect(() => {
     setForecast(null);
     if (!forecastKey) return;
@@ -496,6 +497,7 @@ export function WizardScreen() {
                 <input type="radio" name="preset" checked={preset === p} onChange={() => setPreset(p)} data-testid={`preset-${p}`} /> <b>{p}</b> — <span data-testid={`preset-text-${p}`}>{presets ? presetText(presets[p], rows, source === 'command') : ''}</span>
               </label>
             ))}
+            {source !== 'command' && <p className="small muted">Durations here are a rule of thumb; the next step forecasts from the trials measured on this machine, once it has some.</p>}
           </fieldset>
           <details open={source === 'command' || undefined}>
             <summary>{source === 'command' ? 'The parameters to search' : 'Advanced: the search ranges'}</summary>
@@ -584,7 +586,7 @@ export function WizardScreen() {
           </Field>
           {final && (
             <p data-testid="estimate">
-              {estimate === null ? `Duration: ${final.trials} runs of your script, each as long as it takes.` : `Estimated duration: ${formatMinutes(estimate)} on a machine like this one.`}
+              {durationLine(final.trials ?? 0, estimate, forecast)}
             </p>
           )}
           <Issues issues={issuesAt(2)} />
@@ -650,7 +652,7 @@ export function WizardScreen() {
                 <p className="small">
                   No forecast of the energy: {forecast.reason}.
                   {/^not enough trials/.test(forecast.reason) &&
-                    ' A forecast is fitted on trials measured on this machine: set the trial budget to 8 for a first run, and the forecast for more follows from it.'}
+                    ' A forecast is fitted on trials measured on this machine: once 8 have finished (this study\'s first 8, or a first study of 8), the wizard forecasts studies like it.'}
                 </p>
               )}
             </div>

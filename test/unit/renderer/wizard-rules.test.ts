@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { presetSpec } from '../../../src-main/api/presets';
 import { parseStudySpec } from '../../../src-main/shared/spec';
-import { estimateMinutes, fieldIssue, formatMinutes, freeName, labelSpecIssue, placeholders, presetText, splitCommand } from '../../../src-renderer/src/wizard-rules';
+import { durationLine, estimateMinutes, fieldIssue, formatMinutes, freeName, labelSpecIssue, placeholders, presetText, splitCommand } from '../../../src-renderer/src/wizard-rules';
 
 describe('the wizard\'s boxes', () => {
   it('treats an empty box as an error unless it is optional, never as 0', () => {
@@ -54,5 +54,13 @@ describe('the wizard\'s boxes', () => {
     expect(presetText(presetSpec('digits', 'quick'), 10000)).toContain(' on 1,500 of the 10,000 examples (a sample, for speed)');
     expect(presetText(presetSpec('digits', 'thorough'), 10000)).not.toContain('sample');
     expect(parseStudySpec(presetSpec('digits', 'standard', 'cnn')).ok).toBe(true);
+  });
+  it("gives one duration: the forecast from this machine's trials where there is one, else the rule of thumb, said to be one (walk 42)", () => {
+    const est = (center: number, low: number, high: number) => ({ center, low, high, plusMinus: (high - low) / 2 });
+    const forecast = { trials: 24, energyJ: est(1310, 490, 2130), trainEnergyJ: null, durationS: est(282, 120, 444), inferJPerSample: null, provenance: 'fitted on 16 trials', notes: [] };
+    expect(durationLine(24, 1.3, { ok: true, line: '', details: [], forecast })).toBe('Estimated duration: 4.7 minutes (90% interval 2.0 minutes to 7.4 minutes), forecast from the trials measured on this machine.');
+    expect(durationLine(24, 1.3, { ok: false, reason: 'not enough trials measured on this machine' })).toBe('Estimated duration: about 1 min, by a rule of thumb (no forecast from trials measured on this machine yet).');
+    expect(durationLine(24, 1.3, null)).toBe('Estimated duration: about 1 min, by a rule of thumb.');
+    expect(durationLine(5, null, null)).toBe('Duration: 5 runs of your script, each as long as it takes.');
   });
 });
