@@ -696,6 +696,7 @@ export class Api {
           unreliable: d.unreliable ?? false,
           method: d.provenance.method,
           source: d.provenance.source,
+          uncertaintyRel: d.provenance.method === 'estimated' ? d.provenance.uncertaintyRel : null,
           detail:
             d.provenance.method === 'measured'
               ? d.provenance.counter

@@ -271,7 +271,7 @@ export function buildProgram(): Command {
           // the commands it prints read the same study: the file given, or for a PostgreSQL study a copy of it
           const given = opts.storage ?? opts.db;
           const source = !store ? { copyFrom: storage.location } : given !== undefined ? { db: given } : {};
-          out.push('', ...budgetLines(study, trials, opts.budget, ECOPT.join(' '), await storage.getHardwareClasses(study.id), source, store?.remeasuredMeans(study.id)));
+          out.push('', ...(await budgetLines(study, trials, opts.budget, ECOPT.join(' '), await storage.getHardwareClasses(study.id), source, store?.remeasuredMeans(study.id), (id) => storage.getTrialAttrs(id))));
         }
         if (opts.payback && store) {
           out.push('', ...paybackLines(studyPayback(store, study.name, { ...(opts.reference !== undefined ? { reference: Number(opts.reference) } : {}), ...(opts.country !== undefined ? { country: opts.country } : {}) })));
@@ -401,6 +401,7 @@ export function buildProgram(): Command {
         const listed = r.files.filter((f) => !/[\\/]samples[\\/]/.test(f));
         const samples = r.files.length - listed.length;
         const tryOn = samples ? join(r.dir, 'samples') : listed.find((f) => f.endsWith('test-rows.csv'));
+        if (r.note) process.stderr.write(`Note: ${r.note}.\n`);
         process.stdout.write(
           `Trial ${r.trial} of "${name}" exported to ${r.dir}:\n${listed.map((f) => `  ${f}`).join('\n')}\n${samples ? `  ${join(r.dir, 'samples')}/ (${samples} held-out test images, a folder per class)\n` : ''}` +
             (r.kind === 'command'

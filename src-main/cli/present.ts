@@ -1,6 +1,6 @@
 /** What `ecopt show` and the end of `ecopt tune` print: trials, the Pareto front, provenance. */
 import { formatMetric, formatSi, projectedEnergyText } from '../shared/format';
-import { frontTrials, pickByBudget, pickComparisons, studyQuality } from '../shared/analysis';
+import { frontTrials, pickByBudget, pickComparisons, pickTestText, studyQuality } from '../shared/analysis';
 import { parseBudget } from '../shared/budget';
 import { remeasuredComparison } from '../shared/remeasure';
 import { UserError } from '../engine/errors';
@@ -266,7 +266,7 @@ export function projectionLines(rows: readonly { number: number; check: Projecti
  * sentence as the explorer's picker, and the commands that take it away and report it. Over
  * several hardware classes each class has its own pick (energy is compared within one class).
  */
-export function budgetLines(
+export async function budgetLines(
   study: StudyRow,
   trials: TrialRecord[],
   words: string,
@@ -274,7 +274,8 @@ export function budgetLines(
   classes: readonly { classId: string; inventory: Record<string, string> }[] = [],
   source: { db?: string; copyFrom?: string } = {},
   remeasuredMeans: ReadonlyMap<number, number> = new Map(),
-): string[] {
+  attrsOf?: (trialId: number) => Promise<Record<string, unknown>>,
+): Promise<string[]> {
   const reading = parseBudget(words);
   if (!reading.ok) throw new UserError(`--budget: ${reading.error}`);
   const classOf = (t: TrialRecord) => (t as TrialRecord & { hardwareClass?: string | null }).hardwareClass ?? null;
@@ -283,11 +284,15 @@ export function budgetLines(
   const quoted = shellWord(study.name);
   // export and report read a study file: the one given, or a copy of a PostgreSQL study
   const dbFlag = source.copyFrom !== undefined ? ' --db study.db' : source.db !== undefined ? ` --db ${shellWord(source.db)}` : '';
-  const pickLines = (own: TrialRecord[], classFlag: string) => {
+  const pickLines = async (own: TrialRecord[], classFlag: string) => {
     const pick = pickByBudget(own, reading.limits, studyQuality(study.objectives, own));
     // a limit the study cannot be held to is bad input, as an unreadable budget is (exit 2)
     if (pick.unmeasured) throw new UserError(`--budget: ${pick.sentence}`);
     const out = [`  ${pick.sentence}`];
+    // what it scores on rows the search never saw, as the explorer says beside the pick (walk 42)
+    const picked = pick.trial === null ? undefined : own.find((t) => t.number === pick.trial);
+    const test = picked && attrsOf ? pickTestText(picked.number, await attrsOf(picked.id)) : null;
+    if (test) out.push(`  ${test}`);
     const overturned = remeasuredComparison(
       pickComparisons(pick),
       (n) => own.find((t) => t.number === n)?.metrics.infer_energy_j_per_sample,
@@ -309,8 +314,8 @@ export function budgetLines(
       ? [`  The study is in PostgreSQL: copy it to a file first (your URL with its password), then run the commands below on the copy:`, `  ${ecopt} copy --from ${shellWord(source.copyFrom)} --to study.db ${quoted}`]
       : []),
   ];
-  if (ids.length <= 1) return [...head, ...pickLines(trials, '')];
+  if (ids.length <= 1) return [...head, ...(await pickLines(trials, ''))];
   const out = [...head, `  This study ran on ${ids.length} hardware classes: each has its own pick (energy is compared only within one class).`];
-  for (const id of ids) out.push('', `Hardware class ${id}: ${label(id)}`, ...pickLines(trials.filter((t) => classOf(t) === id), ` --hardware-class ${id}`));
+  for (const id of ids) out.push('', `Hardware class ${id}: ${label(id)}`, ...(await pickLines(trials.filter((t) => classOf(t) === id), ` --hardware-class ${id}`)));
   return out;
 }

@@ -342,3 +342,16 @@ function limitName(metric: MetricName): string {
 function limitValue(v: number, unit: string): string {
   return unit === 'fraction' ? `${Number((v * 100).toPrecision(4))}%` : formatMetric(v, unit);
 }
+
+/**
+ * What the budget's pick scores on data the search never saw, in a sentence (walk 42: the pick
+ * said 84.4%, and its held-out test rows gave 74.4%); null where the trial has no test figure.
+ */
+export function pickTestText(number: number, attrs: Record<string, unknown>): string | null {
+  const unseen = 'rows used neither in training nor in choosing';
+  const chosenBy = 'the figure above is on the validation rows the search chose by, which flatter the model it picks';
+  if (typeof attrs.test_accuracy === 'number') return `On held-out test data (${unseen}), model #${number} scores ${formatMetric(attrs.test_accuracy, 'fraction')}: what to expect on new data; ${chosenBy}.`;
+  if (typeof attrs.test_rmse === 'number') return `On held-out test data (${unseen}), model #${number}'s RMSE is ${formatMetric(attrs.test_rmse, 'target units')}: what to expect on new data; ${chosenBy}.`;
+  if (typeof attrs.reported_test_accuracy === 'number') return `Your command reported a test accuracy of ${formatMetric(attrs.reported_test_accuracy, 'fraction')} for model #${number}, on data ECOpt does not know.`;
+  return null;
+}

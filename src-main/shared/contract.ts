@@ -177,7 +177,8 @@ export interface TrialView {
   attrs: Record<string, unknown>;
   /** Whether the trial's model is kept on this machine, to be taken away (a command's only where it handed one back). */
   modelKept: boolean;
-  windows: { phase: string; startedAtMs: number; durationS: number; samples: number | null; domains: { domain: string; energyJ: number; netEnergyJ: number | null; attributedEnergyJ: number | null; unreliable: boolean; method: string; source: string; detail: string }[]; flags: { kind: string; message: string }[]; cpu: { treeS: number | null; machineBusyS: number; cores: number } | null }[];
+  /** Each domain's `uncertaintyRel`: an estimate's stated ± (relative); null for a measured one. */
+  windows: { phase: string; startedAtMs: number; durationS: number; samples: number | null; domains: { domain: string; energyJ: number; netEnergyJ: number | null; attributedEnergyJ: number | null; unreliable: boolean; method: string; source: string; uncertaintyRel: number | null; detail: string }[]; flags: { kind: string; message: string }[]; cpu: { treeS: number | null; machineBusyS: number; cores: number } | null }[];
   power: { tMs: number; domain: string; powerW: number }[];
 }
 

@@ -105,3 +105,10 @@ export function windowLabel(windows: readonly { phase: string }[], i: number): s
   const again = w.phase === 'infer' ? windows.slice(0, i).filter((x) => x.phase === 'infer').length : 0;
   return again ? `infer (re-measured, ${again})` : w.phase;
 }
+
+/** The largest stated ± of the estimated domains in a trial's inference windows ("±60%"), or null where none is estimated. */
+export function inferenceUncertaintyText(windows: readonly { phase: string; domains: readonly { uncertaintyRel: number | null }[] }[]): string | null {
+  const u = windows.filter((w) => w.phase === 'infer').flatMap((w) => w.domains.map((d) => d.uncertaintyRel ?? 0));
+  const max = Math.max(0, ...u);
+  return max > 0 ? `±${Math.round(max * 100)}%` : null;
+}

@@ -114,6 +114,21 @@ describe('take the model away: ecopt export and ecopt predict', () => {
     const extra = await runCli(['predict', out, join(dir, 'extra.csv')]);
     expect(extra.code).toBe(2);
     expect(extra.stderr).toMatch(/the column "shoe" was not in the training file/);
+
+    // the most accurate model ran on another machine (its model stayed there): the default export
+    // takes the most accurate kept here, and says so (walk 43: another model, without a word)
+    const w = new Store(db);
+    const peopleStudy = w.requireStudy('people');
+    const best = Math.max(...w.getTrials(peopleStudy.id).map((t) => t.metrics.accuracy ?? 0));
+    const far = w.claimTrial(peopleStudy.id, { params: { units: 16, learning_rate: 0.02, epochs: 60 }, retryOf: null, worker: { host: 'gpu-box-2', pid: 4242 }, hardwareClass: 'abcd1234', budget: 3 })!;
+    w.completeTrial(far.id, { metrics: { accuracy: Math.min(1, best + 0.01), infer_energy_j_per_sample: 0.001, train_energy_j: 3 }, windows: [], attrs: { model_dir: '/srv/ecopt/models/people/trial-2' }, backend: 'wasm', powerSamples: [] });
+    w.close();
+    const byDefault = await runCli(['export', 'people', '--db', db, '--out', join(dir, 'default')]);
+    expect(byDefault.code, byDefault.stderr).toBe(0);
+    // the most accurate of the two kept here (ties to the less energy per prediction)
+    const keptBest = Number(/^Trial (\d+) of "people" exported/.exec(byDefault.stdout)?.[1]);
+    expect([0, 1]).toContain(keptBest);
+    expect(byDefault.stderr).toContain(`Note: the most accurate model, #${far.number}, is not kept on this machine (it ran on gpu-box-2), so #${keptBest}, the most accurate with a kept model here, was exported; \`ecopt export people --trial ${far.number}\` says where #${far.number}'s model is.`);
   }, 300_000); // a study, export, predict and two re-measurements: minutes on a busy 2-core machine
 
   it('says which machine holds a shared study\'s model, and how to fetch it, when the model is not on this one', async () => {

@@ -263,7 +263,11 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
       .toMatch(new RegExp(`^Model #${expected.number} \\(chosen\\) against model #\\d+ .*(pays back after|never pays back)`));
     await page.getByTestId('payback-chart').locator('.main-svg').first().waitFor();
     // on this machine every joule is an estimate: the pick under an energy cap says what that means for its margin
-    expect(await page.getByTestId('budget-estimated').textContent()).toMatch(/^These energy figures are estimates, not measurements/);
+    await expect
+      .poll(() => page.getByTestId('budget-estimated').textContent(), { timeout: 10_000 })
+      .toMatch(new RegExp(`^These energy figures are estimates \\(model #${expected.number}'s: ±\\d+%\\), not measurements`));
+    // and what the pick scores on rows the search never saw (walk 42: 84.4% picked, 74.4% on new data)
+    expect(await page.getByTestId('budget-test').textContent()).toMatch(new RegExp(`^On held-out test data \\(rows used neither in training nor in choosing\\), model #${expected.number} scores [\\d.]+%: what to expect on new data`));
     await shot('08-explorer-budget');
     // what predicts energy: the same correlations as `ecopt show`, with a warning at 4 trials
     await page.getByTestId('predictors').scrollIntoViewIfNeeded();
@@ -558,6 +562,7 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     expect(await tab.getByTestId('budget-picker').textContent()).toContain('RMSE at most 20');
     await tab.getByTestId('budget-text').fill('at most 25 µJ per prediction');
     await tab.getByTestId('budget-sentence').getByText(/Model #2 has an RMSE 1\.74 higher and uses 28% less energy per prediction than the most accurate model \(#1\)/).waitFor();
+    await tab.getByTestId('budget-test').getByText(/^On held-out test data .*, model #2's RMSE is [\d.]+: what to expect on new data/).waitFor();
     await tab.getByTestId('budget-show').click();
     const detail = tab.getByTestId('trial-detail');
     await detail.getByRole('heading', { name: 'Model #2' }).waitFor();

@@ -31,6 +31,8 @@ export interface ExportResult {
   files: string[];
   /** `ecopt`: a model ECOpt trained (`ecopt predict` runs it); `command`: what a command trial handed back, in its own format. */
   kind: 'ecopt' | 'command';
+  /** Why the default is not the study's most accurate model (its model is not kept here), where it is not. */
+  note?: string;
 }
 
 function si(v: number | undefined, unit: string): string {
@@ -65,6 +67,17 @@ function defaultTrial(store: Store, trials: TrialRecord[]): TrialRecord | null {
   return mostAccurateTrial(kept) ?? kept[0] ?? null;
 }
 
+/**
+ * Where no trial was named and the most accurate one's model is not on this machine, what was
+ * taken instead and how to get that one (walk 43: another model was exported without a word).
+ */
+function defaultNote(store: Store, study: StudyRow, trials: TrialRecord[], taken: TrialRecord): string | null {
+  const best = mostAccurateTrial(trials.filter((t) => t.state === 'complete'));
+  if (!best || best.number === taken.number) return null;
+  const host = store.getPlacedTrials(study.id, ['complete']).find((t) => t.id === best.id)?.host;
+  return `the most accurate model, #${best.number}, is not kept on this machine${host ? ` (it ran on ${host})` : ''}, so #${taken.number}, the most accurate with a kept model here, was exported; \`ecopt export ${shellWord(study.name)} --trial ${best.number}\` says where #${best.number}'s model is`;
+}
+
 /** `out`: the folder, or how to name it once the trial is known (the default trial is chosen here). */
 export function exportModel(store: Store, studyName: string, out: string | ((trial: number) => string), trialNumber?: number): ExportResult {
   const study = store.requireStudy(studyName);
@@ -97,7 +110,8 @@ export function exportModel(store: Store, studyName: string, out: string | ((tri
     );
   }
   const outDir = typeof out === 'string' ? out : out(trial.number);
-  if (study.spec.model === 'command') return exportCommandModel(store, study, trial, from, outDir);
+  const note = trialNumber === undefined ? defaultNote(store, study, trials, trial) : null;
+  if (study.spec.model === 'command') return { ...exportCommandModel(store, study, trial, from, outDir), ...(note ? { note } : {}) };
   // everything that can refuse is read before the first file is written: a refusal leaves no half-written folder
   if (!existsSync(join(from, PREPROCESSING_FILE))) {
     throw new UserError(`trial ${trial.number} of "${study.name}": its kept model in ${from} has no ${PREPROCESSING_FILE}, so it cannot be used on new inputs; re-run the trial`);
@@ -129,7 +143,7 @@ export function exportModel(store: Store, studyName: string, out: string | ((tri
   files.push(writeStudyFile(study.spec, study.name, outDir));
   writeFileSync(join(outDir, 'model-card.md'), modelCard(store, study.id, trial, preprocessing, heldOut !== null, samples.length, fileSha256));
   files.push(join(outDir, 'model-card.md'));
-  return { trial: trial.number, dir: outDir, files, kind: 'ecopt' };
+  return { trial: trial.number, dir: outDir, files, kind: 'ecopt', ...(note ? { note } : {}) };
 }
 
 function writeStudyFile(spec: StudySpec, name: string, outDir: string): string {

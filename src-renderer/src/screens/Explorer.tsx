@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { TrialView } from '../../../src-main/shared/contract';
 import type { HardwareClassView } from '../../../src-main/shared/classes';
-import { isRegressionResult, pickByBudget, pickComparisons, studyQuality } from '../../../src-main/shared/analysis';
+import { isRegressionResult, pickByBudget, pickComparisons, pickTestText, studyQuality } from '../../../src-main/shared/analysis';
 import { projectionCheck, projectionCheckText } from '../../../src-main/shared/projection-check';
 import { trialsOfClass } from '../../../src-main/shared/classes';
 import { parseBudget } from '../../../src-main/shared/budget';
@@ -16,7 +16,7 @@ import { call } from '../client';
 import { download } from '../download';
 import { formatMetric, formatSi, METRICS } from '../format';
 import { learningCurveLayout, phaseMarks, powerAxis } from '../chart-axes';
-import { cpuShareText, curvePoints, hardwareClassText, mergeFlags, spreadText, windowLabel } from '../trial-detail';
+import { cpuShareText, curvePoints, hardwareClassText, inferenceUncertaintyText, mergeFlags, spreadText, windowLabel } from '../trial-detail';
 import { Plot } from '../Plot';
 import { useUi } from '../state';
 import { useExplore } from '../useStudy';
@@ -380,12 +380,26 @@ export function ExplorerScreen({ name }: { name: string }) {
   useEffect(() => {
     if (trial !== null) setClicked(trial);
   }, [trial]);
+  // the pick's own record: its held-out test figure and its energy's stated ± (walk 42)
+  const [picked, setPicked] = useState<TrialView | null>(null);
+  const pickTrial = pick?.trial ?? null;
+  useEffect(() => {
+    setPicked(null);
+    if (pickTrial === null) return;
+    let live = true;
+    call('trial.get', { name, number: pickTrial }).then((v) => live && setPicked(v), () => undefined);
+    return () => {
+      live = false;
+    };
+  }, [name, pickTrial]);
   if (!view) return <p>Loading…</p>;
   const metrics = METRIC_NAMES.filter((m) => view.trials.some((t) => t.metrics[m] !== undefined));
   const xm = x ?? view.objectives[1]?.metric ?? view.objectives[0]!.metric;
   const ym = y ?? view.objectives[0]!.metric;
   const z = view.objectives.length === 3 && !x && !y ? view.objectives[2]!.metric : null;
   const chosen = pick?.trial ?? null;
+  const pickedTest = picked && picked.trial.number === chosen ? pickTestText(chosen, picked.attrs) : null;
+  const pickedPlusMinus = picked && picked.trial.number === chosen ? inferenceUncertaintyText(picked.windows) : null;
   // trials whose re-measurements since disagree with the figure the front and the pick use
   const disagrees = view.flagged.filter((f) => f.kinds.includes('remeasure-disagrees')).map((f) => f.trial);
   // the sentence's energy comparisons, against the re-measurements made since (as `ecopt show --budget` says it)
@@ -514,9 +528,14 @@ export function ExplorerScreen({ name }: { name: string }) {
               ))}
           </p>
         )}
+        {pick && chosen !== null && pickedTest && (
+          <p className="small" data-testid="budget-test">
+            {pickedTest}
+          </p>
+        )}
         {pick && chosen !== null && view.estimatedOnly && reading?.ok && reading.limits.some((l) => l.bound === 'max') && (
           <p className="muted small" data-testid="budget-estimated">
-            These energy figures are estimates, not measurements (see the banner above): a model close to an energy limit may not meet it once measured. Re-measure it on a
+            These energy figures are estimates{pickedPlusMinus ? ` (model #${chosen}'s: ${pickedPlusMinus})` : ''}, not measurements (see the banner above): a model close to an energy limit may not meet it once measured. Re-measure it on a
             machine with energy counters before relying on the margin.
           </p>
         )}

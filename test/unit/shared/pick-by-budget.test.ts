@@ -1,6 +1,6 @@
 /** "The best model under 2 mJ", "at least 90% accurate": the model a budget in words picks. */
 import { describe, expect, it } from 'vitest';
-import { pickByBudget, studyQuality, type BudgetLimit } from '../../../src-main/shared/analysis';
+import { pickByBudget, pickTestText, studyQuality, type BudgetLimit } from '../../../src-main/shared/analysis';
 import { parseBudget } from '../../../src-main/shared/budget';
 import { budgetLines } from '../../../src-main/cli/present';
 import type { StudyRow } from '../../../src-main/engine/store/store';
@@ -103,14 +103,28 @@ describe('picking a regression model by a budget', () => {
 });
 
 describe('ecopt show --budget beside re-measurements', () => {
-  it("adds a warning where the re-measurements overturn the sentence's energy comparison (walk 40)", () => {
+  it("adds a warning where the re-measurements overturn the sentence's energy comparison (walk 40)", async () => {
     const rec = (number: number, accuracy: number, j: number) => ({ id: number + 1, number, state: 'complete', params: {}, metrics: { accuracy, infer_energy_j_per_sample: j }, retryOf: null, backend: 'wasm', createdAt: '', startedAt: null, finishedAt: null, failure: null }) as TrialRecord;
     const study = { name: 'digits-mlp', objectives: [{ metric: 'accuracy', direction: 'maximize' }, { metric: 'infer_energy_j_per_sample', direction: 'minimize' }] } as unknown as StudyRow;
     const ts = [rec(3, 0.88, 166e-6), rec(8, 0.902, 185e-6), rec(11, 0.856, 148e-6)];
-    const plain = budgetLines(study, ts, 'at most 200 µJ per prediction', 'ecopt');
+    const plain = await budgetLines(study, ts, 'at most 200 µJ per prediction', 'ecopt');
     expect(plain.join('\n')).toContain('The most frugal model within this limit is #11');
     expect(plain.join('\n')).not.toContain('Re-measured since');
-    const lines = budgetLines(study, ts, 'at most 200 µJ per prediction', 'ecopt', [], {}, new Map([[3, 136e-6], [8, 165e-6], [11, 171e-6]]));
+    const lines = await budgetLines(study, ts, 'at most 200 µJ per prediction', 'ecopt', [], {}, new Map([[3, 136e-6], [8, 165e-6], [11, 171e-6]]));
     expect(lines).toContainEqual(expect.stringMatching(/^ {2}⚠ Re-measured since, the energy comparison above does not hold: #11's 171 µJ re-measured against #8's 165 µJ re-measured/));
+  });
+
+  it('says what the pick scores on held-out test data, as the explorer does (walk 42)', async () => {
+    const rec = (number: number, accuracy: number, j: number) => ({ id: number + 1, number, state: 'complete', params: {}, metrics: { accuracy, infer_energy_j_per_sample: j }, retryOf: null, backend: 'wasm', createdAt: '', startedAt: null, finishedAt: null, failure: null }) as TrialRecord;
+    const study = { name: 'churn', objectives: [{ metric: 'accuracy', direction: 'maximize' }, { metric: 'infer_energy_j_per_sample', direction: 'minimize' }] } as unknown as StudyRow;
+    const ts = [rec(1, 0.889, 171e-6), rec(8, 0.844, 135e-6)];
+    const attrs = new Map<number, Record<string, unknown>>([[9, { test_accuracy: 0.744 }], [2, { test_accuracy: 0.8 }]]);
+    const lines = await budgetLines(study, ts, 'at most 0,14 mJ', 'ecopt', [], {}, new Map(), async (id) => attrs.get(id) ?? {});
+    expect(lines[1]).toMatch(/^ {2}Model #8 /);
+    expect(lines[2]).toBe('  On held-out test data (rows used neither in training nor in choosing), model #8 scores 74.4%: what to expect on new data; the figure above is on the validation rows the search chose by, which flatter the model it picks.');
+    // a regression's test RMSE, a command's reported test accuracy
+    expect(pickTestText(3, { test_rmse: 18.24 })).toBe("On held-out test data (rows used neither in training nor in choosing), model #3's RMSE is 18.24: what to expect on new data; the figure above is on the validation rows the search chose by, which flatter the model it picks.");
+    expect(pickTestText(3, { reported_test_accuracy: 0.91 })).toBe('Your command reported a test accuracy of 91.0% for model #3, on data ECOpt does not know.');
+    expect(pickTestText(3, {})).toBeNull();
   });
 });
