@@ -669,6 +669,7 @@ export class Api {
       estimatedOnly: this.estimatedOnly(study.id, this.running.get(this.runKey(study.name))),
       flagged: this.flagged(study.id),
       remeasuredMeans: [...this.store.remeasuredMeans(study.id)].map(([trial, jPerSample]) => ({ trial, jPerSample })),
+      inferSpreads: [...this.store.inferSpreads(study.id)].map(([trial, rel]) => ({ trial, rel })),
     };
   }
 

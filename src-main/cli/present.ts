@@ -1,6 +1,6 @@
 /** What `ecopt show` and the end of `ecopt tune` print: trials, the Pareto front, provenance. */
 import { formatMetric, formatSi, projectedEnergyText } from '../shared/format';
-import { frontTrials, pickByBudget, pickComparisons, pickTestText, studyQuality } from '../shared/analysis';
+import { frontTrials, pickByBudget, pickComparisons, pickTestText, spreadComparison, studyQuality } from '../shared/analysis';
 import { parseBudget } from '../shared/budget';
 import { remeasuredComparison } from '../shared/remeasure';
 import { UserError } from '../engine/errors';
@@ -300,6 +300,18 @@ export async function budgetLines(
       (j) => formatSi(j, 'J'),
     );
     if (overturned) out.push(`  ⚠ ${overturned}`);
+    // a comparison smaller than the figures' own spread may not hold on another run (walk 43)
+    if (attrsOf) {
+      const compared = [...new Set(pickComparisons(pick).flat().filter((n): n is number => typeof n === 'number'))];
+      const spreads = new Map<number, number>();
+      for (const n of compared) {
+        const t = own.find((x) => x.number === n);
+        const s = t ? ((await attrsOf(t.id)).energy_spread_rel as Record<string, number> | undefined)?.infer_energy_j_per_sample : undefined;
+        if (typeof s === 'number') spreads.set(n, s);
+      }
+      const within = spreadComparison(pickComparisons(pick), (n) => own.find((t) => t.number === n)?.metrics.infer_energy_j_per_sample, (n) => spreads.get(n), (j) => formatSi(j, 'J'));
+      if (within) out.push(`  ⚠ ${within}`);
+    }
     if (pick.trial !== null) {
       const budget = shellWord(words.trim());
       out.push(`  Take it away:   ${ecopt} export ${quoted}${dbFlag} --trial ${pick.trial}`, `  Its report:     ${ecopt} report ${quoted}${dbFlag} --trial ${pick.trial} --budget ${budget}${classFlag}`);

@@ -355,3 +355,33 @@ export function pickTestText(number: number, attrs: Record<string, unknown>): st
   if (typeof attrs.reported_test_accuracy === 'number') return `Your command reported a test accuracy of ${formatMetric(attrs.reported_test_accuracy, 'fraction')} for model #${number}, on data ECOpt does not know.`;
   return null;
 }
+
+/**
+ * A warning where the budget sentence's energy comparison is smaller than the figures' own spread
+ * (walk 43: "uses 2% less energy per prediction" between 156 µJ ±18% and 159 µJ ±12%): the
+ * difference is inside one combined standard error, so another run may order them the other way.
+ * `spreadOf`: a trial's inference spread between blocks of repeats (relative), where measured.
+ */
+export function spreadComparison(
+  pairs: readonly (readonly [number | null | undefined, number | null | undefined])[],
+  energyOf: (trial: number) => number | undefined,
+  spreadOf: (trial: number) => number | null | undefined,
+  unit: (j: number) => string,
+): string | null {
+  const notes: string[] = [];
+  const figure = (n: number, j: number, s: number | null) => `#${n}'s ${unit(j)}${s === null ? ' (spread not measured)' : ` ±${Math.round(s * 100)}%`}`;
+  for (const [a, b] of pairs) {
+    if (a == null || b == null || a === b) continue;
+    const ea = energyOf(a);
+    const eb = energyOf(b);
+    if (ea === undefined || eb === undefined) continue;
+    const sa = spreadOf(a) ?? null;
+    const sb = spreadOf(b) ?? null;
+    if (sa === null && sb === null) continue;
+    if (Math.abs(ea - eb) >= Math.hypot((sa ?? 0) * ea, (sb ?? 0) * eb)) continue;
+    notes.push(`${figure(a, ea, sa)} against ${figure(b, eb, sb)}`);
+  }
+  return notes.length
+    ? `The energy comparison above is within the figures' own spread (between blocks of repeats): ${notes.join('; ')} per prediction. Another run may order them the other way: re-measure them before choosing between them by energy.`
+    : null;
+}

@@ -159,6 +159,8 @@ export interface ExploreView {
   flagged: StudyView['flagged'];
   /** Each re-measured trial's mean inference energy per prediction since (J), for the budget pick's comparisons. */
   remeasuredMeans?: { trial: number; jPerSample: number }[];
+  /** Each trial's inference spread between blocks of repeats (relative), where measured: the budget pick's comparisons are checked against it. */
+  inferSpreads?: { trial: number; rel: number }[];
 }
 
 /** A trial with where it ran. */

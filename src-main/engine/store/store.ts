@@ -616,6 +616,12 @@ export class Store {
     return new Map([...this.remeasurements(studyId)].filter(([, rs]) => rs.length > 0).map(([n, rs]) => [n, rs.reduce((a, r) => a + r.jPerSample, 0) / rs.length]));
   }
 
+  /** Each trial's inference spread between blocks of repeats (relative), where measured, by trial number. */
+  inferSpreads(studyId: number): Map<number, number> {
+    const all = this.attrByTrial<Record<string, number>>(studyId, 'energy_spread_rel');
+    return new Map([...all].flatMap(([n, s]) => (typeof s?.infer_energy_j_per_sample === 'number' ? [[n, s.infer_energy_j_per_sample] as [number, number]] : [])));
+  }
+
   /** One attribute of every trial of a study that has it, parsed, by trial number. */
   private attrByTrial<T>(studyId: number, key: string): Map<number, T> {
     const rows = this.db

@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { TrialView } from '../../../src-main/shared/contract';
 import type { HardwareClassView } from '../../../src-main/shared/classes';
-import { isRegressionResult, pickByBudget, pickComparisons, pickTestText, studyQuality } from '../../../src-main/shared/analysis';
+import { isRegressionResult, pickByBudget, pickComparisons, pickTestText, spreadComparison, studyQuality } from '../../../src-main/shared/analysis';
 import { projectionCheck, projectionCheckText } from '../../../src-main/shared/projection-check';
 import { trialsOfClass } from '../../../src-main/shared/classes';
 import { parseBudget } from '../../../src-main/shared/budget';
@@ -411,6 +411,11 @@ export function ExplorerScreen({ name }: { name: string }) {
         (j) => formatSi(j, 'J'),
       )
     : null;
+  // and against the figures' own spread: a difference inside it may not hold on another run (walk 43)
+  const spreads = new Map((view.inferSpreads ?? []).map((s) => [s.trial, s.rel]));
+  const withinSpread = pick
+    ? spreadComparison(pickComparisons(pick), (n) => view.trials.find((t) => t.number === n)?.metrics.infer_energy_j_per_sample, (n) => spreads.get(n), (j) => formatSi(j, 'J'))
+    : null;
   const showModel = (n: number) => {
     selectTrial(n);
     // its details open below the plots: take the user there
@@ -537,6 +542,11 @@ export function ExplorerScreen({ name }: { name: string }) {
           <p className="muted small" data-testid="budget-estimated">
             These energy figures are estimates{pickedPlusMinus ? ` (model #${chosen}'s: ${pickedPlusMinus})` : ''}, not measurements (see the banner above): a model close to an energy limit may not meet it once measured. Re-measure it on a
             machine with energy counters before relying on the margin.
+          </p>
+        )}
+        {pick && withinSpread && (
+          <p className="warning" data-testid="budget-within-spread">
+            ⚠ {withinSpread}
           </p>
         )}
         {pick && overturned && (

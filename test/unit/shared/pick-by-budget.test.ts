@@ -1,6 +1,6 @@
 /** "The best model under 2 mJ", "at least 90% accurate": the model a budget in words picks. */
 import { describe, expect, it } from 'vitest';
-import { pickByBudget, pickTestText, studyQuality, type BudgetLimit } from '../../../src-main/shared/analysis';
+import { pickByBudget, pickTestText, spreadComparison, studyQuality, type BudgetLimit } from '../../../src-main/shared/analysis';
 import { parseBudget } from '../../../src-main/shared/budget';
 import { budgetLines } from '../../../src-main/cli/present';
 import type { StudyRow } from '../../../src-main/engine/store/store';
@@ -126,5 +126,22 @@ describe('ecopt show --budget beside re-measurements', () => {
     expect(pickTestText(3, { test_rmse: 18.24 })).toBe("On held-out test data (rows used neither in training nor in choosing), model #3's RMSE is 18.24: what to expect on new data; the figure above is on the validation rows the search chose by, which flatter the model it picks.");
     expect(pickTestText(3, { reported_test_accuracy: 0.91 })).toBe('Your command reported a test accuracy of 91.0% for model #3, on data ECOpt does not know.');
     expect(pickTestText(3, {})).toBeNull();
+  });
+  it("warns where the sentence's energy comparison is inside the figures' own spread (walk 43)", async () => {
+    const rec = (number: number, accuracy: number, j: number) => ({ id: number + 1, number, state: 'complete', params: {}, metrics: { accuracy, infer_energy_j_per_sample: j }, retryOf: null, backend: 'wasm', createdAt: '', startedAt: null, finishedAt: null, failure: null }) as TrialRecord;
+    const study = { name: 'shared-digits', objectives: [{ metric: 'accuracy', direction: 'maximize' }, { metric: 'infer_energy_j_per_sample', direction: 'minimize' }] } as unknown as StudyRow;
+    // #3 at 156 µJ ±18%, the most accurate #7 at 159 µJ ±12%: "2% less" is noise
+    const ts = [rec(3, 0.869, 156e-6), rec(7, 0.894, 159e-6), rec(5, 0.6, 100e-6)];
+    const spread = new Map<number, number>([[4, 0.18], [8, 0.12], [6, 0.05]]);
+    const lines = await budgetLines(study, ts, 'at most 158 µJ per prediction', 'ecopt', [], {}, new Map(), async (id) => ({ energy_spread_rel: { infer_energy_j_per_sample: spread.get(id) } }));
+    expect(lines.join('\n')).toContain('uses 2% less energy per prediction than the most accurate model (#7)');
+    expect(lines).toContainEqual(
+      "  ⚠ The energy comparison above is within the figures' own spread (between blocks of repeats): #3's 156 µJ ±18% against #7's 159 µJ ±12% per prediction. Another run may order them the other way: re-measure them before choosing between them by energy.",
+    );
+    // a difference larger than the spreads says nothing; a trial without a spread counts as exact
+    const j = (n: number) => ({ 3: 156e-6, 5: 100e-6, 7: 159e-6 })[n];
+    expect(spreadComparison([[5, 3]], j, (n) => ({ 3: 0.18, 5: 0.05 })[n], String)).toBeNull();
+    expect(spreadComparison([[3, 7]], j, () => null, String)).toBeNull();
+    expect(spreadComparison([[3, 7]], j, (n) => (n === 3 ? 0.05 : null), String)).toContain('(spread not measured)');
   });
 });
