@@ -31,10 +31,33 @@ export interface PredictResult {
  * bundled digits), which it answers confidently and wrongly.
  */
 export function brightnessWarning(trainMean: number | undefined, inputMean: number): string | null {
-  if (trainMean === undefined) return null;
-  if (trainMean < 128 === inputMean < 128 || Math.abs(inputMean - trainMean) < 64) return null;
-  const darker = inputMean < trainMean;
-  return `these images are much ${darker ? 'darker' : 'brighter'} on average (mean pixel ${Math.round(inputMean)} of 255) than the ones the model learnt from (${Math.round(trainMean)}): if they are ${darker ? 'light on dark where the training images were dark on light' : 'dark on light (a pen on paper) where the training images were light on dark'}, invert them first, or the model will guess`;
+  if (!outOfRange(trainMean, inputMean)) return null;
+  const darker = inputMean < trainMean!;
+  return `these images are much ${darker ? 'darker' : 'brighter'} on average (mean pixel ${Math.round(inputMean)} of 255) than the ones the model learnt from (${Math.round(trainMean!)}): ${invertAdvice(darker, 'they are')}, or the model will guess`;
+}
+
+function outOfRange(trainMean: number | undefined, mean: number): boolean {
+  return trainMean !== undefined && trainMean < 128 !== mean < 128 && Math.abs(mean - trainMean) >= 64;
+}
+
+function invertAdvice(darker: boolean, subject: string): string {
+  return `if ${subject} ${darker ? 'light on dark where the training images were dark on light' : 'dark on light (a pen on paper) where the training images were light on dark'}, invert them first`;
+}
+
+/**
+ * The same check image by image (walk 43: one dark-on-light image among bright ones passed the
+ * folder's average, and got a confident wrong answer): the images out of range, by name, where
+ * some are and the folder's average is not.
+ */
+export function imageBrightnessWarning(trainMean: number | undefined, images: readonly { name: string; mean: number }[]): string | null {
+  if (trainMean === undefined || images.length === 0) return null;
+  const whole = brightnessWarning(trainMean, images.reduce((a, i) => a + i.mean, 0) / images.length);
+  if (whole) return whole;
+  const odd = images.filter((i) => outOfRange(trainMean, i.mean));
+  if (odd.length === 0) return null;
+  const darker = odd[0]!.mean < trainMean;
+  const named = odd.slice(0, 5).map((i) => `${i.name} (mean pixel ${Math.round(i.mean)})`).join(', ') + (odd.length > 5 ? `, and ${odd.length - 5} more` : '');
+  return `${odd.length} of the ${images.length} images ${odd.length === 1 ? 'is' : 'are'} much ${darker ? 'darker' : 'brighter'} than the ones the model learnt from (mean pixel ${Math.round(trainMean)} of 255): ${named}. ${invertAdvice(darker, odd.length === 1 ? 'it is' : 'they are').replace(/^i/, 'I')}, or the model will guess for ${odd.length === 1 ? 'it' : 'them'}`;
 }
 
 interface Inputs {
@@ -143,8 +166,11 @@ export async function predict(modelDir: string, input: string, out: string): Pro
   const { model, preprocessing: p } = await loadModel(modelDir);
   const inputs = statSync(input).isDirectory() ? await imageInputs(input, p) : tabularInputs(input, p);
   const f = p.inputShape.reduce((a, b) => a * b, 1);
-  // the images' mean pixel (0–255), before scaling: compared with the training images'
-  const inputPixelMean = p.encoding?.kind === 'image' ? inputs.x.reduce((a, v) => a + v, 0) / Math.max(1, inputs.x.length) : null;
+  // each image's mean pixel (0–255), before scaling: compared with the training images'
+  const imageMeans =
+    p.encoding?.kind === 'image'
+      ? Array.from({ length: inputs.n }, (_, i) => ({ name: inputs.echo[i]![0]!, mean: inputs.x.subarray(i * f, (i + 1) * f).reduce((a, v) => a + v, 0) / Math.max(1, f) }))
+      : null;
   if (p.featureScale) {
     const { mean, sd } = p.featureScale;
     for (let i = 0; i < inputs.n; i++) for (let j = 0; j < f; j++) inputs.x[i * f + j] = (inputs.x[i * f + j]! - mean[j]!) / sd[j]!;
@@ -196,8 +222,8 @@ export async function predict(modelDir: string, input: string, out: string): Pro
       `${filled.length} empty cell${filled.length === 1 ? ' was' : 's were'} filled as in training, so ${filled.length === 1 ? 'its row was' : 'their rows were'} predicted from a guessed value: ${filled.slice(0, 5).join('; ')}${filled.length > 5 ? `; and ${filled.length - 5} more` : ''}. Fill them with the real values where you know them`,
     );
   }
-  if (inputPixelMean !== null) {
-    const w = brightnessWarning(p.pixelMean, inputPixelMean);
+  if (imageMeans !== null) {
+    const w = imageBrightnessWarning(p.pixelMean, imageMeans);
     if (w) warnings.push(w);
   }
   return { rows: inputs.n, out, score, backend: backend.name, warnings };

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -140,5 +140,13 @@ describe('image folders', () => {
     const negated = await runCli(['predict', model, inverted, '--out', join(dir, 'q.csv')]);
     expect(negated.code, negated.stderr).toBe(0);
     expect(negated.stderr).toMatch(/Warning: these images are much brighter on average \(mean pixel \d+ of 255\) than the ones the model learnt from \(\d+\): if they are dark on light \(a pen on paper\) where the training images were light on dark, invert them first/);
+    // one such image among the others: the folder's average passes, the image is named (walk 43)
+    const mixed = join(dir, 'mixed');
+    cpSync(join(dir, 'shapes'), mixed, { recursive: true });
+    const first = readdirSync(join(dir, 'shapes', 'square'))[0]!;
+    await sharp(join(dir, 'shapes', 'square', first)).negate({ alpha: false }).png().toFile(join(mixed, 'square', 'pen-on-paper.png'));
+    const single = await runCli(['predict', model, mixed, '--out', join(dir, 'r.csv')]);
+    expect(single.code, single.stderr).toBe(0);
+    expect(single.stderr).toMatch(/Warning: 1 of the \d+ images is much brighter than the ones the model learnt from \(mean pixel \d+ of 255\): square\/pen-on-paper\.png \(mean pixel \d+\)\. If it is dark on light \(a pen on paper\) where the training images were light on dark, invert them first, or the model will guess for it/);
   });
 });
