@@ -53,20 +53,27 @@ function dbPath(opts: DbOption): string {
   return opts.db ?? opts.storage ?? defaultDbPath();
 }
 
-/** A command that reads or writes a study file was given a PostgreSQL URL: copy it first. */
-function refuseUrl(path: string): void {
-  if (!isDatabaseUrl(path)) return;
-  throw new UserError(
-    `${displayLocation(path)} is a PostgreSQL study, and this command reads a study file: copy it first, ` +
-      `\`${ECOPT.join(' ')} copy --from <that URL> --to study.db\`, then run this again with --db study.db`,
-  );
+/**
+ * "copy it first, `ecopt copy --from 'postgresql://…' --to study.db name`, then …": the URL as given
+ * (its password hidden, and said so), as `show --budget` prints it (walk 43: the refusals said
+ * "<that URL>"). Without a study name, copy takes every study there.
+ */
+function copyFirst(url: string, name: string | undefined, then: string): string {
+  const shown = displayLocation(url);
+  return `copy it first, \`${ECOPT.join(' ')} copy --from ${shellWord(shown)} --to study.db${name !== undefined ? ` ${shellWord(name)}` : ''}\`${shown !== url ? ' (your URL, with its password where it shows ***)' : ''}, then ${then}`;
 }
 
-/** Opens the study file read-only for one command, and always closes it. */
-async function withReadStore<T>(opts: DbOption, fn: (store: Store) => T | Promise<T>): Promise<T> {
+/** A command that reads or writes a study file was given a PostgreSQL URL: copy it first. */
+function refuseUrl(path: string, name?: string): void {
+  if (!isDatabaseUrl(path)) return;
+  throw new UserError(`${displayLocation(path)} is a PostgreSQL study, and this command reads a study file: ${copyFirst(path, name, 'run this again with --db study.db')}`);
+}
+
+/** Opens the study file read-only for one command, and always closes it; `name`: the study it is for, where known. */
+async function withReadStore<T>(opts: DbOption, fn: (store: Store) => T | Promise<T>, name?: string): Promise<T> {
   const path = dbPath(opts);
   // reports, verify, export and the payback read a study file: a shared study is copied first
-  refuseUrl(path);
+  refuseUrl(path, name);
   const store = new Store(path, { readonly: true });
   try {
     return await fn(store);
@@ -241,7 +248,7 @@ export function buildProgram(): Command {
       await withReadStorage(opts.storage ?? dbPath(opts), async (storage, store) => {
         if (opts.payback && !store) {
           throw new UserError(
-            `--payback reads a study file, and ${storage.location} is a PostgreSQL study: copy it first, \`${ECOPT.join(' ')} copy --from <that URL> --to study.db ${name}\`, then \`${ECOPT.join(' ')} show ${name} --db study.db --payback\``,
+            `--payback reads a study file, and ${storage.location} is a PostgreSQL study: ${copyFirst(opts.storage ?? dbPath(opts), name, `\`${ECOPT.join(' ')} show ${shellWord(name)} --db study.db --payback\``)}`,
           );
         }
         const study = await storage.requireStudy(name);
@@ -354,7 +361,7 @@ export function buildProgram(): Command {
             files.map((f) => `  ${f}`).join('\n') +
             '\n',
         );
-      });
+      }, name);
     });
 
   program
@@ -408,7 +415,7 @@ export function buildProgram(): Command {
               ? `This is what the study's command handed back, in its own format: load it with your script. ${join(r.dir, 'model-card.md')} has the command line that made it.\n`
               : `Use it: ${ECOPT.join(' ')} predict ${r.dir} ${tryOn ?? '<rows.csv | image folder>'} --out predictions.csv\n`),
         );
-      });
+      }, name);
     });
 
   program
@@ -436,7 +443,7 @@ export function buildProgram(): Command {
         return n;
       });
       if (trials && opts.front) throw new UserError('give either --trial or --front, not both');
-      refuseUrl(dbPath(opts));
+      refuseUrl(dbPath(opts), name);
       const store = new Store(dbPath(opts));
       const controller = new AbortController();
       const stop = () => controller.abort();

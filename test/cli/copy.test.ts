@@ -121,7 +121,7 @@ describe.skipIf(postgresMissing !== null)('ecopt copy', () => {
     // --payback on the shared study: the two commands that get it
     const payback = await runCli(['show', 'shared', '--storage', url, '--payback']);
     expect(payback.code).toBe(2);
-    expect(payback.stderr).toMatch(/--payback reads a study file, and postgresql:\/\/.* is a PostgreSQL study: copy it first, `.*copy --from <that URL> --to study\.db shared`, then `.*show shared --db study\.db --payback`/);
+    expect(payback.stderr).toMatch(/--payback reads a study file, and postgresql:\/\/.* is a PostgreSQL study: copy it first, `.*copy --from '?postgresql:\/\/\S+ --to study\.db shared`, then `.*show shared --db study\.db --payback`/);
   });
 });
 
