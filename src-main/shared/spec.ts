@@ -330,11 +330,26 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out || '(root)';
 }
 
+/** zod's type names in a reader's words ("record" meant nothing to walk 42). */
+const TYPE_WORDS: Record<string, string> = { record: 'an object of named entries', object: 'an object', array: 'a list', string: 'text', number: 'a number', boolean: 'true or false' };
+
+/** What a required top-level field looks like, for the message that says it is missing. */
+const REQUIRED_EXAMPLES: Record<string, string> = {
+  space:
+    'the parameters to search, one entry each, e.g. {"units": {"type": "int", "low": 8, "high": 256, "log": true}, "learning_rate": {"type": "float", "low": 0.0003, "high": 0.03, "log": true}} (README, "The study file"); parameters not listed take the family\'s defaults',
+  objectives: 'e.g. [{"metric": "accuracy"}, {"metric": "infer_energy_j_per_sample"}]',
+};
+
 function describe(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
-    case 'invalid_type':
-      if (issue.input === undefined) return `is required (expected ${issue.expected})`;
-      return `expected ${issue.expected}, got ${JSON.stringify(issue.input)}`;
+    case 'invalid_type': {
+      const expected = TYPE_WORDS[issue.expected] ?? issue.expected;
+      if (issue.input === undefined) {
+        const example = issue.path.length === 1 ? REQUIRED_EXAMPLES[String(issue.path[0])] : undefined;
+        return `is required: ${example ?? `expected ${expected}`}`;
+      }
+      return `expected ${expected}, got ${JSON.stringify(issue.input)}`;
+    }
     case 'unrecognized_keys':
       return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}; remove or correct ${issue.keys.length > 1 ? 'them' : 'it'}`;
     case 'invalid_value':

@@ -68,7 +68,10 @@ describe('study spec', () => {
 
   it('reports a missing field and an unknown field', () => {
     const { trials: _t, ...noTrials } = quickSpec();
-    expect(issues(noTrials)).toBe('trials: is required (expected number)');
+    expect(issues(noTrials)).toBe('trials: is required: expected a number');
+    // the search space says what it looks like (walk 42: "space: is required (expected record)")
+    const { space: _s, ...noSpace } = quickSpec();
+    expect(issues(noSpace)).toMatch(/^space: is required: the parameters to search, one entry each, e\.g\. \{"units": \{"type": "int"/);
     expect(issues({ ...quickSpec(), trails: 5 })).toBe('(root): unknown field "trails"; remove or correct it');
   });
 
