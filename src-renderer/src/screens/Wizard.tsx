@@ -581,7 +581,7 @@ export function WizardScreen() {
           <Field label="Stop after at most" hint="minutes (optional)">
             <input inputMode="decimal" value={minutes} onChange={(e) => setMinutes(e.target.value)} data-testid="minutes" />
           </Field>
-          <Field label="Measure the idle machine first for" hint="s (0 skips it; needed for energy net of idle)">
+          <Field label="Measure the idle machine first for" hint="s (0 skips it; needed for energy net of idle. Close other programs first: a baseline taken while the machine is busy is not used)">
             <input inputMode="decimal" value={idle} onChange={(e) => setIdle(e.target.value)} data-testid="idle" />
           </Field>
           {final && (
