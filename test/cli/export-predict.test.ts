@@ -114,6 +114,16 @@ describe('take the model away: ecopt export and ecopt predict', () => {
     const extra = await runCli(['predict', out, join(dir, 'extra.csv')]);
     expect(extra.code).toBe(2);
     expect(extra.stderr).toMatch(/the column "shoe" was not in the training file/);
+    // a renamed column is both missing and unknown: said at once (walk 42)
+    writeFileSync(join(dir, 'renamed.csv'), 'height,color,weight\n170,red,70\n');
+    const renamed = await runCli(['predict', out, join(dir, 'renamed.csv')]);
+    expect(renamed.code).toBe(2);
+    expect(renamed.stderr).toMatch(/the column "colour" the model needs is missing, and the column "color" was not in the training file \(renamed\?\)/);
+    // every cell it cannot take, not the first alone
+    writeFileSync(join(dir, 'twobad.csv'), 'height,colour,weight\n170,purple,70\nabc,red,70\n');
+    const twoBad = await runCli(['predict', out, join(dir, 'twobad.csv')]);
+    expect(twoBad.code).toBe(2);
+    expect(twoBad.stderr).toMatch(/twobad\.csv: 2 cells the model cannot take: line 2, column "colour": "purple" is a category the model never saw .*; line 3, column "height": "abc" is not a number/);
 
     // the most accurate model ran on another machine (its model stayed there): the default export
     // takes the most accurate kept here, and says so (walk 43: another model, without a word)

@@ -98,10 +98,13 @@ function tabularInputs(path: string, p: Preprocessing): Inputs {
   const { columns, rows } = readCsvTable(path);
   const needed = enc.columns.map((c) => c.column);
   const missing = needed.filter((c) => !columns.includes(c));
-  if (missing.length) {
-    throw new UserError(`${path}: the column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `"${c}"`).join(', ')} the model needs ${missing.length > 1 ? 'are' : 'is'} missing; the file needs the training file's columns: ${needed.join(', ')}`);
-  }
   const extra = columns.filter((c) => !needed.includes(c) && c !== enc.target);
+  const quoted = (cs: string[]) => cs.map((c) => `"${c}"`).join(', ');
+  if (missing.length) {
+    // a column missing and another unknown is most often one renamed (walk 42: "fibre" for "has_fibre"): both said at once
+    const unknown = extra.length ? `, and the column${extra.length > 1 ? 's' : ''} ${quoted(extra)} ${extra.length > 1 ? 'were' : 'was'} not in the training file (renamed?)` : '';
+    throw new UserError(`${path}: the column${missing.length > 1 ? 's' : ''} ${quoted(missing)} the model needs ${missing.length > 1 ? 'are' : 'is'} missing${unknown}; the file needs the training file's columns: ${needed.join(', ')}`);
+  }
   if (extra.length) {
     throw new UserError(`${path}: the column${extra.length > 1 ? 's' : ''} ${extra.map((c) => `"${c}"`).join(', ')} ${extra.length > 1 ? 'were' : 'was'} not in the training file; remove ${extra.length > 1 ? 'them' : 'it'} (the model takes ${needed.join(', ')}${enc.target ? `, and optionally "${enc.target}" to score it` : ''})`);
   }
@@ -109,15 +112,27 @@ function tabularInputs(path: string, p: Preprocessing): Inputs {
   const x = new Float32Array(rows.length * f);
   const targetAt = enc.target ? columns.indexOf(enc.target) : -1;
   const filled: string[] = [];
+  // every cell the model cannot take, not only the first (walk 42: the next line's "$80" came one run later)
+  const bad: string[] = [];
   rows.forEach((r, i) => {
     let k = 0;
     for (const c of enc.columns) {
       const raw = r.cells[columns.indexOf(c.column)]!;
       if (isMissingCell(raw)) filled.push(`line ${r.line}, "${c.column}" (${c.kind === 'numeric' ? `its training mean ${Number(c.fill.toPrecision(4))}` : `its most frequent category "${c.fill}"`})`);
-      for (const v of encodeCell(c, raw, `${path}, line ${r.line}, column "${c.column}"`)) x[i * f + k++] = v;
+      let values: number[];
+      try {
+        values = encodeCell(c, raw, `line ${r.line}, column "${c.column}"`);
+      } catch (e) {
+        if (!(e instanceof UserError)) throw e;
+        bad.push(e.message);
+        values = new Array<number>(c.kind === 'numeric' ? 1 : c.categories.length).fill(0);
+      }
+      for (const v of values) x[i * f + k++] = v;
     }
     if (k !== f) throw new Error(`encoding gave ${k} features where the model takes ${f}`);
   });
+  if (bad.length === 1) throw new UserError(`${path}, ${bad[0]!}`);
+  if (bad.length > 1) throw new UserError(`${path}: ${bad.length} cells the model cannot take: ${bad.slice(0, 5).join('; ')}${bad.length > 5 ? `; and ${bad.length - 5} more` : ''}`);
   return {
     x,
     n: rows.length,
