@@ -324,6 +324,7 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     const pdf = page.waitForEvent('download', { predicate: (d) => d.suggestedFilename().endsWith('.pdf'), timeout: 90_000 });
     await page.getByTestId('download-pdf').click();
     const pdfFile = await pdf;
+    expect(pdfFile.suggestedFilename()).toBe(`e2e-iris-trial-${expected.number}-energy-report.pdf`);
     expect(readFileSync((await pdfFile.path())!).subarray(0, 5).toString()).toBe('%PDF-');
     // every format in one .zip, not seven downloads the browser asks about one by one
     const all = page.waitForEvent('download', { timeout: 90_000 });
@@ -587,7 +588,7 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     await page.getByTestId('dataset-csv').check();
     await page.getByTestId('csv-path').fill(join(ROOT, 'test/fixtures/csv/people.csv'));
     await page.getByTestId('csv-inspect').click();
-    await page.getByTestId('dataset-summary').getByText(/120 rows · 5 features · classes: short \(\d+\), tall \(\d+\)/).waitFor();
+    await page.getByTestId('dataset-summary').getByText(/120 rows · 5 features \(from 3 columns: each category of a text column is a feature of its own\) · classes: short \(\d+\), tall \(\d+\)/).waitFor();
     await page.getByTestId('csv-target').selectOption('height');
     await page.getByTestId('dataset-summary').getByText(/regression \(a number to predict\)/).waitFor();
     await shot('12-wizard-csv');
@@ -619,7 +620,7 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     expect(await page.getByTestId('csv-target').inputValue()).toBe('');
     expect(await page.getByTestId('spec-issues').textContent()).toContain('Column to predict: choose the column the models should predict');
     await page.getByTestId('csv-target').selectOption('churned');
-    await page.getByTestId('dataset-summary').getByText(/60 rows · \d+ features · classes: no \(40\), yes \(20\)/).waitFor();
+    await page.getByTestId('dataset-summary').getByText(/60 rows · \d+ features \(from 3 columns[^)]*\) · classes: no \(40\), yes \(20\)/).waitFor();
     expect(await page.getByTestId('csv-target-problem').count()).toBe(0);
     await shot('12a-wizard-csv-choose-target');
   }, 60_000);

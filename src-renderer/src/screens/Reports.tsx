@@ -103,13 +103,16 @@ export function ReportsScreen({ name }: { name: string }) {
     setBusy(true);
     try {
       const r = await call('report.download', { ...o, formats });
+      // named for the study and trial, the PDF alone as the .zip is (walk 42: a plain energy-report.pdf beside trial-8's zip)
+      const prefix = `${name}-trial-${report?.trial.number ?? trial ?? 'report'}`.replace(/[^\w.-]+/g, '-');
       if (r.files.length === 1) {
-        download(r.files[0]!.name, r.files[0]!.mimeType, r.files[0]!.base64);
-        setFiles([`${r.files[0]!.name} (downloaded)`]);
+        const single = `${prefix}-${r.files[0]!.name}`;
+        download(single, r.files[0]!.mimeType, r.files[0]!.base64);
+        setFiles([`${single} (downloaded)`]);
       } else {
         // one .zip, not seven downloads a browser asks about one by one (walk 38)
         const zip = zipSync(Object.fromEntries(r.files.map((f) => [f.name, Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0))])), { level: 6 });
-        const zipName = `${name}-trial-${report?.trial.number ?? trial ?? 'report'}-energy-report.zip`.replace(/[^\w.-]+/g, '-');
+        const zipName = `${prefix}-energy-report.zip`;
         downloadBytes(zipName, 'application/zip', zip);
         setFiles([`${zipName} (downloaded), holding ${r.files.map((f) => f.name).join(', ')}`]);
       }

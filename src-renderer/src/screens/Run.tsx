@@ -108,7 +108,7 @@ export function RunScreen({ name }: { name: string }) {
           )}
         </div>
         <div>
-          <h2>Trade-off so far</h2>
+          <h2>{running ? 'Trade-off so far' : 'Trade-off'}</h2>
           {view.trials.some((t) => t.state === 'complete') ? (
             <FrontierPlot view={plotted} height={260} />
           ) : (
