@@ -9,6 +9,7 @@ import type { StudySpecInput } from '../../../src-main/shared/spec';
 import { parseStudySpec } from '../../../src-main/shared/spec';
 import type { DatasetSummaryView, StudySummary } from '../../../src-main/shared/types';
 import type { Response } from '../../../src-main/shared/contract';
+import { MODEL_FAMILIES, type FamilyParam, type ModelFamily } from '../../../src-main/shared/models';
 import { call } from '../client';
 import { METRICS } from '../format';
 import { PathField } from '../PathField';
@@ -529,14 +530,22 @@ export function WizardScreen() {
                     ))
                   : Object.entries(base.space ?? {}).map(([param, p]) => {
                       const r = ranges[param];
+                      // what the parameter is, in the family's words (walk 42: "epochs" was never explained)
+                      const words = (MODEL_FAMILIES[(base.model ?? 'mlp') as ModelFamily]?.params as Record<string, FamilyParam> | undefined)?.[param]?.description;
+                      const name = (
+                        <th scope="row">
+                          {param}
+                          {words && <div className="small muted">{words}</div>}
+                        </th>
+                      );
                       return r ? (
                         <tr key={param}>
-                          <th scope="row">{param}</th>
+                          {name}
                           {rangeCells(param, r)}
                         </tr>
                       ) : (
                         <tr key={param}>
-                          <th scope="row">{param}</th>
+                          {name}
                           <td colSpan={3}>{p.type === 'categorical' ? p.choices.join(', ') : p.type === 'fixed' ? String(p.value) : ''}</td>
                         </tr>
                       );
