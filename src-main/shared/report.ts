@@ -127,6 +127,11 @@ const campaign = z.object({
   durationS: z.number(),
   /** From the first measurement to the last, s (includes pauses between sessions); null without windows. */
   spanS: z.number().nullable(),
+  /**
+   * Whether windows of different trials (or a baseline and a trial) were open at once: several
+   * workers or devices. Absent from reports written before it was stated.
+   */
+  concurrent: z.boolean().optional(),
   byState: z.object({ complete: stateFigures, pruned: stateFigures, failed: stateFigures, interrupted: stateFigures }),
   /**
    * The idle baselines counted (`windows`, their machine energy and time), and those taken under

@@ -103,6 +103,29 @@ function runsOf(windows: readonly CampaignWindow[], hostOf: ReadonlyMap<number, 
 }
 
 type CampaignTrial = { number: number; state: TrialState; host?: string | null };
+
+/**
+ * Whether windows of two different runs (trials, or a baseline and a trial) were open at once, by
+ * more than 50 ms: several workers or devices. A trial's own windows follow one another; the
+ * runs' summed times (walk 44: a sequential study was said to have run "at once") cannot tell.
+ */
+function concurrentWindows(windows: readonly CampaignWindow[]): boolean {
+  const sorted = windows
+    .map((cw) => ({ key: cw.trial ? `t${cw.trial.number}` : `i${cw.window.id}`, start: cw.window.startedAtMs, end: cw.window.startedAtMs + cw.window.durationS * 1000 }))
+    .sort((a, b) => a.start - b.start);
+  // the latest-ending window so far, and the latest-ending one of another run than it
+  let a: { key: string; end: number } | null = null;
+  let b: { key: string; end: number } | null = null;
+  for (const w of sorted) {
+    const other = a && a.key !== w.key ? a : b;
+    if (other && w.start < other.end - 50) return true;
+    if (!a || w.end > a.end) {
+      if (a && a.key !== w.key) b = a;
+      a = { key: w.key, end: w.end };
+    } else if (w.key !== a.key && (!b || w.end > b.end)) b = { key: w.key, end: w.end };
+  }
+  return false;
+}
 type Outside = { trial: CampaignTrial; energyJ: number; grossEnergyJ: number; cpuJ: number; gpuJ: number; ramJ: number; durationS: number; absU: number; unknown: boolean; method: string };
 
 /**
@@ -288,6 +311,7 @@ export function campaignFigures(
     grossEnergyJ,
     durationS,
     spanS: Number.isFinite(first) ? (last - first) / 1000 : null,
+    concurrent: concurrentWindows(windows),
     byState,
     idle,
     prunedOrFailedShare: energyJ > 0 ? (byState.pruned.energyJ + byState.failed.energyJ) / energyJ : 0,

@@ -6,16 +6,15 @@ import { unrecordedTrials } from '../campaign';
 import { durationText, energyText, gramsText, percentText, plainNumber } from '../units';
 
 /** SCI's functional unit in words: "one inference", "1,000 inferences", "one training run". */
-/** Whether any two runs' windows overlapped in time (several workers, or several GPUs, at once). */
-function overlapping(runs: EnergyReport['campaign']['runs']): boolean {
-  const sorted = [...runs].sort((a, b) => a.startedAtMs - b.startedAtMs);
-  return sorted.some((r, i) => i > 0 && r.startedAtMs < sorted[i - 1]!.startedAtMs + sorted[i - 1]!.durationS * 1000);
+/** Whether trials were measured at once (several workers, or several GPUs), as the campaign found it from its windows. */
+function overlapping(c: EnergyReport['campaign']): boolean {
+  return c.concurrent === true;
 }
 
 /** What the whole machine's total holds beyond the campaign's windows, in brackets; "" where nothing. */
 function grossNotes(c: EnergyReport['campaign']): string {
   const notes = [
-    ...(overlapping(c.runs) ? ["each window's whole-machine figure, summed: windows of workers that ran at once each count theirs"] : []),
+    ...(overlapping(c) ? ["each window's whole-machine figure, summed: windows of workers that ran at once each count theirs"] : []),
     // walk 43: 9.14 kJ held the 1.57 kJ of baselines the campaign leaves out, and said nothing
     ...(c.idle.underLoad > 0 ? [`including the ${energyText(c.idle.underLoadGrossJ)} the machine drew during the ${c.idle.underLoad === 1 ? 'idle baseline' : `${c.idle.underLoad} idle baselines`} taken under load, which the campaign does not count`] : []),
   ];
@@ -250,7 +249,7 @@ export function campaignRows(r: EnergyReport): [string, string][] {
     return [label, s.trials === 0 ? 'none' : `${trialsText}: ${energyText(s.energyJ)} over ${durationText(s.durationS)} (${percentText(c.energyJ > 0 ? s.energyJ / c.energyJ : 0)})${note}`] as [string, string];
   };
   return [
-    ['Whole campaign', `${energyText(c.energyJ)}${lowerBoundText(c)} = ${r.gpai.developmentEnergy.mwh2sf} MWh; ${gramsText(c.emissionsG)}; ${durationText(c.durationS)} measured${c.spanS !== null ? ` over ${durationText(c.spanS)} from first to last measurement (${overlapping(c.runs) ? 'trials ran at once on several workers or devices, so their times add up to more than the span; pauses between sessions included' : 'pauses between sessions included'})` : ''}${outsidePhasesText(c)}${remeasuredText(c)}; ${c.method} (${uncertainty(c.uncertaintyRel)})`],
+    ['Whole campaign', `${energyText(c.energyJ)}${lowerBoundText(c)} = ${r.gpai.developmentEnergy.mwh2sf} MWh; ${gramsText(c.emissionsG)}; ${durationText(c.durationS)} measured${c.spanS !== null ? ` over ${durationText(c.spanS)} from first to last measurement (${overlapping(c) ? 'trials ran at once on several workers or devices, so their times add up to more than the span; pauses between sessions included' : 'pauses between sessions included'})` : ''}${outsidePhasesText(c)}${remeasuredText(c)}; ${c.method} (${uncertainty(c.uncertaintyRel)})`],
     ...machinesRow(c),
     stateRow('Complete trials', c.byState.complete, 'complete'),
     stateRow('Pruned trials', c.byState.pruned, 'pruned'),

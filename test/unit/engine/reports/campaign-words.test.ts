@@ -1,6 +1,7 @@
 /** The campaign's sentences say what happened to every trial (walk 43). */
 import { describe, expect, it } from 'vitest';
 import { outsidePhasesText } from '../../../../src-main/engine/reports/render/text';
+import { campaignFigures, type CampaignWindow } from '../../../../src-main/engine/reports/campaign';
 import type { EnergyReport } from '../../../../src-main/shared/report';
 
 type Campaign = EnergyReport['campaign'];
@@ -26,5 +27,25 @@ describe("the energy the trials' processes used outside their phases", () => {
       "4 of the 7 trials' processes (the others: one measured in its phases only, 2 with nothing recorded)",
     );
     expect(outsidePhasesText(campaign([0, 1, 2], { withWindows: [], of: 0 }, 3))).toContain("that the trials' processes used");
+  });
+});
+
+describe('trials measured at once', () => {
+  const est = { method: 'estimated' as const, source: 'cpu-tdp-estimate', model: 'tdp', inputs: {}, uncertaintyRel: 0.6 };
+  let id = 0;
+  const win = (trial: number | null, startS: number, durationS: number): CampaignWindow => ({
+    trial: trial === null ? null : { number: trial, state: 'complete' },
+    window: { id: ++id, trialId: trial, phase: trial === null ? 'idle' : 'train', startedAtMs: startS * 1000, durationS, samples: null, domains: [{ domain: 'cpu-package', energyJ: 10, attributedEnergyJ: 10, provenance: est }] },
+  });
+  it('are found from the windows, not from the runs\' summed times (walk 44: a sequential study was said to run "at once")', () => {
+    // one process: a baseline, then trials one after another, a trial's phases back to back
+    const sequential = [win(null, 0, 10), win(0, 12, 5), win(0, 17, 1), win(1, 20, 30), win(1, 50, 1), win(2, 60, 2)];
+    expect(campaignFigures(sequential, 400).concurrent).toBe(false);
+    // two workers: trial 3 starts while trial 2 trains
+    expect(campaignFigures([...sequential, win(3, 61, 4)], 400).concurrent).toBe(true);
+    // a baseline taken by one worker while another's trial runs
+    expect(campaignFigures([win(0, 0, 30), win(null, 10, 10)], 400).concurrent).toBe(true);
+    // windows that touch within 50 ms are one after another
+    expect(campaignFigures([win(0, 0, 1), win(1, 0.97, 1)], 400).concurrent).toBe(false);
   });
 });
