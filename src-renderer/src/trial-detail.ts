@@ -89,14 +89,20 @@ export interface CpuWindow {
 export function cpuShareText(w: CpuWindow): string | null {
   const cpu = w.cpu;
   if (!cpu || !(w.durationS > 0) || !(cpu.cores > 0)) return null;
+  // CPU time is read in 10 ms ticks: a window of a few ticks says nothing of the load (walk 44:
+  // "0% busy (0.00 of 0.00 CPU-seconds)" over a phase the power trace showed at 85 W)
+  if (w.durationS < 0.1) return `${w.phase}: ${Math.max(1, Math.round(w.durationS * 1000))} ms, too short to read how busy the machine was (CPU time is read in 10 ms ticks)`;
   const capacity = cpu.cores * w.durationS;
   const s = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(1));
   const pct = (x: number) => `${x > 0 && x < 0.01 ? '<1' : Math.round(x * 100)}%`;
-  const machine = `the machine's CPUs were ${pct(Math.min(1, cpu.machineBusyS / capacity))} busy (${s(cpu.machineBusyS)} of ${s(capacity)} CPU-seconds: ${cpu.cores} cores × ${s(w.durationS)} s)`;
+  // the busy time can read a tick over the window's capacity (the clocks' edges): never more than all of it
+  const busyS = Math.min(cpu.machineBusyS, capacity);
+  const machine = `the machine's CPUs were ${pct(busyS / capacity)} busy (${s(busyS)} of ${s(capacity)} CPU-seconds: ${cpu.cores} cores × ${s(w.durationS)} s)`;
   if (cpu.treeS === null) return `${w.phase}: ${machine}; the trial's own CPU time could not be read, so its figures are the whole machine's`;
-  const busy = Math.max(cpu.machineBusyS, cpu.treeS);
-  const own = busy > 0 ? `, ${pct(cpu.treeS / busy)} of the busy time` : '';
-  return `${w.phase}: ${machine}; the trial's processes used ${s(cpu.treeS)} CPU-seconds${own}`;
+  const treeS = Math.min(cpu.treeS, capacity);
+  const busy = Math.max(busyS, treeS);
+  const own = busy > 0 ? `, ${pct(treeS / busy)} of the busy time` : '';
+  return `${w.phase}: ${machine}; the trial's processes used ${s(treeS)} CPU-seconds${own}`;
 }
 
 /** A window's phase as the trial view names it: the first infer window is the trial's own, later ones re-measurements. */

@@ -65,6 +65,12 @@ describe('the spread beside a trial’s energy figures', () => {
     expect(cpuShareText({ phase: 'train', durationS: 2, cpu: { treeS: null, machineBusyS: 1, cores: 2 } })).toContain("the trial's own CPU time could not be read, so its figures are the whole machine's");
     expect(cpuShareText({ phase: 'train', durationS: 2, cpu: null })).toBeNull();
     expect(cpuShareText({ phase: 'evaluate', durationS: 0, cpu: { treeS: 0, machineBusyS: 0, cores: 2 } })).toBeNull();
+    // a window of a few 10 ms ticks says nothing of the load (walk 44: "0% busy (0.00 of 0.00 CPU-seconds)" beside 134 mJ)
+    expect(cpuShareText({ phase: 'evaluate', durationS: 0.0042, cpu: { treeS: 0, machineBusyS: 0, cores: 2 } })).toBe('evaluate: 4 ms, too short to read how busy the machine was (CPU time is read in 10 ms ticks)');
+    // busy time a tick over the capacity reads as all of it (walk 44: "2.00 of 1.99 CPU-seconds")
+    expect(cpuShareText({ phase: 'infer', durationS: 0.995, cpu: { treeS: 0.97, machineBusyS: 2.0, cores: 2 } })).toBe(
+      "infer: the machine's CPUs were 100% busy (1.99 of 1.99 CPU-seconds: 2 cores × 0.99 s); the trial's processes used 0.97 CPU-seconds, 49% of the busy time",
+    );
     // a re-measured inference window is named as the table names it
     const windows = [{ phase: 'train' }, { phase: 'infer' }, { phase: 'evaluate' }, { phase: 'infer' }, { phase: 'infer' }];
     expect(windows.map((_, i) => windowLabel(windows, i))).toEqual(['train', 'infer', 'evaluate', 'infer (re-measured, 1)', 'infer (re-measured, 2)']);
