@@ -106,7 +106,11 @@ export function attributeWindow<W extends EnergyWindow>(w: W, baseline: IdleBase
         flags.push({
           domain: d.domain,
           kind: 'net-meaningless',
-          message: `${d.domain}: the machine drew less than its idle baseline during this window (background load changed since the baseline), so "net of idle" is not meaningful here; the trial's attributed figure is used`,
+          // a window of a few ticks reads below idle without any change of load (walk 44: a quiet machine's 4 ms evaluate phase)
+          message:
+            w.durationS < COARSE_SHARE_S
+              ? `${d.domain}: this window lasted under ${COARSE_SHARE_S * 1000} ms, too short for the readings (CPU time in 10 ms ticks; a counter's updates) to show the machine above its idle power, so "net of idle" is not meaningful here; the trial's attributed figure is used`
+              : `${d.domain}: the machine drew less than its idle baseline during this window (background load changed since the baseline), so "net of idle" is not meaningful here; the trial's attributed figure is used`,
         });
     }
     return out;

@@ -100,7 +100,11 @@ describe('attribution: the trial’s own share of the machine’s energy', () =>
     const w = attributeWindow(window([['cpu-package:0', 150, rapl('pkg')]], { treeS: 1, machineBusyS: 1, cores: 4 }), quietIdle);
     expect(w.domains[0]!.netEnergyJ).toBeUndefined();
     expect(w.domains[0]!.attributedEnergyJ!).toBeGreaterThanOrEqual(0);
-    expect(w.flags).toEqual([expect.objectContaining({ kind: 'net-meaningless', domain: 'cpu-package:0' })]);
+    expect(w.flags).toEqual([expect.objectContaining({ kind: 'net-meaningless', domain: 'cpu-package:0', message: expect.stringContaining('background load changed since the baseline') })]);
+    // a window of a few ticks reads below idle with no change of load: said so (walk 44)
+    const short = attributeWindow(window([['cpu-package:0', 0, rapl('pkg')]], { treeS: 0, machineBusyS: 0, cores: 4 }, 0.004), quietIdle);
+    expect(short.flags).toContainEqual(expect.objectContaining({ kind: 'net-meaningless', message: expect.stringMatching(/^cpu-package:0: this window lasted under 100 ms, too short for the readings .* to show the machine above its idle power/) }));
+    expect(short.flags!.some((f) => f.message.includes('background load'))).toBe(false);
   });
 
   it('psys contains package and DRAM: it is kept but never added to them', () => {
