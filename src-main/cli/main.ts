@@ -188,7 +188,13 @@ export function buildProgram(): Command {
           const failed = outcome.trials.filter((t) => t.state === 'failed');
           const last = failed.at(-1)?.failure?.message;
           if (failed.length) {
-            process.stderr.write(`No trial of "${outcome.study.name}" completed: ${failed.length === 1 ? 'it' : `all ${failed.length}`} failed${last ? `, the last with: ${last.split('\n')[0]}` : ''}. Fix that and run the same command again.\n`);
+            // failed trials count towards the budget: where they spent it, the same command would run nothing (walk 44)
+            const finished = outcome.trials.filter((t) => t.state !== 'running' && t.state !== 'queued').length;
+            const again =
+              finished >= spec.trials
+                ? `Fix that, then run ${resumeCommand(finished + failed.length)} (failed trials count towards the budget of ${spec.trials}, so the same command would run nothing).`
+                : 'Fix that and run the same command again.';
+            process.stderr.write(`No trial of "${outcome.study.name}" completed: ${failed.length === 1 ? 'it' : `all ${failed.length}`} failed${last ? `, the last with: ${last.split('\n')[0]}` : ''}. ${again}\n`);
             process.exitCode = 1;
           }
         }

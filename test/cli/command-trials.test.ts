@@ -183,6 +183,8 @@ describe('command trials (real child processes)', () => {
     // no trial completed: the run failed, and says why
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/No trial of "bad" completed: all 2 failed, the last with: /);
+    // the failed trials spent the budget: the command to run after the fix leaves room (walk 44: "run the same command again" ran nothing)
+    expect(r.stderr).toMatch(/Fix that, then run \S*ecopt tune \S+ --db \S+ --trials 4 \(failed trials count towards the budget of 2, so the same command would run nothing\)\./);
   });
 
   it('kills the whole process tree when a trial times out', async () => {
