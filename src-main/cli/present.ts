@@ -148,6 +148,39 @@ export function frontTable(study: StudyRow, trials: TrialRecord[], options: Tabl
     table(['#', ...objectiveHeaders(study), 'parameters'], rows, options);
 }
 
+/** Other programs' share of the CPUs above which a trial is said to have been measured beside them. */
+const OTHER_LOAD_SHARE = 0.1;
+
+/**
+ * The trials measured while other programs kept the CPUs busy (walk 44: only the baseline was
+ * ever named), with the largest share of the CPUs others used in a training or inference window
+ * of 100 ms or more: the machine's busy time less the trial's own, over the window's capacity.
+ */
+function besideOtherLoad(store: ProvenanceSource, trials: TrialRecord[]): { number: number; others: number }[] {
+  const out: { number: number; others: number }[] = [];
+  for (const t of trials) {
+    let most = 0;
+    for (const w of store.getWindows({ trialId: t.id })) {
+      if ((w.phase !== 'train' && w.phase !== 'infer') || !w.cpu || w.cpu.treeS === null || w.durationS < 0.1 || !(w.cpu.cores > 0)) continue;
+      const capacity = w.cpu.cores * w.durationS;
+      most = Math.max(most, Math.max(0, Math.min(w.cpu.machineBusyS, capacity) - w.cpu.treeS) / capacity);
+    }
+    if (most > OTHER_LOAD_SHARE) out.push({ number: t.number, others: most });
+  }
+  return out;
+}
+
+/** "trials 3, 4, 5 (train, infer, evaluate)", or each trial with its phases where they differ; twelve at most, then how many more. */
+function whereText(where: ReadonlyMap<number, ReadonlySet<string>>): string {
+  const entries = [...where].sort(([a], [b]) => a - b);
+  const phases = (s: ReadonlySet<string>) => [...s].join(', ');
+  const same = entries.every(([, s]) => phases(s) === phases(entries[0]![1]));
+  const shown = entries.slice(0, 12);
+  const more = entries.length > 12 ? ` and ${entries.length - 12} more` : '';
+  if (same) return `trial${entries.length === 1 ? '' : 's'} ${shown.map(([n]) => n).join(', ')}${more} (${phases(entries[0]![1])})`;
+  return `trial${entries.length === 1 ? '' : 's'} ${shown.map(([n, s]) => `${n} (${phases(s)})`).join(', ')}${more}`;
+}
+
 /** One line per energy domain: how its figures were obtained. */
 export function provenanceLines(store: ProvenanceSource, study: StudyRow, trials: TrialRecord[]): string[] {
   const seen = new Map<string, string>();
@@ -172,11 +205,25 @@ export function provenanceLines(store: ProvenanceSource, study: StudyRow, trials
   const lines = [...seen.values()];
   if (lines.length === 0 && meters.length) lines.push(...meters.filter((m) => m.status === 'ok').map((m) => `${m.id}: ${m.detail}`));
   const attribution = trials.map((t) => store.getTrialAttrs(t.id).attribution).find((a) => typeof a === 'string');
-  lines.push(
-    attribution
-      ? `each trial's energy is its own share of the machine's (${String(attribution)}); the whole machine's figures are kept beside it`
-      : "energy figures are the whole machine's (no per-process accounting)",
-  );
+  // no trial measured anything yet: nothing to say whose it is (walk 44: "the whole machine's"
+  // beside "each trial's own (attributed) energy is used", on a study whose trials all failed early)
+  const measuredAny = trials.some((t) => store.getWindows({ trialId: t.id }).length > 0);
+  if (attribution || measuredAny) {
+    lines.push(
+      attribution
+        ? `each trial's energy is its own share of the machine's (${String(attribution)}); the whole machine's figures are kept beside it`
+        : "energy figures are the whole machine's (no per-process accounting)",
+    );
+  }
+  const beside = besideOtherLoad(store, trials);
+  if (beside.length) {
+    lines.push(
+      `measured while other programs kept over ${Math.round(OTHER_LOAD_SHARE * 100)}% of the CPUs busy (the most, in training or inference): ${beside
+        .slice(0, 12)
+        .map((b) => `#${b.number} (${Math.round(b.others * 100)}%)`)
+        .join(', ')}${beside.length > 12 ? ` and ${beside.length - 12} more` : ''}; their own figures leave that work out (by CPU time), the whole machine's include it`,
+    );
+  }
   // one per run, and per worker of a shared study (each takes its own, on its own machine): each
   // trial was measured against its machine's last before it, so the latest of each machine is shown
   const baselines = store.getWindows({ studyId: study.id, phase: 'idle' });
@@ -202,19 +249,20 @@ export function provenanceLines(store: ProvenanceSource, study: StudyRow, trials
   // said once above when every machine's baseline was taken under load
   const underLoad = byHost.size > 0 && [...byHost.values()].every((list) => underLoadOf(list.at(-1)!));
   // one line per distinct warning, with the trials and phases it touched
-  const groups = new Map<string, string[]>();
+  const groups = new Map<string, Map<number, Set<string>>>();
   for (const t of trials) {
     for (const w of store.getWindows({ trialId: t.id })) {
       for (const f of w.flags ?? []) {
         if (f.kind === 'net-meaningless' && underLoad) continue; // said once, above
         const key = `${f.kind} — ${f.message}`;
-        groups.set(key, [...(groups.get(key) ?? []), `${t.number} ${w.phase}`]);
+        const byTrial = groups.get(key) ?? groups.set(key, new Map()).get(key)!;
+        (byTrial.get(t.number) ?? byTrial.set(t.number, new Set()).get(t.number)!).add(w.phase);
       }
     }
   }
   if (groups.size) {
     lines.push(`warnings (${groups.size}):`);
-    for (const [message, where] of groups) lines.push(`  ⚠ trial ${where.slice(0, 6).join(', ')}${where.length > 6 ? ` and ${where.length - 6} more` : ''}: ${message}`);
+    for (const [message, where] of groups) lines.push(`  ⚠ ${whereText(where)}: ${message}`);
   }
   const again = trials.flatMap((t) => {
     const r = store.getTrialAttrs(t.id).remeasured as { jPerSample: number }[] | undefined;

@@ -90,3 +90,34 @@ describe("a trial's idle baseline, in a study run on several machines", () => {
     store.close();
   });
 });
+
+describe('ecopt show beside other programs (walk 44)', () => {
+  it('names the trials measured while other programs kept the CPUs busy, and each warning by trial', () => {
+    const store = new Store(join(tmpDir(), 's.db'));
+    const study = store.createStudy(spreadSpec());
+    // nothing measured yet: no word on whose energy it is
+    expect(provenanceLines(store, store.requireStudy('spread'), store.getTrials(study.id)).join('\n')).not.toMatch(/whole machine's|own share/);
+    const flag = { domain: '*', kind: 'noisy', message: 'spread 30%' };
+    const run = (busyS: number, at: number) => {
+      const t = store.createTrial(study.id, { units: 64 });
+      store.startTrial(t.id);
+      store.completeTrial(t.id, {
+        metrics: { accuracy: 0.9, infer_energy_j_per_sample: 1e-3, train_energy_j: 50 },
+        windows: [
+          { phase: 'train', startedAtMs: at, durationS: 2, domains: [cpu(50)], cpu: { treeS: 1, machineBusyS: busyS, cores: 2 }, flags: [flag] },
+          { phase: 'infer', startedAtMs: at + 2_000, durationS: 1, samples: 100, domains: [cpu(1)], cpu: { treeS: 0.5, machineBusyS: busyS / 2, cores: 2 }, flags: [flag] },
+          { phase: 'evaluate', startedAtMs: at + 3_000, durationS: 0.004, domains: [cpu(0)], cpu: { treeS: 0, machineBusyS: 0, cores: 2 } },
+        ],
+        attrs: { attribution: 'estimate: tree CPU-seconds × TDP / cores' },
+        backend: 'wasm',
+        powerSamples: [],
+      });
+    };
+    run(3.8, T0); // a colleague's job beside it: others kept (3.8 − 1) / 4 = 70% of the CPUs busy
+    run(1.05, T0 + 10_000); // quiet
+    const lines = provenanceLines(store, store.requireStudy('spread'), store.getTrials(study.id));
+    expect(lines).toContain("measured while other programs kept over 10% of the CPUs busy (the most, in training or inference): #0 (70%); their own figures leave that work out (by CPU time), the whole machine's include it");
+    expect(lines).toContain('  ⚠ trials 0, 1 (train, infer): noisy — spread 30%');
+    store.close();
+  });
+});
