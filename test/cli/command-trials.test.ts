@@ -1,6 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readProcStat } from '../../src-main/engine/meters/proc-tree';
@@ -360,6 +360,18 @@ describe('command trials (real child processes)', () => {
 });
 
 describe("a command trial's model, taken away", () => {
+  it('does not fingerprint the model file it hands back as a file its command line names (walk 44: an earlier trial\'s model.pt, "to check")', async () => {
+    const dir = tmpDir();
+    const db = join(dir, 's.db');
+    writeFileSync(join(dir, 'data.csv'), 'x\n1\n');
+    const spec = writeSpec(dir, { ...commandSpec('outfile', [process.execPath, FIXTURE, 'artifact-file', 'model.pt', 'data.csv'], { x: { type: 'int', low: 1, high: 4 } }, { cwd: dir }), trials: 2 });
+    expect((await runCli(['tune', spec, '--db', db])).code).toBe(0);
+    const trials = trialsOf(db, 'outfile');
+    expect(trials.map((t) => t.state)).toEqual(['complete', 'complete']);
+    // the input it names is fingerprinted, the model it wrote (there from the trial before) is not
+    for (const t of trials) expect(Object.keys(t.attrs.command_files as Record<string, string>)).toEqual(['data.csv']);
+  });
+
   it('keeps what the command hands back, picks it by a budget and exports it with the command line that made it', async () => {
     const dir = tmpDir();
     const db = join(dir, 's.db');

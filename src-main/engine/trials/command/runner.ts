@@ -57,8 +57,11 @@ export class CommandTrialRunner implements TrialRunner {
   private readonly inner: ProcessTrialRunner;
   /** The files each running trial's command line named, as it started, by trial number. */
   private readonly files = new Map<number, Record<string, string>>();
+  /** The folder the command runs in: an `artifact` it reports is relative to it. */
+  private readonly cwd: string;
 
   constructor(command: CommandSpec, onProcess?: (p: TrialProcess) => void) {
+    this.cwd = command.cwd ?? process.cwd();
     this.inner = new ProcessTrialRunner((input) => {
       const { dir, file } = writeParamsFile(input.params);
       const { argv, env: added } = trialCommand(command, input.params, file, input.trialNumber);
@@ -78,8 +81,13 @@ export class CommandTrialRunner implements TrialRunner {
 
   async run(input: TrialInput, meters: WindowMeters, signal: AbortSignal, onEvent: (e: TrialEvent) => void): Promise<TrialOutcome> {
     const outcome = await this.inner.run(input, meters, signal, onEvent);
-    const files = this.files.get(input.trialNumber) ?? {};
+    const named = this.files.get(input.trialNumber) ?? {};
     this.files.delete(input.trialNumber);
+    // the model it hands back is its output, not an input to check: fingerprinted before the run,
+    // it was an earlier trial's leftover (walk 44: two hashes for model.pt, one "to check")
+    const artifact = outcome.ok ? outcome.result.attrs.reported_artifact : undefined;
+    const out = typeof artifact === 'string' ? relative(resolve(this.cwd), resolve(this.cwd, artifact)).split(sep).join('/') : null;
+    const files = Object.fromEntries(Object.entries(named).filter(([f]) => f !== out));
     if (!outcome.ok || Object.keys(files).length === 0) return outcome;
     return { ...outcome, result: { ...outcome.result, attrs: { ...outcome.result.attrs, command_files: files } } };
   }

@@ -97,7 +97,7 @@ describe('ecopt show beside other programs (walk 44)', () => {
     const study = store.createStudy(spreadSpec());
     // nothing measured yet: no word on whose energy it is
     expect(provenanceLines(store, store.requireStudy('spread'), store.getTrials(study.id)).join('\n')).not.toMatch(/whole machine's|own share/);
-    const flag = { domain: '*', kind: 'noisy', message: 'spread 30%' };
+    const flag = { domain: '*', kind: 'noisy' as const, message: 'spread 30%' };
     const run = (busyS: number, at: number) => {
       const t = store.createTrial(study.id, { units: 64 });
       store.startTrial(t.id);
