@@ -115,6 +115,9 @@ export function r2(v: number): string {
 
 /** "r = 0.79 [0.41, 0.93], ρ = 0.81 [0.45, 0.94], n = 16". */
 export function describeCorrelation(c: Correlation): string {
+  // walk 44: "r = —, n = 0" read as a fault; a command that reports no FLOPs has none to correlate
+  if (c.n === 0) return 'not measured: no complete trial has this figure (a command reports flops_per_inference and param_count itself, or not)';
+  if (c.n < 3) return `n = ${c.n}: too few trials with this figure to correlate (3 needed)`;
   const f = (v: number | null, ci: [number, number] | null) => (v === null ? '—' : `${r2(v)}${ci ? ` [${r2(ci[0])}, ${r2(ci[1])}]` : ''}`);
   return `r = ${f(c.pearson, c.pearsonCi)}, ρ = ${f(c.spearman, c.spearmanCi)}, n = ${c.n}`;
 }

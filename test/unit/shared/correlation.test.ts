@@ -27,6 +27,9 @@ describe('what predicts energy', () => {
     expect(byParams.spearmanCi![1] - byParams.spearmanCi![0]).toBeGreaterThan(byParams.pearsonCi![1] - byParams.pearsonCi![0]);
     expect(p.warning).toBeNull();
     expect(describeCorrelation(byDuration)).toBe('r = 1.00 [1.00, 1.00], ρ = 1.00 [1.00, 1.00], n = 12');
+    // a figure no trial has, or too few (walk 44: "r = —, n = 0" read as a fault)
+    expect(describeCorrelation({ ...byDuration, n: 0, pearson: null, spearman: null, pearsonCi: null, spearmanCi: null })).toMatch(/^not measured: no complete trial has this figure/);
+    expect(describeCorrelation({ ...byDuration, n: 2, pearson: null, spearman: null, pearsonCi: null, spearmanCi: null })).toBe('n = 2: too few trials with this figure to correlate (3 needed)');
   });
 
   it('shows fewer than 10 trials with a warning, not hidden; no interval below 4, no r for a constant', () => {
