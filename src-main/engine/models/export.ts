@@ -20,7 +20,7 @@ import { writeTestSamples } from './samples';
 import { workerHost } from '../study/hardware-class';
 import { phaseFigures } from '../reports/build';
 import { mostAccurateTrial } from '../reports/payback';
-import { methodLabel } from '../reports/render/text';
+import { batchSizeText, methodLabel } from '../reports/render/text';
 import { trialCommand } from '../trials/command/runner';
 import { shellWord } from '../../shared/shell-word';
 import { remeasureVerdict, type Remeasurement } from '../../shared/remeasure';
@@ -246,7 +246,8 @@ function trialFacts(store: Store, studyId: number, trial: TrialRecord, command =
   const how = (p: typeof train, repeats?: number | null) =>
     `${p ? ` — ${methodLabel(p)}` : ''}${repeats === null ? '; spread between repeats not measured' : repeats !== undefined ? `; spread between blocks of repeats ±${(repeats * 100).toFixed(0)}%` : ''}`;
   const inferHow = infer === null ? 'was not measured' : infer.method === 'measured' ? 'was measured' : infer.method === 'estimated' ? 'was estimated, not measured,' : 'was partly measured, partly estimated,';
-  const batching = attrs.infer_batch_size !== undefined ? ` in batches of ${String(attrs.infer_batch_size)}` : '';
+  const setSize = typeof attrs.infer_repeats === 'number' && attrs.infer_repeats > 0 && inferW?.samples ? Math.round(inferW.samples / attrs.infer_repeats) : null;
+  const batching = typeof attrs.infer_batch_size === 'number' ? ` in batches of ${batchSizeText(attrs.infer_batch_size, setSize)}` : '';
   const table = [
     '| figure | value |',
     '|---|---|',

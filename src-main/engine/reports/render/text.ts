@@ -82,9 +82,17 @@ export function perJouleText(samplesPerJ: number | null, noun: string): string {
 }
 
 /** "batch 32, 20 repeats", or what was not reported (a command trial reports what it chooses to). */
-export function batchRepeatsText(inf: Pick<NonNullable<EnergyReport['inference']>, 'batchSize' | 'repeats'>): string {
+export function batchRepeatsText(inf: Pick<NonNullable<EnergyReport['inference']>, 'batchSize' | 'repeats' | 'samples'>): string {
   if (inf.batchSize === null && inf.repeats === null) return 'batching and repeats not reported';
-  return `batch ${inf.batchSize ?? 'not reported'}, ${inf.repeats ?? 'not reported'} repeats`;
+  return `batch ${inf.batchSize === null ? 'not reported' : batchSizeText(inf.batchSize, inf.repeats ? Math.round(inf.samples / inf.repeats) : null)}, ${inf.repeats ?? 'not reported'} repeats`;
+}
+
+/**
+ * "256", or "75 (the whole set, under the batch size of 256)" where the set is smaller than a
+ * batch (walk 45: "batch 256" for a 75-row test set, whose every batch held 75).
+ */
+export function batchSizeText(batch: number, setSize: number | null): string {
+  return setSize !== null && setSize > 0 && setSize < batch ? `${setSize.toLocaleString('en-US')} (the whole set, under the batch size of ${batch})` : String(batch);
 }
 
 /** "Chosen by the budget “at most 100 µJ per prediction” (read as: …). Model #1 is …" — or null without a budget. */

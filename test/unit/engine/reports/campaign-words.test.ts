@@ -1,6 +1,6 @@
 /** The campaign's sentences say what happened to every trial (walk 43). */
 import { describe, expect, it } from 'vitest';
-import { outsidePhasesText } from '../../../../src-main/engine/reports/render/text';
+import { batchRepeatsText, outsidePhasesText } from '../../../../src-main/engine/reports/render/text';
 import { campaignFigures, type CampaignWindow } from '../../../../src-main/engine/reports/campaign';
 import type { EnergyReport } from '../../../../src-main/shared/report';
 
@@ -47,5 +47,13 @@ describe('trials measured at once', () => {
     expect(campaignFigures([win(0, 0, 30), win(null, 10, 10)], 400).concurrent).toBe(true);
     // windows that touch within 50 ms are one after another
     expect(campaignFigures([win(0, 0, 1), win(1, 0.97, 1)], 400).concurrent).toBe(false);
+  });
+});
+
+describe('the inference batch, as stated', () => {
+  it('is the whole set where the set is smaller than the batch size (walk 45: "batch 256" for 75 rows)', () => {
+    expect(batchRepeatsText({ batchSize: 256, repeats: 3274, samples: 245_550 })).toBe('batch 75 (the whole set, under the batch size of 256), 3274 repeats');
+    expect(batchRepeatsText({ batchSize: 256, repeats: 25, samples: 10_000 })).toBe('batch 256, 25 repeats');
+    expect(batchRepeatsText({ batchSize: null, repeats: null, samples: 100 })).toBe('batching and repeats not reported');
   });
 });
