@@ -233,6 +233,8 @@ export const reportSchema = z.object({
     createdAt: z.string(),
     model: z.string(),
     dataset: z.string(),
+    /** A CSV study's column to predict (a regression's RMSE is in its units); null for other data. Absent from reports written before it was stated. */
+    target: z.string().nullable().optional(),
     sampler: z.string(),
     objectives: z.array(z.object({ metric: z.string(), direction: z.string(), unit: z.string(), threshold: z.number().nullable() })),
     trials: z.object({ complete: z.number(), failed: z.number(), pruned: z.number(), interrupted: z.number() }),

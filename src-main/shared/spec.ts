@@ -307,6 +307,22 @@ export function datasetLabel(spec: StudySpec): string {
   return `builtin:${spec.dataset.builtin}`;
 }
 
+/** A CSV study's target as a person names it ("price_eur", or "column 3" where given by number); null for other data. */
+export function targetName(spec: Pick<StudySpec, 'dataset'>): string | null {
+  const d = spec.dataset;
+  if (!d || !('csv' in d)) return null;
+  return /^\d+$/.test(d.target) ? `column ${d.target}` : d.target;
+}
+
+/**
+ * The units a regression's RMSE is in: "in the units of "price_eur"" where the target is known,
+ * else "in the target's units" (walks 39, 41, 45: a filer could not tell 31.46 meant euros).
+ */
+export function targetUnitsText(target: string | null | undefined): string {
+  if (!target) return "in the target's units";
+  return target.startsWith('column ') ? `in the units of the target (${target})` : `in the units of "${target}"`;
+}
+
 /** A stored dataset label as a person reads it: a command study's data is whatever its command reads. */
 export function datasetText(label: string): string {
   return label === 'command' ? "the command's own" : label;

@@ -66,9 +66,11 @@ describe('studies on a user CSV file', () => {
     expect(otherReport.pareto.quality.test).toEqual({ chosen: expect.any(Number), mostAccurate: report.trial.testRmse });
     expect(otherReport.pareto.sentence).toMatch(/ On the held-out test rows their RMSEs are [\d.,]+ and [\d.,]+(: there trial \d+ is the better, .*)?\.$/);
     const md = readFileSync(join(reportDir, 'energy-report.md'), 'utf8');
-    expect(md).toContain("| RMSE (validation), in the target's units (lower is better) |");
-    expect(md).toContain('RMSE on held-out test data');
-    expect(md).toMatch(/task: regression of csv:linear\.csv samples \(validation RMSE [\d.]+ in the target's units\)/);
+    // the RMSE in the units of the column it predicts (walk 45: "the target's units" left 31.46 without a unit), here given by number
+    expect(report.study.target).toBe('column 3');
+    expect(md).toContain('| RMSE (validation), in the units of the target (column 3) (lower is better) |');
+    expect(md).toContain('RMSE on held-out test data, in the units of the target (column 3)');
+    expect(md).toMatch(/task: regression of csv:linear\.csv samples \(validation RMSE [\d.]+ in the units of the target \(column 3\)\)/);
     expect(md).not.toContain('classification of');
 
     const out = join(dir, 'take-away');
@@ -76,7 +78,7 @@ describe('studies on a user CSV file', () => {
     expect(exported.code, exported.stderr).toBe(0);
     expect(exported.stdout).toContain(`Trial ${best.number} of "linear" exported`);
     const card = readFileSync(join(out, 'model-card.md'), 'utf8');
-    expect(card).toMatch(/\| Test RMSE \(held-out\), in the target's units \| [\d.]+ \|/);
+    expect(card).toMatch(/\| Test RMSE \(held-out\), in the units of the target \(column 3\) \| [\d.]+ \|/);
     expect(card).toContain('gives the test RMSE above');
     expect(card).toContain('// npm install @tensorflow/tfjs@4');
     // the exported preprocessing names the training file, not where it sits on this machine (walk 41)

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { readCsvTable } from '../data/csv';
 import { basename, isAbsolute, join, relative, sep } from 'node:path';
-import { datasetLabel, type StudySpec } from '../../shared/spec';
+import { datasetLabel, targetName, targetUnitsText, type StudySpec } from '../../shared/spec';
 import { METRICS, type MetricName, type TrialRecord } from '../../shared/types';
 import { UserError } from '../errors';
 import { ECOPT_VERSION, type Store, type StudyRow } from '../store/store';
@@ -212,6 +212,7 @@ function heldOutRows(p: Preprocessing): string | null {
  */
 function trialFacts(store: Store, studyId: number, trial: TrialRecord, command = false): string[] {
   const attrs = store.getTrialAttrs(trial.id);
+  const units = targetUnitsText(targetName(store.getStudy(studyId)!.spec));
   const windows = store.getWindows({ trialId: trial.id });
   // the machine that trained and measured this trial, where recorded: its host, and its hardware
   // class's inventory rather than the study's (a shared study's is its first worker's)
@@ -261,8 +262,8 @@ function trialFacts(store: Store, studyId: number, trial: TrialRecord, command =
         : [
             m.accuracy !== undefined ? `| Accuracy (validation: the part of the data used to choose among trials) | ${(m.accuracy * 100).toFixed(2)}% |` : null,
             attrs.test_accuracy !== undefined ? `| Test accuracy (held-out) | ${((attrs.test_accuracy as number) * 100).toFixed(2)}% |` : null,
-            m.rmse !== undefined ? `| RMSE (validation: the part of the data used to choose among trials), in the target's units | ${plain(m.rmse)} |` : null,
-            attrs.test_rmse !== undefined ? `| Test RMSE (held-out), in the target's units | ${plain(attrs.test_rmse as number)} |` : null,
+            m.rmse !== undefined ? `| RMSE (validation: the part of the data used to choose among trials), ${units} | ${plain(m.rmse)} |` : null,
+            attrs.test_rmse !== undefined ? `| Test RMSE (held-out), ${units} | ${plain(attrs.test_rmse as number)} |` : null,
             m.loss !== undefined ? `| ${m.rmse !== undefined ? "Loss (validation: mean squared error on the target scaled to mean 0 and sd 1, as the model was trained)" : 'Loss (validation)'} | ${plain(m.loss)} |` : null,
           ]),
       m.infer_energy_j_per_sample !== undefined ? `| Energy per prediction (this model's own share) | ${si(m.infer_energy_j_per_sample, 'J')}${how(infer, spread.infer_energy_j_per_sample ?? null)} |` : null,

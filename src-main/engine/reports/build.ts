@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { arch, platform, release } from 'node:os';
 import { REPORT_VERSION, TRAINING_TYPES, type CampaignFigures, type EnergyReport, type FunctionalUnit, type TrainingType } from '../../shared/report';
 import { remeasureVerdict, type Remeasurement } from '../../shared/remeasure';
-import { datasetLabel } from '../../shared/spec';
+import { datasetLabel, targetName, targetUnitsText } from '../../shared/spec';
 import type { MeterInfo, Provenance, TrialRecord } from '../../shared/types';
 import { checkPue, checkWue, resolveIntensity } from '../carbon/intensity';
 import { UserError } from '../errors';
@@ -410,7 +410,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
     const accuracy = quality.metric === 'accuracy';
     const dQuality = accuracy
       ? `is ${pointsBetween(qChosen, qBest).toFixed(1)} points less accurate`
-      : `has ${errorChangeWords(quality.metric as 'rmse' | 'loss', qChosen - qBest)}${quality.metric === 'rmse' ? " (in the target's units)" : ''}`;
+      : `has ${errorChangeWords(quality.metric as 'rmse' | 'loss', qChosen - qBest)}${quality.metric === 'rmse' ? ` (${targetUnitsText(targetName(study.spec))})` : ''}`;
     // a regression's validation set is small: the held-out test rows can rank the two otherwise, and the reader should see it (walk 41)
     const testOf = (t: TrialRecord) => store.getTrialAttrs(t.id).test_rmse;
     const tc = quality.metric === 'rmse' && mostAccurate.id !== trial.id ? testOf(trial) : undefined;
@@ -513,7 +513,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
       : `${inferW.samples.toLocaleString('en-US')} predictions, as the training command reported them (its own inference phase, ${durationText(inferW.durationS)}; how it batched or repeated them was not reported)`;
   const regression = isRegressionResult(trial.metrics);
   const qualityWords = regression
-    ? `${study.spec.model === 'command' ? 'RMSE as the command reported it' : 'validation RMSE'} ${plainNumber(trial.metrics.rmse!, 4)} in the target's units`
+    ? `${study.spec.model === 'command' ? 'RMSE as the command reported it' : 'validation RMSE'} ${plainNumber(trial.metrics.rmse!, 4)} ${targetUnitsText(targetName(study.spec))}`
     : `${study.spec.model === 'command' ? 'accuracy as the command reported it' : 'validation accuracy'} ${trial.metrics.accuracy !== undefined ? (trial.metrics.accuracy * 100).toFixed(1) + '%' : 'not measured'}`;
   const task = study.spec.dataset
     ? `${study.spec.model === 'command' ? 'prediction' : regression ? 'regression' : 'classification'} of ${datasetLabel(study.spec)} samples (${qualityWords})`
@@ -616,6 +616,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
       createdAt: study.createdAt,
       model: study.spec.model,
       dataset: datasetLabel(study.spec),
+      target: targetName(study.spec),
       sampler: study.spec.sampler.name,
       objectives: study.objectives.map((o) => ({ metric: o.metric, direction: o.direction, unit: o.unit, threshold: o.threshold ?? null })),
       trials: counts,

@@ -6,7 +6,7 @@
  */
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { StudySpecInput } from '../../../src-main/shared/spec';
-import { parseStudySpec } from '../../../src-main/shared/spec';
+import { parseStudySpec, targetUnitsText } from '../../../src-main/shared/spec';
 import type { DatasetSummaryView, StudySummary } from '../../../src-main/shared/types';
 import type { Response } from '../../../src-main/shared/contract';
 import { MODEL_FAMILIES, type FamilyParam, type ModelFamily } from '../../../src-main/shared/models';
@@ -577,7 +577,7 @@ export function WizardScreen() {
             <input inputMode="decimal" value={maxMj} onChange={(e) => setMaxMj(e.target.value)} data-testid="limit-energy" aria-invalid={issuesByStep[2]!.some((i) => i.label.startsWith('Energy')) || undefined} />
           </Field>
           {regression && (
-            <Field label="RMSE at most" hint="in the target's units (optional)">
+            <Field label="RMSE at most" hint={`${targetUnitsText(csv?.target ?? null)} (optional)`}>
               <input inputMode="decimal" value={maxRmse} onChange={(e) => setMaxRmse(e.target.value)} data-testid="limit-rmse" aria-invalid={issuesByStep[2]!.some((i) => i.label.startsWith('RMSE')) || undefined} />
             </Field>
           )}

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { datasetLabel, datasetText, parseStudySpec, formatSpecIssues, type StudySpec } from '../../../src-main/shared/spec';
+import { datasetLabel, datasetText, parseStudySpec, formatSpecIssues, targetName, targetUnitsText, type StudySpec } from '../../../src-main/shared/spec';
 import { defaultSpecPath, loadSpecFile, parseSpecText } from '../../../src-main/engine/space/load-spec';
 import { presetSpec } from '../../../src-main/api/presets';
 import { quickSpec } from '../../helpers/specs';
@@ -158,5 +158,12 @@ describe('the dataset a study names, as people read it', () => {
     expect(datasetLabel(command)).toBe('command'); // what the study row stores
     expect(datasetText(datasetLabel(command))).toBe("the command's own");
     expect(datasetText(datasetLabel(quickSpec() as StudySpec))).toBe('builtin:iris');
+  });
+
+  it("names a CSV study's target for the units of its RMSE (walk 45)", () => {
+    expect(targetUnitsText(targetName({ dataset: { csv: 'items.csv', target: 'price_eur' } }))).toBe('in the units of "price_eur"');
+    expect(targetUnitsText(targetName({ dataset: { csv: 'items.csv', target: '4' } }))).toBe('in the units of the target (column 4)');
+    expect(targetUnitsText(targetName({ dataset: { builtin: 'digits' } }))).toBe("in the target's units");
+    expect(targetUnitsText(null)).toBe("in the target's units");
   });
 });

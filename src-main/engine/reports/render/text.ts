@@ -2,6 +2,7 @@
 import type { EnergyReport, PhaseFigures } from '../../../shared/report';
 import { shellWord } from '../../../shared/shell-word';
 import { isRegressionResult } from '../../../shared/analysis';
+import { targetUnitsText } from '../../../shared/spec';
 import { unrecordedTrials } from '../campaign';
 import { durationText, energyText, gramsText, percentText, plainNumber } from '../units';
 
@@ -128,12 +129,12 @@ export function accuracyLabel(r: Pick<EnergyReport, 'trial'>): string {
  * The model's quality rows: accuracy (validation, then held-out test) or, for a regression (a
  * study measuring RMSE and no accuracy), its RMSE in the target's units. `none`: a missing figure.
  */
-export function qualityRows(r: Pick<EnergyReport, 'trial'>, none: string): [string, string][] {
+export function qualityRows(r: Pick<EnergyReport, 'trial' | 'study'>, none: string): [string, string][] {
   const m = r.trial.metrics;
   if (isRegressionResult(m)) {
     return [
-      [r.trial.kind === 'command' ? 'RMSE (as the training command reported it)' : "RMSE (validation), in the target's units (lower is better)", plainNumber(m.rmse!, 4)],
-      ...(r.trial.testRmse !== undefined ? [["RMSE on held-out test data (never seen in training or in choosing: what to expect on new data)", plainNumber(r.trial.testRmse, 4)] as [string, string]] : []),
+      [r.trial.kind === 'command' ? 'RMSE (as the training command reported it)' : `RMSE (validation), ${targetUnitsText(r.study.target)} (lower is better)`, plainNumber(m.rmse!, 4)],
+      ...(r.trial.testRmse !== undefined ? [[`RMSE on held-out test data, ${targetUnitsText(r.study.target)} (never seen in training or in choosing: what to expect on new data)`, plainNumber(r.trial.testRmse, 4)] as [string, string]] : []),
     ];
   }
   return [
