@@ -376,7 +376,8 @@ export function buildProgram(): Command {
     .argument('<report>', 'the energy-report.json written by ecopt report')
     .option('--db <path>', 'study database (default: your data folder)')
     .option(...STORAGE_ALIAS)
-    .action(async (reportPath: string, opts: DbOption) => {
+    .option('--all', 'list every field that differs, not the first few')
+    .action(async (reportPath: string, opts: DbOption & { all?: boolean }) => {
       const path = dbPath(opts);
       if (opts.db === undefined && opts.storage === undefined && !existsSync(path)) {
         throw new UserError(`no study database in your data folder (${path}): give the one the report was written from, \`${ECOPT.join(' ')} verify ${reportPath} --db <file>\``);
@@ -391,7 +392,17 @@ export function buildProgram(): Command {
           }
           if (v.added.length) process.stdout.write(`  This ECOpt also states ${v.added.join(', ')}, which the report (written by an earlier ECOpt) does not; write the report again to include it.\n`);
         } else {
-          process.stdout.write(`MISMATCH: ${reportPath} no longer matches ${store.path}:\n${v.problems.map((p) => `  - ${p}`).join('\n')}\n`);
+          process.stdout.write(`MISMATCH: ${reportPath} no longer matches ${store.path}:\n${(opts.all ? v.allProblems : v.problems).map((p) => `  - ${p}`).join('\n')}\n`);
+          // what it means for the filed report (walk 45: one more trial, 32 fields, no verdict)
+          const d = v.verdict;
+          if (d) {
+            const grew = d.trialsNow !== d.trialsThen ? `the study has changed since the report was written (${d.trialsThen} trials then, ${d.trialsNow} now)` : 'the study\'s stored measurements have changed since the report was written';
+            process.stdout.write(
+              d.modelMatches
+                ? `In short: this model's own figures (its training and inference energy, emissions, quality and weights) still match; ${grew}, so the study-wide figures (the campaign, its emissions, the payback, the trade-off) are out of date. Write the report again for current ones: ${ECOPT.join(' ')} report ${shellWord(v.study)} --trial ${v.trial}${opts.db ? ` --db ${shellWord(opts.db)}` : ''} with the options you gave.\n`
+                : `In short: this model's own figures no longer match the database (above): the report was edited, or its measurements changed. Do not file it as it is: find out why, and write the report again.\n`,
+            );
+          }
           process.exitCode = 1;
         }
       });

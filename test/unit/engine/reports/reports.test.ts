@@ -150,6 +150,46 @@ describe('energy reports from a real study database', () => {
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/^MISMATCH: /);
     expect(bad.stdout).toMatch(/the measurement rows changed: digest/);
+    // and says what that means: the model's own figures changed, do not file it
+    expect(bad.stdout).toContain("In short: this model's own figures no longer match the database (above): the report was edited, or its measurements changed. Do not file it as it is");
+  });
+
+  it('ecopt verify says when only the study moved on since the report: the model still matches, the campaign is out of date (walk 45)', async () => {
+    const work = tmpDir();
+    const copy = join(work, 'study.db');
+    copyFileSync(db, copy);
+    const out = join(work, 'out');
+    expect((await runCli(['report', 'reported', '--db', copy, '--out', out, '--format', 'json'])).code).toBe(0);
+    const path = join(out, 'energy-report.json');
+    const report = JSON.parse(readFileSync(path, 'utf8')) as EnergyReport;
+    const then = Object.values(report.study.trials).reduce((a, n) => a + n, 0);
+    // one more trial of the study, run after the report was written
+    const store = new Store(copy);
+    const study = store.requireStudy('reported');
+    const t = store.createTrial(study.id, report.trial.params);
+    store.startTrial(t.id);
+    const est = { method: 'estimated' as const, source: 'cpu-tdp-estimate', model: 'tdp', inputs: { tdpW: 65 }, uncertaintyRel: 0.6 };
+    store.completeTrial(t.id, {
+      metrics: { accuracy: 0.5, infer_energy_j_per_sample: 1, train_energy_j: 500 },
+      windows: [
+        { phase: 'train', startedAtMs: Date.now(), durationS: 2, domains: [{ domain: 'cpu-package', energyJ: 500, attributedEnergyJ: 500, provenance: est }] },
+        { phase: 'infer', startedAtMs: Date.now() + 2000, durationS: 1, samples: 10, domains: [{ domain: 'cpu-package', energyJ: 10, attributedEnergyJ: 10, provenance: est }] },
+      ],
+      attrs: {},
+      backend: 'wasm',
+      powerSamples: [],
+    });
+    store.close();
+    const v = await runCli(['verify', path, '--db', copy]);
+    expect(v.code, v.stdout).toBe(1);
+    expect(v.stdout).toMatch(/campaign energy \(J\) \(campaign\.energyJ\): [\d.]+ in the report/);
+    expect(v.stdout).toContain(
+      `In short: this model's own figures (its training and inference energy, emissions, quality and weights) still match; the study has changed since the report was written (${then} trials then, ${then + 1} now), so the study-wide figures (the campaign, its emissions, the payback, the trade-off) are out of date. Write the report again for current ones: ecopt report reported --trial ${report.trial.number} --db ${copy} with the options you gave.`,
+    );
+    // --all lists every field that differs
+    const all = await runCli(['verify', path, '--db', copy, '--all']);
+    expect(all.stdout.split('\n').filter((l) => l.startsWith('  - ')).length).toBeGreaterThanOrEqual(v.stdout.split('\n').filter((l) => l.startsWith('  - ')).length);
+    expect(all.stdout).not.toContain('more fields differ');
   });
 
   it('ecopt verify detects a report edited to name another model or other parameters', async () => {
