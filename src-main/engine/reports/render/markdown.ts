@@ -2,7 +2,7 @@
 import type { EnergyReport, PhaseFigures } from '../../../shared/report';
 import { datasetText } from '../../../shared/spec';
 import { durationText, energyText, flopsText, gramsText, plainNumber } from '../units';
-import { OWN_VS_NET, idleHostText, emissionsUncertainty, gpaiIdentity, qualityRows, batchRepeatsText, selectionText, commandRows, campaignRows, modelFingerprint, gpaiRows, hardwareRows, methodLabel, noInference, paybackRows, perJouleText, remeasuredNote, uncertainty, unitWords } from './text';
+import { OWN_VS_NET, pueText, idleHostText, emissionsUncertainty, gpaiIdentity, qualityRows, batchRepeatsText, selectionText, commandRows, campaignRows, modelFingerprint, gpaiRows, hardwareRows, methodLabel, noInference, paybackRows, perJouleText, remeasuredNote, uncertainty, unitWords } from './text';
 
 function table(headers: string[], rows: string[][]): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -110,7 +110,7 @@ export function renderMarkdown(r: EnergyReport): string {
         ['Grid carbon intensity', `${e.intensityGPerKWh} gCO2e/kWh — ${e.country}${e.iso3 ? ` (${e.iso3})` : ''}${e.year ? `, ${e.year}` : ''}`],
         ['Basis', e.basis],
         ['Source', `${e.source} (${e.licence})${e.origin === 'world-fallback' ? ' — WORLD FALLBACK: no country was given' : ''}`],
-        ['PUE', String(e.pue)],
+        ['PUE', pueText(e.pue)],
         ['Whole campaign', `${gramsText(e.campaignG)}${emissionsUncertainty(r.campaign)}`],
         ['Training of this model', `${gramsText(e.trainingG)}${emissionsUncertainty(r.training)}`],
         ['Inference per 1,000 predictions', e.inferencePer1000G === null || !inf ? noInference(r) : `${gramsText(e.inferencePer1000G)}${emissionsUncertainty(inf)}`],

@@ -48,6 +48,14 @@ function machinesRow(c: EnergyReport['campaign']): [string, string][] {
 }
 
 /**
+ * "1 (the IT equipment alone: …)": a PUE of 1, ECOpt's default, counts no facility overhead; the
+ * filer should know they may give their data centre's (walk 45: "PUE | 1", nothing said).
+ */
+export function pueText(pue: number): string {
+  return pue === 1 ? "1 (the IT equipment's energy alone, no facility overhead; 1 is also the default when --pue is not given: a data centre's is typically 1.1–1.6)" : String(pue);
+}
+
+/**
  * " (on lab-a, where trial 3 ran)": whose machine the baseline beside the model's figures is, in a
  * study that ran on several (walk 43); "" on one machine, or where no host was recorded.
  */

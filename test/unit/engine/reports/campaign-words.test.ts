@@ -1,6 +1,6 @@
 /** The campaign's sentences say what happened to every trial (walk 43). */
 import { describe, expect, it } from 'vitest';
-import { batchRepeatsText, outsidePhasesText } from '../../../../src-main/engine/reports/render/text';
+import { batchRepeatsText, outsidePhasesText, pueText } from '../../../../src-main/engine/reports/render/text';
 import { campaignFigures, type CampaignWindow } from '../../../../src-main/engine/reports/campaign';
 import type { EnergyReport } from '../../../../src-main/shared/report';
 
@@ -55,5 +55,12 @@ describe('the inference batch, as stated', () => {
     expect(batchRepeatsText({ batchSize: 256, repeats: 3274, samples: 245_550 })).toBe('batch 75 (the whole set, under the batch size of 256), 3274 repeats');
     expect(batchRepeatsText({ batchSize: 256, repeats: 25, samples: 10_000 })).toBe('batch 256, 25 repeats');
     expect(batchRepeatsText({ batchSize: null, repeats: null, samples: 100 })).toBe('batching and repeats not reported');
+  });
+});
+
+describe('a PUE of 1', () => {
+  it('says it counts no facility overhead and is the default (walk 45: "PUE | 1", nothing said)', () => {
+    expect(pueText(1)).toMatch(/^1 \(the IT equipment's energy alone, no facility overhead; 1 is also the default when --pue is not given/);
+    expect(pueText(1.2)).toBe('1.2');
   });
 });
