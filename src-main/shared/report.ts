@@ -256,6 +256,11 @@ export const reportSchema = z.object({
      */
     weightsSha256: z.string().nullable().optional(),
     /**
+     * SHA-256 of the kept weights file (`weights.bin`, exported byte for byte): what `sha256sum`
+     * prints for the model taken away. Absent where none was kept, and in reports written before.
+     */
+    weightsFileSha256: z.string().optional(),
+    /**
      * A command trial's model: SHA-256 of each file its command handed back as its artifact, as
      * ECOpt kept it (what the exported model card lists). Absent when it handed none back, for a
      * built-in trial, and in reports written before it was added.

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /**
  * The take-away journey from the command line: tune a study on a user's CSV file, export the
  * chosen model, and apply it to rows — the held-out test rows reproduce the stored test accuracy.
@@ -48,7 +49,11 @@ describe('take the model away: ecopt export and ecopt predict', () => {
     const reportDir = join(dir, 'report');
     const reported = await runCli(['report', 'people', '--trial', '1', '--db', db, '--out', reportDir, '--format', 'json']);
     expect(reported.code, reported.stderr).toBe(0);
-    expect(JSON.parse(readFileSync(join(reportDir, 'energy-report.json'), 'utf8')).trial.weightsSha256).toBe(cardSha);
+    const reportJson = JSON.parse(readFileSync(join(reportDir, 'energy-report.json'), 'utf8'));
+    expect(reportJson.trial.weightsSha256).toBe(cardSha);
+    // and the file itself, as sha256sum prints it for the model taken away (walk 45: only the card had it)
+    expect(reportJson.trial.weightsFileSha256).toBe(createHash('sha256').update(readFileSync(join(out, 'weights.bin'))).digest('hex'));
+    expect(card).toContain(`\`${reportJson.trial.weightsFileSha256}\``);
     expect(card).toMatch(/Data fingerprint .*`[0-9a-f]{64}`/);
 
     const predictions = join(dir, 'predictions.csv');

@@ -3,13 +3,14 @@
  * layers format plus preprocessing.json; see artifact.ts). Paths are stored relative to the
  * database's folder, so a study folder can be moved or copied whole.
  */
-import { cpSync, existsSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { frontTrials } from '../../shared/analysis';
 import type { TrialRecord } from '../../shared/types';
 import type { Storage } from '../store/storage';
 import type { Store, StudyRow, TrialResult } from '../store/store';
-import { fileHashes, folderBytes } from './artifact';
+import { fileHashes, folderBytes, WEIGHTS_FILE } from './artifact';
 
 function safe(name: string): string {
   return name.replace(/[^\w.-]+/g, '_');
@@ -65,6 +66,9 @@ export function keepModelIn(root: string | null, dir: string | null, result: Tri
       attrs.artifact_missing = `the command reported artifact ${artifact}, but ${source} does not exist`;
     }
   }
+  // the built-in model's weights file as kept (and exported byte for byte): the report names it
+  // beside the values' hash, so a filed report ties to the file with sha256sum (walk 45)
+  if (typeof artifact !== 'string' && existsSync(join(dir, WEIGHTS_FILE))) attrs.weights_file_sha256 = createHash('sha256').update(readFileSync(join(dir, WEIGHTS_FILE))).digest('hex');
   if (existsSync(dir)) attrs.model_dir = root === null ? resolve(dir) : relative(resolve(root), dir);
   return { ...result, attrs };
 }

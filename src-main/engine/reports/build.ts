@@ -326,6 +326,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
     reported_training_type?: unknown;
     remeasured?: Remeasurement[];
     weights_sha256?: unknown;
+    weights_file_sha256?: unknown;
     artifact_sha256?: unknown;
     test_accuracy?: unknown;
     test_rmse?: unknown;
@@ -632,6 +633,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
       metrics: Object.fromEntries(Object.entries(trial.metrics).filter(([, v]) => v !== undefined)) as Record<string, number>,
       paramCount: trial.metrics.param_count ?? null,
       weightsSha256: typeof attrs.weights_sha256 === 'string' ? attrs.weights_sha256 : null,
+      ...(typeof attrs.weights_file_sha256 === 'string' ? { weightsFileSha256: attrs.weights_file_sha256 } : {}),
       ...(attrs.artifact_sha256 && typeof attrs.artifact_sha256 === 'object' ? { artifactSha256: attrs.artifact_sha256 as Record<string, string> } : {}),
       ...(typeof testAccuracy === 'number' && Number.isFinite(testAccuracy) ? { testAccuracy } : {}),
       ...(kind !== 'command' && typeof attrs.test_rmse === 'number' && Number.isFinite(attrs.test_rmse) ? { testRmse: attrs.test_rmse } : {}),

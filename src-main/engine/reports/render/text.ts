@@ -155,7 +155,10 @@ export function qualityRows(r: Pick<EnergyReport, 'trial' | 'study'>, none: stri
 export function modelFingerprint(r: Pick<EnergyReport, 'trial'>): [string, string] {
   const files = r.trial.artifactSha256 ? Object.entries(r.trial.artifactSha256) : [];
   if (files.length) return ['Model (SHA-256 of each file its command handed back, as the exported model card lists them)', files.map(([f, h]) => `${f} ${h}`).join('; ')];
-  if (r.trial.weightsSha256) return ['Weights (SHA-256 of their values, as the exported model card states it)', r.trial.weightsSha256];
+  if (r.trial.weightsSha256) {
+    const file = r.trial.weightsFileSha256 ? `; the file weights.bin (what sha256sum prints for the exported model): ${r.trial.weightsFileSha256}` : '';
+    return [`Weights (SHA-256 of their values, as the exported model card states it${file ? ', and of the file' : ''})`, `${r.trial.weightsSha256}${file}`];
+  }
   return ['Model', r.trial.kind === 'command' ? 'no fingerprint: its command handed no model back (an "artifact" in its metrics line)' : 'SHA-256 of its weights not recorded (trained before ECOpt recorded it)'];
 }
 
