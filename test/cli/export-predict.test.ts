@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 /**
  * The take-away journey from the command line: tune a study on a user's CSV file, export the
  * chosen model, and apply it to rows — the held-out test rows reproduce the stored test accuracy.
  */
+import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
