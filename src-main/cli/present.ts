@@ -339,7 +339,7 @@ export async function budgetLines(
     const out = [`  ${pick.sentence}`];
     // what it scores on rows the search never saw, as the explorer says beside the pick (walk 42)
     const picked = pick.trial === null ? undefined : own.find((t) => t.number === pick.trial);
-    const test = picked && attrsOf ? pickTestText(picked.number, await attrsOf(picked.id)) : null;
+    const test = picked && attrsOf ? pickTestText(picked.number, await attrsOf(picked.id), picked.metrics) : null;
     if (test) out.push(`  ${test}`);
     const overturned = remeasuredComparison(
       pickComparisons(pick),

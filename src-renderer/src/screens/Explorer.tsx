@@ -399,7 +399,7 @@ export function ExplorerScreen({ name }: { name: string }) {
   const ym = y ?? view.objectives[0]!.metric;
   const z = view.objectives.length === 3 && !x && !y ? view.objectives[2]!.metric : null;
   const chosen = pick?.trial ?? null;
-  const pickedTest = picked && picked.trial.number === chosen ? pickTestText(chosen, picked.attrs) : null;
+  const pickedTest = picked && picked.trial.number === chosen ? pickTestText(chosen, picked.attrs, picked.trial.metrics) : null;
   const pickedPlusMinus = picked && picked.trial.number === chosen ? inferenceUncertaintyText(picked.windows) : null;
   // trials whose re-measurements since disagree with the figure the front and the pick use
   const disagrees = view.flagged.filter((f) => f.kinds.includes('remeasure-disagrees')).map((f) => f.trial);
