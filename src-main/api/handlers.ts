@@ -16,7 +16,7 @@ import type { Storage } from '../engine/store/storage';
 import { frontTrials, hypervolumeHistory, hypervolumeSteps, parameterImportance } from '../shared/analysis';
 import { toColumns, type TrialColumns } from '../shared/columns';
 import type { StudySummary } from '../shared/types';
-import { BUILTIN_DATASETS, formatSpecIssues, parseStudySpec, type StudySpec } from '../shared/spec';
+import { BUILTIN_DATASETS, formatSpecIssues, parseStudySpec, targetName, type StudySpec } from '../shared/spec';
 import type { DatasetSummaryView } from '../shared/types';
 import { loadDatasetSync } from '../engine/data/builtin';
 import { csvColumns, loadCsv, readCsvTable } from '../engine/data/csv';
@@ -619,6 +619,7 @@ export class Api {
     return {
       summary,
       objectives: study.objectives,
+      target: targetName(study.spec),
       trials: a.trials,
       front: a.front,
       ...(a.classes ? { classes: a.classes } : {}),
@@ -660,6 +661,7 @@ export class Api {
     return {
       summary,
       objectives: study.objectives,
+      target: targetName(study.spec),
       trials: (a.columns ??= toColumns(a.trials)),
       front: a.front,
       ...(a.classes ? { classes: a.classes } : {}),

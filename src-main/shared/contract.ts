@@ -116,6 +116,8 @@ export type Request<N extends CommandName> = z.input<(typeof commands)[N]['reque
 
 export interface StudyView {
   summary: StudySummary;
+  /** A CSV study's column to predict ("price_eur", "column 3"), which a regression's RMSE is in the units of; null for other data. */
+  target?: string | null;
   objectives: { metric: string; direction: 'minimize' | 'maximize'; unit: string; threshold?: number }[];
   /** With where each ran (`host`, `hardwareClass`: null for trials run before workers). */
   trials: PlacedTrialRecord[];
@@ -147,6 +149,8 @@ export interface StudyView {
  */
 export interface ExploreView {
   summary: StudySummary;
+  /** As StudyView's. */
+  target?: string | null;
   objectives: StudyView['objectives'];
   trials: TrialColumns;
   front: number[];

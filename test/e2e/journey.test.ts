@@ -570,6 +570,13 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     expect(await detail.textContent()).toContain('RMSE (validation)');
     expect(await tab.getByTestId('detail-accuracy').first().textContent()).toBe('17.95');
     expect(await detail.textContent()).toContain('RMSE on held-out test data');
+    // in the units of the column it predicts (walk 45), in the detail, the budget hint and the plot's axis
+    expect(await detail.textContent()).toContain('in the units of "price_keur"; never seen in training');
+    await tab.getByTestId('budget-text').fill('');
+    expect(await tab.getByTestId('budget-reading').textContent()).toContain('RMSE in the units of "price_keur"');
+    expect(await tab.getByTestId('frontier').textContent()).toContain('RMSE (price_keur)');
+    await tab.getByTestId('budget-text').fill('at most 25 µJ per prediction');
+    await tab.getByTestId('budget-sentence').waitFor();
     await detail.scrollIntoViewIfNeeded();
     await tab.screenshot({ path: join(shots, '20-regression-budget.png'), fullPage: true });
     // an accuracy limit on a regression says what the study measures

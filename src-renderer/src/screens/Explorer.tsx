@@ -26,6 +26,7 @@ import { ImportancePanel } from './ImportancePanel';
 import { PaybackPanel } from './Payback';
 import { PredictorsPanel } from './Predictors';
 import { RemeasurePanel } from './Remeasure';
+import { targetUnitsText } from '../../../src-main/shared/spec';
 
 
 
@@ -86,6 +87,7 @@ function TrialDetail({
   classes,
   takeable,
   commandStudy,
+  target,
 }: {
   name: string;
   number: number;
@@ -93,6 +95,8 @@ function TrialDetail({
   classes?: readonly HardwareClassView[] | undefined;
   takeable: boolean;
   commandStudy: boolean;
+  /** A CSV study's column to predict: a regression's RMSE is in its units. */
+  target: string | null;
 }) {
   const { setError, go } = useUi();
   const { taken, take } = useTakeModel(name);
@@ -210,7 +214,7 @@ function TrialDetail({
               <td>RMSE on held-out test data</td>
               <td data-testid="detail-test-accuracy">{formatMetric(t.attrs.test_rmse, 'target units')}</td>
               <td colSpan={2} className="muted">
-                in the target&apos;s units; never seen in training or in choosing: what to expect on new data
+                {targetUnitsText(target)}; never seen in training or in choosing: what to expect on new data
               </td>
             </tr>
           )}
@@ -480,7 +484,7 @@ export function ExplorerScreen({ name }: { name: string }) {
       <div className="card budget" data-testid="budget-picker">
         <label htmlFor="budget-text">
           <b>Pick a model by its budget.</b> Say it in words, e.g. &ldquo;at most 2 mJ per prediction&rdquo;, &ldquo;under 0.5 J per 1000
-          predictions&rdquo; or {quality.metric === 'rmse' ? <>&ldquo;RMSE at most 20 and ≤ 1 mJ&rdquo; (RMSE in the target&apos;s units)</> : <>&ldquo;at least 95% accuracy and ≤ 1 mJ&rdquo;</>}:
+          predictions&rdquo; or {quality.metric === 'rmse' ? <>&ldquo;RMSE at most 20 and ≤ 1 mJ&rdquo; (RMSE {targetUnitsText(view.target)})</> : <>&ldquo;at least 95% accuracy and ≤ 1 mJ&rdquo;</>}:
         </label>{' '}
         <input
           id="budget-text"
@@ -492,7 +496,7 @@ export function ExplorerScreen({ name }: { name: string }) {
           data-testid="budget-text"
         />
         <p id="budget-reading" className={reading && !reading.ok ? 'warning' : 'muted small'} role={reading && !reading.ok ? 'alert' : undefined} data-testid="budget-reading">
-          {reading ? (reading.ok ? reading.readAs : reading.error) : `Energy in µJ, mJ, J, kJ, Wh or kWh; ${quality.metric === 'rmse' ? "RMSE in the target's units" : 'accuracy in %'}.`}
+          {reading ? (reading.ok ? reading.readAs : reading.error) : `Energy in µJ, mJ, J, kJ, Wh or kWh; ${quality.metric === 'rmse' ? `RMSE ${targetUnitsText(view.target)}` : 'accuracy in %'}.`}
         </p>
         {taken && taken.trial === chosen && <TakenNote taken={taken} testId="taken-note" />}
         {pick && (
@@ -594,7 +598,7 @@ export function ExplorerScreen({ name }: { name: string }) {
           setClicked(n);
         }}
       />
-      {trial !== null && <TrialDetail name={name} number={trial} version={measuredVersion} classes={classes} takeable={!view.remote} commandStudy={view.summary.model === 'command'} />}
+      {trial !== null && <TrialDetail name={name} number={trial} version={measuredVersion} classes={classes} takeable={!view.remote} commandStudy={view.summary.model === 'command'} target={view.target ?? null} />}
       {/* a study read from a database is only read here: its models are measured where its workers run */}
       {!view.remote && view.summary.model === 'command' && (
         <div className="card" data-testid="remeasure">

@@ -20,7 +20,7 @@ import { Plot } from '../Plot';
 
 export interface FrontierProps {
   /** The study's trials (whole records or the explorer's columns made records), front and objectives. */
-  view: { trials: readonly TrialLike[]; front: readonly number[]; objectives: StudyView['objectives'] };
+  view: { trials: readonly TrialLike[]; front: readonly number[]; objectives: StudyView['objectives']; target?: string | null };
   x?: string;
   y?: string;
   z?: string | null;
@@ -171,7 +171,8 @@ export function FrontierPlot({ view, x, y, z, highlight, onPick, height = 420, a
   }, [view, xm, ym, zm, highlight, energyUnits]);
 
   // "RMSE (target units)": the metric's full name does not fit a small plot's axis (walk 41: "Root-mean-square error (regression) (ta")
-  const label = (m: MetricName) => `${m === 'rmse' ? 'RMSE' : METRICS[m].label} (${METRICS[m].unit === 'fraction' ? '%' : (energyUnits.get(m)?.unit ?? METRICS[m].unit)})`;
+  // and in the units of the column it predicts where known ("RMSE (price_eur)", walk 45)
+  const label = (m: MetricName) => `${m === 'rmse' ? 'RMSE' : METRICS[m].label} (${METRICS[m].unit === 'fraction' ? '%' : m === 'rmse' && view.target ? view.target : (energyUnits.get(m)?.unit ?? METRICS[m].unit)})`;
   // a log energy axis writes its unit on each tick ("200 µJ", "1 mJ"), as the tables do: a few
   // round ticks, where Plotly's own (200, 300, … 1200) tilted and crowded in the run view's column
   const xTicks = useMemo(() => {
