@@ -20,6 +20,12 @@ export interface CsvOptions {
 
 const MISSING = new Set(['', 'na', 'n/a', 'nan', 'null', 'none', '?']);
 const isMissing = (v: string) => MISSING.has(v.trim().toLowerCase());
+/**
+ * In a column of text, "none" and "null" are values (walk 46: employment "none", the strongest
+ * signal of its data, was filled with "salaried"); in a column of numbers they can only mean missing.
+ */
+const WORDS = new Set(['none', 'null']);
+const isMissingText = (v: string) => isMissing(v) && !WORDS.has(v.trim().toLowerCase());
 const isNumber = (v: string) => v.trim() !== '' && Number.isFinite(Number(v));
 const INFINITE = /^[+-]?(inf|infinity)$/i;
 const INTEGER = /^[+-]?\d+$/;
@@ -140,7 +146,7 @@ export function readCsvTable(path: string): { columns: string[]; rows: Row[]; de
   return { columns, rows: body, delimiter, hasHeader, decimalCommas };
 }
 
-export { isMissing as isMissingCell };
+export { isMissing as isMissingCell, isMissingText as isMissingCategory };
 
 /**
  * Reads `1,5` as 1.5 in the columns whose values are all numbers once read that way — only where
@@ -189,9 +195,16 @@ export interface CsvDataset extends Dataset {
   notes: string[];
 }
 
+/** A column of text whose every value differs, over enough rows to say so: an identifier. */
+function identifier(values: readonly string[]): boolean {
+  return values.length >= 20 && new Set(values).size === values.length;
+}
+
 export function loadCsv(options: CsvOptions): CsvDataset {
   const { path } = options;
   const { columns, rows: body, delimiter, hasHeader, decimalCommas: commas } = readCsvTable(path);
+  // a column's missing cells: "none" and "null" count only in a column of numbers (see WORDS)
+  const missingIn = (i: number) => (body.every((r) => isMissing(r.cells[i]!) || isNumber(r.cells[i]!.trim())) ? isMissing : isMissingText);
   const t = /^\d+$/.test(options.target) && !columns.includes(options.target) ? Number(options.target) - 1 : columns.indexOf(options.target);
   if (t < 0 || t >= columns.length) {
     // the study file's field, and the column meant where only its case or spaces differ
@@ -202,8 +215,11 @@ export function loadCsv(options: CsvOptions): CsvDataset {
   if (delimiter !== ',') notes.push(`fields separated by ${delimiter === '\t' ? 'tabs' : `"${delimiter}"`}`);
   if (commas.length) notes.push(`decimal commas read as numbers in ${commas.map((c) => `"${c}"`).join(', ')}`);
 
-  const missingRows = body.filter((r) => isMissing(r.cells[t]!));
-  let data = body.filter((r) => !isMissing(r.cells[t]!));
+  // a target of text keeps "none" as a class, as a text feature keeps it as a category
+  const targetText = !body.every((r) => isMissing(r.cells[t]!) || isNumber(r.cells[t]!.trim()));
+  const targetMissing = targetText ? isMissingText : isMissing;
+  const missingRows = body.filter((r) => targetMissing(r.cells[t]!));
+  let data = body.filter((r) => !targetMissing(r.cells[t]!));
   if (missingRows.length) notes.push(`${missingRows.length} row(s) without a target value dropped (${lineList(missingRows)})`);
 
   const targetValues = data.map((r) => r.cells[t]!.trim());
@@ -217,11 +233,29 @@ export function loadCsv(options: CsvOptions): CsvDataset {
   if (task === 'classification' && distinct.size < 2) {
     throw new UserError(`${path}: the target "${columns[t]}" has a single class ("${[...distinct][0]}"); a classifier needs at least two`);
   }
+  // an identifier to predict: "add rows" was the advice (walk 46)
+  if (task === 'classification' && !numericTarget && identifier(targetValues)) {
+    throw new UserError(`${path}: the target "${columns[t]}" has a different value in every row, so it looks like an identifier, not something to predict; choose the column to predict`);
+  }
 
-  const featureCols = columns.map((_, i) => i).filter((i) => i !== t);
+  // a column of text with a different value in every row (an applicant id) cannot help predict
+  // a new row, and would make the model refuse every new id (walk 46): left out, and new rows
+  // may keep it
+  const ignored: string[] = [];
+  const featureCols = columns
+    .map((_, i) => i)
+    .filter((i) => {
+      if (i === t) return false;
+      const absent = missingIn(i);
+      const values = data.map((r) => r.cells[i]!.trim()).filter((v) => !absent(v));
+      if (values.every(isNumber) || !identifier(values)) return true;
+      ignored.push(columns[i]!);
+      notes.push(`"${columns[i]}" left out: every row has a different value (an identifier), which cannot help predict new rows; new rows may keep the column`);
+      return false;
+    });
   if (options.missing === 'drop') {
     const before = data.length;
-    data = data.filter((r) => featureCols.every((i) => !isMissing(r.cells[i]!)));
+    data = data.filter((r) => featureCols.every((i) => !missingIn(i)(r.cells[i]!)));
     if (before !== data.length) notes.push(`${before - data.length} row(s) with missing values dropped`);
   }
   if (featureCols.length >= data.length) {
@@ -241,15 +275,16 @@ export function loadCsv(options: CsvOptions): CsvDataset {
 
   // per column: numeric (mean-imputed) or categorical (one-hot, most frequent imputed)
   const encoders = featureCols.map((i) => {
-    const present = data.map((r) => r.cells[i]!.trim()).filter((v) => !isMissing(v));
-    const absent = data.filter((r) => isMissing(r.cells[i]!));
+    const isAbsent = missingIn(i);
+    const present = data.map((r) => r.cells[i]!.trim()).filter((v) => !isAbsent(v));
+    const absent = data.filter((r) => isAbsent(r.cells[i]!));
     const missing = absent.length;
     if (present.length === 0) throw new UserError(`${path}: column "${columns[i]}" is empty; remove it from the file`);
     if (present.every(isNumber)) {
       const mean = present.reduce((a, v) => a + Number(v), 0) / present.length;
       if (missing) notes.push(`${missing} missing value(s) in "${columns[i]}" set to its mean in the training rows (${lineList(absent)})`);
       const encoding: ColumnEncoding = { column: columns[i]!, kind: 'numeric', fill: mean };
-      return { names: [columns[i]!], encoding, encode: (v: string) => [isMissing(v) ? mean : Number(v)] };
+      return { names: [columns[i]!], encoding, isAbsent, encode: (v: string) => [isAbsent(v) ? mean : Number(v)] };
     }
     const counts = new Map<string, number>();
     for (const v of present) counts.set(v, (counts.get(v) ?? 0) + 1);
@@ -258,7 +293,7 @@ export function loadCsv(options: CsvOptions): CsvDataset {
     if (missing) notes.push(`${missing} missing value(s) in "${columns[i]}" set to its most frequent value in the training rows (${lineList(absent)})`);
     if (cats.length > 50) notes.push(`"${columns[i]}" has ${cats.length} categories: one-hot encoding makes it ${cats.length} features`);
     const encoding: ColumnEncoding = { column: columns[i]!, kind: 'categorical', categories: cats, fill: mode };
-    return { names: cats.map((c) => `${columns[i]}=${c}`), encoding, encode: (v: string) => cats.map((c) => ((isMissing(v) ? mode : v.trim()) === c ? 1 : 0)) };
+    return { names: cats.map((c) => `${columns[i]}=${c}`), encoding, isAbsent, encode: (v: string) => cats.map((c) => ((isAbsent(v) ? mode : v.trim()) === c ? 1 : 0)) };
   });
   const featureNames = encoders.flatMap((e) => e.names);
   const f = featureNames.length;
@@ -272,7 +307,7 @@ export function loadCsv(options: CsvOptions): CsvDataset {
   });
   // which cells were empty: the split fills them from its training rows alone (split.ts)
   const missing = new Uint8Array(data.length * encoders.length);
-  data.forEach((r, row) => featureCols.forEach((c, j) => (missing[row * encoders.length + j] = isMissing(r.cells[c]!) ? 1 : 0)));
+  data.forEach((r, row) => featureCols.forEach((c, j) => (missing[row * encoders.length + j] = encoders[j]!.isAbsent(r.cells[c]!) ? 1 : 0)));
   const y = new Int32Array(data.length);
   let yReal: Float32Array | undefined;
   if (task === 'classification') {
@@ -292,7 +327,7 @@ export function loadCsv(options: CsvOptions): CsvDataset {
     y,
     ...(yReal ? { yReal } : {}),
     n: data.length,
-    encoding: { kind: 'tabular', columns: encoders.map((e) => e.encoding), target: columns[t]! },
+    encoding: { kind: 'tabular', columns: encoders.map((e) => e.encoding), target: columns[t]!, ...(ignored.length ? { ignored } : {}) },
     source: { file: path, lines: data.map((r) => r.line) },
     ...(missing.some((m) => m === 1) ? { missing } : {}),
     notes: [`${hasHeader ? 'header row detected' : 'no header row: columns named column_1…'}; target "${columns[t]}" (${task})`, ...notes],

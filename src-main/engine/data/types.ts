@@ -8,7 +8,8 @@ export type ColumnEncoding =
 
 /** Everything between a raw input and the model's features, apart from the split's scaling. */
 export type InputEncoding =
-  | { kind: 'tabular'; columns: ColumnEncoding[]; target: string | null }
+  /** `ignored`: columns of the file the model does not take (identifiers), which new rows may hold. */
+  | { kind: 'tabular'; columns: ColumnEncoding[]; target: string | null; ignored?: string[] }
   | { kind: 'image'; size: number; channels: number };
 
 /** A dataset as the trainer sees it: dense features, integer class labels. */

@@ -352,7 +352,7 @@ function modelCard(store: Store, studyId: number, trial: TrialRecord, p: Preproc
   const enc = p.encoding;
   const inputs =
     enc?.kind === 'tabular'
-      ? `rows of a CSV file with the columns ${enc.columns.map((c) => `\`${c.column}\``).join(', ')}${enc.target ? ` (the target \`${enc.target}\` may be present: predict then scores the model)` : ''}`
+      ? `rows of a CSV file with the columns ${enc.columns.map((c) => `\`${c.column}\``).join(', ')}${enc.target ? ` (the target \`${enc.target}\` may be present: predict then scores the model)` : ''}${enc.ignored?.length ? `; ${enc.ignored.map((c) => `\`${c}\``).join(', ')} may be present too, and is not used (an identifier, left out in training)` : ''}`
       : enc?.kind === 'image'
         ? `images (any size; resized to ${enc.size}×${enc.size}, ${enc.channels === 1 ? 'greyscale' : 'RGB'})`
         : 'the data set it was trained on';

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
-import { isMissingCell, readCsvTable } from '../data/csv';
+import { isMissingCategory, isMissingCell, readCsvTable } from '../data/csv';
 import { IMAGE_EXTENSIONS, imagePixels } from '../data/images';
 import type { ColumnEncoding } from '../data/types';
 import { UserError } from '../errors';
@@ -79,7 +79,7 @@ function encodeCell(enc: ColumnEncoding, raw: string, where: string): number[] {
     if (!Number.isFinite(v)) throw new UserError(`${where}: "${raw.trim()}" is not a number, and the model was trained on numbers here; fix the value or empty the cell`);
     return [v];
   }
-  const v = isMissingCell(raw) ? enc.fill : raw.trim();
+  const v = isMissingCategory(raw) ? enc.fill : raw.trim();
   if (!enc.categories.includes(v)) {
     throw new UserError(
       `${where}: "${v}" is a category the model never saw (it knows ${enc.categories.slice(0, 8).map((c) => `"${c}"`).join(', ')}${enc.categories.length > 8 ? ', …' : ''}); map it to one of these, or retrain with data that holds it`,
@@ -98,7 +98,8 @@ function tabularInputs(path: string, p: Preprocessing): Inputs {
   const { columns, rows } = readCsvTable(path);
   const needed = enc.columns.map((c) => c.column);
   const missing = needed.filter((c) => !columns.includes(c));
-  const extra = columns.filter((c) => !needed.includes(c) && c !== enc.target);
+  // an identifier the training left out may stay in the new rows (echoed, not used)
+  const extra = columns.filter((c) => !needed.includes(c) && c !== enc.target && !(enc.ignored ?? []).includes(c));
   const quoted = (cs: string[]) => cs.map((c) => `"${c}"`).join(', ');
   if (missing.length) {
     // a column missing and another unknown is most often one renamed (walk 42: "fibre" for "has_fibre"): both said at once
@@ -118,7 +119,7 @@ function tabularInputs(path: string, p: Preprocessing): Inputs {
     let k = 0;
     for (const c of enc.columns) {
       const raw = r.cells[columns.indexOf(c.column)]!;
-      if (isMissingCell(raw)) filled.push(`line ${r.line}, "${c.column}" (${c.kind === 'numeric' ? `its training mean ${Number(c.fill.toPrecision(4))}` : `its most frequent category "${c.fill}"`})`);
+      if (c.kind === 'numeric' ? isMissingCell(raw) : isMissingCategory(raw)) filled.push(`line ${r.line}, "${c.column}" (${c.kind === 'numeric' ? `its training mean ${Number(c.fill.toPrecision(4))}` : `its most frequent category "${c.fill}"`})`);
       let values: number[];
       try {
         values = encodeCell(c, raw, `line ${r.line}, column "${c.column}"`);

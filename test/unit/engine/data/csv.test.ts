@@ -173,3 +173,40 @@ describe('CSV data checks', () => {
     expect(() => loadCsv({ path: write('lines.csv', text), target: 'label' })).toThrow(/lines\.csv, line 18: 4 fields where the header has 3/);
   });
 });
+
+describe('text values that look like missing markers, and identifiers (walk 46)', () => {
+  const loans = (rows: number, withId = true) => {
+    const lines = [`income,employment,default${withId ? ',applicant_id' : ''}`];
+    for (let i = 0; i < rows; i++) {
+      const employment = ['salaried', 'self-employed', 'none'][i % 3]!;
+      lines.push(`${20 + (i % 17)},${i === 5 ? '' : employment},${employment === 'none' ? 'yes' : 'no'}${withId ? `,A${String(i + 1).padStart(4, '0')}` : ''}`);
+    }
+    const file = join(tmpDir(), 'loans.csv');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    return file;
+  };
+
+  it('keeps "none" as a category of a text column, and counts it missing in a column of numbers', () => {
+    const ds = loadCsv({ path: loans(60), target: 'default' });
+    const employment = ds.encoding!.kind === 'tabular' ? ds.encoding!.columns.find((c) => c.column === 'employment')! : null;
+    expect(employment).toMatchObject({ kind: 'categorical', categories: ['none', 'salaried', 'self-employed'] });
+    // only the one empty cell was filled
+    expect(ds.notes).toContainEqual(expect.stringMatching(/^1 missing value\(s\) in "employment" set to its most frequent value/));
+    // a numeric column: "none" is a missing value there
+    const file = join(tmpDir(), 'n.csv');
+    writeFileSync(file, `x,y\n${Array.from({ length: 30 }, (_, i) => `${i === 3 ? 'none' : i},${i % 2 ? 'a' : 'b'}`).join('\n')}\n`);
+    const numeric = loadCsv({ path: file, target: 'y' });
+    expect(numeric.encoding!.kind === 'tabular' && numeric.encoding!.columns[0]).toMatchObject({ kind: 'numeric' });
+    expect(numeric.notes).toContainEqual(expect.stringMatching(/^1 missing value\(s\) in "x" set to its mean/));
+  });
+
+  it('leaves out a text column with a different value in every row, and refuses one as the target', () => {
+    const ds = loadCsv({ path: loans(60), target: 'default' });
+    expect(ds.encoding).toMatchObject({ kind: 'tabular', ignored: ['applicant_id'] });
+    expect(ds.featureNames.some((f) => f.startsWith('applicant_id'))).toBe(false);
+    expect(ds.notes).toContain('"applicant_id" left out: every row has a different value (an identifier), which cannot help predict new rows; new rows may keep the column');
+    expect(() => loadCsv({ path: loans(60), target: 'applicant_id' })).toThrow(/the target "applicant_id" has a different value in every row, so it looks like an identifier, not something to predict; choose the column to predict/);
+    // a few rows say nothing yet: every value differs in any small table
+    expect(loadCsv({ path: loans(12), target: 'default' }).encoding).not.toHaveProperty('ignored');
+  });
+});
