@@ -117,8 +117,15 @@ function readClause(raw: string): { limit: BudgetLimit; words: string } | { erro
 }
 
 /** Reads a whole budget: clauses joined by "and", commas or semicolons. */
+/**
+ * Words before the limits that name what the picker finds anyway: "the best model under 2 mJ per
+ * prediction" (the product's own phrase, refused until walk 46), "the most accurate model at most
+ * 0.56 mJ", "a model that uses at most 1 mJ".
+ */
+const PREAMBLE = /^(?:(?:the|a|an)\s+)?(?:(?:most\s+accurate|best|cheapest|most\s+frugal)\s+)?(?:model|one)\s+(?:(?:that|which)\s+(?:uses|needs|takes|has|is)\s+|(?:with|using)\s+)?/i;
+
 export function parseBudget(text: string): BudgetReading {
-  const t = text.trim();
+  const t = text.trim().replace(PREAMBLE, '');
   if (!t) return { ok: false, error: `type a budget, ${EXAMPLE}` };
   // a comma between digits is part of a number ("0,14 mJ", "1,000 predictions"), not a new clause
   const clauses = t.split(/\s*(?:(?<!\d),|,(?!\d)|;|\band\b|&)\s*/i).filter(Boolean);

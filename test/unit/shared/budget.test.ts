@@ -23,6 +23,10 @@ describe('a budget in words', () => {
     ['2,5 mJ and at least 90% accuracy', [{ metric: 'infer_energy_j_per_sample', bound: 'max', value: 0.0025 }, { metric: 'accuracy', bound: 'min', value: 0.9 }], 'read as: energy per prediction ≤ 2.5 mJ and accuracy ≥ 90%'],
     ['at most 1,500 µJ, at least 90% accuracy', [{ metric: 'infer_energy_j_per_sample', bound: 'max', value: 0.0015 }, { metric: 'accuracy', bound: 'min', value: 0.9 }], 'read as: energy per prediction ≤ 1.5 mJ and accuracy ≥ 90%'],
     ['at most 1 J per 1,000 predictions', [{ metric: 'infer_energy_j_per_sample', bound: 'max', value: 0.001 }], 'read as: energy per prediction ≤ 1 mJ (1 J per 1,000 predictions)'],
+    // the words before the limit name what the picker finds anyway (walk 46; the product's own phrase)
+    ['the best model under 2 mJ per prediction', [{ metric: 'infer_energy_j_per_sample', bound: 'max', value: 0.002 }], 'read as: energy per prediction ≤ 2 mJ'],
+    ['the most accurate model at most 0.56 mJ per prediction', [{ metric: 'infer_energy_j_per_sample', bound: 'max', value: 0.00056 }], 'read as: energy per prediction ≤ 560 µJ'],
+    ['a model that uses at most 1 mJ per prediction and at least 90% accuracy', [{ metric: 'infer_energy_j_per_sample', bound: 'max', value: 0.001 }, { metric: 'accuracy', bound: 'min', value: 0.9 }], 'read as: energy per prediction ≤ 1 mJ and accuracy ≥ 90%'],
   ])('reads "%s"', (text, limits, readAs) => {
     const r = parseBudget(text);
     expect(r).toMatchObject({ ok: true, readAs });
