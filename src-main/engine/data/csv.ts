@@ -235,7 +235,7 @@ export function loadCsv(options: CsvOptions): CsvDataset {
   }
   // an identifier to predict: "add rows" was the advice (walk 46)
   if (task === 'classification' && !numericTarget && identifier(targetValues)) {
-    throw new UserError(`${path}: the target "${columns[t]}" has a different value in every row, so it looks like an identifier, not something to predict; choose the column to predict`);
+    throw new UserError(`${path}: the target "${columns[t]}" has a different value in every row, so it looks like an identifier, not something to predict (dataset.target in the study file)`);
   }
 
   // a column of text with a different value in every row (an applicant id) cannot help predict

@@ -446,7 +446,7 @@ export function WizardScreen() {
               <p>
                 {summary.rows.toLocaleString()} {summary.kind === 'image' ? 'images' : 'rows'} · {summary.features} features
                 {/* walk 42: "8 features" for 5 input columns */}
-                {source === 'csv' && csv && summary.features !== csv.columns.length - 1 ? ` (from ${csv.columns.length - 1} columns: each category of a text column is a feature of its own)` : ''} ·{' '}
+                {source === 'csv' && csv && summary.features > csv.columns.length - 1 ? ' (a text column makes one feature per category)' : ''} ·{' '}
                 {summary.task === 'regression' ? 'regression (a number to predict)' : `classes: ${summary.classes.map((c) => `${c.name} (${c.count})`).join(', ')}`}
               </p>
               {summary.warnings.map((w) => (

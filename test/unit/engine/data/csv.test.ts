@@ -205,7 +205,7 @@ describe('text values that look like missing markers, and identifiers (walk 46)'
     expect(ds.encoding).toMatchObject({ kind: 'tabular', ignored: ['applicant_id'] });
     expect(ds.featureNames.some((f) => f.startsWith('applicant_id'))).toBe(false);
     expect(ds.notes).toContain('"applicant_id" left out: every row has a different value (an identifier), which cannot help predict new rows; new rows may keep the column');
-    expect(() => loadCsv({ path: loans(60), target: 'applicant_id' })).toThrow(/the target "applicant_id" has a different value in every row, so it looks like an identifier, not something to predict; choose the column to predict/);
+    expect(() => loadCsv({ path: loans(60), target: 'applicant_id' })).toThrow(/the target "applicant_id" has a different value in every row, so it looks like an identifier, not something to predict \(dataset\.target in the study file\)/);
     // a few rows say nothing yet: every value differs in any small table
     expect(loadCsv({ path: loans(12), target: 'default' }).encoding).not.toHaveProperty('ignored');
   });
