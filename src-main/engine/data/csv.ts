@@ -204,7 +204,9 @@ export function loadCsv(options: CsvOptions): CsvDataset {
   const { path } = options;
   const { columns, rows: body, delimiter, hasHeader, decimalCommas: commas } = readCsvTable(path);
   // a column's missing cells: "none" and "null" count only in a column of numbers (see WORDS)
-  const missingIn = (i: number) => (body.every((r) => isMissing(r.cells[i]!) || isNumber(r.cells[i]!.trim())) ? isMissing : isMissingText);
+  // (read once per column: `missing: drop` asks it of every row)
+  const missingBy = columns.map((_, i) => (body.every((r) => isMissing(r.cells[i]!) || isNumber(r.cells[i]!.trim())) ? isMissing : isMissingText));
+  const missingIn = (i: number) => missingBy[i]!;
   const t = /^\d+$/.test(options.target) && !columns.includes(options.target) ? Number(options.target) - 1 : columns.indexOf(options.target);
   if (t < 0 || t >= columns.length) {
     // the study file's field, and the column meant where only its case or spaces differ
