@@ -218,8 +218,7 @@ export function loadCsv(options: CsvOptions): CsvDataset {
   if (commas.length) notes.push(`decimal commas read as numbers in ${commas.map((c) => `"${c}"`).join(', ')}`);
 
   // a target of text keeps "none" as a class, as a text feature keeps it as a category
-  const targetText = !body.every((r) => isMissing(r.cells[t]!) || isNumber(r.cells[t]!.trim()));
-  const targetMissing = targetText ? isMissingText : isMissing;
+  const targetMissing = missingIn(t);
   const missingRows = body.filter((r) => targetMissing(r.cells[t]!));
   let data = body.filter((r) => !targetMissing(r.cells[t]!));
   if (missingRows.length) notes.push(`${missingRows.length} row(s) without a target value dropped (${lineList(missingRows)})`);
