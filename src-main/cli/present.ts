@@ -7,7 +7,7 @@ import { UserError } from '../engine/errors';
 import { shellWord } from '../shared/shell-word';
 import { describeCorrelation, energyPredictors } from '../shared/correlation';
 import { crossClassAgreement } from '../shared/cross-class';
-import { METRICS, type TrialRecord } from '../shared/types';
+import { METRICS, type EnergyWindow, type TrialRecord } from '../shared/types';
 import type { Store, StudyRow } from '../engine/store/store';
 import { table, type TableOptions } from './table';
 import { projectionSummary, signedPercent, type ProjectionCheck } from '../shared/projection-check';
@@ -156,11 +156,11 @@ const OTHER_LOAD_SHARE = 0.1;
  * ever named), with the largest share of the CPUs others used in a training or inference window
  * of 100 ms or more: the machine's busy time less the trial's own, over the window's capacity.
  */
-function besideOtherLoad(store: ProvenanceSource, trials: TrialRecord[]): { number: number; others: number }[] {
+function besideOtherLoad(trials: TrialRecord[], windowsOf: (t: TrialRecord) => readonly EnergyWindow[]): { number: number; others: number }[] {
   const out: { number: number; others: number }[] = [];
   for (const t of trials) {
     let most = 0;
-    for (const w of store.getWindows({ trialId: t.id })) {
+    for (const w of windowsOf(t)) {
       if ((w.phase !== 'train' && w.phase !== 'infer') || !w.cpu || w.cpu.treeS === null || w.durationS < 0.1 || !(w.cpu.cores > 0)) continue;
       const capacity = w.cpu.cores * w.durationS;
       most = Math.max(most, Math.max(0, Math.min(w.cpu.machineBusyS, capacity) - w.cpu.treeS) / capacity);
@@ -183,9 +183,12 @@ function whereText(where: ReadonlyMap<number, ReadonlySet<string>>): string {
 
 /** One line per energy domain: how its figures were obtained. */
 export function provenanceLines(store: ProvenanceSource, study: StudyRow, trials: TrialRecord[]): string[] {
+  // each trial's windows read once, for every line below that looks at them
+  const windows = new Map(trials.map((t) => [t.id, store.getWindows({ trialId: t.id })]));
+  const windowsOf = (t: TrialRecord) => windows.get(t.id)!;
   const seen = new Map<string, string>();
   for (const t of trials) {
-    for (const w of store.getWindows({ trialId: t.id })) {
+    for (const w of windowsOf(t)) {
       for (const d of w.domains) {
         if (seen.has(d.domain)) continue;
         const p = d.provenance;
@@ -207,7 +210,7 @@ export function provenanceLines(store: ProvenanceSource, study: StudyRow, trials
   const attribution = trials.map((t) => store.getTrialAttrs(t.id).attribution).find((a) => typeof a === 'string');
   // no trial measured anything yet: nothing to say whose it is (walk 44: "the whole machine's"
   // beside "each trial's own (attributed) energy is used", on a study whose trials all failed early)
-  const measuredAny = trials.some((t) => store.getWindows({ trialId: t.id }).length > 0);
+  const measuredAny = trials.some((t) => windowsOf(t).length > 0);
   if (attribution || measuredAny) {
     lines.push(
       attribution
@@ -215,7 +218,7 @@ export function provenanceLines(store: ProvenanceSource, study: StudyRow, trials
         : "energy figures are the whole machine's (no per-process accounting)",
     );
   }
-  const beside = besideOtherLoad(store, trials);
+  const beside = besideOtherLoad(trials, windowsOf);
   if (beside.length) {
     lines.push(
       `measured while other programs kept over ${Math.round(OTHER_LOAD_SHARE * 100)}% of the CPUs busy (the most, in training or inference): ${beside
@@ -251,7 +254,7 @@ export function provenanceLines(store: ProvenanceSource, study: StudyRow, trials
   // one line per distinct warning, with the trials and phases it touched
   const groups = new Map<string, Map<number, Set<string>>>();
   for (const t of trials) {
-    for (const w of store.getWindows({ trialId: t.id })) {
+    for (const w of windowsOf(t)) {
       for (const f of w.flags ?? []) {
         if (f.kind === 'net-meaningless' && underLoad) continue; // said once, above
         const key = `${f.kind} — ${f.message}`;
@@ -337,29 +340,35 @@ export async function budgetLines(
     // a limit the study cannot be held to is bad input, as an unreadable budget is (exit 2)
     if (pick.unmeasured) throw new UserError(`--budget: ${pick.sentence}`);
     const out = [`  ${pick.sentence}`];
+    const trialOf = (n: number) => own.find((t) => t.number === n);
+    const energyOf = (n: number) => trialOf(n)?.metrics.infer_energy_j_per_sample;
+    const compared = pickComparisons(pick);
+    // the attributes of the trials the lines below name, each read once
+    const attrs = new Map<number, Record<string, unknown>>();
+    if (attrsOf) {
+      for (const n of new Set([pick.trial, ...compared.flat()])) {
+        const t = typeof n === 'number' ? trialOf(n) : undefined;
+        if (t) attrs.set(t.number, await attrsOf(t.id));
+      }
+    }
     // what it scores on rows the search never saw, as the explorer says beside the pick (walk 42)
-    const picked = pick.trial === null ? undefined : own.find((t) => t.number === pick.trial);
-    const test = picked && attrsOf ? pickTestText(picked.number, await attrsOf(picked.id), picked.metrics) : null;
+    const picked = pick.trial === null ? undefined : trialOf(pick.trial);
+    const test = picked && attrs.has(picked.number) ? pickTestText(picked.number, attrs.get(picked.number)!, picked.metrics) : null;
     if (test) out.push(`  ${test}`);
     const overturned = remeasuredComparison(
-      pickComparisons(pick),
-      (n) => own.find((t) => t.number === n)?.metrics.infer_energy_j_per_sample,
+      compared,
+      energyOf,
       remeasuredMeans,
       (j) => formatSi(j, 'J'),
     );
     if (overturned) out.push(`  ⚠ ${overturned}`);
     // a comparison smaller than the figures' own spread may not hold on another run (walk 43)
-    if (attrsOf) {
-      const compared = [...new Set(pickComparisons(pick).flat().filter((n): n is number => typeof n === 'number'))];
-      const spreads = new Map<number, number>();
-      for (const n of compared) {
-        const t = own.find((x) => x.number === n);
-        const s = t ? ((await attrsOf(t.id)).energy_spread_rel as Record<string, number> | undefined)?.infer_energy_j_per_sample : undefined;
-        if (typeof s === 'number') spreads.set(n, s);
-      }
-      const within = spreadComparison(pickComparisons(pick), (n) => own.find((t) => t.number === n)?.metrics.infer_energy_j_per_sample, (n) => spreads.get(n), (j) => formatSi(j, 'J'));
-      if (within) out.push(`  ⚠ ${within}`);
-    }
+    const spreadOf = (n: number) => {
+      const s = (attrs.get(n)?.energy_spread_rel as Record<string, number> | undefined)?.infer_energy_j_per_sample;
+      return typeof s === 'number' ? s : undefined;
+    };
+    const within = spreadComparison(compared, energyOf, spreadOf, (j) => formatSi(j, 'J'));
+    if (within) out.push(`  ⚠ ${within}`);
     if (pick.trial !== null) {
       const budget = shellWord(words.trim());
       out.push(`  Take it away:   ${ecopt} export ${quoted}${dbFlag} --trial ${pick.trial}`, `  Its report:     ${ecopt} report ${quoted}${dbFlag} --trial ${pick.trial} --budget ${budget}${classFlag}`);
