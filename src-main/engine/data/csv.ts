@@ -146,7 +146,10 @@ export function readCsvTable(path: string): { columns: string[]; rows: Row[]; de
   return { columns, rows: body, delimiter, hasHeader, decimalCommas };
 }
 
-export { isMissing as isMissingCell, isMissingText as isMissingCategory };
+/** A cell's missing-value rule, for a column of text or of numbers (see WORDS): what training read, `predict` reads. */
+export function missingRule(text: boolean): (v: string) => boolean {
+  return text ? isMissingText : isMissing;
+}
 
 /**
  * Reads `1,5` as 1.5 in the columns whose values are all numbers once read that way — only where
@@ -205,7 +208,7 @@ export function loadCsv(options: CsvOptions): CsvDataset {
   const { columns, rows: body, delimiter, hasHeader, decimalCommas: commas } = readCsvTable(path);
   // a column's missing cells: "none" and "null" count only in a column of numbers (see WORDS)
   // (read once per column: `missing: drop` asks it of every row)
-  const missingBy = columns.map((_, i) => (body.every((r) => isMissing(r.cells[i]!) || isNumber(r.cells[i]!.trim())) ? isMissing : isMissingText));
+  const missingBy = columns.map((_, i) => missingRule(!body.every((r) => isMissing(r.cells[i]!) || isNumber(r.cells[i]!.trim()))));
   const missingIn = (i: number) => missingBy[i]!;
   const t = /^\d+$/.test(options.target) && !columns.includes(options.target) ? Number(options.target) - 1 : columns.indexOf(options.target);
   if (t < 0 || t >= columns.length) {

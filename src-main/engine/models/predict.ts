@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
-import { isMissingCategory, isMissingCell, readCsvTable } from '../data/csv';
+import { missingRule, readCsvTable } from '../data/csv';
 import { IMAGE_EXTENSIONS, imagePixels } from '../data/images';
 import type { ColumnEncoding } from '../data/types';
 import { UserError } from '../errors';
@@ -74,12 +74,12 @@ interface Inputs {
 
 function encodeCell(enc: ColumnEncoding, raw: string, where: string): number[] {
   if (enc.kind === 'numeric') {
-    if (isMissingCell(raw)) return [enc.fill];
+    if (missingRule(false)(raw)) return [enc.fill];
     const v = Number(raw.trim());
     if (!Number.isFinite(v)) throw new UserError(`${where}: "${raw.trim()}" is not a number, and the model was trained on numbers here; fix the value or empty the cell`);
     return [v];
   }
-  const v = isMissingCategory(raw) ? enc.fill : raw.trim();
+  const v = missingRule(true)(raw) ? enc.fill : raw.trim();
   if (!enc.categories.includes(v)) {
     throw new UserError(
       `${where}: "${v}" is a category the model never saw (it knows ${enc.categories.slice(0, 8).map((c) => `"${c}"`).join(', ')}${enc.categories.length > 8 ? ', …' : ''}); map it to one of these, or retrain with data that holds it`,
@@ -119,7 +119,7 @@ function tabularInputs(path: string, p: Preprocessing): Inputs {
     let k = 0;
     for (const c of enc.columns) {
       const raw = r.cells[columns.indexOf(c.column)]!;
-      if (c.kind === 'numeric' ? isMissingCell(raw) : isMissingCategory(raw)) filled.push(`line ${r.line}, "${c.column}" (${c.kind === 'numeric' ? `its training mean ${Number(c.fill.toPrecision(4))}` : `its most frequent category "${c.fill}"`})`);
+      if (missingRule(c.kind !== 'numeric')(raw)) filled.push(`line ${r.line}, "${c.column}" (${c.kind === 'numeric' ? `its training mean ${Number(c.fill.toPrecision(4))}` : `its most frequent category "${c.fill}"`})`);
       let values: number[];
       try {
         values = encodeCell(c, raw, `line ${r.line}, column "${c.column}"`);
@@ -139,7 +139,8 @@ function tabularInputs(path: string, p: Preprocessing): Inputs {
     n: rows.length,
     echo: rows.map((r) => r.cells),
     echoColumns: columns,
-    truth: rows.map((r) => (targetAt >= 0 && !isMissingCell(r.cells[targetAt]!) ? r.cells[targetAt]!.trim() : null)),
+    // a class named "none" is a class, as training read it
+    truth: rows.map((r) => (targetAt >= 0 && !missingRule(p.task === 'classification' && p.classes.some((c) => c.trim() === '' || !Number.isFinite(Number(c))))(r.cells[targetAt]!) ? r.cells[targetAt]!.trim() : null)),
     filled,
   };
 }
