@@ -124,12 +124,18 @@ describe('energy reports from a real study database', () => {
     expect(r.emissions.source).toMatch(/world average fallback/);
   });
 
-  it('ecopt verify detects an edited measurement row', async () => {
+  /** The study copied to a folder of its own, and its report written there as JSON: what verify is asked about. */
+  async function reportOnCopy(): Promise<{ copy: string; out: string }> {
     const work = tmpDir();
     const copy = join(work, 'study.db');
     copyFileSync(db, copy);
     const out = join(work, 'out');
     expect((await runCli(['report', 'reported', '--db', copy, '--out', out, '--format', 'json'])).code).toBe(0);
+    return { copy, out };
+  }
+
+  it('ecopt verify detects an edited measurement row', async () => {
+    const { copy, out } = await reportOnCopy();
     const ok = await runCli(['verify', join(out, 'energy-report.json'), '--db', copy]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/^OK: /);
@@ -155,11 +161,7 @@ describe('energy reports from a real study database', () => {
   });
 
   it('ecopt verify says when only the study moved on since the report: the model still matches, the campaign is out of date (walk 45)', async () => {
-    const work = tmpDir();
-    const copy = join(work, 'study.db');
-    copyFileSync(db, copy);
-    const out = join(work, 'out');
-    expect((await runCli(['report', 'reported', '--db', copy, '--out', out, '--format', 'json'])).code).toBe(0);
+    const { copy, out } = await reportOnCopy();
     const path = join(out, 'energy-report.json');
     const report = JSON.parse(readFileSync(path, 'utf8')) as EnergyReport;
     const then = Object.values(report.study.trials).reduce((a, n) => a + n, 0);
