@@ -16,7 +16,7 @@ import { ECOPT_VERSION, type StoredWindow, type Store, type StudyRow } from '../
 import { methodOf, windowTotals } from '../trials/energy';
 import { campaignFigures, unrecordedTrials, type CampaignWindow } from './campaign';
 import { meterWords } from './meter-words';
-import { killedWords } from './render/text';
+import { batchSizeText, killedWords } from './render/text';
 import { mostAccurateTrial, paybackOf } from './payback';
 import { errorChangeWords, pointsBetween } from '../../shared/payback';
 import { isRegressionResult, pickByBudget, qualityName, studyQuality } from '../../shared/analysis';
@@ -109,11 +109,6 @@ export function phaseFigures(w: StoredWindow, flops: number | null, flopsMethod:
 }
 
 /** Two significant figures as a plain decimal, never an exponent: 4.2e-8 → "0.000000042". */
-/** "256", or "up to 256 (one batch of 224: the whole set)" when the set is smaller than a batch. */
-function batchText(batch: number | undefined, setSize: number): string {
-  if (batch === undefined) return 'an unrecorded size';
-  return setSize > 0 && setSize < batch ? `up to ${batch} (one batch of ${setSize.toLocaleString('en-US')}: the whole set)` : String(batch);
-}
 
 /** The methodology's sentence on trials that ran but stored nothing (their process was killed). */
 function unrecordedText(c: CampaignFigures): string {
@@ -511,7 +506,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
   const benchmark = !inferW
     ? null
     : attrs.infer_repeats !== undefined
-      ? `${inferW.samples.toLocaleString('en-US')} predictions: the held-out test set (${Math.round(inferW.samples / Math.max(1, attrs.infer_repeats)).toLocaleString('en-US')} samples) repeated ${attrs.infer_repeats} times in batches of ${batchText(attrs.infer_batch_size, Math.round(inferW.samples / Math.max(1, attrs.infer_repeats)))}, after one warm-up pass`
+      ? `${inferW.samples.toLocaleString('en-US')} predictions: the held-out test set (${Math.round(inferW.samples / Math.max(1, attrs.infer_repeats)).toLocaleString('en-US')} samples) repeated ${attrs.infer_repeats} times in batches of ${attrs.infer_batch_size === undefined ? 'an unrecorded size' : batchSizeText(attrs.infer_batch_size, Math.round(inferW.samples / Math.max(1, attrs.infer_repeats)))}, after one warm-up pass`
       : `${inferW.samples.toLocaleString('en-US')} predictions, as the training command reported them (its own inference phase, ${durationText(inferW.durationS)}; how it batched or repeated them was not reported)`;
   const regression = isRegressionResult(trial.metrics);
   const qualityWords = regression

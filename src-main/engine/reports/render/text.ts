@@ -7,15 +7,10 @@ import { unrecordedTrials } from '../campaign';
 import { durationText, energyText, gramsText, percentText, plainNumber } from '../units';
 
 /** SCI's functional unit in words: "one inference", "1,000 inferences", "one training run". */
-/** Whether trials were measured at once (several workers, or several GPUs), as the campaign found it from its windows. */
-function overlapping(c: EnergyReport['campaign']): boolean {
-  return c.concurrent === true;
-}
-
 /** What the whole machine's total holds beyond the campaign's windows, in brackets; "" where nothing. */
 function grossNotes(c: EnergyReport['campaign']): string {
   const notes = [
-    ...(overlapping(c) ? ["each window's whole-machine figure, summed: windows of workers that ran at once each count theirs"] : []),
+    ...(c.concurrent ? ["each window's whole-machine figure, summed: windows of workers that ran at once each count theirs"] : []),
     // walk 43: 9.14 kJ held the 1.57 kJ of baselines the campaign leaves out, and said nothing
     ...(c.idle.underLoad > 0 ? [`including the ${energyText(c.idle.underLoadGrossJ)} the machine drew during the ${c.idle.underLoad === 1 ? 'idle baseline' : `${c.idle.underLoad} idle baselines`} taken under load, which the campaign does not count`] : []),
   ];
@@ -97,11 +92,12 @@ export function batchRepeatsText(inf: Pick<NonNullable<EnergyReport['inference']
 }
 
 /**
- * "256", or "75 (the whole set, under the batch size of 256)" where the set is smaller than a
- * batch (walk 45: "batch 256" for a 75-row test set, whose every batch held 75).
+ * "256", or "up to 256 (one batch of 75: the whole set)" where the set is smaller than a batch: one
+ * wording for the methodology, the Markdown, the PDF and the model card (walk 45: "batch 256" for
+ * a 75-row test set beside the methodology's "one batch of 75").
  */
 export function batchSizeText(batch: number, setSize: number | null): string {
-  return setSize !== null && setSize > 0 && setSize < batch ? `${setSize.toLocaleString('en-US')} (the whole set, under the batch size of ${batch})` : String(batch);
+  return setSize !== null && setSize > 0 && setSize < batch ? `up to ${batch} (one batch of ${setSize.toLocaleString('en-US')}: the whole set)` : String(batch);
 }
 
 /** "Chosen by the budget “at most 100 µJ per prediction” (read as: …). Model #1 is …" — or null without a budget. */
@@ -269,7 +265,7 @@ export function campaignRows(r: EnergyReport): [string, string][] {
     return [label, s.trials === 0 ? 'none' : `${trialsText}: ${energyText(s.energyJ)} over ${durationText(s.durationS)} (${percentText(c.energyJ > 0 ? s.energyJ / c.energyJ : 0)})${note}`] as [string, string];
   };
   return [
-    ['Whole campaign', `${energyText(c.energyJ)}${lowerBoundText(c)} = ${r.gpai.developmentEnergy.mwh2sf} MWh; ${gramsText(c.emissionsG)}; ${durationText(c.durationS)} measured${c.spanS !== null ? ` over ${durationText(c.spanS)} from first to last measurement (${overlapping(c) ? 'trials ran at once on several workers or devices, so their times add up to more than the span; pauses between sessions included' : 'pauses between sessions included'})` : ''}${outsidePhasesText(c)}${remeasuredText(c)}; ${c.method} (${uncertainty(c.uncertaintyRel)})`],
+    ['Whole campaign', `${energyText(c.energyJ)}${lowerBoundText(c)} = ${r.gpai.developmentEnergy.mwh2sf} MWh; ${gramsText(c.emissionsG)}; ${durationText(c.durationS)} measured${c.spanS !== null ? ` over ${durationText(c.spanS)} from first to last measurement (${c.concurrent ? 'trials ran at once on several workers or devices, so their times add up to more than the span; pauses between sessions included' : 'pauses between sessions included'})` : ''}${outsidePhasesText(c)}${remeasuredText(c)}; ${c.method} (${uncertainty(c.uncertaintyRel)})`],
     ...machinesRow(c),
     stateRow('Complete trials', c.byState.complete, 'complete'),
     stateRow('Pruned trials', c.byState.pruned, 'pruned'),

@@ -52,7 +52,7 @@ describe('trials measured at once', () => {
 
 describe('the inference batch, as stated', () => {
   it('is the whole set where the set is smaller than the batch size (walk 45: "batch 256" for 75 rows)', () => {
-    expect(batchRepeatsText({ batchSize: 256, repeats: 3274, samples: 245_550 })).toBe('batch 75 (the whole set, under the batch size of 256), 3274 repeats');
+    expect(batchRepeatsText({ batchSize: 256, repeats: 3274, samples: 245_550 })).toBe('batch up to 256 (one batch of 75: the whole set), 3274 repeats');
     expect(batchRepeatsText({ batchSize: 256, repeats: 25, samples: 10_000 })).toBe('batch 256, 25 repeats');
     expect(batchRepeatsText({ batchSize: null, repeats: null, samples: 100 })).toBe('batching and repeats not reported');
   });
