@@ -79,7 +79,7 @@ function defaultTrial(store: Store, trials: TrialRecord[]): TrialRecord | null {
 function defaultNote(store: Store, study: StudyRow, trials: TrialRecord[], taken: TrialRecord): string | null {
   const best = mostAccurateTrial(trials.filter((t) => t.state === 'complete'));
   if (!best || best.number === taken.number) return null;
-  const host = store.getPlacedTrials(study.id, ['complete']).find((t) => t.id === best.id)?.host;
+  const host = store.getPlacedTrial(best.id)?.host;
   return `the most accurate model, #${best.number}, is not kept on this machine${host ? ` (it ran on ${host})` : ''}, so #${taken.number}, the most accurate with a kept model here, was exported; \`ecopt export ${shellWord(study.name)} --trial ${best.number}\` says where #${best.number}'s model is`;
 }
 
