@@ -408,19 +408,12 @@ export function ExplorerScreen({ name }: { name: string }) {
   // trials whose re-measurements since disagree with the figure the front and the pick use
   const disagrees = view.flagged.filter((f) => f.kinds.includes('remeasure-disagrees')).map((f) => f.trial);
   // the sentence's energy comparisons, against the re-measurements made since (as `ecopt show --budget` says it)
-  const overturned = pick
-    ? remeasuredComparison(
-        pickComparisons(pick),
-        (n) => view.trials.find((t) => t.number === n)?.metrics.infer_energy_j_per_sample,
-        new Map((view.remeasuredMeans ?? []).map((r) => [r.trial, r.jPerSample])),
-        (j) => formatSi(j, 'J'),
-      )
-    : null;
+  const compared = pick ? pickComparisons(pick) : [];
+  const energyOf = (n: number) => view.trials.find((t) => t.number === n)?.metrics.infer_energy_j_per_sample;
+  const overturned = pick ? remeasuredComparison(compared, energyOf, new Map((view.remeasuredMeans ?? []).map((r) => [r.trial, r.jPerSample])), (j) => formatSi(j, 'J')) : null;
   // and against the figures' own spread: a difference inside it may not hold on another run (walk 43)
   const spreads = new Map((view.inferSpreads ?? []).map((s) => [s.trial, s.rel]));
-  const withinSpread = pick
-    ? spreadComparison(pickComparisons(pick), (n) => view.trials.find((t) => t.number === n)?.metrics.infer_energy_j_per_sample, (n) => spreads.get(n), (j) => formatSi(j, 'J'))
-    : null;
+  const withinSpread = pick ? spreadComparison(compared, energyOf, (n) => spreads.get(n), (j) => formatSi(j, 'J')) : null;
   const showModel = (n: number) => {
     selectTrial(n);
     // its details open below the plots: take the user there
