@@ -2,6 +2,7 @@
 import { formatMetric, formatSi, projectedEnergyText } from '../shared/format';
 import { frontTrials, pickByBudget, pickComparisons, pickTestText, spreadComparison, studyQuality } from '../shared/analysis';
 import { parseBudget } from '../shared/budget';
+import { targetName, targetUnitsText } from '../shared/spec';
 import { remeasuredComparison } from '../shared/remeasure';
 import { UserError } from '../engine/errors';
 import { shellWord } from '../shared/shell-word';
@@ -32,8 +33,9 @@ function objectiveHeaders(study: StudyRow): string[] {
  * "Objectives: Accuracy (%) maximize; …", each in the unit the tables below print it in (an
  * accuracy stored as a fraction is printed as a percentage), its limit too.
  */
-export function objectivesLine(study: Pick<StudyRow, 'objectives'>): string {
-  const shown = (unit: string) => (unit === 'fraction' ? '%' : unit);
+export function objectivesLine(study: Pick<StudyRow, 'objectives'> & { spec?: Pick<StudyRow['spec'], 'dataset'> }): string {
+  // an RMSE's unit is its target column's (walk 45: "(target units)" told a filer nothing)
+  const shown = (unit: string) => (unit === 'fraction' ? '%' : unit === 'target units' ? targetUnitsText(study.spec ? targetName(study.spec) : null).replace(/^in the /, '') : unit);
   return `Objectives: ${study.objectives
     .map((o) => `${METRICS[o.metric].label} (${shown(o.unit)}) ${o.direction}${o.threshold !== undefined ? `, limit ${formatMetric(o.threshold, o.unit)}` : ''}`)
     .join('; ')}`;
@@ -336,7 +338,7 @@ export async function budgetLines(
   // export and report read a study file: the one given, or a copy of a PostgreSQL study
   const dbFlag = source.copyFrom !== undefined ? ' --db study.db' : source.db !== undefined ? ` --db ${shellWord(source.db)}` : '';
   const pickLines = async (own: TrialRecord[], classFlag: string) => {
-    const pick = pickByBudget(own, reading.limits, studyQuality(study.objectives, own));
+    const pick = pickByBudget(own, reading.limits, studyQuality(study.objectives, own), undefined, targetName(study.spec));
     // a limit the study cannot be held to is bad input, as an unreadable budget is (exit 2)
     if (pick.unmeasured) throw new UserError(`--budget: ${pick.sentence}`);
     const out = [`  ${pick.sentence}`];
@@ -353,7 +355,7 @@ export async function budgetLines(
     }
     // what it scores on rows the search never saw, as the explorer says beside the pick (walk 42)
     const picked = pick.trial === null ? undefined : trialOf(pick.trial);
-    const test = picked && attrs.has(picked.number) ? pickTestText(picked.number, attrs.get(picked.number)!, picked.metrics) : null;
+    const test = picked && attrs.has(picked.number) ? pickTestText(picked.number, attrs.get(picked.number)!, picked.metrics, targetName(study.spec)) : null;
     if (test) out.push(`  ${test}`);
     const overturned = remeasuredComparison(
       compared,

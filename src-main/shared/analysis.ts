@@ -8,6 +8,7 @@ import type { Direction, MetricName } from './types';
 import { METRICS } from './types';
 import { formatMetric } from './format';
 import { errorChangeWords, pointsBetween } from './payback';
+import { targetUnitsText } from './spec';
 
 export interface ObjectiveLike {
   metric: string;
@@ -247,7 +248,14 @@ function meets(t: TrialLike, l: BudgetLimit): boolean {
  * sentence names the other choice when it differs, and when nothing fits, the closest trial and
  * what it misses by; a limit on a quality the study does not measure says which it does.
  */
-export function pickByBudget(trials: readonly TrialLike[], limits: readonly BudgetLimit[], quality: Quality = studyQuality(null, trials), energyMetric: MetricName = 'infer_energy_j_per_sample'): BudgetPick {
+export function pickByBudget(
+  trials: readonly TrialLike[],
+  limits: readonly BudgetLimit[],
+  quality: Quality = studyQuality(null, trials),
+  energyMetric: MetricName = 'infer_energy_j_per_sample',
+  /** A CSV study's target column, to name an RMSE's units (spec.ts targetName). */
+  target: string | null = null,
+): BudgetPick {
   const qualityMetric = quality.metric;
   const done = trials.filter((t) => t.state === 'complete' && t.metrics[qualityMetric] !== undefined);
   const q = (t: TrialLike) => t.metrics[qualityMetric]!;
@@ -266,7 +274,7 @@ export function pickByBudget(trials: readonly TrialLike[], limits: readonly Budg
     return {
       trial: null,
       mostAccurate: top?.number ?? null,
-      sentence: `No model of this study measures ${limitName(unmeasured.metric)}: its models are compared by ${qualityName(qualityMetric)}${METRICS[qualityMetric].unit === 'target units' ? " (in the target's units)" : ''}. State the limit on that, e.g. ${example}, or leave quality out.`,
+      sentence: `No model of this study measures ${limitName(unmeasured.metric)}: its models are compared by ${qualityName(qualityMetric)}${METRICS[qualityMetric].unit === 'target units' ? ` (${targetUnitsText(target)})` : ''}. State the limit on that, e.g. ${example}, or leave quality out.`,
       closest: [],
       unmeasured: true,
     };
@@ -302,7 +310,7 @@ export function pickByBudget(trials: readonly TrialLike[], limits: readonly Budg
   }
   // the picked model's own figures, not only how it compares (a new user had to look them up)
   const own = [
-    `${fraction ? METRICS[qualityMetric].label.toLowerCase() : qualityName(qualityMetric)} ${fraction ? `${(Math.round(q(pick) * 1000) / 10).toFixed(1)}%` : limitValue(q(pick), METRICS[qualityMetric].unit)}`,
+    `${fraction ? METRICS[qualityMetric].label.toLowerCase() : qualityName(qualityMetric)} ${fraction ? `${(Math.round(q(pick) * 1000) / 10).toFixed(1)}%` : limitValue(q(pick), METRICS[qualityMetric].unit)}${METRICS[qualityMetric].unit === 'target units' ? ` (${targetUnitsText(target)})` : ''}`,
     Number.isFinite(e(pick)) ? `${METRICS[energyMetric].label.toLowerCase()} ${limitValue(e(pick), METRICS[energyMetric].unit)}` : null,
   ].filter(Boolean);
   sentence += ` Model #${pick.number}: ${own.join(', ')}.`;
@@ -347,7 +355,7 @@ function limitValue(v: number, unit: string): string {
  * What the budget's pick scores on data the search never saw, in a sentence (walk 42: the pick
  * said 84.4%, and its held-out test rows gave 74.4%); null where the trial has no test figure.
  */
-export function pickTestText(number: number, attrs: Record<string, unknown>, metrics: Partial<Record<string, number>> = {}): string | null {
+export function pickTestText(number: number, attrs: Record<string, unknown>, metrics: Partial<Record<string, number>> = {}, target: string | null = null): string | null {
   const unseen = 'rows used neither in training nor in choosing';
   // "flatter" only where they did: the test rows can also score the model better (the fresh clone's #15: 91.8% validation, 93.6% test)
   const chosenBy = (flattered: boolean) => `the figure above is on the validation rows the search chose by${flattered ? ', which flatter the model it picks' : ''}`;
@@ -357,7 +365,7 @@ export function pickTestText(number: number, attrs: Record<string, unknown>, met
   }
   if (typeof attrs.test_rmse === 'number') {
     const flattered = metrics.rmse !== undefined && attrs.test_rmse > metrics.rmse;
-    return `On held-out test data (${unseen}), model #${number}'s RMSE is ${formatMetric(attrs.test_rmse, 'target units')}: what to expect on new data; ${chosenBy(flattered)}.`;
+    return `On held-out test data (${unseen}), model #${number}'s RMSE is ${formatMetric(attrs.test_rmse, 'target units')} (${targetUnitsText(target)}): what to expect on new data; ${chosenBy(flattered)}.`;
   }
   if (typeof attrs.reported_test_accuracy === 'number') return `Your command reported a test accuracy of ${formatMetric(attrs.reported_test_accuracy, 'fraction')} for model #${number}, on data ECOpt does not know.`;
   return null;

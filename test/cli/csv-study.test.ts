@@ -42,7 +42,9 @@ describe('studies on a user CSV file', () => {
     const best = [...linear].sort((a, b) => a.metrics.rmse! - b.metrics.rmse!)[0]!;
     const picked = await runCli(['show', 'linear', '--db', db, '--budget', 'at most 1 J per prediction']);
     expect(picked.code, picked.stderr).toBe(0);
-    expect(picked.stdout).toContain(`Model #${best.number}: RMSE ${Number(best.metrics.rmse!.toPrecision(4))}`);
+    // the RMSE's units named by the column it predicts, in the sentence and in the objectives' header
+    expect(picked.stdout).toContain(`Model #${best.number}: RMSE ${Number(best.metrics.rmse!.toPrecision(4))} (in the units of the target (column 3))`);
+    expect(picked.stdout).toContain('Root-mean-square error (regression) (units of the target (column 3)) minimize');
     expect(picked.stdout).toContain(`export linear --db ${db} --trial ${best.number}`);
     const byError = await runCli(['show', 'linear', '--db', db, '--budget', `RMSE at most ${best.metrics.rmse! * 2}`]);
     expect(byError.stdout).toMatch(/Budget read as: RMSE ≤ [\d.]+\./);

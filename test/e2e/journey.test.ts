@@ -563,7 +563,7 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     expect(await tab.getByTestId('budget-picker').textContent()).toContain('RMSE at most 20');
     await tab.getByTestId('budget-text').fill('at most 25 µJ per prediction');
     await tab.getByTestId('budget-sentence').getByText(/Model #2 has an RMSE 1\.74 higher and uses 28% less energy per prediction than the most accurate model \(#1\)/).waitFor();
-    await tab.getByTestId('budget-test').getByText(/^On held-out test data .*, model #2's RMSE is [\d.]+: what to expect on new data/).waitFor();
+    await tab.getByTestId('budget-test').getByText(/^On held-out test data .*, model #2's RMSE is [\d.]+ \(in the units of "price_keur"\): what to expect on new data/).waitFor();
     await tab.getByTestId('budget-show').click();
     const detail = tab.getByTestId('trial-detail');
     await detail.getByRole('heading', { name: 'Model #2' }).waitFor();

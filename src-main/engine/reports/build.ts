@@ -273,7 +273,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
   if (options.budget !== undefined) {
     const reading = parseBudget(options.budget);
     if (!reading.ok) throw new UserError(`budget "${options.budget}": ${reading.error}`);
-    budgetPick = { ...pickByBudget(trials, reading.limits, quality), text: options.budget.trim(), readAs: reading.readAs };
+    budgetPick = { ...pickByBudget(trials, reading.limits, quality, undefined, targetName(study.spec)), text: options.budget.trim(), readAs: reading.readAs };
     if (options.trialNumber === undefined && budgetPick.trial === null) throw new UserError(`no model of "${study.name}" meets the budget "${budgetPick.text}": ${budgetPick.sentence}`);
   }
   let trial: TrialRecord;

@@ -377,7 +377,7 @@ export function ExplorerScreen({ name }: { name: string }) {
   const onMeasured = useCallback(() => setMeasuredVersion((v) => v + 1), []);
   const reading = useMemo(() => (budgetText.trim() ? parseBudget(budgetText) : null), [budgetText]);
   const quality = useMemo(() => studyQuality(view?.objectives ?? null, view?.trials ?? []), [view]);
-  const pick = useMemo(() => (view && reading?.ok ? pickByBudget(view.trials, reading.limits, quality) : null), [view, reading, quality]);
+  const pick = useMemo(() => (view && reading?.ok ? pickByBudget(view.trials, reading.limits, quality, undefined, view.target ?? null) : null), [view, reading, quality]);
   // the trial in focus is what the user did last: a point clicked, or a trial the address names
   // (?trial=7, "Show model #7"), wins over the budget's pick until the budget is edited
   const [clicked, setClicked] = useState<number | null>(null);
@@ -403,7 +403,7 @@ export function ExplorerScreen({ name }: { name: string }) {
   const ym = y ?? view.objectives[0]!.metric;
   const z = view.objectives.length === 3 && !x && !y ? view.objectives[2]!.metric : null;
   const chosen = pick?.trial ?? null;
-  const pickedTest = picked && picked.trial.number === chosen ? pickTestText(chosen, picked.attrs, picked.trial.metrics) : null;
+  const pickedTest = picked && picked.trial.number === chosen ? pickTestText(chosen, picked.attrs, picked.trial.metrics, view.target ?? null) : null;
   const pickedPlusMinus = picked && picked.trial.number === chosen ? inferenceUncertaintyText(picked.windows) : null;
   // trials whose re-measurements since disagree with the figure the front and the pick use
   const disagrees = view.flagged.filter((f) => f.kinds.includes('remeasure-disagrees')).map((f) => f.trial);

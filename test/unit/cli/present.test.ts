@@ -12,6 +12,15 @@ describe('ecopt show', () => {
     ];
     expect(objectivesLine({ objectives })).toBe('Objectives: Accuracy (%) maximize, limit 90.0%; Inference energy per prediction (J) minimize, limit 2 mJ');
   });
+
+  it("names a regression's units by its target column, where the study has one", () => {
+    const objectives = [{ metric: 'rmse' as const, direction: 'minimize' as const, unit: 'target units' }];
+    const csv = { dataset: { csv: 'houses.csv', target: 'price_keur' } } as unknown as StudyRow['spec'];
+    expect(objectivesLine({ objectives, spec: csv })).toBe('Objectives: Root-mean-square error (regression) (units of "price_keur") minimize');
+    const byNumber = { dataset: { csv: 'houses.csv', target: '3' } } as unknown as StudyRow['spec'];
+    expect(objectivesLine({ objectives, spec: byNumber })).toBe('Objectives: Root-mean-square error (regression) (units of the target (column 3)) minimize');
+    expect(objectivesLine({ objectives })).toBe("Objectives: Root-mean-square error (regression) (target's units) minimize");
+  });
 });
 
 describe('ecopt show, the trials table', () => {

@@ -76,8 +76,11 @@ describe('picking a regression model by a budget', () => {
     expect(p.trial).toBe(7);
     expect(p.mostAccurate).toBe(3);
     expect(p.sentence).toBe(
-      'Model #7 has an RMSE 1.74 higher and uses 28% less energy per prediction than the most accurate model (#3). The most frugal model within this limit is #10: it has an RMSE 17.3 higher and uses 13% less energy per prediction than #7. Model #7: RMSE 17.95, inference energy per prediction 20.3 µJ.',
+      "Model #7 has an RMSE 1.74 higher and uses 28% less energy per prediction than the most accurate model (#3). The most frugal model within this limit is #10: it has an RMSE 17.3 higher and uses 13% less energy per prediction than #7. Model #7: RMSE 17.95 (in the target's units), inference energy per prediction 20.3 µJ.",
     );
+    // the target column named where the caller knows it (walk 45: "target units" told a filer nothing)
+    const named = pickByBudget(houses, (parseBudget('at most 25 µJ per prediction') as { limits: BudgetLimit[] }).limits, quality, undefined, 'price_keur');
+    expect(named.sentence).toMatch(/Model #7: RMSE 17\.95 \(in the units of "price_keur"\), inference energy/);
     // the quality inferred from the trials when no objectives are given: the same pick
     expect(pickByBudget(houses, (parseBudget('at most 25 µJ per prediction') as { limits: BudgetLimit[] }).limits).trial).toBe(7);
   });
@@ -99,13 +102,15 @@ describe('picking a regression model by a budget', () => {
     const p = pickReg('at least 95% accuracy');
     expect(p.trial).toBeNull();
     expect(p.sentence).toBe(`No model of this study measures accuracy: its models are compared by RMSE (in the target's units). State the limit on that, e.g. "RMSE at most 17", or leave quality out.`);
+    const [limit] = (parseBudget('at least 95% accuracy') as { limits: BudgetLimit[] }).limits;
+    expect(pickByBudget(houses, [limit!], quality, undefined, 'price_keur').sentence).toMatch(/compared by RMSE \(in the units of "price_keur"\)\./);
   });
 });
 
 describe('ecopt show --budget beside re-measurements', () => {
   it("adds a warning where the re-measurements overturn the sentence's energy comparison (walk 40)", async () => {
     const rec = (number: number, accuracy: number, j: number) => ({ id: number + 1, number, state: 'complete', params: {}, metrics: { accuracy, infer_energy_j_per_sample: j }, retryOf: null, backend: 'wasm', createdAt: '', startedAt: null, finishedAt: null, failure: null }) as TrialRecord;
-    const study = { name: 'digits-mlp', objectives: [{ metric: 'accuracy', direction: 'maximize' }, { metric: 'infer_energy_j_per_sample', direction: 'minimize' }] } as unknown as StudyRow;
+    const study = { name: 'digits-mlp', spec: {}, objectives: [{ metric: 'accuracy', direction: 'maximize' }, { metric: 'infer_energy_j_per_sample', direction: 'minimize' }] } as unknown as StudyRow;
     const ts = [rec(3, 0.88, 166e-6), rec(8, 0.902, 185e-6), rec(11, 0.856, 148e-6)];
     const plain = await budgetLines(study, ts, 'at most 200 µJ per prediction', 'ecopt');
     expect(plain.join('\n')).toContain('The most frugal model within this limit is #11');
@@ -116,14 +121,15 @@ describe('ecopt show --budget beside re-measurements', () => {
 
   it('says what the pick scores on held-out test data, as the explorer does (walk 42)', async () => {
     const rec = (number: number, accuracy: number, j: number) => ({ id: number + 1, number, state: 'complete', params: {}, metrics: { accuracy, infer_energy_j_per_sample: j }, retryOf: null, backend: 'wasm', createdAt: '', startedAt: null, finishedAt: null, failure: null }) as TrialRecord;
-    const study = { name: 'churn', objectives: [{ metric: 'accuracy', direction: 'maximize' }, { metric: 'infer_energy_j_per_sample', direction: 'minimize' }] } as unknown as StudyRow;
+    const study = { name: 'churn', spec: {}, objectives: [{ metric: 'accuracy', direction: 'maximize' }, { metric: 'infer_energy_j_per_sample', direction: 'minimize' }] } as unknown as StudyRow;
     const ts = [rec(1, 0.889, 171e-6), rec(8, 0.844, 135e-6)];
     const attrs = new Map<number, Record<string, unknown>>([[9, { test_accuracy: 0.744 }], [2, { test_accuracy: 0.8 }]]);
     const lines = await budgetLines(study, ts, 'at most 0,14 mJ', 'ecopt', [], {}, new Map(), async (id) => attrs.get(id) ?? {});
     expect(lines[1]).toMatch(/^ {2}Model #8 /);
     expect(lines[2]).toBe('  On held-out test data (rows used neither in training nor in choosing), model #8 scores 74.4%: what to expect on new data; the figure above is on the validation rows the search chose by, which flatter the model it picks.');
     // a regression's test RMSE, a command's reported test accuracy
-    expect(pickTestText(3, { test_rmse: 18.24 }, { rmse: 17.95 })).toBe("On held-out test data (rows used neither in training nor in choosing), model #3's RMSE is 18.24: what to expect on new data; the figure above is on the validation rows the search chose by, which flatter the model it picks.");
+    expect(pickTestText(3, { test_rmse: 18.24 }, { rmse: 17.95 })).toBe("On held-out test data (rows used neither in training nor in choosing), model #3's RMSE is 18.24 (in the target's units): what to expect on new data; the figure above is on the validation rows the search chose by, which flatter the model it picks.");
+    expect(pickTestText(3, { test_rmse: 18.24 }, { rmse: 17.95 }, 'price_keur')).toMatch(/model #3's RMSE is 18\.24 \(in the units of "price_keur"\): what/);
     // better on the test rows than on the validation rows: no "flatter"
     expect(pickTestText(15, { test_accuracy: 0.936 }, { accuracy: 0.918 })).toBe('On held-out test data (rows used neither in training nor in choosing), model #15 scores 93.6%: what to expect on new data; the figure above is on the validation rows the search chose by.');
     expect(pickTestText(3, { reported_test_accuracy: 0.91 })).toBe('Your command reported a test accuracy of 91.0% for model #3, on data ECOpt does not know.');
@@ -131,7 +137,7 @@ describe('ecopt show --budget beside re-measurements', () => {
   });
   it("warns where the sentence's energy comparison is inside the figures' own spread (walk 43)", async () => {
     const rec = (number: number, accuracy: number, j: number) => ({ id: number + 1, number, state: 'complete', params: {}, metrics: { accuracy, infer_energy_j_per_sample: j }, retryOf: null, backend: 'wasm', createdAt: '', startedAt: null, finishedAt: null, failure: null }) as TrialRecord;
-    const study = { name: 'shared-digits', objectives: [{ metric: 'accuracy', direction: 'maximize' }, { metric: 'infer_energy_j_per_sample', direction: 'minimize' }] } as unknown as StudyRow;
+    const study = { name: 'shared-digits', spec: {}, objectives: [{ metric: 'accuracy', direction: 'maximize' }, { metric: 'infer_energy_j_per_sample', direction: 'minimize' }] } as unknown as StudyRow;
     // #3 at 156 µJ ±18%, the most accurate #7 at 159 µJ ±12%: "2% less" is noise
     const ts = [rec(3, 0.869, 156e-6), rec(7, 0.894, 159e-6), rec(5, 0.6, 100e-6)];
     const spread = new Map<number, number>([[4, 0.18], [8, 0.12], [6, 0.05]]);
