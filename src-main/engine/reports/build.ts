@@ -453,7 +453,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
   const unitWords = unit === 'inference' ? 'one inference' : unit === '1000-inferences' ? '1,000 inferences' : 'one training run';
   const sciScore = sciE * intensity.intensityGPerKWh + embodied.embodiedG;
   const sciText =
-    `SCI = (E × I) + M per R, R = ${unitWords}: E = ${energyText(sciE * J_PER_KWH)} (the IT energy × PUE ${pue}), I = ${plainNumber(intensity.intensityGPerKWh, 4)} gCO2e/kWh (${intensity.country}), ` +
+    `SCI = (E × I) + M per R, R = ${unitWords}: E = ${energyText(sciE * J_PER_KWH)} (the IT energy × PUE ${pue}), I = ${plainNumber(intensity.intensityGPerKWh, 7)} gCO2e/kWh (${intensity.country}), ` +
     (embodied.included
       ? `M = TE × TR/EL × RR/ToR = ${gramsText(embodied.totalG!)} × ${durationText(timeReservedS)} / ${plainNumber(options.embodied!.lifespanYears, 3)} years × ${plainNumber(embodied.share!, 3)} = ${gramsText(embodied.embodiedG)}`
       : `M excluded (0 g): ${embodied.excludedReason}`) +

@@ -27,8 +27,9 @@ describe('the trial detail', () => {
     expect(hardwareClassText('eb6f0ade', 'inventory not recorded').text).toBe('hardware class eb6f0ade');
   });
 
-  it('writes a grid intensity as the reports do: gCO2e/kWh, four significant figures', () => {
-    expect(intensityText(56.039)).toBe('56.04 gCO2e/kWh');
+  it('writes a grid intensity as the reports do: the figure used, gCO2e/kWh', () => {
+    expect(intensityText(56.039)).toBe('56.039 gCO2e/kWh');
+    expect(intensityText(380.95 * 1.1)).toBe('419.045 gCO2e/kWh');
     expect(intensityText(475)).toBe('475 gCO2e/kWh');
   });
 

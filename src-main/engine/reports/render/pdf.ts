@@ -158,7 +158,7 @@ export function renderPdf(r: EnergyReport, frontier: FrontierPoint[], options: {
     ['Inference, per 1,000', e.inferencePer1000G === null || !inf ? noInference(r) : `${gramsText(e.inferencePer1000G)}${emissionsUncertainty(inf)}`],
     ['SCI (ISO/IEC 21031:2024)', r.sci.text],
     ['E (energy incl. PUE)', `${energyText(r.sci.energyKWh * 3.6e6)} per ${unitWords(r.sci.functionalUnit)} = IT energy ${energyText(r.sci.itEnergyKWh * 3.6e6)} × PUE ${r.sci.pue}`],
-    ['I (grid intensity)', `${plainNumber(r.sci.intensityGPerKWh, 4)} gCO2e/kWh; E × I = ${gramsText(r.sci.operationalG)}`],
+    ['I (grid intensity)', `${plainNumber(r.sci.intensityGPerKWh, 7)} gCO2e/kWh; E × I = ${gramsText(r.sci.operationalG)}`],
     ['M (embodied)', emb.included ? `${gramsText(emb.embodiedG)} = TE ${gramsText(emb.totalG!)} × TR ${durationText(emb.timeReservedS!)} / EL ${plainNumber(emb.lifespanS! / (365.25 * 86400), 3)} years × RR/ToR ${plainNumber(emb.share!, 3)}` : `excluded: ${emb.excludedReason}`],
   ]);
 

@@ -290,7 +290,7 @@ export function paybackRows(r: EnergyReport): [string, string][] {
     ['Campaign energy to repay', p.text.campaign],
     ['Payback point', p.verdict === 'pays-back' ? `${p.text.predictions} predictions${p.interval ? ` (interval ${p.text.interval})` : ' (no interval: a spread was not measured)'}` : p.verdict === 'never' ? 'never, in energy' : 'not applicable: the model is its own reference'],
   ];
-  if (p.carbon) rows.push(['In carbon', `the campaign emitted ${gramsText(p.carbon.campaignG)}; each prediction ${p.carbon.extraGPerPrediction > 0 ? 'adds' : 'saves'} ${gramsText(p.carbon.extraGPerPrediction > 0 ? p.carbon.extraGPerPrediction : p.carbon.savedGPerPrediction)} (at ${plainNumber(p.carbon.gPerKWh, 4)} gCO2e/kWh including PUE); the payback point is the same`]);
+  if (p.carbon) rows.push(['In carbon', `the campaign emitted ${gramsText(p.carbon.campaignG)}; each prediction ${p.carbon.extraGPerPrediction > 0 ? 'adds' : 'saves'} ${gramsText(p.carbon.extraGPerPrediction > 0 ? p.carbon.extraGPerPrediction : p.carbon.savedGPerPrediction)} (at ${plainNumber(p.carbon.gPerKWh, 7)} gCO2e/kWh including PUE); the payback point is the same`]);
   return rows;
 }
 

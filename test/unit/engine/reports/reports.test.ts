@@ -58,6 +58,9 @@ describe('energy reports from a real study database', () => {
     expect(text).toContain(`${report.training.energyMWh2sf} MWh`);
     expect(text).toContain(`${energyText(report.inference!.jPerSample)} per prediction`);
     expect(text).toContain(`${report.emissions.intensityGPerKWh} gCO2e/kWh - Germany (DEU), ${report.emissions.year}`);
+    // the SCI row's I is the same figure as the grid row's (380.95, not 380.9: a filer recomputes E × I from it)
+    expect(text).toContain(`${report.emissions.intensityGPerKWh} gCO2e/kWh; E × I =`);
+    expect(report.sci.text).toContain(`I = ${report.emissions.intensityGPerKWh} gCO2e/kWh (Germany)`);
     expect(text).toContain(report.digest.value);
     expect(text).toContain('ESTIMATED by cpu-tdp-estimate');
     expect(text).toMatch(/GPAI Code of Practice/);
