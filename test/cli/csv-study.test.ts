@@ -104,7 +104,7 @@ describe('studies on a user CSV file', () => {
     writeFileSync(join(dir, 'new.csv'), `${header}\n${first!.replace(/^[^,]*/, '')}\n`);
     const filled = await runCli(['predict', out, join(dir, 'new.csv'), '--out', join(dir, 'q.csv')]);
     expect(filled.code, filled.stderr).toBe(0);
-    expect(filled.stderr).toMatch(/Warning: 1 empty cell was filled as in training, so its row was predicted from a guessed value: line 2, "[^"]+" \(its training mean [\d.]+\)/);
+    expect(filled.stderr).toMatch(/Warning: 1 missing cell was filled as in training, so its row was predicted from a guessed value: line 2, "[^"]+" \(given its training mean [\d.]+\)/);
   }, 240_000);
 
   it('refuses a CSV that does not exist, naming the study file and the path', async () => {

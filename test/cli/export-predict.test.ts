@@ -3,7 +3,8 @@
  * chosen model, and apply it to rows — the held-out test rows reproduce the stored test accuracy.
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseStudySpec } from '../../src-main/shared/spec';
@@ -65,6 +66,56 @@ describe('take the model away: ecopt export and ecopt predict', () => {
     const lines = readFileSync(predictions, 'utf8').trim().split('\n');
     expect(lines[0]).toBe('height,colour,weight,label,prediction,probability');
     expect(lines).toHaveLength(Number(m![1]) + 1);
+
+    // a loader of the user's own, written from the card's steps alone, gives predict's answers (walk 47:
+    // one written from the card's old sentence crashed on an "NA" and took an unseen category as zeros)
+    expect(card).toContain('A category not in the list cannot be encoded: refuse the row');
+    const rows = readFileSync(join(out, 'test-rows.csv'), 'utf8').trim().split('\n');
+    const [hAt, wAt, cAt] = ['height', 'weight', 'colour'].map((k) => rows[0]!.split(',').indexOf(k));
+    const edited = rows.slice(1, 4).map((line, i) => {
+      const cells = line.split(',');
+      if (i === 0) cells[hAt!] = 'NA';
+      if (i === 1) cells[wAt!] = ' n/a ';
+      if (i === 2) cells[cAt!] = ` ${cells[cAt!] || 'red'} `;
+      return cells.join(',');
+    });
+    writeFileSync(join(out, 'mine.csv'), [rows[0], ...rows.slice(4), ...edited].join('\n') + '\n');
+    const snippet = /```js\n([\s\S]*?)```/.exec(card)![1]!;
+    const steps = [
+      "const p = JSON.parse(readFileSync('preprocessing.json', 'utf8'));",
+      "const [head, ...body] = readFileSync('mine.csv', 'utf8').trim().split('\\n').map((l) => l.split(','));",
+      "const missing = (raw, numeric) => ['', 'na', 'n/a', 'nan', '?', ...(numeric ? ['null', 'none'] : [])].includes(raw.trim().toLowerCase());",
+      'const x = body.map((r) => {',
+      '  const f = [];',
+      '  for (const c of p.encoding.columns) {',
+      '    const raw = r[head.indexOf(c.column)];',
+      "    if (c.kind === 'numeric') f.push(missing(raw, true) ? c.fill : Number(raw));",
+      '    else {',
+      '      const v = missing(raw, false) ? c.fill : raw.trim();',
+      "      if (!c.categories.includes(v)) throw new Error('unseen category ' + v);",
+      '      for (const k of c.categories) f.push(k === v ? 1 : 0);',
+      '    }',
+      '  }',
+      '  return Array.from(Float32Array.from(f), (v, j) => (v - p.featureScale.mean[j]) / p.featureScale.sd[j]);',
+      '});',
+      'const probs = model.predict(tf.tensor2d(x)).arraySync();',
+      'for (const q of probs) { const k = q.indexOf(Math.max(...q)); console.log(`${p.classes[k]},${q[k].toFixed(6)}`); }',
+    ];
+    writeFileSync(join(out, 'mine.mjs'), `${snippet}${steps.join('\n')}\n`);
+    symlinkSync(join(ROOT, 'node_modules'), join(out, 'node_modules'));
+    const mine = spawnSync(process.execPath, ['mine.mjs'], { cwd: out, encoding: 'utf8' });
+    rmSync(join(out, 'node_modules'));
+    expect(mine.status, mine.stderr).toBe(0);
+    const theirs = await runCli(['predict', out, join(out, 'mine.csv'), '--out', join(dir, 'theirs.csv')]);
+    expect(theirs.code, theirs.stderr).toBe(0);
+    // the filled cells named with what they held
+    expect(theirs.stderr).toMatch(/\d+ missing cells were filled as in training.*"height" \("NA", given its training mean [\d.]+\)/);
+    const ours = mine.stdout.trim().split('\n').map((l) => l.split(','));
+    const given = readFileSync(join(dir, 'theirs.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').slice(-2));
+    expect(ours).toHaveLength(given.length);
+    // the same classes; probabilities to 6 decimals but for the last digit (plain tfjs runs on cpu here, predict on wasm)
+    expect(ours.map((o) => o[0])).toEqual(given.map((g) => g[0]));
+    for (let i = 0; i < ours.length; i++) expect(Math.abs(Number(ours[i]![1]) - Number(given[i]![1]))).toBeLessThanOrEqual(2e-6);
 
     // measured again from the kept model: new inference windows beside the first, figures unchanged
     const before = new Store(db, { readonly: true });

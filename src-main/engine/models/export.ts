@@ -409,13 +409,33 @@ function modelCard(store: Store, studyId: number, trial: TrialRecord, p: Preproc
     'const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology, weightSpecs: weightsManifest.flatMap((g) => g.weights), weightData }));',
     '```',
     '',
-    `Prepare inputs as \`preprocessing.json\` says: ${
-      enc?.kind === 'image'
-        ? 'resize, then divide each pixel by 255.'
-        : 'encode each column (numbers as they are, categories one-hot in the listed order, missing cells as `fill`), then subtract `featureScale.mean` and divide by `featureScale.sd`, feature by feature.'
-    }${p.task === 'regression' ? ' Multiply the output by `targetScale.sd` and add `targetScale.mean`.' : ' The output is one probability per class, in the order of `classes`.'}`,
-    '',
+    ...(enc?.kind === 'image'
+      ? [
+          `Prepare inputs as \`preprocessing.json\` says: resize, then divide each pixel by 255.${p.task === 'regression' ? ' Multiply the output by `targetScale.sd` and add `targetScale.mean`.' : ' The output is one probability per class, in the order of `classes`: the prediction is the largest.'}`,
+          '',
+        ]
+      : tabularSteps(p.task)),
   ].join('\n');
+}
+
+/**
+ * A CSV model's preparation, step by step, as `ecopt predict` does it (walk 47: a loader written
+ * from one sentence crashed on the exported test rows' "NA", and encoded an unseen category as
+ * all zeros, where predict refuses it).
+ */
+function tabularSteps(task: 'classification' | 'regression'): string[] {
+  return [
+    'Prepare each row as `preprocessing.json` says; this is what `ecopt predict` does:',
+    '',
+    "1. Take the columns by their header names, in any order: `encoding.columns` lists, in order, those the model takes; the target and the columns in `encoding.ignored` may be there and are not used.",
+    '2. A cell is missing when it is empty or, ignoring case and surrounding spaces, `NA`, `N/A`, `NaN` or `?`; in a numeric column `null` and `none` too (in a categorical column those two are categories). A missing cell takes the column\'s `fill`: a numeric column\'s mean over the training rows, a categorical column\'s most frequent category.',
+    '3. A number as it is. A category, its surrounding spaces trimmed and its case as written, becomes one feature per entry of `categories`, in that order: 1 for its own, 0 for the others. A category not in the list cannot be encoded: refuse the row, as `ecopt predict` does (a row of all zeros would get an answer, and a meaningless one).',
+    '4. Subtract `featureScale.mean` and divide by `featureScale.sd`, feature by feature (the mean here is the encoded feature\'s, computed apart from `fill`: they agree but for the last digits; use each in its own step). `ecopt predict` rounds each value to 32-bit floats, scales it in double precision and rounds it to 32 bits again; done the same way, its probabilities are reproduced to their 6 printed decimals but for an occasional last digit (its own cpu and wasm backends differ there too).',
+    task === 'regression'
+      ? '5. The output is the prediction in standardised units: multiply it by `targetScale.sd` and add `targetScale.mean`.'
+      : '5. The output is one probability per class, in the order of `classes`: the prediction is the largest.',
+    '',
+  ];
 }
 
 /** The exported folder of a trial as one .zip, for a browser download ("Take this model"). */

@@ -68,7 +68,7 @@ interface Inputs {
   echoColumns: string[];
   /** True labels or values where the input has them. */
   truth: (string | null)[];
-  /** Empty cells given the training's fill value, as "line 4, "area" (its mean 145)". */
+  /** Missing cells given the training's fill value, as "line 4, "area" ("NA", given its training mean 145)". */
   filled?: string[];
 }
 
@@ -119,7 +119,9 @@ function tabularInputs(path: string, p: Preprocessing): Inputs {
     let k = 0;
     for (const c of enc.columns) {
       const raw = r.cells[columns.indexOf(c.column)]!;
-      if (missingRule(c.kind !== 'numeric')(raw)) filled.push(`line ${r.line}, "${c.column}" (${c.kind === 'numeric' ? `its training mean ${Number(c.fill.toPrecision(4))}` : `its most frequent category "${c.fill}"`})`);
+      // what the cell held where it was not empty (walk 47: an "NA" was called an empty cell)
+      const held = raw.trim() === '' ? '' : `"${raw.trim()}", `;
+      if (missingRule(c.kind !== 'numeric')(raw)) filled.push(`line ${r.line}, "${c.column}" (${held}${c.kind === 'numeric' ? `given its training mean ${Number(c.fill.toPrecision(4))}` : `given its most frequent category "${c.fill}"`})`);
       let values: number[];
       try {
         values = encodeCell(c, raw, `line ${r.line}, column "${c.column}"`);
@@ -180,6 +182,8 @@ function csvCell(v: string | number): string {
 
 export async function predict(modelDir: string, input: string, out: string): Promise<PredictResult> {
   const backend = await selectBackend();
+  // the cpu backend's first tensor prints a banner recommending tfjs-node, in the middle of predict's own output (walk 47: ECOPT_BACKEND=cpu to compare)
+  if (backend.name === 'cpu') tf.enableProdMode();
   const { model, preprocessing: p } = await loadModel(modelDir);
   const inputs = statSync(input).isDirectory() ? await imageInputs(input, p) : tabularInputs(input, p);
   const f = p.inputShape.reduce((a, b) => a * b, 1);
@@ -236,7 +240,7 @@ export async function predict(modelDir: string, input: string, out: string): Pro
   const filled = inputs.filled ?? [];
   if (filled.length) {
     warnings.push(
-      `${filled.length} empty cell${filled.length === 1 ? ' was' : 's were'} filled as in training, so ${filled.length === 1 ? 'its row was' : 'their rows were'} predicted from a guessed value: ${filled.slice(0, 5).join('; ')}${filled.length > 5 ? `; and ${filled.length - 5} more` : ''}. Fill them with the real values where you know them`,
+      `${filled.length} missing cell${filled.length === 1 ? ' was' : 's were'} filled as in training, so ${filled.length === 1 ? 'its row was' : 'their rows were'} predicted from a guessed value: ${filled.slice(0, 5).join('; ')}${filled.length > 5 ? `; and ${filled.length - 5} more` : ''}. Fill them with the real values where you know them`,
     );
   }
   if (imageMeans !== null) {
