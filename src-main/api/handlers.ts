@@ -662,6 +662,7 @@ export class Api {
       summary,
       objectives: study.objectives,
       target: targetName(study.spec),
+      inferBatchSize: study.spec.dataset ? study.spec.trial.inferBatchSize : null,
       trials: (a.columns ??= toColumns(a.trials)),
       front: a.front,
       ...(a.classes ? { classes: a.classes } : {}),

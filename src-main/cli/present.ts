@@ -1,6 +1,6 @@
 /** What `ecopt show` and the end of `ecopt tune` print: trials, the Pareto front, provenance. */
 import { formatMetric, formatSi, projectedEnergyText } from '../shared/format';
-import { frontTrials, pickByBudget, pickComparisons, pickTestText, spreadComparison, studyQuality } from '../shared/analysis';
+import { batchingText, frontTrials, pickByBudget, pickComparisons, pickTestText, spreadComparison, studyQuality } from '../shared/analysis';
 import { parseBudget } from '../shared/budget';
 import { targetName, targetUnitsText } from '../shared/spec';
 import { remeasuredComparison } from '../shared/remeasure';
@@ -381,6 +381,7 @@ export async function budgetLines(
   };
   const head = [
     `Budget ${reading.readAs}.`,
+    ...[batchingText(study.spec?.dataset ? (study.spec.trial?.inferBatchSize ?? 256) : null, reading.limits)].filter((t) => t !== null).map((t) => `  ${t}`),
     ...(source.copyFrom !== undefined
       ? [`  The study is in PostgreSQL: copy it to a file first (your URL with its password), then run the commands below on the copy:`, `  ${ecopt} copy --from ${shellWord(source.copyFrom)} --to study.db ${quoted}`]
       : []),

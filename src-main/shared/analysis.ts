@@ -341,6 +341,17 @@ function closest(done: readonly TrialLike[], limits: readonly BudgetLimit[], qua
   return { text: parts.length ? ` Closest: ${parts.join('; ')}.` : '', trials };
 }
 
+/**
+ * Under a budget on energy per prediction, the batching its figures are for (a small MLP: 57.6 µJ
+ * per prediction in one batch of 72, 2.72 mJ one row per call). `inferBatchSize` null for a
+ * command study, whose script batches as it does: nothing said.
+ */
+export function batchingText(inferBatchSize: number | null, limits: readonly { metric: MetricName }[]): string | null {
+  if (inferBatchSize === null || !limits.some((l) => l.metric === 'infer_energy_j_per_sample')) return null;
+  if (inferBatchSize <= 1) return 'Energy per prediction is measured one row per call (trial.inferBatchSize 1).';
+  return `Energy per prediction is measured in batches of up to ${inferBatchSize} rows (trial.inferBatchSize): a service that predicts one row per call spends more on each; a study with inferBatchSize 1 measures that.`;
+}
+
 /** A limited metric in a sentence: "energy per prediction", "accuracy", "RMSE". */
 function limitName(metric: MetricName): string {
   return isQuality(metric) && metric !== 'accuracy' ? qualityName(metric) : METRICS[metric].label.toLowerCase();

@@ -151,6 +151,8 @@ export interface ExploreView {
   summary: StudySummary;
   /** As StudyView's. */
   target?: string | null;
+  /** The inference benchmark's batch size (trial.inferBatchSize) of a built-in study; null for command trials. */
+  inferBatchSize?: number | null;
   objectives: StudyView['objectives'];
   trials: TrialColumns;
   front: number[];

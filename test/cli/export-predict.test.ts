@@ -41,6 +41,8 @@ describe('take the model away: ecopt export and ecopt predict', () => {
     expect(card).toMatch(/Energy per prediction \(this model's own share\) \| [\d.]+ [µmn]?J — estimated \(cpu-tdp-estimate; ±\d+%\); spread between blocks of repeats ±\d+% \|/);
     expect(card).toMatch(/Training energy \(own share\) \| [\d.]+ [kmµ]?J — estimated \(cpu-tdp-estimate; ±\d+%\) \|/);
     expect(card).toMatch(/Inference energy was estimated, not measured, over \d+ predictions in batches of up to \d+ \(one batch of \d+: the whole set\) on the `wasm` backend/);
+    // and what that batching means for a service predicting one row per call (walk 47)
+    expect(card).toContain('backend. The figures per prediction hold for predictions made in batches this size: a service that predicts one row per call spends more on each');
     expect(card).toMatch(/seed 3, trial 1/);
     // where to run the command it gives (walk 42: npx in the download's folder looked for "ecopt" on the registry)
     expect(card).toContain('npx ecopt predict <this folder> <this folder>/test-rows.csv --out predictions.csv\n```\n\nRun it in the folder ECOpt is installed in');

@@ -249,6 +249,12 @@ function trialFacts(store: Store, studyId: number, trial: TrialRecord, command =
   const inferHow = infer === null ? 'was not measured' : infer.method === 'measured' ? 'was measured' : infer.method === 'estimated' ? 'was estimated, not measured,' : 'was partly measured, partly estimated,';
   const setSize = typeof attrs.infer_repeats === 'number' && attrs.infer_repeats > 0 && inferW?.samples ? Math.round(inferW.samples / attrs.infer_repeats) : null;
   const batching = typeof attrs.infer_batch_size === 'number' ? ` in batches of ${batchSizeText(attrs.infer_batch_size, setSize)}` : '';
+  // walk 47: a service predicting one row per request spent 100× the card's per-prediction figure in CPU time
+  const batchOf = typeof attrs.infer_batch_size === 'number' ? Math.min(attrs.infer_batch_size, setSize !== null && setSize > 0 ? setSize : Infinity) : null;
+  const oneByOne =
+    batchOf !== null && batchOf > 1
+      ? ` The figures per prediction hold for predictions made in batches this size: a service that predicts one row per call spends more on each, since every call has a fixed cost beside the model's own arithmetic; a study with \`"trial": {"inferBatchSize": 1}\` in its study file measures that case.`
+      : '';
   const table = [
     '| figure | value |',
     '|---|---|',
@@ -280,7 +286,7 @@ function trialFacts(store: Store, studyId: number, trial: TrialRecord, command =
     ].filter((x): x is string => x !== null),
   ];
   const energy = [
-    `Inference energy ${inferHow}${inferW?.samples ? ` over ${inferW.samples} predictions${batching}` : ''} on the \`${trial.backend ?? 'unrecorded'}\` backend. Where each figure came from:`,
+    `Inference energy ${inferHow}${inferW?.samples ? ` over ${inferW.samples} predictions${batching}` : ''} on the \`${trial.backend ?? 'unrecorded'}\` backend.${oneByOne} Where each figure came from:`,
     '',
     ...provenance.map((x) => `- ${x}`),
     ...(attrs.attribution ? [`- attribution to this model: ${String(attrs.attribution)}`] : []),

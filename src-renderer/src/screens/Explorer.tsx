@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { TrialView } from '../../../src-main/shared/contract';
 import type { HardwareClassView } from '../../../src-main/shared/classes';
-import { isRegressionResult, pickByBudget, pickComparisons, pickTestText, spreadComparison, studyQuality } from '../../../src-main/shared/analysis';
+import { batchingText, isRegressionResult, pickByBudget, pickComparisons, pickTestText, spreadComparison, studyQuality } from '../../../src-main/shared/analysis';
 import { projectionCheck, projectionCheckText } from '../../../src-main/shared/projection-check';
 import { trialsOfClass } from '../../../src-main/shared/classes';
 import { parseBudget } from '../../../src-main/shared/budget';
@@ -405,6 +405,8 @@ export function ExplorerScreen({ name }: { name: string }) {
   const chosen = pick?.trial ?? null;
   const pickedTest = picked && picked.trial.number === chosen ? pickTestText(chosen, picked.attrs, picked.trial.metrics, view.target ?? null) : null;
   const pickedPlusMinus = picked && picked.trial.number === chosen ? inferenceUncertaintyText(picked.windows) : null;
+  // the batching the per-prediction figures are for, under a limit on them (walk 47: one row per call cost 47× more)
+  const batching = reading?.ok ? batchingText(view.inferBatchSize ?? null, reading.limits) : null;
   // trials whose re-measurements since disagree with the figure the front and the pick use
   const disagrees = view.flagged.filter((f) => f.kinds.includes('remeasure-disagrees')).map((f) => f.trial);
   // the sentence's energy comparisons, against the re-measurements made since (as `ecopt show --budget` says it)
@@ -540,6 +542,11 @@ export function ExplorerScreen({ name }: { name: string }) {
           <p className="muted small" data-testid="budget-estimated">
             These energy figures are estimates{pickedPlusMinus ? ` (model #${chosen}'s: ${pickedPlusMinus})` : ''}, not measurements (see the banner above): a model close to an energy limit may not meet it once measured. Re-measure it on a
             machine with energy counters before relying on the margin.
+          </p>
+        )}
+        {pick && batching && (
+          <p className="muted small" data-testid="budget-batching">
+            {batching}
           </p>
         )}
         {pick && withinSpread && (

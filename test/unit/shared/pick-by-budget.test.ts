@@ -1,6 +1,6 @@
 /** "The best model under 2 mJ", "at least 90% accurate": the model a budget in words picks. */
 import { describe, expect, it } from 'vitest';
-import { pickByBudget, pickTestText, spreadComparison, studyQuality, type BudgetLimit } from '../../../src-main/shared/analysis';
+import { batchingText, pickByBudget, pickTestText, spreadComparison, studyQuality, type BudgetLimit } from '../../../src-main/shared/analysis';
 import { parseBudget } from '../../../src-main/shared/budget';
 import { budgetLines } from '../../../src-main/cli/present';
 import type { StudyRow } from '../../../src-main/engine/store/store';
@@ -151,5 +151,16 @@ describe('ecopt show --budget beside re-measurements', () => {
     expect(spreadComparison([[5, 3]], j, (n) => ({ 3: 0.18, 5: 0.05 })[n], String)).toBeNull();
     expect(spreadComparison([[3, 7]], j, () => null, String)).toBeNull();
     expect(spreadComparison([[3, 7]], j, (n) => (n === 3 ? 0.05 : null), String)).toContain('(spread not measured)');
+  });
+});
+
+describe('the batching a budget on energy per prediction is for (walk 47)', () => {
+  const energy = [{ metric: 'infer_energy_j_per_sample' as const }];
+  it('says it under an energy limit of a built-in study, and nothing otherwise', () => {
+    expect(batchingText(256, energy)).toBe('Energy per prediction is measured in batches of up to 256 rows (trial.inferBatchSize): a service that predicts one row per call spends more on each; a study with inferBatchSize 1 measures that.');
+    expect(batchingText(1, energy)).toBe('Energy per prediction is measured one row per call (trial.inferBatchSize 1).');
+    // a command trial batches as its script does; a limit on accuracy alone says nothing of energy
+    expect(batchingText(null, energy)).toBeNull();
+    expect(batchingText(256, [{ metric: 'accuracy' }])).toBeNull();
   });
 });
