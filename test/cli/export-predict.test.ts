@@ -168,6 +168,11 @@ describe('take the model away: ecopt export and ecopt predict', () => {
     const unseen = await runCli(['predict', out, join(dir, 'unseen.csv')]);
     expect(unseen.code).toBe(2);
     expect(unseen.stderr).toMatch(/unseen.csv, line 2, column "colour": "purple" is a category the model never saw/);
+    // a category the model knows in another case is named (walk 47: "East" beside a known "east")
+    writeFileSync(join(dir, 'case.csv'), 'height,colour,weight\n170,Red,70\n');
+    const cased = await runCli(['predict', out, join(dir, 'case.csv')]);
+    expect(cased.code).toBe(2);
+    expect(cased.stderr).toContain('line 2, column "colour": "Red" is a category the model never saw; it knows "red" (categories are matched with their case, as in training)');
     writeFileSync(join(dir, 'extra.csv'), 'height,colour,weight,shoe\n170,red,70,42\n');
     const extra = await runCli(['predict', out, join(dir, 'extra.csv')]);
     expect(extra.code).toBe(2);

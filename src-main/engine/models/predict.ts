@@ -81,8 +81,12 @@ function encodeCell(enc: ColumnEncoding, raw: string, where: string): number[] {
   }
   const v = missingRule(true)(raw) ? enc.fill : raw.trim();
   if (!enc.categories.includes(v)) {
+    // categories are compared as written: "East" is not "east" (walk 47), which training kept apart too
+    const sameButCase = enc.categories.find((c) => c.toLowerCase() === v.toLowerCase());
     throw new UserError(
-      `${where}: "${v}" is a category the model never saw (it knows ${enc.categories.slice(0, 8).map((c) => `"${c}"`).join(', ')}${enc.categories.length > 8 ? ', …' : ''}); map it to one of these, or retrain with data that holds it`,
+      sameButCase !== undefined
+        ? `${where}: "${v}" is a category the model never saw; it knows "${sameButCase}" (categories are matched with their case, as in training): write it so, or retrain with data that holds "${v}"`
+        : `${where}: "${v}" is a category the model never saw (it knows ${enc.categories.slice(0, 8).map((c) => `"${c}"`).join(', ')}${enc.categories.length > 8 ? ', …' : ''}); map it to one of these, or retrain with data that holds it`,
     );
   }
   return enc.categories.map((c) => (c === v ? 1 : 0));
