@@ -282,6 +282,20 @@ export const reportSchema = z.object({
      * Absent for a built-in trial, and in reports written before it was added.
      */
     command: z.object({ argv: z.array(z.string()), cwd: z.string(), files: z.record(z.string(), z.string()) }).optional(),
+    /**
+     * A built-in trial's data as its trainer read it: the rows (or images) in each part, the
+     * scaling, what loading did (cells filled and from what, columns left out as identifiers, rows
+     * dropped, files skipped: null where the trial ran before ECOpt recorded it) and the SHA-256
+     * of the data as loaded. Absent for a command trial, and in reports written before it was added.
+     */
+    data: z
+      .object({
+        rows: z.object({ train: z.number().int(), validation: z.number().int(), test: z.number().int() }).nullable(),
+        preparation: z.string().nullable(),
+        notes: z.array(z.string()).nullable(),
+        sha256: z.string().nullable(),
+      })
+      .optional(),
   }),
   software: z.record(z.string(), z.string()),
   hardware: z.object({

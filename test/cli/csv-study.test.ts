@@ -74,6 +74,9 @@ describe('studies on a user CSV file', () => {
     expect(md).toContain('RMSE on held-out test data, in the units of the target (column 3)');
     expect(md).toMatch(/task: regression of csv:linear\.csv samples \(validation RMSE [\d.]+ in the units of the target \(column 3\)\)/);
     expect(md).not.toContain('classification of');
+    // the data as loaded, beside the dataset's name: its parts and what loading did
+    expect(md).toMatch(/\| Data \| \d+ rows to train, \d+ to choose among trials \(validation\), \d+ held out \(test\); z-score per feature/);
+    expect(md).toMatch(/\| Data as loaded \| no header row: columns named column_1…; target "column_3" \(regression\)/);
 
     const out = join(dir, 'take-away');
     const exported = await runCli(['export', 'linear', '--db', db, '--out', out]);

@@ -57,6 +57,11 @@ describe('take the model away: ecopt export and ecopt predict', () => {
     // and the file itself, as sha256sum prints it for the model taken away (walk 45: only the card had it)
     expect(reportJson.trial.weightsFileSha256).toBe(createHash('sha256').update(readFileSync(join(out, 'weights.bin'))).digest('hex'));
     expect(card).toContain(`\`${reportJson.trial.weightsFileSha256}\``);
+    // the data as the trainer read it: the parts, and what loading did to the file (walk 45: no word of the cells filled)
+    expect(reportJson.trial.data.rows.train + reportJson.trial.data.rows.validation + reportJson.trial.data.rows.test).toBe(120);
+    expect(reportJson.trial.data.notes).toContainEqual(expect.stringMatching(/^5 missing value\(s\) in "colour" set to its most frequent value in the training rows/));
+    expect(reportJson.trial.data.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(card).toContain(`\`${reportJson.trial.data.sha256}\``);
     expect(card).toMatch(/Data fingerprint .*`[0-9a-f]{64}`/);
 
     const predictions = join(dir, 'predictions.csv');

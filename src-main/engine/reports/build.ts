@@ -310,7 +310,9 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
   if (!trainW) throw new UserError(`trial ${trial.number} of "${study.name}" has no training measurement window`);
   const attrs = store.getTrialAttrs(trial.id) as {
     settings?: { epochs?: number };
-    split?: { train?: number };
+    split?: { train?: number; validation?: number; test?: number; normalisation?: string };
+    data_notes?: unknown;
+    data_sha256?: unknown;
     infer_batch_size?: number;
     infer_repeats?: number;
     infer_rep_duration_s?: { mean: number; sd: number };
@@ -632,6 +634,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
       ...(attrs.artifact_sha256 && typeof attrs.artifact_sha256 === 'object' ? { artifactSha256: attrs.artifact_sha256 as Record<string, string> } : {}),
       ...(typeof testAccuracy === 'number' && Number.isFinite(testAccuracy) ? { testAccuracy } : {}),
       ...(kind !== 'command' && typeof attrs.test_rmse === 'number' && Number.isFinite(attrs.test_rmse) ? { testRmse: attrs.test_rmse } : {}),
+      ...(kind === 'builtin' ? { data: trialData(attrs) } : {}),
       ...(kind === 'command' && Array.isArray(attrs.command)
         ? {
             command: {
@@ -703,3 +706,15 @@ function uncertaintyWords(u: number | null): string {
   return u === null ? 'not stated by the counters' : `±${(u * 100).toFixed(0)}%`;
 }
 
+/** A built-in trial's data as its trainer recorded it (the report's `trial.data`). */
+function trialData(attrs: { split?: { train?: number; validation?: number; test?: number; normalisation?: string }; data_notes?: unknown; data_sha256?: unknown }): NonNullable<EnergyReport['trial']['data']> {
+  const sp = attrs.split;
+  const count = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) ? v : null);
+  const rows = sp && count(sp.train) !== null && count(sp.validation) !== null && count(sp.test) !== null ? { train: sp.train!, validation: sp.validation!, test: sp.test! } : null;
+  return {
+    rows,
+    preparation: typeof sp?.normalisation === 'string' ? sp.normalisation : null,
+    notes: Array.isArray(attrs.data_notes) ? attrs.data_notes.map(String) : null,
+    sha256: typeof attrs.data_sha256 === 'string' ? attrs.data_sha256 : null,
+  };
+}

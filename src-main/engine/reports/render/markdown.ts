@@ -2,7 +2,7 @@
 import type { EnergyReport, PhaseFigures } from '../../../shared/report';
 import { datasetText } from '../../../shared/spec';
 import { durationText, energyText, flopsText, gramsText, plainNumber } from '../units';
-import { OWN_VS_NET, pueText, idleHostText, emissionsUncertainty, gpaiIdentity, qualityRows, batchRepeatsText, selectionText, commandRows, campaignRows, modelFingerprint, gpaiRows, hardwareRows, methodLabel, noInference, paybackRows, perJouleText, remeasuredNote, uncertainty, unitWords } from './text';
+import { OWN_VS_NET, pueText, idleHostText, emissionsUncertainty, gpaiIdentity, qualityRows, batchRepeatsText, selectionText, commandRows, campaignRows, dataRows, modelFingerprint, gpaiRows, hardwareRows, methodLabel, noInference, paybackRows, perJouleText, remeasuredNote, uncertainty, unitWords } from './text';
 
 function table(headers: string[], rows: string[][]): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -59,6 +59,7 @@ export function renderMarkdown(r: EnergyReport): string {
         ['Study', `${r.study.name} (created ${r.study.createdAt})`],
         ['Model family', r.study.model],
         ['Dataset', datasetText(r.study.dataset)],
+        ...dataRows(r),
         ['Parameters', Object.entries(r.trial.params).map(([k, v]) => `${k}=${String(v)}`).join(', ')],
         ['Trainable parameters', r.trial.paramCount === null ? '—' : plainNumber(r.trial.paramCount, 6)],
         modelFingerprint(r),

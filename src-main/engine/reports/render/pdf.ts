@@ -12,7 +12,7 @@ import type { EnergyReport } from '../../../shared/report';
 import { datasetText } from '../../../shared/spec';
 import { durationText, energyText, flopsText, gramsText, plainNumber } from '../units';
 import { drawFrontier, drawPayback, FRONTIER_HEIGHT, paybackHeight, type FrontierPoint } from './chart';
-import { OWN_VS_NET, idleHostText, emissionsUncertainty, qualityRows, batchRepeatsText, selectionText, commandRows, campaignRows, modelFingerprint, gpaiRows, hardwareRows, lowerBoundText, methodLabel, noInference, paybackRows, perJouleText, remeasuredNote, uncertainty, unitWords } from './text';
+import { OWN_VS_NET, idleHostText, emissionsUncertainty, qualityRows, batchRepeatsText, selectionText, commandRows, campaignRows, dataRows, modelFingerprint, gpaiRows, hardwareRows, lowerBoundText, methodLabel, noInference, paybackRows, perJouleText, remeasuredNote, uncertainty, unitWords } from './text';
 
 /** Helvetica in PDF covers WinAnsi only: spell out what it lacks. */
 export function pdfSafe(s: string): string {
@@ -164,6 +164,7 @@ export function renderPdf(r: EnergyReport, frontier: FrontierPoint[], options: {
 
   section('Model, software and hardware', [
     ['Study', `${r.study.name}, created ${r.study.createdAt}; ${r.study.model} on ${datasetText(r.study.dataset)}; sampler ${r.study.sampler}; trials: ${Object.entries(r.study.trials).map(([k, v]) => `${v} ${k}`).join(', ')}`],
+    ...dataRows(r),
     ['Parameters', Object.entries(r.trial.params).map(([k, v]) => `${k}=${String(v)}`).join(', ')],
     modelFingerprint(r),
     ...commandRows(r),

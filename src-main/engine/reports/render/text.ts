@@ -159,6 +159,24 @@ export function modelFingerprint(r: Pick<EnergyReport, 'trial'>): [string, strin
 }
 
 /**
+ * A built-in trial's data, as its trainer read it: the parts' sizes, the scaling and fingerprint,
+ * then what loading did (walk 45: a filer found no word of the cells filled or the id column left
+ * out). None for a command trial, whose data ECOpt does not read, or a report written before.
+ */
+export function dataRows(r: Pick<EnergyReport, 'trial' | 'study'>): [string, string][] {
+  const d = r.trial.data;
+  if (!d) return [];
+  const unit = r.study.dataset.startsWith('csv:') ? 'rows' : r.study.dataset.startsWith('images:') ? 'images' : 'samples';
+  const parts = d.rows
+    ? `${d.rows.train.toLocaleString('en-US')} ${unit} to train, ${d.rows.validation.toLocaleString('en-US')} to choose among trials (validation), ${d.rows.test.toLocaleString('en-US')} held out (test)`
+    : 'parts not recorded';
+  return [
+    ['Data', `${parts}${d.preparation ? `; ${d.preparation}` : ''}${d.sha256 ? `; SHA-256 of the data as loaded (features and labels): ${d.sha256}` : ''}`],
+    ['Data as loaded', d.notes === null ? 'not recorded (trained before ECOpt recorded what loading did)' : d.notes.length ? d.notes.join('; ') : 'read as it is: nothing filled, dropped, skipped or left out'],
+  ];
+}
+
+/**
  * Which model the GPAI rows describe, for the rows file read on its own (walk 38: it named no
  * study, parameters or fingerprint): study, trial, parameters, fingerprint, writer and digest.
  */

@@ -287,6 +287,8 @@ async function main(): Promise<void> {
       settings: built.settings,
       weights_sha256: weightsSha256(model),
       data_sha256: dataSha256,
+      // what loading did to the data (cells filled, columns left out, rows dropped, files skipped): the report states it
+      data_notes: (ds as { notes?: string[] }).notes ?? [],
       ...(kept ? { model_bytes: kept.bytes } : {}),
     },
   });

@@ -373,7 +373,7 @@ describe('a report a compliance officer can file', () => {
     expect(excluded.sci.intensityGPerKWh).toBe(i);
     expect(excluded.sci.embodied).toMatchObject({ included: false, embodiedG: 0 });
     expect(excluded.sci.text).toMatch(/M excluded \(0 g\): the hardware's total embodied emissions \(TE\) were not supplied/);
-    expect(excluded.sci.text).toMatch(/E = [\d.]+ mJ \(the IT energy × PUE 1\.5\), I = 56\.04 gCO2e\/kWh \(France\)/);
+    expect(excluded.sci.text).toMatch(/E = [\d.]+ mJ \(the IT energy × PUE 1\.5\), I = 56\.039 gCO2e\/kWh \(France\)/);
     expect(excluded.sci.scoreG).toBeCloseTo(itKWh * 1.5 * i, 15);
     const reason = report({ embodiedExcludedReason: 'shared cloud hardware: no figure from the provider' });
     expect(reason.sci.text).toContain('M excluded (0 g): shared cloud hardware: no figure from the provider');

@@ -251,6 +251,14 @@ describe('energy reports from a real study database', () => {
     const older1 = await runCli(['verify', path, '--db', db]);
     expect(older1.code, older1.stdout).toBe(0);
     expect(older1.stdout).toContain('This ECOpt also states campaign.runs[].host, which the report');
+    // the data as the trainer read it (walk 45), likewise newly stated to a report written before
+    expect(report.trial.data).toBeDefined();
+    const dataless = structuredClone(report);
+    delete dataless.trial.data;
+    writeFileSync(path, JSON.stringify(dataless, null, 2));
+    const older2 = await runCli(['verify', path, '--db', db]);
+    expect(older2.code, older2.stdout).toBe(0);
+    expect(older2.stdout).toContain('This ECOpt also states trial.data, which the report');
     // a machine the report names is checked like any fact
     const moved = structuredClone(report);
     moved.campaign.runs.at(-1)!.host = 'elsewhere';
