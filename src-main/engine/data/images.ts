@@ -104,10 +104,20 @@ export async function imagePixels(file: string, size: number, channels: number, 
     raw = await pipeline.raw().toBuffer();
   } catch (e) {
     if (e instanceof UserError) throw e;
-    throw new UserError(`${file}: cannot decode the image (${errorMessage(e)}); replace or remove the file`);
+    throw new UndecodableImage(file, errorMessage(e));
   }
-  if (raw.length !== f) throw new UserError(`${file}: decoded to ${raw.length} bytes, expected ${f}; replace or remove the file`);
+  if (raw.length !== f) throw new UndecodableImage(file, `decoded to ${raw.length} bytes, expected ${f}`);
   return raw;
+}
+
+/** An image file the decoder cannot read (truncated, empty, another format under an image's name). */
+export class UndecodableImage extends UserError {
+  constructor(
+    readonly file: string,
+    readonly why: string,
+  ) {
+    super(`${file}: cannot decode the image (${why}); replace or remove the file`);
+  }
 }
 
 export async function loadImageFolder(options: ImageFolderOptions): Promise<Dataset & { notes: string[] }> {
@@ -126,25 +136,44 @@ export async function loadImageFolder(options: ImageFolderOptions): Promise<Data
   checkEnoughRows(path, files.reduce((a, c) => a + c.files.length, 0), files.map((c) => ({ name: c.cls, count: c.files.length })), 'images', 'this folder');
 
   const all = files.flatMap((c, k) => c.files.map((f) => ({ file: f, label: k })));
-  const n = all.length;
   const f = size * size * channels;
-  const x = new Float32Array(n * f);
-  const y = new Int32Array(n);
+  let x = new Float32Array(all.length * f);
+  let y = new Int32Array(all.length);
   const sizes = new Set<string>();
+  // an image the decoder cannot read is skipped and listed, as other unread files are: all of them
+  // at once (walk 48: a truncated PNG stopped the folder, then the next one did)
+  const undecodable: ImageFolderScan['skipped'] = [];
   let i = 0;
   for (const { file, label } of all) {
-    const raw = await imagePixels(file, size, channels, (width, height) => {
-      sizes.add(`${width}×${height}`);
-      if (options.requireSameSize && sizes.size > 1) {
-        throw new UserError(`${file}: ${width}×${height} where earlier images are ${[...sizes][0]}; resize them to one size, or let ECOpt resize them (drop "requireSameSize")`);
-      }
-    });
+    let raw: Buffer;
+    try {
+      raw = await imagePixels(file, size, channels, (width, height) => {
+        sizes.add(`${width}×${height}`);
+        if (options.requireSameSize && sizes.size > 1) {
+          throw new UserError(`${file}: ${width}×${height} where earlier images are ${[...sizes][0]}; resize them to one size, or let ECOpt resize them (drop "requireSameSize")`);
+        }
+      });
+    } catch (e) {
+      if (!(e instanceof UndecodableImage)) throw e;
+      undecodable.push({ file: `${relative(path, file)} (${e.why})`, reason: 'images that could not be decoded, so were left out (replace or remove them)' });
+      continue;
+    }
     for (let k = 0; k < f; k++) x[i * f + k] = raw[k]!;
     y[i] = label;
     i++;
   }
-  const notes = [`${n} images in ${classes.length} classes, resized to ${size}×${size} ${channels === 1 ? 'greyscale' : 'RGB'}`];
-  notes.push(...skippedNotes(skipped));
+  const n = i;
+  if (undecodable.length) {
+    x = x.slice(0, n * f);
+    y = y.slice(0, n);
+    const left = classes.map((name, k) => ({ name, count: y.filter((v) => v === k).length }));
+    const gone = left.filter((c) => c.count === 0).map((c) => `"${c.name}"`);
+    const why = ` (${skippedNotes(undecodable).join('; ')})`;
+    if (gone.length) throw new UserError(`${path}: the class folder(s) ${gone.join(', ')} hold no image that can be decoded; replace the files or remove the folder${why}`);
+    checkEnoughRows(path, n, left, 'images', 'this folder');
+  }
+  const notes = [`${n} images in ${classes.length} classes (${classes.map((c) => `"${c}"`).join(', ')}), resized to ${size}×${size} ${channels === 1 ? 'greyscale' : 'RGB'} (stretched to the square, not cropped)`];
+  notes.push(...skippedNotes([...skipped, ...undecodable]));
   if (sizes.size > 1) notes.push(`the images come in ${sizes.size} sizes (${[...sizes].slice(0, 4).join(', ')}${sizes.size > 4 ? ', …' : ''}); all were resized`);
   return {
     name: path.split(/[\\/]/).filter(Boolean).pop()!,

@@ -212,9 +212,11 @@ export function WizardScreen() {
   // ---- every box, checked as typed, in the words and units on the screen ----
   const issuesByStep = useMemo(() => {
     const s: FieldIssue[][] = [[], [], [], []];
-    if (source === 'csv' && !csv) s[0]!.push({ label: 'A CSV file of your own', message: 'choose the file and press "Read it" first' });
+    // after a read that failed, the box says to mend what the read said, not to press "Read it" (walk 48: it had been)
+    const unread = (what: string) => (readProblem ? `fix what reading the ${what} reported, then press "Read it" again` : `choose the ${what} and press "Read it" first`);
+    if (source === 'csv' && !csv) s[0]!.push({ label: 'A CSV file of your own', message: unread('file') });
     if (source === 'csv' && csv && csv.target === null) s[0]!.push({ label: 'Column to predict', message: 'choose the column the models should predict' });
-    if (source === 'images' && !images) s[0]!.push({ label: 'A folder of images of your own', message: 'choose the folder and press "Read it" first' });
+    if (source === 'images' && !images) s[0]!.push({ label: 'A folder of images of your own', message: unread('folder') });
     if (source === 'images') {
       const size = fieldIssue('Resize images to', imgSize, { integer: true, min: 4, max: 256, unit: 'pixels' });
       if (size) s[0]!.push(size);
@@ -253,7 +255,7 @@ export function WizardScreen() {
       if (r) s[2]!.push(r);
     }
     return s;
-  }, [source, csv, images, imgSize, cmdLine, cmdCwd, argv, cmdParams, ranges, trials, minutes, idle, maxMj, minAcc, maxRmse, regression]);
+  }, [source, csv, images, readProblem, imgSize, cmdLine, cmdCwd, argv, cmdParams, ranges, trials, minutes, idle, maxMj, minAcc, maxRmse, regression]);
 
   const defaultName = useMemo(() => {
     const stem =

@@ -63,17 +63,32 @@ describe('image folders', () => {
       /only one class \("disc"\); a classifier needs at least two subfolders/,
     ],
     [
-      'an unreadable image',
+      'a class none of whose images can be decoded',
       async (root: string) => {
-        await makeFolder(root, 5);
-        writeFileSync(join(root, 'disc', 'broken.png'), 'this is not a png');
+        await makeFolder(root, 8);
+        const { rmSync } = await import('node:fs');
+        rmSync(join(root, 'disc'), { recursive: true });
+        mkdirSync(join(root, 'disc'));
+        for (const f of ['a.png', 'b.png', 'c.png', 'd.png', 'e.png']) writeFileSync(join(root, 'disc', f), 'this is not a png');
       },
-      /broken\.png: cannot decode the image .*replace or remove the file/,
+      /the class folder\(s\) "disc" hold no image that can be decoded; replace the files or remove the folder \(skipped 5 file\(s\), images that could not be decoded/,
     ],
   ])('%s gets a clear message', async (_what, setup, message) => {
     const root = tmpDir();
     await setup(root);
     await expect(loadImageFolder({ path: root })).rejects.toThrow(message);
+  });
+
+  it('leaves out every image it cannot decode, listing them all with why, and reads the rest (walk 48)', async () => {
+    const root = tmpDir();
+    await makeFolder(root, 5);
+    writeFileSync(join(root, 'disc', 'broken.png'), 'this is not a png');
+    writeFileSync(join(root, 'square', 'empty.png'), '');
+    const ds = await loadImageFolder({ path: root });
+    expect(ds.n).toBe(10);
+    const note = ds.notes.find((n) => n.includes('could not be decoded'));
+    expect(note).toMatch(/^skipped 2 file\(s\), images that could not be decoded, so were left out \(replace or remove them\): disc\/broken\.png \(.+\), square\/empty\.png \(.+\)$/);
+    expect(ds.notes[0]).toBe('10 images in 2 classes ("disc", "square"), resized to 28×28 greyscale (stretched to the square, not cropped)');
   });
 
   it('reads WebP and GIF, and lists every file it skips with the reason', async () => {
