@@ -362,6 +362,25 @@ function limitValue(v: number, unit: string): string {
   return unit === 'fraction' ? `${Number((v * 100).toPrecision(4))}%` : formatMetric(v, unit);
 }
 
+/** What always answering the most frequent class scores on a part (the trainer's guess_accuracy), or null where not recorded. */
+export function guessOf(attrs: Record<string, unknown>, part: 'validation' | 'test'): number | null {
+  const g = attrs.guess_accuracy as Record<string, unknown> | undefined;
+  return g && typeof g[part] === 'number' && Number.isFinite(g[part]) ? (g[part] as number) : null;
+}
+
+/**
+ * A classifier that closes less than a fifth of the gap between guessing the most frequent class
+ * and a perfect score (Cohen's kappa-like (acc − guess) / (1 − guess) < 0.2) has learnt little.
+ */
+export function littleLearnt(accuracy: number, guess: number): boolean {
+  return guess < 1 && (accuracy - guess) / (1 - guess) < 0.2;
+}
+
+/** The warning where `littleLearnt` holds: "not far above" or "no better than" guessing. */
+export function littleLearntText(accuracy: number, guess: number): string {
+  return `That is ${accuracy > guess ? 'not far above' : 'no better than'} guessing: the model has learnt little from this data (more epochs, more data or another model family may do better).`;
+}
+
 /**
  * What the budget's pick scores on data the search never saw, in a sentence (walk 42: the pick
  * said 84.4%, and its held-out test rows gave 74.4%); null where the trial has no test figure.
@@ -372,7 +391,9 @@ export function pickTestText(number: number, attrs: Record<string, unknown>, met
   const chosenBy = (flattered: boolean) => `the figure above is on the validation rows the search chose by${flattered ? ', which flatter the model it picks' : ''}`;
   if (typeof attrs.test_accuracy === 'number') {
     const flattered = metrics.accuracy !== undefined && attrs.test_accuracy < metrics.accuracy;
-    return `On held-out test data (${unseen}), model #${number} scores ${formatMetric(attrs.test_accuracy, 'fraction')}: what to expect on new data; ${chosenBy(flattered)}.`;
+    const guess = guessOf(attrs, 'test');
+    const beside = guess === null ? '' : ` (always answering the most frequent class would score ${formatMetric(guess, 'fraction')})`;
+    return `On held-out test data (${unseen}), model #${number} scores ${formatMetric(attrs.test_accuracy, 'fraction')}${beside}: what to expect on new data; ${chosenBy(flattered)}.${guess !== null && littleLearnt(attrs.test_accuracy, guess) ? ` ${littleLearntText(attrs.test_accuracy, guess)}` : ''}`;
   }
   if (typeof attrs.test_rmse === 'number') {
     const flattered = metrics.rmse !== undefined && attrs.test_rmse > metrics.rmse;

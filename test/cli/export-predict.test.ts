@@ -44,6 +44,8 @@ describe('take the model away: ecopt export and ecopt predict', () => {
     // and what that batching means for a service predicting one row per call (walk 47)
     expect(card).toContain('backend. The figures per prediction hold for predictions made in batches this size: a service that predicts one row per call spends more on each');
     expect(card).toMatch(/seed 3, trial 1/);
+    // beside the test accuracy, what always answering the most frequent class scores (walk 48)
+    expect(card).toMatch(/\| Test accuracy \(held-out\) \| [\d.]+% \(always answering the most frequent class: [\d.]+%\)/);
     // where to run the command it gives (walk 42: npx in the download's folder looked for "ecopt" on the registry)
     expect(card).toContain('npx ecopt predict <this folder> <this folder>/test-rows.csv --out predictions.csv\n```\n\nRun it in the folder ECOpt is installed in');
     // the energy report on the same trial names the same weights: what ties the two together

@@ -24,6 +24,7 @@ import { batchSizeText, methodLabel } from '../reports/render/text';
 import { trialCommand } from '../trials/command/runner';
 import { shellWord } from '../../shared/shell-word';
 import { remeasureVerdict, type Remeasurement } from '../../shared/remeasure';
+import { guessOf, littleLearnt, littleLearntText } from '../../shared/analysis';
 
 export interface ExportResult {
   trial: number;
@@ -248,6 +249,7 @@ function trialFacts(store: Store, studyId: number, trial: TrialRecord, command =
     `${p ? ` — ${methodLabel(p)}` : ''}${repeats === null ? '; spread between repeats not measured' : repeats !== undefined ? `; spread between blocks of repeats ±${(repeats * 100).toFixed(0)}%` : ''}`;
   const inferHow = infer === null ? 'was not measured' : infer.method === 'measured' ? 'was measured' : infer.method === 'estimated' ? 'was estimated, not measured,' : 'was partly measured, partly estimated,';
   const setSize = typeof attrs.infer_repeats === 'number' && attrs.infer_repeats > 0 && inferW?.samples ? Math.round(inferW.samples / attrs.infer_repeats) : null;
+  const testGuess = guessOf(attrs, 'test');
   const batching = typeof attrs.infer_batch_size === 'number' ? ` in batches of ${batchSizeText(attrs.infer_batch_size, setSize)}` : '';
   // walk 47: a service predicting one row per request spent 100× the card's per-prediction figure in CPU time
   const batchOf = typeof attrs.infer_batch_size === 'number' ? Math.min(attrs.infer_batch_size, setSize !== null && setSize > 0 ? setSize : Infinity) : null;
@@ -267,7 +269,7 @@ function trialFacts(store: Store, studyId: number, trial: TrialRecord, command =
           ]
         : [
             m.accuracy !== undefined ? `| Accuracy (validation: the part of the data used to choose among trials) | ${(m.accuracy * 100).toFixed(2)}% |` : null,
-            attrs.test_accuracy !== undefined ? `| Test accuracy (held-out) | ${((attrs.test_accuracy as number) * 100).toFixed(2)}% |` : null,
+            attrs.test_accuracy !== undefined ? `| Test accuracy (held-out) | ${((attrs.test_accuracy as number) * 100).toFixed(2)}%${testGuess !== null ? ` (always answering the most frequent class: ${(testGuess * 100).toFixed(2)}%)${littleLearnt(attrs.test_accuracy as number, testGuess) ? `; ${littleLearntText(attrs.test_accuracy as number, testGuess)}` : ''}` : ''} |` : null,
             m.rmse !== undefined ? `| RMSE (validation: the part of the data used to choose among trials), ${units} | ${plain(m.rmse)} |` : null,
             attrs.test_rmse !== undefined ? `| Test RMSE (held-out), ${units} | ${plain(attrs.test_rmse as number)} |` : null,
             m.loss !== undefined ? `| ${m.rmse !== undefined ? "Loss (validation: mean squared error on the target scaled to mean 0 and sd 1, as the model was trained)" : 'Loss (validation)'} | ${plain(m.loss)} |` : null,

@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { TrialView } from '../../../src-main/shared/contract';
 import type { HardwareClassView } from '../../../src-main/shared/classes';
-import { batchingText, isRegressionResult, pickByBudget, pickComparisons, pickTestText, spreadComparison, studyQuality } from '../../../src-main/shared/analysis';
+import { batchingText, guessOf, isRegressionResult, littleLearnt, littleLearntText, pickByBudget, pickComparisons, pickTestText, spreadComparison, studyQuality } from '../../../src-main/shared/analysis';
 import { projectionCheck, projectionCheckText } from '../../../src-main/shared/projection-check';
 import { trialsOfClass } from '../../../src-main/shared/classes';
 import { parseBudget } from '../../../src-main/shared/budget';
@@ -111,7 +111,9 @@ function TrialDetail({
   // a regression study's quality is its RMSE (it measures no accuracy)
   const regressionTrial = isRegressionResult(t.trial.metrics);
   // the built-in trainer fits a regression on the target scaled to mean 0 and sd 1: its loss is that scale's squared error
-  const lossLabel = regressionTrial && !commandStudy ? 'training loss (MSE, standardised target)' : 'loss';
+  // the built-in trainer's curve is the training loss; the card's "Loss (validation)" is another figure (walk 48: 1.06 here, 0.97 there)
+  const lossLabel = commandStudy ? 'loss' : regressionTrial ? 'training loss (MSE, standardised target)' : 'training loss';
+  const testGuess = guessOf(t.attrs, 'test');
   const domains = [...new Set(t.power.map((p) => p.domain))];
   const marks = phaseMarks(t.windows, t.power.map((p) => p.tMs));
   // the trace is of the domains' readings: estimated where any of them is an estimate
@@ -204,8 +206,10 @@ function TrialDetail({
             <tr>
               <td>Accuracy on held-out test data</td>
               <td data-testid="detail-test-accuracy">{formatMetric(t.attrs.test_accuracy, 'fraction')}</td>
-              <td colSpan={2} className="muted">
+              <td colSpan={2} className="muted" data-testid="detail-test-guess">
                 never seen in training or in choosing; what to expect on new data
+                {testGuess !== null && <>; always answering the most frequent class would score {formatMetric(testGuess, 'fraction')}</>}
+                {testGuess !== null && littleLearnt(t.attrs.test_accuracy, testGuess) && <span className="warning"> {littleLearntText(t.attrs.test_accuracy, testGuess)}</span>}
               </td>
             </tr>
           )}

@@ -1,6 +1,6 @@
 /** "The best model under 2 mJ", "at least 90% accurate": the model a budget in words picks. */
 import { describe, expect, it } from 'vitest';
-import { batchingText, pickByBudget, pickTestText, spreadComparison, studyQuality, type BudgetLimit } from '../../../src-main/shared/analysis';
+import { batchingText, littleLearnt, pickByBudget, pickTestText, spreadComparison, studyQuality, type BudgetLimit } from '../../../src-main/shared/analysis';
 import { parseBudget } from '../../../src-main/shared/budget';
 import { budgetLines } from '../../../src-main/cli/present';
 import type { StudyRow } from '../../../src-main/engine/store/store';
@@ -162,5 +162,21 @@ describe('the batching a budget on energy per prediction is for (walk 47)', () =
     // a command trial batches as its script does; a limit on accuracy alone says nothing of energy
     expect(batchingText(null, energy)).toBeNull();
     expect(batchingText(256, [{ metric: 'accuracy' }])).toBeNull();
+  });
+});
+
+describe('what guessing would score, beside a classifier\'s test accuracy (walk 48)', () => {
+  it('says what always answering the most frequent class scores, and warns where the model is not far above it', () => {
+    expect(pickTestText(5, { test_accuracy: 0.52, guess_accuracy: { validation: 0.36, test: 0.36 } }, { accuracy: 0.6 })).toBe(
+      'On held-out test data (rows used neither in training nor in choosing), model #5 scores 52.0% (always answering the most frequent class would score 36.0%): what to expect on new data; the figure above is on the validation rows the search chose by, which flatter the model it picks.',
+    );
+    // (0.45 − 0.36) / 0.64 = 0.14: under a fifth of the way from guessing to perfect
+    expect(pickTestText(5, { test_accuracy: 0.45, guess_accuracy: { validation: 0.36, test: 0.36 } })).toMatch(/would score 36\.0%\): .* That is not far above guessing: the model has learnt little from this data/);
+    expect(pickTestText(5, { test_accuracy: 0.208, guess_accuracy: { validation: 0.33, test: 0.333 } })).toMatch(/ That is no better than guessing: /);
+    expect(littleLearnt(0.52, 0.36)).toBe(false);
+    expect(littleLearnt(0.45, 0.36)).toBe(true);
+    // a model worse than guessing, and guessing that is already perfect
+    expect(littleLearnt(0.3, 0.36)).toBe(true);
+    expect(littleLearnt(1, 1)).toBe(false);
   });
 });
