@@ -348,8 +348,8 @@ function closest(done: readonly TrialLike[], limits: readonly BudgetLimit[], qua
  */
 export function batchingText(inferBatchSize: number | null, limits: readonly { metric: MetricName }[]): string | null {
   if (inferBatchSize === null || !limits.some((l) => l.metric === 'infer_energy_j_per_sample')) return null;
-  if (inferBatchSize <= 1) return 'Energy per prediction is measured one row per call (trial.inferBatchSize 1).';
-  return `Energy per prediction is measured in batches of up to ${inferBatchSize} rows (trial.inferBatchSize): a service that predicts one row per call spends more on each; a study with inferBatchSize 1 measures that.`;
+  if (inferBatchSize <= 1) return 'Energy per prediction is measured one input per call (trial.inferBatchSize 1).';
+  return `Energy per prediction is measured in batches of up to ${inferBatchSize} inputs (trial.inferBatchSize; the whole test set in one batch where it is smaller): a service that predicts one input per call spends more on each; a study with inferBatchSize 1 measures that.`;
 }
 
 /** A limited metric in a sentence: "energy per prediction", "accuracy", "RMSE". */

@@ -42,7 +42,7 @@ describe('take the model away: ecopt export and ecopt predict', () => {
     expect(card).toMatch(/Training energy \(own share\) \| [\d.]+ [kmµ]?J — estimated \(cpu-tdp-estimate; ±\d+%\) \|/);
     expect(card).toMatch(/Inference energy was estimated, not measured, over \d+ predictions in batches of up to \d+ \(one batch of \d+: the whole set\) on the `wasm` backend/);
     // and what that batching means for a service predicting one row per call (walk 47)
-    expect(card).toContain('backend. The figures per prediction hold for predictions made in batches this size: a service that predicts one row per call spends more on each');
+    expect(card).toContain('backend. The figures per prediction hold for predictions made in batches this size: a service that predicts one input per call spends more on each');
     expect(card).toMatch(/seed 3, trial 1/);
     // beside the test accuracy, what always answering the most frequent class scores (walk 48)
     expect(card).toMatch(/\| Test accuracy \(held-out\) \| [\d.]+% \(always answering the most frequent class: [\d.]+%\)/);

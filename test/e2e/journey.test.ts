@@ -269,7 +269,7 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     // and what the pick scores on rows the search never saw (walk 42: 84.4% picked, 74.4% on new data)
     expect(await page.getByTestId('budget-test').textContent()).toMatch(new RegExp(`^On held-out test data \\(rows used neither in training nor in choosing\\), model #${expected.number} scores [\\d.]+% \\(always answering the most frequent class would score [\\d.]+%\\): what to expect on new data`));
     // the batching the per-prediction figures are for (walk 47: one row per call cost 47× more)
-    expect(await page.getByTestId('budget-batching').textContent()).toMatch(/^Energy per prediction is measured in batches of up to \d+ rows \(trial\.inferBatchSize\): a service that predicts one row per call spends more on each/);
+    expect(await page.getByTestId('budget-batching').textContent()).toMatch(/^Energy per prediction is measured in batches of up to \d+ inputs \(trial\.inferBatchSize; the whole test set in one batch where it is smaller\): a service that predicts one input per call spends more on each/);
     await shot('08-explorer-budget');
     // what predicts energy: the same correlations as `ecopt show`, with a warning at 4 trials
     await page.getByTestId('predictors').scrollIntoViewIfNeeded();

@@ -81,7 +81,7 @@ function attributeDomain(d: DomainEnergy, w: EnergyWindow, baseline: IdleBaselin
 export function attributionMethod(w: EnergyWindow, baseline: IdleBaseline | null): string {
   if (!w.cpu || w.cpu.treeS === null) return 'whole-machine: no per-process CPU accounting on this system';
   const parts = [];
-  if (w.domains.some((d) => d.provenance.method === 'estimated')) parts.push('estimate: tree CPU-seconds × TDP / cores');
+  if (w.domains.some((d) => d.provenance.method === 'estimated')) parts.push("estimate: CPU-seconds of the trial's processes × TDP / cores");
   if (w.domains.some((d) => d.provenance.method === 'measured' && !isGpuDomain(d.domain))) {
     parts.push(baseline?.trusted ? 'measured CPU/DRAM: idle power per core-second + power above idle × CPU-time share' : 'measured CPU/DRAM: energy × CPU-time share (no trusted idle baseline)');
   }

@@ -255,7 +255,7 @@ function trialFacts(store: Store, studyId: number, trial: TrialRecord, command =
   const batchOf = typeof attrs.infer_batch_size === 'number' ? Math.min(attrs.infer_batch_size, setSize !== null && setSize > 0 ? setSize : Infinity) : null;
   const oneByOne =
     batchOf !== null && batchOf > 1
-      ? ` The figures per prediction hold for predictions made in batches this size: a service that predicts one row per call spends more on each, since every call has a fixed cost beside the model's own arithmetic; a study with \`"trial": {"inferBatchSize": 1}\` in its study file measures that case.`
+      ? ` The figures per prediction hold for predictions made in batches this size: a service that predicts one input per call spends more on each, since every call has a fixed cost beside the model's own arithmetic; a study with \`"trial": {"inferBatchSize": 1}\` in its study file measures that case.`
       : '';
   const table = [
     '| figure | value |',

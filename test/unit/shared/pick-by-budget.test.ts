@@ -157,8 +157,10 @@ describe('ecopt show --budget beside re-measurements', () => {
 describe('the batching a budget on energy per prediction is for (walk 47)', () => {
   const energy = [{ metric: 'infer_energy_j_per_sample' as const }];
   it('says it under an energy limit of a built-in study, and nothing otherwise', () => {
-    expect(batchingText(256, energy)).toBe('Energy per prediction is measured in batches of up to 256 rows (trial.inferBatchSize): a service that predicts one row per call spends more on each; a study with inferBatchSize 1 measures that.');
-    expect(batchingText(1, energy)).toBe('Energy per prediction is measured one row per call (trial.inferBatchSize 1).');
+    expect(batchingText(256, energy)).toBe(
+      'Energy per prediction is measured in batches of up to 256 inputs (trial.inferBatchSize; the whole test set in one batch where it is smaller): a service that predicts one input per call spends more on each; a study with inferBatchSize 1 measures that.',
+    );
+    expect(batchingText(1, energy)).toBe('Energy per prediction is measured one input per call (trial.inferBatchSize 1).');
     // a command trial batches as its script does; a limit on accuracy alone says nothing of energy
     expect(batchingText(null, energy)).toBeNull();
     expect(batchingText(256, [{ metric: 'accuracy' }])).toBeNull();
