@@ -26,22 +26,29 @@ export interface PredictResult {
 }
 
 /**
- * Images whose mean pixel is on the other side of mid-grey from the training set's, and far from
- * it: most likely dark-on-light where the model learnt light-on-dark (a pen on paper against the
- * bundled digits), which it answers confidently and wrongly.
+ * Images much darker or brighter on average than the training images (64 of 255 apart or more):
+ * lighting or exposure unlike the training set's, which a model answers confidently and wrongly.
+ * Where they are also on the other side of mid-grey they are most likely the other way round
+ * (dark on light where the model learnt light on dark: a pen on paper against the bundled digits),
+ * and the advice is to invert them; otherwise to take them as the training images were taken
+ * (walk 48: an over-exposed part photo was told to invert, and two dark ones were not warned of).
  */
 export function brightnessWarning(trainMean: number | undefined, inputMean: number): string | null {
   if (!outOfRange(trainMean, inputMean)) return null;
   const darker = inputMean < trainMean!;
-  return `these images are much ${darker ? 'darker' : 'brighter'} on average (mean pixel ${Math.round(inputMean)} of 255) than the ones the model learnt from (${Math.round(trainMean!)}): ${invertAdvice(darker, 'they are')}, or the model will guess`;
+  return `these images are much ${darker ? 'darker' : 'brighter'} on average (mean pixel ${Math.round(inputMean)} of 255) than the ones the model learnt from (${Math.round(trainMean!)}): ${advice(trainMean!, inputMean, 'they are', 'them')}`;
 }
 
 function outOfRange(trainMean: number | undefined, mean: number): boolean {
-  return trainMean !== undefined && trainMean < 128 !== mean < 128 && Math.abs(mean - trainMean) >= 64;
+  return trainMean !== undefined && Math.abs(mean - trainMean) >= 64;
 }
 
-function invertAdvice(darker: boolean, subject: string): string {
-  return `if ${subject} ${darker ? 'light on dark where the training images were dark on light' : 'dark on light (a pen on paper) where the training images were light on dark'}, invert them first`;
+function advice(trainMean: number, mean: number, subject: string, object: string): string {
+  const darker = mean < trainMean;
+  const swapped = trainMean < 128 !== mean < 128;
+  const retake = `take ${object} as the training images were taken (lighting, exposure, background), or the model will guess`;
+  if (!swapped) return `${retake}${subject === 'it is' ? ' for it' : ''}`;
+  return `if ${subject} ${darker ? 'light on dark where the training images were dark on light' : 'dark on light (a pen on paper) where the training images were light on dark'}, invert ${object} first; otherwise ${retake}${subject === 'it is' ? ' for it' : ''}`;
 }
 
 /**
@@ -55,9 +62,15 @@ export function imageBrightnessWarning(trainMean: number | undefined, images: re
   if (whole) return whole;
   const odd = images.filter((i) => outOfRange(trainMean, i.mean));
   if (odd.length === 0) return null;
-  const darker = odd[0]!.mean < trainMean;
-  const named = odd.slice(0, 5).map((i) => `${i.name} (mean pixel ${Math.round(i.mean)})`).join(', ') + (odd.length > 5 ? `, and ${odd.length - 5} more` : '');
-  return `${odd.length} of the ${images.length} images ${odd.length === 1 ? 'is' : 'are'} much ${darker ? 'darker' : 'brighter'} than the ones the model learnt from (mean pixel ${Math.round(trainMean)} of 255): ${named}. ${invertAdvice(darker, odd.length === 1 ? 'it is' : 'they are').replace(/^i/, 'I')}, or the model will guess for ${odd.length === 1 ? 'it' : 'them'}`;
+  const lines = (darker: boolean) => {
+    const these = odd.filter((i) => i.mean < trainMean === darker);
+    if (!these.length) return null;
+    const named = these.slice(0, 5).map((i) => `${i.name} (mean pixel ${Math.round(i.mean)})`).join(', ') + (these.length > 5 ? `, and ${these.length - 5} more` : '');
+    const one = these.length === 1;
+    const said = advice(trainMean, these[0]!.mean, one ? 'it is' : 'they are', one ? 'it' : 'them');
+    return `${these.length} of the ${images.length} images ${one ? 'is' : 'are'} much ${darker ? 'darker' : 'brighter'} than the ones the model learnt from (mean pixel ${Math.round(trainMean)} of 255): ${named}. ${said.charAt(0).toUpperCase()}${said.slice(1)}`;
+  };
+  return [lines(true), lines(false)].filter((l) => l !== null).join('. ');
 }
 
 interface Inputs {

@@ -162,6 +162,14 @@ describe('image folders', () => {
     await sharp(join(dir, 'shapes', 'square', first)).negate({ alpha: false }).png().toFile(join(mixed, 'square', 'pen-on-paper.png'));
     const single = await runCli(['predict', model, mixed, '--out', join(dir, 'r.csv')]);
     expect(single.code, single.stderr).toBe(0);
-    expect(single.stderr).toMatch(/Warning: 1 of the \d+ images is much brighter than the ones the model learnt from \(mean pixel \d+ of 255\): square\/pen-on-paper\.png \(mean pixel \d+\)\. If it is dark on light \(a pen on paper\) where the training images were light on dark, invert them first, or the model will guess for it/);
+    expect(single.stderr).toMatch(/Warning: 1 of the \d+ images is much brighter than the ones the model learnt from \(mean pixel \d+ of 255\): square\/pen-on-paper\.png \(mean pixel \d+\)\. If it is dark on light \(a pen on paper\) where the training images were light on dark, invert it first; otherwise take it as the training images were taken \(lighting, exposure, background\), or the model will guess for it/);
+    // darker by as much without crossing mid-grey (an under-exposed photo, not one the other way round): warned, told to retake, not to invert (walk 48)
+    const dim = join(dir, 'dim');
+    cpSync(join(dir, 'shapes'), dim, { recursive: true });
+    await sharp(join(dir, 'shapes', 'square', first)).linear(0.05, 0).png().toFile(join(dim, 'square', 'dark.png'));
+    const dark = await runCli(['predict', model, dim, '--out', join(dir, 's.csv')]);
+    expect(dark.code, dark.stderr).toBe(0);
+    expect(dark.stderr).toMatch(/Warning: 1 of the \d+ images is much darker than the ones the model learnt from \(mean pixel \d+ of 255\): square\/dark\.png \(mean pixel \d+\)\. Take it as the training images were taken \(lighting, exposure, background\), or the model will guess for it/);
+    expect(dark.stderr).not.toMatch(/invert/);
   });
 });
