@@ -143,6 +143,7 @@ export async function loadImageFolder(options: ImageFolderOptions): Promise<Data
   // an image the decoder cannot read is skipped and listed, as other unread files are: all of them
   // at once (walk 48: a truncated PNG stopped the folder, then the next one did)
   const undecodable: ImageFolderScan['skipped'] = [];
+  const read: string[] = [];
   let i = 0;
   for (const { file, label } of all) {
     let raw: Buffer;
@@ -160,6 +161,7 @@ export async function loadImageFolder(options: ImageFolderOptions): Promise<Data
     }
     for (let k = 0; k < f; k++) x[i * f + k] = raw[k]!;
     y[i] = label;
+    read.push(relative(path, file));
     i++;
   }
   const n = i;
@@ -186,6 +188,7 @@ export async function loadImageFolder(options: ImageFolderOptions): Promise<Data
     y,
     n,
     encoding: { kind: 'image', size, channels },
+    imageSource: { folder: path, files: read },
     notes,
   };
 }

@@ -32,6 +32,8 @@ export interface Dataset {
   encoding?: InputEncoding;
   /** CSV: the file and, per row, the line it starts on (to hand back held-out rows). */
   source?: { file: string; lines: number[] };
+  /** A folder of images: the folder and, per sample, its file relative to it (to hand back held-out images). */
+  imageSource?: { folder: string; files: string[] };
   /**
    * CSV: 1 where a cell was empty, per row and encoded column (`encoding.columns` order). The
    * split fills these from its training part alone (the held-out rows' values must not shape

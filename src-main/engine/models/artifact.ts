@@ -30,6 +30,8 @@ export interface Preprocessing {
   dataSha256: string;
   /** CSV data: the file and the lines of the held-out test rows, so they can be handed back. */
   heldOut: { file: string; lines: number[] } | null;
+  /** A folder of images: the folder and its held-out test images (relative paths, `<class>/<file>`); absent in models kept before it was recorded. */
+  heldOutImages?: { folder: string; files: string[] } | null;
   /** Images: the training set's mean pixel value, 0–255 (absent in models kept before it was recorded). */
   pixelMean?: number;
 }

@@ -133,9 +133,13 @@ export function exportModel(store: Store, studyName: string, out: string | ((tri
       const bytes = readFileSync(join(from, f));
       writeFileSync(join(outDir, f), bytes);
       fileSha256 = createHash('sha256').update(bytes).digest('hex');
-    } else if (f === PREPROCESSING_FILE && preprocessing.heldOut) {
-      // the held-out rows travel as test-rows.csv: the copy names the training file, not where it sits on this machine (walk 41)
-      writeFileSync(join(outDir, f), JSON.stringify({ ...preprocessing, heldOut: { ...preprocessing.heldOut, file: basename(preprocessing.heldOut.file) } }, null, 2));
+    } else if (f === PREPROCESSING_FILE && (preprocessing.heldOut || preprocessing.heldOutImages)) {
+      // the held-out rows travel as test-rows.csv, the images as samples/: the copy names the training file or folder, not where it sits on this machine (walk 41)
+      const { heldOut: rows, heldOutImages: images } = preprocessing;
+      writeFileSync(
+        join(outDir, f),
+        JSON.stringify({ ...preprocessing, heldOut: rows ? { ...rows, file: basename(rows.file) } : rows, ...(images ? { heldOutImages: { ...images, folder: basename(images.folder) } } : {}) }, null, 2),
+      );
     } else copyFileSync(join(from, f), join(outDir, f));
     files.push(join(outDir, f));
   }
@@ -143,11 +147,13 @@ export function exportModel(store: Store, studyName: string, out: string | ((tri
     writeFileSync(join(outDir, 'test-rows.csv'), heldOut);
     files.push(join(outDir, 'test-rows.csv'));
   }
-  // a study on a bundled image set: some of its held-out test images, to try predict on at once
-  const samples = writeTestSamples(study.spec, outDir);
+  // a study on a bundled image set: some of its held-out test images, to try predict on at once;
+  // on a folder of images, all its held-out test images, copied as they are (walk 48)
+  const folderSamples = copyHeldOutImages(preprocessing, outDir);
+  const samples = folderSamples ? folderSamples.files : writeTestSamples(study.spec, outDir);
   files.push(...samples);
   files.push(writeStudyFile(study.spec, study.name, outDir));
-  writeFileSync(join(outDir, 'model-card.md'), modelCard(store, study.id, trial, preprocessing, heldOut !== null, samples.length, fileSha256));
+  writeFileSync(join(outDir, 'model-card.md'), modelCard(store, study.id, trial, preprocessing, heldOut !== null, samples.length, fileSha256, folderSamples));
   files.push(join(outDir, 'model-card.md'));
   return { trial: trial.number, dir: outDir, files, kind: 'ecopt', ...(note ? { note } : {}) };
 }
@@ -190,6 +196,30 @@ function exportCommandModel(store: Store, study: StudyRow, trial: TrialRecord, f
 }
 
 /** The held-out test rows of a CSV study, as CSV with the header, when the file is still there. */
+/**
+ * A folder study's held-out test images, copied into `samples/<class>/` as they are: `predict` on
+ * that folder gives the test accuracy. Null where the model recorded none, or its folder is gone
+ * from this machine; `missing` counts the images no longer there.
+ */
+function copyHeldOutImages(p: Preprocessing, outDir: string): { files: string[]; missing: number; of: number } | null {
+  const held = p.heldOutImages;
+  if (!held || !existsSync(held.folder)) return null;
+  const files: string[] = [];
+  let missing = 0;
+  for (const rel of held.files) {
+    const from = join(held.folder, rel);
+    if (!existsSync(from)) {
+      missing++;
+      continue;
+    }
+    const to = join(outDir, 'samples', rel);
+    mkdirSync(join(to, '..'), { recursive: true });
+    copyFileSync(from, to);
+    files.push(to);
+  }
+  return { files, missing, of: held.files.length };
+}
+
 function heldOutRows(p: Preprocessing): string | null {
   if (!p.heldOut || !existsSync(p.heldOut.file)) return null;
   const { columns, rows } = readCsvTable(p.heldOut.file);
@@ -353,7 +383,16 @@ function commandModelCard(store: Store, study: StudyRow, trial: TrialRecord, rep
   ].join('\n');
 }
 
-function modelCard(store: Store, studyId: number, trial: TrialRecord, p: Preprocessing, withTestRows: boolean, samples = 0, fileSha256: string | null = null): string {
+function modelCard(
+  store: Store,
+  studyId: number,
+  trial: TrialRecord,
+  p: Preprocessing,
+  withTestRows: boolean,
+  samples = 0,
+  fileSha256: string | null = null,
+  folderSamples: { missing: number; of: number } | null = null,
+): string {
   const study = store.getStudy(studyId)!;
   const attrs = store.getTrialAttrs(trial.id);
   const facts = trialFacts(store, studyId, trial);
@@ -402,7 +441,14 @@ function modelCard(store: Store, studyId: number, trial: TrialRecord, p: Preproc
           '',
         ]
       : []),
-    ...(samples ? [`\`samples/\` holds ${samples} held-out test images the model never trained on, in one subfolder per class: \`ecopt predict\` on it scores the model.`, ''] : []),
+    ...(samples
+      ? [
+          folderSamples
+            ? `\`samples/\` holds ${folderSamples.missing ? `${samples} of the ${folderSamples.of}` : `the ${samples}`} held-out test images the model never trained on, copied from the study's folder, in one subfolder per class: \`ecopt predict\` on it ${folderSamples.missing ? `scores the model (${folderSamples.missing} of them are no longer in the folder, so the score may differ from the test accuracy above)` : 'gives the test accuracy above'}.`
+            : `\`samples/\` holds ${samples} held-out test images the model never trained on, in one subfolder per class: \`ecopt predict\` on it scores the model.`,
+          '',
+        ]
+      : []),
     ...(withTestRows
       ? [`\`test-rows.csv\` holds the ${p.heldOut!.lines.length} held-out test rows the model never trained on: \`ecopt predict\` on them gives the test ${p.task === 'regression' ? 'RMSE' : 'accuracy'} above.`, '']
       : []),

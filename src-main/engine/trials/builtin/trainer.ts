@@ -264,6 +264,8 @@ async function main(): Promise<void> {
           targetScale: split.targetScale ?? null,
           dataSha256,
           heldOut: ds.source ? { file: ds.source.file, lines: split.testRows.map((i) => ds.source!.lines[i]!) } : null,
+          // a folder's held-out images, handed back by export as samples/ (walk 48: the test figure could not be re-checked)
+          ...(ds.imageSource ? { heldOutImages: { folder: ds.imageSource.folder, files: split.testRows.map((i) => ds.imageSource!.files[i]!) } } : {}),
           ...(ds.encoding?.kind === 'image' ? { pixelMean: meanOf(ds.x) } : {}),
         }),
       }

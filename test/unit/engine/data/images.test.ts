@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -142,6 +142,18 @@ describe('image folders', () => {
     // its model takes a folder of images: one image on its own is answered with that, not as a CSV file
     const model = join(dir, 'model');
     expect((await runCli(['export', 'shapes', '--db', db, '--out', model])).code).toBe(0);
+    // with its held-out test images, copied from the folder: predict on them gives the test accuracy (walk 48)
+    const held = readdirSync(join(model, 'samples')).flatMap((c) => readdirSync(join(model, 'samples', c)));
+    expect(held).toHaveLength(4); // 15% of 10 per class, rounded, in each of 2 classes
+    const card = readFileSync(join(model, 'model-card.md'), 'utf8');
+    expect(card).toContain('`samples/` holds the 4 held-out test images the model never trained on, copied from the study\'s folder, in one subfolder per class: `ecopt predict` on it gives the test accuracy above.');
+    expect(JSON.parse(readFileSync(join(model, 'preprocessing.json'), 'utf8')).heldOutImages.folder).toBe('shapes');
+    const storeAgain = new Store(db, { readonly: true });
+    const testAccuracy = storeAgain.getTrialAttrs(t!.id).test_accuracy as number;
+    storeAgain.close();
+    const scored = await runCli(['predict', model, join(model, 'samples'), '--out', join(dir, 'held.csv')]);
+    expect(scored.code, scored.stderr).toBe(0);
+    expect(scored.stdout).toContain(`Accuracy on the 4 labelled inputs: ${(testAccuracy * 100).toFixed(2)}%`);
     const one = await runCli(['predict', model, join(dir, 'shapes', 'square', '0.jpg'), '--out', join(dir, 'p.csv')]);
     expect(one.code).toBe(2);
     expect(one.stderr).toMatch(/0\.jpg: give a folder of images, not one image; put it \(and any others\) in a folder and give the folder/);
