@@ -238,7 +238,26 @@ function sameStatement(a: unknown, b: unknown): boolean {
   if (!prose(a) || !prose(b)) return false;
   const fa = statedFacts(a);
   const fb = statedFacts(b);
-  return fa.length === fb.length && fa.every((f, i) => f === fb[i]);
+  return fa.length === fb.length && fa.every((f, i) => f === fb[i] || roundedFrom(f, fb[i]!) || roundedFrom(fb[i]!, f));
+}
+
+/**
+ * `short` states `long` to fewer significant figures (3 or more), as an earlier build wrote it:
+ * "380.9" for the bundled 380.95 (the SCI row's grid intensity, 4 figures until it printed the
+ * figure the emissions use).
+ */
+function roundedFrom(short: string, long: string): boolean {
+  if (!/^-?\d+(\.\d+)?$/.test(short) || !/^-?\d+(\.\d+)?$/.test(long)) return false;
+  const digits = significant(short);
+  if (digits < 3 || digits >= significant(long)) return false;
+  return Number(Number(long).toPrecision(digits)) === Number(short);
+}
+
+/** Significant figures as written: "380.95" 5, "0.0072" 2, "617000" 3 (an integer's trailing zeros are not stated figures). */
+function significant(v: string): number {
+  const plain = v.replace(/^-/, '');
+  const figures = plain.replace('.', '').replace(/^0+/, '');
+  return (plain.includes('.') ? figures : figures.replace(/0+$/, '')).length;
 }
 
 const MAX_DIFFERENCES = 8;

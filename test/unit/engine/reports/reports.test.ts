@@ -279,6 +279,21 @@ describe('energy reports from a real study database', () => {
     const reworded = await runCli(['verify', path, '--db', db]);
     expect(reworded.code, reworded.stdout).toBe(0);
     expect(reworded.stdout).toMatch(new RegExp(`This ECOpt words one sentence otherwise, with the same figures and provenance \\(methodology\\[${sentence}\\]\\); write the report again`));
+    // a figure an earlier build stated to fewer significant figures (the SCI row's 380.9 for 380.95) is wording too
+    const token = /\d[\d,]*(?:\.\d+)?/g;
+    const fewerFigures = (v: string) => {
+      const n = Number(v.replace(/,/g, ''));
+      return n >= 1000 || /\.\d{2,}/.test(v) ? Number(n.toPrecision(3)).toLocaleString('en-US', { maximumFractionDigits: 10 }) : v;
+    };
+    const precise = report.methodology.findIndex((line) => (line.match(token) ?? []).some((v) => fewerFigures(v) !== v && Number(fewerFigures(v).replace(/,/g, '')) !== Number(v.replace(/,/g, ''))));
+    expect(precise).toBeGreaterThanOrEqual(0);
+    const rounded = structuredClone(report);
+    rounded.methodology[precise] = rounded.methodology[precise]!.replace(token, fewerFigures);
+    expect(rounded.methodology[precise]).not.toBe(report.methodology[precise]);
+    writeFileSync(path, JSON.stringify(rounded, null, 2));
+    const fewer = await runCli(['verify', path, '--db', db]);
+    expect(fewer.code, fewer.stdout).toBe(0);
+    expect(fewer.stdout).toMatch(new RegExp(`words one sentence otherwise, with the same figures and provenance \\(methodology\\[${precise}\\]\\)`));
     // but a figure or a provenance word changed inside a sentence is a mismatch
     for (const change of [(t: string) => t.replace(/\d/, (d) => String((Number(d) + 1) % 10)), (t: string) => (/measured/.test(t) ? t.replace('measured', 'estimated') : t.replace('estimated', 'measured'))]) {
       const edited = structuredClone(report);
