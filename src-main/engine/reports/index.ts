@@ -228,11 +228,12 @@ const LATER_FIELDS = ['campaign.remeasured', 'campaign.runs[].host', 'campaign.c
 
 /** The figures and provenance words a sentence states, in order: "1,000 J, measured" → ["1000", "measured"]. */
 function statedFacts(text: string): string[] {
-  return (text.match(/-?\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+)?|\b(?:measured|estimated|partly|never|not)\b/gi) ?? []).map((t) => t.replace(/,/g, '').toLowerCase());
+  // a target named by its number ("in the units of the target (column 3)", stated since) is a name, not a figure; study.target is checked on its own
+  return (text.replace(/\bcolumn \d+/g, 'column').match(/-?\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+)?|\b(?:measured|estimated|partly|never|not)\b/gi) ?? []).map((t) => t.replace(/,/g, '').toLowerCase());
 }
 
 /** Two sentences (three words or more each) that state the same figures and provenance words in the same order, worded otherwise. */
-function sameStatement(a: unknown, b: unknown): boolean {
+export function sameStatement(a: unknown, b: unknown): boolean {
   if (typeof a !== 'string' || typeof b !== 'string') return false;
   const prose = (t: string) => t.trim().split(/\s+/).length >= 3;
   if (!prose(a) || !prose(b)) return false;
