@@ -356,7 +356,7 @@ export class Api {
       const v = parseStudySpec(r.spec);
       return v.ok ? { ok: true, issues: [] } : { ok: false, issues: v.issues };
     },
-    'spec.preset': (r: { dataset: 'digits' | 'iris'; preset: 'quick' | 'standard' | 'thorough'; model?: 'mlp' | 'cnn' }) => presetSpec(r.dataset, r.preset, r.model),
+    'spec.preset': (r: { dataset: 'digits' | 'iris'; preset: 'quick' | 'standard' | 'thorough'; model?: 'mlp' | 'cnn'; rows?: number }) => presetSpec(r.dataset, r.preset, r.model, r.rows),
     'study.forecast': async (r: { spec: unknown }) => {
       const v = parseStudySpec(r.spec);
       if (!v.ok) return { ok: false, reason: `the study has ${v.issues.length} problem(s) to fix first` };

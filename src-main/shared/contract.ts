@@ -44,7 +44,7 @@ export const commands = {
   },
   'spec.validate': { request: z.strictObject({ spec }) },
   'spec.preset': {
-    request: z.strictObject({ dataset: z.enum(['digits', 'iris']), preset: z.enum(['quick', 'standard', 'thorough']), model: z.enum(['mlp', 'cnn']).optional() }),
+    request: z.strictObject({ dataset: z.enum(['digits', 'iris']), preset: z.enum(['quick', 'standard', 'thorough']), model: z.enum(['mlp', 'cnn']).optional(), rows: z.number().int().positive().optional() }),
   },
   'studies.list': { request: z.strictObject({}) },
   'studies.openFile': { request: z.strictObject({ path: z.string().min(1) }) },

@@ -148,12 +148,14 @@ export function WizardScreen() {
   // the presets of the model family the data calls for; a CSV or a script starts from the table preset
   const presetDataset = source === 'digits' || source === 'images' ? 'digits' : 'iris';
   const presetModel = source === 'images' ? imageModel : 'mlp';
+  // the user's own data: its size sets the epochs (a small set gets more, as cheap), once it is read
+  const ownRows = source === 'csv' ? csv?.summary?.rows : source === 'images' ? images?.summary?.rows : undefined;
   useEffect(() => {
-    Promise.all(PRESETS.map((p) => call('spec.preset', { dataset: presetDataset, preset: p, model: presetModel }))).then(
+    Promise.all(PRESETS.map((p) => call('spec.preset', { dataset: presetDataset, preset: p, model: presetModel, ...(ownRows ? { rows: ownRows } : {}) }))).then(
       (specs) => setPresets(Object.fromEntries(PRESETS.map((p, i) => [p, specs[i] as StudySpecInput])) as Record<Preset, StudySpecInput>),
       (e: Error) => setError(e.message),
     );
-  }, [presetDataset, presetModel, setError]);
+  }, [presetDataset, presetModel, ownRows, setError]);
 
   const base = presets?.[preset] ?? null;
   // a preset sets the ranges, the number of models and the idle measurement; the user's edits start from there

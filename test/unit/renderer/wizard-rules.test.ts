@@ -55,6 +55,21 @@ describe('the wizard\'s boxes', () => {
     expect(presetText(presetSpec('digits', 'thorough'), 10000)).not.toContain('sample');
     expect(parseStudySpec(presetSpec('digits', 'standard', 'cnn')).ok).toBe(true);
   });
+
+  it("gives a small data set as many examples per model as the digits' sample: more epochs, each as cheap (walk 48)", () => {
+    const epochs = (spec: ReturnType<typeof presetSpec>) => spec.space!.epochs as { low: number; high: number };
+    // the bundled digits' sample: the presets' epochs as chosen
+    expect(epochs(presetSpec('digits', 'quick'))).toMatchObject({ low: 2, high: 4 });
+    // 160 images of one's own (112 to train): 18–36 epochs, about 2,000–4,000 examples a model, as on the digits
+    expect(epochs(presetSpec('digits', 'quick', 'cnn', 160))).toMatchObject({ low: 18, high: 36 });
+    expect(epochs(presetSpec('iris', 'quick'))).toMatchObject({ low: 20, high: 39 });
+    // a large set of one's own keeps the preset's epochs; a tiny one stops at 200
+    expect(epochs(presetSpec('iris', 'standard', 'mlp', 50_000))).toMatchObject({ low: 2, high: 10 });
+    expect(epochs(presetSpec('iris', 'thorough', 'mlp', 12))).toMatchObject({ low: 200, high: 200 });
+    // and the wizard's estimate stays what the preset's words say
+    const own = presetSpec('digits', 'quick', 'cnn', 160);
+    expect(presetText(own, 160)).toContain('of up to 36 epochs');
+  });
   it("gives one duration: the forecast from this machine's trials where there is one, else the rule of thumb, said to be one (walk 42)", () => {
     const est = (center: number, low: number, high: number) => ({ center, low, high, plusMinus: (high - low) / 2 });
     const forecast = { trials: 24, energyJ: est(1310, 490, 2130), trainEnergyJ: null, durationS: est(282, 120, 444), inferJPerSample: null, provenance: 'fitted on 16 trials', notes: [] };
