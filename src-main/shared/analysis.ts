@@ -362,6 +362,17 @@ function limitValue(v: number, unit: string): string {
   return unit === 'fraction' ? `${Number((v * 100).toPrecision(4))}%` : formatMetric(v, unit);
 }
 
+/** What a study's data is counted in, by its label: "rows" of a CSV, "images" of a folder, else "samples". */
+export function dataUnit(label: string): string {
+  return label.startsWith('csv:') ? 'rows' : label.startsWith('images:') ? 'images' : 'samples';
+}
+
+/** "112 images to train, 25 to choose among trials (validation), 25 held out (test)": a built-in trial's parts, as its trainer split them. */
+export function partsText(rows: { train: number; validation: number; test: number }, unit: string): string {
+  const n = (v: number) => v.toLocaleString('en-US');
+  return `${n(rows.train)} ${unit} to train, ${n(rows.validation)} to choose among trials (validation), ${n(rows.test)} held out (test)`;
+}
+
 /** What always answering the most frequent class scores on a part (the trainer's guess_accuracy), or null where not recorded. */
 export function guessOf(attrs: Record<string, unknown>, part: 'validation' | 'test'): number | null {
   const g = attrs.guess_accuracy as Record<string, unknown> | undefined;

@@ -288,6 +288,8 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     await page.getByTestId('budget-show').click();
     await page.getByTestId('trial-detail').waitFor();
     expect(await page.getByTestId('detail-accuracy').textContent()).toBe(formatMetric(expected.accuracy, 'fraction'));
+    // how many samples each part holds, and what one validation sample is worth in points (walk 48: 25 images, said nowhere)
+    expect(await page.getByTestId('detail-split').textContent()).toMatch(/^\d+ rows to train, (\d+) to choose among trials \(validation\), \d+ held out \(test\): on \1 validation rows, one is [\d.]+ points of accuracy, so close figures may not differ\.$/);
     expect(await page.getByTestId('detail-energy').textContent()).toBe(formatMetric(expected.j, 'J'));
     expect(await page.getByTestId('provenance').textContent()).toMatch(/estimated by cpu-tdp-estimate/);
     // whose CPU time the own share is taken from, during the phases themselves (walk 39)

@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { TrialView } from '../../../src-main/shared/contract';
 import type { HardwareClassView } from '../../../src-main/shared/classes';
-import { batchingText, guessOf, isRegressionResult, littleLearnt, littleLearntText, pickByBudget, pickComparisons, pickTestText, spreadComparison, studyQuality } from '../../../src-main/shared/analysis';
+import { batchingText, dataUnit, guessOf, isRegressionResult, partsText, littleLearnt, littleLearntText, pickByBudget, pickComparisons, pickTestText, spreadComparison, studyQuality } from '../../../src-main/shared/analysis';
 import { projectionCheck, projectionCheckText } from '../../../src-main/shared/projection-check';
 import { trialsOfClass } from '../../../src-main/shared/classes';
 import { parseBudget } from '../../../src-main/shared/budget';
@@ -88,6 +88,7 @@ function TrialDetail({
   takeable,
   commandStudy,
   target,
+  dataset,
 }: {
   name: string;
   number: number;
@@ -97,6 +98,8 @@ function TrialDetail({
   commandStudy: boolean;
   /** A CSV study's column to predict: a regression's RMSE is in its units. */
   target: string | null;
+  /** The study's data label ("csv:houses.csv", "images:photos", "builtin:digits"): its parts are counted in rows, images or samples. */
+  dataset: string;
 }) {
   const { setError, go } = useUi();
   const { taken, take } = useTakeModel(name);
@@ -114,6 +117,13 @@ function TrialDetail({
   // the built-in trainer's curve is the training loss; the card's "Loss (validation)" is another figure (walk 48: 1.06 here, 0.97 there)
   const lossLabel = commandStudy ? 'loss' : regressionTrial ? 'training loss (MSE, standardised target)' : 'training loss';
   const testGuess = guessOf(t.attrs, 'test');
+  // how many rows (images) each part holds (walk 48: 25 validation images, every accuracy a multiple of 4%, said nowhere)
+  const recorded = t.attrs.split as { train?: unknown; validation?: unknown; test?: unknown } | undefined;
+  const split =
+    recorded && typeof recorded.train === 'number' && typeof recorded.validation === 'number' && typeof recorded.test === 'number'
+      ? { train: recorded.train, validation: recorded.validation, test: recorded.test }
+      : null;
+  const unit = dataUnit(dataset);
   const domains = [...new Set(t.power.map((p) => p.domain))];
   const marks = phaseMarks(t.windows, t.power.map((p) => p.tMs));
   // the trace is of the domains' readings: estimated where any of them is an estimate
@@ -164,6 +174,17 @@ function TrialDetail({
       <p className="small">
         {Object.entries(t.trial.params).map(([k, v]) => `${k} = ${typeof v === 'number' ? Number(v.toPrecision(4)) : v}`).join(' · ')}
       </p>
+      {split && (
+        <p className="small muted" data-testid="detail-split">
+          {partsText(split, unit)}
+          {!regressionTrial && !commandStudy && split.validation < 100 && (
+            <>
+              : on {split.validation} validation {unit}, one is {(100 / split.validation).toFixed(1)} points of accuracy, so close figures may not differ
+            </>
+          )}
+          .
+        </p>
+      )}
       <table className="small">
         <tbody>
           <tr>
@@ -602,7 +623,7 @@ export function ExplorerScreen({ name }: { name: string }) {
           setClicked(n);
         }}
       />
-      {trial !== null && <TrialDetail name={name} number={trial} version={measuredVersion} classes={classes} takeable={!view.remote} commandStudy={view.summary.model === 'command'} target={view.target ?? null} />}
+      {trial !== null && <TrialDetail name={name} number={trial} version={measuredVersion} classes={classes} takeable={!view.remote} commandStudy={view.summary.model === 'command'} target={view.target ?? null} dataset={view.summary.dataset} />}
       {/* a study read from a database is only read here: its models are measured where its workers run */}
       {!view.remote && view.summary.model === 'command' && (
         <div className="card" data-testid="remeasure">

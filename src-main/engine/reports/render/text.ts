@@ -1,7 +1,7 @@
 /** Shared wording for the renderers: each figure with its unit and where it came from, never an exponent. */
 import type { EnergyReport, PhaseFigures } from '../../../shared/report';
 import { shellWord } from '../../../shared/shell-word';
-import { isRegressionResult } from '../../../shared/analysis';
+import { dataUnit, isRegressionResult, partsText } from '../../../shared/analysis';
 import { targetUnitsText } from '../../../shared/spec';
 import { unrecordedTrials } from '../campaign';
 import { durationText, energyText, gramsText, percentText, plainNumber } from '../units';
@@ -166,10 +166,7 @@ export function modelFingerprint(r: Pick<EnergyReport, 'trial'>): [string, strin
 export function dataRows(r: Pick<EnergyReport, 'trial' | 'study'>): [string, string][] {
   const d = r.trial.data;
   if (!d) return [];
-  const unit = r.study.dataset.startsWith('csv:') ? 'rows' : r.study.dataset.startsWith('images:') ? 'images' : 'samples';
-  const parts = d.rows
-    ? `${d.rows.train.toLocaleString('en-US')} ${unit} to train, ${d.rows.validation.toLocaleString('en-US')} to choose among trials (validation), ${d.rows.test.toLocaleString('en-US')} held out (test)`
-    : 'parts not recorded';
+  const parts = d.rows ? partsText(d.rows, dataUnit(r.study.dataset)) : 'parts not recorded';
   return [
     ['Data', `${parts}${d.preparation ? `; ${d.preparation}` : ''}${d.sha256 ? `; SHA-256 of the data as loaded (features and labels): ${d.sha256}` : ''}`],
     ['Data as loaded', d.notes === null ? 'not recorded (trained before ECOpt recorded what loading did)' : d.notes.length ? d.notes.join('; ') : 'read as it is: nothing filled, dropped, skipped or left out'],
