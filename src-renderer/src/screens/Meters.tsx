@@ -21,8 +21,9 @@ export function MetersScreen() {
       {r.estimatedOnly && (
         <div className="banner" data-testid="estimated-banner">
           Every energy figure will be <b>estimated</b>, not measured: no hardware energy counter can be read here. Comparisons between models on this machine
-          still hold; the absolute figures may be off by the ± shown. On a computer with an Intel or AMD processor running Linux, or an NVIDIA graphics card, they
-          are measured.
+          still hold; the absolute figures may be off by the ± shown. On a computer with an Intel or AMD processor running Linux directly, or an NVIDIA graphics card,
+          they are measured; a virtual machine or a container usually hides the processor&apos;s counters even where the processor has them (the table below says
+          what each source found).
         </div>
       )}
       <table>
