@@ -17,6 +17,7 @@ import { frontTrials, hypervolumeHistory, hypervolumeSteps, parameterImportance 
 import { toColumns, type TrialColumns } from '../shared/columns';
 import type { StudySummary } from '../shared/types';
 import { BUILTIN_DATASETS, formatSpecIssues, parseStudySpec, targetName, type StudySpec } from '../shared/spec';
+import { estimateCaveat } from '../shared/meter-words';
 import type { DatasetSummaryView } from '../shared/types';
 import { loadDatasetSync } from '../engine/data/builtin';
 import { csvColumns, loadCsv, readCsvTable } from '../engine/data/csv';
@@ -704,7 +705,7 @@ export class Api {
           detail:
             d.provenance.method === 'measured'
               ? d.provenance.counter
-              : `${d.provenance.model}, ±${Math.round(d.provenance.uncertaintyRel * 100)}%${d.provenance.inputs.tdpSource ? ` (${d.provenance.inputs.tdpSource})` : ''}`,
+              : `${d.provenance.model}, ±${Math.round(d.provenance.uncertaintyRel * 100)}%${d.provenance.inputs.tdpSource ? ` (${d.provenance.inputs.tdpSource})` : ''}${estimateCaveat(d.provenance.inputs)}`,
         })),
         flags: (w.flags ?? []).map((f) => ({ kind: f.kind, message: f.message })),
         cpu: w.cpu ?? null,

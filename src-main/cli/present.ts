@@ -3,6 +3,7 @@ import { formatMetric, formatSi, projectedEnergyText } from '../shared/format';
 import { batchingText, frontTrials, pickByBudget, pickComparisons, pickTestText, spreadComparison, studyQuality } from '../shared/analysis';
 import { parseBudget } from '../shared/budget';
 import { targetName, targetUnitsText } from '../shared/spec';
+import { estimateCaveat } from '../shared/meter-words';
 import { remeasuredComparison } from '../shared/remeasure';
 import { UserError } from '../engine/errors';
 import { shellWord } from '../shared/shell-word';
@@ -201,7 +202,7 @@ export function provenanceLines(store: ProvenanceSource, study: StudyRow, trials
             : `${d.domain}: ESTIMATED by ${p.source}, model ${p.model}, ±${Math.round(p.uncertaintyRel * 100)}% (${Object.entries(p.inputs)
                 .filter(([k]) => k === 'tdpW' || k === 'tdpSource')
                 .map(([k, v]) => `${k} ${v}`)
-                .join(', ')})`,
+                .join(', ')})${estimateCaveat(p.inputs)}`,
         );
       }
     }

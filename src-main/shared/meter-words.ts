@@ -48,3 +48,15 @@ export function domainWords(domain: string): string {
       return domain;
   }
 }
+
+/**
+ * An estimate made on a virtual machine (the processor's "hypervisor" flag): the TDP is the whole
+ * processor's, of which the machine may have a few cores, so the estimate is likely too high,
+ * beyond its ± (walks 47, 48: an AMD EPYC slice of 2 cores charged 85 W at full load). Empty for
+ * other estimates and for estimates stored before it was recorded.
+ */
+export function estimateCaveat(inputs: Record<string, string | number>): string {
+  return inputs.virtualMachine === 'yes'
+    ? "; on a virtual machine the TDP is the whole processor's, which it shares with other machines, so this is likely too high"
+    : '';
+}

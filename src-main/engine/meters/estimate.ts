@@ -9,6 +9,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type { MeterInfo, Provenance } from '../../shared/types';
 import { lookupTdp, type TdpMatch } from './cpu-tdp';
+import { estimateCaveat } from '../../shared/meter-words';
 import type { Meter } from './types';
 
 /** Package power at 0% utilisation as a share of TDP (typical desktop/server idle, 5–20%). */
@@ -54,8 +55,19 @@ export function readCpuModel(procRoot = '/proc'): string {
   return cpus()[0]?.model ?? 'unknown';
 }
 
+/** Whether this Linux runs under a hypervisor (the processor's "hypervisor" flag in /proc/cpuinfo). */
+export function readVirtualMachine(procRoot = '/proc'): boolean {
+  try {
+    return /^flags\s*:.*\bhypervisor\b/m.test(readFileSync(join(procRoot, 'cpuinfo'), 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
 export interface EstimateOptions {
   procRoot?: string;
+  /** Override the hypervisor check (tests). */
+  virtualMachine?: boolean;
   /** Override the TDP lookup (tests, or a user who knows better). */
   tdp?: TdpMatch;
   cpuModel?: string;
@@ -67,6 +79,7 @@ export class CpuTdpEstimateMeter implements Meter {
   private readonly tdp: TdpMatch;
   private readonly cpuModel: string;
   private readonly procRoot: string;
+  private readonly virtualMachine: boolean;
   private last: CpuTimes;
   private lastMs: number | null = null;
   private totalJ = 0;
@@ -77,6 +90,7 @@ export class CpuTdpEstimateMeter implements Meter {
     this.procRoot = options.procRoot ?? '/proc';
     this.cpuModel = options.cpuModel ?? readCpuModel(this.procRoot);
     this.tdp = options.tdp ?? lookupTdp(this.cpuModel);
+    this.virtualMachine = options.virtualMachine ?? readVirtualMachine(this.procRoot);
     this.last = readCpuTimes(this.procRoot);
   }
 
@@ -119,6 +133,7 @@ export class CpuTdpEstimateMeter implements Meter {
         idleShare: IDLE_SHARE,
         utilisation: 'machine-wide, /proc/stat',
         formula: 'P = TDP × (idleShare + (1 − idleShare) × utilisation)',
+        ...(this.virtualMachine ? { virtualMachine: 'yes' } : {}),
       },
       uncertaintyRel: this.tdp.matched ? UNCERTAINTY_MATCHED : UNCERTAINTY_DEFAULT,
     };
@@ -131,7 +146,7 @@ export class CpuTdpEstimateMeter implements Meter {
       status: 'ok',
       detail: `estimate: ${this.cpuModel}, TDP ${this.tdp.tdpW} W (${this.tdp.source}) × CPU utilisation; ±${Math.round(
         (this.tdp.matched ? UNCERTAINTY_MATCHED : UNCERTAINTY_DEFAULT) * 100,
-      )}%`,
+      )}%${estimateCaveat(this.virtualMachine ? { virtualMachine: 'yes' } : {})}`,
     };
   }
 

@@ -25,6 +25,7 @@ import { trialCommand } from '../trials/command/runner';
 import { shellWord } from '../../shared/shell-word';
 import { remeasureVerdict, type Remeasurement } from '../../shared/remeasure';
 import { guessOf, littleLearnt, littleLearntText } from '../../shared/analysis';
+import { estimateCaveat } from '../../shared/meter-words';
 
 export interface ExportResult {
   trial: number;
@@ -261,7 +262,7 @@ function trialFacts(store: Store, studyId: number, trial: TrialRecord, command =
   const history = (attrs.remeasured ?? []) as Remeasurement[];
   const remeasured = history.length ? remeasureVerdict({ originalJ: m.infer_energy_j_per_sample ?? null, againJ: history.map((h) => h.jPerSample) }, (j) => si(j, 'J')) : null;
   const provenance = [...new Map(windows.flatMap((w) => w.domains.map((d) => [d.domain, d.provenance] as const))).entries()].map(([domain, pr]) =>
-    pr.method === 'measured' ? `${domain}: measured by ${pr.source} (${pr.counter})` : `${domain}: estimated by ${pr.source}, model ${pr.model}, ±${Math.round(pr.uncertaintyRel * 100)}%`,
+    pr.method === 'measured' ? `${domain}: measured by ${pr.source} (${pr.counter})` : `${domain}: estimated by ${pr.source}, model ${pr.model}, ±${Math.round(pr.uncertaintyRel * 100)}%${estimateCaveat(pr.inputs)}`,
   );
   const flags = [...new Set(windows.flatMap((w) => (w.flags ?? []).map((f) => `${w.phase}: ${f.kind} — ${f.message}`)))];
   // a unitless figure (a loss, an RMSE in the target's units) as a plain number: "0.1242", not "124.2 m"

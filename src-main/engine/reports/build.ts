@@ -16,6 +16,7 @@ import { ECOPT_VERSION, type StoredWindow, type Store, type StudyRow } from '../
 import { methodOf, windowTotals } from '../trials/energy';
 import { campaignFigures, unrecordedTrials, type CampaignWindow } from './campaign';
 import { meterWords } from './meter-words';
+import { estimateCaveat } from '../../shared/meter-words';
 import { batchSizeText, killedWords } from './render/text';
 import { mostAccurateTrial, paybackOf } from './payback';
 import { errorChangeWords, pointsBetween } from '../../shared/payback';
@@ -74,7 +75,7 @@ const S_PER_YEAR = 365.25 * S_PER_DAY;
 function describeProvenance(p: Provenance): string {
   if (p.method === 'measured') return `measured by ${p.source} (${p.counter})`;
   const tdp = p.inputs.tdpW !== undefined ? `, TDP ${p.inputs.tdpW} W from ${p.inputs.tdpSource}` : '';
-  return `estimated by ${p.source} with model ${p.model}${tdp}, ±${Math.round(p.uncertaintyRel * 100)}%`;
+  return `estimated by ${p.source} with model ${p.model}${tdp}, ±${Math.round(p.uncertaintyRel * 100)}%${estimateCaveat(p.inputs)}`;
 }
 
 /** The trial's own energy of a phase (attributed share), with the machine's figure beside it. */

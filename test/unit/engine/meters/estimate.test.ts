@@ -69,6 +69,17 @@ describe('estimate meter', () => {
     expect(meter.info().detail).toMatch(/not in the bundled table.*±60%/);
   });
 
+  it("says on a virtual machine that the whole processor's TDP likely makes the estimate too high (walks 47, 48)", () => {
+    const proc = fakeProc('AMD EPYC');
+    const bare = new CpuTdpEstimateMeter({ procRoot: proc.root });
+    expect(bare.provenance().inputs.virtualMachine).toBeUndefined();
+    expect(bare.info().detail).not.toMatch(/virtual machine/);
+    writeFileSync(join(proc.root, 'cpuinfo'), 'processor\t: 0\nmodel name\t: AMD EPYC\nflags\t\t: fpu vme sse2 hypervisor lahf_lm\n');
+    const vm = new CpuTdpEstimateMeter({ procRoot: proc.root });
+    expect(vm.provenance().inputs.virtualMachine).toBe('yes');
+    expect(vm.info().detail).toMatch(/±60%; on a virtual machine the TDP is the whole processor's, which it shares with other machines, so this is likely too high$/);
+  });
+
   it('never reports zero for an idle machine: idle power is still drawn', () => {
     const proc = fakeProc('Intel(R) Xeon(R) Gold 6130 CPU @ 2.10GHz');
     let now = 0;
