@@ -283,7 +283,11 @@ describe('energy reports from a real study database', () => {
     const token = /\d[\d,]*(?:\.\d+)?/g;
     const fewerFigures = (v: string) => {
       const n = Number(v.replace(/,/g, ''));
-      return n >= 1000 || /\.\d{2,}/.test(v) ? Number(n.toPrecision(3)).toLocaleString('en-US', { maximumFractionDigits: 10 }) : v;
+      const r = Number(n.toPrecision(3));
+      // only where the rounded figure still shows 3 figures (10,045 → "10,000" shows one: not a statement of 3)
+      const shown = String(r).replace('.', '').replace(/^0+/, '');
+      const figures = String(r).includes('.') ? shown.length : shown.replace(/0+$/, '').length;
+      return (n >= 1000 || /\.\d{2,}/.test(v)) && figures >= 3 ? r.toLocaleString('en-US', { maximumFractionDigits: 10 }) : v;
     };
     const precise = report.methodology.findIndex((line) => (line.match(token) ?? []).some((v) => fewerFigures(v) !== v && Number(fewerFigures(v).replace(/,/g, '')) !== Number(v.replace(/,/g, ''))));
     expect(precise).toBeGreaterThanOrEqual(0);
