@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_TDP_W, lookupTdp, normaliseCpuName } from '../../../../src-main/engine/meters/cpu-tdp';
 import { CpuTdpEstimateMeter, IDLE_SHARE } from '../../../../src-main/engine/meters/estimate';
 import { MeterSet } from '../../../../src-main/engine/meters/meter-set';
+import type { Provenance } from '../../../../src-main/shared/types';
 import { tmpDir } from '../../../helpers/tmp';
 
 /** A fixture /proc whose stat counters the test advances. */
@@ -72,11 +73,12 @@ describe('estimate meter', () => {
   it("says on a virtual machine that the whole processor's TDP likely makes the estimate too high (walks 47, 48)", () => {
     const proc = fakeProc('AMD EPYC');
     const bare = new CpuTdpEstimateMeter({ procRoot: proc.root });
-    expect(bare.provenance().inputs.virtualMachine).toBeUndefined();
+    const inputs = (m: CpuTdpEstimateMeter) => (m.provenance() as Extract<Provenance, { method: 'estimated' }>).inputs;
+    expect(inputs(bare).virtualMachine).toBeUndefined();
     expect(bare.info().detail).not.toMatch(/virtual machine/);
     writeFileSync(join(proc.root, 'cpuinfo'), 'processor\t: 0\nmodel name\t: AMD EPYC\nflags\t\t: fpu vme sse2 hypervisor lahf_lm\n');
     const vm = new CpuTdpEstimateMeter({ procRoot: proc.root });
-    expect(vm.provenance().inputs.virtualMachine).toBe('yes');
+    expect(inputs(vm).virtualMachine).toBe('yes');
     expect(vm.info().detail).toMatch(/±60%; on a virtual machine the TDP is the whole processor's, which it shares with other machines, so this is likely too high$/);
   });
 
