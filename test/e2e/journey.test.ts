@@ -163,10 +163,14 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     await page.getByTestId('idle').fill('1');
     await issues.waitFor({ state: 'detached' });
     await page.getByTestId('estimate').waitFor();
+    const duration = (await page.getByTestId('estimate').textContent())!;
     await shot('04-wizard-objectives');
     await scan('wizard: what matters');
     await page.getByTestId('next').click();
     await page.getByTestId('study-name').fill('e2e-iris');
+    // the review repeats the duration step 3 gave (walk 49: it dropped it)
+    expect(duration.length).toBeGreaterThan(10);
+    expect(await page.getByTestId('review-summary').textContent()).toContain(duration);
     await shot('05-wizard-review');
     await scan('wizard: review');
     await page.getByTestId('run').click();
@@ -267,7 +271,7 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
       .poll(() => page.getByTestId('budget-estimated').textContent(), { timeout: 10_000 })
       .toMatch(new RegExp(`^These energy figures are estimates \\(model #${expected.number}'s: ±\\d+%\\), not measurements`));
     // and what the pick scores on rows the search never saw (walk 42: 84.4% picked, 74.4% on new data)
-    expect(await page.getByTestId('budget-test').textContent()).toMatch(new RegExp(`^On held-out test data \\(rows used neither in training nor in choosing\\), model #${expected.number} scores [\\d.]+% \\(always answering the most frequent class would score [\\d.]+%\\): what to expect on new data`));
+    expect(await page.getByTestId('budget-test').textContent()).toMatch(new RegExp(`^On held-out test data \\(examples used neither in training nor in choosing\\), model #${expected.number} scores [\\d.]+% \\(always answering the most frequent class would score [\\d.]+%\\): what to expect on new data`));
     // the batching the per-prediction figures are for (walk 47: one row per call cost 47× more)
     expect(await page.getByTestId('budget-batching').textContent()).toMatch(/^Energy per prediction is measured in batches of up to \d+ inputs \(trial\.inferBatchSize; the whole test set in one batch where it is smaller\): a service that predicts one input per call spends more on each/);
     await shot('08-explorer-budget');

@@ -140,6 +140,8 @@ export async function loadImageFolder(options: ImageFolderOptions): Promise<Data
   let x = new Float32Array(all.length * f);
   let y = new Int32Array(all.length);
   const sizes = new Set<string>();
+  // each size's files, to name the odd ones out (walk 49: "2 sizes" and no word of which file)
+  const bySize = new Map<string, string[]>();
   // an image the decoder cannot read is skipped and listed, as other unread files are: all of them
   // at once (walk 48: a truncated PNG stopped the folder, then the next one did)
   const undecodable: ImageFolderScan['skipped'] = [];
@@ -150,6 +152,7 @@ export async function loadImageFolder(options: ImageFolderOptions): Promise<Data
     try {
       raw = await imagePixels(file, size, channels, (width, height) => {
         sizes.add(`${width}×${height}`);
+        bySize.set(`${width}×${height}`, [...(bySize.get(`${width}×${height}`) ?? []), relative(path, file)]);
         if (options.requireSameSize && sizes.size > 1) {
           throw new UserError(`${file}: ${width}×${height} where earlier images are ${[...sizes][0]}; resize them to one size, or let ECOpt resize them (drop "requireSameSize")`);
         }
@@ -176,7 +179,17 @@ export async function loadImageFolder(options: ImageFolderOptions): Promise<Data
   }
   const notes = [`${n} images in ${classes.length} classes (${classes.map((c) => `"${c}"`).join(', ')}), resized to ${size}×${size} ${channels === 1 ? 'greyscale' : 'RGB'} (stretched to the square, not cropped)`];
   notes.push(...skippedNotes([...skipped, ...undecodable]));
-  if (sizes.size > 1) notes.push(`the images come in ${sizes.size} sizes (${[...sizes].slice(0, 4).join(', ')}${sizes.size > 4 ? ', …' : ''}); all were resized`);
+  if (bySize.size > 1) {
+    // the most common size, then the others with their files
+    const [common, ...others] = [...bySize.entries()].sort((a, b) => b[1].length - a[1].length);
+    const named = (files: string[]) => `${files.slice(0, 3).join(', ')}${files.length > 3 ? `, and ${files.length - 3} more` : ''}`;
+    notes.push(
+      `the images come in ${bySize.size} sizes: ${common![1].length} at ${common![0]}, ${others
+        .slice(0, 3)
+        .map(([s, files]) => `${files.length} at ${s} (${named(files)})`)
+        .join(', ')}${others.length > 3 ? `, and ${others.length - 3} more sizes` : ''}; all were resized`,
+    );
+  }
   return {
     name: path.split(/[\\/]/).filter(Boolean).pop()!,
     kind: 'image',

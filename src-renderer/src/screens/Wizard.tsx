@@ -645,7 +645,8 @@ export function WizardScreen() {
               {final.trials} models {final.model === 'command' ? <>of your script <code>{argv.ok ? argv.argv.join(' ') : ''}</code></> : <>({final.model === 'cnn' ? 'convolutional networks' : 'multilayer perceptrons'}) on <b>{final.dataset ? ('builtin' in final.dataset ? final.dataset.builtin : 'csv' in final.dataset ? final.dataset.csv : final.dataset.images) : ''}</b></>}; looking for the best trade-offs of{' '}
               {final.objectives.map((o) => METRICS[o.metric].label.toLowerCase()).join(', ')}
               {maxMj.trim() || minAcc.trim() || maxRmse.trim() ? ` within your limits (${[maxMj.trim() && `at most ${maxMj} mJ per prediction`, minAcc.trim() && !regression && `at least ${minAcc}% accuracy`, maxRmse.trim() && regression && `RMSE at most ${maxRmse}`].filter(Boolean).join(', ')})` : ''}
-              {minutes.trim() ? `, for at most ${minutes} min` : ''}.
+              {minutes.trim() ? `, for at most ${minutes} min` : ''}. {/* the duration as step 3 gave it (walk 49: the review dropped it) */}
+              {durationLine(final.trials ?? 0, estimate, forecast ?? null)}
             </p>
           )}
           {forecastKey && (

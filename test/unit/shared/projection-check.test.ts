@@ -9,12 +9,12 @@ describe('a projection against what was measured', () => {
     expect(c.energyErr).toBeCloseTo(121 / 111 - 1, 12);
     expect(c.durationErr).toBeCloseTo(2.4 / 2.3 - 1, 12);
     expect(projectionCheckText(c)).toBe(
-      '121 J ± 22 J and 2.4 s ± 552 ms, projected at 45% of the training (calibrated on 5 finished trials); measured 111 J in 2.3 s: +9.0% and +4.3%, inside both intervals',
+      '121 J ± 22 J and 2.4 s ± 552 ms, projected at 45% of the training (calibrated on 5 finished trials); measured 111 J in 2.3 s: the projection 9.0% high and 4.3% high, inside both intervals',
     );
     // older records have one interval for both; the machine's figure says so
     const old = projectionCheck({ ...stored, durationIntervalRel: undefined, calibration: undefined, energyOf: 'machine', actualEnergyJ: 150 })!;
     expect(old.durationRel).toBe(0.18);
-    expect(projectionCheckText(old)).toMatch(/^121 J ± 22 J \(the whole machine's\) and .* at 45% of the training; measured 150 J in 2\.3 s: −19\.3% and \+4\.3%, the time inside its interval, the energy outside$/);
+    expect(projectionCheckText(old)).toMatch(/^121 J ± 22 J \(the whole machine's\) and .* at 45% of the training; measured 150 J in 2\.3 s: the projection 19\.3% low and 4\.3% high, the time inside its interval, the energy outside$/);
   });
 
   it('has nothing to say of a trial without one, or one that never finished training', () => {

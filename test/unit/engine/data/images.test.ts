@@ -35,7 +35,7 @@ describe('image folders', () => {
     expect(grey.classes).toEqual(['disc', 'square']);
     expect(grey.n).toBe(16);
     expect(grey.inputShape).toEqual([16, 16, 1]);
-    expect(grey.notes.join(' ')).toMatch(/the images come in 2 sizes \(24×24, 20×20\); all were resized/);
+    expect(grey.notes.join(" ")).toMatch(/the images come in 2 sizes: \d+ at 24×24, \d+ at 20×20 \(disc\/1\.\w+, disc\/3\.\w+, disc\/5\.\w+, and \d+ more\); all were resized/);
     // the centre of a square is bright, of a disc darker
     const centre = (i: number) => grey.x[i * 256 + 8 * 16 + 8]!;
     expect(centre(grey.n - 1)).toBeGreaterThan(centre(0));
