@@ -202,24 +202,37 @@ function exportCommandModel(store: Store, study: StudyRow, trial: TrialRecord, f
  * that folder gives the test accuracy. Null where the model recorded none, or its folder is gone
  * from this machine; `missing` counts the images no longer there.
  */
-function copyHeldOutImages(p: Preprocessing, outDir: string): { files: string[]; missing: number; of: number } | null {
+function copyHeldOutImages(p: Preprocessing, outDir: string): { files: string[]; missing: number; of: number; capped: boolean } | null {
   const held = p.heldOutImages;
   if (!held || !existsSync(held.folder)) return null;
   const files: string[] = [];
   let missing = 0;
+  let bytes = 0;
+  let capped = false;
+  // the held-out list is shuffled (split.ts), so a prefix is a sample across the classes; a large
+  // folder's test part would make the app's download (one zip, base64) too large to hand back whole
   for (const rel of held.files) {
+    if (files.length >= MAX_SAMPLE_IMAGES || bytes >= MAX_SAMPLE_BYTES) {
+      capped = true;
+      break;
+    }
     const from = join(held.folder, rel);
     if (!existsSync(from)) {
       missing++;
       continue;
     }
+    bytes += statSync(from).size;
     const to = join(outDir, 'samples', rel);
     mkdirSync(join(to, '..'), { recursive: true });
     copyFileSync(from, to);
     files.push(to);
   }
-  return { files, missing, of: held.files.length };
+  return { files, missing, of: held.files.length, capped };
 }
+
+/** At most this many held-out images, and about this many bytes, are handed back in `samples/`. */
+const MAX_SAMPLE_IMAGES = 500;
+const MAX_SAMPLE_BYTES = 50 * 1024 * 1024;
 
 function heldOutRows(p: Preprocessing): string | null {
   if (!p.heldOut || !existsSync(p.heldOut.file)) return null;
@@ -392,7 +405,7 @@ function modelCard(
   withTestRows: boolean,
   samples = 0,
   fileSha256: string | null = null,
-  folderSamples: { missing: number; of: number } | null = null,
+  folderSamples: { missing: number; of: number; capped: boolean } | null = null,
 ): string {
   const study = store.getStudy(studyId)!;
   const attrs = store.getTrialAttrs(trial.id);
@@ -445,7 +458,11 @@ function modelCard(
     ...(samples
       ? [
           folderSamples
-            ? `\`samples/\` holds ${folderSamples.missing ? `${samples} of the ${folderSamples.of}` : `the ${samples}`} held-out test images the model never trained on, copied from the study's folder, in one subfolder per class: \`ecopt predict\` on it ${folderSamples.missing ? `scores the model (${folderSamples.missing} of them are no longer in the folder, so the score may differ from the test accuracy above)` : 'gives the test accuracy above'}.`
+            ? `\`samples/\` holds ${samples < folderSamples.of ? `${samples} of the ${folderSamples.of}` : `the ${samples}`} held-out test images the model never trained on, copied from the study's folder, in one subfolder per class: \`ecopt predict\` on it ${
+                samples < folderSamples.of
+                  ? `scores the model (${[folderSamples.missing ? `${folderSamples.missing} are no longer in the folder` : '', folderSamples.capped ? 'the whole set is too large to hand back: these are a random sample of it' : ''].filter(Boolean).join('; ')}), so the score may differ from the test accuracy above`
+                  : 'gives the test accuracy above'
+              }.`
             : `\`samples/\` holds ${samples} held-out test images the model never trained on, in one subfolder per class: \`ecopt predict\` on it scores the model.`,
           '',
         ]
