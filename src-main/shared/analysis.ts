@@ -399,7 +399,7 @@ export function littleLearntText(accuracy: number, guess: number): string {
 export function pickTestText(number: number, attrs: Record<string, unknown>, metrics: Partial<Record<string, number>> = {}, target: string | null = null): string | null {
   const unseen = 'examples used neither in training nor in choosing';
   // "flatter" only where they did: the test rows can also score the model better (the fresh clone's #15: 91.8% validation, 93.6% test)
-  const chosenBy = (flattered: boolean) => `the figure above is on the validation rows the search chose by${flattered ? ', which flatter the model it picks' : ''}`;
+  const chosenBy = (flattered: boolean) => `the figure above is on the validation examples the search chose by${flattered ? ', which flatter the model it picks' : ''}`;
   if (typeof attrs.test_accuracy === 'number') {
     const flattered = metrics.accuracy !== undefined && attrs.test_accuracy < metrics.accuracy;
     const guess = guessOf(attrs, 'test');

@@ -126,12 +126,12 @@ describe('ecopt show --budget beside re-measurements', () => {
     const attrs = new Map<number, Record<string, unknown>>([[9, { test_accuracy: 0.744 }], [2, { test_accuracy: 0.8 }]]);
     const lines = await budgetLines(study, ts, 'at most 0,14 mJ', 'ecopt', [], {}, new Map(), async (id) => attrs.get(id) ?? {});
     expect(lines[1]).toMatch(/^ {2}Model #8 /);
-    expect(lines[2]).toBe('  On held-out test data (examples used neither in training nor in choosing), model #8 scores 74.4%: what to expect on new data; the figure above is on the validation rows the search chose by, which flatter the model it picks.');
+    expect(lines[2]).toBe('  On held-out test data (examples used neither in training nor in choosing), model #8 scores 74.4%: what to expect on new data; the figure above is on the validation examples the search chose by, which flatter the model it picks.');
     // a regression's test RMSE, a command's reported test accuracy
-    expect(pickTestText(3, { test_rmse: 18.24 }, { rmse: 17.95 })).toBe("On held-out test data (examples used neither in training nor in choosing), model #3's RMSE is 18.24 (in the target's units): what to expect on new data; the figure above is on the validation rows the search chose by, which flatter the model it picks.");
+    expect(pickTestText(3, { test_rmse: 18.24 }, { rmse: 17.95 })).toBe("On held-out test data (examples used neither in training nor in choosing), model #3's RMSE is 18.24 (in the target's units): what to expect on new data; the figure above is on the validation examples the search chose by, which flatter the model it picks.");
     expect(pickTestText(3, { test_rmse: 18.24 }, { rmse: 17.95 }, 'price_keur')).toMatch(/model #3's RMSE is 18\.24 \(in the units of "price_keur"\): what/);
     // better on the test rows than on the validation rows: no "flatter"
-    expect(pickTestText(15, { test_accuracy: 0.936 }, { accuracy: 0.918 })).toBe('On held-out test data (examples used neither in training nor in choosing), model #15 scores 93.6%: what to expect on new data; the figure above is on the validation rows the search chose by.');
+    expect(pickTestText(15, { test_accuracy: 0.936 }, { accuracy: 0.918 })).toBe('On held-out test data (examples used neither in training nor in choosing), model #15 scores 93.6%: what to expect on new data; the figure above is on the validation examples the search chose by.');
     expect(pickTestText(3, { reported_test_accuracy: 0.91 })).toBe('Your command reported a test accuracy of 91.0% for model #3, on data ECOpt does not know.');
     expect(pickTestText(3, {})).toBeNull();
   });
@@ -170,7 +170,7 @@ describe('the batching a budget on energy per prediction is for (walk 47)', () =
 describe('what guessing would score, beside a classifier\'s test accuracy (walk 48)', () => {
   it('says what always answering the most frequent class scores, and warns where the model is not far above it', () => {
     expect(pickTestText(5, { test_accuracy: 0.52, guess_accuracy: { validation: 0.36, test: 0.36 } }, { accuracy: 0.6 })).toBe(
-      'On held-out test data (examples used neither in training nor in choosing), model #5 scores 52.0% (always answering the most frequent class would score 36.0%): what to expect on new data; the figure above is on the validation rows the search chose by, which flatter the model it picks.',
+      'On held-out test data (examples used neither in training nor in choosing), model #5 scores 52.0% (always answering the most frequent class would score 36.0%): what to expect on new data; the figure above is on the validation examples the search chose by, which flatter the model it picks.',
     );
     // (0.45 − 0.36) / 0.64 = 0.14: under a fifth of the way from guessing to perfect
     expect(pickTestText(5, { test_accuracy: 0.45, guess_accuracy: { validation: 0.36, test: 0.36 } })).toMatch(/would score 36\.0%\): .* That is not far above guessing: the model has learnt little from this data/);
