@@ -152,7 +152,9 @@ export async function loadImageFolder(options: ImageFolderOptions): Promise<Data
     try {
       raw = await imagePixels(file, size, channels, (width, height) => {
         sizes.add(`${width}×${height}`);
-        bySize.set(`${width}×${height}`, [...(bySize.get(`${width}×${height}`) ?? []), relative(path, file)]);
+        const same = bySize.get(`${width}×${height}`);
+        if (same) same.push(relative(path, file));
+        else bySize.set(`${width}×${height}`, [relative(path, file)]);
         if (options.requireSameSize && sizes.size > 1) {
           throw new UserError(`${file}: ${width}×${height} where earlier images are ${[...sizes][0]}; resize them to one size, or let ECOpt resize them (drop "requireSameSize")`);
         }
