@@ -149,7 +149,7 @@ export function exportModel(store: Store, studyName: string, out: string | ((tri
     files.push(join(outDir, 'test-rows.csv'));
   }
   // a study on a bundled image set: some of its held-out test images, to try predict on at once;
-  // on a folder of images, all its held-out test images, copied as they are (walk 48)
+  // on a folder of images, its held-out test images (up to 500), copied as they are (walk 48)
   const folderSamples = copyHeldOutImages(preprocessing, outDir);
   const samples = folderSamples ? folderSamples.files : writeTestSamples(study.spec, outDir);
   files.push(...samples);
