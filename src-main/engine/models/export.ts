@@ -202,7 +202,7 @@ function exportCommandModel(store: Store, study: StudyRow, trial: TrialRecord, f
  * that folder gives the test accuracy. Null where the model recorded none, or its folder is gone
  * from this machine; `missing` counts the images no longer there.
  */
-function copyHeldOutImages(p: Preprocessing, outDir: string): { files: string[]; missing: number; of: number; capped: boolean } | null {
+export function copyHeldOutImages(p: Preprocessing, outDir: string): { files: string[]; missing: number; of: number; capped: boolean } | null {
   const held = p.heldOutImages;
   if (!held || !existsSync(held.folder)) return null;
   const files: string[] = [];
