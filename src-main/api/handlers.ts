@@ -16,7 +16,7 @@ import type { Storage } from '../engine/store/storage';
 import { frontTrials, hypervolumeHistory, hypervolumeSteps, parameterImportance } from '../shared/analysis';
 import { toColumns, type TrialColumns } from '../shared/columns';
 import type { StudySummary } from '../shared/types';
-import { BUILTIN_DATASETS, formatSpecIssues, parseStudySpec, targetName, type StudySpec } from '../shared/spec';
+import { BUILTIN_DATASETS, formatSpecIssues, parseStudySpec, inferBatchSizeOf, targetName, type StudySpec } from '../shared/spec';
 import { estimateCaveat } from '../shared/meter-words';
 import type { DatasetSummaryView } from '../shared/types';
 import { loadDatasetSync } from '../engine/data/builtin';
@@ -663,7 +663,7 @@ export class Api {
       summary,
       objectives: study.objectives,
       target: targetName(study.spec),
-      inferBatchSize: study.spec.dataset ? study.spec.trial.inferBatchSize : null,
+      inferBatchSize: inferBatchSizeOf(study.spec),
       trials: (a.columns ??= toColumns(a.trials)),
       front: a.front,
       ...(a.classes ? { classes: a.classes } : {}),

@@ -2,7 +2,7 @@
 import { formatMetric, formatSi, projectedEnergyText } from '../shared/format';
 import { batchingText, frontTrials, pickByBudget, pickComparisons, pickTestText, spreadComparison, studyQuality } from '../shared/analysis';
 import { parseBudget } from '../shared/budget';
-import { targetName, targetUnitsText } from '../shared/spec';
+import { inferBatchSizeOf, targetName, targetUnitsText } from '../shared/spec';
 import { estimateCaveat } from '../shared/meter-words';
 import { remeasuredComparison } from '../shared/remeasure';
 import { UserError } from '../engine/errors';
@@ -338,8 +338,9 @@ export async function budgetLines(
   const quoted = shellWord(study.name);
   // export and report read a study file: the one given, or a copy of a PostgreSQL study
   const dbFlag = source.copyFrom !== undefined ? ' --db study.db' : source.db !== undefined ? ` --db ${shellWord(source.db)}` : '';
+  const target = targetName(study.spec);
   const pickLines = async (own: TrialRecord[], classFlag: string) => {
-    const pick = pickByBudget(own, reading.limits, studyQuality(study.objectives, own), undefined, targetName(study.spec));
+    const pick = pickByBudget(own, reading.limits, studyQuality(study.objectives, own), undefined, target);
     // a limit the study cannot be held to is bad input, as an unreadable budget is (exit 2)
     if (pick.unmeasured) throw new UserError(`--budget: ${pick.sentence}`);
     const out = [`  ${pick.sentence}`];
@@ -356,7 +357,7 @@ export async function budgetLines(
     }
     // what it scores on rows the search never saw, as the explorer says beside the pick (walk 42)
     const picked = pick.trial === null ? undefined : trialOf(pick.trial);
-    const test = picked && attrs.has(picked.number) ? pickTestText(picked.number, attrs.get(picked.number)!, picked.metrics, targetName(study.spec)) : null;
+    const test = picked && attrs.has(picked.number) ? pickTestText(picked.number, attrs.get(picked.number)!, picked.metrics, target) : null;
     if (test) out.push(`  ${test}`);
     const overturned = remeasuredComparison(
       compared,
@@ -380,9 +381,10 @@ export async function budgetLines(
     }
     return out;
   };
+  const batching = batchingText(inferBatchSizeOf(study.spec), reading.limits);
   const head = [
     `Budget ${reading.readAs}.`,
-    ...[batchingText(study.spec?.dataset ? (study.spec.trial?.inferBatchSize ?? 256) : null, reading.limits)].filter((t) => t !== null).map((t) => `  ${t}`),
+    ...(batching ? [`  ${batching}`] : []),
     ...(source.copyFrom !== undefined
       ? [`  The study is in PostgreSQL: copy it to a file first (your URL with its password), then run the commands below on the copy:`, `  ${ecopt} copy --from ${shellWord(source.copyFrom)} --to study.db ${quoted}`]
       : []),

@@ -367,6 +367,13 @@ export function dataUnit(label: string): string {
   return label.startsWith('csv:') ? 'rows' : label.startsWith('images:') ? 'images' : 'samples';
 }
 
+/** A built-in trial's parts as its trainer recorded them (attrs `split`), or null where not recorded. */
+export function splitOf(attrs: Record<string, unknown>): { train: number; validation: number; test: number } | null {
+  const s = attrs.split as Record<string, unknown> | undefined;
+  const count = (v: unknown) => typeof v === 'number' && Number.isInteger(v);
+  return s && count(s.train) && count(s.validation) && count(s.test) ? { train: s.train as number, validation: s.validation as number, test: s.test as number } : null;
+}
+
 /** "112 images to train, 25 to choose among trials (validation), 25 held out (test)": a built-in trial's parts, as its trainer split them. */
 export function partsText(rows: { train: number; validation: number; test: number }, unit: string): string {
   const n = (v: number) => v.toLocaleString('en-US');

@@ -116,7 +116,6 @@ function readClause(raw: string): { limit: BudgetLimit; words: string } | { erro
   return { error: `could not read "${per}" in "${raw.trim()}": say "per prediction", "per 1000 predictions" or "for training"` };
 }
 
-/** Reads a whole budget: clauses joined by "and", commas or semicolons. */
 /**
  * Words before the limits that name what the picker finds anyway: "the best model under 2 mJ per
  * prediction" (the product's own phrase, refused until walk 46), "the most accurate model at most
@@ -124,6 +123,7 @@ function readClause(raw: string): { limit: BudgetLimit; words: string } | { erro
  */
 const PREAMBLE = /^(?:(?:the|a|an)\s+)?(?:(?:most\s+accurate|best|cheapest|most\s+frugal)\s+)?(?:model|one)\s+(?:(?:that|which)\s+(?:uses|needs|takes|has|is)\s+|(?:with|using)\s+)?/i;
 
+/** Reads a whole budget: clauses joined by "and", commas or semicolons. */
 export function parseBudget(text: string): BudgetReading {
   const t = text.trim().replace(PREAMBLE, '');
   if (!t) return { ok: false, error: `type a budget, ${EXAMPLE}` };

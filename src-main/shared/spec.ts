@@ -307,6 +307,11 @@ export function datasetLabel(spec: StudySpec): string {
   return `builtin:${spec.dataset.builtin}`;
 }
 
+/** The inference benchmark's batch size of a study the built-in trainer runs (trial.inferBatchSize); null for command trials, whose script batches as it does. */
+export function inferBatchSizeOf(spec: { dataset?: unknown; trial?: { inferBatchSize?: number } }): number | null {
+  return spec.dataset ? (spec.trial?.inferBatchSize ?? 256) : null;
+}
+
 /** A CSV study's target as a person names it ("price_eur", or "column 3" where given by number); null for other data. */
 export function targetName(spec: Pick<StudySpec, 'dataset'>): string | null {
   const d = spec.dataset;

@@ -20,7 +20,7 @@ import { estimateCaveat } from '../../shared/meter-words';
 import { batchSizeText, killedWords } from './render/text';
 import { mostAccurateTrial, paybackOf } from './payback';
 import { errorChangeWords, pointsBetween } from '../../shared/payback';
-import { isRegressionResult, pickByBudget, qualityName, studyQuality } from '../../shared/analysis';
+import { isRegressionResult, pickByBudget, qualityName, splitOf, studyQuality } from '../../shared/analysis';
 import { parseBudget } from '../../shared/budget';
 import { dayRange, durationText, energyText, flopsText, gramsText, plainNumber } from './units';
 
@@ -256,6 +256,8 @@ function classTrials(
 
 export function buildReport(store: Store, studyName: string, options: ReportOptions = {}): EnergyReport {
   const study = store.requireStudy(studyName);
+  // a CSV study's column to predict: a regression's RMSE is in its units
+  const target = targetName(study.spec);
   const { all: allTrials, trials, machine } = classTrials(store, study, options);
   const complete = trials.filter((t) => t.state === 'complete');
   if (complete.length === 0) {
@@ -274,7 +276,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
   if (options.budget !== undefined) {
     const reading = parseBudget(options.budget);
     if (!reading.ok) throw new UserError(`budget "${options.budget}": ${reading.error}`);
-    budgetPick = { ...pickByBudget(trials, reading.limits, quality, undefined, targetName(study.spec)), text: options.budget.trim(), readAs: reading.readAs };
+    budgetPick = { ...pickByBudget(trials, reading.limits, quality, undefined, target), text: options.budget.trim(), readAs: reading.readAs };
     if (options.trialNumber === undefined && budgetPick.trial === null) throw new UserError(`no model of "${study.name}" meets the budget "${budgetPick.text}": ${budgetPick.sentence}`);
   }
   let trial: TrialRecord;
@@ -409,7 +411,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
     const accuracy = quality.metric === 'accuracy';
     const dQuality = accuracy
       ? `is ${pointsBetween(qChosen, qBest).toFixed(1)} points less accurate`
-      : `has ${errorChangeWords(quality.metric as 'rmse' | 'loss', qChosen - qBest)}${quality.metric === 'rmse' ? ` (${targetUnitsText(targetName(study.spec))})` : ''}`;
+      : `has ${errorChangeWords(quality.metric as 'rmse' | 'loss', qChosen - qBest)}${quality.metric === 'rmse' ? ` (${targetUnitsText(target)})` : ''}`;
     // a regression's validation set is small: the held-out test rows can rank the two otherwise, and the reader should see it (walk 41)
     const testOf = (t: TrialRecord) => store.getTrialAttrs(t.id).test_rmse;
     const tc = quality.metric === 'rmse' && mostAccurate.id !== trial.id ? testOf(trial) : undefined;
@@ -513,7 +515,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
       : `${inferW.samples.toLocaleString('en-US')} predictions, as the training command reported them (its own inference phase, ${durationText(inferW.durationS)}; how it batched or repeated them was not reported)`;
   const regression = isRegressionResult(trial.metrics);
   const qualityWords = regression
-    ? `${study.spec.model === 'command' ? 'RMSE as the command reported it' : 'validation RMSE'} ${plainNumber(trial.metrics.rmse!, 4)} ${targetUnitsText(targetName(study.spec))}`
+    ? `${study.spec.model === 'command' ? 'RMSE as the command reported it' : 'validation RMSE'} ${plainNumber(trial.metrics.rmse!, 4)} ${targetUnitsText(target)}`
     : `${study.spec.model === 'command' ? 'accuracy as the command reported it' : 'validation accuracy'} ${trial.metrics.accuracy !== undefined ? (trial.metrics.accuracy * 100).toFixed(1) + '%' : 'not measured'}`;
   const task = study.spec.dataset
     ? `${study.spec.model === 'command' ? 'prediction' : regression ? 'regression' : 'classification'} of ${datasetLabel(study.spec)} samples (${qualityWords})`
@@ -616,7 +618,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
       createdAt: study.createdAt,
       model: study.spec.model,
       dataset: datasetLabel(study.spec),
-      target: targetName(study.spec),
+      target,
       sampler: study.spec.sampler.name,
       objectives: study.objectives.map((o) => ({ metric: o.metric, direction: o.direction, unit: o.unit, threshold: o.threshold ?? null })),
       trials: counts,
@@ -709,12 +711,9 @@ function uncertaintyWords(u: number | null): string {
 
 /** A built-in trial's data as its trainer recorded it (the report's `trial.data`). */
 function trialData(attrs: { split?: { train?: number; validation?: number; test?: number; normalisation?: string }; data_notes?: unknown; data_sha256?: unknown }): NonNullable<EnergyReport['trial']['data']> {
-  const sp = attrs.split;
-  const count = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) ? v : null);
-  const rows = sp && count(sp.train) !== null && count(sp.validation) !== null && count(sp.test) !== null ? { train: sp.train!, validation: sp.validation!, test: sp.test! } : null;
   return {
-    rows,
-    preparation: typeof sp?.normalisation === 'string' ? sp.normalisation : null,
+    rows: splitOf(attrs),
+    preparation: typeof attrs.split?.normalisation === 'string' ? attrs.split.normalisation : null,
     notes: Array.isArray(attrs.data_notes) ? attrs.data_notes.map(String) : null,
     sha256: typeof attrs.data_sha256 === 'string' ? attrs.data_sha256 : null,
   };

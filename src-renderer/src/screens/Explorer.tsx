@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { TrialView } from '../../../src-main/shared/contract';
 import type { HardwareClassView } from '../../../src-main/shared/classes';
-import { batchingText, dataUnit, guessOf, isRegressionResult, partsText, littleLearnt, littleLearntText, pickByBudget, pickComparisons, pickTestText, spreadComparison, studyQuality } from '../../../src-main/shared/analysis';
+import { batchingText, dataUnit, guessOf, isRegressionResult, partsText, littleLearnt, littleLearntText, pickByBudget, pickComparisons, pickTestText, splitOf, spreadComparison, studyQuality } from '../../../src-main/shared/analysis';
 import { projectionCheck, projectionCheckText } from '../../../src-main/shared/projection-check';
 import { trialsOfClass } from '../../../src-main/shared/classes';
 import { parseBudget } from '../../../src-main/shared/budget';
@@ -118,11 +118,7 @@ function TrialDetail({
   const lossLabel = commandStudy ? 'loss' : regressionTrial ? 'training loss (MSE, standardised target)' : 'training loss';
   const testGuess = guessOf(t.attrs, 'test');
   // how many rows (images) each part holds (walk 48: 25 validation images, every accuracy a multiple of 4%, said nowhere)
-  const recorded = t.attrs.split as { train?: unknown; validation?: unknown; test?: unknown } | undefined;
-  const split =
-    recorded && typeof recorded.train === 'number' && typeof recorded.validation === 'number' && typeof recorded.test === 'number'
-      ? { train: recorded.train, validation: recorded.validation, test: recorded.test }
-      : null;
+  const split = splitOf(t.attrs);
   const unit = dataUnit(dataset);
   const domains = [...new Set(t.power.map((p) => p.domain))];
   const marks = phaseMarks(t.windows, t.power.map((p) => p.tMs));

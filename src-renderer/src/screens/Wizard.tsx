@@ -646,7 +646,7 @@ export function WizardScreen() {
               {final.objectives.map((o) => METRICS[o.metric].label.toLowerCase()).join(', ')}
               {maxMj.trim() || minAcc.trim() || maxRmse.trim() ? ` within your limits (${[maxMj.trim() && `at most ${maxMj} mJ per prediction`, minAcc.trim() && !regression && `at least ${minAcc}% accuracy`, maxRmse.trim() && regression && `RMSE at most ${maxRmse}`].filter(Boolean).join(', ')})` : ''}
               {minutes.trim() ? `, for at most ${minutes} min` : ''}. {/* the duration as step 3 gave it (walk 49: the review dropped it) */}
-              {durationLine(final.trials ?? 0, estimate, forecast ?? null)}
+              {durationLine(final.trials ?? 0, estimate, forecast)}
             </p>
           )}
           {forecastKey && (
