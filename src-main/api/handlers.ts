@@ -626,6 +626,7 @@ export class Api {
       ...(a.classes ? { classes: a.classes } : {}),
       ...(this.remoteView() ? { remote: this.remoteView()! } : {}),
       flagged: this.flagged(study.id),
+      guesses: [...this.store.validationGuesses(study.id)].map(([trial, validation]) => ({ trial, validation })),
       hypervolume: a.hypervolume,
       importance: a.importance,
       running: run

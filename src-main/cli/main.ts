@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatSi } from '../shared/format';
+import { guessOf } from '../shared/analysis';
 import { createMeterSet, meterVerdict } from '../engine/meters/detect';
 import { REPORT_FORMATS, parseFormats, verifyReport, writeReports } from '../engine/reports/index';
 import { paybackLines, studyPayback } from '../engine/reports/payback';
@@ -175,7 +176,7 @@ export function buildProgram(): Command {
         const release = registerRun(spec.name, path);
         const outcome = await runStudy({ storage: new SqliteStorage(store), spec, signal: controller.signal, onEvent: progress.on, skipIdle: opts.skipIdle === true }).finally(release);
         const width = { maxWidth: tableWidth(opts.wide) };
-        const out = [trialsTable(outcome.study, outcome.trials, width), '', frontTable(outcome.study, outcome.trials, width)];
+        const out = [trialsTable(outcome.study, outcome.trials, width, store.validationGuesses(outcome.study.id)), '', frontTable(outcome.study, outcome.trials, width)];
         const prov = provenanceLines(store, outcome.study, outcome.trials);
         if (prov.length) out.push('', 'Where the energy figures come from:', ...prov.map((l) => `  ${l}`));
         out.push('', `Backend: ${outcome.study.backend ?? 'none yet'} · database: ${path}`);
@@ -260,17 +261,22 @@ export function buildProgram(): Command {
         const study = await storage.requireStudy(name);
         const trials = await storage.getTrials(study.id);
         const width = { maxWidth: tableWidth(opts.wide) };
+        const source = store ?? (await fetchProvenance(storage, study, trials));
+        // each trial's guess-level figure: one query of a study file, the attributes already fetched of a server's study
+        const guesses = store
+          ? store.validationGuesses(study.id)
+          : new Map(trials.flatMap((t) => { const g = guessOf(source.getTrialAttrs(t.id), 'validation'); return g === null ? [] : [[t.number, g] as [number, number]]; }));
         const out = [
           `Study "${study.name}" · model ${study.spec.model} · data ${datasetText(datasetLabel(study.spec))} · sampler ${study.spec.sampler.name} · backend ${study.backend ?? '—'}`,
           objectivesLine(study),
           '',
-          trials.length ? trialsTable(study, trials, width) : 'No trials yet.',
+          trials.length ? trialsTable(study, trials, width, guesses) : 'No trials yet.',
           '',
           // one front per hardware class when the study ran on several (a warning says so)
           ...classFrontLines(study, trials, await storage.getHardwareClasses(study.id), width),
         ];
         if (trials.some((t) => t.state === 'complete')) out.push('', ...predictorLines(trials, width));
-        const prov = provenanceLines(store ?? (await fetchProvenance(storage, study, trials)), study, trials);
+        const prov = provenanceLines(source, study, trials);
         if (prov.length) out.push('', 'Where the energy figures come from:', ...prov.map((l) => `  ${l}`));
         if (opts.projections) {
           const checked = [];

@@ -1,6 +1,6 @@
 /** What `ecopt show` and the end of `ecopt tune` print: trials, the Pareto front, provenance. */
 import { formatMetric, formatSi, projectedEnergyText } from '../shared/format';
-import { batchingText, frontTrials, pickByBudget, pickComparisons, pickTestText, spreadComparison, studyQuality } from '../shared/analysis';
+import { batchingText, frontTrials, GUESS_MARK_NOTE, guessMark, pickByBudget, pickComparisons, pickTestText, spreadComparison, studyQuality } from '../shared/analysis';
 import { parseBudget } from '../shared/budget';
 import { inferBatchSizeOf, targetName, targetUnitsText } from '../shared/spec';
 import { estimateCaveat } from '../shared/meter-words';
@@ -11,7 +11,7 @@ import { describeCorrelation, energyPredictors } from '../shared/correlation';
 import { crossClassAgreement } from '../shared/cross-class';
 import { METRICS, type EnergyWindow, type TrialRecord } from '../shared/types';
 import type { Store, StudyRow } from '../engine/store/store';
-import { table, type TableOptions } from './table';
+import { table, wrap, type TableOptions } from './table';
 import { projectionSummary, signedPercent, type ProjectionCheck } from '../shared/projection-check';
 
 function paramText(t: TrialRecord): string {
@@ -42,8 +42,11 @@ export function objectivesLine(study: Pick<StudyRow, 'objectives'> & { spec?: Pi
     .join('; ')}`;
 }
 
-function objectiveCells(study: StudyRow, t: TrialRecord): string[] {
-  return study.objectives.map((o) => formatMetric(t.metrics[o.metric], o.unit));
+function objectiveCells(study: StudyRow, t: TrialRecord, guesses: ReadonlyMap<number, number> = new Map()): string[] {
+  return study.objectives.map((o) => {
+    const mark = o.metric === 'accuracy' ? guessMark(t.metrics.accuracy, guesses.get(t.number)) : null;
+    return formatMetric(t.metrics[o.metric], o.unit) + (mark ? ` ${mark}` : '');
+  });
 }
 
 /** The host a trial ran on, where the storage recorded one (studies run by `ecopt worker`). */
@@ -56,7 +59,8 @@ export function spansHosts(trials: readonly TrialRecord[]): boolean {
   return new Set(trials.map(hostOf).filter((h) => h !== null)).size > 1;
 }
 
-export function trialsTable(study: StudyRow, trials: TrialRecord[], options: TableOptions = {}): string {
+/** `guesses`: what always answering the most frequent class scores on each trial's validation examples (Store.validationGuesses); a trial near it is marked. */
+export function trialsTable(study: StudyRow, trials: TrialRecord[], options: TableOptions = {}, guesses: ReadonlyMap<number, number> = new Map()): string {
   const hosts = spansHosts(trials);
   // a re-run names the trial it re-ran (retryOf is that trial's id)
   const numberOf = new Map(trials.map((t) => [t.id, t.number]));
@@ -71,11 +75,13 @@ export function trialsTable(study: StudyRow, trials: TrialRecord[], options: Tab
     String(t.number),
     t.state + (t.retryOf === null ? '' : numberOf.has(t.retryOf) ? ` (re-run of #${numberOf.get(t.retryOf)})` : ' (re-run)') + silence(t),
     ...(hosts ? [hostOf(t) ?? '—'] : []),
-    ...objectiveCells(study, t),
+    ...objectiveCells(study, t, guesses),
     formatMetric(t.metrics.train_energy_j, 'J'),
     t.failure ? `${t.failure.kind}: ${t.failure.message}` : paramText(t),
   ]);
-  return table(['#', 'state', ...(hosts ? ['host'] : []), ...objectiveHeaders(study), `${METRICS.train_energy_j.label} (own)`, 'parameters / reason'], rows, options);
+  const marked = study.objectives.some((o) => o.metric === 'accuracy') && trials.some((t) => guessMark(t.metrics.accuracy, guesses.get(t.number)));
+  const out = table(['#', 'state', ...(hosts ? ['host'] : []), ...objectiveHeaders(study), `${METRICS.train_energy_j.label} (own)`, 'parameters / reason'], rows, options);
+  return marked ? [out, ...wrap(GUESS_MARK_NOTE, options.maxWidth ?? Infinity)].join('\n') : out;
 }
 
 /**

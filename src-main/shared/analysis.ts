@@ -394,6 +394,18 @@ export function littleLearnt(accuracy: number, guess: number): boolean {
   return guess < 1 && (accuracy - guess) / (1 - guess) < 0.2;
 }
 
+/**
+ * A trials table's mark beside a validation accuracy where `littleLearnt` holds (walk 49: the
+ * table listed a model at guessing level as any other): "⚠ guess-level (44.0%)", null otherwise.
+ */
+export function guessMark(accuracy: number | undefined, guess: number | null | undefined): string | null {
+  return accuracy === undefined || guess == null || !littleLearnt(accuracy, guess) ? null : `⚠ guess-level (${formatMetric(guess, 'fraction')})`;
+}
+
+/** The sentence under a trials table that marked some trials with `guessMark`. */
+export const GUESS_MARK_NOTE =
+  '⚠ guess-level: the model closes less than a fifth of the gap between always answering the most frequent class (its score in brackets, on the same validation examples) and a perfect score.';
+
 /** The warning where `littleLearnt` holds: "not far above" or "no better than" guessing. */
 export function littleLearntText(accuracy: number, guess: number): string {
   return `That is ${accuracy > guess ? 'not far above' : 'no better than'} guessing: the model has learnt little from this data (more epochs, more data or another model family may do better).`;

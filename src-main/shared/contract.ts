@@ -140,6 +140,8 @@ export interface StudyView {
   spec: unknown;
   /** Trials whose windows carry warnings a user must see beside the figure (noisy, unreliable, net-meaningless…), by kind. */
   flagged: { trial: number; kinds: string[] }[];
+  /** What always answering the most frequent class scores on each classifier trial's validation examples, where its trainer recorded it: the trials table marks a model near it. */
+  guesses?: { trial: number; validation: number }[];
 }
 
 /**

@@ -622,6 +622,12 @@ export class Store {
     return new Map([...all].flatMap(([n, s]) => (typeof s?.infer_energy_j_per_sample === 'number' ? [[n, s.infer_energy_j_per_sample] as [number, number]] : [])));
   }
 
+  /** What always answering the most frequent class scores on each trial's validation examples (attrs.guess_accuracy), where recorded, by trial number. */
+  validationGuesses(studyId: number): Map<number, number> {
+    const all = this.attrByTrial<Record<string, unknown>>(studyId, 'guess_accuracy');
+    return new Map([...all].flatMap(([n, g]) => (typeof g?.validation === 'number' ? [[n, g.validation] as [number, number]] : [])));
+  }
+
   /** One attribute of every trial of a study that has it, parsed, by trial number. */
   private attrByTrial<T>(studyId: number, key: string): Map<number, T> {
     const rows = this.db

@@ -8,6 +8,7 @@ import { useUi } from '../state';
 import { useStudy } from '../useStudy';
 import { FrontierPlot } from './FrontierPlot';
 import { hostsOf, trialsOfClass } from '../../../src-main/shared/classes';
+import { GUESS_MARK_NOTE, guessMark } from '../../../src-main/shared/analysis';
 
 export function RunScreen({ name }: { name: string }) {
   const { go, setError } = useUi();
@@ -33,6 +34,7 @@ export function RunScreen({ name }: { name: string }) {
   }, [powerTraces, running]);
   const hosts = useMemo(() => (view ? hostsOf(view.trials) : []), [view]);
   const numberOfId = useMemo(() => new Map((view?.trials ?? []).map((t) => [t.id, t.number])), [view]);
+  const guesses = useMemo(() => new Map((view?.guesses ?? []).map((g) => [g.trial, g.validation])), [view]);
   // over several hardware classes, the front drawn is the first class's (the server's `front`)
   const plotted = useMemo(() => (view?.classes ? { ...view, trials: trialsOfClass(view.trials, view.classes[0]!.id) } : view), [view]);
   if (!view || !plotted) return <p role="status">Loading…</p>;
@@ -145,7 +147,15 @@ export function RunScreen({ name }: { name: string }) {
               </td>
               {hosts.length > 1 && <td>{t.host ?? '—'}</td>}
               {view.objectives.map((o) => (
-                <td key={o.metric}>{formatMetric(t.metrics[o.metric as keyof typeof t.metrics], o.unit)}</td>
+                <td key={o.metric}>
+                  {formatMetric(t.metrics[o.metric as keyof typeof t.metrics], o.unit)}
+                  {o.metric === 'accuracy' && guessMark(t.metrics.accuracy, guesses.get(t.number)) && (
+                    <span className="warning small" data-testid="guess-mark" title={GUESS_MARK_NOTE}>
+                      {' '}
+                      {guessMark(t.metrics.accuracy, guesses.get(t.number))}
+                    </span>
+                  )}
+                </td>
               ))}
               <td>{formatMetric(t.metrics.train_energy_j, 'J')}</td>
               <td className="small">{t.failure ? t.failure.message : Object.entries(t.params).map(([k, v]) => `${k}=${typeof v === 'number' ? Number(v.toPrecision(3)) : v}`).join(' ')}</td>
@@ -153,6 +163,11 @@ export function RunScreen({ name }: { name: string }) {
           ))}
         </tbody>
       </table>
+      {view.objectives.some((o) => o.metric === 'accuracy') && view.trials.some((t) => guessMark(t.metrics.accuracy, guesses.get(t.number))) && (
+        <p className="muted small" data-testid="guess-note">
+          {GUESS_MARK_NOTE}
+        </p>
+      )}
     </section>
   );
 }

@@ -38,6 +38,25 @@ async function data<T>(p: Promise<{ ok: boolean; data?: unknown; error?: string 
   return r.data as T;
 }
 
+describe('study.get', () => {
+  it("carries each trial's guess-level figure for the trials table to mark (walk 49)", async () => {
+    const dbPath = join(tmpDir(), 'studies.db');
+    const { store, studyId } = seeded(dbPath, 3);
+    const done = (accuracy: number, attrs: Record<string, unknown>) => {
+      const t = store.createTrial(studyId, { units: 8 });
+      store.startTrial(t.id);
+      store.completeTrial(t.id, { metrics: { accuracy, infer_energy_j_per_sample: 1e-4 }, attrs, windows: [], backend: 'synthetic', powerSamples: [] });
+    };
+    done(0.52, { guess_accuracy: { validation: 0.44, test: 0.4 } });
+    done(0.9, {});
+    store.close();
+    const api = new Api({ mode: 'serve', dbPath, emit: () => {} });
+    const view = await data<StudyView>(api.dispatch('study.get', { name: 'grid' }));
+    expect(view.guesses).toEqual([{ trial: 0, validation: 0.44 }]);
+    api.close();
+  });
+});
+
 describe('study.explore', () => {
   it('carries what study.get does, the trials as columns and the hypervolume as its steps', async () => {
     const dbPath = join(tmpDir(), 'studies.db');

@@ -37,4 +37,27 @@ describe('ecopt show, the trials table', () => {
     expect(out).toMatch(/running \(re-run of #0\)/);
     expect(out.match(/no heartbeat/g)).toHaveLength(1);
   });
+
+  it('marks a model at guessing level beside its validation accuracy, and says what the mark means once (walk 49)', () => {
+    const objectives = [
+      { metric: 'accuracy' as const, direction: 'maximize' as const, unit: 'fraction' },
+      { metric: 'infer_energy_j_per_sample' as const, direction: 'minimize' as const, unit: 'J' },
+    ];
+    const base = { params: { x: 1 }, backend: null, createdAt: '', startedAt: null, finishedAt: null, failure: null, retryOf: null, state: 'complete' as const };
+    const trials = [
+      { ...base, id: 1, number: 0, metrics: { accuracy: 0.52, infer_energy_j_per_sample: 1e-4 } },
+      { ...base, id: 2, number: 1, metrics: { accuracy: 0.9, infer_energy_j_per_sample: 2e-4 } },
+      { ...base, id: 3, number: 2, metrics: { accuracy: 0.3, infer_energy_j_per_sample: 2e-4 } },
+    ];
+    const guesses = new Map([[0, 0.44], [1, 0.44], [2, 0.44]]);
+    const out = trialsTable({ objectives } as unknown as StudyRow, trials as unknown as TrialRecord[], { maxWidth: 400 }, guesses);
+    const row = (n: number) => out.split('\n').find((l) => l.startsWith(`${n} `))!;
+    // 0.52 closes (0.52 − 0.44) / 0.56 = 14% of the gap: marked; 0.9 is not; below guessing is marked too
+    expect(row(0)).toContain('52.0% ⚠ guess-level (44.0%)');
+    expect(row(1)).not.toContain('guess-level');
+    expect(row(2)).toContain('30.0% ⚠ guess-level (44.0%)');
+    expect(out.match(/always answering the most frequent class/g)).toHaveLength(1);
+    // no figure recorded (command trials, older studies): nothing marked, no note
+    expect(trialsTable({ objectives } as unknown as StudyRow, trials as unknown as TrialRecord[], { maxWidth: 400 })).not.toContain('guess-level');
+  });
 });
