@@ -58,6 +58,25 @@ export function PathField({ label, value, onChange, onPick, kind, extensions, pl
   );
 }
 
+/** The last folder a chooser listed in this browser, where the next one opens when its field is empty (walk 49: every chooser opened at the home folder). */
+const LAST_FOLDER_KEY = 'ecopt.chooser.lastFolder';
+
+function remembered(): string | undefined {
+  try {
+    return window.localStorage.getItem(LAST_FOLDER_KEY) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function remember(path: string): void {
+  try {
+    window.localStorage.setItem(LAST_FOLDER_KEY, path);
+  } catch {
+    // storage off (a private window): the next chooser opens at the home folder
+  }
+}
+
 function Chooser({ title, start, kind, extensions, onClose, onChoose }: { title: string; start: string; kind: 'file' | 'folder'; extensions?: string[]; onClose(): void; onChoose(path: string): void }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -73,6 +92,7 @@ function Chooser({ title, start, kind, extensions, onClose, onChoose }: { title:
   const show = (my: number) => (l: Response<'files.browse'>) => {
     if (my !== latest.current) return;
     setListing(l);
+    remember(l.path);
     if (!edited.current) setTyped(l.path);
     setProblem(null);
   };
@@ -86,10 +106,11 @@ function Chooser({ title, start, kind, extensions, onClose, onChoose }: { title:
   };
   useEffect(() => {
     ref.current?.showModal();
-    // opens once, where the field points: its folder when the file is not there (yet), else home
+    // opens once, where the field points: its folder when the file is not there (yet); an empty
+    // field at the folder the last chooser listed; else home
     const parent = start.replace(/[\\/][^\\/]*[\\/]?$/, '');
     const my = ++latest.current;
-    list(start || undefined)
+    list(start || remembered())
       .catch(() => (parent && parent !== start ? list(parent) : Promise.reject(new Error('no parent'))))
       .catch(() => list(undefined))
       .then(show(my), failed(my));
@@ -123,7 +144,13 @@ function Chooser({ title, start, kind, extensions, onClose, onChoose }: { title:
       )}
       {listing && (
         <ul className="chooser-list" aria-label={`Contents of ${listing.path}`}>
-          {listing.entries.length === 0 && <li className="muted">{kind === 'file' ? 'No folders or matching files here.' : 'No folders here.'}</li>}
+          {/* a folder of files only, for a folder chooser, is as empty as an empty one */}
+          {!listing.entries.some((e) => kind === 'file' || e.kind === 'folder') && (
+            <li className="muted" data-testid="chooser-empty">
+              {kind === 'file' ? `No folders or ${extensions?.length ? `${extensions.join(', ')} files` : 'files'} here` : 'No folders here'} (hidden ones, whose names start with &quot;.&quot;, are not listed). Type a
+              folder above and press Go, or go Up.
+            </li>
+          )}
           {listing.entries
             .filter((e) => kind === 'file' || e.kind === 'folder')
             .map((e) => (
