@@ -505,7 +505,8 @@ export function buildProgram(): Command {
     .argument('<model>', 'the folder `ecopt export` wrote')
     .argument('<input>', 'a CSV file with the training file\'s columns (the target column optional: then the model is scored), or a folder of images')
     .addOption(new Option('--out <file>', 'where to write the predictions (a file given here is replaced)').default('predictions.csv', 'predictions.csv, never replaced'))
-    .action(async (modelDir: string, input: string, opts: { out: string }, command: Command) => {
+    .option('--skip', 'predict the rows (images) the model can take and list the others, with why, in the output\'s "problem" column, instead of refusing the whole input')
+    .action(async (modelDir: string, input: string, opts: { out: string; skip?: boolean }, command: Command) => {
       if (!existsSync(input)) throw new UserError(`${input}: no such file or folder; give the CSV file or image folder to predict`);
       // the default name may be someone's earlier predictions: replaced only when named with --out
       if (command.getOptionValueSource('out') === 'default' && existsSync(opts.out)) {
@@ -513,9 +514,14 @@ export function buildProgram(): Command {
       }
       // TensorFlow.js and sharp load with the command that needs them, not with every command
       const { predict } = await import('../engine/models/predict');
-      const r = await predict(modelDir, input, opts.out);
+      const r = await predict(modelDir, input, opts.out, { skip: opts.skip === true });
       const score = r.score ? ` ${r.score.metric === 'accuracy' ? `Accuracy on the ${r.score.n} labelled inputs: ${(r.score.value * 100).toFixed(2)}%` : `RMSE on the ${r.score.n} inputs with a target: ${Number(r.score.value.toPrecision(4))}`}.` : '';
       process.stdout.write(`${r.rows} prediction(s) written to ${r.out} (${r.backend} backend).${score}\n`);
+      if (r.refused.length) {
+        process.stderr.write(
+          `Not predicted (--skip): ${r.refused.length} input(s) the model cannot take, written with an empty prediction and why in the "problem" column: ${r.refused.slice(0, 5).join('; ')}${r.refused.length > 5 ? `; and ${r.refused.length - 5} more` : ''}\n`,
+        );
+      }
       for (const w of r.warnings) process.stderr.write(`Warning: ${w}\n`);
     });
 

@@ -194,6 +194,26 @@ describe('take the model away: ecopt export and ecopt predict', () => {
     const twoBad = await runCli(['predict', out, join(dir, 'twobad.csv')]);
     expect(twoBad.code).toBe(2);
     expect(twoBad.stderr).toMatch(/twobad\.csv: 2 cells the model cannot take: line 2, column "colour": "purple" is a category the model never saw .*; line 3, column "height": "abc" is not a number/);
+    expect(twoBad.stderr).toContain('or give --skip to predict the others');
+    // --skip (walk 47: one unseen category refused a service's whole batch): the rows it can take
+    // are predicted, the others keep their line with an empty prediction and why
+    writeFileSync(join(dir, 'mixed.csv'), 'height,colour,weight\n170,purple,70\n165,red,60\nabc,red,70\n180,blue,85\n');
+    const skipped = await runCli(['predict', out, join(dir, 'mixed.csv'), '--skip', '--out', join(dir, 'mixed-out.csv')]);
+    expect(skipped.code, skipped.stderr).toBe(0);
+    expect(skipped.stdout).toMatch(/^2 prediction\(s\) written to /);
+    expect(skipped.stderr).toMatch(/Not predicted \(--skip\): 2 input\(s\) the model cannot take, .*line 2, column "colour": "purple" is a category the model never saw.*; line 4, column "height": "abc" is not a number/);
+    const mixedOut = readFileSync(join(dir, 'mixed-out.csv'), 'utf8').trim().split('\n');
+    expect(mixedOut[0]).toBe('height,colour,weight,prediction,probability,problem');
+    expect(mixedOut).toHaveLength(5);
+    expect(mixedOut[1]).toMatch(/^170,purple,70,,,"line 2, column ""colour"": ""purple"" is a category the model never saw/);
+    expect(mixedOut[2]).toMatch(/^165,red,60,[^,]+,[01]\.\d{6},$/);
+    expect(mixedOut[3]).toMatch(/^abc,red,70,,,"line 4, column ""height"": ""abc"" is not a number/);
+    expect(mixedOut[4]).toMatch(/^180,blue,85,[^,]+,[01]\.\d{6},$/);
+    // nothing it can take: refused, nothing written
+    const none = await runCli(['predict', out, join(dir, 'unseen.csv'), '--skip', '--out', join(dir, 'none-out.csv')]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/none of the 1 rows can be given to the model \(the first: line 2, column "colour": "purple"/);
+    expect(existsSync(join(dir, 'none-out.csv'))).toBe(false);
 
     // the most accurate model ran on another machine (its model stayed there): the default export
     // takes the most accurate kept here, and says so (walk 43: another model, without a word)

@@ -3,12 +3,15 @@
  * file's columns, or to the images of a folder. Inputs are prepared exactly as in training
  * (preprocessing.json); anything that cannot be — a missing or unknown column, a category the
  * model never saw, a value that is not a number — is refused with the file, line and column.
+ * With `skip`, the rows (images) that can be prepared are predicted and the others are written
+ * with an empty prediction and why in a `problem` column (walk 47: one unseen category refused a
+ * service's whole batch).
  */
 import * as tf from '@tensorflow/tfjs';
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import { missingRule, readCsvTable } from '../data/csv';
-import { IMAGE_EXTENSIONS, imagePixels } from '../data/images';
+import { IMAGE_EXTENSIONS, UndecodableImage, imagePixels } from '../data/images';
 import type { ColumnEncoding } from '../data/types';
 import { UserError } from '../errors';
 import { selectBackend } from '../trials/builtin/backend';
@@ -23,7 +26,12 @@ export interface PredictResult {
   backend: string;
   /** What the inputs may get wrong, e.g. images the other way round (dark on light) from the training set's. */
   warnings: string[];
+  /** With `skip`: the rows (images) not predicted, with why, as "line 4, column "region": …". */
+  refused: string[];
 }
+
+/** What predict says after listing the inputs it cannot take, when not skipping them. */
+const SKIP_HINT = 'or give --skip to predict the others and list these in the output\'s "problem" column';
 
 /**
  * Images much darker or brighter on average than the training images (64 of 255 apart or more):
@@ -81,8 +89,10 @@ interface Inputs {
   echoColumns: string[];
   /** True labels or values where the input has them. */
   truth: (string | null)[];
-  /** Missing cells given the training's fill value, as "line 4, "area" ("NA", given its training mean 145)". */
-  filled?: string[];
+  /** Missing cells given the training's fill value, as "line 4, "area" ("NA", given its training mean 145)", with their row. */
+  filled?: { row: number; text: string }[];
+  /** Per row, why it cannot be predicted (its cells' problems, joined), or null; only with `skip`. */
+  problems: (string | null)[];
 }
 
 function encodeCell(enc: ColumnEncoding, raw: string, where: string): number[] {
@@ -105,7 +115,7 @@ function encodeCell(enc: ColumnEncoding, raw: string, where: string): number[] {
   return enc.categories.map((c) => (c === v ? 1 : 0));
 }
 
-function tabularInputs(path: string, p: Preprocessing): Inputs {
+function tabularInputs(path: string, p: Preprocessing, skip: boolean): Inputs {
   const enc = p.encoding;
   if (!enc || enc.kind !== 'tabular') {
     // one image given on its own: say to put it in a folder, not that it is a CSV file
@@ -129,42 +139,46 @@ function tabularInputs(path: string, p: Preprocessing): Inputs {
   const f = p.inputShape.reduce((a, b) => a * b, 1);
   const x = new Float32Array(rows.length * f);
   const targetAt = enc.target ? columns.indexOf(enc.target) : -1;
-  const filled: string[] = [];
+  const filled: { row: number; text: string }[] = [];
   // every cell the model cannot take, not only the first (walk 42: the next line's "$80" came one run later)
   const bad: string[] = [];
+  const problems: (string | null)[] = rows.map(() => null);
   rows.forEach((r, i) => {
     let k = 0;
     for (const c of enc.columns) {
       const raw = r.cells[columns.indexOf(c.column)]!;
       // what the cell held where it was not empty (walk 47: an "NA" was called an empty cell)
       const held = raw.trim() === '' ? '' : `"${raw.trim()}", `;
-      if (missingRule(c.kind !== 'numeric')(raw)) filled.push(`line ${r.line}, "${c.column}" (${held}${c.kind === 'numeric' ? `given its training mean ${Number(c.fill.toPrecision(4))}` : `given its most frequent category "${c.fill}"`})`);
+      if (missingRule(c.kind !== 'numeric')(raw)) filled.push({ row: i, text: `line ${r.line}, "${c.column}" (${held}${c.kind === 'numeric' ? `given its training mean ${Number(c.fill.toPrecision(4))}` : `given its most frequent category "${c.fill}"`})` });
       let values: number[];
       try {
         values = encodeCell(c, raw, `line ${r.line}, column "${c.column}"`);
       } catch (e) {
         if (!(e instanceof UserError)) throw e;
         bad.push(e.message);
+        problems[i] = problems[i] === null ? e.message : `${problems[i]}; ${e.message}`;
         values = new Array<number>(c.kind === 'numeric' ? 1 : c.categories.length).fill(0);
       }
       for (const v of values) x[i * f + k++] = v;
     }
     if (k !== f) throw new Error(`encoding gave ${k} features where the model takes ${f}`);
   });
-  if (bad.length === 1) throw new UserError(`${path}, ${bad[0]!}`);
-  if (bad.length > 1) throw new UserError(`${path}: ${bad.length} cells the model cannot take: ${bad.slice(0, 5).join('; ')}${bad.length > 5 ? `; and ${bad.length - 5} more` : ''}`);
+  if (!skip && bad.length === 1) throw new UserError(`${path}, ${bad[0]!}; ${SKIP_HINT}`);
+  if (!skip && bad.length > 1) throw new UserError(`${path}: ${bad.length} cells the model cannot take: ${bad.slice(0, 5).join('; ')}${bad.length > 5 ? `; and ${bad.length - 5} more` : ''}; fix them, ${SKIP_HINT}`);
   return {
+    problems,
     x,
     n: rows.length,
     echo: rows.map((r) => r.cells),
     echoColumns: columns,
     // a class named "none" is a class, as training read it
     truth: rows.map((r) => (targetAt >= 0 && !missingRule(p.task === 'classification' && p.classes.some((c) => c.trim() === '' || !Number.isFinite(Number(c))))(r.cells[targetAt]!) ? r.cells[targetAt]!.trim() : null)),
-    filled,
+    // a refused row's filled cells are not predicted from
+    filled: filled.filter((c) => problems[c.row] === null),
   };
 }
 
-async function imageInputs(dir: string, p: Preprocessing): Promise<Inputs> {
+async function imageInputs(dir: string, p: Preprocessing, skip: boolean): Promise<Inputs> {
   const enc = p.encoding;
   if (!enc || enc.kind !== 'image') throw new UserError(`${dir}: this model takes rows of a CSV file, not images`);
   const files: string[] = [];
@@ -180,16 +194,29 @@ async function imageInputs(dir: string, p: Preprocessing): Promise<Inputs> {
   if (files.length === 0) throw new UserError(`${dir}: no PNG, JPEG, WebP, GIF or TIFF images in this folder`);
   const f = enc.size * enc.size * enc.channels;
   const x = new Float32Array(files.length * f);
+  // every image the decoder cannot read, not only the first (a truncated one among good ones)
+  const problems: (string | null)[] = files.map(() => null);
   for (const [i, file] of files.entries()) {
-    const raw = await imagePixels(file, enc.size, enc.channels);
+    let raw: Buffer;
+    try {
+      raw = await imagePixels(file, enc.size, enc.channels);
+    } catch (e) {
+      if (!(e instanceof UndecodableImage)) throw e;
+      problems[i] = `cannot decode the image (${e.why})`;
+      continue;
+    }
     for (let k = 0; k < f; k++) x[i * f + k] = raw[k]!;
+  }
+  const bad = files.flatMap((file, i) => (problems[i] === null ? [] : [`${relative(dir, file)}: ${problems[i]}`]));
+  if (!skip && bad.length) {
+    throw new UserError(`${dir}: ${bad.length === 1 ? 'an image' : `${bad.length} images`} the model cannot take: ${bad.slice(0, 5).join('; ')}${bad.length > 5 ? `; and ${bad.length - 5} more` : ''}; replace or remove ${bad.length === 1 ? 'it' : 'them'}, ${SKIP_HINT}`);
   }
   // images in a subfolder named after a class are scored against it
   const truth = files.map((file) => {
     const parts = relative(dir, file).split(/[\\/]/);
     return parts.length > 1 && p.classes.includes(parts[0]!) ? parts[0]! : null;
   });
-  return { x, n: files.length, echo: files.map((file) => [relative(dir, file)]), echoColumns: ['file'], truth };
+  return { x, n: files.length, echo: files.map((file) => [relative(dir, file)]), echoColumns: ['file'], truth, problems };
 }
 
 function csvCell(v: string | number): string {
@@ -197,17 +224,30 @@ function csvCell(v: string | number): string {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export async function predict(modelDir: string, input: string, out: string): Promise<PredictResult> {
+/** `skip`: predict the inputs that can be prepared and list the others (see the file's comment) instead of refusing them all. */
+export async function predict(modelDir: string, input: string, out: string, options: { skip?: boolean } = {}): Promise<PredictResult> {
+  const skip = options.skip === true;
   const backend = await selectBackend();
   // the cpu backend's first tensor prints a banner recommending tfjs-node, in the middle of predict's own output (walk 47: ECOPT_BACKEND=cpu to compare)
   if (backend.name === 'cpu') tf.enableProdMode();
   const { model, preprocessing: p } = await loadModel(modelDir);
-  const inputs = statSync(input).isDirectory() ? await imageInputs(input, p) : tabularInputs(input, p);
+  const inputs = statSync(input).isDirectory() ? await imageInputs(input, p, skip) : tabularInputs(input, p, skip);
+  const ok = (i: number) => inputs.problems[i] === null;
+  const refusedCount = inputs.problems.filter((x) => x !== null).length;
+  if (refusedCount === inputs.n) {
+    const first = inputs.problems.find((x) => x !== null)!;
+    throw new UserError(`${input}: none of the ${inputs.n} ${p.encoding?.kind === 'image' ? 'images' : 'rows'} can be given to the model (the first: ${first}); nothing was written`);
+  }
+  // a problem column only where a row was refused: a clean input's output is as before
+  const problemColumn = refusedCount > 0 ? ['problem'] : [];
+  const problemCell = (i: number) => (refusedCount > 0 ? [inputs.problems[i] ?? ''] : []);
   const f = p.inputShape.reduce((a, b) => a * b, 1);
   // each image's mean pixel (0–255), before scaling: compared with the training images'
   const imageMeans =
     p.encoding?.kind === 'image'
-      ? Array.from({ length: inputs.n }, (_, i) => ({ name: inputs.echo[i]![0]!, mean: inputs.x.subarray(i * f, (i + 1) * f).reduce((a, v) => a + v, 0) / Math.max(1, f) }))
+      ? Array.from({ length: inputs.n }, (_, i) => i)
+          .filter(ok)
+          .map((i) => ({ name: inputs.echo[i]![0]!, mean: inputs.x.subarray(i * f, (i + 1) * f).reduce((a, v) => a + v, 0) / Math.max(1, f) }))
       : null;
   if (p.featureScale) {
     const { mean, sd } = p.featureScale;
@@ -221,11 +261,15 @@ export async function predict(modelDir: string, input: string, out: string): Pro
   let se = 0;
   let scored = 0;
   if (p.task === 'classification') {
-    lines.push([...inputs.echoColumns, 'prediction', 'probability'].map(csvCell).join(','));
+    lines.push([...inputs.echoColumns, 'prediction', 'probability', ...problemColumn].map(csvCell).join(','));
     output.forEach((probs, i) => {
+      if (!ok(i)) {
+        lines.push([...inputs.echo[i]!, '', '', ...problemCell(i)].map(csvCell).join(','));
+        return;
+      }
       const k = probs.indexOf(Math.max(...probs));
       const label = p.classes[k]!;
-      lines.push([...inputs.echo[i]!, label, probs[k]!.toFixed(6)].map(csvCell).join(','));
+      lines.push([...inputs.echo[i]!, label, probs[k]!.toFixed(6), ...problemCell(i)].map(csvCell).join(','));
       const truth = inputs.truth[i];
       if (truth !== null && truth !== undefined) {
         scored++;
@@ -234,10 +278,14 @@ export async function predict(modelDir: string, input: string, out: string): Pro
     });
   } else {
     const scale = p.targetScale ?? { mean: 0, sd: 1 };
-    lines.push([...inputs.echoColumns, 'prediction'].map(csvCell).join(','));
+    lines.push([...inputs.echoColumns, 'prediction', ...problemColumn].map(csvCell).join(','));
     output.forEach((v, i) => {
+      if (!ok(i)) {
+        lines.push([...inputs.echo[i]!, '', ...problemCell(i)].map(csvCell).join(','));
+        return;
+      }
       const y = v[0]! * scale.sd + scale.mean;
-      lines.push([...inputs.echo[i]!, String(y)].map(csvCell).join(','));
+      lines.push([...inputs.echo[i]!, String(y), ...problemCell(i)].map(csvCell).join(','));
       const truth = inputs.truth[i];
       if (truth !== null && truth !== undefined && Number.isFinite(Number(truth))) {
         scored++;
@@ -257,12 +305,13 @@ export async function predict(modelDir: string, input: string, out: string): Pro
   const filled = inputs.filled ?? [];
   if (filled.length) {
     warnings.push(
-      `${filled.length} missing cell${filled.length === 1 ? ' was' : 's were'} filled as in training, so ${filled.length === 1 ? 'its row was' : 'their rows were'} predicted from a guessed value: ${filled.slice(0, 5).join('; ')}${filled.length > 5 ? `; and ${filled.length - 5} more` : ''}. Fill them with the real values where you know them`,
+      `${filled.length} missing cell${filled.length === 1 ? ' was' : 's were'} filled as in training, so ${filled.length === 1 ? 'its row was' : 'their rows were'} predicted from a guessed value: ${filled.slice(0, 5).map((c) => c.text).join('; ')}${filled.length > 5 ? `; and ${filled.length - 5} more` : ''}. Fill them with the real values where you know them`,
     );
   }
   if (imageMeans !== null) {
     const w = imageBrightnessWarning(p.pixelMean, imageMeans);
     if (w) warnings.push(w);
   }
-  return { rows: inputs.n, out, score, backend: backend.name, warnings };
+  const refused = inputs.problems.flatMap((x, i) => (x === null ? [] : [p.encoding?.kind === 'image' ? `${inputs.echo[i]![0]!}: ${x}` : x]));
+  return { rows: inputs.n - refused.length, out, score, backend: backend.name, warnings, refused };
 }

@@ -183,5 +183,19 @@ describe('image folders', () => {
     expect(dark.code, dark.stderr).toBe(0);
     expect(dark.stderr).toMatch(/Warning: 1 of the \d+ images is much darker than the ones the model learnt from \(mean pixel \d+ of 255\): square\/dark\.png \(mean pixel \d+\)\. Take it as the training images were taken \(lighting, exposure, background\), or the model will guess for it/);
     expect(dark.stderr).not.toMatch(/invert/);
+    // a truncated image among good ones: all of them named at once, refused, or with --skip the others predicted
+    const broken = join(dir, 'broken');
+    cpSync(join(dir, 'shapes'), broken, { recursive: true });
+    writeFileSync(join(broken, 'square', 'cut.png'), readFileSync(join(inverted, 'square', `${first}.png`)).subarray(0, 40));
+    const refused = await runCli(['predict', model, broken, '--out', join(dir, 't.csv')]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/broken: an image the model cannot take: square\/cut\.png: cannot decode the image \(.+\); replace or remove it, or give --skip/);
+    const skipped = await runCli(['predict', model, broken, '--skip', '--out', join(dir, 't.csv')]);
+    expect(skipped.code, skipped.stderr).toBe(0);
+    expect(skipped.stderr).toMatch(/Not predicted \(--skip\): 1 input\(s\) .*: square\/cut\.png: cannot decode the image/);
+    const rows = readFileSync(join(dir, 't.csv'), 'utf8').trim().split('\n');
+    expect(rows[0]).toBe('file,prediction,probability,problem');
+    expect(rows.find((r) => r.startsWith('square/cut.png'))).toMatch(/^square\/cut\.png,,,"?cannot decode the image/);
+    expect(rows.filter((r) => /,[01]\.\d{6},$/.test(r))).toHaveLength(rows.length - 2);
   });
 });
