@@ -6,7 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatSi } from '../shared/format';
-import { guessOf } from '../shared/analysis';
+import { guessOf, testClassesText } from '../shared/analysis';
 import { createMeterSet, meterVerdict } from '../engine/meters/detect';
 import { REPORT_FORMATS, parseFormats, verifyReport, writeReports } from '../engine/reports/index';
 import { paybackLines, studyPayback } from '../engine/reports/payback';
@@ -517,6 +517,8 @@ export function buildProgram(): Command {
       const r = await predict(modelDir, input, opts.out, { skip: opts.skip === true });
       const score = r.score ? ` ${r.score.metric === 'accuracy' ? `Accuracy on the ${r.score.n} labelled inputs: ${(r.score.value * 100).toFixed(2)}%` : `RMSE on the ${r.score.n} inputs with a target: ${Number(r.score.value.toPrecision(4))}`}.` : '';
       process.stdout.write(`${r.rows} prediction(s) written to ${r.out} (${r.backend} backend).${score}\n`);
+      // class by class where there are several (walk 49: the scratches missed were the ones that mattered)
+      if (r.classes && r.classes.length > 1) process.stdout.write(`Right, class by class: ${testClassesText(r.classes)}.\n`);
       if (r.refused.length) {
         process.stderr.write(
           `Not predicted (--skip): ${r.refused.length} input(s) the model cannot take, written with an empty prediction and why in the "problem" column: ${r.refused.slice(0, 5).join('; ')}${r.refused.length > 5 ? `; and ${r.refused.length - 5} more` : ''}\n`,

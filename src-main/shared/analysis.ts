@@ -394,6 +394,46 @@ export function littleLearnt(accuracy: number, guess: number): boolean {
   return guess < 1 && (accuracy - guess) / (1 - guess) < 0.2;
 }
 
+/** One class of a classifier's test part (the trainer's attrs.test_classes). */
+export interface TestClass {
+  class: string;
+  /** Test examples of the class, and how many the model got right. */
+  n: number;
+  correct: number;
+  /** The class it most often took them for, and how often; null where it got them all. */
+  mistakenFor: { class: string; n: number } | null;
+}
+
+/** A classifier trial's per-class test results, where its trainer recorded them (trials before this have none). */
+export function testClassesOf(attrs: Record<string, unknown>): TestClass[] | null {
+  const t = attrs.test_classes;
+  return Array.isArray(t) && t.every((c) => c && typeof c === 'object' && typeof (c as TestClass).class === 'string' && Number.isInteger((c as TestClass).n)) ? (t as TestClass[]) : null;
+}
+
+/**
+ * "circle 9 of 9; square 5 of 9 (4 taken for circle)": each class's test examples the model got
+ * right, the classes it does worst on first where there are many (`max` named, the rest counted),
+ * so a model good on average and poor on the class that matters says so (walk 49).
+ */
+export function testClassesText(classes: readonly TestClass[], max = 12): string {
+  const one = (c: TestClass) =>
+    `${c.class} ${c.correct} of ${c.n}${c.mistakenFor && c.correct < c.n ? ` (${c.mistakenFor.n} taken for ${c.mistakenFor.class})` : ''}`;
+  const seen = classes.filter((c) => c.n > 0);
+  if (seen.length <= max) return seen.map(one).join('; ');
+  const worst = [...seen].sort((a, b) => a.correct / a.n - b.correct / b.n || b.n - a.n).slice(0, max);
+  return `${worst.map(one).join('; ')}; and ${seen.length - max} more classes, each with a larger share right`;
+}
+
+/** The class a classifier does worst on, where it is well below the model's average (half or less of its test share right, at least 2 examples): worth a sentence of its own. */
+export function weakestClass(classes: readonly TestClass[]): TestClass | null {
+  const seen = classes.filter((c) => c.n >= 2);
+  const total = seen.reduce((a, c) => a + c.n, 0);
+  const right = seen.reduce((a, c) => a + c.correct, 0);
+  if (!total) return null;
+  const worst = [...seen].sort((a, b) => a.correct / a.n - b.correct / b.n || b.n - a.n)[0]!;
+  return worst.correct / worst.n <= 0.5 * (right / total) ? worst : null;
+}
+
 /**
  * A trials table's mark beside a validation accuracy where `littleLearnt` holds (walk 49: the
  * table listed a model at guessing level as any other): "⚠ guess-level (44.0%)", null otherwise.
@@ -423,7 +463,11 @@ export function pickTestText(number: number, attrs: Record<string, unknown>, met
     const flattered = metrics.accuracy !== undefined && attrs.test_accuracy < metrics.accuracy;
     const guess = guessOf(attrs, 'test');
     const beside = guess === null ? '' : ` (always answering the most frequent class would score ${formatMetric(guess, 'fraction')})`;
-    return `On held-out test data (${unseen}), model #${number} scores ${formatMetric(attrs.test_accuracy, 'fraction')}${beside}: what to expect on new data; ${chosenBy(flattered)}.${guess !== null && littleLearnt(attrs.test_accuracy, guess) ? ` ${littleLearntText(attrs.test_accuracy, guess)}` : ''}`;
+    const classes = testClassesOf(attrs);
+    const weak = classes ? weakestClass(classes) : null;
+    // the class it does worst on, where well below its average (walk 49: the scratches missed were the ones that mattered)
+    const weakText = weak ? ` On the class it does worst on, "${weak.class}", it gets ${weak.correct} of ${weak.n} right${weak.mistakenFor ? ` (${weak.mistakenFor.n} taken for "${weak.mistakenFor.class}")` : ''}: check that class matters less to you before taking this model.` : '';
+    return `On held-out test data (${unseen}), model #${number} scores ${formatMetric(attrs.test_accuracy, 'fraction')}${beside}: what to expect on new data; ${chosenBy(flattered)}.${guess !== null && littleLearnt(attrs.test_accuracy, guess) ? ` ${littleLearntText(attrs.test_accuracy, guess)}` : ''}${weakText}`;
   }
   if (typeof attrs.test_rmse === 'number') {
     const flattered = metrics.rmse !== undefined && attrs.test_rmse > metrics.rmse;

@@ -24,7 +24,7 @@ import { batchSizeText, methodLabel } from '../reports/render/text';
 import { trialCommand } from '../trials/command/runner';
 import { shellWord } from '../../shared/shell-word';
 import { remeasureVerdict, type Remeasurement } from '../../shared/remeasure';
-import { guessOf, littleLearnt, littleLearntText } from '../../shared/analysis';
+import { guessOf, littleLearnt, littleLearntText, testClassesOf, testClassesText } from '../../shared/analysis';
 import { estimateCaveat } from '../../shared/meter-words';
 
 export interface ExportResult {
@@ -314,6 +314,8 @@ function trialFacts(store: Store, studyId: number, trial: TrialRecord, command =
         : [
             m.accuracy !== undefined ? `| Accuracy (validation: the part of the data used to choose among trials) | ${(m.accuracy * 100).toFixed(2)}% |` : null,
             attrs.test_accuracy !== undefined ? `| Test accuracy (held-out) | ${((attrs.test_accuracy as number) * 100).toFixed(2)}%${testGuess !== null ? ` (always answering the most frequent class: ${(testGuess * 100).toFixed(2)}%)${littleLearnt(attrs.test_accuracy as number, testGuess) ? `; ${littleLearntText(attrs.test_accuracy as number, testGuess)}` : ''}` : ''} |` : null,
+            // class by class (walk 49: a model good on average missed the class that mattered)
+            testClassesOf(attrs) ? `| Test examples right, class by class | ${testClassesText(testClassesOf(attrs)!).replace(/\|/g, '\\|')} |` : null,
             m.rmse !== undefined ? `| RMSE (validation: the part of the data used to choose among trials), ${units} | ${plain(m.rmse)} |` : null,
             attrs.test_rmse !== undefined ? `| Test RMSE (held-out), ${units} | ${plain(attrs.test_rmse as number)} |` : null,
             m.loss !== undefined ? `| ${m.rmse !== undefined ? "Loss (validation: mean squared error on the target scaled to mean 0 and sd 1, as the model was trained)" : 'Loss (validation)'} | ${plain(m.loss)} |` : null,

@@ -16,6 +16,7 @@ import type { ColumnEncoding } from '../data/types';
 import { UserError } from '../errors';
 import { selectBackend } from '../trials/builtin/backend';
 import { loadModel, type Preprocessing } from './artifact';
+import type { TestClass } from '../../shared/analysis';
 
 export interface PredictResult {
   rows: number;
@@ -23,6 +24,8 @@ export interface PredictResult {
   out: string;
   /** When the input holds the true values: accuracy (classification) or RMSE in the target's units. */
   score: { metric: 'accuracy' | 'rmse'; value: number; n: number } | null;
+  /** A classifier's labelled inputs class by class (the classes the labels name, in the model's order). */
+  classes: TestClass[] | null;
   backend: string;
   /** What the inputs may get wrong, e.g. images the other way round (dark on light) from the training set's. */
   warnings: string[];
@@ -260,6 +263,7 @@ export async function predict(modelDir: string, input: string, out: string, opti
   let correct = 0;
   let se = 0;
   let scored = 0;
+  const byClass = new Map<string, { n: number; correct: number; wrong: Map<string, number> }>();
   if (p.task === 'classification') {
     lines.push([...inputs.echoColumns, 'prediction', 'probability', ...problemColumn].map(csvCell).join(','));
     output.forEach((probs, i) => {
@@ -274,6 +278,11 @@ export async function predict(modelDir: string, input: string, out: string, opti
       if (truth !== null && truth !== undefined) {
         scored++;
         if (truth === label) correct++;
+        const c = byClass.get(truth) ?? { n: 0, correct: 0, wrong: new Map<string, number>() };
+        c.n++;
+        if (truth === label) c.correct++;
+        else c.wrong.set(label, (c.wrong.get(label) ?? 0) + 1);
+        byClass.set(truth, c);
       }
     });
   } else {
@@ -313,5 +322,11 @@ export async function predict(modelDir: string, input: string, out: string, opti
     if (w) warnings.push(w);
   }
   const refused = inputs.problems.flatMap((x, i) => (x === null ? [] : [p.encoding?.kind === 'image' ? `${inputs.echo[i]![0]!}: ${x}` : x]));
-  return { rows: inputs.n - refused.length, out, score, backend: backend.name, warnings, refused };
+  const classes = byClass.size
+    ? [...byClass].sort((a, b) => p.classes.indexOf(a[0]) - p.classes.indexOf(b[0])).map(([name, c]): TestClass => {
+        const top = [...c.wrong].sort((a, b) => b[1] - a[1] || p.classes.indexOf(a[0]) - p.classes.indexOf(b[0]))[0];
+        return { class: name, n: c.n, correct: c.correct, mistakenFor: top ? { class: top[0], n: top[1] } : null };
+      })
+    : null;
+  return { rows: inputs.n - refused.length, out, score, classes, backend: backend.name, warnings, refused };
 }

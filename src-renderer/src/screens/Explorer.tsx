@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { TrialView } from '../../../src-main/shared/contract';
 import type { HardwareClassView } from '../../../src-main/shared/classes';
-import { batchingText, dataUnit, guessOf, isRegressionResult, partsText, littleLearnt, littleLearntText, pickByBudget, pickComparisons, pickTestText, splitOf, spreadComparison, studyQuality } from '../../../src-main/shared/analysis';
+import { batchingText, dataUnit, guessOf, testClassesOf, testClassesText, isRegressionResult, partsText, littleLearnt, littleLearntText, pickByBudget, pickComparisons, pickTestText, splitOf, spreadComparison, studyQuality } from '../../../src-main/shared/analysis';
 import { projectionCheck, projectionCheckText } from '../../../src-main/shared/projection-check';
 import { trialsOfClass } from '../../../src-main/shared/classes';
 import { parseBudget } from '../../../src-main/shared/budget';
@@ -117,6 +117,7 @@ function TrialDetail({
   // the built-in trainer's curve is the training loss; the card's "Loss (validation)" is another figure (walk 48: 1.06 here, 0.97 there)
   const lossLabel = commandStudy ? 'loss' : regressionTrial ? 'training loss (MSE, standardised target)' : 'training loss';
   const testGuess = guessOf(t.attrs, 'test');
+  const testClasses = testClassesOf(t.attrs);
   // how many rows (images) each part holds (walk 48: 25 validation images, every accuracy a multiple of 4%, said nowhere)
   const split = splitOf(t.attrs);
   const unit = dataUnit(dataset);
@@ -227,6 +228,14 @@ function TrialDetail({
                 never seen in training or in choosing; what to expect on new data
                 {testGuess !== null && <>; always answering the most frequent class would score {formatMetric(testGuess, 'fraction')}</>}
                 {testGuess !== null && littleLearnt(t.attrs.test_accuracy, testGuess) && <span className="warning"> {littleLearntText(t.attrs.test_accuracy, testGuess)}</span>}
+              </td>
+            </tr>
+          )}
+          {testClasses && (
+            <tr>
+              <td>Right on the test data, class by class</td>
+              <td colSpan={3} data-testid="detail-test-classes">
+                {testClassesText(testClasses)}
               </td>
             </tr>
           )}

@@ -1,6 +1,6 @@
 /** "The best model under 2 mJ", "at least 90% accurate": the model a budget in words picks. */
 import { describe, expect, it } from 'vitest';
-import { batchingText, littleLearnt, pickByBudget, pickTestText, spreadComparison, studyQuality, type BudgetLimit } from '../../../src-main/shared/analysis';
+import { batchingText, littleLearnt, pickByBudget, pickTestText, spreadComparison, studyQuality, testClassesOf, testClassesText, weakestClass, type BudgetLimit } from '../../../src-main/shared/analysis';
 import { parseBudget } from '../../../src-main/shared/budget';
 import { budgetLines } from '../../../src-main/cli/present';
 import type { StudyRow } from '../../../src-main/engine/store/store';
@@ -180,5 +180,34 @@ describe('what guessing would score, beside a classifier\'s test accuracy (walk 
     // a model worse than guessing, and guessing that is already perfect
     expect(littleLearnt(0.3, 0.36)).toBe(true);
     expect(littleLearnt(1, 1)).toBe(false);
+  });
+});
+
+describe('class by class on the test data (walk 49: the scratches a model missed were the ones that mattered)', () => {
+  const classes = [
+    { class: 'ok', n: 18, correct: 18, mistakenFor: null },
+    { class: 'scratch', n: 8, correct: 3, mistakenFor: { class: 'ok', n: 5 } },
+  ];
+  it('says each class\'s share right, and what a class was taken for', () => {
+    expect(testClassesText(classes)).toBe('ok 18 of 18; scratch 3 of 8 (5 taken for ok)');
+    // many classes: the worst named first, the rest counted
+    const many = Array.from({ length: 15 }, (_, i) => ({ class: `c${i}`, n: 10, correct: 10 - (i === 7 ? 6 : 0), mistakenFor: i === 7 ? { class: 'c1', n: 6 } : null }));
+    expect(testClassesText(many, 3)).toBe('c7 4 of 10 (6 taken for c1); c0 10 of 10; c1 10 of 10; and 12 more classes, each with a larger share right');
+    expect(testClassesOf({ test_classes: classes })).toEqual(classes);
+    expect(testClassesOf({})).toBeNull();
+  });
+  it('names the weakest class in the pick\'s test sentence where it is well below the model\'s average', () => {
+    // 21 of 26 overall (81%); scratch 38%: under half of it
+    expect(weakestClass(classes)).toEqual(classes[1]);
+    expect(pickTestText(3, { test_accuracy: 21 / 26, test_classes: classes })).toMatch(
+      /scores 80\.8%: .* On the class it does worst on, "scratch", it gets 3 of 8 right \(5 taken for "ok"\): check that class matters less to you before taking this model\.$/,
+    );
+    // every class near the average: no sentence
+    const even = [
+      { class: 'a', n: 10, correct: 8, mistakenFor: { class: 'b', n: 2 } },
+      { class: 'b', n: 10, correct: 7, mistakenFor: { class: 'a', n: 3 } },
+    ];
+    expect(weakestClass(even)).toBeNull();
+    expect(pickTestText(3, { test_accuracy: 0.75, test_classes: even })).not.toMatch(/worst/);
   });
 });

@@ -149,11 +149,21 @@ describe('image folders', () => {
     expect(card).toContain('`samples/` holds the 4 held-out test images the model never trained on, copied from the study\'s folder, in one subfolder per class: `ecopt predict` on it gives the test accuracy above.');
     expect(JSON.parse(readFileSync(join(model, 'preprocessing.json'), 'utf8')).heldOutImages.folder).toBe('shapes');
     const storeAgain = new Store(db, { readonly: true });
-    const testAccuracy = storeAgain.getTrialAttrs(t!.id).test_accuracy as number;
+    const attrs = storeAgain.getTrialAttrs(t!.id);
+    const testAccuracy = attrs.test_accuracy as number;
     storeAgain.close();
+    // class by class (walk 49), adding up to the test figure
+    const classes = attrs.test_classes as { class: string; n: number; correct: number }[];
+    expect(classes.map((c) => c.n)).toEqual([2, 2]);
+    expect(classes.reduce((a, c) => a + c.correct, 0) / 4).toBeCloseTo(testAccuracy, 12);
+    expect(readFileSync(join(model, 'model-card.md'), 'utf8')).toMatch(/\| Test examples right, class by class \| \w+ \d of 2.*; \w+ \d of 2/);
     const scored = await runCli(['predict', model, join(model, 'samples'), '--out', join(dir, 'held.csv')]);
     expect(scored.code, scored.stderr).toBe(0);
     expect(scored.stdout).toContain(`Accuracy on the 4 labelled inputs: ${(testAccuracy * 100).toFixed(2)}%`);
+    // predict says the same class by class
+    const byClass = classes.map((c) => `${c.class} ${c.correct} of ${c.n}`);
+    for (const c of byClass) expect(scored.stdout).toContain(c);
+    expect(scored.stdout).toMatch(/^Right, class by class: /m);
     const one = await runCli(['predict', model, join(dir, 'shapes', 'square', '0.jpg'), '--out', join(dir, 'p.csv')]);
     expect(one.code).toBe(2);
     expect(one.stderr).toMatch(/0\.jpg: give a folder of images, not one image; put it \(and any others\) in a folder and give the folder/);
