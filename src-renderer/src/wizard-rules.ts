@@ -135,17 +135,29 @@ function epochsOf(spec: StudySpecInput): { low: number; high: number } | null {
   return null;
 }
 
+/** The values one input holds: an image folder's size² × channels (28 × 28 × 1 unless set), the bundled digits' 8 × 8; null for tables. */
+function inputValues(spec: StudySpecInput): number | null {
+  const d = spec.dataset as { builtin?: string; images?: string; size?: number; channels?: number } | undefined;
+  if (d?.images !== undefined) return (d.size ?? 28) ** 2 * (d.channels ?? 1);
+  return d?.builtin === 'digits' ? 64 : null;
+}
+
 /**
  * Minutes a study should take here, from its number of models, epochs, rows and the inference
  * benchmark's length (measured on a 2-core machine: about 6000 sample-epochs a second for the
- * default MLPs, a quarter of that for CNNs). Null for a script: its duration is its own.
+ * default MLPs, a quarter of that for CNNs on the digits' 8 × 8 images). A CNN's rate falls with
+ * the values in an image, as (values / 64)^0.55: measured here with one CNN (2 conv layers, 8
+ * filters, 6 epochs, 420 training images) at 2,480 sample-epochs a second on 8 × 8, 765 on
+ * 28 × 28 and 127 on 64 × 64 × 3 (walk 49: 28 × 28 photos, "under a minute" for a run of 1 min
+ * 50 s). Null for a script: its duration is its own.
  */
 export function estimateMinutes(spec: StudySpecInput, rows: number | null): number | null {
   if (spec.model === 'command' || rows === null) return null;
   const ep = epochsOf(spec);
   const epochs = ep ? (ep.low + ep.high) / 2 : 5;
   const n = Math.min(rows, spec.dataset?.maxSamples ?? Infinity);
-  const rate = spec.model === 'cnn' ? 1500 : 6000;
+  const values = inputValues(spec);
+  const rate = spec.model === 'cnn' ? 1500 / Math.max(1, (values ?? 64) / 64) ** 0.55 : 6000;
   const perTrialS = 1.5 + (spec.trial?.minInferS ?? 1) + (epochs * n) / rate;
   return ((spec.trials ?? 0) * perTrialS + (spec.meters?.idleBaselineS ?? 10)) / 60;
 }

@@ -70,6 +70,16 @@ describe('the wizard\'s boxes', () => {
     const own = presetSpec('digits', 'quick', 'cnn', 160);
     expect(presetText(own, 160)).toContain('of up to 36 epochs');
   });
+
+  it("prices a CNN by its images' size (walk 49: 28 × 28 photos, 'under a minute' for a run of 1 min 50 s)", () => {
+    const own = { ...presetSpec('digits', 'quick', 'cnn', 160), dataset: { images: 'photos', size: 28, channels: 1 as const } };
+    // 8 models of 18–36 epochs over 160 images of 784 values: about 1 min 48 s at 1500 / 12.25^0.55 sample-epochs a second
+    expect(estimateMinutes(own, 160)! * 60).toBeGreaterThan(90);
+    const digits = presetSpec('digits', 'quick', 'cnn', 160);
+    expect(estimateMinutes(digits, 160)! * 60).toBeLessThan(60);
+    // colour, 64 × 64: slower again
+    expect(estimateMinutes({ ...own, dataset: { images: 'photos', size: 64, channels: 3 as const } }, 160)!).toBeGreaterThan(3 * estimateMinutes(own, 160)!);
+  });
   it("gives one duration: the forecast from this machine's trials where there is one, else the rule of thumb, said to be one (walk 42)", () => {
     const est = (center: number, low: number, high: number) => ({ center, low, high, plusMinus: (high - low) / 2 });
     const forecast = { trials: 24, energyJ: est(1310, 490, 2130), trainEnergyJ: null, durationS: est(282, 120, 444), inferJPerSample: null, provenance: 'fitted on 16 trials', notes: [] };
