@@ -5,11 +5,18 @@ Softmax regression on the iris flowers bundled with ECOpt. It shows the whole pr
 - parameters arrive as arguments (from "{learning_rate}" placeholders), as ECOPT_PARAM_*
   environment variables and in the JSON file named by ECOPT_PARAMS_FILE;
 - {"step": ..., "metric": ...} lines report progress (a learning curve);
-- {"phase": "infer"} moves ECOpt's energy window to the inference benchmark;
+- {"ecopt": "pause"} first leaves the interpreter's start-up and imports out of the training
+  energy (with PyTorch they can cost more than a small model's training), and {"phase": "train"}
+  opens the training window when training starts;
+- {"phase": "infer"} moves ECOpt's energy window to the inference benchmark, and
+  {"phase": "evaluate"} out of it before scoring, so the score's work is not charged to predictions;
 - the last line is a JSON object of metrics: accuracy, and infer_samples for energy per sample.
 """
-import argparse
 import json
+
+print(json.dumps({"ecopt": "pause"}), flush=True)
+
+import argparse
 import math
 import os
 import random
@@ -35,6 +42,8 @@ norm = lambda x: [(x[i] - mean[i]) / sd[i] for i in range(4)] + [1.0]
 train = [(norm(x), y) for x, y in train]
 test = [(norm(x), y) for x, y in test]
 w = [[0.0] * 5 for _ in classes]
+
+print(json.dumps({"phase": "train"}), flush=True)
 
 
 def probs(x):
@@ -64,5 +73,6 @@ while time.perf_counter() - start < args.infer_seconds:
         probs(x)
     samples += len(test)
 
+print(json.dumps({"phase": "evaluate"}), flush=True)
 correct = sum(1 for x, y in test if max(range(len(classes)), key=lambda c: probs(x)[c]) == y)
 print(json.dumps({"accuracy": correct / len(test), "infer_samples": samples, "loss": loss / len(train)}))

@@ -353,7 +353,8 @@ describe('command trials (real child processes)', () => {
       // the example is deterministic (fixed shuffle, zero start): these trials reach 0.95 and 0.875
       expect(t.metrics.accuracy).toBeGreaterThan(0.3);
       expect(t.metrics.infer_energy_j_per_sample).toBeGreaterThan(0);
-      expect(t.windows.map((w) => w.phase)).toEqual(['train', 'infer']);
+      // the start-up paused out of every phase; scoring in evaluate, out of inference (walk 50: the README's snippet counted import torch as training)
+      expect(t.windows.map((w) => w.phase)).toEqual(['train', 'infer', 'evaluate']);
       expect((t.attrs.learning_curve as unknown[]).length).toBe(t.params.epochs);
     }
   });
