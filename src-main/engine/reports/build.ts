@@ -212,7 +212,8 @@ function sourcesInWords(domains: readonly { domain: string; provenance: Provenan
     const how =
       p.method === 'measured'
         ? `measured by ${p.source === 'rapl' ? "the processor's RAPL energy counter" : p.source === 'nvml' ? "the NVIDIA driver's energy counter" : p.source === 'nvidia-smi' ? 'power readings of the NVIDIA driver, integrated over time' : `the ${p.source} counter`}`
-        : `estimated from the processor's rated power${p.inputs.tdpW !== undefined ? ` (TDP ${p.inputs.tdpW} W)` : ''} and its measured utilisation, ±${Math.round(p.uncertaintyRel * 100)}%`;
+        : // the VM caveat too (walk 50: the GPAI rows, the document filed, said ±60% alone)
+          `estimated from the processor's rated power${p.inputs.tdpW !== undefined ? ` (TDP ${p.inputs.tdpW} W)` : ''} and its measured utilisation, ±${Math.round(p.uncertaintyRel * 100)}%${estimateCaveat(p.inputs) ? ` (${estimateCaveat(p.inputs).replace(/^; /, '')})` : ''}`;
     out.set(what, `${what} ${how}`);
   }
   return [...out.values()];

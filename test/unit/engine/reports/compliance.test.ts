@@ -114,7 +114,7 @@ function writeStudy(path: string, spec: StudySpecInput): void {
 }
 
 /** A command study whose script never enters an inference phase: two complete trials with a training window only. */
-function writeTrainingOnlyStudy(path: string): void {
+function writeTrainingOnlyStudy(path: string, provenance: Provenance = cpuEst): void {
   const { dataset: _d, space: _s, ...rest } = quickSpec({ name: 'train-only' });
   const parsed = parseStudySpec({ ...rest, model: 'command', command: { argv: ['python3', 'train.py', '--lr', '{learning_rate}'] }, space: { learning_rate: { type: 'float', low: 0.001, high: 0.05 } }, objectives: [{ metric: 'accuracy' }, { metric: 'train_energy_j' }] });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
@@ -127,7 +127,7 @@ function writeTrainingOnlyStudy(path: string): void {
     store.completeTrial(t.id, {
       // the machine used 1000 J per unit of scale over training, this trial's own share 400
       metrics: { accuracy, train_energy_j: 400 * (i + 1) },
-      windows: [{ phase: 'train', startedAtMs: T0 + i * 100_000, durationS: 60, domains: [cpu(1000 * (i + 1), 400 * (i + 1))], cpu: { treeS: 30, machineBusyS: 75, cores: 8 } }],
+      windows: [{ phase: 'train', startedAtMs: T0 + i * 100_000, durationS: 60, domains: [{ ...cpu(1000 * (i + 1), 400 * (i + 1)), provenance }], cpu: { treeS: 30, machineBusyS: 75, cores: 8 } }],
       // the command said what kind of training it did in its metrics line ({"training_type": "fine-tuning"})
       attrs: { attribution: 'estimate: tree CPU-seconds × TDP / cores', reported_training_type: 'fine-tuning' },
       backend: 'command',
@@ -525,6 +525,19 @@ describe('a report a compliance officer can file', () => {
     } finally {
       api.close();
     }
+  });
+});
+
+describe('an estimate made on a virtual machine', () => {
+  it('carries its caveat into the GPAI rows, the document filed (walk 50: they said ±40% alone)', () => {
+    const vmDb = join(dir, 'vm.db');
+    writeTrainingOnlyStudy(vmDb, { ...cpuEst, inputs: { ...cpuEst.inputs, virtualMachine: 'yes' } });
+    const r = report({ functionalUnit: 'training-run' }, vmDb, 'train-only');
+    expect(r.gpai.trainingEnergy.methodology).toMatch(
+      /estimated from the processor's rated power \(TDP 65 W\) and its measured utilisation, ±40% \(on a virtual machine the TDP is the whole processor's, which it shares with other machines, so this is likely too high\)/,
+    );
+    // and not on a machine that is not one
+    expect(report({ functionalUnit: 'training-run' }, trainOnlyDb, 'train-only').gpai.trainingEnergy.methodology).not.toMatch(/virtual machine/);
   });
 });
 
