@@ -83,6 +83,16 @@ async function withReadStore<T>(opts: DbOption, fn: (store: Store) => T | Promis
   }
 }
 
+/**
+ * A failure's first line, and where it goes on to quote the command's error output, the last
+ * line of that (walk 50: "its last error lines:." and nothing after them).
+ */
+export function failureGist(message: string): string {
+  const [head = '', ...rest] = message.split('\n');
+  const tail = rest.map((l) => l.trim()).filter((l) => l !== '').at(-1);
+  return tail === undefined ? head : `${head.replace(/ lines:$/, ' line:')} ${tail}`;
+}
+
 /** How the user started ECOpt, for the commands it suggests: `npx ecopt` when through npx (as the README says). */
 const ECOPT = process.env.npm_command === 'exec' ? ['npx', 'ecopt'] : ['ecopt'];
 
@@ -191,11 +201,13 @@ export function buildProgram(): Command {
           if (failed.length) {
             // failed trials count towards the budget: where they spent it, the same command would run nothing (walk 44)
             const finished = outcome.trials.filter((t) => t.state !== 'running' && t.state !== 'queued').length;
+            // a fix in the study file itself changes the stored definition, which tune refuses (walk 50: the advice led there)
+            const renamed = `; if the fix is in ${shellWord(specFile ?? defaultSpecPath())} itself (its command, space or objectives), give the study a new "name" there too, since this one's definition is stored with its trials`;
             const again =
               finished >= spec.trials
-                ? `Fix that, then run ${resumeCommand(finished + failed.length)} (failed trials count towards the budget of ${spec.trials}, so the same command would run nothing).`
-                : 'Fix that and run the same command again.';
-            process.stderr.write(`No trial of "${outcome.study.name}" completed: ${failed.length === 1 ? 'it' : `all ${failed.length}`} failed${last ? `, the last with: ${last.split('\n')[0]}` : ''}. ${again}\n`);
+                ? `Fix that, then run ${resumeCommand(finished + failed.length)} (failed trials count towards the budget of ${spec.trials}, so the same command would run nothing)${renamed}.`
+                : `Fix that and run the same command again${renamed}.`;
+            process.stderr.write(`No trial of "${outcome.study.name}" completed: ${failed.length === 1 ? 'it' : `all ${failed.length}`} failed${last ? `, the last with: ${failureGist(last)}` : ''}. ${again}\n`);
             process.exitCode = 1;
           }
         }

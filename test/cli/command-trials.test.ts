@@ -184,7 +184,7 @@ describe('command trials (real child processes)', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/No trial of "bad" completed: all 2 failed, the last with: /);
     // the failed trials spent the budget: the command to run after the fix leaves room (walk 44: "run the same command again" ran nothing)
-    expect(r.stderr).toMatch(/Fix that, then run \S*ecopt tune \S+ --db \S+ --trials 4 \(failed trials count towards the budget of 2, so the same command would run nothing\)\./);
+    expect(r.stderr).toMatch(/Fix that, then run \S*ecopt tune \S+ --db \S+ --trials 4 \(failed trials count towards the budget of 2, so the same command would run nothing\); if the fix is in \S+ itself \(its command, space or objectives\), give the study a new "name" there too/);
   });
 
   it('kills the whole process tree when a trial times out', async () => {

@@ -129,9 +129,11 @@ export async function openStudy(storage: Storage, spec: StudySpec): Promise<{ st
   }
   if (identity(existing.spec) !== identity(spec)) {
     const changed = differingFields(JSON.parse(identity(existing.spec)), JSON.parse(identity(spec)));
+    // a study none of whose trials completed has nothing a new name would leave behind (walk 50: a fixed command after every trial failed)
+    const completed = (await storage.getTrials(existing.id)).some((t) => t.state === 'complete' || t.state === 'pruned');
     throw new UserError(
       `a study named "${spec.name}" already exists in ${storage.location} with a different definition (${changed.join('; ')}); ` +
-        'give this one another "name", or resume the old one with its original file',
+        `give this one another "name"${completed ? '' : ' (none of the old one\'s trials completed, so the new name leaves no result behind)'}, or resume the old one with its original file`,
     );
   }
   if (existing.spec.trials !== spec.trials || existing.spec.timeBudgetS !== spec.timeBudgetS) {

@@ -202,7 +202,7 @@ describe('study loop', () => {
     await runStudy({ storage: new SqliteStorage(store), spec: spec({ trials: 1 }), runner: scripted({}), meters: meters() });
     await expect(
       runStudy({ storage: new SqliteStorage(store), spec: spec({ trials: 2, seed: 99 }), runner: scripted({}), meters: meters() }),
-    ).rejects.toThrow(/already exists .* with a different definition \(seed: \d+ in the study, 99 in this file\); give this one another "name"/);
+    ).rejects.toThrow(/already exists .* with a different definition \(seed: \d+ in the study, 99 in this file\); give this one another "name", or resume/);
     const events: StudyEvent[] = [];
     const more = await runStudy({ storage: new SqliteStorage(store), spec: spec({ trials: 2 }), runner: scripted({}), meters: meters(), onEvent: (e) => events.push(e) });
     expect(more.trials).toHaveLength(2);
