@@ -615,7 +615,17 @@ export function ExplorerScreen({ name }: { name: string }) {
           ))}
         </select>
       </p>
-      <FrontierPlot
+      {/* nothing measured: no empty axes, and where the reasons are (walk 50: axes from −1 to 4 % and "listed in the trial table", which this screen has not) */}
+      {!view.trials.some((t) => t.state === 'complete') && (
+        <p className="banner" data-testid="explorer-nothing">
+          No trial of this study has completed yet, so there is nothing to plot.{' '}
+          {view.trials.some((t) => t.state === 'failed' || t.state === 'pruned') ? 'The run view lists each trial with why it failed or was pruned. ' : ''}
+          <button type="button" onClick={() => go('run')} data-testid="explorer-to-run">
+            Open the run view
+          </button>
+        </p>
+      )}
+      {view.trials.some((t) => t.state === 'complete') && <FrontierPlot
         view={view}
         x={xm}
         y={ym}
@@ -627,7 +637,7 @@ export function ExplorerScreen({ name }: { name: string }) {
           selectTrial(n);
           setClicked(n);
         }}
-      />
+      />}
       {trial !== null && <TrialDetail name={name} number={trial} version={measuredVersion} classes={classes} takeable={!view.remote} commandStudy={view.summary.model === 'command'} target={view.target ?? null} dataset={view.summary.dataset} />}
       {/* a study read from a database is only read here: its models are measured where its workers run */}
       {!view.remote && view.summary.model === 'command' && (

@@ -267,7 +267,7 @@ export function FrontierPlot({ view, x, y, z, highlight, onPick, height = 420, a
   return (
     <div ref={wrap}>
       <Plot data={data} height={height} testId="frontier" layout={layout} {...(onPick ? { onClick: (p: { customdata: unknown }) => onPick(Number(p.customdata)) } : {})} />
-      {failed > 0 && <p className="muted small">{failed} failed or pruned trial(s) have no figures to plot; they are listed in the trial table.</p>}
+      {failed > 0 && <p className="muted small">{failed} failed or pruned trial(s) have no figures to plot; the run view&apos;s trials table lists them, with why.</p>}
     </div>
   );
 }
