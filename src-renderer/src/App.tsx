@@ -69,7 +69,7 @@ function useStudyKnown(study: string | null): boolean | null {
 }
 
 export function App() {
-  const { screen, study, trial, go, error, setError } = useUi();
+  const { screen, study, trial, budget, go, error, setError } = useUi();
   const [info, setInfo] = useState<Response<'app.info'> | null>(null);
   // bumped when this tab opens another study file: the footer and the header follow it
   const [fileVersion, setFileVersion] = useState(0);
@@ -96,7 +96,8 @@ export function App() {
           <ul>
             {NAV.map(([s, label]) => {
               const needsStudy = STUDY_SCREENS.includes(s);
-              const href = routeHash({ screen: s, study: needsStudy ? study : null, trial: needsStudy ? trial : null });
+              // the explorer's budget back to the explorer; the reports take one only with the model it picked (its button)
+              const href = routeHash({ screen: s, study: needsStudy ? study : null, trial: needsStudy ? trial : null, budget: s === 'explorer' ? budget : null });
               return (
                 <li key={s}>
                   {needsStudy && !study ? (
@@ -129,7 +130,7 @@ export function App() {
             {runningHere.map((r, i) => (
               <span key={r.study}>
                 {i > 0 && ', '}
-                <a href={routeHash({ screen: 'run', study: r.study, trial: null })} data-testid={`running-${r.study}`}>
+                <a href={routeHash({ screen: 'run', study: r.study, trial: null, budget: null })} data-testid={`running-${r.study}`}>
                   {r.study}
                 </a>
               </span>

@@ -11,18 +11,26 @@ export interface Route {
   screen: Screen;
   study: string | null;
   trial: number | null;
+  /**
+   * The explorer's budget in words (walk 50: a reload lost it), and on the reports screen the
+   * budget that picked `trial`, for the report's "why this model"; null: none.
+   */
+  budget: string | null;
 }
 
 const STUDY_SCREENS: Record<string, Screen> = { run: 'run', explore: 'explorer', reports: 'reports' };
 const STUDY_PATHS: Partial<Record<Screen, string>> = { run: 'run', explorer: 'explore', reports: 'reports' };
 
-/** `#/`, `#/new`, `#/meters`, `#/study/<name>/run|explore|reports[?trial=N]`; anything else is not found. */
+/** `#/`, `#/new`, `#/meters`, `#/study/<name>/run|explore|reports[?trial=N][&budget=…]`; anything else is not found. */
 export function parseHash(hash: string): Route {
   const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
   const parts = path.split('/').filter(Boolean);
-  const trialText = new URLSearchParams(query).get('trial');
+  const search = new URLSearchParams(query);
+  const trialText = search.get('trial');
   const trial = trialText !== null && /^\d+$/.test(trialText) ? Number(trialText) : null;
-  const none = { study: null, trial: null };
+  const budgetText = search.get('budget');
+  const budget = budgetText !== null && budgetText.trim() ? budgetText : null;
+  const none = { study: null, trial: null, budget: null };
   if (parts.length === 0 || (parts.length === 1 && parts[0] === 'studies')) return { screen: 'studies', ...none };
   if (parts.length === 1 && parts[0] === 'new') return { screen: 'wizard', ...none };
   if (parts.length === 1 && parts[0] === 'meters') return { screen: 'meters', ...none };
@@ -33,14 +41,21 @@ export function parseHash(hash: string): Route {
     } catch {
       return { screen: 'notfound', ...none };
     }
-    return { screen: STUDY_SCREENS[parts[2]!]!, study, trial };
+    const screen = STUDY_SCREENS[parts[2]!]!;
+    return { screen, study, trial, budget: screen === 'run' ? null : budget };
   }
   return { screen: 'notfound', ...none };
 }
 
 export function routeHash(r: Route): string {
   const sub = STUDY_PATHS[r.screen];
-  if (sub && r.study) return `#/study/${encodeURIComponent(r.study)}/${sub}${r.trial !== null && r.screen !== 'run' ? `?trial=${r.trial}` : ''}`;
+  if (sub && r.study) {
+    const query = new URLSearchParams();
+    if (r.trial !== null && r.screen !== 'run') query.set('trial', String(r.trial));
+    if (r.budget !== null && r.screen !== 'run') query.set('budget', r.budget);
+    const q = query.toString();
+    return `#/study/${encodeURIComponent(r.study)}/${sub}${q ? `?${q}` : ''}`;
+  }
   if (r.screen === 'wizard') return '#/new';
   if (r.screen === 'meters') return '#/meters';
   return '#/';
@@ -52,9 +67,8 @@ interface UiState extends Route {
   go(screen: Screen, study?: string | null): void;
   selectTrial(trial: number | null): void;
   setError(error: string | null): void;
-  /** The budget in words a model was picked by in the explorer, for its report's "why this model" (this study only). */
-  budgetPick: { trial: number; words: string } | null;
-  setBudgetPick(pick: { trial: number; words: string } | null): void;
+  /** The explorer's budget in words, kept in the address (replacing it, as choosing a trial does). */
+  setBudget(budget: string | null): void;
 }
 
 function hasWindow(): boolean {
@@ -62,31 +76,37 @@ function hasWindow(): boolean {
 }
 
 function initialRoute(): Route {
-  if (!hasWindow()) return { screen: 'studies', study: null, trial: null };
+  if (!hasWindow()) return { screen: 'studies', study: null, trial: null, budget: null };
   // only the page itself is ours: another path on the server is not a screen
-  if (!/^\/(index\.html)?$/.test(window.location.pathname) && window.location.protocol !== 'file:') return { screen: 'notfound', study: null, trial: null };
+  if (!/^\/(index\.html)?$/.test(window.location.pathname) && window.location.protocol !== 'file:') return { screen: 'notfound', study: null, trial: null, budget: null };
   return parseHash(window.location.hash);
 }
 
 export const useUi = create<UiState>((set, get) => ({
   ...initialRoute(),
   error: null,
-  budgetPick: null,
   go: (screen, study) => {
     const s = get();
     const nextStudy = study === undefined ? s.study : study;
-    const route: Route = { screen, study: nextStudy, trial: nextStudy === s.study ? s.trial : null };
-    set({ ...route, error: null, ...(nextStudy === s.study ? {} : { budgetPick: null }) });
+    // the budget goes with the study, between the explorer and the reports (the model it picked)
+    const route: Route = { screen, study: nextStudy, trial: nextStudy === s.study ? s.trial : null, budget: nextStudy === s.study && screen !== 'run' ? s.budget : null };
+    set({ ...route, error: null });
     if (hasWindow() && window.location.hash !== routeHash(route)) window.location.hash = routeHash(route);
   },
   selectTrial: (trial) => {
-    set({ trial });
+    const before = get();
+    // on the reports screen the budget is of the trial it picked: another trial is not its pick
+    set({ trial, ...(before.screen === 'reports' && trial !== before.trial ? { budget: null } : {}) });
     const s = get();
     // choosing a trial is not a move: replace the address rather than add to the history
-    if (hasWindow() && (s.screen === 'explorer' || s.screen === 'reports')) window.history.replaceState(null, '', routeHash({ screen: s.screen, study: s.study, trial }));
+    if (hasWindow() && (s.screen === 'explorer' || s.screen === 'reports')) window.history.replaceState(null, '', routeHash(s));
   },
   setError: (error) => set({ error }),
-  setBudgetPick: (budgetPick) => set({ budgetPick }),
+  setBudget: (budget) => {
+    set({ budget: budget !== null && budget.trim() ? budget : null });
+    const s = get();
+    if (hasWindow() && s.screen === 'explorer') window.history.replaceState(null, '', routeHash(s));
+  },
 }));
 
 if (hasWindow()) {
@@ -95,7 +115,7 @@ if (hasWindow()) {
     const s = useUi.getState();
     // a screen of no study (#/, #/new, #/meters) leaves the open study open: Run, Explore and
     // Reports stay a click away after a visit to the studies list
-    const r = parsed.study === null && !STUDY_PATHS[parsed.screen] ? { ...parsed, study: s.study, trial: s.trial } : parsed;
-    if (r.screen !== s.screen || r.study !== s.study || r.trial !== s.trial) useUi.setState({ ...r, error: null });
+    const r = parsed.study === null && !STUDY_PATHS[parsed.screen] ? { ...parsed, study: s.study, trial: s.trial, budget: s.budget } : parsed;
+    if (r.screen !== s.screen || r.study !== s.study || r.trial !== s.trial || r.budget !== s.budget) useUi.setState({ ...r, error: null });
   });
 }

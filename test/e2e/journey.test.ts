@@ -307,7 +307,12 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     await expect
       .poll(() => page.getByTestId('report-selection').textContent(), { timeout: 10_000 })
       .toMatch(new RegExp(`^Chosen by the budget “at most [\\d.]+ [µm]J per prediction” \\(read as: energy per prediction ≤ [\\d.]+ [µm]J\\)\\. Model #${expected.number} `));
-    expect(page.url()).toMatch(new RegExp(`#/study/e2e-iris/reports\\?trial=${expected.number}$`));
+    // the budget is in the address with the model it picked: a reload keeps "why this model" (walk 50: it lost it)
+    expect(page.url()).toMatch(new RegExp(`#/study/e2e-iris/reports\\?trial=${expected.number}&budget=at\\+most\\+`));
+    await page.reload();
+    await expect
+      .poll(() => page.getByTestId('report-selection').textContent(), { timeout: 10_000 })
+      .toMatch(new RegExp(`^Chosen by the budget “at most [\\d.]+ [µm]J per prediction” .* Model #${expected.number} `));
     expect(await page.getByTestId('report-trial').inputValue()).toBe(String(expected.number));
     // the held-out test accuracy beside the validation one, as the trial's detail shows them
     await expect.poll(() => page.getByTestId('report-accuracy').textContent(), { timeout: 10_000 }).toMatch(/^validation [\d.]+% · on held-out test data [\d.]+% \(never seen/);
@@ -316,6 +321,8 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     await page.getByTestId('report-owner').fill('A. Officer');
     await page.getByTestId('nav-explorer').click();
     await page.getByTestId('budget-picker').waitFor();
+    // the explorer's budget came back with it, from the address
+    expect(await page.getByTestId('budget-text').inputValue()).toMatch(/^at most [\d.]+ [µm]J per prediction$/);
     // a look at the studies list leaves the study open: Reports is still a click away
     await page.getByTestId('nav-studies').click();
     expect(page.url()).toMatch(/#\/$/);

@@ -389,7 +389,7 @@ function takenInput(files: readonly string[]): string {
 }
 
 export function ExplorerScreen({ name }: { name: string }) {
-  const { go, trial, selectTrial, setBudgetPick } = useUi();
+  const { go, trial, selectTrial, budget, setBudget } = useUi();
   const { view: whole } = useExplore(name);
   // over several hardware classes, everything below is of one class (the server's default: most complete trials)
   const [classId, setClassId] = useState<string | null>(null);
@@ -401,7 +401,8 @@ export function ExplorerScreen({ name }: { name: string }) {
   );
   const [x, setX] = useState<string | null>(null);
   const [y, setY] = useState<string | null>(null);
-  const [budgetText, setBudgetText] = useState('');
+  // the budget lives in the address (walk 50: a reload lost it); typed here, read back on a reload
+  const [budgetText, setBudgetText] = useState(budget ?? '');
   const [measuredVersion, setMeasuredVersion] = useState(0);
   const { taken, take } = useTakeModel(name);
   const onMeasured = useCallback(() => setMeasuredVersion((v) => v + 1), []);
@@ -515,7 +516,10 @@ export function ExplorerScreen({ name }: { name: string }) {
           id="budget-text"
           type="text"
           value={budgetText}
-          onChange={(e) => setBudgetText(e.target.value)}
+          onChange={(e) => {
+            setBudgetText(e.target.value);
+            setBudget(e.target.value);
+          }}
           placeholder="at most 2 mJ per prediction"
           aria-describedby="budget-reading"
           data-testid="budget-text"
@@ -543,7 +547,7 @@ export function ExplorerScreen({ name }: { name: string }) {
                   onClick={() => {
                     // the report is for the model the budget picked, not the study's most accurate, and says why
                     selectTrial(chosen);
-                    setBudgetPick({ trial: chosen, words: budgetText });
+                    setBudget(budgetText);
                     go('reports');
                   }}
                   data-testid="budget-report"

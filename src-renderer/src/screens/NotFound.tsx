@@ -23,10 +23,10 @@ export function NotFoundScreen({ study, dbPath }: { study?: string; dbPath?: str
       )}
       <ul>
         <li>
-          <a href={pageUrl(routeHash({ screen: 'studies', study: null, trial: null }))}>Your studies</a>
+          <a href={pageUrl(routeHash({ screen: 'studies', study: null, trial: null, budget: null }))}>Your studies</a>
         </li>
         <li>
-          <a href={pageUrl(routeHash({ screen: 'wizard', study: null, trial: null }))}>Start a new study</a>
+          <a href={pageUrl(routeHash({ screen: 'wizard', study: null, trial: null, budget: null }))}>Start a new study</a>
         </li>
       </ul>
     </section>

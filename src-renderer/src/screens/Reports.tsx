@@ -35,7 +35,8 @@ interface ReportForm {
 const useReportForm = create<ReportForm>((set) => ({ country: '', pue: '1', trainingType: '', owner: '', organisation: '', approver: '', set: (patch) => set(patch) }));
 
 export function ReportsScreen({ name }: { name: string }) {
-  const { trial: selected, budgetPick } = useUi();
+  // `budget`: the explorer's budget that picked `selected` (its Energy report button), kept in the address
+  const { trial: selected, budget } = useUi();
   const { view } = useStudy(name);
   const [trial, setTrial] = useState<number | null>(selected);
   const { country, pue, trainingType, owner, organisation, approver, set: setForm } = useReportForm();
@@ -72,7 +73,7 @@ export function ReportsScreen({ name }: { name: string }) {
           ...(approver.trim() ? { approver: approver.trim() } : {}),
           ...(perTrainingRun ? { unit: 'training-run' as const } : {}),
           // the model the explorer's budget picked: the report says why this model
-          ...(budgetPick && budgetPick.trial === trial && budgetPick.words.trim() ? { budget: budgetPick.words.trim() } : {}),
+          ...(budget && selected !== null && selected === trial ? { budget: budget.trim() } : {}),
         }
       : null;
   useEffect(() => {
@@ -95,7 +96,7 @@ export function ReportsScreen({ name }: { name: string }) {
       live = false;
     };
     // options() is rebuilt from these
-  }, [name, trial, checked.ok ? checked.country : null, checked.ok ? checked.pue : null, trainingType, owner, organisation, approver, perTrainingRun, budgetPick]);
+  }, [name, trial, checked.ok ? checked.country : null, checked.ok ? checked.pue : null, trainingType, owner, organisation, approver, perTrainingRun, budget, selected]);
 
   const downloadAll = async (formats: (typeof FORMATS)[number][] = [...FORMATS]) => {
     const o = options();

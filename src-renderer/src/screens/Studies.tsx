@@ -66,7 +66,7 @@ export function StudiesScreen({ runs, files, onFileChange }: { runs: Runs; files
         <p className="banner" data-testid="running-banner">
           Running now:{' '}
           {mine.map((r) => (
-              <a key={r.study} href={routeHash({ screen: 'run', study: r.study, trial: null })}>
+              <a key={r.study} href={routeHash({ screen: 'run', study: r.study, trial: null, budget: null })}>
                 {r.study}
               </a>
             ))}
@@ -101,7 +101,7 @@ export function StudiesScreen({ runs, files, onFileChange }: { runs: Runs; files
             {studies.map((s) => (
               <tr key={s.id}>
                 <td>
-                  <a href={routeHash({ screen: 'explorer', study: s.name, trial: null })} data-testid={`study-link-${s.name}`} title={`Explore ${s.name}`}>
+                  <a href={routeHash({ screen: 'explorer', study: s.name, trial: null, budget: null })} data-testid={`study-link-${s.name}`} title={`Explore ${s.name}`}>
                     {s.name}
                   </a>
                   {here.has(s.name) && (

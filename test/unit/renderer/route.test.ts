@@ -1,0 +1,17 @@
+/** The address of each screen: what a reload, a bookmark or a second tab lands on. */
+import { describe, expect, it } from 'vitest';
+import { parseHash, routeHash } from '../../../src-renderer/src/state';
+
+describe('the address', () => {
+  it("keeps the explorer's budget and the model a budget picked for its report (walk 50: a reload lost both)", () => {
+    const route = { screen: 'reports' as const, study: 'my study', trial: 3, budget: 'at most 200 µJ per prediction' };
+    const hash = routeHash(route);
+    expect(hash).toBe('#/study/my%20study/reports?trial=3&budget=at+most+200+%C2%B5J+per+prediction');
+    expect(parseHash(hash)).toEqual(route);
+    expect(parseHash('#/study/s/explore?budget=at%20least%2090%25%20accuracy')).toEqual({ screen: 'explorer', study: 's', trial: null, budget: 'at least 90% accuracy' });
+    // the run view has neither; an empty budget is none
+    expect(routeHash({ screen: 'run', study: 's', trial: 3, budget: 'x' })).toBe('#/study/s/run');
+    expect(parseHash('#/study/s/explore?trial=2&budget=')).toEqual({ screen: 'explorer', study: 's', trial: 2, budget: null });
+    expect(parseHash('#/meters')).toEqual({ screen: 'meters', study: null, trial: null, budget: null });
+  });
+});
