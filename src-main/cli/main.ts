@@ -93,6 +93,26 @@ export function failureGist(message: string): string {
   return tail === undefined ? head : `${head.replace(/ lines:$/, ' line:')} ${tail}`;
 }
 
+/**
+ * The study `tune` runs: its file, or where no file has that name, the study of that name in the
+ * database (walk 50: a study started in the app could not be continued from the terminal, which
+ * has no file of it).
+ */
+function specOf(specFile: string | undefined, opts: DbOption): StudySpec {
+  if (specFile === undefined || existsSync(specFile)) return loadSpecFile(specFile ?? defaultSpecPath());
+  const path = dbPath(opts);
+  if (!isDatabaseUrl(path) && existsSync(path)) {
+    const store = new Store(path, { readonly: true });
+    try {
+      const study = store.findStudy(specFile);
+      if (study) return study.spec;
+    } finally {
+      store.close();
+    }
+  }
+  throw new UserError(`${specFile}: no such file, and no study of that name in ${displayLocation(path)}; check the path (\`${[...ECOPT, 'studies'].join(' ')}\` lists the studies there)`);
+}
+
 /** How the user started ECOpt, for the commands it suggests: `npx ecopt` when through npx (as the README says). */
 const ECOPT = process.env.npm_command === 'exec' ? ['npx', 'ecopt'] : ['ecopt'];
 
@@ -142,7 +162,7 @@ export function buildProgram(): Command {
     .option('--wide', WIDE_HELP)
     .option('--plan', 'say what the study will cost before it starts (energy and time, from the predictor fitted on this machine\'s trials), then exit without running it')
     .action(async (specFile: string | undefined, opts: DbOption & WideOption & { trials?: number; quiet?: boolean; skipIdle?: boolean; sampler?: string; allowConcurrent?: boolean; plan?: boolean }) => {
-      const spec = loadSpecFile(specFile ?? defaultSpecPath());
+      const spec = specOf(specFile, opts);
       if (opts.plan) {
         if (opts.trials) spec.trials = opts.trials;
         if (opts.sampler) spec.sampler = { name: opts.sampler as StudySpec['sampler']['name'], options: {} };

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDb } from '../../src-main/engine/store/db';
@@ -50,7 +50,7 @@ describe('ecopt tune / show / studies', () => {
 
     const r3 = await runCli(['tune', join(dir, 'missing.json'), '--db', db]);
     expect(r3.code).toBe(2);
-    expect(r3.stderr).toMatch(/missing\.json: no such file; check the path/);
+    expect(r3.stderr).toMatch(/missing\.json: no such file, and no study of that name in .*studies\.db; check the path \(`\S*ecopt studies` lists the studies there\)/);
 
     writeFileSync(join(dir, 'a-file'), '');
     const r4 = await runCli(['tune', writeSpec(dir, quickSpec()), '--db', join(dir, 'a-file', 'x.db')]);
@@ -147,4 +147,17 @@ describe('crash safety', () => {
     expect(states.filter((s) => s.state === 'complete' || s.state === 'failed')).toHaveLength(6);
     check.close();
   });
+
+  it('continues a study by its name where no file has it (walk 50: one started in the app has no file here)', async () => {
+    const dir = tmpDir();
+    const db = join(dir, 'studies.db');
+    const file = writeSpec(dir, quickSpec({ name: 'from-the-app', trials: 1 }), 'gone.json');
+    expect((await runCli(['tune', file, '--db', db, '--quiet'])).code).toBe(0);
+    rmSync(file);
+    const more = await runCli(['tune', 'from-the-app', '--db', db, '--trials', '2', '--quiet'], {}, dir);
+    expect(more.code, more.stderr).toBe(0);
+    const s = new Database(db, { readonly: true });
+    expect(s.prepare("SELECT COUNT(*) AS n FROM trials t JOIN studies st ON st.id = t.study_id WHERE st.name = 'from-the-app' AND t.state = 'complete'").get()).toEqual({ n: 2 });
+    s.close();
+  }, 120_000);
 });
