@@ -308,6 +308,8 @@ function trialFacts(store: Store, studyId: number, trial: TrialRecord, command =
       ...(command
         ? [
             reported('Accuracy', m.accuracy, (v) => `${(v * 100).toFixed(2)}%`),
+            // its test figure too, as show, the explorer and the report give it (walk 50)
+            reported('Test accuracy', typeof attrs.reported_test_accuracy === 'number' ? attrs.reported_test_accuracy : undefined, (v) => `${(v * 100).toFixed(2)}%, on data ECOpt does not know`),
             reported('Loss', m.loss, plain),
             reported('Root-mean-square error', m.rmse, plain),
           ]

@@ -119,7 +119,7 @@ export async function plannedShapes(spec: StudySpec, count: number, firstIndex =
  * has left (all of them for a new study), the idle baseline included in the time.
  */
 export async function forecastStudy(store: Store, spec: StudySpec, key = thisMachineKey()): Promise<ForecastResult> {
-  if (!isFamily(spec.model)) return { ok: false, reason: 'no forecast for a command study: its FLOPs and parameters are known only once it runs' };
+  if (!isFamily(spec.model)) return { ok: false, reason: "a command study's FLOPs and parameters are known only once it runs" };
   const predictor = machinePredictor(store, key);
   if (!predictor.targets.trial_energy_j.ok) return { ok: false, reason: predictor.targets.trial_energy_j.reason };
   const existing = store.findStudy(spec.name);

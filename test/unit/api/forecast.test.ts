@@ -23,6 +23,6 @@ describe('study.forecast (the wizard\'s forecast line)', () => {
   it('has none for a command study, whose cost is known only once it runs', async () => {
     const spec = quickSpec({ name: 'cmd', model: 'command', dataset: undefined, command: { argv: ['python3', 'train.py'] }, space: { lr: { type: 'float', low: 0.001, high: 0.1 } } });
     const r = await api.dispatch('study.forecast', { spec });
-    expect(r).toEqual({ ok: true, data: { ok: false, reason: 'no forecast for a command study: its FLOPs and parameters are known only once it runs' } });
+    expect(r).toEqual({ ok: true, data: { ok: false, reason: "a command study's FLOPs and parameters are known only once it runs" } });
   });
 });

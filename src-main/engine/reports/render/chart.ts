@@ -205,7 +205,8 @@ function axes(doc: Doc, f: Frame, left: number, xTicks: { at: number; label: str
 /** Height the frontier chart takes, labels included. */
 export const FRONTIER_HEIGHT = 225;
 
-export function drawFrontier(doc: Doc, x: number, y: number, width: number, points: FrontierPoint[]): void {
+/** `command`: the figures are a training command's own (walk 50: its axis said validation accuracy, a split ECOpt does not know). */
+export function drawFrontier(doc: Doc, x: number, y: number, width: number, points: FrontierPoint[], command = false): void {
   const f: Frame = { x: x + 55, y: y + 16, w: width - 65, h: FRONTIER_HEIGHT - 50 };
   const js = points.map((p) => p.jPerSample);
   let xMin = Math.min(...js);
@@ -232,7 +233,8 @@ export function drawFrontier(doc: Doc, x: number, y: number, width: number, poin
   const py = (a: number) => f.y + f.h - ((a - yMin) / (yMax - yMin)) * f.h;
   const xTicks = logTicks(10 ** lx0, 10 ** lx1).map((v) => ({ at: px(v), label: energyText(v, 2) }));
   const yTicks = linearTicks(yMin, yMax, 5).map((v) => ({ at: py(v), label: `${plainNumber(v, 3)}${percent ? '%' : ''}` }));
-  axes(doc, f, x, xTicks, yTicks, 'inference energy per prediction (log scale)', percent ? 'validation accuracy' : `validation ${points[0]!.metric === 'rmse' ? 'RMSE' : 'loss'} (lower is better)`);
+  const what = percent ? 'accuracy' : `${points[0]!.metric === 'rmse' ? 'RMSE' : 'loss'} (lower is better)`;
+  axes(doc, f, x, xTicks, yTicks, 'inference energy per prediction (log scale)', command ? `${what}, as the training command reported it` : `validation ${what}`);
   doc.save();
   const front = points.filter((p) => p.onFront).sort((a, b) => a.jPerSample - b.jPerSample);
   if (front.length > 1) {

@@ -115,7 +115,7 @@ export function renderPdf(r: EnergyReport, frontier: FrontierPoint[], options: {
   if (frontier.length > 0) {
     h1(`${frontier[0]!.metric === 'accuracy' ? 'Accuracy' : frontier[0]!.metric === 'rmse' ? 'Error (RMSE)' : 'Loss'} against inference energy (all complete trials)`, FRONTIER_HEIGHT);
     const y0 = doc.y;
-    drawFrontier(doc, left, y0, width, frontier);
+    drawFrontier(doc, left, y0, width, frontier, r.trial.kind === 'command');
     doc.x = left;
     doc.y = y0 + FRONTIER_HEIGHT + 8;
   }

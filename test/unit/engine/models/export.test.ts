@@ -103,7 +103,7 @@ function commandStudy(artifact: { reported: string; files: Record<string, string
   const study = store.createStudy(r.spec);
   const trial = store.createTrial(study.id, { lr: 0.01 });
   store.startTrial(trial.id);
-  const attrs: Record<string, unknown> = {};
+  const attrs: Record<string, unknown> = { reported_test_accuracy: 0.905 };
   if (artifact) {
     const model = join(dir, 'models', 'mine', 'trial-0');
     for (const [f, text] of Object.entries(artifact.files)) {
@@ -137,6 +137,7 @@ describe("exporting a command trial's model", () => {
     // its quality is what the command reported, on a split ECOpt does not know
     expect(text).toContain('| Accuracy (as your command reported it) | 93.00% |');
     expect(text).toContain('| Loss (as your command reported it) | 0.1242 |');
+    expect(text).toContain('| Test accuracy (as your command reported it) | 90.50%, on data ECOpt does not know |');
     expect(text).not.toContain('validation');
     // no spread between repeats was measured, and the card says so rather than leaving it out
     expect(text).toMatch(/\| Energy per prediction \(this model's own share\) \| 400 µJ; spread between repeats not measured \|/);

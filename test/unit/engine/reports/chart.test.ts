@@ -136,5 +136,10 @@ describe('the PDF frontier', () => {
     const text = (await words((doc) => drawFrontier(doc, 50, 50, 495, points))).map((x) => x.text).join(' ');
     expect(text).toContain('trial 7 (this report)');
     expect(text).toContain('the model of this report');
+    expect(text).toContain('validation accuracy');
+    // a command's figures are its own (walk 50: the axis said validation accuracy)
+    const command = (await words((doc) => drawFrontier(doc, 50, 50, 495, points, true))).map((x) => x.text).join(' ');
+    expect(command).toContain('accuracy, as the training command reported it');
+    expect(command).not.toContain('validation');
   });
 });
