@@ -316,7 +316,7 @@ export function buildProgram(): Command {
             const check = projectionCheck((await storage.getTrialAttrs(t.id)).train_projection);
             if (check) checked.push({ number: t.number, check });
           }
-          out.push('', ...projectionLines(checked, width));
+          out.push('', ...projectionLines(checked, width, study.spec.model === 'command'));
         }
         if (opts.budget !== undefined) {
           // the commands it prints read the same study: the file given, or for a PostgreSQL study a copy of it

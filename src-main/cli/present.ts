@@ -296,8 +296,10 @@ export function predictorLines(trials: TrialRecord[], options: TableOptions = {}
 }
 
 /** Each trial's projection against what it measured (`ecopt show --projections`), with the study's median errors. */
-export function projectionLines(rows: readonly { number: number; check: ProjectionCheck }[], options: TableOptions = {}): string[] {
+export function projectionLines(rows: readonly { number: number; check: ProjectionCheck }[], options: TableOptions = {}, command = false): string[] {
   const summary = projectionSummary(rows.map((r) => r.check));
+  // a command's trials are never projected (walk 50: "not yet" implied they would be)
+  if (!summary && command) return ["Projections: none for a command study. Only the built-in trainer projects a trial's whole training while it trains; a command's training is its own."];
   if (!summary) return ['Projections: no trial of this study has one yet (a trial is projected once while it trains, by the built-in trainer, past its first epoch).'];
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   return [

@@ -1,6 +1,6 @@
 /** What `ecopt show` prints above its tables. */
 import { describe, expect, it } from 'vitest';
-import { objectivesLine, trialsTable } from '../../../src-main/cli/present';
+import { objectivesLine, projectionLines, trialsTable } from '../../../src-main/cli/present';
 import type { StudyRow } from '../../../src-main/engine/store/store';
 import type { TrialRecord } from '../../../src-main/shared/types';
 
@@ -59,5 +59,12 @@ describe('ecopt show, the trials table', () => {
     expect(out.match(/always answering the most frequent class/g)).toHaveLength(1);
     // no figure recorded (command trials, older studies): nothing marked, no note
     expect(trialsTable({ objectives } as unknown as StudyRow, trials as unknown as TrialRecord[], { maxWidth: 400 })).not.toContain('guess-level');
+  });
+});
+
+describe('ecopt show --projections', () => {
+  it("says a command study's trials are never projected, not that none is yet (walk 50)", () => {
+    expect(projectionLines([], {}, true)).toEqual(["Projections: none for a command study. Only the built-in trainer projects a trial's whole training while it trains; a command's training is its own."]);
+    expect(projectionLines([])[0]).toMatch(/^Projections: no trial of this study has one yet/);
   });
 });
