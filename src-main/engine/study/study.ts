@@ -9,6 +9,7 @@ import { cpus, totalmem, platform, release, arch } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { datasetLabel, type StudySpec } from '../../shared/spec';
 import type { EnergyWindow, MeterInfo, Params, Phase, TrialRecord, TrialState } from '../../shared/types';
+import { METRIC_NAMES } from '../../shared/types';
 import { loadDataset } from '../data/builtin';
 import { UserError } from '../errors';
 import { baselineFlags, idleBaseline } from '../meters/attribution';
@@ -356,7 +357,7 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
       // what a stopped trial measured is kept, attributed like the rest
       const partial = outcome.ok ? null : finalizePartial(outcome.partial, baseline);
       const measured = outcome.ok ? finalizeEnergy(outcome.result, baseline) : null;
-      const missing = measured ? missingObjective(measured.metrics, study, measured.windows) : null;
+      const missing = measured && outcome.ok ? missingObjective(measured.metrics, study, measured.windows, Object.keys(outcome.result.attrs ?? {})) : null;
       // A worker that stopped heartbeating for a while (a suspended laptop, a frozen VM) may find
       // its trial taken for dead and re-run by another worker: the re-run's figures count, this
       // one's are dropped, and the worker goes on with the next trial.
@@ -407,14 +408,19 @@ export async function runStudy(options: RunStudyOptions): Promise<StudyOutcome> 
   }
 }
 
+/** Names a command may print that ECOpt reads beside its metrics (kept as reported_*): not a misspelt objective. */
+const READ_REPORTED = new Set(['artifact', 'test_accuracy', 'test_rmse', 'training_type', 'train_flops']);
+
 /**
  * A trial that finished without a metric one of the study's objectives needs cannot be placed
- * on the front: it fails, saying which metric and how a command reports it.
+ * on the front: it fails, saying which metric and how a command reports it. `attrKeys`: the
+ * trial's attributes, whose `reported_*` are the names a command printed that are not ECOpt's.
  */
 export function missingObjective(
   metrics: TrialRecord['metrics'],
   study: StudyRow,
   windows: readonly { phase: string; samples?: number }[],
+  attrKeys: readonly string[] = [],
 ): { metric: string; message: string; noPhase: boolean } | null {
   for (const o of study.objectives) {
     if (Number.isFinite(metrics[o.metric])) continue;
@@ -435,7 +441,14 @@ export function missingObjective(
     if (metric.startsWith('train_') && !windows.some((w) => w.phase === 'train')) {
       return { metric, noPhase: true, message: `objective ${metric} needs a training phase: print {"phase": "train"} before training` };
     }
-    return { metric, noPhase: false, message: `objective ${metric} was not reported: print it in the metrics line, e.g. {"${metric}": 0.93}` };
+    // what it printed under other names (walk 50: "acc" for accuracy, kept as reported_acc and not said)
+    const other = attrKeys
+      .filter((k) => k.startsWith('reported_'))
+      .map((k) => k.slice('reported_'.length))
+      .filter((n) => !READ_REPORTED.has(n) && !(METRIC_NAMES as string[]).includes(n));
+    const near = other.find((n) => n.length >= 3 && (metric.startsWith(n) || n.includes(metric) || metric.startsWith(n.slice(0, 3))));
+    const printed = other.length ? ` (its metrics line had ${other.slice(0, 6).map((n) => `"${n}"`).join(', ')}${other.length > 6 ? ', …' : ''}, which ${other.length === 1 ? 'is not one of' : 'are not'} ECOpt's metric names${near ? `: if "${near}" is the ${metric}, print it as "${metric}"` : ''})` : '';
+    return { metric, noPhase: false, message: `objective ${metric} was not reported${printed}: print it in the metrics line, e.g. {"${metric}": 0.93}` };
   }
   return null;
 }

@@ -32,5 +32,10 @@ describe('a trial missing a metric an objective needs', () => {
   it('lets a trial with every objective finite through, and treats NaN as missing', () => {
     expect(missingObjective({ accuracy: 0.9, train_energy_j: 12 }, study('accuracy', 'train_energy_j'), [{ phase: 'train' }])).toBeNull();
     expect(missingObjective({ accuracy: NaN }, study('accuracy'), [{ phase: 'train' }])?.metric).toBe('accuracy');
+    // what it printed under another name is said (walk 50: "acc", kept as reported_acc); names ECOpt reads beside its metrics are not
+    expect(missingObjective({}, study('accuracy'), [{ phase: 'train' }], ['learning_curve', 'reported_acc', 'reported_test_accuracy', 'reported_artifact'])?.message).toBe(
+      'objective accuracy was not reported (its metrics line had "acc", which is not one of ECOpt\'s metric names: if "acc" is the accuracy, print it as "accuracy"): print it in the metrics line, e.g. {"accuracy": 0.93}',
+    );
+    expect(missingObjective({}, study('accuracy'), [{ phase: 'train' }], ['reported_test_accuracy'])?.message).toBe('objective accuracy was not reported: print it in the metrics line, e.g. {"accuracy": 0.93}');
   });
 });
