@@ -219,7 +219,8 @@ export function provenanceLines(store: ProvenanceSource, study: StudyRow, trials
   const attribution = trials.map((t) => store.getTrialAttrs(t.id).attribution).find((a) => typeof a === 'string');
   // no trial measured anything yet: nothing to say whose it is (walk 44: "the whole machine's"
   // beside "each trial's own (attributed) energy is used", on a study whose trials all failed early)
-  const measuredAny = trials.some((t) => windowsOf(t).length > 0);
+  // (walk 50: nor on one whose failed trials had opened windows: a failed trial records no attribution)
+  const measuredAny = trials.some((t) => t.state === 'complete' && windowsOf(t).length > 0);
   if (attribution || measuredAny) {
     lines.push(
       attribution

@@ -183,6 +183,8 @@ describe('command trials (real child processes)', () => {
     // no trial completed: the run failed, and says why
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/No trial of "bad" completed: all 2 failed, the last with: /);
+    // a failed trial records no attribution: nothing is said of whose its energy was (walk 50: "the whole machine's (no per-process accounting)")
+    expect(r.stdout).not.toMatch(/no per-process accounting/);
     // the failed trials spent the budget: the command to run after the fix leaves room (walk 44: "run the same command again" ran nothing)
     expect(r.stderr).toMatch(/Fix that, then run \S*ecopt tune \S+ --db \S+ --trials 4 \(failed trials count towards the budget of 2, so the same command would run nothing\); if the fix is in \S+ itself \(its command, space or objectives\), give the study a new "name" there too/);
   });
