@@ -7,7 +7,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseRequest, type CommandName, type EventName, type EventPayload, type ExploreView, type PlacedTrialRecord, type RemoteView, type Response, type Result, type StudyView, type TrialView } from '../shared/contract';
+import { parseRequest, type CommandName, type EventName, type EventPayload, type ExploreView, type PlacedTrialRecord, type RemoteView, type Response, type Result, type OtherLoad, type StudyView, type TrialView } from '../shared/contract';
+import { OTHER_LOAD_SHARE } from '../shared/meter-words';
 import { remeasureAgrees } from '../shared/remeasure';
 import { hardwareClassViews } from '../shared/classes';
 import type { HardwareClassView } from '../shared/classes';
@@ -83,6 +84,8 @@ interface Analysis {
   classes?: HardwareClassView[];
   hypervolume: { trial: number; value: number }[];
   importance: Record<string, Record<string, number>>;
+  /** Other programs' work beside the measurements (Store.otherLoad). */
+  load: OtherLoad;
   /** Made on first use by the explorer. */
   columns?: TrialColumns;
   steps?: { trial: number; value: number }[];
@@ -588,6 +591,7 @@ export class Api {
       ...(classes ? { classes } : {}),
       hypervolume: hypervolumeHistory(trials, objectives),
       importance: parameterImportance(trials, objectives),
+      load: this.store.otherLoad(studyId, OTHER_LOAD_SHARE),
     };
     this.analyses.set(id, made);
     for (const old of this.analyses.keys()) if (this.analyses.size > ANALYSES_KEPT) this.analyses.delete(old);
@@ -627,6 +631,7 @@ export class Api {
       ...(this.remoteView() ? { remote: this.remoteView()! } : {}),
       flagged: this.flagged(study.id),
       guesses: [...this.store.validationGuesses(study.id)].map(([trial, validation]) => ({ trial, validation })),
+      load: a.load,
       hypervolume: a.hypervolume,
       importance: a.importance,
       running: run
@@ -675,6 +680,7 @@ export class Api {
       flagged: this.flagged(study.id),
       remeasuredMeans: [...this.store.remeasuredMeans(study.id)].map(([trial, jPerSample]) => ({ trial, jPerSample })),
       inferSpreads: [...this.store.inferSpreads(study.id)].map(([trial, rel]) => ({ trial, rel })),
+      load: a.load,
     };
   }
 

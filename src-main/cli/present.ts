@@ -3,7 +3,7 @@ import { formatMetric, formatSi, projectedEnergyText } from '../shared/format';
 import { batchingText, frontTrials, GUESS_MARK_NOTE, guessMark, pickByBudget, pickComparisons, pickTestText, spreadComparison, studyQuality } from '../shared/analysis';
 import { parseBudget } from '../shared/budget';
 import { inferBatchSizeOf, targetName, targetUnitsText } from '../shared/spec';
-import { estimateCaveat } from '../shared/meter-words';
+import { estimateCaveat, OTHER_LOAD_SHARE } from '../shared/meter-words';
 import { remeasuredComparison } from '../shared/remeasure';
 import { UserError } from '../engine/errors';
 import { shellWord } from '../shared/shell-word';
@@ -157,8 +157,6 @@ export function frontTable(study: StudyRow, trials: TrialRecord[], options: Tabl
     table(['#', ...objectiveHeaders(study), 'parameters'], rows, options);
 }
 
-/** Other programs' share of the CPUs above which a trial is said to have been measured beside them. */
-const OTHER_LOAD_SHARE = 0.1;
 
 /**
  * The trials measured while other programs kept the CPUs busy (walk 44: only the baseline was

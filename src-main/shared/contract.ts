@@ -142,6 +142,14 @@ export interface StudyView {
   flagged: { trial: number; kinds: string[] }[];
   /** What always answering the most frequent class scores on each classifier trial's validation examples, where its trainer recorded it: the trials table marks a model near it. */
   guesses?: { trial: number; validation: number }[];
+  /** Other programs' work beside the study's measurements (Store.otherLoad): the run view and the explorer say so, as `show` does. */
+  load?: OtherLoad;
+}
+
+/** The trials measured beside other programs' work (the largest share of the CPUs they used), and the latest idle baseline's under-load warning. */
+export interface OtherLoad {
+  trials: { trial: number; others: number }[];
+  baselineUnderLoad: string | null;
 }
 
 /**
@@ -169,6 +177,8 @@ export interface ExploreView {
   remeasuredMeans?: { trial: number; jPerSample: number }[];
   /** Each trial's inference spread between blocks of repeats (relative), where measured: the budget pick's comparisons are checked against it. */
   inferSpreads?: { trial: number; rel: number }[];
+  /** As StudyView's. */
+  load?: OtherLoad;
 }
 
 /** A trial with where it ran. */

@@ -60,3 +60,24 @@ export function estimateCaveat(inputs: Record<string, string | number>): string 
     ? "; on a virtual machine the TDP is the whole processor's, which it shares with other machines, so this is likely too high"
     : '';
 }
+
+/** Other programs' share of the CPUs above which a trial is said to have been measured beside them. */
+export const OTHER_LOAD_SHARE = 0.1;
+
+/**
+ * What the app says of other programs' work beside a study's measurements, as `show` does
+ * (walk 50: the baseline taken 88% busy and trials at 64–77% other load, and no word in the app);
+ * null where there was none to speak of.
+ */
+export function otherLoadText(load: { trials: readonly { trial: number; others: number }[]; baselineUnderLoad: string | null } | undefined): string | null {
+  if (!load || (load.trials.length === 0 && load.baselineUnderLoad === null)) return null;
+  const parts: string[] = [];
+  if (load.baselineUnderLoad !== null) parts.push(`the latest idle baseline was taken under load (${load.baselineUnderLoad.replace(/\.$/, '')}), so no figure net of idle is given`);
+  if (load.trials.length) {
+    const listed = load.trials.slice(0, 8).map((t) => `#${t.trial} (${Math.round(t.others * 100)}%)`).join(', ') + (load.trials.length > 8 ? ` and ${load.trials.length - 8} more` : '');
+    parts.push(
+      `${load.trials.length === 1 ? 'trial' : 'trials'} ${listed} ${load.trials.length === 1 ? 'was' : 'were'} measured while other programs kept over ${Math.round(OTHER_LOAD_SHARE * 100)}% of the CPUs busy (the most, in training or inference): ${load.trials.length === 1 ? 'its' : 'their'} own figures leave that work out by CPU time, the whole machine's include it, and ${load.trials.length === 1 ? 'it' : 'they'} may read differently on a quiet machine`,
+    );
+  }
+  return `Other programs were busy on this machine while the study measured: ${parts.join('; ')}. For the truest figures, run studies on an otherwise idle machine.`;
+}

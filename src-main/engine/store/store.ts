@@ -628,6 +628,26 @@ export class Store {
     return new Map([...all].flatMap(([n, g]) => (typeof g?.validation === 'number' ? [[n, g.validation] as [number, number]] : [])));
   }
 
+  /**
+   * The trials measured while other programs kept more than `share` of the CPUs busy, with the
+   * largest such share in a training or inference window of 100 ms or more (the machine's busy
+   * time less the trial's own, over the window's capacity), in one query; and the latest idle
+   * baseline's under-load warning, where it was taken under load. What `show` says, for the app.
+   */
+  otherLoad(studyId: number, share: number): { trials: { trial: number; others: number }[]; baselineUnderLoad: string | null } {
+    const rows = this.db
+      .prepare(
+        `SELECT t.number AS trial, MAX(MAX(0, MIN(w.cpu_machine_busy_s, w.cpu_cores * w.duration_s) - w.cpu_tree_s) / (w.cpu_cores * w.duration_s)) AS others
+         FROM windows w JOIN trials t ON t.id = w.trial_id
+         WHERE w.study_id = ? AND w.phase IN ('train', 'infer') AND w.cpu_tree_s IS NOT NULL AND w.cpu_machine_busy_s IS NOT NULL AND w.duration_s >= 0.1 AND w.cpu_cores > 0
+         GROUP BY t.number HAVING others > ? ORDER BY t.number`,
+      )
+      .all(studyId, share) as { trial: number; others: number }[];
+    const idle = this.db.prepare("SELECT id FROM windows WHERE study_id = ? AND phase = 'idle' ORDER BY id DESC LIMIT 1").get(studyId) as { id: number } | undefined;
+    const flag = idle ? (this.db.prepare("SELECT message FROM window_flags WHERE window_id = ? AND kind = 'baseline-under-load' LIMIT 1").get(idle.id) as { message: string } | undefined) : undefined;
+    return { trials: rows, baselineUnderLoad: flag?.message ?? null };
+  }
+
   /** One attribute of every trial of a study that has it, parsed, by trial number. */
   private attrByTrial<T>(studyId: number, key: string): Map<number, T> {
     const rows = this.db

@@ -20,6 +20,7 @@ import { cpuShareText, curvePoints, hardwareClassText, inferenceUncertaintyText,
 import { Plot } from '../Plot';
 import { useUi } from '../state';
 import { useExplore } from '../useStudy';
+import { otherLoadText } from '../../../src-main/shared/meter-words';
 import { FrontierPlot } from './FrontierPlot';
 import { HypervolumePanel } from './HypervolumePanel';
 import { ImportancePanel } from './ImportancePanel';
@@ -476,6 +477,11 @@ export function ExplorerScreen({ name }: { name: string }) {
       {view.estimatedOnly && (
         <div className="banner" data-testid="estimated-banner">
           Energy figures are <b>estimated</b>, not measured (no energy counter on this machine).
+        </div>
+      )}
+      {otherLoadText(view.load) && (
+        <div className="banner" data-testid="load-banner">
+          {otherLoadText(view.load)}
         </div>
       )}
       {view.flagged.some((f) => f.kinds.includes('noisy')) && (

@@ -9,6 +9,7 @@ import { useStudy } from '../useStudy';
 import { FrontierPlot } from './FrontierPlot';
 import { hostsOf, trialsOfClass } from '../../../src-main/shared/classes';
 import { GUESS_MARK_NOTE, guessMark } from '../../../src-main/shared/analysis';
+import { otherLoadText } from '../../../src-main/shared/meter-words';
 
 export function RunScreen({ name }: { name: string }) {
   const { go, setError } = useUi();
@@ -47,6 +48,11 @@ export function RunScreen({ name }: { name: string }) {
       {view.estimatedOnly && (
         <div className="banner" data-testid="estimated-banner">
           Energy figures in this study are <b>estimated</b> from the CPU&apos;s rated power and its load, not measured: this machine exposes no energy counter.
+        </div>
+      )}
+      {otherLoadText(view.load) && (
+        <div className="banner" data-testid="load-banner">
+          {otherLoadText(view.load)}
         </div>
       )}
       {view.remote && (

@@ -12,6 +12,7 @@ import { fromColumns, toColumns, type TrialLike } from '../../../src-main/shared
 import { parseStudySpec } from '../../../src-main/shared/spec';
 import { Store } from '../../../src-main/engine/store/store';
 import { tmpDir } from '../../helpers/tmp';
+import { otherLoadText } from '../../../src-main/shared/meter-words';
 
 function seeded(dbPath: string, n: number): { store: Store; studyId: number; add: (units: number, accuracy: number, j: number) => void } {
   const store = new Store(dbPath);
@@ -53,6 +54,35 @@ describe('study.get', () => {
     const api = new Api({ mode: 'serve', dbPath, emit: () => {} });
     const view = await data<StudyView>(api.dispatch('study.get', { name: 'grid' }));
     expect(view.guesses).toEqual([{ trial: 0, validation: 0.44 }]);
+    api.close();
+  });
+});
+
+describe("other programs' work beside the measurements (walk 50: the app said nothing of it)", () => {
+  it('lists the trials measured beside it and the baseline taken under load, in study.get and study.explore alike', async () => {
+    const dbPath = join(tmpDir(), 'studies.db');
+    const { store, studyId } = seeded(dbPath, 3);
+    const prov = { method: 'estimated' as const, source: 'cpu-tdp-estimate', model: 'tdp-linear-utilisation', inputs: {}, uncertaintyRel: 0.6 };
+    const run = (busyS: number) => {
+      const t = store.createTrial(studyId, { units: 8 });
+      store.startTrial(t.id);
+      // 2 cores × 10 s: the trial's processes used 2 CPU-seconds, the machine was busy `busyS`
+      const windows = [{ phase: 'train' as const, startedAtMs: 0, durationS: 10, domains: [{ domain: 'cpu-package', energyJ: 100, provenance: prov }], cpu: { treeS: 2, machineBusyS: busyS, cores: 2 } }];
+      store.completeTrial(t.id, { metrics: { accuracy: 0.9, infer_energy_j_per_sample: 1e-4 }, attrs: {}, windows, backend: 'synthetic', powerSamples: [] });
+    };
+    run(10); // others (10 − 2) / 20 = 40%
+    run(3); // 5%: quiet enough
+    const message = 'the CPUs were 88% busy while the baseline was taken';
+    store.insertWindow(studyId, null, { phase: 'idle', startedAtMs: 0, durationS: 3, domains: [{ domain: 'cpu-package', energyJ: 30, provenance: prov }], flags: [{ domain: 'cpu-package', kind: 'baseline-under-load', message }] });
+    store.close();
+    const api = new Api({ mode: 'serve', dbPath, emit: () => {} });
+    const view = await data<StudyView>(api.dispatch('study.get', { name: 'grid' }));
+    expect(view.load).toEqual({ trials: [{ trial: 0, others: 0.4 }], baselineUnderLoad: message });
+    expect((await data<ExploreView>(api.dispatch('study.explore', { name: 'grid' }))).load).toEqual(view.load);
+    expect(otherLoadText(view.load)).toBe(
+      "Other programs were busy on this machine while the study measured: the latest idle baseline was taken under load (the CPUs were 88% busy while the baseline was taken), so no figure net of idle is given; trial #0 (40%) was measured while other programs kept over 10% of the CPUs busy (the most, in training or inference): its own figures leave that work out by CPU time, the whole machine's include it, and it may read differently on a quiet machine. For the truest figures, run studies on an otherwise idle machine.",
+    );
+    expect(otherLoadText({ trials: [], baselineUnderLoad: null })).toBeNull();
     api.close();
   });
 });
