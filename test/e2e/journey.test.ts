@@ -724,6 +724,9 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
       space: { lr: { type: 'float', low: 0.001, high: 0.1, log: true }, layers: { type: 'int', low: 1, high: 3 } },
     });
     expect(spec.dataset).toBeUndefined();
+    // the built-in trainer's benchmark settings are not a command's (walk 50)
+    expect(spec.trial?.inferBatchSize).toBeUndefined();
+    expect(spec.trial?.minInferS).toBeUndefined();
   }, 60_000);
 
   it('has real "not found" pages, and opening a mistyped study file creates nothing', async () => {

@@ -289,7 +289,11 @@ export function WizardScreen() {
       meters: { idleBaselineS: Number(idle) },
       ...(minutes.trim() ? { timeBudgetS: Number(minutes) * 60 } : {}),
     };
-    if (source === 'command' && argv.ok) return { ...common, model: 'command', command: { argv: argv.argv, cwd: cmdCwd.trim() } };
+    // the inference benchmark's settings are the built-in trainer's: a command measures its own (walk 50: the study file carried them)
+    if (source === 'command' && argv.ok) {
+      const { trial, ...others } = common;
+      return { ...others, ...(trial?.timeoutS !== undefined ? { trial: { timeoutS: trial.timeoutS } } : {}), model: 'command', command: { argv: argv.argv, cwd: cmdCwd.trim() } };
+    }
     if (source === 'csv' && csv && csv.target !== null) return { ...common, model: 'mlp', dataset: { csv: csv.path, target: csv.target } };
     if (source === 'images' && images) return { ...common, model: imageModel, dataset: { images: images.path, size: Number(imgSize), channels: imgChannels } };
     return { ...common, model: base.model ?? 'mlp', ...(base.dataset ? { dataset: base.dataset } : {}) };
