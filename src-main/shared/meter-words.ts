@@ -72,12 +72,13 @@ export const OTHER_LOAD_SHARE = 0.1;
 export function otherLoadText(load: { trials: readonly { trial: number; others: number }[]; baselineUnderLoad: string | null } | undefined): string | null {
   if (!load || (load.trials.length === 0 && load.baselineUnderLoad === null)) return null;
   const parts: string[] = [];
-  if (load.baselineUnderLoad !== null) parts.push(`the latest idle baseline was taken under load (${load.baselineUnderLoad.replace(/\.$/, '')}), so no figure net of idle is given`);
+  // the baseline's own warning says what it means for the figures net of idle
+  if (load.baselineUnderLoad !== null) parts.push(`The latest idle baseline: ${load.baselineUnderLoad.replace(/\.$/, '')}.`);
   if (load.trials.length) {
     const listed = load.trials.slice(0, 8).map((t) => `#${t.trial} (${Math.round(t.others * 100)}%)`).join(', ') + (load.trials.length > 8 ? ` and ${load.trials.length - 8} more` : '');
     parts.push(
-      `${load.trials.length === 1 ? 'trial' : 'trials'} ${listed} ${load.trials.length === 1 ? 'was' : 'were'} measured while other programs kept over ${Math.round(OTHER_LOAD_SHARE * 100)}% of the CPUs busy (the most, in training or inference): ${load.trials.length === 1 ? 'its' : 'their'} own figures leave that work out by CPU time, the whole machine's include it, and ${load.trials.length === 1 ? 'it' : 'they'} may read differently on a quiet machine`,
+      `${load.trials.length === 1 ? 'Trial' : 'Trials'} ${listed} ${load.trials.length === 1 ? 'was' : 'were'} measured while other programs kept over ${Math.round(OTHER_LOAD_SHARE * 100)}% of the CPUs busy (the most, in training or inference): ${load.trials.length === 1 ? 'its' : 'their'} own figures leave that work out by CPU time, the whole machine's include it, and ${load.trials.length === 1 ? 'it' : 'they'} may read differently on a quiet machine.`,
     );
   }
-  return `Other programs were busy on this machine while the study measured: ${parts.join('; ')}. For the truest figures, run studies on an otherwise idle machine.`;
+  return `Other programs were busy on this machine while the study measured. ${parts.join(' ')} For the truest figures, run studies on an otherwise idle machine.`;
 }

@@ -80,7 +80,7 @@ describe("other programs' work beside the measurements (walk 50: the app said no
     expect(view.load).toEqual({ trials: [{ trial: 0, others: 0.4 }], baselineUnderLoad: message });
     expect((await data<ExploreView>(api.dispatch('study.explore', { name: 'grid' }))).load).toEqual(view.load);
     expect(otherLoadText(view.load)).toBe(
-      "Other programs were busy on this machine while the study measured: the latest idle baseline was taken under load (the CPUs were 88% busy while the baseline was taken), so no figure net of idle is given; trial #0 (40%) was measured while other programs kept over 10% of the CPUs busy (the most, in training or inference): its own figures leave that work out by CPU time, the whole machine's include it, and it may read differently on a quiet machine. For the truest figures, run studies on an otherwise idle machine.",
+      "Other programs were busy on this machine while the study measured. The latest idle baseline: the CPUs were 88% busy while the baseline was taken. Trial #0 (40%) was measured while other programs kept over 10% of the CPUs busy (the most, in training or inference): its own figures leave that work out by CPU time, the whole machine's include it, and it may read differently on a quiet machine. For the truest figures, run studies on an otherwise idle machine.",
     );
     expect(otherLoadText({ trials: [], baselineUnderLoad: null })).toBeNull();
     api.close();
