@@ -222,7 +222,11 @@ export function buildProgram(): Command {
             // failed trials count towards the budget: where they spent it, the same command would run nothing (walk 44)
             const finished = outcome.trials.filter((t) => t.state !== 'running' && t.state !== 'queued').length;
             // a fix in the study file itself changes the stored definition, which tune refuses (walk 50: the advice led there)
-            const renamed = `; if the fix is in ${shellWord(specFile ?? defaultSpecPath())} itself (its command, space or objectives), give the study a new "name" there too, since this one's definition is stored with its trials`;
+            // (a study continued by its name has no file: its definition is changed by a new study)
+            const file = specFile === undefined || existsSync(specFile) ? shellWord(specFile ?? defaultSpecPath()) : null;
+            const renamed = file
+              ? `; if the fix is in ${file} itself (its command, space or objectives), give the study a new "name" there too, since this one's definition is stored with its trials`
+              : '; if the fix is in the study itself (its command, space or objectives), start a new study with it, since this one\'s definition is stored with its trials';
             const again =
               finished >= spec.trials
                 ? `Fix that, then run ${resumeCommand(finished + failed.length)} (failed trials count towards the budget of ${spec.trials}, so the same command would run nothing)${renamed}.`
