@@ -702,7 +702,7 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     await open('#/new');
     await page.getByTestId('dataset-command').check();
     await page.getByTestId('next').click();
-    await page.getByTestId('command-line').fill('python3 train.py --lr {lr} --layers {layers}');
+    await page.getByTestId('command-line').fill('python3 train.py --lr {lr} --layers {layers} --opt {opt}');
     const issues = page.getByTestId('spec-issues');
     await issues.getByText('Run it in the folder').waitFor();
     await issues.getByText('lr, From').waitFor();
@@ -713,6 +713,11 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     await page.getByRole('combobox', { name: 'layers: kind' }).selectOption('int');
     await page.getByTestId('low-layers').fill('1');
     await page.getByTestId('high-layers').fill('3');
+    // a parameter that is one of a list (walk 50: only numbers could be searched)
+    await page.getByRole('combobox', { name: 'opt: kind' }).selectOption('categorical');
+    await page.getByTestId('choices-opt').fill('adam');
+    await issues.getByText('give at least two choices').waitFor();
+    await page.getByTestId('choices-opt').fill('adam, sgd');
     await issues.waitFor({ state: 'detached' });
     await shot('14-wizard-command');
     await scan('wizard: own script');
@@ -720,8 +725,8 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     const spec = JSON.parse((await page.getByTestId('step-review').locator('pre').textContent())!);
     expect(spec).toMatchObject({
       model: 'command',
-      command: { argv: ['python3', 'train.py', '--lr', '{lr}', '--layers', '{layers}'], cwd: join(ROOT, 'examples/python') },
-      space: { lr: { type: 'float', low: 0.001, high: 0.1, log: true }, layers: { type: 'int', low: 1, high: 3 } },
+      command: { argv: ['python3', 'train.py', '--lr', '{lr}', '--layers', '{layers}', '--opt', '{opt}'], cwd: join(ROOT, 'examples/python') },
+      space: { lr: { type: 'float', low: 0.001, high: 0.1, log: true }, layers: { type: 'int', low: 1, high: 3 }, opt: { type: 'categorical', choices: ['adam', 'sgd'] } },
     });
     expect(spec.dataset).toBeUndefined();
     // the built-in trainer's benchmark settings are not a command's (walk 50)

@@ -20,10 +20,18 @@ type Preset = 'quick' | 'standard' | 'thorough';
 type Source = 'digits' | 'iris' | 'csv' | 'images' | 'command';
 type Space = NonNullable<StudySpecInput['space']>;
 interface RangeDraft {
-  type: 'float' | 'int';
+  /** 'categorical': one of a list, typed in `choices` (a command's parameters only; walk 50: an optimiser's name could not be searched). */
+  type: 'float' | 'int' | 'categorical';
   low: string;
   high: string;
   log: boolean;
+  choices?: string;
+}
+
+/** A list typed as "adam, sgd" or "32, 64, 128": its entries, numbers where every one is a number. */
+function choicesOf(text: string | undefined): (string | number)[] {
+  const items = (text ?? '').split(',').map((c) => c.trim()).filter((c) => c !== '');
+  return items.every((c) => Number.isFinite(Number(c))) ? items.map(Number) : items;
 }
 type MachineRuns = Response<'machine.runs'>['runs'];
 
@@ -231,6 +239,12 @@ export function WizardScreen() {
       if (!cmdCwd.trim()) s[1]!.push({ label: 'Run it in the folder', message: 'choose the folder your script runs in (where train.py is)' });
     }
     for (const [param, r] of Object.entries(ranges)) {
+      if (r.type === 'categorical') {
+        const list = choicesOf(r.choices);
+        if (list.length < 2) s[1]!.push({ label: `${param}, choices`, message: `give at least two choices, separated by commas, e.g. adam, sgd${list.length === 1 ? ` (for ${list[0]} alone, write it into the command line instead of {${param}})` : ''}` });
+        else if (new Set(list.map(String)).size < list.length) s[1]!.push({ label: `${param}, choices`, message: 'each choice once: remove the repeated one' });
+        continue;
+      }
       const integer = r.type === 'int';
       const low = fieldIssue(`${param}, From`, r.low, { integer });
       const high = fieldIssue(`${param}, To`, r.high, { integer });
@@ -273,7 +287,14 @@ export function WizardScreen() {
     if (!base || fieldIssues.length) return null;
     const space: Space = {};
     if (source !== 'command') for (const [k, p] of Object.entries(base.space ?? {})) space[k] = p;
-    for (const [k, r] of Object.entries(ranges)) space[k] = r.type === 'int' ? { type: 'int', low: Number(r.low), high: Number(r.high), log: r.log } : { type: 'float', low: Number(r.low), high: Number(r.high), log: r.log };
+    for (const [k, r] of Object.entries(ranges)) {
+      space[k] =
+        r.type === 'categorical'
+          ? { type: 'categorical', choices: choicesOf(r.choices) }
+          : r.type === 'int'
+            ? { type: 'int', low: Number(r.low), high: Number(r.high), log: r.log }
+            : { type: 'float', low: Number(r.low), high: Number(r.high), log: r.log };
+    }
     const objectives: StudySpecInput['objectives'] = [
       regression ? { metric: 'rmse', direction: 'minimize', ...(maxRmse.trim() ? { threshold: Number(maxRmse) } : {}) } : { metric: 'accuracy', direction: 'maximize', ...(minAcc.trim() ? { threshold: Number(minAcc) / 100 } : {}) },
       { metric: 'infer_energy_j_per_sample', direction: 'minimize', ...(maxMj.trim() ? { threshold: Number(maxMj) / 1000 } : {}) },
@@ -476,8 +497,11 @@ export function WizardScreen() {
             <fieldset className="card">
               <legend>Your training script</legend>
               <p className="small">
-                ECOpt runs this command once per model, without a shell, replacing each <code>{'{name}'}</code> with a value to try. Your script prints <code>{'{"phase": "infer"}'}</code> before its
-                inference benchmark and, last, one JSON line of results such as <code>{'{"accuracy": 0.93, "infer_samples": 1000}'}</code> (see &ldquo;Your own training script&rdquo; in the README).
+                ECOpt runs this command once per model, without a shell, replacing each <code>{'{name}'}</code> with a value to try. Your script prints, each on its own line:{' '}
+                <code>{'{"ecopt": "pause"}'}</code> first and <code>{'{"phase": "train"}'}</code> when training starts (its imports are then in no figure),{' '}
+                <code>{'{"phase": "infer"}'}</code> before its inference benchmark, <code>{'{"phase": "evaluate"}'}</code> before scoring, and last one JSON line of results such as{' '}
+                <code>{'{"accuracy": 0.93, "infer_samples": 1000}'}</code>. The README beside ECOpt (&ldquo;Your own training script&rdquo;) and its <code>examples/python</code> folder have the
+                whole protocol and a worked script.
               </p>
               <p>
                 <label>
@@ -517,7 +541,7 @@ export function WizardScreen() {
                 <tr>
                   <th scope="col">Parameter</th>
                   {source === 'command' && <th scope="col">Kind</th>}
-                  <th scope="col">From</th>
+                  <th scope="col">From{source === 'command' ? ' (or the choices)' : ''}</th>
                   <th scope="col">To</th>
                   <th scope="col">Log scale</th>
                 </tr>
@@ -528,12 +552,27 @@ export function WizardScreen() {
                       <tr key={param}>
                         <th scope="row">{param}</th>
                         <td>
-                          <select value={r.type} onChange={(e) => setRange(param, { type: e.target.value as 'float' | 'int' })} aria-label={`${param}: kind`}>
+                          <select value={r.type} onChange={(e) => setRange(param, { type: e.target.value as RangeDraft['type'] })} aria-label={`${param}: kind`}>
                             <option value="float">a decimal number</option>
                             <option value="int">a whole number</option>
+                            <option value="categorical">one of a list</option>
                           </select>
                         </td>
-                        {rangeCells(param, r)}
+                        {r.type === 'categorical' ? (
+                          <td colSpan={3}>
+                            <input
+                              value={r.choices ?? ''}
+                              onChange={(e) => setRange(param, { choices: e.target.value })}
+                              placeholder="adam, sgd"
+                              size={30}
+                              aria-label={`${param}: choices, separated by commas`}
+                              aria-invalid={issuesByStep[1]!.some((i) => i.label === `${param}, choices`) || undefined}
+                              data-testid={`choices-${param}`}
+                            />
+                          </td>
+                        ) : (
+                          rangeCells(param, r)
+                        )}
                       </tr>
                     ))
                   : Object.entries(base.space ?? {}).map(([param, p]) => {
