@@ -250,8 +250,16 @@ export async function predict(modelDir: string, input: string, out: string, opti
     p.encoding?.kind === 'image'
       ? Array.from({ length: inputs.n }, (_, i) => i)
           .filter(ok)
-          .map((i) => ({ name: inputs.echo[i]![0]!, mean: inputs.x.subarray(i * f, (i + 1) * f).reduce((a, v) => a + v, 0) / Math.max(1, f) }))
+          .map((i) => ({ row: i, name: inputs.echo[i]![0]!, mean: inputs.x.subarray(i * f, (i + 1) * f).reduce((a, v) => a + v, 0) / Math.max(1, f) }))
       : null;
+  // each such image's note in the output too, beside its prediction (walk 49: the warning reached the terminal only)
+  const notes = new Map(
+    (imageMeans ?? [])
+      .filter((im) => outOfRange(p.pixelMean, im.mean))
+      .map((im) => [im.row, `much ${im.mean < p.pixelMean! ? 'darker' : 'brighter'} than the training images (mean pixel ${Math.round(im.mean)} of 255 against ${Math.round(p.pixelMean!)}): the prediction may be a guess`] as const),
+  );
+  const extraColumns = [...(notes.size ? ['note'] : []), ...problemColumn];
+  const extraCells = (i: number) => [...(notes.size ? [notes.get(i) ?? ''] : []), ...problemCell(i)];
   if (p.featureScale) {
     const { mean, sd } = p.featureScale;
     for (let i = 0; i < inputs.n; i++) for (let j = 0; j < f; j++) inputs.x[i * f + j] = (inputs.x[i * f + j]! - mean[j]!) / sd[j]!;
@@ -265,15 +273,15 @@ export async function predict(modelDir: string, input: string, out: string, opti
   let scored = 0;
   const byClass = new Map<string, { n: number; correct: number; wrong: Map<string, number> }>();
   if (p.task === 'classification') {
-    lines.push([...inputs.echoColumns, 'prediction', 'probability', ...problemColumn].map(csvCell).join(','));
+    lines.push([...inputs.echoColumns, 'prediction', 'probability', ...extraColumns].map(csvCell).join(','));
     output.forEach((probs, i) => {
       if (!ok(i)) {
-        lines.push([...inputs.echo[i]!, '', '', ...problemCell(i)].map(csvCell).join(','));
+        lines.push([...inputs.echo[i]!, '', '', ...extraCells(i)].map(csvCell).join(','));
         return;
       }
       const k = probs.indexOf(Math.max(...probs));
       const label = p.classes[k]!;
-      lines.push([...inputs.echo[i]!, label, probs[k]!.toFixed(6), ...problemCell(i)].map(csvCell).join(','));
+      lines.push([...inputs.echo[i]!, label, probs[k]!.toFixed(6), ...extraCells(i)].map(csvCell).join(','));
       const truth = inputs.truth[i];
       if (truth !== null && truth !== undefined) {
         scored++;
@@ -287,14 +295,14 @@ export async function predict(modelDir: string, input: string, out: string, opti
     });
   } else {
     const scale = p.targetScale ?? { mean: 0, sd: 1 };
-    lines.push([...inputs.echoColumns, 'prediction', ...problemColumn].map(csvCell).join(','));
+    lines.push([...inputs.echoColumns, 'prediction', ...extraColumns].map(csvCell).join(','));
     output.forEach((v, i) => {
       if (!ok(i)) {
-        lines.push([...inputs.echo[i]!, '', ...problemCell(i)].map(csvCell).join(','));
+        lines.push([...inputs.echo[i]!, '', ...extraCells(i)].map(csvCell).join(','));
         return;
       }
       const y = v[0]! * scale.sd + scale.mean;
-      lines.push([...inputs.echo[i]!, String(y), ...problemCell(i)].map(csvCell).join(','));
+      lines.push([...inputs.echo[i]!, String(y), ...extraCells(i)].map(csvCell).join(','));
       const truth = inputs.truth[i];
       if (truth !== null && truth !== undefined && Number.isFinite(Number(truth))) {
         scored++;

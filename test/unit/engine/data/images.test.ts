@@ -170,6 +170,7 @@ describe('image folders', () => {
     const folder = await runCli(['predict', model, join(dir, 'shapes'), '--out', join(dir, 'p.csv')]);
     expect(folder.code, folder.stderr).toBe(0);
     expect(folder.stderr).not.toMatch(/Warning/);
+    expect(readFileSync(join(dir, 'p.csv'), 'utf8').split('\n')[0]).toBe('file,prediction,probability');
     // the same images dark on light (as a pen on paper would draw them): predicted, with a warning
     const inverted = join(dir, 'inverted');
     mkdirSync(join(inverted, 'square'), { recursive: true });
@@ -184,6 +185,11 @@ describe('image folders', () => {
     await sharp(join(dir, 'shapes', 'square', first)).negate({ alpha: false }).png().toFile(join(mixed, 'square', 'pen-on-paper.png'));
     const single = await runCli(['predict', model, mixed, '--out', join(dir, 'r.csv')]);
     expect(single.code, single.stderr).toBe(0);
+    // and beside its prediction in the output (walk 49: the warning reached the terminal only)
+    const out = readFileSync(join(dir, 'r.csv'), 'utf8').trim().split('\n');
+    expect(out[0]).toBe('file,prediction,probability,note');
+    expect(out.find((l) => l.startsWith('square/pen-on-paper.png'))).toMatch(/,"?much brighter than the training images \(mean pixel \d+ of 255 against \d+\): the prediction may be a guess"?$/);
+    expect(out.filter((l) => l.endsWith(','))).toHaveLength(out.length - 2);
     expect(single.stderr).toMatch(/Warning: 1 of the \d+ images is much brighter than the ones the model learnt from \(mean pixel \d+ of 255\): square\/pen-on-paper\.png \(mean pixel \d+\)\. If it is dark on light \(a pen on paper\) where the training images were light on dark, invert it first; otherwise take it as the training images were taken \(lighting, exposure, background\), or the model will guess for it/);
     // darker by as much without crossing mid-grey (an under-exposed photo, not one the other way round): warned, told to retake, not to invert (walk 48)
     const dim = join(dir, 'dim');
