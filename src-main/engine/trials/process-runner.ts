@@ -22,7 +22,7 @@
  * resumed study can also stop a group left from a dead run (see study.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
 import { METRIC_NAMES, METRICS, PHASES, type EnergyWindow, type Metrics, type Params, type Phase } from '../../shared/types';
@@ -121,11 +121,50 @@ export interface TrialProcess {
 
 export type CommandFactory = (input: TrialInput) => ProcessCommand;
 
+/** A trial's temporary folder (its parameters or the trainer's input) older than this is one a killed run left. */
+const STALE_TRIAL_DIR_MS = 24 * 3600 * 1000;
+let swept = false;
+
+/**
+ * Removes the `ecopt-trial-*` folders a run killed with -9 left in the temporary folder (a
+ * trial's parameters or the trainer's input, removed when the trial ends otherwise): once per
+ * process, only this user's, only those a day old or more (no trial of a run still going is that
+ * old unless its timeout allows it, and then its input was read long ago) and holding nothing
+ * but those files. Returns how many it removed.
+ */
+export function sweepStaleTrialDirs(now = Date.now(), dir = tmpdir()): number {
+  let removed = 0;
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.startsWith('ecopt-trial-'));
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    const full = join(dir, name);
+    try {
+      const st = statSync(full);
+      if (!st.isDirectory() || (process.getuid && st.uid !== process.getuid()) || now - st.mtimeMs < STALE_TRIAL_DIR_MS) continue;
+      if (!readdirSync(full).every((f) => f === 'params.json' || f === 'input.json')) continue;
+      rmSync(full, { recursive: true, force: true });
+      removed++;
+    } catch {
+      // gone meanwhile, or not ours to read: left as it is
+    }
+  }
+  return removed;
+}
+
 export class ProcessTrialRunner implements TrialRunner {
   constructor(
     private readonly make: CommandFactory,
     private readonly onProcess?: (p: TrialProcess) => void,
-  ) {}
+  ) {
+    if (!swept) {
+      swept = true;
+      sweepStaleTrialDirs();
+    }
+  }
 
   run(input: TrialInput, meters: WindowMeters, signal: AbortSignal, onEvent: (e: TrialEvent) => void): Promise<TrialOutcome> {
     let cmd: ProcessCommand;
