@@ -721,12 +721,17 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     await issues.waitFor({ state: 'detached' });
     await shot('14-wizard-command');
     await scan('wizard: own script');
+    // an energy limit in the unit the user thinks in (walk 50: mJ only)
+    await page.getByTestId('step-2').click();
+    await page.getByTestId('limit-energy-unit').selectOption('µJ');
+    await page.getByTestId('limit-energy').fill('200');
     await page.getByTestId('step-3').click();
     const spec = JSON.parse((await page.getByTestId('step-review').locator('pre').textContent())!);
     expect(spec).toMatchObject({
       model: 'command',
       command: { argv: ['python3', 'train.py', '--lr', '{lr}', '--layers', '{layers}', '--opt', '{opt}'], cwd: join(ROOT, 'examples/python') },
       space: { lr: { type: 'float', low: 0.001, high: 0.1, log: true }, layers: { type: 'int', low: 1, high: 3 }, opt: { type: 'categorical', choices: ['adam', 'sgd'] } },
+      objectives: [{ metric: 'accuracy' }, { metric: 'infer_energy_j_per_sample', threshold: 0.0002 }],
     });
     expect(spec.dataset).toBeUndefined();
     // the built-in trainer's benchmark settings are not a command's (walk 50)

@@ -111,6 +111,10 @@ function Field({ label, children, hint }: { label: ReactNode; children: ReactNod
   );
 }
 
+/** The energy limit's units, in joules. */
+const ENERGY_UNITS = { 'µJ': 1e-6, mJ: 1e-3, J: 1 } as const;
+type EnergyUnit = keyof typeof ENERGY_UNITS;
+
 const safeName = (s: string) => s.replace(/[^\w.\- ]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 100) || 'my-study';
 const baseName = (p: string) => p.split(/[\\/]/).filter(Boolean).pop() ?? p;
 
@@ -139,6 +143,8 @@ export function WizardScreen() {
   const [idle, setIdle] = useState('');
   const [trainingEnergy, setTrainingEnergy] = useState(false);
   const [maxMj, setMaxMj] = useState('');
+  // the energy limit's unit (walk 50: mJ only; a budget of 200 µJ had to be typed 0.2)
+  const [energyUnit, setEnergyUnit] = useState<EnergyUnit>('mJ');
   const [minAcc, setMinAcc] = useState('');
   // a regression's limit on its error, in the target's units (walk 41: the wizard offered none)
   const [maxRmse, setMaxRmse] = useState('');
@@ -261,7 +267,7 @@ export function WizardScreen() {
     if (m) s[2]!.push(m);
     const i = fieldIssue('Measure the idle machine first for', idle, { min: 0, max: 600, unit: 's', required: 'enter a number of seconds (0 skips it)' });
     if (i) s[2]!.push(i);
-    const e = fieldIssue('Energy per prediction at most', maxMj, { above: 0, unit: 'mJ', optional: true });
+    const e = fieldIssue('Energy per prediction at most', maxMj, { above: 0, unit: energyUnit, optional: true });
     if (e) s[2]!.push(e);
     if (!regression) {
       const a = fieldIssue('Accuracy at least', minAcc, { min: 0, max: 100, unit: '%', optional: true });
@@ -271,7 +277,7 @@ export function WizardScreen() {
       if (r) s[2]!.push(r);
     }
     return s;
-  }, [source, csv, images, readProblem, imgSize, cmdLine, cmdCwd, argv, cmdParams, ranges, trials, minutes, idle, maxMj, minAcc, maxRmse, regression]);
+  }, [source, csv, images, readProblem, imgSize, cmdLine, cmdCwd, argv, cmdParams, ranges, trials, minutes, idle, maxMj, energyUnit, minAcc, maxRmse, regression]);
 
   const defaultName = useMemo(() => {
     const stem =
@@ -297,7 +303,7 @@ export function WizardScreen() {
     }
     const objectives: StudySpecInput['objectives'] = [
       regression ? { metric: 'rmse', direction: 'minimize', ...(maxRmse.trim() ? { threshold: Number(maxRmse) } : {}) } : { metric: 'accuracy', direction: 'maximize', ...(minAcc.trim() ? { threshold: Number(minAcc) / 100 } : {}) },
-      { metric: 'infer_energy_j_per_sample', direction: 'minimize', ...(maxMj.trim() ? { threshold: Number(maxMj) / 1000 } : {}) },
+      { metric: 'infer_energy_j_per_sample', direction: 'minimize', ...(maxMj.trim() ? { threshold: Number((Number(maxMj) * ENERGY_UNITS[energyUnit]).toPrecision(12)) } : {}) },
       ...(trainingEnergy ? [{ metric: 'train_energy_j' as const, direction: 'minimize' as const }] : []),
     ];
     const { dataset: _dataset, model: _model, ...rest } = base;
@@ -318,7 +324,7 @@ export function WizardScreen() {
     if (source === 'csv' && csv && csv.target !== null) return { ...common, model: 'mlp', dataset: { csv: csv.path, target: csv.target } };
     if (source === 'images' && images) return { ...common, model: imageModel, dataset: { images: images.path, size: Number(imgSize), channels: imgChannels } };
     return { ...common, model: base.model ?? 'mlp', ...(base.dataset ? { dataset: base.dataset } : {}) };
-  }, [base, fieldIssues.length, source, ranges, regression, minAcc, maxRmse, maxMj, trainingEnergy, studyName, trials, idle, minutes, argv, cmdCwd, csv, images, imageModel, imgSize, imgChannels]);
+  }, [base, fieldIssues.length, source, ranges, regression, minAcc, maxRmse, maxMj, energyUnit, trainingEnergy, studyName, trials, idle, minutes, argv, cmdCwd, csv, images, imageModel, imgSize, imgChannels]);
   const check = useMemo(() => (final ? parseStudySpec(final) : null), [final]);
   const specIssues = check && !check.ok ? check.issues.map(labelSpecIssue) : [];
   const issuesAt = (i: number) => [...issuesByStep[i]!, ...specIssues.filter((x) => x.step === i)];
@@ -620,7 +626,21 @@ export function WizardScreen() {
           <label className="choice">
             <input type="checkbox" checked={trainingEnergy} onChange={(e) => setTrainingEnergy(e.target.checked)} data-testid="training-energy" /> Also keep training energy low
           </label>
-          <Field label="Energy per prediction at most" hint="mJ (optional)">
+          <Field
+            label="Energy per prediction at most"
+            hint={
+              <>
+                <select value={energyUnit} onChange={(e) => setEnergyUnit(e.target.value as EnergyUnit)} aria-label="Unit of the energy limit" data-testid="limit-energy-unit">
+                  {(Object.keys(ENERGY_UNITS) as EnergyUnit[]).map((u) => (
+                    <option key={u} value={u}>
+                      {u}
+                    </option>
+                  ))}
+                </select>{' '}
+                (optional)
+              </>
+            }
+          >
             <input inputMode="decimal" value={maxMj} onChange={(e) => setMaxMj(e.target.value)} data-testid="limit-energy" aria-invalid={issuesByStep[2]!.some((i) => i.label.startsWith('Energy')) || undefined} />
           </Field>
           {regression && (
@@ -687,7 +707,7 @@ export function WizardScreen() {
             <p data-testid="review-summary">
               {final.trials} models {final.model === 'command' ? <>of your script <code>{argv.ok ? argv.argv.join(' ') : ''}</code></> : <>({final.model === 'cnn' ? 'convolutional networks' : 'multilayer perceptrons'}) on <b>{final.dataset ? ('builtin' in final.dataset ? final.dataset.builtin : 'csv' in final.dataset ? final.dataset.csv : final.dataset.images) : ''}</b></>}; looking for the best trade-offs of{' '}
               {final.objectives.map((o) => METRICS[o.metric].label.toLowerCase()).join(', ')}
-              {maxMj.trim() || minAcc.trim() || maxRmse.trim() ? ` within your limits (${[maxMj.trim() && `at most ${maxMj} mJ per prediction`, minAcc.trim() && !regression && `at least ${minAcc}% accuracy`, maxRmse.trim() && regression && `RMSE at most ${maxRmse}`].filter(Boolean).join(', ')})` : ''}
+              {maxMj.trim() || minAcc.trim() || maxRmse.trim() ? ` within your limits (${[maxMj.trim() && `at most ${maxMj} ${energyUnit} per prediction`, minAcc.trim() && !regression && `at least ${minAcc}% accuracy`, maxRmse.trim() && regression && `RMSE at most ${maxRmse}`].filter(Boolean).join(', ')})` : ''}
               {minutes.trim() ? `, for at most ${minutes} min` : ''}. {/* the duration as step 3 gave it (walk 49: the review dropped it) */}
               {durationLine(final.trials ?? 0, estimate, forecast)}
             </p>
