@@ -421,7 +421,7 @@ export function testClassesText(classes: readonly TestClass[], max = 12): string
   const seen = classes.filter((c) => c.n > 0);
   if (seen.length <= max) return seen.map(one).join('; ');
   const worst = [...seen].sort((a, b) => a.correct / a.n - b.correct / b.n || b.n - a.n).slice(0, max);
-  return `${worst.map(one).join('; ')}; and ${seen.length - max} more classes, each with a larger share right`;
+  return `${worst.map(one).join('; ')}; and ${seen.length - max} more classes, none with a smaller share right`;
 }
 
 /** The class a classifier does worst on, where it is well below the model's average (half or less of its test share right, at least 2 examples): worth a sentence of its own. */

@@ -192,7 +192,7 @@ describe('class by class on the test data (walk 49: the scratches a model missed
     expect(testClassesText(classes)).toBe('ok 18 of 18; scratch 3 of 8 (5 taken for ok)');
     // many classes: the worst named first, the rest counted
     const many = Array.from({ length: 15 }, (_, i) => ({ class: `c${i}`, n: 10, correct: 10 - (i === 7 ? 6 : 0), mistakenFor: i === 7 ? { class: 'c1', n: 6 } : null }));
-    expect(testClassesText(many, 3)).toBe('c7 4 of 10 (6 taken for c1); c0 10 of 10; c1 10 of 10; and 12 more classes, each with a larger share right');
+    expect(testClassesText(many, 3)).toBe('c7 4 of 10 (6 taken for c1); c0 10 of 10; c1 10 of 10; and 12 more classes, none with a smaller share right');
     expect(testClassesOf({ test_classes: classes })).toEqual(classes);
     expect(testClassesOf({})).toBeNull();
   });
