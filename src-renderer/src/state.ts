@@ -64,7 +64,8 @@ export function routeHash(r: Route): string {
 interface UiState extends Route {
   error: string | null;
   /** Moves to a screen (of a study); the chosen trial stays chosen while the study does. */
-  go(screen: Screen, study?: string | null): void;
+  /** `budget`: to the reports, the budget that picked the chosen trial (the explorer's Energy report button); otherwise the explorer's own stays with the explorer. */
+  go(screen: Screen, study?: string | null, budget?: string): void;
   selectTrial(trial: number | null): void;
   setError(error: string | null): void;
   /** The explorer's budget in words, kept in the address (replacing it, as choosing a trial does). */
@@ -85,11 +86,13 @@ function initialRoute(): Route {
 export const useUi = create<UiState>((set, get) => ({
   ...initialRoute(),
   error: null,
-  go: (screen, study) => {
+  go: (screen, study, budget) => {
     const s = get();
     const nextStudy = study === undefined ? s.study : study;
-    // the budget goes with the study, between the explorer and the reports (the model it picked)
-    const route: Route = { screen, study: nextStudy, trial: nextStudy === s.study ? s.trial : null, budget: nextStudy === s.study && screen !== 'run' ? s.budget : null };
+    // the explorer's budget stays the explorer's; the reports get one only with the trial it picked
+    // (a report of another trial, opened from its detail, is not "chosen by the budget")
+    const kept = nextStudy === s.study && screen === 'explorer' ? s.budget : null;
+    const route: Route = { screen, study: nextStudy, trial: nextStudy === s.study ? s.trial : null, budget: screen === 'reports' && budget !== undefined && budget.trim() ? budget : kept };
     set({ ...route, error: null });
     if (hasWindow() && window.location.hash !== routeHash(route)) window.location.hash = routeHash(route);
   },

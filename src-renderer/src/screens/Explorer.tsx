@@ -553,8 +553,7 @@ export function ExplorerScreen({ name }: { name: string }) {
                   onClick={() => {
                     // the report is for the model the budget picked, not the study's most accurate, and says why
                     selectTrial(chosen);
-                    setBudget(budgetText);
-                    go('reports');
+                    go('reports', undefined, budgetText);
                   }}
                   data-testid="budget-report"
                 >
