@@ -346,7 +346,9 @@ export async function budgetLines(
   // export and report read a study file: the one given, or a copy of a PostgreSQL study
   const dbFlag = source.copyFrom !== undefined ? ' --db study.db' : source.db !== undefined ? ` --db ${shellWord(source.db)}` : '';
   const target = targetName(study.spec);
-  const pickLines = async (own: TrialRecord[], classFlag: string) => {
+  // the batching caveat follows the answer, not before it; over several hardware classes it heads them all
+  const batching = batchingText(inferBatchSizeOf(study.spec), reading.limits);
+  const pickLines = async (own: TrialRecord[], classFlag: string, caveat: string | null) => {
     const pick = pickByBudget(own, reading.limits, studyQuality(study.objectives, own), undefined, target);
     // a limit the study cannot be held to is bad input, as an unreadable budget is (exit 2)
     if (pick.unmeasured) throw new UserError(`--budget: ${pick.sentence}`);
@@ -380,6 +382,7 @@ export async function budgetLines(
     };
     const within = spreadComparison(compared, energyOf, spreadOf, (j) => formatSi(j, 'J'));
     if (within) out.push(`  ⚠ ${within}`);
+    if (caveat) out.push(`  ${caveat}`);
     if (pick.trial !== null) {
       const budget = shellWord(words.trim());
       out.push(`  Take it away:   ${ecopt} export ${quoted}${dbFlag} --trial ${pick.trial}`, `  Its report:     ${ecopt} report ${quoted}${dbFlag} --trial ${pick.trial} --budget ${budget}${classFlag}`);
@@ -388,16 +391,16 @@ export async function budgetLines(
     }
     return out;
   };
-  const batching = batchingText(inferBatchSizeOf(study.spec), reading.limits);
+  const several = ids.length > 1;
   const head = [
     `Budget ${reading.readAs}.`,
-    ...(batching ? [`  ${batching}`] : []),
+    ...(batching && several ? [`  ${batching}`] : []),
     ...(source.copyFrom !== undefined
       ? [`  The study is in PostgreSQL: copy it to a file first (your URL with its password), then run the commands below on the copy:`, `  ${ecopt} copy --from ${shellWord(source.copyFrom)} --to study.db ${quoted}`]
       : []),
   ];
-  if (ids.length <= 1) return [...head, ...(await pickLines(trials, ''))];
+  if (!several) return [...head, ...(await pickLines(trials, '', batching))];
   const out = [...head, `  This study ran on ${ids.length} hardware classes: each has its own pick (energy is compared only within one class).`];
-  for (const id of ids) out.push('', `Hardware class ${id}: ${label(id)}`, ...(await pickLines(trials.filter((t) => classOf(t) === id), ` --hardware-class ${id}`)));
+  for (const id of ids) out.push('', `Hardware class ${id}: ${label(id)}`, ...(await pickLines(trials.filter((t) => classOf(t) === id), ` --hardware-class ${id}`, null)));
   return out;
 }

@@ -297,23 +297,21 @@ export function pickByBudget(
     if (fraction) return `is ${pointsBetween(q(a), q(b)).toFixed(1)} points less accurate${energyPart} than`;
     return `has ${errorChangeWords(qualityMetric as 'rmse' | 'loss', q(a) - q(b))}${energyPart} than`;
   };
-  let sentence: string;
-  if (frugalFirst) {
-    sentence =
-      top && top.number !== pick.number
-        ? `Model #${pick.number} is the most frugal model that meets ${these}: it ${versus(pick, top)} the most accurate model (#${top.number}).`
-        : `Model #${pick.number} is the most accurate model, and no model that meets ${these} uses less energy per prediction.`;
-  } else {
-    sentence =
-      !top || top.number === pick.number ? `Model #${pick.number} is the most accurate model and it meets ${these}.` : `Model #${pick.number} ${versus(pick, top)} the most accurate model (#${top.number}).`;
-    if (frugal.number !== pick.number) sentence += ` The most frugal model within ${these} is #${frugal.number}: it ${versus(frugal, pick)} #${pick.number}.`;
-  }
-  // the picked model's own figures, not only how it compares (a new user had to look them up)
+  // the picked model's own figures first: the answer, then how it compares (a new user had to look them up, then find them)
   const own = [
     `${fraction ? METRICS[qualityMetric].label.toLowerCase() : qualityName(qualityMetric)} ${fraction ? `${(Math.round(q(pick) * 1000) / 10).toFixed(1)}%` : limitValue(q(pick), METRICS[qualityMetric].unit)}${METRICS[qualityMetric].unit === 'target units' ? ` (${targetUnitsText(target)})` : ''}`,
     Number.isFinite(e(pick)) ? `${METRICS[energyMetric].label.toLowerCase()} ${limitValue(e(pick), METRICS[energyMetric].unit)}` : null,
   ].filter(Boolean);
-  sentence += ` Model #${pick.number}: ${own.join(', ')}.`;
+  let sentence = `Model #${pick.number}: ${own.join(', ')}.`;
+  if (frugalFirst) {
+    sentence +=
+      top && top.number !== pick.number
+        ? ` It is the most frugal model that meets ${these}: it ${versus(pick, top)} the most accurate model (#${top.number}).`
+        : ` It is the most accurate model, and no model that meets ${these} uses less energy per prediction.`;
+  } else {
+    sentence += !top || top.number === pick.number ? ` It is the most accurate model and it meets ${these}.` : ` It ${versus(pick, top)} the most accurate model (#${top.number}).`;
+    if (frugal.number !== pick.number) sentence += ` The most frugal model within ${these} is #${frugal.number}: it ${versus(frugal, pick)} #${pick.number}.`;
+  }
   return { trial: pick.number, mostAccurate: top?.number ?? null, ...(frugal.number !== pick.number ? { frugal: frugal.number } : {}), sentence, closest: [] };
 }
 

@@ -48,7 +48,7 @@ describe('studies on a user CSV file', () => {
     expect(picked.stdout).toContain(`export linear --db ${db} --trial ${best.number}`);
     const byError = await runCli(['show', 'linear', '--db', db, '--budget', `RMSE at most ${best.metrics.rmse! * 2}`]);
     expect(byError.stdout).toMatch(/Budget read as: RMSE ≤ [\d.]+\./);
-    expect(byError.stdout).toMatch(/Model #\d+ is the most (frugal|accurate) model/);
+    expect(byError.stdout).toMatch(/Model #\d+: .* It is the most (frugal|accurate) model/);
     const wrongQuality = await runCli(['show', 'linear', '--db', db, '--budget', 'at least 90% accuracy']);
     expect(wrongQuality.code).toBe(2);
     expect(wrongQuality.stderr).toContain('--budget: No model of this study measures accuracy: its models are compared by RMSE');

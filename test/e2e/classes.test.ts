@@ -59,10 +59,10 @@ describe.skipIf(!haveChromium)('a study of two hardware classes in the browser',
     await page.getByTestId('frontier').waitFor();
     await page.screenshot({ path: join(shots, 'classes-explorer-a.png'), fullPage: true });
     await page.getByTestId('budget-text').fill('at least 85% accuracy');
-    await page.getByTestId('budget-sentence').getByText(/Model #0 /).waitFor();
+    await page.getByTestId('budget-sentence').getByText(/Model #0: /).waitFor();
     await picker.selectOption(B);
     // an accuracy floor alone picks the most frugal model that reaches it: B's #4 (85%, 0.05 J)
-    await page.getByTestId('budget-sentence').getByText(/Model #4 is the most frugal model that meets this limit/).waitFor();
+    await page.getByTestId('budget-sentence').getByText(/Model #4: .* It is the most frugal model that meets this limit/).waitFor();
     // the payback compares B's model with a trial of class B (its most accurate, #3), never with one measured on A
     await page.getByTestId('payback-sentence').getByText(/against model #3\b/).waitFor();
     await page.screenshot({ path: join(shots, 'classes-explorer-b.png'), fullPage: true });
@@ -95,7 +95,7 @@ describe.skipIf(!haveChromium)('a study of two hardware classes in the browser',
       await page.getByTestId('budget-sentence').getByText(/No model meets this limit/).waitFor();
       // a worker elsewhere finishes a better trial: the explorer's next poll shows it
       await addTrial(storage, studyId, 'm4', B, 0.99, 0.01);
-      await page.getByTestId('budget-sentence').getByText(/Model #5 /).waitFor({ timeout: 15_000 });
+      await page.getByTestId('budget-sentence').getByText(/Model #5: /).waitFor({ timeout: 15_000 });
       expect(await page.content()).not.toContain('s3cret-pw');
       await page.screenshot({ path: join(shots, 'classes-postgres.png'), fullPage: true });
     } finally {

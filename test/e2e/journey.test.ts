@@ -249,7 +249,7 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     const best2 = within2.length ? within2.reduce((a, b) => (b.accuracy > a.accuracy || (b.accuracy === a.accuracy && b.j < a.j) ? b : a)) : null;
     // polled: the sentence re-renders as the box changes
     await expect.poll(() => page.getByTestId('budget-sentence').textContent(), { timeout: 10_000 }).toMatch(
-      best2 ? new RegExp(`Model #${best2.number} (is the most accurate model|is [\\d.]+ points less accurate)`) : /No model meets (this limit|these limits)/,
+      best2 ? new RegExp(`Model #${best2.number}: .* It (is the most accurate model|is [\\d.]+ points less accurate)`) : /No model meets (this limit|these limits)/,
     );
     // then a budget between two models' figures, so the rest of the walk has a model to take
     // ("at most 2.48 mJ per prediction"), echoed back
@@ -259,7 +259,7 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     const sentence = page.getByTestId('budget-sentence');
     await expect
       .poll(() => sentence.textContent(), { timeout: 10_000 })
-      .toMatch(new RegExp(`Model #${expected.number} (is the most accurate model|is [\\d.]+ points less accurate)`));
+      .toMatch(new RegExp(`Model #${expected.number}: .* It (is the most accurate model|is [\\d.]+ points less accurate)`));
     // beside it: did the search pay for itself, for the model the budget picked
     const payback = page.getByTestId('payback-sentence');
     await expect
@@ -523,7 +523,7 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     // the re-measure panel says truly why it cannot re-measure a command's model
     expect(await tab.getByTestId('remeasure').textContent()).toMatch(/a command's model \(what it hands back as its artifact, kept and taken away as it is\) is in its own format, which only your script runs/);
     await tab.getByTestId('budget-text').fill('at least 85% accuracy');
-    await expect.poll(() => tab.getByTestId('budget-sentence').textContent(), { timeout: 10_000 }).toMatch(/^Model #0 /);
+    await expect.poll(() => tab.getByTestId('budget-sentence').textContent(), { timeout: 10_000 }).toMatch(/^Model #0: /);
     const [zip] = await Promise.all([tab.waitForEvent('download'), tab.getByTestId('take-model').click()]);
     expect(zip.suggestedFilename()).toBe('e2e-command-trial-0.zip');
     const zipped = unzipSync(new Uint8Array(readFileSync((await zip.path())!)));
@@ -577,7 +577,7 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     await tab.waitForURL(/#\/study\/e2e-houses\/explore$/);
     expect(await tab.getByTestId('budget-picker').textContent()).toContain('RMSE at most 20');
     await tab.getByTestId('budget-text').fill('at most 25 µJ per prediction');
-    await tab.getByTestId('budget-sentence').getByText(/Model #2 has an RMSE 1\.74 higher and uses 28% less energy per prediction than the most accurate model \(#1\)/).waitFor();
+    await tab.getByTestId('budget-sentence').getByText(/Model #2: .* It has an RMSE 1\.74 higher and uses 28% less energy per prediction than the most accurate model \(#1\)/).waitFor();
     await tab.getByTestId('budget-test').getByText(/^On held-out test data .*, model #2's RMSE is [\d.]+ \(in the units of "price_keur"\): what to expect on new data/).waitFor();
     await tab.getByTestId('budget-show').click();
     const detail = tab.getByTestId('trial-detail');

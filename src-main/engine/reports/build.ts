@@ -109,8 +109,6 @@ export function phaseFigures(w: StoredWindow, flops: number | null, flopsMethod:
   };
 }
 
-/** Two significant figures as a plain decimal, never an exponent: 4.2e-8 → "0.000000042". */
-
 /** The methodology's sentence on trials that ran but stored nothing (their process was killed). */
 function unrecordedText(c: CampaignFigures): string {
   const missing = unrecordedTrials(c);
@@ -119,6 +117,7 @@ function unrecordedText(c: CampaignFigures): string {
     : '';
 }
 
+/** Two significant figures as a plain decimal, never an exponent: 4.2e-8 → "0.000000042". */
 export function twoSignificant(x: number): string {
   return plainNumber(x, 2, { group: false, keepZeros: true });
 }

@@ -20,7 +20,7 @@ describe('picking a model by a budget', () => {
     const p = pick('at most 0.28 mJ per prediction');
     expect(p.trial).toBe(11);
     expect(p.sentence).toBe(
-      'Model #11 is 0.6 points less accurate and uses 13% less energy per prediction than the most accurate model (#14). The most frugal model within this limit is #3: it is 29.5 points less accurate and uses 65% less energy per prediction than #11. Model #11: accuracy 91.5%, inference energy per prediction 260 µJ.',
+      'Model #11: accuracy 91.5%, inference energy per prediction 260 µJ. It is 0.6 points less accurate and uses 13% less energy per prediction than the most accurate model (#14). The most frugal model within this limit is #3: it is 29.5 points less accurate and uses 65% less energy per prediction than #11.',
     );
   });
 
@@ -28,9 +28,9 @@ describe('picking a model by a budget', () => {
     const p = pick('at least 90%');
     expect(p.trial).toBe(7);
     expect(p.mostAccurate).toBe(14);
-    expect(p.sentence).toBe('Model #7 is the most frugal model that meets this limit: it is 1.6 points less accurate and uses 43% less energy per prediction than the most accurate model (#14). Model #7: accuracy 90.5%, inference energy per prediction 171 µJ.');
+    expect(p.sentence).toBe('Model #7: accuracy 90.5%, inference energy per prediction 171 µJ. It is the most frugal model that meets this limit: it is 1.6 points less accurate and uses 43% less energy per prediction than the most accurate model (#14).');
     // the floor met only by the most accurate model
-    expect(pick('at least 92%').sentence).toBe('Model #14 is the most accurate model, and no model that meets this limit uses less energy per prediction. Model #14: accuracy 92.1%, inference energy per prediction 298 µJ.');
+    expect(pick('at least 92%').sentence).toBe('Model #14: accuracy 92.1%, inference energy per prediction 298 µJ. It is the most accurate model, and no model that meets this limit uses less energy per prediction.');
     // differences of the figures as shown: 92.0% and 90.5% are 1.5 points apart, whatever their third decimal
     const shown = pickByBudget([trial(1, 0.92018, 3e-4), trial(2, 0.90466, 2e-4)], [{ metric: 'accuracy', bound: 'min', value: 0.9 }]);
     expect(shown.sentence).toMatch(/it is 1\.5 points less accurate/);
@@ -76,7 +76,7 @@ describe('picking a regression model by a budget', () => {
     expect(p.trial).toBe(7);
     expect(p.mostAccurate).toBe(3);
     expect(p.sentence).toBe(
-      "Model #7 has an RMSE 1.74 higher and uses 28% less energy per prediction than the most accurate model (#3). The most frugal model within this limit is #10: it has an RMSE 17.3 higher and uses 13% less energy per prediction than #7. Model #7: RMSE 17.95 (in the target's units), inference energy per prediction 20.3 µJ.",
+      "Model #7: RMSE 17.95 (in the target's units), inference energy per prediction 20.3 µJ. It has an RMSE 1.74 higher and uses 28% less energy per prediction than the most accurate model (#3). The most frugal model within this limit is #10: it has an RMSE 17.3 higher and uses 13% less energy per prediction than #7.",
     );
     // the target column named where the caller knows it (walk 45: "target units" told a filer nothing)
     const named = pickByBudget(houses, (parseBudget('at most 25 µJ per prediction') as { limits: BudgetLimit[] }).limits, quality, undefined, 'price_keur');
@@ -92,7 +92,7 @@ describe('picking a regression model by a budget', () => {
     expect(parseBudget('error below 18')).toMatchObject({ ok: true, limits: [{ metric: 'rmse', bound: 'max', value: 18 }] });
     const p = pickReg('RMSE at most 20');
     expect(p.trial).toBe(7);
-    expect(p.sentence).toMatch(/^Model #7 is the most frugal model that meets this limit: it has an RMSE 1.74 higher/);
+    expect(p.sentence).toMatch(/^Model #7: RMSE 17\.95 .* It is the most frugal model that meets this limit: it has an RMSE 1.74 higher/);
     const none = pickReg('RMSE at most 10');
     expect(none.trial).toBeNull();
     expect(none.sentence).toBe('No model meets this limit. Closest: #3 (it has 16.21). Loosen a limit, or run more trials.');
@@ -125,7 +125,7 @@ describe('ecopt show --budget beside re-measurements', () => {
     const ts = [rec(1, 0.889, 171e-6), rec(8, 0.844, 135e-6)];
     const attrs = new Map<number, Record<string, unknown>>([[9, { test_accuracy: 0.744 }], [2, { test_accuracy: 0.8 }]]);
     const lines = await budgetLines(study, ts, 'at most 0,14 mJ', 'ecopt', [], {}, new Map(), async (id) => attrs.get(id) ?? {});
-    expect(lines[1]).toMatch(/^ {2}Model #8 /);
+    expect(lines[1]).toMatch(/^ {2}Model #8: /);
     expect(lines[2]).toBe('  On held-out test data (examples used neither in training nor in choosing), model #8 scores 74.4%: what to expect on new data; the figure above is on the validation examples the search chose by, which flatter the model it picks.');
     // a regression's test RMSE, a command's reported test accuracy
     expect(pickTestText(3, { test_rmse: 18.24 }, { rmse: 17.95 })).toBe("On held-out test data (examples used neither in training nor in choosing), model #3's RMSE is 18.24 (in the target's units): what to expect on new data; the figure above is on the validation examples the search chose by, which flatter the model it picks.");

@@ -290,7 +290,7 @@ describe('a report a compliance officer can file', () => {
     expect(byBudget.trial.number).toBe(0);
     expect(byBudget.options.budget).toBe('at most 15 mJ per prediction');
     expect(byBudget.selection).toMatchObject({ budget: 'at most 15 mJ per prediction', readAs: 'read as: energy per prediction ≤ 15 mJ', picked: 0 });
-    expect(byBudget.selection!.sentence).toMatch(/^Model #0 /);
+    expect(byBudget.selection!.sentence).toMatch(/^Model #0: /);
     const out = await files({ budget: 'at most 15 mJ per prediction' });
     expect(out['energy-report.md']).toContain(`## Why this model\n\nChosen by the budget "at most 15 mJ per prediction" (read as: energy per prediction ≤ 15 mJ). ${byBudget.selection!.sentence}\n`);
     expect(out['energy-report.pdf']!.replace(/\s+/g, ' ')).toContain('Why this model Chosen by the budget "at most 15 mJ per prediction"');
@@ -299,7 +299,7 @@ describe('a report a compliance officer can file', () => {
     expect(report({ trialNumber: 1, budget: 'at most 15 mJ per prediction' }).selection!.picked).toBe(0);
     // but no report of trial 1 is written "chosen by the budget" that picks trial 0 (walk 43)
     await expect(files({ trialNumber: 1, budget: 'at most 15 mJ per prediction' })).rejects.toThrow(
-      /^trial 1 is not the model the budget "at most 15 mJ per prediction" picks: it picks #0 \(Model #0 .*\) Leave out --trial to report #0, or leave out --budget to report #1 without a budget\.$/,
+      /^trial 1 is not the model the budget "at most 15 mJ per prediction" picks: it picks #0 \(Model #0: .*\) Leave out --trial to report #0, or leave out --budget to report #1 without a budget\.$/,
     );
     await expect(files({ trialNumber: 1, budget: 'at most 1 µJ per prediction' })).rejects.toThrow(/picks: no model meets it \(No model meets this limit.*Loosen the budget, or leave out --budget/);
     // a budget nothing meets, or one it cannot read, is refused with the picker's words
