@@ -306,13 +306,13 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     // the report is for the model the budget picked, says why (the budget, read as the picker read it), and its PDF downloads in the browser
     await expect
       .poll(() => page.getByTestId('report-selection').textContent(), { timeout: 10_000 })
-      .toMatch(new RegExp(`^Chosen by the budget “at most [\\d.]+ [µm]J per prediction” \\(read as: energy per prediction ≤ [\\d.]+ [µm]J\\)\\. Model #${expected.number} `));
+      .toMatch(new RegExp(`^Chosen by the budget “at most [\\d.]+ [µm]J per prediction” \\(read as: energy per prediction ≤ [\\d.]+ [µm]J\\)\\. Model #${expected.number}: `));
     // the budget is in the address with the model it picked: a reload keeps "why this model" (walk 50: it lost it)
     expect(page.url()).toMatch(new RegExp(`#/study/e2e-iris/reports\\?trial=${expected.number}&budget=at\\+most\\+`));
     await page.reload();
     await expect
       .poll(() => page.getByTestId('report-selection').textContent(), { timeout: 10_000 })
-      .toMatch(new RegExp(`^Chosen by the budget “at most [\\d.]+ [µm]J per prediction” .* Model #${expected.number} `));
+      .toMatch(new RegExp(`^Chosen by the budget “at most [\\d.]+ [µm]J per prediction” .* Model #${expected.number}: `));
     expect(await page.getByTestId('report-trial').inputValue()).toBe(String(expected.number));
     // the held-out test accuracy beside the validation one, as the trial's detail shows them
     await expect.poll(() => page.getByTestId('report-accuracy').textContent(), { timeout: 10_000 }).toMatch(/^validation [\d.]+% · on held-out test data [\d.]+% \(never seen/);

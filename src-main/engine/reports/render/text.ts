@@ -100,7 +100,7 @@ export function batchSizeText(batch: number, setSize: number | null): string {
   return setSize !== null && setSize > 0 && setSize < batch ? `up to ${batch} (one batch of ${setSize.toLocaleString('en-US')}: the whole set)` : String(batch);
 }
 
-/** "Chosen by the budget “at most 100 µJ per prediction” (read as: …). Model #1 is …" — or null without a budget. */
+/** "Chosen by the budget “at most 100 µJ per prediction” (read as: …). Model #1: accuracy …, energy …. It is …" — or null without a budget. */
 export function selectionText(r: Pick<EnergyReport, 'selection' | 'trial'>): string | null {
   const s = r.selection;
   if (!s) return null;
