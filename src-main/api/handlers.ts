@@ -30,7 +30,7 @@ import { detectMeters, meterVerdict } from '../engine/meters/detect';
 import { defaultDataDir, defaultDbPath } from '../engine/paths';
 import { buildReport, type ReportOptions } from '../engine/reports/build';
 import { renderReports, writeReports } from '../engine/reports/index';
-import { pickReference, studyPayback } from '../engine/reports/payback';
+import { studyPayback } from '../engine/reports/payback';
 import { countryList } from '../engine/carbon/intensity';
 import { ECOPT_VERSION, Store } from '../engine/store/store';
 import { runStudy, type StudyEvent } from '../engine/study/study';
@@ -422,10 +422,11 @@ export class Api {
     'report.countries': () => countryList(),
     'model.download': (r: { name: string; trial: number }) => zippedModel(this.store, r.name, r.trial),
     'study.payback': (r: { name: string; trial: number; reference?: number; country?: string; pue?: number }) => {
-      const reference = r.reference ?? this.referenceInClass(r.name, r.trial);
+      const among = r.reference === undefined ? this.classTrials(r.name, r.trial) : undefined;
       const p = studyPayback(this.store, r.name, {
         trials: [r.trial],
-        ...(reference !== undefined ? { reference } : {}),
+        ...(r.reference !== undefined ? { reference: r.reference } : {}),
+        ...(among ? { among } : {}),
         ...(r.country ? { country: r.country } : {}),
         ...(r.pue !== undefined ? { pue: r.pue } : {}),
       });
@@ -599,16 +600,15 @@ export class Api {
   }
 
   /**
-   * The payback's default reference when the study spans several hardware classes: picked as
-   * studyPayback picks it, among the chosen trial's own class (energy is compared only within one).
+   * The trials the payback's default reference is picked among when the study spans several
+   * hardware classes: the chosen trial's own class (energy is compared only within one).
    */
-  private referenceInClass(name: string, trial: number): number | undefined {
+  private classTrials(name: string, trial: number): number[] | undefined {
     const study = this.store.requireStudy(name);
     const a = this.analysis(study.id, this.store.getStudySummary(study.id)!, study.objectives);
     const chosen = a.classes && a.trials.find((t) => t.number === trial);
     if (!chosen || chosen.hardwareClass === null) return undefined;
-    const own = a.trials.filter((t) => t.hardwareClass === chosen.hardwareClass);
-    return pickReference(own, chosen).trial.number;
+    return a.trials.filter((t) => t.hardwareClass === chosen.hardwareClass).map((t) => t.number);
   }
 
   private estimatedOnly(studyId: number, run: Running | undefined): boolean {

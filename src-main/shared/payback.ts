@@ -41,6 +41,12 @@ export interface PaybackInput {
   role?: 'chosen' | 'listed';
   /** The chosen model is the study's first trial, what would have been trained without tuning: against that the search saved nothing, and the sentence says so. */
   chosenIsFirst?: boolean;
+  /**
+   * Where the chosen model is the untuned first trial and its own reference (no trial is more
+   * accurate): the other model using the least energy per prediction and how many other models
+   * have a figure, for the sentence's comparison (the payback itself is "never": nothing was saved).
+   */
+  others?: { thriftiest: PaybackModel | null; count: number };
 }
 
 export type PaybackVerdict = 'pays-back' | 'never' | 'same-model';
@@ -76,6 +82,8 @@ export interface PaybackResult {
   /** The figures as text, identical wherever they are shown. */
   text: { saved: string; campaign: string; predictions: string; interval: string };
   sentence: string;
+  /** The chosen model is the untuned first trial and its own reference: the search saved nothing per prediction, so it never pays back (walk 54: it was compared with another trial and said to pay back). */
+  untuned?: true;
 }
 
 const J_PER_KWH = 3.6e6;
@@ -88,8 +96,10 @@ export function payback(input: PaybackInput): PaybackResult {
   const sRef = reference.spreadRel ?? 0;
   const sCho = chosen.spreadRel ?? 0;
   const saved = eRef - eCho;
-  const savedSpread = eRef * sRef + eCho * sCho;
   const same = chosen.trial === reference.trial;
+  // a model against itself saves exactly nothing: no spread either ("0 J ± 44.4 µJ" said otherwise)
+  const savedSpread = same ? 0 : eRef * sRef + eCho * sCho;
+  const untuned = same && input.chosenIsFirst === true;
   const spreadKnown = chosen.spreadRel !== null && reference.spreadRel !== null;
   const verdict: PaybackVerdict = same ? 'same-model' : saved > 0 ? 'pays-back' : 'never';
   let predictions: number | null = null;
@@ -117,13 +127,15 @@ export function payback(input: PaybackInput): PaybackResult {
   const text = {
     saved: `${formatSi(Math.abs(saved), 'J')}${savedSpread > 0 ? ` ± ${formatSi(savedSpread, 'J')}` : ''}`,
     campaign: formatSi(c, 'J'),
-    predictions: predictions === null ? (verdict === 'never' ? 'never' : '—') : countText(predictions),
+    predictions: predictions === null ? (verdict === 'never' || untuned ? 'never' : '—') : countText(predictions),
     interval: interval === null ? '—' : `${countText(interval.low)} to ${interval.high === null ? 'never' : countText(interval.high)}`,
   };
   const listed = input.role === 'listed';
   const names = `model #${chosen.trial}${listed ? '' : ' (chosen)'} against model #${reference.trial} (${input.referenceReason})`;
   let sentence: string;
-  if (verdict === 'same-model') {
+  if (untuned) {
+    sentence = `Model #${chosen.trial}${listed ? '' : ' (chosen)'} is the study's first trial, what would have been trained without tuning, and no model the search found is more accurate: against it the search saved no energy per prediction, so in energy the search (${text.campaign}) never pays back${untunedOthers(chosen, input.others)}`;
+  } else if (verdict === 'same-model') {
     sentence = `Model #${chosen.trial} is itself the reference (${input.referenceReason}): there is nothing to pay back against; pick another reference.`;
   } else if (verdict === 'never') {
     const buys =
@@ -146,7 +158,7 @@ export function payback(input: PaybackInput): PaybackResult {
       `the search used ${text.campaign}, so it pays back after ${text.predictions} predictions${within}` +
       (gain !== null && gain < 0 ? `, at a cost of ${(-gain).toFixed(1)} accuracy points.` : errorChange !== null && errorChange.change > 0 ? `, at a cost of ${errorWords(errorChange.change)}.` : '.');
   }
-  if (input.chosenIsFirst && verdict !== 'same-model') {
+  if (input.chosenIsFirst && !same) {
     sentence += ` Model #${chosen.trial} is itself the study's first trial, what would have been trained without tuning: against that the search saved no energy per prediction, and its ${text.campaign} were the cost of learning how it compares with the models the search found.`;
   }
   return {
@@ -169,7 +181,23 @@ export function payback(input: PaybackInput): PaybackResult {
     carbon,
     text,
     sentence,
+    ...(untuned ? { untuned: true as const } : {}),
   };
+}
+
+/** "; they were the cost of learning how it compares with the 5 other models found. The other model using the least energy per prediction, #5, uses 41.1 µJ ± 52.8 µJ more." */
+function untunedOthers(chosen: PaybackModel, others: PaybackInput['others']): string {
+  if (!others || others.count === 0 || !others.thriftiest) return ': the study has no other model with an inference figure to compare it with.';
+  const t = others.thriftiest;
+  const d = t.jPerPrediction - chosen.jPerPrediction;
+  const spread = t.jPerPrediction * (t.spreadRel ?? 0) + chosen.jPerPrediction * (chosen.spreadRel ?? 0);
+  const amount = `${formatSi(Math.abs(d), 'J')}${spread > 0 ? ` ± ${formatSi(spread, 'J')}` : ''}`;
+  const gain = t.accuracy !== null && chosen.accuracy !== null ? pointsBetween(chosen.accuracy, t.accuracy) : null;
+  const error = gain === null && t.error && chosen.error && t.error.metric === chosen.error.metric ? errorChangeWords(t.error.metric, t.error.value - chosen.error.value) : null;
+  const quality = gain !== null ? (gain === 0 ? ' at the same accuracy' : `, ${Math.abs(gain).toFixed(1)} accuracy points ${gain < 0 ? 'lower' : 'higher'}`) : error !== null ? ` with ${error}` : '';
+  const uses = d === 0 ? 'uses as much' : d > 0 ? `uses ${amount} more` : `uses ${amount} less${quality}: to weigh that, choose #${t.trial} and compare it with #${chosen.trial}`;
+  const n = others.count;
+  return `; its energy was the cost of learning how it compares with the ${n === 1 ? 'other model' : `${n.toLocaleString('en-US')} other models`} found. The other model using the least energy per prediction, #${t.trial}, ${uses}${d > 0 ? quality : ''}.`;
 }
 
 /** "an RMSE 1.74 higher", "a loss 0.02 lower": one model's error against another's (b − a = `change`), as the budget pick, the report's trade-off and the payback all say it. */

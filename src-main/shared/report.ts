@@ -196,6 +196,8 @@ const payback = z.object({
   carbon: z.object({ gPerKWh: z.number(), campaignG: z.number(), savedGPerPrediction: z.number(), extraGPerPrediction: z.number() }).nullable(),
   text: z.object({ saved: z.string(), campaign: z.string(), predictions: z.string(), interval: z.string() }),
   sentence: z.string(),
+  /** The chosen model is the untuned first trial and its own reference: nothing saved, never repaid. */
+  untuned: z.literal(true).optional(),
 });
 
 export const TRAINING_TYPES = ['pre-training', 'fine-tuning'] as const;

@@ -264,8 +264,10 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     const payback = page.getByTestId('payback-sentence');
     await expect
       .poll(() => payback.textContent(), { timeout: 10_000 })
-      .toMatch(new RegExp(`^Model #${expected.number} \\(chosen\\) against model #\\d+ .*(pays back after|never pays back)`));
-    await page.getByTestId('payback-chart').locator('.main-svg').first().waitFor();
+      .toMatch(new RegExp(`^Model #${expected.number} \\(chosen\\) (against model #\\d+ .*(pays back after|never pays back)|is the study's first trial, .* never pays back)`));
+    // the untuned first trial, most accurate too, is its own reference: nothing saved, no chart to draw (walk 54)
+    if (/is the study's first trial/.test((await payback.textContent()) ?? '')) expect(await page.getByTestId('payback-chart').count()).toBe(0);
+    else await page.getByTestId('payback-chart').locator('.main-svg').first().waitFor();
     // on this machine every joule is an estimate: the pick under an energy cap says what that means for its margin
     await expect
       .poll(() => page.getByTestId('budget-estimated').textContent(), { timeout: 10_000 })

@@ -394,6 +394,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
   // payback is per prediction: not applicable without the chosen trial's inference benchmark
   const paybackResult = inference
     ? paybackOf(store, trials, trial, {
+        study: allTrials,
         ...(options.referenceTrial !== undefined ? { referenceNumber: options.referenceTrial } : {}),
         campaignEnergyJ: campaign.energyJ,
         gPerKWh,

@@ -191,7 +191,9 @@ export function verifyReport(store: Store, reportPath: string): Verification {
     const b = get(rebuilt);
     if (!sameNumber(a, b) && !(Number.isNaN(a) && Number.isNaN(b))) {
       // named as a reader says it and by its field, as every other difference is (walk 45)
-      problems.push(`${name} (${path}): ${a} in the report, ${b} from the database`);
+      // a figure one side does not have (a payback that never comes) is "none", not NaN
+      const shown = (x: number) => (Number.isNaN(x) ? 'none' : String(x));
+      problems.push(`${name} (${path}): ${shown(a)} in the report, ${shown(b)} from the database`);
       mismatched.push(path);
     }
   }

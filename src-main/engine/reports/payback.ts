@@ -26,7 +26,8 @@ export function mostAccurateTrial(trials: readonly TrialRecord[], quality: Quali
  * The reference a chosen model is compared with: the trial the user names; otherwise the most
  * accurate trial; when the chosen model is itself the most accurate, the study's first trial, the
  * configuration one would have trained without tuning; and when that too is the chosen model, the
- * trial using the least energy per prediction.
+ * chosen model itself: the search saved nothing against the untuned model, so it never pays back
+ * (walk 54: it was compared with the other trial using the least energy, and said to pay back).
  */
 /**
  * The first configuration tried, with a measured inference energy — what would have been trained
@@ -42,7 +43,13 @@ function firstConfiguration(trials: readonly TrialRecord[]): { first: TrialRecor
   return { first: trials.filter(hasEnergy).sort((a, b) => original(a).number - original(b).number || a.number - b.number)[0], original };
 }
 
-export function pickReference(trials: readonly TrialRecord[], chosen: TrialRecord, referenceNumber?: number): { trial: TrialRecord; reason: string } {
+export function pickReference(
+  trials: readonly TrialRecord[],
+  chosen: TrialRecord,
+  referenceNumber?: number,
+  /** The whole study, where `trials` are one hardware class's: the untuned first trial is the study's, wherever it ran. */
+  study: readonly TrialRecord[] = trials,
+): { trial: TrialRecord; reason: string } {
   if (referenceNumber !== undefined) {
     const t = trials.find((x) => x.number === referenceNumber);
     if (!t) throw new UserError(`there is no trial ${referenceNumber} to compare with; pick a complete trial as the reference`);
@@ -52,7 +59,13 @@ export function pickReference(trials: readonly TrialRecord[], chosen: TrialRecor
   const top = mostAccurateTrial(trials.filter(hasEnergy));
   if (top && top.number !== chosen.number) return { trial: top, reason: 'the most accurate trial' };
   const others = trials.filter((t) => hasEnergy(t) && t.number !== chosen.number);
-  const { first, original } = firstConfiguration(trials);
+  const { first, original } = firstConfiguration(study);
+  if (first && !trials.some((t) => t.number === first.number)) {
+    // the study's first trial ran on another hardware class, whose energy is not comparable: the thriftiest of this class's others
+    const thrifty = thriftiestOther(trials, chosen).thriftiest;
+    if (thrifty) return { trial: thrifty, reason: "the other trial of this hardware class using the least energy per prediction (the study's first trial ran on another)" };
+    return { trial: chosen, reason: 'the only trial of this hardware class' };
+  }
   if (first && first.number !== chosen.number) {
     const from = original(first);
     return {
@@ -60,10 +73,14 @@ export function pickReference(trials: readonly TrialRecord[], chosen: TrialRecor
       reason: from.number === first.number ? 'the first trial: what would have been trained without tuning' : `the first configuration tried (trial ${from.number}, interrupted and re-run as trial ${first.number}): what would have been trained without tuning`,
     };
   }
-  // the most accurate model was also the first tried: compare it with the thriftiest alternative
-  const thrifty = others.sort((a, b) => a.metrics.infer_energy_j_per_sample! - b.metrics.infer_energy_j_per_sample!)[0];
-  if (thrifty) return { trial: thrifty, reason: 'the trial using the least energy per prediction' };
-  return { trial: chosen, reason: 'the only trial' };
+  // the most accurate model was also the first tried: it is what would have been trained without tuning
+  return { trial: chosen, reason: others.length ? 'the first trial: what would have been trained without tuning' : 'the only trial' };
+}
+
+/** The other trial with an inference figure using the least energy per prediction, and how many others have one. */
+function thriftiestOther(trials: readonly TrialRecord[], chosen: TrialRecord): { thriftiest: TrialRecord | null; count: number } {
+  const others = trials.filter((t) => hasEnergy(t) && t.number !== chosen.number);
+  return { thriftiest: [...others].sort((a, b) => a.metrics.infer_energy_j_per_sample! - b.metrics.infer_energy_j_per_sample! || a.number - b.number)[0] ?? null, count: others.length };
 }
 
 export function inferenceSpread(store: Store, t: TrialRecord): number | null {
@@ -77,10 +94,11 @@ export function paybackOf(
   store: Store,
   trials: readonly TrialRecord[],
   chosen: TrialRecord,
-  options: { referenceNumber?: number; campaignEnergyJ: number; gPerKWh: number | null; role?: 'chosen' | 'listed' },
+  options: { referenceNumber?: number; campaignEnergyJ: number; gPerKWh: number | null; role?: 'chosen' | 'listed'; study?: readonly TrialRecord[] },
 ): PaybackResult | null {
   if (!hasEnergy(chosen)) return null;
-  const ref = pickReference(trials, chosen, options.referenceNumber);
+  const study = options.study ?? trials;
+  const ref = pickReference(trials, chosen, options.referenceNumber, study);
   const model = (t: TrialRecord) => ({
     trial: t.number,
     jPerPrediction: t.metrics.infer_energy_j_per_sample!,
@@ -89,7 +107,9 @@ export function paybackOf(
     error: t.metrics.rmse !== undefined ? { metric: 'rmse' as const, value: t.metrics.rmse } : t.metrics.loss !== undefined ? { metric: 'loss' as const, value: t.metrics.loss } : null,
   });
   // the chosen model is the one that would have been trained without tuning: the sentence says what the payback is then against
-  const untuned = firstConfiguration(trials).first?.number === chosen.number && ref.trial.number !== chosen.number;
+  // (a reference the user named as the chosen model itself stays "pick another reference")
+  const untuned = firstConfiguration(study).first?.number === chosen.number && (ref.trial.number !== chosen.number || options.referenceNumber === undefined);
+  const others = untuned && ref.trial.number === chosen.number ? thriftiestOther(trials, chosen) : null;
   return payback({
     chosen: model(chosen),
     reference: model(ref.trial),
@@ -98,6 +118,7 @@ export function paybackOf(
     gPerKWh: options.gPerKWh,
     ...(options.role ? { role: options.role } : {}),
     ...(untuned ? { chosenIsFirst: true } : {}),
+    ...(others ? { others: { thriftiest: others.thriftiest ? model(others.thriftiest) : null, count: others.count } } : {}),
   });
 }
 
@@ -119,7 +140,7 @@ export interface StudyPayback {
 export function studyPayback(
   store: Store,
   studyName: string,
-  options: { trials?: number[]; reference?: number; country?: string; intensityGPerKWh?: number; pue?: number } = {},
+  options: { trials?: number[]; reference?: number; among?: number[]; country?: string; intensityGPerKWh?: number; pue?: number } = {},
 ): StudyPayback {
   const study = store.requireStudy(studyName);
   const trials = store.getTrials(study.id);
@@ -137,7 +158,9 @@ export function studyPayback(
     const t = trials.find((x) => x.number === n);
     if (!t) throw new UserError(`study "${study.name}" has no trial ${n}`);
     if (!hasEnergy(t)) throw new UserError(`trial ${n} of "${study.name}" is ${t.state === 'complete' ? 'complete but has no inference energy' : t.state}: its payback cannot be computed`);
-    const r = paybackOf(store, trials, t, { ...(options.reference !== undefined ? { referenceNumber: options.reference } : {}), campaignEnergyJ: campaign.energyJ, gPerKWh, role: options.trials ? 'chosen' : 'listed' });
+    // a study over several hardware classes compares within the chosen trial's own (`among`)
+    const pool = options.among ? trials.filter((x) => options.among!.includes(x.number)) : trials;
+    const r = paybackOf(store, pool, t, { study: trials, ...(options.reference !== undefined ? { referenceNumber: options.reference } : {}), campaignEnergyJ: campaign.energyJ, gPerKWh, role: options.trials ? 'chosen' : 'listed' });
     if (r) rows.push(r);
   }
   return {
@@ -175,7 +198,7 @@ export function paybackLines(p: StudyPayback): string[] {
     `#${r.chosenTrial}`,
     `#${r.referenceTrial}`,
     r.verdict === 'same-model' ? '—' : `${r.extraJPerPrediction > 0 ? 'uses ' : ''}${r.text.saved}${r.extraJPerPrediction > 0 ? ' more' : ''}`,
-    r.verdict === 'same-model' ? 'is the reference' : r.text.predictions,
+    r.untuned ? 'never (untuned)' : r.verdict === 'same-model' ? 'is the reference' : r.text.predictions,
     r.text.interval,
     r.accuracyGainPoints !== null
       ? `${r.accuracyGainPoints >= 0 ? '+' : ''}${r.accuracyGainPoints.toFixed(1)} pts`

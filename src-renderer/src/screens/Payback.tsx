@@ -38,7 +38,7 @@ export function PaybackPanel({ name, trial, trials }: { name: string; trial: num
       <b>Did the search pay for itself?</b> Compared with{' '}
       <select value={reference ?? ''} onChange={(e) => setReference(e.target.value === '' ? null : Number(e.target.value))} aria-label="Compare with" data-testid="payback-reference">
         {/* the default reference named as the payback chose it: "model #3 (the most accurate trial)" or "model #0 (the first trial: …)" */}
-        <option value="">{p && reference === null ? `model #${p.referenceTrial} (${p.referenceReason})` : 'the default: the most accurate model; for that model itself, the first trial'}</option>
+        <option value="">{p && reference === null ? (p.untuned ? `itself (${p.referenceReason})` : `model #${p.referenceTrial} (${p.referenceReason})`) : 'the default: the most accurate model; for that model itself, the first trial'}</option>
         {trials
           .filter((t) => t.state === 'complete' && t.number !== trial)
           .map((t) => (
@@ -60,7 +60,7 @@ export function PaybackPanel({ name, trial, trials }: { name: string; trial: num
           {p.carbon && (
             <p className="small muted">
               In carbon: the campaign emitted {formatSi(p.carbon.campaignG, 'g')} CO2e at {intensityText(view!.intensity.gPerKWh)} ({view!.intensity.country}
-              {view!.intensity.worldFallback ? '; choose a country on the Reports screen for its own figure' : ''}); the payback point is the same.
+              {view!.intensity.worldFallback ? '; choose a country on the Reports screen for its own figure' : ''}){p.untuned ? '; nothing is saved per prediction to repay it.' : '; the payback point is the same.'}
             </p>
           )}
           {p.verdict !== 'same-model' && figure && <Plot height={240} testId="payback-chart" data={figure.data} layout={figure.layout} />}

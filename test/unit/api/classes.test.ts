@@ -110,8 +110,10 @@ describe('the payback of a study run on several machines', () => {
   it('compares the chosen model with a trial of its own hardware class by default', async () => {
     const { api } = await twoClassStudy();
     // #3 is class B's most accurate: study-wide it would be compared with trial 0 (class A)
-    const b = await data<{ payback: { referenceTrial: number } | null }>(api.dispatch('study.payback', { name: 'spread', trial: 3 }));
+    const b = await data<{ payback: { referenceTrial: number; referenceReason: string } | null }>(api.dispatch('study.payback', { name: 'spread', trial: 3 }));
     expect(b.payback?.referenceTrial).toBe(4);
+    // named by why the default picked it, not as a reference the user picked
+    expect(b.payback?.referenceReason).not.toBe('the reference picked');
     const a = await data<{ payback: { referenceTrial: number } | null }>(api.dispatch('study.payback', { name: 'spread', trial: 1 }));
     expect(a.payback?.referenceTrial).toBe(0);
   });

@@ -118,6 +118,25 @@ describe('energy payback of a search', () => {
     expect(equal.sentence).toContain('uses as much energy per prediction');
   });
 
+  it('never pays back when the chosen model is the untuned first trial and its own reference, and says how the others compare (walk 54)', () => {
+    // walk 54: #0, first tried and most accurate, was put 'against model #5 (the trial using the least energy per prediction)' and said to pay back after 26.3 million predictions
+    const m = (trial: number, j: number, s: number, acc: number) => ({ ...model(trial, j, s, acc) });
+    const p = payback({ chosen: m(0, 175e-6, 0.1, 1), reference: m(0, 175e-6, 0.1, 1), referenceReason: 'the first trial: what would have been trained without tuning', campaignEnergyJ: 1080, gPerKWh: 475, chosenIsFirst: true, others: { thriftiest: m(5, 216e-6, 0.1, 1), count: 5 } });
+    expect(p).toMatchObject({ verdict: 'same-model', untuned: true, predictions: null, savedJPerPrediction: 0, extraJPerPrediction: 0, savedSpreadJ: 0 });
+    expect(p.text.predictions).toBe('never');
+    expect(p.sentence).toBe(
+      "Model #0 (chosen) is the study's first trial, what would have been trained without tuning, and no model the search found is more accurate: against it the search saved no energy per prediction, so in energy the search (1.08 kJ) never pays back; its energy was the cost of learning how it compares with the 5 other models found. The other model using the least energy per prediction, #5, uses 41 µJ ± 39.1 µJ more at the same accuracy.",
+    );
+    // a thriftier but less accurate model: the sentence names it and how to weigh it
+    const less = payback({ chosen: m(0, 175e-6, 0, 1), reference: m(0, 175e-6, 0, 1), referenceReason: 'r', campaignEnergyJ: 1080, gPerKWh: null, chosenIsFirst: true, role: 'listed', others: { thriftiest: m(7, 100e-6, 0, 0.97), count: 1 } });
+    expect(less.sentence).toMatch(/^Model #0 is the study's first trial, .* with the other model found\. The other model using the least energy per prediction, #7, uses 75 µJ less, 3\.0 accuracy points lower: to weigh that, choose #7 and compare it with #0\.$/);
+    // no other model at all
+    const alone = payback({ chosen: m(0, 175e-6, 0, 1), reference: m(0, 175e-6, 0, 1), referenceReason: 'the only trial', campaignEnergyJ: 10, gPerKWh: null, chosenIsFirst: true, others: { thriftiest: null, count: 0 } });
+    expect(alone.sentence).toMatch(/never pays back: the study has no other model with an inference figure to compare it with\.$/);
+    // the reference the user named as the model itself stays 'pick another reference'
+    expect(payback({ chosen: m(0, 175e-6, 0, 1), reference: m(0, 175e-6, 0, 1), referenceReason: 'the reference picked', campaignEnergyJ: 10, gPerKWh: null }).sentence).toMatch(/pick another reference/);
+  });
+
   it('pays back at once when the campaign cost nothing, and writes large counts in words', () => {
     expect(payback({ chosen: model(1, 0.001), reference: model(0, 0.002), referenceReason: 'r', campaignEnergyJ: 0, gPerKWh: null }).predictions).toBe(0);
     const big = payback({ chosen: model(1, 0.0001), reference: model(0, 0.0001001), referenceReason: 'r', campaignEnergyJ: 2650, gPerKWh: null });

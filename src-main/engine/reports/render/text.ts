@@ -298,6 +298,18 @@ export function campaignRows(r: EnergyReport): [string, string][] {
 export function paybackRows(r: EnergyReport): [string, string][] {
   const p = r.payback;
   if (!p) return [['Payback', 'not applicable: the chosen trial has no inference energy per prediction to compare']];
+  // the chosen model is the untuned first trial and no model is more accurate: nothing was saved, nothing is repaid
+  if (p.untuned) {
+    const rows: [string, string][] = [
+      ['Payback', p.sentence],
+      ['Compared with', `itself: model #${p.chosenTrial} is the first trial, what would have been trained without tuning (${energyText(p.chosenJPerPrediction)} per prediction)`],
+      ['Saved per prediction', 'none: the chosen model is the untuned one'],
+      ['Campaign energy to repay', p.text.campaign],
+      ['Payback point', 'never: nothing is saved per prediction'],
+    ];
+    if (p.carbon) rows.push(['In carbon', `the campaign emitted ${gramsText(p.carbon.campaignG)} (at ${plainNumber(p.carbon.gPerKWh, 7)} gCO2e/kWh including PUE); nothing is saved per prediction to repay it`]);
+    return rows;
+  }
   const rows: [string, string][] = [
     ['Payback', p.sentence],
     ['Compared with', `model #${p.referenceTrial} (${p.referenceReason}): ${energyText(p.referenceJPerPrediction)} per prediction; this model ${energyText(p.chosenJPerPrediction)}`],

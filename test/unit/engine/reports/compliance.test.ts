@@ -612,11 +612,12 @@ describe('payback in the report', () => {
     expect(() => report({ trialNumber: 0, referenceTrial: 2 })).toThrow(/trial 2 is pruned: pick a complete trial with an inference measurement as the reference/);
   });
 
-  it('falls back on the thriftiest trial when the most accurate model was also the first tried', () => {
+  it('compares the most accurate model with itself when it was also the first tried: the search never pays back', () => {
     const t = (number: number, accuracy: number, j: number) => ({ id: number + 1, number, state: 'complete' as const, params: {}, metrics: { accuracy, infer_energy_j_per_sample: j }, retryOf: null, backend: null, createdAt: '', startedAt: null, finishedAt: null, failure: null });
     const trials = [t(0, 0.97, 0.003), t(1, 0.9, 0.002), t(2, 0.92, 0.001)];
     expect(pickReference(trials, trials[1]!)).toMatchObject({ trial: { number: 0 }, reason: 'the most accurate trial' });
-    expect(pickReference(trials, trials[0]!)).toMatchObject({ trial: { number: 2 }, reason: 'the trial using the least energy per prediction' });
+    // walk 54: it was compared with the other trial using the least energy (#2 here), 'the trial using the least energy per prediction', and said to pay back
+    expect(pickReference(trials, trials[0]!)).toMatchObject({ trial: { number: 0 }, reason: 'the first trial: what would have been trained without tuning' });
     expect(pickReference([trials[0]!], trials[0]!)).toMatchObject({ trial: { number: 0 }, reason: 'the only trial' });
   });
 
