@@ -122,11 +122,19 @@ async function planLines(path: string, spec: StudySpec, specFile: string | undef
   // a command's cost is known only once it runs, whatever the database holds
   if (spec.model === 'command') return [head, '  no forecast for a command study: its FLOPs and parameters are known only once it runs'];
   // walk 40: "run a study first" answered the question of what that study would cost with itself
-  const firstSteps = [
-    `  A forecast is fitted on trials measured on this machine, so the first ones have to run. To get one after a short start:`,
-    `  ${[...ECOPT, 'tune', ...(specFile ? [shellWord(specFile)] : []), ...(path !== defaultDbPath() ? ['--db', shellWord(path)] : []), '--trials', String(MIN_TRIALS)].join(' ')}   runs this study's first ${MIN_TRIALS} trials (those it has count) and keeps them;`,
-    `  --plan then forecasts the whole study, and the same command without --trials resumes it to its budget (${spec.trials} trials).`,
-  ];
+  const tune = [...ECOPT, 'tune', ...(specFile ? [shellWord(specFile)] : []), ...(path !== defaultDbPath() ? ['--db', shellWord(path)] : [])];
+  const firstSteps =
+    spec.trials <= MIN_TRIALS
+      ? // a study no larger than the start a forecast needs: running it is the answer (walk 54: it was told to run 8 'first' trials of 6)
+        [
+          `  A forecast is fitted on ${MIN_TRIALS} trials measured on this machine, and this study's budget is ${spec.trials}: running it is the quickest way to know what it costs.`,
+          `  ${tune.join(' ')}   runs it to its budget (${spec.trials} trials); \`${[...ECOPT, 'show', spec.name].join(' ')}\` then lists each trial's energy.`,
+        ]
+      : [
+          `  A forecast is fitted on trials measured on this machine, so the first ones have to run. To get one after a short start:`,
+          `  ${[...tune, '--trials', String(MIN_TRIALS)].join(' ')}   runs this study's first ${MIN_TRIALS} trials (those it has count) and keeps them;`,
+          `  --plan then forecasts the whole study, and the same command without --trials resumes it to its budget (${spec.trials} trials).`,
+        ];
   if (!existsSync(path)) return [head, `  no forecast: ${notEnough(0)} (${path} does not exist yet)`, ...firstSteps];
   const result = await withReadStore({ db: path }, (store) => forecastStudy(store, spec));
   if (!result.ok) return [head, `  no forecast: ${result.reason}`, ...(/^not enough trials/.test(result.reason) ? firstSteps : [])];

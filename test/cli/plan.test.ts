@@ -45,6 +45,13 @@ describe('ecopt tune --plan', () => {
     expect(r.stdout).toContain(`tune --db ${db} --trials 8   runs this study's first 8 trials (those it has count) and keeps them;`);
     expect(r.stdout).toContain("--plan then forecasts the whole study, and the same command without --trials resumes it to its budget (16 trials).");
     expect(existsSync(db)).toBe(false);
+    // a study no larger than the start a forecast needs is simply run to its budget (walk 54: '--trials 8' for a study of 6)
+    const small = await runCli(['tune', writeSpec(dir, smallDefault({ name: 'six', trials: 6 }), 'six.json'), '--plan', '--db', db]);
+    expect(small.code, small.stderr).toBe(0);
+    expect(small.stdout).toContain("A forecast is fitted on 8 trials measured on this machine, and this study's budget is 6: running it is the quickest way to know what it costs.");
+    expect(small.stdout).toMatch(/tune \S*six\.json --db \S+ {3}runs it to its budget \(6 trials\); `ecopt show six` then lists each trial's energy\./);
+    expect(small.stdout).not.toContain('--trials');
+    expect(existsSync(db)).toBe(false);
     // a command study: the reason there is never a forecast for it, not that trials are missing
     const command = writeSpec(dir, {
       name: 'script',
