@@ -128,7 +128,7 @@ async function planLines(path: string, spec: StudySpec, specFile: string | undef
       ? // a study no larger than the start a forecast needs: running it is the answer (walk 54: it was told to run 8 'first' trials of 6)
         [
           `  A forecast is fitted on ${MIN_TRIALS} trials measured on this machine, and this study's budget is ${spec.trials}: running it is the quickest way to know what it costs.`,
-          `  ${tune.join(' ')}   runs it to its budget (${spec.trials} trials); \`${[...ECOPT, 'show', spec.name].join(' ')}\` then lists each trial's energy.`,
+          `  ${tune.join(' ')}   runs it to its budget (${spec.trials} trials); \`${[...ECOPT, 'show', shellWord(spec.name), ...(path !== defaultDbPath() ? ['--db', shellWord(path)] : [])].join(' ')}\` then lists each trial's energy.`,
         ]
       : [
           `  A forecast is fitted on trials measured on this machine, so the first ones have to run. To get one after a short start:`,

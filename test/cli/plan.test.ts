@@ -49,7 +49,7 @@ describe('ecopt tune --plan', () => {
     const small = await runCli(['tune', writeSpec(dir, smallDefault({ name: 'six', trials: 6 }), 'six.json'), '--plan', '--db', db]);
     expect(small.code, small.stderr).toBe(0);
     expect(small.stdout).toContain("A forecast is fitted on 8 trials measured on this machine, and this study's budget is 6: running it is the quickest way to know what it costs.");
-    expect(small.stdout).toMatch(/tune \S*six\.json --db \S+ {3}runs it to its budget \(6 trials\); `ecopt show six` then lists each trial's energy\./);
+    expect(small.stdout).toMatch(/tune \S*six\.json --db \S+ {3}runs it to its budget \(6 trials\); `ecopt show six --db \S+` then lists each trial's energy\./);
     expect(small.stdout).not.toContain('--trials');
     expect(existsSync(db)).toBe(false);
     // a command study: the reason there is never a forecast for it, not that trials are missing
