@@ -96,6 +96,11 @@ describe.skipIf(!haveChromium)('a study of two hardware classes in the browser',
       // a worker elsewhere finishes a better trial: the explorer's next poll shows it
       await addTrial(storage, studyId, 'm4', B, 0.99, 0.01);
       await page.getByTestId('budget-sentence').getByText(/Model #5: /).waitFor({ timeout: 15_000 });
+      // its model is on the worker: no button to take it, and the words say where it is and how to take it (walk 54: the button was simply missing)
+      expect(await page.getByTestId('take-model').count()).toBe(0);
+      await page.getByTestId('take-remote').getByText(/kept by the worker that trained it/).waitFor();
+      await page.getByTestId('budget-show').click();
+      expect(await page.getByTestId('detail-remote-model').textContent()).toMatch(/Its model is kept by the worker that trained it \(on m4\): to take it, copy the study to a file \(ecopt copy --from <the URL> --to study\.db spread\), then ecopt export spread --db study\.db --trial 5 on that machine\./);
       expect(await page.content()).not.toContain('s3cret-pw');
       await page.screenshot({ path: join(shots, 'classes-postgres.png'), fullPage: true });
     } finally {

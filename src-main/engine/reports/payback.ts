@@ -63,7 +63,7 @@ export function pickReference(
   if (first && !trials.some((t) => t.number === first.number)) {
     // the study's first trial ran on another hardware class, whose energy is not comparable: the thriftiest of this class's others
     const thrifty = thriftiestOther(trials, chosen).thriftiest;
-    if (thrifty) return { trial: thrifty, reason: "the other trial of this hardware class using the least energy per prediction (the study's first trial ran on another)" };
+    if (thrifty) return { trial: thrifty, reason: "the other trial of this hardware class using the least energy per prediction; the study's first trial ran on another" };
     return { trial: chosen, reason: 'the only trial of this hardware class' };
   }
   if (first && first.number !== chosen.number) {

@@ -11,6 +11,7 @@ import { projectionCheck, projectionCheckText } from '../../../src-main/shared/p
 import { trialsOfClass } from '../../../src-main/shared/classes';
 import { parseBudget } from '../../../src-main/shared/budget';
 import { remeasuredComparison } from '../../../src-main/shared/remeasure';
+import { shellWord } from '../../../src-main/shared/shell-word';
 import { METRIC_NAMES, type MetricName } from '../../../src-main/shared/types';
 import { call } from '../client';
 import { download } from '../download';
@@ -154,6 +155,13 @@ function TrialDetail({
             <span className="muted small" data-testid="detail-no-model">
               {' '}
               {noModelText(t, commandStudy)}
+            </span>
+          )}
+          {/* walk 54: on a study read from a database server the button was simply missing */}
+          {!takeable && (
+            <span className="muted small" data-testid="detail-remote-model">
+              {' '}
+              Its model is kept by the worker that trained it{t.trial.host !== null ? ` (on ${t.trial.host})` : ''}: to take it, copy the study to a file (<code>ecopt copy --from &lt;the URL&gt; --to study.db {shellWord(name)}</code>), then <code>ecopt export {shellWord(name)} --db study.db --trial {t.trial.number}</code> on that machine.
             </span>
           )}
         </p>
@@ -548,6 +556,11 @@ export function ExplorerScreen({ name }: { name: string }) {
                       Take this model
                     </button>{' '}
                   </>
+                )}
+                {view.remote && (
+                  <span className="muted small" data-testid="take-remote">
+                    (its model is kept by the worker that trained it: its detail says how to take it){' '}
+                  </span>
                 )}
                 <button
                   onClick={() => {
