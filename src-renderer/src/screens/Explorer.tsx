@@ -292,6 +292,8 @@ function TrialDetail({
         <tbody>
           {t.windows.flatMap((w, i) => {
             const phase = windowLabel(t.windows, i);
+            // a share of 0 J because the trial's processes used no measurable CPU time: marked in the cell, not a plain zero (walk 54)
+            const noShare = w.flags?.some((f) => f.kind === 'no-own-share') ?? false;
             return w.domains.map((d) => (
               <tr key={`${i}-${d.domain}`}>
                 <td>{phase}</td>
@@ -299,6 +301,7 @@ function TrialDetail({
                 <td>
                   {d.attributedEnergyJ === null ? '—' : formatSi(d.attributedEnergyJ, 'J')}
                   {d.unreliable ? ' ⚠ unreliable' : ''}
+                  {noShare && d.attributedEnergyJ === 0 ? ' ⚠ no measurable CPU time (see the warnings below)' : ''}
                 </td>
                 <td>{formatSi(d.energyJ, 'J')}</td>
                 <td>{d.netEnergyJ === null ? '—' : formatSi(d.netEnergyJ, 'J')}</td>
