@@ -145,6 +145,8 @@ const campaign = z.object({
     underLoad: z.number().int(),
     underLoadGrossJ: z.number(),
     underLoadDurationS: z.number(),
+    /** The machine of each baseline taken under load, where it was recorded (a shared study's workers each take their own). */
+    underLoadHosts: z.array(z.string()).optional(),
   }),
   /** Share of the campaign's energy spent on trials that were pruned or failed. */
   prunedOrFailedShare: z.number(),

@@ -220,7 +220,7 @@ export function campaignFigures(
   const zero = () => ({ trials: 0, windows: 0, energyJ: 0, grossEnergyJ: 0, durationS: 0 });
   const byState = { complete: zero(), pruned: zero(), failed: zero(), interrupted: zero() };
   const seen = { complete: new Set<number>(), pruned: new Set<number>(), failed: new Set<number>(), interrupted: new Set<number>() };
-  const idle = { windows: 0, energyJ: 0, durationS: 0, underLoad: 0, underLoadGrossJ: 0, underLoadDurationS: 0 };
+  const idle = { windows: 0, energyJ: 0, durationS: 0, underLoad: 0, underLoadGrossJ: 0, underLoadDurationS: 0, underLoadHosts: [] as string[] };
   let energyJ = 0;
   let grossEnergyJ = 0;
   let durationS = 0;
@@ -236,6 +236,8 @@ export function campaignFigures(
       idle.underLoad++;
       idle.underLoadGrossJ += f.grossEnergyJ;
       idle.underLoadDurationS += w.durationS;
+      // whose machine took it, for the report's "By machine" row (walk 54: a host's uncounted baseline went unsaid there)
+      if (w.host) idle.underLoadHosts.push(w.host);
       grossEnergyJ += f.grossEnergyJ;
       first = Math.min(first, w.startedAtMs);
       last = Math.max(last, w.startedAtMs + w.durationS * 1000);

@@ -31,13 +31,21 @@ function machinesRow(c: EnergyReport['campaign']): [string, string][] {
     else h.trials++;
     h.energyJ += run.energyJ;
   }
+  // a baseline taken under load counts no energy, but its machine took it: said beside that machine (walk 54)
+  const uncounted = new Map<string, number>();
+  for (const h of c.idle.underLoadHosts ?? []) uncounted.set(h, (uncounted.get(h) ?? 0) + 1);
+  for (const h of uncounted.keys()) if (!hosts.has(h)) hosts.set(h, { trials: 0, baselines: 0, energyJ: 0 });
   if (hosts.size < 2) return [];
   const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+  const left = (host: string) => {
+    const n = uncounted.get(host) ?? 0;
+    return n ? `, not counting ${n === 1 ? 'its idle baseline, taken' : `its ${n} idle baselines, taken`} under load` : '';
+  };
   return [[
     'By machine',
     [...hosts]
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([host, h]) => `${host}: ${[...(h.trials ? [count(h.trials, 'trial')] : []), ...(h.baselines ? [count(h.baselines, 'idle baseline')] : [])].join(' and ')}, ${energyText(h.energyJ)} (${percentText(c.energyJ > 0 ? h.energyJ / c.energyJ : 0)})`)
+      .map(([host, h]) => `${host}: ${[...(h.trials ? [count(h.trials, 'trial')] : []), ...(h.baselines ? [count(h.baselines, 'idle baseline')] : [])].join(' and ') || 'nothing counted'}, ${energyText(h.energyJ)} (${percentText(c.energyJ > 0 ? h.energyJ / c.energyJ : 0)}${left(host)})`)
       .join('; ') + (unrecordedTrials(c) > 0 ? '; trials that stopped before storing what they measured are on no machine here' : ''),
   ]];
 }

@@ -91,6 +91,33 @@ describe("a trial's idle baseline, in a study run on several machines", () => {
   });
 });
 
+describe("a machine's idle baseline taken under load, by machine", () => {
+  it('is said beside its machine, which counted it nowhere (walk 54)', async () => {
+    const store = new Store(join(tmpDir(), 's.db'));
+    const study = store.createStudy(spreadSpec());
+    store.insertWindow(study.id, null, { phase: 'idle', startedAtMs: T0, durationS: 10, domains: [cpu(100)], host: 'm1' });
+    store.insertWindow(study.id, null, { phase: 'idle', startedAtMs: T0 + 1_000, durationS: 10, domains: [cpu(190)], host: 'm2', flags: [{ domain: '*', kind: 'baseline-under-load', message: 'other programs kept the CPU 13% busy' }] });
+    const claim = (host: string) => store.claimTrial(study.id, { params: { units: 64 }, retryOf: null, worker: { host, pid: 7 }, hardwareClass: 'aaaa1111', budget: 20 })!;
+    for (const [host, at] of [['m1', 20_000], ['m2', 30_000]] as const) {
+      store.completeTrial(claim(host).id, {
+        metrics: { accuracy: 0.9, infer_energy_j_per_sample: 1e-3, train_energy_j: 50 },
+        windows: [
+          { phase: 'train', startedAtMs: T0 + at, durationS: 2, domains: [cpu(50)] },
+          { phase: 'infer', startedAtMs: T0 + at + 2_000, durationS: 1, samples: 100, domains: [cpu(0.1)] },
+        ],
+        attrs: {},
+        backend: 'wasm',
+        powerSamples: [],
+      });
+    }
+    const r = buildReport(store, 'spread', { trialNumber: 0 });
+    expect(r.campaign.idle).toMatchObject({ windows: 1, underLoad: 1, underLoadHosts: ['m2'] });
+    const { files } = await renderReports(store, 'spread', { trialNumber: 0 }, ['md']);
+    expect(String(files.find((f) => f.name === 'energy-report.md')!.content)).toContain('| By machine | m1: 1 trial and 1 idle baseline, 150 J (75.0%); m2: 1 trial, 50.1 J (25.0%, not counting its idle baseline, taken under load) |');
+    store.close();
+  });
+});
+
 describe('ecopt show beside other programs (walk 44)', () => {
   it('names the trials measured while other programs kept the CPUs busy, and each warning by trial', () => {
     const store = new Store(join(tmpDir(), 's.db'));
