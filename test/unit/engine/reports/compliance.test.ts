@@ -213,7 +213,7 @@ describe('a report a compliance officer can file', () => {
     expect(c.byState.pruned).toMatchObject({ trials: 1, energyJ: PRUNED_J, durationS: 50 });
     expect(c.byState.failed).toMatchObject({ trials: 1, energyJ: FAILED_J });
     expect(c.byState.interrupted).toMatchObject({ trials: 1, energyJ: INTERRUPTED_J });
-    expect(c.idle).toEqual({ windows: 1, energyJ: IDLE_J, durationS: 10, underLoad: 0, underLoadGrossJ: 0, underLoadDurationS: 0 });
+    expect(c.idle).toEqual({ windows: 1, energyJ: IDLE_J, durationS: 10, underLoad: 0, underLoadGrossJ: 0, underLoadDurationS: 0, underLoadHosts: [] });
     expect(c.prunedOrFailedShare).toBeCloseTo((PRUNED_J + FAILED_J) / CAMPAIGN_J, 12);
     expect(c.runs.map((x) => [x.trial, x.state])).toEqual([[null, 'idle-baseline'], [0, 'complete'], [1, 'complete'], [2, 'pruned'], [3, 'failed'], [4, 'interrupted']]);
     // the chosen model's own figures, separately named
