@@ -16,7 +16,7 @@ import { UserError } from '../errors';
 import { ECOPT_VERSION, type Store, type StudyRow } from '../store/store';
 import { fileHashes, type Preprocessing, PREPROCESSING_FILE, WEIGHTS_FILE } from './artifact';
 import { keptModelDir } from './keep';
-import { writeTestSamples } from './samples';
+import { builtinTestRows, writeTestSamples } from './samples';
 import { workerHost } from '../study/hardware-class';
 import { phaseFigures } from '../reports/build';
 import { mostAccurateTrial } from '../reports/payback';
@@ -144,8 +144,11 @@ export function exportModel(store: Store, studyName: string, out: string | ((tri
     } else copyFileSync(join(from, f), join(outDir, f));
     files.push(join(outDir, f));
   }
-  if (heldOut) {
-    writeFileSync(join(outDir, 'test-rows.csv'), heldOut);
+  // a study on a bundled table: its test split, as a CSV study's held-out rows are
+  const bundled = heldOut ? null : builtinTestRows(study.spec);
+  const testRows = heldOut ? preprocessing.heldOut!.lines.length : (bundled?.rows ?? 0);
+  if (heldOut || bundled) {
+    writeFileSync(join(outDir, 'test-rows.csv'), heldOut ?? bundled!.csv);
     files.push(join(outDir, 'test-rows.csv'));
   }
   // a study on a bundled image set: some of its held-out test images, to try predict on at once;
@@ -154,7 +157,7 @@ export function exportModel(store: Store, studyName: string, out: string | ((tri
   const samples = folderSamples ? folderSamples.files : writeTestSamples(study.spec, outDir);
   files.push(...samples);
   files.push(writeStudyFile(study.spec, study.name, outDir));
-  writeFileSync(join(outDir, 'model-card.md'), modelCard(store, study.id, trial, preprocessing, heldOut !== null, samples.length, fileSha256, folderSamples));
+  writeFileSync(join(outDir, 'model-card.md'), modelCard(store, study.id, trial, preprocessing, testRows, samples.length, fileSha256, folderSamples));
   files.push(join(outDir, 'model-card.md'));
   return { trial: trial.number, dir: outDir, files, kind: 'ecopt', ...(note ? { note } : {}) };
 }
@@ -406,7 +409,8 @@ function modelCard(
   studyId: number,
   trial: TrialRecord,
   p: Preprocessing,
-  withTestRows: boolean,
+  /** How many held-out test rows travel as `test-rows.csv` (0: none). */
+  testRows: number,
   samples = 0,
   fileSha256: string | null = null,
   folderSamples: { missing: number; of: number; capped: boolean } | null = null,
@@ -443,7 +447,7 @@ function modelCard(
     '## How to use it',
     '',
     '```sh',
-    `npx ecopt predict <this folder> ${enc?.kind === 'image' ? (samples ? '<this folder>/samples' : '<a folder of images>') : withTestRows ? '<this folder>/test-rows.csv' : 'new-rows.csv'} --out predictions.csv`,
+    `npx ecopt predict <this folder> ${enc?.kind === 'image' ? (samples ? '<this folder>/samples' : '<a folder of images>') : testRows ? '<this folder>/test-rows.csv' : 'new-rows.csv'} --out predictions.csv`,
     '```',
     '',
     // walk 42: run from the folder of the download, npx looked for a package "ecopt" on the registry
@@ -471,8 +475,8 @@ function modelCard(
           '',
         ]
       : []),
-    ...(withTestRows
-      ? [`\`test-rows.csv\` holds the ${p.heldOut!.lines.length} held-out test rows the model never trained on: \`ecopt predict\` on them gives the test ${p.task === 'regression' ? 'RMSE' : 'accuracy'} above.`, '']
+    ...(testRows
+      ? [`\`test-rows.csv\` holds the ${testRows} held-out test rows the model never trained on: \`ecopt predict\` on them gives the test ${p.task === 'regression' ? 'RMSE' : 'accuracy'} above.`, '']
       : []),
     'The model is in TensorFlow.js layers format: `tf.loadLayersModel` reads `model.json` (with `weights.bin` beside it). With `@tensorflow/tfjs-node` give it `file://` and the path; plain `@tensorflow/tfjs` in Node cannot read files, so hand it the two files (an ES module, e.g. `load.mjs`, run in this folder):',
     '',

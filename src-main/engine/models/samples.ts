@@ -76,3 +76,28 @@ export function writeTestSamples(spec: StudySpec, outDir: string, perClass = 3):
   }
   return written;
 }
+
+/**
+ * The held-out test rows of a study on a bundled table (iris) as CSV, with the bundled file's
+ * columns and the species, so that `ecopt predict <folder> <folder>/test-rows.csv` scores the
+ * model at once (walk 54: a user typed iris rows from memory); null for other studies. The rows
+ * are the trainer's own test split (same seed), unscaled back to the file's values.
+ */
+export function builtinTestRows(spec: StudySpec): { csv: string; rows: number } | null {
+  if (!spec.dataset || !('builtin' in spec.dataset)) return null;
+  const ds = loadDatasetSync(spec.dataset);
+  if (ds.kind !== 'tabular' || ds.task !== 'classification' || !ds.featureNames.length) return null;
+  const split = splitDataset(ds, { seed: spec.seed, ...(spec.dataset.maxSamples ? { maxSamples: spec.dataset.maxSamples } : {}) });
+  const scale = split.featureScale;
+  if (!scale) return null;
+  const { test } = split;
+  const f = ds.featureNames.length;
+  const target = (ds.encoding?.kind === 'tabular' ? ds.encoding.target : null) ?? 'class';
+  const lines = [[...ds.featureNames, target].join(',')];
+  for (let i = 0; i < test.n; i++) {
+    // six significant figures give back the file's values (5.1, not 5.0999999) from the float32 data
+    const cells = Array.from({ length: f }, (_, j) => String(Number((test.x[i * f + j]! * scale.sd[j]! + scale.mean[j]!).toPrecision(6))));
+    lines.push([...cells, ds.classes[test.y[i]!]!].join(','));
+  }
+  return { csv: `${lines.join('\n')}\n`, rows: test.n };
+}

@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { loadDatasetSync } from '../../../../src-main/engine/data/builtin';
 import { splitDataset } from '../../../../src-main/engine/data/split';
-import { encodePng, writeTestSamples } from '../../../../src-main/engine/models/samples';
+import { builtinTestRows, encodePng, writeTestSamples } from '../../../../src-main/engine/models/samples';
 import { parseStudySpec } from '../../../../src-main/shared/spec';
 import { quickSpec } from '../../../helpers/specs';
 import { tmpDir } from '../../../helpers/tmp';
@@ -36,5 +36,29 @@ describe('sample images beside an exported image model', () => {
     const iris = parseStudySpec(quickSpec({}));
     if (!iris.ok) throw new Error('bad spec');
     expect(writeTestSamples(iris.spec, tmpDir())).toEqual([]);
+  });
+});
+
+describe('test rows beside an exported model of the bundled iris (walk 54: a user typed rows from memory)', () => {
+  it("are the trainer's own test split, with the bundled file's columns and values", () => {
+    const r = parseStudySpec(quickSpec({}));
+    if (!r.ok) throw new Error('bad spec');
+    expect(r.spec.dataset).toMatchObject({ builtin: 'iris' });
+    const got = builtinTestRows(r.spec)!;
+    const [header, ...rows] = got.csv.trim().split('\n');
+    const file = readFileSync(join(__dirname, '../../../../resources/datasets/iris/iris.csv'), 'utf8').trim().split('\n');
+    expect(header).toBe(file[0]);
+    const { test } = splitDataset(loadDatasetSync({ builtin: 'iris' }), { seed: r.spec.seed, ...(r.spec.dataset && 'builtin' in r.spec.dataset && r.spec.dataset.maxSamples ? { maxSamples: r.spec.dataset.maxSamples } : {}) });
+    expect(got.rows).toBe(test.n);
+    expect(rows).toHaveLength(test.n);
+    // every row is one of the file's, as written there (5.1, not 5.0999999), and its species the split's
+    const lines = new Set(file.slice(1));
+    for (const row of rows) expect(lines.has(row), row).toBe(true);
+    const classes = [...new Set(file.slice(1).map((l) => l.split(',')[4]))];
+    expect(rows.map((l) => l.split(',')[4])).toEqual([...test.y].map((y) => classes[y]));
+    // an image study has samples/, not rows
+    const digits = parseStudySpec(quickSpec({ dataset: { builtin: 'digits', maxSamples: 600 }, model: 'cnn', space: { filters: { type: 'fixed', value: 4 } } }));
+    if (!digits.ok) throw new Error('bad spec');
+    expect(builtinTestRows(digits.spec)).toBeNull();
   });
 });
