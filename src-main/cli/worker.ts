@@ -67,7 +67,11 @@ function eventLine(tag: string, e: StudyEvent): string | null {
     case 'study-start':
       return (
         `${tag} ${e.resumed ? 'joined' : 'created'} study "${e.study.name}": ${e.done}/${e.budget} trials done${e.recovered ? `, ${e.recovered} interrupted trial(s) to re-run` : ''}` +
-        (e.budgetFrom !== null ? `; this worker's study file changed the study's budget from ${e.budgetFrom} to ${e.budget} trials, for every worker` : '')
+        (e.budgetFrom !== null ? `; this worker's study file changed the study's budget from ${e.budgetFrom} to ${e.budget} trials, for every worker` : '') +
+        // walk 54: a worker joining a finished study exited with no word on how to run more
+        (e.done >= e.budget && e.budgetFrom === null ? `; nothing to run: to run more, start a worker with the study file and a larger "trials" (it raises the budget for every worker)` : '') +
+        // as tune says it: this machine's figures are estimates (walk 54: only tune, show and meters said so)
+        (e.estimatedOnly && e.done < e.budget ? `\n${tag} energy figures from this machine are ESTIMATED, not measured: no hardware energy counter is readable here (\`ecopt meters\` says why)` : '')
       );
     case 'idle-start':
       return `${tag} measuring the idle machine for ${e.seconds} s`;

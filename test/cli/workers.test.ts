@@ -50,12 +50,18 @@ describe('ecopt worker on a SQLite file', () => {
     const dir = tmpDir();
     const db = join(dir, 'shared.db');
     const spec = writeSpec(dir, napSpec('byname', 2, 300));
-    const first = await runCli(['worker', spec, '--storage', db], { ECOPT_HOSTNAME: 'node-a' });
+    // a machine with no counter (none given to read): the worker says its figures are estimates, as tune does (walk 54)
+    const none = { ECOPT_POWERCAP_ROOT: dir, ECOPT_HWMON_ROOT: dir, ECOPT_NVML_LIBRARY: '/nonexistent.so', ECOPT_NVIDIA_SMI: '/nonexistent' };
+    const first = await runCli(['worker', spec, '--storage', db], { ECOPT_HOSTNAME: 'node-a', ...none });
     expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toContain('[node-a pid');
+    expect(first.stderr).toMatch(/\] energy figures from this machine are ESTIMATED, not measured: no hardware energy counter is readable here \(`ecopt meters` says why\)\n/);
     // the budget is met: a worker naming the study finds nothing left to do and exits 0
     const late = await runCli(['worker', 'byname', '--storage', db], { ECOPT_HOSTNAME: 'node-b' });
     expect(late.code, late.stderr).toBe(0);
     expect(late.stdout).toMatch(/2\/2 trials done, 0 on node-b/);
+    // and says how to run more (walk 54: it exited with no word on that)
+    expect(late.stderr).toContain('joined study "byname": 2/2 trials done; nothing to run: to run more, start a worker with the study file and a larger "trials" (it raises the budget for every worker)');
     const missing = await runCli(['worker', 'nosuch', '--storage', db], { ECOPT_JOIN_WAIT_S: '1' });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/No study "nosuch" in .*shared\.db yet: waiting up to 1 s/);
