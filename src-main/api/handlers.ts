@@ -422,11 +422,10 @@ export class Api {
     'report.countries': () => countryList(),
     'model.download': (r: { name: string; trial: number }) => zippedModel(this.store, r.name, r.trial),
     'study.payback': (r: { name: string; trial: number; reference?: number; country?: string; pue?: number }) => {
-      const among = r.reference === undefined ? this.classTrials(r.name, r.trial) : undefined;
+      // over several hardware classes, studyPayback compares within the chosen trial's own
       const p = studyPayback(this.store, r.name, {
         trials: [r.trial],
         ...(r.reference !== undefined ? { reference: r.reference } : {}),
-        ...(among ? { among } : {}),
         ...(r.country ? { country: r.country } : {}),
         ...(r.pue !== undefined ? { pue: r.pue } : {}),
       });
@@ -597,18 +596,6 @@ export class Api {
     this.analyses.set(id, made);
     for (const old of this.analyses.keys()) if (this.analyses.size > ANALYSES_KEPT) this.analyses.delete(old);
     return made;
-  }
-
-  /**
-   * The trials the payback's default reference is picked among when the study spans several
-   * hardware classes: the chosen trial's own class (energy is compared only within one).
-   */
-  private classTrials(name: string, trial: number): number[] | undefined {
-    const study = this.store.requireStudy(name);
-    const a = this.analysis(study.id, this.store.getStudySummary(study.id)!, study.objectives);
-    const chosen = a.classes && a.trials.find((t) => t.number === trial);
-    if (!chosen || chosen.hardwareClass === null) return undefined;
-    return a.trials.filter((t) => t.hardwareClass === chosen.hardwareClass).map((t) => t.number);
   }
 
   private estimatedOnly(studyId: number, run: Running | undefined): boolean {

@@ -140,10 +140,15 @@ export interface StudyPayback {
 export function studyPayback(
   store: Store,
   studyName: string,
-  options: { trials?: number[]; reference?: number; among?: number[]; country?: string; intensityGPerKWh?: number; pue?: number } = {},
+  options: { trials?: number[]; reference?: number; country?: string; intensityGPerKWh?: number; pue?: number } = {},
 ): StudyPayback {
   const study = store.requireStudy(studyName);
-  const trials = store.getTrials(study.id);
+  const trials = store.getPlacedTrials(study.id);
+  // a study over several hardware classes: each model is compared within its own class, and the front is each class's
+  const classOf = new Map(trials.map((t) => [t.number, t.hardwareClass ?? null]));
+  const classes = [...new Set(trials.map((t) => t.hardwareClass ?? null).filter((c): c is string => c !== null))];
+  const several = classes.length > 1;
+  const ofClass = (n: number) => trials.filter((x) => classOf.get(x.number) === classOf.get(n));
   const pue = checkPue(options.pue ?? 1);
   const intensity = resolveIntensity({
     ...(options.country !== undefined ? { country: options.country } : {}),
@@ -151,15 +156,19 @@ export function studyPayback(
   });
   const gPerKWh = intensity.intensityGPerKWh * pue;
   const campaign = campaignFigures(store.campaignWindows(study.id), gPerKWh, store.getTrials(study.id), store.processEnergies(study.id), store.remeasurements(study.id));
-  const front = frontTrials(trials, study.objectives).filter((n) => hasEnergy(trials.find((t) => t.number === n)!));
+  const front = (several ? classes.flatMap((c) => frontTrials(trials.filter((t) => t.hardwareClass === c), study.objectives)).sort((a, b) => a - b) : frontTrials(trials, study.objectives)).filter((n) =>
+    hasEnergy(trials.find((t) => t.number === n)!),
+  );
   const wanted = options.trials ?? (front.length ? front : trials.filter(hasEnergy).map((t) => t.number));
   const rows: PaybackResult[] = [];
   for (const n of wanted) {
     const t = trials.find((x) => x.number === n);
     if (!t) throw new UserError(`study "${study.name}" has no trial ${n}`);
     if (!hasEnergy(t)) throw new UserError(`trial ${n} of "${study.name}" is ${t.state === 'complete' ? 'complete but has no inference energy' : t.state}: its payback cannot be computed`);
-    // a study over several hardware classes compares within the chosen trial's own (`among`)
-    const pool = options.among ? trials.filter((x) => options.among!.includes(x.number)) : trials;
+    const pool = several ? ofClass(n) : trials;
+    if (several && options.reference !== undefined && !pool.some((x) => x.number === options.reference) && trials.some((x) => x.number === options.reference)) {
+      throw new UserError(`trial ${options.reference} ran on another hardware class than trial ${n} (${classOf.get(options.reference)} and ${classOf.get(n)}): energy is compared only within one; pick a reference of class ${classOf.get(n)}`);
+    }
     const r = paybackOf(store, pool, t, { study: trials, ...(options.reference !== undefined ? { referenceNumber: options.reference } : {}), campaignEnergyJ: campaign.energyJ, gPerKWh, role: options.trials ? 'chosen' : 'listed' });
     if (r) rows.push(r);
   }

@@ -12,6 +12,7 @@ import { frontTrials, hypervolumeHistory, hypervolumeSteps, parameterImportance 
 import { fromColumns } from '../../../src-main/shared/columns';
 import { SqliteStorage } from '../../../src-main/engine/store/sqlite-storage';
 import { Store } from '../../../src-main/engine/store/store';
+import { paybackLines, studyPayback } from '../../../src-main/engine/reports/payback';
 import { tmpDir } from '../../helpers/tmp';
 import { data, seedTwoClasses, A, B } from '../../helpers/two-classes';
 
@@ -116,5 +117,29 @@ describe('the payback of a study run on several machines', () => {
     expect(b.payback?.referenceReason).not.toBe('the reference picked');
     const a = await data<{ payback: { referenceTrial: number } | null }>(api.dispatch('study.payback', { name: 'spread', trial: 1 }));
     expect(a.payback?.referenceTrial).toBe(0);
+  });
+
+  it("lists each class's front in show --payback, each model against a trial of its own class", async () => {
+    const { dbPath } = await twoClassStudy();
+    const store = new Store(dbPath, { readonly: true });
+    try {
+      const p = studyPayback(store, 'spread');
+      // one front over both classes would hold B's only (#3, #4): each class's own instead
+      expect(p.rows.map((r) => [r.chosenTrial, r.referenceTrial])).toEqual([
+        [0, 0],
+        [1, 0],
+        [3, 4],
+        [4, 3],
+      ]);
+      // #0 is A's most accurate and the study's first trial: the untuned model, never paid back
+      expect(p.rows[0]).toMatchObject({ untuned: true, verdict: 'same-model' });
+      // #3, B's most accurate: the study's first trial ran on A, so no untuned model on B; its reason says so
+      expect(p.rows[2]!.referenceReason).toBe("the other trial of this hardware class using the least energy per prediction; the study's first trial ran on another");
+      expect(paybackLines(p).join('\n')).not.toMatch(/#3\s+#0|#0\s+#3/);
+      // a reference the user names on another class is refused, naming both classes
+      expect(() => studyPayback(store, 'spread', { trials: [3], reference: 0 })).toThrow(`trial 0 ran on another hardware class than trial 3 (${A} and ${B}): energy is compared only within one; pick a reference of class ${B}`);
+    } finally {
+      store.close();
+    }
   });
 });
