@@ -23,13 +23,6 @@ export function mostAccurateTrial(trials: readonly TrialRecord[], quality: Quali
 }
 
 /**
- * The reference a chosen model is compared with: the trial the user names; otherwise the most
- * accurate trial; when the chosen model is itself the most accurate, the study's first trial, the
- * configuration one would have trained without tuning; and when that too is the chosen model, the
- * chosen model itself: the search saved nothing against the untuned model, so it never pays back
- * (walk 54: it was compared with the other trial using the least energy, and said to pay back).
- */
-/**
  * The first configuration tried, with a measured inference energy — what would have been trained
  * without tuning; a re-run (a trial interrupted and run again) stands in its original's place.
  */
@@ -43,6 +36,15 @@ function firstConfiguration(trials: readonly TrialRecord[]): { first: TrialRecor
   return { first: trials.filter(hasEnergy).sort((a, b) => original(a).number - original(b).number || a.number - b.number)[0], original };
 }
 
+/**
+ * The reference a chosen model is compared with: the trial the user names; otherwise the most
+ * accurate trial; when the chosen model is itself the most accurate, the study's first trial, the
+ * configuration one would have trained without tuning; and when that too is the chosen model, the
+ * chosen model itself: the search saved nothing against the untuned model, so it never pays back
+ * (walk 54: it was compared with the other trial using the least energy, and said to pay back).
+ * Where `trials` are one hardware class's and the study's first trial ran on another, the other
+ * trial of the class using the least energy per prediction stands in, named as such.
+ */
 export function pickReference(
   trials: readonly TrialRecord[],
   chosen: TrialRecord,
