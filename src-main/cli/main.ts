@@ -117,23 +117,27 @@ function specOf(specFile: string | undefined, opts: DbOption): StudySpec {
 const ECOPT = process.env.npm_command === 'exec' ? ['npx', 'ecopt'] : ['ecopt'];
 
 /** `ecopt tune --plan`: the forecast for a study file, or why there is none; nothing is run or stored. */
-async function planLines(path: string, spec: StudySpec, specFile: string | undefined): Promise<string[]> {
+async function planLines(path: string, spec: StudySpec, specFile: string | undefined, trialsGiven = false): Promise<string[]> {
   const head = `Plan for study "${spec.name}" (${spec.model === 'command' ? 'your training command' : `${spec.model}, ${datasetLabel(spec)}`}):`;
   // a command's cost is known only once it runs, whatever the database holds
   if (spec.model === 'command') return [head, '  no forecast for a command study: its FLOPs and parameters are known only once it runs'];
   // walk 40: "run a study first" answered the question of what that study would cost with itself
   const tune = [...ECOPT, 'tune', ...(specFile ? [shellWord(specFile)] : []), ...(path !== defaultDbPath() ? ['--db', shellWord(path)] : [])];
+  // a budget given with --trials is this plan's: the command to run it gives it again (walk 55: without it, tune ran the file's 16)
+  const toBudget = trialsGiven ? [...tune, '--trials', String(spec.trials)] : tune;
   const firstSteps =
     spec.trials <= MIN_TRIALS
       ? // a study no larger than the start a forecast needs: running it is the answer (walk 54: it was told to run 8 'first' trials of 6)
         [
           `  A forecast is fitted on ${MIN_TRIALS} trials measured on this machine, and this study's budget is ${spec.trials}: running it is the quickest way to know what it costs.`,
-          `  ${tune.join(' ')}   runs it to its budget (${spec.trials} trials); \`${[...ECOPT, 'show', shellWord(spec.name), ...(path !== defaultDbPath() ? ['--db', shellWord(path)] : [])].join(' ')}\` then lists each trial's energy.`,
+          `  ${toBudget.join(' ')}   runs it to its budget (${spec.trials} trials); \`${[...ECOPT, 'show', shellWord(spec.name), ...(path !== defaultDbPath() ? ['--db', shellWord(path)] : [])].join(' ')}\` then lists each trial's energy.`,
         ]
       : [
           `  A forecast is fitted on trials measured on this machine, so the first ones have to run. To get one after a short start:`,
           `  ${[...tune, '--trials', String(MIN_TRIALS)].join(' ')}   runs this study's first ${MIN_TRIALS} trials (those it has count) and keeps them;`,
-          `  --plan then forecasts the whole study, and the same command without --trials resumes it to its budget (${spec.trials} trials).`,
+          trialsGiven
+            ? `  --plan then forecasts the whole study, and \`${toBudget.join(' ')}\` resumes it to its budget (${spec.trials} trials).`
+            : `  --plan then forecasts the whole study, and the same command without --trials resumes it to its budget (${spec.trials} trials).`,
         ];
   if (!existsSync(path)) return [head, `  no forecast: ${notEnough(0)} (${path} does not exist yet)`, ...firstSteps];
   const result = await withReadStore({ db: path }, (store) => forecastStudy(store, spec));
@@ -174,7 +178,7 @@ export function buildProgram(): Command {
       if (opts.plan) {
         if (opts.trials) spec.trials = opts.trials;
         if (opts.sampler) spec.sampler = { name: opts.sampler as StudySpec['sampler']['name'], options: {} };
-        process.stdout.write(`${(await planLines(dbPath(opts), spec, specFile)).join('\n')}\n`);
+        process.stdout.write(`${(await planLines(dbPath(opts), spec, specFile, opts.trials !== undefined)).join('\n')}\n`);
         return;
       }
       // two studies measured at once share the counters: refuse before opening anything

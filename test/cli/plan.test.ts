@@ -51,6 +51,9 @@ describe('ecopt tune --plan', () => {
     expect(small.stdout).toContain("A forecast is fitted on 8 trials measured on this machine, and this study's budget is 6: running it is the quickest way to know what it costs.");
     expect(small.stdout).toMatch(/tune \S*six\.json --db \S+ {3}runs it to its budget \(6 trials\); `ecopt show six --db \S+` then lists each trial's energy\./);
     expect(small.stdout).not.toContain('--trials');
+    // a budget given with --trials is in the command that runs it (walk 55: without it, tune ran the file's 16)
+    const given = await runCli(['tune', '--plan', '--trials', '6', '--db', db]);
+    expect(given.stdout).toMatch(/tune --db \S+ --trials 6 {3}runs it to its budget \(6 trials\)/);
     expect(existsSync(db)).toBe(false);
     // a command study: the reason there is never a forecast for it, not that trials are missing
     const command = writeSpec(dir, {
