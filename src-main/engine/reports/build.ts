@@ -109,6 +109,22 @@ export function phaseFigures(w: StoredWindow, flops: number | null, flopsMethod:
   };
 }
 
+/**
+ * What the idle baseline did for the training's own figure: a measured CPU-side counter shares the
+ * baseline's power per core-second; the TDP estimate's own share (b × TDP / n) carries its idle
+ * share in the model itself, so there the baseline gives the net-of-idle figures only (walk 55:
+ * "used to share the idle power" beside figures that were exactly 42.5 W × CPU-seconds).
+ */
+function idleUseText(domains: readonly { domain: string; provenance: Provenance }[]): string {
+  const cpuSide = domains.filter((d) => !d.domain.startsWith('gpu'));
+  const estimated = cpuSide.filter((d) => d.provenance.method === 'estimated');
+  if (cpuSide.length > 0 && estimated.length === cpuSide.length) {
+    return ": the estimate's own share (TDP ÷ cores per CPU-second, idle power included) does not use it; it gives the net-of-idle figures only";
+  }
+  if (estimated.length > 0) return ' and used to share the idle power of the measured sources (the estimated ones: TDP ÷ cores per CPU-second, idle power included)';
+  return ' and used to share the idle power';
+}
+
 /** The methodology's sentence on trials that ran but stored nothing (their process was killed). */
 function unrecordedText(c: CampaignFigures): string {
   const missing = unrecordedTrials(c);
@@ -503,7 +519,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
     `Sources: ${trainingSources.join('; ')}.`,
     // a GPU only where training used one (walk 45: "the GPU it used" on a CPU-only run)
     `Each source measures the whole machine; the training process's own share was attributed by its processes' CPU time for the CPU and memory${training.domains.some((d) => d.domain.startsWith('gpu')) ? ', and in full for the GPU it used' : ''}, so other programs are excluded (${energyText(training.grossEnergyJ)} for the whole machine).`,
-    idle ? `An idle baseline of ${durationText(idle.durationS)} was measured before the run that trained it${baselineUnderLoad ? ', on a busy machine, so it was not used' : ' and used to share the idle power'}.` : 'No idle baseline was measured.',
+    idle ? `An idle baseline of ${durationText(idle.durationS)} was measured before the run that trained it${baselineUnderLoad ? ', on a busy machine, so it was not used' : idleUseText(training.domains)}.` : 'No idle baseline was measured.',
     `The figure excludes the facility's overhead (PUE), networking and storage; its uncertainty is ${uncertaintyWords(training.uncertaintyRel)}.`,
   ].join(' ');
   const hardwareShort = usedGpus.length ? `${usedGpus.length} × ${usedGpus[0]!.model} with ${cpuPart}` : cpuPart;

@@ -242,6 +242,8 @@ describe('a report a compliance officer can file', () => {
     expect(words).toBeLessThan(160);
     expect(r.gpai.trainingEnergy.methodology).toMatch(/GPU 0 measured by the NVIDIA driver's energy counter/);
     expect(r.gpai.trainingEnergy.methodology).toMatch(/estimated from the processor's rated power \(TDP 65 W\)/);
+    // the estimate's own share does not use the idle baseline: the form does not say it did (walk 55: 'used to share the idle power' beside figures of exactly TDP ÷ cores × CPU-seconds)
+    expect(r.gpai.trainingEnergy.methodology).toContain("An idle baseline of 10 s was measured before the run that trained it: the estimate's own share (TDP ÷ cores per CPU-second, idle power included) does not use it; it gives the net-of-idle figures only.");
     expect(rows['Benchmarked computation and energy for inference']).toMatch(/^25 GFLOP \(25,000,000,000 FLOP\) and 120 J .* for 10,000 predictions: the held-out test set \(400 samples\) repeated 25 times in batches of 256.*; task: classification of builtin:iris samples.*; hardware: 1 × NVIDIA H200 with AMD EPYC/);
     expect(JSON.stringify(r.gpai)).not.toMatch(/processor-seconds/);
     // a command trial's compute is not known, and the form says why instead of 0
