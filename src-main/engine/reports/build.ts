@@ -475,7 +475,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
   const unitWords = unit === 'inference' ? 'one inference' : unit === '1000-inferences' ? '1,000 inferences' : 'one training run';
   const sciScore = sciE * intensity.intensityGPerKWh + embodied.embodiedG;
   const sciText =
-    `SCI = (E × I) + M per R, R = ${unitWords}: E = ${energyText(sciE * J_PER_KWH)} (the IT energy × PUE ${pue}), I = ${plainNumber(intensity.intensityGPerKWh, 7)} gCO2e/kWh (${intensity.country}), ` +
+    `SCI = (E × I) + M per R, R = ${unitWords}: E = ${energyText(sciE * J_PER_KWH)} (the IT energy × PUE ${pue}; ${perInference && inference ? sourceWords(inference.method, inference.uncertaintyRel) : sourceWords(training.method, training.uncertaintyRel)}), I = ${plainNumber(intensity.intensityGPerKWh, 7)} gCO2e/kWh (${intensity.country}), ` +
     (embodied.included
       ? `M = TE × TR/EL × RR/ToR = ${gramsText(embodied.totalG!)} × ${durationText(timeReservedS)} / ${plainNumber(options.embodied!.lifespanYears, 3)} years × ${plainNumber(embodied.share!, 3)} = ${gramsText(embodied.embodiedG)}`
       : `M excluded (0 g): ${embodied.excludedReason}`) +
@@ -540,11 +540,11 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
   const inferHardware = `${hardwareShort}, ${trial.backend ?? 'unknown'} backend`;
   const inferText =
     inference && jPerSample !== null && benchmark !== null
-      ? `${inferFlops !== null ? flopsText(inferFlops) : `FLOPs not known (${inferFlopsMethod.replace(/^not known: /, '')})`} and ${energyText(inference.energyJ)} (${energyText(jPerSample)} per prediction, ${inference.method}) for ${benchmark}; task: ${task}; hardware: ${inferHardware}`
+      ? `${inferFlops !== null ? flopsText(inferFlops) : `FLOPs not known (${inferFlopsMethod.replace(/^not known: /, '')})`} and ${energyText(inference.energyJ)} (${energyText(jPerSample)} per prediction, ${sourceWords(inference.method, inference.uncertaintyRel)}) for ${benchmark}; task: ${task}; hardware: ${inferHardware}`
       : `Not applicable: trial ${trial.number} ${NO_INFERENCE}; this report's functional unit is one training run`;
   const campaignMwh = twoSignificant(campaign.energyKWh / 1000);
   const countsText = (['complete', 'pruned', 'failed', 'interrupted'] as const).map((s) => `${campaign.byState[s].trials} ${s}`).join(', ');
-  const developmentText = `${campaignMwh} MWh for the whole tuning campaign: ${countsText} trials and ${campaign.idle.windows} idle baseline${campaign.idle.windows === 1 ? '' : 's'}${campaign.idle.underLoad ? ` (${campaign.idle.underLoad} more, taken while other programs kept the machine busy, not counted)` : ''}; ${(campaign.prunedOrFailedShare * 100).toFixed(1)}% of it on trials that were pruned or failed`;
+  const developmentText = `${campaignMwh} MWh (${sourceWords(campaign.method, campaign.uncertaintyRel)}) for the whole tuning campaign: ${countsText} trials and ${campaign.idle.windows} idle baseline${campaign.idle.windows === 1 ? '' : 's'}${campaign.idle.underLoad ? ` (${campaign.idle.underLoad} more, taken while other programs kept the machine busy, not counted)` : ''}; ${(campaign.prunedOrFailedShare * 100).toFixed(1)}% of it on trials that were pruned or failed`;
   const gpaiRows: { field: string; value: string }[] = [
     {
       field: 'Training time (wall-clock)',
@@ -555,7 +555,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
       value: `${plainNumber(hwDays, 2, { keepZeros: true })} ${proc.kind}-days (${proc.count} ${proc.kind}${proc.count > 1 ? 's' : ''} × wall-clock time${proc.kind === 'CPU' ? ', counting CPU packages (sockets) rather than cores' : ''}); range: ${dayRange(hwDays).replace('day', `${proc.kind}-day`)}`,
     },
     { field: 'Amount of computation used for training (FLOPs)', value: trainFlops !== null ? `${flopsText(trainFlops)}; ${trainFlopsMethod}` : `Not known: ${trainFlopsMethod.replace(/^not known: /, '')}` },
-    { field: 'Energy consumption during training (MWh)', value: `${twoSignificant(training.energyKWh / 1000)} MWh (${energyText(training.energyJ)}); ${training.method === 'measured' ? 'measured' : training.method === 'estimated' ? 'estimated' : 'partly measured, partly estimated'}` },
+    { field: 'Energy consumption during training (MWh)', value: `${twoSignificant(training.energyKWh / 1000)} MWh (${energyText(training.energyJ)}); ${sourceWords(training.method, training.uncertaintyRel)}` },
     { field: 'Methodology of the training energy figure', value: methodologyText },
     { field: 'Energy of developing the model (whole tuning campaign)', value: developmentText },
     { field: 'Benchmarked computation and energy for inference', value: inferText },
@@ -720,6 +720,16 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
     methodology,
     digest: { algorithm: 'sha256', rows: rows.length, value: digestRows(rows) },
   };
+}
+
+/**
+ * How a GPAI row's figure was obtained, with its ± where any part is an estimate, so that each row
+ * pasted into the form alone keeps it (walk 55: the campaign row said neither, the inference row
+ * "estimated" with no ±).
+ */
+function sourceWords(method: 'measured' | 'estimated' | 'mixed', u: number | null): string {
+  if (method === 'measured') return 'measured';
+  return `${method === 'estimated' ? 'estimated' : 'partly measured, partly estimated'}, ${u === null ? 'uncertainty not stated by the counters' : `±${(u * 100).toFixed(0)}%`}`;
 }
 
 function uncertaintyWords(u: number | null): string {

@@ -99,11 +99,11 @@ export function renderPdf(r: EnergyReport, frontier: FrontierPoint[], options: {
   const c = r.campaign;
   const inf = r.inference;
   section('Summary', [
-    ['Developing this model', `${energyText(c.energyJ)}${lowerBoundText(c)} (${r.gpai.developmentEnergy.mwh2sf} MWh) for the whole tuning campaign of ${c.byState.complete.trials + c.byState.pruned.trials + c.byState.failed.trials + c.byState.interrupted.trials} trials; ${gramsText(r.emissions.campaignG)}`],
+    ['Developing this model', `${energyText(c.energyJ)}${lowerBoundText(c)} (${r.gpai.developmentEnergy.mwh2sf} MWh) for the whole tuning campaign of ${c.byState.complete.trials + c.byState.pruned.trials + c.byState.failed.trials + c.byState.interrupted.trials} trials; ${gramsText(r.emissions.campaignG)} - ${c.method} (${uncertainty(c.uncertaintyRel)})`],
     ['Training this model', `${energyText(r.training.energyJ)} = ${r.training.energyMWh2sf} MWh (2 significant figures) - ${methodLabel(r.training)}`],
     ['Inference', inf ? `${energyText(inf.jPerSample)} per prediction; ${energyText(inf.jPer1000)} per 1,000; ${perJouleText(inf.samplesPerJ, 'predictions')} - ${methodLabel(inf)}${remeasuredNote(inf)}` : noInference(r)],
-    ['Emissions', `campaign ${gramsText(r.emissions.campaignG)}; training ${gramsText(r.emissions.trainingG)} (${r.emissions.intensityGPerKWh} gCO2e/kWh, ${r.emissions.country}${r.emissions.year ? ` ${r.emissions.year}` : ''}, PUE ${r.emissions.pue})`],
-    ['SCI', `${gramsText(r.sci.scoreG)} per ${unitWords(r.sci.functionalUnit)}${r.sci.embodied.included ? '' : ' (embodied emissions excluded, see below)'}`],
+    ['Emissions', `campaign ${gramsText(r.emissions.campaignG)}; training ${gramsText(r.emissions.trainingG)} (${r.emissions.intensityGPerKWh} gCO2e/kWh, ${r.emissions.country}${r.emissions.year ? ` ${r.emissions.year}` : ''}, PUE ${r.emissions.pue}), from the energy figures above, measured or estimated as they are`],
+    ['SCI', `${gramsText(r.sci.scoreG)} per ${unitWords(r.sci.functionalUnit)}${r.sci.embodied.included ? '' : ' (embodied emissions excluded, see below)'} - E ${methodLabel(r.sci.functionalUnit === 'training-run' || !inf ? r.training : inf)}`],
     ...qualityRows(r, '-'),
     ...(selectionText(r) ? ([['Why this model', selectionText(r)!]] as [string, string][]) : []),
     ...(r.pareto ? ([['Trade-off', r.pareto.sentence]] as [string, string][]) : []),

@@ -236,12 +236,14 @@ describe('a report a compliance officer can file', () => {
     // 3 × 2.5 MFLOP × 1500 samples × 4 epochs = 45 GFLOP
     expect(r.gpai.trainingCompute.flops).toBe(45e9);
     expect(rows['Amount of computation used for training (FLOPs)']).toMatch(/^45 GFLOP \(45,000,000,000 FLOP\); estimated from the architecture/);
-    expect(rows['Energy consumption during training (MWh)']).toBe('0.00000094 MWh (3.4 kJ); partly measured, partly estimated');
+    expect(rows['Energy consumption during training (MWh)']).toBe('0.00000094 MWh (3.4 kJ); partly measured, partly estimated, uncertainty not stated by the counters');
     const words = r.gpai.trainingEnergy.methodology.split(/\s+/).length;
     expect(words).toBeGreaterThan(70);
     expect(words).toBeLessThan(160);
     expect(r.gpai.trainingEnergy.methodology).toMatch(/GPU 0 measured by the NVIDIA driver's energy counter/);
     expect(r.gpai.trainingEnergy.methodology).toMatch(/estimated from the processor's rated power \(TDP 65 W\)/);
+    // each row says how its figure was obtained, with its ± where it is an estimate, so that one row pasted alone keeps it (walk 55)
+    for (const row of r.gpai.rows.filter((x) => /MWh|inference/.test(x.field))) expect(row.value, row.field).toMatch(/measured|estimated/);
     // the estimate's own share does not use the idle baseline: the form does not say it did (walk 55: 'used to share the idle power' beside figures of exactly TDP ÷ cores × CPU-seconds)
     expect(r.gpai.trainingEnergy.methodology).toContain("An idle baseline of 10 s was measured before the run that trained it: the estimate's own share (TDP ÷ cores per CPU-second, idle power included) does not use it; it gives the net-of-idle figures only.");
     expect(rows['Benchmarked computation and energy for inference']).toMatch(/^25 GFLOP \(25,000,000,000 FLOP\) and 120 J .* for 10,000 predictions: the held-out test set \(400 samples\) repeated 25 times in batches of 256.*; task: classification of builtin:iris samples.*; hardware: 1 × NVIDIA H200 with AMD EPYC/);
@@ -375,7 +377,7 @@ describe('a report a compliance officer can file', () => {
     expect(excluded.sci.intensityGPerKWh).toBe(i);
     expect(excluded.sci.embodied).toMatchObject({ included: false, embodiedG: 0 });
     expect(excluded.sci.text).toMatch(/M excluded \(0 g\): the hardware's total embodied emissions \(TE\) were not supplied/);
-    expect(excluded.sci.text).toMatch(/E = [\d.]+ mJ \(the IT energy × PUE 1\.5\), I = 56\.039 gCO2e\/kWh \(France\)/);
+    expect(excluded.sci.text).toMatch(/E = [\d.]+ mJ \(the IT energy × PUE 1\.5; [^)]+\), I = 56\.039 gCO2e\/kWh \(France\)/);
     expect(excluded.sci.scoreG).toBeCloseTo(itKWh * 1.5 * i, 15);
     const reason = report({ embodiedExcludedReason: 'shared cloud hardware: no figure from the provider' });
     expect(reason.sci.text).toContain('M excluded (0 g): shared cloud hardware: no figure from the provider');
@@ -557,6 +559,11 @@ describe('a training-only study (issue 11, Why 2: a script that never sends an i
     expect(r.payback).toBeNull();
     // every figure an estimate: the methodology does not speak of polling counters
     expect(r.methodology[0]).toMatch(/the estimate was sampled every 100 ms or faster \(no energy counter could be read\)\.$/);
+    // every figure an estimate: each GPAI energy row and the SCI's E carry its ± (walk 55)
+    const gpai = Object.fromEntries(r.gpai.rows.map((x) => [x.field, x.value]));
+    expect(gpai['Energy consumption during training (MWh)']).toMatch(/; estimated, ±40%$/);
+    expect(gpai['Energy of developing the model (whole tuning campaign)']).toMatch(/^[\d.]+ MWh \(estimated, ±40%\) for the whole tuning campaign/);
+    expect(r.sci.text).toMatch(/\(the IT energy × PUE 1; estimated, ±40%\)/);
     expect(report().methodology[0]).toMatch(/counters were polled every 100 ms or faster\.$/);
     // SCI per training run: E is the training energy × PUE, TR the training time
     expect(r.sci).toMatchObject({ functionalUnit: 'training-run', itEnergyKWh: 800 / 3.6e6, embodied: { timeReservedS: 60 } });
