@@ -295,11 +295,15 @@ export function buildProgram(): Command {
     .option('--payback', 'also say whether the search paid for itself: energy saved per prediction by each front trial against a reference, and after how many predictions it repays the whole campaign')
     .option('--reference <n>', 'with --payback: the trial to compare with (default: the most accurate; for the most accurate itself, the first trial)')
     .option('--country <country>', 'with --payback: country of the electricity, for its carbon figures (ISO 3166 alpha-3 code or name; default: world average, stated as such)')
+    .option('--pue <x>', 'with --payback: power usage effectiveness of the facility (≥ 1), as the report takes it (default 1)')
     .option('--projections', 'also show each trial\'s projection, made while it trained, against the energy and time it measured')
     .option('--budget <words>', 'also pick the model a budget asks for, as the explorer does: e.g. "at most 2 mJ per prediction" or "at least 95% accuracy and under 1 mJ"')
-    .action(async (name: string, opts: DbOption & WideOption & { storage?: string; payback?: boolean; reference?: string; country?: string; projections?: boolean; budget?: string }) => {
+    .action(async (name: string, opts: DbOption & WideOption & { storage?: string; payback?: boolean; reference?: string; country?: string; pue?: string; projections?: boolean; budget?: string }) => {
       if (opts.reference !== undefined && !/^\d+$/.test(opts.reference)) throw new UserError(`--reference: expected a trial number, got "${opts.reference}"`);
       if (opts.country !== undefined && !opts.payback) throw new UserError('--country goes with --payback (the carbon of the payback); add --payback');
+      // walk 55: the report's PUE could not be given to the payback it prints
+      if (opts.pue !== undefined && !opts.payback) throw new UserError('--pue goes with --payback (the carbon of the payback); add --payback');
+      if (opts.pue !== undefined && !Number.isFinite(Number(opts.pue))) throw new UserError(`--pue: "${opts.pue}" is not a number; give the facility's power usage effectiveness, e.g. --pue 1.3`);
       await withReadStorage(opts.storage ?? dbPath(opts), async (storage, store) => {
         if (opts.payback && !store) {
           throw new UserError(
@@ -341,7 +345,7 @@ export function buildProgram(): Command {
           out.push('', ...(await budgetLines(study, trials, opts.budget, ECOPT.join(' '), await storage.getHardwareClasses(study.id), source, store?.remeasuredMeans(study.id), (id) => storage.getTrialAttrs(id))));
         }
         if (opts.payback && store) {
-          out.push('', ...paybackLines(studyPayback(store, study.name, { ...(opts.reference !== undefined ? { reference: Number(opts.reference) } : {}), ...(opts.country !== undefined ? { country: opts.country } : {}) })));
+          out.push('', ...paybackLines(studyPayback(store, study.name, { ...(opts.reference !== undefined ? { reference: Number(opts.reference) } : {}), ...(opts.country !== undefined ? { country: opts.country } : {}), ...(opts.pue !== undefined ? { pue: Number(opts.pue) } : {}) })));
         }
         process.stdout.write(`${out.join('\n')}\n`);
       });

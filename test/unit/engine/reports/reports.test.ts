@@ -388,6 +388,11 @@ describe('payback of the search', () => {
     expect(france.code).toBe(0);
     expect(france.stdout).toMatch(/carbon at \d+(\.\d+)? gCO2e\/kWh \(France, PUE 1\)/);
     expect((await runCli(['show', 'reported', '--db', db, '--country', 'FRA'])).stderr).toMatch(/--country goes with --payback/);
+    // the report's PUE, given to the payback too (walk 55: '--pue' was an unknown option there)
+    const pue = await runCli(['show', 'reported', '--db', db, '--payback', '--country', 'FRA', '--pue', '1.3']);
+    expect(pue.code, pue.stderr).toBe(0);
+    expect(pue.stdout).toMatch(/carbon at \d+(\.\d+)? gCO2e\/kWh \(France, PUE 1\.3\)/);
+    expect((await runCli(['show', 'reported', '--db', db, '--payback', '--pue', 'abc'])).stderr).toMatch(/--pue: "abc" is not a number; give the facility's power usage effectiveness, e\.g\. --pue 1\.3/);
     const bad = await runCli(['show', 'reported', '--db', db, '--payback', '--reference', '99']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/there is no trial 99 to compare with/);
