@@ -105,7 +105,9 @@ function rowValues(r: EnergyReport, run: CampaignRun): Record<string, string | n
     ecopt_energy_method: run.method,
     ecopt_energy_sources: run.sources.join(';'),
     ecopt_uncertainty_rel: run.uncertaintyRel,
-    ecopt_gross_energy_kwh: run.grossEnergyJ / 3.6e6,
+    // the whole machine's energy over the run, PUE applied as to energy_consumed, so the two compare
+    // (walk 55: without PUE a trial's own share looked larger than the whole machine's)
+    ecopt_gross_energy_kwh: (run.grossEnergyJ * pue) / 3.6e6,
     ecopt_digest: r.digest.value,
   };
 }

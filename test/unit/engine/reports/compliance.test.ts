@@ -424,6 +424,9 @@ describe('a report a compliance officer can file', () => {
     expect(twin.split('\n')[0]!.split(',')).toEqual([...CODECARBON_3, ...PROVENANCE_COLUMNS]);
     expect(PROVENANCE_COLUMNS.every((c) => c.startsWith('ecopt_'))).toBe(true);
     expect(codecarbonHeadersValid(twin, CODECARBON_3)).toBe(false);
+    // the whole machine's energy has PUE applied as energy_consumed has, so the two compare (walk 55)
+    const runs = report({ country: 'FRA', pue: 1.4, wue: 1.8 }).campaign.runs;
+    parseCsv(twin).forEach((row, i) => expect(Number(row.ecopt_gross_energy_kwh)).toBeCloseTo((runs[i]!.grossEnergyJ * 1.4) / 3.6e6, 15));
 
     const rows = parseCsv(csv);
     const r = report({ country: 'FRA', pue: 1.4, wue: 1.8 });
