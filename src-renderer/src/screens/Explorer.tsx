@@ -502,7 +502,7 @@ export function ExplorerScreen({ name }: { name: string }) {
             .filter((f) => f.kinds.includes('noisy'))
             .map((f) => `#${f.trial}`)
             .join(', ')}{' '}
-          could move more than 20% between runs (the machine was busy while {view.flagged.filter((f) => f.kinds.includes('noisy')).length > 1 ? 'they were' : 'it was'} measured):
+          could move more than 20% between runs (the CPU time of {view.flagged.filter((f) => f.kinds.includes('noisy')).length > 1 ? 'their' : 'its'} inference repeats spread that much, as <code>ecopt show</code> says; other programs&apos; work is one cause, not the only one):
           treat {view.flagged.filter((f) => f.kinds.includes('noisy')).length > 1 ? 'their' : 'its'} place on the front with caution, or re-measure.
           
         </div>
