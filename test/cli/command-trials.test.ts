@@ -137,7 +137,13 @@ describe('command trials (real child processes)', () => {
     const study = store.requireStudy('stretches');
     const c = campaignFigures(store.campaignWindows(study.id), 100, store.getTrials(study.id), store.processEnergies(study.id));
     const phasesOnly = campaignFigures(store.campaignWindows(study.id), 100, store.getTrials(study.id));
+    const processOf = store.processEnergies(study.id).get(t!.number)!;
     store.close();
+    // the trial's run starts with its process, and the campaign's span covers it (walk 55: a run started at its first phase but lasted the whole process, past the next run's start)
+    const run = c.runs.find((r) => r.trial === t!.number)!;
+    expect(run.startedAtMs).toBe(processOf.startedAtMs);
+    expect(run.durationS).toBeCloseTo(processOf.durationS, 6);
+    expect(c.spanS! * 1000).toBeGreaterThanOrEqual(processOf.durationS * 1000 - 1);
     expect(c.outsidePhases!.trials).toBe(1);
     expect(c.outsidePhases!.energyJ).toBeCloseTo(whole.energyJ - phasesJ, 6);
     expect(c.energyJ).toBeCloseTo(phasesOnly.energyJ + c.outsidePhases!.energyJ, 6);

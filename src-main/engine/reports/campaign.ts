@@ -126,7 +126,20 @@ function concurrentWindows(windows: readonly CampaignWindow[]): boolean {
   }
   return false;
 }
-type Outside = { trial: CampaignTrial; energyJ: number; grossEnergyJ: number; cpuJ: number; gpuJ: number; ramJ: number; durationS: number; absU: number; unknown: boolean; method: string };
+type Outside = {
+  trial: CampaignTrial;
+  energyJ: number;
+  grossEnergyJ: number;
+  cpuJ: number;
+  gpuJ: number;
+  ramJ: number;
+  durationS: number;
+  absU: number;
+  unknown: boolean;
+  method: string;
+  /** The whole process's time, where it was measured: the run and the campaign's span start and end with it. */
+  process?: { startMs: number; endMs: number };
+};
 
 /**
  * Per trial whose whole process was measured (attrs.process_energy, trials/energy.ts), what it
@@ -157,6 +170,7 @@ function outsidePhases(windows: readonly CampaignWindow[], trials: readonly Camp
       absU: energyJ * (p.uncertaintyRel ?? 0),
       unknown: p.uncertaintyRel === null && energyJ > 0,
       method: p.method,
+      process: { startMs: p.startedAtMs, endMs: end },
     });
   }
   return out;
@@ -297,7 +311,14 @@ export function campaignFigures(
       s.grossEnergyJ += o.grossEnergyJ;
       s.durationS += o.durationS;
     }
+    // the process started before its first phase and ended after its last: the span runs from its start to its end
+    // (walk 55: '39.3 s from first to last measurement' beside runs 40.6 s apart, and each run's time overlapping the next's)
+    if (o.process) {
+      first = Math.min(first, o.process.startMs);
+      last = Math.max(last, o.process.endMs);
+    }
     const run = runOfTrial.get(o.trial.number);
+    if (run && o.process) run.startedAtMs = Math.min(run.startedAtMs, o.process.startMs);
     if (run) {
       run.energyJ += o.energyJ;
       run.grossEnergyJ += o.grossEnergyJ;
@@ -322,7 +343,7 @@ export function campaignFigures(
     method: methodOf(methods),
     uncertaintyRel: unknown ? null : energyJ > 0 ? Number((absU / energyJ).toPrecision(12)) : 0, // 0.6, not 0.6000000000000002, in the JSON
     emissionsG: (energyJ / J_PER_KWH) * gPerKWh,
-    runs,
+    runs: runs.sort((a, b) => a.startedAtMs - b.startedAtMs),
     ...(rem.runs ? { remeasured: { runs: rem.runs, trials: rem.trials.size, energyJ: rem.energyJ, durationS: rem.durationS, wholeProcess: remeasureOutside.length } } : {}),
     ...(outside.length ? { outsidePhases: { trials: outside.length, energyJ: outside.reduce((a, o) => a + o.energyJ, 0), durationS: outside.reduce((a, o) => a + o.durationS, 0) } } : {}),
   };
