@@ -518,7 +518,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
     `The figure is the energy of training the chosen configuration (trial ${trial.number}) once, ${training.method === 'measured' ? 'measured' : training.method === 'estimated' ? 'estimated' : 'partly measured and partly estimated'}: ECOpt opened a measurement window when training started and closed it when training ended (${durationText(training.durationS)}).`,
     `Sources: ${trainingSources.join('; ')}.`,
     // a GPU only where training used one (walk 45: "the GPU it used" on a CPU-only run)
-    `Each source measures the whole machine; the training process's own share was attributed by its processes' CPU time for the CPU and memory${training.domains.some((d) => d.domain.startsWith('gpu')) ? ', and in full for the GPU it used' : ''}, so other programs are excluded (${energyText(training.grossEnergyJ)} for the whole machine).`,
+    `Each source's figure is the whole machine's; the training process's own share was attributed by its processes' CPU time for the CPU and memory${training.domains.some((d) => d.domain.startsWith('gpu')) ? ', and in full for the GPU it used' : ''}, so other programs are excluded (${energyText(training.grossEnergyJ)} for the whole machine).`,
     idle ? `An idle baseline of ${durationText(idle.durationS)} was measured before the run that trained it${baselineUnderLoad ? ', on a busy machine, so it was not used' : idleUseText(training.domains)}.` : 'No idle baseline was measured.',
     `The figure excludes the facility's overhead (PUE), networking and storage; its uncertainty is ${uncertaintyWords(training.uncertaintyRel)}.`,
   ].join(' ');
