@@ -333,6 +333,11 @@ describe.skipIf(!haveChromium)('the journey in the browser', () => {
     expect(await page.getByTestId('report-country').inputValue()).toBe('UK');
     await expect.poll(() => page.getByTestId('report-document').textContent(), { timeout: 10_000 }).toBe('owner A. Officer');
     await expect.poll(() => page.getByTestId('report-preview').textContent(), { timeout: 10_000 }).toContain('United Kingdom');
+    // and through a reload: kept in this browser (walk 55: a reload lost the country, PUE and owner)
+    await page.reload();
+    await page.getByTestId('report-preview').waitFor();
+    expect(await page.getByTestId('report-country').inputValue()).toBe('UK');
+    await expect.poll(() => page.getByTestId('report-document').textContent(), { timeout: 10_000 }).toBe('owner A. Officer');
     // which model: its parameters and the fingerprint of its weights, as the PDF states them
     expect(await page.getByTestId('report-model').textContent()).toMatch(/^activation=\w+, .* · weights SHA-256 [0-9a-f]{64}$/);
     await shot('10-reports');

@@ -6,6 +6,7 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import { create } from 'zustand';
+import { createJSONStorage, persist } from 'zustand/middleware';
 import type { Response } from '../../../src-main/shared/contract';
 import { checkReportInputs, type EnergyReport } from '../../../src-main/shared/report';
 import { isRegressionResult } from '../../../src-main/shared/analysis';
@@ -19,8 +20,10 @@ import { useStudy } from '../useStudy';
 const FORMATS = ['pdf', 'json', 'md', 'csv', 'card', 'gpai'] as const;
 
 /**
- * What the user typed into the report's options, kept while the app is open: leaving the screen
- * (to look at the explorer) and coming back must not wipe the country, owner and approver.
+ * What the user typed into the report's options, kept in this browser (the desktop window's
+ * storage): leaving the screen, a reload or the next session must not wipe the country, PUE,
+ * owner and approver (walk 55: a reload lost them). Nothing here is a figure: the report is
+ * always made again from the database with them.
  */
 interface ReportForm {
   country: string;
@@ -32,7 +35,13 @@ interface ReportForm {
   set(patch: Partial<Omit<ReportForm, 'set'>>): void;
 }
 
-const useReportForm = create<ReportForm>((set) => ({ country: '', pue: '1', trainingType: '', owner: '', organisation: '', approver: '', set: (patch) => set(patch) }));
+const useReportForm = create<ReportForm>()(
+  persist((set) => ({ country: '', pue: '1', trainingType: '', owner: '', organisation: '', approver: '', set: (patch) => set(patch) }), {
+    name: 'ecopt.reports.form',
+    storage: createJSONStorage(() => window.localStorage),
+    partialize: ({ country, pue, trainingType, owner, organisation, approver }) => ({ country, pue, trainingType, owner, organisation, approver }),
+  }),
+);
 
 export function ReportsScreen({ name }: { name: string }) {
   // `budget`: the explorer's budget that picked `selected` (its Energy report button), kept in the address
