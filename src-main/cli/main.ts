@@ -122,7 +122,8 @@ async function planLines(path: string, spec: StudySpec, specFile: string | undef
   // a command's cost is known only once it runs, whatever the database holds
   if (spec.model === 'command') return [head, '  no forecast for a command study: its FLOPs and parameters are known only once it runs'];
   // walk 40: "run a study first" answered the question of what that study would cost with itself
-  const tune = [...ECOPT, 'tune', ...(specFile ? [shellWord(specFile)] : []), ...(path !== defaultDbPath() ? ['--db', shellWord(path)] : [])];
+  const db = path !== defaultDbPath() ? ['--db', shellWord(path)] : [];
+  const tune = [...ECOPT, 'tune', ...(specFile ? [shellWord(specFile)] : []), ...db];
   // a budget given with --trials is this plan's: the command to run it gives it again (walk 55: without it, tune ran the file's 16)
   const toBudget = trialsGiven ? [...tune, '--trials', String(spec.trials)] : tune;
   const firstSteps =
@@ -130,7 +131,7 @@ async function planLines(path: string, spec: StudySpec, specFile: string | undef
       ? // a study no larger than the start a forecast needs: running it is the answer (walk 54: it was told to run 8 'first' trials of 6)
         [
           `  A forecast is fitted on ${MIN_TRIALS} trials measured on this machine, and this study's budget is ${spec.trials}: running it is the quickest way to know what it costs.`,
-          `  ${toBudget.join(' ')}   runs it to its budget (${spec.trials} trials); \`${[...ECOPT, 'show', shellWord(spec.name), ...(path !== defaultDbPath() ? ['--db', shellWord(path)] : [])].join(' ')}\` then lists each trial's energy.`,
+          `  ${toBudget.join(' ')}   runs it to its budget (${spec.trials} trials); \`${[...ECOPT, 'show', shellWord(spec.name), ...db].join(' ')}\` then lists each trial's energy.`,
         ]
       : [
           `  A forecast is fitted on trials measured on this machine, so the first ones have to run. To get one after a short start:`,

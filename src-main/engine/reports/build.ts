@@ -729,7 +729,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
  */
 function sourceWords(method: 'measured' | 'estimated' | 'mixed', u: number | null): string {
   if (method === 'measured') return 'measured';
-  return `${method === 'estimated' ? 'estimated' : 'partly measured, partly estimated'}, ${u === null ? 'uncertainty not stated by the counters' : `±${(u * 100).toFixed(0)}%`}`;
+  return `${method === 'estimated' ? 'estimated' : 'partly measured, partly estimated'}, ${u === null ? 'uncertainty ' : ''}${uncertaintyWords(u)}`;
 }
 
 function uncertaintyWords(u: number | null): string {

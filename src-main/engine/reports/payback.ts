@@ -4,6 +4,7 @@
  * shared `payback` function, so the CLI, the app and the reports agree to the digit.
  */
 import { frontTrials, mostAccurateOf, studyQuality, type Quality } from '../../shared/analysis';
+import { trialsOfClass } from '../../shared/classes';
 import { payback, type PaybackResult } from '../../shared/payback';
 import type { TrialRecord } from '../../shared/types';
 import { formatSi } from '../../shared/format';
@@ -147,18 +148,16 @@ export function studyPayback(
   const study = store.requireStudy(studyName);
   const trials = store.getPlacedTrials(study.id);
   // a study over several hardware classes: each model is compared within its own class, and the front is each class's
-  const classOf = new Map(trials.map((t) => [t.number, t.hardwareClass ?? null]));
-  const classes = [...new Set(trials.map((t) => t.hardwareClass ?? null).filter((c): c is string => c !== null))];
+  const classes = [...new Set(trials.map((t) => t.hardwareClass).filter((c): c is string => c != null))];
   const several = classes.length > 1;
-  const ofClass = (n: number) => trials.filter((x) => classOf.get(x.number) === classOf.get(n));
   const pue = checkPue(options.pue ?? 1);
   const intensity = resolveIntensity({
     ...(options.country !== undefined ? { country: options.country } : {}),
     ...(options.intensityGPerKWh !== undefined ? { intensityGPerKWh: options.intensityGPerKWh } : {}),
   });
   const gPerKWh = intensity.intensityGPerKWh * pue;
-  const campaign = campaignFigures(store.campaignWindows(study.id), gPerKWh, store.getTrials(study.id), store.processEnergies(study.id), store.remeasurements(study.id));
-  const front = (several ? classes.flatMap((c) => frontTrials(trials.filter((t) => t.hardwareClass === c), study.objectives)).sort((a, b) => a - b) : frontTrials(trials, study.objectives)).filter((n) =>
+  const campaign = campaignFigures(store.campaignWindows(study.id), gPerKWh, trials, store.processEnergies(study.id), store.remeasurements(study.id));
+  const front = (several ? classes.flatMap((c) => frontTrials(trialsOfClass(trials, c), study.objectives)).sort((a, b) => a - b) : frontTrials(trials, study.objectives)).filter((n) =>
     hasEnergy(trials.find((t) => t.number === n)!),
   );
   const wanted = options.trials ?? (front.length ? front : trials.filter(hasEnergy).map((t) => t.number));
@@ -167,9 +166,10 @@ export function studyPayback(
     const t = trials.find((x) => x.number === n);
     if (!t) throw new UserError(`study "${study.name}" has no trial ${n}`);
     if (!hasEnergy(t)) throw new UserError(`trial ${n} of "${study.name}" is ${t.state === 'complete' ? 'complete but has no inference energy' : t.state}: its payback cannot be computed`);
-    const pool = several ? ofClass(n) : trials;
-    if (several && options.reference !== undefined && !pool.some((x) => x.number === options.reference) && trials.some((x) => x.number === options.reference)) {
-      throw new UserError(`trial ${options.reference} ran on another hardware class than trial ${n} (${classOf.get(options.reference)} and ${classOf.get(n)}): energy is compared only within one; pick a reference of class ${classOf.get(n)}`);
+    const pool = several ? trials.filter((x) => x.hardwareClass === t.hardwareClass) : trials;
+    const named = options.reference !== undefined ? trials.find((x) => x.number === options.reference) : undefined;
+    if (several && named && named.hardwareClass !== t.hardwareClass) {
+      throw new UserError(`trial ${named.number} ran on another hardware class than trial ${n} (${named.hardwareClass} and ${t.hardwareClass}): energy is compared only within one; pick a reference of class ${t.hardwareClass}`);
     }
     const r = paybackOf(store, pool, t, { study: trials, ...(options.reference !== undefined ? { referenceNumber: options.reference } : {}), campaignEnergyJ: campaign.energyJ, gPerKWh, role: options.trials ? 'chosen' : 'listed' });
     if (r) rows.push(r);

@@ -452,6 +452,7 @@ export function ExplorerScreen({ name }: { name: string }) {
   const batching = reading?.ok ? batchingText(view.inferBatchSize ?? null, reading.limits) : null;
   // trials whose re-measurements since disagree with the figure the front and the pick use
   const disagrees = view.flagged.filter((f) => f.kinds.includes('remeasure-disagrees')).map((f) => f.trial);
+  const noisy = view.flagged.filter((f) => f.kinds.includes('noisy')).map((f) => f.trial);
   // the sentence's energy comparisons, against the re-measurements made since (as `ecopt show --budget` says it)
   const compared = pick ? pickComparisons(pick) : [];
   const energyOf = (n: number) => view.trials.find((t) => t.number === n)?.metrics.infer_energy_j_per_sample;
@@ -495,15 +496,11 @@ export function ExplorerScreen({ name }: { name: string }) {
           {otherLoadText(view.load)}
         </div>
       )}
-      {view.flagged.some((f) => f.kinds.includes('noisy')) && (
+      {noisy.length > 0 && (
         <div className="banner" data-testid="noisy-banner">
-          Inference energy of trial{view.flagged.filter((f) => f.kinds.includes('noisy')).length > 1 ? 's' : ''}{' '}
-          {view.flagged
-            .filter((f) => f.kinds.includes('noisy'))
-            .map((f) => `#${f.trial}`)
-            .join(', ')}{' '}
-          could move more than 20% between runs (the CPU time of {view.flagged.filter((f) => f.kinds.includes('noisy')).length > 1 ? 'their' : 'its'} inference repeats spread that much, as <code>ecopt show</code> says; other programs&apos; work is one cause, not the only one):
-          treat {view.flagged.filter((f) => f.kinds.includes('noisy')).length > 1 ? 'their' : 'its'} place on the front with caution, or re-measure.
+          Inference energy of trial{noisy.length > 1 ? 's' : ''} {noisy.map((n) => `#${n}`).join(', ')}{' '}
+          could move more than 20% between runs (the CPU time of {noisy.length > 1 ? 'their' : 'its'} inference repeats spread that much, as <code>ecopt show</code> says; other programs&apos; work is one cause, not the only one):
+          treat {noisy.length > 1 ? 'their' : 'its'} place on the front with caution, or re-measure.
           
         </div>
       )}
