@@ -48,6 +48,11 @@ export interface WrapCounterOptions {
   maxPlausibleW?: number;
   /** Power assumed possible before a higher one is seen, W: sets the wrap period (default maxPlausibleW). */
   assumedMaxW?: number;
+  /**
+   * How often the device updates the counter, ms, where it is coarse (NVML's ~100 ms): one
+   * reading can then show a whole update's energy however soon after the last move it comes.
+   */
+  updateStepMs?: number;
 }
 
 function round1(x: number): string {
@@ -98,9 +103,11 @@ export class WrapCounter {
     }
     const dtMs = Math.max(0, nowMs - this.lastMs);
     // What a reading adds built up since the counter last moved: a counter updated every 100 ms
-    // and polled every 2 ms shows 100 ms of energy in one 2 ms interval. A floor of 1 ms: two
-    // polls at the same instant cannot judge a power.
-    const judgeS = Math.max(nowMs - this.lastMoveMs, 1) / 1000;
+    // and polled every 2 ms shows 100 ms of energy in one 2 ms interval. Nor do updates come
+    // evenly: an H200's NVML counter moved twice 6 ms apart, the second time by 19.8 J (a whole
+    // update at ~200 W), which judged over the 6 ms read as 3,209 W and a reset. So never less
+    // than one update step, and never less than 1 ms (two polls at one instant judge no power).
+    const judgeS = Math.max(nowMs - this.lastMoveMs, this.o.updateStepMs ?? 0, 1) / 1000;
     let delta = raw - this.last;
     let reset = false;
     if (delta < 0) {

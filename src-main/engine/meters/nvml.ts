@@ -284,7 +284,14 @@ export function detectNvml(env: NodeJS.ProcessEnv = process.env): Detection {
         device: dev[0],
         mode: rcEnergy === NVML_SUCCESS ? 'energy-counter' : 'power-integration',
         // 64-bit mJ: no wrap; no GPU draws 3 kW
-        counter: new WrapCounter({ domain, source: `nvmlDeviceGetTotalEnergyConsumption(gpu ${i}: ${gpuName})`, maxRange: null, unitsPerJ: 1e3, maxPlausibleW: 3000 }),
+        counter: new WrapCounter({
+          domain,
+          source: `nvmlDeviceGetTotalEnergyConsumption(gpu ${i}: ${gpuName})`,
+          maxRange: null,
+          unitsPerJ: 1e3,
+          maxPlausibleW: 3000,
+          updateStepMs: NVML_ENERGY_UPDATE_STEP_MS,
+        }),
         power: new PolledPower({ domain, source: `nvmlDeviceGetPowerUsage(gpu ${i}: ${gpuName})` }),
         checkFillJ: 0,
       });

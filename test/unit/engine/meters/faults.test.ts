@@ -412,6 +412,37 @@ describe('fault 4: a backwards jump to a non-zero value is a reset, its raw valu
     near(fig(w, 'cpu-package:0').energyJ, 100);
   });
 
+  // Seen on an H200 (driver 580): the counter moved twice 6 ms apart, the second time by a whole
+  // ~100 ms update (19.8 J at ~200 W). Judged over the 6 ms it read as 3,209 W: a false reset,
+  // the 19.8 J replaced by 0.55 J and an evaluate window marked unreliable.
+  it('NVML: a whole update arriving soon after the last move is energy, not a reset; a real jump still is', () => {
+    const nv = scriptedNvml({ energyCounter: true });
+    nv.power(200);
+    const clock = { now: 0 };
+    const set = new MeterSet([nv.meter], { clock: () => clock.now });
+    let uj = 1_000_000_000;
+    const read = (afterMs: number, addJ: number) => {
+      clock.now += afterMs;
+      uj += addJ * 1e6;
+      nv.energy(uj);
+      set.poll();
+    };
+    read(0, 0);
+    set.begin('w');
+    for (let i = 0; i < 10; i++) read(100, 20); // 200 W, one update per poll
+    read(94, 0.001); // a 1 mJ move
+    read(6, 19.8); // then a whole update 6 ms later
+    for (let i = 0; i < 10; i++) read(100, 20);
+    const w = set.end('w', 'train');
+    expect(w.flags).toBeUndefined();
+    near(fig(w, 'gpu:0').energyJ, 419.8);
+    set.begin('jump');
+    for (let i = 0; i < 10; i++) read(100, 20);
+    read(100, 1000); // 10 kW for 100 ms: no GPU draws that
+    const jump = set.end('jump', 'train');
+    expect(jump.flags).toEqual([expect.objectContaining({ kind: 'reset', message: expect.stringMatching(/jumped forward by 1000\.0 J in 100 ms/) })]);
+  });
+
   it('amdgpu energy1_input and the NVML counter (which never wrap): any step back is a reset', () => {
     const tree = hwmonTree([{ name: 'amdgpu', files: { energy1_input: 1 } }]);
     const amd = device((v) => v !== null && tree.set(0, 'energy1_input', v), 500_000_000, 200);
