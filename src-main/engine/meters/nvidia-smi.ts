@@ -1,8 +1,12 @@
 /**
- * The last resort for NVIDIA GPUs when NVML cannot be loaded but `nvidia-smi` runs: stream
- * power.draw every 100 ms and integrate it. Coarser than the NVML counter, and said so. A GPU
+ * The last resort for NVIDIA GPUs when NVML cannot be loaded but `nvidia-smi` runs: stream the
+ * power every 100 ms and integrate it. Coarser than the NVML counter, and said so. A GPU
  * whose readings stop (the stream stalls, the process exits, or it reports "[N/A]") is flagged
  * unreadable and its gap is not integrated across.
+ *
+ * The power is `power.draw.instant` where this nvidia-smi knows it: `power.draw` is a trailing
+ * 1-s average on Ampere and newer, and integrated it missed 4–12% of an H200's energy over 3-s
+ * windows (nvml.ts has the measurement).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import type { MeterFlag, MeterInfo, Provenance } from '../../shared/types';
@@ -15,6 +19,8 @@ export const SMI_INTERVAL_MS = 100;
 const SMI_STALL_MS = 10 * SMI_INTERVAL_MS;
 /** nvidia-smi can take a few seconds to start on a cold driver. */
 const SMI_STARTUP_MS = 5000;
+
+export type SmiPowerField = 'power.draw' | 'power.draw.instant';
 
 interface GpuState {
   index: number;
@@ -34,13 +40,15 @@ export class NvidiaSmiMeter implements Meter {
     private readonly gpus: GpuState[],
     private readonly command: string,
     private readonly clock: () => number = () => performance.now(),
+    /** The query field streamed: `power.draw.instant` where nvidia-smi has it. */
+    private readonly field: SmiPowerField = 'power.draw',
   ) {
     this.domains = gpus.map((g) => `gpu:${g.index}`);
     for (const g of gpus) {
-      this.power.set(g.index, new PolledPower({ domain: `gpu:${g.index}`, source: `nvidia-smi power.draw (gpu ${g.index}: ${g.name})`, maxStepMs: SMI_STALL_MS }));
+      this.power.set(g.index, new PolledPower({ domain: `gpu:${g.index}`, source: `nvidia-smi ${field} (gpu ${g.index}: ${g.name})`, maxStepMs: SMI_STALL_MS }));
     }
     this.startedMs = clock();
-    this.child = spawn(command, ['--query-gpu=index,power.draw', '--format=csv,noheader,nounits', `-lms`, String(SMI_INTERVAL_MS)], {
+    this.child = spawn(command, [`--query-gpu=index,${field}`, '--format=csv,noheader,nounits', `-lms`, String(SMI_INTERVAL_MS)], {
       stdio: ['ignore', 'pipe', 'ignore'],
     });
     this.child.stdout!.on('data', (d: Buffer) => this.ingest(d.toString()));
@@ -62,7 +70,7 @@ export class NvidiaSmiMeter implements Meter {
       if (!p) continue;
       const watts = Number(w);
       // "[N/A]", "[Unknown Error]", "[GPU is lost]": the GPU answered, but not with a power
-      if (w === undefined || w === '' || !Number.isFinite(watts)) p.unreadable(`nvidia-smi reports power.draw "${w ?? ''}" for GPU ${idx}`);
+      if (w === undefined || w === '' || !Number.isFinite(watts)) p.unreadable(`nvidia-smi reports ${this.field} "${w ?? ''}" for GPU ${idx}`);
       else p.reading(watts, now);
     }
   }
@@ -91,7 +99,7 @@ export class NvidiaSmiMeter implements Meter {
     return {
       method: 'measured',
       source: 'nvidia-smi',
-      counter: `nvidia-smi power.draw (gpu ${g.index}: ${g.name}) requested every ${SMI_INTERVAL_MS} ms, integrated (${this.power.get(g.index)!.describeSampling()})`,
+      counter: `nvidia-smi ${this.field} (gpu ${g.index}: ${g.name}) requested every ${SMI_INTERVAL_MS} ms, integrated (${this.power.get(g.index)!.describeSampling()})`,
       resolutionJ: null,
       uncertaintyRel: null,
     };
@@ -114,7 +122,7 @@ export class NvidiaSmiMeter implements Meter {
       id: this.id,
       domains: [...this.domains],
       status: 'ok',
-      detail: `measured: ${this.command} power.draw streamed at 10 Hz and integrated (NVML could not be loaded; less precise than its energy counter)`,
+      detail: `measured: ${this.command} ${this.field} streamed at 10 Hz and integrated (NVML could not be loaded; less precise than its energy counter${this.field === 'power.draw' ? '; this nvidia-smi has no power.draw.instant, and power.draw is a 1-s average on recent GPUs, which lags each change of load' : ''})`,
     };
   }
 
@@ -139,5 +147,17 @@ export function detectNvidiaSmi(command = 'nvidia-smi', clock?: () => number): D
       return { index: Number(idx), name: name.join(',').trim() };
     });
   if (gpus.length === 0) return { ok: false, info: { id: 'nvidia-smi', domains: [], status: 'unavailable', detail: `${command} lists no GPU` } };
-  return { ok: true, meter: new NvidiaSmiMeter(gpus, command, clock) };
+  return { ok: true, meter: new NvidiaSmiMeter(gpus, command, clock, instantPowerField(command, gpus.length)) };
+}
+
+/** `power.draw.instant` where this nvidia-smi answers it with a number for every GPU (older ones refuse the field). */
+function instantPowerField(command: string, gpuCount: number): SmiPowerField {
+  const r = spawnSync(command, ['--query-gpu=index,power.draw.instant', '--format=csv,noheader,nounits'], { encoding: 'utf8', timeout: 5000 });
+  if (r.error || r.status !== 0) return 'power.draw';
+  const values = r.stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => Number(line.split(',')[1]));
+  return values.length === gpuCount && values.every((v) => Number.isFinite(v)) ? 'power.draw.instant' : 'power.draw';
 }

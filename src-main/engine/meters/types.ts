@@ -52,6 +52,11 @@ export interface Meter {
   gpuProcesses?(): Record<string, number[]>;
   /** A second, independent reading of some domains' energy, joules: the mismatch cross-check. */
   checkTotalsJ?(): Record<string, number>;
+  /**
+   * The shortest window, ms, over which a domain's cross-check can be trusted (default 1 s): a
+   * reading that is itself a trailing average lags each edge of a window.
+   */
+  checkMinWindowMs?(domain: string): number | undefined;
   close(): void;
 }
 

@@ -227,7 +227,7 @@ describe('fault 2: a counter file that vanishes mid-study is flagged and polling
     step(11, 150); // the first re-baselines: 10 intervals, 150 J
     const w = set.end('w', 'train');
     expect(kinds(w)).toEqual(['unreadable']);
-    expect(w.flags![0]!.message).toMatch(/nvmlDeviceGetPowerUsage\(gpu 0: Stub GPU 0\) failed \(code 15/);
+    expect(w.flags![0]!.message).toMatch(/nvmlDeviceGetFieldValues\(gpu 0: Stub GPU 0, NVML_FI_DEV_POWER_INSTANT\) failed \(code 15/);
     near(fig(w, 'gpu:0').energyJ, 300);
     expect(fig(w, 'gpu:0').unreliable).toBe(true);
   });
