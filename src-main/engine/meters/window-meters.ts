@@ -5,7 +5,7 @@
  * `MeterThread` (meter-thread.ts) polls in a thread of its own, which a blocked event loop cannot
  * delay.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EnergyWindow, MeterFlag, MeterInfo, Phase } from '../../shared/types';
 import { attributeWindow, windowAttributedJ } from './attribution';
@@ -102,6 +102,33 @@ export class LocalMeters implements WindowMeters {
     }
   }
 
+  /**
+   * What a window's `shared-gpu` flag says. A pid this system's /proc does not show is worded as
+   * unknown, not as another program: NVIDIA drivers that do not translate pids into a
+   * container's namespace list the host's pids, among them the trial's own.
+   */
+  private sharedGpuWords(domain: string, pids: number[]): string {
+    const list = (ps: number[], named: boolean) =>
+      `${ps
+        .slice(0, 5)
+        .map((p) => {
+          const name = named ? this.processName(p) : '';
+          return name ? `${p} (${name})` : String(p);
+        })
+        .join(', ')}${ps.length > 5 ? ` and ${ps.length - 5} more` : ''}`;
+    const plural = (ps: number[]) => (ps.length > 1 ? 'es' : '');
+    const seen = pids.filter((p) => existsSync(join(this.procRoot, String(p))));
+    const unseen = pids.filter((p) => !seen.includes(p));
+    const parts: string[] = [];
+    if (seen.length) parts.push(`${domain} was also computing for process${plural(seen)} ${list(seen, true)} outside this trial while it was measured (NVML's process list)`);
+    if (unseen.length) {
+      parts.push(
+        `${seen.length ? 'NVML also listed' : `${domain}: NVML listed`} process${plural(unseen)} ${list(unseen, false)}, which this system cannot see (no such pid in /proc): inside a container, drivers that do not translate pids list the host's, so this may be the trial itself`,
+      );
+    }
+    return `${parts.join('; ')}: all of the GPU's energy is counted as the trial's, so if another program did compute on it, this figure includes its work`;
+  }
+
   private processName(pid: number): string {
     try {
       return readFileSync(join(this.procRoot, String(pid), 'comm'), 'utf8').trim();
@@ -131,17 +158,7 @@ export class LocalMeters implements WindowMeters {
     const before = this.marks.get(key);
     this.marks.delete(key);
     const after = this.cpu.sample();
-    const flags: MeterFlag[] = [...shared].map(([domain, pids]) => {
-      const who = [...pids].slice(0, 5).map((p) => {
-        const name = this.processName(p);
-        return name ? `${p} (${name})` : String(p);
-      });
-      return {
-        domain,
-        kind: 'shared-gpu',
-        message: `${domain} was also computing for process${pids.size > 1 ? 'es' : ''} ${who.join(', ')}${pids.size > 5 ? ` and ${pids.size - 5} more` : ''} outside this trial while it was measured (NVML's process list): all of the GPU's energy is counted as the trial's, so this figure includes their work`,
-      };
-    });
+    const flags: MeterFlag[] = [...shared].map(([domain, pids]) => ({ domain, kind: 'shared-gpu', message: this.sharedGpuWords(domain, [...pids]) }));
     const flagged = flags.length ? { ...w, flags: [...(w.flags ?? []), ...flags] } : w;
     if (!before || !before.available || !after.available) return flagged;
     return {

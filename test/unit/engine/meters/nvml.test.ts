@@ -259,6 +259,34 @@ esac
     ]);
   });
 
+  // Inside a container, NVIDIA drivers that do not translate pids into its namespace list the
+  // host's pid for the trial's own process: that must not read as another program on the GPU.
+  it('words a listed pid this system cannot see as unknown, not as another program', async () => {
+    const procs = join(tmpDir(), 'procs');
+    const lib = stubLibrary({ STUB_NVML_PROCS_FILE: procs });
+    const d = detectNvml({ ECOPT_NVML_LIBRARY: lib });
+    if (!d.ok) throw new Error(d.info.detail);
+    const trial = spawn('sleep', ['30']);
+    const hostPid = 4_194_301; // above any pid this system has handed out
+    try {
+      const meters = new LocalMeters(new MeterSet([d.meter]));
+      meters.start();
+      meters.track(trial.pid!);
+      writeFileSync(procs, String(hostPid));
+      meters.begin('w');
+      await new Promise((r) => setTimeout(r, 300));
+      const w = meters.end('w', 'train');
+      meters.stop();
+      const flags = (w.flags ?? []).filter((f) => f.kind === 'shared-gpu');
+      expect(flags).toHaveLength(1);
+      expect(flags[0]!.message).toBe(
+        `gpu:0: NVML listed process ${hostPid}, which this system cannot see (no such pid in /proc): inside a container, drivers that do not translate pids list the host's, so this may be the trial itself: all of the GPU's energy is counted as the trial's, so if another program did compute on it, this figure includes its work`,
+      );
+    } finally {
+      trial.kill();
+    }
+  });
+
   it('says when other processes computed on the GPU a trial was charged for, from NVML\'s process list', async () => {
     const procs = join(tmpDir(), 'procs');
     const lib = stubLibrary({ STUB_NVML_GPUS: '2', STUB_NVML_PROCS_FILE: procs });
@@ -288,6 +316,7 @@ esac
       expect(flags.map((f) => f.domain).sort()).toEqual(['gpu:0', 'gpu:1']);
       expect(flags[0]!.message).toContain(`${other.pid} (sleep)`);
       expect(flags[0]!.message).toMatch(/all of the GPU's energy is counted as the trial's/);
+      expect(flags[0]!.message).not.toMatch(/cannot see/);
       // the figure itself is still the GPU's whole energy, as stated
       expect(shared.domains.find((x) => x.domain === 'gpu:0')!.energyJ).toBeGreaterThan(0);
     } finally {
