@@ -14,7 +14,9 @@ export XDG_DATA_HOME=/tmp/xdg HOME=/tmp/home XCHECK=$OUT/xcheck.jsonl; mkdir -p 
 E="/tmp/node $D/ecopt.cjs"
 say meters; timeout 60 $E meters >> $L 2>&1; echo "rc $?" >> $L
 say smi-fallback; ECOPT_NVML_LIBRARY=/nonexistent/libnvidia-ml.so timeout 60 $E meters >> $L 2>&1; echo "rc $?" >> $L
-say tune; (cd $D/study && timeout 330 $E tune study.json --db $OUT/gpu.db --wide >> $L 2>&1; echo "rc $?" >> $L)
+# PIDNS=1: the study runs in a pid namespace of its own with its own /proc, as in a container
+NS=""; [ -n "$PIDNS" ] && NS="unshare --pid --fork --mount-proc"
+say tune $NS; (cd $D/study && timeout 330 $NS $E tune study.json --db $OUT/gpu.db --wide >> $L 2>&1; echo "rc $?" >> $L)
 say export; timeout 60 $E export gpu-mlp --db $OUT/gpu.db --out /tmp/exp >> $L 2>&1; echo "rc $?" >> $L; ls -la /tmp/exp >> $L 2>&1
 kill $SMI 2>/dev/null
 say end
