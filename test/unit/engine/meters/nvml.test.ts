@@ -55,6 +55,15 @@ function scriptedStub(vars: Record<string, string>) {
   return { energyFile, powerFile, lib };
 }
 
+/** A fake nvidia-smi that lists one GPU and answers the other queries with `cases` (sh case arms). */
+function fakeSmi(cases: string) {
+  const dir = tmpDir();
+  const smi = join(dir, 'nvidia-smi');
+  writeFileSync(smi, `#!/bin/sh\ncase "$*" in\n  *index,name*) echo "0, Stub Smi GPU" ;;\n${cases}\nesac\n`);
+  chmodSync(smi, 0o755);
+  return { dir, smi };
+}
+
 async function measure(set: MeterSet, ms: number) {
   set.start();
   set.begin('w');
@@ -197,18 +206,7 @@ describe('NVML through the real FFI path', () => {
   });
 
   it('falls back to a streaming nvidia-smi when the library is absent', async () => {
-    const dir = tmpDir();
-    const smi = join(dir, 'nvidia-smi');
-    writeFileSync(
-      smi,
-      `#!/bin/sh
-case "$*" in
-  *index,name*) echo "0, Stub Smi GPU" ;;
-  *-lms*) while true; do echo "0, 120.00"; sleep 0.1; done ;;
-esac
-`,
-    );
-    chmodSync(smi, 0o755);
+    const { dir, smi } = fakeSmi(`  *-lms*) while true; do echo "0, 120.00"; sleep 0.1; done ;;`);
     const r = detectMeters({ env: { ECOPT_NVML_LIBRARY: join(dir, 'absent.so') }, nvidiaSmi: smi, powercapRoot: dir, hwmonRoot: dir });
     expect(r.report.find((x) => x.id === 'nvml')).toMatchObject({ status: 'unavailable' });
     const meter = r.meters.find((m) => m.id === 'nvidia-smi');
@@ -222,20 +220,9 @@ esac
   });
 
   it('streams power.draw.instant from an nvidia-smi that has it, not the lagging 1-s power.draw', async () => {
-    const dir = tmpDir();
-    const smi = join(dir, 'nvidia-smi');
-    writeFileSync(
-      smi,
-      `#!/bin/sh
-case "$*" in
-  *index,name*) echo "0, Stub Smi GPU" ;;
-  *power.draw.instant*-lms*) while true; do echo "0, 130.00"; sleep 0.1; done ;;
+    const { dir, smi } = fakeSmi(`  *power.draw.instant*-lms*) while true; do echo "0, 130.00"; sleep 0.1; done ;;
   *power.draw.instant*) echo "0, 130.00" ;;
-  *-lms*) while true; do echo "0, 50.00"; sleep 0.1; done ;;
-esac
-`,
-    );
-    chmodSync(smi, 0o755);
+  *-lms*) while true; do echo "0, 50.00"; sleep 0.1; done ;;`);
     const r = detectMeters({ env: { ECOPT_NVML_LIBRARY: join(dir, 'absent.so') }, nvidiaSmi: smi, powercapRoot: dir, hwmonRoot: dir });
     expect(r.report.find((x) => x.id === 'nvidia-smi')?.detail).toMatch(/power\.draw\.instant streamed at 10 Hz/);
     const w = await measure(new MeterSet(r.meters), 1500);
