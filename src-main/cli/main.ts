@@ -26,7 +26,7 @@ import { exportModel } from '../engine/models/export';
 import { describeChange, remeasure } from '../engine/models/remeasure';
 import { budgetLines, classFrontLines, frontTable, objectivesLine, predictorLines, projectionLines, provenanceLines, trialsTable } from './present';
 import { projectionCheck } from '../shared/projection-check';
-import { STORAGE_HELP, fetchProvenance, withReadStorage } from './storage-option';
+import { STORAGE_HELP, fetchProvenance, withReadStorage, withSnapshot } from './storage-option';
 import { addWorkerCommand } from './worker';
 import { addCopyCommand } from './copy';
 import { displayLocation, isDatabaseUrl } from '../engine/store/open-storage';
@@ -41,7 +41,9 @@ interface DbOption {
 }
 
 /** `--storage` beside `--db` on the commands that read a study file: the same thing, as `show` and `worker` name it. */
-const STORAGE_ALIAS = ['--storage <file|url>', 'the same as --db (a PostgreSQL study is copied into a file first: ecopt copy)'] as const;
+const STORAGE_ALIAS = ['--storage <file|url>', 'the same as --db, or a postgresql:// URL (the study is read through a temporary copy of it)'] as const;
+/** remeasure writes new measurements into the study: a file only. */
+const STORAGE_FILE_ALIAS = ['--storage <file|url>', 'the same as --db (a PostgreSQL study is copied into a file first: ecopt copy)'] as const;
 
 interface WideOption {
   wide?: boolean;
@@ -64,20 +66,23 @@ function copyFirst(url: string, name: string | undefined, then: string): string 
   return `copy it first, \`${ECOPT.join(' ')} copy --from ${shellWord(shown)} --to study.db${name !== undefined ? ` ${shellWord(name)}` : ''}\`${shown !== url ? ' (your URL, with its password where it shows ***)' : ''}, then ${then}`;
 }
 
-/** A command that reads or writes a study file was given a PostgreSQL URL: copy it first. */
+/** remeasure, which writes into the study file, was given a PostgreSQL URL: copy it first. */
 function refuseUrl(path: string, name?: string): void {
   if (!isDatabaseUrl(path)) return;
-  throw new UserError(`${displayLocation(path)} is a PostgreSQL study, and this command reads a study file: ${copyFirst(path, name, 'run this again with --db study.db')}`);
+  throw new UserError(`${displayLocation(path)} is a PostgreSQL study, and this command writes into a study file: ${copyFirst(path, name, 'run this again with --db study.db')}`);
 }
 
-/** Opens the study file read-only for one command, and always closes it; `name`: the study it is for, where known. */
-async function withReadStore<T>(opts: DbOption, fn: (store: Store) => T | Promise<T>, name?: string): Promise<T> {
+/**
+ * Opens the study file read-only for one command, and always closes it; `name`: the study it is
+ * for, where known. A PostgreSQL study is read through a temporary copy (the app's Reports screen
+ * reads one so; walk 54: the terminal refused what the app did); `fn` then gets the study's name.
+ */
+async function withReadStore<T>(opts: DbOption, fn: (store: Store, studyName: string | undefined) => T | Promise<T>, name?: string): Promise<T> {
   const path = dbPath(opts);
-  // reports, verify, export and the payback read a study file: a shared study is copied first
-  refuseUrl(path, name);
+  if (isDatabaseUrl(path)) return withSnapshot(path, name, fn);
   const store = new Store(path, { readonly: true });
   try {
-    return await fn(store);
+    return await fn(store, name);
   } finally {
     store.close();
   }
@@ -306,11 +311,6 @@ export function buildProgram(): Command {
       if (opts.pue !== undefined && !opts.payback) throw new UserError('--pue goes with --payback (the carbon of the payback); add --payback');
       if (opts.pue !== undefined && !Number.isFinite(Number(opts.pue))) throw new UserError(`--pue: "${opts.pue}" is not a number; give the facility's power usage effectiveness, e.g. --pue 1.3`);
       await withReadStorage(opts.storage ?? dbPath(opts), async (storage, store) => {
-        if (opts.payback && !store) {
-          throw new UserError(
-            `--payback reads a study file, and ${storage.location} is a PostgreSQL study: ${copyFirst(opts.storage ?? dbPath(opts), name, `\`${ECOPT.join(' ')} show ${shellWord(name)} --db study.db --payback\``)}`,
-          );
-        }
         const study = await storage.requireStudy(name);
         const trials = await storage.getTrials(study.id);
         const width = { maxWidth: tableWidth(opts.wide) };
@@ -345,8 +345,10 @@ export function buildProgram(): Command {
           const source = !store ? { copyFrom: storage.location } : given !== undefined ? { db: given } : {};
           out.push('', ...(await budgetLines(study, trials, opts.budget, ECOPT.join(' '), await storage.getHardwareClasses(study.id), source, store?.remeasuredMeans(study.id), (id) => storage.getTrialAttrs(id))));
         }
-        if (opts.payback && store) {
-          out.push('', ...paybackLines(studyPayback(store, study.name, { ...(opts.reference !== undefined ? { reference: Number(opts.reference) } : {}), ...(opts.country !== undefined ? { country: opts.country } : {}), ...(opts.pue !== undefined ? { pue: Number(opts.pue) } : {}) })));
+        if (opts.payback) {
+          const payback = (from: Store) => paybackLines(studyPayback(from, study.name, { ...(opts.reference !== undefined ? { reference: Number(opts.reference) } : {}), ...(opts.country !== undefined ? { country: opts.country } : {}), ...(opts.pue !== undefined ? { pue: Number(opts.pue) } : {}) }));
+          // a shared study's payback is worked out on a snapshot of it, as reports are
+          out.push('', ...(store ? payback(store) : await withSnapshot(opts.storage ?? dbPath(opts), study.name, payback)));
         }
         process.stdout.write(`${out.join('\n')}\n`);
       });
@@ -387,7 +389,7 @@ export function buildProgram(): Command {
       const units = ['inference', '1000-inferences', 'training-run'];
       if (!units.includes(opts.unit)) throw new UserError(`--unit: "${opts.unit}" is not one of ${units.join(', ')}`);
       const formats = parseFormats(opts.format);
-      await withReadStore(opts, async (store) => {
+      await withReadStore(opts, async (store, studyName) => {
         const trial = num('--trial', opts.trial);
         const intensity = num('--intensity', opts.intensity);
         const embodiedTotal = num('--embodied-total', opts.embodiedTotal);
@@ -397,7 +399,7 @@ export function buildProgram(): Command {
         const reference = num('--reference', opts.reference);
         const { report, files } = await writeReports(
           store,
-          name,
+          studyName ?? name,
           {
             pue: num('--pue', opts.pue)!,
             functionalUnit: opts.unit as FunctionalUnit,
@@ -444,14 +446,14 @@ export function buildProgram(): Command {
       await withReadStore(opts, async (store) => {
         const v = verifyReport(store, reportPath);
         if (v.ok) {
-          process.stdout.write(`OK: ${reportPath} matches the measurements in ${store.path}.\n`);
+          process.stdout.write(`OK: ${reportPath} matches the measurements in ${displayLocation(dbPath(opts))}.\n`);
           if (v.reworded.length) {
             const listed = v.reworded.slice(0, 8).join(', ') + (v.reworded.length > 8 ? `, and ${v.reworded.length - 8} more` : '');
             process.stdout.write(`  This ECOpt words ${v.reworded.length === 1 ? 'one sentence' : `${v.reworded.length} sentences`} otherwise, with the same figures and provenance (${listed}); write the report again for the current wording.\n`);
           }
           if (v.added.length) process.stdout.write(`  This ECOpt also states ${v.added.join(', ')}, which the report (written by an earlier ECOpt) does not; write the report again to include it.\n`);
         } else {
-          process.stdout.write(`MISMATCH: ${reportPath} no longer matches ${store.path}:\n${(opts.all ? v.allProblems : v.problems).map((p) => `  - ${p}`).join('\n')}\n`);
+          process.stdout.write(`MISMATCH: ${reportPath} no longer matches ${displayLocation(dbPath(opts))}:\n${(opts.all ? v.allProblems : v.problems).map((p) => `  - ${p}`).join('\n')}\n`);
           // what it means for the filed report (walk 45: one more trial, 32 fields, no verdict)
           const d = v.verdict;
           if (d) {
@@ -476,17 +478,17 @@ export function buildProgram(): Command {
     .option('--db <path>', 'study database (default: your data folder)')
     .option(...STORAGE_ALIAS)
     .action(async (name: string, opts: DbOption & { trial?: string; out?: string }) => {
-      await withReadStore(opts, async (store) => {
+      await withReadStore(opts, async (store, studyName = name) => {
         const trial = opts.trial === undefined ? undefined : Number(opts.trial);
         if (trial !== undefined && !(Number.isInteger(trial) && trial >= 0)) throw new UserError(`--trial: expected a trial number, got "${opts.trial}"`);
-        const r = exportModel(store, name, opts.out ?? ((n) => `${name}-trial-${n}`), trial);
+        const r = exportModel(store, studyName, opts.out ?? ((n) => `${studyName}-trial-${n}`), trial);
         // the files, a class's sample images counted rather than listed one by one
         const listed = r.files.filter((f) => !/[\\/]samples[\\/]/.test(f));
         const samples = r.files.length - listed.length;
         const tryOn = samples ? join(r.dir, 'samples') : listed.find((f) => f.endsWith('test-rows.csv'));
         if (r.note) process.stderr.write(`Note: ${r.note}.\n`);
         process.stdout.write(
-          `Trial ${r.trial} of "${name}" exported to ${r.dir}:\n${listed.map((f) => `  ${f}`).join('\n')}\n${samples ? `  ${join(r.dir, 'samples')}/ (${samples} held-out test images, a folder per class)\n` : ''}` +
+          `Trial ${r.trial} of "${studyName}" exported to ${r.dir}:\n${listed.map((f) => `  ${f}`).join('\n')}\n${samples ? `  ${join(r.dir, 'samples')}/ (${samples} held-out test images, a folder per class)\n` : ''}` +
             (r.kind === 'command'
               ? `This is what the study's command handed back, in its own format: load it with your script. ${join(r.dir, 'model-card.md')} has the command line that made it.\n`
               : `Use it: ${ECOPT.join(' ')} predict ${r.dir} ${tryOn ?? '<rows.csv | image folder>'} --out predictions.csv\n`),
@@ -502,7 +504,7 @@ export function buildProgram(): Command {
     .option('--front', 'the Pareto front (the default)')
     .option('--repeats <k>', 'measurements per trial', '3')
     .option('--db <path>', 'study database (default: your data folder)')
-    .option(...STORAGE_ALIAS)
+    .option(...STORAGE_FILE_ALIAS)
     .option('--allow-concurrent', "measure even while a study runs on this machine (the new figures then include part of its work)")
     .action(async (name: string, opts: DbOption & { trial?: string[]; front?: boolean; repeats: string; allowConcurrent?: boolean }) => {
       const others = activeRuns().filter((r) => r.pid !== process.pid);

@@ -1,7 +1,12 @@
 /**
  * `--storage <url-or-file>` for the reading commands (`show`, `studies`): a PostgreSQL URL opens
- * the shared database; anything else is a SQLite file, opened read-only as `--db` opens it.
+ * the shared database; anything else is a SQLite file, opened read-only as `--db` opens it. The
+ * commands that read a study file (reports, verify, export, the payback) read a shared study
+ * through a snapshot of it (`withSnapshot`), as the app's Reports screen does.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { StudyRow } from '../engine/store/store';
 import { Store } from '../engine/store/store';
 import { isDatabaseUrl, openStorage } from '../engine/store/open-storage';
@@ -29,6 +34,31 @@ export async function withReadStorage<T>(location: string, fn: (storage: Storage
     return await fn(new SqliteStorage(store), store);
   } finally {
     store.close();
+  }
+}
+
+/**
+ * Reads a shared (PostgreSQL) study as a study file for one command: the study `name` (by name
+ * or id, looked up on the server) or, without a name, every study there, copied into a temporary
+ * file (as `ecopt copy` copies) that is deleted afterwards. `fn` gets the study's name, which is
+ * how the copy knows it (ids are the file's own).
+ */
+export async function withSnapshot<T>(url: string, name: string | undefined, fn: (store: Store, studyName: string | undefined) => T | Promise<T>): Promise<T> {
+  const storage = await openStorage(url);
+  const dir = mkdtempSync(join(tmpdir(), 'ecopt-snapshot-'));
+  try {
+    const studies = name !== undefined ? [await storage.requireStudy(name)] : await storage.listStudies();
+    const store = new Store(join(dir, 'snapshot.db'));
+    try {
+      const into = new SqliteStorage(store);
+      for (const s of studies) await into.importStudy(await storage.exportStudy(s.id));
+      return await fn(store, name !== undefined ? studies[0]!.name : undefined);
+    } finally {
+      store.close();
+    }
+  } finally {
+    await storage.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -2,7 +2,7 @@
  * `ecopt copy`: a study on a real PostgreSQL server pulled into a local file, which `ecopt show`
  * then prints exactly as it prints the shared study; never over an existing study.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PostgresStorage } from '../../src-main/engine/store/postgres-storage';
@@ -118,10 +118,46 @@ describe.skipIf(postgresMissing !== null)('ecopt copy', () => {
     expect(budget.code, budget.stderr).toBe(0);
     expect(budget.stdout).toMatch(/The study is in PostgreSQL: copy it to a file first .*\n {2}\S*ecopt copy --from '?postgresql:\/\/\S+ --to study\.db shared\n/);
     expect(budget.stdout).toMatch(/export shared --db study\.db --trial \d+/);
-    // --payback on the shared study: the two commands that get it
-    const payback = await runCli(['show', 'shared', '--storage', url, '--payback']);
-    expect(payback.code).toBe(2);
-    expect(payback.stderr).toMatch(/--payback reads a study file, and postgresql:\/\/.* is a PostgreSQL study: copy it first, `.*copy --from '?postgresql:\/\/\S+ --to study\.db shared`, then `.*show shared --db study\.db --payback`/);
+    // --payback, report, verify and export read the shared study through a snapshot, as the app's
+    // Reports screen does (walk 54: the terminal said to copy first what the app did in one step),
+    // and say what they would say of the copy
+    const [paybackServer, paybackFile] = await Promise.all([
+      runCli(['show', 'shared', '--storage', url, '--payback', '--wide']),
+      runCli(['show', 'shared', '--db', file, '--payback', '--wide']),
+    ]);
+    expect(paybackServer.code, paybackServer.stderr).toBe(0);
+    expect(paybackServer.stdout).toMatch(/pays back|never/);
+    expect(paybackServer.stdout).toBe(paybackFile.stdout);
+    const [fromUrl, fromCopy] = [join(tmpDir(), 'from-url'), join(tmpDir(), 'from-copy')];
+    const [reportServer, reportFile] = await Promise.all([
+      runCli(['report', 'shared', '--storage', url, '--format', 'json,csv', '--out', fromUrl]),
+      runCli(['report', 'shared', '--db', file, '--format', 'json,csv', '--out', fromCopy]),
+    ]);
+    expect(reportServer.code, reportServer.stderr).toBe(0);
+    expect(reportFile.code, reportFile.stderr).toBe(0);
+    const reportJson = (dir: string) => {
+      const r = JSON.parse(readFileSync(join(dir, 'energy-report.json'), 'utf8')) as Record<string, unknown> & { digest: unknown };
+      delete r.generatedAt;
+      return r;
+    };
+    expect(reportJson(fromUrl).digest).toEqual(reportJson(fromCopy).digest);
+    expect(reportJson(fromUrl)).toEqual(reportJson(fromCopy));
+    const verified = await runCli(['verify', join(fromCopy, 'energy-report.json'), '--storage', url]);
+    // the database it checked against, not the snapshot's temporary file
+    expect(verified.stdout).toMatch(/^OK: .*energy-report\.json matches the measurements in postgresql:\/\/\S+\.\n/);
+    expect(verified.code, verified.stderr).toBe(0);
+    // export says of the server's study what it says of the copy (these trials kept no model)
+    const [exportServer, exportFile] = await Promise.all([runCli(['export', 'shared', '--storage', url]), runCli(['export', 'shared', '--db', file])]);
+    expect(exportServer.code).toBe(exportFile.code);
+    expect(exportServer.stderr).toBe(exportFile.stderr);
+    expect(exportServer.stderr).toMatch(/no complete trial with a kept model/);
+    const missing = await runCli(['report', 'nosuch', '--storage', url]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no study "nosuch" in postgresql:\/\//);
+    // remeasure writes into the study: a file only, and it says how to get one
+    const remeasure = await runCli(['remeasure', 'shared', '--storage', url]);
+    expect(remeasure.code).toBe(2);
+    expect(remeasure.stderr).toMatch(/is a PostgreSQL study, and this command writes into a study file: copy it first/);
   });
 });
 

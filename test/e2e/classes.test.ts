@@ -100,7 +100,7 @@ describe.skipIf(!haveChromium)('a study of two hardware classes in the browser',
       expect(await page.getByTestId('take-model').count()).toBe(0);
       await page.getByTestId('take-remote').getByText(/kept by the worker that trained it/).waitFor();
       await page.getByTestId('budget-show').click();
-      expect(await page.getByTestId('detail-remote-model').textContent()).toMatch(/Its model is kept by the worker that trained it \(on m4\): to take it, copy the study to a file \(ecopt copy --from <the URL> --to study\.db spread\), then ecopt export spread --db study\.db --trial 5 on that machine\./);
+      expect(await page.getByTestId('detail-remote-model').textContent()).toMatch(/Its model is kept by the worker that trained it \(on m4\): to take it, run ecopt export spread --storage <the URL> --trial 5 on that machine\./);
       expect(await page.content()).not.toContain('s3cret-pw');
       await page.screenshot({ path: join(shots, 'classes-postgres.png'), fullPage: true });
     } finally {

@@ -161,7 +161,7 @@ function TrialDetail({
           {!takeable && (
             <span className="muted small" data-testid="detail-remote-model">
               {' '}
-              Its model is kept by the worker that trained it{t.trial.host !== null ? ` (on ${t.trial.host})` : ''}: to take it, copy the study to a file (<code>ecopt copy --from &lt;the URL&gt; --to study.db {shellWord(name)}</code>), then <code>ecopt export {shellWord(name)} --db study.db --trial {t.trial.number}</code> on that machine.
+              Its model is kept by the worker that trained it{t.trial.host !== null ? ` (on ${t.trial.host})` : ''}: to take it, run <code>ecopt export {shellWord(name)} --storage &lt;the URL&gt; --trial {t.trial.number}</code> on that machine.
             </span>
           )}
         </p>
