@@ -340,9 +340,9 @@ export function buildProgram(): Command {
           out.push('', ...projectionLines(checked, width, study.spec.model === 'command'));
         }
         if (opts.budget !== undefined) {
-          // the commands it prints read the same study: the file given, or for a PostgreSQL study a copy of it
+          // the commands it prints read the same study: the file given, or the PostgreSQL database (its password hidden)
           const given = opts.storage ?? opts.db;
-          const source = !store ? { copyFrom: storage.location } : given !== undefined ? { db: given } : {};
+          const source = !store ? { url: storage.location } : given !== undefined ? { db: given } : {};
           out.push('', ...(await budgetLines(study, trials, opts.budget, ECOPT.join(' '), await storage.getHardwareClasses(study.id), source, store?.remeasuredMeans(study.id), (id) => storage.getTrialAttrs(id))));
         }
         if (opts.payback) {

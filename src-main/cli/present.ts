@@ -333,7 +333,7 @@ export async function budgetLines(
   words: string,
   ecopt: string,
   classes: readonly { classId: string; inventory: Record<string, string> }[] = [],
-  source: { db?: string; copyFrom?: string } = {},
+  source: { db?: string; url?: string } = {},
   remeasuredMeans: ReadonlyMap<number, number> = new Map(),
   attrsOf?: (trialId: number) => Promise<Record<string, unknown>>,
 ): Promise<string[]> {
@@ -343,8 +343,8 @@ export async function budgetLines(
   const ids = [...new Set(trials.map(classOf).filter((c): c is string => c !== null))].sort();
   const label = (id: string) => classes.find((c) => c.classId === id)?.inventory.label ?? 'inventory not recorded';
   const quoted = shellWord(study.name);
-  // export and report read a study file: the one given, or a copy of a PostgreSQL study
-  const dbFlag = source.copyFrom !== undefined ? ' --db study.db' : source.db !== undefined ? ` --db ${shellWord(source.db)}` : '';
+  // export and report read the study where it is: the file given, or the PostgreSQL database (through a snapshot)
+  const dbFlag = source.url !== undefined ? ` --storage ${shellWord(source.url)}` : source.db !== undefined ? ` --db ${shellWord(source.db)}` : '';
   const target = targetName(study.spec);
   // the batching caveat follows the answer, not before it; over several hardware classes it heads them all
   const batching = batchingText(inferBatchSizeOf(study.spec), reading.limits);
@@ -395,9 +395,7 @@ export async function budgetLines(
   const head = [
     `Budget ${reading.readAs}.`,
     ...(batching && several ? [`  ${batching}`] : []),
-    ...(source.copyFrom !== undefined
-      ? [`  The study is in PostgreSQL: copy it to a file first (your URL with its password), then run the commands below on the copy:`, `  ${ecopt} copy --from ${shellWord(source.copyFrom)} --to study.db ${quoted}`]
-      : []),
+    ...(source.url?.includes(':***@') ? [`  The commands below name the database with its password hidden: type yours where it shows ***.`] : []),
   ];
   if (!several) return [...head, ...(await pickLines(trials, '', batching))];
   const out = [...head, `  This study ran on ${ids.length} hardware classes: each has its own pick (energy is compared only within one class).`];

@@ -113,11 +113,11 @@ describe.skipIf(postgresMissing !== null)('ecopt copy', () => {
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/study\.json is not a SQLite database .*; choose another file for --from/);
     expect(wrong.stderr).not.toMatch(/--db/);
-    // --budget on the shared study: the commands it prints work on a copy, and it says how to make one
+    // --budget on the shared study: the commands it prints read it there
     const budget = await runCli(['show', 'shared', '--storage', url, '--budget', 'at most 1 kJ per prediction']);
     expect(budget.code, budget.stderr).toBe(0);
-    expect(budget.stdout).toMatch(/The study is in PostgreSQL: copy it to a file first .*\n {2}\S*ecopt copy --from '?postgresql:\/\/\S+ --to study\.db shared\n/);
-    expect(budget.stdout).toMatch(/export shared --db study\.db --trial \d+/);
+    expect(budget.stdout).toMatch(/export shared --storage '?postgresql:\/\/\S+ --trial \d+\n/);
+    expect(budget.stdout).toMatch(/report shared --storage '?postgresql:\/\/\S+ --trial \d+ --budget 'at most 1 kJ per prediction'/);
     // --payback, report, verify and export read the shared study through a snapshot, as the app's
     // Reports screen does (walk 54: the terminal said to copy first what the app did in one step),
     // and say what they would say of the copy

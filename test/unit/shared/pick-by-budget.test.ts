@@ -119,6 +119,16 @@ describe('ecopt show --budget beside re-measurements', () => {
     expect(lines).toContainEqual(expect.stringMatching(/^ {2}⚠ Re-measured since, the energy comparison above does not hold: #11's 171 µJ re-measured against #8's 165 µJ re-measured/));
   });
 
+  it('names a PostgreSQL study in the commands it prints, and says where its password was hidden', async () => {
+    const rec = (number: number, accuracy: number, j: number) => ({ id: number + 1, number, state: 'complete', params: {}, metrics: { accuracy, infer_energy_j_per_sample: j }, retryOf: null, backend: 'wasm', createdAt: '', startedAt: null, finishedAt: null, failure: null }) as TrialRecord;
+    const study = { name: 'shared', spec: {}, objectives: [{ metric: 'accuracy', direction: 'maximize' }, { metric: 'infer_energy_j_per_sample', direction: 'minimize' }] } as unknown as StudyRow;
+    const lines = await budgetLines(study, [rec(2, 0.9, 100e-6)], 'at most 1 mJ', 'ecopt', [], { url: 'postgresql://ecopt:***@db.lab/studies' });
+    expect(lines[1]).toBe('  The commands below name the database with its password hidden: type yours where it shows ***.');
+    expect(lines).toContain("  Take it away:   ecopt export shared --storage 'postgresql://ecopt:***@db.lab/studies' --trial 2");
+    const open = await budgetLines(study, [rec(2, 0.9, 100e-6)], 'at most 1 mJ', 'ecopt', [], { url: 'postgresql://ecopt@db.lab/studies' });
+    expect(open.join('\n')).not.toContain('password');
+  });
+
   it('says what the pick scores on held-out test data, as the explorer does (walk 42)', async () => {
     const rec = (number: number, accuracy: number, j: number) => ({ id: number + 1, number, state: 'complete', params: {}, metrics: { accuracy, infer_energy_j_per_sample: j }, retryOf: null, backend: 'wasm', createdAt: '', startedAt: null, finishedAt: null, failure: null }) as TrialRecord;
     const study = { name: 'churn', spec: {}, objectives: [{ metric: 'accuracy', direction: 'maximize' }, { metric: 'infer_energy_j_per_sample', direction: 'minimize' }] } as unknown as StudyRow;
