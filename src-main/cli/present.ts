@@ -1,6 +1,6 @@
 /** What `ecopt show` and the end of `ecopt tune` print: trials, the Pareto front, provenance. */
 import { formatMetric, formatSi, projectedEnergyText } from '../shared/format';
-import { batchingText, frontTrials, GUESS_MARK_NOTE, guessMark, pickByBudget, pickComparisons, pickTestText, spreadComparison, studyQuality } from '../shared/analysis';
+import { batchingText, frontTrials, GUESS_MARK_NOTE, guessMark, noModelText, pickByBudget, pickComparisons, pickTestText, spreadComparison, studyQuality } from '../shared/analysis';
 import { parseBudget } from '../shared/budget';
 import { inferBatchSizeOf, targetName, targetUnitsText } from '../shared/spec';
 import { estimateCaveat, OTHER_LOAD_SHARE } from '../shared/meter-words';
@@ -385,7 +385,13 @@ export async function budgetLines(
     if (caveat) out.push(`  ${caveat}`);
     if (pick.trial !== null) {
       const budget = shellWord(words.trim());
-      out.push(`  Take it away:   ${ecopt} export ${quoted}${dbFlag} --trial ${pick.trial}`, `  Its report:     ${ecopt} report ${quoted}${dbFlag} --trial ${pick.trial} --budget ${budget}${classFlag}`);
+      // where its attributes say it kept no model, why, rather than a command that would only fail
+      const pickedAttrs = attrs.get(pick.trial);
+      const noModel = pickedAttrs !== undefined && typeof pickedAttrs.model_dir !== 'string';
+      out.push(
+        noModel ? `  ${noModelText(pickedAttrs, study.spec.model === 'command')}` : `  Take it away:   ${ecopt} export ${quoted}${dbFlag} --trial ${pick.trial}`,
+        `  Its report:     ${ecopt} report ${quoted}${dbFlag} --trial ${pick.trial} --budget ${budget}${classFlag}`,
+      );
     } else if (pick.closest.length) {
       out.push(`  Take the closest: ${pick.closest.map((n) => `${ecopt} export ${quoted}${dbFlag} --trial ${n}`).join('  or  ')}`);
     }

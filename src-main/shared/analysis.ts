@@ -504,3 +504,14 @@ export function spreadComparison(
     ? `The energy comparison above is within the figures' own spread (between blocks of repeats): ${notes.join('; ')} per prediction. Another run may order them the other way: re-measure them before choosing between them by energy.`
     : null;
 }
+
+/**
+ * Why a trial has no model to take away, from its attributes (the explorer's trial detail, and
+ * `show --budget` in place of an export command that would only fail).
+ */
+export function noModelText(attrs: Record<string, unknown>, commandStudy: boolean): string {
+  if (typeof attrs.artifact_missing === 'string') return `No model to take: ${attrs.artifact_missing}.`;
+  if (typeof attrs.model_dir === 'string') return 'Its kept model is no longer in the models folder (moved or deleted).';
+  if (commandStudy) return 'No model to take: its command handed none back (name a file or folder as "artifact" in its metrics line to keep one).';
+  return "No model kept for it (the study keeps only the front's models, or it ran before models were kept).";
+}

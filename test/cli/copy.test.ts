@@ -116,7 +116,9 @@ describe.skipIf(postgresMissing !== null)('ecopt copy', () => {
     // --budget on the shared study: the commands it prints read it there
     const budget = await runCli(['show', 'shared', '--storage', url, '--budget', 'at most 1 kJ per prediction']);
     expect(budget.code, budget.stderr).toBe(0);
-    expect(budget.stdout).toMatch(/export shared --storage '?postgresql:\/\/\S+ --trial \d+\n/);
+    // these trials kept no model: it says so rather than print an export that would fail
+    expect(budget.stdout).toMatch(/ {2}No model kept for it \(the study keeps only the front's models, or it ran before models were kept\)\.\n/);
+    expect(budget.stdout).not.toMatch(/Take it away/);
     expect(budget.stdout).toMatch(/report shared --storage '?postgresql:\/\/\S+ --trial \d+ --budget 'at most 1 kJ per prediction'/);
     // --payback, report, verify and export read the shared study through a snapshot, as the app's
     // Reports screen does (walk 54: the terminal said to copy first what the app did in one step),

@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { TrialView } from '../../../src-main/shared/contract';
 import type { HardwareClassView } from '../../../src-main/shared/classes';
-import { batchingText, dataUnit, guessOf, testClassesOf, testClassesText, isRegressionResult, partsText, littleLearnt, littleLearntText, pickByBudget, pickComparisons, pickTestText, splitOf, spreadComparison, studyQuality } from '../../../src-main/shared/analysis';
+import { batchingText, dataUnit, guessOf, noModelText, testClassesOf, testClassesText, isRegressionResult, partsText, littleLearnt, littleLearntText, pickByBudget, pickComparisons, pickTestText, splitOf, spreadComparison, studyQuality } from '../../../src-main/shared/analysis';
 import { projectionCheck, projectionCheckText } from '../../../src-main/shared/projection-check';
 import { trialsOfClass } from '../../../src-main/shared/classes';
 import { parseBudget } from '../../../src-main/shared/budget';
@@ -154,7 +154,7 @@ function TrialDetail({
           {takeable && !t.modelKept && (
             <span className="muted small" data-testid="detail-no-model">
               {' '}
-              {noModelText(t, commandStudy)}
+              {noModelText(t.attrs, commandStudy)}
             </span>
           )}
           {/* walk 54: on a study read from a database server the button was simply missing */}
@@ -386,13 +386,6 @@ function trainWindowNote(t: TrialView): string {
 }
 
 /** Why a complete trial has no model to take away (the export's own refusal says the same). */
-function noModelText(t: TrialView, commandStudy: boolean): string {
-  if (typeof t.attrs.artifact_missing === 'string') return `No model to take: ${t.attrs.artifact_missing}.`;
-  if (typeof t.attrs.model_dir === 'string') return 'Its kept model is no longer in the models folder (moved or deleted).';
-  if (commandStudy) return 'No model to take: its command handed none back (name a file or folder as "artifact" in its metrics line to keep one).';
-  return 'No model kept for it (the study keeps only the front\'s models, or it ran before models were kept).';
-}
-
 /** What to try the downloaded model on: its held-out test rows or sample images when the zip has them. */
 function takenInput(files: readonly string[]): string {
   if (files.some((f) => /\/samples\//.test(f))) return '<folder>/samples';

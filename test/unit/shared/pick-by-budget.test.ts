@@ -127,6 +127,12 @@ describe('ecopt show --budget beside re-measurements', () => {
     expect(lines).toContain("  Take it away:   ecopt export shared --storage 'postgresql://ecopt:***@db.lab/studies' --trial 2");
     const open = await budgetLines(study, [rec(2, 0.9, 100e-6)], 'at most 1 mJ', 'ecopt', [], { url: 'postgresql://ecopt@db.lab/studies' });
     expect(open.join('\n')).not.toContain('password');
+    // a command study whose command handed no model back: why, instead of an export that fails
+    const command = { ...study, spec: { model: 'command' } } as unknown as StudyRow;
+    const none = await budgetLines(command, [rec(2, 0.9, 100e-6)], 'at most 1 mJ', 'ecopt', [], {}, new Map(), async () => ({}));
+    expect(none).toContain('  No model to take: its command handed none back (name a file or folder as "artifact" in its metrics line to keep one).');
+    expect(none.join('\n')).not.toContain('Take it away');
+    expect(none).toContain("  Its report:     ecopt report shared --trial 2 --budget 'at most 1 mJ'");
   });
 
   it('says what the pick scores on held-out test data, as the explorer does (walk 42)', async () => {
