@@ -3,7 +3,7 @@
  * the thing and the fix), 130 stopped by Ctrl-C (the running trial is marked interrupted).
  */
 import { Command, CommanderError, Option } from 'commander';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatSi } from '../shared/format';
 import { guessOf, testClassesText } from '../shared/analysis';
@@ -85,6 +85,16 @@ async function withReadStore<T>(opts: DbOption, fn: (store: Store, studyName: st
     return await fn(store, name);
   } finally {
     store.close();
+  }
+}
+
+/** The study an energy report names, if the file reads as one (verify says why where it does not). */
+function reportStudyName(reportPath: string): string | undefined {
+  try {
+    const name = (JSON.parse(readFileSync(reportPath, 'utf8')) as { study?: { name?: unknown } } | null)?.study?.name;
+    return typeof name === 'string' ? name : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -443,6 +453,9 @@ export function buildProgram(): Command {
       if (opts.db === undefined && opts.storage === undefined && !existsSync(path)) {
         throw new UserError(`no study database in your data folder (${path}): give the one the report was written from, \`${ECOPT.join(' ')} verify ${reportPath} --db <file>\``);
       }
+      // a shared study is looked up on its server, by the name the report gives, so that a study not
+      // there is said to be missing from the database, not from a temporary copy
+      const named = isDatabaseUrl(dbPath(opts)) ? reportStudyName(reportPath) : undefined;
       await withReadStore(opts, async (store) => {
         const v = verifyReport(store, reportPath);
         if (v.ok) {
@@ -466,7 +479,7 @@ export function buildProgram(): Command {
           }
           process.exitCode = 1;
         }
-      });
+      }, named);
     });
 
   program

@@ -153,6 +153,12 @@ describe.skipIf(postgresMissing !== null)('ecopt copy', () => {
     expect(exportServer.code).toBe(exportFile.code);
     expect(exportServer.stderr).toBe(exportFile.stderr);
     expect(exportServer.stderr).toMatch(/no complete trial with a kept model/);
+    // a report of a study that is not in this database: said of the database, not of the temporary copy
+    const elsewhere = join(tmpDir(), 'elsewhere.json');
+    writeFileSync(elsewhere, JSON.stringify({ ...reportJson(fromCopy), study: { ...(reportJson(fromCopy).study as object), name: 'gone' } }));
+    const notThere = await runCli(['verify', elsewhere, '--storage', url]);
+    expect(notThere.code).toBe(2);
+    expect(notThere.stderr).toMatch(/no study "gone" in postgresql:\/\//);
     const missing = await runCli(['report', 'nosuch', '--storage', url]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/no study "nosuch" in postgresql:\/\//);
