@@ -250,7 +250,8 @@ function readFieldValue(buf: Buffer, type: number): number | null {
       return buf.readDoubleLE(32);
     case 1:
       return buf.readUInt32LE(32);
-    case 2:
+    case 2: // unsigned long: 4 bytes on Windows, 8 elsewhere
+      return process.platform === 'win32' ? buf.readUInt32LE(32) : Number(buf.readBigUInt64LE(32));
     case 3:
       return Number(buf.readBigUInt64LE(32));
     case 4:
