@@ -451,7 +451,7 @@ export function buildProgram(): Command {
     .action(async (reportPath: string, opts: DbOption & { all?: boolean }) => {
       const path = dbPath(opts);
       if (opts.db === undefined && opts.storage === undefined && !existsSync(path)) {
-        throw new UserError(`no study database in your data folder (${path}): give the one the report was written from, \`${ECOPT.join(' ')} verify ${reportPath} --db <file>\``);
+        throw new UserError(`no study database in your data folder (${path}): give the one the report was written from, \`${ECOPT.join(' ')} verify ${reportPath} --db <file>\`, or for a shared study its database, \`--storage <postgresql://…>\``);
       }
       // a shared study is looked up on its server, by the name the report gives, so that a study not
       // there is said to be missing from the database, not from a temporary copy
@@ -470,10 +470,17 @@ export function buildProgram(): Command {
           // what it means for the filed report (walk 45: one more trial, 32 fields, no verdict)
           const d = v.verdict;
           if (d) {
-            const grew = d.trialsNow !== d.trialsThen ? `the study has changed since the report was written (${d.trialsThen} trials then, ${d.trialsNow} now)` : 'the study\'s stored measurements have changed since the report was written';
+            const grew = d.trialsNow !== d.trialsThen ? `the study has changed since the report was written (${d.trialsThen} trials then, ${d.trialsNow} now, in every state)` : 'the study\'s stored measurements have changed since the report was written';
+            // the same study the verify read: its file, or its database (walk 56: the command left out --storage)
+            const where = opts.storage !== undefined ? ` --storage ${shellWord(displayLocation(opts.storage))}` : opts.db !== undefined ? ` --db ${shellWord(opts.db)}` : '';
+            const report = `${ECOPT.join(' ')} report ${shellWord(v.study)}${where}`;
+            const b = d.budget;
+            const again = b
+              ? `The budget "${b.words}" the report was written for now picks ${b.pickedNow === null ? 'no model' : `#${b.pickedNow}`}, not #${v.trial}: ${b.pickedNow === null ? '' : `\`${report} --budget ${shellWord(b.words)}\` reports #${b.pickedNow} and says why, or `}\`${report} --trial ${v.trial}\` (without --budget) reports #${v.trial} again, each with the other options you gave.`
+              : `Write the report again for current ones: ${report} --trial ${v.trial} with the options you gave.`;
             process.stdout.write(
               d.modelMatches
-                ? `In short: this model's own figures (its training and inference energy, emissions, quality and weights) still match; ${grew}, so the study-wide figures (the campaign, its emissions, the payback, the trade-off) are out of date. Write the report again for current ones: ${ECOPT.join(' ')} report ${shellWord(v.study)} --trial ${v.trial}${opts.db ? ` --db ${shellWord(opts.db)}` : ''} with the options you gave.\n`
+                ? `In short: this model's own figures (its training and inference energy, emissions, quality and weights) still match; ${grew}, so the study-wide figures (the campaign, its emissions, the payback, the trade-off) are out of date. ${again}\n`
                 : `In short: this model's own figures no longer match the database (above): the report was edited, or its measurements changed. Do not file it as it is: find out why, and write the report again.\n`,
             );
           }

@@ -32,6 +32,6 @@ describe('--storage beside --db', () => {
     const data = tmpDir();
     const r = await runCli(['verify', 'report/energy-report.json'], { ECOPT_DATA_DIR: data });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`no study database in your data folder (${join(data, 'studies.db')}): give the one the report was written from, \`ecopt verify report/energy-report.json --db <file>\``);
+    expect(r.stderr).toContain(`no study database in your data folder (${join(data, 'studies.db')}): give the one the report was written from, \`ecopt verify report/energy-report.json --db <file>\`, or for a shared study its database, \`--storage <postgresql://…>\``);
   });
 });

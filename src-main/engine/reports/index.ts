@@ -130,7 +130,13 @@ export interface Verification {
    * listed 32 fields and no verdict): whether the model's own figures still match, and how many
    * trials the study had then and has now.
    */
-  verdict?: { modelMatches: boolean; trialsThen: number; trialsNow: number };
+  verdict?: {
+    modelMatches: boolean;
+    trialsThen: number;
+    trialsNow: number;
+    /** For a report of the model a budget picked: the budget, and the trial it picks now where that is another. */
+    budget?: { words: string; pickedNow: number | null };
+  };
   /** The study and trial the report names. */
   study: string;
   trial: number;
@@ -213,7 +219,9 @@ export function verifyReport(store: Store, reportPath: string): Verification {
   if (others.length > MAX_DIFFERENCES) problems.push(`and ${others.length - MAX_DIFFERENCES} more fields differ (verify --all lists them)`);
   const count = (r: { study: { trials: Record<string, number> } }) => Object.values(r.study.trials).reduce((a, n) => a + n, 0);
   const modelMatches = ![...mismatched, ...others.map((d) => d.path)].some((path) => MODEL_FIELDS.test(path));
-  const verdict = problems.length ? { verdict: { modelMatches, trialsThen: count(claimed), trialsNow: count(rebuilt) } } : {};
+  // walk 56: the budget had come to pick another model, which only --all showed, and the re-write the verdict advised failed
+  const repicked = claimed.selection && rebuilt.selection && rebuilt.selection.picked !== claimed.selection.picked ? { budget: { words: claimed.selection.budget, pickedNow: rebuilt.selection.picked } } : {};
+  const verdict = problems.length ? { verdict: { modelMatches, trialsThen: count(claimed), trialsNow: count(rebuilt), ...repicked } } : {};
   // one line per field, not per campaign run ("campaign.runs[].host")
   return { ok: problems.length === 0, study: claimed.study.name, trial: claimed.trial.number, problems, allProblems, reworded: reworded.map((d) => d.path), added: [...new Set(added.map((d) => d.path.replace(/\[\d+\]/g, '[]')))], ...verdict };
 }

@@ -189,12 +189,44 @@ describe('energy reports from a real study database', () => {
     expect(v.code, v.stdout).toBe(1);
     expect(v.stdout).toMatch(/campaign energy \(J\) \(campaign\.energyJ\): [\d.]+ in the report/);
     expect(v.stdout).toContain(
-      `In short: this model's own figures (its training and inference energy, emissions, quality and weights) still match; the study has changed since the report was written (${then} trials then, ${then + 1} now), so the study-wide figures (the campaign, its emissions, the payback, the trade-off) are out of date. Write the report again for current ones: ecopt report reported --trial ${report.trial.number} --db ${copy} with the options you gave.`,
+      `In short: this model's own figures (its training and inference energy, emissions, quality and weights) still match; the study has changed since the report was written (${then} trials then, ${then + 1} now, in every state), so the study-wide figures (the campaign, its emissions, the payback, the trade-off) are out of date. Write the report again for current ones: ecopt report reported --db ${copy} --trial ${report.trial.number} with the options you gave.`,
     );
     // --all lists every field that differs
     const all = await runCli(['verify', path, '--db', copy, '--all']);
     expect(all.stdout.split('\n').filter((l) => l.startsWith('  - ')).length).toBeGreaterThanOrEqual(v.stdout.split('\n').filter((l) => l.startsWith('  - ')).length);
     expect(all.stdout).not.toContain('more fields differ');
+  });
+
+  it('ecopt verify says when the budget a report was written for now picks another model, and how to report either (walk 56)', async () => {
+    const work = tmpDir();
+    const copy = join(work, 'study.db');
+    copyFileSync(db, copy);
+    const out = join(work, 'out');
+    const written = await runCli(['report', 'reported', '--db', copy, '--out', out, '--format', 'json', '--budget', 'at most 1 kJ per prediction']);
+    expect(written.code, written.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(out, 'energy-report.json'), 'utf8')) as EnergyReport;
+    // a better model within the budget, trained after the report
+    const store = new Store(copy);
+    const study = store.requireStudy('reported');
+    const t = store.createTrial(study.id, report.trial.params);
+    store.startTrial(t.id);
+    const est = { method: 'estimated' as const, source: 'cpu-tdp-estimate', model: 'tdp', inputs: { tdpW: 65 }, uncertaintyRel: 0.6 };
+    store.completeTrial(t.id, {
+      metrics: { accuracy: 0.999, infer_energy_j_per_sample: 1e-6, train_energy_j: 5 },
+      windows: [
+        { phase: 'train', startedAtMs: Date.now(), durationS: 2, domains: [{ domain: 'cpu-package', energyJ: 5, attributedEnergyJ: 5, provenance: est }] },
+        { phase: 'infer', startedAtMs: Date.now() + 2000, durationS: 1, samples: 10, domains: [{ domain: 'cpu-package', energyJ: 1e-5, attributedEnergyJ: 1e-5, provenance: est }] },
+      ],
+      attrs: {},
+      backend: 'wasm',
+      powerSamples: [],
+    });
+    store.close();
+    const v = await runCli(['verify', join(out, 'energy-report.json'), '--storage', copy]);
+    expect(v.code, v.stdout).toBe(1);
+    expect(v.stdout).toContain(
+      `The budget "at most 1 kJ per prediction" the report was written for now picks #${t.number}, not #${report.trial.number}: \`ecopt report reported --storage ${copy} --budget 'at most 1 kJ per prediction'\` reports #${t.number} and says why, or \`ecopt report reported --storage ${copy} --trial ${report.trial.number}\` (without --budget) reports #${report.trial.number} again, each with the other options you gave.`,
+    );
   });
 
   it('ecopt verify detects a report edited to name another model or other parameters', async () => {
