@@ -134,7 +134,10 @@ export interface StudyPayback {
   idle: { counted: number; underLoad: number };
   /** Re-measurements of kept models counted in the campaign (with their trials), where any were made. */
   remeasured?: { runs: number; trials: number; energyJ: number };
-  intensity: { gPerKWh: number; country: string; pue: number; worldFallback: boolean };
+  /** gPerKWh: the grid's intensity × PUE, what the carbon figures use; gridGPerKWh: the grid's own. */
+  intensity: { gPerKWh: number; gridGPerKWh: number; country: string; pue: number; worldFallback: boolean };
+  /** The campaign's emissions at that intensity, g CO2e. */
+  campaignG: number;
   /** The payback of each trial asked for (default: every trial on the study's Pareto front). */
   rows: PaybackResult[];
 }
@@ -180,9 +183,21 @@ export function studyPayback(
     trials: { complete: campaign.byState.complete.trials, pruned: campaign.byState.pruned.trials, failed: campaign.byState.failed.trials, interrupted: campaign.byState.interrupted.trials },
     idle: { counted: campaign.idle.windows, underLoad: campaign.idle.underLoad },
     ...(campaign.remeasured ? { remeasured: { runs: campaign.remeasured.runs, trials: campaign.remeasured.trials, energyJ: campaign.remeasured.energyJ } } : {}),
-    intensity: { gPerKWh, country: intensity.country, pue, worldFallback: intensity.origin === 'world-fallback' },
+    intensity: { gPerKWh, gridGPerKWh: intensity.intensityGPerKWh, country: intensity.country, pue, worldFallback: intensity.origin === 'world-fallback' },
+    campaignG: campaign.emissionsG,
     rows,
   };
+}
+
+/**
+ * "233 mg CO2e at 380.95 gCO2e/kWh (Germany) × PUE 1.2 = 457.14 gCO2e/kWh": the campaign's carbon, and
+ * the grid's intensity apart from the facility's overhead (walk 56: "carbon at 457.14 gCO2e/kWh
+ * (Germany, PUE 1.2)" read as Germany's intensity, and no grams followed).
+ */
+function carbonWords(p: StudyPayback): string {
+  const i = p.intensity;
+  const round = (x: number) => Number(x.toFixed(2));
+  return `${formatSi(p.campaignG, 'g')} CO2e at ${round(i.gridGPerKWh)} gCO2e/kWh (${i.country})${i.pue !== 1 ? ` × PUE ${i.pue} = ${round(i.gPerKWh)} gCO2e/kWh` : ', PUE 1'}`;
 }
 
 /** "; 9 re-measurements of 3 models (570 J) included" — where the campaign holds any (walk 40: it grew by them unexplained). */
@@ -201,7 +216,7 @@ function idleWords(idle: StudyPayback['idle']): string {
 /** `ecopt show --payback`: the campaign, then one line per trial with its payback, then each sentence. */
 export function paybackLines(p: StudyPayback): string[] {
   const t = p.trials;
-  const head = `Payback of the search: the whole campaign used ${p.rows[0]?.text.campaign ?? `${p.campaignEnergyJ} J`} (${t.complete} complete, ${t.pruned} pruned, ${t.failed} failed, ${t.interrupted} interrupted trials${idleWords(p.idle)}${remeasuredWords(p.remeasured)}); carbon at ${p.intensity.gPerKWh} gCO2e/kWh (${p.intensity.country}, PUE ${p.intensity.pue}).`;
+  const head = `Payback of the search: the whole campaign used ${p.rows[0]?.text.campaign ?? `${p.campaignEnergyJ} J`} (${t.complete} complete, ${t.pruned} pruned, ${t.failed} failed, ${t.interrupted} interrupted trials${idleWords(p.idle)}${remeasuredWords(p.remeasured)}), ${carbonWords(p)}.`;
   if (p.rows.length === 0) return [head, '  No complete trial has an inference energy to compare.'];
   const errorMetric = p.rows.find((r) => r.errorChange)?.errorChange?.metric;
   const cols = ['trial', 'vs', 'saved per prediction', 'payback (predictions)', 'interval', errorMetric === 'rmse' ? 'RMSE' : errorMetric ?? 'accuracy'];

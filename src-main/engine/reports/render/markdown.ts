@@ -129,7 +129,7 @@ export function renderMarkdown(r: EnergyReport): string {
     ...r.methodology.map((m) => `- ${m}`),
     '',
     renderGpaiMarkdown(r),
-    `Measurement digest: ${r.digest.algorithm} ${r.digest.value} over ${r.digest.rows} rows — check with \`ecopt verify energy-report.json --db <study.db>\`.`,
+    `Measurement digest: ${r.digest.algorithm} ${r.digest.value} over ${r.digest.rows} rows — check with \`ecopt verify energy-report.json --db <study.db>\` (for a shared study, \`--storage <its postgresql:// URL>\`).`,
     '',
     `Uncertainty of the totals: training ${uncertainty(r.training.uncertaintyRel)}, inference ${inf ? uncertainty(inf.uncertaintyRel) : 'not applicable (no inference benchmark)'}.`,
     '',

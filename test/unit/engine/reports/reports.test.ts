@@ -418,12 +418,15 @@ describe('payback of the search', () => {
     // its carbon in the country given, as the report takes it
     const france = await runCli(['show', 'reported', '--db', db, '--payback', '--country', 'FRA']);
     expect(france.code).toBe(0);
-    expect(france.stdout).toMatch(/carbon at \d+(\.\d+)? gCO2e\/kWh \(France, PUE 1\)/);
+    expect(france.stdout).toMatch(/\), [\d.]+ [µm]?g CO2e at \d+(\.\d+)? gCO2e\/kWh \(France\), PUE 1\.\n/);
     expect((await runCli(['show', 'reported', '--db', db, '--country', 'FRA'])).stderr).toMatch(/--country goes with --payback/);
     // the report's PUE, given to the payback too (walk 55: '--pue' was an unknown option there)
     const pue = await runCli(['show', 'reported', '--db', db, '--payback', '--country', 'FRA', '--pue', '1.3']);
     expect(pue.code, pue.stderr).toBe(0);
-    expect(pue.stdout).toMatch(/carbon at \d+(\.\d+)? gCO2e\/kWh \(France, PUE 1\.3\)/);
+    // the grid's intensity and the facility's overhead apart, and the grams (walk 56: "457.14 (Germany, PUE 1.2)" read as Germany's)
+    const grid = /[\d.]+ [µm]?g CO2e at (\d+(?:\.\d+)?) gCO2e\/kWh \(France\) × PUE 1\.3 = (\d+(?:\.\d+)?) gCO2e\/kWh\.\n/.exec(pue.stdout);
+    expect(grid, pue.stdout).not.toBeNull();
+    expect(Number(grid![2])).toBeCloseTo(Number(grid![1]) * 1.3, 1);
     expect((await runCli(['show', 'reported', '--db', db, '--payback', '--pue', 'abc'])).stderr).toMatch(/--pue: "abc" is not a number; give the facility's power usage effectiveness, e\.g\. --pue 1\.3/);
     const bad = await runCli(['show', 'reported', '--db', db, '--payback', '--reference', '99']);
     expect(bad.code).toBe(2);
