@@ -395,6 +395,15 @@ export async function budgetLines(
     } else if (pick.closest.length) {
       out.push(`  Take the closest: ${pick.closest.map((n) => `${ecopt} export ${quoted}${dbFlag} --trial ${n}`).join('  or  ')}`);
     }
+    // "run more trials": how (walk 56: a worker has no --trials, and the sentence did not say)
+    if (pick.trial === null) {
+      const more = Math.max(study.spec.trials ?? 0, trials.length) + 10;
+      out.push(
+        source.url !== undefined
+          ? `  To run more: raise "trials" in the study file, then start a worker with it: ${ecopt} worker <study.json>${dbFlag} (every worker then runs to the new budget)`
+          : `  To run more: ${ecopt} tune ${quoted}${dbFlag} --trials ${more}`,
+      );
+    }
     return out;
   };
   const several = ids.length > 1;

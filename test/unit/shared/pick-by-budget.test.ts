@@ -133,6 +133,14 @@ describe('ecopt show --budget beside re-measurements', () => {
     expect(none).toContain('  No model to take: its command handed none back (name a file or folder as "artifact" in its metrics line to keep one).');
     expect(none.join('\n')).not.toContain('Take it away');
     expect(none).toContain("  Its report:     ecopt report shared --trial 2 --budget 'at most 1 mJ'");
+    // nothing within the budget: how to run more, for a study file and for a shared study (walk 56)
+    const tight = { ...study, spec: { trials: 6 } } as unknown as StudyRow;
+    const file = await budgetLines(tight, [rec(2, 0.9, 100e-6)], 'at most 1 µJ', 'ecopt', [], { db: 'team.db' });
+    expect(file).toContain('  To run more: ecopt tune shared --db team.db --trials 16');
+    const shared = await budgetLines(tight, [rec(2, 0.9, 100e-6)], 'at most 1 µJ', 'ecopt', [], { url: 'postgresql://ecopt@db.lab/studies' });
+    expect(shared).toContain(
+      `  To run more: raise "trials" in the study file, then start a worker with it: ecopt worker <study.json> --storage postgresql://ecopt@db.lab/studies (every worker then runs to the new budget)`,
+    );
   });
 
   it('says what the pick scores on held-out test data, as the explorer does (walk 42)', async () => {
