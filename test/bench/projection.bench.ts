@@ -13,6 +13,7 @@ import { Store } from '../../src-main/engine/store/store';
 import { runStudy } from '../../src-main/engine/study/study';
 import { SqliteStorage } from '../../src-main/engine/store/sqlite-storage';
 import { parseStudySpec } from '../../src-main/shared/spec';
+import { withinInterval } from '../../src-main/shared/projection-check';
 
 const scale = Number(process.env.BENCH_SCALE ?? 1);
 const root = new URL('../..', import.meta.url).pathname;
@@ -136,7 +137,7 @@ for (const { family, spec } of STUDIES) {
     const durationErr = p.projectedDurationS / p.actualDurationS - 1;
     const energyErr = p.projectedEnergyJ / p.actualEnergyJ - 1;
     const durationIntervalRel = p.durationIntervalRel ?? p.intervalRel;
-    rows.push({ family, trial: t.number, ...p, durationIntervalRel, durationErr, energyErr, inside: Math.abs(energyErr) <= p.intervalRel, insideDuration: Math.abs(durationErr) <= durationIntervalRel, calibratedOn: p.calibration?.n ?? 0 });
+    rows.push({ family, trial: t.number, ...p, durationIntervalRel, durationErr, energyErr, inside: withinInterval(energyErr, p.intervalRel), insideDuration: withinInterval(durationErr, durationIntervalRel), calibratedOn: p.calibration?.n ?? 0 });
   }
   store.close();
   console.log(`${family}: ${outcome.trials.length} trials`);

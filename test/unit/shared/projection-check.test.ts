@@ -32,4 +32,16 @@ describe('a projection against what was measured', () => {
     expect(s.insideEnergy).toBe(2);
     expect(s.insideDuration).toBe(3);
   });
+
+  it('judges "inside" against the interval as printed, around the projection (walk 56)', () => {
+    // "1.33 s ± 317 ms", measured 1.03 s: inside the printed 1.013–1.647 s, though 29% high of the measurement
+    const high = projectionCheck({ ...stored, projectedDurationS: 1.33, durationIntervalRel: 0.317 / 1.33, actualDurationS: 1.03 })!;
+    expect(high.durationErr).toBeGreaterThan(high.durationRel);
+    expect(projectionCheckText(high)).toMatch(/the projection 9\.0% high and 29\.1% high, inside both intervals$/);
+    expect(projectionSummary([high])!.insideDuration).toBe(1);
+    // "1.0 s ± 0.2 s", measured 1.22 s: outside 0.8–1.2 s, though only 18% low of the measurement
+    const low = projectionCheck({ ...stored, projectedDurationS: 1.0, durationIntervalRel: 0.2, actualDurationS: 1.22 })!;
+    expect(Math.abs(low.durationErr)).toBeLessThan(low.durationRel);
+    expect(projectionSummary([low])!.insideDuration).toBe(0);
+  });
 });
