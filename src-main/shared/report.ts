@@ -428,7 +428,16 @@ export const reportSchema = z.object({
    * budget picks now (null: none meets it), which may differ from the reported trial. Absent when
    * no budget was given.
    */
-  selection: z.object({ budget: z.string(), readAs: z.string(), sentence: z.string(), picked: z.number().int().nullable() }).optional(),
+  selection: z
+    .object({
+      budget: z.string(),
+      readAs: z.string(),
+      sentence: z.string(),
+      picked: z.number().int().nullable(),
+      /** Where the sentence's energy comparison is within the figures' own spread: that it may not hold on another run. */
+      caveat: z.string().optional(),
+    })
+    .optional(),
   pareto: z
     .object({
       mostAccurateTrial: z.number().int(),

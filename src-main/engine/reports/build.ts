@@ -20,7 +20,8 @@ import { estimateCaveat } from '../../shared/meter-words';
 import { batchSizeText, killedWords } from './render/text';
 import { mostAccurateTrial, paybackOf } from './payback';
 import { errorChangeWords, pointsBetween } from '../../shared/payback';
-import { isRegressionResult, pickByBudget, qualityName, splitOf, studyQuality } from '../../shared/analysis';
+import { formatSi } from '../../shared/format';
+import { isRegressionResult, pickByBudget, pickComparisons, qualityName, splitOf, spreadComparison, studyQuality } from '../../shared/analysis';
 import { parseBudget } from '../../shared/budget';
 import { dayRange, durationText, energyText, flopsText, gramsText, plainNumber } from './units';
 
@@ -715,7 +716,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
     },
     modelCard: { trainingType, trainingTypeSource, hardwareUsed, notes: cardNotes },
     pareto,
-    ...(budgetPick ? { selection: { budget: budgetPick.text, readAs: budgetPick.readAs, sentence: budgetPick.sentence, picked: budgetPick.trial } } : {}),
+    ...(budgetPick ? { selection: { budget: budgetPick.text, readAs: budgetPick.readAs, sentence: budgetPick.sentence, picked: budgetPick.trial, ...selectionCaveat(store, budgetPick, trials) } } : {}),
     payback: paybackResult,
     methodology,
     digest: { algorithm: 'sha256', rows: rows.length, value: digestRows(rows) },
@@ -744,4 +745,20 @@ function trialData(attrs: { split?: { train?: number; validation?: number; test?
     notes: Array.isArray(attrs.data_notes) ? attrs.data_notes.map(String) : null,
     sha256: typeof attrs.data_sha256 === 'string' ? attrs.data_sha256 : null,
   };
+}
+
+/**
+ * Where the budget sentence's energy comparison lies within the figures' own spread, the caveat
+ * `show --budget` and the explorer give beside it (walk 56: the report repeated "uses 1% less
+ * energy per prediction" without it).
+ */
+function selectionCaveat(store: Store, pick: ReturnType<typeof pickByBudget>, trials: readonly TrialRecord[]): { caveat?: string } {
+  const byNumber = (n: number) => trials.find((t) => t.number === n);
+  const spreadOf = (n: number) => {
+    const t = byNumber(n);
+    const s = t ? (store.getTrialAttrs(t.id).energy_spread_rel as Record<string, number> | undefined)?.infer_energy_j_per_sample : undefined;
+    return typeof s === 'number' ? s : undefined;
+  };
+  const caveat = spreadComparison(pickComparisons(pick), (n) => byNumber(n)?.metrics.infer_energy_j_per_sample, spreadOf, (j) => formatSi(j, 'J'));
+  return caveat ? { caveat } : {};
 }

@@ -234,7 +234,7 @@ export function verifyReport(store: Store, reportPath: string): Verification {
 const MODEL_FIELDS = /^(trial\.|training\.|inference\.|hardware\.|idleBaseline\.|sci\.|emissions\.(trainingG|inferencePer1000G)$|gpai\.(trainingTime|trainingCompute|trainingEnergy|inference)\b|modelCard\.)/;
 
 /** Optional report fields added after reports were first verified, with the facts they state (see shared/report.ts). */
-const LATER_FIELDS = ['campaign.remeasured', 'campaign.runs[].host', 'campaign.concurrent', 'study.target', 'trial.weightsFileSha256', 'trial.artifactSha256', 'trial.testAccuracy', 'trial.testRmse', 'trial.command', 'trial.data', 'hardware.hardwareClass'];
+const LATER_FIELDS = ['selection.caveat', 'campaign.remeasured', 'campaign.runs[].host', 'campaign.concurrent', 'study.target', 'trial.weightsFileSha256', 'trial.artifactSha256', 'trial.testAccuracy', 'trial.testRmse', 'trial.command', 'trial.data', 'hardware.hardwareClass'];
 
 /** The figures and provenance words a sentence states, in order: "1,000 J, measured" → ["1000", "measured"]. */
 function statedFacts(text: string): string[] {

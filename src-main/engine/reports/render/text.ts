@@ -113,7 +113,7 @@ export function selectionText(r: Pick<EnergyReport, 'selection' | 'trial'>): str
   const s = r.selection;
   if (!s) return null;
   const now = s.picked === r.trial.number ? '' : ` Over the study's trials now, this budget picks ${s.picked === null ? 'no model' : `trial ${s.picked}`}, not trial ${r.trial.number}.`;
-  return `Chosen by the budget "${s.budget}" (${s.readAs}). ${s.sentence}${now}`;
+  return `Chosen by the budget "${s.budget}" (${s.readAs}). ${s.sentence}${s.caveat ? ` ${s.caveat}` : ''}${now}`;
 }
 
 /** The held-out test accuracy's row label, as the app's trial detail words it; a command's as it reported it. */

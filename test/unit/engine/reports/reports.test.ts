@@ -229,6 +229,50 @@ describe('energy reports from a real study database', () => {
     );
   });
 
+  it("carries show --budget's caveat where the pick's energy comparison is within the figures' own spread (walk 56)", async () => {
+    const work = tmpDir();
+    const copy = join(work, 'study.db');
+    copyFileSync(db, copy);
+    // two models better and thriftier than the study's own, 5% apart in energy, each figure ±30% between repeats
+    const store = new Store(copy);
+    const study = store.requireStudy('reported');
+    const est = { method: 'estimated' as const, source: 'cpu-tdp-estimate', model: 'tdp', inputs: { tdpW: 65 }, uncertaintyRel: 0.6 };
+    const added = [
+      { accuracy: 0.999, j: 2e-12 },
+      { accuracy: 0.998, j: 1.9e-12 },
+    ].map(({ accuracy, j }) => {
+      const t = store.createTrial(study.id, { units: 8, learning_rate: 0.01, epochs: 2 });
+      store.startTrial(t.id);
+      store.completeTrial(t.id, {
+        metrics: { accuracy, infer_energy_j_per_sample: j, train_energy_j: 5 },
+        windows: [
+          { phase: 'train', startedAtMs: Date.now(), durationS: 2, domains: [{ domain: 'cpu-package', energyJ: 5, attributedEnergyJ: 5, provenance: est }] },
+          { phase: 'infer', startedAtMs: Date.now() + 2000, durationS: 1, samples: 1e6, domains: [{ domain: 'cpu-package', energyJ: j * 1e6, attributedEnergyJ: j * 1e6, provenance: est }] },
+        ],
+        attrs: { energy_spread_rel: { infer_energy_j_per_sample: 0.3 } },
+        backend: 'wasm',
+        powerSamples: [],
+      });
+      return t.number;
+    });
+    store.close();
+    const out = join(work, 'out');
+    const r = await runCli(['report', 'reported', '--db', copy, '--out', out, '--format', 'json,md', '--budget', 'at most 1 kJ per prediction']);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(out, 'energy-report.json'), 'utf8')) as EnergyReport;
+    expect(report.trial.number).toBe(added[0]);
+    expect(report.selection!.sentence).toContain(`The most frugal model within this limit is #${added[1]}`);
+    expect(report.selection!.caveat).toMatch(new RegExp(`^The energy comparison above is within the figures' own spread \\(between blocks of repeats\\): #${added[1]}'s .* ±30% against #${added[0]}'s .* ±30% per prediction\\.`));
+    expect(readFileSync(join(out, 'energy-report.md'), 'utf8')).toContain(report.selection!.caveat!);
+    // a report written before the caveat existed still verifies: the field is one this ECOpt adds
+    const older = join(work, 'older.json');
+    const { caveat: _c, ...selection } = report.selection!;
+    writeFileSync(older, JSON.stringify({ ...report, selection }));
+    const v = await runCli(['verify', older, '--db', copy]);
+    expect(v.code, v.stdout).toBe(0);
+    expect(v.stdout).toMatch(/also states selection\.caveat/);
+  });
+
   it('ecopt verify detects a report edited to name another model or other parameters', async () => {
     // the energy figures and the digest still match such a report: only the model it names changed
     const work = tmpDir();
