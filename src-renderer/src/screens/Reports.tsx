@@ -225,6 +225,7 @@ export function ReportsScreen({ name }: { name: string }) {
                   <td>Why this model</td>
                   <td data-testid="report-selection">
                     Chosen by the budget &ldquo;{report.selection.budget}&rdquo; ({report.selection.readAs}). {report.selection.sentence}
+                    {report.selection.caveat && <> ⚠ {report.selection.caveat}</>}
                   </td>
                 </tr>
               )}
