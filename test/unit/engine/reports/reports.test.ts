@@ -128,6 +128,34 @@ describe('energy reports from a real study database', () => {
   });
 
   /** The study copied to a folder of its own, and its report written there as JSON: what verify is asked about. */
+  /**
+   * A complete trial added to the study file `copy`, as if trained after a report: its accuracy,
+   * inference energy per prediction (over 10 predictions, estimated) and training energy. Its number.
+   */
+  function addTrial(copy: string, params: Record<string, unknown>, m: { accuracy: number; j: number; trainJ: number; samples?: number }, attrs: Record<string, unknown> = {}): number {
+    const store = new Store(copy);
+    try {
+      const study = store.requireStudy('reported');
+      const t = store.createTrial(study.id, params as Record<string, number>);
+      store.startTrial(t.id);
+      const est = { method: 'estimated' as const, source: 'cpu-tdp-estimate', model: 'tdp', inputs: { tdpW: 65 }, uncertaintyRel: 0.6 };
+      const samples = m.samples ?? 10;
+      store.completeTrial(t.id, {
+        metrics: { accuracy: m.accuracy, infer_energy_j_per_sample: m.j, train_energy_j: m.trainJ },
+        windows: [
+          { phase: 'train', startedAtMs: Date.now(), durationS: 2, domains: [{ domain: 'cpu-package', energyJ: m.trainJ, attributedEnergyJ: m.trainJ, provenance: est }] },
+          { phase: 'infer', startedAtMs: Date.now() + 2000, durationS: 1, samples, domains: [{ domain: 'cpu-package', energyJ: m.j * samples, attributedEnergyJ: m.j * samples, provenance: est }] },
+        ],
+        attrs,
+        backend: 'wasm',
+        powerSamples: [],
+      });
+      return t.number;
+    } finally {
+      store.close();
+    }
+  }
+
   async function reportOnCopy(): Promise<{ copy: string; out: string }> {
     const work = tmpDir();
     const copy = join(work, 'study.db');
@@ -169,22 +197,7 @@ describe('energy reports from a real study database', () => {
     const report = JSON.parse(readFileSync(path, 'utf8')) as EnergyReport;
     const then = Object.values(report.study.trials).reduce((a, n) => a + n, 0);
     // one more trial of the study, run after the report was written
-    const store = new Store(copy);
-    const study = store.requireStudy('reported');
-    const t = store.createTrial(study.id, report.trial.params);
-    store.startTrial(t.id);
-    const est = { method: 'estimated' as const, source: 'cpu-tdp-estimate', model: 'tdp', inputs: { tdpW: 65 }, uncertaintyRel: 0.6 };
-    store.completeTrial(t.id, {
-      metrics: { accuracy: 0.5, infer_energy_j_per_sample: 1, train_energy_j: 500 },
-      windows: [
-        { phase: 'train', startedAtMs: Date.now(), durationS: 2, domains: [{ domain: 'cpu-package', energyJ: 500, attributedEnergyJ: 500, provenance: est }] },
-        { phase: 'infer', startedAtMs: Date.now() + 2000, durationS: 1, samples: 10, domains: [{ domain: 'cpu-package', energyJ: 10, attributedEnergyJ: 10, provenance: est }] },
-      ],
-      attrs: {},
-      backend: 'wasm',
-      powerSamples: [],
-    });
-    store.close();
+    addTrial(copy, report.trial.params, { accuracy: 0.5, j: 1, trainJ: 500 });
     const v = await runCli(['verify', path, '--db', copy]);
     expect(v.code, v.stdout).toBe(1);
     expect(v.stdout).toMatch(/campaign energy \(J\) \(campaign\.energyJ\): [\d.]+ in the report/);
@@ -206,22 +219,7 @@ describe('energy reports from a real study database', () => {
     expect(written.code, written.stderr).toBe(0);
     const report = JSON.parse(readFileSync(join(out, 'energy-report.json'), 'utf8')) as EnergyReport;
     // a better model within the budget, trained after the report
-    const store = new Store(copy);
-    const study = store.requireStudy('reported');
-    const t = store.createTrial(study.id, report.trial.params);
-    store.startTrial(t.id);
-    const est = { method: 'estimated' as const, source: 'cpu-tdp-estimate', model: 'tdp', inputs: { tdpW: 65 }, uncertaintyRel: 0.6 };
-    store.completeTrial(t.id, {
-      metrics: { accuracy: 0.999, infer_energy_j_per_sample: 1e-6, train_energy_j: 5 },
-      windows: [
-        { phase: 'train', startedAtMs: Date.now(), durationS: 2, domains: [{ domain: 'cpu-package', energyJ: 5, attributedEnergyJ: 5, provenance: est }] },
-        { phase: 'infer', startedAtMs: Date.now() + 2000, durationS: 1, samples: 10, domains: [{ domain: 'cpu-package', energyJ: 1e-5, attributedEnergyJ: 1e-5, provenance: est }] },
-      ],
-      attrs: {},
-      backend: 'wasm',
-      powerSamples: [],
-    });
-    store.close();
+    const t = { number: addTrial(copy, report.trial.params, { accuracy: 0.999, j: 1e-6, trainJ: 5 }) };
     const v = await runCli(['verify', join(out, 'energy-report.json'), '--storage', copy]);
     expect(v.code, v.stdout).toBe(1);
     expect(v.stdout).toContain(
@@ -234,28 +232,10 @@ describe('energy reports from a real study database', () => {
     const copy = join(work, 'study.db');
     copyFileSync(db, copy);
     // two models better and thriftier than the study's own, 5% apart in energy, each figure ±30% between repeats
-    const store = new Store(copy);
-    const study = store.requireStudy('reported');
-    const est = { method: 'estimated' as const, source: 'cpu-tdp-estimate', model: 'tdp', inputs: { tdpW: 65 }, uncertaintyRel: 0.6 };
     const added = [
       { accuracy: 0.999, j: 2e-12 },
       { accuracy: 0.998, j: 1.9e-12 },
-    ].map(({ accuracy, j }) => {
-      const t = store.createTrial(study.id, { units: 8, learning_rate: 0.01, epochs: 2 });
-      store.startTrial(t.id);
-      store.completeTrial(t.id, {
-        metrics: { accuracy, infer_energy_j_per_sample: j, train_energy_j: 5 },
-        windows: [
-          { phase: 'train', startedAtMs: Date.now(), durationS: 2, domains: [{ domain: 'cpu-package', energyJ: 5, attributedEnergyJ: 5, provenance: est }] },
-          { phase: 'infer', startedAtMs: Date.now() + 2000, durationS: 1, samples: 1e6, domains: [{ domain: 'cpu-package', energyJ: j * 1e6, attributedEnergyJ: j * 1e6, provenance: est }] },
-        ],
-        attrs: { energy_spread_rel: { infer_energy_j_per_sample: 0.3 } },
-        backend: 'wasm',
-        powerSamples: [],
-      });
-      return t.number;
-    });
-    store.close();
+    ].map(({ accuracy, j }) => addTrial(copy, { units: 8, learning_rate: 0.01, epochs: 2 }, { accuracy, j, trainJ: 5, samples: 1e6 }, { energy_spread_rel: { infer_energy_j_per_sample: 0.3 } }));
     const out = join(work, 'out');
     const r = await runCli(['report', 'reported', '--db', copy, '--out', out, '--format', 'json,md', '--budget', 'at most 1 kJ per prediction']);
     expect(r.code, r.stderr).toBe(0);
