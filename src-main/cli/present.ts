@@ -4,7 +4,7 @@ import { batchingText, frontTrials, GUESS_MARK_NOTE, guessMark, noModelText, pic
 import { parseBudget } from '../shared/budget';
 import { inferBatchSizeOf, targetName, targetUnitsText } from '../shared/spec';
 import { estimateCaveat, OTHER_LOAD_SHARE } from '../shared/meter-words';
-import { remeasuredComparison } from '../shared/remeasure';
+import { remeasuredComparison, remeasuredHolds } from '../shared/remeasure';
 import { UserError } from '../engine/errors';
 import { shellWord } from '../shared/shell-word';
 import { describeCorrelation, energyPredictors } from '../shared/correlation';
@@ -381,7 +381,11 @@ export async function budgetLines(
       return typeof s === 'number' ? s : undefined;
     };
     const within = spreadComparison(compared, energyOf, spreadOf, (j) => formatSi(j, 'J'));
-    if (within) out.push(`  ⚠ ${within}`);
+    // once both sides were re-measured and the order held, the advice to re-measure is done
+    const inside = compared.filter((pair) => spreadComparison([pair], energyOf, spreadOf, String) !== null);
+    const held = within && !overturned ? remeasuredHolds(inside, remeasuredMeans, (j) => formatSi(j, 'J')) : null;
+    if (held) out.push(`  ${held}`);
+    else if (within) out.push(`  ⚠ ${within}`);
     if (caveat) out.push(`  ${caveat}`);
     if (pick.trial !== null) {
       const budget = shellWord(words.trim());

@@ -60,6 +60,18 @@ export function remeasuredComparison(pairs: readonly (readonly [number | null | 
     : null;
 }
 
+/**
+ * Where every trial the comparisons name was re-measured and none came out the other way: that
+ * the comparison held (walk 56: after \`ecopt remeasure\`, \`show --budget\` still said to
+ * re-measure them). Null otherwise.
+ */
+export function remeasuredHolds(pairs: readonly (readonly [number | null | undefined, number | null | undefined])[], meanJ: ReadonlyMap<number, number>, unit: (j: number) => string): string | null {
+  const named = pairs.filter((p): p is readonly [number, number] => p[0] != null && p[1] != null && p[0] !== p[1]);
+  if (!named.length || !named.every(([a, b]) => meanJ.has(a) && meanJ.has(b))) return null;
+  const notes = named.map(([a, b]) => `#${a}'s ${unit(meanJ.get(a)!)} against #${b}'s ${unit(meanJ.get(b)!)}`);
+  return `Re-measured since, the energy comparison above holds: ${notes.join('; ')} per prediction (means of the re-measurements).`;
+}
+
 /** One stored re-measurement (the trial's `remeasured` attribute holds a list of these). */
 export interface Remeasurement {
   at: string;

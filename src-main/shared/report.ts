@@ -434,7 +434,7 @@ export const reportSchema = z.object({
       readAs: z.string(),
       sentence: z.string(),
       picked: z.number().int().nullable(),
-      /** Where the sentence's energy comparison is within the figures' own spread: that it may not hold on another run. */
+      /** Where the sentence's energy comparison is within the figures' own spread: that it may not hold on another run, or, re-measured since, whether it held. */
       caveat: z.string().optional(),
     })
     .optional(),

@@ -21,6 +21,7 @@ import { batchSizeText, killedWords } from './render/text';
 import { mostAccurateTrial, paybackOf } from './payback';
 import { errorChangeWords, pointsBetween } from '../../shared/payback';
 import { formatSi } from '../../shared/format';
+import { remeasuredComparison, remeasuredHolds } from '../../shared/remeasure';
 import { isRegressionResult, pickByBudget, pickComparisons, qualityName, splitOf, spreadComparison, studyQuality } from '../../shared/analysis';
 import { parseBudget } from '../../shared/budget';
 import { dayRange, durationText, energyText, flopsText, gramsText, plainNumber } from './units';
@@ -716,7 +717,7 @@ export function buildReport(store: Store, studyName: string, options: ReportOpti
     },
     modelCard: { trainingType, trainingTypeSource, hardwareUsed, notes: cardNotes },
     pareto,
-    ...(budgetPick ? { selection: { budget: budgetPick.text, readAs: budgetPick.readAs, sentence: budgetPick.sentence, picked: budgetPick.trial, ...selectionCaveat(store, budgetPick, trials) } } : {}),
+    ...(budgetPick ? { selection: { budget: budgetPick.text, readAs: budgetPick.readAs, sentence: budgetPick.sentence, picked: budgetPick.trial, ...selectionCaveat(store, study.id, budgetPick, trials) } } : {}),
     payback: paybackResult,
     methodology,
     digest: { algorithm: 'sha256', rows: rows.length, value: digestRows(rows) },
@@ -752,13 +753,20 @@ function trialData(attrs: { split?: { train?: number; validation?: number; test?
  * `show --budget` and the explorer give beside it (walk 56: the report repeated "uses 1% less
  * energy per prediction" without it).
  */
-function selectionCaveat(store: Store, pick: ReturnType<typeof pickByBudget>, trials: readonly TrialRecord[]): { caveat?: string } {
+function selectionCaveat(store: Store, studyId: number, pick: ReturnType<typeof pickByBudget>, trials: readonly TrialRecord[]): { caveat?: string } {
   const byNumber = (n: number) => trials.find((t) => t.number === n);
   const spreadOf = (n: number) => {
     const t = byNumber(n);
     const s = t ? (store.getTrialAttrs(t.id).energy_spread_rel as Record<string, number> | undefined)?.infer_energy_j_per_sample : undefined;
     return typeof s === 'number' ? s : undefined;
   };
-  const caveat = spreadComparison(pickComparisons(pick), (n) => byNumber(n)?.metrics.infer_energy_j_per_sample, spreadOf, (j) => formatSi(j, 'J'));
-  return caveat ? { caveat } : {};
+  const energyOf = (n: number) => byNumber(n)?.metrics.infer_energy_j_per_sample;
+  const compared = pickComparisons(pick);
+  const caveat = spreadComparison(compared, energyOf, spreadOf, (j) => formatSi(j, 'J'));
+  if (!caveat) return {};
+  // re-measured since: the order overturned or held, as show --budget says
+  const means = store.remeasuredMeans(studyId);
+  const inside = compared.filter((pair) => spreadComparison([pair], energyOf, spreadOf, String) !== null);
+  const unit = (j: number) => formatSi(j, 'J');
+  return { caveat: remeasuredComparison(inside, energyOf, means, unit) ?? remeasuredHolds(inside, means, unit) ?? caveat };
 }

@@ -175,6 +175,13 @@ describe('ecopt show --budget beside re-measurements', () => {
     expect(spreadComparison([[5, 3]], j, (n) => ({ 3: 0.18, 5: 0.05 })[n], String)).toBeNull();
     expect(spreadComparison([[3, 7]], j, () => null, String)).toBeNull();
     expect(spreadComparison([[3, 7]], j, (n) => (n === 3 ? 0.05 : null), String)).toContain('(spread not measured)');
+    // both re-measured since, in the same order: the comparison held, and the advice to re-measure is done (walk 56)
+    const held = await budgetLines(study, ts, 'at most 158 µJ per prediction', 'ecopt', [], {}, new Map([[3, 150e-6], [7, 160e-6]]), async (id) => ({ energy_spread_rel: { infer_energy_j_per_sample: spread.get(id) } }));
+    expect(held, held.join("\n")).toContain("  Re-measured since, the energy comparison above holds: #3's 150 µJ against #7's 160 µJ per prediction (means of the re-measurements).");
+    expect(held.join('\n')).not.toContain('re-measure them before choosing');
+    // only one of them re-measured: the warning stands
+    const half = await budgetLines(study, ts, 'at most 158 µJ per prediction', 'ecopt', [], {}, new Map([[3, 150e-6]]), async (id) => ({ energy_spread_rel: { infer_energy_j_per_sample: spread.get(id) } }));
+    expect(half.join('\n')).toContain('re-measure them before choosing');
   });
 });
 

@@ -251,6 +251,22 @@ describe('energy reports from a real study database', () => {
     const v = await runCli(['verify', older, '--db', copy]);
     expect(v.code, v.stdout).toBe(0);
     expect(v.stdout).toMatch(/also states selection\.caveat/);
+    // re-measured since, both, in the same order: the comparison held, and the report says that instead
+    const store = new Store(copy);
+    try {
+      const study = store.requireStudy('reported');
+      for (const [n, j] of [[added[0]!, 2.1e-12], [added[1]!, 1.8e-12]] as const) {
+        const t = store.getTrials(study.id).find((x) => x.number === n)!;
+        const w = store.getWindows({ trialId: t.id }).find((x) => x.phase === 'infer')!;
+        store.setTrialAttr(t.id, 'remeasured', [{ at: new Date().toISOString(), jPerSample: j, samples: 1e6, spreadRel: 0.05, windowId: w.id }]);
+      }
+    } finally {
+      store.close();
+    }
+    const again = join(work, 'again');
+    expect((await runCli(['report', 'reported', '--db', copy, '--out', again, '--format', 'json', '--budget', 'at most 1 kJ per prediction'])).code).toBe(0);
+    const held = JSON.parse(readFileSync(join(again, 'energy-report.json'), 'utf8')) as EnergyReport;
+    expect(held.selection!.caveat).toMatch(new RegExp(`^Re-measured since, the energy comparison above holds: #${added[1]}'s .* against #${added[0]}'s .* per prediction \\(means of the re-measurements\\)\\.$`));
   });
 
   it('ecopt verify detects a report edited to name another model or other parameters', async () => {
