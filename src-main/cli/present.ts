@@ -1,10 +1,10 @@
 /** What `ecopt show` and the end of `ecopt tune` print: trials, the Pareto front, provenance. */
 import { formatMetric, formatSi, projectedEnergyText } from '../shared/format';
-import { batchingText, frontTrials, GUESS_MARK_NOTE, guessMark, noModelText, pickByBudget, pickComparisons, pickTestText, spreadComparison, studyQuality } from '../shared/analysis';
+import { batchingText, frontTrials, GUESS_MARK_NOTE, guessMark, noModelText, pickByBudget, pickComparisons, pickTestText, studyQuality } from '../shared/analysis';
 import { parseBudget } from '../shared/budget';
 import { inferBatchSizeOf, targetName, targetUnitsText } from '../shared/spec';
 import { estimateCaveat, OTHER_LOAD_SHARE } from '../shared/meter-words';
-import { remeasuredComparison, remeasuredHolds } from '../shared/remeasure';
+import { comparisonChecks } from '../shared/remeasure';
 import { UserError } from '../engine/errors';
 import { shellWord } from '../shared/shell-word';
 import { describeCorrelation, energyPredictors } from '../shared/correlation';
@@ -368,24 +368,16 @@ export async function budgetLines(
     const picked = pick.trial === null ? undefined : trialOf(pick.trial);
     const test = picked && attrs.has(picked.number) ? pickTestText(picked.number, attrs.get(picked.number)!, picked.metrics, target) : null;
     if (test) out.push(`  ${test}`);
-    const overturned = remeasuredComparison(
-      compared,
-      energyOf,
-      remeasuredMeans,
-      (j) => formatSi(j, 'J'),
-    );
-    if (overturned) out.push(`  ⚠ ${overturned}`);
-    // a comparison smaller than the figures' own spread may not hold on another run (walk 43)
+    // against the re-measurements made since, and the figures' own spread: a comparison inside
+    // it may not hold on another run (walk 43), unless re-measuring both sides held it (walk 56)
     const spreadOf = (n: number) => {
       const s = (attrs.get(n)?.energy_spread_rel as Record<string, number> | undefined)?.infer_energy_j_per_sample;
       return typeof s === 'number' ? s : undefined;
     };
-    const within = spreadComparison(compared, energyOf, spreadOf, (j) => formatSi(j, 'J'));
-    // once both sides were re-measured and the order held, the advice to re-measure is done
-    const inside = compared.filter((pair) => spreadComparison([pair], energyOf, spreadOf, String) !== null);
-    const held = within && !overturned ? remeasuredHolds(inside, remeasuredMeans, (j) => formatSi(j, 'J')) : null;
-    if (held) out.push(`  ${held}`);
-    else if (within) out.push(`  ⚠ ${within}`);
+    const checks = comparisonChecks(compared, energyOf, spreadOf, remeasuredMeans, (j) => formatSi(j, 'J'));
+    if (checks.overturned) out.push(`  ⚠ ${checks.overturned}`);
+    if (checks.held) out.push(`  ${checks.held}`);
+    if (checks.withinSpread) out.push(`  ⚠ ${checks.withinSpread}`);
     if (caveat) out.push(`  ${caveat}`);
     if (pick.trial !== null) {
       const budget = shellWord(words.trim());

@@ -1,4 +1,5 @@
 /** How a model's re-measurements compare with its first figure: one wording for the CLI and the app. */
+import { spreadComparison } from './analysis';
 
 /** "+3% (−1% … +6%)": the re-measurements (J per prediction) against the trial's own figure. */
 export function describeChange(row: { originalJ: number | null; againJ: number[] }): string {
@@ -70,6 +71,26 @@ export function remeasuredHolds(pairs: readonly (readonly [number | null | undef
   if (!named.length || !named.every(([a, b]) => meanJ.has(a) && meanJ.has(b))) return null;
   const notes = named.map(([a, b]) => `#${a}'s ${unit(meanJ.get(a)!)} against #${b}'s ${unit(meanJ.get(b)!)}`);
   return `Re-measured since, the energy comparison above holds: ${notes.join('; ')} per prediction (means of the re-measurements).`;
+}
+
+/**
+ * What the budget sentence's energy comparisons come to against the re-measurements made since
+ * and the figures' own spread, as `show --budget`, the explorer and the report say it: overturned
+ * by a re-measurement; else, where a comparison lies inside the spread, whether re-measuring both
+ * sides held it, or the warning that it may not hold on another run.
+ */
+export function comparisonChecks(
+  pairs: readonly (readonly [number | null | undefined, number | null | undefined])[],
+  energyOf: (trial: number) => number | undefined,
+  spreadOf: (trial: number) => number | null | undefined,
+  meanJ: ReadonlyMap<number, number>,
+  unit: (j: number) => string,
+): { overturned: string | null; held: string | null; withinSpread: string | null } {
+  const overturned = remeasuredComparison(pairs, energyOf, meanJ, unit);
+  const spread = spreadComparison(pairs, energyOf, spreadOf, unit);
+  const inside = pairs.filter((p) => spreadComparison([p], energyOf, spreadOf, String) !== null);
+  const held = spread && !overturned ? remeasuredHolds(inside, meanJ, unit) : null;
+  return { overturned, held, withinSpread: held ? null : spread };
 }
 
 /** One stored re-measurement (the trial's `remeasured` attribute holds a list of these). */

@@ -21,8 +21,8 @@ import { batchSizeText, killedWords } from './render/text';
 import { mostAccurateTrial, paybackOf } from './payback';
 import { errorChangeWords, pointsBetween } from '../../shared/payback';
 import { formatSi } from '../../shared/format';
-import { remeasuredComparison, remeasuredHolds } from '../../shared/remeasure';
-import { isRegressionResult, pickByBudget, pickComparisons, qualityName, splitOf, spreadComparison, studyQuality } from '../../shared/analysis';
+import { comparisonChecks } from '../../shared/remeasure';
+import { isRegressionResult, pickByBudget, pickComparisons, qualityName, splitOf, studyQuality } from '../../shared/analysis';
 import { parseBudget } from '../../shared/budget';
 import { dayRange, durationText, energyText, flopsText, gramsText, plainNumber } from './units';
 
@@ -761,12 +761,8 @@ function selectionCaveat(store: Store, studyId: number, pick: ReturnType<typeof 
     return typeof s === 'number' ? s : undefined;
   };
   const energyOf = (n: number) => byNumber(n)?.metrics.infer_energy_j_per_sample;
-  const compared = pickComparisons(pick);
-  const caveat = spreadComparison(compared, energyOf, spreadOf, (j) => formatSi(j, 'J'));
-  if (!caveat) return {};
-  // re-measured since: the order overturned or held, as show --budget says
-  const means = store.remeasuredMeans(studyId);
-  const inside = compared.filter((pair) => spreadComparison([pair], energyOf, spreadOf, String) !== null);
-  const unit = (j: number) => formatSi(j, 'J');
-  return { caveat: remeasuredComparison(inside, energyOf, means, unit) ?? remeasuredHolds(inside, means, unit) ?? caveat };
+  // against the figures' own spread, and the re-measurements made since, as show --budget says it
+  const c = comparisonChecks(pickComparisons(pick), energyOf, spreadOf, store.remeasuredMeans(studyId), (j) => formatSi(j, 'J'));
+  const caveat = c.overturned ?? c.held ?? c.withinSpread;
+  return caveat ? { caveat } : {};
 }

@@ -6,11 +6,11 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { TrialView } from '../../../src-main/shared/contract';
 import type { HardwareClassView } from '../../../src-main/shared/classes';
-import { batchingText, dataUnit, guessOf, noModelText, testClassesOf, testClassesText, isRegressionResult, partsText, littleLearnt, littleLearntText, pickByBudget, pickComparisons, pickTestText, splitOf, spreadComparison, studyQuality } from '../../../src-main/shared/analysis';
+import { batchingText, dataUnit, guessOf, noModelText, testClassesOf, testClassesText, isRegressionResult, partsText, littleLearnt, littleLearntText, pickByBudget, pickComparisons, pickTestText, splitOf, studyQuality } from '../../../src-main/shared/analysis';
 import { projectionCheck, projectionCheckText } from '../../../src-main/shared/projection-check';
 import { trialsOfClass } from '../../../src-main/shared/classes';
 import { parseBudget } from '../../../src-main/shared/budget';
-import { remeasuredComparison } from '../../../src-main/shared/remeasure';
+import { comparisonChecks } from '../../../src-main/shared/remeasure';
 import { shellWord } from '../../../src-main/shared/shell-word';
 import { METRIC_NAMES, type MetricName } from '../../../src-main/shared/types';
 import { call } from '../client';
@@ -449,10 +449,13 @@ export function ExplorerScreen({ name }: { name: string }) {
   // the sentence's energy comparisons, against the re-measurements made since (as `ecopt show --budget` says it)
   const compared = pick ? pickComparisons(pick) : [];
   const energyOf = (n: number) => view.trials.find((t) => t.number === n)?.metrics.infer_energy_j_per_sample;
-  const overturned = pick ? remeasuredComparison(compared, energyOf, new Map((view.remeasuredMeans ?? []).map((r) => [r.trial, r.jPerSample])), (j) => formatSi(j, 'J')) : null;
-  // and against the figures' own spread: a difference inside it may not hold on another run (walk 43)
+  // against the figures' own spread: a difference inside it may not hold on another run (walk 43),
+  // unless re-measuring both sides held it (walk 56: the advice outlived the re-measuring)
   const spreads = new Map((view.inferSpreads ?? []).map((s) => [s.trial, s.rel]));
-  const withinSpread = pick ? spreadComparison(compared, energyOf, (n) => spreads.get(n), (j) => formatSi(j, 'J')) : null;
+  const checks = pick
+    ? comparisonChecks(compared, energyOf, (n) => spreads.get(n), new Map((view.remeasuredMeans ?? []).map((r) => [r.trial, r.jPerSample])), (j) => formatSi(j, 'J'))
+    : { overturned: null, held: null, withinSpread: null };
+  const { overturned, held, withinSpread } = checks;
   const showModel = (n: number) => {
     selectTrial(n);
     // its details open below the plots: take the user there
@@ -599,6 +602,7 @@ export function ExplorerScreen({ name }: { name: string }) {
             ⚠ {withinSpread}
           </p>
         )}
+        {pick && held && <p data-testid="budget-remeasured-held">{held}</p>}
         {pick && overturned && (
           <p className="warning" role="alert" data-testid="budget-remeasured-order">
             ⚠ {overturned}
