@@ -62,13 +62,23 @@ export function remeasuredComparison(pairs: readonly (readonly [number | null | 
 }
 
 /**
- * Where every trial the comparisons name was re-measured and none came out the other way: that
+ * Where every trial the comparisons name was re-measured, each pair in the order its first
+ * figures gave: that
  * the comparison held (walk 56: after \`ecopt remeasure\`, \`show --budget\` still said to
  * re-measure them). Null otherwise.
  */
-export function remeasuredHolds(pairs: readonly (readonly [number | null | undefined, number | null | undefined])[], meanJ: ReadonlyMap<number, number>, unit: (j: number) => string): string | null {
+export function remeasuredHolds(
+  pairs: readonly (readonly [number | null | undefined, number | null | undefined])[],
+  firstJ: (trial: number) => number | undefined,
+  meanJ: ReadonlyMap<number, number>,
+  unit: (j: number) => string,
+): string | null {
   const named = pairs.filter((p): p is readonly [number, number] => p[0] != null && p[1] != null && p[0] !== p[1]);
-  if (!named.length || !named.every(([a, b]) => meanJ.has(a) && meanJ.has(b))) return null;
+  const sameOrder = ([a, b]: readonly [number, number]) => {
+    const [fa, fb, ea, eb] = [firstJ(a), firstJ(b), meanJ.get(a), meanJ.get(b)];
+    return fa !== undefined && fb !== undefined && ea !== undefined && eb !== undefined && Math.sign(fa - fb) === Math.sign(ea - eb);
+  };
+  if (!named.length || !named.every(sameOrder)) return null;
   const notes = named.map(([a, b]) => `#${a}'s ${unit(meanJ.get(a)!)} against #${b}'s ${unit(meanJ.get(b)!)}`);
   return `Re-measured since, the energy comparison above holds: ${notes.join('; ')} per prediction (means of the re-measurements).`;
 }
@@ -89,7 +99,7 @@ export function comparisonChecks(
   const overturned = remeasuredComparison(pairs, energyOf, meanJ, unit);
   const spread = spreadComparison(pairs, energyOf, spreadOf, unit);
   const inside = pairs.filter((p) => spreadComparison([p], energyOf, spreadOf, String) !== null);
-  const held = spread && !overturned ? remeasuredHolds(inside, meanJ, unit) : null;
+  const held = spread && !overturned ? remeasuredHolds(inside, energyOf, meanJ, unit) : null;
   return { overturned, held, withinSpread: held ? null : spread };
 }
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { batchingText, littleLearnt, pickByBudget, pickTestText, spreadComparison, studyQuality, testClassesOf, testClassesText, weakestClass, type BudgetLimit } from '../../../src-main/shared/analysis';
 import { parseBudget } from '../../../src-main/shared/budget';
 import { budgetLines } from '../../../src-main/cli/present';
+import { remeasuredHolds } from '../../../src-main/shared/remeasure';
 import type { StudyRow } from '../../../src-main/engine/store/store';
 import type { TrialRecord } from '../../../src-main/shared/types';
 
@@ -182,6 +183,11 @@ describe('ecopt show --budget beside re-measurements', () => {
     // only one of them re-measured: the warning stands
     const half = await budgetLines(study, ts, 'at most 158 µJ per prediction', 'ecopt', [], {}, new Map([[3, 150e-6]]), async (id) => ({ energy_spread_rel: { infer_energy_j_per_sample: spread.get(id) } }));
     expect(half.join('\n')).toContain('re-measure them before choosing');
+    // a pair named either way round: the order held only where the re-measurements keep the first figures' order
+    const first = (n: number) => ({ 3: 156e-6, 7: 159e-6 })[n];
+    expect(remeasuredHolds([[7, 3]], first, new Map([[3, 150e-6], [7, 160e-6]]), String)).toMatch(/holds/);
+    expect(remeasuredHolds([[7, 3]], first, new Map([[3, 170e-6], [7, 160e-6]]), String)).toBeNull();
+    expect(remeasuredHolds([[3, 7]], first, new Map([[3, 170e-6], [7, 160e-6]]), String)).toBeNull();
   });
 });
 
