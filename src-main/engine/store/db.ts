@@ -80,7 +80,7 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
   }
   try {
     checkHistory(db, path, migrations);
-    db.pragma('journal_mode = WAL');
+    enableWal(db);
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
@@ -89,6 +89,25 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
   } catch (e) {
     db.close();
     throw e;
+  }
+}
+
+/**
+ * Switches the file to WAL, waiting for other openers. While another process held a new file,
+ * SQLite answered this pragma "database is locked" well inside better-sqlite3's 5 s busy timeout
+ * (CI, 2026-12-04, once: the test of workers opening a new file together failed after 2.5 s in
+ * all), so the wait is ours. A file already in WAL stays so.
+ */
+function enableWal(db: Db): void {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10 + Math.random() * 40);
+    }
   }
 }
 
