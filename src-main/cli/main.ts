@@ -455,18 +455,18 @@ export function buildProgram(): Command {
       }
       // a shared study is looked up on its server, by the name the report gives, so that a study not
       // there is said to be missing from the database, not from a temporary copy
-      const named = isDatabaseUrl(dbPath(opts)) ? reportStudyName(reportPath) : undefined;
+      const named = isDatabaseUrl(path) ? reportStudyName(reportPath) : undefined;
       await withReadStore(opts, async (store) => {
         const v = verifyReport(store, reportPath);
         if (v.ok) {
-          process.stdout.write(`OK: ${reportPath} matches the measurements in ${displayLocation(dbPath(opts))}.\n`);
+          process.stdout.write(`OK: ${reportPath} matches the measurements in ${displayLocation(path)}.\n`);
           if (v.reworded.length) {
             const listed = v.reworded.slice(0, 8).join(', ') + (v.reworded.length > 8 ? `, and ${v.reworded.length - 8} more` : '');
             process.stdout.write(`  This ECOpt words ${v.reworded.length === 1 ? 'one sentence' : `${v.reworded.length} sentences`} otherwise, with the same figures and provenance (${listed}); write the report again for the current wording.\n`);
           }
           if (v.added.length) process.stdout.write(`  This ECOpt also states ${v.added.join(', ')}, which the report (written by an earlier ECOpt) does not; write the report again to include it.\n`);
         } else {
-          process.stdout.write(`MISMATCH: ${reportPath} no longer matches ${displayLocation(dbPath(opts))}:\n${(opts.all ? v.allProblems : v.problems).map((p) => `  - ${p}`).join('\n')}\n`);
+          process.stdout.write(`MISMATCH: ${reportPath} no longer matches ${displayLocation(path)}:\n${(opts.all ? v.allProblems : v.problems).map((p) => `  - ${p}`).join('\n')}\n`);
           // what it means for the filed report (walk 45: one more trial, 32 fields, no verdict)
           const d = v.verdict;
           if (d) {

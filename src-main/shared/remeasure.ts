@@ -63,9 +63,8 @@ export function remeasuredComparison(pairs: readonly (readonly [number | null | 
 
 /**
  * Where every trial the comparisons name was re-measured, each pair in the order its first
- * figures gave: that
- * the comparison held (walk 56: after \`ecopt remeasure\`, \`show --budget\` still said to
- * re-measure them). Null otherwise.
+ * figures gave: that the comparison held (walk 56: after \`ecopt remeasure\`, \`show --budget\`
+ * still said to re-measure them). Null otherwise.
  */
 export function remeasuredHolds(
   pairs: readonly (readonly [number | null | undefined, number | null | undefined])[],
@@ -98,8 +97,9 @@ export function comparisonChecks(
 ): { overturned: string | null; held: string | null; withinSpread: string | null } {
   const overturned = remeasuredComparison(pairs, energyOf, meanJ, unit);
   const spread = spreadComparison(pairs, energyOf, spreadOf, unit);
-  const inside = pairs.filter((p) => spreadComparison([p], energyOf, spreadOf, String) !== null);
-  const held = spread && !overturned ? remeasuredHolds(inside, energyOf, meanJ, unit) : null;
+  // held: judged on the pairs the spread warning is about, and only where no re-measurement overturned one
+  const inside = () => pairs.filter((p) => spreadComparison([p], energyOf, spreadOf, String) !== null);
+  const held = spread && !overturned ? remeasuredHolds(inside(), energyOf, meanJ, unit) : null;
   return { overturned, held, withinSpread: held ? null : spread };
 }
 

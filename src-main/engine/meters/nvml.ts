@@ -20,6 +20,7 @@ import type { Detection, Meter } from './types';
 
 const NVML_SUCCESS = 0;
 const NVML_ERROR_NOT_SUPPORTED = 3;
+const NVML_ERROR_INSUFFICIENT_SIZE = 7;
 /** nvmlDeviceGetFieldValues' field for the instantaneous power draw, mW (nvml.h). */
 const NVML_FI_DEV_POWER_INSTANT = 186;
 /** sizeof(nvmlFieldValue_t): fieldId, scopeId, timestamp, latencyUsec, valueType, nvmlReturn, value. */
@@ -31,7 +32,6 @@ const FIELD_VALUE_BYTES = 40;
  * under the 10% tolerance only from 20 s on.
  */
 export const AVERAGED_POWER_CHECK_MIN_MS = 20_000;
-const NVML_ERROR_INSUFFICIENT_SIZE = 7;
 /**
  * How often the total-energy counter moves: every ~10 ms on some GPUs, ~100 ms on others, and
  * NVML does not say. The longer is assumed so that a short window is never trusted by mistake.
@@ -363,12 +363,7 @@ export function detectNvml(env: NodeJS.ProcessEnv = process.env): Detection {
       const probe = [0];
       const rcEnergy = energy(dev[0], probe) as number;
       const domain = `gpu:${i}`;
-      let instantPower = false;
-      try {
-        instantPower = instant !== null && instant(dev[0]).ok;
-      } catch {
-        instantPower = false;
-      }
+      const instantPower = instant !== null && safe(() => instant(dev[0])).ok;
       gpus.push({
         index: i,
         name: gpuName,

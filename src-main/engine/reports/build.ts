@@ -749,20 +749,14 @@ function trialData(attrs: { split?: { train?: number; validation?: number; test?
 }
 
 /**
- * Where the budget sentence's energy comparison lies within the figures' own spread, the caveat
- * `show --budget` and the explorer give beside it (walk 56: the report repeated "uses 1% less
- * energy per prediction" without it).
+ * What `show --budget` and the explorer say beside the budget sentence's energy comparison: that a
+ * re-measurement overturned it, that re-measuring held it, or that it lies within the figures'
+ * own spread (walk 56: the report repeated "uses 1% less energy per prediction" without it).
  */
 function selectionCaveat(store: Store, studyId: number, pick: ReturnType<typeof pickByBudget>, trials: readonly TrialRecord[]): { caveat?: string } {
-  const byNumber = (n: number) => trials.find((t) => t.number === n);
-  const spreadOf = (n: number) => {
-    const t = byNumber(n);
-    const s = t ? (store.getTrialAttrs(t.id).energy_spread_rel as Record<string, number> | undefined)?.infer_energy_j_per_sample : undefined;
-    return typeof s === 'number' ? s : undefined;
-  };
-  const energyOf = (n: number) => byNumber(n)?.metrics.infer_energy_j_per_sample;
-  // against the figures' own spread, and the re-measurements made since, as show --budget says it
-  const c = comparisonChecks(pickComparisons(pick), energyOf, spreadOf, store.remeasuredMeans(studyId), (j) => formatSi(j, 'J'));
+  const energyOf = (n: number) => trials.find((t) => t.number === n)?.metrics.infer_energy_j_per_sample;
+  const spreads = store.inferSpreads(studyId);
+  const c = comparisonChecks(pickComparisons(pick), energyOf, (n) => spreads.get(n), store.remeasuredMeans(studyId), (j) => formatSi(j, 'J'));
   const caveat = c.overturned ?? c.held ?? c.withinSpread;
   return caveat ? { caveat } : {};
 }

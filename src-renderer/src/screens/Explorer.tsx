@@ -385,7 +385,6 @@ function trainWindowNote(t: TrialView): string {
   return ` (energy measured over ${formatSi(w.durationS, 's')}, the window around it)`;
 }
 
-/** Why a complete trial has no model to take away (the export's own refusal says the same). */
 /** What to try the downloaded model on: its held-out test rows or sample images when the zip has them. */
 function takenInput(files: readonly string[]): string {
   if (files.some((f) => /\/samples\//.test(f))) return '<folder>/samples';
